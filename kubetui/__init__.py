@@ -1,0 +1,1 @@
+"""kubetui: a Kubernetes cluster inside one Python process, shown live in the terminal."""

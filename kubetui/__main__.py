@@ -1,0 +1,3 @@
+from kubetui.cli import main
+
+raise SystemExit(main())

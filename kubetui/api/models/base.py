@@ -1,0 +1,85 @@
+"""The building blocks of every model: a camelCase base class and JSON-strict scalar types.
+
+Kubernetes decodes JSON into Go structs, so ``"replicas": "3"`` is rejected (a string is not an
+int32) while ``"replicas": 3.0`` from YAML is fine (YAML-to-JSON turns it into ``3``). Pydantic's
+lax mode would happily turn ``"3"`` into ``3``, so the scalar types here are stricter:
+
+* ``Int``       int, or a float with no fraction; never str or bool
+* ``Str``       str only
+* ``Bool``      bool only
+* ``Quantity``  str or number (``"250m"``, ``"1Gi"``, ``2``, ``0.5``); the syntax is checked later
+* ``IntOrStr``  int or str (``intstr.IntOrString``: ``8080`` or ``"http"``, ``1`` or ``"25%"``)
+
+Every field is optional (``None`` = JSON null = unset): *required* is a validation rule with its own
+Kubernetes message, not a type error. Unknown fields are kept (``extra="allow"``).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, PlainValidator, StrictBool, StrictStr
+from pydantic.alias_generators import to_camel
+from pydantic_core import PydanticCustomError
+
+# The error type our scalar validators raise; ``ctx["expected"]`` is the OpenAPI type name.
+K8S_TYPE_ERROR = "k8s_type"
+
+
+def _type_error(expected: str) -> PydanticCustomError:
+    return PydanticCustomError(K8S_TYPE_ERROR, "must be of type {expected}", {"expected": expected})
+
+
+def _int(v: Any) -> int:
+    if type(v) is int:
+        return v
+    if type(v) is float and v.is_integer():
+        return int(v)
+    raise _type_error("integer")
+
+
+def _quantity(v: Any) -> Any:
+    if type(v) in (str, int, float):
+        return v
+    raise _type_error("string")
+
+
+def _int_or_str(v: Any) -> Any:
+    if type(v) in (str, int):
+        return v
+    if type(v) is float and v.is_integer():
+        return int(v)
+    raise _type_error("integer")
+
+
+def _any(v: Any) -> Any:
+    return v
+
+
+Int = Annotated[int, PlainValidator(_int)]
+Str = StrictStr
+Bool = StrictBool
+Quantity = Annotated[Any, PlainValidator(_quantity)]
+IntOrStr = Annotated[Any, PlainValidator(_int_or_str)]
+StrMap = dict[str, Str]
+QuantityMap = dict[str, Quantity]
+Obj = dict[str, Any]  # an object we only check is an object
+
+
+class K8sModel(BaseModel):
+    """Base for all models: camelCase aliases, by-name population, unknown fields kept."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        validate_by_name=True,
+        validate_by_alias=True,
+        extra="allow",
+        revalidate_instances="never",
+    )
+
+
+class TypeMeta(K8sModel):
+    """apiVersion and kind: every top-level object starts with these."""
+
+    api_version: Str | None = None
+    kind: Str | None = None

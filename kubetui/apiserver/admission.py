@@ -1,0 +1,254 @@
+"""Admission: what happens to an object between decoding and storage.
+
+The order is Kubernetes': registry PrepareForCreate/Update (reset status), defaulting, mutating
+admission plugins (NamespaceLifecycle, DefaultTolerationSeconds, Priority, service IP/port
+allocation), then validation. Every rejection is a ``metav1.Status`` with Kubernetes' wording.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from kubetui.api.defaults import add_default_toleration_seconds, apply_defaults
+from kubetui.api.quantity import QuantityError, parse_quantity
+from kubetui.api.resources import BY_PLURAL, ResourceInfo
+from kubetui.api.selectors import SelectorError, selector_from_dict
+from kubetui.api.validation import format_invalid, validate
+from kubetui.apiserver import errors
+from kubetui.apiserver.allocators import AllocationError, ClusterIPAllocator, NodePortAllocator
+from kubetui.apiserver.codec import decode
+
+if TYPE_CHECKING:
+    from kubetui.apiserver.server import APIServer
+
+# Built-in priority classes every cluster has (pkg/apis/scheduling/types.go).
+SYSTEM_PRIORITY_CLASSES = {"system-node-critical": 2000001000, "system-cluster-critical": 2000000000}
+
+# Kinds whose status a client cannot set on create (PrepareForCreate resets it).
+_STATUS_RESET = {"Deployment", "ReplicaSet", "DaemonSet", "StatefulSet", "Job", "PodDisruptionBudget", "Service"}
+
+
+class Admission:
+    def __init__(self, server: APIServer) -> None:
+        self.server = server
+        self.cluster_ips = ClusterIPAllocator(server.rng)
+        self.node_ports = NodePortAllocator(server.rng)
+
+    # ------------------------------------------------------------------ plugins
+    def namespace_lifecycle(self, info: ResourceInfo, namespace: str, name: str) -> None:
+        """NamespaceLifecycle: no content in a namespace that is missing or being deleted."""
+        if info.plural == "namespaces":
+            return
+        kv = self.server.store.get(BY_PLURAL["namespaces"].key("", namespace))
+        if kv is None:
+            raise errors.not_found(BY_PLURAL["namespaces"], namespace)
+        ns = decode(kv)
+        if ns.get("status", {}).get("phase") == "Terminating" and info.plural != "events":
+            raise errors.forbidden(
+                info, name,
+                f"unable to create new content in namespace {namespace} because it is being terminated",
+            )
+
+    def admit_create(self, info: ResourceInfo, obj: dict[str, Any]) -> None:
+        kind = info.kind
+        if kind == "Pod":
+            obj["status"] = {"phase": "Pending", "qosClass": qos_class(obj.get("spec", {}))}
+        elif kind in _STATUS_RESET:
+            obj["status"] = {"loadBalancer": {}} if kind == "Service" else {}
+        apply_defaults(obj)
+        if kind == "Pod":
+            if isinstance(obj.get("spec"), dict):
+                add_default_toleration_seconds(obj)
+                self._priority(info, obj)
+            obj["status"]["qosClass"] = qos_class(obj.get("spec", {}))
+        self._validate(info, obj, None)
+        if kind == "Service":
+            self._allocate_service(info, obj, None)
+
+    def admit_update(self, info: ResourceInfo, new: dict[str, Any], old: dict[str, Any], subresource: str) -> None:
+        if subresource != "status":
+            apply_defaults(new)
+            if info.kind == "Service":
+                _carry_service_allocations(new, old)
+        self._validate(info, new, old)
+        if info.kind == "Service" and subresource != "status":
+            self._allocate_service(info, new, old)
+
+    def release(self, info: ResourceInfo, obj: dict[str, Any]) -> None:
+        """Give back what a deleted object held (a Service's ClusterIP and node ports)."""
+        if info.kind != "Service":
+            return
+        spec = obj.get("spec") or {}
+        if spec.get("clusterIP") not in (None, "", "None"):
+            self.cluster_ips.release(spec["clusterIP"])
+        for port in spec.get("ports") or ():
+            if isinstance(port, dict) and isinstance(port.get("nodePort"), int):
+                self.node_ports.release(port["nodePort"])
+
+    # ------------------------------------------------------------------ helpers
+    def _validate(self, info: ResourceInfo, obj: dict[str, Any], old: dict[str, Any] | None) -> None:
+        errs = validate(obj, old)
+        if errs:
+            name = str(obj.get("metadata", {}).get("name") or obj.get("metadata", {}).get("generateName") or "")
+            raise errors.invalid(info, name, format_invalid(info.kind, info.group, name, errs),
+                                 [e.cause() for e in errs])
+
+    def _priority(self, info: ResourceInfo, pod: dict[str, Any]) -> None:
+        """The Priority admission plugin: priorityClassName -> spec.priority."""
+        spec = pod["spec"]
+        name = spec.get("priorityClassName")
+        if not name:
+            spec.setdefault("priority", 0)
+            return
+        if name in SYSTEM_PRIORITY_CLASSES:
+            value = SYSTEM_PRIORITY_CLASSES[name]
+        else:
+            kv = self.server.store.get(BY_PLURAL["priorityclasses"].key("", str(name)))
+            if kv is None:
+                raise errors.forbidden(info, str(pod["metadata"].get("name", "")),
+                                       f"no PriorityClass with name {name} was found")
+            pc = decode(kv)
+            value = int(pc.get("value", 0))
+            if pc.get("preemptionPolicy"):
+                spec.setdefault("preemptionPolicy", pc["preemptionPolicy"])
+        spec["priority"] = value
+        spec.setdefault("preemptionPolicy", "PreemptLowerPriority")
+
+    def _allocate_service(self, info: ResourceInfo, svc: dict[str, Any], old: dict[str, Any] | None) -> None:
+        spec = svc.setdefault("spec", {})
+        name = str(svc["metadata"].get("name", ""))
+        try:
+            if spec.get("type", "ClusterIP") != "ExternalName":
+                ip = spec.get("clusterIP")
+                old_ip = (old or {}).get("spec", {}).get("clusterIP")
+                if ip == "None":
+                    pass
+                elif old is None or ip != old_ip:
+                    spec["clusterIP"] = self.cluster_ips.allocate(ip or None)
+                if spec.get("clusterIP"):
+                    spec["clusterIPs"] = [spec["clusterIP"]]
+            old_ports = {p.get("nodePort") for p in (old or {}).get("spec", {}).get("ports") or ()
+                         if isinstance(p, dict)}
+            if spec.get("type") in ("NodePort", "LoadBalancer"):
+                for port in spec.get("ports") or ():
+                    if not isinstance(port, dict):
+                        continue
+                    wanted = port.get("nodePort")
+                    if wanted and wanted in old_ports:
+                        continue
+                    port["nodePort"] = self.node_ports.allocate(wanted or None)
+        except AllocationError as exc:
+            field = "spec.clusterIPs" if "IP" in str(exc) else "spec.ports[0].nodePort"
+            message = f'Service "{name}" is invalid: {field}: Invalid value: "{spec.get("clusterIP", "")}": {exc}'
+            raise errors.invalid(info, name, message,
+                                 [{"reason": "FieldValueInvalid", "message": str(exc), "field": field}]) from exc
+
+    def check_disruption_budgets(self, pod: dict[str, Any]) -> None:
+        """Refuse an eviction that would take a PodDisruptionBudget below what it allows.
+
+        Simplification: the budget is computed at eviction time from the pods' Ready conditions
+        instead of from a disruption controller's status.
+        """
+        namespace = pod["metadata"].get("namespace", "")
+        labels = pod["metadata"].get("labels") or {}
+        pdbs, _ = self.server.store.range(BY_PLURAL["poddisruptionbudgets"].prefix(namespace))
+        if not pdbs:
+            return
+        pods = [decode(kv) for kv in self.server.store.range(BY_PLURAL["pods"].prefix(namespace))[0]]
+        for kv in pdbs:
+            pdb = decode(kv)
+            try:
+                selector = selector_from_dict(pdb.get("spec", {}).get("selector"))
+            except SelectorError:
+                continue
+            if not selector.matches(labels):
+                continue
+            matching = [p for p in pods if selector.matches(p["metadata"].get("labels") or {})
+                        and not p["metadata"].get("deletionTimestamp")]
+            healthy = sum(1 for p in matching if _ready(p))
+            expected = len(matching)
+            spec = pdb.get("spec", {})
+            if "minAvailable" in spec:
+                desired = _int_or_percent(spec["minAvailable"], expected, round_up=True)
+            else:
+                desired = expected - _int_or_percent(spec.get("maxUnavailable", 0), expected, round_up=True)
+            allowed = healthy - desired
+            # A healthy pod needs a spare disruption; an unhealthy one only a budget that holds (IfHealthyBudget).
+            if allowed < (1 if _ready(pod) else 0):
+                raise errors.too_many_requests(
+                    "Cannot evict pod as it would violate the pod's disruption budget."
+                )
+
+
+def _ready(pod: dict[str, Any]) -> bool:
+    for cond in pod.get("status", {}).get("conditions") or ():
+        if cond.get("type") == "Ready":
+            return bool(cond.get("status") == "True")
+    return False
+
+
+def _int_or_percent(value: Any, total: int, round_up: bool) -> int:
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.endswith("%"):
+        try:
+            pct = int(value[:-1])
+        except ValueError:
+            return 0
+        scaled = pct * total
+        return -(-scaled // 100) if round_up else scaled // 100
+    return 0
+
+
+def _carry_service_allocations(new: dict[str, Any], old: dict[str, Any]) -> None:
+    """An update that omits the ClusterIP or node ports keeps the allocated ones (patchAllocatedValues)."""
+    new_spec, old_spec = new.setdefault("spec", {}), old.get("spec") or {}
+    if not new_spec.get("clusterIP") and old_spec.get("clusterIP"):
+        new_spec["clusterIP"] = old_spec["clusterIP"]
+        new_spec["clusterIPs"] = old_spec.get("clusterIPs", [old_spec["clusterIP"]])
+    old_ports = {(p.get("port"), p.get("protocol", "TCP")): p.get("nodePort")
+                 for p in old_spec.get("ports") or () if isinstance(p, dict)}
+    if new_spec.get("type") in ("NodePort", "LoadBalancer"):
+        for port in new_spec.get("ports") or ():
+            if isinstance(port, dict) and not port.get("nodePort"):
+                previous = old_ports.get((port.get("port"), port.get("protocol", "TCP")))
+                if previous:
+                    port["nodePort"] = previous
+
+
+def qos_class(spec: dict[str, Any]) -> str:
+    """Guaranteed, Burstable or BestEffort, from the containers' requests and limits (pkg/apis/core/helper/qos)."""
+    containers = [c for key in ("initContainers", "containers") for c in spec.get(key) or () if isinstance(c, dict)]
+    requests_seen = limits_seen = False
+    guaranteed = True
+    for container in containers:
+        resources = container.get("resources") or {}
+        requests = resources.get("requests") or {}
+        limits = resources.get("limits") or {}
+        if not isinstance(requests, dict) or not isinstance(limits, dict):
+            continue
+        for res in ("cpu", "memory"):
+            req, lim = requests.get(res), limits.get(res)
+            if req is not None and not _is_zero(req):
+                requests_seen = True
+            if lim is not None and not _is_zero(lim):
+                limits_seen = True
+            if lim is None or (req is not None and not _same(req, lim)):
+                guaranteed = False
+    if not requests_seen and not limits_seen:
+        return "BestEffort"
+    return "Guaranteed" if guaranteed and containers else "Burstable"
+
+
+def _is_zero(value: Any) -> bool:
+    try:
+        return parse_quantity(value) == 0
+    except (QuantityError, TypeError, ValueError):
+        return False
+
+
+def _same(a: Any, b: Any) -> bool:
+    try:
+        return parse_quantity(a) == parse_quantity(b)
+    except (QuantityError, TypeError, ValueError):
+        return False

@@ -1,0 +1,108 @@
+"""API errors as ``metav1.Status`` objects, worded as the real API server words them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kubetui.api.resources import ResourceInfo
+
+
+class ApiError(Exception):
+    """A failed request. ``status`` is the ``metav1.Status`` a REST client receives."""
+
+    def __init__(
+        self, code: int, reason: str, message: str, details: dict[str, Any] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.reason = reason
+        self.message = message
+        self.details = details or {}
+
+    @property
+    def status(self) -> dict[str, Any]:
+        status: dict[str, Any] = {
+            "kind": "Status",
+            "apiVersion": "v1",
+            "metadata": {},
+            "status": "Failure",
+            "message": self.message,
+            "reason": self.reason,
+            "code": self.code,
+        }
+        if self.details:
+            status["details"] = self.details
+        return status
+
+    def __repr__(self) -> str:
+        return f"ApiError({self.code}, {self.reason!r}, {self.message!r})"
+
+
+def _details(info: ResourceInfo | None, name: str) -> dict[str, Any]:
+    details: dict[str, Any] = {"name": name} if name else {}
+    if info is not None:
+        if info.group:
+            details["group"] = info.group
+        details["kind"] = info.plural
+    return details
+
+
+def not_found(info: ResourceInfo, name: str) -> ApiError:
+    return ApiError(404, "NotFound", f'{info.qualified} "{name}" not found', _details(info, name))
+
+
+def already_exists(info: ResourceInfo, name: str) -> ApiError:
+    return ApiError(409, "AlreadyExists", f'{info.qualified} "{name}" already exists', _details(info, name))
+
+
+def conflict(info: ResourceInfo, name: str, why: str) -> ApiError:
+    return ApiError(
+        409, "Conflict", f'Operation cannot be fulfilled on {info.qualified} "{name}": {why}', _details(info, name)
+    )
+
+
+STALE_OBJECT = "the object has been modified; please apply your changes to the latest version and try again"
+
+
+def invalid(info: ResourceInfo, name: str, message: str, causes: list[dict[str, Any]]) -> ApiError:
+    details = _details(info, name)
+    details["kind"] = info.kind
+    details["causes"] = causes
+    return ApiError(422, "Invalid", message, details)
+
+
+def gone(message: str) -> ApiError:
+    return ApiError(410, "Expired", message)
+
+
+def bad_request(message: str) -> ApiError:
+    return ApiError(400, "BadRequest", message)
+
+
+def forbidden(info: ResourceInfo, name: str, why: str) -> ApiError:
+    target = f'{info.qualified} "{name}"' if name else info.qualified
+    return ApiError(403, "Forbidden", f"{target} is forbidden: {why}", _details(info, name))
+
+
+def method_not_allowed(what: str) -> ApiError:
+    return ApiError(405, "MethodNotAllowed", f"the server does not allow this method on the requested resource{what}")
+
+
+def too_many_requests(message: str) -> ApiError:
+    return ApiError(429, "TooManyRequests", message)
+
+
+def unsupported_media_type(content_type: str) -> ApiError:
+    return ApiError(415, "UnsupportedMediaType", f"the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json (got {content_type})")
+
+
+def request_entity_too_large(limit: int) -> ApiError:
+    return ApiError(413, "RequestEntityTooLarge", f"Request entity too large: limit is {limit}")
+
+
+def internal(message: str) -> ApiError:
+    return ApiError(500, "InternalError", f"Internal error occurred: {message}")
+
+
+def service_unavailable(message: str) -> ApiError:
+    return ApiError(503, "ServiceUnavailable", message)

@@ -1,0 +1,802 @@
+"""The API server: the only door into the store, with Kubernetes' REST semantics.
+
+Every component, the manifest folder, the HTTP front door and the UI call these methods with an
+identity (``kube-scheduler``, ``kubelet/node-1``, ``kubectl`` ...). Each request passes through
+the same steps as in Kubernetes — decode, admission (defaulting, mutation, validation), storage
+with compare-and-swap on the resourceVersion — and leaves one trace record.
+"""
+
+from __future__ import annotations
+
+import random
+import string
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from kubetui.api import meta as m
+from kubetui.api.resources import BY_PLURAL, ResourceInfo, for_object, lookup
+from kubetui.api.selectors import (
+    FieldSelector,
+    LabelSelector,
+    SelectorError,
+    check_field_selector,
+    parse_field_selector,
+    parse_label_selector,
+)
+from kubetui.apiserver import errors
+from kubetui.apiserver.admission import Admission
+from kubetui.apiserver.apply import ApplyConflict, record_update, server_side_apply
+from kubetui.apiserver.codec import decode, deep_copy, encode
+from kubetui.apiserver.errors import ApiError
+from kubetui.apiserver.patch import PatchError, json_merge_patch, json_patch, strategic_merge_patch
+from kubetui.apiserver.watch import ApiEvent, ApiWatch, ApiWatchHandler
+from kubetui.sim.clock import Clock
+from kubetui.sim.trace import ApiRequest, TraceBus
+from kubetui.store.mvcc import (
+    CompactedError,
+    KeyExistsError,
+    KeyNotFoundError,
+    KeyValue,
+    RevisionMismatchError,
+    Store,
+)
+
+PATCH_MERGE = "application/merge-patch+json"
+PATCH_STRATEGIC = "application/strategic-merge-patch+json"
+PATCH_JSON = "application/json-patch+json"
+PATCH_APPLY = "application/apply-patch+yaml"
+PATCH_TYPES = (PATCH_MERGE, PATCH_STRATEGIC, PATCH_JSON, PATCH_APPLY)
+
+SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
+NAME_SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"  # k8s.io/apimachinery/pkg/util/rand: no vowels
+MAX_NAME_LENGTH = 253
+
+# Logs are served by the node's kubelet; the API server only forwards (``kubectl logs`` path).
+LogSource = Callable[[str, str, str, bool, int | None], str]
+
+
+class APIServer:
+    def __init__(self, clock: Clock, store: Store, trace: TraceBus, rng: random.Random) -> None:
+        self.clock = clock
+        self.store = store
+        self.trace = trace
+        self.rng = rng
+        self.admission = Admission(self)
+        self.kubelets: dict[str, LogSource] = {}  # node name -> how to reach its kubelet for logs
+        self.watches: set[ApiWatch] = set()
+
+    # ------------------------------------------------------------------ bootstrap
+    def bootstrap(self) -> None:
+        """What a fresh API server creates: the system namespaces and the ``kubernetes`` Service."""
+        who = "system:apiserver"
+        for ns in SYSTEM_NAMESPACES:
+            self.create(who, "namespaces", "", {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}})
+        self.create(
+            who, "services", "default",
+            {
+                "apiVersion": "v1", "kind": "Service",
+                "metadata": {"name": "kubernetes", "labels": {"component": "apiserver", "provider": "kubernetes"}},
+                "spec": {"clusterIP": "10.96.0.1", "ports": [{"name": "https", "port": 443, "targetPort": 6443}]},
+            },
+        )
+
+    def now_iso(self) -> str:
+        return m.timestamp(self.clock.now)
+
+    def new_uid(self) -> str:
+        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+
+    def resource(self, resource: str) -> ResourceInfo:
+        info = BY_PLURAL.get(resource) or lookup(resource)
+        if info is None:
+            raise ApiError(404, "NotFound", f'the server could not find the requested resource ({resource})')
+        return info
+
+    # ------------------------------------------------------------------ tracing
+    @contextmanager
+    def _request(
+        self, who: str, verb: str, resource: str, namespace: str, name: str, subresource: str = ""
+    ) -> Iterator[ApiRequest]:
+        """Trace one request and make sure nothing but an ApiError leaves it."""
+        record = ApiRequest(who=who, verb=verb, resource=resource, namespace=namespace or "",
+                            name=name or "", subresource=subresource)
+        try:
+            yield record
+        except ApiError as err:
+            record.code = err.code
+            record.message = err.message
+            self.trace.emit(record)
+            raise
+        except (RecursionError, MemoryError, TypeError, ValueError, KeyError, AttributeError, IndexError) as exc:
+            err = errors.internal(f"{type(exc).__name__}: {exc}"[:500])
+            record.code = err.code
+            record.message = err.message
+            self.trace.emit(record)
+            raise err from exc
+        else:
+            self.trace.emit(record)
+
+    # ------------------------------------------------------------------ reads
+    def get(self, who: str, resource: str, namespace: str, name: str, subresource: str = "") -> dict[str, Any]:
+        with self._request(who, "get", resource, namespace, name, subresource) as rec:
+            info = self.resource(resource)
+            kv = self._kv(info, namespace, name)
+            obj = decode(kv)
+            rec.resource_version = str(kv.mod_revision)
+            if subresource == "scale":
+                return self._scale_of(info, obj)
+            if subresource not in ("", "status"):
+                raise errors.method_not_allowed("")
+            return obj
+
+    def _kv(self, info: ResourceInfo, namespace: str, name: str) -> KeyValue:
+        if not name:
+            raise errors.bad_request("resource name may not be empty")
+        kv = self.store.get(info.key(namespace, name))
+        if kv is None:
+            raise errors.not_found(info, name)
+        return kv
+
+    def list(
+        self,
+        who: str,
+        resource: str,
+        namespace: str | None = None,
+        label_selector: str | None = None,
+        field_selector: str | None = None,
+        limit: int | None = None,
+        continue_token: str | None = None,
+    ) -> dict[str, Any]:
+        with self._request(who, "list", resource, namespace or "", "") as rec:
+            info = self.resource(resource)
+            labels, fields = self._selectors(info, label_selector, field_selector)
+            kvs, revision = self.store.range(info.prefix(namespace))
+            items: list[dict[str, Any]] = []
+            next_token = ""
+            started = not continue_token
+            for kv in kvs:
+                if not started:
+                    started = kv.key > (continue_token or "")
+                    if not started:
+                        continue
+                obj = decode(kv)
+                if labels is not None and not labels.matches(obj["metadata"].get("labels") or {}):
+                    continue
+                if fields is not None and not fields.matches(obj):
+                    continue
+                if limit and len(items) >= limit:
+                    next_token = _previous_key(info, items[-1])
+                    break
+                items.append(obj)
+            rec.resource_version = str(revision)
+            list_meta: dict[str, Any] = {"resourceVersion": str(revision)}
+            if next_token:
+                list_meta["continue"] = next_token
+            return {"apiVersion": info.api_version, "kind": f"{info.kind}List", "metadata": list_meta, "items": items}
+
+    def _selectors(
+        self, info: ResourceInfo, label_selector: str | None, field_selector: str | None
+    ) -> tuple[LabelSelector | None, FieldSelector | None]:
+        try:
+            labels = parse_label_selector(label_selector) if label_selector else None
+            fields = parse_field_selector(field_selector) if field_selector else None
+            if fields is not None:
+                check_field_selector(info.kind, fields)
+        except SelectorError as exc:
+            raise errors.bad_request(str(exc)) from exc
+        return labels, fields
+
+    # ------------------------------------------------------------------ watch
+    def watch(
+        self,
+        who: str,
+        resource: str,
+        handler: ApiWatchHandler,
+        namespace: str | None = None,
+        label_selector: str | None = None,
+        field_selector: str | None = None,
+        resource_version: str | None = None,
+    ) -> ApiWatch:
+        """Stream changes. resourceVersion unset/"0": synthetic ADDED for what exists, then changes.
+
+        A resourceVersion older than the compacted history fails with 410 Gone, which tells an
+        informer to list again.
+        """
+        with self._request(who, "watch", resource, namespace or "", "") as rec:
+            info = self.resource(resource)
+            labels, fields = self._selectors(info, label_selector, field_selector)
+            watch = ApiWatch(labels, fields, handler)
+            prefix = info.prefix(namespace)
+            initial: list[ApiEvent] = []
+            if resource_version in (None, "", "0"):
+                kvs, revision = self.store.range(prefix)
+                initial = watch.initial(kvs)
+                start = revision + 1
+            else:
+                try:
+                    start = int(resource_version) + 1
+                except ValueError as exc:
+                    raise errors.bad_request(f"invalid resource version: {resource_version!r}") from exc
+            try:
+                watch.store_watch = self.store.watch(prefix, start, watch.deliver_store_events)
+            except CompactedError as exc:
+                raise errors.gone(f"too old resource version: {resource_version} ({exc.compacted})") from exc
+            rec.resource_version = str(start - 1)
+            self.watches.add(watch)
+            watch.on_stop.append(lambda: self.watches.discard(watch))
+            if initial:
+                self.clock.call_soon(watch.send, initial, label="watch")
+            return watch
+
+    # ------------------------------------------------------------------ create
+    def create(
+        self,
+        who: str,
+        resource: str,
+        namespace: str,
+        body: Any,
+        subresource: str = "",
+        name: str = "",
+        dry_run: bool = False,
+        field_manager: str | None = None,
+    ) -> dict[str, Any]:
+        with self._request(who, "create", resource, namespace, name, subresource) as rec:
+            info = self.resource(resource)
+            if subresource:
+                return self._create_subresource(who, info, namespace, name, subresource, body, rec)
+            obj = self._decode_body(info, namespace, body)
+            if info.plural == "bindings":
+                return self._bind(who, obj.get("metadata", {}).get("namespace", namespace),
+                                  obj.get("metadata", {}).get("name", ""), obj, rec)
+            manager = field_manager or _manager_of(who)
+            obj = self._prepare_create(info, namespace, obj)
+            rec.name = obj["metadata"]["name"]
+            record_update(None, obj, manager, info.api_version, self.now_iso(), info.kind)
+            return self._store_create(info, obj, dry_run, rec)
+
+    def _decode_body(self, info: ResourceInfo, namespace: str, body: Any) -> dict[str, Any]:
+        if not isinstance(body, dict):
+            raise errors.bad_request(f"Object is not a valid {info.kind}: expected a JSON object, got {_type_name(body)}")
+        obj = deep_copy(body)
+        kind, api_version = obj.get("kind"), obj.get("apiVersion")
+        if not kind:
+            raise errors.bad_request(f"Object 'Kind' is missing in '{_short(body)}'")
+        if not api_version:
+            raise errors.bad_request(f"Object 'apiVersion' is missing in '{_short(body)}'")
+        if kind != info.kind and not (info.plural == "bindings" and kind == "Binding"):
+            raise errors.bad_request(
+                f"the kind in the data ({kind}) does not match the expected kind ({info.kind})"
+            )
+        if api_version != info.api_version:
+            raise errors.bad_request(
+                f"the API version in the data ({api_version}) does not match the expected API version ({info.api_version})"
+            )
+        metadata = obj.get("metadata")
+        if metadata is None:
+            obj["metadata"] = metadata = {}
+        if not isinstance(metadata, dict):
+            raise errors.bad_request(f"metadata: expected an object, got {_type_name(metadata)}")
+        body_ns = metadata.get("namespace")
+        if info.namespaced:
+            if body_ns not in (None, "") and namespace and body_ns != namespace:
+                raise errors.bad_request(
+                    "the namespace of the provided object does not match the namespace sent on the request"
+                )
+            if not namespace and not body_ns:
+                namespace = "default"
+            metadata["namespace"] = namespace or body_ns
+        else:
+            metadata.pop("namespace", None)
+        return obj
+
+    def _prepare_create(self, info: ResourceInfo, namespace: str, obj: dict[str, Any]) -> dict[str, Any]:
+        metadata = obj["metadata"]
+        name = metadata.get("name")
+        generate = metadata.get("generateName")
+        if not name and isinstance(generate, str) and generate:
+            suffix = "".join(self.rng.choice(NAME_SUFFIX_ALPHABET) for _ in range(5))
+            metadata["name"] = generate[: MAX_NAME_LENGTH - 5] + suffix
+        if info.namespaced:
+            self.admission.namespace_lifecycle(info, metadata.get("namespace", ""), str(metadata.get("name", "")))
+        for system_field in ("uid", "resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds",
+                             "selfLink", "creationTimestamp", "generation"):
+            metadata.pop(system_field, None)
+        metadata["uid"] = self.new_uid()
+        metadata["creationTimestamp"] = self.now_iso()
+        if "spec" in obj:
+            metadata["generation"] = 1
+        self.admission.admit_create(info, obj)
+        return obj
+
+    def _store_create(self, info: ResourceInfo, obj: dict[str, Any], dry_run: bool, rec: ApiRequest) -> dict[str, Any]:
+        name = obj["metadata"]["name"]
+        key = info.key(obj["metadata"].get("namespace", ""), name)
+        if dry_run:
+            if self.store.get(key) is not None:
+                raise errors.already_exists(info, name)
+            return obj
+        data = self._encode(obj)
+        try:
+            kv = self.store.create(key, data)
+        except KeyExistsError as exc:
+            self.admission.release(info, obj)
+            raise errors.already_exists(info, name) from exc
+        obj["metadata"]["resourceVersion"] = str(kv.mod_revision)
+        rec.resource_version = str(kv.mod_revision)
+        rec.code = 201
+        return obj
+
+    def _encode(self, obj: dict[str, Any]) -> bytes:
+        try:
+            return encode(obj)
+        except TypeError as exc:  # e.g. an integer beyond 64 bits
+            raise errors.bad_request(f"unable to encode object: {exc}") from exc
+
+    # ------------------------------------------------------------------ update / patch / apply
+    def update(
+        self,
+        who: str,
+        resource: str,
+        namespace: str,
+        name: str,
+        body: Any,
+        subresource: str = "",
+        dry_run: bool = False,
+        field_manager: str | None = None,
+    ) -> dict[str, Any]:
+        with self._request(who, "update", resource, namespace, name, subresource) as rec:
+            info = self.resource(resource)
+            if subresource == "scale":
+                return self._update_scale(who, info, namespace, name, lambda _s: body, rec, dry_run)
+            if subresource == "finalize" and info.plural == "namespaces":
+                subresource = "finalize"
+            elif subresource not in ("", "status"):
+                raise errors.method_not_allowed("")
+            obj = self._decode_body(info, namespace, body)
+            body_name = obj["metadata"].get("name")
+            if body_name and body_name != name:
+                raise errors.bad_request(
+                    f"the name of the object ({body_name}) does not match the name on the URL ({name})"
+                )
+            obj["metadata"]["name"] = name
+            manager = field_manager or _manager_of(who)
+            return self._guaranteed_update(info, namespace, name, lambda _old: obj, subresource, manager,
+                                           rec, dry_run, check_rv=True)
+
+    def patch(
+        self,
+        who: str,
+        resource: str,
+        namespace: str,
+        name: str,
+        patch: Any,
+        patch_type: str = PATCH_STRATEGIC,
+        subresource: str = "",
+        dry_run: bool = False,
+        field_manager: str | None = None,
+        force: bool = False,
+    ) -> dict[str, Any]:
+        with self._request(who, "patch", resource, namespace, name, subresource) as rec:
+            info = self.resource(resource)
+            if patch_type not in PATCH_TYPES:
+                raise errors.unsupported_media_type(patch_type)
+            if patch_type == PATCH_APPLY:
+                return self._apply(who, info, namespace, name, patch, field_manager, force, rec, dry_run)
+
+            def transform(old: dict[str, Any]) -> dict[str, Any]:
+                try:
+                    if patch_type == PATCH_MERGE:
+                        return json_merge_patch(old, patch)
+                    if patch_type == PATCH_JSON:
+                        return json_patch(old, patch)
+                    return strategic_merge_patch(old, patch, info.kind)
+                except PatchError as exc:
+                    raise errors.bad_request(str(exc)) from exc
+
+            if subresource == "scale":
+                return self._update_scale(who, info, namespace, name, transform, rec, dry_run)
+            if subresource not in ("", "status"):
+                raise errors.method_not_allowed("")
+            manager = field_manager or _manager_of(who)
+            return self._guaranteed_update(info, namespace, name, transform, subresource, manager, rec, dry_run,
+                                           check_rv=True)
+
+    def _apply(
+        self, who: str, info: ResourceInfo, namespace: str, name: str, patch: Any,
+        field_manager: str | None, force: bool, rec: ApiRequest, dry_run: bool,
+    ) -> dict[str, Any]:
+        if not field_manager:
+            raise errors.bad_request("PATCH requests with apply content type must have a fieldManager")
+        applied = self._decode_body(info, namespace, patch)
+        if applied["metadata"].get("name") not in (None, name):
+            raise errors.bad_request(
+                f"the name of the object ({applied['metadata'].get('name')}) does not match the name on the URL ({name})"
+            )
+        applied["metadata"]["name"] = name
+        key = info.key(applied["metadata"].get("namespace", ""), name)
+        if self.store.get(key) is None:
+            try:
+                obj = server_side_apply(None, applied, field_manager, info.kind, info.api_version, force, self.now_iso())
+            except ApplyConflict as exc:
+                raise _conflict_from_apply(info, name, exc) from exc
+            obj = self._prepare_create(info, namespace, obj)
+            rec.verb = "apply"
+            return self._store_create(info, obj, dry_run, rec)
+
+        def transform(old: dict[str, Any]) -> dict[str, Any]:
+            try:
+                return server_side_apply(old, applied, field_manager, info.kind, info.api_version, force,
+                                         self.now_iso())
+            except ApplyConflict as exc:
+                raise _conflict_from_apply(info, name, exc) from exc
+
+        rec.verb = "apply"
+        return self._guaranteed_update(info, namespace, name, transform, "", None, rec, dry_run, check_rv=True)
+
+    def _guaranteed_update(
+        self,
+        info: ResourceInfo,
+        namespace: str,
+        name: str,
+        transform: Callable[[dict[str, Any]], dict[str, Any]],
+        subresource: str,
+        manager: str | None,
+        rec: ApiRequest,
+        dry_run: bool,
+        check_rv: bool,
+    ) -> dict[str, Any]:
+        """Read, transform, admit and compare-and-swap: the heart of every write after create."""
+        kv = self._kv(info, namespace, name)
+        old = decode(kv)
+        new = transform(deep_copy(old))
+        if not isinstance(new, dict) or not isinstance(new.get("metadata"), dict):
+            raise errors.bad_request("the patched object must be a JSON object with metadata")
+        old_rv = old["metadata"]["resourceVersion"]
+        new_rv = new["metadata"].get("resourceVersion")
+        if check_rv and new_rv not in (None, "") and str(new_rv) != old_rv:
+            raise errors.conflict(info, name, errors.STALE_OBJECT)
+        new = self._carry_over(info, old, new, subresource)
+        self.admission.admit_update(info, new, old, subresource)
+        if manager is not None:
+            record_update(old, new, manager, info.api_version, self.now_iso(), info.kind)
+        if dry_run:
+            return new
+        meta_new = new["metadata"]
+        if meta_new.get("deletionTimestamp") and not meta_new.get("finalizers") and not _namespace_blocked(info, new):
+            self._store_delete(info, kv, rec)
+            return new
+        data = self._encode(new)
+        if data == kv.value:
+            # No-op: Kubernetes does not write (and keeps the resourceVersion) when nothing changed.
+            rec.resource_version = old_rv
+            return old
+        try:
+            kv = self.store.update(kv.key, data, expected_mod_revision=kv.mod_revision)
+        except (RevisionMismatchError, KeyNotFoundError) as exc:
+            raise errors.conflict(info, name, errors.STALE_OBJECT) from exc
+        meta_new["resourceVersion"] = str(kv.mod_revision)
+        rec.resource_version = str(kv.mod_revision)
+        return new
+
+    def _carry_over(
+        self, info: ResourceInfo, old: dict[str, Any], new: dict[str, Any], subresource: str
+    ) -> dict[str, Any]:
+        """Fields a client may not change through this endpoint keep their stored values."""
+        old_meta, new_meta = old["metadata"], new["metadata"]
+        if subresource == "status":
+            # ResetObjectMetaForStatus: a status write changes status only.
+            result = deep_copy(old)
+            result["status"] = new.get("status", {})
+            result["metadata"]["resourceVersion"] = new_meta.get("resourceVersion", old_meta["resourceVersion"])
+            return result
+        for fixed in ("uid", "creationTimestamp", "namespace", "name", "deletionTimestamp",
+                      "deletionGracePeriodSeconds", "generation"):
+            if fixed in old_meta:
+                new_meta[fixed] = old_meta[fixed]
+            else:
+                new_meta.pop(fixed, None)
+        new["apiVersion"], new["kind"] = old["apiVersion"], old["kind"]
+        if subresource == "finalize":
+            result = deep_copy(old)
+            result.setdefault("spec", {})["finalizers"] = (new.get("spec") or {}).get("finalizers") or []
+            return result
+        if info.status:
+            if "status" in old:
+                new["status"] = old["status"]
+            else:
+                new.pop("status", None)
+        if "spec" in new and new.get("spec") != old.get("spec"):
+            new_meta["generation"] = int(old_meta.get("generation") or 0) + 1
+        return new
+
+    # ------------------------------------------------------------------ delete
+    def delete(
+        self,
+        who: str,
+        resource: str,
+        namespace: str,
+        name: str,
+        grace_period_seconds: int | None = None,
+        propagation_policy: str | None = None,
+        preconditions: dict[str, Any] | None = None,
+        dry_run: bool = False,
+    ) -> dict[str, Any]:
+        with self._request(who, "delete", resource, namespace, name) as rec:
+            info = self.resource(resource)
+            kv = self._kv(info, namespace, name)
+            obj = decode(kv)
+            meta_obj = obj["metadata"]
+            if preconditions:
+                if preconditions.get("uid") and preconditions["uid"] != meta_obj.get("uid"):
+                    raise errors.conflict(
+                        info, name,
+                        f"Precondition failed: UID in precondition: {preconditions['uid']}, "
+                        f"UID in object meta: {meta_obj.get('uid')}",
+                    )
+                if preconditions.get("resourceVersion") and preconditions["resourceVersion"] != meta_obj["resourceVersion"]:
+                    raise errors.conflict(
+                        info, name,
+                        f"Precondition failed: ResourceVersion in precondition: {preconditions['resourceVersion']}, "
+                        f"ResourceVersion in object meta: {meta_obj['resourceVersion']}",
+                    )
+            if propagation_policy not in (None, "", "Foreground", "Background", "Orphan"):
+                raise errors.invalid(info, name, f'DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: '
+                                     f'Unsupported value: "{propagation_policy}": supported values: '
+                                     f'"Foreground", "Background", "Orphan", "nil"', [])
+            if dry_run:
+                return obj
+            changed = False
+            finalizers: list[str] = list(meta_obj.get("finalizers") or [])
+            policy = propagation_policy or _default_propagation(info)
+            if policy in ("Foreground", "Orphan") and not meta_obj.get("deletionTimestamp"):
+                wanted = "foregroundDeletion" if policy == "Foreground" else "orphan"
+                if wanted not in finalizers:
+                    finalizers.append(wanted)
+                    meta_obj["finalizers"] = finalizers
+                    changed = True
+            grace = self._grace_period(info, obj, grace_period_seconds)
+            if info.plural == "namespaces":
+                return self._delete_namespace(info, kv, obj, rec)
+            if grace > 0 or finalizers:
+                if not meta_obj.get("deletionTimestamp"):
+                    meta_obj["deletionTimestamp"] = m.timestamp(self.clock.now + max(grace, 0))
+                    changed = True
+                if info.plural == "pods" and grace >= 0:
+                    current = meta_obj.get("deletionGracePeriodSeconds")
+                    if current is None or grace < current:
+                        meta_obj["deletionGracePeriodSeconds"] = grace
+                        meta_obj["deletionTimestamp"] = m.timestamp(self.clock.now + grace)
+                        changed = True
+                if grace > 0 or finalizers:
+                    if changed:
+                        new_kv = self.store.update(kv.key, self._encode(obj), expected_mod_revision=kv.mod_revision)
+                        meta_obj["resourceVersion"] = str(new_kv.mod_revision)
+                        rec.resource_version = meta_obj["resourceVersion"]
+                    return obj
+            self._store_delete(info, kv, rec)
+            return obj
+
+    def _grace_period(self, info: ResourceInfo, obj: dict[str, Any], requested: int | None) -> int:
+        """Pods on a node get their terminationGracePeriodSeconds; everything else goes at once."""
+        if info.plural != "pods":
+            return 0
+        spec, status = obj.get("spec", {}), obj.get("status", {})
+        if not spec.get("nodeName") or status.get("phase") in ("Succeeded", "Failed"):
+            return 0  # never started, or already finished: nothing to stop gracefully
+        if requested is not None:
+            return max(0, int(requested))
+        existing = obj["metadata"].get("deletionGracePeriodSeconds")
+        if existing is not None:
+            return int(existing)
+        return int(spec.get("terminationGracePeriodSeconds", 30))
+
+    def _delete_namespace(
+        self, info: ResourceInfo, kv: KeyValue, obj: dict[str, Any], rec: ApiRequest
+    ) -> dict[str, Any]:
+        """A namespace first turns Terminating; the namespace controller empties it and finalizes it."""
+        meta_obj = obj["metadata"]
+        if _namespace_blocked(info, obj) or meta_obj.get("finalizers"):
+            if not meta_obj.get("deletionTimestamp"):
+                meta_obj["deletionTimestamp"] = self.now_iso()
+                obj.setdefault("status", {})["phase"] = "Terminating"
+                new_kv = self.store.update(kv.key, self._encode(obj), expected_mod_revision=kv.mod_revision)
+                meta_obj["resourceVersion"] = str(new_kv.mod_revision)
+            return obj
+        self._store_delete(info, kv, rec)
+        return obj
+
+    def _store_delete(self, info: ResourceInfo, kv: KeyValue, rec: ApiRequest) -> None:
+        try:
+            self.store.delete(kv.key)
+        except KeyNotFoundError as exc:
+            raise errors.not_found(info, kv.key.rsplit("/", 1)[-1]) from exc
+        self.admission.release(info, decode(kv))
+        rec.resource_version = str(self.store.revision)
+
+    # ------------------------------------------------------------------ subresources
+    def _create_subresource(
+        self, who: str, info: ResourceInfo, namespace: str, name: str, subresource: str, body: Any,
+        rec: ApiRequest,
+    ) -> dict[str, Any]:
+        if info.plural == "pods" and subresource == "binding":
+            if not isinstance(body, dict):
+                raise errors.bad_request("Binding: expected a JSON object")
+            return self._bind(who, namespace, name, body, rec)
+        if info.plural == "pods" and subresource == "eviction":
+            return self._evict(who, namespace, name, body, rec)
+        raise errors.method_not_allowed("")
+
+    def _bind(self, who: str, namespace: str, name: str, binding: dict[str, Any], rec: ApiRequest) -> dict[str, Any]:
+        """The scheduler's write: set spec.nodeName once, and mark the pod PodScheduled."""
+        pods = BY_PLURAL["pods"]
+        rec.resource, rec.subresource, rec.name = "pods", "binding", name
+        target = binding.get("target") if isinstance(binding.get("target"), dict) else None
+        node = target.get("name") if target else None
+        if not node or not isinstance(node, str):
+            raise errors.invalid(pods, name, f'Binding "{name}" is invalid: target.name: Required value', [
+                {"reason": "FieldValueRequired", "message": "Required value", "field": "target.name"}])
+
+        def transform(pod: dict[str, Any]) -> dict[str, Any]:
+            current = pod.get("spec", {}).get("nodeName")
+            if current:
+                raise errors.conflict(pods, name, f"pod {name} is already assigned to node \"{current}\"")
+            if pod["metadata"].get("deletionTimestamp"):
+                raise errors.conflict(pods, name, f"pod {name} is being deleted, cannot be assigned to a host")
+            pod["spec"]["nodeName"] = node
+            m.set_condition(pod.setdefault("status", {}), "PodScheduled", "True", self.now_iso())
+            return pod
+
+        kv = self._kv(pods, namespace, name)
+        old = decode(kv)
+        new = transform(deep_copy(old))
+        kv = self.store.update(kv.key, self._encode(new), expected_mod_revision=kv.mod_revision)
+        rec.resource_version = str(kv.mod_revision)
+        rec.code = 201
+        return {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "code": 201}
+
+    def _evict(self, who: str, namespace: str, name: str, body: Any, rec: ApiRequest) -> dict[str, Any]:
+        """The Eviction API: a graceful delete that respects PodDisruptionBudgets."""
+        pods = BY_PLURAL["pods"]
+        kv = self._kv(pods, namespace, name)
+        pod = decode(kv)
+        if pod.get("status", {}).get("phase") not in ("Succeeded", "Failed"):
+            self.admission.check_disruption_budgets(pod)
+        grace = None
+        if isinstance(body, dict):
+            opts = body.get("deleteOptions")
+            if isinstance(opts, dict) and isinstance(opts.get("gracePeriodSeconds"), int):
+                grace = opts["gracePeriodSeconds"]
+        with self._suppressed_trace():
+            self.delete(who, "pods", namespace, name, grace_period_seconds=grace)
+        rec.code = 201
+        return {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "code": 201}
+
+    @contextmanager
+    def _suppressed_trace(self) -> Iterator[None]:
+        """Inner requests made on behalf of an outer one (eviction -> delete) are traced once."""
+        emit = self.trace.emit
+        self.trace.emit = lambda record: record  # type: ignore[method-assign]
+        try:
+            yield
+        finally:
+            self.trace.emit = emit  # type: ignore[method-assign]
+
+    def _scale_of(self, info: ResourceInfo, obj: dict[str, Any]) -> dict[str, Any]:
+        if not info.scale:
+            raise ApiError(404, "NotFound", "the server could not find the requested resource")
+        from kubetui.api.selectors import selector_to_string
+
+        meta_obj = obj["metadata"]
+        return {
+            "kind": "Scale",
+            "apiVersion": "autoscaling/v1",
+            "metadata": {k: meta_obj[k] for k in ("name", "namespace", "uid", "resourceVersion", "creationTimestamp")
+                         if k in meta_obj},
+            "spec": {"replicas": obj.get("spec", {}).get("replicas", 1)},
+            "status": {
+                "replicas": obj.get("status", {}).get("replicas", 0),
+                "selector": selector_to_string(obj.get("spec", {}).get("selector") or {}),
+            },
+        }
+
+    def _update_scale(
+        self, who: str, info: ResourceInfo, namespace: str, name: str,
+        transform: Callable[[dict[str, Any]], Any], rec: ApiRequest, dry_run: bool,
+    ) -> dict[str, Any]:
+        if not info.scale:
+            raise ApiError(404, "NotFound", "the server could not find the requested resource")
+        current = self._scale_of(info, decode(self._kv(info, namespace, name)))
+        scale = transform(deep_copy(current))
+        if not isinstance(scale, dict):
+            raise errors.bad_request("Scale: expected a JSON object")
+        replicas = (scale.get("spec") or {}).get("replicas")
+        if not isinstance(replicas, int) or isinstance(replicas, bool) or replicas < 0:
+            raise errors.invalid(
+                info, name,
+                f'Scale.autoscaling "{name}" is invalid: spec.replicas: Invalid value: {replicas}: '
+                "must be greater than or equal to 0",
+                [{"reason": "FieldValueInvalid", "message": "must be greater than or equal to 0",
+                  "field": "spec.replicas"}],
+            )
+        rv = (scale.get("metadata") or {}).get("resourceVersion")
+
+        def set_replicas(obj: dict[str, Any]) -> dict[str, Any]:
+            obj.setdefault("spec", {})["replicas"] = replicas
+            if rv:
+                obj["metadata"]["resourceVersion"] = rv
+            return obj
+
+        updated = self._guaranteed_update(info, namespace, name, set_replicas, "", _manager_of(who), rec, dry_run,
+                                          check_rv=True)
+        return self._scale_of(info, updated)
+
+    def logs(
+        self, who: str, namespace: str, name: str, container: str | None = None,
+        previous: bool = False, tail_lines: int | None = None,
+    ) -> str:
+        """``GET pods/<name>/log``: forwarded to the kubelet of the pod's node."""
+        with self._request(who, "get", "pods", namespace, name, "log"):
+            pods = BY_PLURAL["pods"]
+            pod = decode(self._kv(pods, namespace, name))
+            containers = [c.get("name") for c in pod.get("spec", {}).get("containers", [])]
+            if container is None:
+                if len(containers) != 1:
+                    raise errors.bad_request(
+                        f"a container name must be specified for pod {name}, choose one of: [{' '.join(containers)}]"
+                    )
+                container = containers[0]
+            elif container not in containers and container not in [
+                c.get("name") for c in pod.get("spec", {}).get("initContainers", [])
+            ]:
+                raise errors.bad_request(f"container {container} is not valid for pod {name}")
+            node = pod.get("spec", {}).get("nodeName")
+            source = self.kubelets.get(node or "")
+            if not node or source is None:
+                raise errors.bad_request(
+                    f'container "{container}" in pod "{name}" is waiting to start: ContainerCreating'
+                    if not node else f"Get \"https://{node}:10250/containerLogs/{namespace}/{name}/{container}\": "
+                    "dial tcp: connect: connection refused"
+                )
+            return source(namespace, name, container, previous, tail_lines)
+
+
+def _previous_key(info: ResourceInfo, obj: dict[str, Any]) -> str:
+    meta_obj = obj["metadata"]
+    return info.key(meta_obj.get("namespace", ""), meta_obj["name"])
+
+
+def _default_propagation(info: ResourceInfo) -> str:
+    return "Background"
+
+
+def _namespace_blocked(info: ResourceInfo, obj: dict[str, Any]) -> bool:
+    return info.plural == "namespaces" and bool((obj.get("spec") or {}).get("finalizers"))
+
+
+def _manager_of(who: str) -> str:
+    """The default field manager for an identity: ``kubelet/node-1`` -> ``kubelet``."""
+    return who.split("/", 1)[0]
+
+
+def _type_name(value: Any) -> str:
+    return {list: "array", str: "string", int: "number", float: "number", bool: "boolean",
+            type(None): "null"}.get(type(value), type(value).__name__)
+
+
+def _short(body: Any) -> str:
+    text = str(body)
+    return text if len(text) <= 200 else text[:200] + "..."
+
+
+def _conflict_from_apply(info: ResourceInfo, name: str, exc: ApplyConflict) -> ApiError:
+    return ApiError(
+        409, "Conflict", str(exc),
+        {"name": name, "kind": info.plural, **({"group": info.group} if info.group else {}),
+         "causes": [{"reason": "FieldManagerConflict", "message": f'conflict with "{mgr}"', "field": path}
+                    for mgr, path in exc.conflicts]},
+    )
+
+
+__all__ = ["PATCH_APPLY", "PATCH_JSON", "PATCH_MERGE", "PATCH_STRATEGIC", "APIServer", "ApiError", "for_object"]

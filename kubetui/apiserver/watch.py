@@ -1,0 +1,100 @@
+"""API-level watches: store events turned into ADDED / MODIFIED / DELETED for one resource and selector."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from kubetui.api.selectors import FieldSelector, LabelSelector
+from kubetui.apiserver.codec import decode
+from kubetui.store.mvcc import KeyValue, StoreWatch, WatchEvent
+
+# (type, object): type is ADDED, MODIFIED, DELETED, BOOKMARK or ERROR
+ApiEvent = tuple[str, dict[str, Any]]
+ApiWatchHandler = Callable[[list[ApiEvent]], None]
+
+
+class ApiWatch:
+    """Filters a store watch by label and field selector the way the watch cache does.
+
+    An object that starts matching is ADDED, one that stops matching is DELETED, so a client
+    watching ``app=web`` sees pods enter and leave its view even though they were only modified.
+    """
+
+    def __init__(
+        self,
+        label_selector: LabelSelector | None,
+        field_selector: FieldSelector | None,
+        handler: ApiWatchHandler,
+    ) -> None:
+        self.label_selector = label_selector
+        self.field_selector = field_selector
+        self.handler = handler
+        self.store_watch: StoreWatch | None = None
+        self.stopped = False
+        self.on_stop: list[Callable[[], None]] = []
+
+    def _matches(self, obj: dict[str, Any]) -> bool:
+        if self.label_selector is not None and not self.label_selector.matches(
+            obj.get("metadata", {}).get("labels") or {}
+        ):
+            return False
+        return self.field_selector is None or self.field_selector.matches(obj)
+
+    def _filtering(self) -> bool:
+        return self.label_selector is not None or self.field_selector is not None
+
+    def deliver_store_events(self, events: list[WatchEvent]) -> None:
+        if self.stopped:
+            return
+        out: list[ApiEvent] = []
+        filtering = self._filtering()
+        for event in events:
+            if event.type == "DELETE":
+                assert event.prev_kv is not None
+                prev = decode(event.prev_kv)
+                prev["metadata"]["resourceVersion"] = str(event.revision)
+                if not filtering or self._matches(prev):
+                    out.append(("DELETED", prev))
+                continue
+            obj = decode(event.kv)
+            if event.prev_kv is None:
+                if not filtering or self._matches(obj):
+                    out.append(("ADDED", obj))
+                continue
+            if not filtering:
+                out.append(("MODIFIED", obj))
+                continue
+            now_matches = self._matches(obj)
+            prev = decode(event.prev_kv)
+            was = self._matches(prev)
+            if now_matches and was:
+                out.append(("MODIFIED", obj))
+            elif now_matches:
+                out.append(("ADDED", obj))
+            elif was:
+                out.append(("DELETED", obj))
+        if out:
+            self.handler(out)
+
+    def initial(self, kvs: list[KeyValue]) -> list[ApiEvent]:
+        """Synthetic ADDED events for a watch that starts from "now" (resourceVersion unset or 0)."""
+        out: list[ApiEvent] = []
+        for kv in kvs:
+            obj = decode(kv)
+            if self._matches(obj):
+                out.append(("ADDED", obj))
+        return out
+
+    def send(self, events: list[ApiEvent]) -> None:
+        if not self.stopped and events:
+            self.handler(events)
+
+    def stop(self) -> None:
+        if self.stopped:
+            return
+        self.stopped = True
+        if self.store_watch is not None:
+            self.store_watch.stop()
+        for callback in self.on_stop:
+            callback()

@@ -1,0 +1,202 @@
+"""The virtual clock: one deterministic discrete-event engine that every component runs on.
+
+Components never sleep. They register timers (``call_later``) or ready callbacks
+(``call_soon``); the engine runs them in (time, sequence) order. Two drivers move it:
+``run_until``/``run_for`` jump straight to the next timer (tests, benchmarks, headless), and
+:class:`RealTimeDriver` follows wall time times a speed factor (the TUI and live demos).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import itertools
+import time
+from collections.abc import Callable
+from typing import Any
+
+
+class Timer:
+    """A scheduled callback; ``cancel()`` makes the engine skip it."""
+
+    __slots__ = ("args", "callback", "cancelled", "label", "when")
+
+    def __init__(self, when: float, callback: Callable[..., Any], args: tuple[Any, ...], label: str) -> None:
+        self.when = when
+        self.callback = callback
+        self.args = args
+        self.cancelled = False
+        self.label = label
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+
+class Clock:
+    """A priority queue of timers ordered by (virtual time, insertion sequence)."""
+
+    def __init__(self, start: float = 0.0) -> None:
+        self.now = start
+        self._heap: list[tuple[float, int, Timer]] = []
+        self._seq = itertools.count()
+        self.events_run = 0
+
+    # -- scheduling -------------------------------------------------------------------------
+    def call_at(self, when: float, callback: Callable[..., Any], *args: Any, label: str = "") -> Timer:
+        timer = Timer(max(when, self.now), callback, args, label)
+        heapq.heappush(self._heap, (timer.when, next(self._seq), timer))
+        return timer
+
+    def call_later(self, delay: float, callback: Callable[..., Any], *args: Any, label: str = "") -> Timer:
+        return self.call_at(self.now + max(0.0, delay), callback, *args, label=label)
+
+    def call_soon(self, callback: Callable[..., Any], *args: Any, label: str = "") -> Timer:
+        return self.call_at(self.now, callback, *args, label=label)
+
+    # -- inspection -------------------------------------------------------------------------
+    def next_time(self) -> float | None:
+        """Virtual time of the next live timer, or None when nothing is scheduled."""
+        heap = self._heap
+        while heap and heap[0][2].cancelled:
+            heapq.heappop(heap)
+        return heap[0][0] if heap else None
+
+    def pending(self) -> int:
+        return sum(1 for _, _, t in self._heap if not t.cancelled)
+
+    # -- running ----------------------------------------------------------------------------
+    def step(self) -> bool:
+        """Run exactly one event (advancing time to it). Returns False when nothing is scheduled."""
+        heap = self._heap
+        while heap:
+            when, _, timer = heapq.heappop(heap)
+            if timer.cancelled:
+                continue
+            if when > self.now:
+                self.now = when
+            self.events_run += 1
+            timer.callback(*timer.args)
+            return True
+        return False
+
+    def run_until_time(self, deadline: float, max_events: int | None = None) -> int:
+        """Run every event due at or before ``deadline``, then set the clock to it."""
+        heap = self._heap
+        ran = 0
+        while heap and (max_events is None or ran < max_events):
+            when, _, timer = heap[0]
+            if timer.cancelled:
+                heapq.heappop(heap)
+                continue
+            if when > deadline:
+                break
+            heapq.heappop(heap)
+            if when > self.now:
+                self.now = when
+            self.events_run += 1
+            ran += 1
+            timer.callback(*timer.args)
+        if (max_events is None or ran < max_events) and deadline > self.now:
+            self.now = deadline
+        return ran
+
+    def run_for(self, seconds: float) -> int:
+        """Fast driver: run everything in the next ``seconds`` of virtual time."""
+        return self.run_until_time(self.now + seconds)
+
+    def run_until(self, predicate: Callable[[], bool], timeout: float, check_every: float = 0.0) -> bool:
+        """Fast driver: run events until ``predicate()`` holds or ``timeout`` virtual seconds pass."""
+        deadline = self.now + timeout
+        if predicate():
+            return True
+        while True:
+            nxt = self.next_time()
+            if nxt is None or nxt > deadline:
+                self.now = max(self.now, deadline)
+                return predicate()
+            self.step()
+            if predicate():
+                return True
+
+    def settle(self, max_events: int = 1_000_000) -> int:
+        """Run every event due *now* without advancing time."""
+        return self.run_until_time(self.now, max_events=max_events)
+
+
+class RealTimeDriver:
+    """Moves a :class:`Clock` along with wall time times ``speed``; pause and single-step for demos."""
+
+    def __init__(self, clock: Clock, speed: float = 1.0, tick: float = 0.02, budget: float = 0.012) -> None:
+        self.clock = clock
+        self.speed = speed
+        self.paused = False
+        self.tick = tick
+        self.budget = budget  # wall seconds of engine work per tick, so the UI loop stays responsive
+        self._task: asyncio.Task[None] | None = None
+        self._wall_anchor = time.monotonic()
+        self._virtual_anchor = clock.now
+        self.listeners: list[Callable[[], None]] = []
+
+    def _reanchor(self) -> None:
+        self._wall_anchor = time.monotonic()
+        self._virtual_anchor = self.clock.now
+
+    def set_speed(self, speed: float) -> None:
+        self._reanchor()
+        self.speed = max(0.1, min(speed, 1000.0))
+        self._notify()
+
+    def set_paused(self, paused: bool) -> None:
+        self._reanchor()
+        self.paused = paused
+        self._notify()
+
+    def step_one(self) -> bool:
+        """Run the next event only (works while paused)."""
+        ran = self.clock.step()
+        self._reanchor()
+        self._notify()
+        return ran
+
+    def advance(self, seconds: float) -> None:
+        """Jump ``seconds`` of virtual time as fast as possible."""
+        self.clock.run_for(seconds)
+        self._reanchor()
+        self._notify()
+
+    def _notify(self) -> None:
+        for listener in list(self.listeners):
+            listener()
+
+    def pump(self) -> None:
+        """Run events due by the current wall time, within the per-tick budget."""
+        if self.paused:
+            self._reanchor()
+            return
+        target = self._virtual_anchor + (time.monotonic() - self._wall_anchor) * self.speed
+        started = time.perf_counter()
+        clock = self.clock
+        while True:
+            ran = clock.run_until_time(target, max_events=200)
+            if ran < 200:
+                break
+            if time.perf_counter() - started > self.budget:
+                # Fell behind: let virtual time lag instead of freezing the UI.
+                self._reanchor()
+                break
+
+    async def run(self) -> None:
+        self._reanchor()
+        while True:
+            self.pump()
+            await asyncio.sleep(self.tick)
+
+    def start(self) -> asyncio.Task[None]:
+        if self._task is None or self._task.done():
+            self._task = asyncio.get_running_loop().create_task(self.run())
+        return self._task
+
+    def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None

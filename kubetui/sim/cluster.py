@@ -1,0 +1,141 @@
+"""Cluster assembly: one clock, one RNG, one trace bus, the store, the API server and every component.
+
+This is the only place that knows all components; after wiring them, it steps back. They find
+each other only through the API server, as in a real cluster.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+from kubetui.apiserver.server import APIServer
+from kubetui.client.client import Client
+from kubetui.node.spec import NodeSpec, default_nodes
+from kubetui.sim.clock import Clock
+from kubetui.sim.trace import Chaos, TraceBus
+from kubetui.store.mvcc import Store
+
+if TYPE_CHECKING:
+    from kubetui.controllers.manager import ControllerManager
+    from kubetui.node.machine import Machine
+    from kubetui.scheduler.scheduler import Scheduler
+
+COMPACTION_INTERVAL = 300.0  # the API server compacts etcd every 5 minutes
+
+
+class Cluster:
+    def __init__(
+        self,
+        seed: int = 0,
+        nodes: Iterable[NodeSpec] | None = None,
+        *,
+        scheduler: bool = True,
+        controllers: bool = True,
+        trace_history: int = 20_000,
+        hashing: bool = True,
+    ) -> None:
+        self.seed = seed
+        self.rng = random.Random(seed)
+        self.clock = Clock()
+        self.trace = TraceBus(lambda: self.clock.now, history=trace_history, hashing=hashing)
+        self.store = Store(self.clock, self.trace)
+        self.api = APIServer(self.clock, self.store, self.trace, self.rng)
+        self.api.bootstrap()
+        self.machines: dict[str, Machine] = {}
+        self.scheduler: Scheduler | None = None
+        self.controller_manager: ControllerManager | None = None
+        self._compaction_mark = 0
+        self.clock.call_later(COMPACTION_INTERVAL, self._compact, label="etcd compaction")
+        if controllers:
+            from kubetui.controllers.manager import ControllerManager
+
+            self.controller_manager = ControllerManager(self.client, self.trace, self.rng)
+            self.controller_manager.start()
+        if scheduler:
+            from kubetui.scheduler.scheduler import Scheduler
+
+            self.scheduler = Scheduler(self.client("kube-scheduler"), self.rng, self.trace)
+            self.scheduler.start()
+        for spec in default_nodes() if nodes is None else nodes:
+            self.add_node(spec)
+
+    # -- wiring ---------------------------------------------------------------------------------
+    def client(self, identity: str) -> Client:
+        return Client(self.api, identity)
+
+    def add_node(self, spec: NodeSpec) -> Machine:
+        """Power on a simulated machine; its kubelet registers the Node through the API."""
+        from kubetui.node.machine import Machine
+
+        if spec.name in self.machines:
+            self.machines[spec.name].shutdown()
+        machine = Machine(spec, self.client, self.clock, self.trace, self.rng)
+        self.machines[spec.name] = machine
+        machine.start()
+        return machine
+
+    def remove_node(self, name: str) -> None:
+        """Shut a machine down for good and deregister its Node (the node is being decommissioned)."""
+        machine = self.machines.pop(name, None)
+        if machine is not None:
+            machine.shutdown()
+            self.trace.emit(Chaos(action="remove-node", target=name))
+
+    def _compact(self) -> None:
+        mark = self._compaction_mark
+        self._compaction_mark = self.store.revision
+        if mark:
+            self.store.compact(mark)
+        self.clock.call_later(COMPACTION_INTERVAL, self._compact, label="etcd compaction")
+
+    # -- faults (what the keys and the chaos endpoint do) ----------------------------------------
+    def chaos(self, action: str, node: str = "", namespace: str = "", pod: str = "", container: str = "") -> str:
+        """Inject a fault. Returns a one-line description; raises ValueError for an unknown target."""
+        if action == "kill-container":
+            machine = self._machine_running(namespace, pod)
+            machine.kill_container(namespace, pod, container)
+            target = f"{namespace}/{pod}/{container}" if container else f"{namespace}/{pod}"
+            self.trace.emit(Chaos(action=action, target=target))
+            return f"killed container {target}"
+        machine = self.machines.get(node)
+        if machine is None:
+            raise ValueError(f'node "{node}" not found')
+        actions: dict[str, Callable[[], None]] = {
+            "kill-node": machine.kill,
+            "revive-node": machine.revive,
+            "partition-node": machine.partition,
+            "heal-node": machine.heal,
+            "exhaust-memory": machine.exhaust_memory,
+        }
+        if action not in actions:
+            raise ValueError(f"unknown chaos action {action!r}; try one of: {', '.join([*actions, 'kill-container'])}")
+        actions[action]()
+        self.trace.emit(Chaos(action=action, target=node))
+        return f"{action} {node}"
+
+    def _machine_running(self, namespace: str, pod: str) -> Machine:
+        for machine in self.machines.values():
+            if machine.has_pod(namespace, pod):
+                return machine
+        raise ValueError(f'pod "{namespace}/{pod}" is not running on any node')
+
+    # -- driving (fast clock) ---------------------------------------------------------------------
+    def run_for(self, seconds: float) -> None:
+        self.clock.run_for(seconds)
+
+    def run_until(self, predicate: Callable[[], bool], timeout: float = 600.0) -> bool:
+        return self.clock.run_until(predicate, timeout)
+
+    # -- reading (for tests and tools; components use their own clients) --------------------------
+    def objects(self, resource: str, namespace: str | None = None, selector: str | None = None) -> list[dict[str, Any]]:
+        return list(self.api.list("system:test", resource, namespace, selector)["items"])
+
+    def get(self, resource: str, namespace: str, name: str) -> dict[str, Any] | None:
+        from kubetui.apiserver.errors import ApiError
+
+        try:
+            return self.api.get("system:test", resource, namespace, name)
+        except ApiError:
+            return None

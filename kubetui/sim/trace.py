@@ -1,0 +1,218 @@
+"""The trace bus: typed records of what every component does, for the panes, tests and JSON-lines output.
+
+Each record carries a global sequence number and the virtual time. Fields listed in a record's
+``WALL_FIELDS`` measure real time (e.g. how long a scheduling decision took) and are left out of
+the determinism hash, which otherwise covers every record byte for byte.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import orjson
+
+
+@dataclass(slots=True)
+class Record:
+    """Base of every trace record."""
+
+    KIND: ClassVar[str] = "record"
+    WALL_FIELDS: ClassVar[tuple[str, ...]] = ()
+    seq: int = field(default=0, init=False)
+    time: float = field(default=0.0, init=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        data["kind"] = self.KIND
+        return data
+
+    def summary(self) -> str:
+        return self.KIND
+
+
+@dataclass(slots=True)
+class ApiRequest(Record):
+    """One request through the API server: who asked for what, and how it went."""
+
+    KIND: ClassVar[str] = "api"
+    who: str = ""
+    verb: str = ""
+    resource: str = ""
+    namespace: str = ""
+    name: str = ""
+    code: int = 200
+    resource_version: str = ""
+    subresource: str = ""
+    message: str = ""
+
+    def summary(self) -> str:
+        target = f"{self.namespace}/{self.name}" if self.namespace else self.name
+        res = f"{self.resource}/{self.subresource}" if self.subresource else self.resource
+        return f"{self.who} {self.verb} {res} {target} -> {self.code}"
+
+
+@dataclass(slots=True)
+class EtcdWrite(Record):
+    """One write to the store: the new global revision and the key."""
+
+    KIND: ClassVar[str] = "etcd"
+    revision: int = 0
+    op: str = "PUT"
+    key: str = ""
+
+    def summary(self) -> str:
+        return f"etcd revision {self.revision}: {self.op} {self.key}"
+
+
+@dataclass(slots=True)
+class Reconcile(Record):
+    """A controller looked at an object: what it observed, what it wanted, what it did."""
+
+    KIND: ClassVar[str] = "reconcile"
+    controller: str = ""
+    object: str = ""
+    observed: str = ""
+    desired: str = ""
+    action: str = ""
+
+    def summary(self) -> str:
+        return f"{self.controller} {self.object}: {self.observed} -> {self.desired}: {self.action}"
+
+
+@dataclass(slots=True)
+class NodeVerdict:
+    """One node's part in a scheduling decision."""
+
+    node: str
+    feasible: bool
+    plugin: str = ""  # the filter plugin that rejected it
+    reason: str = ""
+    scores: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # plugin -> (raw, normalized, weight)
+    total: int = 0
+
+
+@dataclass(slots=True)
+class SchedulingDecision(Record):
+    """One scheduling attempt with every node's verdict and every plugin's score."""
+
+    KIND: ClassVar[str] = "schedule"
+    WALL_FIELDS: ClassVar[tuple[str, ...]] = ("duration_ms",)
+    pod: str = ""
+    node: str = ""  # empty when unschedulable
+    message: str = ""
+    reason: str = ""  # how the winner was chosen, or why nothing was
+    verdicts: list[NodeVerdict] = field(default_factory=list)
+    nominated: str = ""
+    duration_ms: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        data = Record.to_dict(self)
+        data["verdicts"] = [dataclasses.asdict(v) for v in self.verdicts]
+        return data
+
+    def summary(self) -> str:
+        return f"{self.pod} -> {self.node}" if self.node else f"{self.pod} Pending: {self.message}"
+
+
+@dataclass(slots=True)
+class NodeActivity(Record):
+    """Kubelet, runtime or kube-proxy activity on one node."""
+
+    KIND: ClassVar[str] = "node"
+    node: str = ""
+    component: str = "kubelet"
+    pod: str = ""
+    container: str = ""
+    what: str = ""
+    detail: str = ""
+
+    def summary(self) -> str:
+        where = f"{self.pod}/{self.container}" if self.container else self.pod
+        return f"{self.component}/{self.node} {where} {self.what} {self.detail}".strip()
+
+
+@dataclass(slots=True)
+class ManifestStatus(Record):
+    """The manifest folder: an apply, a prune, or an error naming the file and line."""
+
+    KIND: ClassVar[str] = "manifest"
+    path: str = ""
+    ok: bool = True
+    message: str = ""
+    line: int = 0
+    column: int = 0
+
+    def summary(self) -> str:
+        where = f"{self.path}:{self.line}:{self.column}" if self.line else self.path
+        return f"{where}: {self.message}"
+
+
+@dataclass(slots=True)
+class Chaos(Record):
+    """A fault a user injected (kill node, partition, kill container ...)."""
+
+    KIND: ClassVar[str] = "chaos"
+    action: str = ""
+    target: str = ""
+    detail: str = ""
+
+    def summary(self) -> str:
+        return f"chaos {self.action} {self.target} {self.detail}".strip()
+
+
+Subscriber = Callable[[Record], None]
+
+
+class TraceBus:
+    """Publishes records to subscribers, keeps a bounded history, and hashes the stream."""
+
+    def __init__(self, now: Callable[[], float], history: int = 20_000, hashing: bool = True) -> None:
+        self._now = now
+        self._seq = 0
+        self._subscribers: list[Subscriber] = []
+        self.history: deque[Record] = deque(maxlen=history)
+        self.hashing = hashing
+        self._hash = hashlib.sha256()
+
+    @property
+    def last_seq(self) -> int:
+        return self._seq
+
+    def subscribe(self, subscriber: Subscriber) -> Callable[[], None]:
+        self._subscribers.append(subscriber)
+
+        def unsubscribe() -> None:
+            if subscriber in self._subscribers:
+                self._subscribers.remove(subscriber)
+
+        return unsubscribe
+
+    def emit(self, record: Record) -> Record:
+        self._seq += 1
+        record.seq = self._seq
+        record.time = self._now()
+        self.history.append(record)
+        if self.hashing:
+            data = record.to_dict()
+            for name in record.WALL_FIELDS:
+                data.pop(name, None)
+            self._hash.update(orjson.dumps(data, option=orjson.OPT_SORT_KEYS))
+            self._hash.update(b"\n")
+        for subscriber in self._subscribers:
+            subscriber(record)
+        return record
+
+    def since(self, seq: int) -> Iterator[Record]:
+        """Records with sequence number greater than ``seq`` still in the history."""
+        for record in self.history:
+            if record.seq > seq:
+                yield record
+
+    def digest(self) -> str:
+        """SHA-256 over every record emitted so far (wall-clock fields excluded)."""
+        return self._hash.hexdigest()

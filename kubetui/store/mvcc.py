@@ -1,0 +1,223 @@
+"""An in-memory MVCC key-value store with etcd's semantics.
+
+One global revision counts every write. Each key remembers the revision that created it, the
+revision that last modified it and how many times it changed (``version``). Writes can be
+conditional on the key's mod revision (compare-and-swap), which is how the API server implements
+optimistic concurrency. Watches replay history from any revision not yet compacted and then
+stream new events; values are serialized bytes, so nothing a reader does can change the store.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from kubetui.sim.clock import Clock
+from kubetui.sim.trace import EtcdWrite, TraceBus
+
+
+@dataclass(frozen=True, slots=True)
+class KeyValue:
+    key: str
+    value: bytes
+    create_revision: int
+    mod_revision: int
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class WatchEvent:
+    type: str  # "PUT" or "DELETE"
+    kv: KeyValue  # for DELETE: the key with an empty value at the deleting revision
+    prev_kv: KeyValue | None
+    revision: int
+
+
+class StoreError(Exception):
+    """Base for store failures."""
+
+
+class KeyExistsError(StoreError):
+    pass
+
+
+class KeyNotFoundError(StoreError):
+    pass
+
+
+class RevisionMismatchError(StoreError):
+    """The key's mod revision is not the one the caller expected (a lost compare-and-swap)."""
+
+    def __init__(self, key: str, expected: int, actual: int) -> None:
+        super().__init__(f"{key}: expected mod revision {expected}, found {actual}")
+        self.expected = expected
+        self.actual = actual
+
+
+class CompactedError(StoreError):
+    """etcd's ``mvcc: required revision has been compacted``."""
+
+    def __init__(self, requested: int, compacted: int) -> None:
+        super().__init__("mvcc: required revision has been compacted")
+        self.requested = requested
+        self.compacted = compacted
+
+
+def bucket_of(key: str) -> str:
+    """``/registry/pods/default/web`` -> ``/registry/pods/``: keys are grouped by resource."""
+    second = key.find("/", len("/registry/"))
+    return key if second < 0 else key[: second + 1]
+
+
+class StoreWatch:
+    """A watch on a key prefix; events are delivered in revision order, batched per engine step."""
+
+    def __init__(self, store: Store, prefix: str, callback: Callable[[list[WatchEvent]], None]) -> None:
+        self.store = store
+        self.prefix = prefix
+        self.callback = callback
+        self.pending: list[WatchEvent] = []
+        self.scheduled = False
+        self.stopped = False
+
+    def _push(self, event: WatchEvent) -> None:
+        if self.stopped:
+            return
+        self.pending.append(event)
+        if not self.scheduled:
+            self.scheduled = True
+            self.store.clock.call_soon(self._flush, label="watch")
+
+    def _flush(self) -> None:
+        self.scheduled = False
+        if self.stopped or not self.pending:
+            return
+        batch, self.pending = self.pending, []
+        self.callback(batch)
+
+    def stop(self) -> None:
+        self.stopped = True
+        self.pending = []
+        self.store._remove_watch(self)
+
+
+class Store:
+    """etcd, in one process: buckets of keys, one revision, history for watches, compaction."""
+
+    def __init__(self, clock: Clock, trace: TraceBus | None = None, max_history: int = 200_000) -> None:
+        self.clock = clock
+        self.trace = trace
+        self.revision = 0
+        self.compacted_revision = 0
+        self._buckets: dict[str, dict[str, KeyValue]] = {}
+        self._history: deque[WatchEvent] = deque()
+        self._max_history = max_history
+        self._watches: dict[str, list[StoreWatch]] = {}
+
+    # -- reads --------------------------------------------------------------------------------
+    def get(self, key: str) -> KeyValue | None:
+        bucket = self._buckets.get(bucket_of(key))
+        return bucket.get(key) if bucket else None
+
+    def range(self, prefix: str) -> tuple[list[KeyValue], int]:
+        """Every key under ``prefix`` (sorted), with the revision the read was taken at."""
+        bucket = self._buckets.get(bucket_of(prefix), {})
+        if prefix.endswith("/") and bucket_of(prefix) == prefix:
+            items = list(bucket.values())
+        else:
+            items = [kv for k, kv in bucket.items() if k.startswith(prefix)]
+        items.sort(key=lambda kv: kv.key)
+        return items, self.revision
+
+    def count(self, prefix: str) -> int:
+        return len(self.range(prefix)[0])
+
+    def keys_total(self) -> int:
+        return sum(len(b) for b in self._buckets.values())
+
+    # -- writes -------------------------------------------------------------------------------
+    def create(self, key: str, value: bytes) -> KeyValue:
+        bucket = self._buckets.setdefault(bucket_of(key), {})
+        if key in bucket:
+            raise KeyExistsError(key)
+        self.revision += 1
+        kv = KeyValue(key, value, self.revision, self.revision, 1)
+        bucket[key] = kv
+        self._record(WatchEvent("PUT", kv, None, self.revision))
+        return kv
+
+    def update(self, key: str, value: bytes, expected_mod_revision: int | None = None) -> KeyValue:
+        bucket = self._buckets.get(bucket_of(key))
+        old = bucket.get(key) if bucket else None
+        if old is None or bucket is None:
+            raise KeyNotFoundError(key)
+        if expected_mod_revision is not None and old.mod_revision != expected_mod_revision:
+            raise RevisionMismatchError(key, expected_mod_revision, old.mod_revision)
+        self.revision += 1
+        kv = KeyValue(key, value, old.create_revision, self.revision, old.version + 1)
+        bucket[key] = kv
+        self._record(WatchEvent("PUT", kv, old, self.revision))
+        return kv
+
+    def delete(self, key: str, expected_mod_revision: int | None = None) -> KeyValue:
+        bucket = self._buckets.get(bucket_of(key))
+        old = bucket.get(key) if bucket else None
+        if old is None or bucket is None:
+            raise KeyNotFoundError(key)
+        if expected_mod_revision is not None and old.mod_revision != expected_mod_revision:
+            raise RevisionMismatchError(key, expected_mod_revision, old.mod_revision)
+        self.revision += 1
+        del bucket[key]
+        tomb = KeyValue(key, b"", 0, self.revision, 0)
+        self._record(WatchEvent("DELETE", tomb, old, self.revision))
+        return old
+
+    def _record(self, event: WatchEvent) -> None:
+        history = self._history
+        history.append(event)
+        if len(history) > self._max_history:
+            # Bounded memory: the oldest history goes, as if compacted.
+            dropped = history.popleft()
+            self.compacted_revision = max(self.compacted_revision, dropped.revision)
+        if self.trace is not None:
+            self.trace.emit(EtcdWrite(revision=event.revision, op=event.type, key=event.kv.key))
+        watches = self._watches.get(bucket_of(event.kv.key))
+        if watches:
+            key = event.kv.key
+            for watch in watches:
+                if key.startswith(watch.prefix):
+                    watch._push(event)
+
+    # -- watch and compaction -------------------------------------------------------------------
+    def watch(
+        self, prefix: str, start_revision: int, callback: Callable[[list[WatchEvent]], None]
+    ) -> StoreWatch:
+        """Watch ``prefix`` from ``start_revision`` (inclusive); 0 means "from the next write"."""
+        if 0 < start_revision <= self.compacted_revision:
+            raise CompactedError(start_revision, self.compacted_revision)
+        watch = StoreWatch(self, prefix, callback)
+        if 0 < start_revision <= self.revision:
+            for event in self._history:
+                if event.revision >= start_revision and event.kv.key.startswith(prefix):
+                    watch._push(event)
+        self._watches.setdefault(bucket_of(prefix), []).append(watch)
+        return watch
+
+    def _remove_watch(self, watch: StoreWatch) -> None:
+        watches = self._watches.get(bucket_of(watch.prefix))
+        if watches and watch in watches:
+            watches.remove(watch)
+
+    def compact(self, revision: int) -> None:
+        """Forget history at or before ``revision``; watches from there now fail."""
+        revision = min(revision, self.revision)
+        if revision <= self.compacted_revision:
+            return
+        history = self._history
+        while history and history[0].revision <= revision:
+            history.popleft()
+        self.compacted_revision = revision
+
+    def history_size(self) -> int:
+        return len(self._history)
