@@ -1,0 +1,489 @@
+"""Validation shared by every kind: type checks, ObjectMeta, labels, selectors, quantities.
+
+Functions append to an ``errs`` list (like Go's ``allErrs = append(allErrs, ...)``) and take the
+field path of what they check as a plain string, e.g. ``"spec.template.metadata.labels"``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import ROUND_UP, Decimal, InvalidOperation
+from typing import Any
+
+import orjson
+from pydantic import ValidationError
+
+from kubetui.api.fielderrors import (
+    OMIT,
+    FieldError,
+    GoLiteral,
+    _go_sharp,
+    duplicate,
+    forbidden,
+    go_quote,
+    invalid,
+    required,
+    too_long,
+    type_invalid,
+)
+from kubetui.api.models import K8sModel
+from kubetui.api.models.base import K8S_TYPE_ERROR
+from kubetui.api.validation import names
+
+Errs = list[FieldError]
+NameFn = Callable[[str, bool], list[str]]
+
+IS_NEGATIVE_ERROR = "must be greater than or equal to 0"
+FIELD_IMMUTABLE_ERROR = "field is immutable"
+TOTAL_ANNOTATION_SIZE_LIMIT = 256 * (1 << 10)  # 256 KiB
+MAX_OBJECT_BYTES = 3 * 1024 * 1024  # the API server's request body limit
+STANDARD_FINALIZERS = frozenset({"kubernetes", "orphan", "foregroundDeletion"})
+BANNED_OWNERS = frozenset({("v1", "Event")})
+
+
+def g(d: Any, key: str) -> Any:
+    """``d[key]`` or None: tolerant lookup on something that should be a dict."""
+    return d.get(key) if isinstance(d, dict) else None
+
+
+def gd(d: Any, key: str) -> dict[str, Any]:
+    """``d[key]`` if it is a dict, else an empty dict (a null object is an unset object)."""
+    v = d.get(key) if isinstance(d, dict) else None
+    return v if isinstance(v, dict) else {}
+
+
+def gl(d: Any, key: str) -> list[Any]:
+    v = d.get(key) if isinstance(d, dict) else None
+    return v if isinstance(v, list) else []
+
+
+def gs(d: Any, key: str) -> str:
+    v = d.get(key) if isinstance(d, dict) else None
+    return v if isinstance(v, str) else ""
+
+
+def gi(d: Any, key: str) -> int | None:
+    v = d.get(key) if isinstance(d, dict) else None
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    return v if isinstance(v, int) else None
+
+
+# --- the outer guards --------------------------------------------------------------------------
+
+
+def check_encodable(obj: Any) -> FieldError | None:
+    """Reject what the API server could not have decoded: non-JSON values, absurd depth or size.
+
+    orjson does it in C, in about a microsecond for a pod, and it bounds the nesting depth (255)
+    so nothing later can hit Python's recursion limit.
+    """
+    try:
+        data = orjson.dumps(obj)
+    except (orjson.JSONEncodeError, TypeError) as exc:
+        return invalid("[]", OMIT, f"not a JSON object: {exc}")
+    if len(data) > MAX_OBJECT_BYTES:
+        return too_long("[]", "", MAX_OBJECT_BYTES)
+    return None
+
+
+_EXPECTED_BY_PYDANTIC_ERROR = {
+    "string_type": "string",
+    "bool_type": "boolean",
+    "int_type": "integer",
+    "model_type": "object",
+    "model_attributes_type": "object",
+    "dict_type": "object",
+    "list_type": "array",
+}
+
+
+def json_type(value: Any) -> str:
+    """The OpenAPI name of a JSON value's type."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "integer" if value.is_integer() else "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+def _loc_path(prefix: str, loc: tuple[int | str, ...]) -> str:
+    path = prefix
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path = f"{path}.{part}" if path else str(part)
+    return path
+
+
+def type_errors(model: type[K8sModel], data: Any, prefix: str = "") -> Errs:
+    """Type-check ``data`` against a model; each mismatch becomes a field error in OpenAPI's words.
+
+    ``spec.replicas: Invalid value: "3": spec.replicas in body must be of type integer: "string"``
+    """
+    try:
+        model.__pydantic_validator__.validate_python(data)
+        return []
+    except ValidationError as exc:
+        errs: Errs = []
+        for e in exc.errors(include_url=False):
+            path = _loc_path(prefix, e["loc"])
+            value = e.get("input")
+            expected = (e.get("ctx") or {}).get("expected") if e["type"] == K8S_TYPE_ERROR else None
+            expected = expected or _EXPECTED_BY_PYDANTIC_ERROR.get(e["type"])
+            if expected:
+                detail = f"{path} in body must be of type {expected}: {go_quote(json_type(value))}"
+            else:
+                detail = f"{path} in body: {e['msg']}"
+            errs.append(type_invalid(path or "[]", value, detail))
+        return errs
+
+
+# --- ObjectMeta ----------------------------------------------------------------------------------
+
+
+def validate_labels(labels: Any, path: str, errs: Errs) -> None:
+    """ValidateLabels: qualified-name keys, label-syntax values."""
+    if not isinstance(labels, dict):
+        return
+    for key, value in labels.items():
+        for msg in names.is_qualified_name(key):
+            errs.append(invalid(path, key, msg))
+        if isinstance(value, str):
+            for msg in names.is_label_value(value):
+                errs.append(invalid(path, value, msg))
+
+
+def validate_label_name(key: str, path: str, errs: Errs) -> None:
+    for msg in names.is_qualified_name(key):
+        errs.append(invalid(path, key, msg))
+
+
+def validate_annotations(annotations: Any, path: str, errs: Errs) -> None:
+    """Keys are qualified names (case-insensitive); all keys and values together at most 256 KiB."""
+    if not isinstance(annotations, dict):
+        return
+    total = 0
+    for key, value in annotations.items():
+        for msg in names.is_qualified_name(key.lower()):
+            errs.append(invalid(path, key, msg))
+        total += names.byte_len(key) + (names.byte_len(value) if isinstance(value, str) else 0)
+    if total > TOTAL_ANNOTATION_SIZE_LIMIT:
+        errs.append(too_long(path, "", TOTAL_ANNOTATION_SIZE_LIMIT))
+
+
+def _validate_owner_references(refs: Any, path: str, errs: Errs) -> None:
+    first_controller = ""
+    for ref in refs if isinstance(refs, list) else ():
+        if not isinstance(ref, dict):
+            continue
+        api_version, kind = gs(ref, "apiVersion"), gs(ref, "kind")
+        version = api_version.rsplit("/", 1)[-1] if api_version else ""
+        if not version:
+            errs.append(invalid(f"{path}.apiVersion", api_version, "version must not be empty"))
+        if not kind:
+            errs.append(invalid(f"{path}.kind", kind, "kind must not be empty"))
+        if not gs(ref, "name"):
+            errs.append(invalid(f"{path}.name", gs(ref, "name"), "name must not be empty"))
+        if not gs(ref, "uid"):
+            errs.append(invalid(f"{path}.uid", gs(ref, "uid"), "uid must not be empty"))
+        if (api_version, kind) in BANNED_OWNERS:
+            errs.append(invalid(path, GoLiteral(_go_sharp(ref)), f"/{version}, Kind={kind} is disallowed from being an owner"))
+        if ref.get("controller") is True:
+            current = f"{kind}/{gs(ref, 'name')}"
+            if first_controller:
+                errs.append(
+                    invalid(
+                        path,
+                        GoLiteral(_go_sharp(refs)),
+                        'Only one reference can have Controller set to true. Found "true" in references for '
+                        f"{first_controller} and {current}",
+                    )
+                )
+            else:
+                first_controller = current
+
+
+def _validate_finalizers(finalizers: Any, path: str, errs: Errs) -> None:
+    if not isinstance(finalizers, list):
+        return
+    strings = [f for f in finalizers if isinstance(f, str)]
+    for finalizer in strings:
+        for msg in names.is_qualified_name(finalizer):
+            errs.append(invalid(path, finalizer, msg))
+    if "orphan" in strings and "foregroundDeletion" in strings:
+        errs.append(invalid(path, strings, "finalizer orphan and foregroundDeletion cannot be both set"))
+    for i, finalizer in enumerate(strings):
+        if "/" not in finalizer and finalizer not in STANDARD_FINALIZERS:
+            errs.append(
+                invalid(f"{path}[{i}]", finalizer, "name is neither a standard finalizer name nor is it fully qualified")
+            )
+
+
+def validate_object_meta(meta: Any, namespaced: bool, name_fn: NameFn, errs: Errs, path: str = "metadata") -> None:
+    """ValidateObjectMeta (create): name rules, namespace, labels, annotations, owners, finalizers."""
+    meta = meta if isinstance(meta, dict) else {}
+    generate_name = gs(meta, "generateName")
+    if generate_name:
+        for msg in name_fn(generate_name, True):
+            errs.append(invalid(f"{path}.generateName", generate_name, msg))
+    name = gs(meta, "name")
+    if not name:
+        errs.append(required(f"{path}.name", "name or generateName is required"))
+    else:
+        for msg in name_fn(name, False):
+            errs.append(invalid(f"{path}.name", name, msg))
+    namespace = gs(meta, "namespace")
+    if namespaced:
+        if not namespace:
+            errs.append(required(f"{path}.namespace", ""))
+        else:
+            for msg in names.name_is_dns_label(namespace):
+                errs.append(invalid(f"{path}.namespace", namespace, msg))
+    elif namespace:
+        errs.append(forbidden(f"{path}.namespace", "not allowed on this type"))
+    generation = gi(meta, "generation")
+    if generation is not None and generation < 0:
+        errs.append(invalid(f"{path}.generation", generation, IS_NEGATIVE_ERROR))
+    validate_common_meta(meta, path, errs)
+
+
+def validate_common_meta(meta: dict[str, Any], path: str, errs: Errs) -> None:
+    """The metadata checks shared by create and update."""
+    validate_labels(meta.get("labels"), f"{path}.labels", errs)
+    validate_annotations(meta.get("annotations"), f"{path}.annotations", errs)
+    _validate_owner_references(meta.get("ownerReferences"), f"{path}.ownerReferences", errs)
+    _validate_finalizers(meta.get("finalizers"), f"{path}.finalizers", errs)
+
+
+def validate_object_meta_update(new: Any, old: Any, errs: Errs, path: str = "metadata") -> None:
+    """ValidateObjectMetaUpdate: identity fields are immutable; labels etc. are re-checked.
+
+    (resourceVersion preconditions are the API server's business, not checked here.)
+    """
+    new = new if isinstance(new, dict) else {}
+    old = old if isinstance(old, dict) else {}
+    if old.get("deletionTimestamp"):
+        old_finalizers = set(gl(old, "finalizers"))
+        extra = sorted({f for f in gl(new, "finalizers") if isinstance(f, str)} - old_finalizers)
+        if extra:
+            errs.append(
+                forbidden(
+                    f"{path}.finalizers",
+                    "no new finalizers can be added if the object is being deleted, found new finalizers "
+                    + _go_sharp(extra),
+                )
+            )
+    new_gen, old_gen = gi(new, "generation") or 0, gi(old, "generation") or 0
+    if new_gen < old_gen:
+        errs.append(invalid(f"{path}.generation", new_gen, "must not be decremented"))
+    for key in ("name", "namespace", "uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds"):
+        if new.get(key) != old.get(key):
+            errs.append(invalid(f"{path}.{key}", new.get(key), FIELD_IMMUTABLE_ERROR))
+    validate_common_meta(new, path, errs)
+
+
+# --- label selectors -----------------------------------------------------------------------------
+
+
+def validate_label_selector(sel: Any, path: str, errs: Errs, allow_invalid_values: bool = False) -> None:
+    """ValidateLabelSelector: matchLabels are labels; expressions need a known operator and values."""
+    if not isinstance(sel, dict):
+        return
+    validate_labels(sel.get("matchLabels"), f"{path}.matchLabels", errs)
+    for i, expr in enumerate(gl(sel, "matchExpressions")):
+        if not isinstance(expr, dict):
+            continue
+        epath = f"{path}.matchExpressions[{i}]"
+        operator, values = gs(expr, "operator"), gl(expr, "values")
+        if operator in ("In", "NotIn"):
+            if not values:
+                errs.append(required(f"{epath}.values", "must be specified when `operator` is 'In' or 'NotIn'"))
+        elif operator in ("Exists", "DoesNotExist"):
+            if values:
+                errs.append(
+                    forbidden(f"{epath}.values", "may not be specified when `operator` is 'Exists' or 'DoesNotExist'")
+                )
+        else:
+            errs.append(invalid(f"{epath}.operator", operator, "not a valid selector operator"))
+        validate_label_name(gs(expr, "key"), f"{epath}.key", errs)
+        if not allow_invalid_values:
+            for j, value in enumerate(values):
+                if isinstance(value, str):
+                    for msg in names.is_label_value(value):
+                        errs.append(invalid(f"{epath}.values[{j}]", value, msg))
+
+
+def selector_is_valid(sel: dict[str, Any]) -> bool:
+    """Would ``metav1.LabelSelectorAsSelector`` accept it? (It re-checks keys, values and operators.)"""
+    scratch: Errs = []
+    validate_label_selector(sel, "", scratch)
+    return not scratch
+
+
+def selector_matches(sel: dict[str, Any] | None, labels: dict[str, Any] | None) -> bool:
+    """LabelSelectorAsSelector(sel).Matches(labels): a nil selector matches nothing, {} everything."""
+    if sel is None:
+        return False
+    labels = labels if isinstance(labels, dict) else {}
+    for key, value in gd(sel, "matchLabels").items():
+        if labels.get(key) != value:
+            return False
+    for expr in gl(sel, "matchExpressions"):
+        if not isinstance(expr, dict):
+            continue
+        key, operator, values = gs(expr, "key"), gs(expr, "operator"), gl(expr, "values")
+        if operator == "In" and labels.get(key) not in values:
+            return False
+        if operator == "NotIn" and key in labels and labels[key] in values:
+            return False
+        if operator == "Exists" and key not in labels:
+            return False
+        if operator == "DoesNotExist" and key in labels:
+            return False
+    return True
+
+
+def selector_is_empty(sel: dict[str, Any] | None) -> bool:
+    """``selector.Empty()``: true for {} (matches everything); a nil selector is *not* empty."""
+    return sel is not None and not gd(sel, "matchLabels") and not gl(sel, "matchExpressions")
+
+
+# --- numbers, int-or-percent, quantities ---------------------------------------------------------
+
+
+def nonnegative(value: Any, path: str, errs: Errs) -> None:
+    if isinstance(value, int) and not isinstance(value, bool) and value < 0:
+        errs.append(invalid(path, value, IS_NEGATIVE_ERROR))
+
+
+def int_or_percent_value(v: Any) -> int:
+    """getIntOrPercentValue: ``"25%"`` -> 25, ``3`` -> 3, anything else -> 0 (as Atoi would fail)."""
+    if isinstance(v, int) and not isinstance(v, bool):
+        return v
+    if isinstance(v, str):
+        text = v[:-1] if v.endswith("%") and not names.is_valid_percent(v) else v
+        try:
+            return int(text) if text.isdigit() or (text[:1] == "-" and text[1:].isdigit()) else 0
+        except ValueError:
+            return 0
+    return 0
+
+
+def validate_positive_int_or_percent(v: Any, path: str, errs: Errs) -> None:
+    from kubetui.api.fielderrors import go_int_or_string
+
+    if isinstance(v, str):
+        for msg in names.is_valid_percent(v):
+            errs.append(invalid(path, go_int_or_string(v), msg))
+    elif isinstance(v, int) and not isinstance(v, bool):
+        nonnegative(v, path, errs)
+
+
+def not_more_than_100_percent(v: Any, path: str, errs: Errs) -> None:
+    from kubetui.api.fielderrors import go_int_or_string
+
+    if isinstance(v, str) and not names.is_valid_percent(v) and int(v[:-1]) > 100:
+        errs.append(invalid(path, go_int_or_string(v), "must not be greater than 100%"))
+
+
+QUANTITY_REGEX_ERROR = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"
+_BINARY_SUFFIXES = ("Ki", "Mi", "Gi", "Ti", "Pi", "Ei")
+_DECIMAL_SUFFIX_BY_EXPONENT = {-9: "n", -6: "u", -3: "m", 0: "", 3: "k", 6: "M", 9: "G", 12: "T", 15: "P", 18: "E"}
+_BINARY_SUFFIX_BY_EXPONENT = {0: "", 10: "Ki", 20: "Mi", 30: "Gi", 40: "Ti", 50: "Pi", 60: "Ei"}
+
+
+def parse_qty(raw: Any) -> Decimal | None:
+    """The quantity's exact value, or None if it does not parse."""
+    from kubetui.api.quantity import parse_quantity
+
+    try:
+        value = parse_quantity(raw)
+    except (ValueError, TypeError, ArithmeticError):
+        return None
+    try:
+        return Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        return None
+
+
+def canonical_quantity(raw: Any, value: Decimal | None = None) -> str:
+    """``Quantity.String()``: "2000m" -> "2", "0.5" -> "500m", "1024Mi" -> "1Gi" (CanonicalizeBytes)."""
+    if value is None:
+        value = parse_qty(raw)
+        if value is None:
+            return str(raw)
+    if value == 0:
+        return "0"
+    text = raw if isinstance(raw, str) else repr(raw)
+    suffix = text.lstrip("+-0123456789.")
+    if suffix in _BINARY_SUFFIXES:
+        fmt = "binary"
+    elif suffix[:1] in ("e", "E") and suffix[1:].lstrip("+-").isdigit():
+        fmt = "exponent"
+    else:
+        fmt = "decimal"
+    # Values finer than a nano-unit are rounded up (away from zero), as the parser does.
+    nanos = (value * 1_000_000_000).to_integral_value(rounding=ROUND_UP)
+    if fmt == "binary" and (-1024 < value < 1024 or nanos % 1_000_000_000 != 0):
+        fmt = "decimal"
+    if fmt == "binary":
+        number, exponent = int(nanos // 1_000_000_000), 0
+        while number % 1024 == 0 and exponent < 60:
+            number //= 1024
+            exponent += 10
+        return f"{number}{_BINARY_SUFFIX_BY_EXPONENT[exponent]}"
+    mantissa, exponent = int(nanos), -9
+    while mantissa % 10 == 0:
+        mantissa //= 10
+        exponent += 1
+    if exponent % 3 == 1:
+        mantissa, exponent = mantissa * 10, exponent - 1
+    elif exponent % 3 == 2:
+        mantissa, exponent = mantissa * 100, exponent - 2
+    if fmt == "exponent":
+        return f"{mantissa}e{exponent}" if exponent else str(mantissa)
+    suffix_out = _DECIMAL_SUFFIX_BY_EXPONENT.get(exponent)
+    return f"{mantissa}{suffix_out}" if suffix_out is not None else f"{mantissa}e{exponent}"
+
+
+# --- comparison ----------------------------------------------------------------------------------
+
+
+def strip_nulls(value: Any) -> Any:
+    """A copy without null-valued keys: JSON null and "absent" are the same to a Go struct."""
+    if isinstance(value, dict):
+        return {k: strip_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [strip_nulls(v) for v in value]
+    return value
+
+
+def same(a: Any, b: Any) -> bool:
+    """Semantic equality for update checks (``apiequality.Semantic.DeepEqual``, nulls ignored)."""
+    return a == b or strip_nulls(a) == strip_nulls(b)
+
+
+def immutable(new: Any, old: Any, path: str, errs: Errs, shown: Any = None) -> None:
+    """ValidateImmutableField: ``<path>: Invalid value: <new>: field is immutable``."""
+    if not same(new, old):
+        errs.append(invalid(path, new if shown is None else shown, FIELD_IMMUTABLE_ERROR))
+
+
+def unique(values: list[Any], path: str, errs: Errs) -> None:
+    seen: set[Any] = set()
+    for i, v in enumerate(values):
+        if v in seen:
+            errs.append(duplicate(f"{path}[{i}]", v))
+        seen.add(v)

@@ -1,0 +1,271 @@
+"""The manifest folder as desired state: apply every file, prune what disappeared, report bad input.
+
+Like ``kubectl apply --server-side --prune`` on every save: objects are applied with server-side
+apply under the field manager ``kubetui-manifests`` through the API server (client ``manifests``).
+A file that does not parse or whose objects the API server rejects is left exactly as it was last
+applied — nothing in it is applied or pruned — until it is valid again; every other file keeps
+working. ``kind: Node`` documents are not API writes: they define the simulated machines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kubetui.api.resources import BY_KIND, ResourceInfo
+from kubetui.apiserver.errors import ApiError
+from kubetui.apiserver.server import PATCH_APPLY
+from kubetui.manifests.parse import Document, ParsedFile, is_manifest, parse_file
+from kubetui.node.spec import NodeSpec
+from kubetui.sim.trace import ManifestStatus
+
+if TYPE_CHECKING:
+    from kubetui.sim.cluster import Cluster
+
+FIELD_MANAGER = "kubetui-manifests"
+IDENTITY = "manifests"
+
+# Apply order, like kubectl/Helm: namespaces and cluster-wide settings, config, services, workloads.
+KIND_ORDER = (
+    "Namespace", "PriorityClass", "ConfigMap", "Secret", "Service", "Endpoints", "EndpointSlice",
+    "PodDisruptionBudget", "Lease", "Pod", "ReplicaSet", "Deployment", "StatefulSet", "DaemonSet", "Job", "Event",
+)
+
+
+@dataclass(frozen=True, order=True)
+class ObjectRef:
+    resource: str
+    namespace: str
+    name: str
+
+    def __str__(self) -> str:
+        info = BY_KIND_PLURAL.get(self.resource)
+        kind = info.kind.lower() if info else self.resource
+        group = f".{info.group}" if info and info.group else ""
+        where = f" -n {self.namespace}" if self.namespace else ""
+        return f"{kind}{group}/{self.name}{where}"
+
+
+BY_KIND_PLURAL: dict[str, ResourceInfo] = {info.plural: info for info in BY_KIND.values()}
+
+
+@dataclass(frozen=True)
+class ManifestError:
+    path: str
+    message: str
+    line: int = 0
+    column: int = 0
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}:{self.column}" if self.line else self.path
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class _FilePlan:
+    objects: list[tuple[ObjectRef, Document]]
+    nodes: list[NodeSpec]
+
+
+def node_specs_in(folder: Path) -> list[NodeSpec] | None:
+    """The machines a folder declares with ``kind: Node`` documents, or None when it declares none."""
+    specs: list[NodeSpec] = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and is_manifest(p, folder)):
+        parsed = parse_file(path)
+        if parsed.error is None:
+            specs.extend(NodeSpec.from_manifest(d.obj) for d in parsed.documents if _is_node(d.obj))
+    return specs or None
+
+
+def _is_node(obj: dict[str, Any]) -> bool:
+    return obj.get("kind") == "Node" and obj.get("apiVersion") == "v1"
+
+
+class ManifestFolder:
+    def __init__(self, cluster: Cluster, root: Path) -> None:
+        self.cluster = cluster
+        self.root = root
+        self.client = cluster.client(IDENTITY)
+        self.errors: dict[str, ManifestError] = {}
+        self._plans: dict[str, _FilePlan] = {}  # the last valid plan of each file
+        self._owned: set[ObjectRef] = set()  # objects this folder created or applied
+        self._folder_nodes: dict[str, NodeSpec] = {}
+        self._cache: dict[str, tuple[int, int, ParsedFile]] = {}
+
+    # -- scanning -----------------------------------------------------------------------------
+    def files(self) -> list[Path]:
+        if not self.root.is_dir():
+            return []
+        return sorted(p for p in self.root.rglob("*") if p.is_file() and is_manifest(p, self.root))
+
+    def _parse(self, path: Path) -> ParsedFile:
+        """Parse a file, reusing the last result while its size and mtime are unchanged."""
+        key = str(path)
+        try:
+            stat = path.stat()
+        except OSError:
+            return parse_file(path)
+        cached = self._cache.get(key)
+        if cached and cached[0] == stat.st_mtime_ns and cached[1] == stat.st_size:
+            return cached[2]
+        parsed = parse_file(path)
+        self._cache[key] = (stat.st_mtime_ns, stat.st_size, parsed)
+        return parsed
+
+    def display_path(self, path: str) -> str:
+        try:
+            return str(Path(path).relative_to(self.root))
+        except ValueError:
+            return path
+
+    # -- the sync -------------------------------------------------------------------------------
+    def sync(self) -> None:
+        """Make the cluster match the folder: plan every file, apply the valid ones, prune the rest."""
+        present = {str(p) for p in self.files()}
+        for gone in set(self._cache) - present:
+            del self._cache[gone]
+        new_errors: dict[str, ManifestError] = {}
+        plans: dict[str, _FilePlan] = {}
+        for path in sorted(present):
+            plan, error = self._plan(self._parse(Path(path)))
+            if error is not None:
+                new_errors[path] = error
+                if path in self._plans:
+                    plans[path] = self._plans[path]  # keep what was last applied: nothing applied or pruned
+            elif plan is not None:
+                plans[path] = plan
+        self._apply(plans, new_errors)
+        self._prune(plans)
+        self._sync_nodes(plans)
+        self._plans = plans
+        self._report(new_errors)
+
+    def _plan(self, parsed: ParsedFile) -> tuple[_FilePlan | None, ManifestError | None]:
+        shown = self.display_path(parsed.path)
+        if parsed.error is not None:
+            err = parsed.error
+            return None, ManifestError(shown, err.message, err.line, err.column)
+        plan = _FilePlan([], [])
+        for doc in parsed.documents:
+            obj = doc.obj
+            if _is_node(obj):
+                spec = NodeSpec.from_manifest(obj)
+                if not spec.name:
+                    return None, ManifestError(shown, "Node: metadata.name: Required value", doc.line, 1)
+                plan.nodes.append(spec)
+                continue
+            kind, api_version = obj.get("kind"), obj.get("apiVersion")
+            if not kind or not api_version:
+                missing = "kind" if not kind else "apiVersion"
+                return None, ManifestError(shown, f"Object '{missing.capitalize() if missing == 'kind' else missing}' "
+                                                  f"is missing in the document", doc.line, 1)
+            info = BY_KIND.get(str(kind))
+            if info is None or info.api_version != api_version or info.plural == "bindings":
+                return None, ManifestError(
+                    shown, f'resource mapping not found for kind "{kind}" in version "{api_version}": '
+                           f'no matches for kind "{kind}" in version "{api_version}"', doc.line, 1)
+            meta = obj.get("metadata")
+            if not isinstance(meta, dict) or not isinstance(meta.get("name"), str) or not meta.get("name"):
+                return None, ManifestError(shown, f"{kind}: metadata.name: Required value: name is required",
+                                           doc.line, 1)
+            namespace = ""
+            if info.namespaced:
+                namespace = str(meta.get("namespace") or "default")
+            plan.objects.append((ObjectRef(info.plural, namespace, meta["name"]), doc))
+        new_namespaces = {ref.name for ref, _ in plan.objects if ref.resource == "namespaces"}
+        for ref, doc in plan.objects:
+            error = self._dry_run(ref, doc, new_namespaces)
+            if error:
+                return None, ManifestError(shown, error, doc.line, 1)
+        return plan, None
+
+    def _dry_run(self, ref: ObjectRef, doc: Document, new_namespaces: set[str]) -> str:
+        """What the API server would say about this object, without storing it."""
+        try:
+            self._send(ref, doc, dry_run=True)
+        except ApiError as err:
+            if err.code == 404 and err.details.get("kind") == "namespaces":
+                if ref.namespace in new_namespaces or self._declared_namespace(ref.namespace):
+                    return ""
+            return err.message
+        return ""
+
+    def _declared_namespace(self, name: str) -> bool:
+        return any(ref.resource == "namespaces" and ref.name == name
+                   for plan in self._plans.values() for ref, _ in plan.objects)
+
+    def _send(self, ref: ObjectRef, doc: Document, dry_run: bool = False) -> dict[str, Any]:
+        obj = doc.obj
+        if ref.namespace and not obj.get("metadata", {}).get("namespace"):
+            obj = {**obj, "metadata": {**obj["metadata"], "namespace": ref.namespace}}
+        return self.cluster.api.patch(
+            IDENTITY, ref.resource, ref.namespace, ref.name, obj, PATCH_APPLY,
+            field_manager=FIELD_MANAGER, force=True, dry_run=dry_run,
+        )
+
+    def _apply(self, plans: dict[str, _FilePlan], errors: dict[str, ManifestError]) -> None:
+        ordered: list[tuple[int, str, ObjectRef, Document]] = []
+        for path, plan in plans.items():
+            if path in errors:
+                continue
+            for ref, doc in plan.objects:
+                ordered.append((_kind_rank(ref), path, ref, doc))
+        ordered.sort(key=lambda item: (item[0], item[2], item[1]))
+        for _, path, ref, doc in ordered:
+            before = self._resource_version(ref)
+            try:
+                result = self._send(ref, doc)
+            except ApiError as err:
+                errors[path] = ManifestError(self.display_path(path), err.message, doc.line, 1)
+                continue
+            self._owned.add(ref)
+            after = result.get("metadata", {}).get("resourceVersion")
+            if before != after:
+                verb = "created" if before is None else "configured"
+                self.cluster.trace.emit(ManifestStatus(path=self.display_path(path), ok=True,
+                                                       message=f"{ref} {verb}"))
+
+    def _resource_version(self, ref: ObjectRef) -> str | None:
+        kv = self.cluster.store.get(BY_KIND_PLURAL[ref.resource].key(ref.namespace, ref.name))
+        return str(kv.mod_revision) if kv is not None else None
+
+    def _prune(self, plans: dict[str, _FilePlan]) -> None:
+        """Delete objects this folder applied that no file declares any more (never anyone else's)."""
+        wanted = {ref for plan in plans.values() for ref, _ in plan.objects}
+        for ref in sorted(self._owned - wanted, key=lambda r: (-_kind_rank(r), r)):
+            self._owned.discard(ref)
+            try:
+                self.client.delete(ref.resource, ref.namespace, ref.name, propagation_policy="Background")
+            except ApiError as err:
+                if err.code != 404:
+                    self.cluster.trace.emit(ManifestStatus(path=str(ref), ok=False, message=f"prune failed: {err.message}"))
+                continue
+            self.cluster.trace.emit(ManifestStatus(path=str(ref), ok=True, message=f"{ref} pruned"))
+
+    def _sync_nodes(self, plans: dict[str, _FilePlan]) -> None:
+        """Power machines on and off to match the folder's ``kind: Node`` documents."""
+        wanted = {spec.name: spec for plan in plans.values() for spec in plan.nodes}
+        for name in sorted(set(self._folder_nodes) - set(wanted)):
+            self.cluster.remove_node(name)
+        for name, spec in sorted(wanted.items()):
+            machine = self.cluster.machines.get(name)
+            if machine is None or machine.spec != spec:
+                self.cluster.add_node(spec)
+        self._folder_nodes = wanted
+
+    def _report(self, errors: dict[str, ManifestError]) -> None:
+        for path, error in sorted(errors.items()):
+            if self.errors.get(path) != error:
+                self.cluster.trace.emit(ManifestStatus(path=error.path, ok=False, message=error.message,
+                                                       line=error.line, column=error.column))
+        for path in sorted(set(self.errors) - set(errors)):
+            message = "fixed: applied again" if Path(path).exists() else "file removed"
+            self.cluster.trace.emit(ManifestStatus(path=self.display_path(path), ok=True, message=message))
+        self.errors = errors
+
+
+def _kind_rank(ref: ObjectRef) -> int:
+    info = BY_KIND_PLURAL.get(ref.resource)
+    kind = info.kind if info else ""
+    return KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER)

@@ -1,0 +1,439 @@
+"""The API server's REST semantics: every verb, every error code, as a client sees them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from kubetui.apiserver.errors import ApiError
+from kubetui.apiserver.server import PATCH_APPLY, PATCH_JSON, PATCH_MERGE, PATCH_STRATEGIC, APIServer
+from kubetui.apiserver.watch import ApiEvent
+from kubetui.sim.cluster import Cluster
+from kubetui.sim.trace import ApiRequest
+
+
+@pytest.fixture
+def cluster() -> Cluster:
+    return Cluster(seed=7, nodes=[], scheduler=False, controllers=False)
+
+
+@pytest.fixture
+def api(cluster: Cluster) -> APIServer:
+    return cluster.api
+
+
+def pod(name: str = "web", labels: dict[str, str] | None = None, **spec: Any) -> dict[str, Any]:
+    return {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": name, "labels": labels or {"app": "web"}},
+        "spec": {"containers": [{"name": "c", "image": "nginx:1.27"}], **spec},
+    }
+
+
+def deployment(name: str = "web", replicas: int = 2) -> dict[str, Any]:
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": name},
+        "spec": {
+            "replicas": replicas,
+            "selector": {"matchLabels": {"app": name}},
+            "template": {"metadata": {"labels": {"app": name}},
+                         "spec": {"containers": [{"name": "c", "image": "nginx:1.27"}]}},
+        },
+    }
+
+
+def raises(code: int, fn: Any, *args: Any, **kwargs: Any) -> ApiError:
+    with pytest.raises(ApiError) as info:
+        fn(*args, **kwargs)
+    assert info.value.code == code, info.value.message
+    return info.value
+
+
+# ------------------------------------------------------------------ create / get / list
+def test_create_sets_system_metadata(api: APIServer) -> None:
+    created = api.create("kubectl", "pods", "default", pod())
+    meta = created["metadata"]
+    assert meta["namespace"] == "default"
+    assert len(meta["uid"]) == 36 and meta["creationTimestamp"].startswith("2026-01-01T")
+    assert int(meta["resourceVersion"]) == api.store.revision
+    assert created["status"]["phase"] == "Pending"
+    fetched = api.get("kubectl", "pods", "default", "web")
+    assert fetched == created
+
+
+def test_create_applies_defaults(api: APIServer) -> None:
+    created = api.create("kubectl", "deployments", "default", deployment())
+    spec = created["spec"]
+    assert spec["strategy"] == {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": "25%"}}
+    assert spec["revisionHistoryLimit"] == 10 and spec["progressDeadlineSeconds"] == 600
+    pod_spec = spec["template"]["spec"]
+    assert pod_spec["restartPolicy"] == "Always" and pod_spec["schedulerName"] == "default-scheduler"
+    assert created["metadata"]["generation"] == 1
+
+
+def test_pod_admission_adds_default_tolerations_and_priority(api: APIServer) -> None:
+    created = api.create("kubectl", "pods", "default", pod())
+    tolerations = created["spec"]["tolerations"]
+    assert {"key": "node.kubernetes.io/not-ready", "operator": "Exists", "effect": "NoExecute",
+            "tolerationSeconds": 300} in tolerations
+    assert created["spec"]["priority"] == 0
+    assert created["status"]["qosClass"] == "BestEffort"
+
+
+def test_generate_name_is_deterministic_per_seed() -> None:
+    names = []
+    for _ in range(2):
+        c = Cluster(seed=3, nodes=[], scheduler=False, controllers=False)
+        body = pod()
+        body["metadata"] = {"generateName": "web-", "labels": {"app": "web"}}
+        names.append(c.api.create("x", "pods", "default", body)["metadata"]["name"])
+    assert names[0] == names[1] and names[0].startswith("web-") and len(names[0]) == 9
+
+
+def test_not_found_and_already_exists_messages(api: APIServer) -> None:
+    err = raises(404, api.get, "kubectl", "pods", "default", "nope")
+    assert err.message == 'pods "nope" not found' and err.reason == "NotFound"
+    err = raises(404, api.get, "kubectl", "deployments", "default", "nope")
+    assert err.message == 'deployments.apps "nope" not found'
+    api.create("kubectl", "pods", "default", pod())
+    err = raises(409, api.create, "kubectl", "pods", "default", pod())
+    assert err.message == 'pods "web" already exists' and err.reason == "AlreadyExists"
+
+
+def test_namespace_must_exist(api: APIServer) -> None:
+    err = raises(404, api.create, "kubectl", "pods", "nowhere", pod())
+    assert err.message == 'namespaces "nowhere" not found'
+
+
+def test_invalid_object_message_and_causes(api: APIServer) -> None:
+    body = deployment()
+    body["spec"]["template"]["metadata"]["labels"] = {"app": "x"}
+    err = raises(422, api.create, "kubectl", "deployments", "default", body)
+    assert err.message == (
+        'Deployment.apps "web" is invalid: spec.template.metadata.labels: Invalid value: '
+        'map[string]string{"app":"x"}: `selector` does not match template `labels`'
+    )
+    assert err.details["causes"][0]["field"] == "spec.template.metadata.labels"
+
+
+def test_list_with_label_and_field_selectors(api: APIServer) -> None:
+    api.create("kubectl", "pods", "default", pod("a", {"app": "web", "tier": "fe"}))
+    api.create("kubectl", "pods", "default", pod("b", {"app": "db"}))
+    api.create("kubectl", "pods", "kube-system", pod("c", {"app": "web"}))
+    def listed(**kw: Any) -> list[str]:
+        return [p["metadata"]["name"] for p in api.list("kubectl", "pods", **kw)["items"]]
+    assert listed() == ["a", "b", "c"]
+    assert listed(namespace="default") == ["a", "b"]
+    assert listed(label_selector="app=web") == ["a", "c"]
+    assert listed(label_selector="app in (web,db),tier!=fe") == ["b", "c"]
+    assert listed(field_selector="metadata.namespace=kube-system") == ["c"]
+    assert listed(field_selector="metadata.name!=a", namespace="default") == ["b"]
+    listing = api.list("kubectl", "pods")
+    assert listing["kind"] == "PodList" and listing["metadata"]["resourceVersion"] == str(api.store.revision)
+    raises(400, api.list, "kubectl", "pods", label_selector="app==")
+    raises(400, api.list, "kubectl", "pods", field_selector="spec.foo=bar")
+
+
+def test_list_pagination(api: APIServer) -> None:
+    for i in range(5):
+        api.create("kubectl", "pods", "default", pod(f"p{i}"))
+    first = api.list("kubectl", "pods", "default", limit=2)
+    assert [p["metadata"]["name"] for p in first["items"]] == ["p0", "p1"]
+    token = first["metadata"]["continue"]
+    second = api.list("kubectl", "pods", "default", limit=2, continue_token=token)
+    assert [p["metadata"]["name"] for p in second["items"]] == ["p2", "p3"]
+
+
+def test_unknown_resource(api: APIServer) -> None:
+    err = raises(404, api.list, "kubectl", "gizmos")
+    assert "could not find the requested resource" in err.message
+
+
+# ------------------------------------------------------------------ update / optimistic concurrency
+def test_update_bumps_generation_on_spec_change_only(api: APIServer) -> None:
+    created = api.create("kubectl", "deployments", "default", deployment())
+    created["metadata"]["labels"] = {"team": "a"}
+    updated = api.update("kubectl", "deployments", "default", "web", created)
+    assert updated["metadata"]["generation"] == 1
+    updated["spec"]["replicas"] = 5
+    updated = api.update("kubectl", "deployments", "default", "web", updated)
+    assert updated["metadata"]["generation"] == 2
+
+
+def test_stale_update_gets_409_conflict(api: APIServer) -> None:
+    created = api.create("kubectl", "deployments", "default", deployment())
+    first, second = dict(created), dict(created)
+    first = {**created, "spec": {**created["spec"], "replicas": 3}}
+    second = {**created, "spec": {**created["spec"], "replicas": 4}}
+    api.update("alice", "deployments", "default", "web", first)
+    err = raises(409, api.update, "bob", "deployments", "default", "web", second)
+    assert err.message == (
+        'Operation cannot be fulfilled on deployments.apps "web": the object has been modified; '
+        "please apply your changes to the latest version and try again"
+    )
+    assert api.get("x", "deployments", "default", "web")["spec"]["replicas"] == 3  # alice's write is not lost
+
+
+def test_no_op_update_does_not_write(api: APIServer) -> None:
+    created = api.create("kubectl", "configmaps", "default",
+                         {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}, "data": {"a": "1"}})
+    revision = api.store.revision
+    again = api.update("kubectl", "configmaps", "default", "c", created)
+    assert api.store.revision == revision and again["metadata"]["resourceVersion"] == created["metadata"]["resourceVersion"]
+
+
+def test_status_subresource_separates_spec_and_status(api: APIServer) -> None:
+    created = api.create("kubectl", "deployments", "default", deployment())
+    body = {**created, "status": {"replicas": 9}, "spec": {**created["spec"], "replicas": 7}}
+    after = api.update("deployment-controller", "deployments", "default", "web", body, subresource="status")
+    assert after["status"] == {"replicas": 9} and after["spec"]["replicas"] == 2
+    body = {**after, "status": {"replicas": 1}}
+    after = api.update("kubectl", "deployments", "default", "web", body)
+    assert after["status"] == {"replicas": 9}  # the main resource cannot change status
+
+
+def test_unknown_fields_round_trip(api: APIServer) -> None:
+    body = pod()
+    body["spec"]["containers"][0]["futureField"] = {"x": 1}
+    created = api.create("kubectl", "pods", "default", body)
+    assert created["spec"]["containers"][0]["futureField"] == {"x": 1}
+
+
+def test_immutable_selector(api: APIServer) -> None:
+    created = api.create("kubectl", "deployments", "default", deployment())
+    created["spec"]["selector"] = {"matchLabels": {"app": "other"}}
+    created["spec"]["template"]["metadata"]["labels"] = {"app": "other"}
+    err = raises(422, api.update, "kubectl", "deployments", "default", "web", created)
+    assert "field is immutable" in err.message
+
+
+# ------------------------------------------------------------------ patch
+def test_patch_types(api: APIServer) -> None:
+    api.create("kubectl", "deployments", "default", deployment())
+    api.patch("kubectl", "deployments", "default", "web", {"spec": {"replicas": 4}}, PATCH_MERGE)
+    api.patch("kubectl", "deployments", "default", "web",
+              {"spec": {"template": {"spec": {"containers": [{"name": "c", "image": "nginx:1.28"}]}}}},
+              PATCH_STRATEGIC)
+    api.patch("kubectl", "deployments", "default", "web",
+              [{"op": "replace", "path": "/spec/minReadySeconds", "value": 5}], PATCH_JSON)
+    obj = api.get("kubectl", "deployments", "default", "web")
+    assert obj["spec"]["replicas"] == 4 and obj["spec"]["minReadySeconds"] == 5
+    assert obj["spec"]["template"]["spec"]["containers"][0]["image"] == "nginx:1.28"
+    assert obj["metadata"]["generation"] == 4
+    raises(400, api.patch, "kubectl", "deployments", "default", "web", [{"op": "bogus"}], PATCH_JSON)
+    raises(415, api.patch, "kubectl", "deployments", "default", "web", {}, "text/plain")
+    raises(404, api.patch, "kubectl", "deployments", "default", "nope", {}, PATCH_MERGE)
+
+
+def test_server_side_apply_creates_then_updates_with_managed_fields(api: APIServer) -> None:
+    applied = api.patch("manifests", "deployments", "default", "web", deployment(), PATCH_APPLY,
+                        field_manager="kubetui-manifests")
+    managers = {e["manager"]: e["operation"] for e in applied["metadata"]["managedFields"]}
+    assert managers == {"kubetui-manifests": "Apply"}
+    api.patch("kubectl", "deployments", "default", "web", {"spec": {"replicas": 5}}, PATCH_MERGE,
+              field_manager="kubectl-scale")
+    err = raises(409, api.patch, "manifests", "deployments", "default", "web", deployment(replicas=3), PATCH_APPLY,
+                 field_manager="kubetui-manifests")
+    assert "conflict" in err.message and ".spec.replicas" in err.message
+    forced = api.patch("manifests", "deployments", "default", "web", deployment(replicas=3), PATCH_APPLY,
+                       field_manager="kubetui-manifests", force=True)
+    assert forced["spec"]["replicas"] == 3
+    raises(400, api.patch, "manifests", "deployments", "default", "web", deployment(), PATCH_APPLY)
+
+
+# ------------------------------------------------------------------ delete
+def test_delete_unscheduled_pod_is_immediate(api: APIServer) -> None:
+    api.create("kubectl", "pods", "default", pod())
+    api.delete("kubectl", "pods", "default", "web")
+    raises(404, api.get, "kubectl", "pods", "default", "web")
+    raises(404, api.delete, "kubectl", "pods", "default", "web")
+
+
+def test_graceful_delete_of_a_running_pod(cluster: Cluster, api: APIServer) -> None:
+    api.create("kubectl", "pods", "default", pod(terminationGracePeriodSeconds=20))
+    cluster.client("kube-scheduler").bind("default", "web", "node-1")
+    deleted = api.delete("kubectl", "pods", "default", "web")
+    meta = deleted["metadata"]
+    assert meta["deletionGracePeriodSeconds"] == 20 and meta["deletionTimestamp"] == "2026-01-01T00:00:20Z"
+    assert api.get("x", "pods", "default", "web")["metadata"]["deletionTimestamp"]
+    api.delete("kubelet/node-1", "pods", "default", "web", grace_period_seconds=0)
+    raises(404, api.get, "kubectl", "pods", "default", "web")
+
+
+def test_finalizers_hold_deletion(api: APIServer) -> None:
+    body = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c", "finalizers": ["example.com/x"]}}
+    api.create("kubectl", "configmaps", "default", body)
+    held = api.delete("kubectl", "configmaps", "default", "c")
+    assert held["metadata"]["deletionTimestamp"]
+    held["metadata"]["finalizers"] = []
+    api.update("controller", "configmaps", "default", "c", held)
+    raises(404, api.get, "kubectl", "configmaps", "default", "c")
+
+
+def test_propagation_policies_add_finalizers(api: APIServer) -> None:
+    api.create("kubectl", "deployments", "default", deployment("a"))
+    api.create("kubectl", "deployments", "default", deployment("b"))
+    api.create("kubectl", "deployments", "default", deployment("c"))
+    assert api.delete("kubectl", "deployments", "default", "a", propagation_policy="Foreground")[
+        "metadata"]["finalizers"] == ["foregroundDeletion"]
+    assert api.delete("kubectl", "deployments", "default", "b", propagation_policy="Orphan")[
+        "metadata"]["finalizers"] == ["orphan"]
+    api.delete("kubectl", "deployments", "default", "c", propagation_policy="Background")
+    raises(404, api.get, "kubectl", "deployments", "default", "c")
+    raises(422, api.delete, "kubectl", "deployments", "default", "a", propagation_policy="Sometimes")
+
+
+def test_delete_preconditions(api: APIServer) -> None:
+    api.create("kubectl", "configmaps", "default", {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}})
+    err = raises(409, api.delete, "kubectl", "configmaps", "default", "c", preconditions={"uid": "other"})
+    assert "Precondition failed: UID in precondition: other" in err.message
+
+
+def test_namespace_deletion_goes_through_terminating(api: APIServer) -> None:
+    api.create("kubectl", "namespaces", "", {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "team"}})
+    ns = api.delete("kubectl", "namespaces", "", "team")
+    assert ns["status"]["phase"] == "Terminating"
+    err = raises(403, api.create, "kubectl", "pods", "team", pod())
+    assert "because it is being terminated" in err.message
+    ns = api.get("x", "namespaces", "", "team")
+    ns["spec"]["finalizers"] = []
+    api.update("namespace-controller", "namespaces", "", "team", ns, subresource="finalize")
+    raises(404, api.get, "kubectl", "namespaces", "", "team")
+
+
+# ------------------------------------------------------------------ subresources
+def test_binding_sets_node_once(cluster: Cluster, api: APIServer) -> None:
+    api.create("kubectl", "pods", "default", pod())
+    scheduler = cluster.client("kube-scheduler")
+    scheduler.bind("default", "web", "node-1")
+    bound = api.get("x", "pods", "default", "web")
+    assert bound["spec"]["nodeName"] == "node-1"
+    assert {"type": "PodScheduled", "status": "True"}.items() <= bound["status"]["conditions"][0].items()
+    err = raises(409, scheduler.bind, "default", "web", "node-2")
+    assert "already assigned to node" in err.message
+
+
+def test_scale_subresource(api: APIServer) -> None:
+    api.create("kubectl", "deployments", "default", deployment())
+    scale = api.get("kubectl", "deployments", "default", "web", subresource="scale")
+    assert scale["kind"] == "Scale" and scale["spec"]["replicas"] == 2 and scale["status"]["selector"] == "app=web"
+    scale["spec"]["replicas"] = 6
+    api.update("kubectl", "deployments", "default", "web", scale, subresource="scale")
+    assert api.get("x", "deployments", "default", "web")["spec"]["replicas"] == 6
+    api.patch("kubectl", "deployments", "default", "web", {"spec": {"replicas": 1}}, PATCH_MERGE, subresource="scale")
+    assert api.get("x", "deployments", "default", "web")["spec"]["replicas"] == 1
+    raises(422, api.patch, "kubectl", "deployments", "default", "web", {"spec": {"replicas": -1}}, PATCH_MERGE,
+           subresource="scale")
+
+
+def test_eviction_respects_disruption_budget(cluster: Cluster, api: APIServer) -> None:
+    for name in ("a", "b"):
+        api.create("kubectl", "pods", "default", pod(name))
+        created = api.get("x", "pods", "default", name)
+        created["status"]["conditions"] = [{"type": "Ready", "status": "True"}]
+        api.update("kubelet", "pods", "default", name, created, subresource="status")
+    api.create("kubectl", "poddisruptionbudgets", "default", {
+        "apiVersion": "policy/v1", "kind": "PodDisruptionBudget", "metadata": {"name": "pdb"},
+        "spec": {"minAvailable": 1, "selector": {"matchLabels": {"app": "web"}}}})
+    cluster.client("kubectl").evict("default", "a")
+    raises(404, api.get, "x", "pods", "default", "a")
+    err = raises(429, cluster.client("kubectl").evict, "default", "b")
+    assert err.message == "Cannot evict pod as it would violate the pod's disruption budget."
+
+
+def test_service_cluster_ip_allocation(api: APIServer) -> None:
+    svc = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s"},
+           "spec": {"selector": {"app": "web"}, "ports": [{"port": 80}], "type": "NodePort"}}
+    created = api.create("kubectl", "services", "default", svc)
+    ip = created["spec"]["clusterIP"]
+    assert ip.startswith("10.") and ip != "10.96.0.1"
+    assert created["spec"]["ports"][0]["targetPort"] == 80
+    assert 30000 <= created["spec"]["ports"][0]["nodePort"] <= 32767
+    taken = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "t"},
+             "spec": {"clusterIP": ip, "ports": [{"port": 80}]}}
+    raises(422, api.create, "kubectl", "services", "default", taken)
+    # an update that leaves the IP out keeps it
+    created["spec"].pop("clusterIP")
+    created["spec"].pop("clusterIPs", None)
+    assert api.update("kubectl", "services", "default", "s", created)["spec"]["clusterIP"] == ip
+
+
+# ------------------------------------------------------------------ watch
+def test_watch_is_ordered_and_complete(api: APIServer, cluster: Cluster) -> None:
+    got: list[ApiEvent] = []
+    api.create("kubectl", "pods", "default", pod("before"))
+    api.watch("kubectl", "pods", got.extend, namespace="default")
+    api.create("kubectl", "pods", "default", pod("a"))
+    api.patch("kubectl", "pods", "default", "a", {"metadata": {"labels": {"x": "1"}}}, PATCH_MERGE)
+    api.delete("kubectl", "pods", "default", "a")
+    cluster.clock.run_for(0)
+    assert [(t, o["metadata"]["name"]) for t, o in got] == [
+        ("ADDED", "before"), ("ADDED", "a"), ("MODIFIED", "a"), ("DELETED", "a")]
+    versions = [int(o["metadata"]["resourceVersion"]) for _, o in got[1:]]
+    assert versions == sorted(versions) and len(set(versions)) == 3
+
+
+def test_watch_from_resource_version_and_selector_transitions(api: APIServer, cluster: Cluster) -> None:
+    created = api.create("kubectl", "pods", "default", pod("a", {"app": "db"}))
+    got: list[ApiEvent] = []
+    api.watch("kubectl", "pods", got.extend, label_selector="app=web",
+              resource_version=created["metadata"]["resourceVersion"])
+    api.patch("kubectl", "pods", "default", "a", {"metadata": {"labels": {"app": "web"}}}, PATCH_MERGE)
+    api.patch("kubectl", "pods", "default", "a", {"metadata": {"labels": {"app": "db"}}}, PATCH_MERGE)
+    cluster.clock.run_for(0)
+    assert [t for t, _ in got] == ["ADDED", "DELETED"]
+
+
+def test_watch_from_compacted_revision_is_410(api: APIServer, cluster: Cluster) -> None:
+    for i in range(3):
+        api.create("kubectl", "pods", "default", pod(f"p{i}"))
+    cluster.store.compact(cluster.store.revision)
+    err = raises(410, api.watch, "kubectl", "pods", lambda events: None, resource_version="1")
+    assert err.message.startswith("too old resource version: 1")
+
+
+def test_objects_from_reads_cannot_corrupt_the_store(api: APIServer, cluster: Cluster) -> None:
+    got: list[ApiEvent] = []
+    api.watch("kubectl", "pods", got.extend)
+    created = api.create("kubectl", "pods", "default", pod())
+    cluster.clock.run_for(0)
+    got[0][1]["spec"]["containers"][0]["image"] = "evil"
+    created["metadata"]["labels"]["app"] = "evil"
+    api.get("x", "pods", "default", "web")["spec"]["nodeName"] = "evil"
+    fresh = api.get("x", "pods", "default", "web")
+    assert fresh["spec"]["containers"][0]["image"] == "nginx:1.27"
+    assert fresh["metadata"]["labels"]["app"] == "web" and "nodeName" not in fresh["spec"]
+
+
+# ------------------------------------------------------------------ bad input and tracing
+@pytest.mark.parametrize(
+    "body, code",
+    [
+        ("not an object", 400),
+        ([1, 2], 400),
+        ({"kind": "Pod", "metadata": {"name": "x"}}, 400),
+        ({"apiVersion": "v1", "metadata": {"name": "x"}}, 400),
+        ({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "x"}}, 400),
+        ({"apiVersion": "v1", "kind": "Pod", "metadata": "x"}, 400),
+        ({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "x"}, "spec": {"containers": "no"}}, 422),
+        ({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "UPPER"}, "spec": {"containers": []}}, 422),
+        ({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "x" * 100_000}, "spec": {}}, 422),
+        ({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "x"}, "spec": {"x": 2**80}}, 400),
+    ],
+)
+def test_malformed_bodies_get_4xx(api: APIServer, body: Any, code: int) -> None:
+    err = raises(code, api.create, "kubectl", "pods", "default", body)
+    assert err.status["kind"] == "Status" and err.status["status"] == "Failure"
+
+
+def test_every_request_is_traced(api: APIServer, cluster: Cluster) -> None:
+    api.create("kubectl", "pods", "default", pod())
+    raises(404, api.get, "kubectl", "pods", "default", "nope")
+    records = [r for r in cluster.trace.history if isinstance(r, ApiRequest) and r.who == "kubectl"]
+    assert [(r.verb, r.resource, r.name, r.code) for r in records] == [
+        ("create", "pods", "web", 201), ("get", "pods", "nope", 404)]
+    assert records[0].resource_version == str(api.store.revision)

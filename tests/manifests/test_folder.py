@@ -1,0 +1,197 @@
+"""The manifest folder: real files in a temporary folder, applied and pruned through the API server."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from kubetui.manifests.loader import ManifestFolder
+from kubetui.sim.cluster import Cluster
+from kubetui.sim.trace import ManifestStatus
+
+CONFIGMAP = """\
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {name}
+data:
+  greeting: {value}
+"""
+
+
+def cm(name: str, value: str = "hello") -> str:
+    return CONFIGMAP.format(name=name, value=value)
+
+
+@pytest.fixture
+def cluster() -> Cluster:
+    return Cluster(seed=1, nodes=[], scheduler=False, controllers=False)
+
+
+def names(cluster: Cluster, resource: str = "configmaps", namespace: str = "default") -> list[str]:
+    return sorted(o["metadata"]["name"] for o in cluster.objects(resource, namespace))
+
+
+def write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    # Make sure the mtime changes even within one filesystem tick.
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
+
+
+def test_create_edit_delete(tmp_path: Path, cluster: Cluster) -> None:
+    folder = ManifestFolder(cluster, tmp_path)
+    write(tmp_path / "a.yaml", cm("a") + "---\n" + cm("b"))
+    folder.sync()
+    assert names(cluster) == ["a", "b"]
+    write(tmp_path / "a.yaml", cm("a", "bonjour"))
+    folder.sync()
+    assert names(cluster) == ["a"]  # b was removed from the file: pruned
+    assert cluster.get("configmaps", "default", "a")["data"] == {"greeting": "bonjour"}  # type: ignore[index]
+    (tmp_path / "a.yaml").unlink()
+    folder.sync()
+    assert names(cluster) == []
+
+
+def test_rename_keeps_objects(tmp_path: Path, cluster: Cluster) -> None:
+    folder = ManifestFolder(cluster, tmp_path)
+    write(tmp_path / "a.yaml", cm("a"))
+    folder.sync()
+    uid = cluster.get("configmaps", "default", "a")["metadata"]["uid"]  # type: ignore[index]
+    (tmp_path / "a.yaml").rename(tmp_path / "renamed.yaml")
+    folder.sync()
+    assert cluster.get("configmaps", "default", "a")["metadata"]["uid"] == uid  # type: ignore[index]
+
+
+def test_prunes_only_its_own_objects(tmp_path: Path, cluster: Cluster) -> None:
+    folder = ManifestFolder(cluster, tmp_path)
+    kubectl = cluster.client("kubectl")
+    kubectl.create("configmaps", {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "mine"}}, "default")
+    write(tmp_path / "a.yaml", cm("a"))
+    folder.sync()
+    (tmp_path / "a.yaml").unlink()
+    folder.sync()
+    assert names(cluster) == ["mine"]
+
+
+def test_half_written_yaml_reports_line_and_keeps_last_good_state(tmp_path: Path, cluster: Cluster) -> None:
+    folder = ManifestFolder(cluster, tmp_path)
+    write(tmp_path / "a.yaml", cm("a") + "---\n" + cm("b"))
+    write(tmp_path / "other.yaml", cm("other"))
+    folder.sync()
+    write(tmp_path / "a.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n data: [\n")
+    write(tmp_path / "other.yaml", cm("other", "changed"))
+    folder.sync()
+    error = folder.errors[str(tmp_path / "a.yaml")]
+    assert error.path == "a.yaml" and error.line == 5
+    assert "YAML parse error" in error.message
+    assert names(cluster) == ["a", "b", "other"]  # nothing in the broken file applied or pruned
+    assert cluster.get("configmaps", "default", "other")["data"]["greeting"] == "changed"  # type: ignore[index]
+    write(tmp_path / "a.yaml", cm("a"))
+    folder.sync()
+    assert folder.errors == {}
+    assert names(cluster) == ["a", "other"]
+    messages = [r.message for r in cluster.trace.history if isinstance(r, ManifestStatus)]
+    assert "fixed: applied again" in messages
+
+
+def test_invalid_object_gets_the_api_servers_message(tmp_path: Path, cluster: Cluster) -> None:
+    folder = ManifestFolder(cluster, tmp_path)
+    deployment = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: x}
+    spec:
+      containers: [{name: web, image: nginx}]
+"""
+    write(tmp_path / "d.yaml", cm("first") + "---\n" + deployment)
+    folder.sync()
+    error = folder.errors[str(tmp_path / "d.yaml")]
+    assert error.line == 8
+    assert error.message.startswith('Deployment.apps "web" is invalid: spec.template.metadata.labels')
+    assert names(cluster) == []  # nothing in that file is applied
+    write(tmp_path / "d.yaml", cm("first") + "---\n" + deployment.replace("{app: x}", "{app: web}"))
+    folder.sync()
+    assert folder.errors == {}
+    assert names(cluster, "deployments") == ["web"]
+
+
+def test_json_list_and_namespaces_first(tmp_path: Path, cluster: Cluster) -> None:
+    folder = ManifestFolder(cluster, tmp_path)
+    write(tmp_path / "a.json", """{"apiVersion": "v1", "kind": "List", "items": [
+        {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x", "namespace": "team"}},
+        {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "team"}}]}""")
+    folder.sync()
+    assert folder.errors == {}
+    assert names(cluster, "configmaps", "team") == ["x"]
+
+
+def test_unknown_kind_and_missing_fields(tmp_path: Path, cluster: Cluster) -> None:
+    folder = ManifestFolder(cluster, tmp_path)
+    write(tmp_path / "a.yaml", "apiVersion: v1\nkind: Gizmo\nmetadata: {name: g}\n")
+    write(tmp_path / "b.yaml", "metadata: {name: g}\n")
+    write(tmp_path / "c.yaml", "- just\n- a list\n")
+    folder.sync()
+    assert 'no matches for kind "Gizmo" in version "v1"' in folder.errors[str(tmp_path / "a.yaml")].message
+    assert "missing" in folder.errors[str(tmp_path / "b.yaml")].message
+    assert "expected a Kubernetes object" in folder.errors[str(tmp_path / "c.yaml")].message
+
+
+def test_skips_hidden_and_editor_files(tmp_path: Path, cluster: Cluster) -> None:
+    folder = ManifestFolder(cluster, tmp_path)
+    write(tmp_path / ".hidden.yaml", cm("hidden"))
+    write(tmp_path / "a.yaml~", cm("backup"))
+    write(tmp_path / ".git" / "x.yaml", cm("git"))
+    write(tmp_path / "notes.txt", "not a manifest")
+    write(tmp_path / "sub" / "deep.yml", cm("deep"))
+    folder.sync()
+    assert names(cluster) == ["deep"]
+
+
+def test_files_are_never_modified(tmp_path: Path, cluster: Cluster) -> None:
+    folder = ManifestFolder(cluster, tmp_path)
+    write(tmp_path / "a.yaml", cm("a"))
+    write(tmp_path / "bad.yaml", "kind: [\n")
+    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in tmp_path.iterdir()}
+    folder.sync()
+    folder.sync()
+    assert {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in tmp_path.iterdir()} == before
+
+
+def test_two_hundred_files(tmp_path: Path, cluster: Cluster) -> None:
+    folder = ManifestFolder(cluster, tmp_path)
+    for i in range(200):
+        write(tmp_path / f"f{i:03}.yaml", cm(f"cm-{i:03}"))
+    folder.sync()
+    assert len(names(cluster)) == 200
+    for i in range(0, 200, 2):
+        (tmp_path / f"f{i:03}.yaml").unlink()
+    folder.sync()
+    assert names(cluster) == [f"cm-{i:03}" for i in range(1, 200, 2)]
+
+
+def test_hostile_documents(tmp_path: Path, cluster: Cluster) -> None:
+    folder = ManifestFolder(cluster, tmp_path)
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, "
+        f"*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n"
+        for i in range(8)
+    )
+    write(tmp_path / "bomb.yaml", bomb)
+    write(tmp_path / "deep.yaml", "a: " + "[" * 5000 + "]" * 5000 + "\n")
+    write(tmp_path / "name.yaml", cm("../etc"))
+    write(tmp_path / "ok.yaml", cm("fine"))
+    folder.sync()
+    assert set(folder.errors) == {str(tmp_path / n) for n in ("bomb.yaml", "deep.yaml", "name.yaml")}
+    assert names(cluster) == ["fine"]
