@@ -6,6 +6,7 @@ field path of what they check as a plain string, e.g. ``"spec.template.metadata.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from decimal import ROUND_UP, Decimal, InvalidOperation
 from typing import Any
@@ -20,6 +21,7 @@ from kubetui.api.fielderrors import (
     _go_sharp,
     duplicate,
     forbidden,
+    go_int_or_string,
     go_quote,
     invalid,
     required,
@@ -369,21 +371,21 @@ def nonnegative(value: Any, path: str, errs: Errs) -> None:
 
 
 def int_or_percent_value(v: Any) -> int:
-    """getIntOrPercentValue: ``"25%"`` -> 25, ``3`` -> 3, anything else -> 0 (as Atoi would fail)."""
+    """getIntOrPercentValue: ``"25%"`` -> 25, ``3`` -> 3, other strings as ``strconv.Atoi`` (0 on error)."""
     if isinstance(v, int) and not isinstance(v, bool):
         return v
     if isinstance(v, str):
-        text = v[:-1] if v.endswith("%") and not names.is_valid_percent(v) else v
-        try:
-            return int(text) if text.isdigit() or (text[:1] == "-" and text[1:].isdigit()) else 0
-        except ValueError:
-            return 0
+        if not names.is_valid_percent(v):  # no error message: it is a percent
+            return int(v[:-1])
+        if _ATOI_RE.fullmatch(v):
+            return int(v)
     return 0
 
 
-def validate_positive_int_or_percent(v: Any, path: str, errs: Errs) -> None:
-    from kubetui.api.fielderrors import go_int_or_string
+_ATOI_RE = re.compile("[+-]?[0-9]+")
 
+
+def validate_positive_int_or_percent(v: Any, path: str, errs: Errs) -> None:
     if isinstance(v, str):
         for msg in names.is_valid_percent(v):
             errs.append(invalid(path, go_int_or_string(v), msg))
@@ -392,8 +394,6 @@ def validate_positive_int_or_percent(v: Any, path: str, errs: Errs) -> None:
 
 
 def not_more_than_100_percent(v: Any, path: str, errs: Errs) -> None:
-    from kubetui.api.fielderrors import go_int_or_string
-
     if isinstance(v, str) and not names.is_valid_percent(v) and int(v[:-1]) > 100:
         errs.append(invalid(path, go_int_or_string(v), "must not be greater than 100%"))
 

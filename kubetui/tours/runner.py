@@ -1,0 +1,266 @@
+"""Runs a tour against a cluster: each step's action goes through the API (as a learner's kubectl would)
+or through the chaos interface (pulling a plug), and its condition is read from informer caches.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from kubetui.api.meta import condition_true
+from kubetui.api.selectors import parse_label_selector
+from kubetui.apiserver.codec import deep_copy
+from kubetui.apiserver.errors import ApiError
+from kubetui.apiserver.server import PATCH_APPLY, PATCH_MERGE, PATCH_STRATEGIC
+from kubetui.client.informer import Informer
+from kubetui.tours.model import Step, Tour, TourError
+
+if TYPE_CHECKING:
+    from kubetui.sim.cluster import Cluster
+
+IDENTITY = "kubectl"  # a tour acts as the learner at their terminal
+
+
+@dataclass
+class StepResult:
+    index: int
+    title: str
+    reached: bool
+    virtual_seconds: float
+
+
+class TourRunner:
+    def __init__(self, cluster: Cluster, tour: Tour) -> None:
+        self.cluster = cluster
+        self.tour = tour
+        self.client = cluster.client(IDENTITY)
+        watcher = cluster.client("kubetui-tour")
+        self.informers = {res: Informer(watcher, res) for res in
+                          ("pods", "nodes", "deployments", "events", "endpoints")}
+        for informer in self.informers.values():
+            informer.start()
+        self.index = -1
+        self.started_at = 0.0
+        self.message = ""  # the outcome of the last action, shown under the narration
+
+    # -- navigation -----------------------------------------------------------------------------
+    @property
+    def step(self) -> Step | None:
+        return self.tour.steps[self.index] if 0 <= self.index < len(self.tour.steps) else None
+
+    @property
+    def finished(self) -> bool:
+        return self.index >= len(self.tour.steps)
+
+    def next(self) -> Step | None:
+        """Go to the next step and perform its action."""
+        self.index = min(self.index + 1, len(self.tour.steps))
+        step = self.step
+        if step is not None:
+            self._begin(step)
+        return step
+
+    def back(self) -> Step | None:
+        """Show the previous step's narration again (the cluster is not rewound)."""
+        self.index = max(self.index - 1, 0)
+        self.started_at = self.cluster.clock.now
+        return self.step
+
+    def restart_step(self) -> Step | None:
+        step = self.step
+        if step is not None:
+            self._begin(step)
+        return step
+
+    def _begin(self, step: Step) -> None:
+        self.started_at = self.cluster.clock.now
+        self.message = ""
+        if step.action:
+            try:
+                self.message = self._act(*next(iter(step.action.items())))
+            except (ApiError, ValueError) as err:
+                self.message = f"error: {getattr(err, 'message', err)}"
+
+    # -- actions --------------------------------------------------------------------------------
+    def _act(self, kind: str, arg: Any) -> str:
+        api = self.cluster.api
+        if kind == "apply":
+            objs = arg if isinstance(arg, list) else [arg]
+            for obj in objs:
+                info = self._info(obj)
+                meta = obj["metadata"]
+                ns = meta.get("namespace", "default") if info.namespaced else ""
+                api.patch(IDENTITY, info.plural, ns, meta["name"], obj, PATCH_APPLY, field_manager="kubectl",
+                          force=True)
+            return f"applied {len(objs)} object(s)"
+        if kind == "delete":
+            self.client.delete(arg["resource"], arg.get("namespace", "default"), arg["name"])
+            return f"deleted {arg['resource']}/{arg['name']}"
+        if kind == "scale":
+            self.client.scale("deployments", arg.get("namespace", "default"), arg["deployment"], int(arg["replicas"]))
+            return f"scaled deployment/{arg['deployment']} to {arg['replicas']}"
+        if kind == "set-image":
+            patch = {"spec": {"template": {"spec": {"containers": [{"name": arg["container"], "image": arg["image"]}]}}}}
+            self.client.patch("deployments", arg.get("namespace", "default"), arg["deployment"], patch, PATCH_STRATEGIC)
+            return f"deployment/{arg['deployment']} image updated to {arg['image']}"
+        if kind == "patch":
+            self.client.patch(arg["resource"], arg.get("namespace", "default"), arg["name"], arg["patch"], PATCH_MERGE)
+            return f"patched {arg['resource']}/{arg['name']}"
+        if kind in ("cordon", "uncordon"):
+            self.client.merge_patch("nodes", "", str(arg), {"spec": {"unschedulable": kind == "cordon"}})
+            return f"node/{arg} {kind}ed"
+        if kind in ("kill-node", "revive-node", "partition-node", "heal-node"):
+            return self.cluster.chaos(kind, node=str(arg))
+        if kind == "kill-container":
+            pod = self._pod_named(arg)
+            return self.cluster.chaos("kill-container", namespace=arg.get("namespace", "default"), pod=pod,
+                                      container=arg.get("container", ""))
+        if kind == "advance":
+            return f"letting {arg} virtual seconds pass"
+        if kind == "request":
+            return self._requests(arg)
+        if kind == "conflict-demo":
+            return self._conflict_demo(arg)
+        raise TourError(f"unknown action {kind!r}")
+
+    def _info(self, obj: dict[str, Any]) -> Any:
+        from kubetui.api.resources import for_object
+
+        info = for_object(obj)
+        if info is None:
+            raise TourError(f"unknown kind {obj.get('kind')!r}")
+        return info
+
+    def _pod_named(self, arg: dict[str, Any]) -> str:
+        if "pod" in arg:
+            return str(arg["pod"])
+        selector = parse_label_selector(arg["selector"])
+        pods = sorted((p for p in self.informers["pods"].list()
+                       if selector.matches(p["metadata"].get("labels") or {}) and p["spec"].get("nodeName")
+                       and not p["metadata"].get("deletionTimestamp")),
+                      key=lambda p: p["metadata"]["name"])
+        if not pods:
+            raise ValueError(f"no running pod matches {arg['selector']}")
+        return str(pods[0]["metadata"]["name"])
+
+    def _requests(self, arg: dict[str, Any]) -> str:
+        """Send requests to a Service through a node's kube-proxy rules and count where they land."""
+        node = arg.get("from-node") or sorted(self.cluster.machines)[0]
+        machine = self.cluster.machines[node]
+        counts: dict[str, int] = {}
+        for _ in range(int(arg.get("count", 10))):
+            target = machine.proxy.route(arg.get("namespace", "default"), arg["service"], int(arg.get("port", 80)))
+            name = target or "(no endpoint)"
+            counts[name] = counts.get(name, 0) + 1
+        return "requests: " + ", ".join(f"{k}: {v}" for k, v in sorted(counts.items()))
+
+    def _conflict_demo(self, arg: dict[str, Any]) -> str:
+        """Two writers read the same object; the first write wins, the second gets 409 Conflict."""
+        ns, name = arg.get("namespace", "default"), arg["deployment"]
+        alice, bob = self.cluster.client("alice"), self.cluster.client("bob")
+        seen_a = alice.get("deployments", ns, name)
+        seen_b = bob.get("deployments", ns, name)
+        seen_a = deep_copy(seen_a)
+        seen_a["metadata"].setdefault("annotations", {})["edited-by"] = "alice"
+        alice.update("deployments", seen_a)
+        seen_b["metadata"].setdefault("annotations", {})["edited-by"] = "bob"
+        try:
+            bob.update("deployments", seen_b)
+        except ApiError as err:
+            return f"alice wrote at resourceVersion {seen_a['metadata']['resourceVersion']}; bob got {err.code}: {err.message}"
+        return "both writes succeeded (unexpected)"
+
+    # -- conditions -----------------------------------------------------------------------------
+    def satisfied(self) -> bool:
+        step = self.step
+        if step is None or not step.until:
+            return True
+        kind, arg = next(iter(step.until.items()))
+        return bool(self._check(kind, arg))
+
+    def _pods(self, arg: dict[str, Any]) -> list[dict[str, Any]]:
+        ns = arg.get("namespace", "default")
+        pods = [p for p in self.informers["pods"].list() if p["metadata"].get("namespace") == ns]
+        if "name" in arg:
+            return [p for p in pods if p["metadata"]["name"] == arg["name"]]
+        if "selector" in arg:
+            selector = parse_label_selector(arg["selector"])
+            return [p for p in pods if selector.matches(p["metadata"].get("labels") or {})]
+        return pods
+
+    def _check(self, kind: str, arg: Any) -> bool:
+        if kind == "manual":
+            return True
+        if kind == "time":
+            return self.cluster.clock.now - self.started_at >= float(arg)
+        if kind == "pods-ready":
+            pods = [p for p in self._pods(arg) if not p["metadata"].get("deletionTimestamp")]
+            ready = [p for p in pods if condition_true(p, "Ready")]
+            count = int(arg.get("count", 1))
+            return len(ready) >= count and (not arg.get("exact") or len(pods) == count)
+        if kind == "pods-phase":
+            pods = [p for p in self._pods(arg) if p.get("status", {}).get("phase") == arg["phase"]]
+            return len(pods) >= int(arg.get("count", 1))
+        if kind == "pod-waiting":
+            return any(cs.get("state", {}).get("waiting", {}).get("reason") == arg["reason"]
+                       for p in self._pods(arg) for cs in p.get("status", {}).get("containerStatuses") or ())
+        if kind == "pod-restarts":
+            return any(cs.get("restartCount", 0) >= int(arg.get("at-least", 1))
+                       for p in self._pods(arg) for cs in p.get("status", {}).get("containerStatuses") or ())
+        if kind == "pending":
+            return any(p.get("status", {}).get("phase") == "Pending" and any(
+                c.get("type") == "PodScheduled" and c.get("status") == "False"
+                for c in p.get("status", {}).get("conditions") or ()) for p in self._pods(arg))
+        if kind == "deployment-complete":
+            ns = arg.get("namespace", "default") if isinstance(arg, dict) else "default"
+            name = arg["name"] if isinstance(arg, dict) else str(arg)
+            dep = self.informers["deployments"].get(ns, name)
+            if dep is None:
+                return False
+            spec, status = dep.get("spec", {}), dep.get("status", {})
+            want = spec.get("replicas", 1)
+            return (status.get("observedGeneration", 0) >= dep["metadata"].get("generation", 1)
+                    and status.get("updatedReplicas") == want and status.get("availableReplicas") == want
+                    and status.get("replicas") == want)
+        if kind == "node-condition":
+            node = self.informers["nodes"].get("", arg["node"])
+            return node is not None and any(
+                c.get("type") == arg.get("type", "Ready") and c.get("status") == arg["status"]
+                for c in node.get("status", {}).get("conditions") or ())
+        if kind == "node-taint":
+            node = self.informers["nodes"].get("", arg["node"])
+            present = any(t.get("key") == arg["key"] for t in (node or {}).get("spec", {}).get("taints") or ())
+            return present == bool(arg.get("present", True))
+        if kind == "event":
+            return any(e.get("reason") == arg["reason"] and (
+                "object" not in arg or str(e.get("involvedObject", {}).get("name", "")).startswith(arg["object"]))
+                for e in self.informers["events"].list())
+        if kind == "endpoints":
+            ep = self.informers["endpoints"].get(arg.get("namespace", "default"), arg["service"])
+            ready = sum(len(s.get("addresses") or ()) for s in (ep or {}).get("subsets") or ())
+            return ready == int(arg["ready"])
+        raise TourError(f"unknown condition {kind!r}")
+
+
+def run_headless(tour: Tour, extra_time: float = 0.0) -> list[StepResult]:
+    """Run every step on the fast clock; raise TourError naming the first step whose condition never holds."""
+    from kubetui.node.spec import default_nodes
+    from kubetui.sim.cluster import Cluster
+
+    cluster = Cluster(seed=tour.seed, nodes=default_nodes(tour.nodes))
+    runner = TourRunner(cluster, tour)
+    results: list[StepResult] = []
+    cluster.run_for(5)
+    for index in range(len(tour.steps)):
+        step = runner.next()
+        assert step is not None
+        if runner.message.startswith("error:"):
+            raise TourError(f"{tour.name}: step {index + 1} '{step.title}': action failed: {runner.message}")
+        started = cluster.clock.now
+        reached = cluster.run_until(runner.satisfied, timeout=step.timeout)
+        if not reached:
+            raise TourError(f"{tour.name}: step {index + 1} '{step.title}' did not reach {step.until} "
+                            f"within {step.timeout:g} virtual seconds")
+        results.append(StepResult(index, step.title, reached, cluster.clock.now - started))
+    cluster.run_for(extra_time)
+    return results
