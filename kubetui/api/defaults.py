@@ -219,10 +219,18 @@ def add_default_toleration_seconds(pod: dict[str, Any]) -> None:
             tolerates_not_ready |= key in ("", TAINT_NODE_NOT_READY)
             tolerates_unreachable |= key in ("", TAINT_NODE_UNREACHABLE)
     added = []
-    for key, tolerated in ((TAINT_NODE_NOT_READY, tolerates_not_ready), (TAINT_NODE_UNREACHABLE, tolerates_unreachable)):
+    for key, tolerated in (
+        (TAINT_NODE_NOT_READY, tolerates_not_ready),
+        (TAINT_NODE_UNREACHABLE, tolerates_unreachable),
+    ):
         if not tolerated:
             added.append(
-                {"key": key, "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": DEFAULT_TOLERATION_SECONDS}
+                {
+                    "key": key,
+                    "operator": "Exists",
+                    "effect": "NoExecute",
+                    "tolerationSeconds": DEFAULT_TOLERATION_SECONDS,
+                }
             )
     if added:
         spec["tolerations"] = [*tolerations, *added]
@@ -373,7 +381,9 @@ def _default_service(obj: dict[str, Any]) -> None:
         config = spec.get("sessionAffinityConfig")
         client_ip = config.get("clientIP") if isinstance(config, dict) else None
         if not isinstance(client_ip, dict) or client_ip.get("timeoutSeconds") is None:
-            spec["sessionAffinityConfig"] = {"clientIP": {"timeoutSeconds": DEFAULT_CLIENT_IP_AFFINITY_SECONDS}}
+            spec["sessionAffinityConfig"] = {
+                "clientIP": {"timeoutSeconds": DEFAULT_CLIENT_IP_AFFINITY_SECONDS}
+            }
     if not spec.get("type"):
         spec["type"] = "ClusterIP"
     svc_type = spec["type"]
@@ -419,7 +429,11 @@ def _default_namespace(obj: dict[str, Any]) -> None:
 
 def _default_node(obj: dict[str, Any]) -> None:
     status = obj.get("status")
-    if isinstance(status, dict) and isinstance(status.get("capacity"), dict) and status.get("allocatable") is None:
+    if (
+        isinstance(status, dict)
+        and isinstance(status.get("capacity"), dict)
+        and status.get("allocatable") is None
+    ):
         status["allocatable"] = dict(status["capacity"])  # SetDefaults_NodeStatus
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from kubetui.api.resources import BY_KIND, ResourceInfo
 from kubetui.apiserver.errors import ApiError
 from kubetui.apiserver.server import PATCH_APPLY
-from kubetui.manifests.parse import Document, ParsedFile, is_manifest, parse_file
+from kubetui.manifests.parse import Document, ParsedFile, is_manifest, parse_file, parse_text, read_text
 from kubetui.node.spec import NodeSpec
 from kubetui.sim.trace import ManifestStatus
 
@@ -91,7 +91,8 @@ class ManifestFolder:
         self._plans: dict[str, _FilePlan] = {}  # the last valid plan of each file
         self._owned: set[ObjectRef] = set()  # objects this folder created or applied
         self._folder_nodes: dict[str, NodeSpec] = {}
-        self._cache: dict[str, tuple[int, int, ParsedFile]] = {}
+        self._cache: dict[str, tuple[str, ParsedFile]] = {}
+        cluster.inputs.manifests = self.apply_snapshot
 
     # -- scanning -----------------------------------------------------------------------------
     def files(self) -> list[Path]:
@@ -99,18 +100,17 @@ class ManifestFolder:
             return []
         return sorted(p for p in self.root.rglob("*") if p.is_file() and is_manifest(p, self.root))
 
-    def _parse(self, path: Path) -> ParsedFile:
-        """Parse a file, reusing the last result while its size and mtime are unchanged."""
-        key = str(path)
-        try:
-            stat = path.stat()
-        except OSError:
-            return parse_file(path)
-        cached = self._cache.get(key)
-        if cached and cached[0] == stat.st_mtime_ns and cached[1] == stat.st_size:
-            return cached[2]
-        parsed = parse_file(path)
-        self._cache[key] = (stat.st_mtime_ns, stat.st_size, parsed)
+    def snapshot(self) -> dict[str, str]:
+        """Every manifest file's text by path relative to the folder: the input a sync works from."""
+        return {str(p.relative_to(self.root)): read_text(p) for p in self.files()}
+
+    def _parse(self, relative: str, text: str) -> ParsedFile:
+        """Parse a file's text, reusing the last result while the text is unchanged."""
+        cached = self._cache.get(relative)
+        if cached and cached[0] == text:
+            return cached[1]
+        parsed = parse_text(text, str(self.root / relative))
+        self._cache[relative] = (text, parsed)
         return parsed
 
     def display_path(self, path: str) -> str:
@@ -121,14 +121,18 @@ class ManifestFolder:
 
     # -- the sync -------------------------------------------------------------------------------
     def sync(self) -> None:
-        """Make the cluster match the folder: plan every file, apply the valid ones, prune the rest."""
-        present = {str(p) for p in self.files()}
-        for gone in set(self._cache) - present:
+        """Read the folder and make the cluster match it (through the recordable input funnel)."""
+        self.cluster.inputs.submit("manifests", files=self.snapshot())
+
+    def apply_snapshot(self, files: dict[str, str]) -> None:
+        """Plan every file, apply the valid ones, prune what no file declares any more."""
+        for gone in set(self._cache) - set(files):
             del self._cache[gone]
         new_errors: dict[str, ManifestError] = {}
         plans: dict[str, _FilePlan] = {}
-        for path in sorted(present):
-            plan, error = self._plan(self._parse(Path(path)))
+        for relative in sorted(files):
+            path = str(self.root / relative)
+            plan, error = self._plan(self._parse(relative, files[relative]))
             if error is not None:
                 new_errors[path] = error
                 if path in self._plans:
@@ -260,7 +264,7 @@ class ManifestFolder:
                 self.cluster.trace.emit(ManifestStatus(path=error.path, ok=False, message=error.message,
                                                        line=error.line, column=error.column))
         for path in sorted(set(self.errors) - set(errors)):
-            message = "fixed: applied again" if Path(path).exists() else "file removed"
+            message = "fixed: applied again" if path in self._plans else "file removed"
             self.cluster.trace.emit(ManifestStatus(path=self.display_path(path), ok=True, message=message))
         self.errors = errors
 

@@ -72,6 +72,9 @@ def is_manifest(path: Path, root: Path) -> bool:
 
 def parse_text(text: str, path: str) -> ParsedFile:
     result = ParsedFile(path)
+    if text.startswith(UNREADABLE):
+        result.error = ParseError(path, text[1:])
+        return result
     try:
         if path.lower().endswith(".json"):
             raw_docs = _json_documents(text)
@@ -116,17 +119,24 @@ def parse_text(text: str, path: str) -> ParsedFile:
     return result
 
 
-def parse_file(path: Path) -> ParsedFile:
+UNREADABLE = "\x00"  # a snapshot entry starting with this holds why the file could not be read
+
+
+def read_text(path: Path) -> str:
+    """The file's text, or UNREADABLE followed by the reason."""
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            return ParsedFile(str(path), error=ParseError(str(path), f"file is {size} bytes; the limit is {MAX_FILE_BYTES}"))
-        text = path.read_text(encoding="utf-8")
+            return f"{UNREADABLE}file is {size} bytes; the limit is {MAX_FILE_BYTES}"
+        return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        return ParsedFile(str(path), error=ParseError(str(path), f"not UTF-8 text: {exc.reason} at byte {exc.start}"))
+        return f"{UNREADABLE}not UTF-8 text: {exc.reason} at byte {exc.start}"
     except OSError as exc:
-        return ParsedFile(str(path), error=ParseError(str(path), f"cannot read: {exc.strerror or exc}"))
-    return parse_text(text, str(path))
+        return f"{UNREADABLE}cannot read: {exc.strerror or exc}"
+
+
+def parse_file(path: Path) -> ParsedFile:
+    return parse_text(read_text(path), str(path))
 
 
 def _yaml_documents(text: str) -> list[tuple[int, Any]]:

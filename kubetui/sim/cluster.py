@@ -47,6 +47,9 @@ class Cluster:
         self.scheduler: Scheduler | None = None
         self.controller_manager: ControllerManager | None = None
         self._compaction_mark = 0
+        from kubetui.sim.inputs import Inputs
+
+        self.inputs = Inputs(self)  # the funnel for keys, manifest syncs and clock controls (recordable)
         self.clock.call_later(COMPACTION_INTERVAL, self._compact, label="etcd compaction")
         if controllers:
             from kubetui.controllers.manager import ControllerManager

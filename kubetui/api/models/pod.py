@@ -8,7 +8,18 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from kubetui.api.models.base import Bool, Int, IntOrStr, K8sModel, Obj, Quantity, QuantityMap, Str, StrMap, TypeMeta
+from kubetui.api.models.base import (
+    Bool,
+    Int,
+    IntOrStr,
+    K8sModel,
+    Obj,
+    Quantity,
+    QuantityMap,
+    Str,
+    StrMap,
+    TypeMeta,
+)
 from kubetui.api.models.objectmeta import LabelSelector, LocalObjectReference, NameRef, ObjectMeta
 
 # --- containers --------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from decimal import ROUND_UP, Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -201,7 +202,13 @@ def _validate_owner_references(refs: Any, path: str, errs: Errs) -> None:
         if not gs(ref, "uid"):
             errs.append(invalid(f"{path}.uid", gs(ref, "uid"), "uid must not be empty"))
         if (api_version, kind) in BANNED_OWNERS:
-            errs.append(invalid(path, GoLiteral(_go_sharp(ref)), f"/{version}, Kind={kind} is disallowed from being an owner"))
+            errs.append(
+                invalid(
+                    path,
+                    GoLiteral(_go_sharp(ref)),
+                    f"/{version}, Kind={kind} is disallowed from being an owner",
+                )
+            )
         if ref.get("controller") is True:
             current = f"{kind}/{gs(ref, 'name')}"
             if first_controller:
@@ -229,11 +236,17 @@ def _validate_finalizers(finalizers: Any, path: str, errs: Errs) -> None:
     for i, finalizer in enumerate(strings):
         if "/" not in finalizer and finalizer not in STANDARD_FINALIZERS:
             errs.append(
-                invalid(f"{path}[{i}]", finalizer, "name is neither a standard finalizer name nor is it fully qualified")
+                invalid(
+                    f"{path}[{i}]",
+                    finalizer,
+                    "name is neither a standard finalizer name nor is it fully qualified",
+                )
             )
 
 
-def validate_object_meta(meta: Any, namespaced: bool, name_fn: NameFn, errs: Errs, path: str = "metadata") -> None:
+def validate_object_meta(
+    meta: Any, namespaced: bool, name_fn: NameFn, errs: Errs, path: str = "metadata"
+) -> None:
     """ValidateObjectMeta (create): name rules, namespace, labels, annotations, owners, finalizers."""
     meta = meta if isinstance(meta, dict) else {}
     generate_name = gs(meta, "generateName")
@@ -290,7 +303,14 @@ def validate_object_meta_update(new: Any, old: Any, errs: Errs, path: str = "met
     new_gen, old_gen = gi(new, "generation") or 0, gi(old, "generation") or 0
     if new_gen < old_gen:
         errs.append(invalid(f"{path}.generation", new_gen, "must not be decremented"))
-    for key in ("name", "namespace", "uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds"):
+    for key in (
+        "name",
+        "namespace",
+        "uid",
+        "creationTimestamp",
+        "deletionTimestamp",
+        "deletionGracePeriodSeconds",
+    ):
         if new.get(key) != old.get(key):
             errs.append(invalid(f"{path}.{key}", new.get(key), FIELD_IMMUTABLE_ERROR))
     validate_common_meta(new, path, errs)
@@ -311,11 +331,16 @@ def validate_label_selector(sel: Any, path: str, errs: Errs, allow_invalid_value
         operator, values = gs(expr, "operator"), gl(expr, "values")
         if operator in ("In", "NotIn"):
             if not values:
-                errs.append(required(f"{epath}.values", "must be specified when `operator` is 'In' or 'NotIn'"))
+                errs.append(
+                    required(f"{epath}.values", "must be specified when `operator` is 'In' or 'NotIn'")
+                )
         elif operator in ("Exists", "DoesNotExist"):
             if values:
                 errs.append(
-                    forbidden(f"{epath}.values", "may not be specified when `operator` is 'Exists' or 'DoesNotExist'")
+                    forbidden(
+                        f"{epath}.values",
+                        "may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
+                    )
                 )
         else:
             errs.append(invalid(f"{epath}.operator", operator, "not a valid selector operator"))
@@ -398,14 +423,36 @@ def not_more_than_100_percent(v: Any, path: str, errs: Errs) -> None:
         errs.append(invalid(path, go_int_or_string(v), "must not be greater than 100%"))
 
 
-QUANTITY_REGEX_ERROR = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"
+QUANTITY_REGEX_ERROR = (
+    "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"
+)
 _BINARY_SUFFIXES = ("Ki", "Mi", "Gi", "Ti", "Pi", "Ei")
-_DECIMAL_SUFFIX_BY_EXPONENT = {-9: "n", -6: "u", -3: "m", 0: "", 3: "k", 6: "M", 9: "G", 12: "T", 15: "P", 18: "E"}
+_DECIMAL_SUFFIX_BY_EXPONENT = {
+    -9: "n",
+    -6: "u",
+    -3: "m",
+    0: "",
+    3: "k",
+    6: "M",
+    9: "G",
+    12: "T",
+    15: "P",
+    18: "E",
+}
 _BINARY_SUFFIX_BY_EXPONENT = {0: "", 10: "Ki", 20: "Mi", 30: "Gi", 40: "Ti", 50: "Pi", 60: "Ei"}
 
 
 def parse_qty(raw: Any) -> Decimal | None:
-    """The quantity's exact value, or None if it does not parse."""
+    """The quantity's exact value, or None if it does not parse (memoized: "100m" comes up a lot)."""
+    if isinstance(raw, str) and len(raw) > 64:
+        return _parse_qty(raw)
+    try:
+        return _parse_qty_cached(raw)
+    except TypeError:  # unhashable garbage
+        return None
+
+
+def _parse_qty(raw: Any) -> Decimal | None:
     from kubetui.api.quantity import parse_quantity
 
     try:
@@ -416,6 +463,9 @@ def parse_qty(raw: Any) -> Decimal | None:
         return Decimal(value)
     except (InvalidOperation, TypeError, ValueError):
         return None
+
+
+_parse_qty_cached = lru_cache(maxsize=4096)(_parse_qty)
 
 
 def canonical_quantity(raw: Any, value: Decimal | None = None) -> str:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Callable
+from functools import lru_cache
 
 QUALIFIED_NAME_MAX_LENGTH = 63
 LABEL_VALUE_MAX_LENGTH = 63
@@ -17,9 +19,7 @@ DNS1123_SUBDOMAIN_MAX_LENGTH = 253
 DNS1035_LABEL_MAX_LENGTH = 63
 
 _QNAME_FMT = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]"
-_QNAME_ERR = (
-    "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character"
-)
+_QNAME_ERR = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character"
 _LABEL_VALUE_FMT = f"({_QNAME_FMT})?"
 _LABEL_VALUE_ERR = (
     "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', "
@@ -104,6 +104,27 @@ def byte_len(s: str) -> int:
     return len(s) if s.isascii() else len(s.encode("utf-8", "surrogatepass"))
 
 
+_CACHEABLE_LENGTH = 256
+
+
+def _cached(fn: Callable[[str], list[str]]) -> Callable[[str], list[str]]:
+    """Memoize a rule: names and label keys repeat endlessly (``app``, ``default``, ``nginx``).
+
+    Only short strings are cached, so a hostile 1 MB name cannot pin memory.
+    """
+    memo = lru_cache(maxsize=8192)(lambda value: tuple(fn(value)))
+
+    def wrapper(value: str) -> list[str]:
+        if len(value) > _CACHEABLE_LENGTH:
+            return fn(value)
+        return list(memo(value))
+
+    wrapper.__doc__ = fn.__doc__
+    wrapper.__name__ = fn.__name__
+    return wrapper
+
+
+@_cached
 def is_dns1123_label(value: str) -> list[str]:
     errs = []
     if byte_len(value) > DNS1123_LABEL_MAX_LENGTH:
@@ -113,6 +134,7 @@ def is_dns1123_label(value: str) -> list[str]:
     return errs
 
 
+@_cached
 def is_dns1123_subdomain(value: str) -> list[str]:
     errs = []
     if byte_len(value) > DNS1123_SUBDOMAIN_MAX_LENGTH:
@@ -122,6 +144,7 @@ def is_dns1123_subdomain(value: str) -> list[str]:
     return errs
 
 
+@_cached
 def is_dns1035_label(value: str) -> list[str]:
     errs = []
     if byte_len(value) > DNS1035_LABEL_MAX_LENGTH:
@@ -131,6 +154,7 @@ def is_dns1035_label(value: str) -> list[str]:
     return errs
 
 
+@_cached
 def is_qualified_name(value: str) -> list[str]:
     """A label key, annotation key or finalizer: ``[prefix/]name`` (``app.kubernetes.io/name``)."""
     errs: list[str] = []
@@ -158,6 +182,7 @@ def is_qualified_name(value: str) -> list[str]:
     return errs
 
 
+@_cached
 def is_label_value(value: str) -> list[str]:
     errs = []
     if byte_len(value) > LABEL_VALUE_MAX_LENGTH:
@@ -177,6 +202,7 @@ def _chdir_prefix(value: str) -> list[str]:
     return []
 
 
+@_cached
 def is_config_map_key(value: str) -> list[str]:
     """A key of a ConfigMap or Secret: it becomes a file name when mounted."""
     errs = []
@@ -188,6 +214,7 @@ def is_config_map_key(value: str) -> list[str]:
     return errs
 
 
+@_cached
 def is_env_var_name(value: str) -> list[str]:
     errs = []
     if not _ENV_NAME_RE.fullmatch(value):
