@@ -8,6 +8,8 @@ same seed reproduces the same trace, byte for byte. Inputs are data, not frames.
 
 from __future__ import annotations
 
+import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,9 +19,9 @@ import orjson
 
 from kubetui.apiserver.errors import ApiError
 from kubetui.apiserver.server import PATCH_MERGE
+from kubetui.sim.clock import RealTimeDriver
 
 if TYPE_CHECKING:
-    from kubetui.sim.clock import RealTimeDriver
     from kubetui.sim.cluster import Cluster
 
 UI_IDENTITY = "kubetui-ui"
@@ -177,3 +179,57 @@ def _run_to(cluster: Cluster, at: int, time: float) -> None:
     upcoming = clock.next_time()
     if clock.now < time and (upcoming is None or upcoming > time):
         clock.now = time  # the input arrived between two events
+
+
+
+class ReplayDriver(RealTimeDriver):
+    """A real-time driver that re-applies recorded inputs at their engine positions.
+
+    The user can still pause, step and change speed: only the pacing changes, never what happens.
+    """
+
+    def __init__(self, cluster: Cluster, inputs: list[Input], speed: float = 1.0) -> None:
+        super().__init__(cluster.clock, speed)
+        self.cluster = cluster
+        # Recorded pauses and speed changes only paced the original run; advances moved time.
+        self.pending = deque(i for i in inputs if i.kind != "clock" or "advance" in i.data)
+
+    def _apply_due(self, target: float) -> bool:
+        """Apply the next input if the engine stands at its position; False when it must wait."""
+        clock = self.clock
+        item = self.pending[0]
+        if clock.events_run < item.at or item.time > target:
+            return False
+        upcoming = clock.next_time()
+        if clock.now < item.time and (upcoming is None or upcoming >= item.time):
+            clock.now = item.time
+        self.pending.popleft()
+        if item.kind == "clock":
+            clock.run_for(float(item.data["advance"]))
+        else:
+            self.cluster.inputs.apply(item)
+        return True
+
+    def pump(self) -> None:
+        if self.paused:
+            self._reanchor()
+            return
+        target = self._virtual_anchor + (time.monotonic() - self._wall_anchor) * self.speed
+        clock = self.clock
+        started = time.perf_counter()
+        while True:
+            if self.pending and self._apply_due(target):
+                continue
+            limit = 200
+            if self.pending:
+                limit = min(limit, self.pending[0].at - clock.events_run)
+                if limit <= 0:
+                    return  # at the next input's position, waiting for its time
+            ran = clock.run_until_time(target, max_events=limit)
+            if ran < limit:
+                if self.pending and clock.events_run >= self.pending[0].at:
+                    continue
+                return
+            if time.perf_counter() - started > self.budget:
+                self._reanchor()
+                return

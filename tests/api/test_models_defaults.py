@@ -74,13 +74,20 @@ def test_string_fields_reject_non_strings(bad: Any) -> None:
 
 
 def test_quantities_take_strings_and_numbers_and_int_or_string_takes_both() -> None:
-    p = Pod.model_validate(pod(containers=[{"name": "c", "resources": {"limits": {"cpu": 2, "memory": "1Gi"}}}]))
+    p = Pod.model_validate(
+        pod(containers=[{"name": "c", "resources": {"limits": {"cpu": 2, "memory": "1Gi"}}}])
+    )
     assert p.spec is not None and p.spec.containers is not None
     assert p.spec.containers[0].resources is not None
     assert p.spec.containers[0].resources.limits == {"cpu": 2, "memory": "1Gi"}
-    d = Deployment.model_validate({"spec": {"strategy": {"rollingUpdate": {"maxSurge": "25%", "maxUnavailable": 1}}}})
+    d = Deployment.model_validate(
+        {"spec": {"strategy": {"rollingUpdate": {"maxSurge": "25%", "maxUnavailable": 1}}}}
+    )
     assert d.spec is not None and d.spec.strategy is not None and d.spec.strategy.rolling_update is not None
-    assert (d.spec.strategy.rolling_update.max_surge, d.spec.strategy.rolling_update.max_unavailable) == ("25%", 1)
+    assert (d.spec.strategy.rolling_update.max_surge, d.spec.strategy.rolling_update.max_unavailable) == (
+        "25%",
+        1,
+    )
     with pytest.raises(ValidationError):
         Pod.model_validate(pod(containers=[{"name": "c", "resources": {"limits": {"cpu": True}}}]))
 
@@ -92,10 +99,25 @@ def test_null_means_unset() -> None:
 
 def test_every_kind_has_a_model() -> None:
     assert set(MODELS) >= {
-        "Namespace", "Node", "Pod", "Service", "Endpoints", "EndpointSlice", "ConfigMap", "Secret", "Event",
-        "Lease", "Binding", "Deployment", "ReplicaSet", "DaemonSet", "StatefulSet", "Job",
-        "PodDisruptionBudget", "PriorityClass",
-    }  # fmt: skip
+        "Namespace",
+        "Node",
+        "Pod",
+        "Service",
+        "Endpoints",
+        "EndpointSlice",
+        "ConfigMap",
+        "Secret",
+        "Event",
+        "Lease",
+        "Binding",
+        "Deployment",
+        "ReplicaSet",
+        "DaemonSet",
+        "StatefulSet",
+        "Job",
+        "PodDisruptionBudget",
+        "PriorityClass",
+    }
 
 
 # --- pod defaults -------------------------------------------------------------------------------
@@ -154,8 +176,17 @@ def test_explicit_values_are_kept() -> None:
 
 def test_ports_and_probes_defaults() -> None:
     probe = {"httpGet": {"port": 8080}}
-    p = pod(containers=[{"name": "c", "image": "app:1", "ports": [{"containerPort": 8080}], "livenessProbe": probe,
-                         "lifecycle": {"preStop": {"httpGet": {"port": 8080}}}}])  # fmt: skip
+    p = pod(
+        containers=[
+            {
+                "name": "c",
+                "image": "app:1",
+                "ports": [{"containerPort": 8080}],
+                "livenessProbe": probe,
+                "lifecycle": {"preStop": {"httpGet": {"port": 8080}}},
+            }
+        ]
+    )
     apply_defaults(p)
     c = p["spec"]["containers"][0]
     assert c["ports"] == [{"containerPort": 8080, "protocol": "TCP"}]
@@ -208,7 +239,10 @@ def test_deployment_defaults() -> None:
     apply_defaults(d)
     spec = d["spec"]
     assert spec["replicas"] == 1
-    assert spec["strategy"] == {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": "25%", "maxSurge": "25%"}}
+    assert spec["strategy"] == {
+        "type": "RollingUpdate",
+        "rollingUpdate": {"maxUnavailable": "25%", "maxSurge": "25%"},
+    }
     assert spec["revisionHistoryLimit"] == 10
     assert spec["progressDeadlineSeconds"] == 600
     tspec = spec["template"]["spec"]
@@ -234,14 +268,20 @@ def test_replicaset_daemonset_statefulset_defaults() -> None:
     assert rs["spec"]["replicas"] == 1
     ds = workload("DaemonSet")
     apply_defaults(ds)
-    assert ds["spec"]["updateStrategy"] == {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 1, "maxSurge": 0}}
+    assert ds["spec"]["updateStrategy"] == {
+        "type": "RollingUpdate",
+        "rollingUpdate": {"maxUnavailable": 1, "maxSurge": 0},
+    }
     assert ds["spec"]["revisionHistoryLimit"] == 10
     ss = workload("StatefulSet", serviceName="web")
     apply_defaults(ss)
     assert ss["spec"]["podManagementPolicy"] == "OrderedReady"
     assert ss["spec"]["updateStrategy"] == {"type": "RollingUpdate", "rollingUpdate": {"partition": 0}}
     assert ss["spec"]["replicas"] == 1 and ss["spec"]["revisionHistoryLimit"] == 10
-    assert ss["spec"]["persistentVolumeClaimRetentionPolicy"] == {"whenDeleted": "Retain", "whenScaled": "Retain"}
+    assert ss["spec"]["persistentVolumeClaimRetentionPolicy"] == {
+        "whenDeleted": "Retain",
+        "whenScaled": "Retain",
+    }
 
 
 def test_job_defaults_and_generated_selector() -> None:
@@ -282,8 +322,12 @@ def test_job_template_restart_policy_is_defaulted_like_any_template() -> None:
 
 
 def test_service_defaults() -> None:
-    svc = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web", "namespace": "default"},
-           "spec": {"selector": {"app": "web"}, "ports": [{"port": 80}, {"port": 443, "targetPort": "https"}]}}  # fmt: skip
+    svc = {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": "web", "namespace": "default"},
+        "spec": {"selector": {"app": "web"}, "ports": [{"port": 80}, {"port": 443, "targetPort": "https"}]},
+    }
     apply_defaults(svc)
     spec = svc["spec"]
     assert spec["type"] == "ClusterIP" and spec["sessionAffinity"] == "None"
@@ -297,18 +341,29 @@ def test_service_defaults() -> None:
 
 
 def test_nodeport_and_client_ip_service_defaults() -> None:
-    svc = {"kind": "Service", "metadata": {"name": "w"},
-           "spec": {"type": "NodePort", "sessionAffinity": "ClientIP", "ports": [{"port": 80}]}}  # fmt: skip
+    svc = {
+        "kind": "Service",
+        "metadata": {"name": "w"},
+        "spec": {"type": "NodePort", "sessionAffinity": "ClientIP", "ports": [{"port": 80}]},
+    }
     apply_defaults(svc)
     assert svc["spec"]["externalTrafficPolicy"] == "Cluster"
     assert svc["spec"]["sessionAffinityConfig"] == {"clientIP": {"timeoutSeconds": 10800}}
-    lb = {"kind": "Service", "metadata": {"name": "w"}, "spec": {"type": "LoadBalancer", "ports": [{"port": 80}]}}
+    lb = {
+        "kind": "Service",
+        "metadata": {"name": "w"},
+        "spec": {"type": "LoadBalancer", "ports": [{"port": 80}]},
+    }
     apply_defaults(lb)
     assert lb["spec"]["allocateLoadBalancerNodePorts"] is True
 
 
 def test_external_name_service_gets_no_ip_families() -> None:
-    svc = {"kind": "Service", "metadata": {"name": "w"}, "spec": {"type": "ExternalName", "externalName": "x.com"}}
+    svc = {
+        "kind": "Service",
+        "metadata": {"name": "w"},
+        "spec": {"type": "ExternalName", "externalName": "x.com"},
+    }
     apply_defaults(svc)
     assert "ipFamilies" not in svc["spec"] and "internalTrafficPolicy" not in svc["spec"]
 
@@ -324,7 +379,12 @@ def test_namespace_node_secret_priorityclass_defaults() -> None:
     assert node["status"]["allocatable"] == {"cpu": "4", "memory": "8Gi"}
     secret = {"kind": "Secret", "metadata": {"name": "s"}, "stringData": {"password": "hunter2"}}
     apply_defaults(secret)
-    assert secret == {"kind": "Secret", "metadata": {"name": "s"}, "type": "Opaque", "data": {"password": "aHVudGVyMg=="}}
+    assert secret == {
+        "kind": "Secret",
+        "metadata": {"name": "s"},
+        "type": "Opaque",
+        "data": {"password": "aHVudGVyMg=="},
+    }
     pc = {"kind": "PriorityClass", "metadata": {"name": "high"}, "value": 1000}
     apply_defaults(pc)
     assert pc["preemptionPolicy"] == "PreemptLowerPriority"
@@ -367,10 +427,18 @@ def test_defaulting_garbage_does_not_raise(garbage: dict[str, Any]) -> None:
 
 # --- DefaultTolerationSeconds ---------------------------------------------------------------------
 
-NOT_READY = {"key": "node.kubernetes.io/not-ready", "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300}
+NOT_READY = {
+    "key": "node.kubernetes.io/not-ready",
+    "operator": "Exists",
+    "effect": "NoExecute",
+    "tolerationSeconds": 300,
+}
 UNREACHABLE = {
-    "key": "node.kubernetes.io/unreachable", "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300,
-}  # fmt: skip
+    "key": "node.kubernetes.io/unreachable",
+    "operator": "Exists",
+    "effect": "NoExecute",
+    "tolerationSeconds": 300,
+}
 
 
 def test_default_toleration_seconds_added() -> None:
@@ -380,13 +448,20 @@ def test_default_toleration_seconds_added() -> None:
 
 
 def test_default_toleration_seconds_respects_existing_tolerations() -> None:
-    mine = {"key": "node.kubernetes.io/unreachable", "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 6}
+    mine = {
+        "key": "node.kubernetes.io/unreachable",
+        "operator": "Exists",
+        "effect": "NoExecute",
+        "tolerationSeconds": 6,
+    }
     p = pod(tolerations=[mine])
     add_default_toleration_seconds(p)
     assert p["spec"]["tolerations"] == [mine, NOT_READY]
     everything = pod(tolerations=[{"operator": "Exists"}])
     add_default_toleration_seconds(everything)
     assert everything["spec"]["tolerations"] == [{"operator": "Exists"}]
-    no_schedule = pod(tolerations=[{"key": "node.kubernetes.io/not-ready", "operator": "Exists", "effect": "NoSchedule"}])
+    no_schedule = pod(
+        tolerations=[{"key": "node.kubernetes.io/not-ready", "operator": "Exists", "effect": "NoSchedule"}]
+    )
     add_default_toleration_seconds(no_schedule)
     assert len(no_schedule["spec"]["tolerations"]) == 3

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from decimal import ROUND_UP, Decimal, InvalidOperation
-from functools import lru_cache
+from decimal import Decimal
 from typing import Any
 
 import orjson
@@ -31,6 +30,8 @@ from kubetui.api.fielderrors import (
 )
 from kubetui.api.models import K8sModel
 from kubetui.api.models.base import K8S_TYPE_ERROR
+from kubetui.api.quantity import canonical, parse_quantity
+from kubetui.api.selectors import LabelSelector, selector_from_dict
 from kubetui.api.validation import names
 
 Errs = list[FieldError]
@@ -352,34 +353,22 @@ def validate_label_selector(sel: Any, path: str, errs: Errs, allow_invalid_value
                         errs.append(invalid(f"{epath}.values[{j}]", value, msg))
 
 
+def as_selector(sel: Any) -> LabelSelector | None:
+    """``metav1.LabelSelectorAsSelector``: None if Kubernetes could not turn it into a selector."""
+    try:
+        return selector_from_dict(sel if isinstance(sel, dict) else None)
+    except (ValueError, TypeError, AttributeError):  # SelectorError is a ValueError
+        return None
+
+
 def selector_is_valid(sel: dict[str, Any]) -> bool:
-    """Would ``metav1.LabelSelectorAsSelector`` accept it? (It re-checks keys, values and operators.)"""
-    scratch: Errs = []
-    validate_label_selector(sel, "", scratch)
-    return not scratch
+    return as_selector(sel) is not None
 
 
 def selector_matches(sel: dict[str, Any] | None, labels: dict[str, Any] | None) -> bool:
-    """LabelSelectorAsSelector(sel).Matches(labels): a nil selector matches nothing, {} everything."""
-    if sel is None:
-        return False
-    labels = labels if isinstance(labels, dict) else {}
-    for key, value in gd(sel, "matchLabels").items():
-        if labels.get(key) != value:
-            return False
-    for expr in gl(sel, "matchExpressions"):
-        if not isinstance(expr, dict):
-            continue
-        key, operator, values = gs(expr, "key"), gs(expr, "operator"), gl(expr, "values")
-        if operator == "In" and labels.get(key) not in values:
-            return False
-        if operator == "NotIn" and key in labels and labels[key] in values:
-            return False
-        if operator == "Exists" and key not in labels:
-            return False
-        if operator == "DoesNotExist" and key in labels:
-            return False
-    return True
+    """Does the selector select these labels? A nil selector matches nothing, ``{}`` everything."""
+    selector = as_selector(sel)
+    return selector is not None and selector.matches(labels if isinstance(labels, dict) else {})
 
 
 def selector_is_empty(sel: dict[str, Any] | None) -> bool:
@@ -423,89 +412,24 @@ def not_more_than_100_percent(v: Any, path: str, errs: Errs) -> None:
         errs.append(invalid(path, go_int_or_string(v), "must not be greater than 100%"))
 
 
-QUANTITY_REGEX_ERROR = (
-    "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"
-)
-_BINARY_SUFFIXES = ("Ki", "Mi", "Gi", "Ti", "Pi", "Ei")
-_DECIMAL_SUFFIX_BY_EXPONENT = {
-    -9: "n",
-    -6: "u",
-    -3: "m",
-    0: "",
-    3: "k",
-    6: "M",
-    9: "G",
-    12: "T",
-    15: "P",
-    18: "E",
-}
-_BINARY_SUFFIX_BY_EXPONENT = {0: "", 10: "Ki", 20: "Mi", 30: "Gi", 40: "Ti", 50: "Pi", 60: "Ei"}
+def parse_qty(raw: Any) -> tuple[Decimal | None, str]:
+    """``(value, "")`` for a quantity, ``(None, why)`` for something that is not one.
 
-
-def parse_qty(raw: Any) -> Decimal | None:
-    """The quantity's exact value, or None if it does not parse (memoized: "100m" comes up a lot)."""
-    if isinstance(raw, str) and len(raw) > 64:
-        return _parse_qty(raw)
+    ``why`` is ParseQuantity's message, e.g. ``quantities must match the regular expression ...``:
+    in Kubernetes the JSON decoder reports it; here it becomes a field error.
+    """
     try:
-        return _parse_qty_cached(raw)
-    except TypeError:  # unhashable garbage
-        return None
+        return parse_quantity(raw), ""
+    except (ValueError, TypeError, ArithmeticError) as exc:  # QuantityError is a ValueError
+        return None, str(exc)
 
 
-def _parse_qty(raw: Any) -> Decimal | None:
-    from kubetui.api.quantity import parse_quantity
-
+def canonical_quantity(raw: Any) -> str:
+    """``Quantity.String()``, how Kubernetes prints a quantity in messages: "2000m" -> "2"."""
     try:
-        value = parse_quantity(raw)
+        return canonical(raw)
     except (ValueError, TypeError, ArithmeticError):
-        return None
-    try:
-        return Decimal(value)
-    except (InvalidOperation, TypeError, ValueError):
-        return None
-
-
-_parse_qty_cached = lru_cache(maxsize=4096)(_parse_qty)
-
-
-def canonical_quantity(raw: Any, value: Decimal | None = None) -> str:
-    """``Quantity.String()``: "2000m" -> "2", "0.5" -> "500m", "1024Mi" -> "1Gi" (CanonicalizeBytes)."""
-    if value is None:
-        value = parse_qty(raw)
-        if value is None:
-            return str(raw)
-    if value == 0:
-        return "0"
-    text = raw if isinstance(raw, str) else repr(raw)
-    suffix = text.lstrip("+-0123456789.")
-    if suffix in _BINARY_SUFFIXES:
-        fmt = "binary"
-    elif suffix[:1] in ("e", "E") and suffix[1:].lstrip("+-").isdigit():
-        fmt = "exponent"
-    else:
-        fmt = "decimal"
-    # Values finer than a nano-unit are rounded up (away from zero), as the parser does.
-    nanos = (value * 1_000_000_000).to_integral_value(rounding=ROUND_UP)
-    if fmt == "binary" and (-1024 < value < 1024 or nanos % 1_000_000_000 != 0):
-        fmt = "decimal"
-    if fmt == "binary":
-        number, exponent = int(nanos // 1_000_000_000), 0
-        while number % 1024 == 0 and exponent < 60:
-            number //= 1024
-            exponent += 10
-        return f"{number}{_BINARY_SUFFIX_BY_EXPONENT[exponent]}"
-    mantissa, exponent = int(nanos), -9
-    while mantissa % 10 == 0:
-        mantissa //= 10
-        exponent += 1
-    if exponent % 3 == 1:
-        mantissa, exponent = mantissa * 10, exponent - 1
-    elif exponent % 3 == 2:
-        mantissa, exponent = mantissa * 100, exponent - 2
-    if fmt == "exponent":
-        return f"{mantissa}e{exponent}" if exponent else str(mantissa)
-    suffix_out = _DECIMAL_SUFFIX_BY_EXPONENT.get(exponent)
-    return f"{mantissa}{suffix_out}" if suffix_out is not None else f"{mantissa}e{exponent}"
+        return str(raw)
 
 
 # --- comparison ----------------------------------------------------------------------------------

@@ -27,7 +27,6 @@ from kubetui.api.fielderrors import (
 from kubetui.api.validation import names
 from kubetui.api.validation.common import (
     FIELD_IMMUTABLE_ERROR,
-    QUANTITY_REGEX_ERROR,
     Errs,
     canonical_quantity,
     g,
@@ -165,13 +164,11 @@ def _node_resources(status: dict[str, Any], errs: Errs) -> None:
     for key in ("capacity", "allocatable"):
         for name, raw in gd(status, key).items():
             path = f"status.{key}.{name}"
-            value = parse_qty(raw)
+            value, problem = parse_qty(raw)
             if value is None:
-                errs.append(invalid(path, raw, QUANTITY_REGEX_ERROR))
+                errs.append(invalid(path, raw, problem))
             elif value < 0:
-                errs.append(
-                    invalid(path, canonical_quantity(raw, value), "must be greater than or equal to 0")
-                )
+                errs.append(invalid(path, canonical_quantity(raw), "must be greater than or equal to 0"))
 
 
 def validate_node_status(obj: dict[str, Any], old: dict[str, Any], errs: Errs) -> None:
@@ -211,7 +208,8 @@ def _port_num_or_name(port: Any, path: str, errs: Errs) -> None:
 def _service_port_literal(port: dict[str, Any]) -> GoLiteral:
     return GoLiteral(
         f'core.ServicePort{{Name:"", Protocol:{go_quote(gs(port, "protocol"))}, AppProtocol:(*string)(nil), '
-        f'Port:{gi(port, "port") or 0}, TargetPort:intstr.IntOrString{{Type:0, IntVal:0, StrVal:""}}, NodePort:0}}'
+        f'Port:{gi(port, "port") or 0}, TargetPort:intstr.IntOrString{{Type:0, IntVal:0, StrVal:""}}, '
+        f"NodePort:0}}"
     )
 
 

@@ -23,7 +23,6 @@ from kubetui.api.fielderrors import (
 from kubetui.api.validation import names
 from kubetui.api.validation.common import (
     FIELD_IMMUTABLE_ERROR,
-    QUANTITY_REGEX_ERROR,
     Errs,
     canonical_quantity,
     g,
@@ -57,27 +56,82 @@ SUPPORTED_HTTP_SCHEMES = ("HTTP", "HTTPS")
 
 # The order Kubernetes checks volume sources in (validateVolumeSource), with their JSON names.
 VOLUME_SOURCES = (
-    "emptyDir", "hostPath", "gitRepo", "gcePersistentDisk", "awsElasticBlockStore", "secret", "nfs", "iscsi",
-    "glusterfs", "flocker", "persistentVolumeClaim", "rbd", "cinder", "cephfs", "quobyte", "downwardAPI", "fc",
-    "flexVolume", "configMap", "azureFile", "vsphereVolume", "photonPersistentDisk", "portworxVolume", "azureDisk",
-    "storageos", "projected", "scaleIO", "csi", "ephemeral", "image",
-)  # fmt: skip
+    "emptyDir",
+    "hostPath",
+    "gitRepo",
+    "gcePersistentDisk",
+    "awsElasticBlockStore",
+    "secret",
+    "nfs",
+    "iscsi",
+    "glusterfs",
+    "flocker",
+    "persistentVolumeClaim",
+    "rbd",
+    "cinder",
+    "cephfs",
+    "quobyte",
+    "downwardAPI",
+    "fc",
+    "flexVolume",
+    "configMap",
+    "azureFile",
+    "vsphereVolume",
+    "photonPersistentDisk",
+    "portworxVolume",
+    "azureDisk",
+    "storageos",
+    "projected",
+    "scaleIO",
+    "csi",
+    "ephemeral",
+    "image",
+)
 
-_STANDARD_RESOURCES = frozenset({
-    "cpu", "memory", "ephemeral-storage", "requests.cpu", "requests.memory", "requests.ephemeral-storage",
-    "limits.cpu", "limits.memory", "limits.ephemeral-storage", "pods", "services", "replicationcontrollers",
-    "resourcequotas", "secrets", "configmaps", "persistentvolumeclaims", "storage", "requests.storage",
-    "services.nodeports", "services.loadbalancers",
-})  # fmt: skip
+_STANDARD_RESOURCES = frozenset(
+    {
+        "cpu",
+        "memory",
+        "ephemeral-storage",
+        "requests.cpu",
+        "requests.memory",
+        "requests.ephemeral-storage",
+        "limits.cpu",
+        "limits.memory",
+        "limits.ephemeral-storage",
+        "pods",
+        "services",
+        "replicationcontrollers",
+        "resourcequotas",
+        "secrets",
+        "configmaps",
+        "persistentvolumeclaims",
+        "storage",
+        "requests.storage",
+        "services.nodeports",
+        "services.loadbalancers",
+    }
+)
 _STANDARD_CONTAINER_RESOURCES = frozenset({"cpu", "memory", "ephemeral-storage"})
 _ENV_FIELD_PATHS = (
-    "metadata.name", "metadata.namespace", "metadata.uid", "spec.nodeName", "spec.serviceAccountName",
-    "status.hostIP", "status.hostIPs", "status.podIP", "status.podIPs",
-)  # fmt: skip
+    "metadata.name",
+    "metadata.namespace",
+    "metadata.uid",
+    "spec.nodeName",
+    "spec.serviceAccountName",
+    "status.hostIP",
+    "status.hostIPs",
+    "status.podIP",
+    "status.podIPs",
+)
 _RESOURCE_FIELD_PATHS = (
-    "limits.cpu", "limits.ephemeral-storage", "limits.memory",
-    "requests.cpu", "requests.ephemeral-storage", "requests.memory",
-)  # fmt: skip
+    "limits.cpu",
+    "limits.ephemeral-storage",
+    "limits.memory",
+    "requests.cpu",
+    "requests.ephemeral-storage",
+    "requests.memory",
+)
 _SYSTEM_POD_CONDITIONS = frozenset({"PodScheduled", "Ready", "Initialized"})
 
 UPDATABLE_POD_SPEC_FIELDS = (
@@ -155,14 +209,14 @@ def _validate_resource_name(name: str, path: str, errs: Errs) -> None:
 
 def _validate_quantity_value(name: str, raw: Any, path: str, errs: Errs) -> Any:
     """ValidateResourceQuantityValue; returns the parsed value (None when it does not parse)."""
-    value = parse_qty(raw)
+    value, problem = parse_qty(raw)
     if value is None:
-        errs.append(invalid(path, raw, QUANTITY_REGEX_ERROR))
+        errs.append(invalid(path, raw, problem))
         return None
     if value < 0:
-        errs.append(invalid(path, canonical_quantity(raw, value), "must be greater than or equal to 0"))
+        errs.append(invalid(path, canonical_quantity(raw), "must be greater than or equal to 0"))
     if _is_extended_resource(name) and value != value.to_integral_value():
-        errs.append(invalid(path, GoLiteral(canonical_quantity(raw, value)), "must be an integer"))
+        errs.append(invalid(path, GoLiteral(canonical_quantity(raw)), "must be an integer"))
     return value
 
 
@@ -186,11 +240,13 @@ def validate_resources(resources: Any, path: str, errs: Errs) -> None:
             limit = limit_values.get(name)
             if value is not None and limit is not None:
                 if value != limit and not _overcommit_allowed(name):
-                    detail = f"must be equal to {name} limit of {canonical_quantity(limits[name], limit)}"
-                    errs.append(invalid(req_path, canonical_quantity(raw, value), detail))
+                    detail = f"must be equal to {name} limit of {canonical_quantity(limits[name])}"
+                    errs.append(invalid(req_path, canonical_quantity(raw), detail))
                 elif value > limit:
-                    detail = f"must be less than or equal to {name} limit of {canonical_quantity(limits[name], limit)}"
-                    errs.append(invalid(req_path, canonical_quantity(raw, value), detail))
+                    detail = (
+                        f"must be less than or equal to {name} limit of {canonical_quantity(limits[name])}"
+                    )
+                    errs.append(invalid(req_path, canonical_quantity(raw), detail))
         elif not _overcommit_allowed(name):
             errs.append(required(lim_path, "Limit must be set for non overcommitable resources"))
         hugepages |= _is_hugepages(name)
@@ -284,7 +340,8 @@ def _validate_env(env: list[Any], path: str, errs: Errs) -> None:
                 invalid(
                     spath,
                     "",
-                    "must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`",
+                    "must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or "
+                    "`secretKeyRef`",
                 )
             )
         elif gs(var, "value"):
@@ -617,9 +674,9 @@ def _validate_volume_source(volume: dict[str, Any], path: str, errs: Errs) -> No
                 errs.append(required(f"{spath}.claimName", ""))
         elif key == "emptyDir":
             limit = g(source, "sizeLimit")
-            value = parse_qty(limit) if limit is not None else None
-            if limit is not None and value is None:
-                errs.append(invalid(f"{spath}.sizeLimit", limit, QUANTITY_REGEX_ERROR))
+            value, problem = parse_qty(limit) if limit is not None else (None, "")
+            if problem:
+                errs.append(invalid(f"{spath}.sizeLimit", limit, problem))
             elif value is not None and value < 0:
                 errs.append(
                     forbidden(f"{spath}.sizeLimit", "SizeLimit field must be a valid resource quantity")
@@ -676,7 +733,8 @@ def validate_tolerations(tolerations: list[Any], path: str, errs: Errs) -> None:
                 invalid(
                     f"{ipath}.operator",
                     operator,
-                    'operator must be Exists when `key` is empty, which means "match all values and all keys"',
+                    'operator must be Exists when `key` is empty, which means "match all values and all '
+                    'keys"',
                 )
             )
         if t.get("tolerationSeconds") is not None and effect != "NoExecute":

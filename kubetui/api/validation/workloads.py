@@ -179,8 +179,15 @@ def _deployment_strategy(strategy: dict[str, Any], errs: Errs) -> None:
 
 def validate_deployment_status(obj: dict[str, Any], old: dict[str, Any], errs: Errs) -> None:
     status = gd(obj, "status")
-    for key in ("observedGeneration", "replicas", "updatedReplicas", "readyReplicas", "availableReplicas",
-                "unavailableReplicas", "collisionCount"):  # fmt: skip
+    for key in (
+        "observedGeneration",
+        "replicas",
+        "updatedReplicas",
+        "readyReplicas",
+        "availableReplicas",
+        "unavailableReplicas",
+        "collisionCount",
+    ):
         nonnegative(gi(status, key), f"status.{key}", errs)
     _not_greater(status, ("updatedReplicas", "readyReplicas", "availableReplicas"), "replicas", errs)
     if (gi(status, "availableReplicas") or 0) > (gi(status, "readyReplicas") or 0):
@@ -302,17 +309,31 @@ def validate_daemonset(obj: dict[str, Any], old: dict[str, Any] | None, errs: Er
 
 def validate_daemonset_status(obj: dict[str, Any], old: dict[str, Any], errs: Errs) -> None:
     status = gd(obj, "status")
-    for key in ("currentNumberScheduled", "numberMisscheduled", "desiredNumberScheduled", "numberReady",
-                "observedGeneration", "updatedNumberScheduled", "numberAvailable", "numberUnavailable",
-                "collisionCount"):  # fmt: skip
+    for key in (
+        "currentNumberScheduled",
+        "numberMisscheduled",
+        "desiredNumberScheduled",
+        "numberReady",
+        "observedGeneration",
+        "updatedNumberScheduled",
+        "numberAvailable",
+        "numberUnavailable",
+        "collisionCount",
+    ):
         nonnegative(gi(status, key), f"status.{key}", errs)
     _collision_count(obj, old, errs)
 
 
 # --- StatefulSet ---------------------------------------------------------------------------------
 
-_STATEFULSET_MUTABLE = ("replicas", "ordinals", "template", "updateStrategy",
-                        "persistentVolumeClaimRetentionPolicy", "minReadySeconds")  # fmt: skip
+_STATEFULSET_MUTABLE = (
+    "replicas",
+    "ordinals",
+    "template",
+    "updateStrategy",
+    "persistentVolumeClaimRetentionPolicy",
+    "minReadySeconds",
+)
 
 
 def validate_statefulset(obj: dict[str, Any], old: dict[str, Any] | None, errs: Errs) -> None:
@@ -401,15 +422,23 @@ def validate_statefulset(obj: dict[str, Any], old: dict[str, Any] | None, errs: 
                 forbidden(
                     "spec",
                     "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', "
-                    "'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden",
+                    "'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are "
+                    "forbidden",
                 )
             )
 
 
 def validate_statefulset_status(obj: dict[str, Any], old: dict[str, Any], errs: Errs) -> None:
     status = gd(obj, "status")
-    for key in ("replicas", "readyReplicas", "currentReplicas", "updatedReplicas", "availableReplicas",
-                "observedGeneration", "collisionCount"):  # fmt: skip
+    for key in (
+        "replicas",
+        "readyReplicas",
+        "currentReplicas",
+        "updatedReplicas",
+        "availableReplicas",
+        "observedGeneration",
+        "collisionCount",
+    ):
         nonnegative(gi(status, key), f"status.{key}", errs)
     _not_greater(
         status, ("readyReplicas", "currentReplicas", "updatedReplicas", "availableReplicas"), "replicas", errs
@@ -434,8 +463,15 @@ def validate_job(obj: dict[str, Any], old: dict[str, Any] | None, errs: Errs) ->
     spec = gd(obj, "spec")
     if old is None:
         _generated_selector(obj, errs)
-    for key in ("parallelism", "completions", "activeDeadlineSeconds", "backoffLimit", "ttlSecondsAfterFinished",
-                "backoffLimitPerIndex", "maxFailedIndexes"):  # fmt: skip
+    for key in (
+        "parallelism",
+        "completions",
+        "activeDeadlineSeconds",
+        "backoffLimit",
+        "ttlSecondsAfterFinished",
+        "backoffLimitPerIndex",
+        "maxFailedIndexes",
+    ):
         nonnegative(gi(spec, key), f"spec.{key}", errs)
     mode = spec.get("completionMode")
     if mode is not None:
@@ -542,10 +578,20 @@ def _job_template_immutable(new: dict[str, Any], old: dict[str, Any], errs: Errs
     old_spec, old_status = gd(old, "spec"), gd(old, "status")
     if old_spec.get("suspend") is True and not old_status.get("startTime"):
         mutable_spec = ("nodeSelector", "tolerations", "affinity", "schedulingGates")
-        new_t = {**new_t, "metadata": {k: v for k, v in gd(new_t, "metadata").items() if k not in ("labels", "annotations")},
-                 "spec": {k: v for k, v in gd(new_t, "spec").items() if k not in mutable_spec}}  # fmt: skip
-        old_t = {**old_t, "metadata": {k: v for k, v in gd(old_t, "metadata").items() if k not in ("labels", "annotations")},
-                 "spec": {k: v for k, v in gd(old_t, "spec").items() if k not in mutable_spec}}  # fmt: skip
+        new_t = {
+            **new_t,
+            "metadata": {
+                k: v for k, v in gd(new_t, "metadata").items() if k not in ("labels", "annotations")
+            },
+            "spec": {k: v for k, v in gd(new_t, "spec").items() if k not in mutable_spec},
+        }
+        old_t = {
+            **old_t,
+            "metadata": {
+                k: v for k, v in gd(old_t, "metadata").items() if k not in ("labels", "annotations")
+            },
+            "spec": {k: v for k, v in gd(old_t, "spec").items() if k not in mutable_spec},
+        }
     if not same(new_t, old_t):
         errs.append(
             invalid(
@@ -600,7 +646,8 @@ def validate_priorityclass(obj: dict[str, Any], old: dict[str, Any] | None, errs
                 errs.append(
                     forbidden(
                         "metadata.name",
-                        f"priority class names with 'system-' prefix are reserved for system use only. error: {problem}",
+                        f"priority class names with 'system-' prefix are reserved for system use only. "
+                        f"error: {problem}",
                     )
                 )
         elif value > HIGHEST_USER_DEFINABLE_PRIORITY:

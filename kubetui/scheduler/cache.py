@@ -1,0 +1,193 @@
+"""The scheduler's cache: every node's NodeInfo, kept current from informer events and "assumed" pods.
+
+A pod is *assumed* onto its node the moment the scheduler decides (pkg/scheduler/backend/cache):
+the next decision already counts it, although the binding's watch event has not come back yet.
+When the event arrives the assumption is confirmed; if binding fails it is forgotten.
+
+Nodes are listed the way Kubernetes' nodeTree lists them: round-robin over zones, so that the
+first nodes a decision looks at are spread over zones.
+
+Simplification: the scheduler runs one decision at a time, so decisions read the cache directly
+instead of a per-cycle snapshot.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kubetui.scheduler.helpers import LABEL_REGION, LABEL_ZONE
+from kubetui.scheduler.nodeinfo import ImageState, NodeInfo
+from kubetui.scheduler.podinfo import PodInfo
+
+
+def zone_key(labels: dict[str, str]) -> str:
+    """utilnode.GetZoneKey: region and zone, or "" for a node without either label."""
+    zone = labels.get(LABEL_ZONE) or labels.get("failure-domain.beta.kubernetes.io/zone") or ""
+    region = labels.get(LABEL_REGION) or labels.get("failure-domain.beta.kubernetes.io/region") or ""
+    return f"{region}:\x00:{zone}" if zone or region else ""
+
+
+class Cache:
+    def __init__(self) -> None:
+        self.nodes: dict[str, NodeInfo] = {}
+        self.pods: dict[str, PodInfo] = {}  # uid -> the pod as placed (assumed or confirmed)
+        self.assumed: set[str] = set()
+        self.image_states: dict[str, ImageState] = {}
+        self._zones: list[str] = []
+        self._zone_nodes: dict[str, list[str]] = {}
+        self._node_zone: dict[str, str] = {}
+        self._node_list: list[NodeInfo] | None = None
+        self._with_affinity: dict[str, NodeInfo] = {}
+        self._with_required_anti_affinity: dict[str, NodeInfo] = {}
+
+    # -- nodes -----------------------------------------------------------------------------------
+    def add_node(self, node: dict[str, Any]) -> NodeInfo:
+        name = node["metadata"]["name"]
+        info = self.nodes.get(name)
+        if info is None:
+            info = self.nodes[name] = NodeInfo(name)
+        self._remove_images(info)
+        info.set_node(node)
+        self._add_images(info, node)
+        self._place_in_tree(name, zone_key(info.labels))
+        return info
+
+    def update_node(self, node: dict[str, Any]) -> NodeInfo:
+        return self.add_node(node)
+
+    def remove_node(self, name: str) -> None:
+        info = self.nodes.get(name)
+        if info is None:
+            return
+        self._remove_images(info)
+        self._remove_from_tree(name)
+        if info.pods:
+            info.node = None  # its pods are still known: keep an "imaginary" node until they go
+            info.labels = {}
+            info.generation += 1
+        else:
+            del self.nodes[name]
+
+    def node_list(self) -> list[NodeInfo]:
+        """Every node with a Node object, in nodeTree order (zones round-robin)."""
+        if self._node_list is None:
+            ordered: list[NodeInfo] = []
+            depth = max((len(v) for v in self._zone_nodes.values()), default=0)
+            for index in range(depth):
+                for zone in self._zones:
+                    names = self._zone_nodes[zone]
+                    if index < len(names):
+                        ordered.append(self.nodes[names[index]])
+            self._node_list = ordered
+        return self._node_list
+
+    def node(self, name: str) -> NodeInfo | None:
+        info = self.nodes.get(name)
+        return info if info is not None and info.node is not None else None
+
+    def nodes_with_affinity_pods(self) -> list[NodeInfo]:
+        """HavePodsWithAffinityList: nodes that hold at least one pod with pod (anti-)affinity."""
+        return [n for n in self._with_affinity.values() if n.node is not None]
+
+    def nodes_with_required_anti_affinity_pods(self) -> list[NodeInfo]:
+        return [n for n in self._with_required_anti_affinity.values() if n.node is not None]
+
+    def _place_in_tree(self, name: str, zone: str) -> None:
+        current = self._node_zone.get(name)
+        if current == zone:
+            return
+        if current is not None:
+            self._remove_from_tree(name)
+        if zone not in self._zone_nodes:
+            self._zones.append(zone)
+            self._zone_nodes[zone] = []
+        self._zone_nodes[zone].append(name)
+        self._node_zone[name] = zone
+        self._node_list = None
+
+    def _remove_from_tree(self, name: str) -> None:
+        zone = self._node_zone.pop(name, None)
+        if zone is None:
+            return
+        names = self._zone_nodes[zone]
+        i = names.index(name)
+        names[i] = names[-1]  # nodeTree removes by swapping the last node in
+        names.pop()
+        if not names:
+            del self._zone_nodes[zone]
+            z = self._zones.index(zone)
+            self._zones[z] = self._zones[-1]
+            self._zones.pop()
+        self._node_list = None
+
+    def _add_images(self, info: NodeInfo, node: dict[str, Any]) -> None:
+        for image in (node.get("status") or {}).get("images") or ():
+            size = int(image.get("sizeBytes") or 0)
+            for name in image.get("names") or ():
+                state = self.image_states.get(name)
+                if state is None:
+                    state = self.image_states[name] = ImageState(size)
+                state.nodes.add(info.name)
+                info.image_states[name] = state
+
+    def _remove_images(self, info: NodeInfo) -> None:
+        for name, state in info.image_states.items():
+            state.nodes.discard(info.name)
+            if not state.nodes:
+                self.image_states.pop(name, None)
+        info.image_states = {}
+
+    # -- pods ------------------------------------------------------------------------------------
+    def add_pod(self, pod: PodInfo) -> None:
+        """An assigned pod seen through the informer; confirms it if it was assumed."""
+        if pod.uid in self.pods:
+            self.assumed.discard(pod.uid)
+            self._remove(self.pods[pod.uid])
+        self._add(pod)
+
+    def update_pod(self, pod: PodInfo) -> None:
+        self.add_pod(pod)
+
+    def remove_pod(self, uid: str) -> None:
+        current = self.pods.get(uid)
+        if current is not None:
+            self.assumed.discard(uid)
+            self._remove(current)
+
+    def assume_pod(self, pod: PodInfo, node_name: str) -> PodInfo:
+        assumed = pod.on_node(node_name)
+        self._add(assumed)
+        self.assumed.add(assumed.uid)
+        return assumed
+
+    def forget_pod(self, uid: str) -> None:
+        if uid in self.assumed:
+            self.assumed.discard(uid)
+            self._remove(self.pods[uid])
+
+    def is_assumed(self, uid: str) -> bool:
+        return uid in self.assumed
+
+    def _add(self, pod: PodInfo) -> None:
+        info = self.nodes.get(pod.node_name)
+        if info is None:
+            info = self.nodes[pod.node_name] = NodeInfo(pod.node_name)
+        info.add_pod(pod)
+        self.pods[pod.uid] = pod
+        if pod.has_affinity:
+            self._with_affinity[info.name] = info
+        if pod.required_anti_affinity_terms:
+            self._with_required_anti_affinity[info.name] = info
+
+    def _remove(self, pod: PodInfo) -> None:
+        self.pods.pop(pod.uid, None)
+        info = self.nodes.get(pod.node_name)
+        if info is None:
+            return
+        info.remove_pod(pod.uid)
+        if not info.pods_with_affinity:
+            self._with_affinity.pop(info.name, None)
+        if not info.pods_with_required_anti_affinity:
+            self._with_required_anti_affinity.pop(info.name, None)
+        if info.node is None and not info.pods:
+            del self.nodes[info.name]

@@ -1,0 +1,216 @@
+"""What the scheduler works out once per pod, so no decision has to read the pod dict again (framework.PodInfo).
+
+Resource requests follow k8s.io/component-helpers/resource PodRequests: containers add up,
+init containers take the max (sidecars add), overhead adds on top. The "non-zero" variant
+counts a container that requests no cpu or memory as 100m / 200Mi, which only scoring uses
+(pkg/scheduler/util/pod_resources.go).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from kubetui.api.meta import parse_timestamp
+from kubetui.api.quantity import QuantityError, parse_quantity
+from kubetui.scheduler.helpers import RequiredNodeAffinity, Selector, label_selector
+
+DEFAULT_MILLI_CPU_REQUEST = 100  # 0.1 core
+DEFAULT_MEMORY_REQUEST = 200 * 1024 * 1024  # 200 MB
+_NON_ZERO_DEFAULTS = {"cpu": DEFAULT_MILLI_CPU_REQUEST, "memory": DEFAULT_MEMORY_REQUEST}
+_STANDARD = ("cpu", "memory", "ephemeral-storage", "pods")
+
+
+def quantity_value(name: str, value: Any) -> int:
+    """resource.Quantity.MilliValue() for cpu, Value() for the rest (both round up); 0 if unparseable."""
+    try:
+        parsed: Decimal = parse_quantity(value)
+    except (QuantityError, TypeError, ValueError):
+        return 0
+    return math.ceil(parsed * 1000) if name == "cpu" else math.ceil(parsed)
+
+
+def _container_requests(container: Mapping[str, Any], non_zero: bool) -> dict[str, int]:
+    requests = (container.get("resources") or {}).get("requests") or {}
+    out = {name: quantity_value(name, qty) for name, qty in requests.items()} if isinstance(requests, dict) else {}
+    if non_zero:
+        for name, default in _NON_ZERO_DEFAULTS.items():
+            if name not in out:
+                out[name] = default
+    return out
+
+
+def pod_requests(spec: Mapping[str, Any], non_zero: bool = False) -> dict[str, int]:
+    """PodRequests: what a pod asks of a node, in millicores for cpu and plain units otherwise."""
+    total: dict[str, int] = {}
+    for container in spec.get("containers") or ():
+        for name, value in _container_requests(container, non_zero).items():
+            total[name] = total.get(name, 0) + value
+    sidecars: dict[str, int] = {}
+    init_max: dict[str, int] = {}
+    for container in spec.get("initContainers") or ():
+        reqs = _container_requests(container, non_zero)
+        if container.get("restartPolicy") == "Always":  # a sidecar keeps running next to the app
+            for name, value in reqs.items():
+                total[name] = total.get(name, 0) + value
+                sidecars[name] = sidecars.get(name, 0) + value
+            effective = dict(sidecars)
+        else:
+            effective = {name: value + sidecars.get(name, 0) for name, value in reqs.items()}
+            for name, value in sidecars.items():
+                effective.setdefault(name, value)
+        for name, value in effective.items():
+            init_max[name] = max(init_max.get(name, 0), value)
+    for name, value in init_max.items():
+        total[name] = max(total.get(name, 0), value)
+    overhead = spec.get("overhead")
+    if isinstance(overhead, dict):
+        for name, qty in overhead.items():
+            total[name] = total.get(name, 0) + quantity_value(name, qty)
+    return total
+
+
+class AffinityTerm:
+    """A parsed PodAffinityTerm: which namespaces, which labels, over which topology key."""
+
+    __slots__ = ("namespace_selector", "namespaces", "selector", "topology_key", "weight")
+
+    def __init__(self, namespace: str, term: Mapping[str, Any], weight: int = 0) -> None:
+        listed = term.get("namespaces") or ()
+        ns_selector = term.get("namespaceSelector")
+        self.namespaces: frozenset[str] = (
+            frozenset((namespace,)) if not listed and ns_selector is None else frozenset(listed)
+        )
+        self.namespace_selector: Selector | None = label_selector(ns_selector)
+        self.selector: Selector | None = label_selector(term.get("labelSelector"))
+        self.topology_key: str = str(term.get("topologyKey", ""))
+        self.weight = weight
+
+    def matches(self, pod: PodInfo, namespace_labels: Mapping[str, str] | None = None) -> bool:
+        """AffinityTerm.Matches: the pod is in one of the term's namespaces and has matching labels."""
+        if pod.namespace not in self.namespaces and not (
+            self.namespace_selector is not None and self.namespace_selector.matches(namespace_labels or {})
+        ):
+            return False
+        return self.selector is not None and self.selector.matches(pod.labels)
+
+    def with_namespaces(self, namespaces: frozenset[str]) -> AffinityTerm:
+        """A copy whose namespace selector has been resolved into names (mergeAffinityTermNamespacesIfNotEmpty)."""
+        term = object.__new__(AffinityTerm)
+        term.namespaces = self.namespaces | namespaces
+        term.namespace_selector = None
+        term.selector = self.selector
+        term.topology_key = self.topology_key
+        term.weight = self.weight
+        return term
+
+
+def _terms(namespace: str, terms: Any) -> tuple[AffinityTerm, ...]:
+    return tuple(AffinityTerm(namespace, t) for t in terms or () if isinstance(t, dict))
+
+
+def _weighted_terms(namespace: str, terms: Any) -> tuple[AffinityTerm, ...]:
+    return tuple(
+        AffinityTerm(namespace, t.get("podAffinityTerm") or {}, int(t.get("weight", 0)))
+        for t in terms or () if isinstance(t, dict)
+    )
+
+
+def normalized_image_name(name: str) -> str:
+    """ImageLocality's normalizedImageName: an image without a tag means ``:latest``."""
+    if name.rfind(":") <= name.rfind("/"):
+        return name + ":latest"
+    return name
+
+
+class PodInfo:
+    """One pod as the scheduler sees it; ``pod`` is the informer's shared, read-only dict."""
+
+    __slots__ = (
+        "cpu", "ephemeral_storage", "has_affinity", "host_ports", "images", "key", "labels", "memory", "name",
+        "namespace", "node_name", "non_zero_cpu", "non_zero_memory", "owner_uid", "pod", "preferred_affinity_terms",
+        "preferred_anti_affinity_terms", "priority", "required_affinity_terms", "required_anti_affinity_terms",
+        "required_node_affinity", "scalars", "start_time", "terminating", "tolerations", "uid",
+    )  # fmt: skip
+
+    def __init__(self, pod: dict[str, Any]) -> None:
+        meta = pod.get("metadata") or {}
+        spec = pod.get("spec") or {}
+        self.pod = pod
+        self.namespace: str = meta.get("namespace", "")
+        self.name: str = meta.get("name", "")
+        self.key = f"{self.namespace}/{self.name}"
+        self.uid: str = meta.get("uid", "") or self.key
+        labels = meta.get("labels")
+        self.labels: dict[str, str] = labels if isinstance(labels, dict) else {}
+        self.priority: int = int(spec.get("priority") or 0)
+        self.node_name: str = spec.get("nodeName") or ""
+        self.terminating = bool(meta.get("deletionTimestamp"))
+        owner = next((r for r in meta.get("ownerReferences") or () if r.get("controller")), None)
+        self.owner_uid: str = owner.get("uid", "") if owner else ""
+        start = parse_timestamp((pod.get("status") or {}).get("startTime"))
+        self.start_time: float = math.inf if start is None else start  # not started yet counts as newest
+
+        requests = pod_requests(spec)
+        self.cpu = requests.pop("cpu", 0)
+        self.memory = requests.pop("memory", 0)
+        self.ephemeral_storage = requests.pop("ephemeral-storage", 0)
+        requests.pop("pods", None)
+        self.scalars: dict[str, int] = {k: v for k, v in sorted(requests.items()) if v}
+        non_zero = pod_requests(spec, non_zero=True)
+        self.non_zero_cpu = non_zero.get("cpu", 0)
+        self.non_zero_memory = non_zero.get("memory", 0)
+
+        ports: list[tuple[str, str, int]] = []
+        for container in spec.get("containers") or ():
+            for port in container.get("ports") or ():
+                host_port = port.get("hostPort") or 0
+                if isinstance(host_port, int) and host_port > 0:
+                    ports.append((port.get("hostIP") or "0.0.0.0", port.get("protocol") or "TCP", host_port))
+        self.host_ports: tuple[tuple[str, str, int], ...] = tuple(ports)
+        self.tolerations: tuple[dict[str, Any], ...] = tuple(
+            t for t in spec.get("tolerations") or () if isinstance(t, dict)
+        )
+        self.images: tuple[str, ...] = tuple(
+            normalized_image_name(str(c.get("image", "")))
+            for key in ("initContainers", "containers") for c in spec.get(key) or () if c.get("image")
+        )
+        self.required_node_affinity = RequiredNodeAffinity(pod)
+
+        affinity = spec.get("affinity") or {}
+        pod_affinity = affinity.get("podAffinity") or {}
+        pod_anti = affinity.get("podAntiAffinity") or {}
+        ns = self.namespace
+        # Simplification: matchLabelKeys/mismatchLabelKeys of pod affinity terms are not merged in.
+        self.required_affinity_terms = _terms(ns, pod_affinity.get("requiredDuringSchedulingIgnoredDuringExecution"))
+        self.required_anti_affinity_terms = _terms(
+            ns, pod_anti.get("requiredDuringSchedulingIgnoredDuringExecution"))
+        self.preferred_affinity_terms = _weighted_terms(
+            ns, pod_affinity.get("preferredDuringSchedulingIgnoredDuringExecution"))
+        self.preferred_anti_affinity_terms = _weighted_terms(
+            ns, pod_anti.get("preferredDuringSchedulingIgnoredDuringExecution"))
+        self.has_affinity = bool(affinity.get("podAffinity") is not None or affinity.get("podAntiAffinity") is not None)
+
+    def on_node(self, node_name: str) -> PodInfo:
+        """A shallow copy placed on ``node_name``: the "assumed" pod before the binding is confirmed."""
+        copy = object.__new__(PodInfo)
+        for slot in PodInfo.__slots__:
+            setattr(copy, slot, getattr(self, slot))
+        copy.node_name = node_name
+        return copy
+
+    @property
+    def has_requests(self) -> bool:
+        return bool(self.cpu or self.memory or self.ephemeral_storage or self.scalars)
+
+    def __repr__(self) -> str:
+        return f"PodInfo({self.key})"
+
+
+def more_important(a: PodInfo, b: PodInfo) -> bool:
+    """util.MoreImportantPod: higher priority first, then the one that started earlier."""
+    if a.priority != b.priority:
+        return a.priority > b.priority
+    return a.start_time < b.start_time

@@ -1,0 +1,491 @@
+"""The kubetui app: five live panes over one simulated cluster, and keys that break it."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.theme import Theme
+from textual.widgets import Footer, Input, Static
+
+from kubetui.sim.clock import RealTimeDriver
+from kubetui.sim.cluster import Cluster
+from kubetui.ui.header import ClusterHeader
+from kubetui.ui.panes.api import ApiPane
+from kubetui.ui.panes.base import LinePane
+from kubetui.ui.panes.events import EventsPane
+from kubetui.ui.panes.nodes import NodesPane
+from kubetui.ui.panes.scheduler import SchedulerPane
+from kubetui.ui.panes.workloads import Row, WorkloadsPane
+from kubetui.ui.screens.decision import DecisionScreen
+from kubetui.ui.screens.details import DetailsScreen
+from kubetui.ui.screens.help import HelpScreen
+from kubetui.ui.tour_panel import TourPanel
+from kubetui.ui.view import ClusterView
+
+SPEEDS = (0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0)
+LAYOUTS = ("all", "presenter", "scheduling")
+
+PROJECTOR = Theme(
+    name="projector",
+    primary="#0033AA",
+    secondary="#6A1B9A",
+    accent="#B00020",
+    warning="#9A5B00",
+    error="#B00020",
+    success="#006400",
+    foreground="#000000",
+    background="#FFFFFF",
+    surface="#F2F2F2",
+    panel="#DDDDDD",
+    dark=False,
+)
+THEMES = ("textual-dark", "projector")
+
+
+class ErrorBanner(Static):
+    """Manifest errors, impossible to miss: file:line:column and the API server's message."""
+
+    DEFAULT_CSS = """
+    ErrorBanner { background: $error; color: $text; height: auto; max-height: 4; padding: 0 1; display: none; }
+    ErrorBanner.-visible { display: block; }
+    """
+
+    def __init__(self, view: ClusterView, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.view = view
+        self._shown: tuple[str, ...] = ()
+
+    def on_mount(self) -> None:
+        self.set_interval(0.25, self.refresh_errors)
+
+    def refresh_errors(self) -> None:
+        lines = tuple(f"✖ {record.summary()}" for record in self.view.manifest_errors.values())
+        if lines != self._shown:
+            self._shown = lines
+            self.update("\n".join(lines))
+            self.set_class(bool(lines), "-visible")
+
+
+class KubetuiApp(App[int]):
+    TITLE = "kubetui"
+    CSS = """
+    Screen { layout: vertical; }
+    #body { height: 1fr; }
+    #left { width: 1fr; }
+    #right { width: 1fr; }
+    #nodes { height: 1fr; }
+    #workloads { height: 1fr; }
+    #api, #scheduler, #events { height: 1fr; }
+    #filter { dock: bottom; display: none; }
+    #filter.-visible { display: block; }
+    KubetuiApp.-presenter #api, KubetuiApp.-presenter #scheduler, KubetuiApp.-presenter #workloads { display: none; }
+    KubetuiApp.-scheduling #api, KubetuiApp.-scheduling #events, KubetuiApp.-scheduling #workloads { display: none; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit"),
+        Binding("question_mark", "help", "Help"),
+        Binding("space", "toggle_pause", "Pause"),
+        Binding("s", "step", "Step", show=False),
+        Binding("right_square_bracket", "faster", "Faster", show=False),
+        Binding("left_square_bracket", "slower", "Slower", show=False),
+        Binding("k", "kill_node", "Kill node"),
+        Binding("r", "revive_node", "Revive"),
+        Binding("p", "partition_node", "Partition", show=False),
+        Binding("c", "cordon", "Cordon", show=False),
+        Binding("d", "drain", "Drain", show=False),
+        Binding("x", "kill_container", "Kill container"),
+        Binding("delete,backspace", "delete_pod", "Delete pod", show=False),
+        Binding("plus,equals_sign", "scale(1)", "Scale +", show=False),
+        Binding("minus", "scale(-1)", "Scale -", show=False),
+        Binding("slash", "filter", "Filter"),
+        Binding("e", "toggle_etcd", "etcd", show=False),
+        Binding("z", "maximize", "Zoom", show=False),
+        Binding("l", "cycle_layout", "Layout"),
+        Binding("t", "cycle_theme", "Theme", show=False),
+        Binding("S", "screenshot", "Screenshot", show=False),
+        Binding("n", "tour_next", "Next", show=False),
+        Binding("b", "tour_back", "Back", show=False),
+        Binding("R", "tour_restart", "Restart step", show=False),
+    ]
+
+    def __init__(
+        self,
+        cluster: Cluster,
+        manifest_dir: Path | None = None,
+        speed: float = 1.0,
+        api_address: str = "",
+        start_driver: bool = True,
+        kubeconfig: str = "",
+        tour: Any = None,
+        driver: RealTimeDriver | None = None,
+    ) -> None:
+        super().__init__()
+        self.cluster = cluster
+        self.manifest_dir = manifest_dir
+        self.view = ClusterView(cluster)
+        self.driver = driver or RealTimeDriver(cluster.clock, speed)
+        cluster.inputs.driver = self.driver
+        self.start_driver = start_driver
+        self.api_address = api_address
+        self.kubeconfig = kubeconfig
+        self.layout_index = 0
+        self.tour = tour
+        self.register_theme(PROJECTOR)
+        self.theme = "textual-dark"
+
+    # -- layout -----------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield ClusterHeader(self.view, self.driver if self.start_driver else None, self.api_address,
+                            self.kubeconfig, id="header")
+        yield ErrorBanner(self.view, id="errors")
+        with Horizontal(id="body"):
+            with Vertical(id="left"):
+                yield NodesPane(self.view, id="nodes")
+                yield WorkloadsPane(self.view, id="workloads")
+            with Vertical(id="right"):
+                yield ApiPane(self.view, id="api")
+                yield SchedulerPane(self.view, id="scheduler")
+                yield EventsPane(self.view, id="events")
+            if self.tour is not None:
+                yield TourPanel(self.cluster, self.tour, id="tour")
+        yield Input(placeholder="filter the focused pane (Enter to apply, empty to clear, Esc to cancel)", id="filter")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self.start_driver:
+            self.driver.start()
+        self.query_one(NodesPane).focus()
+
+    async def on_unmount(self) -> None:
+        self.driver.stop()
+        self.view.close()
+
+    # -- selection helpers --------------------------------------------------------------------------
+    def _pane(self) -> LinePane | None:
+        focused = self.focused
+        return focused if isinstance(focused, LinePane) else None
+
+    def selected_node(self) -> str | None:
+        pane = self._pane()
+        if isinstance(pane, WorkloadsPane):
+            obj = pane.object_of(pane.selected)
+            node = obj.get("spec", {}).get("nodeName") if obj and obj.get("kind") == "Pod" else None
+            if node:
+                return str(node)
+        return self.query_one(NodesPane).selected_node
+
+    def selected_row(self, kinds: tuple[str, ...]) -> tuple[Row, dict[str, Any]] | None:
+        pane = self.query_one(WorkloadsPane)
+        row = pane.selected
+        obj = pane.object_of(row)
+        if isinstance(row, Row) and obj is not None and row.kind in kinds:
+            return row, obj
+        return None
+
+    def selected_deployment(self) -> tuple[str, str] | None:
+        """The Deployment under the workloads cursor, or the one owning the selected ReplicaSet/pod."""
+        pane = self.query_one(WorkloadsPane)
+        rows: list[Row] = list(pane._items)
+        index = pane.cursor
+        while 0 <= index < len(rows):
+            row = rows[index]
+            if row.kind == "Deployment":
+                return row.namespace, row.name
+            if row.depth == 0:
+                return None
+            index -= 1
+        return None
+
+    def _submit(self, kind: str, **data: Any) -> None:
+        outcome = self.cluster.inputs.submit(kind, **data)
+        error = outcome.startswith(("error", "Error"))
+        self.notify(outcome, severity="error" if error else "information", timeout=4)
+
+    def _need(self, what: str, value: Any) -> bool:
+        if value is None:
+            self.notify(f"Select a {what} first (Tab to a pane, arrows to move).", severity="warning", timeout=3)
+            return False
+        return True
+
+    # -- faults and cluster actions -------------------------------------------------------------------
+    def action_kill_node(self) -> None:
+        node = self.selected_node()
+        if self._need("node", node):
+            self._submit("chaos", action="kill-node", node=node)
+
+    def action_revive_node(self) -> None:
+        node = self.selected_node()
+        if self._need("node", node):
+            self._submit("chaos", action="revive-node", node=node)
+
+    def action_partition_node(self) -> None:
+        node = self.selected_node()
+        if self._need("node", node):
+            assert node is not None
+            action = "heal-node" if self.view.machine_state(node) == "Partitioned" else "partition-node"
+            self._submit("chaos", action=action, node=node)
+
+    def action_cordon(self) -> None:
+        node = self.selected_node()
+        if not self._need("node", node):
+            return
+        assert node is not None
+        obj = self.view.get("nodes", "", node) or {}
+        unschedulable = not obj.get("spec", {}).get("unschedulable", False)
+        self._submit("api", verb="patch", resource="nodes", name=node, patch={"spec": {"unschedulable": unschedulable}})
+
+    def action_drain(self) -> None:
+        node = self.selected_node()
+        if not self._need("node", node):
+            return
+        assert node is not None
+        self._submit("api", verb="patch", resource="nodes", name=node, patch={"spec": {"unschedulable": True}})
+        for pod in self.view.pods_on(node):
+            owner = next((r for r in pod["metadata"].get("ownerReferences") or [] if r.get("controller")), {})
+            if owner.get("kind") == "DaemonSet" or pod["metadata"].get("deletionTimestamp"):
+                continue  # kubectl drain --ignore-daemonsets
+            self._submit("api", verb="evict", resource="pods", namespace=pod["metadata"]["namespace"],
+                         name=pod["metadata"]["name"])
+
+    def action_kill_container(self) -> None:
+        selected = self.selected_row(("Pod",))
+        if not self._need("pod", selected):
+            return
+        assert selected is not None
+        row, pod = selected
+        containers = pod.get("spec", {}).get("containers") or [{}]
+        self._submit("chaos", action="kill-container", namespace=row.namespace, pod=row.name,
+                     container=containers[0].get("name", ""))
+
+    def action_delete_pod(self) -> None:
+        selected = self.selected_row(("Pod",))
+        if self._need("pod", selected):
+            assert selected is not None
+            row, _ = selected
+            self._submit("api", verb="delete", resource="pods", namespace=row.namespace, name=row.name)
+
+    def action_scale(self, delta: int) -> None:
+        deployment = self.selected_deployment()
+        if not self._need("Deployment", deployment):
+            return
+        assert deployment is not None
+        ns, name = deployment
+        obj = self.view.get("deployments", ns, name) or {}
+        replicas = max(0, int(obj.get("spec", {}).get("replicas", 1)) + delta)
+        self._submit("api", verb="scale", resource="deployments", namespace=ns, name=name, replicas=replicas)
+
+    # -- time ----------------------------------------------------------------------------------------
+    def action_toggle_pause(self) -> None:
+        self._submit("clock", paused=not self.driver.paused)
+
+    def action_step(self) -> None:
+        if not self.driver.paused:
+            self._submit("clock", paused=True)
+        self.cluster.inputs.submit("clock", step=True)
+
+    def _set_speed(self, index_delta: int) -> None:
+        current = min(range(len(SPEEDS)), key=lambda i: abs(SPEEDS[i] - self.driver.speed))
+        index = max(0, min(len(SPEEDS) - 1, current + index_delta))
+        self._submit("clock", speed=SPEEDS[index])
+
+    def action_faster(self) -> None:
+        self._set_speed(1)
+
+    def action_slower(self) -> None:
+        self._set_speed(-1)
+
+    # -- view ----------------------------------------------------------------------------------------
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    def action_filter(self) -> None:
+        pane = self._pane()
+        if pane is None:
+            return
+        box = self.query_one("#filter", Input)
+        box.value = pane.filter_text
+        box.add_class("-visible")
+        box.focus()
+        self._filter_target = pane
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        pane = getattr(self, "_filter_target", None)
+        event.input.remove_class("-visible")
+        if isinstance(pane, LinePane):
+            pane.set_filter(event.value)
+            pane.focus()
+
+    def on_key(self, event: Any) -> None:
+        box = self.query_one("#filter", Input)
+        if event.key == "escape" and box.has_class("-visible"):
+            box.remove_class("-visible")
+            pane = getattr(self, "_filter_target", None)
+            if isinstance(pane, LinePane):
+                pane.focus()
+            event.stop()
+
+    def action_toggle_etcd(self) -> None:
+        self.query_one(ApiPane).toggle_etcd()
+
+    def action_maximize(self) -> None:
+        screen = self.screen
+        if screen.maximized is not None:
+            screen.minimize()
+        elif (pane := self._pane()) is not None:
+            screen.maximize(pane)
+
+    def action_cycle_layout(self) -> None:
+        self.remove_class(f"-{LAYOUTS[self.layout_index]}")
+        self.layout_index = (self.layout_index + 1) % len(LAYOUTS)
+        self.add_class(f"-{LAYOUTS[self.layout_index]}")
+        self.notify(f"layout: {LAYOUTS[self.layout_index]}", timeout=2)
+
+    def action_cycle_theme(self) -> None:
+        self.theme = THEMES[(THEMES.index(self.theme) + 1) % len(THEMES)] if self.theme in THEMES else THEMES[0]
+
+    def action_screenshot(self) -> None:
+        path = self.save_screenshot(path=str(Path.cwd()))
+        self.notify(f"saved {path}", timeout=4)
+
+    # -- details --------------------------------------------------------------------------------------
+    def on_line_pane_opened(self, message: LinePane.Opened) -> None:
+        item = message.item
+        if isinstance(message.pane, SchedulerPane):
+            self.push_screen(DecisionScreen(item))
+        elif isinstance(message.pane, WorkloadsPane):
+            obj = message.pane.object_of(item)
+            if obj is not None:
+                self.push_screen(self._details(obj))
+        elif isinstance(message.pane, NodesPane):
+            node = self.view.get("nodes", "", item.node)
+            if node is not None:
+                self.push_screen(self._details(node))
+
+    def _details(self, obj: dict[str, Any]) -> DetailsScreen:
+        uid = obj.get("metadata", {}).get("uid")
+        events = sorted((e for e in self.view.list("events") if e.get("involvedObject", {}).get("uid") == uid),
+                        key=lambda e: str(e.get("lastTimestamp", "")))
+        decision = None
+        if obj.get("kind") == "Pod":
+            key = f"{obj['metadata'].get('namespace')}/{obj['metadata'].get('name')}"
+            decision = next((d for d in reversed(self.view.decisions) if d.pod == key), None)
+        return DetailsScreen(obj, events, decision)
+
+    # -- tours ------------------------------------------------------------------------------------------
+    def _tour_panel(self) -> TourPanel | None:
+        panels = self.query(TourPanel)
+        return panels.first() if panels else None
+
+    def action_tour_next(self) -> None:
+        if (panel := self._tour_panel()) is not None:
+            panel.next()
+
+    def action_tour_back(self) -> None:
+        if (panel := self._tour_panel()) is not None:
+            panel.back()
+
+    def action_tour_restart(self) -> None:
+        if (panel := self._tour_panel()) is not None:
+            panel.restart()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for binding in self.BINDINGS:
+            if isinstance(binding, Binding) and binding.action not in ("quit", "help"):
+                action = binding.action
+                yield SystemCommand(binding.description or action, f"key: {binding.key}",
+                                    lambda action=action: self.run_action(action))  # type: ignore[misc]
+
+
+def run_app(
+    manifest_dir: Path | None,
+    seed: int,
+    speed: float,
+    port: int,
+    kubeconfig: Path,
+    record: Path | None = None,
+    replay: Path | None = None,
+    tour: Any = None,
+) -> int:
+    """Start the cluster, the manifest watcher and the HTTP API, then the app, on one asyncio loop."""
+    from kubetui.manifests.loader import ManifestFolder, node_specs_in
+    from kubetui.manifests.watcher import ManifestWatcher
+    from kubetui.node.spec import default_nodes
+    from kubetui.sim.inputs import ReplayDriver, read_session
+
+    driver: RealTimeDriver | None = None
+    if replay is not None:
+        header, inputs, _ = read_session(replay)
+        cluster = Cluster(seed=int(header.get("seed", seed)),
+                          nodes=[_node_spec(n) for n in header.get("nodes", [])] or None)
+        if header.get("manifest_dir"):
+            ManifestFolder(cluster, Path(header["manifest_dir"]))  # receives the recorded syncs
+        driver = ReplayDriver(cluster, inputs, speed)
+        manifest_dir = None
+    elif tour is not None:
+        cluster = Cluster(seed=tour.seed, nodes=default_nodes(tour.nodes))
+        manifest_dir = None
+    else:
+        cluster = Cluster(seed=seed, nodes=node_specs_in(manifest_dir) if manifest_dir else None)
+        if record is not None:
+            cluster.inputs.record_to(record, {
+                "seed": seed, "manifest_dir": str(manifest_dir) if manifest_dir else "",
+                "nodes": [_node_dict(m.spec) for m in cluster.machines.values()]})
+    folder = ManifestFolder(cluster, manifest_dir) if manifest_dir is not None else None
+    if folder is not None:
+        folder.sync()
+
+    async def main() -> int:
+        watcher = ManifestWatcher(folder) if folder is not None else None
+        http = None
+        address = ""
+        app = KubetuiApp(cluster, manifest_dir, speed=speed, kubeconfig=str(kubeconfig), tour=tour, driver=driver)
+        try:
+            from kubetui.http.server import ApiHttpServer, write_kubeconfig
+
+            http = ApiHttpServer(cluster, app.driver, host="127.0.0.1", port=port)
+            address = await http.start()
+            write_kubeconfig(kubeconfig, address)
+        except (ImportError, OSError) as err:
+            address = f"off ({err.__class__.__name__})"
+            http = None
+        app.api_address = address
+        if watcher is not None:
+            await watcher.start()
+        try:
+            result = await app.run_async()
+        finally:
+            if watcher is not None:
+                await watcher.stop()
+            if http is not None:
+                with contextlib.suppress(Exception):
+                    await http.stop()
+            cluster.inputs.close()
+        return int(result or 0)
+
+    return asyncio.run(main())
+
+
+def run_tour(tour: Any) -> int:
+    return run_app(None, tour.seed, 1.0, 6443, Path.home() / ".kube" / "kubetui.config", tour=tour)
+
+
+def _node_dict(spec: Any) -> dict[str, Any]:
+    return {"name": spec.name, "cpu": spec.cpu, "memory": spec.memory, "pods": spec.pods, "labels": spec.labels,
+            "taints": list(spec.taints), "zone": spec.zone, "unschedulable": spec.unschedulable}
+
+
+def _node_spec(data: dict[str, Any]) -> Any:
+    from kubetui.node.spec import NodeSpec
+
+    return NodeSpec(name=data["name"], cpu=data["cpu"], memory=data["memory"], pods=data["pods"],
+                    labels=data["labels"], taints=tuple(data["taints"]), zone=data["zone"],
+                    unschedulable=data["unschedulable"])

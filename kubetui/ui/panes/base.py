@@ -1,0 +1,206 @@
+"""A live list rendered with Textual's Line API: only the visible lines are ever rendered.
+
+Panes give a sequence of items, how to draw one item as a line, and its plain text for the
+filter. The pane re-reads its items at most ``REFRESH_HZ`` times a second, and only when its
+source changed, so a flood of trace records costs one cheap refresh, not one per record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+REFRESH_HZ = 10
+
+
+class LinePane(ScrollView, can_focus=True):
+    """Base of the live panes: a cursor, a text filter, follow-the-tail, and a title with counts."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"linepane--cursor", "linepane--dim"}
+    DEFAULT_CSS = """
+    LinePane {
+        border: round $panel-lighten-2;
+        border-title-color: $text-muted;
+        border-title-style: bold;
+        padding: 0 1;
+        scrollbar-size-vertical: 1;
+        scrollbar-size-horizontal: 0;
+    }
+    LinePane:focus { border: round $accent; border-title-color: $accent; }
+    LinePane.-highlight { border: double $warning; border-title-color: $warning; }
+    LinePane > .linepane--cursor { background: $accent 35%; }
+    LinePane > .linepane--dim { color: $text-muted; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "cursor(-1)", "Up", show=False),
+        Binding("down", "cursor(1)", "Down", show=False),
+        Binding("pageup", "cursor(-10)", show=False),
+        Binding("pagedown", "cursor(10)", show=False),
+        Binding("home", "cursor_to(0)", show=False),
+        Binding("end", "cursor_to(-1)", show=False),
+        Binding("enter", "open", "Details", show=False),
+    ]
+
+    pane_title = "pane"
+    follow_tail = True  # logs stick to the newest line unless the user moved the cursor up
+
+    class Selected(Message):
+        def __init__(self, pane: LinePane, item: Any) -> None:
+            super().__init__()
+            self.pane = pane
+            self.item = item
+
+    class Opened(Message):
+        def __init__(self, pane: LinePane, item: Any) -> None:
+            super().__init__()
+            self.pane = pane
+            self.item = item
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.filter_text = ""
+        self._items: list[Any] = []
+        self.cursor = -1
+        self._source_version: Any = None
+        self._line_cache: dict[tuple[int, int, bool], Strip] = {}
+        self.border_title = self.pane_title
+
+    # -- what subclasses provide ------------------------------------------------------------------
+    def source_version(self) -> Any:
+        """Anything that changes when the items may have changed."""
+        return None
+
+    def items(self) -> Sequence[Any]:
+        return ()
+
+    def render_item(self, item: Any, width: int) -> Text:
+        return Text(str(item))
+
+    def item_text(self, item: Any) -> str:
+        return self.render_item(item, 200).plain
+
+    def item_key(self, item: Any) -> Any:
+        """Identity of an item across refreshes, so the cursor stays on it."""
+        return id(item)
+
+    def is_selected(self, index: int) -> bool:
+        return index == self.cursor
+
+    # -- refreshing -------------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        self.set_interval(1 / REFRESH_HZ, self.refresh_items)
+        self.refresh_items(force=True)
+
+    def refresh_items(self, force: bool = False) -> None:
+        version = (self.source_version(), self.filter_text)
+        if not force and version == self._source_version:
+            return
+        self._source_version = version
+        selected_key = self.item_key(self._items[self.cursor]) if 0 <= self.cursor < len(self._items) else None
+        at_tail = self.cursor < 0 or self.cursor >= len(self._items) - 1
+        items = list(self.items())
+        if self.filter_text:
+            needle = self.filter_text.lower()
+            items = [i for i in items if needle in self.item_text(i).lower()]
+        self._items = items
+        self._line_cache.clear()
+        if self.follow_tail and at_tail:
+            self.cursor = len(items) - 1
+        elif selected_key is not None:
+            keys = [self.item_key(i) for i in items]
+            self.cursor = keys.index(selected_key) if selected_key in keys else min(self.cursor, len(items) - 1)
+        else:
+            self.cursor = min(max(self.cursor, 0 if items else -1), len(items) - 1)
+        self.virtual_size = Size(self.size.width, len(items))
+        self.border_title = self.pane_title
+        self.border_subtitle = self._subtitle()
+        if self.follow_tail and at_tail:
+            self.scroll_end(animate=False, immediate=True)
+        self.refresh()
+
+    def _subtitle(self) -> str:
+        parts = [f"{len(self._items)}"]
+        if self.filter_text:
+            parts.append(f"filter: {self.filter_text}")
+        return " · ".join(parts)
+
+    def set_filter(self, text: str) -> None:
+        self.filter_text = text.strip()
+        self.refresh_items(force=True)
+
+    @property
+    def selected(self) -> Any:
+        return self._items[self.cursor] if 0 <= self.cursor < len(self._items) else None
+
+    # -- the Line API ------------------------------------------------------------------------------
+    def render_line(self, y: int) -> Strip:
+        _, scroll_y = self.scroll_offset
+        index = scroll_y + y
+        width = self.scrollable_content_region.width
+        if index >= len(self._items) or width <= 0:
+            return Strip.blank(width, self.rich_style)
+        selected = self.is_selected(index)
+        key = (index, width, selected)
+        strip = self._line_cache.get(key)
+        if strip is None:
+            text = self.render_item(self._items[index], width)
+            text.truncate(width, overflow="ellipsis")
+            style = self.rich_style
+            if selected:
+                style = style + self.get_component_rich_style("linepane--cursor")
+            segments = list(text.render(self.app.console))
+            strip = Strip(segments).apply_style(style).extend_cell_length(width, style).crop(0, width)
+            self._line_cache[key] = strip
+        return strip
+
+    # -- cursor -------------------------------------------------------------------------------------
+    def action_cursor(self, delta: int) -> None:
+        if not self._items:
+            return
+        self.cursor = max(0, min(len(self._items) - 1, (self.cursor if self.cursor >= 0 else 0) + delta))
+        self._after_move()
+
+    def action_cursor_to(self, index: int) -> None:
+        if not self._items:
+            return
+        self.cursor = index if index >= 0 else len(self._items) - 1
+        self._after_move()
+
+    def _after_move(self) -> None:
+        self._line_cache.clear()
+        self.scroll_to_region_y(self.cursor)
+        self.refresh()
+        self.post_message(self.Selected(self, self.selected))
+
+    def scroll_to_region_y(self, index: int) -> None:
+        _, top = self.scroll_offset
+        height = self.scrollable_content_region.height
+        if index < top:
+            self.scroll_to(y=index, animate=False, immediate=True)
+        elif index >= top + height:
+            self.scroll_to(y=index - height + 1, animate=False, immediate=True)
+
+    def on_click(self, event: Any) -> None:
+        _, scroll_y = self.scroll_offset
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        index = scroll_y + offset.y
+        if 0 <= index < len(self._items):
+            if index == self.cursor and getattr(event, "chain", 1) >= 2:
+                self.action_open()
+                return
+            self.cursor = index
+            self._after_move()
+
+    def action_open(self) -> None:
+        if self.selected is not None:
+            self.post_message(self.Opened(self, self.selected))
+

@@ -1,0 +1,68 @@
+"""Reconciliation pane: controllers' reconcile records, Kubernetes Events, kubelet activity and faults."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from rich.text import Text
+
+from kubetui.sim.trace import Chaos, ManifestStatus, NodeActivity, Reconcile
+from kubetui.ui.format import clock_time
+from kubetui.ui.panes.base import LinePane
+from kubetui.ui.view import ClusterView, KubeEvent
+
+
+class EventsPane(LinePane):
+    pane_title = "Reconciliation & events"
+
+    def __init__(self, view: ClusterView, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.view = view
+
+    def source_version(self) -> Any:
+        return self.view.activity_version
+
+    def items(self) -> Sequence[Any]:
+        return list(self.view.activity)
+
+    def item_key(self, item: Any) -> Any:
+        return item.seq
+
+    def render_item(self, item: Any, width: int) -> Text:
+        line = Text(no_wrap=True)
+        line.append(clock_time(item.time) + " ", style="dim")
+        if isinstance(item, KubeEvent):
+            warning = item.type == "Warning"
+            line.append("⚠ " if warning else "• ", style="bold yellow" if warning else "blue")
+            line.append(f"{item.reason:<18} ", style="bold yellow" if warning else "bold blue")
+            line.append(f"{item.object}: ", style="bold")
+            line.append(item.message, style="yellow" if warning else "")
+            if item.count > 1:
+                line.append(f" (x{item.count})", style="dim")
+        elif isinstance(item, Reconcile):
+            line.append("⟳ ", style="magenta")
+            line.append(f"{item.controller:<22} ", style="magenta")
+            line.append(f"{item.object} ", style="bold")
+            if item.observed or item.desired:
+                line.append(f"{item.observed} → {item.desired} ", style="dim")
+            line.append(item.action)
+        elif isinstance(item, NodeActivity):
+            line.append("▸ ", style="cyan")
+            line.append(f"{item.component}/{item.node:<8} ", style="cyan")
+            where = f"{item.pod}/{item.container}" if item.container else item.pod
+            if where:
+                line.append(f"{where} ", style="bold")
+            line.append(f"{item.what} {item.detail}".strip())
+        elif isinstance(item, Chaos):
+            line.append("⚡ ", style="bold red")
+            line.append(f"{item.action} {item.target} {item.detail}".strip(), style="bold red")
+        elif isinstance(item, ManifestStatus):
+            line.append("✎ " if item.ok else "✖ ", style="green" if item.ok else "bold red")
+            line.append(item.summary(), style="" if item.ok else "bold red")
+        else:
+            line.append(str(item))
+        return line
+
+    def item_text(self, item: Any) -> str:
+        return self.render_item(item, 300).plain

@@ -1,0 +1,138 @@
+"""Nodes pane: one card per node — readiness, heartbeat, requested vs allocatable, its pods."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from rich.text import Text
+
+from kubetui.api.quantity import QuantityError, cpu_millis, memory_bytes
+from kubetui.ui.format import age, bar, cpu_text, mem_text, pod_glyph
+from kubetui.ui.panes.base import LinePane
+from kubetui.ui.view import ClusterView, node_ready, requested, restarts
+
+CARD_LINES = 4  # title, cpu/memory bars, pods, spacer
+
+
+@dataclass(frozen=True)
+class CardLine:
+    node: str
+    part: int  # 0 title, 1 bars, 2 pods, 3 spacer
+
+
+class NodesPane(LinePane):
+    pane_title = "Nodes · kubelet status"
+    follow_tail = False
+
+    def __init__(self, view: ClusterView, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.view = view
+        self._nodes: dict[str, dict[str, Any]] = {}
+        self._pods: dict[str, list[dict[str, Any]]] = {}
+
+    def source_version(self) -> Any:
+        # Heartbeat ages change with time, so whole seconds of virtual time count as a change too.
+        states = tuple(self.view.machine_state(n) for n in sorted(self.view.cluster.machines))
+        return self.view.version, int(self.view.cluster.clock.now), states
+
+    def items(self) -> Sequence[Any]:
+        self._nodes = {n["metadata"]["name"]: n for n in self.view.list("nodes")}
+        self._pods = {}
+        for pod in self.view.list("pods"):
+            node = pod.get("spec", {}).get("nodeName")
+            if node:
+                self._pods.setdefault(node, []).append(pod)
+        return [CardLine(name, part) for name in self._nodes for part in range(CARD_LINES)]
+
+    def item_key(self, item: CardLine) -> Any:
+        return (item.node, item.part)
+
+    def item_text(self, item: CardLine) -> str:
+        pods = " ".join(p["metadata"]["name"] for p in self._pods.get(item.node, []))
+        return f"{item.node} {pods}"
+
+    @property
+    def selected_node(self) -> str | None:
+        item = self.selected
+        return item.node if isinstance(item, CardLine) else None
+
+    def action_cursor(self, delta: int) -> None:
+        """Move a whole card at a time."""
+        super().action_cursor(delta * CARD_LINES)
+        if self.cursor >= 0:
+            self.cursor -= self.cursor % CARD_LINES
+        self._line_cache.clear()
+        self.refresh()
+
+    def is_selected(self, index: int) -> bool:
+        """The whole card of the selected node is highlighted, not just one line."""
+        cursor = self.cursor
+        return cursor >= 0 and index // CARD_LINES == cursor // CARD_LINES and index % CARD_LINES != CARD_LINES - 1
+
+    def render_item(self, item: CardLine, width: int) -> Text:
+        node = self._nodes.get(item.node, {})
+        machine = self.view.machine_state(item.node)
+        ready = node_ready(node)
+        pods = self._pods.get(item.node, [])
+        dead = machine in ("Dead", "Partitioned")
+        line = Text(no_wrap=True)
+        if item.part == 0:
+            if machine == "Dead":
+                line.append(" ✖ POWERED OFF ", style="bold white on red")
+            elif machine == "Partitioned":
+                line.append(" ⚡ PARTITIONED ", style="bold black on yellow")
+            else:
+                glyph, style = {"Ready": ("●", "bold green"), "NotReady": ("✖", "bold red")}.get(
+                    ready, ("?", "bold yellow"))
+                line.append(f"{glyph} ", style=style)
+            line.append(f" {item.node} ", style="bold reverse" if not dead else "bold")
+            api_state = ready if ready == "Ready" else f"{ready}"
+            line.append(f" {api_state}", style={"Ready": "green", "NotReady": "red"}.get(ready, "yellow"))
+            if node.get("spec", {}).get("unschedulable"):
+                line.append(",SchedulingDisabled", style="bold yellow")
+            taints = [t for t in node.get("spec", {}).get("taints") or []
+                      if t.get("key") != "node.kubernetes.io/unschedulable"]
+            if taints:
+                shown = ", ".join(f"{t.get('key')}{'=' + t['value'] if t.get('value') else ''}:{t.get('effect')}"
+                                  for t in taints[:2])
+                line.append(f"  taint {shown}", style="yellow")
+            zone = node.get("metadata", {}).get("labels", {}).get("topology.kubernetes.io/zone")
+            if zone and width > 70:
+                line.append(f"  {zone}", style="dim")
+            heartbeat = self.view.lease_age(item.node)
+            line.append(f"  ♥ {age(heartbeat)}", style="red" if heartbeat is None or heartbeat > 40 else "dim")
+            return line
+        if item.part == 1:
+            alloc = node.get("status", {}).get("allocatable", {})
+            try:
+                cpu_total, mem_total = cpu_millis(alloc.get("cpu", 0)), memory_bytes(alloc.get("memory", 0))
+            except (QuantityError, ValueError, TypeError):
+                cpu_total = mem_total = 0
+            cpu, mem = requested(pods)
+            bar_width = max(6, min(20, (width - 44) // 2))
+            line.append("  cpu ", style="dim")
+            line.append_text(bar(cpu, cpu_total, bar_width))
+            line.append(f" {cpu_text(cpu)}/{cpu_text(cpu_total)}  ", style="dim" if dead else "")
+            line.append("mem ", style="dim")
+            line.append_text(bar(mem, mem_total, bar_width))
+            line.append(f" {mem_text(mem)}/{mem_text(mem_total)}", style="dim" if dead else "")
+            images = node.get("status", {}).get("images") or []
+            if images and width > 90:
+                line.append(f"  images {len(images)}", style="dim")
+            return line
+        if item.part == 2:
+            line.append("  ")
+            if not pods:
+                line.append("no pods", style="dim")
+            for pod in pods:
+                glyph, style = pod_glyph(pod)
+                line.append(glyph, style="dim" if dead else style)
+                line.append(f"{pod['metadata']['name']}", style="dim" if dead else "")
+                count = restarts(pod)
+                if count:
+                    line.append(f"↻{count}", style="yellow")
+                line.append(" ")
+            return line
+        return line

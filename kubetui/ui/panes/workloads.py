@@ -1,0 +1,138 @@
+"""Workloads pane: Deployments -> ReplicaSets -> Pods (and DaemonSets, StatefulSets, Jobs, bare pods)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from rich.text import Text
+
+from kubetui.ui.format import bar, pod_glyph, status_style
+from kubetui.ui.panes.base import LinePane
+from kubetui.ui.view import ClusterView, pod_status, ready_count, restarts
+
+SYSTEM_NAMESPACES = ("kube-system", "kube-public", "kube-node-lease")
+
+
+@dataclass(frozen=True)
+class Row:
+    kind: str  # Deployment, ReplicaSet, DaemonSet, StatefulSet, Job, Pod
+    namespace: str
+    name: str
+    depth: int
+    last: bool = False
+
+
+class WorkloadsPane(LinePane):
+    pane_title = "Workloads"
+    follow_tail = False
+
+    def __init__(self, view: ClusterView, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.view = view
+        self._objects: dict[tuple[str, str, str], dict[str, Any]] = {}
+
+    def source_version(self) -> Any:
+        return self.view.version
+
+    def items(self) -> Sequence[Any]:
+        view = self.view
+        self._objects = {}
+        children: dict[str, list[dict[str, Any]]] = {}
+        for resource in ("replicasets", "pods"):
+            for obj in view.list(resource):
+                for ref in obj.get("metadata", {}).get("ownerReferences") or []:
+                    if ref.get("controller"):
+                        children.setdefault(ref.get("uid", ""), []).append(obj)
+        rows: list[Row] = []
+
+        def add(obj: dict[str, Any], kind: str, depth: int, last: bool = False) -> None:
+            meta = obj["metadata"]
+            self._objects[(kind, meta.get("namespace", ""), meta["name"])] = obj
+            rows.append(Row(kind, meta.get("namespace", ""), meta["name"], depth, last))
+            kids = sorted(children.get(meta.get("uid", ""), []),
+                          key=lambda o: (-int(o["metadata"].get("annotations", {}).get(
+                              "deployment.kubernetes.io/revision", 0) or 0), o["metadata"]["name"]))
+            for index, child in enumerate(kids):
+                add(child, child.get("kind", "Pod"), depth + 1, index == len(kids) - 1)
+
+        for resource, kind in (("deployments", "Deployment"), ("statefulsets", "StatefulSet"),
+                               ("daemonsets", "DaemonSet"), ("jobs", "Job")):
+            for obj in view.list(resource):
+                if obj["metadata"].get("namespace") not in SYSTEM_NAMESPACES:
+                    add(obj, kind, 0)
+        for pod in view.list("pods"):
+            meta = pod["metadata"]
+            if not any(r.get("controller") for r in meta.get("ownerReferences") or []) \
+                    and meta.get("namespace") not in SYSTEM_NAMESPACES:
+                add(pod, "Pod", 0)
+        return rows
+
+    def item_key(self, item: Row) -> Any:
+        return (item.kind, item.namespace, item.name)
+
+    def item_text(self, item: Row) -> str:
+        return f"{item.kind} {item.namespace}/{item.name}"
+
+    def object_of(self, item: Row | None) -> dict[str, Any] | None:
+        return None if item is None else self._objects.get((item.kind, item.namespace, item.name))
+
+    def render_item(self, item: Row, width: int) -> Text:
+        obj = self._objects.get((item.kind, item.namespace, item.name), {})
+        line = Text(no_wrap=True)
+        indent = "   " * max(0, item.depth - 1) + ("└─ " if item.last else "├─ ") if item.depth else ""
+        line.append(indent, style="dim")
+        spec, status = obj.get("spec", {}), obj.get("status", {})
+        if item.kind == "Pod":
+            glyph, style = pod_glyph(obj)
+            line.append(f"{glyph} ", style=style)
+            line.append(item.name)
+            state = pod_status(obj)
+            ready, total = ready_count(obj)
+            line.append(f"  {ready}/{total} ", style="dim")
+            line.append(state, style=status_style(state))
+            count = restarts(obj)
+            if count:
+                line.append(f"  ↻{count}", style="yellow")
+            node = spec.get("nodeName")
+            line.append(f"  {node}" if node else "  (unscheduled)", style="dim")
+            return line
+        short = {"Deployment": "deploy", "ReplicaSet": "rs", "StatefulSet": "sts", "DaemonSet": "ds", "Job": "job"}
+        line.append(f"{short.get(item.kind, item.kind)}/", style="dim")
+        line.append(item.name, style="bold")
+        if item.namespace != "default":
+            line.append(f" -n {item.namespace}", style="dim")
+        if item.kind == "DaemonSet":
+            want, ready = status.get("desiredNumberScheduled", 0), status.get("numberReady", 0)
+            updated = status.get("updatedNumberScheduled", 0)
+        elif item.kind == "Job":
+            want = spec.get("completions", 1) or 1
+            ready, updated = status.get("succeeded", 0), status.get("succeeded", 0)
+        else:
+            want = spec.get("replicas", 1)
+            ready = status.get("readyReplicas", 0)
+            updated = status.get("updatedReplicas", want) if item.kind == "Deployment" else status.get(
+                "replicas", 0)
+        label = "done" if item.kind == "Job" else "ready"
+        line.append(f"  {ready}/{want} {label}", style="green" if ready >= want else "yellow")
+        if item.kind == "ReplicaSet":
+            revision = obj.get("metadata", {}).get("annotations", {}).get("deployment.kubernetes.io/revision")
+            if revision:
+                line.append(f"  rev {revision}", style="dim")
+            image = ", ".join(c.get("image", "") for c in spec.get("template", {}).get("spec", {}).get(
+                "containers", []))
+            line.append(f"  {image}", style="dim")
+        elif item.kind in ("Deployment", "DaemonSet") and width > 60:
+            line.append("  ")
+            line.append_text(bar(updated, max(want, 1), 10))
+            line.append(f" {updated}/{want} updated", style="dim")
+            for cond in status.get("conditions") or []:
+                if cond.get("reason") == "ProgressDeadlineExceeded":
+                    line.append("  ProgressDeadlineExceeded", style="bold red")
+        elif item.kind == "Job":
+            for cond in status.get("conditions") or []:
+                if cond.get("status") == "True":
+                    line.append(f"  {cond.get('type')}", style=status_style(
+                        "Complete" if cond.get("type") == "Complete" else "Failed"))
+        return line

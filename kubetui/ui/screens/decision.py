@@ -1,0 +1,95 @@
+"""The whole scheduling decision: every node's filter verdict and every plugin's score."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from kubetui.sim.trace import SchedulingDecision
+from kubetui.ui.format import clock_time
+
+
+def decision_renderable(decision: SchedulingDecision) -> RenderableType:
+    """A table of nodes x plugins: the answer to "why this node?"."""
+    title = Text()
+    title.append(f"{decision.pod}", style="bold")
+    title.append(f"  at {clock_time(decision.time)}", style="dim")
+    if decision.node:
+        title.append("  →  ", style="dim")
+        title.append(decision.node, style="bold green")
+    else:
+        title.append("  Pending", style="bold yellow")
+    lines: list[RenderableType] = [title]
+    if decision.message:
+        lines.append(Text(decision.message, style="yellow" if not decision.node else "dim"))
+    if decision.reason:
+        lines.append(Text(decision.reason, style="italic"))
+    plugins: list[str] = []
+    for verdict in decision.verdicts:
+        for plugin in verdict.scores:
+            if plugin not in plugins:
+                plugins.append(plugin)
+    table = Table(expand=False, header_style="bold", pad_edge=False, show_edge=False)
+    table.add_column("node", no_wrap=True)
+    table.add_column("filter", no_wrap=False, max_width=48)
+    for plugin in plugins:
+        weight = next((v.scores[plugin][2] for v in decision.verdicts if plugin in v.scores), 1)
+        table.add_column(Text(f"{_short(plugin)}\n×{weight}", justify="right"), justify="right", no_wrap=True)
+    table.add_column(Text("total", justify="right"), justify="right", style="bold")
+    ranked = sorted(decision.verdicts, key=lambda v: (not v.feasible, -v.total, v.node))
+    for verdict in ranked:
+        winner = verdict.node == decision.node
+        style = "bold green" if winner else ("" if verdict.feasible else "dim")
+        node = Text(("★ " if winner else "  ") + verdict.node, style=style)
+        if verdict.feasible:
+            verdict_text = Text("✔ fits", style="green")
+        else:
+            verdict_text = Text(f"✖ {verdict.plugin}: {verdict.reason}", style="red")
+        cells: list[RenderableType] = [node, verdict_text]
+        for plugin in plugins:
+            if plugin in verdict.scores:
+                raw, normalized, _ = verdict.scores[plugin]
+                cells.append(Text(f"{normalized}" if raw == normalized else f"{raw}→{normalized}"))
+            else:
+                cells.append(Text("·", style="dim"))
+        cells.append(Text(str(verdict.total) if verdict.feasible else "", style=style))
+        table.add_row(*cells)
+    lines.append(Text(""))
+    lines.append(table)
+    lines.append(Text("\nScores are raw→normalized (0-100) per plugin; total = Σ normalized × weight.",
+                      style="dim"))
+    return Group(*lines)
+
+
+def _short(plugin: str) -> str:
+    for long, short in (("NodeResources", "Res"), ("BalancedAllocation", "Balanced"),
+                        ("InterPodAffinity", "PodAffinity"), ("PodTopologySpread", "TopoSpread"),
+                        ("TaintToleration", "Taints"), ("ImageLocality", "Images")):
+        plugin = plugin.replace(long, short)
+    return plugin
+
+
+class DecisionScreen(ModalScreen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,enter", "dismiss", "Close")]
+    DEFAULT_CSS = """
+    DecisionScreen { align: center middle; }
+    DecisionScreen > VerticalScroll { width: 95%; height: auto; max-height: 90%; border: thick $accent;
+        background: $surface; padding: 1 2; }
+    """
+
+    def __init__(self, decision: SchedulingDecision) -> None:
+        super().__init__()
+        self.decision = decision
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static(Text("Scheduling decision — why this node?", style="bold"))
+            yield Static(decision_renderable(self.decision))

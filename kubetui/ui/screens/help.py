@@ -1,0 +1,78 @@
+"""The ? screen: every key, and what the glyphs mean."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+KEYS: tuple[tuple[str, str, str], ...] = (
+    ("Faults", "k", "kill the selected node (power off: heartbeats and containers stop)"),
+    ("Faults", "r", "revive the selected node"),
+    ("Faults", "p", "partition the selected node from the API server (again: heal)"),
+    ("Faults", "x", "kill a container of the selected pod (exit 137)"),
+    ("Cluster", "c", "cordon / uncordon the selected node"),
+    ("Cluster", "d", "drain the selected node (cordon, then evict its pods)"),
+    ("Cluster", "delete", "delete the selected pod"),
+    ("Cluster", "+ / -", "scale the selected Deployment up / down"),
+    ("Time", "space", "pause / resume the virtual clock"),
+    ("Time", "s", "step one engine event (while paused)"),
+    ("Time", "] / [", "faster / slower (0.5x ... 100x)"),
+    ("View", "enter", "details of the selected object (YAML, describe, events, scheduling decision)"),
+    ("View", "/", "filter the focused pane by text (empty to clear)"),
+    ("View", "e", "interleave etcd writes in the API pane"),
+    ("View", "tab", "next pane (shift+tab: previous); mouse works too"),
+    ("View", "z", "maximize the focused pane (again: restore)"),
+    ("View", "l", "cycle layouts: all panes, presenter (two large panes), nodes + scheduler"),
+    ("View", "t", "switch theme (dark / light high-contrast for projectors)"),
+    ("View", "S", "save a screenshot (SVG) into the current folder"),
+    ("Tour", "n / b", "next / back in a tour; R restarts the step"),
+    ("App", "ctrl+p", "command palette (every action by name)"),
+    ("App", "?", "this help"),
+    ("App", "q", "quit"),
+)
+
+GLYPHS = (
+    ("●", "green", "running and ready"),
+    ("◐", "yellow", "running, not ready"),
+    ("◌", "cyan", "waiting: scheduling, pulling, creating (dim and struck: terminating)"),
+    ("✖", "bold red", "crashing: CrashLoopBackOff, Error, OOMKilled, image pull failure"),
+    ("✔", "dim green", "completed"),
+    ("↻n", "yellow", "restart count"),
+)
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,question_mark", "dismiss", "Close")]
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll { width: 96; max-width: 95%; height: auto; max-height: 90%;
+        border: thick $accent; background: $surface; padding: 1 2; }
+    """
+
+    def compose(self) -> ComposeResult:
+        keys = Table.grid(padding=(0, 2))
+        keys.add_column(style="dim")
+        keys.add_column(style="bold cyan", no_wrap=True)
+        keys.add_column()
+        group = ""
+        for section, key, what in KEYS:
+            keys.add_row(section if section != group else "", key, what)
+            group = section
+        glyphs = Table.grid(padding=(0, 2))
+        glyphs.add_column(no_wrap=True)
+        glyphs.add_column()
+        for glyph, style, meaning in GLYPHS:
+            glyphs.add_row(Text(glyph, style=style), meaning)
+        with VerticalScroll():
+            yield Static(Text("kubetui — keys", style="bold"))
+            yield Static(keys)
+            yield Static(Text("\nPod glyphs", style="bold"))
+            yield Static(glyphs)
+            yield Static(Text("\nEsc closes this help.", style="dim"))

@@ -1,0 +1,215 @@
+"""What the UI knows about the cluster: API watches (informers) and the trace bus, nothing else.
+
+The UI is just another client: it lists and watches through the API server with its own
+identity, and reads component activity from trace records. Panes read this view at most ~10
+times a second; they never reach into a component.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from kubetui.api.quantity import QuantityError, cpu_millis, memory_bytes
+from kubetui.client.informer import Informer
+from kubetui.sim.trace import (
+    ApiRequest,
+    Chaos,
+    EtcdWrite,
+    ManifestStatus,
+    NodeActivity,
+    Reconcile,
+    Record,
+    SchedulingDecision,
+)
+
+if TYPE_CHECKING:
+    from kubetui.sim.cluster import Cluster
+
+IDENTITY = "kubetui-ui"
+WATCHED = ("nodes", "pods", "deployments", "replicasets", "daemonsets", "statefulsets", "jobs", "events",
+           "leases", "services")
+
+
+@dataclass(frozen=True)
+class KubeEvent:
+    """A Kubernetes Event object as a line in the reconciliation pane."""
+
+    seq: str
+    time: float
+    type: str
+    reason: str
+    object: str
+    message: str
+    count: int
+
+
+class ClusterView:
+    """Informer caches plus bounded buffers of trace records, with change counters for the panes."""
+
+    def __init__(self, cluster: Cluster, history: int = 2000) -> None:
+        self.cluster = cluster
+        client = cluster.client(IDENTITY)
+        self.informers: dict[str, Informer] = {res: Informer(client, res) for res in WATCHED}
+        self.version = 0  # bumps on any change: panes redraw only when it moved
+        for informer in self.informers.values():
+            informer.add_handlers(self._changed, lambda _old, _new: self._changed(None), self._changed)
+            informer.start()
+        self.api: deque[ApiRequest | EtcdWrite] = deque(maxlen=history)
+        self.decisions: deque[SchedulingDecision] = deque(maxlen=history)
+        self.activity: deque[Reconcile | NodeActivity | Chaos | ManifestStatus | KubeEvent] = deque(maxlen=history)
+        self.activity_version = 0
+        self.manifest_errors: dict[str, ManifestStatus] = {}
+        self.trace_version = 0
+        self._events_seen = 0
+        self.informers["events"].add_handlers(self._on_event, lambda old, new: self._on_event(new, old))
+        self._unsubscribe = cluster.trace.subscribe(self._on_record)
+
+    def close(self) -> None:
+        self._unsubscribe()
+        for informer in self.informers.values():
+            informer.stop()
+
+    def _changed(self, _obj: dict[str, Any] | None) -> None:
+        self.version += 1
+
+    def _on_event(self, event: dict[str, Any], old: dict[str, Any] | None = None) -> None:
+        if old is not None and old.get("count") == event.get("count"):
+            return
+        involved = event.get("involvedObject", {})
+        kind = str(involved.get("kind", "")).lower()
+        self._events_seen += 1
+        self._append_activity(KubeEvent(
+            seq=f"event-{self._events_seen}", time=self.cluster.clock.now, type=str(event.get("type", "Normal")),
+            reason=str(event.get("reason", "")), object=f"{kind}/{involved.get('name', '')}",
+            message=str(event.get("message", "")), count=int(event.get("count") or 1)))
+
+    def _append_activity(self, item: Reconcile | NodeActivity | Chaos | ManifestStatus | KubeEvent) -> None:
+        self.activity.append(item)
+        self.activity_version += 1
+
+    def _on_record(self, record: Record) -> None:
+        self.trace_version += 1
+        if isinstance(record, ApiRequest | EtcdWrite):
+            if isinstance(record, ApiRequest) and record.who == IDENTITY and record.verb in ("list", "watch"):
+                return  # the UI's own watches would only be noise
+            self.api.append(record)
+        elif isinstance(record, SchedulingDecision):
+            self.decisions.append(record)
+        elif isinstance(record, ManifestStatus):
+            if record.ok:
+                self.manifest_errors.pop(record.path, None)
+            else:
+                self.manifest_errors[record.path] = record
+            self._append_activity(record)
+        elif isinstance(record, Reconcile | NodeActivity | Chaos):
+            if isinstance(record, NodeActivity) and record.what in ("heartbeat", "lease"):
+                return
+            self._append_activity(record)
+
+    # -- queries the panes use ------------------------------------------------------------------
+    def list(self, resource: str) -> list[dict[str, Any]]:
+        return sorted(self.informers[resource].list(), key=_sort_key)
+
+    def get(self, resource: str, namespace: str, name: str) -> dict[str, Any] | None:
+        return self.informers[resource].get(namespace, name)
+
+    def pods_on(self, node: str) -> list[dict[str, Any]]:
+        return [p for p in self.list("pods") if p.get("spec", {}).get("nodeName") == node]
+
+    def lease_age(self, node: str) -> float | None:
+        """Seconds since the node's kubelet last renewed its Lease (its heartbeat)."""
+        from kubetui.api.meta import parse_timestamp
+
+        lease = self.informers["leases"].get("kube-node-lease", node)
+        if lease is None:
+            return None
+        renewed = parse_timestamp(lease.get("spec", {}).get("renewTime"))
+        return None if renewed is None else max(0.0, self.cluster.clock.now - renewed)
+
+    def machine_state(self, node: str) -> str:
+        """The physical state of a simulated machine (Running / Dead / Partitioned).
+
+        The one thing the UI reads outside the API: the control plane cannot know whether a
+        silent machine is powered off or cut off — that is the point — but the audience should.
+        """
+        machine = self.cluster.machines.get(node)
+        return str(getattr(machine, "state", "Running")) if machine is not None else "Absent"
+
+
+def _sort_key(obj: dict[str, Any]) -> tuple[str, str]:
+    meta = obj.get("metadata", {})
+    return (str(meta.get("namespace", "")), str(meta.get("name", "")))
+
+
+def requested(pods: list[dict[str, Any]]) -> tuple[int, int]:
+    """Sum of CPU millis and memory bytes requested by running (non-terminal) pods."""
+    cpu = mem = 0
+    for pod in pods:
+        if pod.get("status", {}).get("phase") in ("Succeeded", "Failed"):
+            continue
+        for container in pod.get("spec", {}).get("containers", []):
+            requests = (container.get("resources") or {}).get("requests") or {}
+            try:
+                cpu += cpu_millis(requests.get("cpu", 0))
+                mem += memory_bytes(requests.get("memory", 0))
+            except (QuantityError, ValueError, TypeError):
+                continue
+    return cpu, mem
+
+
+def pod_status(pod: dict[str, Any]) -> str:
+    """The STATUS column as kubectl prints it (pkg/printers/internalversion/printers.go printPod)."""
+    status = pod.get("status", {})
+    reason = status.get("reason") or status.get("phase") or "Pending"
+    init = status.get("initContainerStatuses") or []
+    total_init = len(pod.get("spec", {}).get("initContainers") or [])
+    initializing = False
+    for index, cs in enumerate(init):
+        state = cs.get("state", {})
+        term, waiting = state.get("terminated"), state.get("waiting")
+        if term and term.get("exitCode") == 0:
+            continue
+        if term:
+            reason = f"Init:{term.get('reason') or 'Error'}"
+        elif waiting and waiting.get("reason") not in (None, "PodInitializing"):
+            reason = f"Init:{waiting['reason']}"
+        else:
+            reason = f"Init:{index}/{total_init}"
+        initializing = True
+        break
+    if not initializing:
+        has_running = False
+        for cs in reversed(status.get("containerStatuses") or []):
+            state = cs.get("state", {})
+            if state.get("waiting", {}).get("reason"):
+                reason = state["waiting"]["reason"]
+            elif state.get("terminated"):
+                term = state["terminated"]
+                reason = term.get("reason") or (f"Signal:{term['signal']}" if term.get("signal")
+                                                 else f"ExitCode:{term.get('exitCode')}")
+            elif state.get("running") and cs.get("ready"):
+                has_running = True
+        if reason == "Completed" and has_running:
+            reason = "Running"
+    if pod.get("metadata", {}).get("deletionTimestamp"):
+        reason = "Unknown" if status.get("reason") == "NodeLost" else "Terminating"
+    return str(reason)
+
+
+def ready_count(pod: dict[str, Any]) -> tuple[int, int]:
+    statuses = pod.get("status", {}).get("containerStatuses") or []
+    total = len(pod.get("spec", {}).get("containers") or [])
+    return sum(1 for cs in statuses if cs.get("ready")), total
+
+
+def restarts(pod: dict[str, Any]) -> int:
+    return sum(int(cs.get("restartCount", 0)) for cs in pod.get("status", {}).get("containerStatuses") or [])
+
+
+def node_ready(node: dict[str, Any]) -> str:
+    for cond in node.get("status", {}).get("conditions") or []:
+        if cond.get("type") == "Ready":
+            return {"True": "Ready", "False": "NotReady"}.get(cond.get("status"), "Unknown")
+    return "Unknown"
