@@ -23,6 +23,8 @@ import base64
 from collections.abc import Callable
 from typing import Any
 
+from kubetui.api.models.pod import VOLUME_SOURCE_FIELDS
+
 DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS = 30
 DEFAULT_SCHEDULER_NAME = "default-scheduler"
 DEFAULT_TOLERATION_SECONDS = 300  # --default-not-ready-toleration-seconds / -unreachable-
@@ -128,7 +130,7 @@ def default_container(container: dict[str, Any]) -> None:
 
 def _default_volume(volume: dict[str, Any]) -> None:
     """SetDefaults_Volume (no source means emptyDir) and the file modes of projected sources."""
-    if not any(volume.get(k) is not None for k in _VOLUME_SOURCES):
+    if not any(volume.get(k) is not None for k in VOLUME_SOURCE_FIELDS):
         volume["emptyDir"] = {}
     for key in ("configMap", "secret", "downwardAPI", "projected"):
         src = volume.get(key)
@@ -137,40 +139,6 @@ def _default_volume(volume: dict[str, Any]) -> None:
     host_path = volume.get("hostPath")
     if isinstance(host_path, dict):
         _setdefault(host_path, "type", "")
-
-
-_VOLUME_SOURCES = (
-    "hostPath",
-    "emptyDir",
-    "gcePersistentDisk",
-    "awsElasticBlockStore",
-    "gitRepo",
-    "secret",
-    "nfs",
-    "iscsi",
-    "glusterfs",
-    "persistentVolumeClaim",
-    "rbd",
-    "flexVolume",
-    "cinder",
-    "cephfs",
-    "flocker",
-    "downwardAPI",
-    "fc",
-    "azureFile",
-    "configMap",
-    "vsphereVolume",
-    "quobyte",
-    "azureDisk",
-    "photonPersistentDisk",
-    "projected",
-    "portworxVolume",
-    "scaleIO",
-    "storageos",
-    "csi",
-    "ephemeral",
-    "image",
-)
 
 
 def default_pod_spec(spec: dict[str, Any]) -> None:

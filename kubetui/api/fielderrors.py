@@ -129,7 +129,7 @@ def go_float(f: float) -> str:
     return text
 
 
-def _go_sharp(value: Any, in_interface: bool = False) -> str:
+def go_sharp(value: Any, in_interface: bool = False) -> str:
     """Go's ``%#v``: how Kubernetes prints maps, slices and structs in error values."""
     if isinstance(value, GoLiteral):
         return value.text
@@ -148,12 +148,12 @@ def _go_sharp(value: Any, in_interface: bool = False) -> str:
         if all(isinstance(v, str) for v in value.values()):
             body = ", ".join(f"{go_quote(str(k))}:{go_quote(value[k])}" for k in keys)
             return f"map[string]string{{{body}}}"
-        body = ", ".join(f"{go_quote(str(k))}:{_go_sharp(value[k], True)}" for k in keys)
+        body = ", ".join(f"{go_quote(str(k))}:{go_sharp(value[k], True)}" for k in keys)
         return f"map[string]interface {{}}{{{body}}}"
     if isinstance(value, list | tuple):
         if value and all(isinstance(v, str) for v in value):
             return "[]string{" + ", ".join(go_quote(v) for v in value) + "}"
-        return "[]interface {}{" + ", ".join(_go_sharp(v, True) for v in value) + "}"
+        return "[]interface {}{" + ", ".join(go_sharp(v, True) for v in value) + "}"
     return go_quote(str(value))
 
 
@@ -171,14 +171,14 @@ def go_value(value: Any) -> str:
         return go_float(value)
     if isinstance(value, str):
         return go_quote(value)
-    return _go_sharp(value)
+    return go_sharp(value)
 
 
 def go_str_map(d: dict[str, Any] | None) -> GoLiteral:
     """A ``map[string]string`` value; ``None`` prints as Go's nil map."""
     if d is None:
         return GoLiteral("map[string]string(nil)")
-    return GoLiteral(_go_sharp({str(k): str(v) for k, v in d.items()}))
+    return GoLiteral(go_sharp({str(k): str(v) for k, v in d.items()}))
 
 
 def go_int_or_string(v: Any) -> GoLiteral:
@@ -200,7 +200,7 @@ def go_label_selector(sel: dict[str, Any] | None) -> GoLiteral:
         for e in exprs:
             e = e if isinstance(e, dict) else {}
             values = e.get("values")
-            vals = "[]string(nil)" if not isinstance(values, list) else _go_sharp([str(x) for x in values])
+            vals = "[]string(nil)" if not isinstance(values, list) else go_sharp([str(x) for x in values])
             if isinstance(values, list) and not values:
                 vals = "[]string{}"
             parts.append(

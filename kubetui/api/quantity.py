@@ -69,7 +69,8 @@ _SUFFIXES: dict[str, tuple[int, int, str]] = {
     "Ei": (2, 60, BINARY_SI),
 }
 _DECIMAL_SUFFIX = {exp: s for s, (base, exp, _) in _SUFFIXES.items() if base == 10}
-_BINARY_SUFFIX = {0: ""} | {exp // 10: s for s, (base, exp, _) in _SUFFIXES.items() if base == 2}  # by power of 1024
+# By power of 1024; a plain number is 1024^0 (binary SI has no suffix for it, but prints it so).
+_BINARY_SUFFIX = {0: ""} | {exp // 10: s for s, (base, exp, _) in _SUFFIXES.items() if base == 2}
 
 # parseQuantityString as one expression: sign, number without its leading zeros, fraction, suffix.
 _QUANTITY_RE = re.compile(r"([+-]?)0*([0-9]*)(?:\.([0-9]*))?([eEinumkKMGTP]*[+-]?[0-9]*)")
@@ -92,12 +93,12 @@ def parse_quantity(value: str | int | float) -> Decimal:
 
 def cpu_millis(value: str | int | float) -> int:
     """``MilliValue()``: the quantity in thousandths, rounded up ("250m" -> 250, 1 -> 1000)."""
-    return _scaled_value(parse_quantity(value), -3)
+    return _scaled(_text(value), -3)
 
 
 def memory_bytes(value: str | int | float) -> int:
     """``Value()``: the quantity as a whole number, rounded up ("512Mi" -> 536870912, "1G" -> 10**9)."""
-    return _scaled_value(parse_quantity(value), 0)
+    return _scaled(_text(value), 0)
 
 
 def format_cpu(millis: int) -> str:
@@ -202,8 +203,10 @@ def _parse(text: str) -> tuple[Decimal, str]:
     return (amount.copy_negate() if negative else amount), fmt
 
 
-def _scaled_value(amount: Decimal, scale: int) -> int:
+@lru_cache(maxsize=4096)
+def _scaled(text: str, scale: int) -> int:
     """``ScaledValue``: ceil(amount / 10^scale) away from zero, saturated to the int64 range."""
+    amount = _parse(text)[0]
     if not amount:
         return 0
     shifted = amount.scaleb(-scale, _EXACT)
@@ -242,8 +245,8 @@ def _format(amount: Decimal, fmt: str) -> str:
     stripped = coefficient.rstrip("0")
     exponent += len(coefficient) - len(stripped)
     shift = exponent % 3  # down to a multiple of 3, moving zeros into the coefficient
-    number = ("-" if sign else "") + stripped + "0" * shift
+    text = ("-" if sign else "") + stripped + "0" * shift
     exponent -= shift
     if fmt == DECIMAL_SI and exponent in _DECIMAL_SUFFIX:
-        return number + _DECIMAL_SUFFIX[exponent]
-    return number + (f"e{exponent}" if exponent else "")
+        return text + _DECIMAL_SUFFIX[exponent]
+    return text + (f"e{exponent}" if exponent else "")

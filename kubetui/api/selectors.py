@@ -5,7 +5,7 @@ Ports of:
 - ``k8s.io/apimachinery/pkg/labels/selector.go``: the ``app=web,tier in (a,b),!legacy,gpu``
   language of ``kubectl get -l`` and ``?labelSelector=``, with its lexer, parser and messages;
 - ``metav1.LabelSelectorAsSelector`` (``apis/meta/v1/helpers.go``): the ``matchLabels`` /
-  ``matchExpressions`` object of a Deployment, ReplicaSet, Service-less PDB, ...;
+  ``matchExpressions`` object of a Deployment, ReplicaSet or PodDisruptionBudget;
 - ``k8s.io/apimachinery/pkg/fields/selector.go``: ``spec.nodeName=n1,status.phase!=Running``, with
   backslash escaping, and the fields each kind lets you select on
   (``pkg/apis/core/v1/conversion.go`` and the registries' ``ToSelectableFields``).
@@ -103,7 +103,7 @@ class Requirement:
     raises SelectorError with its message. Values are kept sorted, the order ``String()`` prints.
     """
 
-    __slots__ = ("_match", "key", "operator", "values")
+    __slots__ = ("_match", "_step", "key", "operator", "values")
 
     def __init__(self, key: str, operator: str, values: Iterable[str] = ()) -> None:
         vals = list(values)
@@ -113,19 +113,8 @@ class Requirement:
         self.key = key
         self.operator = operator
         self.values: tuple[str, ...] = tuple(sorted(vals))
-        self._match = _compile((self._step(),))
-
-    def _step(self) -> _Step:
-        op, key = self.operator, self.key
-        if op in ("in", "=", "=="):
-            return _IN, key, frozenset(self.values)
-        if op in ("notin", "!="):
-            return _NOT_IN, key, frozenset(self.values)
-        if op == "exists":
-            return _EXISTS, key, None
-        if op == "!":
-            return _NOT_EXISTS, key, None
-        return (_GT if op == "gt" else _LT), key, _parse_int64(self.values[0])
+        self._step = _step_of(key, operator, self.values)
+        self._match = _compile((self._step,))
 
     def matches(self, labels: Mapping[str, str]) -> bool:
         """``in``/``=`` need the key with one of the values; ``notin``/``!=`` also match without the key."""
@@ -161,22 +150,23 @@ def _requirement_errors(key: str, op: str, vals: list[str]) -> list[FieldError]:
     if key_error:
         errors.append(key_error)
     # Go prints the slice LabelSelectorAsSelector passes: nil when there are no values.
-    bad_values = vals if vals else GoLiteral("[]string(nil)")
+    bad: Any = vals if vals else GoLiteral("[]string(nil)")
     if op in ("in", "notin"):
         if not vals:
-            errors.append(invalid("values", bad_values, "for 'in', 'notin' operators, values set can't be empty"))
+            errors.append(invalid("values", bad, "for 'in', 'notin' operators, values set can't be empty"))
     elif op in ("=", "==", "!="):
         if len(vals) != 1:
-            errors.append(invalid("values", bad_values, "exact-match compatibility requires one single value"))
+            errors.append(invalid("values", bad, "exact-match compatibility requires one single value"))
     elif op in ("exists", "!"):
         if vals:
-            errors.append(invalid("values", bad_values, "values set must be empty for exists and does not exist"))
+            errors.append(invalid("values", bad, "values set must be empty for exists and does not exist"))
     elif op in ("gt", "lt"):
         if len(vals) != 1:
-            errors.append(invalid("values", bad_values, "for 'Gt', 'Lt' operators, exactly one value is required"))
+            errors.append(invalid("values", bad, "for 'Gt', 'Lt' operators, exactly one value is required"))
         for i, value in enumerate(vals):
             if _parse_int64(value) is None:
-                errors.append(invalid(f"values[{i}]", value, "for 'Gt', 'Lt' operators, the value must be an integer"))
+                detail = "for 'Gt', 'Lt' operators, the value must be an integer"
+                errors.append(invalid(f"values[{i}]", value, detail))
     else:
         errors.append(not_supported("operator", op, _VALID_OPERATORS))
     for i, value in enumerate(vals):
@@ -184,6 +174,18 @@ def _requirement_errors(key: str, op: str, vals: list[str]) -> list[FieldError]:
         if msgs:
             errors.append(invalid(f"values[{i}][{key}]", value, "; ".join(msgs)))
     return errors
+
+
+def _step_of(key: str, op: str, values: tuple[str, ...]) -> _Step:
+    if op in ("in", "=", "=="):
+        return _IN, key, frozenset(values)
+    if op in ("notin", "!="):
+        return _NOT_IN, key, frozenset(values)
+    if op == "exists":
+        return _EXISTS, key, None
+    if op == "!":
+        return _NOT_EXISTS, key, None
+    return (_GT if op == "gt" else _LT), key, _parse_int64(values[0])
 
 
 def _compile(steps: tuple[_Step, ...]) -> LabelMatcher:
@@ -202,7 +204,7 @@ def _compile(steps: tuple[_Step, ...]) -> LabelMatcher:
 
         def match_pairs(labels: Mapping[str, str]) -> bool:
             get = labels.get
-            for key, value in pairs:
+            for key, value in pairs:  # noqa: SIM110 -- a plain loop beats all() on this hot path
                 if get(key) != value:
                     return False
             return True
@@ -261,7 +263,7 @@ class LabelSelector:
     def __init__(self, requirements: Iterable[Requirement] = ()) -> None:
         self.requirements: tuple[Requirement, ...] = tuple(sorted(requirements, key=_requirement_key))
         self._nothing = False
-        self.matches = _compile(tuple(r._step() for r in self.requirements))
+        self.matches = _compile(tuple(r._step for r in self.requirements))
 
     @classmethod
     def nothing(cls) -> LabelSelector:
@@ -315,9 +317,10 @@ def selector_from_dict(d: Mapping[str, Any] | None) -> LabelSelector:
         return LabelSelector()
     requirements = [Requirement(key, "=", [value]) for key, value in match_labels.items()]
     for expr in expressions:
-        op = _EXPRESSION_OPERATORS.get(expr.get("operator", ""))
+        operator = expr.get("operator", "")
+        op = _EXPRESSION_OPERATORS.get(operator)
         if op is None:
-            raise SelectorError(f"{go_quote(str(expr.get('operator', '')))} is not a valid pod selector operator")
+            raise SelectorError(f"{go_quote(str(operator))} is not a valid pod selector operator")
         requirements.append(Requirement(expr.get("key", ""), op, expr.get("values") or ()))
     return LabelSelector(requirements)
 
@@ -335,7 +338,8 @@ def selector_to_string(d: Mapping[str, Any] | None) -> str:
 # ---------------------------------------------------------------------------------------------
 
 # Tokens of selector.go's lexer.
-_END, _CLOSE, _COMMA, _NOT, _DOUBLE_EQ, _EQ, _GT_TOK, _ID, _IN_TOK, _LT_TOK, _NE, _NOTIN_TOK, _OPEN = range(13)
+_END, _CLOSE, _COMMA, _NOT, _DOUBLE_EQ, _EQ, _GT_TOK = range(7)
+_ID, _IN_TOK, _LT_TOK, _NE, _NOTIN_TOK, _OPEN = range(7, 13)
 _TOKENS = {
     ")": _CLOSE,
     ",": _COMMA,
@@ -555,13 +559,12 @@ class FieldSelector:
 
     def __init__(self, terms: Iterable[FieldTerm] = ()) -> None:
         self.terms: tuple[FieldTerm, ...] = tuple(terms)
-        self._checks = tuple((_RESOLVERS.get(t.field, _absent), t.operator != "!=", t.value) for t in self.terms)
+        self._checks = tuple(
+            (_RESOLVERS.get(t.field, _absent), t.operator != "!=", t.value) for t in self.terms
+        )
 
     def matches(self, obj: Mapping[str, Any]) -> bool:
-        for resolve, equal, value in self._checks:
-            if (resolve(obj) == value) is not equal:
-                return False
-        return True
+        return all((resolve(obj) == value) is equal for resolve, equal, value in self._checks)
 
     def is_empty(self) -> bool:
         return not self.terms
@@ -807,6 +810,5 @@ def check_field_selector(kind: str, selector: FieldSelector) -> None:
             raise SelectorError(f"field label {go_quote(term.field)} not supported for batchv1.Job")
         if kind in SUPPORTED_FIELDS:
             raise SelectorError(f"field label not supported: {term.field}")
-        raise SelectorError(
-            f'{go_quote(term.field)} is not a known field selector: only "metadata.name", "metadata.namespace"'
-        )
+        only = '"metadata.name", "metadata.namespace"'
+        raise SelectorError(f"{go_quote(term.field)} is not a known field selector: only {only}")

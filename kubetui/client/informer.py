@@ -6,6 +6,7 @@ Objects in the cache are shared by every handler: treat them as read-only and co
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable
 from typing import Any
 
@@ -77,7 +78,7 @@ class Informer:
     def list(self) -> list[Obj]:
         return list(self.cache.values())
 
-    def by_index(self, name: str, value: str) -> list[Obj]:
+    def by_index(self, name: str, value: str) -> builtins.list[Obj]:
         keys = self._indices.get(name, {}).get(value, ())
         return [self.cache[k] for k in sorted(keys) if k in self.cache]
 
@@ -125,7 +126,7 @@ class Informer:
         for etype, obj, previous in events:
             self._dispatch(etype, obj, previous)
 
-    def _on_events(self, events: list[ApiEvent]) -> None:
+    def _on_events(self, events: builtins.list[ApiEvent]) -> None:
         for etype, obj in events:
             if etype in ("BOOKMARK", "ERROR"):
                 continue

@@ -14,7 +14,13 @@ from typing import Any
 from kubetui.api.meta import split_key
 from kubetui.apiserver.errors import ApiError
 from kubetui.controllers.base import Controller
-from kubetui.controllers.podutil import index_pods, is_pod_ready, is_pod_terminal, is_terminating, object_namespace
+from kubetui.controllers.podutil import (
+    index_pods,
+    is_pod_ready,
+    is_pod_terminal,
+    is_terminating,
+    object_namespace,
+)
 
 Obj = dict[str, Any]
 
@@ -105,6 +111,11 @@ def _port_key(port: Obj | None) -> tuple[str, int, str, str]:
     return (port.get("name", ""), port.get("port", 0), port.get("protocol", ""), port.get("appProtocol", ""))
 
 
+def _subset_sort_key(subset: Obj) -> tuple[Any, ...]:
+    first = [*subset.get("addresses", ()), *subset.get("notReadyAddresses", ())][0]
+    return (_address_sort_key(first), [_port_key(p) for p in subset.get("ports", ())])
+
+
 def repack_subsets(entries: list[tuple[Obj, bool, Obj | None]]) -> list[Obj]:
     """endpoints.RepackSubsets: group addresses that offer the same ports into one subset, sorted.
 
@@ -124,18 +135,18 @@ def repack_subsets(entries: list[tuple[Obj, bool, Obj | None]]) -> list[Obj]:
     for port_keys in groups.values():
         addresses = by_port[port_keys[0]]
         subset: Obj = {}
-        ready = [a for k, (a, r) in sorted(addresses.items()) if r]
-        not_ready = [a for k, (a, r) in sorted(addresses.items()) if not r]
-        if ready:
-            subset["addresses"] = ready
-        if not_ready:
-            subset["notReadyAddresses"] = not_ready
+        in_order = [addresses[k] for k in sorted(addresses)]
+        ready_addresses = [a for a, is_ready in in_order if is_ready]
+        not_ready_addresses = [a for a, is_ready in in_order if not is_ready]
+        if ready_addresses:
+            subset["addresses"] = ready_addresses
+        if not_ready_addresses:
+            subset["notReadyAddresses"] = not_ready_addresses
         real_ports = [ports[k] for k in sorted(port_keys) if ports[k] is not None]
         if real_ports:
             subset["ports"] = real_ports
         subsets.append(subset)
-    subsets.sort(key=lambda s: (_address_sort_key((s.get("addresses") or s.get("notReadyAddresses"))[0]),
-                                [_port_key(p) for p in s.get("ports", ())]))
+    subsets.sort(key=_subset_sort_key)
     return subsets
 
 
@@ -160,7 +171,7 @@ class EndpointsController(Controller):
             self.enqueue(service)
 
     def _check_leftover_endpoints(self) -> None:
-        """checkLeftoverEndpoints: once at start, look at every Endpoints (one whose Service is gone is deleted)."""
+        """checkLeftoverEndpoints: once at start, revisit every Endpoints (those without a Service go)."""
         for endpoints in self.endpoints.list():
             self.enqueue(endpoints)
 
@@ -235,8 +246,8 @@ class EndpointsController(Controller):
             return
         # Simplification: no endpoints.kubernetes.io/last-change-trigger-time annotation and no
         # truncation at 1000 addresses (over-capacity).
-        desired = {"apiVersion": "v1", "kind": "Endpoints",
-                   "metadata": {"name": name, "namespace": namespace, **({"labels": labels} if labels else {})}}
+        metadata: Obj = {"name": name, "namespace": namespace, **({"labels": labels} if labels else {})}
+        desired: Obj = {"apiVersion": "v1", "kind": "Endpoints", "metadata": metadata}
         if subsets:
             desired["subsets"] = subsets
         observed = "none" if current is None else _describe(current.get("subsets") or [])
@@ -256,7 +267,7 @@ class EndpointsController(Controller):
         except ApiError as err:
             if current is None and err.code == 403 and "being terminated" in err.message:
                 return  # the namespace is going away; creating again would fail the same way
-            verb = (f"FailedToCreateEndpoint", f"Failed to create endpoint for service {namespace}/{name}")
+            verb = ("FailedToCreateEndpoint", f"Failed to create endpoint for service {namespace}/{name}")
             if current is not None:
                 verb = ("FailedToUpdateEndpoint", f"Failed to update endpoint {namespace}/{name}")
             self.event(current or desired, "Warning", verb[0], f"{verb[1]}: {err.message}")

@@ -36,6 +36,8 @@ MAX_ENDPOINTS_PER_SLICE = 100  # --max-endpoints-per-slice default
 
 # An endpoint's identity within a slice (hashEndpoint): addresses, hostname and target pod.
 EndpointKey = tuple[tuple[str, ...], str, str, str]
+# Desired endpoints by port list: (ports, endpoints by key).
+Desired = dict[tuple[Any, ...], tuple[list[Obj], dict[EndpointKey, Obj]]]
 
 
 def _endpoint_key(endpoint: Obj) -> EndpointKey:
@@ -136,7 +138,8 @@ class EndpointSliceController(Controller):
             for slice_ in existing:
                 self._delete(slice_)
             if existing:
-                self.record(f"Service {key}", f"{len(existing)} slices", "none (ExternalName)", "delete slices")
+                self.record(f"Service {key}", f"{len(existing)} slices", "none (ExternalName)",
+                            "delete slices")
             return
         if not spec.get("selector"):
             return
@@ -145,12 +148,12 @@ class EndpointSliceController(Controller):
         if missing_node:
             self.queue.add_rate_limited(key)  # a pod's Node is not in the cache yet: try again
 
-    def _desired(self, service: Obj) -> tuple[dict[tuple[Any, ...], tuple[list[Obj], dict[EndpointKey, Obj]]], bool]:
+    def _desired(self, service: Obj) -> tuple[Desired, bool]:
         """Desired endpoints grouped by their port list (pods can resolve named ports differently)."""
         namespace = service["metadata"].get("namespace", "")
         spec = service.get("spec") or {}
         publish = bool(spec.get("publishNotReadyAddresses"))
-        groups: dict[tuple[Any, ...], tuple[list[Obj], dict[EndpointKey, Obj]]] = {}
+        groups: Desired = {}
         missing_node = False
         for pod in self.pods.by_index("namespace", namespace):
             if not service_selects(service, pod["metadata"].get("labels") or {}):
@@ -174,8 +177,8 @@ class EndpointSliceController(Controller):
             number = find_port(pod, service_port)
             if number is None:
                 continue
-            port: Obj = {"name": service_port.get("name", ""), "protocol": service_port.get("protocol") or "TCP",
-                         "port": number}
+            port: Obj = {"name": service_port.get("name", ""),
+                         "protocol": service_port.get("protocol") or "TCP", "port": number}
             if service_port.get("appProtocol"):
                 port["appProtocol"] = service_port["appProtocol"]
             ports.append(port)
@@ -185,7 +188,8 @@ class EndpointSliceController(Controller):
         """podToEndpoint: addresses, conditions, target pod, node and zone."""
         serving = is_pod_ready(pod)
         terminating = is_terminating(pod)
-        ready = bool((service.get("spec") or {}).get("publishNotReadyAddresses")) or (serving and not terminating)
+        publish = bool((service.get("spec") or {}).get("publishNotReadyAddresses"))
+        ready = publish or (serving and not terminating)
         meta = pod["metadata"]
         endpoint: Obj = {"addresses": pod_ips(pod),
                          "conditions": {"ready": ready, "serving": serving, "terminating": terminating}}
@@ -202,7 +206,7 @@ class EndpointSliceController(Controller):
 
     def _reconcile_slices(
         self, service: Obj, existing: list[Obj],
-        desired: dict[tuple[Any, ...], tuple[list[Obj], dict[EndpointKey, Obj]]],
+        desired: Desired,
     ) -> None:
         labels = _slice_labels(service)
         owned = [s for s in existing if any(r.get("uid") == service["metadata"].get("uid")
@@ -227,8 +231,9 @@ class EndpointSliceController(Controller):
                 to_delete += slices
         if len(to_delete) == len(existing) and not to_create:
             placeholder = self._new_slice(service, labels, [])
-            if len(to_delete) == 1 and not to_delete[0].get("endpoints") and not to_delete[0].get("ports") and (
-                to_delete[0] in owned and (to_delete[0]["metadata"].get("labels") or {}) == labels
+            only = to_delete[0] if len(to_delete) == 1 else None
+            if only is not None and not only.get("endpoints") and not only.get("ports") and (
+                only in owned and (only["metadata"].get("labels") or {}) == labels
             ):
                 to_delete = []  # the placeholder is already there
             else:

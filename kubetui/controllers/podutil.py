@@ -105,7 +105,7 @@ def object_namespace(obj: Obj) -> list[str]:
 
 
 def index_pods(controller: Controller) -> None:
-    """Register the pod indexes the controllers use on the shared pod informer (same names, same functions)."""
+    """Register the pod indexes the controllers share on the pod informer (same names, same functions)."""
     pods = controller.informers.informer("pods")
     pods.add_index("owner-uid", controller_uid)
     pods.add_index("spec.nodeName", pod_node_name)
@@ -282,6 +282,41 @@ def delete_pod(controller: Controller, owner: Obj, namespace: str, name: str) ->
         return False
     controller.event(owner, "Normal", "SuccessfulDelete", f"Deleted pod: {name}")
     return True
+
+
+SLOW_START_INITIAL_BATCH_SIZE = 1  # controller.SlowStartInitialBatchSize
+
+
+def slow_start_batch(count: int, attempt: Callable[[int], bool]) -> int:
+    """slowStartBatch: try 1, then 2, 4, ... at a time; stop after a batch with a failure.
+
+    ``attempt(i)`` makes the i-th call and says whether it worked. Returns how many were tried,
+    so the caller can lower its expectations for the ones never attempted.
+    """
+    tried, batch = 0, min(count, SLOW_START_INITIAL_BATCH_SIZE)
+    while tried < count:
+        failures = sum(0 if attempt(i) else 1 for i in range(tried, tried + batch))
+        tried += batch
+        if failures:
+            break
+        batch = min(2 * batch, count - tried)
+    return tried
+
+
+def scaled_value(value: Any, total: int, round_up: bool) -> int:
+    """intstr.GetScaledValueFromIntOrPercent: an int as is, "25%" of ``total``."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.endswith("%"):
+        try:
+            percent = int(value[:-1])
+        except ValueError:
+            return 0
+        scaled = percent * total
+        return -(-scaled // 100) if round_up else scaled // 100
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return 0
 
 
 # --- expectations -----------------------------------------------------------------------------------

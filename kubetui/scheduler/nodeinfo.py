@@ -7,11 +7,13 @@ pods again. ``generation`` moves on every change.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 from kubetui.scheduler.helpers import Taint
 from kubetui.scheduler.podinfo import PodInfo, quantity_value
 
+T = TypeVar("T")
 _NOT_SCALAR = ("cpu", "memory", "ephemeral-storage", "pods")
 
 
@@ -28,7 +30,7 @@ class ImageState:
 class NodeInfo:
     __slots__ = (
         "allocatable_cpu", "allocatable_ephemeral_storage", "allocatable_memory", "allocatable_pods",
-        "allocatable_scalars", "generation", "image_states", "labels", "name", "no_schedule_taints", "node",
+        "allocatable_scalars", "generation", "image_states", "labels", "memo", "name", "no_schedule_taints", "node",
         "non_zero_cpu", "non_zero_memory", "pods", "pods_with_affinity", "pods_with_required_anti_affinity",
         "prefer_no_schedule_taints", "requested_cpu", "requested_ephemeral_storage", "requested_memory",
         "requested_scalars", "unschedulable", "used_ports",
@@ -53,6 +55,8 @@ class NodeInfo:
         self.used_ports: Counter[tuple[str, str, int]] = Counter()
         self.image_states: dict[str, ImageState] = {}
         self.generation = 0
+        # Plugins' numbers derived from this node's pods, each stored with the generation it was computed at.
+        self.memo: dict[Any, tuple[int, Any]] = {}
 
     # -- the node ---------------------------------------------------------------------------------
     def set_node(self, node: dict[str, Any]) -> None:
@@ -124,7 +128,17 @@ class NodeInfo:
         copy.pods_with_required_anti_affinity = dict(self.pods_with_required_anti_affinity)
         copy.requested_scalars = dict(self.requested_scalars)
         copy.used_ports = Counter(self.used_ports)
+        copy.memo = {}
         return copy
+
+    def memoized(self, key: Any, compute: Callable[[], T]) -> T:
+        """``compute()`` for this node's current pods, reused until the pods or the node change."""
+        hit = self.memo.get(key)
+        if hit is not None and hit[0] == self.generation:
+            return cast(T, hit[1])
+        value = compute()
+        self.memo[key] = (self.generation, value)
+        return value
 
     def __repr__(self) -> str:
         return f"NodeInfo({self.name}, pods={len(self.pods)})"

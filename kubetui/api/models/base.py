@@ -71,8 +71,7 @@ class K8sModel(BaseModel):
 
     model_config = ConfigDict(
         alias_generator=to_camel,
-        validate_by_name=True,
-        validate_by_alias=True,
+        populate_by_name=True,  # accept snake_case names too (pydantic >= 2.6)
         extra="allow",
         revalidate_instances="never",
     )

@@ -180,6 +180,16 @@ class Container(K8sModel):
 
 # --- volumes -----------------------------------------------------------------------------------
 
+# Every volume source a Volume may name, in the order Kubernetes checks them (validateVolumeSource).
+# fmt: off
+VOLUME_SOURCE_FIELDS = (
+    "emptyDir", "hostPath", "gitRepo", "gcePersistentDisk", "awsElasticBlockStore", "secret", "nfs",
+    "iscsi", "glusterfs", "flocker", "persistentVolumeClaim", "rbd", "cinder", "cephfs", "quobyte",
+    "downwardAPI", "fc", "flexVolume", "configMap", "azureFile", "vsphereVolume", "photonPersistentDisk",
+    "portworxVolume", "azureDisk", "storageos", "projected", "scaleIO", "csi", "ephemeral", "image",
+)
+# fmt: on
+
 
 class KeyToPath(K8sModel):
     key: Str | None = None

@@ -10,7 +10,8 @@ Three layers, in order:
 1. *Encodable*: the object must be JSON (no sets, no 65-bit ints), at most 3 MiB, not absurdly deep.
 2. *Typed*: the kind's pydantic model checks every known field's JSON type (``"replicas": "3"`` is a
    type error, as Kubernetes' JSON decoder would say). Type errors are returned alone.
-3. *Semantic*: the kind's rules (``pods.py``, ``workloads.py``, ``core.py``), in Kubernetes' order.
+3. *Semantic*: the kind's rules, in Kubernetes' order: ``pods.py`` (with ``containers.py`` and
+   ``scheduling.py``), ``workloads.py``, ``core.py``; the string rules live in ``names.py``.
 
 An update that changes nothing but metadata and status (a status write, a label change) skips the
 unchanged spec, which already passed validation when it was written: that is ``validate_status``,
@@ -140,10 +141,7 @@ def _validate(obj: Any, old: Any) -> list[FieldError]:
 
 
 def _only_metadata_or_status_changed(obj: dict[str, Any], old: dict[str, Any]) -> bool:
-    for key in obj.keys() | old.keys():
-        if key not in _NOT_SPEC and obj.get(key) != old.get(key):
-            return False
-    return True
+    return all(obj.get(key) == old.get(key) for key in obj.keys() | old.keys() if key not in _NOT_SPEC)
 
 
 def _validate_status(obj: dict[str, Any], old: dict[str, Any]) -> list[FieldError]:

@@ -18,11 +18,10 @@ from kubetui.api.fielderrors import (
     OMIT,
     FieldError,
     GoLiteral,
-    _go_sharp,
-    duplicate,
     forbidden,
     go_int_or_string,
     go_quote,
+    go_sharp,
     invalid,
     required,
     too_long,
@@ -206,7 +205,7 @@ def _validate_owner_references(refs: Any, path: str, errs: Errs) -> None:
             errs.append(
                 invalid(
                     path,
-                    GoLiteral(_go_sharp(ref)),
+                    GoLiteral(go_sharp(ref)),
                     f"/{version}, Kind={kind} is disallowed from being an owner",
                 )
             )
@@ -216,7 +215,7 @@ def _validate_owner_references(refs: Any, path: str, errs: Errs) -> None:
                 errs.append(
                     invalid(
                         path,
-                        GoLiteral(_go_sharp(refs)),
+                        GoLiteral(go_sharp(refs)),
                         'Only one reference can have Controller set to true. Found "true" in references for '
                         f"{first_controller} and {current}",
                     )
@@ -298,7 +297,7 @@ def validate_object_meta_update(new: Any, old: Any, errs: Errs, path: str = "met
                 forbidden(
                     f"{path}.finalizers",
                     "no new finalizers can be added if the object is being deleted, found new finalizers "
-                    + _go_sharp(extra),
+                    + go_sharp(extra),
                 )
             )
     new_gen, old_gen = gi(new, "generation") or 0, gi(old, "generation") or 0
@@ -447,17 +446,3 @@ def strip_nulls(value: Any) -> Any:
 def same(a: Any, b: Any) -> bool:
     """Semantic equality for update checks (``apiequality.Semantic.DeepEqual``, nulls ignored)."""
     return a == b or strip_nulls(a) == strip_nulls(b)
-
-
-def immutable(new: Any, old: Any, path: str, errs: Errs, shown: Any = None) -> None:
-    """ValidateImmutableField: ``<path>: Invalid value: <new>: field is immutable``."""
-    if not same(new, old):
-        errs.append(invalid(path, new if shown is None else shown, FIELD_IMMUTABLE_ERROR))
-
-
-def unique(values: list[Any], path: str, errs: Errs) -> None:
-    seen: set[Any] = set()
-    for i, v in enumerate(values):
-        if v in seen:
-            errs.append(duplicate(f"{path}[{i}]", v))
-        seen.add(v)

@@ -41,7 +41,7 @@ from kubetui.api.validation.common import (
     validate_object_meta,
     validate_object_meta_update,
 )
-from kubetui.api.validation.pods import SUPPORTED_TAINT_EFFECTS
+from kubetui.api.validation.scheduling import SUPPORTED_TAINT_EFFECTS
 
 MAX_SECRET_SIZE = 1 * 1024 * 1024  # 1 MiB, for ConfigMaps too
 NODE_PORT_RANGE = (30000, 32767)
@@ -588,13 +588,14 @@ def validate_secret(obj: dict[str, Any], old: dict[str, Any] | None, errs: Errs)
     if total > MAX_SECRET_SIZE:
         errs.append(too_long("data", "", MAX_SECRET_SIZE))
     stype = gs(obj, "type")
-    if stype == "kubernetes.io/service-account-token":
-        if not gs(gd(gd(obj, "metadata"), "annotations"), "kubernetes.io/service-account.name"):
-            errs.append(required("metadata.annotations[kubernetes.io/service-account.name]", ""))
-    elif stype == "kubernetes.io/basic-auth":
-        if "username" not in data and "password" not in data:
-            errs.append(required("data[username]", ""))
-            errs.append(required("data[password]", ""))
+    annotations = gd(gd(obj, "metadata"), "annotations")
+    if stype == "kubernetes.io/service-account-token" and not gs(
+        annotations, "kubernetes.io/service-account.name"
+    ):
+        errs.append(required("metadata.annotations[kubernetes.io/service-account.name]", ""))
+    elif stype == "kubernetes.io/basic-auth" and "username" not in data and "password" not in data:
+        errs.append(required("data[username]", ""))
+        errs.append(required("data[password]", ""))
     for key in _SECRET_REQUIRED_KEYS.get(stype, ()):
         if key not in data or (key == "ssh-privatekey" and not data[key]):
             errs.append(required(f"data[{key}]", ""))

@@ -19,7 +19,10 @@ DNS1123_SUBDOMAIN_MAX_LENGTH = 253
 DNS1035_LABEL_MAX_LENGTH = 63
 
 _QNAME_FMT = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]"
-_QNAME_ERR = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character"
+_QNAME_ERR = (
+    "must consist of alphanumeric characters, '-', '_' or '.', "
+    "and must start and end with an alphanumeric character"
+)
 _LABEL_VALUE_FMT = f"({_QNAME_FMT})?"
 _LABEL_VALUE_ERR = (
     "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', "

@@ -12,11 +12,11 @@ from typing import Any
 
 from kubetui.api.fielderrors import (
     GoLiteral,
-    _go_sharp,
     forbidden,
     go_int_or_string,
     go_label_selector,
     go_quote,
+    go_sharp,
     go_str_map,
     invalid,
     not_supported,
@@ -353,7 +353,7 @@ def validate_statefulset(obj: dict[str, Any], old: dict[str, Any] | None, errs: 
             errs.append(
                 invalid(
                     "spec.updateStrategy.rollingUpdate",
-                    GoLiteral(_go_sharp(rolling)),
+                    GoLiteral(go_sharp(rolling)),
                     "only allowed for updateStrategy 'RollingUpdate'",
                 )
             )
@@ -372,7 +372,7 @@ def validate_statefulset(obj: dict[str, Any], old: dict[str, Any] | None, errs: 
     else:
         errs.append(
             invalid(
-                "spec.updateStrategy", GoLiteral(_go_sharp(strategy)), "must be 'RollingUpdate' or 'OnDelete'"
+                "spec.updateStrategy", GoLiteral(go_sharp(strategy)), "must be 'RollingUpdate' or 'OnDelete'"
             )
         )
     retention = spec.get("persistentVolumeClaimRetentionPolicy")
@@ -595,7 +595,7 @@ def _job_template_immutable(new: dict[str, Any], old: dict[str, Any], errs: Errs
     if not same(new_t, old_t):
         errs.append(
             invalid(
-                "spec.template", GoLiteral(_go_sharp(gd(gd(new, "spec"), "template"))), FIELD_IMMUTABLE_ERROR
+                "spec.template", GoLiteral(go_sharp(gd(gd(new, "spec"), "template"))), FIELD_IMMUTABLE_ERROR
             )
         )
 
@@ -615,7 +615,7 @@ def validate_pdb(obj: dict[str, Any], old: dict[str, Any] | None, errs: Errs) ->
     min_available, max_unavailable = spec.get("minAvailable"), spec.get("maxUnavailable")
     if min_available is not None and max_unavailable is not None:
         errs.append(
-            invalid("spec", GoLiteral(_go_sharp(spec)), "minAvailable and maxUnavailable cannot be both set")
+            invalid("spec", GoLiteral(go_sharp(spec)), "minAvailable and maxUnavailable cannot be both set")
         )
     for key, value in (("minAvailable", min_available), ("maxUnavailable", max_unavailable)):
         if value is not None:

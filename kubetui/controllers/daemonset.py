@@ -1,0 +1,494 @@
+"""The DaemonSet controller: one pod on every node that should run it, following nodes as they change.
+
+Follows ``pkg/controller/daemon/daemon_controller.go`` (syncDaemonSet, manage,
+podsShouldBeOnNode, NodeShouldRunDaemonPod, updateDaemonSetStatus), ``update.go``
+(rollingUpdate without surge) and ``util/daemonset_util.go`` (the tolerations every daemon pod
+gets, the ``matchFields metadata.name`` node affinity that lets the scheduler place it).
+
+Simplification: there are no ControllerRevision objects in kubetui; the ``controller-revision-hash``
+label is a hash of the pod template.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kubetui.api.meta import split_key
+from kubetui.api.selectors import SelectorError, selector_from_dict
+from kubetui.apiserver.codec import deep_copy
+from kubetui.apiserver.errors import ApiError
+from kubetui.controllers.base import Controller
+from kubetui.controllers.podutil import (
+    TAINT_DISK_PRESSURE,
+    TAINT_MEMORY_PRESSURE,
+    TAINT_NETWORK_UNAVAILABLE,
+    TAINT_NOT_READY,
+    TAINT_PID_PRESSURE,
+    TAINT_UNREACHABLE,
+    TAINT_UNSCHEDULABLE,
+    Expectations,
+    create_pod,
+    creation_time,
+    delete_pod,
+    find_untolerated_taint,
+    index_pods,
+    is_pod_available,
+    is_pod_ready,
+    is_pod_terminal,
+    is_terminating,
+    phase_of,
+    pod_from_template,
+    required_node_affinity_matches,
+    scaled_value,
+    slow_start_batch,
+    taints_of,
+    template_hash,
+    tolerations_of,
+)
+
+Obj = dict[str, Any]
+
+LABEL_REVISION_HASH = "controller-revision-hash"
+LABEL_TEMPLATE_GENERATION = "pod-template-generation"
+ANNOTATION_TEMPLATE_GENERATION = "deprecated.daemonset.template.generation"
+BURST_REPLICAS = 250  # creates/deletes per sync
+FAILED_POD_BACKOFF = (1.0, 900.0)  # flowcontrol.NewBackOff(1s, 15min) for failed daemon pods
+
+# AddOrUpdateDaemonPodTolerations: daemon pods survive node problems and cordons.
+DAEMON_TOLERATIONS = (
+    {"key": TAINT_NOT_READY, "operator": "Exists", "effect": "NoExecute"},
+    {"key": TAINT_UNREACHABLE, "operator": "Exists", "effect": "NoExecute"},
+    {"key": TAINT_DISK_PRESSURE, "operator": "Exists", "effect": "NoSchedule"},
+    {"key": TAINT_MEMORY_PRESSURE, "operator": "Exists", "effect": "NoSchedule"},
+    {"key": TAINT_PID_PRESSURE, "operator": "Exists", "effect": "NoSchedule"},
+    {"key": TAINT_UNSCHEDULABLE, "operator": "Exists", "effect": "NoSchedule"},
+)
+HOST_NETWORK_TOLERATION = {"key": TAINT_NETWORK_UNAVAILABLE, "operator": "Exists", "effect": "NoSchedule"}
+
+
+def _same_toleration(a: Obj, b: Obj) -> bool:
+    """Toleration.MatchToleration: same key, operator, value and effect."""
+    return all((a.get(k) or "") == (b.get(k) or "") for k in ("key", "operator", "value", "effect"))
+
+
+def add_daemon_tolerations(spec: Obj) -> None:
+    """AddOrUpdateDaemonPodTolerations, in place."""
+    wanted = [*DAEMON_TOLERATIONS, *([HOST_NETWORK_TOLERATION] if spec.get("hostNetwork") else [])]
+    tolerations = tolerations_of(spec)
+    for toleration in wanted:
+        if any(t == toleration for t in tolerations):
+            continue
+        if any(_same_toleration(t, toleration) for t in tolerations):
+            tolerations = [dict(toleration) if _same_toleration(t, toleration) else t for t in tolerations]
+        else:
+            tolerations.append(dict(toleration))
+    spec["tolerations"] = tolerations
+
+
+def daemon_pod_spec(ds: Obj) -> Obj:
+    """NewPod's spec: the template's, with the daemon tolerations."""
+    spec = deep_copy(((ds.get("spec") or {}).get("template") or {}).get("spec") or {})
+    add_daemon_tolerations(spec)
+    return spec
+
+
+def node_should_run(node: Obj, pod_spec: Obj) -> tuple[bool, bool]:
+    """NodeShouldRunDaemonPod: (should a pod start here, may an existing one keep running)."""
+    node_name = node["metadata"]["name"]
+    if pod_spec.get("nodeName") and pod_spec["nodeName"] != node_name:
+        return False, False
+    if not required_node_affinity_matches(pod_spec, node):
+        return False, False
+    taints = taints_of(node)
+    tolerations = tolerations_of(pod_spec)
+    if find_untolerated_taint(taints, tolerations, lambda t: t.get("effect") in ("NoSchedule", "NoExecute")):
+        # Scheduled daemon pods keep running unless a NoExecute taint is not tolerated.
+        no_execute = find_untolerated_taint(taints, tolerations, lambda t: t.get("effect") == "NoExecute")
+        return False, no_execute is None
+    return True, True
+
+
+def replace_node_affinity(spec: Obj, node_name: str) -> None:
+    """ReplaceDaemonSetPodNodeNameNodeAffinity: require exactly this node, by ``metadata.name``."""
+    term = {"matchFields": [{"key": "metadata.name", "operator": "In", "values": [node_name]}]}
+    affinity = spec.setdefault("affinity", {}) if isinstance(spec.get("affinity"), dict) else {}
+    spec["affinity"] = affinity
+    node_affinity = affinity.setdefault("nodeAffinity", {})
+    required = node_affinity.get("requiredDuringSchedulingIgnoredDuringExecution")
+    if not isinstance(required, dict):
+        node_affinity["requiredDuringSchedulingIgnoredDuringExecution"] = {"nodeSelectorTerms": [term]}
+    else:
+        required["nodeSelectorTerms"] = [term]
+
+
+def target_node(pod: Obj) -> str:
+    """GetTargetNodeName: the pod's node, or the node its affinity pins it to before scheduling."""
+    spec = pod.get("spec") or {}
+    if spec.get("nodeName"):
+        return str(spec["nodeName"])
+    required = (((spec.get("affinity") or {}).get("nodeAffinity") or {})
+                .get("requiredDuringSchedulingIgnoredDuringExecution") or {})
+    for term in required.get("nodeSelectorTerms") or ():
+        for req in term.get("matchFields") or ():
+            values = list(req.get("values") or [])
+            if req.get("key") == "metadata.name" and req.get("operator") == "In" and len(values) == 1:
+                return str(values[0])
+    return ""
+
+
+def is_updated(pod: Obj, revision: str, generation: str) -> bool:
+    """IsPodUpdated: the pod carries the current template hash or template generation."""
+    labels = pod["metadata"].get("labels") or {}
+    return labels.get(LABEL_REVISION_HASH) == revision or labels.get(LABEL_TEMPLATE_GENERATION) == generation
+
+
+class _Backoff:
+    """flowcontrol.Backoff: per-key exponential delay (1 s doubling to 15 min)."""
+
+    def __init__(self, initial: float, cap: float) -> None:
+        self.initial, self.cap = initial, cap
+        self.entries: dict[str, tuple[float, float]] = {}  # key -> (delay, last update)
+
+    def in_backoff(self, key: str, now: float) -> float:
+        """The remaining delay, or 0 when the key may act now."""
+        entry = self.entries.get(key)
+        if entry is None or now - entry[1] > 2 * self.cap:
+            return 0.0
+        return max(0.0, entry[0] - (now - entry[1]))
+
+    def next(self, key: str, now: float) -> None:
+        entry = self.entries.get(key)
+        expired = entry is None or now - entry[1] > 2 * self.cap
+        delay = self.initial if entry is None or expired else min(entry[0] * 2, self.cap)
+        self.entries[key] = (delay, now)
+
+
+def _by_age(pod: Obj) -> tuple[Any, ...]:
+    """podByCreationTimestampAndPhase: oldest first, running before pending on a tie."""
+    return (creation_time(pod), 0 if phase_of(pod) == "Running" else 1, pod["metadata"]["name"])
+
+
+class DaemonSetController(Controller):
+    name = "daemonset-controller"
+
+    def setup(self) -> None:
+        self.daemonsets = self.informers.informer("daemonsets")
+        self.pods = self.informers.informer("pods")
+        self.nodes = self.informers.informer("nodes")
+        index_pods(self)
+        self.expectations = Expectations(self.clock)
+        self.failed_backoff = _Backoff(*FAILED_POD_BACKOFF)
+        self.daemonsets.add_handlers(self.enqueue, lambda _old, new: self.enqueue(new), self._ds_deleted)
+        self.pods.add_handlers(self._pod_added, self._pod_updated, self._pod_deleted)
+        self.nodes.add_handlers(self._node_added, self._node_updated, lambda _node: self._enqueue_all())
+
+    # -- event handlers ---------------------------------------------------------------------------
+    def _owner_key(self, pod: Obj) -> str | None:
+        ref = next((r for r in pod["metadata"].get("ownerReferences") or () if r.get("controller")), None)
+        if ref is None or ref.get("kind") != "DaemonSet":
+            return None
+        namespace = pod["metadata"].get("namespace", "")
+        ds = self.daemonsets.get(namespace, ref.get("name", ""))
+        if ds is None or ds["metadata"].get("uid") != ref.get("uid"):
+            return None
+        return f"{namespace}/{ref['name']}"
+
+    def _ds_deleted(self, ds: Obj) -> None:
+        self.expectations.forget(f"{ds['metadata'].get('namespace', '')}/{ds['metadata']['name']}")
+
+    def _pod_added(self, pod: Obj) -> None:
+        key = self._owner_key(pod)
+        if key is None:
+            return  # Simplification: orphan daemon pods are not adopted
+        if is_terminating(pod):
+            self._pod_deleted(pod)
+            return
+        self.expectations.creation_observed(key)
+        self.queue.add(key)
+
+    def _pod_updated(self, old: Obj, new: Obj) -> None:
+        if old["metadata"].get("resourceVersion") == new["metadata"].get("resourceVersion"):
+            return
+        key = self._owner_key(new)
+        if key is None:
+            return
+        if is_terminating(new) and not is_terminating(old):
+            self.expectations.deletion_observed(key)  # a graceful delete counts as seen
+        self.queue.add(key)
+
+    def _pod_deleted(self, pod: Obj) -> None:
+        key = self._owner_key(pod)
+        if key is None:
+            return
+        self.expectations.deletion_observed(key)
+        self.queue.add(key)
+
+    def _node_added(self, node: Obj) -> None:
+        for ds in self.daemonsets.list():
+            if node_should_run(node, daemon_pod_spec(ds))[0]:
+                self.enqueue(ds)
+
+    def _node_updated(self, old: Obj, new: Obj) -> None:
+        same_labels = (old["metadata"].get("labels") or {}) == (new["metadata"].get("labels") or {})
+        if same_labels and taints_of(old) == taints_of(new):
+            return  # shouldIgnoreNodeUpdate
+        for ds in self.daemonsets.list():
+            spec = daemon_pod_spec(ds)
+            if node_should_run(old, spec) != node_should_run(new, spec):
+                self.enqueue(ds)
+
+    def _enqueue_all(self) -> None:
+        for ds in self.daemonsets.list():
+            self.enqueue(ds)
+
+    # -- reconcile --------------------------------------------------------------------------------
+    def reconcile(self, key: str) -> None:
+        namespace, name = split_key(key)
+        ds = self.daemonsets.get(namespace, name)
+        if ds is None:
+            self.expectations.forget(key)
+            return
+        selector = (ds.get("spec") or {}).get("selector")
+        if not selector or not (selector.get("matchLabels") or selector.get("matchExpressions")):
+            self.event(ds, "Warning", "SelectingAll",
+                       "This daemon set is selecting all pods. A non-empty selector is required.")
+            return
+        if ds["metadata"].get("deletionTimestamp"):
+            return
+        nodes = sorted(self.nodes.list(), key=lambda n: n["metadata"]["name"])
+        revision = template_hash((ds.get("spec") or {}).get("template") or {})
+        actions: list[str] = []
+        if self.expectations.satisfied(key):
+            self._manage(ds, key, nodes, revision, actions)
+            strategy = ((ds.get("spec") or {}).get("updateStrategy") or {})
+            if self.expectations.satisfied(key) and strategy.get("type", "RollingUpdate") == "RollingUpdate":
+                self._rolling_update(ds, key, nodes, revision, actions)
+            status, changed = self._update_status(ds, nodes, revision, True)
+        else:
+            # Only status; observedGeneration waits until this generation has really been processed.
+            status, changed = self._update_status(ds, nodes, revision, False)
+        if changed:
+            actions.append(f"status: {status['numberReady']} ready, {status['updatedNumberScheduled']} "
+                           f"up-to-date, {status['numberAvailable']} available")
+        if actions:
+            desired, current = status["desiredNumberScheduled"], status["currentNumberScheduled"]
+            self.record(f"DaemonSet {key}", f"{current}/{desired} eligible nodes have a pod",
+                        f"1 pod on each of {desired} nodes", "; ".join(actions))
+
+    def _daemon_pods(self, ds: Obj) -> dict[str, list[Obj]]:
+        """getNodesToDaemonPods: this DaemonSet's pods by the node they run on (or are meant for)."""
+        by_node: dict[str, list[Obj]] = {}
+        try:
+            selector = selector_from_dict((ds.get("spec") or {}).get("selector"))
+        except SelectorError:
+            return by_node
+        for pod in self.pods.by_index("owner-uid", ds["metadata"].get("uid", "")):
+            if not selector.matches(pod["metadata"].get("labels") or {}):
+                continue  # Simplification: pods that stop matching are not released (orphaned)
+            if is_pod_terminal(pod) and is_terminating(pod):
+                continue
+            node = target_node(pod)
+            if node:
+                by_node.setdefault(node, []).append(pod)
+        return by_node
+
+    def _manage(self, ds: Obj, key: str, nodes: list[Obj], revision: str, actions: list[str]) -> None:
+        by_node = self._daemon_pods(ds)
+        spec = daemon_pod_spec(ds)
+        create_on: list[str] = []
+        delete: list[str] = []
+        for node in nodes:
+            node_name = node["metadata"]["name"]
+            should_run, keep_running = node_should_run(node, spec)
+            pods = by_node.get(node_name, [])
+            if should_run and not pods:
+                create_on.append(node_name)
+            elif keep_running:
+                delete += self._prune(ds, key, node_name, pods)
+            elif pods:
+                delete += [p["metadata"]["name"] for p in pods if not is_terminating(p)]
+        # Unscheduled pods meant for nodes that no longer exist never get scheduled: delete them.
+        names = {n["metadata"]["name"] for n in nodes}
+        for node_name in sorted(set(by_node) - names):
+            delete += [p["metadata"]["name"] for p in by_node[node_name]
+                       if not (p.get("spec") or {}).get("nodeName") and not is_terminating(p)]
+        self._sync_nodes(ds, key, delete, create_on, revision, actions)
+
+    def _prune(self, ds: Obj, key: str, node_name: str, pods: list[Obj]) -> list[str]:
+        """The shouldContinueRunning branch of podsShouldBeOnNode: failed, finished and extra pods go."""
+        delete: list[str] = []
+        running: list[Obj] = []
+        namespace = ds["metadata"].get("namespace", "")
+        for pod in pods:
+            if is_terminating(pod):
+                continue
+            pod_name = pod["metadata"]["name"]
+            if phase_of(pod) == "Failed":
+                backoff_key = f"{namespace}/{ds['metadata']['name']}/{node_name}"
+                wait = self.failed_backoff.in_backoff(backoff_key, self.clock.now)
+                if wait > 0:
+                    self.queue.add_after(key, wait)
+                    continue
+                self.failed_backoff.next(backoff_key, self.clock.now)
+                self.event(ds, "Warning", "FailedDaemonPod",
+                           f"Found failed daemon pod {namespace}/{pod_name} on node {node_name}, "
+                           "will try to kill it")
+                delete.append(pod_name)
+            elif phase_of(pod) == "Succeeded":
+                self.event(ds, "Normal", "SucceededDaemonPod",
+                           f"Found succeeded daemon pod {namespace}/{pod_name} on node {node_name}, "
+                           "will try to delete it")
+                delete.append(pod_name)
+            else:
+                running.append(pod)
+        # Simplification: maxSurge is not honoured; at most one pod per node, the oldest stays.
+        delete += [p["metadata"]["name"] for p in sorted(running, key=_by_age)[1:]]
+        return delete
+
+    def _sync_nodes(
+        self, ds: Obj, key: str, delete: list[str], create_on: list[str], revision: str, actions: list[str]
+    ) -> None:
+        """syncNodes: create and delete, in bursts of at most 250, with expectations set first."""
+        create_on, delete = create_on[:BURST_REPLICAS], delete[:BURST_REPLICAS]
+        self.expectations.expect(key, len(create_on), len(delete))
+        template = deep_copy((ds.get("spec") or {}).get("template") or {})
+        add_daemon_tolerations(template.setdefault("spec", {}))
+        labels = template.setdefault("metadata", {}).setdefault("labels", {})
+        generation = ds["metadata"].get("annotations", {}).get(ANNOTATION_TEMPLATE_GENERATION)
+        # Simplification: without the strategy's template-generation annotation, the generation stands in.
+        labels[LABEL_TEMPLATE_GENERATION] = str(generation or ds["metadata"].get("generation", 1))
+        labels[LABEL_REVISION_HASH] = revision
+        created: list[str] = []
+
+        def create(i: int) -> bool:
+            pod = pod_from_template(template, ds)
+            replace_node_affinity(pod["spec"], create_on[i])
+            if create_pod(self, ds, pod) is None:
+                self.expectations.creation_observed(key)
+                return False
+            created.append(create_on[i])
+            return True
+
+        tried = slow_start_batch(len(create_on), create)
+        if tried < len(create_on):
+            self.expectations.lower(key, len(create_on) - tried, 0)
+        namespace = ds["metadata"].get("namespace", "")
+        deleted = 0
+        for pod_name in delete:
+            if delete_pod(self, ds, namespace, pod_name):
+                deleted += 1
+            else:
+                self.expectations.deletion_observed(key)
+        if created:
+            actions.append(f"create {len(created)} pods ({', '.join(created)})")
+        if deleted:
+            actions.append(f"delete {deleted} pods ({', '.join(delete)})")
+
+    def _rolling_update(self, ds: Obj, key: str, nodes: list[Obj], revision: str, actions: list[str]) -> None:
+        """rollingUpdate with maxSurge 0: delete old pods while at most maxUnavailable are unavailable."""
+        by_node = self._daemon_pods(ds)
+        spec = daemon_pod_spec(ds)
+        desired = 0
+        for node in nodes:
+            if node_should_run(node, spec)[0]:
+                desired += 1
+                by_node.setdefault(node["metadata"]["name"], [])
+        rolling = (((ds.get("spec") or {}).get("updateStrategy") or {}).get("rollingUpdate") or {})
+        max_unavailable = scaled_value(rolling.get("maxUnavailable", 1), desired, True)
+        if desired > 0 and max_unavailable == 0:
+            max_unavailable = 1  # an impossible 0/0 configuration falls back to 1
+        min_ready = int((ds.get("spec") or {}).get("minReadySeconds") or 0)
+        now = self.clock.now
+        unavailable = 0
+        replace_now: list[str] = []
+        candidates: list[str] = []
+        generation = str(ds["metadata"].get("annotations", {}).get(ANNOTATION_TEMPLATE_GENERATION)
+                         or ds["metadata"].get("generation", 1))
+        for node_name in sorted(by_node):
+            new, old, ok = self._updated_pods_on_node(by_node[node_name], revision, generation)
+            if not ok or (new is None) == (old is None):
+                unavailable += 1  # the manage loop is still creating or pruning here
+            elif new is not None:
+                if not is_pod_available(new, min_ready, now):
+                    unavailable += 1
+            elif old is not None:
+                if not is_pod_available(old, min_ready, now):
+                    replace_now.append(old["metadata"]["name"])
+                elif unavailable < max_unavailable:
+                    candidates.append(old["metadata"]["name"])
+        budget = max(0, min(max_unavailable - unavailable, len(candidates)))
+        to_delete = replace_now + candidates[:budget]
+        if to_delete:
+            self._sync_nodes(ds, key, to_delete, [], revision, actions)
+            actions.append(f"rolling update to {revision} (maxUnavailable {max_unavailable})")
+
+    @staticmethod
+    def _updated_pods_on_node(
+        pods: list[Obj], revision: str, generation: str
+    ) -> tuple[Obj | None, Obj | None, bool]:
+        """findUpdatedPodsOnNode: the node's current-revision pod and old pod; not ok if more of either."""
+        new = old = None
+        for pod in pods:
+            if is_terminating(pod):
+                continue
+            if is_updated(pod, revision, generation):
+                if new is not None:
+                    return None, None, False
+                new = pod
+            else:
+                if old is not None:
+                    return None, None, False
+                old = pod
+        return new, old, True
+
+    def _update_status(self, ds: Obj, nodes: list[Obj], revision: str, observed: bool) -> tuple[Obj, bool]:
+        """updateDaemonSetStatus: the counters, and whether they had to be written."""
+        by_node = self._daemon_pods(ds)
+        spec = daemon_pod_spec(ds)
+        min_ready = int((ds.get("spec") or {}).get("minReadySeconds") or 0)
+        generation = str(ds["metadata"].get("annotations", {}).get(ANNOTATION_TEMPLATE_GENERATION)
+                         or ds["metadata"].get("generation", 1))
+        desired = current = misscheduled = ready = updated = available = 0
+        for node in nodes:
+            should_run = node_should_run(node, spec)[0]
+            pods = by_node.get(node["metadata"]["name"], [])
+            if not should_run:
+                misscheduled += 1 if pods else 0
+                continue
+            desired += 1
+            if not pods:
+                continue
+            current += 1
+            pod = sorted(pods, key=_by_age)[0]
+            if is_pod_ready(pod):
+                ready += 1
+                if is_pod_available(pod, min_ready, self.clock.now):
+                    available += 1
+            if is_updated(pod, revision, generation):
+                updated += 1
+        new_status = {
+            "currentNumberScheduled": current, "numberMisscheduled": misscheduled,
+            "desiredNumberScheduled": desired, "numberReady": ready, "updatedNumberScheduled": updated,
+            "numberAvailable": available, "numberUnavailable": desired - available,
+        }
+        old_status = ds.get("status") or {}
+        generation_now = int(ds["metadata"].get("generation") or 0)
+        unchanged = all(int(old_status.get(k) or 0) == v for k, v in new_status.items())
+        if unchanged and int(old_status.get("observedGeneration") or 0) >= generation_now:
+            return new_status, False
+        status = {**old_status, **new_status}
+        if observed:
+            status["observedGeneration"] = generation_now
+        for key in ("numberAvailable", "numberUnavailable", "updatedNumberScheduled"):
+            if not status[key]:
+                status.pop(key)  # omitempty in the Go type
+        try:
+            self.client.update_status("daemonsets", {**ds, "status": status})
+        except ApiError as err:
+            if err.code == 404:
+                return new_status, False
+            raise
+        if min_ready > 0 and ready != available:
+            self.queue.add_after(f"{ds['metadata'].get('namespace', '')}/{ds['metadata']['name']}", min_ready)
+        return new_status, True
+

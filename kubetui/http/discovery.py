@@ -1,0 +1,205 @@
+"""API discovery: how kubectl learns which resources exist (``/api``, ``/apis``, ``/version``).
+
+kubectl v1.32 first asks for the aggregated form (``apidiscovery.k8s.io/v2``
+``APIGroupDiscoveryList``: every group, version and resource in one document); older clients,
+such as the Python client, read the legacy documents (``APIVersions``, ``APIGroupList``,
+``APIResourceList``). Both are built from the resource registry, so a resource the API server
+serves is discoverable, with its short names (``po``, ``deploy``) and its subresources
+(``pods/eviction`` is how ``kubectl drain`` finds the Eviction API).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from typing import Any
+
+from kubetui.api.resources import RESOURCES, ResourceInfo
+
+VERSION_INFO: dict[str, str] = {
+    "major": "1",
+    "minor": "32",
+    "gitVersion": "v1.32.0-kubetui",
+    "gitCommit": "0000000000000000000000000000000000000000",
+    "gitTreeState": "clean",
+    "buildDate": "2026-01-01T00:00:00Z",
+    "goVersion": "go1.23.4",
+    "compiler": "gc",
+    "platform": "linux/amd64",
+}
+
+AGGREGATED_V2 = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList"
+AGGREGATED_V2BETA1 = "application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList"
+
+ALL_VERBS = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]
+
+# The order in which the real API server lists its groups (apiserver aggregator priorities).
+GROUP_ORDER = ("apps", "batch", "policy", "scheduling.k8s.io", "coordination.k8s.io", "discovery.k8s.io")
+
+
+def _verbs(info: ResourceInfo) -> list[str]:
+    if info.plural == "bindings":
+        return ["create"]
+    if info.plural == "namespaces":
+        return [v for v in ALL_VERBS if v != "deletecollection"]
+    return list(ALL_VERBS)
+
+
+def _kind(group: str, version: str, kind: str) -> dict[str, str]:
+    return {"group": group, "version": version, "kind": kind}
+
+
+def subresources(info: ResourceInfo) -> list[dict[str, Any]]:
+    """(name, responseKind, verbs) of each subresource, as aggregated discovery lists them."""
+    own = _kind(info.group, info.version, info.kind)
+    found: list[dict[str, Any]] = []
+    if info.plural == "pods":
+        found += [
+            {"subresource": "attach", "responseKind": _kind("", "v1", "PodAttachOptions"), "verbs": ["create", "get"]},
+            {"subresource": "binding", "responseKind": _kind("", "v1", "Binding"), "verbs": ["create"]},
+            {"subresource": "eviction", "responseKind": _kind("policy", "v1", "Eviction"), "verbs": ["create"]},
+            {"subresource": "exec", "responseKind": _kind("", "v1", "PodExecOptions"), "verbs": ["create", "get"]},
+            {"subresource": "log", "responseKind": own, "verbs": ["get"]},
+            {"subresource": "portforward", "responseKind": _kind("", "v1", "PodPortForwardOptions"),
+             "verbs": ["create", "get"]},
+        ]
+    if info.plural == "namespaces":
+        found.append({"subresource": "finalize", "responseKind": own, "verbs": ["update"]})
+    if info.scale:
+        found.append({"subresource": "scale", "responseKind": _kind("autoscaling", "v1", "Scale"),
+                      "verbs": ["get", "patch", "update"]})
+    if info.status:
+        found.append({"subresource": "status", "responseKind": own, "verbs": ["get", "patch", "update"]})
+    return sorted(found, key=lambda s: str(s["subresource"]))
+
+
+def _group_versions() -> list[tuple[str, str, list[ResourceInfo]]]:
+    """(group, version, resources) in the order the server lists them; the core group first."""
+    by_group: dict[tuple[str, str], list[ResourceInfo]] = {}
+    for info in RESOURCES:
+        by_group.setdefault((info.group, info.version), []).append(info)
+    order = {g: i for i, g in enumerate(("", *GROUP_ORDER))}
+    keys = sorted(by_group, key=lambda gv: (order.get(gv[0], len(order)), gv[0], gv[1]))
+    return [(g, v, sorted(by_group[(g, v)], key=lambda r: r.plural)) for g, v in keys]
+
+
+def _storage_hash(info: ResourceInfo) -> str:
+    digest = hashlib.sha256(f"{info.api_version}/{info.kind}".encode()).digest()
+    return base64.b64encode(digest[:8]).decode()
+
+
+# --- aggregated discovery ------------------------------------------------------------------------
+
+
+def _aggregated_resource(info: ResourceInfo) -> dict[str, Any]:
+    resource: dict[str, Any] = {
+        "resource": info.plural,
+        "responseKind": _kind(info.group, info.version, info.kind),
+        "scope": "Namespaced" if info.namespaced else "Cluster",
+        "singularResource": info.singular,
+        "verbs": _verbs(info),
+    }
+    if info.short_names:
+        resource["shortNames"] = list(info.short_names)
+    if info.categories:
+        resource["categories"] = list(info.categories)
+    subs = subresources(info)
+    if subs:
+        resource["subresources"] = subs
+    return resource
+
+
+def aggregated(core: bool, version: str = "v2") -> dict[str, Any]:
+    """The ``APIGroupDiscoveryList`` for ``/api`` (core=True) or ``/apis``."""
+    items = []
+    for group, gv_version, infos in _group_versions():
+        if (group == "") != core:
+            continue
+        items.append({
+            "metadata": {"name": group} if group else {},
+            "versions": [{"version": gv_version, "resources": [_aggregated_resource(i) for i in infos],
+                          "freshness": "Current"}],
+        })
+    return {"kind": "APIGroupDiscoveryList", "apiVersion": f"apidiscovery.k8s.io/{version}", "metadata": {},
+            "items": items}
+
+
+def wants_aggregated(accept: str) -> str | None:
+    """The aggregated media type the client accepts (first listed wins), if any."""
+    for part in accept.split(","):
+        params = {}
+        pieces = [p.strip() for p in part.split(";")]
+        for piece in pieces[1:]:
+            key, _, value = piece.partition("=")
+            params[key.strip()] = value.strip()
+        if params.get("g") == "apidiscovery.k8s.io" and params.get("as") == "APIGroupDiscoveryList":
+            if params.get("v") == "v2":
+                return AGGREGATED_V2
+            if params.get("v") == "v2beta1":
+                return AGGREGATED_V2BETA1
+    return None
+
+
+# --- legacy discovery ----------------------------------------------------------------------------
+
+
+def api_versions(server_address: str) -> dict[str, Any]:
+    return {"kind": "APIVersions", "versions": ["v1"],
+            "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": server_address}]}
+
+
+def _group_entry(group: str, version: str) -> dict[str, Any]:
+    gv = {"groupVersion": f"{group}/{version}", "version": version}
+    return {"name": group, "versions": [gv], "preferredVersion": gv}
+
+
+def api_group_list() -> dict[str, Any]:
+    groups = [_group_entry(g, v) for g, v, _ in _group_versions() if g]
+    return {"kind": "APIGroupList", "apiVersion": "v1", "groups": groups}
+
+
+def api_group(group: str) -> dict[str, Any] | None:
+    for g, v, _ in _group_versions():
+        if g == group and g:
+            return {"kind": "APIGroup", "apiVersion": "v1", **_group_entry(g, v)}
+    return None
+
+
+def _legacy_resource(info: ResourceInfo) -> dict[str, Any]:
+    resource: dict[str, Any] = {
+        "name": info.plural, "singularName": info.singular, "namespaced": info.namespaced, "kind": info.kind,
+        "verbs": _verbs(info),
+    }
+    if info.short_names:
+        resource["shortNames"] = list(info.short_names)
+    if info.categories:
+        resource["categories"] = list(info.categories)
+    resource["storageVersionHash"] = _storage_hash(info)
+    return resource
+
+
+def _legacy_subresource(info: ResourceInfo, sub: dict[str, Any]) -> dict[str, Any]:
+    kind = sub["responseKind"]
+    entry: dict[str, Any] = {"name": f"{info.plural}/{sub['subresource']}", "singularName": "",
+                             "namespaced": info.namespaced, "kind": kind["kind"], "verbs": sub["verbs"]}
+    if (kind["group"], kind["version"]) != (info.group, info.version):
+        entry["group"], entry["version"] = kind["group"], kind["version"]
+    return entry
+
+
+def api_resource_list(group: str, version: str) -> dict[str, Any] | None:
+    for g, v, infos in _group_versions():
+        if (g, v) != (group, version):
+            continue
+        resources: list[dict[str, Any]] = []
+        for info in infos:
+            resources.append(_legacy_resource(info))
+            resources.extend(_legacy_subresource(info, sub) for sub in subresources(info))
+        group_version = f"{g}/{v}" if g else v
+        return {"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": group_version, "resources": resources}
+    return None
+
+
+def group_versions() -> list[tuple[str, str]]:
+    """Every (group, version) served, core first."""
+    return [(g, v) for g, v, _ in _group_versions()]

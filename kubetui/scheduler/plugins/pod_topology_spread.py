@@ -1,0 +1,331 @@
+"""PodTopologySpread: keep matching pods evenly spread over topology domains (zones, nodes ...)
+(plugins/podtopologyspread: filtering.go, scoring.go, common.go).
+
+Filter (whenUnsatisfiable: DoNotSchedule): on the candidate node's domain,
+    matching pods + (1 if the pod matches itself) - the smallest domain's count <= maxSkew.
+Score (whenUnsatisfiable: ScheduleAnyway, or the system defaults for pods owned by a Service,
+ReplicaSet or StatefulSet: hostname maxSkew 3, zone maxSkew 5): fewer matching pods in the node's
+domains scores higher; each constraint's count is weighted by log(number of domains + 2).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import orjson
+
+from kubetui.scheduler.framework import (
+    NODE_ADD,
+    NODE_DELETE,
+    NODE_LABEL_CHANGE,
+    NODE_TAINT_CHANGE,
+    SKIP,
+    ActionType,
+    ClusterEvent,
+    CycleState,
+    FilterPlugin,
+    PreFilterPlugin,
+    PreFilterResult,
+    PreScorePlugin,
+    ScorePlugin,
+    Status,
+    unresolvable,
+    unschedulable,
+)
+from kubetui.scheduler.helpers import (
+    LABEL_HOSTNAME,
+    LABEL_ZONE,
+    MAX_NODE_SCORE,
+    Selector,
+    first_untolerated,
+    label_selector,
+    selector_is_empty,
+)
+from kubetui.scheduler.nodeinfo import NodeInfo
+from kubetui.scheduler.podinfo import PodInfo
+
+ERR_REASON_CONSTRAINTS_NOT_MATCH = "node(s) didn't match pod topology spread constraints"
+ERR_REASON_NODE_LABEL_NOT_MATCH = ERR_REASON_CONSTRAINTS_NOT_MATCH + " (missing required label)"
+SYSTEM_DEFAULT_CONSTRAINTS: tuple[dict[str, Any], ...] = (
+    {"maxSkew": 3, "topologyKey": LABEL_HOSTNAME, "whenUnsatisfiable": "ScheduleAnyway"},
+    {"maxSkew": 5, "topologyKey": LABEL_ZONE, "whenUnsatisfiable": "ScheduleAnyway"},
+)
+_PRE_FILTER_KEY = "PreFilterPodTopologySpread"
+_PRE_SCORE_KEY = "PreScorePodTopologySpread"
+
+
+class Constraint:
+    """A TopologySpreadConstraint with its selector parsed (topologySpreadConstraint)."""
+
+    __slots__ = ("honor_node_affinity", "honor_taints", "max_skew", "min_domains", "selector", "selector_empty",
+                 "selector_key", "topology_key")
+
+    def __init__(self, spec: Mapping[str, Any], selector_spec: Any) -> None:
+        self.max_skew = int(spec.get("maxSkew") or 1)
+        self.topology_key = str(spec.get("topologyKey") or "")
+        self.selector: Selector | None = label_selector(selector_spec)
+        self.selector_empty = selector_is_empty(selector_spec)
+        self.selector_key = orjson.dumps(selector_spec, option=orjson.OPT_SORT_KEYS)
+        self.min_domains = int(spec.get("minDomains") or 1)
+        self.honor_node_affinity = (spec.get("nodeAffinityPolicy") or "Honor") == "Honor"
+        self.honor_taints = (spec.get("nodeTaintsPolicy") or "Ignore") == "Honor"
+
+    def matches(self, labels: Mapping[str, str]) -> bool:
+        return self.selector is not None and self.selector.matches(labels)
+
+    def includes_node(self, pod: PodInfo, node: NodeInfo) -> bool:
+        """matchNodeInclusionPolicies: does this node count as a domain for the pod at all?"""
+        if self.honor_node_affinity and not pod.required_node_affinity.matches(node.labels, node.name):
+            return False
+        return not (self.honor_taints and first_untolerated(node.no_schedule_taints, pod.tolerations) is not None)
+
+    def count(self, node: NodeInfo, namespace: str) -> int:
+        """countPodsMatchSelector: pods in the namespace, not terminating, whose labels match."""
+        if self.selector_empty or self.selector is None:
+            return 0
+
+        def compute() -> int:
+            return sum(1 for p in node.pods.values()
+                       if not p.terminating and p.namespace == namespace and self.matches(p.labels))
+
+        return node.memoized(("PodTopologySpread", namespace, self.selector_key), compute)
+
+
+def _with_match_label_keys(constraint: Mapping[str, Any], pod_labels: Mapping[str, str]) -> Any:
+    """matchLabelKeys: the pod's own values for those keys are ANDed into the selector."""
+    selector = constraint.get("labelSelector")
+    keys = [k for k in constraint.get("matchLabelKeys") or () if k in pod_labels]
+    if not keys or not isinstance(selector, dict):
+        return selector
+    expressions = list(selector.get("matchExpressions") or ())
+    expressions += [{"key": k, "operator": "In", "values": [pod_labels[k]]} for k in keys]
+    return {**selector, "matchExpressions": expressions}
+
+
+class CriticalPaths:
+    """The two domains with the fewest matching pods; ``paths[0]`` always holds the minimum."""
+
+    __slots__ = ("paths",)
+
+    def __init__(self) -> None:
+        self.paths: list[list[Any]] = [["", math.inf], ["", math.inf]]
+
+    def update(self, value: str, num: int) -> None:
+        p = self.paths
+        i = 0 if value == p[0][0] else 1 if value == p[1][0] else -1
+        if i >= 0:
+            p[i][1] = num
+            if p[0][1] > p[1][1]:
+                p[0], p[1] = p[1], p[0]
+        elif num < p[0][1]:
+            p[1] = p[0]
+            p[0] = [value, num]
+        elif num < p[1][1]:
+            p[1] = [value, num]
+
+    def copy(self) -> CriticalPaths:
+        out = CriticalPaths()
+        out.paths = [list(self.paths[0]), list(self.paths[1])]
+        return out
+
+
+class PreFilterState:
+    __slots__ = ("constraints", "critical_paths", "counts")
+
+    def __init__(self, constraints: list[Constraint]) -> None:
+        self.constraints = constraints
+        self.counts: list[dict[str, int]] = [{} for _ in constraints]  # per constraint: domain -> matching pods
+        self.critical_paths: list[CriticalPaths] = []
+
+    def min_match(self, i: int) -> int:
+        """The global minimum; 0 while fewer domains than minDomains exist."""
+        if len(self.counts[i]) < self.constraints[i].min_domains:
+            return 0
+        return int(self.critical_paths[i].paths[0][1])
+
+    def clone(self) -> PreFilterState:
+        out = PreFilterState(self.constraints)
+        out.counts = [dict(c) for c in self.counts]
+        out.critical_paths = [p.copy() for p in self.critical_paths]
+        return out
+
+
+class PreScoreState:
+    __slots__ = ("constraints", "counts", "ignored", "weights")
+
+    def __init__(self, constraints: list[Constraint]) -> None:
+        self.constraints = constraints
+        self.ignored: set[str] = set()
+        self.counts: list[dict[str, int]] = [{} for _ in constraints]
+        self.weights: list[float] = []
+
+
+def _labels_have_keys(labels: Mapping[str, str], constraints: Sequence[Constraint]) -> bool:
+    return all(c.topology_key in labels for c in constraints)
+
+
+class PodTopologySpread(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin):
+    name = "PodTopologySpread"
+
+    def events(self) -> tuple[ClusterEvent, ...]:
+        return (ClusterEvent("Pod", ActionType.ALL), NODE_ADD, NODE_DELETE, NODE_LABEL_CHANGE, NODE_TAINT_CHANGE)
+
+    # -- constraints -----------------------------------------------------------------------------
+    def _constraints(self, pod: PodInfo, action: str) -> tuple[list[Constraint], bool]:
+        """The pod's own constraints for ``action``, or the system defaults; and whether defaults were used."""
+        own = (pod.pod.get("spec") or {}).get("topologySpreadConstraints") or ()
+        if own:
+            return [Constraint(c, _with_match_label_keys(c, pod.labels)) for c in own
+                    if c.get("whenUnsatisfiable") == action], False
+        defaults = [c for c in SYSTEM_DEFAULT_CONSTRAINTS if c["whenUnsatisfiable"] == action]
+        if not defaults:
+            return [], True
+        selector = self._default_selector(pod)
+        if selector is None:
+            return [], True
+        return [Constraint(c, selector) for c in defaults], True
+
+    def _default_selector(self, pod: PodInfo) -> dict[str, Any] | None:
+        """helper.DefaultSelector: labels of the Services selecting the pod, plus its ReplicaSet's or
+        StatefulSet's selector. None when there is nothing to spread by."""
+        match_labels: dict[str, str] = {}
+        for svc in sorted(self.handle.lister("services"), key=lambda s: s["metadata"]["name"]):
+            if svc["metadata"].get("namespace") != pod.namespace:
+                continue
+            wanted = (svc.get("spec") or {}).get("selector")
+            if isinstance(wanted, dict) and all(pod.labels.get(k) == v for k, v in wanted.items()):
+                match_labels.update(wanted)
+        expressions: list[dict[str, Any]] = []
+        owner = next((r for r in pod.pod["metadata"].get("ownerReferences") or () if r.get("controller")), None)
+        if owner is not None and owner.get("kind") in ("ReplicaSet", "StatefulSet"):
+            resource = "replicasets" if owner["kind"] == "ReplicaSet" else "statefulsets"
+            for obj in self.handle.lister(resource):
+                meta = obj["metadata"]
+                if meta.get("namespace") == pod.namespace and meta.get("name") == owner.get("name"):
+                    selector = (obj.get("spec") or {}).get("selector") or {}
+                    expressions += [{"key": k, "operator": "In", "values": [v]}
+                                    for k, v in sorted((selector.get("matchLabels") or {}).items())]
+                    expressions += list(selector.get("matchExpressions") or ())
+        if not match_labels and not expressions:
+            return None
+        return {"matchLabels": match_labels, "matchExpressions": expressions}
+
+    # -- PreFilter / Filter ----------------------------------------------------------------------
+    def pre_filter(self, state: CycleState, pod: PodInfo,
+                   nodes: Sequence[NodeInfo]) -> tuple[PreFilterResult | None, Status | None]:
+        constraints, _ = self._constraints(pod, "DoNotSchedule")
+        if not constraints:
+            return None, SKIP
+        s = PreFilterState(constraints)
+        for node in self.handle.cache.node_list():
+            labels = node.labels
+            if not _labels_have_keys(labels, constraints):
+                continue
+            for i, c in enumerate(constraints):
+                if c.includes_node(pod, node):
+                    value = labels[c.topology_key]
+                    s.counts[i][value] = s.counts[i].get(value, 0) + c.count(node, pod.namespace)
+        for counts in s.counts:
+            paths = CriticalPaths()
+            for value, num in counts.items():
+                paths.update(value, num)
+            s.critical_paths.append(paths)
+        state.write(_PRE_FILTER_KEY, s)
+        return None, None
+
+    def _update_with_pod(self, state: CycleState, pod: PodInfo, other: PodInfo, node: NodeInfo, delta: int) -> None:
+        s: PreFilterState = state.read(_PRE_FILTER_KEY)
+        if other.namespace != pod.namespace or not _labels_have_keys(node.labels, s.constraints):
+            return
+        for i, c in enumerate(s.constraints):
+            if c.matches(other.labels) and c.includes_node(pod, node):
+                value = node.labels[c.topology_key]
+                s.counts[i][value] = s.counts[i].get(value, 0) + delta
+                s.critical_paths[i].update(value, s.counts[i][value])
+
+    def add_pod(self, state: CycleState, pod: PodInfo, added: PodInfo, node: NodeInfo) -> None:
+        self._update_with_pod(state, pod, added, node, 1)
+
+    def remove_pod(self, state: CycleState, pod: PodInfo, removed: PodInfo, node: NodeInfo) -> None:
+        self._update_with_pod(state, pod, removed, node, -1)
+
+    def filter(self, state: CycleState, pod: PodInfo, node: NodeInfo) -> Status | None:
+        s: PreFilterState = state.read(_PRE_FILTER_KEY)
+        for i, c in enumerate(s.constraints):
+            value = node.labels.get(c.topology_key)
+            if value is None:
+                return unresolvable(ERR_REASON_NODE_LABEL_NOT_MATCH).with_plugin(self.name)
+            self_match = 1 if c.matches(pod.labels) else 0
+            skew = s.counts[i].get(value, 0) + self_match - s.min_match(i)
+            if skew > c.max_skew:
+                return unschedulable(ERR_REASON_CONSTRAINTS_NOT_MATCH).with_plugin(self.name)
+        return None
+
+    # -- PreScore / Score ------------------------------------------------------------------------
+    def pre_score(self, state: CycleState, pod: PodInfo, nodes: Sequence[NodeInfo]) -> Status | None:
+        all_nodes = self.handle.cache.node_list()
+        if not all_nodes:
+            return SKIP
+        constraints, defaulted = self._constraints(pod, "ScheduleAnyway")
+        if not constraints:
+            return SKIP
+        # The system defaults do not need every topology label, so nodes without a zone still spread by host.
+        require_all = not defaulted
+        s = PreScoreState(constraints)
+        sizes = [0] * len(constraints)
+        for node in nodes:
+            if require_all and not _labels_have_keys(node.labels, constraints):
+                s.ignored.add(node.name)
+                continue
+            for i, c in enumerate(constraints):
+                if c.topology_key == LABEL_HOSTNAME:
+                    continue  # per-node counts are taken in Score
+                value = node.labels.get(c.topology_key, "")
+                if value not in s.counts[i]:
+                    s.counts[i][value] = 0
+                    sizes[i] += 1
+        for i, c in enumerate(constraints):
+            size = len(nodes) - len(s.ignored) if c.topology_key == LABEL_HOSTNAME else sizes[i]
+            s.weights.append(math.log(size + 2))
+        for node in all_nodes:
+            if require_all and not _labels_have_keys(node.labels, constraints):
+                continue
+            for i, c in enumerate(constraints):
+                if not c.includes_node(pod, node):
+                    continue
+                value = node.labels.get(c.topology_key, "")
+                if value in s.counts[i]:
+                    s.counts[i][value] += c.count(node, pod.namespace)
+        state.write(_PRE_SCORE_KEY, s)
+        return None
+
+    def score(self, state: CycleState, pod: PodInfo, nodes: Sequence[NodeInfo]) -> list[int]:
+        s: PreScoreState = state.read(_PRE_SCORE_KEY)
+        scores: list[int] = []
+        for node in nodes:
+            if node.name in s.ignored:
+                scores.append(0)
+                continue
+            total = 0.0
+            for i, c in enumerate(s.constraints):
+                value = node.labels.get(c.topology_key)
+                if value is None:
+                    continue
+                count = c.count(node, pod.namespace) if c.topology_key == LABEL_HOSTNAME else s.counts[i][value]
+                total += count * s.weights[i] + (c.max_skew - 1)
+            scores.append(math.floor(total + 0.5))  # Go's math.Round (scores are never negative)
+        return scores
+
+    def normalize(self, state: CycleState, pod: PodInfo, nodes: Sequence[NodeInfo], scores: list[int]) -> None:
+        s: PreScoreState = state.read(_PRE_SCORE_KEY)
+        counted = [score for node, score in zip(nodes, scores, strict=True) if node.name not in s.ignored]
+        lowest, highest = min(counted, default=0), max(counted, default=0)
+        for i, node in enumerate(nodes):
+            if node.name in s.ignored:
+                scores[i] = 0
+            elif highest == 0:
+                scores[i] = MAX_NODE_SCORE
+            else:
+                scores[i] = MAX_NODE_SCORE * (highest + lowest - scores[i]) // highest
