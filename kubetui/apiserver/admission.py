@@ -218,7 +218,10 @@ def _carry_service_allocations(new: dict[str, Any], old: dict[str, Any]) -> None
 
 def qos_class(spec: dict[str, Any]) -> str:
     """Guaranteed, Burstable or BestEffort, from the containers' requests and limits (pkg/apis/core/helper/qos)."""
-    containers = [c for key in ("initContainers", "containers") for c in spec.get(key) or () if isinstance(c, dict)]
+    if not isinstance(spec, dict):
+        return "BestEffort"
+    containers = [c for key in ("initContainers", "containers") if isinstance(spec.get(key), list)
+                  for c in spec[key] if isinstance(c, dict)]
     requests_seen = limits_seen = False
     guaranteed = True
     for container in containers:

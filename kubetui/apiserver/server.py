@@ -259,7 +259,10 @@ class APIServer:
     def _decode_body(self, info: ResourceInfo, namespace: str, body: Any) -> dict[str, Any]:
         if not isinstance(body, dict):
             raise errors.bad_request(f"Object is not a valid {info.kind}: expected a JSON object, got {_type_name(body)}")
-        obj = deep_copy(body)
+        try:
+            obj = deep_copy(body)
+        except TypeError as exc:  # e.g. an integer beyond 64 bits
+            raise errors.bad_request(f"unable to decode object: {exc}") from exc
         kind, api_version = obj.get("kind"), obj.get("apiVersion")
         if not kind:
             raise errors.bad_request(f"Object 'Kind' is missing in '{_short(body)}'")

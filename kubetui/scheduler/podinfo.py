@@ -208,9 +208,3 @@ class PodInfo:
     def __repr__(self) -> str:
         return f"PodInfo({self.key})"
 
-
-def more_important(a: PodInfo, b: PodInfo) -> bool:
-    """util.MoreImportantPod: higher priority first, then the one that started earlier."""
-    if a.priority != b.priority:
-        return a.priority > b.priority
-    return a.start_time < b.start_time

@@ -23,6 +23,7 @@ from typing import Any
 
 from kubetui.api.meta import condition_true, set_condition
 from kubetui.apiserver.errors import ApiError
+from kubetui.apiserver.server import PATCH_STRATEGIC
 from kubetui.scheduler.framework import (
     Code,
     CycleState,
@@ -36,7 +37,7 @@ from kubetui.scheduler.framework import (
 )
 from kubetui.scheduler.helpers import label_selector, selector_is_empty
 from kubetui.scheduler.nodeinfo import NodeInfo
-from kubetui.scheduler.podinfo import PodInfo, more_important
+from kubetui.scheduler.podinfo import PodInfo
 
 MIN_CANDIDATE_NODES_PERCENTAGE = 10
 MIN_CANDIDATE_NODES_ABSOLUTE = 100
@@ -233,16 +234,15 @@ class DefaultPreemption(PostFilterPlugin):
         scheduler = self.handle.scheduler_name
         for victim in candidate.victims:
             try:
-                status = dict(victim.pod.get("status") or {})
-                status["conditions"] = [dict(c) for c in status.get("conditions") or ()]
+                status = {"conditions": [dict(c) for c in (victim.pod.get("status") or {}).get("conditions") or ()]}
                 if set_condition(status, "DisruptionTarget", "True", client.now_iso(), "PreemptionByScheduler",
                                  f"{scheduler}: preempting to accommodate a higher priority pod"):
-                    client.merge_patch("pods", victim.namespace, victim.name,
-                                       {"status": {"conditions": status["conditions"]}}, subresource="status")
+                    condition = next(c for c in status["conditions"] if c["type"] == "DisruptionTarget")
+                    client.patch("pods", victim.namespace, victim.name, {"status": {"conditions": [condition]}},
+                                 PATCH_STRATEGIC, subresource="status")
                 client.delete("pods", victim.namespace, victim.name)
-            except ApiError as err:
-                if err.code != 404:
-                    continue
+            except ApiError:
+                continue  # already gone, or it changed under us: the next attempt looks again
             if recorder is not None:
                 recorder.event(victim.pod, "Normal", "Preempted",
                                f"Preempted by pod {pod.uid} on node {candidate.node}")
@@ -302,7 +302,3 @@ def _int_or_percent(value: Any, total: int) -> int:
         except ValueError:
             return 0
     return 0
-
-
-def is_more_important(a: PodInfo, b: PodInfo) -> bool:
-    return more_important(a, b)

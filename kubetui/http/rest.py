@@ -1,0 +1,310 @@
+"""The REST endpoints of each resource: URL -> (resource, namespace, name, subresource) -> APIServer call.
+
+The engine is synchronous: every request calls the in-process :class:`APIServer` directly and
+answers at once; only watches and ``logs -f`` stream (see :mod:`kubetui.http.streams`). Errors are
+the API server's own ``metav1.Status`` objects, so kubectl prints exactly what it prints for a real
+cluster (``Error from server (NotFound): pods "nope" not found``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import orjson
+from aiohttp import web
+
+from kubetui.api.resources import BY_PLURAL, ResourceInfo
+from kubetui.apiserver import errors
+from kubetui.apiserver.errors import ApiError
+from kubetui.apiserver.server import PATCH_APPLY, PATCH_JSON, PATCH_TYPES
+from kubetui.http import requests as req
+from kubetui.http.strict import unknown_fields
+from kubetui.http.tables import to_table
+
+if TYPE_CHECKING:
+    from kubetui.http.server import ApiHttpServer
+
+NOT_FOUND = "the server could not find the requested resource"
+UNSUPPORTED_STREAMS = {"exec": "exec", "attach": "attach", "portforward": "port-forward"}
+FIELD_VALIDATION = ("Ignore", "Warn", "Strict")
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """What a URL names: a collection (name empty) or an object, maybe one of its subresources."""
+
+    info: ResourceInfo
+    namespace: str | None  # None: every namespace (or a cluster-scoped resource)
+    name: str = ""
+    subresource: str = ""
+    watch_path: bool = False  # the deprecated /watch/ prefix
+
+
+def not_found() -> ApiError:
+    return ApiError(404, "NotFound", NOT_FOUND)
+
+
+def resolve(group: str, version: str, segments: list[str]) -> Target:
+    """Parse ``[watch/][namespaces/<ns>/]<resource>[/<name>[/<subresource>]]`` under a group version."""
+    watch_path = bool(segments) and segments[0] == "watch"
+    if watch_path:
+        segments = segments[1:]
+    namespace: str | None = None
+    namespace_subresource = len(segments) == 3 and segments[2] in ("status", "finalize")
+    if len(segments) >= 3 and segments[0] == "namespaces" and not namespace_subresource:
+        namespace, segments = segments[1], segments[2:]
+    if not 1 <= len(segments) <= 3 or not all(segments):
+        raise not_found()
+    info = BY_PLURAL.get(segments[0])
+    if info is None or (info.group, info.version) != (group, version):
+        raise not_found()
+    if namespace is not None and not info.namespaced:
+        raise not_found()
+    if namespace is None and info.namespaced and len(segments) > 1:
+        raise not_found()
+    name = segments[1] if len(segments) > 1 else ""
+    subresource = segments[2] if len(segments) > 2 else ""
+    return Target(info, namespace, name, subresource, watch_path)
+
+
+def json_response(body: Any, status: int = 200, warnings: list[str] | None = None,
+                  content_type: str = "application/json") -> web.Response:
+    response = web.Response(body=orjson.dumps(body), status=status, content_type=content_type)
+    for warning in warnings or ():
+        response.headers.add("Warning", f'299 - "{_quote(warning)}"')
+    return response
+
+
+def _quote(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def status_response(err: ApiError) -> web.Response:
+    return json_response(err.status, status=err.code)
+
+
+def method_not_allowed() -> ApiError:
+    return errors.method_not_allowed("")
+
+
+class Rest:
+    """Handlers for one server; ``http`` gives the cluster, the OpenAPI documents and the streams."""
+
+    def __init__(self, http: ApiHttpServer) -> None:
+        self.http = http
+        self.api = http.cluster.api
+
+    # ------------------------------------------------------------------ dispatch
+    async def handle(self, request: web.Request, group: str, version: str, segments: list[str]) -> web.StreamResponse:
+        target = resolve(group, version, segments)
+        who = req.identity(request.headers.get("User-Agent", ""))
+        method = request.method
+        if target.subresource:
+            return await self._subresource(request, target, who)
+        if not target.name:
+            if method == "GET":
+                if target.watch_path or req.flag(request, "watch"):
+                    return await self.http.streams.watch(request, target, who)
+                return self._list(request, target, who)
+            if method == "POST":
+                return await self._create(request, target, who)
+            if method == "DELETE":
+                return await self._delete_collection(request, target, who)
+            raise method_not_allowed()
+        if target.watch_path and method == "GET":
+            return await self.http.streams.watch(request, target, who)
+        if method == "GET":
+            return self._get(request, target, who)
+        if method == "PUT":
+            return await self._update(request, target, who)
+        if method == "PATCH":
+            return await self._patch(request, target, who)
+        if method == "DELETE":
+            return await self._delete(request, target, who)
+        raise method_not_allowed()
+
+    def _namespace(self, target: Target) -> str:
+        return target.namespace or ""
+
+    # ------------------------------------------------------------------ reads
+    def _list(self, request: web.Request, target: Target, who: str) -> web.Response:
+        result = self.api.list(
+            who, target.info.plural, target.namespace,
+            label_selector=request.query.get("labelSelector") or None,
+            field_selector=request.query.get("fieldSelector") or None,
+            limit=req.int_param(request, "limit"),
+            continue_token=request.query.get("continue") or None,
+        )
+        table = req.wants_table(request.headers.get("Accept", ""))
+        if table:
+            return self._table(request, target.info, result["items"], result["metadata"], table)
+        return json_response(result)
+
+    def _get(self, request: web.Request, target: Target, who: str) -> web.Response:
+        obj = self.api.get(who, target.info.plural, self._namespace(target), target.name)
+        table = req.wants_table(request.headers.get("Accept", ""))
+        if table:
+            return self._table(request, target.info, [obj], {"resourceVersion": obj["metadata"].get(
+                "resourceVersion", "")}, table)
+        return json_response(obj)
+
+    def _table(self, request: web.Request, info: ResourceInfo, items: list[dict[str, Any]],
+               list_meta: dict[str, Any], version: str) -> web.Response:
+        include = request.query.get("includeObject", "PartialObjectMetadata")
+        if include not in ("None", "Object", "PartialObjectMetadata"):
+            raise errors.bad_request(f'includeObject: Unsupported value: "{include}": supported values: '
+                                     '"None", "Object", "PartialObjectMetadata"')
+        table = to_table(info, items, self.api.clock.now, list_meta, include, version=version)
+        return json_response(table, content_type="application/json")
+
+    # ------------------------------------------------------------------ writes
+    async def _body(self, request: web.Request) -> Any:
+        data = await req.read_body(request)
+        return req.decode(data, request.headers.get("Content-Type", "application/json"))
+
+    def _field_validation(self, request: web.Request, target: Target, body: Any, patch: bool) -> list[str]:
+        """Unknown fields: an error with ``fieldValidation=Strict``, warnings with ``Warn`` (the default)."""
+        directive = request.query.get("fieldValidation") or "Warn"
+        if directive not in FIELD_VALIDATION:
+            raise errors.bad_request(f"fieldValidation parameter unsupported: {directive}: supported values: "
+                                     "Ignore, Warn, Strict")
+        if directive == "Ignore":
+            return []
+        unknown = unknown_fields(self.http.openapi, target.info.kind, body, patch=patch)
+        if not unknown:
+            return []
+        messages = [f'unknown field "{path}"' for path in unknown]
+        if directive == "Strict":
+            detail = f"strict decoding error: {', '.join(messages)}"
+            if patch:
+                raise errors.bad_request(detail)
+            info = target.info
+            raise errors.bad_request(f'{info.kind} in version "{info.version}" cannot be handled as a '
+                                     f"{info.kind}: {detail}")
+        return messages
+
+    def _check_apply_schema(self, target: Target, body: Any) -> None:
+        """Server-side apply types the whole patch: an undeclared field fails it (structuredmerge.go).
+
+        Simplification: list elements are named by index (``containers[0]``), not by key.
+        """
+        unknown = unknown_fields(self.http.openapi, target.info.kind, body)
+        if unknown:
+            info = target.info
+            gvk = f"{info.group}/{info.version}, Kind={info.kind}"
+            where = f"{self._namespace(target)}/{target.name}; {gvk}"
+            raise errors.bad_request(f"failed to create typed patch object ({where}): .{unknown[0]}: "
+                                     "field not declared in schema")
+
+    async def _create(self, request: web.Request, target: Target, who: str) -> web.Response:
+        body = await self._body(request)
+        warnings = self._field_validation(request, target, body, patch=False)
+        obj = self.api.create(who, target.info.plural, self._namespace(target), body,
+                              dry_run=req.dry_run(request), field_manager=request.query.get("fieldManager"))
+        return json_response(obj, 201, warnings)
+
+    async def _update(self, request: web.Request, target: Target, who: str, subresource: str = "") -> web.Response:
+        body = await self._body(request)
+        warnings = self._field_validation(request, target, body, patch=False) if not subresource else []
+        obj = self.api.update(who, target.info.plural, self._namespace(target), target.name, body,
+                              subresource=subresource, dry_run=req.dry_run(request),
+                              field_manager=request.query.get("fieldManager"))
+        return json_response(obj, 200, warnings)
+
+    async def _patch(self, request: web.Request, target: Target, who: str, subresource: str = "") -> web.Response:
+        patch_type = request.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        if patch_type not in PATCH_TYPES:
+            raise errors.unsupported_media_type(patch_type or "none")
+        body = await self._body(request)
+        warnings: list[str] = []
+        if patch_type == PATCH_APPLY:
+            self._check_apply_schema(target, body)
+        elif patch_type != PATCH_JSON and not subresource:
+            warnings = self._field_validation(request, target, body, patch=True)
+        namespace = self._namespace(target)
+        existed = self.api.store.get(target.info.key(namespace, target.name)) is not None
+        obj = self.api.patch(who, target.info.plural, namespace, target.name, body, patch_type,
+                             subresource=subresource, dry_run=req.dry_run(request),
+                             field_manager=request.query.get("fieldManager"), force=req.flag(request, "force"))
+        return json_response(obj, 200 if existed else 201, warnings)
+
+    async def _delete_options(self, request: web.Request) -> dict[str, Any]:
+        data = await req.read_body(request)
+        if not data.strip():
+            return {}
+        options = req.decode(data, request.headers.get("Content-Type", "application/json"))
+        if not isinstance(options, dict):
+            raise errors.bad_request("DeleteOptions: expected a JSON object")
+        return options
+
+    async def _delete(self, request: web.Request, target: Target, who: str) -> web.Response:
+        options = await self._delete_options(request)
+        return json_response(self._delete_one(request, target, target.name, who, options))
+
+    def _delete_one(self, request: web.Request, target: Target, name: str, who: str,
+                    options: dict[str, Any]) -> dict[str, Any]:
+        policy = request.query.get("propagationPolicy") or options.get("propagationPolicy")
+        if policy is None and (req.flag(request, "orphanDependents") or options.get("orphanDependents") is True):
+            policy = "Orphan"
+        grace = req.int_param(request, "gracePeriodSeconds")
+        if grace is None and isinstance(options.get("gracePeriodSeconds"), int):
+            grace = options["gracePeriodSeconds"]
+        preconditions = options.get("preconditions") if isinstance(options.get("preconditions"), dict) else None
+        info, namespace = target.info, self._namespace(target)
+        obj = self.api.delete(who, info.plural, namespace, name, grace_period_seconds=grace,
+                              propagation_policy=policy, preconditions=preconditions,
+                              dry_run=req.dry_run(request, options))
+        if self.api.store.get(info.key(namespace, name)) is not None:
+            return obj  # still there: terminating gracefully or waiting on finalizers
+        details: dict[str, Any] = {"name": name, "kind": info.plural, "uid": obj.get("metadata", {}).get("uid", "")}
+        if info.group:
+            details["group"] = info.group
+        return {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "details": details}
+
+    async def _delete_collection(self, request: web.Request, target: Target, who: str) -> web.Response:
+        """Simplification: deletecollection is a list followed by one delete per object."""
+        options = await self._delete_options(request)
+        listed = self.api.list(who, target.info.plural, target.namespace,
+                               label_selector=request.query.get("labelSelector") or None,
+                               field_selector=request.query.get("fieldSelector") or None)
+        items = []
+        for obj in listed["items"]:
+            meta = obj["metadata"]
+            scoped = Target(target.info, meta.get("namespace"), meta["name"])
+            try:
+                self._delete_one(request, scoped, meta["name"], who, options)
+            except ApiError as err:
+                if err.code != 404:
+                    raise
+            items.append(obj)
+        return json_response({**listed, "items": items})
+
+    # ------------------------------------------------------------------ subresources
+    async def _subresource(self, request: web.Request, target: Target, who: str) -> web.StreamResponse:
+        sub, method, info = target.subresource, request.method, target.info
+        if info.plural == "pods" and sub in UNSUPPORTED_STREAMS:
+            raise errors.bad_request(f"{UNSUPPORTED_STREAMS[sub]} is not supported by the simulated cluster: "
+                                     "kubetui containers are simulated and have no process to connect to")
+        if info.plural == "pods" and sub == "log":
+            if method != "GET":
+                raise method_not_allowed()
+            return await self.http.streams.logs(request, target, who)
+        if info.plural == "pods" and sub in ("binding", "eviction"):
+            if method != "POST":
+                raise method_not_allowed()
+            body = await self._body(request)
+            result = self.api.create(who, "pods", self._namespace(target), body, subresource=sub, name=target.name,
+                                     dry_run=req.dry_run(request))
+            return json_response(result, 201)
+        allowed = (sub == "status" and info.status) or (sub == "scale" and info.scale) or (
+            sub == "finalize" and info.plural == "namespaces")
+        if not allowed:
+            raise not_found()
+        if method == "GET" and sub != "finalize":
+            return json_response(self.api.get(who, info.plural, self._namespace(target), target.name, sub))
+        if method == "PUT":
+            return await self._update(request, target, who, subresource=sub)
+        if method == "PATCH" and sub != "finalize":
+            return await self._patch(request, target, who, subresource=sub)
+        raise method_not_allowed()
