@@ -24,7 +24,14 @@ from kubetui.controllers.endpoints import (
     should_pod_be_in_endpoints,
     should_set_hostname,
 )
-from kubetui.controllers.podutil import LABEL_ZONE, index_pods, is_pod_ready, is_terminating, object_namespace
+from kubetui.controllers.podutil import (
+    LABEL_ZONE,
+    Retries,
+    index_pods,
+    is_pod_ready,
+    is_terminating,
+    object_namespace,
+)
 
 Obj = dict[str, Any]
 
@@ -90,6 +97,7 @@ class EndpointSliceController(Controller):
         # coming back through the informer neither trigger a sync nor pass for a stale cache.
         self._written: dict[str, int] = {}
         self._deleted: set[str] = set()
+        self.retries = Retries()
 
     # -- handlers ---------------------------------------------------------------------------------
     def _pod_changed(self, old: Obj | None, new: Obj) -> None:
@@ -131,7 +139,7 @@ class EndpointSliceController(Controller):
         for slice_ in existing:
             slice_name = f"{namespace}/{slice_['metadata']['name']}"
             if int(slice_["metadata"].get("resourceVersion") or 0) < self._written.get(slice_name, 0):
-                self.queue.add_rate_limited(key)  # the informer has not caught up with our last write
+                self.retries.retry(self.queue, key)  # the informer has not caught up with our last write
                 return
         spec = service.get("spec") or {}
         if spec.get("type") == "ExternalName":
@@ -146,7 +154,9 @@ class EndpointSliceController(Controller):
         desired, missing_node = self._desired(service)
         self._reconcile_slices(service, existing, desired)
         if missing_node:
-            self.queue.add_rate_limited(key)  # a pod's Node is not in the cache yet: try again
+            self.retries.retry(self.queue, key)  # a pod's Node is not in the cache (yet): try again
+        else:
+            self.retries.forget(key)
 
     def _desired(self, service: Obj) -> tuple[Desired, bool]:
         """Desired endpoints grouped by their port list (pods can resolve named ports differently)."""

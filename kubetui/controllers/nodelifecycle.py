@@ -37,6 +37,7 @@ from kubetui.controllers.podutil import (
     TAINT_PID_PRESSURE,
     TAINT_UNREACHABLE,
     TAINT_UNSCHEDULABLE,
+    Retries,
     creation_time,
     index_pods,
     matching_tolerations,
@@ -159,6 +160,7 @@ class NodeLifecycleController(Controller):
         self.zone_states: dict[str, str] = {}
         self.tainters: dict[str, ZoneTainter] = {}
         self.nodes_to_retry: set[str] = set()
+        self.retries = Retries()
         self._tainting: Timer | None = None
         self.taint_eviction = TaintEvictionController(self.client, self.informers, self.trace, self.rng)
         self.taint_eviction.setup()
@@ -179,7 +181,10 @@ class NodeLifecycleController(Controller):
             self._no_schedule_tainting_pass(rest)
             self._reconcile_node_labels(rest)
         else:
-            self._process_pod(rest)
+            if self._process_pod(rest):
+                self.retries.retry(self.queue, key)
+            else:
+                self.retries.forget(key)
 
     # -- NoSchedule taints and labels (doNodeProcessingPassWorker) ----------------------------------
     def _no_schedule_tainting_pass(self, name: str) -> None:
@@ -218,15 +223,14 @@ class NodeLifecycleController(Controller):
         """SwapNodeControllerTaint: add and remove taints in one read-modify-patch, retried on conflict.
 
         Simplification: Kubernetes patches twice (add, then remove); one patch does both here.
+        Like Kubernetes, a failure is only reported (False); the next pass tries again.
         """
         now = timestamp(self.clock.now)
         for _ in range(NODE_HEALTH_UPDATE_RETRY):
             try:
                 node = self.client.get("nodes", "", name)
-            except ApiError as err:
-                if err.code == 404:
-                    return False
-                raise
+            except ApiError:
+                return False
             current = taints_of(node)
             taints = [t for t in current if not any(same_taint(t, r) for r in remove)]
             for taint in add:
@@ -242,7 +246,7 @@ class NodeLifecycleController(Controller):
                 return True
             except ApiError as err:
                 if err.code != 409:
-                    raise
+                    return False
         return False
 
     # -- monitorNodeHealth ----------------------------------------------------------------------------
@@ -286,7 +290,10 @@ class NodeLifecycleController(Controller):
             except ApiError as err:
                 if err.code == 404 or attempt == NODE_HEALTH_UPDATE_RETRY - 1:
                     return  # "Update health of Node from Controller error, Skipping - no pods evicted"
-                node = self.client.get("nodes", "", name)
+                try:
+                    node = self.client.get("nodes", "", name)
+                except ApiError:
+                    return
         labels = node["metadata"].get("labels") or {}
         if LABEL_EXCLUDE_DISRUPTION not in labels:
             zone_conditions.setdefault(zone_key(node), []).append(current)
@@ -393,22 +400,24 @@ class NodeLifecycleController(Controller):
             self.event(pod, "Warning", "NodeNotReady", "Node is not ready")
         return marked, ok
 
-    def _process_pod(self, key: str) -> None:
-        """processPod: a pod newly bound to a node that is not Ready is marked not Ready at once."""
+    def _process_pod(self, key: str) -> bool:
+        """processPod: a pod newly bound to a node that is not Ready is marked not Ready at once.
+
+        Returns True when it must be tried again (the node is not in the cache).
+        """
         namespace, name = split_key(key)
         pod = self.pods.get(namespace, name)
         if pod is None:
-            return
+            return False
         node_name = (pod.get("spec") or {}).get("nodeName", "")
         health = self.health.get(node_name)
         if health is None or health.ready is None or health.ready.get("status") == "True":
-            return
+            return False
         if self.nodes.get("", node_name) is None:
-            self.queue.add_rate_limited(f"pod/{key}")
-            return
+            return True
         cond = pod_condition(pod, "Ready")
         if cond is None or cond.get("status") == "False":
-            return
+            return False
         updated = deep_copy(pod)
         ready = pod_condition(updated, "Ready")
         assert ready is not None
@@ -417,6 +426,7 @@ class NodeLifecycleController(Controller):
         self.event(pod, "Warning", "NodeNotReady", "Node is not ready")
         self.record(f"Pod {key}", f"Ready, on node {node_name} (Ready={health.ready.get('status')})",
                     "Ready=False", "mark pod NotReady")
+        return False
 
     # -- NoExecute taints (processTaintBaseEviction, doNoExecuteTaintingPass) ------------------------------
     def _process_taint_based_eviction(self, node: Obj, observed: Obj, actions: list[str]) -> None:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from kubetui.api.meta import owner_reference, parse_timestamp
 from kubetui.apiserver.codec import deep_copy
 from kubetui.apiserver.errors import ApiError
+from kubetui.client.workqueue import WorkQueue
 from kubetui.sim.clock import Clock
 
 if TYPE_CHECKING:
@@ -80,6 +81,24 @@ def is_pod_available(pod: Obj, min_ready_seconds: int, now: float) -> bool:
         return True
     since = parse_timestamp(cond.get("lastTransitionTime"))
     return since is not None and since + min_ready_seconds <= now
+
+
+def restart_count(pod: Obj) -> int:
+    status = pod.get("status") or {}
+    return sum(int(c.get("restartCount") or 0)
+               for key in ("initContainerStatuses", "containerStatuses") for c in status.get(key) or ())
+
+
+def deletion_rank(pod: Obj) -> tuple[Any, ...]:
+    """controller.ActivePods ordering: the pod to delete first sorts first.
+
+    Unscheduled before scheduled, Pending before Unknown before Running, not Ready before Ready,
+    more restarts before fewer, newer before older.
+    """
+    phase_rank = {"Pending": 0, "Unknown": 1, "Running": 2}.get(phase_of(pod), 0)
+    scheduled = 1 if (pod.get("spec") or {}).get("nodeName") else 0
+    return (scheduled, phase_rank, 1 if is_pod_ready(pod) else 0, -restart_count(pod), -creation_time(pod),
+            (pod.get("metadata") or {}).get("name", ""))
 
 
 def creation_time(obj: Obj) -> float:
@@ -317,6 +336,28 @@ def scaled_value(value: Any, total: int, round_up: bool) -> int:
     if isinstance(value, str) and value.isdigit():
         return int(value)
     return 0
+
+
+class Retries:
+    """Come back later to a key whose reconcile could not finish, 5 ms doubling, giving up after 15 tries.
+
+    What ``queue.AddRateLimited`` without ``Forget`` does in Kubernetes controllers (maxRetries 15).
+    The work queue's own backoff only applies to reconciles that raise.
+    """
+
+    def __init__(self, max_retries: int = 15, base: float = 0.005, cap: float = 1000.0) -> None:
+        self.max_retries, self.base, self.cap = max_retries, base, cap
+        self.counts: dict[str, int] = {}
+
+    def retry(self, queue: WorkQueue, key: str) -> None:
+        count = self.counts.get(key, 0)
+        if count >= self.max_retries:
+            return  # dropped: the next event about this object brings it back
+        self.counts[key] = count + 1
+        queue.add_after(key, min(self.base * 2**count, self.cap))
+
+    def forget(self, key: str) -> None:
+        self.counts.pop(key, None)
 
 
 # --- expectations -----------------------------------------------------------------------------------

@@ -55,19 +55,39 @@ def subresources(info: ResourceInfo) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
     if info.plural == "pods":
         found += [
-            {"subresource": "attach", "responseKind": _kind("", "v1", "PodAttachOptions"), "verbs": ["create", "get"]},
+            {
+                "subresource": "attach",
+                "responseKind": _kind("", "v1", "PodAttachOptions"),
+                "verbs": ["create", "get"],
+            },
             {"subresource": "binding", "responseKind": _kind("", "v1", "Binding"), "verbs": ["create"]},
-            {"subresource": "eviction", "responseKind": _kind("policy", "v1", "Eviction"), "verbs": ["create"]},
-            {"subresource": "exec", "responseKind": _kind("", "v1", "PodExecOptions"), "verbs": ["create", "get"]},
+            {
+                "subresource": "eviction",
+                "responseKind": _kind("policy", "v1", "Eviction"),
+                "verbs": ["create"],
+            },
+            {
+                "subresource": "exec",
+                "responseKind": _kind("", "v1", "PodExecOptions"),
+                "verbs": ["create", "get"],
+            },
             {"subresource": "log", "responseKind": own, "verbs": ["get"]},
-            {"subresource": "portforward", "responseKind": _kind("", "v1", "PodPortForwardOptions"),
-             "verbs": ["create", "get"]},
+            {
+                "subresource": "portforward",
+                "responseKind": _kind("", "v1", "PodPortForwardOptions"),
+                "verbs": ["create", "get"],
+            },
         ]
     if info.plural == "namespaces":
         found.append({"subresource": "finalize", "responseKind": own, "verbs": ["update"]})
     if info.scale:
-        found.append({"subresource": "scale", "responseKind": _kind("autoscaling", "v1", "Scale"),
-                      "verbs": ["get", "patch", "update"]})
+        found.append(
+            {
+                "subresource": "scale",
+                "responseKind": _kind("autoscaling", "v1", "Scale"),
+                "verbs": ["get", "patch", "update"],
+            }
+        )
     if info.status:
         found.append({"subresource": "status", "responseKind": own, "verbs": ["get", "patch", "update"]})
     return sorted(found, key=lambda s: str(s["subresource"]))
@@ -115,13 +135,24 @@ def aggregated(core: bool, version: str = "v2") -> dict[str, Any]:
     for group, gv_version, infos in _group_versions():
         if (group == "") != core:
             continue
-        items.append({
-            "metadata": {"name": group} if group else {},
-            "versions": [{"version": gv_version, "resources": [_aggregated_resource(i) for i in infos],
-                          "freshness": "Current"}],
-        })
-    return {"kind": "APIGroupDiscoveryList", "apiVersion": f"apidiscovery.k8s.io/{version}", "metadata": {},
-            "items": items}
+        items.append(
+            {
+                "metadata": {"name": group} if group else {},
+                "versions": [
+                    {
+                        "version": gv_version,
+                        "resources": [_aggregated_resource(i) for i in infos],
+                        "freshness": "Current",
+                    }
+                ],
+            }
+        )
+    return {
+        "kind": "APIGroupDiscoveryList",
+        "apiVersion": f"apidiscovery.k8s.io/{version}",
+        "metadata": {},
+        "items": items,
+    }
 
 
 def wants_aggregated(accept: str) -> str | None:
@@ -144,8 +175,11 @@ def wants_aggregated(accept: str) -> str | None:
 
 
 def api_versions(server_address: str) -> dict[str, Any]:
-    return {"kind": "APIVersions", "versions": ["v1"],
-            "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": server_address}]}
+    return {
+        "kind": "APIVersions",
+        "versions": ["v1"],
+        "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": server_address}],
+    }
 
 
 def _group_entry(group: str, version: str) -> dict[str, Any]:
@@ -167,7 +201,10 @@ def api_group(group: str) -> dict[str, Any] | None:
 
 def _legacy_resource(info: ResourceInfo) -> dict[str, Any]:
     resource: dict[str, Any] = {
-        "name": info.plural, "singularName": info.singular, "namespaced": info.namespaced, "kind": info.kind,
+        "name": info.plural,
+        "singularName": info.singular,
+        "namespaced": info.namespaced,
+        "kind": info.kind,
         "verbs": _verbs(info),
     }
     if info.short_names:
@@ -180,8 +217,13 @@ def _legacy_resource(info: ResourceInfo) -> dict[str, Any]:
 
 def _legacy_subresource(info: ResourceInfo, sub: dict[str, Any]) -> dict[str, Any]:
     kind = sub["responseKind"]
-    entry: dict[str, Any] = {"name": f"{info.plural}/{sub['subresource']}", "singularName": "",
-                             "namespaced": info.namespaced, "kind": kind["kind"], "verbs": sub["verbs"]}
+    entry: dict[str, Any] = {
+        "name": f"{info.plural}/{sub['subresource']}",
+        "singularName": "",
+        "namespaced": info.namespaced,
+        "kind": kind["kind"],
+        "verbs": sub["verbs"],
+    }
     if (kind["group"], kind["version"]) != (info.group, info.version):
         entry["group"], entry["version"] = kind["group"], kind["version"]
     return entry
@@ -196,7 +238,12 @@ def api_resource_list(group: str, version: str) -> dict[str, Any] | None:
             resources.append(_legacy_resource(info))
             resources.extend(_legacy_subresource(info, sub) for sub in subresources(info))
         group_version = f"{g}/{v}" if g else v
-        return {"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": group_version, "resources": resources}
+        return {
+            "kind": "APIResourceList",
+            "apiVersion": "v1",
+            "groupVersion": group_version,
+            "resources": resources,
+        }
     return None
 
 

@@ -11,13 +11,15 @@ from aiohttp import web
 
 from kubetui.apiserver import errors
 from kubetui.apiserver.errors import ApiError
+from kubetui.http.protobuf import ProtobufError, decode_object
 
+PROTOBUF = "application/vnd.kubernetes.protobuf"
 MAX_BODY_BYTES = 3 * 1024 * 1024  # the API server's maxRequestBodyBytes (3 MiB)
 TABLE_GROUP = "meta.k8s.io"
 
 
 def identity(user_agent: str) -> str:
-    """Who is asking, from the User-Agent: ``kubectl``, ``python-client`` (the official client), or ``http-client``."""
+    """Who is asking, from the User-Agent: ``kubectl``, ``python-client`` or ``http-client``."""
     agent = user_agent.lower()
     if agent.startswith("kubectl"):
         return "kubectl"
@@ -77,7 +79,7 @@ def int_param(request: web.Request, name: str) -> int | None:
 
 
 def dry_run(request: web.Request, body: Any = None) -> bool:
-    """``?dryRun=All`` (or ``dryRun: [All]`` in DeleteOptions); any other value is refused as in Kubernetes."""
+    """``?dryRun=All`` (or ``dryRun: [All]`` in DeleteOptions); other values are refused, as in Kubernetes."""
     values = request.query.getall("dryRun", [])
     if isinstance(body, dict) and isinstance(body.get("dryRun"), list):
         values = [*values, *body["dryRun"]]
@@ -101,19 +103,24 @@ async def read_body(request: web.Request) -> bytes:
 class _NoAliasLoader(yaml.SafeLoader):
     """Simplification: YAML anchors and aliases are refused (they can expand a small body into gigabytes)."""
 
-    def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
+    def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
             raise yaml.YAMLError("aliases are not supported")
         return super().compose_node(parent, index)
 
 
 def decode(data: bytes, content_type: str) -> Any:
-    """JSON, or YAML for ``application/yaml`` and apply patches; a malformed body is a 400."""
+    """JSON; YAML for ``application/yaml`` and apply patches; Kubernetes protobuf. Malformed: a 400."""
     if not data.strip():
         raise errors.bad_request("the body of the request was empty")
+    if content_type.split(";")[0].strip().lower() == PROTOBUF:
+        try:
+            return decode_object(data)
+        except (ProtobufError, ValueError, RecursionError) as exc:
+            raise errors.bad_request(f"unable to decode the protobuf body: {exc}") from exc
     if "yaml" in content_type:
         try:
-            return yaml.load(data.decode("utf-8"), Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader
+            return yaml.load(data.decode("utf-8"), Loader=_NoAliasLoader)
         except (yaml.YAMLError, UnicodeDecodeError, RecursionError, ValueError) as exc:
             first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise errors.bad_request(f"error converting YAML to JSON: yaml: {first}") from exc

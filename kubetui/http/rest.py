@@ -68,8 +68,9 @@ def resolve(group: str, version: str, segments: list[str]) -> Target:
     return Target(info, namespace, name, subresource, watch_path)
 
 
-def json_response(body: Any, status: int = 200, warnings: list[str] | None = None,
-                  content_type: str = "application/json") -> web.Response:
+def json_response(
+    body: Any, status: int = 200, warnings: list[str] | None = None, content_type: str = "application/json"
+) -> web.Response:
     response = web.Response(body=orjson.dumps(body), status=status, content_type=content_type)
     for warning in warnings or ():
         response.headers.add("Warning", f'299 - "{_quote(warning)}"')
@@ -96,7 +97,9 @@ class Rest:
         self.api = http.cluster.api
 
     # ------------------------------------------------------------------ dispatch
-    async def handle(self, request: web.Request, group: str, version: str, segments: list[str]) -> web.StreamResponse:
+    async def handle(
+        self, request: web.Request, group: str, version: str, segments: list[str]
+    ) -> web.StreamResponse:
         target = resolve(group, version, segments)
         who = req.identity(request.headers.get("User-Agent", ""))
         method = request.method
@@ -130,7 +133,9 @@ class Rest:
     # ------------------------------------------------------------------ reads
     def _list(self, request: web.Request, target: Target, who: str) -> web.Response:
         result = self.api.list(
-            who, target.info.plural, target.namespace,
+            who,
+            target.info.plural,
+            target.namespace,
             label_selector=request.query.get("labelSelector") or None,
             field_selector=request.query.get("fieldSelector") or None,
             limit=req.int_param(request, "limit"),
@@ -145,16 +150,29 @@ class Rest:
         obj = self.api.get(who, target.info.plural, self._namespace(target), target.name)
         table = req.wants_table(request.headers.get("Accept", ""))
         if table:
-            return self._table(request, target.info, [obj], {"resourceVersion": obj["metadata"].get(
-                "resourceVersion", "")}, table)
+            return self._table(
+                request,
+                target.info,
+                [obj],
+                {"resourceVersion": obj["metadata"].get("resourceVersion", "")},
+                table,
+            )
         return json_response(obj)
 
-    def _table(self, request: web.Request, info: ResourceInfo, items: list[dict[str, Any]],
-               list_meta: dict[str, Any], version: str) -> web.Response:
+    def _table(
+        self,
+        request: web.Request,
+        info: ResourceInfo,
+        items: list[dict[str, Any]],
+        list_meta: dict[str, Any],
+        version: str,
+    ) -> web.Response:
         include = request.query.get("includeObject", "PartialObjectMetadata")
         if include not in ("None", "Object", "PartialObjectMetadata"):
-            raise errors.bad_request(f'includeObject: Unsupported value: "{include}": supported values: '
-                                     '"None", "Object", "PartialObjectMetadata"')
+            raise errors.bad_request(
+                f'includeObject: Unsupported value: "{include}": supported values: '
+                '"None", "Object", "PartialObjectMetadata"'
+            )
         table = to_table(info, items, self.api.clock.now, list_meta, include, version=version)
         return json_response(table, content_type="application/json")
 
@@ -167,8 +185,9 @@ class Rest:
         """Unknown fields: an error with ``fieldValidation=Strict``, warnings with ``Warn`` (the default)."""
         directive = request.query.get("fieldValidation") or "Warn"
         if directive not in FIELD_VALIDATION:
-            raise errors.bad_request(f"fieldValidation parameter unsupported: {directive}: supported values: "
-                                     "Ignore, Warn, Strict")
+            raise errors.bad_request(
+                f"fieldValidation parameter unsupported: {directive}: supported values: Ignore, Warn, Strict"
+            )
         if directive == "Ignore":
             return []
         unknown = unknown_fields(self.http.openapi, target.info.kind, body, patch=patch)
@@ -180,8 +199,9 @@ class Rest:
             if patch:
                 raise errors.bad_request(detail)
             info = target.info
-            raise errors.bad_request(f'{info.kind} in version "{info.version}" cannot be handled as a '
-                                     f"{info.kind}: {detail}")
+            raise errors.bad_request(
+                f'{info.kind} in version "{info.version}" cannot be handled as a {info.kind}: {detail}'
+            )
         return messages
 
     def _check_apply_schema(self, target: Target, body: Any) -> None:
@@ -194,25 +214,53 @@ class Rest:
             info = target.info
             gvk = f"{info.group}/{info.version}, Kind={info.kind}"
             where = f"{self._namespace(target)}/{target.name}; {gvk}"
-            raise errors.bad_request(f"failed to create typed patch object ({where}): .{unknown[0]}: "
-                                     "field not declared in schema")
+            raise errors.bad_request(
+                f"failed to create typed patch object ({where}): .{unknown[0]}: field not declared in schema"
+            )
+
+    @staticmethod
+    def _with_type(target: Target, body: Any) -> Any:
+        """The decoder's default: a body without apiVersion/kind takes the endpoint's."""
+        if isinstance(body, dict):
+            body.setdefault("apiVersion", target.info.api_version)
+            body.setdefault("kind", target.info.kind)
+        return body
 
     async def _create(self, request: web.Request, target: Target, who: str) -> web.Response:
-        body = await self._body(request)
+        body = self._with_type(target, await self._body(request))
         warnings = self._field_validation(request, target, body, patch=False)
-        obj = self.api.create(who, target.info.plural, self._namespace(target), body,
-                              dry_run=req.dry_run(request), field_manager=request.query.get("fieldManager"))
+        obj = self.api.create(
+            who,
+            target.info.plural,
+            self._namespace(target),
+            body,
+            dry_run=req.dry_run(request),
+            field_manager=request.query.get("fieldManager"),
+        )
         return json_response(obj, 201, warnings)
 
-    async def _update(self, request: web.Request, target: Target, who: str, subresource: str = "") -> web.Response:
+    async def _update(
+        self, request: web.Request, target: Target, who: str, subresource: str = ""
+    ) -> web.Response:
         body = await self._body(request)
+        if subresource != "scale":
+            body = self._with_type(target, body)
         warnings = self._field_validation(request, target, body, patch=False) if not subresource else []
-        obj = self.api.update(who, target.info.plural, self._namespace(target), target.name, body,
-                              subresource=subresource, dry_run=req.dry_run(request),
-                              field_manager=request.query.get("fieldManager"))
+        obj = self.api.update(
+            who,
+            target.info.plural,
+            self._namespace(target),
+            target.name,
+            body,
+            subresource=subresource,
+            dry_run=req.dry_run(request),
+            field_manager=request.query.get("fieldManager"),
+        )
         return json_response(obj, 200, warnings)
 
-    async def _patch(self, request: web.Request, target: Target, who: str, subresource: str = "") -> web.Response:
+    async def _patch(
+        self, request: web.Request, target: Target, who: str, subresource: str = ""
+    ) -> web.Response:
         patch_type = request.headers.get("Content-Type", "").split(";")[0].strip().lower()
         if patch_type not in PATCH_TYPES:
             raise errors.unsupported_media_type(patch_type or "none")
@@ -224,9 +272,18 @@ class Rest:
             warnings = self._field_validation(request, target, body, patch=True)
         namespace = self._namespace(target)
         existed = self.api.store.get(target.info.key(namespace, target.name)) is not None
-        obj = self.api.patch(who, target.info.plural, namespace, target.name, body, patch_type,
-                             subresource=subresource, dry_run=req.dry_run(request),
-                             field_manager=request.query.get("fieldManager"), force=req.flag(request, "force"))
+        obj = self.api.patch(
+            who,
+            target.info.plural,
+            namespace,
+            target.name,
+            body,
+            patch_type,
+            subresource=subresource,
+            dry_run=req.dry_run(request),
+            field_manager=request.query.get("fieldManager"),
+            force=req.flag(request, "force"),
+        )
         return json_response(obj, 200 if existed else 201, warnings)
 
     async def _delete_options(self, request: web.Request) -> dict[str, Any]:
@@ -242,22 +299,38 @@ class Rest:
         options = await self._delete_options(request)
         return json_response(self._delete_one(request, target, target.name, who, options))
 
-    def _delete_one(self, request: web.Request, target: Target, name: str, who: str,
-                    options: dict[str, Any]) -> dict[str, Any]:
+    def _delete_one(
+        self, request: web.Request, target: Target, name: str, who: str, options: dict[str, Any]
+    ) -> dict[str, Any]:
         policy = request.query.get("propagationPolicy") or options.get("propagationPolicy")
-        if policy is None and (req.flag(request, "orphanDependents") or options.get("orphanDependents") is True):
+        if policy is None and (
+            req.flag(request, "orphanDependents") or options.get("orphanDependents") is True
+        ):
             policy = "Orphan"
         grace = req.int_param(request, "gracePeriodSeconds")
         if grace is None and isinstance(options.get("gracePeriodSeconds"), int):
             grace = options["gracePeriodSeconds"]
-        preconditions = options.get("preconditions") if isinstance(options.get("preconditions"), dict) else None
+        preconditions = (
+            options.get("preconditions") if isinstance(options.get("preconditions"), dict) else None
+        )
         info, namespace = target.info, self._namespace(target)
-        obj = self.api.delete(who, info.plural, namespace, name, grace_period_seconds=grace,
-                              propagation_policy=policy, preconditions=preconditions,
-                              dry_run=req.dry_run(request, options))
+        obj = self.api.delete(
+            who,
+            info.plural,
+            namespace,
+            name,
+            grace_period_seconds=grace,
+            propagation_policy=policy,
+            preconditions=preconditions,
+            dry_run=req.dry_run(request, options),
+        )
         if self.api.store.get(info.key(namespace, name)) is not None:
             return obj  # still there: terminating gracefully or waiting on finalizers
-        details: dict[str, Any] = {"name": name, "kind": info.plural, "uid": obj.get("metadata", {}).get("uid", "")}
+        details: dict[str, Any] = {
+            "name": name,
+            "kind": info.plural,
+            "uid": obj.get("metadata", {}).get("uid", ""),
+        }
         if info.group:
             details["group"] = info.group
         return {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "details": details}
@@ -265,9 +338,13 @@ class Rest:
     async def _delete_collection(self, request: web.Request, target: Target, who: str) -> web.Response:
         """Simplification: deletecollection is a list followed by one delete per object."""
         options = await self._delete_options(request)
-        listed = self.api.list(who, target.info.plural, target.namespace,
-                               label_selector=request.query.get("labelSelector") or None,
-                               field_selector=request.query.get("fieldSelector") or None)
+        listed = self.api.list(
+            who,
+            target.info.plural,
+            target.namespace,
+            label_selector=request.query.get("labelSelector") or None,
+            field_selector=request.query.get("fieldSelector") or None,
+        )
         items = []
         for obj in listed["items"]:
             meta = obj["metadata"]
@@ -284,8 +361,10 @@ class Rest:
     async def _subresource(self, request: web.Request, target: Target, who: str) -> web.StreamResponse:
         sub, method, info = target.subresource, request.method, target.info
         if info.plural == "pods" and sub in UNSUPPORTED_STREAMS:
-            raise errors.bad_request(f"{UNSUPPORTED_STREAMS[sub]} is not supported by the simulated cluster: "
-                                     "kubetui containers are simulated and have no process to connect to")
+            raise errors.bad_request(
+                f"{UNSUPPORTED_STREAMS[sub]} is not supported by the simulated cluster: "
+                "kubetui containers are simulated and have no process to connect to"
+            )
         if info.plural == "pods" and sub == "log":
             if method != "GET":
                 raise method_not_allowed()
@@ -294,11 +373,21 @@ class Rest:
             if method != "POST":
                 raise method_not_allowed()
             body = await self._body(request)
-            result = self.api.create(who, "pods", self._namespace(target), body, subresource=sub, name=target.name,
-                                     dry_run=req.dry_run(request))
+            result = self.api.create(
+                who,
+                "pods",
+                self._namespace(target),
+                body,
+                subresource=sub,
+                name=target.name,
+                dry_run=req.dry_run(request),
+            )
             return json_response(result, 201)
-        allowed = (sub == "status" and info.status) or (sub == "scale" and info.scale) or (
-            sub == "finalize" and info.plural == "namespaces")
+        allowed = (
+            (sub == "status" and info.status)
+            or (sub == "scale" and info.scale)
+            or (sub == "finalize" and info.plural == "namespaces")
+        )
         if not allowed:
             raise not_found()
         if method == "GET" and sub != "finalize":

@@ -20,7 +20,7 @@ def _resolve(schema: Schema, schemas: dict[str, Schema]) -> Schema:
     """Follow ``$ref`` and ``allOf: [{$ref}]`` to the schema they point at."""
     for _ in range(8):
         if "$ref" in schema:
-            schema = schemas.get(str(schema["$ref"])[len(REF_PREFIX):], {})
+            schema = schemas.get(str(schema["$ref"])[len(REF_PREFIX) :], {})
         elif isinstance(schema.get("allOf"), list) and len(schema["allOf"]) == 1:
             schema = schema["allOf"][0]
         else:
@@ -28,7 +28,9 @@ def _resolve(schema: Schema, schemas: dict[str, Schema]) -> Schema:
     return schema
 
 
-def _walk(value: Any, schema: Schema, schemas: dict[str, Schema], path: str, patch: bool, out: list[str]) -> None:
+def _walk(
+    value: Any, schema: Schema, schemas: dict[str, Schema], path: str, patch: bool, out: list[str]
+) -> None:
     schema = _resolve(schema, schemas)
     if schema.get("x-kubernetes-preserve-unknown-fields"):
         return

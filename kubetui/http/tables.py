@@ -21,15 +21,15 @@ Column = dict[str, Any]
 Printer = Callable[[dict[str, Any], float], Row]
 
 NAME_DOC = (
-    "Name must be unique within a namespace. Is required when creating resources, although some resources may "
-    "allow a client to request the generation of an appropriate name automatically. Name is primarily intended "
-    "for creation idempotence and configuration definition. Cannot be updated. More info: "
+    "Name must be unique within a namespace. Is required when creating resources, although some resources "
+    "may allow a client to request the generation of an appropriate name automatically. Name is primarily "
+    "intended for creation idempotence and configuration definition. Cannot be updated. More info: "
     "https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names"
 )
 AGE_DOC = (
-    "CreationTimestamp is a timestamp representing the server time when this object was created. It is not "
-    "guaranteed to be set in happens-before order across separate operations. Clients may not set this value. "
-    "It is represented in RFC3339 form and is in UTC."
+    "CreationTimestamp is a timestamp representing the server time when this object was created. It is "
+    "not guaranteed to be set in happens-before order across separate operations. Clients may not set this "
+    "value. It is represented in RFC3339 form and is in UTC."
 )
 
 
@@ -128,17 +128,23 @@ def _containers(template: Any) -> tuple[str, str]:
     """layoutContainerCells: comma-separated names and images of a pod template's containers."""
     spec = (template or {}).get("spec") or {} if isinstance(template, dict) else {}
     containers = [c for c in spec.get("containers") or () if isinstance(c, dict)]
-    return ",".join(str(c.get("name", "")) for c in containers), ",".join(str(c.get("image", "")) for c in containers)
+    return ",".join(str(c.get("name", "")) for c in containers), ",".join(
+        str(c.get("image", "")) for c in containers
+    )
+
+
+def _dict(obj: dict[str, Any], key: str) -> dict[str, Any]:
+    """``obj[key]`` when it is an object, else an empty one: cells never fail on a malformed object."""
+    value = obj.get(key)
+    return value if isinstance(value, dict) else {}
 
 
 def _spec(obj: dict[str, Any]) -> dict[str, Any]:
-    spec = obj.get("spec")
-    return spec if isinstance(spec, dict) else {}
+    return _dict(obj, "spec")
 
 
 def _status(obj: dict[str, Any]) -> dict[str, Any]:
-    status = obj.get("status")
-    return status if isinstance(status, dict) else {}
+    return _dict(obj, "status")
 
 
 def _name(obj: dict[str, Any]) -> str:
@@ -162,8 +168,10 @@ def _restartable_init(container: dict[str, Any] | None) -> bool:
 
 
 def _condition_true(status: dict[str, Any], ctype: str) -> bool:
-    return any(isinstance(c, dict) and c.get("type") == ctype and c.get("status") == "True"
-               for c in status.get("conditions") or ())
+    return any(
+        isinstance(c, dict) and c.get("type") == ctype and c.get("status") == "True"
+        for c in status.get("conditions") or ()
+    )
 
 
 def _later(a: str, b: Any) -> str:
@@ -179,7 +187,11 @@ def pod_status_reason(pod: dict[str, Any]) -> tuple[str, int, int, int, str]:
     phase = str(status.get("phase") or "")
     reason = str(status.get("reason") or phase)
     for cond in status.get("conditions") or ():
-        if isinstance(cond, dict) and cond.get("type") == "PodScheduled" and cond.get("reason") == "SchedulingGated":
+        if (
+            isinstance(cond, dict)
+            and cond.get("type") == "PodScheduled"
+            and cond.get("reason") == "SchedulingGated"
+        ):
             reason = "SchedulingGated"
     init_specs = {c.get("name"): c for c in spec.get("initContainers") or () if isinstance(c, dict)}
     total = len([c for c in spec.get("containers") or () if isinstance(c, dict)])
@@ -190,7 +202,7 @@ def pod_status_reason(pod: dict[str, Any]) -> tuple[str, int, int, int, str]:
     init_statuses = [c for c in status.get("initContainerStatuses") or () if isinstance(c, dict)]
     for i, cs in enumerate(init_statuses):
         restarts += _int(cs.get("restartCount"))
-        terminated_before = ((cs.get("lastState") or {}).get("terminated") or {})
+        terminated_before = (cs.get("lastState") or {}).get("terminated") or {}
         last_restart = _later(last_restart, terminated_before.get("finishedAt"))
         sidecar = _restartable_init(init_specs.get(cs.get("name")))
         if sidecar:
@@ -212,7 +224,9 @@ def pod_status_reason(pod: dict[str, Any]) -> tuple[str, int, int, int, str]:
                     reason = f"Init:ExitCode:{terminated.get('exitCode', 0)}"
             else:
                 reason = f"Init:{terminated['reason']}"
-        elif isinstance(waiting, dict) and waiting.get("reason") and waiting.get("reason") != "PodInitializing":
+        elif (
+            isinstance(waiting, dict) and waiting.get("reason") and waiting.get("reason") != "PodInitializing"
+        ):
             reason = f"Init:{waiting['reason']}"
         else:
             reason = f"Init:{i}/{len(init_specs)}"
@@ -223,7 +237,7 @@ def pod_status_reason(pod: dict[str, Any]) -> tuple[str, int, int, int, str]:
         has_running = False
         for cs in reversed([c for c in status.get("containerStatuses") or () if isinstance(c, dict)]):
             restarts += _int(cs.get("restartCount"))
-            terminated_before = ((cs.get("lastState") or {}).get("terminated") or {})
+            terminated_before = (cs.get("lastState") or {}).get("terminated") or {}
             last_restart = _later(last_restart, terminated_before.get("finishedAt"))
             state = cs.get("state") or {}
             waiting, terminated = state.get("waiting"), state.get("terminated")
@@ -232,8 +246,11 @@ def pod_status_reason(pod: dict[str, Any]) -> tuple[str, int, int, int, str]:
             elif isinstance(terminated, dict) and terminated.get("reason"):
                 reason = str(terminated["reason"])
             elif isinstance(terminated, dict):
-                reason = (f"Signal:{terminated['signal']}" if terminated.get("signal")
-                          else f"ExitCode:{terminated.get('exitCode', 0)}")
+                reason = (
+                    f"Signal:{terminated['signal']}"
+                    if terminated.get("signal")
+                    else f"ExitCode:{terminated.get('exitCode', 0)}"
+                )
             elif cs.get("ready") and isinstance(state.get("running"), dict):
                 has_running = True
                 ready += 1
@@ -253,17 +270,27 @@ def print_pod(pod: dict[str, Any], now: float) -> Row:
     restarts_cell = str(restarts)
     if restarts and last_restart:
         restarts_cell = f"{restarts} ({since(last_restart, now)} ago)"
-    pod_ips = [p.get("ip") for p in status.get("podIPs") or () if isinstance(p, dict)] or [status.get("podIP")]
+    pod_ips = [p.get("ip") for p in status.get("podIPs") or () if isinstance(p, dict)] or [
+        status.get("podIP")
+    ]
     readiness = "<none>"
     gates = [g for g in spec.get("readinessGates") or () if isinstance(g, dict)]
     if gates:
-        conditions = {c.get("type"): c.get("status") for c in status.get("conditions") or () if isinstance(c, dict)}
+        conditions = {
+            c.get("type"): c.get("status") for c in status.get("conditions") or () if isinstance(c, dict)
+        }
         passing = sum(1 for g in gates if conditions.get(g.get("conditionType")) == "True")
         readiness = f"{passing}/{len(gates)}"
     return [
-        _name(pod), f"{ready}/{total}", reason, restarts_cell, _created(pod, now),
+        _name(pod),
+        f"{ready}/{total}",
+        reason,
+        restarts_cell,
+        _created(pod, now),
         (pod_ips[0] if pod_ips and pod_ips[0] else "<none>"),
-        spec.get("nodeName") or "<none>", status.get("nominatedNodeName") or "<none>", readiness,
+        spec.get("nodeName") or "<none>",
+        status.get("nominatedNodeName") or "<none>",
+        readiness,
     ]
 
 
@@ -271,15 +298,28 @@ POD_COLUMNS = [
     NAME,
     _col("Ready", description="The aggregate readiness state of this pod for accepting traffic."),
     _col("Status", description="The aggregate status of the containers in this pod."),
-    _col("Restarts", description="The number of times the containers in this pod have been restarted and when "
-         "the last container in this pod has restarted."),
+    _col(
+        "Restarts",
+        description="The number of times the containers in this pod have been restarted and when "
+        "the last container in this pod has restarted.",
+    ),
     AGE,
-    _col("IP", description="podIP address allocated to the pod. Routable at least within the cluster.", priority=1),
+    _col(
+        "IP",
+        description="podIP address allocated to the pod. Routable at least within the cluster.",
+        priority=1,
+    ),
     _col("Node", description="NodeName indicates in which node this pod is scheduled.", priority=1),
-    _col("Nominated Node", description="nominatedNodeName is set only when this pod preempts other pods on the "
-         "node.", priority=1),
-    _col("Readiness Gates", description="If specified, all readiness gates will be evaluated for pod readiness.",
-         priority=1),
+    _col(
+        "Nominated Node",
+        description="nominatedNodeName is set only when this pod preempts other pods on the node.",
+        priority=1,
+    ),
+    _col(
+        "Readiness Gates",
+        description="If specified, all readiness gates will be evaluated for pod readiness.",
+        priority=1,
+    ),
 ]
 
 
@@ -290,20 +330,34 @@ def print_deployment(obj: dict[str, Any], now: float) -> Row:
     spec, status = _spec(obj), _status(obj)
     names, images = _containers(spec.get("template"))
     return [
-        _name(obj), f"{_int(status.get('readyReplicas'))}/{_int(spec.get('replicas'))}",
-        _int(status.get("updatedReplicas")), _int(status.get("availableReplicas")), _created(obj, now),
-        names, images, format_label_selector(spec.get("selector")),
+        _name(obj),
+        f"{_int(status.get('readyReplicas'))}/{_int(spec.get('replicas'))}",
+        _int(status.get("updatedReplicas")),
+        _int(status.get("availableReplicas")),
+        _created(obj, now),
+        names,
+        images,
+        format_label_selector(spec.get("selector")),
     ]
 
 
 DEPLOYMENT_COLUMNS = [
     NAME,
     _col("Ready", description="Number of the pod with ready state"),
-    _col("Up-to-date", description="Total number of non-terminated pods targeted by this deployment that have the "
-         "desired template spec."),
-    _col("Available", description="Total number of available pods (ready for at least minReadySeconds) targeted "
-         "by this deployment."),
-    AGE, CONTAINERS, IMAGES, _selector_col("Label selector for pods."),
+    _col(
+        "Up-to-date",
+        description="Total number of non-terminated pods targeted by this deployment that have the "
+        "desired template spec.",
+    ),
+    _col(
+        "Available",
+        description="Total number of available pods (ready for at least minReadySeconds) targeted "
+        "by this deployment.",
+    ),
+    AGE,
+    CONTAINERS,
+    IMAGES,
+    _selector_col("Label selector for pods."),
 ]
 
 
@@ -311,8 +365,14 @@ def print_replicaset(obj: dict[str, Any], now: float) -> Row:
     spec, status = _spec(obj), _status(obj)
     names, images = _containers(spec.get("template"))
     return [
-        _name(obj), _int(spec.get("replicas")), _int(status.get("replicas")), _int(status.get("readyReplicas")),
-        _created(obj, now), names, images, format_label_selector(spec.get("selector")),
+        _name(obj),
+        _int(spec.get("replicas")),
+        _int(status.get("replicas")),
+        _int(status.get("readyReplicas")),
+        _created(obj, now),
+        names,
+        images,
+        format_label_selector(spec.get("selector")),
     ]
 
 
@@ -321,19 +381,29 @@ REPLICASET_COLUMNS = [
     _col("Desired", "integer", "Replicas is the number of desired replicas."),
     _col("Current", "integer", "Replicas is the most recently observed number of replicas."),
     _col("Ready", "integer", "The number of ready replicas for this replica set."),
-    AGE, CONTAINERS, IMAGES, _selector_col("Selector is a label query over pods that should match the replica count."),
+    AGE,
+    CONTAINERS,
+    IMAGES,
+    _selector_col("Selector is a label query over pods that should match the replica count."),
 ]
 
 
 def print_daemonset(obj: dict[str, Any], now: float) -> Row:
     spec, status = _spec(obj), _status(obj)
-    template = spec.get("template") if isinstance(spec.get("template"), dict) else {}
+    template = _dict(spec, "template")
     names, images = _containers(template)
     return [
-        _name(obj), _int(status.get("desiredNumberScheduled")), _int(status.get("currentNumberScheduled")),
-        _int(status.get("numberReady")), _int(status.get("updatedNumberScheduled")),
-        _int(status.get("numberAvailable")), format_labels(_spec(template or {}).get("nodeSelector")),
-        _created(obj, now), names, images, format_label_selector(spec.get("selector")),
+        _name(obj),
+        _int(status.get("desiredNumberScheduled")),
+        _int(status.get("currentNumberScheduled")),
+        _int(status.get("numberReady")),
+        _int(status.get("updatedNumberScheduled")),
+        _int(status.get("numberAvailable")),
+        format_labels(_spec(template or {}).get("nodeSelector")),
+        _created(obj, now),
+        names,
+        images,
+        format_label_selector(spec.get("selector")),
     ]
 
 
@@ -341,13 +411,27 @@ DAEMONSET_COLUMNS = [
     NAME,
     _col("Desired", "integer", "The total number of nodes that should be running the daemon pod."),
     _col("Current", "integer", "The number of nodes that are running at least 1 daemon pod."),
-    _col("Ready", "integer", "The number of nodes that should be running the daemon pod and have one or more of "
-         "the daemon pod running and ready."),
+    _col(
+        "Ready",
+        "integer",
+        "The number of nodes that should be running the daemon pod and have one or more of "
+        "the daemon pod running and ready.",
+    ),
     _col("Up-to-date", "integer", "The total number of nodes that are running updated daemon pod"),
-    _col("Available", "integer", "The number of nodes that should be running the daemon pod and have one or more "
-         "of the daemon pod running and available."),
-    _col("Node Selector", description="NodeSelector is a selector which must be true for the pod to fit on a node."),
-    AGE, CONTAINERS, IMAGES, _selector_col("A label query over pods that are managed by the daemon set."),
+    _col(
+        "Available",
+        "integer",
+        "The number of nodes that should be running the daemon pod and have one or more "
+        "of the daemon pod running and available.",
+    ),
+    _col(
+        "Node Selector",
+        description="NodeSelector is a selector which must be true for the pod to fit on a node.",
+    ),
+    AGE,
+    CONTAINERS,
+    IMAGES,
+    _selector_col("A label query over pods that are managed by the daemon set."),
 ]
 
 
@@ -358,7 +442,13 @@ def print_statefulset(obj: dict[str, Any], now: float) -> Row:
     return [_name(obj), ready, _created(obj, now), names, images]
 
 
-STATEFULSET_COLUMNS = [NAME, _col("Ready", description="Number of the pod with ready state"), AGE, CONTAINERS, IMAGES]
+STATEFULSET_COLUMNS = [
+    NAME,
+    _col("Ready", description="Number of the pod with ready state"),
+    AGE,
+    CONTAINERS,
+    IMAGES,
+]
 
 
 def _has_job_condition(status: dict[str, Any], ctype: str) -> bool:
@@ -392,8 +482,16 @@ def print_job(obj: dict[str, Any], now: float) -> Row:
     else:
         state = "Running"
     names, images = _containers(spec.get("template"))
-    return [_name(obj), state, completions, duration, _created(obj, now), names, images,
-            format_label_selector(spec.get("selector"))]
+    return [
+        _name(obj),
+        state,
+        completions,
+        duration,
+        _created(obj, now),
+        names,
+        images,
+        format_label_selector(spec.get("selector")),
+    ]
 
 
 JOB_COLUMNS = [
@@ -401,14 +499,22 @@ JOB_COLUMNS = [
     _col("Status", description="Status of the job."),
     _col("Completions", description="The number of pods which reached phase Succeeded."),
     _col("Duration", description="Time required to complete the job."),
-    AGE, CONTAINERS, IMAGES, _selector_col("A label query over pods that should match the pod count."),
+    AGE,
+    CONTAINERS,
+    IMAGES,
+    _selector_col("A label query over pods that should match the pod count."),
 ]
 
 
 def print_pdb(obj: dict[str, Any], now: float) -> Row:
     spec, status = _spec(obj), _status(obj)
-    return [_name(obj), _int_or_string(spec.get("minAvailable")), _int_or_string(spec.get("maxUnavailable")),
-            _int(status.get("disruptionsAllowed")), _created(obj, now)]
+    return [
+        _name(obj),
+        _int_or_string(spec.get("minAvailable")),
+        _int_or_string(spec.get("maxUnavailable")),
+        _int(status.get("disruptionsAllowed")),
+        _created(obj, now),
+    ]
 
 
 PDB_COLUMNS = [
@@ -434,8 +540,8 @@ def node_roles(labels: dict[str, Any]) -> list[str]:
     """findNodeRoles: ``node-role.kubernetes.io/<role>`` labels and the legacy ``kubernetes.io/role``."""
     roles: set[str] = set()
     for key, value in labels.items():
-        if key.startswith("node-role.kubernetes.io/") and key[len("node-role.kubernetes.io/"):]:
-            roles.add(key[len("node-role.kubernetes.io/"):])
+        if key.startswith("node-role.kubernetes.io/") and key[len("node-role.kubernetes.io/") :]:
+            roles.add(key[len("node-role.kubernetes.io/") :])
         elif key == "kubernetes.io/role" and value:
             roles.add(str(value))
     return sorted(roles)
@@ -451,12 +557,18 @@ def print_node(obj: dict[str, Any], now: float) -> Row:
         states.append("Unknown")
     if spec.get("unschedulable"):
         states.append("SchedulingDisabled")
-    info = status.get("nodeInfo") if isinstance(status.get("nodeInfo"), dict) else {}
+    info = _dict(status, "nodeInfo")
     roles = ",".join(node_roles(m.labels_of(obj))) or "<none>"
     return [
-        _name(obj), ",".join(states), roles, _created(obj, now), str(info.get("kubeletVersion", "")),
-        _node_address(status, "InternalIP"), _node_address(status, "ExternalIP"),
-        info.get("osImage") or "<unknown>", info.get("kernelVersion") or "<unknown>",
+        _name(obj),
+        ",".join(states),
+        roles,
+        _created(obj, now),
+        str(info.get("kubeletVersion", "")),
+        _node_address(status, "InternalIP"),
+        _node_address(status, "ExternalIP"),
+        info.get("osImage") or "<unknown>",
+        info.get("kernelVersion") or "<unknown>",
         info.get("containerRuntimeVersion") or "<unknown>",
     ]
 
@@ -471,8 +583,11 @@ NODE_COLUMNS = [
     _col("External-IP", description="List of addresses reachable to the node.", priority=1),
     _col("OS-Image", description="OS Image reported by the node from /etc/os-release.", priority=1),
     _col("Kernel-Version", description="Kernel Version reported by the node from 'uname -r'.", priority=1),
-    _col("Container-Runtime", description="ContainerRuntime Version reported by the node through runtime remote "
-         "API.", priority=1),
+    _col(
+        "Container-Runtime",
+        description="ContainerRuntime Version reported by the node through runtime remote API.",
+        priority=1,
+    ),
 ]
 
 
@@ -490,8 +605,13 @@ def _service_external_ip(spec: dict[str, Any], status: dict[str, Any]) -> str:
         return ",".join(external) if external else "<none>"
     if kind == "LoadBalancer":
         ingress = (status.get("loadBalancer") or {}).get("ingress") or ()
-        lb = sorted({str(i.get("ip") or i.get("hostname")) for i in ingress
-                     if isinstance(i, dict) and (i.get("ip") or i.get("hostname"))})
+        lb = sorted(
+            {
+                str(i.get("ip") or i.get("hostname"))
+                for i in ingress
+                if isinstance(i, dict) and (i.get("ip") or i.get("hostname"))
+            }
+        )
         if external:
             return ",".join([*lb, *external])
         return ",".join(lb) if lb else "<pending>"
@@ -517,8 +637,12 @@ def print_service(obj: dict[str, Any], now: float) -> Row:
     spec, status = _spec(obj), _status(obj)
     ips = spec.get("clusterIPs") or ([spec["clusterIP"]] if spec.get("clusterIP") else [])
     return [
-        _name(obj), str(spec.get("type") or "ClusterIP"), str(ips[0]) if ips else "<none>",
-        _service_external_ip(spec, status), _service_ports(spec.get("ports")), _created(obj, now),
+        _name(obj),
+        str(spec.get("type") or "ClusterIP"),
+        str(ips[0]) if ips else "<none>",
+        _service_external_ip(spec, status),
+        _service_ports(spec.get("ports")),
+        _created(obj, now),
         format_labels(spec.get("selector")),
     ]
 
@@ -526,9 +650,15 @@ def print_service(obj: dict[str, Any], now: float) -> Row:
 SERVICE_COLUMNS = [
     NAME,
     _col("Type", description="type determines how the Service is exposed."),
-    _col("Cluster-IP", description="clusterIP is the IP address of the service and is usually assigned randomly."),
-    _col("External-IP", description="externalIPs is a list of IP addresses for which nodes in the cluster will also "
-         "accept traffic for this service."),
+    _col(
+        "Cluster-IP",
+        description="clusterIP is the IP address of the service and is usually assigned randomly.",
+    ),
+    _col(
+        "External-IP",
+        description="externalIPs is a list of IP addresses for which nodes in the cluster will also "
+        "accept traffic for this service.",
+    ),
     _col("Port(s)", description="The list of ports that are exposed by this service."),
     AGE,
     _selector_col("Route service traffic to pods with label keys and values matching this selector."),
@@ -563,8 +693,11 @@ def print_endpoints(obj: dict[str, Any], now: float) -> Row:
     return [_name(obj), format_endpoints(obj), _created(obj, now)]
 
 
-ENDPOINTS_COLUMNS = [NAME, _col("Endpoints", description="The set of all endpoints is the union of all subsets."),
-                     AGE]
+ENDPOINTS_COLUMNS = [
+    NAME,
+    _col("Endpoints", description="The set of all endpoints is the union of all subsets."),
+    AGE,
+]
 
 
 def _with_more(items: list[str], limit: int = 3) -> str:
@@ -580,14 +713,27 @@ def print_endpointslice(obj: dict[str, Any], now: float) -> Row:
     for port in obj.get("ports") or ():
         if isinstance(port, dict):
             ports.append(str(port["port"]) if port.get("port") is not None else str(port.get("name") or "*"))
-    addresses = [str(a) for e in obj.get("endpoints") or () if isinstance(e, dict) for a in e.get("addresses") or ()]
-    return [_name(obj), str(obj.get("addressType", "")), _with_more(ports), _with_more(addresses), _created(obj, now)]
+    addresses = [
+        str(a) for e in obj.get("endpoints") or () if isinstance(e, dict) for a in e.get("addresses") or ()
+    ]
+    return [
+        _name(obj),
+        str(obj.get("addressType", "")),
+        _with_more(ports),
+        _with_more(addresses),
+        _created(obj, now),
+    ]
 
 
 ENDPOINTSLICE_COLUMNS = [
     NAME,
-    _col("AddressType", description="addressType specifies the type of address carried by this EndpointSlice."),
-    _col("Ports", description="ports specifies the list of network ports exposed by each endpoint in this slice."),
+    _col(
+        "AddressType", description="addressType specifies the type of address carried by this EndpointSlice."
+    ),
+    _col(
+        "Ports",
+        description="ports specifies the list of network ports exposed by each endpoint in this slice.",
+    ),
     _col("Endpoints", description="endpoints is a list of unique endpoints in this slice."),
     AGE,
 ]
@@ -605,28 +751,42 @@ def print_event(obj: dict[str, Any], now: float) -> Row:
         count = _int(series.get("count"))
     elif count == 0:
         count = 1
-    involved = obj.get("involvedObject") if isinstance(obj.get("involvedObject"), dict) else {}
+    involved = _dict(obj, "involvedObject")
     kind = str(involved.get("kind", "")).lower()
     target = f"{kind}/{involved['name']}" if involved.get("name") else kind
-    source = obj.get("source") if isinstance(obj.get("source"), dict) else {}
+    source = _dict(obj, "source")
     component = source.get("component") or obj.get("reportingComponent") or ""
     host = source.get("host") or obj.get("reportingInstance") or ""
     source_cell = f"{component}, {host}" if host else str(component)
     return [
-        last_seen, str(obj.get("type", "")), str(obj.get("reason", "")), target,
-        str(involved.get("fieldPath", "")), source_cell, str(obj.get("message", "")).strip(),
-        first_seen, count, _name(obj),
+        last_seen,
+        str(obj.get("type", "")),
+        str(obj.get("reason", "")),
+        target,
+        str(involved.get("fieldPath", "")),
+        source_cell,
+        str(obj.get("message", "")).strip(),
+        first_seen,
+        count,
+        _name(obj),
     ]
 
 
 EVENT_COLUMNS = [
     _col("Last Seen", description="The time at which the most recent occurrence of this event was recorded."),
     _col("Type", description="Type of this event (Normal, Warning), new types could be added in the future"),
-    _col("Reason", description="This should be a short, machine understandable string that gives the reason for "
-         "the transition into the object's current status."),
+    _col(
+        "Reason",
+        description="This should be a short, machine understandable string that gives the reason for "
+        "the transition into the object's current status.",
+    ),
     _col("Object", description="The object that this event is about."),
-    _col("Subobject", description="If referring to a piece of an object instead of an entire object, this string "
-         "should contain a valid JSON/Go field access statement.", priority=1),
+    _col(
+        "Subobject",
+        description="If referring to a piece of an object instead of an entire object, this string "
+        "should contain a valid JSON/Go field access statement.",
+        priority=1,
+    ),
     _col("Source", description="The component reporting this event.", priority=1),
     _col("Message", description="A human-readable description of the status of this operation."),
     _col("First Seen", description="The time at which the event was first recorded.", priority=1),
@@ -636,8 +796,8 @@ EVENT_COLUMNS = [
 
 
 def print_configmap(obj: dict[str, Any], now: float) -> Row:
-    data = obj.get("data") if isinstance(obj.get("data"), dict) else {}
-    binary = obj.get("binaryData") if isinstance(obj.get("binaryData"), dict) else {}
+    data = _dict(obj, "data")
+    binary = _dict(obj, "binaryData")
     return [_name(obj), len(data) + len(binary), _created(obj, now)]
 
 
@@ -645,34 +805,53 @@ CONFIGMAP_COLUMNS = [NAME, _col("Data", description="Data contains the configura
 
 
 def print_secret(obj: dict[str, Any], now: float) -> Row:
-    data = obj.get("data") if isinstance(obj.get("data"), dict) else {}
+    data = _dict(obj, "data")
     return [_name(obj), str(obj.get("type") or "Opaque"), len(data), _created(obj, now)]
 
 
-SECRET_COLUMNS = [NAME, _col("Type", description="Used to facilitate programmatic handling of secret data."),
-                  _col("Data", description="Data contains the secret data."), AGE]
+SECRET_COLUMNS = [
+    NAME,
+    _col("Type", description="Used to facilitate programmatic handling of secret data."),
+    _col("Data", description="Data contains the secret data."),
+    AGE,
+]
 
 
 def print_lease(obj: dict[str, Any], now: float) -> Row:
     return [_name(obj), str(_spec(obj).get("holderIdentity") or "<unset>"), _created(obj, now)]
 
 
-LEASE_COLUMNS = [NAME, _col("Holder", description="holderIdentity contains the identity of the holder of a current "
-                            "lease."), AGE]
+LEASE_COLUMNS = [
+    NAME,
+    _col("Holder", description="holderIdentity contains the identity of the holder of a current lease."),
+    AGE,
+]
 
 
 def print_priorityclass(obj: dict[str, Any], now: float) -> Row:
-    return [_name(obj), _int(obj.get("value")), bool(obj.get("globalDefault", False)), _created(obj, now),
-            str(obj.get("preemptionPolicy") or "PreemptLowerPriority")]
+    return [
+        _name(obj),
+        _int(obj.get("value")),
+        bool(obj.get("globalDefault", False)),
+        _created(obj, now),
+        str(obj.get("preemptionPolicy") or "PreemptLowerPriority"),
+    ]
 
 
 PRIORITYCLASS_COLUMNS = [
     NAME,
     _col("Value", "integer", "value represents the integer value of this priority class."),
-    _col("Global-Default", "boolean", "globalDefault specifies whether this PriorityClass should be considered as "
-         "the default priority for pods that do not have any priority class."),
+    _col(
+        "Global-Default",
+        "boolean",
+        "globalDefault specifies whether this PriorityClass should be considered as "
+        "the default priority for pods that do not have any priority class.",
+    ),
     AGE,
-    _col("PreemptionPolicy", description="preemptionPolicy is the Policy for preempting pods with lower priority."),
+    _col(
+        "PreemptionPolicy",
+        description="preemptionPolicy is the Policy for preempting pods with lower priority.",
+    ),
 ]
 
 
@@ -710,7 +889,11 @@ def _row_object(obj: dict[str, Any], include: str) -> dict[str, Any] | None:
         return None
     if include == "Object":
         return obj
-    return {"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1", "metadata": obj.get("metadata", {})}
+    return {
+        "kind": "PartialObjectMetadata",
+        "apiVersion": "meta.k8s.io/v1",
+        "metadata": obj.get("metadata", {}),
+    }
 
 
 def _table_version(accept_version: str) -> str:
@@ -718,8 +901,13 @@ def _table_version(accept_version: str) -> str:
 
 
 def to_table(
-    info: ResourceInfo, objects: list[dict[str, Any]], now: float, list_meta: dict[str, Any] | None = None,
-    include_object: str = "PartialObjectMetadata", headers: bool = True, version: str = "v1",
+    info: ResourceInfo,
+    objects: list[dict[str, Any]],
+    now: float,
+    list_meta: dict[str, Any] | None = None,
+    include_object: str = "PartialObjectMetadata",
+    headers: bool = True,
+    version: str = "v1",
 ) -> dict[str, Any]:
     """A ``meta.k8s.io/v1`` Table of ``objects`` (one row each)."""
     columns, printer = PRINTERS.get(info.kind, (DEFAULT_COLUMNS, print_default))
@@ -733,9 +921,15 @@ def to_table(
             phase = _status(obj).get("phase")
             if phase in ("Succeeded", "Failed"):
                 message = "The pod has completed successfully." if phase == "Succeeded" else "The pod failed."
-                row["conditions"] = [{"type": "Completed", "status": "True", "reason": phase, "message": message}]
+                row["conditions"] = [
+                    {"type": "Completed", "status": "True", "reason": phase, "message": message}
+                ]
         rows.append(row)
-    table: dict[str, Any] = {"kind": "Table", "apiVersion": _table_version(version),
-                             "metadata": list_meta or {}, "rows": rows}
+    table: dict[str, Any] = {
+        "kind": "Table",
+        "apiVersion": _table_version(version),
+        "metadata": list_meta or {},
+        "rows": rows,
+    }
     table["columnDefinitions"] = columns if headers else []
     return table

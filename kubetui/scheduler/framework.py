@@ -109,8 +109,9 @@ class NodeToStatus:
         return [n for n in all_nodes if self.get(n.name).code == code]
 
 
-def fit_error_message(num_all_nodes: int, statuses: NodeToStatus, pre_filter_msg: str = "",
-                      post_filter_msg: str = "") -> str:
+def fit_error_message(
+    num_all_nodes: int, statuses: NodeToStatus, pre_filter_msg: str = "", post_filter_msg: str = ""
+) -> str:
     """FitError.Error() (framework/types.go): ``0/3 nodes are available: 1 Insufficient cpu, ...``."""
     message = f"0/{num_all_nodes} nodes are available:"
     if pre_filter_msg:
@@ -186,7 +187,8 @@ class ClusterEvent:
 
     def matches(self, other: ClusterEvent) -> bool:
         return (self.resource == "*" or other.resource == "*" or self.resource == other.resource) and bool(
-            self.action & other.action)
+            self.action & other.action
+        )
 
 
 NODE_ADD = ClusterEvent("Node", ActionType.ADD, "NodeAdd")
@@ -194,7 +196,9 @@ NODE_DELETE = ClusterEvent("Node", ActionType.DELETE, "NodeDelete")
 NODE_ALLOCATABLE_CHANGE = ClusterEvent("Node", ActionType.UPDATE_NODE_ALLOCATABLE, "NodeAllocatableChange")
 NODE_LABEL_CHANGE = ClusterEvent("Node", ActionType.UPDATE_NODE_LABEL, "NodeLabelChange")
 NODE_TAINT_CHANGE = ClusterEvent("Node", ActionType.UPDATE_NODE_TAINT, "NodeTaintChange")
-NODE_SPEC_UNSCHEDULABLE_CHANGE = ClusterEvent("Node", ActionType.UPDATE_NODE_TAINT, "NodeSpecUnschedulableChange")
+NODE_SPEC_UNSCHEDULABLE_CHANGE = ClusterEvent(
+    "Node", ActionType.UPDATE_NODE_TAINT, "NodeSpecUnschedulableChange"
+)
 NODE_CONDITION_CHANGE = ClusterEvent("Node", ActionType.UPDATE_NODE_CONDITION, "NodeConditionChange")
 ASSIGNED_POD_ADD = ClusterEvent("Pod", ActionType.ADD, "AssignedPodAdd")
 ASSIGNED_POD_UPDATE = ClusterEvent("Pod", ActionType.UPDATE_POD, "AssignedPodUpdate")
@@ -209,11 +213,17 @@ class Nominator(Protocol):
 
 
 class Handle:
-    """What a plugin may use: the scheduler's cache, its client and event recorder, listers, the seeded RNG."""
+    """What a plugin may use: the scheduler's cache, its client and events, listers, the seeded RNG."""
 
-    def __init__(self, cache: Cache, client: Client | None = None, recorder: EventRecorder | None = None,
-                 informers: InformerFactory | None = None, rng: random.Random | None = None,
-                 scheduler_name: str = "default-scheduler") -> None:
+    def __init__(
+        self,
+        cache: Cache,
+        client: Client | None = None,
+        recorder: EventRecorder | None = None,
+        informers: InformerFactory | None = None,
+        rng: random.Random | None = None,
+        scheduler_name: str = "default-scheduler",
+    ) -> None:
         self.cache = cache
         self.client = client
         self.recorder = recorder
@@ -238,13 +248,17 @@ class Plugin:
         self.handle = handle
 
     def events(self) -> tuple[ClusterEvent, ...]:
-        """EnqueueExtensions: the cluster events that may make a pod this plugin rejected schedulable."""
-        return ()
+        """EnqueueExtensions: the cluster events that may make a pod this plugin rejected schedulable.
+
+        A plugin that does not say is woken by every event, as in Kubernetes.
+        """
+        return (ClusterEvent("*", ActionType.ALL, "*"),)
 
 
 class PreFilterPlugin(Plugin):
-    def pre_filter(self, state: CycleState, pod: PodInfo,
-                   nodes: Sequence[NodeInfo]) -> tuple[PreFilterResult | None, Status | None]:
+    def pre_filter(
+        self, state: CycleState, pod: PodInfo, nodes: Sequence[NodeInfo]
+    ) -> tuple[PreFilterResult | None, Status | None]:
         raise NotImplementedError
 
     def add_pod(self, state: CycleState, pod: PodInfo, added: PodInfo, node: NodeInfo) -> None:
@@ -261,8 +275,9 @@ class FilterPlugin(Plugin):
 
 
 class PostFilterPlugin(Plugin):
-    def post_filter(self, state: CycleState, pod: PodInfo,
-                    statuses: NodeToStatus) -> tuple[PostFilterResult | None, Status]:
+    def post_filter(
+        self, state: CycleState, pod: PodInfo, statuses: NodeToStatus
+    ) -> tuple[PostFilterResult | None, Status]:
         raise NotImplementedError
 
 
@@ -275,7 +290,9 @@ class ScorePlugin(Plugin):
     def score(self, state: CycleState, pod: PodInfo, nodes: Sequence[NodeInfo]) -> list[int]:
         raise NotImplementedError
 
-    def normalize(self, state: CycleState, pod: PodInfo, nodes: Sequence[NodeInfo], scores: list[int]) -> None:
+    def normalize(
+        self, state: CycleState, pod: PodInfo, nodes: Sequence[NodeInfo], scores: list[int]
+    ) -> None:
         """NormalizeScore: bring raw scores into 0..100, in place. The default leaves them as they are."""
 
 
@@ -309,8 +326,13 @@ class PluginScores:
 class Framework:
     """One scheduling profile: its plugins in order, their score weights, percentageOfNodesToScore."""
 
-    def __init__(self, handle: Handle, plugins: Sequence[Plugin], weights: dict[str, int],
-                 percentage_of_nodes_to_score: int = 0) -> None:
+    def __init__(
+        self,
+        handle: Handle,
+        plugins: Sequence[Plugin],
+        weights: dict[str, int],
+        percentage_of_nodes_to_score: int = 0,
+    ) -> None:
         self.handle = handle
         handle.framework = self
         self.plugins = list(plugins)
@@ -331,9 +353,11 @@ class Framework:
         return ()
 
     # -- PreFilter ------------------------------------------------------------------------------
-    def run_pre_filter(self, state: CycleState, pod: PodInfo,
-                       nodes: Sequence[NodeInfo]) -> tuple[PreFilterResult | None, Status | None, set[str]]:
-        """Returns the merged node restriction, a rejection (or None) and the plugins that rejected."""
+    def run_pre_filter(
+        self, state: CycleState, pod: PodInfo, nodes: Sequence[NodeInfo]
+    ) -> tuple[PreFilterResult | None, Status | None, set[str]]:
+        """Returns the merged node restriction, a rejection (or None), and the plugins that rejected the
+        pod or narrowed the nodes down."""
         result: PreFilterResult | None = None
         narrowing: list[str] = []
         for plugin in self.pre_filter_plugins:
@@ -345,19 +369,25 @@ class Framework:
                 return None, status.with_plugin(plugin.name), {plugin.name} if status.rejected else set()
             if narrowed is not None:
                 narrowing.append(plugin.name)
-                result = narrowed if result is None else PreFilterResult(result.node_names & narrowed.node_names)
+                result = (
+                    narrowed if result is None else PreFilterResult(result.node_names & narrowed.node_names)
+                )
                 if not result.node_names:
-                    msg = (f"node(s) didn't satisfy plugin {narrowing[0]}" if len(narrowing) == 1
-                           else f"node(s) didn't satisfy plugin(s) {_go_list(narrowing)} simultaneously")
+                    msg = (
+                        f"node(s) didn't satisfy plugin {narrowing[0]}"
+                        if len(narrowing) == 1
+                        else f"node(s) didn't satisfy plugin(s) {_go_list(narrowing)} simultaneously"
+                    )
                     return result, unresolvable(msg).with_plugin(narrowing[-1]), set(narrowing)
-        return result, None, set()
+        return result, None, set(narrowing)
 
     def active_filters(self, state: CycleState) -> list[FilterPlugin]:
         return [p for p in self.filter_plugins if p.name not in state.skip_filter]
 
     # -- Filter ---------------------------------------------------------------------------------
-    def run_filter(self, state: CycleState, pod: PodInfo, node: NodeInfo,
-                   filters: Sequence[FilterPlugin] | None = None) -> Status | None:
+    def run_filter(
+        self, state: CycleState, pod: PodInfo, node: NodeInfo, filters: Sequence[FilterPlugin] | None = None
+    ) -> Status | None:
         """RunFilterPlugins: the first plugin that rejects decides; None when every plugin accepts."""
         for plugin in self.active_filters(state) if filters is None else filters:
             status = plugin.filter(state, pod, node)
@@ -365,8 +395,9 @@ class Framework:
                 return status if status.plugin else status.with_plugin(plugin.name)
         return None
 
-    def run_filter_with_nominated(self, state: CycleState, pod: PodInfo, node: NodeInfo,
-                                  filters: Sequence[FilterPlugin] | None = None) -> Status | None:
+    def run_filter_with_nominated(
+        self, state: CycleState, pod: PodInfo, node: NodeInfo, filters: Sequence[FilterPlugin] | None = None
+    ) -> Status | None:
         """RunFilterPluginsWithNominatedPods: pods of equal or higher priority nominated to this node
         count as running on it; the pod must fit both with them and without them."""
         nominator = self.handle.nominator
@@ -388,15 +419,17 @@ class Framework:
             if plugin.name not in state.skip_filter:
                 plugin.add_pod(state, pod, added, node)
 
-    def run_pre_filter_remove_pod(self, state: CycleState, pod: PodInfo, removed: PodInfo,
-                                  node: NodeInfo) -> None:
+    def run_pre_filter_remove_pod(
+        self, state: CycleState, pod: PodInfo, removed: PodInfo, node: NodeInfo
+    ) -> None:
         for plugin in self.pre_filter_plugins:
             if plugin.name not in state.skip_filter:
                 plugin.remove_pod(state, pod, removed, node)
 
     # -- PostFilter -----------------------------------------------------------------------------
-    def run_post_filter(self, state: CycleState, pod: PodInfo,
-                        statuses: NodeToStatus) -> tuple[PostFilterResult | None, Status]:
+    def run_post_filter(
+        self, state: CycleState, pod: PodInfo, statuses: NodeToStatus
+    ) -> tuple[PostFilterResult | None, Status]:
         """The first PostFilter plugin that makes the pod schedulable wins (preemption)."""
         last: tuple[PostFilterResult | None, Status] = (None, unschedulable())
         messages: list[str] = []

@@ -1,4 +1,4 @@
-"""Small rules several plugins share: taints and tolerations, node selectors, label selectors, score normalizing.
+"""Rules several plugins share: taints and tolerations, node selectors, label selectors, score normalizing.
 
 They follow k8s.io/component-helpers/scheduling/corev1 (tolerations, nodeaffinity) and
 pkg/scheduler/framework/plugins/helper (normalize_score.go, taint.go).
@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
 from kubetui.api.selectors import SelectorError, selector_from_dict
+from kubetui.api.validation.names import is_label_value, is_qualified_name
 
 MAX_NODE_SCORE = 100  # framework.MaxNodeScore
 TAINT_NODE_UNSCHEDULABLE = "node.kubernetes.io/unschedulable"
@@ -76,7 +77,7 @@ def taint_text(taint: Taint) -> str:
 # -- node selectors (component-helpers/scheduling/corev1/nodeaffinity) -------------------------
 def _requirement_matches(req: Mapping[str, Any], value: str | None) -> bool:
     op = req.get("operator")
-    values = req.get("values") or ()
+    values: list[str] = list(req.get("values") or ())
     if op == "In":
         return value is not None and value in values
     if op == "NotIn":
@@ -115,8 +116,21 @@ def node_selector_term_matches(term: Mapping[str, Any], labels: Mapping[str, str
     return True
 
 
+def node_selector_term_valid(term: Mapping[str, Any]) -> bool:
+    """Would nodeaffinity parse this term? Keys must be qualified names and In/NotIn values label values;
+    a term that fails to parse matches no node."""
+    for req in term.get("matchExpressions") or ():
+        if is_qualified_name(str(req.get("key", ""))):
+            return False
+        if req.get("operator") in ("In", "NotIn") and any(
+            is_label_value(str(v)) for v in req.get("values") or ()
+        ):
+            return False
+    return True
+
+
 class RequiredNodeAffinity:
-    """nodeaffinity.RequiredNodeAffinity: the pod's nodeSelector AND its required node affinity terms (ORed)."""
+    """nodeaffinity.RequiredNodeAffinity: the pod's nodeSelector AND its required node affinity terms."""
 
     __slots__ = ("node_selector", "terms")
 
@@ -124,10 +138,13 @@ class RequiredNodeAffinity:
         spec = pod.get("spec") or {}
         selector = spec.get("nodeSelector")
         self.node_selector: dict[str, str] = dict(selector) if isinstance(selector, dict) else {}
-        required = (((spec.get("affinity") or {}).get("nodeAffinity") or {})
-                    .get("requiredDuringSchedulingIgnoredDuringExecution"))
+        required = ((spec.get("affinity") or {}).get("nodeAffinity") or {}).get(
+            "requiredDuringSchedulingIgnoredDuringExecution"
+        )
         self.terms: tuple[Mapping[str, Any], ...] | None = (
-            tuple(required.get("nodeSelectorTerms") or ()) if isinstance(required, dict) else None
+            tuple(t if node_selector_term_valid(t) else {} for t in required.get("nodeSelectorTerms") or ())
+            if isinstance(required, dict)
+            else None
         )
 
     @property

@@ -1,4 +1,4 @@
-"""One node as the scheduler sees it: its capacity and the running totals of the pods it holds (framework.NodeInfo).
+"""One node as the scheduler sees it: its capacity and running totals of the pods on it (framework.NodeInfo).
 
 The totals are kept up to date pod by pod (add/remove), so no decision ever adds up a node's
 pods again. ``generation`` moves on every change.
@@ -18,7 +18,7 @@ _NOT_SCALAR = ("cpu", "memory", "ephemeral-storage", "pods")
 
 
 class ImageState:
-    """An image some nodes report in status.images: its size and on how many nodes it is (ImageStateSummary)."""
+    """An image nodes report in status.images: its size and on which nodes it is (ImageStateSummary)."""
 
     __slots__ = ("nodes", "size")
 
@@ -30,7 +30,8 @@ class ImageState:
 class NodeInfo:
     __slots__ = (
         "allocatable_cpu", "allocatable_ephemeral_storage", "allocatable_memory", "allocatable_pods",
-        "allocatable_scalars", "generation", "image_states", "labels", "memo", "name", "no_schedule_taints", "node",
+        "allocatable_scalars", "generation", "image_states", "labels", "memo", "name", "no_schedule_taints",
+        "node",
         "non_zero_cpu", "non_zero_memory", "pods", "pods_with_affinity", "pods_with_required_anti_affinity",
         "prefer_no_schedule_taints", "requested_cpu", "requested_ephemeral_storage", "requested_memory",
         "requested_scalars", "unschedulable", "used_ports",
@@ -71,10 +72,14 @@ class NodeInfo:
         allocatable = (node.get("status") or {}).get("allocatable") or {}
         self.allocatable_cpu = quantity_value("cpu", allocatable.get("cpu", 0))
         self.allocatable_memory = quantity_value("memory", allocatable.get("memory", 0))
-        self.allocatable_ephemeral_storage = quantity_value("ephemeral-storage", allocatable.get("ephemeral-storage", 0))
+        self.allocatable_ephemeral_storage = quantity_value(
+            "ephemeral-storage", allocatable.get("ephemeral-storage", 0)
+        )
         self.allocatable_pods = quantity_value("pods", allocatable.get("pods", 0))
         self.allocatable_scalars = {
-            name: quantity_value(name, qty) for name, qty in sorted(allocatable.items()) if name not in _NOT_SCALAR
+            name: quantity_value(name, qty)
+            for name, qty in sorted(allocatable.items())
+            if name not in _NOT_SCALAR
         }
         self.generation += 1
 
@@ -119,7 +124,7 @@ class NodeInfo:
         return (ip, protocol, port) in used or ("0.0.0.0", protocol, port) in used
 
     def clone(self) -> NodeInfo:
-        """A copy whose pod set and totals can change without touching this one (for preemption's what-ifs)."""
+        """A copy whose pods and totals can change without touching this one (for preemption's what-ifs)."""
         copy = object.__new__(NodeInfo)
         for slot in NodeInfo.__slots__:
             setattr(copy, slot, getattr(self, slot))

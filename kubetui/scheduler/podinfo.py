@@ -1,4 +1,4 @@
-"""What the scheduler works out once per pod, so no decision has to read the pod dict again (framework.PodInfo).
+"""What the scheduler works out once per pod, so no decision reads the pod dict again (framework.PodInfo).
 
 Resource requests follow k8s.io/component-helpers/resource PodRequests: containers add up,
 init containers take the max (sidecars add), overhead adds on top. The "non-zero" variant
@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any
 
 from kubetui.api.meta import parse_timestamp
-from kubetui.api.quantity import QuantityError, parse_quantity
+from kubetui.api.quantity import cpu_millis, memory_bytes
 from kubetui.scheduler.helpers import RequiredNodeAffinity, Selector, label_selector
 
 DEFAULT_MILLI_CPU_REQUEST = 100  # 0.1 core
@@ -26,15 +25,18 @@ _STANDARD = ("cpu", "memory", "ephemeral-storage", "pods")
 def quantity_value(name: str, value: Any) -> int:
     """resource.Quantity.MilliValue() for cpu, Value() for the rest (both round up); 0 if unparseable."""
     try:
-        parsed: Decimal = parse_quantity(value)
-    except (QuantityError, TypeError, ValueError):
+        return cpu_millis(value) if name == "cpu" else memory_bytes(value)
+    except (TypeError, ValueError):
         return 0
-    return math.ceil(parsed * 1000) if name == "cpu" else math.ceil(parsed)
 
 
 def _container_requests(container: Mapping[str, Any], non_zero: bool) -> dict[str, int]:
     requests = (container.get("resources") or {}).get("requests") or {}
-    out = {name: quantity_value(name, qty) for name, qty in requests.items()} if isinstance(requests, dict) else {}
+    out = (
+        {name: quantity_value(name, qty) for name, qty in requests.items()}
+        if isinstance(requests, dict)
+        else {}
+    )
     if non_zero:
         for name, default in _NON_ZERO_DEFAULTS.items():
             if name not in out:
@@ -97,7 +99,7 @@ class AffinityTerm:
         return self.selector is not None and self.selector.matches(pod.labels)
 
     def with_namespaces(self, namespaces: frozenset[str]) -> AffinityTerm:
-        """A copy whose namespace selector has been resolved into names (mergeAffinityTermNamespacesIfNotEmpty)."""
+        """A copy with the namespace selector resolved into names (mergeAffinityTermNamespacesIfNotEmpty)."""
         term = object.__new__(AffinityTerm)
         term.namespaces = self.namespaces | namespaces
         term.namespace_selector = None
@@ -114,7 +116,8 @@ def _terms(namespace: str, terms: Any) -> tuple[AffinityTerm, ...]:
 def _weighted_terms(namespace: str, terms: Any) -> tuple[AffinityTerm, ...]:
     return tuple(
         AffinityTerm(namespace, t.get("podAffinityTerm") or {}, int(t.get("weight", 0)))
-        for t in terms or () if isinstance(t, dict)
+        for t in terms or ()
+        if isinstance(t, dict)
     )
 
 
@@ -130,9 +133,10 @@ class PodInfo:
 
     __slots__ = (
         "cpu", "ephemeral_storage", "has_affinity", "host_ports", "images", "key", "labels", "memory", "name",
-        "namespace", "node_name", "non_zero_cpu", "non_zero_memory", "owner_uid", "pod", "preferred_affinity_terms",
-        "preferred_anti_affinity_terms", "priority", "required_affinity_terms", "required_anti_affinity_terms",
-        "required_node_affinity", "scalars", "start_time", "terminating", "tolerations", "uid",
+        "namespace", "node_name", "non_zero_cpu", "non_zero_memory", "owner_uid", "pod",
+        "preferred_affinity_terms", "preferred_anti_affinity_terms", "priority", "required_affinity_terms",
+        "required_anti_affinity_terms", "required_node_affinity", "scalars", "start_time", "terminating",
+        "tolerations", "uid",
     )  # fmt: skip
 
     def __init__(self, pod: dict[str, Any]) -> None:
@@ -175,7 +179,9 @@ class PodInfo:
         )
         self.images: tuple[str, ...] = tuple(
             normalized_image_name(str(c.get("image", "")))
-            for key in ("initContainers", "containers") for c in spec.get(key) or () if c.get("image")
+            for key in ("initContainers", "containers")
+            for c in spec.get(key) or ()
+            if c.get("image")
         )
         self.required_node_affinity = RequiredNodeAffinity(pod)
 
@@ -184,14 +190,21 @@ class PodInfo:
         pod_anti = affinity.get("podAntiAffinity") or {}
         ns = self.namespace
         # Simplification: matchLabelKeys/mismatchLabelKeys of pod affinity terms are not merged in.
-        self.required_affinity_terms = _terms(ns, pod_affinity.get("requiredDuringSchedulingIgnoredDuringExecution"))
+        self.required_affinity_terms = _terms(
+            ns, pod_affinity.get("requiredDuringSchedulingIgnoredDuringExecution")
+        )
         self.required_anti_affinity_terms = _terms(
-            ns, pod_anti.get("requiredDuringSchedulingIgnoredDuringExecution"))
+            ns, pod_anti.get("requiredDuringSchedulingIgnoredDuringExecution")
+        )
         self.preferred_affinity_terms = _weighted_terms(
-            ns, pod_affinity.get("preferredDuringSchedulingIgnoredDuringExecution"))
+            ns, pod_affinity.get("preferredDuringSchedulingIgnoredDuringExecution")
+        )
         self.preferred_anti_affinity_terms = _weighted_terms(
-            ns, pod_anti.get("preferredDuringSchedulingIgnoredDuringExecution"))
-        self.has_affinity = bool(affinity.get("podAffinity") is not None or affinity.get("podAntiAffinity") is not None)
+            ns, pod_anti.get("preferredDuringSchedulingIgnoredDuringExecution")
+        )
+        self.has_affinity = bool(
+            affinity.get("podAffinity") is not None or affinity.get("podAntiAffinity") is not None
+        )
 
     def on_node(self, node_name: str) -> PodInfo:
         """A shallow copy placed on ``node_name``: the "assumed" pod before the binding is confirmed."""
@@ -207,4 +220,3 @@ class PodInfo:
 
     def __repr__(self) -> str:
         return f"PodInfo({self.key})"
-

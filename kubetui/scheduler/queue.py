@@ -1,4 +1,4 @@
-"""The scheduling queue: activeQ, backoffQ and unschedulablePods (pkg/scheduler/backend/queue/scheduling_queue.go).
+"""The scheduling queue: activeQ, backoffQ, unschedulablePods (scheduler/backend/queue/scheduling_queue.go).
 
 * activeQ holds pods ready to be tried, highest ``spec.priority`` first, then the one that has
   waited longest (the time it entered the queue or last failed).
@@ -74,8 +74,12 @@ def pod_spec_changed(old: dict[str, Any], new: dict[str, Any]) -> bool:
 
 
 class SchedulingQueue:
-    def __init__(self, clock: Clock, events_of: Callable[[str], tuple[ClusterEvent, ...]],
-                 on_active: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        clock: Clock,
+        events_of: Callable[[str], tuple[ClusterEvent, ...]],
+        on_active: Callable[[], None],
+    ) -> None:
         self.clock = clock
         self._events_of = events_of
         self._on_active = on_active
@@ -105,13 +109,19 @@ class SchedulingQueue:
         return self._pods.get(uid)
 
     def pending(self) -> dict[str, int]:
-        return {ACTIVE: self.active_count, BACKOFF: self.backoff_count, UNSCHEDULABLE: len(self.unschedulable)}
+        return {
+            ACTIVE: self.active_count,
+            BACKOFF: self.backoff_count,
+            UNSCHEDULABLE: len(self.unschedulable),
+        }
 
     # -- the three places ---------------------------------------------------------------------------
     def _to_active(self, queued: QueuedPodInfo) -> None:
         self._leave(queued)
         queued.where, queued.token = ACTIVE, next(self._tokens)
-        heapq.heappush(self._active, (-queued.pod.priority, queued.timestamp, next(self._seq), queued.token, queued))
+        heapq.heappush(
+            self._active, (-queued.pod.priority, queued.timestamp, next(self._seq), queued.token, queued)
+        )
         self.active_count += 1
         self._pods[queued.pod.uid] = queued
         self._on_active()
@@ -131,8 +141,11 @@ class SchedulingQueue:
         self.unschedulable[queued.pod.uid] = queued
         self._pods[queued.pod.uid] = queued
         if self._flush_timer is None:
-            self._flush_timer = self.clock.call_later(FLUSH_UNSCHEDULABLE_EVERY, self._flush_unschedulable,
-                                                      label="scheduler: flush unschedulable pods")
+            self._flush_timer = self.clock.call_later(
+                FLUSH_UNSCHEDULABLE_EVERY,
+                self._flush_unschedulable,
+                label="scheduler: flush unschedulable pods",
+            )
 
     def _leave(self, queued: QueuedPodInfo) -> None:
         """Take a pod out of wherever it is (heap entries go stale and are skipped later)."""
@@ -198,7 +211,7 @@ class SchedulingQueue:
         return queued.where
 
     def update(self, old: dict[str, Any], pod: PodInfo) -> None:
-        """A pending pod changed. If it waits in unschedulablePods and its spec or metadata changed, retry it."""
+        """A pending pod changed: if it is unschedulable and its spec or metadata changed, retry it."""
         queued = self._pods.get(pod.uid)
         self.update_nominated(old, pod)
         if queued is None:
@@ -216,7 +229,7 @@ class SchedulingQueue:
 
     # -- cluster events ----------------------------------------------------------------------------
     def move_all(self, event: ClusterEvent, pre_check: Callable[[PodInfo], bool] | None = None) -> int:
-        """MoveAllToActiveOrBackoffQueue: retry the unschedulable pods this event may help. Returns how many."""
+        """MoveAllToActiveOrBackoffQueue: retry the unschedulable pods this event may help; how many."""
         moved = 0
         for queued in list(self.unschedulable.values()):
             if pre_check is not None and not pre_check(queued.pod):
@@ -228,12 +241,20 @@ class SchedulingQueue:
 
     def assigned_pod_added(self, pod: PodInfo, namespace_labels: dict[str, str]) -> int:
         """AssignedPodAdded: only pods with a required affinity term the new pod satisfies may now fit."""
-        return self.move_all(ASSIGNED_POD_ADD, lambda waiting: any(
-            term.matches(pod, namespace_labels) for term in waiting.required_affinity_terms))
+        return self.move_all(
+            ASSIGNED_POD_ADD,
+            lambda waiting: any(
+                term.matches(pod, namespace_labels) for term in waiting.required_affinity_terms
+            ),
+        )
 
     def assigned_pod_updated(self, pod: PodInfo, namespace_labels: dict[str, str]) -> int:
-        return self.move_all(ASSIGNED_POD_UPDATE, lambda waiting: any(
-            term.matches(pod, namespace_labels) for term in waiting.required_affinity_terms))
+        return self.move_all(
+            ASSIGNED_POD_UPDATE,
+            lambda waiting: any(
+                term.matches(pod, namespace_labels) for term in waiting.required_affinity_terms
+            ),
+        )
 
     def _interested(self, queued: QueuedPodInfo, event: ClusterEvent) -> bool:
         """podMatchesEvent: the event is one a rejecting plugin registered for (no plugin: any event)."""
@@ -245,7 +266,9 @@ class SchedulingQueue:
         return False
 
     def _arm_backoff_timer(self) -> None:
-        while self._backoff and (self._backoff[0][3].where != BACKOFF or self._backoff[0][3].token != self._backoff[0][2]):
+        while self._backoff and (
+            self._backoff[0][3].where != BACKOFF or self._backoff[0][3].token != self._backoff[0][2]
+        ):
             heapq.heappop(self._backoff)
         if not self._backoff:
             return
@@ -255,7 +278,9 @@ class SchedulingQueue:
         if self._backoff_timer is not None:
             self._backoff_timer.cancel()
         self._backoff_timer_at = due
-        self._backoff_timer = self.clock.call_at(due, self._flush_backoff, label="scheduler: backoff completed")
+        self._backoff_timer = self.clock.call_at(
+            due, self._flush_backoff, label="scheduler: backoff completed"
+        )
 
     def _flush_backoff(self) -> None:
         """flushBackoffQCompleted: pods whose backoff has ended go to activeQ."""
@@ -276,8 +301,11 @@ class SchedulingQueue:
             if self._interested(queued, UNSCHEDULABLE_TIMEOUT):
                 self._requeue(queued)
         if self.unschedulable:
-            self._flush_timer = self.clock.call_later(FLUSH_UNSCHEDULABLE_EVERY, self._flush_unschedulable,
-                                                      label="scheduler: flush unschedulable pods")
+            self._flush_timer = self.clock.call_later(
+                FLUSH_UNSCHEDULABLE_EVERY,
+                self._flush_unschedulable,
+                label="scheduler: flush unschedulable pods",
+            )
 
     def activate(self, uid: str) -> None:
         """Move one waiting pod to activeQ at once (used when its nomination is cleared)."""
@@ -287,7 +315,7 @@ class SchedulingQueue:
 
     # -- nominated pods ----------------------------------------------------------------------------
     def add_nominated(self, pod: PodInfo, node: str | None = None) -> None:
-        """Remember where a pod is nominated: ``node`` if given ("" clears), else its status.nominatedNodeName."""
+        """Remember a pod's nominated node: ``node`` if given ("" clears), else status.nominatedNodeName."""
         self.remove_nominated(pod.uid)
         if node is None:
             node = _nominated_node_name(pod.pod)

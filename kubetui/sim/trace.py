@@ -109,6 +109,9 @@ class SchedulingDecision(Record):
     verdicts: list[NodeVerdict] = field(default_factory=list)
     nominated: str = ""
     duration_ms: float = 0.0
+    total_nodes: int = 0  # nodes in the cluster
+    evaluated: int = 0  # nodes the filters ran on (fewer than total_nodes when sampling)
+    victims: list[str] = field(default_factory=list)  # pods being preempted for this pod
 
     def to_dict(self) -> dict[str, Any]:
         data = Record.to_dict(self)

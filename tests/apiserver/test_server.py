@@ -219,7 +219,7 @@ def test_patch_types(api: APIServer) -> None:
               {"spec": {"template": {"spec": {"containers": [{"name": "c", "image": "nginx:1.28"}]}}}},
               PATCH_STRATEGIC)
     api.patch("kubectl", "deployments", "default", "web",
-              [{"op": "replace", "path": "/spec/minReadySeconds", "value": 5}], PATCH_JSON)
+              [{"op": "add", "path": "/spec/minReadySeconds", "value": 5}], PATCH_JSON)
     obj = api.get("kubectl", "deployments", "default", "web")
     assert obj["spec"]["replicas"] == 4 and obj["spec"]["minReadySeconds"] == 5
     assert obj["spec"]["template"]["spec"]["containers"][0]["image"] == "nginx:1.28"

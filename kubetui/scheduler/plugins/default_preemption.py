@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -23,7 +24,6 @@ from typing import Any
 
 from kubetui.api.meta import condition_true, set_condition
 from kubetui.apiserver.errors import ApiError
-from kubetui.apiserver.server import PATCH_STRATEGIC
 from kubetui.scheduler.framework import (
     Code,
     CycleState,
@@ -67,15 +67,17 @@ class _Budget:
 class DefaultPreemption(PostFilterPlugin):
     name = "DefaultPreemption"
 
-    def post_filter(self, state: CycleState, pod: PodInfo,
-                    statuses: NodeToStatus) -> tuple[PostFilterResult | None, Status]:
+    def post_filter(
+        self, state: CycleState, pod: PodInfo, statuses: NodeToStatus
+    ) -> tuple[PostFilterResult | None, Status]:
         result, status = self._preempt(state, pod, statuses)
         if status.message:
             status = Status(status.code, f"preemption: {status.message}", plugin=self.name)
         return result, status
 
-    def _preempt(self, state: CycleState, pod: PodInfo,
-                 statuses: NodeToStatus) -> tuple[PostFilterResult | None, Status]:
+    def _preempt(
+        self, state: CycleState, pod: PodInfo, statuses: NodeToStatus
+    ) -> tuple[PostFilterResult | None, Status]:
         nominated = (pod.pod.get("status") or {}).get("nominatedNodeName") or ""
         eligible, why = self._eligible(pod, nominated, statuses.get(nominated) if nominated else None)
         if not eligible:
@@ -87,11 +89,14 @@ class DefaultPreemption(PostFilterPlugin):
         if not candidates:
             node_statuses.absent = unresolvable("Preemption is not helpful for scheduling")
             return PostFilterResult(nominated_node=""), unschedulable(
-                fit_error_message(len(all_nodes), node_statuses))
+                fit_error_message(len(all_nodes), node_statuses)
+            )
         best = self._select(candidates)
         self._evict(best, pod)
-        return (PostFilterResult(nominated_node=best.node, victims=tuple(v.key for v in best.victims)),
-                Status(Code.SUCCESS))
+        return (
+            PostFilterResult(nominated_node=best.node, victims=tuple(v.key for v in best.victims)),
+            Status(Code.SUCCESS),
+        )
 
     # -- 1. eligibility --------------------------------------------------------------------------
     def _eligible(self, pod: PodInfo, nominated: str, nominated_status: Status | None) -> tuple[bool, str]:
@@ -108,15 +113,18 @@ class DefaultPreemption(PostFilterPlugin):
         return True, ""
 
     # -- 2. candidates ---------------------------------------------------------------------------
-    def _find_candidates(self, state: CycleState, pod: PodInfo, all_nodes: Sequence[NodeInfo],
-                         statuses: NodeToStatus) -> tuple[list[Candidate], NodeToStatus]:
+    def _find_candidates(
+        self, state: CycleState, pod: PodInfo, all_nodes: Sequence[NodeInfo], statuses: NodeToStatus
+    ) -> tuple[list[Candidate], NodeToStatus]:
         potential = statuses.node_names_with(Code.UNSCHEDULABLE, all_nodes)
         if not potential:
             return [], NodeToStatus()
         budgets = self._budgets()
         offset = self.handle.rng.randrange(len(potential))
-        wanted = min(max(len(potential) * MIN_CANDIDATE_NODES_PERCENTAGE // 100, MIN_CANDIDATE_NODES_ABSOLUTE),
-                     len(potential))
+        wanted = min(
+            max(len(potential) * MIN_CANDIDATE_NODES_PERCENTAGE // 100, MIN_CANDIDATE_NODES_ABSOLUTE),
+            len(potential),
+        )
         clean: list[Candidate] = []
         violating: list[Candidate] = []
         node_statuses = NodeToStatus()
@@ -133,8 +141,9 @@ class DefaultPreemption(PostFilterPlugin):
             node_statuses.explicit[node.name] = status
         return clean + violating, node_statuses
 
-    def _select_victims(self, state: CycleState, pod: PodInfo, node: NodeInfo,
-                        budgets: list[_Budget]) -> tuple[list[PodInfo], int, Status | None]:
+    def _select_victims(
+        self, state: CycleState, pod: PodInfo, node: NodeInfo, budgets: list[_Budget]
+    ) -> tuple[list[PodInfo], int, Status | None]:
         """SelectVictimsOnNode, on a copy of the node and of the cycle state."""
         framework = self.handle.framework
         assert framework is not None
@@ -176,8 +185,10 @@ class DefaultPreemption(PostFilterPlugin):
         worked out here from the budget and the Ready pods it selects.
         """
         out: list[_Budget] = []
-        for pdb in sorted(self.handle.lister("poddisruptionbudgets"),
-                          key=lambda p: (p["metadata"].get("namespace", ""), p["metadata"]["name"])):
+        for pdb in sorted(
+            self.handle.lister("poddisruptionbudgets"),
+            key=lambda p: (p["metadata"].get("namespace", ""), p["metadata"]["name"]),
+        ):
             status = pdb.get("status") or {}
             if "disruptionsAllowed" in status:
                 out.append(_Budget(pdb, int(status["disruptionsAllowed"])))
@@ -189,8 +200,11 @@ class DefaultPreemption(PostFilterPlugin):
     def _allowed_by(self, pdb: dict[str, Any], budget: _Budget) -> int:
         if budget.selector is None:
             return 0
-        pods = [p for p in self.handle.cache.pods.values()
-                if p.namespace == budget.namespace and not p.terminating and budget.selector.matches(p.labels)]
+        pods = [
+            p
+            for p in self.handle.cache.pods.values()
+            if p.namespace == budget.namespace and not p.terminating and budget.selector.matches(p.labels)
+        ]
         healthy = sum(1 for p in pods if condition_true(p.pod, "Ready"))
         spec = pdb.get("spec") or {}
         if "minAvailable" in spec:
@@ -203,6 +217,7 @@ class DefaultPreemption(PostFilterPlugin):
     @staticmethod
     def _select(candidates: list[Candidate]) -> Candidate:
         """pickOneNodeForPreemption: each rule keeps the best nodes; the next rule breaks ties."""
+
         def highest_priority(c: Candidate) -> int:
             return c.victims[0].priority
 
@@ -234,28 +249,45 @@ class DefaultPreemption(PostFilterPlugin):
         scheduler = self.handle.scheduler_name
         for victim in candidate.victims:
             try:
-                status = {"conditions": [dict(c) for c in (victim.pod.get("status") or {}).get("conditions") or ()]}
-                if set_condition(status, "DisruptionTarget", "True", client.now_iso(), "PreemptionByScheduler",
-                                 f"{scheduler}: preempting to accommodate a higher priority pod"):
+                status = {
+                    "conditions": [dict(c) for c in (victim.pod.get("status") or {}).get("conditions") or ()]
+                }
+                if set_condition(
+                    status,
+                    "DisruptionTarget",
+                    "True",
+                    client.now_iso(),
+                    "PreemptionByScheduler",
+                    f"{scheduler}: preempting to accommodate a higher priority pod",
+                ):
                     condition = next(c for c in status["conditions"] if c["type"] == "DisruptionTarget")
-                    client.patch("pods", victim.namespace, victim.name, {"status": {"conditions": [condition]}},
-                                 PATCH_STRATEGIC, subresource="status")
+                    client.patch(
+                        "pods",
+                        victim.namespace,
+                        victim.name,
+                        {"status": {"conditions": [condition]}},
+                        subresource="status",
+                    )  # a strategic merge patch: conditions merge by type
                 client.delete("pods", victim.namespace, victim.name)
             except ApiError:
                 continue  # already gone, or it changed under us: the next attempt looks again
             if recorder is not None:
-                recorder.event(victim.pod, "Normal", "Preempted",
-                               f"Preempted by pod {pod.uid} on node {candidate.node}")
+                recorder.event(
+                    victim.pod, "Normal", "Preempted", f"Preempted by pod {pod.uid} on node {candidate.node}"
+                )
         nominator = self.handle.nominator
         if nominator is None:
             return
         for other in list(nominator.nominated_pods_for_node(candidate.node)):
             if other.priority < pod.priority and other.uid != pod.uid:
-                try:
-                    client.merge_patch("pods", other.namespace, other.name, {"status": {"nominatedNodeName": None}},
-                                       subresource="status")
-                except ApiError:
-                    pass
+                with contextlib.suppress(ApiError):
+                    client.merge_patch(
+                        "pods",
+                        other.namespace,
+                        other.name,
+                        {"status": {"nominatedNodeName": None}},
+                        subresource="status",
+                    )
 
 
 def _importance(pod: PodInfo) -> tuple[int, float, str]:

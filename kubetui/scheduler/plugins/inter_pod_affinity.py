@@ -12,6 +12,7 @@ affinity terms, with weight 1) that this pod matches count the same way. Then mi
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+
 from kubetui.scheduler.framework import (
     NODE_ADD,
     NODE_LABEL_CHANGE,
@@ -59,16 +60,29 @@ def _matches_all(terms: Sequence[AffinityTerm], pod: PodInfo) -> bool:
 
 
 class PreFilterState:
-    __slots__ = ("affinity", "affinity_terms", "anti_affinity", "anti_affinity_terms", "existing_anti_affinity",
-                 "namespace_labels", "pod")
+    __slots__ = (
+        "affinity",
+        "affinity_terms",
+        "anti_affinity",
+        "anti_affinity_terms",
+        "existing_anti_affinity",
+        "namespace_labels",
+        "pod",
+    )
 
-    def __init__(self, pod: PodInfo, affinity_terms: tuple[AffinityTerm, ...],
-                 anti_affinity_terms: tuple[AffinityTerm, ...], namespace_labels: dict[str, str]) -> None:
+    def __init__(
+        self,
+        pod: PodInfo,
+        affinity_terms: tuple[AffinityTerm, ...],
+        anti_affinity_terms: tuple[AffinityTerm, ...],
+        namespace_labels: dict[str, str],
+    ) -> None:
         self.pod = pod
         self.affinity_terms = affinity_terms
         self.anti_affinity_terms = anti_affinity_terms
         self.namespace_labels = namespace_labels
-        self.existing_anti_affinity: TopologyCounts = {}  # existing pods' anti-affinity terms this pod matches
+        # existing pods' anti-affinity terms this pod matches
+        self.existing_anti_affinity: TopologyCounts = {}
         self.affinity: TopologyCounts = {}  # existing pods matching all of this pod's affinity terms
         self.anti_affinity: TopologyCounts = {}  # existing pods matching this pod's anti-affinity terms
 
@@ -114,18 +128,24 @@ class InterPodAffinity(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugi
                 out.append(term)
                 continue
             names = frozenset(
-                ns["metadata"]["name"] for ns in self.handle.lister("namespaces")
-                if term.namespace_selector.matches(ns["metadata"].get("labels") or {}))
+                ns["metadata"]["name"]
+                for ns in self.handle.lister("namespaces")
+                if term.namespace_selector.matches(ns["metadata"].get("labels") or {})
+            )
             out.append(term.with_namespaces(names))
         return tuple(out)
 
     # -- PreFilter / Filter ------------------------------------------------------------------------
-    def pre_filter(self, state: CycleState, pod: PodInfo,
-                   nodes: Sequence[NodeInfo]) -> tuple[PreFilterResult | None, Status | None]:
+    def pre_filter(
+        self, state: CycleState, pod: PodInfo, nodes: Sequence[NodeInfo]
+    ) -> tuple[PreFilterResult | None, Status | None]:
         cache = self.handle.cache
-        s = PreFilterState(pod, self._resolve_namespaces(pod.required_affinity_terms),
-                           self._resolve_namespaces(pod.required_anti_affinity_terms),
-                           self._namespace_labels(pod.namespace))
+        s = PreFilterState(
+            pod,
+            self._resolve_namespaces(pod.required_affinity_terms),
+            self._resolve_namespaces(pod.required_anti_affinity_terms),
+            self._namespace_labels(pod.namespace),
+        )
         for node in cache.nodes_with_required_anti_affinity_pods():
             for existing in node.pods_with_required_anti_affinity.values():
                 for term in existing.required_anti_affinity_terms:
@@ -192,15 +212,23 @@ class InterPodAffinity(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugi
         scores: dict[str, dict[str, int]] = {}  # topology key -> value -> score
         touched = False
 
-        def process(terms: Iterable[AffinityTerm], target: PodInfo, ns_labels: dict[str, str] | None,
-                    labels: Mapping[str, str], sign: int, weight: int | None = None) -> None:
+        def process(
+            terms: Iterable[AffinityTerm],
+            target: PodInfo,
+            ns_labels: dict[str, str] | None,
+            labels: Mapping[str, str],
+            sign: int,
+            weight: int | None = None,
+        ) -> None:
             nonlocal touched
             for term in terms:
                 if term.matches(target, ns_labels):
                     value = labels.get(term.topology_key)
                     if value is not None:
                         by_value = scores.setdefault(term.topology_key, {})
-                        by_value[value] = by_value.get(value, 0) + sign * (term.weight if weight is None else weight)
+                        by_value[value] = by_value.get(value, 0) + sign * (
+                            term.weight if weight is None else weight
+                        )
                         touched = True
 
         for node in cache.node_list() if has_constraints else cache.nodes_with_affinity_pods():
@@ -210,7 +238,14 @@ class InterPodAffinity(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugi
             for existing in (node.pods if has_constraints else node.pods_with_affinity).values():
                 process(preferred_affinity, existing, None, labels, 1)
                 process(preferred_anti, existing, None, labels, -1)
-                process(existing.required_affinity_terms, pod, namespace_labels, labels, 1, HARD_POD_AFFINITY_WEIGHT)
+                process(
+                    existing.required_affinity_terms,
+                    pod,
+                    namespace_labels,
+                    labels,
+                    1,
+                    HARD_POD_AFFINITY_WEIGHT,
+                )
                 process(existing.preferred_affinity_terms, pod, namespace_labels, labels, 1)
                 process(existing.preferred_anti_affinity_terms, pod, namespace_labels, labels, -1)
         if not touched:
@@ -230,7 +265,9 @@ class InterPodAffinity(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugi
             out.append(total)
         return out
 
-    def normalize(self, state: CycleState, pod: PodInfo, nodes: Sequence[NodeInfo], scores: list[int]) -> None:
+    def normalize(
+        self, state: CycleState, pod: PodInfo, nodes: Sequence[NodeInfo], scores: list[int]
+    ) -> None:
         if not state.read(_PRE_SCORE_KEY) or not scores:
             return
         lowest, highest = min(scores), max(scores)

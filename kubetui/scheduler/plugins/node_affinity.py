@@ -36,8 +36,9 @@ class NodeAffinity(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin):
     def events(self) -> tuple[ClusterEvent, ...]:
         return (NODE_ADD, ClusterEvent("Node", ActionType.UPDATE))
 
-    def pre_filter(self, state: CycleState, pod: PodInfo,
-                   nodes: Sequence[NodeInfo]) -> tuple[PreFilterResult | None, Status | None]:
+    def pre_filter(
+        self, state: CycleState, pod: PodInfo, nodes: Sequence[NodeInfo]
+    ) -> tuple[PreFilterResult | None, Status | None]:
         required = pod.required_node_affinity
         if required.empty:
             return None, SKIP
@@ -79,5 +80,7 @@ class NodeAffinity(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin):
         terms = state.read(_PRE_SCORE_KEY)
         return [sum(w for w, p in terms if node_selector_term_matches(p, n.labels, n.name)) for n in nodes]
 
-    def normalize(self, state: CycleState, pod: PodInfo, nodes: Sequence[NodeInfo], scores: list[int]) -> None:
+    def normalize(
+        self, state: CycleState, pod: PodInfo, nodes: Sequence[NodeInfo], scores: list[int]
+    ) -> None:
         default_normalize_score(scores, reverse=False)

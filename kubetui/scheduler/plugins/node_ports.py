@@ -30,8 +30,9 @@ class NodePorts(PreFilterPlugin, FilterPlugin):
     def events(self) -> tuple[ClusterEvent, ...]:
         return (ASSIGNED_POD_DELETE, NODE_ADD, ClusterEvent("Node", ActionType.UPDATE))
 
-    def pre_filter(self, state: CycleState, pod: PodInfo,
-                   nodes: Sequence[NodeInfo]) -> tuple[PreFilterResult | None, Status | None]:
+    def pre_filter(
+        self, state: CycleState, pod: PodInfo, nodes: Sequence[NodeInfo]
+    ) -> tuple[PreFilterResult | None, Status | None]:
         return None, (None if pod.host_ports else SKIP)
 
     def filter(self, state: CycleState, pod: PodInfo, node: NodeInfo) -> Status | None:

@@ -49,8 +49,11 @@ def insufficient_resources(pod: PodInfo, node: NodeInfo) -> list[tuple[str, bool
     if pod.memory > 0 and pod.memory > node.allocatable_memory - node.requested_memory:
         out.append(("Insufficient memory", pod.memory > node.allocatable_memory))
     if pod.ephemeral_storage > 0 and (
-            pod.ephemeral_storage > node.allocatable_ephemeral_storage - node.requested_ephemeral_storage):
-        out.append(("Insufficient ephemeral-storage", pod.ephemeral_storage > node.allocatable_ephemeral_storage))
+        pod.ephemeral_storage > node.allocatable_ephemeral_storage - node.requested_ephemeral_storage
+    ):
+        out.append(
+            ("Insufficient ephemeral-storage", pod.ephemeral_storage > node.allocatable_ephemeral_storage)
+        )
     for name, amount in pod.scalars.items():
         allocatable = node.allocatable_scalars.get(name, 0)
         if amount > allocatable - node.requested_scalars.get(name, 0):
@@ -64,17 +67,21 @@ class NodeResourcesFit(PreFilterPlugin, FilterPlugin, ScorePlugin):
     def events(self) -> tuple[ClusterEvent, ...]:
         return (ASSIGNED_POD_DELETE, NODE_ADD, ClusterEvent("Node", ActionType.UPDATE))
 
-    def pre_filter(self, state: CycleState, pod: PodInfo,
-                   nodes: Sequence[NodeInfo]) -> tuple[PreFilterResult | None, Status | None]:
+    def pre_filter(
+        self, state: CycleState, pod: PodInfo, nodes: Sequence[NodeInfo]
+    ) -> tuple[PreFilterResult | None, Status | None]:
         # The pod's requests were added up once, when its PodInfo was built.
         return None, None
 
     def filter(self, state: CycleState, pod: PodInfo, node: NodeInfo) -> Status | None:
         cpu, memory = pod.cpu, pod.memory
-        if (len(node.pods) < node.allocatable_pods
-                and cpu <= node.allocatable_cpu - node.requested_cpu
-                and memory <= node.allocatable_memory - node.requested_memory
-                and not pod.ephemeral_storage and not pod.scalars):
+        if (
+            len(node.pods) < node.allocatable_pods
+            and cpu <= node.allocatable_cpu - node.requested_cpu
+            and memory <= node.allocatable_memory - node.requested_memory
+            and not pod.ephemeral_storage
+            and not pod.scalars
+        ):
             return None  # the common case, decided without building a list
         insufficient = insufficient_resources(pod, node)
         if not insufficient:

@@ -1,5 +1,6 @@
 """NodeUnschedulable: a cordoned node (spec.unschedulable) takes no new pods unless they tolerate
-the ``node.kubernetes.io/unschedulable:NoSchedule`` taint (plugins/nodeunschedulable/node_unschedulable.go)."""
+the ``node.kubernetes.io/unschedulable:NoSchedule`` taint (plugins/nodeunschedulable).
+"""
 
 from __future__ import annotations
 

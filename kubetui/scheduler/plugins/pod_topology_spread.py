@@ -59,8 +59,16 @@ _PRE_SCORE_KEY = "PreScorePodTopologySpread"
 class Constraint:
     """A TopologySpreadConstraint with its selector parsed (topologySpreadConstraint)."""
 
-    __slots__ = ("honor_node_affinity", "honor_taints", "max_skew", "min_domains", "selector", "selector_empty",
-                 "selector_key", "topology_key")
+    __slots__ = (
+        "honor_node_affinity",
+        "honor_taints",
+        "max_skew",
+        "min_domains",
+        "selector",
+        "selector_empty",
+        "selector_key",
+        "topology_key",
+    )
 
     def __init__(self, spec: Mapping[str, Any], selector_spec: Any) -> None:
         self.max_skew = int(spec.get("maxSkew") or 1)
@@ -79,7 +87,9 @@ class Constraint:
         """matchNodeInclusionPolicies: does this node count as a domain for the pod at all?"""
         if self.honor_node_affinity and not pod.required_node_affinity.matches(node.labels, node.name):
             return False
-        return not (self.honor_taints and first_untolerated(node.no_schedule_taints, pod.tolerations) is not None)
+        return not (
+            self.honor_taints and first_untolerated(node.no_schedule_taints, pod.tolerations) is not None
+        )
 
     def count(self, node: NodeInfo, namespace: str) -> int:
         """countPodsMatchSelector: pods in the namespace, not terminating, whose labels match."""
@@ -87,8 +97,11 @@ class Constraint:
             return 0
 
         def compute() -> int:
-            return sum(1 for p in node.pods.values()
-                       if not p.terminating and p.namespace == namespace and self.matches(p.labels))
+            return sum(
+                1
+                for p in node.pods.values()
+                if not p.terminating and p.namespace == namespace and self.matches(p.labels)
+            )
 
         return node.memoized(("PodTopologySpread", namespace, self.selector_key), compute)
 
@@ -132,11 +145,13 @@ class CriticalPaths:
 
 
 class PreFilterState:
-    __slots__ = ("constraints", "critical_paths", "counts")
+    __slots__ = ("constraints", "counts", "critical_paths")
 
     def __init__(self, constraints: list[Constraint]) -> None:
         self.constraints = constraints
-        self.counts: list[dict[str, int]] = [{} for _ in constraints]  # per constraint: domain -> matching pods
+        self.counts: list[dict[str, int]] = [
+            {} for _ in constraints
+        ]  # per constraint: domain -> matching pods
         self.critical_paths: list[CriticalPaths] = []
 
     def min_match(self, i: int) -> int:
@@ -170,15 +185,24 @@ class PodTopologySpread(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlug
     name = "PodTopologySpread"
 
     def events(self) -> tuple[ClusterEvent, ...]:
-        return (ClusterEvent("Pod", ActionType.ALL), NODE_ADD, NODE_DELETE, NODE_LABEL_CHANGE, NODE_TAINT_CHANGE)
+        return (
+            ClusterEvent("Pod", ActionType.ALL),
+            NODE_ADD,
+            NODE_DELETE,
+            NODE_LABEL_CHANGE,
+            NODE_TAINT_CHANGE,
+        )
 
     # -- constraints -----------------------------------------------------------------------------
     def _constraints(self, pod: PodInfo, action: str) -> tuple[list[Constraint], bool]:
-        """The pod's own constraints for ``action``, or the system defaults; and whether defaults were used."""
+        """The pod's own constraints for ``action``, or the system defaults; and whether those were used."""
         own = (pod.pod.get("spec") or {}).get("topologySpreadConstraints") or ()
         if own:
-            return [Constraint(c, _with_match_label_keys(c, pod.labels)) for c in own
-                    if c.get("whenUnsatisfiable") == action], False
+            return [
+                Constraint(c, _with_match_label_keys(c, pod.labels))
+                for c in own
+                if c.get("whenUnsatisfiable") == action
+            ], False
         defaults = [c for c in SYSTEM_DEFAULT_CONSTRAINTS if c["whenUnsatisfiable"] == action]
         if not defaults:
             return [], True
@@ -198,23 +222,28 @@ class PodTopologySpread(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlug
             if isinstance(wanted, dict) and all(pod.labels.get(k) == v for k, v in wanted.items()):
                 match_labels.update(wanted)
         expressions: list[dict[str, Any]] = []
-        owner = next((r for r in pod.pod["metadata"].get("ownerReferences") or () if r.get("controller")), None)
+        owner = next(
+            (r for r in pod.pod["metadata"].get("ownerReferences") or () if r.get("controller")), None
+        )
         if owner is not None and owner.get("kind") in ("ReplicaSet", "StatefulSet"):
             resource = "replicasets" if owner["kind"] == "ReplicaSet" else "statefulsets"
             for obj in self.handle.lister(resource):
                 meta = obj["metadata"]
                 if meta.get("namespace") == pod.namespace and meta.get("name") == owner.get("name"):
                     selector = (obj.get("spec") or {}).get("selector") or {}
-                    expressions += [{"key": k, "operator": "In", "values": [v]}
-                                    for k, v in sorted((selector.get("matchLabels") or {}).items())]
+                    expressions += [
+                        {"key": k, "operator": "In", "values": [v]}
+                        for k, v in sorted((selector.get("matchLabels") or {}).items())
+                    ]
                     expressions += list(selector.get("matchExpressions") or ())
         if not match_labels and not expressions:
             return None
         return {"matchLabels": match_labels, "matchExpressions": expressions}
 
     # -- PreFilter / Filter ----------------------------------------------------------------------
-    def pre_filter(self, state: CycleState, pod: PodInfo,
-                   nodes: Sequence[NodeInfo]) -> tuple[PreFilterResult | None, Status | None]:
+    def pre_filter(
+        self, state: CycleState, pod: PodInfo, nodes: Sequence[NodeInfo]
+    ) -> tuple[PreFilterResult | None, Status | None]:
         constraints, _ = self._constraints(pod, "DoNotSchedule")
         if not constraints:
             return None, SKIP
@@ -235,7 +264,9 @@ class PodTopologySpread(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlug
         state.write(_PRE_FILTER_KEY, s)
         return None, None
 
-    def _update_with_pod(self, state: CycleState, pod: PodInfo, other: PodInfo, node: NodeInfo, delta: int) -> None:
+    def _update_with_pod(
+        self, state: CycleState, pod: PodInfo, other: PodInfo, node: NodeInfo, delta: int
+    ) -> None:
         s: PreFilterState = state.read(_PRE_FILTER_KEY)
         if other.namespace != pod.namespace or not _labels_have_keys(node.labels, s.constraints):
             return
@@ -313,12 +344,16 @@ class PodTopologySpread(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlug
                 value = node.labels.get(c.topology_key)
                 if value is None:
                     continue
-                count = c.count(node, pod.namespace) if c.topology_key == LABEL_HOSTNAME else s.counts[i][value]
+                count = (
+                    c.count(node, pod.namespace) if c.topology_key == LABEL_HOSTNAME else s.counts[i][value]
+                )
                 total += count * s.weights[i] + (c.max_skew - 1)
             scores.append(math.floor(total + 0.5))  # Go's math.Round (scores are never negative)
         return scores
 
-    def normalize(self, state: CycleState, pod: PodInfo, nodes: Sequence[NodeInfo], scores: list[int]) -> None:
+    def normalize(
+        self, state: CycleState, pod: PodInfo, nodes: Sequence[NodeInfo], scores: list[int]
+    ) -> None:
         s: PreScoreState = state.read(_PRE_SCORE_KEY)
         counted = [score for node, score in zip(nodes, scores, strict=True) if node.name not in s.ignored]
         lowest, highest = min(counted, default=0), max(counted, default=0)

@@ -42,17 +42,24 @@ class TaintToleration(FilterPlugin, PreScorePlugin, ScorePlugin):
 
     def pre_score(self, state: CycleState, pod: PodInfo, nodes: Sequence[NodeInfo]) -> Status | None:
         # An empty effect tolerates every effect, PreferNoSchedule included.
-        state.write(_PRE_SCORE_KEY, tuple(t for t in pod.tolerations
-                                          if (t.get("effect") or "PreferNoSchedule") == "PreferNoSchedule"))
+        state.write(
+            _PRE_SCORE_KEY,
+            tuple(
+                t for t in pod.tolerations if (t.get("effect") or "PreferNoSchedule") == "PreferNoSchedule"
+            ),
+        )
         return None
 
     def score(self, state: CycleState, pod: PodInfo, nodes: Sequence[NodeInfo]) -> list[int]:
         tolerations = state.read(_PRE_SCORE_KEY)
         return [
             sum(1 for taint in n.prefer_no_schedule_taints if not tolerated(tolerations, taint))
-            if n.prefer_no_schedule_taints else 0
+            if n.prefer_no_schedule_taints
+            else 0
             for n in nodes
         ]
 
-    def normalize(self, state: CycleState, pod: PodInfo, nodes: Sequence[NodeInfo], scores: list[int]) -> None:
+    def normalize(
+        self, state: CycleState, pod: PodInfo, nodes: Sequence[NodeInfo], scores: list[int]
+    ) -> None:
         default_normalize_score(scores, reverse=True)

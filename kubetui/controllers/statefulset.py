@@ -1,0 +1,279 @@
+"""The StatefulSet controller: pods with stable names (web-0, web-1, ...), started and stopped in order.
+
+Follows ``pkg/controller/statefulset/stateful_set_control.go`` (updateStatefulSet,
+processReplica, processCondemned, the rolling update from the highest ordinal down to the
+partition) and ``stateful_set_utils.go`` (pod identity and revision labels):
+
+* OrderedReady (the default): web-N is created only once web-0..N-1 are Running and Ready, and
+  scale-down removes the highest ordinal first, one at a time, only while the others are healthy;
+* Parallel: every missing pod is created, every extra one deleted, without waiting;
+* a deleted pod comes back with the same name; a failed or succeeded one is deleted to be recreated.
+
+Simplifications: there are no ControllerRevision objects (revisions are ``<set>-<template hash>``
+and a pod recreated below the partition gets the new template, not the old one); no
+volumeClaimTemplates (kubetui has no storage); no maxUnavailable (alpha); pod identity is not
+repaired after the fact; orphan pods are not adopted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from kubetui.api.meta import split_key
+from kubetui.apiserver.codec import deep_copy
+from kubetui.apiserver.errors import ApiError
+from kubetui.controllers.base import Controller
+from kubetui.controllers.podutil import (
+    index_pods,
+    is_pod_available,
+    is_pod_ready,
+    is_terminating,
+    phase_of,
+    pod_from_template,
+    slow_start_batch,
+    template_hash,
+)
+
+Obj = dict[str, Any]
+
+LABEL_POD_NAME = "statefulset.kubernetes.io/pod-name"
+LABEL_POD_INDEX = "apps.kubernetes.io/pod-index"
+LABEL_REVISION_HASH = "controller-revision-hash"
+_ORDINAL = re.compile(r"^(.*)-([0-9]+)$")
+
+
+def ordinal_of(set_name: str, pod: Obj) -> int:
+    """getParentNameAndOrdinal: web-3 of StatefulSet web is 3; anything else is -1."""
+    match = _ORDINAL.match(pod["metadata"]["name"])
+    if match is None or match.group(1) != set_name:
+        return -1
+    return int(match.group(2))
+
+
+def is_created(pod: Obj) -> bool:
+    return phase_of(pod) != ""
+
+
+def running_and_ready(pod: Obj) -> bool:
+    return phase_of(pod) == "Running" and is_pod_ready(pod)
+
+
+def running_and_available(pod: Obj, min_ready: int, now: float) -> bool:
+    return phase_of(pod) == "Running" and is_pod_available(pod, min_ready, now)
+
+
+def unavailable(pod: Obj, min_ready: int, now: float) -> bool:
+    return not running_and_available(pod, min_ready, now) or is_terminating(pod)
+
+
+def revision_of(pod: Obj) -> str:
+    return str((pod["metadata"].get("labels") or {}).get(LABEL_REVISION_HASH, ""))
+
+
+class StatefulSetController(Controller):
+    name = "statefulset-controller"
+
+    def setup(self) -> None:
+        self.statefulsets = self.informers.informer("statefulsets")
+        self.pods = self.informers.informer("pods")
+        index_pods(self)
+        self.statefulsets.add_handlers(self.enqueue, lambda _old, new: self.enqueue(new), None)
+        self.pods.add_handlers(self._pod_changed, lambda _old, new: self._pod_changed(new), self._pod_changed)
+
+    def _pod_changed(self, pod: Obj) -> None:
+        ref = next((r for r in pod["metadata"].get("ownerReferences") or () if r.get("controller")), None)
+        if ref is not None and ref.get("kind") == "StatefulSet":
+            self.queue.add(f"{pod['metadata'].get('namespace', '')}/{ref.get('name', '')}")
+
+    def reconcile(self, key: str) -> None:
+        namespace, name = split_key(key)
+        sts = self.statefulsets.get(namespace, name)
+        if sts is None:
+            return
+        selector = (sts.get("spec") or {}).get("selector") or {}
+        if not (selector.get("matchLabels") or selector.get("matchExpressions")):
+            return  # an empty selector matches everything: refuse, as Kubernetes does
+        Sync(self, key, sts).run()
+
+
+class Sync:
+    """One updateStatefulSet pass over one StatefulSet."""
+
+    def __init__(self, controller: StatefulSetController, key: str, sts: Obj) -> None:
+        self.c = controller
+        self.key = key
+        self.sts = sts
+        self.name = sts["metadata"]["name"]
+        self.namespace = sts["metadata"].get("namespace", "")
+        self.spec: Obj = sts.get("spec") or {}
+        self.now = controller.clock.now
+        self.min_ready = int(self.spec.get("minReadySeconds") or 0)
+        self.update_revision = f"{self.name}-{template_hash(self.spec.get('template') or {})}"
+        self.current_revision = (sts.get("status") or {}).get("currentRevision") or self.update_revision
+        self.actions: list[str] = []
+        self.pods = [p for p in controller.pods.by_index("owner-uid", sts["metadata"].get("uid", ""))
+                     if ordinal_of(self.name, p) >= 0]
+
+    def run(self) -> None:
+        replicas = int(self.spec.get("replicas", 1))
+        start = int((self.spec.get("ordinals") or {}).get("start") or 0)
+        slots: list[Obj | None] = [None] * replicas
+        condemned: list[Obj] = []
+        for pod in self.pods:
+            ordinal = ordinal_of(self.name, pod)
+            if start <= ordinal < start + replicas:
+                slots[ordinal - start] = pod
+            else:
+                condemned.append(pod)
+        replicas_list = [pod if pod is not None else self._new_pod(start + i) for i, pod in enumerate(slots)]
+        condemned.sort(key=lambda p: -ordinal_of(self.name, p))
+        first_unhealthy = next((p for p in replicas_list if self._unavailable(p)), None)
+        if first_unhealthy is None:
+            first_unhealthy = next((p for p in reversed(condemned) if self._unavailable(p)), None)
+        if not self.sts["metadata"].get("deletionTimestamp"):
+            self._update(replicas_list, condemned, first_unhealthy)
+        self._write_status(replicas)
+
+    def _unavailable(self, pod: Obj) -> bool:
+        return unavailable(pod, self.min_ready, self.now)
+
+    def _update(self, replicas: list[Obj], condemned: list[Obj], first_unhealthy: Obj | None) -> None:
+        monotonic = self.spec.get("podManagementPolicy", "OrderedReady") != "Parallel"
+
+        def replica(i: int) -> bool:
+            return self._process_replica(replicas[i], monotonic)
+
+        def condemn(i: int) -> bool:
+            return self._process_condemned(condemned[i], first_unhealthy, monotonic)
+
+        if self._run_for_all(len(replicas), replica, monotonic):
+            return
+        if self._run_for_all(len(condemned), condemn, monotonic):
+            return
+        strategy = self.spec.get("updateStrategy") or {}
+        if strategy.get("type", "RollingUpdate") == "OnDelete":
+            return  # pods are updated when someone deletes them
+        partition = int((strategy.get("rollingUpdate") or {}).get("partition") or 0)
+        for target in range(len(replicas) - 1, partition - 1, -1):
+            pod = replicas[target]
+            if revision_of(pod) != self.update_revision and not is_terminating(pod):
+                self._delete(pod, "update to " + self.update_revision)
+                return
+            if self._unavailable(pod):
+                return  # wait for the updated pod before touching the next one
+
+    @staticmethod
+    def _run_for_all(count: int, fn: Callable[[int], bool], monotonic: bool) -> bool:
+        """runForAll: in order, stopping at the first that must wait; or all at once (slow start)."""
+        if monotonic:
+            return any(fn(i) for i in range(count))
+        slow_start_batch(count, lambda i: fn(i) or True)
+        return False
+
+    def _process_replica(self, pod: Obj, monotonic: bool) -> bool:
+        """processReplica: True means "stop here for this pass"."""
+        if phase_of(pod) in ("Failed", "Succeeded"):
+            if not is_terminating(pod):
+                self._delete(pod, f"{phase_of(pod).lower()}, to be recreated")
+            return True
+        if not is_created(pod):
+            self._create(pod)
+            if monotonic:
+                return True
+        if is_terminating(pod) and monotonic:
+            return True  # waiting for the pod to terminate
+        if not running_and_ready(pod) and monotonic:
+            return True  # waiting for the pod to be Running and Ready
+        return not running_and_available(pod, self.min_ready, self.now) and monotonic
+
+    def _process_condemned(self, pod: Obj, first_unhealthy: Obj | None, monotonic: bool) -> bool:
+        if is_terminating(pod):
+            return monotonic  # in order: wait for it to go before the next
+        if monotonic and pod is not first_unhealthy and (
+            not running_and_ready(pod) or not running_and_available(pod, self.min_ready, self.now)
+        ):
+            return True  # scale down only while the others are healthy
+        self._delete(pod, "scale down")
+        return True
+
+    def _new_pod(self, ordinal: int) -> Obj:
+        """newVersionedStatefulSetPod: the pod for an ordinal, with its identity and revision."""
+        name = f"{self.name}-{ordinal}"
+        pod = pod_from_template(deep_copy(self.spec.get("template") or {}), self.sts, name=name)
+        labels = pod["metadata"].setdefault("labels", {})
+        labels[LABEL_POD_NAME] = name
+        labels[LABEL_POD_INDEX] = str(ordinal)
+        labels[LABEL_REVISION_HASH] = self.update_revision
+        pod["spec"]["hostname"] = name
+        if self.spec.get("serviceName"):
+            pod["spec"]["subdomain"] = self.spec["serviceName"]
+        return pod
+
+    def _create(self, pod: Obj) -> None:
+        name = pod["metadata"]["name"]
+        try:
+            self.c.client.create("pods", pod)
+        except ApiError as err:
+            if err.code == 409 and err.reason == "AlreadyExists":
+                raise  # the informer has not seen it yet: retry later, no event (as Kubernetes)
+            self.c.event(self.sts, "Warning", "FailedCreate",
+                         f"create Pod {name} in StatefulSet {self.name} failed error: {err.message}")
+            raise
+        self.c.event(self.sts, "Normal", "SuccessfulCreate",
+                     f"create Pod {name} in StatefulSet {self.name} successful")
+        self.actions.append(f"create {name}")
+
+    def _delete(self, pod: Obj, why: str) -> None:
+        name = pod["metadata"]["name"]
+        try:
+            self.c.client.delete("pods", self.namespace, name)
+        except ApiError as err:
+            if err.code == 404:
+                return
+            self.c.event(self.sts, "Warning", "FailedDelete",
+                         f"delete Pod {name} in StatefulSet {self.name} failed error: {err.message}")
+            raise
+        self.c.event(self.sts, "Normal", "SuccessfulDelete",
+                     f"delete Pod {name} in StatefulSet {self.name} successful")
+        self.actions.append(f"delete {name} ({why})")
+
+    def _write_status(self, replicas: int) -> None:
+        """updateStatus + completeRollingUpdate, written only when something changed."""
+        created = [p for p in self.pods if is_created(p)]
+        min_ready = self.min_ready
+        live = [p for p in created if not is_terminating(p)]
+        status: Obj = {
+            "observedGeneration": int(self.sts["metadata"].get("generation") or 0),
+            "replicas": len(created),
+            "readyReplicas": sum(1 for p in created if running_and_ready(p)),
+            "currentReplicas": sum(1 for p in live if revision_of(p) == self.current_revision),
+            "updatedReplicas": sum(1 for p in live if revision_of(p) == self.update_revision),
+            "currentRevision": self.current_revision,
+            "updateRevision": self.update_revision,
+            "collisionCount": int((self.sts.get("status") or {}).get("collisionCount") or 0),
+            "availableReplicas": sum(1 for p in created if running_and_available(p, min_ready, self.now)),
+        }
+        strategy = (self.spec.get("updateStrategy") or {}).get("type", "RollingUpdate")
+        done = status["updatedReplicas"] == status["replicas"] == status["readyReplicas"]
+        if strategy == "RollingUpdate" and done:
+            status["currentReplicas"] = status["updatedReplicas"]
+            status["currentRevision"] = self.update_revision
+        for key in ("readyReplicas", "currentReplicas", "updatedReplicas"):
+            if not status[key]:
+                del status[key]  # omitempty in the Go type
+        old = self.sts.get("status") or {}
+        ready, updated = status.get("readyReplicas", 0), status.get("updatedReplicas", 0)
+        if {k: old.get(k) for k in status} != status or set(old) - set(status) - {"conditions"}:
+            if old.get("conditions"):
+                status["conditions"] = old["conditions"]
+            self.c.client.update_status("statefulsets", {**self.sts, "status": status})
+            self.actions.append(f"status: {status['replicas']} replicas, {ready} ready, {updated} updated")
+        if self.min_ready > 0 and ready != status["availableReplicas"]:
+            self.c.queue.add_after(self.key, self.min_ready)
+        if self.actions:
+            policy = self.spec.get("podManagementPolicy", "OrderedReady")
+            self.c.record(f"StatefulSet {self.key}", f"{len(created)} pods, {ready} ready",
+                          f"{replicas} replicas ({policy}) at {self.update_revision}",
+                          "; ".join(self.actions))

@@ -1,0 +1,190 @@
+"""The DaemonSet controller: one pod per eligible node, following nodes, taints and template changes."""
+
+from __future__ import annotations
+
+from kubetui.controllers.daemonset import DaemonSetController
+from kubetui.sim.cluster import Cluster
+from tests.controllers.test_endpoints_kit import (
+    FakeKubelet,
+    bare_cluster,
+    events,
+    get,
+    owned_pods,
+    reconciles,
+    start,
+    template,
+)
+
+Obj = dict
+
+
+def _daemonset(name: str = "agent", **spec: object) -> Obj:
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "DaemonSet",
+        "metadata": {"name": name, "namespace": "default"},
+        "spec": {"selector": {"matchLabels": {"app": name}}, "template": template({"app": name}), **spec},
+    }
+
+
+def _target(pod: Obj) -> str:
+    terms = pod["spec"]["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]
+    (term,) = terms["nodeSelectorTerms"]
+    (field,) = term["matchFields"]
+    assert (field["key"], field["operator"]) == ("metadata.name", "In")
+    return str(field["values"][0])
+
+
+def _schedule_and_run(cluster: Cluster, kubelets: dict[str, FakeKubelet], ds: Obj) -> None:
+    """Play the scheduler (bind where the affinity says) and the kubelets (run, Ready)."""
+    for pod in owned_pods(cluster, ds):
+        if pod["metadata"].get("deletionTimestamp"):
+            continue
+        node = pod["spec"].get("nodeName") or _target(pod)
+        if not pod["spec"].get("nodeName"):
+            kubelets[node].bind("default", pod["metadata"]["name"])
+        if pod["status"].get("phase") != "Running":
+            kubelets[node].run("default", pod["metadata"]["name"])
+    cluster.run_for(1)
+
+
+def _setup(nodes: int = 3, **spec: object) -> tuple[Cluster, dict[str, FakeKubelet], Obj]:
+    cluster = bare_cluster()
+    start(cluster, DaemonSetController)
+    kubelets = {
+        f"node-{i}": FakeKubelet(cluster, f"node-{i}", labels={"disk": "ssd" if i % 2 else "hdd"})
+        for i in range(1, nodes + 1)
+    }
+    cluster.client("test").create("daemonsets", _daemonset(**spec))
+    cluster.run_for(1)
+    return cluster, kubelets, get(cluster, "daemonsets", "agent")
+
+
+def _nodes_with_pods(cluster: Cluster, ds: Obj) -> list[str]:
+    return sorted(_target(p) for p in owned_pods(cluster, ds) if not p["metadata"].get("deletionTimestamp"))
+
+
+def test_one_pod_per_node_pinned_by_node_affinity() -> None:
+    cluster, kubelets, ds = _setup()
+    pods = owned_pods(cluster, ds)
+    assert _nodes_with_pods(cluster, ds) == ["node-1", "node-2", "node-3"]
+    first = pods[0]
+    assert first["metadata"]["generateName"] == "agent-"
+    assert "nodeName" not in first["spec"]  # the scheduler binds it
+    labels = first["metadata"]["labels"]
+    assert labels["app"] == "agent" and labels["pod-template-generation"] == "1"
+    assert labels["controller-revision-hash"]
+    keys = {(t["key"], t["effect"]) for t in first["spec"]["tolerations"]}
+    assert keys >= {
+        ("node.kubernetes.io/not-ready", "NoExecute"),
+        ("node.kubernetes.io/unreachable", "NoExecute"),
+        ("node.kubernetes.io/disk-pressure", "NoSchedule"),
+        ("node.kubernetes.io/memory-pressure", "NoSchedule"),
+        ("node.kubernetes.io/pid-pressure", "NoSchedule"),
+        ("node.kubernetes.io/unschedulable", "NoSchedule"),
+    }
+    not_ready = next(t for t in first["spec"]["tolerations"] if t["key"] == "node.kubernetes.io/not-ready")
+    assert "tolerationSeconds" not in not_ready  # daemon pods are never evicted for a dead node
+    assert len(events(cluster, "SuccessfulCreate")) == 3
+    _schedule_and_run(cluster, kubelets, ds)
+    status = get(cluster, "daemonsets", "agent")["status"]
+    assert status == {
+        "currentNumberScheduled": 3,
+        "desiredNumberScheduled": 3,
+        "numberMisscheduled": 0,
+        "numberReady": 3,
+        "numberAvailable": 3,
+        "updatedNumberScheduled": 3,
+        "observedGeneration": 1,
+    }
+
+
+def test_follows_nodes_added_and_removed() -> None:
+    cluster, kubelets, ds = _setup(nodes=2)
+    kubelets["node-3"] = FakeKubelet(cluster, "node-3")
+    cluster.run_for(1)
+    assert _nodes_with_pods(cluster, ds) == ["node-1", "node-2", "node-3"]
+    cluster.client("admin").delete("nodes", "", "node-2")
+    cluster.run_for(1)
+    assert get(cluster, "daemonsets", "agent")["status"]["desiredNumberScheduled"] == 2
+    assert any("create 1 pods (node-3)" in r.action for r in reconciles(cluster, "daemonset-controller"))
+
+
+def test_node_selector_and_label_changes() -> None:
+    cluster, _, ds = _setup(nodes=3)
+    spec = get(cluster, "daemonsets", "agent")
+    spec["spec"]["template"]["spec"]["nodeSelector"] = {"disk": "ssd"}
+    cluster.client("test").update("daemonsets", spec)
+    cluster.run_for(1)
+    assert _nodes_with_pods(cluster, ds) == ["node-1", "node-3"]  # node-2's pod went
+    cluster.client("admin").merge_patch("nodes", "", "node-2", {"metadata": {"labels": {"disk": "ssd"}}})
+    cluster.run_for(1)
+    assert _nodes_with_pods(cluster, ds) == ["node-1", "node-2", "node-3"]
+
+
+def test_taints_no_schedule_blocks_new_pods_no_execute_removes_running_ones() -> None:
+    cluster, kubelets, ds = _setup(nodes=2)
+    _schedule_and_run(cluster, kubelets, ds)
+    admin = cluster.client("admin")
+    admin.merge_patch("nodes", "", "node-1", {"spec": {"taints": [{"key": "gpu", "effect": "NoSchedule"}]}})
+    cluster.run_for(1)
+    assert _nodes_with_pods(cluster, ds) == ["node-1", "node-2"]  # a running pod may stay
+    status = get(cluster, "daemonsets", "agent")["status"]
+    assert (status["desiredNumberScheduled"], status["numberMisscheduled"]) == (1, 1)
+    admin.merge_patch("nodes", "", "node-1", {"spec": {"taints": [{"key": "gpu", "effect": "NoExecute"}]}})
+    cluster.run_for(1)
+    assert _nodes_with_pods(cluster, ds) == ["node-2"]
+    kubelets["node-3"] = FakeKubelet(cluster, "node-3", taints=[{"key": "gpu", "effect": "NoSchedule"}])
+    cluster.run_for(1)
+    assert _nodes_with_pods(cluster, ds) == ["node-2"]
+
+
+def test_cordoned_node_still_gets_its_daemon_pod() -> None:
+    cluster = bare_cluster()
+    start(cluster, DaemonSetController)
+    FakeKubelet(
+        cluster, "node-1", taints=[{"key": "node.kubernetes.io/unschedulable", "effect": "NoSchedule"}]
+    )
+    cluster.client("test").create("daemonsets", _daemonset())
+    cluster.run_for(1)
+    assert _nodes_with_pods(cluster, get(cluster, "daemonsets", "agent")) == ["node-1"]
+
+
+def test_rolling_update_replaces_one_pod_at_a_time() -> None:
+    cluster, kubelets, ds = _setup(nodes=3)
+    _schedule_and_run(cluster, kubelets, ds)
+    old_hash = owned_pods(cluster, ds)[0]["metadata"]["labels"]["controller-revision-hash"]
+    updated = get(cluster, "daemonsets", "agent")
+    updated["spec"]["template"]["spec"]["containers"][0]["image"] = "nginx:1.28"
+    cluster.client("test").update("daemonsets", updated)
+    cluster.run_for(1)
+    live = [p for p in owned_pods(cluster, ds) if not p["metadata"].get("deletionTimestamp")]
+    assert len(live) == 2  # maxUnavailable 1: one old pod deleted, nothing else yet
+    rounds = 0
+    while rounds < 6:
+        rounds += 1
+        for pod in owned_pods(cluster, ds):  # the kubelets finish the terminating pods
+            if pod["metadata"].get("deletionTimestamp"):
+                kubelets[pod["spec"]["nodeName"]].confirm_deletion("default", pod["metadata"]["name"])
+        cluster.run_for(1)
+        _schedule_and_run(cluster, kubelets, ds)
+        hashes = {p["metadata"]["labels"]["controller-revision-hash"] for p in owned_pods(cluster, ds)}
+        if old_hash not in hashes and len(owned_pods(cluster, ds)) == 3:
+            break
+    assert rounds == 3  # three nodes, one at a time
+    assert {p["spec"]["containers"][0]["image"] for p in owned_pods(cluster, ds)} == {"nginx:1.28"}
+    assert get(cluster, "daemonsets", "agent")["status"]["updatedNumberScheduled"] == 3
+
+
+def test_failed_daemon_pod_is_replaced() -> None:
+    cluster, kubelets, ds = _setup(nodes=1)
+    _schedule_and_run(cluster, kubelets, ds)
+    (pod,) = owned_pods(cluster, ds)
+    kubelets["node-1"].finish("default", pod["metadata"]["name"], exit_code=1)
+    cluster.run_for(1)
+    (event,) = events(cluster, "FailedDaemonPod")
+    assert event["message"] == (
+        f"Found failed daemon pod default/{pod['metadata']['name']} on node node-1, will try to kill it"
+    )
+    names = [p["metadata"]["name"] for p in owned_pods(cluster, ds)]
+    assert pod["metadata"]["name"] not in names and len(names) == 1

@@ -1,0 +1,272 @@
+"""The real kubectl, unchanged, through a realistic session against kubetui."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.e2e.conftest import BackgroundCluster, Kubectl, needs_kubectl, needs_pods, needs_rollouts
+
+pytestmark = [pytest.mark.e2e, needs_kubectl]
+
+APP = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  labels: {app: web, tier: front}
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.27
+        ports: [{containerPort: 80}]
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector: {app: web}
+  ports: [{port: 80, targetPort: 80}]
+"""
+
+
+def _columns(output: str) -> list[str]:
+    return re.split(r"\s{2,}", output.splitlines()[0].strip())
+
+
+def _rows(output: str) -> list[list[str]]:
+    return [re.split(r"\s{2,}", line.strip()) for line in output.splitlines()[1:] if line.strip()]
+
+
+def test_discovery_version_and_cluster_info(kubectl: Kubectl, kubetui: BackgroundCluster) -> None:
+    version = json.loads(kubectl("version", "-o", "json").stdout)
+    assert version["serverVersion"]["minor"] == "32"
+    resources = kubectl("api-resources").stdout
+    assert re.search(r"^deployments\s+deploy\s+apps/v1\s+true\s+Deployment$", resources, re.M)
+    assert re.search(r"^nodes\s+no\s+v1\s+false\s+Node$", resources, re.M)
+    info = kubectl("cluster-info").stdout
+    assert f"Kubernetes control plane is running at {kubetui.url}" in info
+    explained = kubectl("explain", "deployment.spec.strategy").stdout
+    assert "FIELD: strategy <DeploymentStrategy>" in explained
+    assert "rollingUpdate\t<RollingUpdateDeployment>" in explained and "enum: Recreate, RollingUpdate" in explained
+
+
+def test_apply_get_and_output_formats(kubectl: Kubectl, tmp_path: Path) -> None:
+    manifest = tmp_path / "app.yaml"
+    manifest.write_text(APP)
+    applied = kubectl("apply", "-f", str(manifest)).stdout
+    assert applied.splitlines() == ["deployment.apps/web created", "service/web created"]
+    assert kubectl("apply", "-f", str(manifest)).stdout.splitlines() == ["deployment.apps/web unchanged",
+                                                                          "service/web unchanged"]
+    deployments = kubectl("get", "deployments").stdout
+    assert _columns(deployments) == ["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"]
+    assert _rows(deployments)[0][0] == "web"
+    wide = kubectl("get", "deploy", "web", "-o", "wide").stdout
+    assert _columns(wide) == ["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE", "CONTAINERS", "IMAGES", "SELECTOR"]
+    assert _rows(wide)[0][5:] == ["web", "nginx:1.27", "app=web"]
+    labelled = kubectl("get", "deploy", "--show-labels", "-L", "tier").stdout
+    assert _columns(labelled)[-2:] == ["TIER", "LABELS"] and _rows(labelled)[0][-2:] == ["front", "app=web,tier=front"]
+    services = kubectl("get", "svc", "-A").stdout
+    assert _columns(services) == ["NAMESPACE", "NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"]
+    assert [row[1] for row in _rows(services)] == ["kubernetes", "web"]
+    pods = kubectl("get", "pods", "-o", "wide").stdout or "NAME READY"
+    assert kubectl("get", "pods", "-o", "wide").returncode == 0 and pods
+    assert kubectl("get", "deploy", "-o", "name").stdout.splitlines() == ["deployment.apps/web"]
+    as_yaml = yaml.safe_load(kubectl("get", "deploy", "web", "-o", "yaml").stdout)
+    assert as_yaml["spec"]["template"]["spec"]["containers"][0]["image"] == "nginx:1.27"
+    assert "kubectl.kubernetes.io/last-applied-configuration" in as_yaml["metadata"]["annotations"]
+    as_json = json.loads(kubectl("get", "svc", "web", "-o", "json").stdout)
+    assert as_json["spec"]["clusterIP"].startswith("10.")
+    path = kubectl("get", "deploy", "web", "-o", "jsonpath={.spec.replicas}/{.metadata.labels.tier}").stdout
+    assert path == "2/front"
+    assert kubectl("get", "deploy", "-l", "tier=front", "-o", "name").stdout.strip() == "deployment.apps/web"
+    assert kubectl("get", "deploy", "-l", "tier=back", "-o", "name").stdout.strip() == ""
+    by_field = kubectl("get", "svc", "-A", "--field-selector", "metadata.name=kubernetes", "-o", "name").stdout
+    assert by_field.strip() == "service/kubernetes"
+    nodes = kubectl("get", "nodes").stdout
+    if nodes.strip():
+        assert _columns(nodes) == ["NAME", "STATUS", "ROLES", "AGE", "VERSION"]
+
+
+def test_errors_read_as_they_do_on_a_real_cluster(kubectl: Kubectl, tmp_path: Path) -> None:
+    missing = kubectl("get", "pod", "nope", ok=False)
+    assert missing.returncode == 1
+    assert missing.stderr.strip() == 'Error from server (NotFound): pods "nope" not found'
+    kubectl("create", "configmap", "settings", "--from-literal=a=1")
+    again = kubectl("create", "configmap", "settings", "--from-literal=a=1", ok=False)
+    assert again.stderr.strip() == 'Error from server (AlreadyExists): configmaps "settings" already exists'
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(APP.split("---")[0].replace("name: web\n", "name: strict\n", 1).replace(
+        "  replicas: 2\n", "  replicas: 2\n  replicaz: 3\n"))
+    unknown = kubectl("apply", "-f", str(bad), ok=False)
+    assert unknown.returncode == 1
+    assert ('Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field '
+            '"spec.replicaz"') in unknown.stderr
+    invalid = tmp_path / "invalid.yaml"
+    invalid.write_text(APP.split("---")[0].replace("name: web\n", "name: broken\n", 1).replace(
+        "replicas: 2", "replicas: -3"))
+    rejected = kubectl("apply", "-f", str(invalid), ok=False)
+    assert 'The Deployment "broken" is invalid: spec.replicas: Invalid value: -3' in rejected.stderr
+    unknown_type = kubectl("get", "widgets", ok=False)
+    assert 'the server doesn\'t have a resource type "widgets"' in unknown_type.stderr
+
+
+def test_edit_patch_label_annotate_replace_and_delete(kubectl: Kubectl, tmp_path: Path) -> None:
+    kubectl("create", "deployment", "api", "--image=busybox:1.36", "--replicas=1")
+    editor = tmp_path / "editor.sh"
+    editor.write_text("#!/bin/sh\nsed -i 's/replicas: 1/replicas: 4/' \"$1\"\n")
+    editor.chmod(0o755)
+    assert kubectl("edit", "deployment/api", env={"EDITOR": str(editor)}).stdout.strip() == "deployment.apps/api edited"
+    assert kubectl("get", "deploy", "api", "-o", "jsonpath={.spec.replicas}").stdout == "4"
+    kubectl("patch", "deploy", "api", "-p", '{"spec":{"minReadySeconds":5}}')
+    kubectl("patch", "deploy", "api", "--type=merge", "-p", '{"spec":{"revisionHistoryLimit":3}}')
+    kubectl("patch", "deploy", "api", "--type=json", "-p", '[{"op":"replace","path":"/spec/replicas","value":2}]')
+    got = json.loads(kubectl("get", "deploy", "api", "-o", "json").stdout)
+    assert (got["spec"]["minReadySeconds"], got["spec"]["revisionHistoryLimit"], got["spec"]["replicas"]) == (5, 3, 2)
+    assert kubectl("label", "deploy", "api", "team=blue").stdout.strip() == "deployment.apps/api labeled"
+    assert kubectl("annotate", "deploy", "api", "owner=me").stdout.strip() == "deployment.apps/api annotated"
+    got["metadata"] = {"name": "api", "labels": {"app": "api", "replaced": "yes"}}
+    got.pop("status", None)
+    replacement = tmp_path / "api.json"
+    replacement.write_text(json.dumps(got))
+    assert kubectl("replace", "-f", str(replacement)).stdout.strip() == "deployment.apps/api replaced"
+    assert kubectl("get", "deploy", "api", "-o", "jsonpath={.metadata.labels.replaced}").stdout == "yes"
+    assert kubectl("scale", "deploy", "api", "--replicas=3").stdout.strip() == "deployment.apps/api scaled"
+    assert kubectl("get", "deploy", "api", "-o", "jsonpath={.spec.replicas}").stdout == "3"
+    deleted = kubectl("delete", "deploy", "api", "--cascade=orphan").stdout.strip()
+    assert deleted == 'deployment.apps "api" deleted'
+    assert kubectl("get", "deploy", "api", ok=False).returncode == 1
+    kubectl("create", "namespace", "scratch")
+    kubectl("create", "configmap", "c1", "-n", "scratch", "--from-literal=x=y")
+    assert kubectl("delete", "configmap", "--all", "-n", "scratch").stdout.strip() == 'configmap "c1" deleted'
+
+
+def test_get_watch_prints_changes(kubectl: Kubectl) -> None:
+    kubectl("create", "configmap", "watched", "--from-literal=v=1")
+    watcher = kubectl.popen("get", "configmaps", "--watch", "--field-selector", "metadata.name=watched")
+    try:
+        time.sleep(1.0)
+        kubectl("patch", "configmap", "watched", "-p", '{"data":{"v":"2"}}')
+        kubectl("delete", "configmap", "watched")
+        time.sleep(1.5)
+    finally:
+        watcher.terminate()
+        output, _ = watcher.communicate(timeout=10)
+    rows = _rows(output)
+    assert _columns(output) == ["NAME", "DATA", "AGE"]
+    assert len(rows) >= 3 and all(row[0] == "watched" for row in rows)
+
+
+def test_exec_port_forward_and_top_fail_fast(kubectl: Kubectl) -> None:
+    kubectl("run", "shell", "--image=busybox", "--restart=Never", "--", "sleep", "3600")
+    started = time.monotonic()
+    executed = kubectl("exec", "shell", "--", "ls", ok=False, timeout=20)
+    assert executed.returncode != 0
+    assert "not supported by the simulated cluster" in executed.stderr or "not running" in executed.stderr
+    forwarded = kubectl("port-forward", "pod/shell", "18080:80", ok=False, timeout=20)
+    assert forwarded.returncode != 0
+    top = kubectl("top", "pods", ok=False, timeout=20)
+    assert top.returncode != 0 and "Metrics API not available" in top.stderr
+    assert time.monotonic() - started < 15
+
+
+def test_official_python_client(kubetui: BackgroundCluster, kubectl: Kubectl) -> None:
+    from kubernetes import client, config, watch
+
+    api_client = config.new_client_from_config(str(kubectl.config))
+    core = client.CoreV1Api(api_client)
+    names = [ns.metadata.name for ns in core.list_namespace().items]
+    assert {"default", "kube-system"} <= set(names)
+    created = core.create_namespaced_config_map("default", {"metadata": {"name": "py"}, "data": {"a": "1"}})
+    assert created.metadata.uid
+    patched = core.patch_namespaced_config_map("py", "default", {"data": {"b": "2"}})
+    assert patched.data == {"a": "1", "b": "2"}
+    stream = watch.Watch().stream(core.list_namespaced_config_map, "default", field_selector="metadata.name=py",
+                                  timeout_seconds=2)
+    events = [(event["type"], event["object"].metadata.name) for event in stream]
+    assert events[0] == ("ADDED", "py")
+    core.delete_namespaced_config_map("py", "default")
+    with pytest.raises(client.ApiException) as gone:
+        core.read_namespaced_config_map("py", "default")
+    assert gone.value.status == 404
+    requests = kubetui.on_loop(lambda: [r.who for r in kubetui.cluster.trace.history if getattr(r, "name", "") == "py"])
+    assert set(requests) == {"python-client"}
+
+
+@needs_rollouts
+def test_scale_set_image_rollout_and_undo(kubectl: Kubectl, kubetui: BackgroundCluster) -> None:
+    kubectl("create", "deployment", "roll", "--image=nginx:1.27", "--replicas=2")
+    kubectl("rollout", "status", "deployment/roll", "--timeout=30s", timeout=40)
+    ready = kubectl("get", "deploy", "roll", "-o", "jsonpath={.status.readyReplicas}").stdout
+    assert ready == "2"
+    kubectl("scale", "deploy", "roll", "--replicas=3")
+    kubectl("set", "image", "deployment/roll", "roll=nginx:1.28")
+    status = kubectl("rollout", "status", "deployment/roll", "--timeout=30s", timeout=40).stdout
+    assert 'deployment "roll" successfully rolled out' in status
+    history = kubectl("rollout", "history", "deployment/roll").stdout
+    assert re.search(r"^1\s", history, re.M) and re.search(r"^2\s", history, re.M)
+    kubectl("rollout", "undo", "deployment/roll")
+    kubectl("rollout", "status", "deployment/roll", "--timeout=30s", timeout=40)
+    image = kubectl("get", "deploy", "roll", "-o", "jsonpath={.spec.template.spec.containers[0].image}").stdout
+    assert image == "nginx:1.27"
+    kubectl("rollout", "pause", "deployment/roll")
+    kubectl("rollout", "resume", "deployment/roll")
+    kubectl("rollout", "restart", "deployment/roll")
+    kubectl("wait", "--for=condition=Available", "deployment/roll", "--timeout=30s", timeout=40)
+    replica_sets = kubectl("get", "rs", "-l", "app=roll").stdout
+    assert _columns(replica_sets) == ["NAME", "DESIRED", "CURRENT", "READY", "AGE"]
+    pods = kubectl("get", "pods", "-l", "app=roll").stdout
+    assert _columns(pods) == ["NAME", "READY", "STATUS", "RESTARTS", "AGE"]
+    assert all(row[2] in ("Running", "Terminating", "ContainerCreating") for row in _rows(pods))
+    described = kubectl("describe", "deployment", "roll").stdout
+    assert "NewReplicaSet:" in described and "Events:" in described
+    events = kubectl("get", "events").stdout
+    assert _columns(events) == ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"]
+    assert "deployment/roll" in events and "ScalingReplicaSet" in events
+    kubectl("delete", "deployment", "roll", "--cascade=foreground", timeout=40)
+    kubetui.advance(30)
+    assert kubectl("get", "rs", "-l", "app=roll", "-o", "name").stdout.strip() == ""
+
+
+@needs_pods
+def test_logs_describe_pod_and_events(kubectl: Kubectl, kubetui: BackgroundCluster) -> None:
+    kubectl("run", "talker", "--image=busybox", "--restart=Never", "--", "sleep", "3600")
+    kubectl.until(lambda: "Running" in kubectl("get", "pod", "talker").stdout, cluster=kubetui, advance=5)
+    kubectl("logs", "talker")
+    assert len(kubectl("logs", "talker", "--tail=1").stdout.splitlines()) <= 1
+    follower = kubectl.popen("logs", "-f", "talker")
+    time.sleep(0.5)
+    kubetui.advance(5)
+    assert follower.poll() is None  # still following a running container
+    follower.terminate()
+    follower.communicate(timeout=10)
+    described = kubectl("describe", "pod", "talker").stdout
+    assert "Node:" in described and "Events:" in described and "Scheduled" in described
+    wide = kubectl("get", "pod", "talker", "-o", "wide").stdout
+    assert _columns(wide) == ["NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE", "NOMINATED NODE",
+                              "READINESS GATES"]
+
+
+@needs_pods
+def test_cordon_uncordon_and_drain(kubectl: Kubectl, kubetui: BackgroundCluster) -> None:
+    node = _rows(kubectl("get", "nodes").stdout)[0][0]
+    assert kubectl("cordon", node).stdout.strip() == f"node/{node} cordoned"
+    assert "SchedulingDisabled" in kubectl("get", "node", node).stdout
+    assert kubectl("uncordon", node).stdout.strip() == f"node/{node} uncordoned"
+    drained = kubectl("drain", node, "--ignore-daemonsets", "--delete-emptydir-data", "--force", "--timeout=60s",
+                      timeout=70)
+    assert f"node/{node} drained" in drained.stdout
+    kubectl("uncordon", node)

@@ -1,0 +1,191 @@
+"""kubetui's own endpoints (/kubetui/v1/clock, chaos, trace) and the ``kubetui ctl`` client."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from collections.abc import AsyncIterator
+from contextlib import redirect_stdout
+from pathlib import Path
+
+import aiohttp
+import orjson
+import pytest
+import yaml
+
+from kubetui import ctl
+from kubetui.http.headless import run_headless
+from kubetui.http.kubeconfig import write_kubeconfig
+from kubetui.http.server import ApiHttpServer
+from kubetui.sim.clock import RealTimeDriver
+from kubetui.sim.cluster import Cluster
+from tests.http.conftest import Api
+
+
+@pytest.fixture
+async def driven() -> AsyncIterator[Api]:
+    """A server whose clock has a (never started) real-time driver, as in the app."""
+    cluster = Cluster(seed=3, nodes=[], scheduler=False, controllers=False)
+    server = ApiHttpServer(cluster, RealTimeDriver(cluster.clock, speed=1.0), port=0)
+    await server.start()
+    session = aiohttp.ClientSession()
+    yield Api(cluster, server, session)
+    await session.close()
+    await server.stop()
+
+
+async def test_clock_state_pause_speed_and_advance(driven: Api) -> None:
+    code, state = await driven.call("GET", "/kubetui/v1/clock")
+    assert (code, state) == (200, {"now": 0.0, "speed": 1.0, "paused": False})
+    _, state = await driven.call("POST", "/kubetui/v1/clock", {"paused": True})
+    assert state["paused"] is True
+    _, state = await driven.call("POST", "/kubetui/v1/clock", {"speed": 20})
+    assert state["speed"] == 20.0
+    fired: list[float] = []
+    driven.cluster.clock.call_later(90, lambda: fired.append(driven.cluster.clock.now))
+    _, state = await driven.call("POST", "/kubetui/v1/clock", {"advance": 120})
+    assert state["now"] == 120.0 and fired == [90.0]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"advance": -1},
+        {"advance": "soon"},
+        {"speed": 0},
+        {"paused": "yes"},
+        {"rewind": 5},
+        {"advance": float("inf")},
+    ],
+)
+async def test_bad_clock_requests_are_400(driven: Api, body: dict[str, object]) -> None:
+    raw = orjson.dumps(body) if body.get("advance") != float("inf") else b'{"advance": 1e999}'
+    code, status = await driven.call("POST", "/kubetui/v1/clock", raw=raw)
+    assert code == 400 and status["kind"] == "Status"
+
+
+async def test_without_a_driver_only_advance_works(api: Api) -> None:
+    assert (await api.call("GET", "/kubetui/v1/clock"))[1] == {"now": 0.0, "speed": 0.0, "paused": True}
+    assert (await api.call("POST", "/kubetui/v1/clock", {"paused": False}))[0] == 400
+    assert (await api.call("POST", "/kubetui/v1/clock", {"advance": 5}))[1]["now"] == 5.0
+
+
+async def test_chaos_errors(api: Api) -> None:
+    code, status = await api.call("POST", "/kubetui/v1/chaos", {"action": "kill-node", "node": "nope"})
+    assert (code, status["message"]) == (404, 'node "nope" not found')
+    code, status = await api.call(
+        "POST", "/kubetui/v1/chaos", {"action": "kill-container", "namespace": "default", "pod": "ghost"}
+    )
+    assert code == 404 and "not running on any node" in status["message"]
+    code, _ = await api.call("POST", "/kubetui/v1/chaos", {"action": "kill-node"})
+    assert code == 400
+    code, _ = await api.call("POST", "/kubetui/v1/chaos", {"action": 7})
+    assert code == 400
+    assert (await api.call("GET", "/kubetui/v1/chaos"))[0] == 405
+    assert (await api.call("GET", "/kubetui/v1/nothing"))[0] == 404
+
+
+async def test_chaos_reaches_the_machine(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[tuple[str, str]] = []
+
+    def chaos(action: str, node: str = "", namespace: str = "", pod: str = "", container: str = "") -> str:
+        calls.append((action, node or f"{namespace}/{pod}/{container}"))
+        return f"{action} done"
+
+    monkeypatch.setattr(api.cluster, "chaos", chaos)
+    code, status = await api.call("POST", "/kubetui/v1/chaos", {"action": "partition-node", "node": "node-2"})
+    assert (code, status["message"]) == (200, "partition-node done")
+    await api.call(
+        "POST", "/kubetui/v1/chaos", {"action": "kill-container", "pod": "web-1", "container": "web"}
+    )
+    assert calls == [("partition-node", "node-2"), ("kill-container", "default/web-1/web")]
+
+
+async def test_trace_since_as_json_lines(api: Api) -> None:
+    await api.call("GET", "/api/v1/namespaces")
+    last = api.cluster.trace.last_seq
+    await api.call("GET", "/api/v1/namespaces/default/pods/nope")
+    async with api.session.get(f"{api.url}/kubetui/v1/trace?since={last}") as response:
+        lines = (await response.read()).splitlines()
+    records = [orjson.loads(line) for line in lines]
+    assert [(r["kind"], r["verb"], r["code"]) for r in records] == [("api", "get", 404)]
+    assert records[0]["seq"] == last + 1
+
+
+async def test_trace_follow_streams_new_records(api: Api) -> None:
+    async with api.session.get(
+        f"{api.url}/kubetui/v1/trace?follow=true&since={api.cluster.trace.last_seq}"
+    ) as resp:
+        await api.call("GET", "/api/v1/namespaces/default/pods/ghost")
+        record = orjson.loads(await asyncio.wait_for(resp.content.readline(), 5))
+    assert (record["kind"], record["name"]) == ("api", "ghost")
+
+
+async def test_ctl_commands(driven: Api) -> None:
+    async def run(*argv: str) -> tuple[int, str]:
+        out = io.StringIO()
+
+        def call() -> int:
+            with redirect_stdout(out):
+                return ctl.main(["--server", driven.url, *argv])
+
+        code = await asyncio.to_thread(call)
+        return code, out.getvalue()
+
+    assert await run("clock") == (0, "virtual time 00:00:00 (0.0s), 1x\n")
+    assert (await run("pause"))[1].endswith("paused\n")
+    assert (await run("speed", "5"))[1].endswith("paused\n")
+    assert (await run("resume"))[1].endswith("5x\n")
+    assert (await run("advance", "3725"))[1] == "virtual time 01:02:05 (3725.0s), 5x\n"
+    code, _ = await run("kill-node", "nope")
+    assert code == 1
+    code, text = await run("trace", "--since", str(driven.cluster.trace.last_seq - 1))
+    assert code == 0 and len(text.splitlines()) == 1
+
+
+def test_ctl_reports_an_unreachable_server(capsys: pytest.CaptureFixture[str]) -> None:
+    assert ctl.main(["--server", "http://127.0.0.1:9", "clock"]) == 1
+    assert "cannot reach kubetui" in capsys.readouterr().err
+
+
+def test_ctl_finds_the_server_in_the_kubeconfig(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = tmp_path / "kubetui.config"
+    write_kubeconfig(config, "http://127.0.0.1:7777")
+    monkeypatch.setenv("KUBECONFIG", str(config))
+    assert ctl.default_server() == "http://127.0.0.1:7777"
+
+
+def test_write_kubeconfig(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "kube" / "kubetui.config"
+    write_kubeconfig(path, "http://127.0.0.1:6443")
+    config = yaml.safe_load(path.read_text())
+    assert config["current-context"] == "kubetui"
+    assert config["clusters"][0]["cluster"]["server"] == "http://127.0.0.1:6443"
+    assert path.stat().st_mode & 0o777 == 0o600
+    monkeypatch.setenv("HOME", str(tmp_path))
+    with pytest.raises(ValueError, match="refusing"):
+        write_kubeconfig(tmp_path / ".kube" / "config", "http://127.0.0.1:6443")
+
+
+async def test_run_headless_serves_until_cancelled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(
+        "kubetui.http.headless.build_cluster",
+        lambda folder, seed: Cluster(seed, nodes=[], scheduler=False, controllers=False),
+    )
+    config = tmp_path / "kubetui.config"
+    task = asyncio.create_task(run_headless(None, 0, 5, 10.0, config))
+    for _ in range(200):
+        if config.exists():
+            break
+        await asyncio.sleep(0.01)
+    url = yaml.safe_load(config.read_text())["clusters"][0]["cluster"]["server"]
+    async with aiohttp.ClientSession() as session, session.get(url + "/kubetui/v1/clock") as response:
+        state = await response.json()
+    assert state["speed"] == 10.0 and state["paused"] is False
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert f"export KUBECONFIG={config}" in capsys.readouterr().out

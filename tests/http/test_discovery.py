@@ -1,0 +1,89 @@
+"""Discovery and OpenAPI: what kubectl reads before it does anything."""
+
+from __future__ import annotations
+
+from tests.http.conftest import Api
+
+AGGREGATED = (
+    "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,"
+    "application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json"
+)
+
+
+async def test_version_reports_a_1_32_server(api: Api) -> None:
+    code, body = await api.call("GET", "/version")
+    assert code == 200
+    assert (body["major"], body["minor"]) == ("1", "32")
+
+
+async def test_legacy_discovery_documents(api: Api) -> None:
+    assert (await api.call("GET", "/api"))[1]["versions"] == ["v1"]
+    _, groups = await api.call("GET", "/apis")
+    names = [g["name"] for g in groups["groups"]]
+    assert names[:3] == ["apps", "batch", "policy"]
+    assert "" not in names
+    _, apps = await api.call("GET", "/apis/apps")
+    assert apps["preferredVersion"] == {"groupVersion": "apps/v1", "version": "v1"}
+    _, core = await api.call("GET", "/api/v1")
+    by_name = {r["name"]: r for r in core["resources"]}
+    assert by_name["pods"]["shortNames"] == ["po"] and by_name["pods"]["namespaced"] is True
+    assert "all" in by_name["pods"]["categories"]
+    # kubectl drain finds the Eviction API this way (CheckEvictionSupport).
+    assert by_name["pods/eviction"] == {
+        "name": "pods/eviction",
+        "singularName": "",
+        "namespaced": True,
+        "kind": "Eviction",
+        "verbs": ["create"],
+        "group": "policy",
+        "version": "v1",
+    }
+    assert by_name["namespaces"]["namespaced"] is False
+    assert "deletecollection" not in by_name["namespaces"]["verbs"]
+    _, apps_v1 = await api.call("GET", "/apis/apps/v1")
+    scale = next(r for r in apps_v1["resources"] if r["name"] == "deployments/scale")
+    assert (scale["group"], scale["version"], scale["kind"]) == ("autoscaling", "v1", "Scale")
+
+
+async def test_aggregated_discovery_when_asked_for(api: Api) -> None:
+    async with api.session.get(api.url + "/apis", headers={"Accept": AGGREGATED}) as response:
+        assert response.headers["Content-Type"].startswith("application/json;g=apidiscovery.k8s.io;v=v2")
+        body = await response.json(content_type=None)
+    assert body["kind"] == "APIGroupDiscoveryList"
+    apps = next(item for item in body["items"] if item["metadata"].get("name") == "apps")
+    deployments = next(r for r in apps["versions"][0]["resources"] if r["resource"] == "deployments")
+    assert deployments["responseKind"] == {"group": "apps", "version": "v1", "kind": "Deployment"}
+    assert deployments["scope"] == "Namespaced" and deployments["shortNames"] == ["deploy"]
+    assert [s["subresource"] for s in deployments["subresources"]] == ["scale", "status"]
+    async with api.session.get(api.url + "/api", headers={"Accept": AGGREGATED}) as response:
+        core = await response.json(content_type=None)
+    assert [item["metadata"] for item in core["items"]] == [{}]
+    nodes = next(r for r in core["items"][0]["versions"][0]["resources"] if r["resource"] == "nodes")
+    assert nodes["scope"] == "Cluster"
+
+
+async def test_unknown_groups_and_versions_are_404_status(api: Api) -> None:
+    for path in ("/apis/nope", "/apis/apps/v2", "/apis/apps/v1/widgets", "/api/v2/pods", "/nothing/here"):
+        code, body = await api.call("GET", path)
+        assert code == 404, path
+        assert body["kind"] == "Status" and body["reason"] == "NotFound"
+        assert body["message"] == "the server could not find the requested resource"
+
+
+async def test_openapi_v3_root_and_group_documents(api: Api) -> None:
+    _, root = await api.call("GET", "/openapi/v3")
+    assert "apis/apps/v1" in root["paths"] and "api/v1" in root["paths"]
+    code, doc = await api.call("GET", root["paths"]["apis/apps/v1"]["serverRelativeURL"])
+    assert code == 200
+    schemas = doc["components"]["schemas"]
+    deployment = schemas["io.k8s.api.apps.v1.Deployment"]
+    assert deployment["x-kubernetes-group-version-kind"] == [
+        {"group": "apps", "kind": "Deployment", "version": "v1"}
+    ]
+    strategy = schemas["io.k8s.api.apps.v1.DeploymentStrategy"]["properties"]
+    assert strategy["type"]["enum"] == ["Recreate", "RollingUpdate"]
+    patch = doc["paths"]["/apis/apps/v1/namespaces/{namespace}/deployments/{name}"]["patch"]
+    # The parameter kubectl looks for before it trusts the server to validate fields.
+    assert "fieldValidation" in [p["name"] for p in patch["parameters"]]
+    assert patch["x-kubernetes-group-version-kind"]["kind"] == "Deployment"
+    assert (await api.call("GET", "/openapi/v2"))[0] == 404
