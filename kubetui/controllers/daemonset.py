@@ -5,8 +5,7 @@ podsShouldBeOnNode, NodeShouldRunDaemonPod, updateDaemonSetStatus), ``update.go`
 (rollingUpdate without surge) and ``util/daemonset_util.go`` (the tolerations every daemon pod
 gets, the ``matchFields metadata.name`` node affinity that lets the scheduler place it).
 
-Simplification: there are no ControllerRevision objects in kubetui; the ``controller-revision-hash``
-label is a hash of the pod template.
+Simplification: no ControllerRevision objects; ``controller-revision-hash`` is a template hash.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ patches the template client-side, as it does against apps/v1, and the old Replic
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from kubetui.api.meta import controller_of, owner_reference, split_key
@@ -152,7 +153,7 @@ class DeploymentController(Controller):
             self._rollout_recreate(d, rs_list, selector)
 
     def _replicasets_for(self, d: Obj, selector: LabelSelector) -> list[Obj]:
-        """getReplicaSetsForDeployment: claim ReplicaSets (adopt matching orphans, release non-matching ones)."""
+        """getReplicaSetsForDeployment: claim ReplicaSets (adopt matching orphans, release the others)."""
         refs = RefManager(self, d, "deployments", selector, "replicasets")
         try:
             return refs.claim(self.replicasets.by_index("namespace", d["metadata"].get("namespace", "")))
@@ -192,7 +193,8 @@ class DeploymentController(Controller):
             return None
         return self._create_new_replicaset(d, old_rss, new_revision, rs_list)
 
-    def _sync_existing_new_replicaset(self, d: Obj, existing: Obj, new_revision: str, rs_list: list[Obj]) -> Obj:
+    def _sync_existing_new_replicaset(self, d: Obj, existing: Obj, new_revision: str,
+                                      rs_list: list[Obj]) -> Obj:
         """Bring the new ReplicaSet's annotations up to date (a rollback bumps an old one's revision)."""
         rs = deep_copy(existing)
         before = du.revision_or_none(rs)
@@ -217,7 +219,8 @@ class DeploymentController(Controller):
             self._update_status(d)
         return rs
 
-    def _create_new_replicaset(self, d: Obj, old_rss: list[Obj], new_revision: str, rs_list: list[Obj]) -> Obj:
+    def _create_new_replicaset(self, d: Obj, old_rss: list[Obj], new_revision: str,
+                               rs_list: list[Obj]) -> Obj:
         spec, status = d.get("spec") or {}, d.setdefault("status", {})
         template = deep_copy(spec.get("template") or {})
         pod_hash = template_hash(spec.get("template") or {}, int(status.get("collisionCount") or 0))
@@ -228,7 +231,8 @@ class DeploymentController(Controller):
         new_rs: Obj = {
             "apiVersion": "apps/v1", "kind": "ReplicaSet",
             "metadata": {"name": name, "namespace": d["metadata"].get("namespace", ""),
-                         "labels": dict(template["metadata"]["labels"]), "ownerReferences": [owner_reference(d)]},
+                         "labels": dict(template["metadata"]["labels"]),
+                         "ownerReferences": [owner_reference(d)]},
             "spec": {"replicas": 0, "selector": selector, "template": template},
         }
         _set_min_ready(new_rs, int(spec.get("minReadySeconds") or 0))
@@ -247,30 +251,34 @@ class DeploymentController(Controller):
             else:
                 message = f'Failed to create new replica set "{name}": {err.message}'
                 if du.has_progress_deadline(d):
-                    du.set_condition(status, du.new_condition("Progressing", "False", du.FAILED_RS_CREATE, message,
-                                                              self.client.now_iso()))
-                    try:
+                    du.set_condition(status, du.new_condition("Progressing", "False", du.FAILED_RS_CREATE,
+                                                              message, self.client.now_iso()))
+                    with contextlib.suppress(ApiError):  # the bigger problem is reported below
                         self._update_status(d)
-                    except ApiError:
-                        pass  # the bigger problem is reported below
                 self.event(d, "Warning", du.FAILED_RS_CREATE, message)
                 raise
         if not already_exists:
             rs_list.append(created)
-            self._actions.append(f"create ReplicaSet {name} (revision {new_revision}, {new_replicas} replicas)")
+            self._actions.append(f"create ReplicaSet {name} (revision {new_revision}, "
+                                 f"{new_replicas} replicas)")
             if new_replicas > 0:
-                self.event(d, "Normal", "ScalingReplicaSet", f"Scaled up replica set {name} from 0 to {new_replicas}")
+                self.event(d, "Normal", "ScalingReplicaSet",
+                           f"Scaled up replica set {name} from 0 to {new_replicas}")
         needs_update = du.set_deployment_revision(d, new_revision)
         if not already_exists and du.has_progress_deadline(d):
             du.set_condition(status, du.new_condition("Progressing", "True", du.NEW_REPLICA_SET,
-                                                      f'Created new replica set "{name}"', self.client.now_iso()))
+                                                      f'Created new replica set "{name}"',
+                                                      self.client.now_iso()))
             needs_update = True
         if needs_update:
             self._update_status(d)
         return created
 
     def _existing_or_collision(self, d: Obj, name: str, err: ApiError) -> Obj:
-        """The name is taken: ours with our template (a stale cache), or a hash collision (bump collisionCount)."""
+        """The name is taken: ours with our template (a stale cache), or a hash collision.
+
+        On a collision, bump ``status.collisionCount`` so the next sync hashes to another name.
+        """
         rs = self.replicasets.get(d["metadata"].get("namespace", ""), name)
         if rs is None:
             raise err
@@ -287,7 +295,7 @@ class DeploymentController(Controller):
 
     # -- scaling ------------------------------------------------------------------------------------------
     def _scale_replicaset(self, rs: Obj, new_scale: int, d: Obj, operation: str) -> tuple[bool, Obj]:
-        """scaleReplicaSet: set replicas and the desired/max-replicas annotations; a ScalingReplicaSet event."""
+        """scaleReplicaSet: set replicas and the desired/max-replicas annotations; emit ScalingReplicaSet."""
         desired = du.spec_replicas(d)
         max_replicas = desired + du.max_surge(d)
         old_scale = du.spec_replicas(rs)
@@ -314,7 +322,7 @@ class DeploymentController(Controller):
         return self._scale_replicaset(rs, new_scale, d, "up" if du.spec_replicas(rs) < new_scale else "down")
 
     def _is_scaling_event(self, d: Obj, rs_list: list[Obj]) -> bool:
-        """isScalingEvent: an active ReplicaSet was sized for a different ``replicas`` (desired-replicas annotation)."""
+        """isScalingEvent: an active ReplicaSet was sized for another ``replicas`` (its desired-replicas)."""
         new_rs, old_rss = self._all_replicasets(d, rs_list, create=False)
         for rs in du.filter_active([*old_rss, new_rs]):
             desired = du.non_negative_int_annotation(rs, du.DESIRED_REPLICAS_ANNOTATION)
@@ -331,7 +339,7 @@ class DeploymentController(Controller):
         self._sync_status(d, [*old_rss, new_rs], new_rs)
 
     def _scale(self, d: Obj, new_rs: Obj | None, old_rss: list[Obj]) -> None:
-        """scale: the whole size change to the only active ReplicaSet, or spread it in proportion to their sizes."""
+        """scale: the whole change to the only active ReplicaSet, or spread in proportion to their sizes."""
         replicas = du.spec_replicas(d)
         active_or_latest = du.find_active_or_latest(new_rs, old_rss)
         if active_or_latest is not None:
@@ -406,7 +414,8 @@ class DeploymentController(Controller):
             return self._scale_and_record(new_rs, replicas, d)[0]
         return self._scale_and_record(new_rs, du.new_rs_new_replicas(d, all_rss, new_rs), d)[0]
 
-    def _reconcile_old_replicasets(self, all_rss: list[Obj | None], old_rss: list[Obj], new_rs: Obj, d: Obj) -> bool:
+    def _reconcile_old_replicasets(self, all_rss: list[Obj | None], old_rss: list[Obj], new_rs: Obj,
+                                   d: Obj) -> bool:
         """Scale old ReplicaSets down, keeping replicas - maxUnavailable pods available.
 
         Unhealthy old replicas go first: removing them costs no availability, and leaving them
@@ -427,7 +436,8 @@ class DeploymentController(Controller):
             return False  # the Go controller swallows these and waits for the next event
         return cleaned + scaled_down > 0
 
-    def _cleanup_unhealthy_replicas(self, old_rss: list[Obj], d: Obj, max_cleanup: int) -> tuple[list[Obj], int]:
+    def _cleanup_unhealthy_replicas(self, old_rss: list[Obj], d: Obj,
+                                    max_cleanup: int) -> tuple[list[Obj], int]:
         """cleanupUnhealthyReplicas: remove old replicas that are not available anyway."""
         old_rss = du.by_creation(old_rss)
         total = 0
@@ -442,8 +452,9 @@ class DeploymentController(Controller):
             total += count
         return old_rss, total
 
-    def _scale_down_old_for_rolling_update(self, all_rss: list[Obj | None], old_rss: list[Obj], d: Obj) -> int:
-        """scaleDownOldReplicaSetsForRollingUpdate: remove available old pods beyond minAvailable, oldest first."""
+    def _scale_down_old_for_rolling_update(self, all_rss: list[Obj | None], old_rss: list[Obj],
+                                           d: Obj) -> int:
+        """scaleDownOldReplicaSetsForRollingUpdate: remove pods beyond minAvailable, oldest first."""
         min_available = du.spec_replicas(d) - du.max_unavailable(d)
         available = du.available_replica_count(all_rss)
         if available <= min_available:
@@ -522,7 +533,8 @@ class DeploymentController(Controller):
             reason, message = du.RESUMED, "Deployment is resumed"
         else:
             return
-        du.set_condition(status, du.new_condition("Progressing", "Unknown", reason, message, self.client.now_iso()))
+        du.set_condition(status, du.new_condition("Progressing", "Unknown", reason, message,
+                                                  self.client.now_iso()))
         self._update_status(d)
         self._actions.append(message.lower())
 
@@ -551,12 +563,14 @@ class DeploymentController(Controller):
 
     def _progress_condition(self, d: Obj, new_status: Obj, new_rs: Obj | None, current: Obj | None,
                             now: str) -> None:
-        what = f'ReplicaSet "{new_rs["metadata"]["name"]}"' if new_rs is not None else f'Deployment "{d["metadata"]["name"]}"'
+        what = (f'ReplicaSet "{new_rs["metadata"]["name"]}"' if new_rs is not None
+                else f'Deployment "{d["metadata"]["name"]}"')
         if du.deployment_complete(d, new_status):
             du.set_condition(new_status, du.new_condition("Progressing", "True", du.NEW_RS_AVAILABLE,
                                                           f"{what} has successfully progressed.", now))
         elif du.deployment_progressing(d, new_status):
-            condition = du.new_condition("Progressing", "True", du.REPLICA_SET_UPDATED, f"{what} is progressing.", now)
+            condition = du.new_condition("Progressing", "True", du.REPLICA_SET_UPDATED,
+                                         f"{what} is progressing.", now)
             if current is not None:
                 if current.get("status") == "True":
                     condition["lastTransitionTime"] = current.get("lastTransitionTime")
@@ -604,8 +618,8 @@ def _describe_replicasets(rs_list: list[Obj]) -> str:
     active = [rs for rs in du.by_creation(rs_list) if du.spec_replicas(rs) or du.status_int(rs, "replicas")]
     if not active:
         return "no active ReplicaSets" if rs_list else "no ReplicaSets"
-    return ", ".join(f"{rs['metadata']['name']} {du.spec_replicas(rs)} ({du.status_int(rs, 'availableReplicas')} "
-                     "available)" for rs in active)
+    return ", ".join(f"{rs['metadata']['name']} {du.spec_replicas(rs)} "
+                     f"({du.status_int(rs, 'availableReplicas')} available)" for rs in active)
 
 
 def _describe_goal(d: Obj) -> str:

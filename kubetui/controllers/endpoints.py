@@ -244,8 +244,7 @@ class EndpointsController(Controller):
             (current["metadata"].get("labels") or {}) == labels
         ):
             return
-        # Simplification: no endpoints.kubernetes.io/last-change-trigger-time annotation and no
-        # truncation at 1000 addresses (over-capacity).
+        # Simplification: no last-change-trigger-time annotation, no truncation at 1000 addresses.
         metadata: Obj = {"name": name, "namespace": namespace, **({"labels": labels} if labels else {})}
         desired: Obj = {"apiVersion": "v1", "kind": "Endpoints", "metadata": metadata}
         if subsets:

@@ -6,6 +6,8 @@ wanted stay in the slice they are in, changed ones are updated in place, new one
 fullest slice that has room (at most 100 per slice) before a new slice is created, and a
 Service with no endpoints keeps one empty placeholder slice. Unlike the Endpoints controller it
 keeps terminating pods, with conditions ready/serving/terminating, so kube-proxy can drain them.
+
+Simplification: IPv4 only; no topology hints, trafficDistribution or last-change-trigger-time.
 """
 
 from __future__ import annotations

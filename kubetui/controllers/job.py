@@ -13,10 +13,13 @@ trackJobStatusAndRemoveFinalizers) and ``backoff_utils.go``:
   running longer than ``activeDeadlineSeconds`` (``DeadlineExceeded``); enough successes add
   ``Complete``.
 
-Simplifications: Indexed completion mode, podFailurePolicy, successPolicy and
-backoffLimitPerIndex are not implemented (an Indexed Job runs like a NonIndexed one);
-ttlSecondsAfterFinished is ignored (that is the TTL-after-finished controller); the Job's
-selector and ``job-name``/``controller-uid`` labels come from the API server's defaulting.
+The Job's selector and ``job-name``/``controller-uid`` labels come from the API server's
+defaulting (the Job strategy's generateSelector), as in Kubernetes.
+
+Simplification: Indexed completion mode runs like NonIndexed (no completion indexes).
+Simplification: podFailurePolicy, successPolicy and backoffLimitPerIndex are ignored.
+Simplification: ttlSecondsAfterFinished is ignored (no TTL-after-finished controller).
+Simplification: the v1.30 conditions: Complete/Failed at once, no SuccessCriteriaMet/FailureTarget (v1.31+).
 """
 
 from __future__ import annotations

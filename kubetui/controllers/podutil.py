@@ -248,8 +248,7 @@ def _fnv32a(data: bytes) -> int:
 def template_hash(template: Any, collision_count: int = 0) -> str:
     """controller.ComputeHash: fnv32a of the pod template, spelled with rand.SafeEncodeString.
 
-    Simplification: the hash runs over canonical JSON instead of Go's spew dump, so values differ
-    from a real cluster's while keeping the same shape (``7c9f8d6b4``).
+    Simplification: hashes canonical JSON, not Go's spew dump: same shape, other values than a real cluster.
     """
     data = json.dumps(template, sort_keys=True, separators=(",", ":")).encode()
     if collision_count:

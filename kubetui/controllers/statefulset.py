@@ -9,10 +9,10 @@ partition) and ``stateful_set_utils.go`` (pod identity and revision labels):
 * Parallel: every missing pod is created, every extra one deleted, without waiting;
 * a deleted pod comes back with the same name; a failed or succeeded one is deleted to be recreated.
 
-Simplifications: there are no ControllerRevision objects (revisions are ``<set>-<template hash>``
-and a pod recreated below the partition gets the new template, not the old one); no
-volumeClaimTemplates (kubetui has no storage); no maxUnavailable (alpha); pod identity is not
-repaired after the fact; orphan pods are not adopted.
+Simplification: no ControllerRevision objects; a revision is ``<set>-<template hash>``.
+Simplification: a pod recreated below the partition gets the new template (no old revision kept).
+Simplification: volumeClaimTemplates are ignored (kubetui has no storage).
+Simplification: no maxUnavailable (alpha), no identity repair of existing pods, no adoption of orphans.
 """
 
 from __future__ import annotations

@@ -64,6 +64,8 @@ class ClusterView:
         self.trace_version = 0
         self._events_seen = 0
         self.informers["events"].add_handlers(self._on_event, lambda old, new: self._on_event(new, old))
+        for record in list(cluster.trace.history):  # what happened before the UI opened
+            self._on_record(record)
         self._unsubscribe = cluster.trace.subscribe(self._on_record)
 
     def close(self) -> None:

@@ -29,8 +29,8 @@ class NodesPane(LinePane):
     def __init__(self, view: ClusterView, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.view = view
-        self._nodes: dict[str, dict[str, Any]] = {}
-        self._pods: dict[str, list[dict[str, Any]]] = {}
+        self._node_objs: dict[str, dict[str, Any]] = {}
+        self._pods_by_node: dict[str, list[dict[str, Any]]] = {}
 
     def source_version(self) -> Any:
         # Heartbeat ages change with time, so whole seconds of virtual time count as a change too.
@@ -38,19 +38,19 @@ class NodesPane(LinePane):
         return self.view.version, int(self.view.cluster.clock.now), states
 
     def items(self) -> Sequence[Any]:
-        self._nodes = {n["metadata"]["name"]: n for n in self.view.list("nodes")}
-        self._pods = {}
+        self._node_objs = {n["metadata"]["name"]: n for n in self.view.list("nodes")}
+        self._pods_by_node = {}
         for pod in self.view.list("pods"):
             node = pod.get("spec", {}).get("nodeName")
             if node:
-                self._pods.setdefault(node, []).append(pod)
-        return [CardLine(name, part) for name in self._nodes for part in range(CARD_LINES)]
+                self._pods_by_node.setdefault(node, []).append(pod)
+        return [CardLine(name, part) for name in self._node_objs for part in range(CARD_LINES)]
 
     def item_key(self, item: CardLine) -> Any:
         return (item.node, item.part)
 
     def item_text(self, item: CardLine) -> str:
-        pods = " ".join(p["metadata"]["name"] for p in self._pods.get(item.node, []))
+        pods = " ".join(p["metadata"]["name"] for p in self._pods_by_node.get(item.node, []))
         return f"{item.node} {pods}"
 
     @property
@@ -72,10 +72,10 @@ class NodesPane(LinePane):
         return cursor >= 0 and index // CARD_LINES == cursor // CARD_LINES and index % CARD_LINES != CARD_LINES - 1
 
     def render_item(self, item: CardLine, width: int) -> Text:
-        node = self._nodes.get(item.node, {})
+        node = self._node_objs.get(item.node, {})
         machine = self.view.machine_state(item.node)
         ready = node_ready(node)
-        pods = self._pods.get(item.node, [])
+        pods = self._pods_by_node.get(item.node, [])
         dead = machine in ("Dead", "Partitioned")
         line = Text(no_wrap=True)
         if item.part == 0:
