@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kubetui.api.resources import RESOURCES
-from kubetui.apiserver.patch import PatchError, copy_json, join_path, merge_keys_for
+from kubetui.apiserver.patch import PatchError, copy_json, join_path, merge_keys_for, nesting_guard
 
 Path = tuple[str, ...]
 """A field path as FieldsV1 keys: ("f:spec", "f:containers", 'k:{"name":"web"}', "f:image")."""
@@ -99,7 +99,7 @@ def _conflict_message(conflicts: list[tuple[str, str]]) -> str:
 # ---------------------------------------------------------------------------------- public API
 def fields_of(obj: dict[str, Any], kind: str) -> dict[str, Any]:
     """FieldsV1 of every field set in ``obj``: what a manager applying ``obj`` would own."""
-    return _tree_of(_Schema(kind).field_set(obj))
+    return _tree_of(_Schema(kind).field_set(_without_nulls(obj)))
 
 
 def server_side_apply(
@@ -116,6 +116,14 @@ def server_side_apply(
     Raises :class:`ApplyConflict` when another manager owns a field this apply changes (and
     ``force`` is false), :class:`PatchError` when ``applied`` is not a valid apply configuration.
     """
+    with nesting_guard():
+        return _server_side_apply(live, applied, manager, kind, api_version, force, now)
+
+
+def _server_side_apply(
+    live: dict[str, Any] | None, applied: dict[str, Any], manager: str, kind: str, api_version: str,
+    force: bool, now: str,
+) -> dict[str, Any]:
     if not isinstance(applied, dict):
         raise PatchError("an apply configuration must be a JSON object")
     metadata = applied.get("metadata")
@@ -160,20 +168,32 @@ def record_update(
     cases: an object without managedFields is not tracked (as in Kubernetes, tracking starts at
     create or at the first apply), and only the subtrees that changed are compared.
     """
+    try:
+        _record_update(old, new, manager, api_version, now, kind, subresource)
+    except RecursionError:
+        # FieldManager.UpdateNoErrors: a failure to track never fails the write; it drops managedFields.
+        if isinstance(new.get("metadata"), dict):
+            new["metadata"].pop("managedFields", None)
+
+
+def _record_update(
+    old: dict[str, Any] | None, new: dict[str, Any], manager: str, api_version: str, now: str, kind: str,
+    subresource: str,
+) -> None:
     metadata = new.get("metadata")
     if not isinstance(metadata, dict):
         return
     old_meta = old.get("metadata") if isinstance(old, dict) else None
     old_raw = old_meta.get("managedFields") if isinstance(old_meta, dict) else None
     new_raw = metadata.get("managedFields")
-    entries = _parse_entries(old_raw if old is not None else new_raw)
-    if old is not None and isinstance(new_raw, list) and new_raw and new_raw != old_raw:
-        # The client rewrote managedFields on purpose: honour valid entries; [{}] clears them all.
-        sent = _parse_entries(new_raw)
-        if sent:
-            entries = sent
-        elif all(isinstance(item, dict) and not item.get("manager") for item in new_raw):
-            entries = []
+    if old is None or (new_raw is not None and new_raw == old_raw):  # a create, or the client echoed them
+        entries = _parse_entries(new_raw)
+    elif isinstance(new_raw, list) and new_raw:  # the client rewrote managedFields on purpose
+        entries = _parse_entries(new_raw)
+        if not entries and not all(isinstance(item, dict) and not item.get("manager") for item in new_raw):
+            entries = _parse_entries(copy_json(old_raw))  # garbage: keep the stored ones; [{}] clears them
+    else:  # omitted (or []): keep the stored ones, so unaware clients cannot drop them by accident
+        entries = _parse_entries(copy_json(old_raw))
     if old is not None and not entries:
         metadata.pop("managedFields", None)  # skipNonAppliedManager: untracked objects stay untracked
         return
@@ -354,7 +374,11 @@ def _record_changes(
         if previous is not None and any(previous.owns(path) for path in changes.removed):
             previous.paths = previous.paths - changes.removed
         return
-    mine.paths = (previous.paths - changes.removed if previous is not None else set()) | changed
+    paths = (previous.paths - changes.removed if previous is not None else set()) | changed
+    if previous is not None and paths == previous.paths:  # same fields again (a status heartbeat)
+        mine = _Entry(manager, UPDATE, api_version, now, subresource, tree=previous.tree)
+    else:
+        mine.paths = paths
     if previous is not None:
         entries.remove(previous)
     entries.append(mine)
@@ -576,16 +600,19 @@ class _Schema:
     def _diff(self, old: Any, new: Any, path: Path, spath: str, out: _Changes) -> None:
         if type(old) is type(new) and old == new:  # C-speed equality: unchanged subtrees cost little
             return
+        if isinstance(old, list) and isinstance(new, list):
+            old_items, new_items = self.elements(old, spath), self.elements(new, spath)
+            if old_items is not None and new_items is not None:
+                self._diff_items(old_items, new_items, path, spath, out)
+                return
         old_shape, new_shape = self._shape(old, spath), self._shape(new, spath)
         if old_shape != new_shape:
             self._collect(old, path, spath, out.removed)
             self._collect(new, path, spath, out.added)
         elif old_shape == "leaf":
             out.modified.add(path)
-        elif old_shape == "map":
+        else:  # two maps
             self._diff_fields(old, new, path, spath, out)
-        else:
-            self._diff_items(old, new, path, spath, out)
 
     def _diff_fields(
         self, old: dict[str, Any], new: dict[str, Any], path: Path, spath: str, out: _Changes
@@ -603,9 +630,10 @@ class _Schema:
             else:
                 self._collect(value, child, join_path(spath, key), out.added)
 
-    def _diff_items(self, old: list[Any], new: list[Any], path: Path, spath: str, out: _Changes) -> None:
-        old_items = dict(self.elements(old, spath) or [])
-        new_items = dict(self.elements(new, spath) or [])
+    def _diff_items(
+        self, old: list[tuple[str, Any]], new: list[tuple[str, Any]], path: Path, spath: str, out: _Changes
+    ) -> None:
+        old_items, new_items = dict(old), dict(new)
         for element, item in old_items.items():
             if element not in new_items:
                 self._collect_item(item, (*path, element), spath, out.removed)
@@ -667,21 +695,32 @@ class _Schema:
 
 
 def _key_element(item: Any, keys: tuple[str, ...]) -> str | None:
+    """``k:{"name":"web"}``: the item's key fields as compact JSON, sorted by name."""
     if not isinstance(item, dict):
         return None
-    values = {}
+    parts = []
     for key in sorted(keys):
         value = item.get(key, _KEY_DEFAULTS.get(key))
         if value is None or isinstance(value, (dict, list)):
             return None
-        values[key] = value
-    return "k:" + json.dumps(values, separators=(",", ":"), ensure_ascii=False)
+        parts.append(f'"{key}":{_json_scalar(value)}')
+    return "k:{" + ",".join(parts) + "}"
 
 
 def _value_element(item: Any) -> str | None:
     if isinstance(item, (dict, list)):
         return None
-    return "v:" + json.dumps(item, ensure_ascii=False)
+    return "v:" + _json_scalar(item)
+
+
+def _json_scalar(value: Any) -> str:
+    """JSON of a scalar; plain strings and integers skip json.dumps (this runs for every list item)."""
+    plain = isinstance(value, str) and value.isascii() and value.isprintable()
+    if plain and '"' not in value and "\\" not in value:
+        return f'"{value}"'
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _merge_lists(

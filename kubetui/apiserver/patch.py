@@ -23,6 +23,8 @@ k8s.io/apimachinery/pkg/util/strategicpatch/patch.go, including its directives:
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, NamedTuple
 
 import jsonpatch
@@ -145,6 +147,15 @@ def join_path(path: str, field: str) -> str:
     return f"{path}.{field}" if path else field
 
 
+@contextmanager
+def nesting_guard() -> Iterator[None]:
+    """Turn Python's recursion limit into a 400, as Go's JSON decoder rejects too-deep documents."""
+    try:
+        yield
+    except RecursionError as exc:
+        raise PatchError("the object is nested too deeply") from exc
+
+
 # ---------------------------------------------------------------------------------- JSON helpers
 def copy_json(value: Any) -> Any:
     """Deep copy of JSON data (dicts, lists, scalars); also copes with integers beyond 64 bits."""
@@ -191,7 +202,8 @@ def json_merge_patch(obj: dict[str, Any], patch: Any) -> dict[str, Any]:
         raise PatchError("the object to patch must be a JSON object")
     if not isinstance(patch, dict):
         raise PatchError(f"a merge patch must be a JSON object, got {json_type(patch)}")
-    return _merge_patch_into(copy_json(obj), patch)
+    with nesting_guard():
+        return _merge_patch_into(copy_json(obj), patch)
 
 
 def _merge_patch_into(target: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
@@ -219,7 +231,10 @@ def json_patch(obj: dict[str, Any], ops: Any) -> dict[str, Any]:
             code=413,
         )
     try:
-        result = jsonpatch.JsonPatch(ops).apply(copy_json(obj), in_place=True)
+        with nesting_guard():
+            result = jsonpatch.JsonPatch(ops).apply(copy_json(obj), in_place=True)
+    except PatchError:
+        raise
     except jsonpatch.InvalidJsonPatch as exc:  # a malformed operation: the request is bad
         raise PatchError(f"invalid JSON patch: {exc}") from exc
     except (jsonpatch.JsonPatchException, jsonpointer.JsonPointerException) as exc:
@@ -244,7 +259,8 @@ def strategic_merge_patch(obj: dict[str, Any], patch: Any, kind: str) -> dict[st
             f"json: cannot unmarshal {json_type(patch)} into Go value of type map[string]interface {{}}"
         )
     # Work on private copies, so the merge below may edit both in place (as the Go code does).
-    return _StrategicMerge(merge_keys_for(kind)).merge_map(copy_json(obj), copy_json(patch), "")
+    with nesting_guard():
+        return _StrategicMerge(merge_keys_for(kind)).merge_map(copy_json(obj), copy_json(patch), "")
 
 
 class _StrategicMerge:

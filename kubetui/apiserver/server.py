@@ -493,6 +493,9 @@ class APIServer:
             result = deep_copy(old)
             result["status"] = new.get("status", {})
             result["metadata"]["resourceVersion"] = new_meta.get("resourceVersion", old_meta["resourceVersion"])
+            if info.plural == "deployments" and new_meta.get("annotations"):
+                # deploymentStatusStrategy resets only spec and labels: the revision annotation is set here.
+                result["metadata"]["annotations"] = new_meta["annotations"]
             return result
         for fixed in ("uid", "creationTimestamp", "namespace", "name", "deletionTimestamp",
                       "deletionGracePeriodSeconds", "generation"):

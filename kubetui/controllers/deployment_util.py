@@ -65,7 +65,8 @@ def scaled_value(value: int | str | None, total: int, round_up: bool) -> int:
     return -(-scaled // 100) if round_up else scaled // 100
 
 
-def resolve_fenceposts(max_surge: int | str | None, max_unavailable: int | str | None, desired: int) -> tuple[int, int]:
+def resolve_fenceposts(max_surge: int | str | None, max_unavailable: int | str | None,
+                       desired: int) -> tuple[int, int]:
     """ResolveFenceposts: surge rounds up, unavailability rounds down, and both 0 means 1 unavailable.
 
     Validation forbids 0/0, but rounding down can still produce it (25% of 3 is 0); then the
@@ -350,7 +351,8 @@ def set_new_replica_set_annotations(d: Obj, rs: Obj, new_revision: str, exists: 
                     total -= len(old_revisions[start]) + 1
                     start += 1
                 if total <= history_limit_chars:
-                    annotations[REVISION_HISTORY_ANNOTATION] = ",".join([*old_revisions[start:], old_revision])
+                    kept = [*old_revisions[start:], old_revision]
+                    annotations[REVISION_HISTORY_ANNOTATION] = ",".join(kept)
     if not exists:
         replicas = spec_replicas(d)
         changed = set_replicas_annotations(rs, replicas, replicas + max_surge(d)) or changed
@@ -360,7 +362,8 @@ def set_new_replica_set_annotations(d: Obj, rs: Obj, new_revision: str, exists: 
 def set_replicas_annotations(rs: Obj, desired: int, max_replicas: int) -> bool:
     annotations = _annotations(rs)
     changed = False
-    for key, value in ((DESIRED_REPLICAS_ANNOTATION, str(desired)), (MAX_REPLICAS_ANNOTATION, str(max_replicas))):
+    wanted = ((DESIRED_REPLICAS_ANNOTATION, str(desired)), (MAX_REPLICAS_ANNOTATION, str(max_replicas)))
+    for key, value in wanted:
         if annotations.get(key) != value:
             annotations[key] = value
             changed = True
@@ -457,7 +460,7 @@ def get_condition(status: Obj, ctype: str) -> Obj | None:
 
 
 def set_condition(status: Obj, condition: Obj) -> None:
-    """SetDeploymentCondition: no change for the same status and reason; the transition time only moves on a flip.
+    """SetDeploymentCondition: nothing for the same status and reason; lastTransitionTime moves on a flip.
 
     The new condition goes to the end of the list, as in Kubernetes.
     """
@@ -469,8 +472,8 @@ def set_condition(status: Obj, condition: Obj) -> None:
     condition = dict(condition)
     if current is not None and current.get("status") == condition["status"]:
         condition["lastTransitionTime"] = current.get("lastTransitionTime")
-    status["conditions"] = [*(c for c in status.get("conditions") or () if c.get("type") != condition["type"]),
-                            condition]
+    others = [c for c in status.get("conditions") or () if c.get("type") != condition["type"]]
+    status["conditions"] = [*others, condition]
 
 
 def remove_condition(status: Obj, ctype: str) -> None:
@@ -511,7 +514,7 @@ def progress_deadline_at(d: Obj, new_status: Obj) -> float | None:
 
 
 def deployment_timed_out(d: Obj, new_status: Obj, now: float) -> bool:
-    """DeploymentTimedOut: no progress reported for progressDeadlineSeconds (a finished rollout never times out)."""
+    """DeploymentTimedOut: no progress for progressDeadlineSeconds (a finished rollout never times out)."""
     condition = get_condition(new_status, "Progressing")
     if not has_progress_deadline(d) or condition is None:
         return False

@@ -38,7 +38,7 @@ class UIDTrackingExpectations:
         self._by_key: dict[str, Expected] = {}
 
     def satisfied(self, key: str) -> bool:
-        """SatisfiedExpectations: nothing pending, fulfilled, or expired (a lost watch event must not wedge it)."""
+        """SatisfiedExpectations: nothing pending, fulfilled, or expired (a lost event must not wedge it)."""
         exp = self._by_key.get(key)
         if exp is None:
             return True

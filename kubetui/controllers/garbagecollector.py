@@ -29,7 +29,8 @@ Obj = dict[str, Any]
 
 FOREGROUND = "foregroundDeletion"  # metav1.FinalizerDeleteDependents
 ORPHAN = "orphan"  # metav1.FinalizerOrphanDependents
-IGNORED_RESOURCES = frozenset({"events", "bindings"})  # events are never owners nor garbage; bindings are not stored
+# Events are neither owners nor garbage (ignoredResources); bindings are never stored.
+IGNORED_RESOURCES = frozenset({"events", "bindings"})
 ABSENT_OWNER_CACHE_SIZE = 500  # garbagecollector.go: an LRU of owners known to be gone
 
 
@@ -48,7 +49,8 @@ class GraphNode:
 
     @property
     def label(self) -> str:
-        return f"{self.info.kind} {self.namespace}/{self.name}" if self.namespace else f"{self.info.kind} {self.name}"
+        where = f"{self.namespace}/{self.name}" if self.namespace else self.name
+        return f"{self.info.kind} {where}"
 
     def blocks(self, owner_uid: str) -> bool:
         """This dependent holds up a foreground deletion of that owner (blockOwnerDeletion: true)."""
@@ -77,12 +79,16 @@ class GarbageCollector(Controller):
         for info in RESOURCES:
             if info.plural in IGNORED_RESOURCES:
                 continue
-            informer = self.informers.informer(info.plural)
-            informer.add_handlers(
-                lambda obj, info=info: self._observe(info, None, obj),
-                lambda old, new, info=info: self._observe(info, old, new),
-                lambda obj, info=info: self._observe_deleted(obj),
-            )
+            self._watch(info)
+
+    def _watch(self, info: ResourceInfo) -> None:
+        def added(obj: Obj) -> None:
+            self._observe(info, None, obj)
+
+        def updated(old: Obj, new: Obj) -> None:
+            self._observe(info, old, new)
+
+        self.informers.informer(info.plural).add_handlers(added, updated, self._observe_deleted)
 
     # -- the graph builder (processGraphChanges) --------------------------------------------------------
     def _observe(self, info: ResourceInfo, old: Obj | None, obj: Obj) -> None:
@@ -123,7 +129,8 @@ class GarbageCollector(Controller):
                 continue
             if uid not in new:
                 owner.dependents.discard(node.uid)
-            unblocked = ref.get("blockOwnerDeletion") and (uid not in new or not new[uid].get("blockOwnerDeletion"))
+            still_blocking = uid in new and new[uid].get("blockOwnerDeletion")
+            unblocked = ref.get("blockOwnerDeletion") and not still_blocking
             if unblocked and owner.deleting_dependents:
                 self.queue.add(uid)  # addUnblockedOwnersToDeleteQueue: the owner may be free to go now
         node.owners = owners
@@ -174,10 +181,11 @@ class GarbageCollector(Controller):
         solid, dangling, waiting = self._classify(node, refs)
         if solid:
             if dangling or waiting:
-                gone = {str(r.get("uid")) for r in [*dangling, *waiting]}
+                stale = [*dangling, *waiting]
+                gone = {str(r.get("uid")) for r in stale}
                 self._patch_owner_refs(node, latest, [r for r in refs if str(r.get("uid")) not in gone])
-                self.record(node.label, f"owners: {_names(solid)} alive, {_names([*dangling, *waiting])} gone",
-                            "references to live owners only", f"remove ownerReferences to {_names([*dangling, *waiting])}")
+                self.record(node.label, f"owners: {_names(solid)} alive, {_names(stale)} gone",
+                            "references to live owners only", f"remove ownerReferences to {_names(stale)}")
             return
         if waiting and node.dependents:
             # A foreground deletion passes through: delete this one in the foreground as well.
@@ -186,7 +194,11 @@ class GarbageCollector(Controller):
             self._delete(node, "Foreground", f"owner {_names(waiting)} is deleting its dependents first")
             return
         finalizers = _finalizers(latest)
-        policy = "Orphan" if ORPHAN in finalizers else "Foreground" if FOREGROUND in finalizers else "Background"
+        policy = "Background"
+        if ORPHAN in finalizers:
+            policy = "Orphan"
+        elif FOREGROUND in finalizers:
+            policy = "Foreground"
         why = f"owner {_names(dangling)} is gone" if dangling else f"owner {_names(waiting)} is being deleted"
         self._delete(node, policy, why)
 
@@ -194,7 +206,7 @@ class GarbageCollector(Controller):
         return [self.graph[uid] for uid in sorted(node.dependents) if uid in self.graph]
 
     def _classify(self, node: GraphNode, refs: list[Obj]) -> tuple[list[Obj], list[Obj], list[Obj]]:
-        """classifyReferences: owners that exist, owners that are gone, owners waiting for their dependents."""
+        """classifyReferences: owners alive, owners gone, owners waiting for their dependents to go."""
         solid: list[Obj] = []
         dangling: list[Obj] = []
         waiting: list[Obj] = []
@@ -220,7 +232,8 @@ class GarbageCollector(Controller):
         if info is None:
             return {"metadata": {"uid": uid}}
         try:
-            owner = self.client.get(info.plural, node.namespace if info.namespaced else "", str(ref.get("name", "")))
+            namespace = node.namespace if info.namespaced else ""
+            owner = self.client.get(info.plural, namespace, str(ref.get("name", "")))
         except ApiError as err:
             if err.code != 404:
                 raise
@@ -244,7 +257,7 @@ class GarbageCollector(Controller):
             if not dependent.deleting_dependents:
                 self.queue.add(dependent.uid)
 
-    # -- attemptToOrphanWorker ---------------------------------------------------------------------------------
+    # -- attemptToOrphanWorker ----------------------------------------------------------------------------
     def _attempt_to_orphan(self, uid: str) -> None:
         node = self.graph.get(uid)
         if node is None:
@@ -299,7 +312,7 @@ class GarbageCollector(Controller):
         self._patch_owner_refs(node, latest, refs)
 
     def _remove_finalizer(self, node: GraphNode, finalizer: str) -> bool:
-        """removeFinalizer: a merge patch of the finalizers without ``finalizer``, guarded by resourceVersion."""
+        """removeFinalizer: a merge patch of the other finalizers, guarded by resourceVersion."""
         try:
             latest = self.client.get(node.info.plural, node.namespace, node.name)
         except ApiError as err:
@@ -310,7 +323,8 @@ class GarbageCollector(Controller):
         if finalizer not in finalizers:
             return False
         kept = [f for f in finalizers if f != finalizer]
-        patch = {"metadata": {"finalizers": kept or None, "resourceVersion": latest["metadata"].get("resourceVersion")}}
+        patch = {"metadata": {"finalizers": kept or None,
+                              "resourceVersion": latest["metadata"].get("resourceVersion")}}
         self.client.merge_patch(node.info.plural, node.namespace, node.name, patch)
         return True
 

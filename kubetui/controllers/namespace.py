@@ -28,8 +28,10 @@ NOT_DELETED = frozenset({"bindings"})  # a subresource in disguise: nothing is s
 # (type, reason and message when all is well), in the order Kubernetes lists them.
 CONDITIONS = (
     ("NamespaceDeletionDiscoveryFailure", "ResourcesDiscovered", "All resources successfully discovered"),
-    ("NamespaceDeletionGroupVersionParsingFailure", "ParsedGroupVersions", "All legacy kube types successfully parsed"),
-    ("NamespaceDeletionContentFailure", "ContentDeleted", "All content successfully deleted, may be waiting on finalization"),
+    ("NamespaceDeletionGroupVersionParsingFailure", "ParsedGroupVersions",
+     "All legacy kube types successfully parsed"),
+    ("NamespaceDeletionContentFailure", "ContentDeleted",
+     "All content successfully deleted, may be waiting on finalization"),
     ("NamespaceContentRemaining", "ContentRemoved", "All content successfully removed"),
     ("NamespaceFinalizersRemaining", "ContentHasNoFinalizers", "All content-preserving finalizers finished"),
 )
@@ -64,7 +66,8 @@ class NamespaceController(Controller):
             return
         deleted, remaining, finalizers, estimate, failures = self._delete_all_content(key)
         ns = self._update_conditions(ns, remaining, finalizers, failures)
-        actions = [f"delete {', '.join(f'{plural(n, k)}' for k, n in sorted(deleted.items()))}"] if deleted else []
+        counts = ", ".join(plural(n, kind) for kind, n in sorted(deleted.items()))
+        actions = [f"delete {counts}"] if deleted else []
         left = sum(remaining.values())
         if failures:
             self._record(key, left, [*actions, f"error: {failures[0].message}"])
@@ -74,10 +77,11 @@ class NamespaceController(Controller):
             self.queue.add_after(key, estimate // 2 + 1)  # ResourcesRemainingError
             return
         self._finalize(ns)
-        self._record(key, 0, [*actions, f"remove finalizer {FINALIZER!r}: the API server deletes the namespace"])
+        self._record(key, 0, [*actions, f"remove finalizer {FINALIZER!r} (the API server then deletes it)"])
 
     def _record(self, name: str, left: int, actions: list[str]) -> None:
-        self.record(f"Namespace {name}", f"Terminating, {plural(left, 'object')} left", "empty, then finalized",
+        self.record(f"Namespace {name}", f"Terminating, {plural(left, 'object')} left",
+                    "empty, then finalized",
                     "; ".join(actions))
 
     def _delete_all_content(
@@ -131,25 +135,27 @@ class NamespaceController(Controller):
                 f"Failed to delete all resource types, {len(failures)} remaining: "
                 + ", ".join(f.message for f in failures))
         if remaining:
+            counts = sorted(f"{resource} has {n} resource instances" for resource, n in remaining.items())
             problems["NamespaceContentRemaining"] = (
-                "SomeResourcesRemain", "Some resources are remaining: " + ", ".join(
-                    sorted(f"{resource} has {count} resource instances" for resource, count in remaining.items())))
+                "SomeResourcesRemain", "Some resources are remaining: " + ", ".join(counts))
         if finalizers:
+            counts = sorted(f"{finalizer} in {n} resource instances" for finalizer, n in finalizers.items())
             problems["NamespaceFinalizersRemaining"] = (
-                "SomeFinalizersRemain", "Some content in the namespace has finalizers remaining: " + ", ".join(
-                    sorted(f"{finalizer} in {count} resource instances" for finalizer, count in finalizers.items())))
+                "SomeFinalizersRemain",
+                "Some content in the namespace has finalizers remaining: " + ", ".join(counts))
         status = deep_copy(ns.get("status") or {})
         conditions: list[Obj] = list(status.get("conditions") or [])
         changed = False
         now = self.client.now_iso()
         for ctype, ok_reason, ok_message in CONDITIONS:
-            value, (reason, message) = ("True", problems[ctype]) if ctype in problems else ("False", (ok_reason, ok_message))
+            value, (reason, message) = ("True", problems[ctype]) if ctype in problems else (
+                "False", (ok_reason, ok_message))
             current = next((c for c in conditions if c.get("type") == ctype), None)
-            if current is not None and (current.get("status"), current.get("reason"), current.get("message")) == (
-                value, reason, message
-            ):
+            seen = current and (current.get("status"), current.get("reason"), current.get("message"))
+            if seen == (value, reason, message):
                 continue
-            wanted = {"type": ctype, "status": value, "lastTransitionTime": now, "reason": reason, "message": message}
+            wanted = {"type": ctype, "status": value, "lastTransitionTime": now, "reason": reason,
+                      "message": message}
             conditions = [wanted if c is current else c for c in conditions] if current is not None else [
                 *conditions, wanted]
             changed = True
@@ -161,7 +167,7 @@ class NamespaceController(Controller):
         return self.client.update_status("namespaces", updated)
 
     def _finalize(self, ns: Obj) -> None:
-        """finalizeNamespace: drop our finalizer through namespaces/finalize; with none left, the namespace goes."""
+        """finalizeNamespace: drop our finalizer via namespaces/finalize; with none left, it is deleted."""
         updated = deep_copy(ns)
         updated["spec"]["finalizers"] = [f for f in ns["spec"].get("finalizers") or () if f != FINALIZER]
         try:

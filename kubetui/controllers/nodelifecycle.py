@@ -273,6 +273,8 @@ class NodeLifecycleController(Controller):
             gone = self.known.pop(name)
             self.health.pop(name, None)
             self.nodes_to_retry.discard(name)
+            for tainter in self.tainters.values():
+                tainter.remove(name)
             self._node_event(gone, "RemovingNode", f"Node {name} event: Removing Node {name} from Controller")
         zone_conditions: dict[str, list[Obj | None]] = {}
         for node in nodes:

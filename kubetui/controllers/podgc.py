@@ -49,7 +49,8 @@ def _evicted_then_oldest(a: Obj, b: Obj) -> int:
     tb = parse_timestamp(b["metadata"].get("creationTimestamp")) or 0.0
     if ta != tb:
         return -1 if ta < tb else 1
-    return -1 if a["metadata"]["name"] < b["metadata"]["name"] else (1 if a["metadata"]["name"] > b["metadata"]["name"] else 0)
+    name_a, name_b = a["metadata"]["name"], b["metadata"]["name"]
+    return -1 if name_a < name_b else (1 if name_a > name_b else 0)
 
 
 def _node_ready(node: Obj) -> bool:
@@ -65,7 +66,7 @@ class PodGCController(Controller):
         self.pods = self.informers.informer("pods")
         index_pods(self)
         self.nodes = self.informers.informer("nodes")
-        self._quarantine: dict[str, float] = {}  # node name -> when it may be checked (the delaying nodeQueue)
+        self._quarantine: dict[str, float] = {}  # node name -> when to check it (the delaying nodeQueue)
         self.clock.call_soon(self._tick, label=f"{self.name} gc")  # first pass once the informers have listed
 
     def _tick(self) -> None:
@@ -74,7 +75,8 @@ class PodGCController(Controller):
 
     def reconcile(self, key: str) -> None:
         """One gc pass over every pod (the Go controller runs it straight from a timer)."""
-        pods = sorted(self.pods.list(), key=lambda p: (p["metadata"].get("namespace", ""), p["metadata"]["name"]))
+        pods = sorted(self.pods.list(), key=lambda p: (p["metadata"].get("namespace", ""),
+                                                        p["metadata"]["name"]))
         actions: list[str] = []
         if self.terminated_pod_threshold > 0:
             actions += self._gc_terminated(pods)
@@ -104,7 +106,8 @@ class PodGCController(Controller):
             node = self.nodes.get("", str((pod.get("spec") or {}).get("nodeName") or ""))
             if node is None or _node_ready(node):
                 continue
-            if any(t.get("key") == TAINT_OUT_OF_SERVICE for t in (node.get("spec") or {}).get("taints") or ()):
+            taints = (node.get("spec") or {}).get("taints") or ()
+            if any(t.get("key") == TAINT_OUT_OF_SERVICE for t in taints):
                 name = self._mark_failed_and_delete(pod, None)
                 if name:
                     actions.append(f"force-delete {name} (node {node['metadata']['name']} is out of service)")
@@ -129,8 +132,9 @@ class PodGCController(Controller):
             node = (pod.get("spec") or {}).get("nodeName")
             if node not in deleted_nodes:
                 continue
-            condition = {"type": "DisruptionTarget", "status": "True", "lastTransitionTime": self.client.now_iso(),
-                         "reason": "DeletionByPodGC", "message": "PodGC: node no longer exists"}
+            condition = {"type": "DisruptionTarget", "status": "True",
+                         "lastTransitionTime": self.client.now_iso(), "reason": "DeletionByPodGC",
+                         "message": "PodGC: node no longer exists"}
             name = self._mark_failed_and_delete(pod, condition)
             if name:
                 actions.append(f"force-delete {name} (node {node} no longer exists)")
@@ -150,9 +154,8 @@ class PodGCController(Controller):
         try:
             self.client.get("nodes", "", name)
         except ApiError as err:
-            if err.code == 404:
-                return False
-            return True  # unsure: the node goes back to quarantine on the next pass if still missing
+            # Unsure (not a 404): the node goes back to quarantine on the next pass if still missing.
+            return err.code != 404
         return True
 
     def _mark_failed_and_delete(self, pod: Obj, condition: Obj | None) -> str:
@@ -174,6 +177,7 @@ class PodGCController(Controller):
             self.client.delete("pods", namespace, name, grace_period_seconds=0)
         except ApiError as err:
             if err.code != 404:
-                self.record(f"Pod {namespace}/{name}", "to be force-deleted", "deleted", f"error: {err.message}")
+                self.record(f"Pod {namespace}/{name}", "to be force-deleted", "deleted",
+                            f"error: {err.message}")
             return ""
         return f"{namespace}/{name}"

@@ -81,7 +81,7 @@ def _max_restarts(pod: Obj) -> tuple[int, int]:
 
 
 def _log_rank_diff(t1: float, t2: float, now: float) -> int:
-    """logarithmicRankDiff (LogarithmicScaleDown, on by default): compare ages in powers of two of nanoseconds."""
+    """logarithmicRankDiff (LogarithmicScaleDown, on by default): ages in powers of two of nanoseconds."""
     d1, d2 = (now - t1) * 1e9, (now - t2) * 1e9
     r1 = int(math.log2(d1)) if d1 > 0 else -1
     r2 = int(math.log2(d2)) if d2 > 0 else -1
@@ -123,7 +123,8 @@ def _less(a: Obj, b: Obj, rank_a: int, rank_b: int, now: float) -> bool:
     restarts_a, restarts_b = _max_restarts(a), _max_restarts(b)
     if restarts_a != restarts_b:
         return restarts_a > restarts_b  # 7. more restarts first (regular containers, then sidecars)
-    created_a, created_b = _time(a["metadata"].get("creationTimestamp")), _time(b["metadata"].get("creationTimestamp"))
+    created_a = _time(a["metadata"].get("creationTimestamp"))
+    created_b = _time(b["metadata"].get("creationTimestamp"))
     if created_a != created_b:
         return _younger_first(created_a, created_b, uid_a, uid_b, now)  # 8. newer first
     return False
@@ -159,7 +160,7 @@ def pods_to_delete(pods: list[Obj], related: list[Obj], count: int, now: float) 
 
 # --- ControllerRefManager --------------------------------------------------------------------------
 class RefManager:
-    """ControllerRefManager: claim what a controller's selector matches, release what it owns but no longer matches.
+    """ControllerRefManager: claim what the selector matches, release what is owned but no longer matches.
 
     ``owner_resource`` is the owner's REST name (for the fresh read before adopting); ``resource``
     is the resource of the objects claimed.
@@ -205,7 +206,8 @@ class RefManager:
             if matches:
                 return obj
             if not self.owner_deleting:
-                self._patch_refs(obj, [r for r in meta.get("ownerReferences") or () if r.get("uid") != self.uid])
+                kept = [r for r in meta.get("ownerReferences") or () if r.get("uid") != self.uid]
+                self._patch_refs(obj, kept)
                 self.released.append(meta["name"])
             return None
         if self.owner_deleting or not matches or meta.get("deletionTimestamp"):
@@ -221,20 +223,22 @@ class RefManager:
         """RecheckDeletionTimestamp: read the owner fresh once, so a just-deleted owner adopts nothing."""
         if self._can_adopt is None:
             meta = self.owner["metadata"]
+            client = self.controller.client
             try:
-                fresh = self.controller.client.get(self.owner_resource, meta.get("namespace", ""), meta["name"])
+                fresh = client.get(self.owner_resource, meta.get("namespace", ""), meta["name"])["metadata"]
             except ApiError:
                 self._can_adopt = False
             else:
-                fresh_meta = fresh["metadata"]
-                self._can_adopt = fresh_meta.get("uid") == self.uid and not fresh_meta.get("deletionTimestamp")
+                self._can_adopt = fresh.get("uid") == self.uid and not fresh.get("deletionTimestamp")
         return self._can_adopt
 
     def _patch_refs(self, obj: Obj, refs: list[Obj]) -> Obj:
-        """Simplification: a JSON merge patch guarded by resourceVersion instead of a strategic merge patch."""
+        """Simplification: a JSON merge patch guarded by resourceVersion, not a strategic merge patch."""
         meta = obj["metadata"]
-        patch = {"metadata": {"ownerReferences": refs or None, "resourceVersion": meta.get("resourceVersion")}}
-        return self.controller.client.merge_patch(self.resource, meta.get("namespace", ""), meta["name"], patch)
+        patch = {"metadata": {"ownerReferences": refs or None,
+                              "resourceVersion": meta.get("resourceVersion")}}
+        client = self.controller.client
+        return client.merge_patch(self.resource, meta.get("namespace", ""), meta["name"], patch)
 
 
 def selector_or_none(obj: Obj) -> LabelSelector | None:
@@ -278,7 +282,7 @@ class ReplicaSetController(Controller):
 
     def _resolve(self, namespace: str, ref: Obj | None) -> Obj | None:
         """resolveControllerRef: the ReplicaSet a controllerRef points to, if it is still that one."""
-        if ref is None or ref.get("kind") != "ReplicaSet" or not str(ref.get("apiVersion", "")).startswith("apps/"):
+        if ref is None or ref.get("kind") != "ReplicaSet" or ref.get("apiVersion") != "apps/v1":
             return None
         rs = self.replicasets.get(namespace, str(ref.get("name", "")))
         if rs is None or rs["metadata"].get("uid") != ref.get("uid"):
@@ -389,7 +393,8 @@ class ReplicaSetController(Controller):
         orphans = self.pods.by_index("orphans-by-namespace", str(rs["metadata"].get("namespace", "")))
         return owned + orphans
 
-    def _manage_replicas(self, rs: Obj, key: str, pods: list[Obj], replicas: int, actions: list[str]) -> ApiError | None:
+    def _manage_replicas(self, rs: Obj, key: str, pods: list[Obj], replicas: int,
+                         actions: list[str]) -> ApiError | None:
         """manageReplicas: create or delete pods to close the gap, at most burstReplicas at a time."""
         diff = len(pods) - replicas
         if diff < 0:
@@ -428,7 +433,8 @@ class ReplicaSetController(Controller):
             return failures[0]
         return None
 
-    def _delete_pods(self, rs: Obj, key: str, pods: list[Obj], count: int, actions: list[str]) -> ApiError | None:
+    def _delete_pods(self, rs: Obj, key: str, pods: list[Obj], count: int,
+                     actions: list[str]) -> ApiError | None:
         victims = pods_to_delete(pods, self._related_pods(rs), count, self.clock.now)
         self.expectations.expect_deletions(key, [_key(p) for p in victims])
         deleted: list[str] = []
@@ -452,7 +458,7 @@ class ReplicaSetController(Controller):
         return failure
 
     def _related_pods(self, rs: Obj) -> list[Obj]:
-        """getIndirectlyRelatedPods: pods of every ReplicaSet with the same owner (the Deployment's history)."""
+        """getIndirectlyRelatedPods: pods of every ReplicaSet with the same owner (a Deployment's history)."""
         owner = controller_of(rs)
         siblings = self.replicasets.by_index("owner-uid", str(owner.get("uid"))) if owner else [rs]
         related: list[Obj] = []
@@ -480,8 +486,8 @@ class ReplicaSetController(Controller):
         failure = next((c for c in old.get("conditions") or () if c.get("type") == "ReplicaFailure"), None)
         if error is not None and failure is None:
             reason = "FailedCreate" if len(pods) < int(spec.get("replicas", 1)) else "FailedDelete"
-            failure = {"type": "ReplicaFailure", "status": "True", "lastTransitionTime": self.client.now_iso(),
-                       "reason": reason, "message": error.message}
+            failure = {"type": "ReplicaFailure", "status": "True", "reason": reason, "message": error.message,
+                       "lastTransitionTime": self.client.now_iso()}
         if failure is not None and error is not None:
             conditions.append(failure)
         if conditions:

@@ -1,7 +1,8 @@
 """kubetui's own endpoints under ``/kubetui/v1/``: the virtual clock, chaos, and the trace.
 
 These are not Kubernetes APIs: they are the knobs of the simulation (what the TUI's keys do),
-for scripts and ``kubetui ctl``. JSON in, JSON out; errors are ``metav1.Status`` objects too.
+for scripts and ``kubetui ctl``. Like the keys, they go through ``cluster.inputs`` (so a recorded
+session replays them). JSON in, JSON out; errors are ``metav1.Status`` objects too.
 """
 
 from __future__ import annotations
@@ -64,33 +65,27 @@ class Control:
         }
 
     def _set_clock(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Each change goes through the cluster's input funnel, so a recorded session replays it."""
         driver = self.http.driver
         known = {"paused", "speed", "advance"}
         if not body or not set(body) <= known:
             raise errors.bad_request(
                 'expected one of {"paused": bool}, {"speed": number}, {"advance": seconds}'
             )
-        if "paused" in body:
-            if not isinstance(body["paused"], bool):
-                raise errors.bad_request("paused: expected true or false")
-            if driver is None:
-                raise errors.bad_request("the clock has no real-time driver to pause or resume")
-            driver.set_paused(body["paused"])
-        if "speed" in body:
-            speed = _number(body["speed"], "speed")
-            if speed <= 0:
-                raise errors.bad_request("speed: must be greater than 0")
-            if driver is None:
-                raise errors.bad_request("the clock has no real-time driver to change the speed of")
-            driver.set_speed(speed)
-        if "advance" in body:
-            seconds = _number(body["advance"], "advance")
-            if not 0 <= seconds <= MAX_ADVANCE_SECONDS:
-                raise errors.bad_request(f"advance: must be between 0 and {MAX_ADVANCE_SECONDS:.0f} seconds")
-            if driver is not None:
-                driver.advance(seconds)
-            else:
-                self.http.cluster.clock.run_for(seconds)
+        if "paused" in body and not isinstance(body["paused"], bool):
+            raise errors.bad_request("paused: expected true or false")
+        if "speed" in body and _number(body["speed"], "speed") <= 0:
+            raise errors.bad_request("speed: must be greater than 0")
+        if "advance" in body and not 0 <= _number(body["advance"], "advance") <= MAX_ADVANCE_SECONDS:
+            raise errors.bad_request(f"advance: must be between 0 and {MAX_ADVANCE_SECONDS:.0f} seconds")
+        if driver is None and ("paused" in body or "speed" in body):
+            raise errors.bad_request(
+                "the clock has no real-time driver to pause, resume or change the speed of"
+            )
+        inputs = self.http.cluster.inputs
+        for key in ("paused", "speed", "advance"):
+            if key in body:
+                inputs.submit("clock", **{key: body[key]})
         return self.clock_state()
 
     # ------------------------------------------------------------------ chaos
@@ -109,15 +104,12 @@ class Control:
             strings["namespace"] = "default"
         if action in NODE_ACTIONS and not strings["node"]:
             raise errors.bad_request(f"{action} needs a node")
-        try:
-            message = self.http.cluster.chaos(action, **strings)
-        except ValueError as exc:
-            text = str(exc)
-            code, reason = (
-                (404, "NotFound") if "not found" in text or "not running" in text else (400, "BadRequest")
-            )
-            raise ApiError(code, reason, text) from exc
-        return {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "message": message}
+        outcome = self.http.cluster.inputs.submit("chaos", action=action, **strings)
+        if outcome.startswith("error: "):
+            text = outcome[len("error: ") :]
+            not_found = "not found" in text or "not running" in text
+            raise ApiError(404 if not_found else 400, "NotFound" if not_found else "BadRequest", text)
+        return {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "message": outcome}
 
     # ------------------------------------------------------------------ trace
     async def _trace(self, request: web.Request) -> web.StreamResponse:

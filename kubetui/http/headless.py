@@ -41,7 +41,13 @@ async def run_headless(
     cluster = build_cluster(manifest_dir, seed)
     driver = RealTimeDriver(cluster.clock, speed)
     server = ApiHttpServer(cluster, driver, port=port)
-    url = await server.start()
+    try:
+        url = await server.start()
+    except OSError as exc:
+        await server.stop()
+        raise SystemExit(
+            f"kubetui: cannot listen on 127.0.0.1:{port}: {exc.strerror or exc} (try --port 0)"
+        ) from exc
     watcher = _manifest_watcher(cluster, manifest_dir) if manifest_dir is not None else None
     if watcher is not None:
         await watcher.start()

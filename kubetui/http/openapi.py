@@ -268,6 +268,21 @@ ENUMS: dict[tuple[str, str], list[str]] = {
 }
 
 
+INT_OR_STRING: Schema = {
+    "description": "IntOrString is a type that can hold an int32 or a string. When used in JSON or YAML "
+    "marshalling and unmarshalling, it produces or consumes the inner type.",
+    "type": "string",
+    "format": "int-or-string",
+    "x-kubernetes-int-or-string": True,
+}
+QUANTITY: Schema = {
+    "description": "Quantity is a fixed-point representation of a number, such as 250m (a quarter CPU) or "
+    "1Gi (one gibibyte of memory).",
+    "type": "string",
+    "x-kubernetes-int-or-string": True,
+}
+
+
 def _schema_name(model: type[BaseModel], group: str) -> str:
     module = model.__module__.rsplit(".", 1)[-1]
     if module == "objectmeta":
@@ -312,6 +327,11 @@ class SchemaBuilder:
         self.schemas[name] = body
         return name
 
+    def shared(self, name: str, schema: Schema) -> Schema:
+        """A reference to one of apimachinery's scalar-like types (IntOrString, Quantity)."""
+        self.schemas.setdefault(name, schema)
+        return {"$ref": f"#/components/schemas/{name}"}
+
     def annotation(self, annotation: Any) -> Schema:
         """The schema of one field annotation (``Int | None``, ``list[Container]``, ``StrMap``...)."""
         origin = typing.get_origin(annotation)
@@ -323,9 +343,9 @@ class SchemaBuilder:
         if annotation == Str or annotation is str:
             return {"type": "string"}
         if annotation == IntOrStr:
-            return {"x-kubernetes-int-or-string": True, "anyOf": [{"type": "integer"}, {"type": "string"}]}
+            return self.shared("io.k8s.apimachinery.pkg.util.intstr.IntOrString", INT_OR_STRING)
         if annotation == Quantity:
-            return {"x-kubernetes-int-or-string": True, "anyOf": [{"type": "integer"}, {"type": "string"}]}
+            return self.shared("io.k8s.apimachinery.pkg.api.resource.Quantity", QUANTITY)
         if origin is Annotated:
             base = typing.get_args(annotation)[0]
             if base is bool:

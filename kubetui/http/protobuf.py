@@ -16,16 +16,18 @@ from __future__ import annotations
 
 import base64
 import re
+import struct
 import sys
 import zlib
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import orjson
+
 from kubetui.http.protobuf_schema import MESSAGES
 
 MAGIC = b"k8s\x00"
-MAX_DEPTH = 64
 
 # Field kinds in the table: scalars, ``.`` message names, ``map:<value kind>``.
 VARINT_KINDS = {"int32", "int64", "uint32", "uint64", "bool", "enum", "sint32", "sint64"}
@@ -107,8 +109,6 @@ def _scalar(kind: str, wire: int, value: int | bytes) -> Any:
         except UnicodeDecodeError as exc:
             raise ProtobufError("a string is not valid UTF-8") from exc
     if kind in ("double", "float"):
-        import struct
-
         if not isinstance(value, int):
             raise ProtobufError(f"expected a fixed-width {kind}")
         return struct.unpack("<d" if wire == 1 else "<f", value.to_bytes(8 if wire == 1 else 4, "little"))[0]
@@ -123,46 +123,42 @@ def _time(fields: dict[str, Any], micro: bool) -> str | None:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ" if micro else "%Y-%m-%dT%H:%M:%SZ")
 
 
-def _special(name: str, data: bytes, depth: int) -> tuple[bool, Any]:
+def _special(name: str, data: bytes) -> tuple[bool, Any]:
     """Types whose JSON form is not an object: times, quantities, int-or-string, raw JSON."""
     if name in (f".{META}.Time", f".{META}.MicroTime"):
-        return True, _time(_message(name, data, depth, special=False), micro=name.endswith("MicroTime"))
+        return True, _time(_message(name, data, special=False), micro=name.endswith("MicroTime"))
     if name == ".k8s.io.apimachinery.pkg.api.resource.Quantity":
-        return True, _message(name, data, depth, special=False).get("string", "")
+        return True, _message(name, data, special=False).get("string", "")
     if name == ".k8s.io.apimachinery.pkg.util.intstr.IntOrString":
-        fields = _message(name, data, depth, special=False)
+        fields = _message(name, data, special=False)
         return True, fields.get("strVal", "") if fields.get("type") == 1 else fields.get("intVal", 0)
     if name in (".k8s.io.apimachinery.pkg.runtime.RawExtension", f".{META}.FieldsV1"):
-        raw = _message(name, data, depth, special=False).get("raw") or _message(
-            name, data, depth, special=False
-        ).get("Raw")
+        fields = _message(name, data, special=False)
+        raw = fields.get("raw") or fields.get("Raw")
         if not raw:
             return True, None
-        import orjson
-
         try:
             return True, orjson.loads(base64.b64decode(raw))
         except (orjson.JSONDecodeError, ValueError) as exc:
             raise ProtobufError("embedded raw JSON is malformed") from exc
     if name == f".{META}.Duration":
-        nanoseconds = int(_message(name, data, depth, special=False).get("duration", 0))
+        nanoseconds = int(_message(name, data, special=False).get("duration", 0))
         return True, f"{nanoseconds / 1e9:g}s"
     return False, None
 
 
-def _value(kind: str, wire: int, value: int | bytes, depth: int) -> Any:
+def _value(kind: str, wire: int, value: int | bytes) -> Any:
     if kind.startswith("."):
         if not isinstance(value, bytes):
             raise ProtobufError(f"expected an embedded message {kind}")
-        return _message(kind, value, depth + 1)
+        return _message(kind, value)
     return _scalar(kind, wire, value)
 
 
-def _message(name: str, data: bytes, depth: int = 0, special: bool = True) -> Any:
-    if depth > MAX_DEPTH:
-        raise ProtobufError("message nested too deeply")
+def _message(name: str, data: bytes, special: bool = True) -> Any:
+    """Decode one message (the schema has no recursive types, so nesting is bounded by it)."""
     if special:
-        handled, result = _special(name, data, depth)
+        handled, result = _special(name, data)
         if handled:
             return result
     table = MESSAGES.get(name.lstrip("."))
@@ -179,7 +175,7 @@ def _message(name: str, data: bytes, depth: int = 0, special: bool = True) -> An
                 raise ProtobufError(f"{json_name}: expected a map entry")
             entry = {n: v for n, _, v in wire_fields(value)}
             key = _scalar("string", 2, entry.get(1, b""))
-            out.setdefault(json_name, {})[key] = _value(kind[4:], 2, entry.get(2, b""), depth)
+            out.setdefault(json_name, {})[key] = _value(kind[4:], 2, entry.get(2, b""))
             continue
         if repeated and wire == 2 and kind in VARINT_KINDS and isinstance(value, bytes):
             pos, items = 0, []
@@ -188,7 +184,7 @@ def _message(name: str, data: bytes, depth: int = 0, special: bool = True) -> An
                 items.append(_scalar(kind, 0, item))
             out.setdefault(json_name, []).extend(items)
             continue
-        decoded = _value(kind, wire, value, depth)
+        decoded = _value(kind, wire, value)
         if json_name == "" and isinstance(decoded, dict):
             out.update(decoded)  # an embedded (inline) struct
         elif repeated:
@@ -272,7 +268,9 @@ def _descriptor_messages(descriptor: bytes) -> dict[str, dict[int, tuple[str, st
             elif number == 3 and isinstance(value, bytes):  # nested types: only map entries in Kubernetes
                 nested = {n: v for n, _, v in wire_fields(value)}
                 entry_fields = [
-                    {n: v for n, _, v in wire_fields(f)} for n, _, f in wire_fields(value) if n == 2
+                    {n: v for n, _, v in wire_fields(f)}
+                    for n, _, f in wire_fields(value)
+                    if n == 2 and isinstance(f, bytes)
                 ]
                 value_field = next(f for f in entry_fields if f.get(3) == 2)
                 maps[bytes(nested[1]).decode()] = _field_kind(value_field)

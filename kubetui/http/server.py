@@ -22,6 +22,7 @@ from kubetui.apiserver import errors
 from kubetui.apiserver.errors import ApiError
 from kubetui.http import discovery
 from kubetui.http.control import Control
+from kubetui.http.kubeconfig import write_kubeconfig
 from kubetui.http.openapi import OpenAPIDocuments
 from kubetui.http.requests import MAX_BODY_BYTES
 from kubetui.http.rest import Rest, json_response, method_not_allowed, not_found, status_response
@@ -32,6 +33,8 @@ if TYPE_CHECKING:
     from kubetui.sim.cluster import Cluster
 
 log = logging.getLogger(__name__)
+
+__all__ = ["ApiHttpServer", "write_kubeconfig"]
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -49,6 +52,8 @@ class ApiHttpServer:
     ) -> None:
         self.cluster = cluster
         self.driver = driver
+        if driver is not None and cluster.inputs.driver is None:
+            cluster.inputs.driver = driver  # clock changes made over HTTP reach it through the input funnel
         self.host = host
         self.port = port
         self.openapi = OpenAPIDocuments()
@@ -65,11 +70,14 @@ class ApiHttpServer:
         self._runner = web.AppRunner(self.app, access_log=None, handler_cancellation=True)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
-        await site.start()
-        server = site._server
-        sockets = getattr(server, "sockets", None) or []
-        if sockets:
-            self.port = sockets[0].getsockname()[1]
+        try:
+            await site.start()
+        except OSError:
+            await self.stop()
+            raise
+        for address in self._runner.addresses:
+            if isinstance(address, tuple) and len(address) >= 2:
+                self.port = int(address[1])
         self.url = f"http://{self.host}:{self.port}"
         return self.url
 

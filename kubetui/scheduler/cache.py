@@ -39,6 +39,8 @@ class Cache:
         self._node_list: list[NodeInfo] | None = None
         self._with_affinity: dict[str, NodeInfo] = {}
         self._with_required_anti_affinity: dict[str, NodeInfo] = {}
+        self._affinity_list: list[NodeInfo] | None = None
+        self._anti_affinity_list: list[NodeInfo] | None = None
 
     # -- nodes -----------------------------------------------------------------------------------
     def add_node(self, node: dict[str, Any]) -> NodeInfo:
@@ -50,6 +52,7 @@ class Cache:
         info.set_node(node)
         self._add_images(info, node)
         self._place_in_tree(name, zone_key(info.labels))
+        self._lists_changed()
         return info
 
     def update_node(self, node: dict[str, Any]) -> NodeInfo:
@@ -61,6 +64,7 @@ class Cache:
             return
         self._remove_images(info)
         self._remove_from_tree(name)
+        self._lists_changed()
         if info.pods:
             info.node = None  # its pods are still known: keep an "imaginary" node until they go
             info.labels = {}
@@ -87,10 +91,19 @@ class Cache:
 
     def nodes_with_affinity_pods(self) -> list[NodeInfo]:
         """HavePodsWithAffinityList: nodes that hold at least one pod with pod (anti-)affinity."""
-        return [n for n in self._with_affinity.values() if n.node is not None]
+        if self._affinity_list is None:
+            self._affinity_list = [n for n in self._with_affinity.values() if n.node is not None]
+        return self._affinity_list
 
     def nodes_with_required_anti_affinity_pods(self) -> list[NodeInfo]:
-        return [n for n in self._with_required_anti_affinity.values() if n.node is not None]
+        if self._anti_affinity_list is None:
+            self._anti_affinity_list = [
+                n for n in self._with_required_anti_affinity.values() if n.node is not None
+            ]
+        return self._anti_affinity_list
+
+    def _lists_changed(self) -> None:
+        self._affinity_list = self._anti_affinity_list = None
 
     def _place_in_tree(self, name: str, zone: str) -> None:
         current = self._node_zone.get(name)
@@ -174,10 +187,12 @@ class Cache:
             info = self.nodes[pod.node_name] = NodeInfo(pod.node_name)
         info.add_pod(pod)
         self.pods[pod.uid] = pod
-        if pod.has_affinity:
+        if pod.has_affinity and info.name not in self._with_affinity:
             self._with_affinity[info.name] = info
-        if pod.required_anti_affinity_terms:
+            self._lists_changed()
+        if pod.required_anti_affinity_terms and info.name not in self._with_required_anti_affinity:
             self._with_required_anti_affinity[info.name] = info
+            self._lists_changed()
 
     def _remove(self, pod: PodInfo) -> None:
         self.pods.pop(pod.uid, None)
@@ -185,9 +200,11 @@ class Cache:
         if info is None:
             return
         info.remove_pod(pod.uid)
-        if not info.pods_with_affinity:
-            self._with_affinity.pop(info.name, None)
-        if not info.pods_with_required_anti_affinity:
-            self._with_required_anti_affinity.pop(info.name, None)
+        if not info.pods_with_affinity and self._with_affinity.pop(info.name, None) is not None:
+            self._lists_changed()
+        if not info.pods_with_required_anti_affinity and (
+            self._with_required_anti_affinity.pop(info.name, None) is not None
+        ):
+            self._lists_changed()
         if info.node is None and not info.pods:
             del self.nodes[info.name]

@@ -6,7 +6,9 @@ The scheduler fills an :class:`Attempt` while it decides; :func:`to_record` turn
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from kubetui.scheduler.framework import NodeToStatus, PluginScores, Status
 from kubetui.scheduler.nodeinfo import NodeInfo
@@ -55,40 +57,99 @@ class Attempt:
         )
 
 
-def to_record(attempt: Attempt, duration_ms: float) -> SchedulingDecision:
-    verdicts: list[NodeVerdict] = []
+def _verdicts(attempt: Attempt) -> list[NodeVerdict]:
     if attempt.pre_filter is not None:
         rejection = attempt.pre_filter
-        verdicts = [
+        return [
             NodeVerdict(node=n.name, feasible=False, plugin=rejection.plugin, reason=rejection.message)
             for n, _ in attempt.evaluated
         ]
-    else:
-        position = {id(n): i for i, n in enumerate(attempt.feasible)}
-        for node, status in attempt.evaluated:
-            if status is not None:
-                verdicts.append(
-                    NodeVerdict(node=node.name, feasible=False, plugin=status.plugin, reason=status.message)
-                )
-                continue
-            i = position.get(id(node))
-            if i is None or not attempt.scores:
-                verdicts.append(NodeVerdict(node=node.name, feasible=True))
-                continue
+    verdicts: list[NodeVerdict] = []
+    position = {id(n): i for i, n in enumerate(attempt.feasible)} if attempt.scores else {}
+    for node, status in attempt.evaluated:
+        if status is not None:
             verdicts.append(
-                NodeVerdict(
-                    node=node.name,
-                    feasible=True,
-                    scores={s.plugin: (s.raw[i], s.normalized[i], s.weight) for s in attempt.scores},
-                    total=attempt.totals[i],
-                )
+                NodeVerdict(node=node.name, feasible=False, plugin=status.plugin, reason=status.message)
             )
+            continue
+        i = position.get(id(node))
+        if i is None:
+            verdicts.append(NodeVerdict(node=node.name, feasible=True))
+            continue
+        scores = {s.plugin: (s.raw[i], s.normalized[i], s.weight) for s in attempt.scores}
+        verdicts.append(NodeVerdict(node=node.name, feasible=True, scores=scores, total=attempt.totals[i]))
+    return verdicts
+
+
+class LazyVerdicts(list[NodeVerdict]):
+    """The per-node verdicts of a decision, built the first time anyone reads them.
+
+    A decision over 500 nodes has 500 verdicts with a score table each; building them costs more
+    than deciding. Most records are never looked at in detail (the trace keeps thousands), so they
+    are built on demand. Reading, iterating, hashing or changing the list builds it first.
+    """
+
+    __slots__ = ("_attempt",)
+
+    def __init__(self, items: Iterable[NodeVerdict] = (), attempt: Attempt | None = None) -> None:
+        super().__init__(items)
+        self._attempt = attempt
+
+    def _fill(self) -> None:
+        attempt = getattr(self, "_attempt", None)  # a copy made by pickle/deepcopy skipped __init__
+        self._attempt = None
+        if attempt is not None:
+            list.extend(self, _verdicts(attempt))
+
+
+def _building_first(name: str) -> Any:
+    method = getattr(list, name)
+
+    def wrapper(self: LazyVerdicts, *args: Any, **kwargs: Any) -> Any:
+        self._fill()
+        return method(self, *args, **kwargs)
+
+    wrapper.__name__ = name
+    return wrapper
+
+
+for _name in (
+    "__iter__",
+    "__len__",
+    "__getitem__",
+    "__repr__",
+    "__eq__",
+    "__ne__",
+    "__contains__",
+    "__reversed__",
+    "__add__",
+    "__mul__",
+    "__iadd__",
+    "__setitem__",
+    "__delitem__",
+    "__reduce_ex__",
+    "index",
+    "count",
+    "copy",
+    "append",
+    "extend",
+    "insert",
+    "pop",
+    "remove",
+    "clear",
+    "sort",
+    "reverse",
+):
+    setattr(LazyVerdicts, _name, _building_first(_name))
+
+
+def to_record(attempt: Attempt, duration_ms: float) -> SchedulingDecision:
     return SchedulingDecision(
         pod=attempt.pod.key,
         node=attempt.chosen,
         message=attempt.message,
         reason=attempt.how,
-        verdicts=verdicts,
+        verdicts=LazyVerdicts(attempt=attempt),
         nominated=attempt.nominated,
         duration_ms=duration_ms,
         total_nodes=attempt.total_nodes,

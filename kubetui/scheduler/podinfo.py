@@ -12,6 +12,8 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+import orjson
+
 from kubetui.api.meta import parse_timestamp
 from kubetui.api.quantity import cpu_millis, memory_bytes
 from kubetui.scheduler.helpers import RequiredNodeAffinity, Selector, label_selector
@@ -77,7 +79,7 @@ def pod_requests(spec: Mapping[str, Any], non_zero: bool = False) -> dict[str, i
 class AffinityTerm:
     """A parsed PodAffinityTerm: which namespaces, which labels, over which topology key."""
 
-    __slots__ = ("namespace_selector", "namespaces", "selector", "topology_key", "weight")
+    __slots__ = ("namespace_selector", "namespaces", "selector", "signature", "topology_key", "weight")
 
     def __init__(self, namespace: str, term: Mapping[str, Any], weight: int = 0) -> None:
         listed = term.get("namespaces") or ()
@@ -89,6 +91,14 @@ class AffinityTerm:
         self.selector: Selector | None = label_selector(term.get("labelSelector"))
         self.topology_key: str = str(term.get("topologyKey", ""))
         self.weight = weight
+        # Equal signatures match the same pods: the key under which per-node counts are remembered.
+        self.signature: tuple[Any, ...] = (
+            tuple(sorted(self.namespaces)),
+            orjson.dumps(term.get("labelSelector"), option=orjson.OPT_SORT_KEYS),
+            orjson.dumps(ns_selector, option=orjson.OPT_SORT_KEYS),
+            self.topology_key,
+            weight,
+        )
 
     def matches(self, pod: PodInfo, namespace_labels: Mapping[str, str] | None = None) -> bool:
         """AffinityTerm.Matches: the pod is in one of the term's namespaces and has matching labels."""
@@ -106,6 +116,7 @@ class AffinityTerm:
         term.selector = self.selector
         term.topology_key = self.topology_key
         term.weight = self.weight
+        term.signature = (tuple(sorted(term.namespaces)), self.signature[1], b"null", *self.signature[3:])
         return term
 
 
@@ -132,8 +143,8 @@ class PodInfo:
     """One pod as the scheduler sees it; ``pod`` is the informer's shared, read-only dict."""
 
     __slots__ = (
-        "cpu", "ephemeral_storage", "has_affinity", "host_ports", "images", "key", "labels", "memory", "name",
-        "namespace", "node_name", "non_zero_cpu", "non_zero_memory", "owner_uid", "pod",
+        "cpu", "ephemeral_storage", "has_affinity", "host_ports", "images", "key", "label_key", "labels",
+        "memory", "name", "namespace", "node_name", "non_zero_cpu", "non_zero_memory", "owner_uid", "pod",
         "preferred_affinity_terms", "preferred_anti_affinity_terms", "priority", "required_affinity_terms",
         "required_anti_affinity_terms", "required_node_affinity", "scalars", "start_time", "terminating",
         "tolerations", "uid",
@@ -149,6 +160,9 @@ class PodInfo:
         self.uid: str = meta.get("uid", "") or self.key
         labels = meta.get("labels")
         self.labels: dict[str, str] = labels if isinstance(labels, dict) else {}
+        self.label_key = tuple(
+            sorted(self.labels.items())
+        )  # pods with equal label_key match the same selectors
         self.priority: int = int(spec.get("priority") or 0)
         self.node_name: str = spec.get("nodeName") or ""
         self.terminating = bool(meta.get("deletionTimestamp"))

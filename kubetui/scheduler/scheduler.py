@@ -39,6 +39,7 @@ from kubetui.scheduler.framework import (
     ClusterEvent,
     Code,
     CycleState,
+    FilterPlugin,
     Framework,
     Handle,
     NodeToStatus,
@@ -317,34 +318,71 @@ class Scheduler:
             )
         wanted = framework.num_feasible_nodes_to_find(len(candidates))
         attempt.percentage = framework.percentage_for(len(nodes))
-        feasible: list[NodeInfo] = []
-        evaluated = attempt.evaluated
-        explicit = attempt.statuses.explicit
-        count = len(candidates)
-        start = self.next_start_node_index % count if count else 0
-        for i in range(count):
-            node = candidates[(start + i) % count]
-            status = check(state, pod, node, filters)
-            evaluated.append((node, status))
-            if status is None:
-                feasible.append(node)
-                if len(feasible) >= wanted:
+        start = self.next_start_node_index % len(candidates) if candidates else 0
+        # Start where the last decision stopped, so that every node gets its turn.
+        order = candidates[start:] + candidates[:start]
+        if self.queue.has_nominations:
+            self._filter_with_nominated(state, attempt, order, wanted, filters)
+        else:
+            self._filter(state, attempt, order, wanted, filters)
+        self.next_start_node_index = (self.next_start_node_index + len(attempt.evaluated)) % len(nodes)
+        return None
+
+    @staticmethod
+    def _filter(
+        state: CycleState, attempt: Attempt, order: list[NodeInfo], wanted: int, filters: list[FilterPlugin]
+    ) -> None:
+        """findNodesThatPassFilters: run the filters node by node until ``wanted`` nodes fit.
+
+        The same as Framework.run_filter, written out for speed: this loop runs for every node.
+        """
+        pod = attempt.pod
+        feasible, evaluated, explicit = attempt.feasible, attempt.evaluated, attempt.statuses.explicit
+        checks = [(p.name, p.filter) for p in filters]
+        for node in order:
+            for name, check in checks:
+                status = check(state, pod, node)
+                if status is not None:
+                    if not status.plugin:
+                        status = status.with_plugin(name)
+                    explicit[node.name] = status
+                    evaluated.append((node, status))
                     break
             else:
-                explicit[node.name] = status
-        self.next_start_node_index = (self.next_start_node_index + len(evaluated)) % len(nodes)
-        attempt.feasible = feasible
-        return None
+                evaluated.append((node, None))
+                feasible.append(node)
+                if len(feasible) >= wanted:
+                    return
+
+    def _filter_with_nominated(
+        self,
+        state: CycleState,
+        attempt: Attempt,
+        order: list[NodeInfo],
+        wanted: int,
+        filters: list[FilterPlugin],
+    ) -> None:
+        pod, check = attempt.pod, self.framework.run_filter_with_nominated
+        for node in order:
+            status = check(state, pod, node, filters)
+            attempt.evaluated.append((node, status))
+            if status is None:
+                attempt.feasible.append(node)
+                if len(attempt.feasible) >= wanted:
+                    return
+            else:
+                attempt.statuses.explicit[node.name] = status
 
     def _select_host(self, totals: list[int]) -> tuple[int, int]:
         """selectHost: the highest total; among equals, reservoir sampling with the seeded RNG."""
         best = max(totals)
         selected, ties = -1, 0
+        random = self.rng.random
         for i, total in enumerate(totals):
             if total != best:
                 continue
             ties += 1
-            if ties == 1 or self.rng.randrange(ties) == 0:
+            if ties == 1 or random() * ties < 1.0:  # replace the pick with probability 1/ties
                 selected = i
         return selected, ties
 

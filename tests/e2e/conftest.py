@@ -31,12 +31,16 @@ KUBECTL = shutil.which("kubectl")
 SPEED = 20.0
 HAS_MACHINES = importlib.util.find_spec("kubetui.node.machine") is not None
 HAS_DEPLOYMENTS = importlib.util.find_spec("kubetui.controllers.deployment") is not None
+HAS_GARBAGE_COLLECTOR = importlib.util.find_spec("kubetui.controllers.garbagecollector") is not None
 
 needs_kubectl = pytest.mark.skipif(KUBECTL is None, reason="kubectl is not installed (not on PATH)")
-needs_pods = pytest.mark.skipif(not HAS_MACHINES, reason="running pods need the kubelet (kubetui.node.machine)")
+needs_pods = pytest.mark.skipif(
+    not HAS_MACHINES, reason="running pods need the kubelet (kubetui.node.machine)"
+)
 needs_rollouts = pytest.mark.skipif(
     not (HAS_MACHINES and HAS_DEPLOYMENTS),
-    reason="rollouts need the deployment controller and kubelets (kubetui.controllers.deployment, kubetui.node.machine)",
+    reason="rollouts need the deployment controller and kubelets "
+    "(kubetui.controllers.deployment, kubetui.node.machine)",
 )
 
 
@@ -85,7 +89,7 @@ class BackgroundCluster:
         self._thread.join(15)
 
     def on_loop(self, fn: Callable[[], Any]) -> Any:
-        """Run ``fn`` on the engine's thread (the only safe place to touch the cluster) and return its result."""
+        """Run ``fn`` on the engine's thread (the only safe place to touch the cluster); return its result."""
 
         async def call() -> Any:
             return fn()
@@ -94,8 +98,9 @@ class BackgroundCluster:
 
     def control(self, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
         data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(f"{self.url}/kubetui/v1/{path}", data=data,
-                                         method="POST" if body is not None else "GET")
+        request = urllib.request.Request(
+            f"{self.url}/kubetui/v1/{path}", data=data, method="POST" if body is not None else "GET"
+        )
         with urllib.request.urlopen(request, timeout=60) as response:
             result: dict[str, Any] = json.loads(response.read())
             return result
@@ -112,25 +117,48 @@ class Kubectl:
         self.home = home
         self.config = home / ".kube" / "kubetui.config"
         write_kubeconfig(self.config, url)
-        self.env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home),
-                    "KUBECONFIG": str(self.config), "KUBECTL_EXTERNAL_DIFF": ""}
+        self.env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": str(home),
+            "KUBECONFIG": str(self.config),
+            "KUBECTL_EXTERNAL_DIFF": "",
+        }
 
-    def __call__(self, *args: str, ok: bool = True, stdin: str | None = None, timeout: float = 30,
-                 env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    def __call__(
+        self,
+        *args: str,
+        ok: bool = True,
+        stdin: str | None = None,
+        timeout: float = 30,
+        env: dict[str, str] | None = None,
+    ) -> subprocess.CompletedProcess[str]:
         assert KUBECTL is not None
-        result = subprocess.run([KUBECTL, *args], input=stdin, capture_output=True, text=True, timeout=timeout,
-                                env={**self.env, **(env or {})}, check=False)
+        result = subprocess.run(
+            [KUBECTL, *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env={**self.env, **(env or {})},
+            check=False,
+        )
         if ok:
             assert result.returncode == 0, f"kubectl {' '.join(args)}:\n{result.stdout}\n{result.stderr}"
         return result
 
     def popen(self, *args: str) -> subprocess.Popen[str]:
         assert KUBECTL is not None
-        return subprocess.Popen([KUBECTL, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                env=self.env)
+        return subprocess.Popen(
+            [KUBECTL, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=self.env
+        )
 
-    def until(self, predicate: Callable[[], bool], timeout: float = 20, advance: float = 5,
-              cluster: BackgroundCluster | None = None) -> None:
+    def until(
+        self,
+        predicate: Callable[[], bool],
+        timeout: float = 20,
+        advance: float = 5,
+        cluster: BackgroundCluster | None = None,
+    ) -> None:
         """Poll ``predicate`` (moving virtual time ahead between tries when given the cluster)."""
         deadline = time.monotonic() + timeout
         while not predicate():

@@ -10,7 +10,15 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.e2e.conftest import BackgroundCluster, Kubectl, needs_kubectl, needs_pods, needs_rollouts
+from kubetui.sim.trace import ApiRequest
+from tests.e2e.conftest import (
+    HAS_GARBAGE_COLLECTOR,
+    BackgroundCluster,
+    Kubectl,
+    needs_kubectl,
+    needs_pods,
+    needs_rollouts,
+)
 
 pytestmark = [pytest.mark.e2e, needs_kubectl]
 
@@ -61,7 +69,10 @@ def test_discovery_version_and_cluster_info(kubectl: Kubectl, kubetui: Backgroun
     assert f"Kubernetes control plane is running at {kubetui.url}" in info
     explained = kubectl("explain", "deployment.spec.strategy").stdout
     assert "FIELD: strategy <DeploymentStrategy>" in explained
-    assert "rollingUpdate\t<RollingUpdateDeployment>" in explained and "enum: Recreate, RollingUpdate" in explained
+    assert (
+        "rollingUpdate\t<RollingUpdateDeployment>" in explained
+        and "enum: Recreate, RollingUpdate" in explained
+    )
 
 
 def test_apply_get_and_output_formats(kubectl: Kubectl, tmp_path: Path) -> None:
@@ -69,16 +80,30 @@ def test_apply_get_and_output_formats(kubectl: Kubectl, tmp_path: Path) -> None:
     manifest.write_text(APP)
     applied = kubectl("apply", "-f", str(manifest)).stdout
     assert applied.splitlines() == ["deployment.apps/web created", "service/web created"]
-    assert kubectl("apply", "-f", str(manifest)).stdout.splitlines() == ["deployment.apps/web unchanged",
-                                                                          "service/web unchanged"]
+    assert kubectl("apply", "-f", str(manifest)).stdout.splitlines() == [
+        "deployment.apps/web unchanged",
+        "service/web unchanged",
+    ]
     deployments = kubectl("get", "deployments").stdout
     assert _columns(deployments) == ["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"]
     assert _rows(deployments)[0][0] == "web"
     wide = kubectl("get", "deploy", "web", "-o", "wide").stdout
-    assert _columns(wide) == ["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE", "CONTAINERS", "IMAGES", "SELECTOR"]
+    assert _columns(wide) == [
+        "NAME",
+        "READY",
+        "UP-TO-DATE",
+        "AVAILABLE",
+        "AGE",
+        "CONTAINERS",
+        "IMAGES",
+        "SELECTOR",
+    ]
     assert _rows(wide)[0][5:] == ["web", "nginx:1.27", "app=web"]
     labelled = kubectl("get", "deploy", "--show-labels", "-L", "tier").stdout
-    assert _columns(labelled)[-2:] == ["TIER", "LABELS"] and _rows(labelled)[0][-2:] == ["front", "app=web,tier=front"]
+    assert _columns(labelled)[-2:] == ["TIER", "LABELS"] and _rows(labelled)[0][-2:] == [
+        "front",
+        "app=web,tier=front",
+    ]
     services = kubectl("get", "svc", "-A").stdout
     assert _columns(services) == ["NAMESPACE", "NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"]
     assert [row[1] for row in _rows(services)] == ["kubernetes", "web"]
@@ -94,7 +119,9 @@ def test_apply_get_and_output_formats(kubectl: Kubectl, tmp_path: Path) -> None:
     assert path == "2/front"
     assert kubectl("get", "deploy", "-l", "tier=front", "-o", "name").stdout.strip() == "deployment.apps/web"
     assert kubectl("get", "deploy", "-l", "tier=back", "-o", "name").stdout.strip() == ""
-    by_field = kubectl("get", "svc", "-A", "--field-selector", "metadata.name=kubernetes", "-o", "name").stdout
+    by_field = kubectl(
+        "get", "svc", "-A", "--field-selector", "metadata.name=kubernetes", "-o", "name"
+    ).stdout
     assert by_field.strip() == "service/kubernetes"
     nodes = kubectl("get", "nodes").stdout
     if nodes.strip():
@@ -107,17 +134,30 @@ def test_errors_read_as_they_do_on_a_real_cluster(kubectl: Kubectl, tmp_path: Pa
     assert missing.stderr.strip() == 'Error from server (NotFound): pods "nope" not found'
     kubectl("create", "configmap", "settings", "--from-literal=a=1")
     again = kubectl("create", "configmap", "settings", "--from-literal=a=1", ok=False)
-    assert again.stderr.strip() == 'Error from server (AlreadyExists): configmaps "settings" already exists'
+    assert again.stderr.strip() == 'error: failed to create configmap: configmaps "settings" already exists'
+    existing = tmp_path / "settings.yaml"
+    existing.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n")
+    duplicate = kubectl("create", "-f", str(existing), ok=False)
+    assert duplicate.stderr.strip() == (
+        "Error from server (AlreadyExists): error when creating "
+        f'"{existing}": configmaps "settings" already exists'
+    )
     bad = tmp_path / "bad.yaml"
-    bad.write_text(APP.split("---")[0].replace("name: web\n", "name: strict\n", 1).replace(
-        "  replicas: 2\n", "  replicas: 2\n  replicaz: 3\n"))
+    bad.write_text(
+        APP.split("---")[0]
+        .replace("name: web\n", "name: strict\n", 1)
+        .replace("  replicas: 2\n", "  replicas: 2\n  replicaz: 3\n")
+    )
     unknown = kubectl("apply", "-f", str(bad), ok=False)
     assert unknown.returncode == 1
-    assert ('Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field '
-            '"spec.replicaz"') in unknown.stderr
+    assert (
+        'Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field '
+        '"spec.replicaz"'
+    ) in unknown.stderr
     invalid = tmp_path / "invalid.yaml"
-    invalid.write_text(APP.split("---")[0].replace("name: web\n", "name: broken\n", 1).replace(
-        "replicas: 2", "replicas: -3"))
+    invalid.write_text(
+        APP.split("---")[0].replace("name: web\n", "name: broken\n", 1).replace("replicas: 2", "replicas: -3")
+    )
     rejected = kubectl("apply", "-f", str(invalid), ok=False)
     assert 'The Deployment "broken" is invalid: spec.replicas: Invalid value: -3' in rejected.stderr
     unknown_type = kubectl("get", "widgets", ok=False)
@@ -129,13 +169,22 @@ def test_edit_patch_label_annotate_replace_and_delete(kubectl: Kubectl, tmp_path
     editor = tmp_path / "editor.sh"
     editor.write_text("#!/bin/sh\nsed -i 's/replicas: 1/replicas: 4/' \"$1\"\n")
     editor.chmod(0o755)
-    assert kubectl("edit", "deployment/api", env={"EDITOR": str(editor)}).stdout.strip() == "deployment.apps/api edited"
+    assert (
+        kubectl("edit", "deployment/api", env={"EDITOR": str(editor)}).stdout.strip()
+        == "deployment.apps/api edited"
+    )
     assert kubectl("get", "deploy", "api", "-o", "jsonpath={.spec.replicas}").stdout == "4"
     kubectl("patch", "deploy", "api", "-p", '{"spec":{"minReadySeconds":5}}')
     kubectl("patch", "deploy", "api", "--type=merge", "-p", '{"spec":{"revisionHistoryLimit":3}}')
-    kubectl("patch", "deploy", "api", "--type=json", "-p", '[{"op":"replace","path":"/spec/replicas","value":2}]')
+    kubectl(
+        "patch", "deploy", "api", "--type=json", "-p", '[{"op":"replace","path":"/spec/replicas","value":2}]'
+    )
     got = json.loads(kubectl("get", "deploy", "api", "-o", "json").stdout)
-    assert (got["spec"]["minReadySeconds"], got["spec"]["revisionHistoryLimit"], got["spec"]["replicas"]) == (5, 3, 2)
+    assert (got["spec"]["minReadySeconds"], got["spec"]["revisionHistoryLimit"], got["spec"]["replicas"]) == (
+        5,
+        3,
+        2,
+    )
     assert kubectl("label", "deploy", "api", "team=blue").stdout.strip() == "deployment.apps/api labeled"
     assert kubectl("annotate", "deploy", "api", "owner=me").stdout.strip() == "deployment.apps/api annotated"
     got["metadata"] = {"name": "api", "labels": {"app": "api", "replaced": "yes"}}
@@ -146,9 +195,15 @@ def test_edit_patch_label_annotate_replace_and_delete(kubectl: Kubectl, tmp_path
     assert kubectl("get", "deploy", "api", "-o", "jsonpath={.metadata.labels.replaced}").stdout == "yes"
     assert kubectl("scale", "deploy", "api", "--replicas=3").stdout.strip() == "deployment.apps/api scaled"
     assert kubectl("get", "deploy", "api", "-o", "jsonpath={.spec.replicas}").stdout == "3"
-    deleted = kubectl("delete", "deploy", "api", "--cascade=orphan").stdout.strip()
+    # Orphan deletion: the garbage collector removes the "orphan" finalizer, then the object goes.
+    wait = "--wait=true" if HAS_GARBAGE_COLLECTOR else "--wait=false"
+    deleted = kubectl("delete", "deploy", "api", "--cascade=orphan", wait).stdout.strip()
     assert deleted == 'deployment.apps "api" deleted'
-    assert kubectl("get", "deploy", "api", ok=False).returncode == 1
+    if HAS_GARBAGE_COLLECTOR:
+        assert kubectl("get", "deploy", "api", ok=False).returncode == 1
+    else:
+        left = json.loads(kubectl("get", "deploy", "api", "-o", "json").stdout)["metadata"]
+        assert left["deletionTimestamp"] and left["finalizers"] == ["orphan"]
     kubectl("create", "namespace", "scratch")
     kubectl("create", "configmap", "c1", "-n", "scratch", "--from-literal=x=y")
     assert kubectl("delete", "configmap", "--all", "-n", "scratch").stdout.strip() == 'configmap "c1" deleted'
@@ -188,21 +243,25 @@ def test_official_python_client(kubetui: BackgroundCluster, kubectl: Kubectl) ->
 
     api_client = config.new_client_from_config(str(kubectl.config))
     core = client.CoreV1Api(api_client)
-    names = [ns.metadata.name for ns in core.list_namespace().items]
+    names = [ns.metadata.name for ns in core.list_namespace().items if ns.metadata]
     assert {"default", "kube-system"} <= set(names)
-    created = core.create_namespaced_config_map("default", {"metadata": {"name": "py"}, "data": {"a": "1"}})
-    assert created.metadata.uid
+    body = client.V1ConfigMap(metadata=client.V1ObjectMeta(name="py"), data={"a": "1"})
+    created = core.create_namespaced_config_map("default", body)
+    assert created.metadata and created.metadata.uid
     patched = core.patch_namespaced_config_map("py", "default", {"data": {"b": "2"}})
     assert patched.data == {"a": "1", "b": "2"}
-    stream = watch.Watch().stream(core.list_namespaced_config_map, "default", field_selector="metadata.name=py",
-                                  timeout_seconds=2)
+    stream = watch.Watch().stream(
+        core.list_namespaced_config_map, "default", field_selector="metadata.name=py", timeout_seconds=2
+    )
     events = [(event["type"], event["object"].metadata.name) for event in stream]
     assert events[0] == ("ADDED", "py")
     core.delete_namespaced_config_map("py", "default")
     with pytest.raises(client.ApiException) as gone:
         core.read_namespaced_config_map("py", "default")
     assert gone.value.status == 404
-    requests = kubetui.on_loop(lambda: [r.who for r in kubetui.cluster.trace.history if getattr(r, "name", "") == "py"])
+    requests = kubetui.on_loop(
+        lambda: [r.who for r in kubetui.cluster.trace.history if isinstance(r, ApiRequest) and r.name == "py"]
+    )
     assert set(requests) == {"python-client"}
 
 
@@ -213,14 +272,16 @@ def test_scale_set_image_rollout_and_undo(kubectl: Kubectl, kubetui: BackgroundC
     ready = kubectl("get", "deploy", "roll", "-o", "jsonpath={.status.readyReplicas}").stdout
     assert ready == "2"
     kubectl("scale", "deploy", "roll", "--replicas=3")
-    kubectl("set", "image", "deployment/roll", "roll=nginx:1.28")
+    kubectl("set", "image", "deployment/roll", "nginx=nginx:1.28")
     status = kubectl("rollout", "status", "deployment/roll", "--timeout=30s", timeout=40).stdout
     assert 'deployment "roll" successfully rolled out' in status
     history = kubectl("rollout", "history", "deployment/roll").stdout
     assert re.search(r"^1\s", history, re.M) and re.search(r"^2\s", history, re.M)
     kubectl("rollout", "undo", "deployment/roll")
     kubectl("rollout", "status", "deployment/roll", "--timeout=30s", timeout=40)
-    image = kubectl("get", "deploy", "roll", "-o", "jsonpath={.spec.template.spec.containers[0].image}").stdout
+    image = kubectl(
+        "get", "deploy", "roll", "-o", "jsonpath={.spec.template.spec.containers[0].image}"
+    ).stdout
     assert image == "nginx:1.27"
     kubectl("rollout", "pause", "deployment/roll")
     kubectl("rollout", "resume", "deployment/roll")
@@ -256,17 +317,38 @@ def test_logs_describe_pod_and_events(kubectl: Kubectl, kubetui: BackgroundClust
     described = kubectl("describe", "pod", "talker").stdout
     assert "Node:" in described and "Events:" in described and "Scheduled" in described
     wide = kubectl("get", "pod", "talker", "-o", "wide").stdout
-    assert _columns(wide) == ["NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE", "NOMINATED NODE",
-                              "READINESS GATES"]
+    assert _columns(wide) == [
+        "NAME",
+        "READY",
+        "STATUS",
+        "RESTARTS",
+        "AGE",
+        "IP",
+        "NODE",
+        "NOMINATED NODE",
+        "READINESS GATES",
+    ]
 
 
 @needs_pods
-def test_cordon_uncordon_and_drain(kubectl: Kubectl, kubetui: BackgroundCluster) -> None:
-    node = _rows(kubectl("get", "nodes").stdout)[0][0]
+def test_cordon_uncordon_and_drain_with_a_disruption_budget(
+    kubectl: Kubectl, kubetui: BackgroundCluster
+) -> None:
+    kubectl("create", "deployment", "guarded", "--image=nginx:1.27", "--replicas=2")
+    kubectl("rollout", "status", "deployment/guarded", "--timeout=30s", timeout=40)
+    kubectl("create", "poddisruptionbudget", "guarded", "--selector=app=guarded", "--min-available=2")
+    node = kubectl("get", "pods", "-l", "app=guarded", "-o", "jsonpath={.items[0].spec.nodeName}").stdout
     assert kubectl("cordon", node).stdout.strip() == f"node/{node} cordoned"
-    assert "SchedulingDisabled" in kubectl("get", "node", node).stdout
+    assert "Ready,SchedulingDisabled" in kubectl("get", "node", node).stdout
     assert kubectl("uncordon", node).stdout.strip() == f"node/{node} uncordoned"
-    drained = kubectl("drain", node, "--ignore-daemonsets", "--delete-emptydir-data", "--force", "--timeout=60s",
-                      timeout=70)
+    drain = ("drain", node, "--ignore-daemonsets", "--delete-emptydir-data", "--force")
+    blocked = kubectl(*drain, "--timeout=7s", ok=False, timeout=30)
+    assert blocked.returncode != 0
+    assert "Cannot evict pod as it would violate the pod's disruption budget." in blocked.stderr
+    assert "(will retry after 5s)" in blocked.stderr
+    kubectl("delete", "pdb", "guarded")
+    drained = kubectl(*drain, "--timeout=60s", timeout=70)
     assert f"node/{node} drained" in drained.stdout
+    on_node = kubectl("get", "pods", "-A", "--field-selector", f"spec.nodeName={node}", "-o", "name").stdout
+    assert on_node.strip() == ""
     kubectl("uncordon", node)

@@ -189,3 +189,14 @@ async def test_run_headless_serves_until_cancelled(
     with pytest.raises(asyncio.CancelledError):
         await task
     assert f"export KUBECONFIG={config}" in capsys.readouterr().out
+
+
+async def test_run_headless_reports_a_busy_port(
+    api: Api, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        "kubetui.http.headless.build_cluster",
+        lambda folder, seed: Cluster(seed, nodes=[], scheduler=False, controllers=False),
+    )
+    with pytest.raises(SystemExit, match=r"cannot listen on 127\.0\.0\.1"):
+        await run_headless(None, api.server.port, 5, 1.0, tmp_path / "config")

@@ -12,6 +12,7 @@ affinity terms, with weight 1) that this pod matches count the same way. Then mi
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from kubetui.scheduler.framework import (
     NODE_ADD,
@@ -59,6 +60,36 @@ def _matches_all(terms: Sequence[AffinityTerm], pod: PodInfo) -> bool:
     return bool(terms) and all(t.matches(pod) for t in terms)
 
 
+_AFFINITY_REJECTED = unresolvable(ERR_REASON_AFFINITY_RULES_NOT_MATCH).with_plugin("InterPodAffinity")
+_ANTI_AFFINITY_REJECTED = unschedulable(ERR_REASON_ANTI_AFFINITY_RULES_NOT_MATCH).with_plugin(
+    "InterPodAffinity"
+)
+_EXISTING_ANTI_AFFINITY_REJECTED = unschedulable(
+    ERR_REASON_EXISTING_ANTI_AFFINITY_RULES_NOT_MATCH
+).with_plugin("InterPodAffinity")
+
+
+def _existing_anti_affinity_keys(
+    node: NodeInfo, pod: PodInfo, namespace_labels: dict[str, str]
+) -> tuple[str, ...]:
+    """The topology keys of this node's pods' required anti-affinity terms that ``pod`` matches."""
+    return tuple(
+        term.topology_key
+        for existing in node.pods_with_required_anti_affinity.values()
+        for term in existing.required_anti_affinity_terms
+        if term.matches(pod, namespace_labels)
+    )
+
+
+def _incoming_matches(
+    node: NodeInfo, affinity: Sequence[AffinityTerm], anti_affinity: Sequence[AffinityTerm]
+) -> tuple[int, tuple[int, ...]]:
+    """How many of this node's pods match all the affinity terms, and each anti-affinity term."""
+    pods = node.pods.values()
+    matching_all = sum(1 for p in pods if _matches_all(affinity, p)) if affinity else 0
+    return matching_all, tuple(sum(1 for p in pods if term.matches(p)) for term in anti_affinity)
+
+
 class PreFilterState:
     __slots__ = (
         "affinity",
@@ -66,6 +97,7 @@ class PreFilterState:
         "anti_affinity",
         "anti_affinity_terms",
         "existing_anti_affinity",
+        "existing_keys",
         "namespace_labels",
         "pod",
     )
@@ -85,10 +117,12 @@ class PreFilterState:
         self.existing_anti_affinity: TopologyCounts = {}
         self.affinity: TopologyCounts = {}  # existing pods matching all of this pod's affinity terms
         self.anti_affinity: TopologyCounts = {}  # existing pods matching this pod's anti-affinity terms
+        self.existing_keys: set[str] = set()  # the topology keys in existing_anti_affinity
 
     def clone(self) -> PreFilterState:
         out = PreFilterState(self.pod, self.affinity_terms, self.anti_affinity_terms, self.namespace_labels)
         out.existing_anti_affinity = dict(self.existing_anti_affinity)
+        out.existing_keys = set(self.existing_keys)
         out.affinity = dict(self.affinity)
         out.anti_affinity = dict(self.anti_affinity)
         return out
@@ -97,12 +131,43 @@ class PreFilterState:
         for term in other.required_anti_affinity_terms:
             if term.matches(self.pod, self.namespace_labels):
                 _add(self.existing_anti_affinity, node.labels, term.topology_key, delta)
+                self.existing_keys.add(term.topology_key)
         if _matches_all(self.affinity_terms, other):
             for term in self.affinity_terms:
                 _add(self.affinity, node.labels, term.topology_key, delta)
         for term in self.anti_affinity_terms:
             if term.matches(other):
                 _add(self.anti_affinity, node.labels, term.topology_key, delta)
+
+
+def _score_contributions(
+    pod: PodInfo,
+    existing_pods: Iterable[PodInfo],
+    preferred_affinity: Sequence[AffinityTerm],
+    preferred_anti: Sequence[AffinityTerm],
+    namespace_labels: dict[str, str],
+) -> list[tuple[str, int]]:
+    """processExistingPod for each pod on a node: (topology key, +/- weight) for every term that matches."""
+    out: list[tuple[str, int]] = []
+    for existing in existing_pods:
+        out += [(t.topology_key, t.weight) for t in preferred_affinity if t.matches(existing)]
+        out += [(t.topology_key, -t.weight) for t in preferred_anti if t.matches(existing)]
+        out += [
+            (t.topology_key, HARD_POD_AFFINITY_WEIGHT)
+            for t in existing.required_affinity_terms
+            if t.matches(pod, namespace_labels)
+        ]
+        out += [
+            (t.topology_key, t.weight)
+            for t in existing.preferred_affinity_terms
+            if t.matches(pod, namespace_labels)
+        ]
+        out += [
+            (t.topology_key, -t.weight)
+            for t in existing.preferred_anti_affinity_terms
+            if t.matches(pod, namespace_labels)
+        ]
+    return out
 
 
 class InterPodAffinity(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin):
@@ -146,20 +211,40 @@ class InterPodAffinity(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugi
             self._resolve_namespaces(pod.required_anti_affinity_terms),
             self._namespace_labels(pod.namespace),
         )
+        # Existing pods' anti-affinity terms that this pod matches. What a node contributes only changes
+        # when its pods do, so it is remembered per node for pods with the same namespace and labels.
+        key: tuple[Any, ...] = (
+            "InterPodAffinity/existing",
+            pod.namespace,
+            pod.label_key,
+            tuple(sorted(s.namespace_labels.items())),
+        )
         for node in cache.nodes_with_required_anti_affinity_pods():
-            for existing in node.pods_with_required_anti_affinity.values():
-                for term in existing.required_anti_affinity_terms:
-                    if term.matches(pod, s.namespace_labels):
-                        _add(s.existing_anti_affinity, node.labels, term.topology_key, 1)
+            hit = node.memo.get(key)
+            if hit is None or hit[0] != node.generation:
+                hit = (node.generation, _existing_anti_affinity_keys(node, pod, s.namespace_labels))
+                node.memo[key] = hit
+            for topology_key in hit[1]:
+                _add(s.existing_anti_affinity, node.labels, topology_key, 1)
+                s.existing_keys.add(topology_key)
         if s.affinity_terms or s.anti_affinity_terms:
+            key = (
+                "InterPodAffinity/incoming",
+                tuple(t.signature for t in s.affinity_terms),
+                tuple(t.signature for t in s.anti_affinity_terms),
+            )
             for node in cache.node_list():
-                for existing in node.pods.values():
-                    if _matches_all(s.affinity_terms, existing):
-                        for term in s.affinity_terms:
-                            _add(s.affinity, node.labels, term.topology_key, 1)
-                    for term in s.anti_affinity_terms:
-                        if term.matches(existing):
-                            _add(s.anti_affinity, node.labels, term.topology_key, 1)
+                hit = node.memo.get(key)
+                if hit is None or hit[0] != node.generation:
+                    hit = (node.generation, _incoming_matches(node, s.affinity_terms, s.anti_affinity_terms))
+                    node.memo[key] = hit
+                matching_all, anti_counts = hit[1]
+                if matching_all:
+                    for term in s.affinity_terms:
+                        _add(s.affinity, node.labels, term.topology_key, matching_all)
+                for term, count in zip(s.anti_affinity_terms, anti_counts, strict=True):
+                    if count:
+                        _add(s.anti_affinity, node.labels, term.topology_key, count)
         if not s.existing_anti_affinity and not s.affinity_terms and not s.anti_affinity_terms:
             return None, SKIP
         state.write(_PRE_FILTER_KEY, s)
@@ -175,15 +260,17 @@ class InterPodAffinity(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugi
         s: PreFilterState = state.read(_PRE_FILTER_KEY)
         labels = node.labels
         if not self._satisfies_affinity(s, labels):
-            return unresolvable(ERR_REASON_AFFINITY_RULES_NOT_MATCH).with_plugin(self.name)
+            return _AFFINITY_REJECTED
         if s.anti_affinity:
             for term in s.anti_affinity_terms:
                 value = labels.get(term.topology_key)
                 if value is not None and s.anti_affinity.get((term.topology_key, value), 0) > 0:
-                    return unschedulable(ERR_REASON_ANTI_AFFINITY_RULES_NOT_MATCH).with_plugin(self.name)
-        for (key, value), count in s.existing_anti_affinity.items():
-            if count > 0 and labels.get(key) == value:
-                return unschedulable(ERR_REASON_EXISTING_ANTI_AFFINITY_RULES_NOT_MATCH).with_plugin(self.name)
+                    return _ANTI_AFFINITY_REJECTED
+        counts = s.existing_anti_affinity
+        for key in s.existing_keys:
+            value = labels.get(key)
+            if value is not None and counts.get((key, value), 0) > 0:
+                return _EXISTING_ANTI_AFFINITY_REJECTED
         return None
 
     @staticmethod
@@ -209,45 +296,37 @@ class InterPodAffinity(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugi
         has_constraints = bool(preferred_affinity or preferred_anti)
         namespace_labels = self._namespace_labels(pod.namespace)
         cache = self.handle.cache
+        key = (
+            "InterPodAffinity/score",
+            pod.namespace,
+            pod.label_key,
+            tuple(sorted(namespace_labels.items())),
+            tuple(t.signature for t in preferred_affinity),
+            tuple(t.signature for t in preferred_anti),
+        )
         scores: dict[str, dict[str, int]] = {}  # topology key -> value -> score
         touched = False
-
-        def process(
-            terms: Iterable[AffinityTerm],
-            target: PodInfo,
-            ns_labels: dict[str, str] | None,
-            labels: Mapping[str, str],
-            sign: int,
-            weight: int | None = None,
-        ) -> None:
-            nonlocal touched
-            for term in terms:
-                if term.matches(target, ns_labels):
-                    value = labels.get(term.topology_key)
-                    if value is not None:
-                        by_value = scores.setdefault(term.topology_key, {})
-                        by_value[value] = by_value.get(value, 0) + sign * (
-                            term.weight if weight is None else weight
-                        )
-                        touched = True
-
+        # Unless this pod has preferences of its own, only pods with affinity terms can matter.
         for node in cache.node_list() if has_constraints else cache.nodes_with_affinity_pods():
             labels = node.labels
             if not labels:
                 continue
-            for existing in (node.pods if has_constraints else node.pods_with_affinity).values():
-                process(preferred_affinity, existing, None, labels, 1)
-                process(preferred_anti, existing, None, labels, -1)
-                process(
-                    existing.required_affinity_terms,
-                    pod,
-                    namespace_labels,
-                    labels,
-                    1,
-                    HARD_POD_AFFINITY_WEIGHT,
+            hit = node.memo.get(key)
+            if hit is None or hit[0] != node.generation:
+                existing = node.pods if has_constraints else node.pods_with_affinity
+                hit = (
+                    node.generation,
+                    _score_contributions(
+                        pod, existing.values(), preferred_affinity, preferred_anti, namespace_labels
+                    ),
                 )
-                process(existing.preferred_affinity_terms, pod, namespace_labels, labels, 1)
-                process(existing.preferred_anti_affinity_terms, pod, namespace_labels, labels, -1)
+                node.memo[key] = hit
+            for topology_key, delta in hit[1]:
+                value = labels.get(topology_key)
+                if value is not None:
+                    by_value = scores.setdefault(topology_key, {})
+                    by_value[value] = by_value.get(value, 0) + delta
+                    touched = True
         if not touched:
             return SKIP
         state.write(_PRE_SCORE_KEY, scores)

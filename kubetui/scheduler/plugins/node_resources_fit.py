@@ -91,8 +91,13 @@ class NodeResourcesFit(PreFilterPlugin, FilterPlugin, ScorePlugin):
 
     def score(self, state: CycleState, pod: PodInfo, nodes: Sequence[NodeInfo]) -> list[int]:
         cpu, memory = pod.non_zero_cpu, pod.non_zero_memory
+        key = ("LeastAllocated", cpu, memory)
         scores: list[int] = []
         for n in nodes:
+            hit = n.memo.get(key)  # the same answer until a pod comes or goes on this node
+            if hit is not None and hit[0] == n.generation:
+                scores.append(hit[1])
+                continue
             total = weights = 0
             if n.allocatable_cpu:
                 total += least_requested_score(n.non_zero_cpu + cpu, n.allocatable_cpu)
@@ -100,5 +105,7 @@ class NodeResourcesFit(PreFilterPlugin, FilterPlugin, ScorePlugin):
             if n.allocatable_memory:
                 total += least_requested_score(n.non_zero_memory + memory, n.allocatable_memory)
                 weights += 1
-            scores.append(total // weights if weights else 0)
+            score = total // weights if weights else 0
+            n.memo[key] = (n.generation, score)
+            scores.append(score)
         return scores

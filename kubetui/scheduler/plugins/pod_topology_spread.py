@@ -53,6 +53,8 @@ SYSTEM_DEFAULT_CONSTRAINTS: tuple[dict[str, Any], ...] = (
     {"maxSkew": 5, "topologyKey": LABEL_ZONE, "whenUnsatisfiable": "ScheduleAnyway"},
 )
 _PRE_FILTER_KEY = "PreFilterPodTopologySpread"
+_MISSING_LABEL = unresolvable(ERR_REASON_NODE_LABEL_NOT_MATCH).with_plugin("PodTopologySpread")
+_SKEWED = unschedulable(ERR_REASON_CONSTRAINTS_NOT_MATCH).with_plugin("PodTopologySpread")
 _PRE_SCORE_KEY = "PreScorePodTopologySpread"
 
 
@@ -91,19 +93,29 @@ class Constraint:
             self.honor_taints and first_untolerated(node.no_schedule_taints, pod.tolerations) is not None
         )
 
+    def always_includes(self, pod: PodInfo) -> bool:
+        """True when includes_node holds for every node (no node affinity to honour, taints ignored)."""
+        return not self.honor_taints and (not self.honor_node_affinity or pod.required_node_affinity.empty)
+
     def count(self, node: NodeInfo, namespace: str) -> int:
-        """countPodsMatchSelector: pods in the namespace, not terminating, whose labels match."""
+        """countPodsMatchSelector: pods in the namespace, not terminating, whose labels match.
+
+        Remembered per node until its pods change.
+        """
         if self.selector_empty or self.selector is None:
             return 0
-
-        def compute() -> int:
-            return sum(
-                1
-                for p in node.pods.values()
-                if not p.terminating and p.namespace == namespace and self.matches(p.labels)
-            )
-
-        return node.memoized(("PodTopologySpread", namespace, self.selector_key), compute)
+        key = ("PodTopologySpread", namespace, self.selector_key)
+        hit = node.memo.get(key)
+        if hit is not None and hit[0] == node.generation:
+            return int(hit[1])
+        matches = self.selector.matches
+        count = sum(
+            1
+            for p in node.pods.values()
+            if not p.terminating and p.namespace == namespace and matches(p.labels)
+        )
+        node.memo[key] = (node.generation, count)
+        return count
 
 
 def _with_match_label_keys(constraint: Mapping[str, Any], pod_labels: Mapping[str, str]) -> Any:
@@ -145,14 +157,15 @@ class CriticalPaths:
 
 
 class PreFilterState:
-    __slots__ = ("constraints", "counts", "critical_paths")
+    __slots__ = ("constraints", "counts", "critical_paths", "self_match")
 
-    def __init__(self, constraints: list[Constraint]) -> None:
+    def __init__(self, constraints: list[Constraint], pod: PodInfo) -> None:
         self.constraints = constraints
         self.counts: list[dict[str, int]] = [
             {} for _ in constraints
         ]  # per constraint: domain -> matching pods
         self.critical_paths: list[CriticalPaths] = []
+        self.self_match = [1 if c.matches(pod.labels) else 0 for c in constraints]
 
     def min_match(self, i: int) -> int:
         """The global minimum; 0 while fewer domains than minDomains exist."""
@@ -161,7 +174,8 @@ class PreFilterState:
         return int(self.critical_paths[i].paths[0][1])
 
     def clone(self) -> PreFilterState:
-        out = PreFilterState(self.constraints)
+        out = object.__new__(PreFilterState)
+        out.constraints, out.self_match = self.constraints, self.self_match
         out.counts = [dict(c) for c in self.counts]
         out.critical_paths = [p.copy() for p in self.critical_paths]
         return out
@@ -247,15 +261,18 @@ class PodTopologySpread(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlug
         constraints, _ = self._constraints(pod, "DoNotSchedule")
         if not constraints:
             return None, SKIP
-        s = PreFilterState(constraints)
+        s = PreFilterState(constraints, pod)
+        namespace = pod.namespace
+        keys = [c.topology_key for c in constraints]
+        work = [(c, c.topology_key, s.counts[i], c.always_includes(pod)) for i, c in enumerate(constraints)]
         for node in self.handle.cache.node_list():
             labels = node.labels
-            if not _labels_have_keys(labels, constraints):
+            if not all(k in labels for k in keys):
                 continue
-            for i, c in enumerate(constraints):
-                if c.includes_node(pod, node):
-                    value = labels[c.topology_key]
-                    s.counts[i][value] = s.counts[i].get(value, 0) + c.count(node, pod.namespace)
+            for c, key, counts, everywhere in work:
+                if everywhere or c.includes_node(pod, node):
+                    value = labels[key]
+                    counts[value] = counts.get(value, 0) + c.count(node, namespace)
         for counts in s.counts:
             paths = CriticalPaths()
             for value, num in counts.items():
@@ -284,14 +301,14 @@ class PodTopologySpread(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlug
 
     def filter(self, state: CycleState, pod: PodInfo, node: NodeInfo) -> Status | None:
         s: PreFilterState = state.read(_PRE_FILTER_KEY)
+        labels = node.labels
         for i, c in enumerate(s.constraints):
-            value = node.labels.get(c.topology_key)
+            value = labels.get(c.topology_key)
             if value is None:
-                return unresolvable(ERR_REASON_NODE_LABEL_NOT_MATCH).with_plugin(self.name)
-            self_match = 1 if c.matches(pod.labels) else 0
-            skew = s.counts[i].get(value, 0) + self_match - s.min_match(i)
-            if skew > c.max_skew:
-                return unschedulable(ERR_REASON_CONSTRAINTS_NOT_MATCH).with_plugin(self.name)
+                return _MISSING_LABEL
+            # matching pods in this node's domain + the pod itself - the global minimum <= maxSkew
+            if s.counts[i].get(value, 0) + s.self_match[i] - s.min_match(i) > c.max_skew:
+                return _SKEWED
         return None
 
     # -- PreScore / Score ------------------------------------------------------------------------
