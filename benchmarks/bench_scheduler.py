@@ -29,8 +29,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kubetui.sim.cluster import Cluster  # noqa: E402
-from kubetui.sim.trace import Record, SchedulingDecision  # noqa: E402
+from kubetui.sim.cluster import Cluster
+from kubetui.sim.trace import Record, SchedulingDecision
 
 ZONES = ("zone1", "zone2", "zone3")
 TARGETS_5000 = {"basic": 680, "node-affinity": 220, "pod-anti-affinity": 60, "topology-spread": 85}

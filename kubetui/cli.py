@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import sys
 from pathlib import Path
 
@@ -56,25 +57,33 @@ def main(argv: list[str] | None = None) -> int:
         description="A Kubernetes cluster inside one Python process. Edit manifests, break nodes, watch it heal.",
     )
     _common(parser)
-    parser.add_argument("--port", type=int, default=6443, help="port of the kubectl-compatible API (0: pick a free one)")
-    parser.add_argument("--kubeconfig", type=Path, default=Path.home() / ".kube" / "kubetui.config",
-                        help="where to write the kubeconfig for kubectl (never ~/.kube/config)")
+    parser.add_argument(
+        "--port", type=int, default=6443, help="port of the kubectl-compatible API (0: pick a free one)"
+    )
+    parser.add_argument(
+        "--kubeconfig",
+        type=Path,
+        default=Path.home() / ".kube" / "kubetui.config",
+        help="where to write the kubeconfig for kubectl (never ~/.kube/config)",
+    )
     if command in ("record", "replay"):
         parser.add_argument("session_file", type=Path, help="the recorded session (inputs, not frames)")
     args = parser.parse_args(argv)
     if command == "serve":
         from kubetui.http.headless import run_headless
 
-        try:
-            asyncio.run(run_headless(_manifest_dir(args.manifest_dir), args.port, args.seed, args.speed,
-                                     args.kubeconfig))
-        except KeyboardInterrupt:
-            pass
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(
+                run_headless(_manifest_dir(args.manifest_dir), args.port, args.seed, args.speed, args.kubeconfig)
+            )
         return 0
     from kubetui.ui.app import run_app
 
     return run_app(
-        manifest_dir=_manifest_dir(args.manifest_dir), seed=args.seed, speed=args.speed, port=args.port,
+        manifest_dir=_manifest_dir(args.manifest_dir),
+        seed=args.seed,
+        speed=args.speed,
+        port=args.port,
         kubeconfig=args.kubeconfig,
         record=args.session_file if command == "record" else None,
         replay=args.session_file if command == "replay" else None,

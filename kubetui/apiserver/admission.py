@@ -45,7 +45,8 @@ class Admission:
         ns = decode(kv)
         if ns.get("status", {}).get("phase") == "Terminating" and info.plural != "events":
             raise errors.forbidden(
-                info, name,
+                info,
+                name,
                 f"unable to create new content in namespace {namespace} because it is being terminated",
             )
 
@@ -90,8 +91,9 @@ class Admission:
         errs = validate(obj, old)
         if errs:
             name = str(obj.get("metadata", {}).get("name") or obj.get("metadata", {}).get("generateName") or "")
-            raise errors.invalid(info, name, format_invalid(info.kind, info.group, name, errs),
-                                 [e.cause() for e in errs])
+            raise errors.invalid(
+                info, name, format_invalid(info.kind, info.group, name, errs), [e.cause() for e in errs]
+            )
 
     def _priority(self, info: ResourceInfo, pod: dict[str, Any]) -> None:
         """The Priority admission plugin: priorityClassName -> spec.priority."""
@@ -105,8 +107,9 @@ class Admission:
         else:
             kv = self.server.store.get(BY_PLURAL["priorityclasses"].key("", str(name)))
             if kv is None:
-                raise errors.forbidden(info, str(pod["metadata"].get("name", "")),
-                                       f"no PriorityClass with name {name} was found")
+                raise errors.forbidden(
+                    info, str(pod["metadata"].get("name", "")), f"no PriorityClass with name {name} was found"
+                )
             pc = decode(kv)
             value = int(pc.get("value", 0))
             if pc.get("preemptionPolicy"):
@@ -127,8 +130,9 @@ class Admission:
                     spec["clusterIP"] = self.cluster_ips.allocate(ip or None)
                 if spec.get("clusterIP"):
                     spec["clusterIPs"] = [spec["clusterIP"]]
-            old_ports = {p.get("nodePort") for p in (old or {}).get("spec", {}).get("ports") or ()
-                         if isinstance(p, dict)}
+            old_ports = {
+                p.get("nodePort") for p in (old or {}).get("spec", {}).get("ports") or () if isinstance(p, dict)
+            }
             if spec.get("type") in ("NodePort", "LoadBalancer"):
                 for port in spec.get("ports") or ():
                     if not isinstance(port, dict):
@@ -140,8 +144,9 @@ class Admission:
         except AllocationError as exc:
             field = "spec.clusterIPs" if "IP" in str(exc) else "spec.ports[0].nodePort"
             message = f'Service "{name}" is invalid: {field}: Invalid value: "{spec.get("clusterIP", "")}": {exc}'
-            raise errors.invalid(info, name, message,
-                                 [{"reason": "FieldValueInvalid", "message": str(exc), "field": field}]) from exc
+            raise errors.invalid(
+                info, name, message, [{"reason": "FieldValueInvalid", "message": str(exc), "field": field}]
+            ) from exc
 
     def check_disruption_budgets(self, pod: dict[str, Any]) -> None:
         """Refuse an eviction that would take a PodDisruptionBudget below what it allows.
@@ -163,8 +168,11 @@ class Admission:
                 continue
             if not selector.matches(labels):
                 continue
-            matching = [p for p in pods if selector.matches(p["metadata"].get("labels") or {})
-                        and not p["metadata"].get("deletionTimestamp")]
+            matching = [
+                p
+                for p in pods
+                if selector.matches(p["metadata"].get("labels") or {}) and not p["metadata"].get("deletionTimestamp")
+            ]
             healthy = sum(1 for p in matching if _ready(p))
             expected = len(matching)
             spec = pdb.get("spec", {})
@@ -175,9 +183,7 @@ class Admission:
             allowed = healthy - desired
             # A healthy pod needs a spare disruption; an unhealthy one only a budget that holds (IfHealthyBudget).
             if allowed < (1 if _ready(pod) else 0):
-                raise errors.too_many_requests(
-                    "Cannot evict pod as it would violate the pod's disruption budget."
-                )
+                raise errors.too_many_requests("Cannot evict pod as it would violate the pod's disruption budget.")
 
 
 def _ready(pod: dict[str, Any]) -> bool:
@@ -206,8 +212,11 @@ def _carry_service_allocations(new: dict[str, Any], old: dict[str, Any]) -> None
     if not new_spec.get("clusterIP") and old_spec.get("clusterIP"):
         new_spec["clusterIP"] = old_spec["clusterIP"]
         new_spec["clusterIPs"] = old_spec.get("clusterIPs", [old_spec["clusterIP"]])
-    old_ports = {(p.get("port"), p.get("protocol", "TCP")): p.get("nodePort")
-                 for p in old_spec.get("ports") or () if isinstance(p, dict)}
+    old_ports = {
+        (p.get("port"), p.get("protocol", "TCP")): p.get("nodePort")
+        for p in old_spec.get("ports") or ()
+        if isinstance(p, dict)
+    }
     if new_spec.get("type") in ("NodePort", "LoadBalancer"):
         for port in new_spec.get("ports") or ():
             if isinstance(port, dict) and not port.get("nodePort"):
@@ -220,8 +229,13 @@ def qos_class(spec: dict[str, Any]) -> str:
     """Guaranteed, Burstable or BestEffort, from the containers' requests and limits (pkg/apis/core/helper/qos)."""
     if not isinstance(spec, dict):
         return "BestEffort"
-    containers = [c for key in ("initContainers", "containers") if isinstance(spec.get(key), list)
-                  for c in spec[key] if isinstance(c, dict)]
+    containers = [
+        c
+        for key in ("initContainers", "containers")
+        if isinstance(spec.get(key), list)
+        for c in spec[key]
+        if isinstance(c, dict)
+    ]
     requests_seen = limits_seen = False
     guaranteed = True
     for container in containers:

@@ -27,9 +27,11 @@ class ClusterIPAllocator:
     def allocate(self, ip: str | None = None) -> str:
         if ip:
             if not self.contains(ip):
-                raise AllocationError(f"the provided IP ({ip}) is not in the valid range. The range of valid IPs is {self.network}")
+                raise AllocationError(
+                    f"the provided IP ({ip}) is not in the valid range. The range of valid IPs is {self.network}"
+                )
             if ip in self.used:
-                raise AllocationError(f"provided IP is already allocated")
+                raise AllocationError("provided IP is already allocated")
             self.used.add(ip)
             return ip
         size = self.network.num_addresses

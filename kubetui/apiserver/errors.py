@@ -10,9 +10,7 @@ from kubetui.api.resources import ResourceInfo
 class ApiError(Exception):
     """A failed request. ``status`` is the ``metav1.Status`` a REST client receives."""
 
-    def __init__(
-        self, code: int, reason: str, message: str, details: dict[str, Any] | None = None
-    ) -> None:
+    def __init__(self, code: int, reason: str, message: str, details: dict[str, Any] | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.reason = reason
@@ -93,7 +91,13 @@ def too_many_requests(message: str) -> ApiError:
 
 
 def unsupported_media_type(content_type: str) -> ApiError:
-    return ApiError(415, "UnsupportedMediaType", f"the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json (got {content_type})")
+    return ApiError(
+        415,
+        "UnsupportedMediaType",
+        "the body of the request was in an unknown format - accepted media types include: "
+        "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, "
+        f"application/strategic-merge-patch+json (got {content_type})",
+    )
 
 
 def request_entity_too_large(limit: int) -> ApiError:

@@ -9,7 +9,6 @@ with compare-and-swap on the resourceVersion — and leaves one trace record.
 from __future__ import annotations
 
 import random
-import string
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -74,9 +73,12 @@ class APIServer:
         for ns in SYSTEM_NAMESPACES:
             self.create(who, "namespaces", "", {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}})
         self.create(
-            who, "services", "default",
+            who,
+            "services",
+            "default",
             {
-                "apiVersion": "v1", "kind": "Service",
+                "apiVersion": "v1",
+                "kind": "Service",
                 "metadata": {"name": "kubernetes", "labels": {"component": "apiserver", "provider": "kubernetes"}},
                 "spec": {"clusterIP": "10.96.0.1", "ports": [{"name": "https", "port": 443, "targetPort": 6443}]},
             },
@@ -91,7 +93,7 @@ class APIServer:
     def resource(self, resource: str) -> ResourceInfo:
         info = BY_PLURAL.get(resource) or lookup(resource)
         if info is None:
-            raise ApiError(404, "NotFound", f'the server could not find the requested resource ({resource})')
+            raise ApiError(404, "NotFound", f"the server could not find the requested resource ({resource})")
         return info
 
     # ------------------------------------------------------------------ tracing
@@ -100,8 +102,9 @@ class APIServer:
         self, who: str, verb: str, resource: str, namespace: str, name: str, subresource: str = ""
     ) -> Iterator[ApiRequest]:
         """Trace one request and make sure nothing but an ApiError leaves it."""
-        record = ApiRequest(who=who, verb=verb, resource=resource, namespace=namespace or "",
-                            name=name or "", subresource=subresource)
+        record = ApiRequest(
+            who=who, verb=verb, resource=resource, namespace=namespace or "", name=name or "", subresource=subresource
+        )
         try:
             yield record
         except ApiError as err:
@@ -110,11 +113,11 @@ class APIServer:
             self.trace.emit(record)
             raise
         except (RecursionError, MemoryError, TypeError, ValueError, KeyError, AttributeError, IndexError) as exc:
-            err = errors.internal(f"{type(exc).__name__}: {exc}"[:500])
-            record.code = err.code
-            record.message = err.message
+            failure = errors.internal(f"{type(exc).__name__}: {exc}"[:500])
+            record.code = failure.code
+            record.message = failure.message
             self.trace.emit(record)
-            raise err from exc
+            raise failure from exc
         else:
             self.trace.emit(record)
 
@@ -248,8 +251,13 @@ class APIServer:
                 return self._create_subresource(who, info, namespace, name, subresource, body, rec)
             obj = self._decode_body(info, namespace, body)
             if info.plural == "bindings":
-                return self._bind(who, obj.get("metadata", {}).get("namespace", namespace),
-                                  obj.get("metadata", {}).get("name", ""), obj, rec)
+                return self._bind(
+                    who,
+                    obj.get("metadata", {}).get("namespace", namespace),
+                    obj.get("metadata", {}).get("name", ""),
+                    obj,
+                    rec,
+                )
             manager = field_manager or _manager_of(who)
             obj = self._prepare_create(info, namespace, obj)
             rec.name = obj["metadata"]["name"]
@@ -258,7 +266,9 @@ class APIServer:
 
     def _decode_body(self, info: ResourceInfo, namespace: str, body: Any) -> dict[str, Any]:
         if not isinstance(body, dict):
-            raise errors.bad_request(f"Object is not a valid {info.kind}: expected a JSON object, got {_type_name(body)}")
+            raise errors.bad_request(
+                f"Object is not a valid {info.kind}: expected a JSON object, got {_type_name(body)}"
+            )
         try:
             obj = deep_copy(body)
         except TypeError as exc:  # e.g. an integer beyond 64 bits
@@ -269,12 +279,11 @@ class APIServer:
         if not api_version:
             raise errors.bad_request(f"Object 'apiVersion' is missing in '{_short(body)}'")
         if kind != info.kind and not (info.plural == "bindings" and kind == "Binding"):
-            raise errors.bad_request(
-                f"the kind in the data ({kind}) does not match the expected kind ({info.kind})"
-            )
+            raise errors.bad_request(f"the kind in the data ({kind}) does not match the expected kind ({info.kind})")
         if api_version != info.api_version:
             raise errors.bad_request(
-                f"the API version in the data ({api_version}) does not match the expected API version ({info.api_version})"
+                f"the API version in the data ({api_version}) does not match the expected API version "
+                f"({info.api_version})"
             )
         metadata = obj.get("metadata")
         if metadata is None:
@@ -303,8 +312,15 @@ class APIServer:
             metadata["name"] = generate[: MAX_NAME_LENGTH - 5] + suffix
         if info.namespaced:
             self.admission.namespace_lifecycle(info, metadata.get("namespace", ""), str(metadata.get("name", "")))
-        for system_field in ("uid", "resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds",
-                             "selfLink", "creationTimestamp", "generation"):
+        for system_field in (
+            "uid",
+            "resourceVersion",
+            "deletionTimestamp",
+            "deletionGracePeriodSeconds",
+            "selfLink",
+            "creationTimestamp",
+            "generation",
+        ):
             metadata.pop(system_field, None)
         metadata["uid"] = self.new_uid()
         metadata["creationTimestamp"] = self.now_iso()
@@ -365,8 +381,9 @@ class APIServer:
                 )
             obj["metadata"]["name"] = name
             manager = field_manager or _manager_of(who)
-            return self._guaranteed_update(info, namespace, name, lambda _old: obj, subresource, manager,
-                                           rec, dry_run, check_rv=True)
+            return self._guaranteed_update(
+                info, namespace, name, lambda _old: obj, subresource, manager, rec, dry_run, check_rv=True
+            )
 
     def patch(
         self,
@@ -396,44 +413,61 @@ class APIServer:
                         return json_patch(old, patch)
                     return strategic_merge_patch(old, patch, info.kind)
                 except PatchError as exc:
-                    raise errors.bad_request(str(exc)) from exc
+                    raise _patch_error(exc) from exc
 
             if subresource == "scale":
                 return self._update_scale(who, info, namespace, name, transform, rec, dry_run)
             if subresource not in ("", "status"):
                 raise errors.method_not_allowed("")
             manager = field_manager or _manager_of(who)
-            return self._guaranteed_update(info, namespace, name, transform, subresource, manager, rec, dry_run,
-                                           check_rv=True)
+            return self._guaranteed_update(
+                info, namespace, name, transform, subresource, manager, rec, dry_run, check_rv=True
+            )
 
     def _apply(
-        self, who: str, info: ResourceInfo, namespace: str, name: str, patch: Any,
-        field_manager: str | None, force: bool, rec: ApiRequest, dry_run: bool,
+        self,
+        who: str,
+        info: ResourceInfo,
+        namespace: str,
+        name: str,
+        patch: Any,
+        field_manager: str | None,
+        force: bool,
+        rec: ApiRequest,
+        dry_run: bool,
     ) -> dict[str, Any]:
         if not field_manager:
             raise errors.bad_request("PATCH requests with apply content type must have a fieldManager")
         applied = self._decode_body(info, namespace, patch)
         if applied["metadata"].get("name") not in (None, name):
             raise errors.bad_request(
-                f"the name of the object ({applied['metadata'].get('name')}) does not match the name on the URL ({name})"
+                f"the name of the object ({applied['metadata'].get('name')}) does not match the name "
+                f"on the URL ({name})"
             )
         applied["metadata"]["name"] = name
         key = info.key(applied["metadata"].get("namespace", ""), name)
         if self.store.get(key) is None:
             try:
-                obj = server_side_apply(None, applied, field_manager, info.kind, info.api_version, force, self.now_iso())
+                obj = server_side_apply(
+                    None, applied, field_manager, info.kind, info.api_version, force, self.now_iso()
+                )
             except ApplyConflict as exc:
                 raise _conflict_from_apply(info, name, exc) from exc
+            except PatchError as exc:
+                raise _patch_error(exc) from exc
             obj = self._prepare_create(info, namespace, obj)
             rec.verb = "apply"
             return self._store_create(info, obj, dry_run, rec)
 
         def transform(old: dict[str, Any]) -> dict[str, Any]:
             try:
-                return server_side_apply(old, applied, field_manager, info.kind, info.api_version, force,
-                                         self.now_iso())
+                return server_side_apply(
+                    old, applied, field_manager, info.kind, info.api_version, force, self.now_iso()
+                )
             except ApplyConflict as exc:
                 raise _conflict_from_apply(info, name, exc) from exc
+            except PatchError as exc:
+                raise _patch_error(exc) from exc
 
         rec.verb = "apply"
         return self._guaranteed_update(info, namespace, name, transform, "", None, rec, dry_run, check_rv=True)
@@ -497,8 +531,15 @@ class APIServer:
                 # deploymentStatusStrategy resets only spec and labels: the revision annotation is set here.
                 result["metadata"]["annotations"] = new_meta["annotations"]
             return result
-        for fixed in ("uid", "creationTimestamp", "namespace", "name", "deletionTimestamp",
-                      "deletionGracePeriodSeconds", "generation"):
+        for fixed in (
+            "uid",
+            "creationTimestamp",
+            "namespace",
+            "name",
+            "deletionTimestamp",
+            "deletionGracePeriodSeconds",
+            "generation",
+        ):
             if fixed in old_meta:
                 new_meta[fixed] = old_meta[fixed]
             else:
@@ -537,20 +578,30 @@ class APIServer:
             if preconditions:
                 if preconditions.get("uid") and preconditions["uid"] != meta_obj.get("uid"):
                     raise errors.conflict(
-                        info, name,
+                        info,
+                        name,
                         f"Precondition failed: UID in precondition: {preconditions['uid']}, "
                         f"UID in object meta: {meta_obj.get('uid')}",
                     )
-                if preconditions.get("resourceVersion") and preconditions["resourceVersion"] != meta_obj["resourceVersion"]:
+                if (
+                    preconditions.get("resourceVersion")
+                    and preconditions["resourceVersion"] != meta_obj["resourceVersion"]
+                ):
                     raise errors.conflict(
-                        info, name,
+                        info,
+                        name,
                         f"Precondition failed: ResourceVersion in precondition: {preconditions['resourceVersion']}, "
                         f"ResourceVersion in object meta: {meta_obj['resourceVersion']}",
                     )
             if propagation_policy not in (None, "", "Foreground", "Background", "Orphan"):
-                raise errors.invalid(info, name, f'DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: '
-                                     f'Unsupported value: "{propagation_policy}": supported values: '
-                                     f'"Foreground", "Background", "Orphan", "nil"', [])
+                raise errors.invalid(
+                    info,
+                    name,
+                    f'DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: '
+                    f'Unsupported value: "{propagation_policy}": supported values: '
+                    f'"Foreground", "Background", "Orphan", "nil"',
+                    [],
+                )
             if dry_run:
                 return obj
             changed = False
@@ -623,7 +674,13 @@ class APIServer:
 
     # ------------------------------------------------------------------ subresources
     def _create_subresource(
-        self, who: str, info: ResourceInfo, namespace: str, name: str, subresource: str, body: Any,
+        self,
+        who: str,
+        info: ResourceInfo,
+        namespace: str,
+        name: str,
+        subresource: str,
+        body: Any,
         rec: ApiRequest,
     ) -> dict[str, Any]:
         if info.plural == "pods" and subresource == "binding":
@@ -641,13 +698,17 @@ class APIServer:
         target = binding.get("target") if isinstance(binding.get("target"), dict) else None
         node = target.get("name") if target else None
         if not node or not isinstance(node, str):
-            raise errors.invalid(pods, name, f'Binding "{name}" is invalid: target.name: Required value', [
-                {"reason": "FieldValueRequired", "message": "Required value", "field": "target.name"}])
+            raise errors.invalid(
+                pods,
+                name,
+                f'Binding "{name}" is invalid: target.name: Required value',
+                [{"reason": "FieldValueRequired", "message": "Required value", "field": "target.name"}],
+            )
 
         def transform(pod: dict[str, Any]) -> dict[str, Any]:
             current = pod.get("spec", {}).get("nodeName")
             if current:
-                raise errors.conflict(pods, name, f"pod {name} is already assigned to node \"{current}\"")
+                raise errors.conflict(pods, name, f'pod {name} is already assigned to node "{current}"')
             if pod["metadata"].get("deletionTimestamp"):
                 raise errors.conflict(pods, name, f"pod {name} is being deleted, cannot be assigned to a host")
             pod["spec"]["nodeName"] = node
@@ -698,8 +759,11 @@ class APIServer:
         return {
             "kind": "Scale",
             "apiVersion": "autoscaling/v1",
-            "metadata": {k: meta_obj[k] for k in ("name", "namespace", "uid", "resourceVersion", "creationTimestamp")
-                         if k in meta_obj},
+            "metadata": {
+                k: meta_obj[k]
+                for k in ("name", "namespace", "uid", "resourceVersion", "creationTimestamp")
+                if k in meta_obj
+            },
             "spec": {"replicas": obj.get("spec", {}).get("replicas", 1)},
             "status": {
                 "replicas": obj.get("status", {}).get("replicas", 0),
@@ -708,8 +772,14 @@ class APIServer:
         }
 
     def _update_scale(
-        self, who: str, info: ResourceInfo, namespace: str, name: str,
-        transform: Callable[[dict[str, Any]], Any], rec: ApiRequest, dry_run: bool,
+        self,
+        who: str,
+        info: ResourceInfo,
+        namespace: str,
+        name: str,
+        transform: Callable[[dict[str, Any]], Any],
+        rec: ApiRequest,
+        dry_run: bool,
     ) -> dict[str, Any]:
         if not info.scale:
             raise ApiError(404, "NotFound", "the server could not find the requested resource")
@@ -720,11 +790,17 @@ class APIServer:
         replicas = (scale.get("spec") or {}).get("replicas")
         if not isinstance(replicas, int) or isinstance(replicas, bool) or replicas < 0:
             raise errors.invalid(
-                info, name,
+                info,
+                name,
                 f'Scale.autoscaling "{name}" is invalid: spec.replicas: Invalid value: {replicas}: '
                 "must be greater than or equal to 0",
-                [{"reason": "FieldValueInvalid", "message": "must be greater than or equal to 0",
-                  "field": "spec.replicas"}],
+                [
+                    {
+                        "reason": "FieldValueInvalid",
+                        "message": "must be greater than or equal to 0",
+                        "field": "spec.replicas",
+                    }
+                ],
             )
         rv = (scale.get("metadata") or {}).get("resourceVersion")
 
@@ -734,13 +810,19 @@ class APIServer:
                 obj["metadata"]["resourceVersion"] = rv
             return obj
 
-        updated = self._guaranteed_update(info, namespace, name, set_replicas, "", _manager_of(who), rec, dry_run,
-                                          check_rv=True)
+        updated = self._guaranteed_update(
+            info, namespace, name, set_replicas, "", _manager_of(who), rec, dry_run, check_rv=True
+        )
         return self._scale_of(info, updated)
 
     def logs(
-        self, who: str, namespace: str, name: str, container: str | None = None,
-        previous: bool = False, tail_lines: int | None = None,
+        self,
+        who: str,
+        namespace: str,
+        name: str,
+        container: str | None = None,
+        previous: bool = False,
+        tail_lines: int | None = None,
     ) -> str:
         """``GET pods/<name>/log``: forwarded to the kubelet of the pod's node."""
         with self._request(who, "get", "pods", namespace, name, "log"):
@@ -762,7 +844,8 @@ class APIServer:
             if not node or source is None:
                 raise errors.bad_request(
                     f'container "{container}" in pod "{name}" is waiting to start: ContainerCreating'
-                    if not node else f"Get \"https://{node}:10250/containerLogs/{namespace}/{name}/{container}\": "
+                    if not node
+                    else f'Get "https://{node}:10250/containerLogs/{namespace}/{name}/{container}": '
                     "dial tcp: connect: connection refused"
                 )
             return source(namespace, name, container, previous, tail_lines)
@@ -787,8 +870,9 @@ def _manager_of(who: str) -> str:
 
 
 def _type_name(value: Any) -> str:
-    return {list: "array", str: "string", int: "number", float: "number", bool: "boolean",
-            type(None): "null"}.get(type(value), type(value).__name__)
+    return {list: "array", str: "string", int: "number", float: "number", bool: "boolean", type(None): "null"}.get(
+        type(value), type(value).__name__
+    )
 
 
 def _short(body: Any) -> str:
@@ -798,11 +882,16 @@ def _short(body: Any) -> str:
 
 def _conflict_from_apply(info: ResourceInfo, name: str, exc: ApplyConflict) -> ApiError:
     return ApiError(
-        409, "Conflict", str(exc),
-        {"name": name, "kind": info.plural, **({"group": info.group} if info.group else {}),
-         "causes": [{"reason": "FieldManagerConflict", "message": f'conflict with "{mgr}"', "field": path}
-                    for mgr, path in exc.conflicts]},
+        409,
+        "Conflict",
+        str(exc),
+        {"name": name, "kind": info.plural, **({"group": info.group} if info.group else {}), "causes": exc.causes},
     )
+
+
+def _patch_error(exc: PatchError) -> ApiError:
+    reasons = {400: "BadRequest", 413: "RequestEntityTooLarge", 422: "Invalid"}
+    return ApiError(exc.code, reasons.get(exc.code, "BadRequest"), exc.message)
 
 
 __all__ = ["PATCH_APPLY", "PATCH_JSON", "PATCH_MERGE", "PATCH_STRATEGIC", "APIServer", "ApiError", "for_object"]

@@ -34,7 +34,10 @@ class Client:
         return self.server.get(self.identity, resource, namespace, name)
 
     def list(
-        self, resource: str, namespace: str | None = None, label_selector: str | None = None,
+        self,
+        resource: str,
+        namespace: str | None = None,
+        label_selector: str | None = None,
         field_selector: str | None = None,
     ) -> dict[str, Any]:
         return self.server.list(self.identity, resource, namespace, label_selector, field_selector)
@@ -49,43 +52,74 @@ class Client:
 
     def update_status(self, resource: str, obj: dict[str, Any]) -> dict[str, Any]:
         meta = obj["metadata"]
-        return self.server.update(self.identity, resource, meta.get("namespace", ""), meta["name"], obj,
-                                  subresource="status")
+        return self.server.update(
+            self.identity, resource, meta.get("namespace", ""), meta["name"], obj, subresource="status"
+        )
 
     def patch(
-        self, resource: str, namespace: str, name: str, patch: Any, patch_type: str = PATCH_STRATEGIC,
+        self,
+        resource: str,
+        namespace: str,
+        name: str,
+        patch: Any,
+        patch_type: str = PATCH_STRATEGIC,
         subresource: str = "",
     ) -> dict[str, Any]:
         return self.server.patch(self.identity, resource, namespace, name, patch, patch_type, subresource)
 
-    def merge_patch(self, resource: str, namespace: str, name: str, patch: Any, subresource: str = "") -> dict[str, Any]:
+    def merge_patch(
+        self, resource: str, namespace: str, name: str, patch: Any, subresource: str = ""
+    ) -> dict[str, Any]:
         return self.patch(resource, namespace, name, patch, PATCH_MERGE, subresource)
 
     def apply(self, obj: dict[str, Any], resource: str, field_manager: str, force: bool = True) -> dict[str, Any]:
         """Server-side apply (``kubectl apply --server-side``)."""
         meta = obj["metadata"]
-        return self.server.patch(self.identity, resource, meta.get("namespace", ""), meta["name"], obj,
-                                 PATCH_APPLY, field_manager=field_manager, force=force)
+        return self.server.patch(
+            self.identity,
+            resource,
+            meta.get("namespace", ""),
+            meta["name"],
+            obj,
+            PATCH_APPLY,
+            field_manager=field_manager,
+            force=force,
+        )
 
     def delete(
-        self, resource: str, namespace: str, name: str, grace_period_seconds: int | None = None,
-        propagation_policy: str | None = None, preconditions: dict[str, Any] | None = None,
+        self,
+        resource: str,
+        namespace: str,
+        name: str,
+        grace_period_seconds: int | None = None,
+        propagation_policy: str | None = None,
+        preconditions: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        return self.server.delete(self.identity, resource, namespace, name, grace_period_seconds,
-                                  propagation_policy, preconditions)
+        return self.server.delete(
+            self.identity, resource, namespace, name, grace_period_seconds, propagation_policy, preconditions
+        )
 
     def watch(
-        self, resource: str, handler: ApiWatchHandler, namespace: str | None = None,
-        label_selector: str | None = None, field_selector: str | None = None,
+        self,
+        resource: str,
+        handler: ApiWatchHandler,
+        namespace: str | None = None,
+        label_selector: str | None = None,
+        field_selector: str | None = None,
         resource_version: str | None = None,
     ) -> ApiWatch:
-        return self.server.watch(self.identity, resource, handler, namespace, label_selector, field_selector,
-                                 resource_version)
+        return self.server.watch(
+            self.identity, resource, handler, namespace, label_selector, field_selector, resource_version
+        )
 
     # -- subresources -------------------------------------------------------------------------
     def bind(self, namespace: str, pod: str, node: str) -> dict[str, Any]:
-        binding = {"apiVersion": "v1", "kind": "Binding", "metadata": {"name": pod, "namespace": namespace},
-                   "target": {"apiVersion": "v1", "kind": "Node", "name": node}}
+        binding = {
+            "apiVersion": "v1",
+            "kind": "Binding",
+            "metadata": {"name": pod, "namespace": namespace},
+            "target": {"apiVersion": "v1", "kind": "Node", "name": node},
+        }
         return self.server.create(self.identity, "pods", namespace, binding, subresource="binding", name=pod)
 
     def evict(self, namespace: str, pod: str) -> dict[str, Any]:
@@ -93,8 +127,9 @@ class Client:
         return self.server.create(self.identity, "pods", namespace, eviction, subresource="eviction", name=pod)
 
     def scale(self, resource: str, namespace: str, name: str, replicas: int) -> dict[str, Any]:
-        return self.server.patch(self.identity, resource, namespace, name, {"spec": {"replicas": replicas}},
-                                 PATCH_MERGE, subresource="scale")
+        return self.server.patch(
+            self.identity, resource, namespace, name, {"spec": {"replicas": replicas}}, PATCH_MERGE, subresource="scale"
+        )
 
     def logs(self, namespace: str, pod: str, container: str | None = None, previous: bool = False) -> str:
         return self.server.logs(self.identity, namespace, pod, container, previous)

@@ -41,7 +41,7 @@ class EventRecorder:
             while name in self._names:
                 nanos += 1
                 name = f"{meta.get('name', 'unknown')}.{nanos:x}"
-            event = {
+            event: dict[str, Any] = {
                 "apiVersion": "v1",
                 "kind": "Event",
                 "metadata": {"name": name, "namespace": namespace},

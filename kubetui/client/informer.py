@@ -114,7 +114,11 @@ class Informer:
             events.append(("DELETED", obj, None))
         try:
             self._watch = self.client.watch(
-                self.resource, self._on_events, self.namespace, self.label_selector, self.field_selector,
+                self.resource,
+                self._on_events,
+                self.namespace,
+                self.label_selector,
+                self.field_selector,
                 self.resource_version,
             )
         except ApiError as err:

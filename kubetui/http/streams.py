@@ -52,9 +52,13 @@ class Streams:
         include = request.query.get("includeObject", "PartialObjectMetadata")
         queue: asyncio.Queue[list[ApiEvent]] = asyncio.Queue()
         delivered = {"any": False}
+        clock = self.api.clock
 
         def handler(events: list[ApiEvent]) -> None:
+            """Runs inside the engine: a table row is printed now, so its AGE is the event's virtual time."""
             delivered["any"] = True
+            if table:
+                events = [(kind, self._row(info, obj, clock.now, include, table)) for kind, obj in events]
             queue.put_nowait(events)
 
         api_watch = self.api.watch(
@@ -102,19 +106,10 @@ class Streams:
                 lines = []
                 for event_type, obj in events:
                     last_rv = str(obj.get("metadata", {}).get("resourceVersion", last_rv))
-                    shown: dict[str, Any] = obj
-                    if table:
-                        shown = to_table(
-                            info,
-                            [obj],
-                            self.api.clock.now,
-                            {"resourceVersion": last_rv},
-                            include,
-                            headers=headers,
-                            version=table,
-                        )
-                        headers = False
-                    lines.append(orjson.dumps({"type": event_type, "object": shown}) + b"\n")
+                    if table and not headers:
+                        obj["columnDefinitions"] = []  # only the first table of a watch carries them
+                    headers = False
+                    lines.append(orjson.dumps({"type": event_type, "object": obj}) + b"\n")
                 await response.write(b"".join(lines))
         except (ConnectionResetError, ConnectionError):
             pass  # the client hung up
@@ -123,6 +118,13 @@ class Streams:
         with contextlib.suppress(ConnectionResetError, ConnectionError):
             await response.write_eof()
         return response
+
+    @staticmethod
+    def _row(
+        info: ResourceInfo, obj: dict[str, Any], now: float, include: str, version: str
+    ) -> dict[str, Any]:
+        rv = str(obj.get("metadata", {}).get("resourceVersion", ""))
+        return to_table(info, [obj], now, {"resourceVersion": rv}, include, version=version)
 
     def _bookmark(self, info: ResourceInfo, resource_version: str) -> bytes:
         obj = {

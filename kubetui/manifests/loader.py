@@ -28,8 +28,22 @@ IDENTITY = "manifests"
 
 # Apply order, like kubectl/Helm: namespaces and cluster-wide settings, config, services, workloads.
 KIND_ORDER = (
-    "Namespace", "PriorityClass", "ConfigMap", "Secret", "Service", "Endpoints", "EndpointSlice",
-    "PodDisruptionBudget", "Lease", "Pod", "ReplicaSet", "Deployment", "StatefulSet", "DaemonSet", "Job", "Event",
+    "Namespace",
+    "PriorityClass",
+    "ConfigMap",
+    "Secret",
+    "Service",
+    "Endpoints",
+    "EndpointSlice",
+    "PodDisruptionBudget",
+    "Lease",
+    "Pod",
+    "ReplicaSet",
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "Job",
+    "Event",
 )
 
 
@@ -162,17 +176,26 @@ class ManifestFolder:
             kind, api_version = obj.get("kind"), obj.get("apiVersion")
             if not kind or not api_version:
                 missing = "kind" if not kind else "apiVersion"
-                return None, ManifestError(shown, f"Object '{missing.capitalize() if missing == 'kind' else missing}' "
-                                                  f"is missing in the document", doc.line, 1)
+                return None, ManifestError(
+                    shown,
+                    f"Object '{missing.capitalize() if missing == 'kind' else missing}' is missing in the document",
+                    doc.line,
+                    1,
+                )
             info = BY_KIND.get(str(kind))
             if info is None or info.api_version != api_version or info.plural == "bindings":
                 return None, ManifestError(
-                    shown, f'resource mapping not found for kind "{kind}" in version "{api_version}": '
-                           f'no matches for kind "{kind}" in version "{api_version}"', doc.line, 1)
+                    shown,
+                    f'resource mapping not found for kind "{kind}" in version "{api_version}": '
+                    f'no matches for kind "{kind}" in version "{api_version}"',
+                    doc.line,
+                    1,
+                )
             meta = obj.get("metadata")
             if not isinstance(meta, dict) or not isinstance(meta.get("name"), str) or not meta.get("name"):
-                return None, ManifestError(shown, f"{kind}: metadata.name: Required value: name is required",
-                                           doc.line, 1)
+                return None, ManifestError(
+                    shown, f"{kind}: metadata.name: Required value: name is required", doc.line, 1
+                )
             namespace = ""
             if info.namespaced:
                 namespace = str(meta.get("namespace") or "default")
@@ -189,23 +212,33 @@ class ManifestFolder:
         try:
             self._send(ref, doc, dry_run=True)
         except ApiError as err:
-            if err.code == 404 and err.details.get("kind") == "namespaces":
-                if ref.namespace in new_namespaces or self._declared_namespace(ref.namespace):
-                    return ""
+            namespace_pending = ref.namespace in new_namespaces or self._declared_namespace(ref.namespace)
+            if err.code == 404 and err.details.get("kind") == "namespaces" and namespace_pending:
+                return ""  # the namespace is created in the same sync, before this object
             return err.message
         return ""
 
     def _declared_namespace(self, name: str) -> bool:
-        return any(ref.resource == "namespaces" and ref.name == name
-                   for plan in self._plans.values() for ref, _ in plan.objects)
+        return any(
+            ref.resource == "namespaces" and ref.name == name
+            for plan in self._plans.values()
+            for ref, _ in plan.objects
+        )
 
     def _send(self, ref: ObjectRef, doc: Document, dry_run: bool = False) -> dict[str, Any]:
         obj = doc.obj
         if ref.namespace and not obj.get("metadata", {}).get("namespace"):
             obj = {**obj, "metadata": {**obj["metadata"], "namespace": ref.namespace}}
         return self.cluster.api.patch(
-            IDENTITY, ref.resource, ref.namespace, ref.name, obj, PATCH_APPLY,
-            field_manager=FIELD_MANAGER, force=True, dry_run=dry_run,
+            IDENTITY,
+            ref.resource,
+            ref.namespace,
+            ref.name,
+            obj,
+            PATCH_APPLY,
+            field_manager=FIELD_MANAGER,
+            force=True,
+            dry_run=dry_run,
         )
 
     def _apply(self, plans: dict[str, _FilePlan], errors: dict[str, ManifestError]) -> None:
@@ -227,8 +260,7 @@ class ManifestFolder:
             after = result.get("metadata", {}).get("resourceVersion")
             if before != after:
                 verb = "created" if before is None else "configured"
-                self.cluster.trace.emit(ManifestStatus(path=self.display_path(path), ok=True,
-                                                       message=f"{ref} {verb}"))
+                self.cluster.trace.emit(ManifestStatus(path=self.display_path(path), ok=True, message=f"{ref} {verb}"))
 
     def _resource_version(self, ref: ObjectRef) -> str | None:
         kv = self.cluster.store.get(BY_KIND_PLURAL[ref.resource].key(ref.namespace, ref.name))
@@ -243,7 +275,9 @@ class ManifestFolder:
                 self.client.delete(ref.resource, ref.namespace, ref.name, propagation_policy="Background")
             except ApiError as err:
                 if err.code != 404:
-                    self.cluster.trace.emit(ManifestStatus(path=str(ref), ok=False, message=f"prune failed: {err.message}"))
+                    self.cluster.trace.emit(
+                        ManifestStatus(path=str(ref), ok=False, message=f"prune failed: {err.message}")
+                    )
                 continue
             self.cluster.trace.emit(ManifestStatus(path=str(ref), ok=True, message=f"{ref} pruned"))
 
@@ -261,8 +295,11 @@ class ManifestFolder:
     def _report(self, errors: dict[str, ManifestError]) -> None:
         for path, error in sorted(errors.items()):
             if self.errors.get(path) != error:
-                self.cluster.trace.emit(ManifestStatus(path=error.path, ok=False, message=error.message,
-                                                       line=error.line, column=error.column))
+                self.cluster.trace.emit(
+                    ManifestStatus(
+                        path=error.path, ok=False, message=error.message, line=error.line, column=error.column
+                    )
+                )
         for path in sorted(set(self.errors) - set(errors)):
             message = "fixed: applied again" if path in self._plans else "file removed"
             self.cluster.trace.emit(ManifestStatus(path=self.display_path(path), ok=True, message=message))

@@ -84,8 +84,12 @@ def parse_text(text: str, path: str) -> ParsedFile:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or str(exc)
         context = f" ({exc.context})" if exc.context else ""
-        result.error = ParseError(path, f"YAML parse error: {problem}{context}",
-                                  (mark.line + 1) if mark else 0, (mark.column + 1) if mark else 0)
+        result.error = ParseError(
+            path,
+            f"YAML parse error: {problem}{context}",
+            (mark.line + 1) if mark else 0,
+            (mark.column + 1) if mark else 0,
+        )
         return result
     except yaml.YAMLError as exc:
         result.error = ParseError(path, f"YAML parse error: {exc}")
@@ -104,7 +108,7 @@ def parse_text(text: str, path: str) -> ParsedFile:
             result.error = ParseError(path, problem, line, 1)
             return result
         assert isinstance(doc, dict)
-        if doc.get("kind") == "List" or str(doc.get("kind", "")).endswith("List") and "items" in doc:
+        if doc.get("kind") == "List" or (str(doc.get("kind", "")).endswith("List") and "items" in doc):
             items = doc.get("items")
             if not isinstance(items, list):
                 result.error = ParseError(path, "items: a List needs an array of objects", line, 1)

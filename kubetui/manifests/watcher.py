@@ -20,8 +20,9 @@ class ManifestWatcher:
     groups everything within ``debounce_ms`` into one batch, so it is applied once.
     """
 
-    def __init__(self, folder: ManifestFolder, debounce_ms: int = 300,
-                 on_sync: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self, folder: ManifestFolder, debounce_ms: int = 300, on_sync: Callable[[], None] | None = None
+    ) -> None:
         self.folder = folder
         self.debounce_ms = debounce_ms
         self.on_sync = on_sync
@@ -33,8 +34,14 @@ class ManifestWatcher:
         return is_manifest(Path(path), self.folder.root)
 
     async def _run(self) -> None:
-        async for _changes in awatch(self.folder.root, watch_filter=self._relevant, debounce=self.debounce_ms,
-                                     step=50, stop_event=self._stop, recursive=True):
+        async for _changes in awatch(
+            self.folder.root,
+            watch_filter=self._relevant,
+            debounce=self.debounce_ms,
+            step=50,
+            stop_event=self._stop,
+            recursive=True,
+        ):
             self.folder.sync()
             self.syncs += 1
             if self.on_sync is not None:

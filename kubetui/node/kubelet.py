@@ -82,7 +82,9 @@ class Kubelet:
         self.client.server.kubelets[self.node] = self.logs
         self.pods.start()
         self._renew_lease()
-        self._timers.append(self.clock.call_later(STATUS_UPDATE_SECONDS, self._status_loop, label=f"kubelet {self.node}"))
+        self._timers.append(
+            self.clock.call_later(STATUS_UPDATE_SECONDS, self._status_loop, label=f"kubelet {self.node}")
+        )
 
     def stop(self) -> None:
         """The machine lost power: nothing runs, nothing is written, the log endpoint is gone."""
@@ -114,8 +116,13 @@ class Kubelet:
     # -- registration and heartbeats ---------------------------------------------------------------
     def _node_object(self) -> dict[str, Any]:
         spec = self.spec
-        labels = {"kubernetes.io/hostname": spec.name, "kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64",
-                  "beta.kubernetes.io/os": "linux", "beta.kubernetes.io/arch": "amd64"}
+        labels = {
+            "kubernetes.io/hostname": spec.name,
+            "kubernetes.io/os": "linux",
+            "kubernetes.io/arch": "amd64",
+            "beta.kubernetes.io/os": "linux",
+            "beta.kubernetes.io/arch": "amd64",
+        }
         if spec.zone:
             labels["topology.kubernetes.io/zone"] = spec.zone
         labels.update(spec.labels)
@@ -124,8 +131,13 @@ class Kubelet:
             node_spec["taints"] = [dict(t) for t in spec.taints]
         if spec.unschedulable:
             node_spec["unschedulable"] = True
-        return {"apiVersion": "v1", "kind": "Node", "metadata": {"name": spec.name, "labels": labels},
-                "spec": node_spec, "status": self._node_status()}
+        return {
+            "apiVersion": "v1",
+            "kind": "Node",
+            "metadata": {"name": spec.name, "labels": labels},
+            "spec": node_spec,
+            "status": self._node_status(),
+        }
 
     def _node_status(self) -> dict[str, Any]:
         spec = self.spec
@@ -138,18 +150,32 @@ class Kubelet:
         def condition(ctype: str, status: str, reason: str, message: str) -> dict[str, Any]:
             before = previous.get(ctype)
             since = before["lastTransitionTime"] if before and before["status"] == status else now
-            return {"type": ctype, "status": status, "lastHeartbeatTime": now, "lastTransitionTime": since,
-                    "reason": reason, "message": message}
+            return {
+                "type": ctype,
+                "status": status,
+                "lastHeartbeatTime": now,
+                "lastTransitionTime": since,
+                "reason": reason,
+                "message": message,
+            }
 
         return {
             "capacity": {"cpu": spec.cpu, "memory": spec.memory, "pods": str(spec.pods), "ephemeral-storage": "100Gi"},
-            "allocatable": {"cpu": f"{alloc_cpu}m", "memory": f"{alloc_mem // 2**20}Mi", "pods": str(spec.pods),
-                            "ephemeral-storage": "95Gi"},
+            "allocatable": {
+                "cpu": f"{alloc_cpu}m",
+                "memory": f"{alloc_mem // 2**20}Mi",
+                "pods": str(spec.pods),
+                "ephemeral-storage": "95Gi",
+            },
             "conditions": [
-                condition("MemoryPressure", pressure, "KubeletHasInsufficientMemory" if self.memory_pressure
-                          else "KubeletHasSufficientMemory",
-                          "kubelet has insufficient memory available" if self.memory_pressure
-                          else "kubelet has sufficient memory available"),
+                condition(
+                    "MemoryPressure",
+                    pressure,
+                    "KubeletHasInsufficientMemory" if self.memory_pressure else "KubeletHasSufficientMemory",
+                    "kubelet has insufficient memory available"
+                    if self.memory_pressure
+                    else "kubelet has sufficient memory available",
+                ),
                 condition("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
                 condition("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
                 condition("Ready", "True", "KubeletReady", "kubelet is posting ready status"),
@@ -157,11 +183,16 @@ class Kubelet:
             "addresses": [{"type": "InternalIP", "address": self.node_ip}, {"type": "Hostname", "address": spec.name}],
             "daemonEndpoints": {"kubeletEndpoint": {"Port": 10250}},
             "nodeInfo": {
-                "machineID": f"{zlib.crc32(spec.name.encode()):08x}", "systemUUID": f"{zlib.crc32(spec.name.encode()):08x}",
-                "bootID": f"{self.rng.getrandbits(32):08x}", "kernelVersion": "6.8.0-kubetui",
-                "osImage": "kubetui simulated node", "containerRuntimeVersion": "containerd://1.7.22 (simulated)",
-                "kubeletVersion": KUBELET_VERSION, "kubeProxyVersion": KUBELET_VERSION,
-                "operatingSystem": "linux", "architecture": "amd64",
+                "machineID": f"{zlib.crc32(spec.name.encode()):08x}",
+                "systemUUID": f"{zlib.crc32(spec.name.encode()):08x}",
+                "bootID": f"{self.rng.getrandbits(32):08x}",
+                "kernelVersion": "6.8.0-kubetui",
+                "osImage": "kubetui simulated node",
+                "containerRuntimeVersion": "containerd://1.7.22 (simulated)",
+                "kubeletVersion": KUBELET_VERSION,
+                "kubeProxyVersion": KUBELET_VERSION,
+                "operatingSystem": "linux",
+                "architecture": "amd64",
             },
             "images": [{"names": [name], "sizeBytes": size} for name, size in sorted(self.images.items())],
         }
@@ -170,8 +201,9 @@ class Kubelet:
         node = self._node_object()
         try:
             self.client.create("nodes", node)
-            self.trace.emit(NodeActivity(node=self.node, what="registered", detail=f"{self.spec.cpu} CPU, "
-                                                                                 f"{self.spec.memory}"))
+            self.trace.emit(
+                NodeActivity(node=self.node, what="registered", detail=f"{self.spec.cpu} CPU, {self.spec.memory}")
+            )
         except ApiError as err:
             if err.code != 409:
                 raise
@@ -194,18 +226,28 @@ class Kubelet:
         except ApiError as err:
             if err.code != 404:
                 return
-            self.client.create("leases", {
-                "apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
-                "metadata": {"name": self.node, "namespace": "kube-node-lease"},
-                "spec": {"holderIdentity": self.node, "leaseDurationSeconds": LEASE_DURATION_SECONDS,
-                         "renewTime": now},
-            }, "kube-node-lease")
+            self.client.create(
+                "leases",
+                {
+                    "apiVersion": "coordination.k8s.io/v1",
+                    "kind": "Lease",
+                    "metadata": {"name": self.node, "namespace": "kube-node-lease"},
+                    "spec": {
+                        "holderIdentity": self.node,
+                        "leaseDurationSeconds": LEASE_DURATION_SECONDS,
+                        "renewTime": now,
+                    },
+                },
+                "kube-node-lease",
+            )
         self.trace.emit(NodeActivity(node=self.node, what="heartbeat", detail="lease renewed"))
 
     def _status_loop(self) -> None:
         if not self.running:
             return
-        self._timers.append(self.clock.call_later(STATUS_UPDATE_SECONDS, self._status_loop, label=f"kubelet {self.node}"))
+        self._timers.append(
+            self.clock.call_later(STATUS_UPDATE_SECONDS, self._status_loop, label=f"kubelet {self.node}")
+        )
         if self.reachable:
             self._post_status()
 
@@ -251,8 +293,11 @@ class Kubelet:
         if worker is not None:
             worker.cancel_all()
             self._ips.pop(worker.uid, None)
-            self.trace.emit(NodeActivity(node=self.node, pod=worker.key, what="removed",
-                                         detail="containers gone, pod object deleted"))
+            self.trace.emit(
+                NodeActivity(
+                    node=self.node, pod=worker.key, what="removed", detail="containers gone, pod object deleted"
+                )
+            )
 
     def admit(self, worker: PodWorker) -> tuple[str, str] | None:
         """Node-level admission: a pod that does not fit what is left of allocatable is rejected."""
@@ -267,11 +312,15 @@ class Kubelet:
             used_mem += mem
         cpu, mem = _requests(worker.spec)
         if used_cpu + cpu > cpu_total:
-            return "OutOfcpu", (f"Pod was rejected: Node didn't have enough resource: cpu, requested: {cpu}, "
-                                f"used: {used_cpu}, capacity: {cpu_total}")
+            return "OutOfcpu", (
+                f"Pod was rejected: Node didn't have enough resource: cpu, requested: {cpu}, "
+                f"used: {used_cpu}, capacity: {cpu_total}"
+            )
         if used_mem + mem > mem_total:
-            return "OutOfmemory", (f"Pod was rejected: Node didn't have enough resource: memory, requested: {mem}, "
-                                   f"used: {used_mem}, capacity: {mem_total}")
+            return "OutOfmemory", (
+                f"Pod was rejected: Node didn't have enough resource: memory, requested: {mem}, "
+                f"used: {used_mem}, capacity: {mem_total}"
+            )
         return None
 
     def allocate_ip(self, uid: str) -> str:
@@ -307,8 +356,13 @@ class Kubelet:
                 return
             if pod["metadata"].get("uid") != worker.uid:
                 return
-            pod = {"apiVersion": "v1", "kind": "Pod", "metadata": dict(pod["metadata"]), "spec": pod["spec"],
-                   "status": worker.status()}
+            pod = {
+                "apiVersion": "v1",
+                "kind": "Pod",
+                "metadata": dict(pod["metadata"]),
+                "spec": pod["spec"],
+                "status": worker.status(),
+            }
             try:
                 self.client.update_status("pods", pod)
                 return
@@ -317,13 +371,13 @@ class Kubelet:
                     return
 
     def pod_finished(self, worker: PodWorker) -> None:
-        self.trace.emit(NodeActivity(node=self.node, pod=worker.key, what=worker.phase,
-                                     detail="all containers terminated"))
+        self.trace.emit(
+            NodeActivity(node=self.node, pod=worker.key, what=worker.phase, detail="all containers terminated")
+        )
 
     def pod_terminated(self, worker: PodWorker) -> None:
         """Every container stopped: report it, then delete the pod object for good (grace period 0)."""
-        self.trace.emit(NodeActivity(node=self.node, pod=worker.key, what="terminated",
-                                     detail="containers stopped"))
+        self.trace.emit(NodeActivity(node=self.node, pod=worker.key, what="terminated", detail="containers stopped"))
         self.clock.call_later(0.1, self._final_delete, worker, label=f"kubelet {self.node} delete")
 
     def _final_delete(self, worker: PodWorker) -> None:
@@ -331,8 +385,9 @@ class Kubelet:
             return
         self._sync_status(worker)
         try:
-            self.client.delete("pods", worker.namespace, worker.name, grace_period_seconds=0,
-                               preconditions={"uid": worker.uid})
+            self.client.delete(
+                "pods", worker.namespace, worker.name, grace_period_seconds=0, preconditions={"uid": worker.uid}
+            )
         except ApiError:
             return
 
@@ -355,13 +410,19 @@ class Kubelet:
         self.memory_pressure = True
         self._post_status(force=True)
         for qos in ("BestEffort", "Burstable"):
-            victims = sorted((w for w in self.workers.values() if not w.finished and self.qos_of(w) == qos),
-                             key=lambda w: w.key)
+            victims = sorted(
+                (w for w in self.workers.values() if not w.finished and self.qos_of(w) == qos), key=lambda w: w.key
+            )
             for worker in victims:
                 worker.cancel_all()
                 for run in worker.all_runs():
                     if run.state == "running":
-                        run.state, run.reason, run.exit_code, run.finished_at = "terminated", "Error", 137, self.clock.now
+                        run.state, run.reason, run.exit_code, run.finished_at = (
+                            "terminated",
+                            "Error",
+                            137,
+                            self.clock.now,
+                        )
                     run.ready = False
                 worker.phase, worker.reason, worker.finished = "Failed", "Evicted", True
                 worker.message = "The node was low on resource: memory. "
@@ -401,11 +462,16 @@ class Kubelet:
                     return
 
     # -- events and trace --------------------------------------------------------------------------------------
-    def event(self, worker: PodWorker, etype: str, reason: str, message: str, field: ContainerRun | None = None) -> None:
+    def event(
+        self, worker: PodWorker, etype: str, reason: str, message: str, field: ContainerRun | None = None
+    ) -> None:
         if not self.reachable:
             return
-        pod = {"apiVersion": "v1", "kind": "Pod",
-               "metadata": {"name": worker.name, "namespace": worker.namespace, "uid": worker.uid}}
+        pod = {
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": {"name": worker.name, "namespace": worker.namespace, "uid": worker.uid},
+        }
         self.recorder.event(pod, etype, reason, message)
 
     def activity(self, worker: PodWorker, container: str, what: str, detail: str) -> None:
@@ -425,5 +491,8 @@ def _requests(spec: dict[str, Any]) -> tuple[int, int]:
 
 
 def _without_heartbeats(status: dict[str, Any]) -> Any:
-    return [{k: v for k, v in c.items() if k != "lastHeartbeatTime"} for c in status.get("conditions", [])], \
-        status.get("images"), status.get("allocatable")
+    return (
+        [{k: v for k, v in c.items() if k != "lastHeartbeatTime"} for c in status.get("conditions", [])],
+        status.get("images"),
+        status.get("allocatable"),
+    )

@@ -7,6 +7,7 @@ status — exactly as in a real cluster.
 
 from __future__ import annotations
 
+import contextlib
 import random
 from collections.abc import Callable
 
@@ -20,8 +21,9 @@ from kubetui.sim.trace import NodeActivity, TraceBus
 
 
 class Machine:
-    def __init__(self, spec: NodeSpec, client_for: Callable[[str], Client], clock: Clock, trace: TraceBus,
-                 rng: random.Random) -> None:
+    def __init__(
+        self, spec: NodeSpec, client_for: Callable[[str], Client], clock: Clock, trace: TraceBus, rng: random.Random
+    ) -> None:
         self.spec = spec
         self.name = spec.name
         self.client_for = client_for
@@ -80,10 +82,8 @@ class Machine:
     def shutdown(self) -> None:
         """Decommission: power off for good and remove the Node object (what an administrator does)."""
         self.kill()
-        try:
+        with contextlib.suppress(ApiError):
             self.client_for("kubectl").delete("nodes", "", self.name)
-        except ApiError:
-            pass
 
     def has_pod(self, namespace: str, name: str) -> bool:
         return self.state != "Dead" and self.kubelet.find(namespace, name) is not None

@@ -46,7 +46,9 @@ class PodWorker:
         old_status = pod.get("status") or {}
         if restarted_node:
             # The machine rebooted: containers that had run come back with one more restart.
-            counts = {cs.get("name"): int(cs.get("restartCount", 0)) for cs in old_status.get("containerStatuses") or []}
+            counts = {
+                cs.get("name"): int(cs.get("restartCount", 0)) for cs in old_status.get("containerStatuses") or []
+            }
             for run in self.containers:
                 if run.name in counts:
                     run.restart_count = counts[run.name] + 1
@@ -88,8 +90,11 @@ class PodWorker:
         self.pod_ip = self.kubelet.allocate_ip(self.uid)
         self._condition("PodScheduled", "True")
         self._condition("PodReadyToStartContainers", "False")
-        self._condition("Initialized", "False" if self.init_containers else "True",
-                        "ContainersNotInitialized" if self.init_containers else "")
+        self._condition(
+            "Initialized",
+            "False" if self.init_containers else "True",
+            "ContainersNotInitialized" if self.init_containers else "",
+        )
         self._set_not_ready()
         for run in self.init_containers:
             run.reason = "PodInitializing" if run is not self.init_containers[0] else "ContainerCreating"
@@ -118,13 +123,14 @@ class PodWorker:
         image = run.image
         policy = run.spec.get("imagePullPolicy", "IfNotPresent")
         if image in kubelet.images and policy != "Always":
-            kubelet.event(self, "Normal", "Pulled", f'Container image "{image}" already present on machine',
-                          field=run)
+            kubelet.event(self, "Normal", "Pulled", f'Container image "{image}" already present on machine', field=run)
             self.later(0.2, self._start_container, run, run=run)
             return
         if policy == "Never":
-            run.reason, run.message = "ErrImageNeverPull", (
-                f'Container image "{image}" is not present with pull policy of Never')
+            run.reason, run.message = (
+                "ErrImageNeverPull",
+                (f'Container image "{image}" is not present with pull policy of Never'),
+            )
             kubelet.event(self, "Warning", "ErrImageNeverPull", run.message, field=run)
             self.sync()
             return
@@ -141,9 +147,14 @@ class PodWorker:
     def _pulled(self, run: ContainerRun, size_mb: int, seconds: float) -> None:
         self.kubelet.images[run.image] = size_mb * 1_000_000
         self.kubelet.images_changed = True
-        self.kubelet.event(self, "Normal", "Pulled",
-                           f'Successfully pulled image "{run.image}" in {seconds:g}s ({seconds:g}s including waiting). '
-                           f"Image size: {size_mb * 1_000_000} bytes.", field=run)
+        self.kubelet.event(
+            self,
+            "Normal",
+            "Pulled",
+            f'Successfully pulled image "{run.image}" in {seconds:g}s ({seconds:g}s including waiting). '
+            f"Image size: {size_mb * 1_000_000} bytes.",
+            field=run,
+        )
         self._pull_backoff.pop(run.image, None)
         self._start_container(run)
 
@@ -192,8 +203,14 @@ class PodWorker:
         if behaviour.oom:
             self.later(up + 1.0, self._exited, run, 137, "OOMKilled", run=run)
         elif behaviour.exit_after is not None:
-            self.later(behaviour.exit_after, self._exited, run, behaviour.exit_code,
-                       "Completed" if behaviour.exit_code == 0 else "Error", run=run)
+            self.later(
+                behaviour.exit_after,
+                self._exited,
+                run,
+                behaviour.exit_code,
+                "Completed" if behaviour.exit_code == 0 else "Error",
+                run=run,
+            )
         if not run.init:
             self._schedule_readiness(run)
             self._schedule_liveness(run)
@@ -259,8 +276,9 @@ class PodWorker:
     def _liveness_kill(self, run: ContainerRun) -> None:
         if run.state != "running":
             return
-        self.kubelet.event(self, "Normal", "Killing",
-                           f"Container {run.name} failed liveness probe, will be restarted", field=run)
+        self.kubelet.event(
+            self, "Normal", "Killing", f"Container {run.name} failed liveness probe, will be restarted", field=run
+        )
         self._exited(run, 137, "Error")
 
     def _set_ready(self, run: ContainerRun, ready: bool) -> None:
@@ -307,11 +325,17 @@ class PodWorker:
         """Between a crash and the next start the container waits in CrashLoopBackOff."""
         run.remember_termination(timestamp)
         run.state, run.reason = "waiting", "CrashLoopBackOff"
-        run.message = (f"back-off {delay - 0.5:g}s restarting failed container={run.name} "
-                       f"pod={self.name}_{self.namespace}({self.uid})")
-        self.kubelet.event(self, "Warning", "BackOff",
-                           f"Back-off restarting failed container {run.name} in pod "
-                           f"{self.name}_{self.namespace}({self.uid})", field=run)
+        run.message = (
+            f"back-off {delay - 0.5:g}s restarting failed container={run.name} "
+            f"pod={self.name}_{self.namespace}({self.uid})"
+        )
+        self.kubelet.event(
+            self,
+            "Warning",
+            "BackOff",
+            f"Back-off restarting failed container {run.name} in pod {self.name}_{self.namespace}({self.uid})",
+            field=run,
+        )
         self.later(max(delay - 0.5, 0.0), self._restart, run, run=run)
         self.sync()
 
@@ -334,8 +358,9 @@ class PodWorker:
             return
         runs = self.containers
         if self.init_containers and any(r.state != "terminated" or r.exit_code != 0 for r in self.init_containers):
-            failed = [r for r in self.init_containers if r.state == "terminated" and r.exit_code != 0
-                      and not r.will_restart]
+            failed = [
+                r for r in self.init_containers if r.state == "terminated" and r.exit_code != 0 and not r.will_restart
+            ]
             if failed:
                 self.phase = "Failed"
                 self.finished = True
@@ -410,10 +435,14 @@ class PodWorker:
         status: dict[str, Any] = {
             "phase": self.phase,
             "conditions": [
-                {"type": ctype, "status": value, "lastProbeTime": None,
-                 "lastTransitionTime": timestamp(since),
-                 **({"reason": extra.split("\x00")[0]} if extra.split("\x00")[0] else {}),
-                 **({"message": extra.split("\x00")[1]} if extra.split("\x00")[1] else {})}
+                {
+                    "type": ctype,
+                    "status": value,
+                    "lastProbeTime": None,
+                    "lastTransitionTime": timestamp(since),
+                    **({"reason": extra.split("\x00")[0]} if extra.split("\x00")[0] else {}),
+                    **({"message": extra.split("\x00")[1]} if extra.split("\x00")[1] else {}),
+                }
                 for ctype, (value, since, extra) in self.conditions.items()
             ],
             "hostIP": self.kubelet.node_ip,

@@ -67,8 +67,13 @@ class KubeProxy:
         self.rng = rng
         self.services = Informer(client, "services")
         self.slices = Informer(client, "endpointslices")
-        self.slices.add_index("service", lambda s: [
-            f"{s['metadata'].get('namespace')}/{(s['metadata'].get('labels') or {}).get('kubernetes.io/service-name', '')}"])
+        self.slices.add_index(
+            "service",
+            lambda s: [
+                f"{s['metadata'].get('namespace')}/"
+                f"{(s['metadata'].get('labels') or {}).get('kubernetes.io/service-name', '')}"
+            ],
+        )
         self.rules: dict[tuple[str, str, int], ServiceRule] = {}
         self.dirty = True
         self.synced_rules = 0
@@ -95,7 +100,7 @@ class KubeProxy:
         for svc in self.services.list():
             spec = svc.get("spec", {})
             ip = spec.get("clusterIP")
-            if not ip or ip == "None" or not spec.get("selector") and svc["metadata"]["name"] != "kubernetes":
+            if not ip or ip == "None" or (not spec.get("selector") and svc["metadata"]["name"] != "kubernetes"):
                 continue
             ns, name = svc["metadata"].get("namespace", ""), svc["metadata"]["name"]
             slices = self.slices.by_index("service", f"{ns}/{name}")
@@ -103,8 +108,9 @@ class KubeProxy:
                 port_name = port.get("name", "")
                 endpoints: list[Endpoint] = []
                 for slice_ in slices:
-                    target = next((p.get("port") for p in slice_.get("ports") or [] if p.get("name", "") == port_name),
-                                  None)
+                    target = next(
+                        (p.get("port") for p in slice_.get("ports") or [] if p.get("name", "") == port_name), None
+                    )
                     if target is None:
                         continue
                     for ep in slice_.get("endpoints") or []:
@@ -112,19 +118,37 @@ class KubeProxy:
                             continue
                         ref = ep.get("targetRef") or {}
                         for address in ep.get("addresses") or []:
-                            endpoints.append(Endpoint(address, int(target), f"{ref.get('namespace', ns)}/"
-                                                                            f"{ref.get('name', address)}",
-                                                      str(ep.get("nodeName", ""))))
+                            endpoints.append(
+                                Endpoint(
+                                    address,
+                                    int(target),
+                                    f"{ref.get('namespace', ns)}/{ref.get('name', address)}",
+                                    str(ep.get("nodeName", "")),
+                                )
+                            )
                 endpoints.sort(key=lambda e: (e.ip, e.port))
                 rules[(ns, name, int(port.get("port", 0)))] = ServiceRule(
-                    ns, name, port_name, port.get("protocol", "TCP"), ip, int(port.get("port", 0)),
-                    port.get("nodePort"), tuple(endpoints))
+                    ns,
+                    name,
+                    port_name,
+                    port.get("protocol", "TCP"),
+                    ip,
+                    int(port.get("port", 0)),
+                    port.get("nodePort"),
+                    tuple(endpoints),
+                )
         if rules != self.rules:
             self.rules = rules
             self.synced_rules += 1
             total = sum(len(r.endpoints) for r in rules.values())
-            self.trace.emit(NodeActivity(node=self.node, component="kube-proxy", what="rules synced",
-                                         detail=f"{len(rules)} service ports, {total} endpoints"))
+            self.trace.emit(
+                NodeActivity(
+                    node=self.node,
+                    component="kube-proxy",
+                    what="rules synced",
+                    detail=f"{len(rules)} service ports, {total} endpoints",
+                )
+            )
 
     def route(self, namespace: str, service: str, port: int) -> str | None:
         """Send one request to a Service through the rules: returns the chosen pod, or None (no endpoints)."""
@@ -137,17 +161,29 @@ class KubeProxy:
                     rule = candidate
                     break
         if rule is None or not rule.endpoints:
-            self.trace.emit(NodeActivity(node=self.node, component="kube-proxy", what="request rejected",
-                                         detail=f"{namespace}/{service}:{port} has no endpoints"))
+            self.trace.emit(
+                NodeActivity(
+                    node=self.node,
+                    component="kube-proxy",
+                    what="request rejected",
+                    detail=f"{namespace}/{service}:{port} has no endpoints",
+                )
+            )
             return None
         chosen = rule.endpoints[-1]
         for endpoint, probability in zip(rule.endpoints, rule.probabilities(), strict=True):
             if self.rng.random() < probability:
                 chosen = endpoint
                 break
-        self.trace.emit(NodeActivity(node=self.node, component="kube-proxy", pod=chosen.pod, what="request",
-                                     detail=f"{rule.cluster_ip}:{rule.port} -> {chosen.ip}:{chosen.port} "
-                                            f"via {rule.svc_chain}"))
+        self.trace.emit(
+            NodeActivity(
+                node=self.node,
+                component="kube-proxy",
+                pod=chosen.pod,
+                what="request",
+                detail=f"{rule.cluster_ip}:{rule.port} -> {chosen.ip}:{chosen.port} via {rule.svc_chain}",
+            )
+        )
         return chosen.pod
 
     def iptables_save(self) -> str:
@@ -158,19 +194,25 @@ class KubeProxy:
             lines.extend(f":{rule.sep_chain(ep)} - [0:0]" for ep in rule.endpoints)
         for rule in sorted(self.rules.values(), key=lambda r: (r.namespace, r.service, r.port)):
             comment = f'"{rule.port_id} cluster IP"'
-            lines.append(f"-A KUBE-SERVICES -d {rule.cluster_ip}/32 -p {rule.protocol.lower()} -m comment "
-                         f"--comment {comment} -m {rule.protocol.lower()} --dport {rule.port} -j {rule.svc_chain}")
+            lines.append(
+                f"-A KUBE-SERVICES -d {rule.cluster_ip}/32 -p {rule.protocol.lower()} -m comment "
+                f"--comment {comment} -m {rule.protocol.lower()} --dport {rule.port} -j {rule.svc_chain}"
+            )
             if rule.node_port:
-                lines.append(f"-A KUBE-NODEPORTS -p {rule.protocol.lower()} -m {rule.protocol.lower()} "
-                             f"--dport {rule.node_port} -j {rule.svc_chain}")
+                lines.append(
+                    f"-A KUBE-NODEPORTS -p {rule.protocol.lower()} -m {rule.protocol.lower()} "
+                    f"--dport {rule.node_port} -j {rule.svc_chain}"
+                )
             for endpoint, probability in zip(rule.endpoints, rule.probabilities(), strict=True):
                 jump = f"-j {rule.sep_chain(endpoint)}"
                 if probability < 1.0:
                     jump = f"-m statistic --mode random --probability {probability:.11f} {jump}"
                 lines.append(f"-A {rule.svc_chain} {jump}")
             for endpoint in rule.endpoints:
-                lines.append(f"-A {rule.sep_chain(endpoint)} -p {rule.protocol.lower()} -m {rule.protocol.lower()} "
-                             f"-j DNAT --to-destination {endpoint.ip}:{endpoint.port}")
+                lines.append(
+                    f"-A {rule.sep_chain(endpoint)} -p {rule.protocol.lower()} -m {rule.protocol.lower()} "
+                    f"-j DNAT --to-destination {endpoint.ip}:{endpoint.port}"
+                )
         lines.append("-A KUBE-SERVICES -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS")
         lines.append("COMMIT")
         return "\n".join(lines) + "\n"

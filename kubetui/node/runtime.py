@@ -89,18 +89,24 @@ def pull_error(image: str) -> str | None:
     ref = parse_image(image)
     host = ref.registry.split(":")[0]
     if host.endswith((".example.com", ".invalid", ".local")) or host == "doesnotexist":
-        return (f'failed to pull and unpack image "{ref.full}": failed to resolve reference "{ref.full}": '
-                f'failed to do request: Head "https://{ref.registry}/v2/{ref.repository}/manifests/{ref.tag}": '
-                f"dial tcp: lookup {host}: no such host")
+        return (
+            f'failed to pull and unpack image "{ref.full}": failed to resolve reference "{ref.full}": '
+            f'failed to do request: Head "https://{ref.registry}/v2/{ref.repository}/manifests/{ref.tag}": '
+            f"dial tcp: lookup {host}: no such host"
+        )
     if ref.tag in BROKEN_TAGS:
-        return (f'failed to pull and unpack image "{ref.full}": failed to resolve reference "{ref.full}": '
-                f"{ref.full}: not found")
+        return (
+            f'failed to pull and unpack image "{ref.full}": failed to resolve reference "{ref.full}": '
+            f"{ref.full}: not found"
+        )
     official = ref.registry == "docker.io" and ref.repository.startswith("library/")
     if official and _catalogue_key(ref) not in CATALOGUE:
         # An official image we have never heard of is most likely a typo (ngnix, busybx ...).
-        return (f'failed to pull and unpack image "{ref.full}": failed to resolve reference "{ref.full}": '
-                "pull access denied, repository does not exist or may require authorization: "
-                "server message: insufficient_scope: authorization failed")
+        return (
+            f'failed to pull and unpack image "{ref.full}": failed to resolve reference "{ref.full}": '
+            "pull access denied, repository does not exist or may require authorization: "
+            "server message: insufficient_scope: authorization failed"
+        )
     return None
 
 

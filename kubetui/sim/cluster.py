@@ -102,9 +102,10 @@ class Cluster:
             target = f"{namespace}/{pod}/{container}" if container else f"{namespace}/{pod}"
             self.trace.emit(Chaos(action=action, target=target))
             return f"killed container {target}"
-        machine = self.machines.get(node)
-        if machine is None:
+        target_machine = self.machines.get(node)
+        if target_machine is None:
             raise ValueError(f'node "{node}" not found')
+        machine = target_machine
         actions: dict[str, Callable[[], None]] = {
             "kill-node": machine.kill,
             "revive-node": machine.revive,

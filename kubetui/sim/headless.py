@@ -13,6 +13,7 @@ from pathlib import Path
 
 import orjson
 
+from kubetui.node.spec import NodeSpec
 from kubetui.sim.cluster import Cluster
 from kubetui.sim.trace import Record
 
@@ -45,14 +46,18 @@ def main(argv: list[str]) -> int:
     for pod in pods:
         phase = pod.get("status", {}).get("phase", "Unknown")
         phases[phase] = phases.get(phase, 0) + 1
-    summary = {"virtual_seconds": cluster.clock.now, "events": cluster.clock.events_run,
-               "pods": phases, "trace_hash": cluster.trace.digest()}
+    summary = {
+        "virtual_seconds": cluster.clock.now,
+        "events": cluster.clock.events_run,
+        "pods": phases,
+        "trace_hash": cluster.trace.digest(),
+    }
     out.write(orjson.dumps({"kind": "summary", **summary}) + b"\n")
     out.flush()
     return 0
 
 
-def _nodes(folder: Path | None) -> list | None:  # type: ignore[type-arg]
+def _nodes(folder: Path | None) -> list[NodeSpec] | None:
     if folder is None:
         return None
     from kubetui.manifests.loader import node_specs_in

@@ -181,7 +181,6 @@ def _run_to(cluster: Cluster, at: int, time: float) -> None:
         clock.now = time  # the input arrived between two events
 
 
-
 class ReplayDriver(RealTimeDriver):
     """A real-time driver that re-applies recorded inputs at their engine positions.
 

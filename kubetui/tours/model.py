@@ -21,10 +21,37 @@ import yaml
 
 TOURS_DIR = Path(__file__).resolve().parent
 
-ACTIONS = ("apply", "delete", "scale", "set-image", "patch", "kill-node", "revive-node", "partition-node",
-           "heal-node", "kill-container", "cordon", "uncordon", "advance", "request", "conflict-demo")
-CONDITIONS = ("pods-ready", "pods-phase", "pod-waiting", "pod-restarts", "deployment-complete", "node-condition",
-              "node-taint", "event", "time", "pending", "endpoints", "manual")
+ACTIONS = (
+    "apply",
+    "delete",
+    "scale",
+    "set-image",
+    "patch",
+    "kill-node",
+    "revive-node",
+    "partition-node",
+    "heal-node",
+    "kill-container",
+    "cordon",
+    "uncordon",
+    "advance",
+    "request",
+    "conflict-demo",
+)
+CONDITIONS = (
+    "pods-ready",
+    "pods-phase",
+    "pod-waiting",
+    "pod-restarts",
+    "deployment-complete",
+    "node-condition",
+    "node-taint",
+    "event",
+    "time",
+    "pending",
+    "endpoints",
+    "manual",
+)
 
 
 class TourError(ValueError):
@@ -74,11 +101,24 @@ def load_tour(path: Path) -> Tour:
             _one_key(action, ACTIONS, f"{where}.action")
         if until:
             _one_key(until, CONDITIONS, f"{where}.until")
-        steps.append(Step(title=str(raw["title"]), narration=str(raw["narration"]).strip(),
-                          highlight=str(raw.get("highlight", "")), action=action, until=until,
-                          timeout=float(raw.get("timeout", 300))))
-    return Tour(name=path.stem, title=str(data.get("title", path.stem)), summary=str(data.get("summary", "")),
-                steps=tuple(steps), seed=int(data.get("seed", 1)), nodes=int(data.get("nodes", 3)))
+        steps.append(
+            Step(
+                title=str(raw["title"]),
+                narration=str(raw["narration"]).strip(),
+                highlight=str(raw.get("highlight", "")),
+                action=action,
+                until=until,
+                timeout=float(raw.get("timeout", 300)),
+            )
+        )
+    return Tour(
+        name=path.stem,
+        title=str(data.get("title", path.stem)),
+        summary=str(data.get("summary", "")),
+        steps=tuple(steps),
+        seed=int(data.get("seed", 1)),
+        nodes=int(data.get("nodes", 3)),
+    )
 
 
 def available_tours() -> list[Tour]:

@@ -35,8 +35,9 @@ class TourRunner:
         self.tour = tour
         self.client = cluster.client(IDENTITY)
         watcher = cluster.client("kubetui-tour")
-        self.informers = {res: Informer(watcher, res) for res in
-                          ("pods", "nodes", "deployments", "events", "endpoints")}
+        self.informers = {
+            res: Informer(watcher, res) for res in ("pods", "nodes", "deployments", "events", "endpoints")
+        }
         for informer in self.informers.values():
             informer.start()
         self.index = -1
@@ -90,8 +91,9 @@ class TourRunner:
                 info = self._info(obj)
                 meta = obj["metadata"]
                 ns = meta.get("namespace", "default") if info.namespaced else ""
-                api.patch(IDENTITY, info.plural, ns, meta["name"], obj, PATCH_APPLY, field_manager="kubectl",
-                          force=True)
+                api.patch(
+                    IDENTITY, info.plural, ns, meta["name"], obj, PATCH_APPLY, field_manager="kubectl", force=True
+                )
             return f"applied {len(objs)} object(s)"
         if kind == "delete":
             self.client.delete(arg["resource"], arg.get("namespace", "default"), arg["name"])
@@ -100,7 +102,9 @@ class TourRunner:
             self.client.scale("deployments", arg.get("namespace", "default"), arg["deployment"], int(arg["replicas"]))
             return f"scaled deployment/{arg['deployment']} to {arg['replicas']}"
         if kind == "set-image":
-            patch = {"spec": {"template": {"spec": {"containers": [{"name": arg["container"], "image": arg["image"]}]}}}}
+            patch = {
+                "spec": {"template": {"spec": {"containers": [{"name": arg["container"], "image": arg["image"]}]}}}
+            }
             self.client.patch("deployments", arg.get("namespace", "default"), arg["deployment"], patch, PATCH_STRATEGIC)
             return f"deployment/{arg['deployment']} image updated to {arg['image']}"
         if kind == "patch":
@@ -113,8 +117,9 @@ class TourRunner:
             return self.cluster.chaos(kind, node=str(arg))
         if kind == "kill-container":
             pod = self._pod_named(arg)
-            return self.cluster.chaos("kill-container", namespace=arg.get("namespace", "default"), pod=pod,
-                                      container=arg.get("container", ""))
+            return self.cluster.chaos(
+                "kill-container", namespace=arg.get("namespace", "default"), pod=pod, container=arg.get("container", "")
+            )
         if kind == "advance":
             return f"letting {arg} virtual seconds pass"
         if kind == "request":
@@ -135,10 +140,16 @@ class TourRunner:
         if "pod" in arg:
             return str(arg["pod"])
         selector = parse_label_selector(arg["selector"])
-        pods = sorted((p for p in self.informers["pods"].list()
-                       if selector.matches(p["metadata"].get("labels") or {}) and p["spec"].get("nodeName")
-                       and not p["metadata"].get("deletionTimestamp")),
-                      key=lambda p: p["metadata"]["name"])
+        pods = sorted(
+            (
+                p
+                for p in self.informers["pods"].list()
+                if selector.matches(p["metadata"].get("labels") or {})
+                and p["spec"].get("nodeName")
+                and not p["metadata"].get("deletionTimestamp")
+            ),
+            key=lambda p: p["metadata"]["name"],
+        )
         if not pods:
             raise ValueError(f"no running pod matches {arg['selector']}")
         return str(pods[0]["metadata"]["name"])
@@ -167,7 +178,8 @@ class TourRunner:
         try:
             bob.update("deployments", seen_b)
         except ApiError as err:
-            return f"alice wrote at resourceVersion {seen_a['metadata']['resourceVersion']}; bob got {err.code}: {err.message}"
+            written = seen_a["metadata"]["resourceVersion"]
+            return f"alice wrote at resourceVersion {written}; bob got {err.code}: {err.message}"
         return "both writes succeeded (unexpected)"
 
     # -- conditions -----------------------------------------------------------------------------
@@ -202,15 +214,26 @@ class TourRunner:
             pods = [p for p in self._pods(arg) if p.get("status", {}).get("phase") == arg["phase"]]
             return len(pods) >= int(arg.get("count", 1))
         if kind == "pod-waiting":
-            return any(cs.get("state", {}).get("waiting", {}).get("reason") == arg["reason"]
-                       for p in self._pods(arg) for cs in p.get("status", {}).get("containerStatuses") or ())
+            return any(
+                cs.get("state", {}).get("waiting", {}).get("reason") == arg["reason"]
+                for p in self._pods(arg)
+                for cs in p.get("status", {}).get("containerStatuses") or ()
+            )
         if kind == "pod-restarts":
-            return any(cs.get("restartCount", 0) >= int(arg.get("at-least", 1))
-                       for p in self._pods(arg) for cs in p.get("status", {}).get("containerStatuses") or ())
+            return any(
+                cs.get("restartCount", 0) >= int(arg.get("at-least", 1))
+                for p in self._pods(arg)
+                for cs in p.get("status", {}).get("containerStatuses") or ()
+            )
         if kind == "pending":
-            return any(p.get("status", {}).get("phase") == "Pending" and any(
-                c.get("type") == "PodScheduled" and c.get("status") == "False"
-                for c in p.get("status", {}).get("conditions") or ()) for p in self._pods(arg))
+            return any(
+                p.get("status", {}).get("phase") == "Pending"
+                and any(
+                    c.get("type") == "PodScheduled" and c.get("status") == "False"
+                    for c in p.get("status", {}).get("conditions") or ()
+                )
+                for p in self._pods(arg)
+            )
         if kind == "deployment-complete":
             ns = arg.get("namespace", "default") if isinstance(arg, dict) else "default"
             name = arg["name"] if isinstance(arg, dict) else str(arg)
@@ -219,26 +242,32 @@ class TourRunner:
                 return False
             spec, status = dep.get("spec", {}), dep.get("status", {})
             want = spec.get("replicas", 1)
-            return (status.get("observedGeneration", 0) >= dep["metadata"].get("generation", 1)
-                    and status.get("updatedReplicas") == want and status.get("availableReplicas") == want
-                    and status.get("replicas") == want)
+            return (
+                status.get("observedGeneration", 0) >= dep["metadata"].get("generation", 1)
+                and status.get("updatedReplicas") == want
+                and status.get("availableReplicas") == want
+                and status.get("replicas") == want
+            )
         if kind == "node-condition":
             node = self.informers["nodes"].get("", arg["node"])
             return node is not None and any(
                 c.get("type") == arg.get("type", "Ready") and c.get("status") == arg["status"]
-                for c in node.get("status", {}).get("conditions") or ())
+                for c in node.get("status", {}).get("conditions") or ()
+            )
         if kind == "node-taint":
             node = self.informers["nodes"].get("", arg["node"])
             present = any(t.get("key") == arg["key"] for t in (node or {}).get("spec", {}).get("taints") or ())
             return present == bool(arg.get("present", True))
         if kind == "event":
-            return any(e.get("reason") == arg["reason"] and (
-                "object" not in arg or str(e.get("involvedObject", {}).get("name", "")).startswith(arg["object"]))
-                for e in self.informers["events"].list())
+            return any(
+                e.get("reason") == arg["reason"]
+                and ("object" not in arg or str(e.get("involvedObject", {}).get("name", "")).startswith(arg["object"]))
+                for e in self.informers["events"].list()
+            )
         if kind == "endpoints":
             ep = self.informers["endpoints"].get(arg.get("namespace", "default"), arg["service"])
-            ready = sum(len(s.get("addresses") or ()) for s in (ep or {}).get("subsets") or ())
-            return ready == int(arg["ready"])
+            addresses = sum(len(s.get("addresses") or ()) for s in (ep or {}).get("subsets") or ())
+            return addresses == int(arg["ready"])
         raise TourError(f"unknown condition {kind!r}")
 
 
@@ -259,8 +288,10 @@ def run_headless(tour: Tour, extra_time: float = 0.0) -> list[StepResult]:
         started = cluster.clock.now
         reached = cluster.run_until(runner.satisfied, timeout=step.timeout)
         if not reached:
-            raise TourError(f"{tour.name}: step {index + 1} '{step.title}' did not reach {step.until} "
-                            f"within {step.timeout:g} virtual seconds")
+            raise TourError(
+                f"{tour.name}: step {index + 1} '{step.title}' did not reach {step.until} "
+                f"within {step.timeout:g} virtual seconds"
+            )
         results.append(StepResult(index, step.title, reached, cluster.clock.now - started))
     cluster.run_for(extra_time)
     return results

@@ -110,7 +110,7 @@ class KubetuiApp(App[int]):
         Binding("z", "maximize", "Zoom", show=False),
         Binding("l", "cycle_layout", "Layout"),
         Binding("t", "cycle_theme", "Theme", show=False),
-        Binding("S", "screenshot", "Screenshot", show=False),
+        Binding("S", "save_svg", "Screenshot", show=False),
         Binding("n", "tour_next", "Next", show=False),
         Binding("b", "tour_back", "Back", show=False),
         Binding("R", "tour_restart", "Restart step", show=False),
@@ -249,7 +249,8 @@ class KubetuiApp(App[int]):
         assert node is not None
         self._submit("api", verb="patch", resource="nodes", name=node, patch={"spec": {"unschedulable": True}})
         for pod in self.view.pods_on(node):
-            owner = next((r for r in pod["metadata"].get("ownerReferences") or [] if r.get("controller")), {})
+            refs = pod["metadata"].get("ownerReferences") or []
+            owner: dict[str, Any] = next((r for r in refs if r.get("controller")), {})
             if owner.get("kind") == "DaemonSet" or pod["metadata"].get("deletionTimestamp"):
                 continue  # kubectl drain --ignore-daemonsets
             self._submit("api", verb="evict", resource="pods", namespace=pod["metadata"]["namespace"],
@@ -351,7 +352,7 @@ class KubetuiApp(App[int]):
     def action_cycle_theme(self) -> None:
         self.theme = THEMES[(THEMES.index(self.theme) + 1) % len(THEMES)] if self.theme in THEMES else THEMES[0]
 
-    def action_screenshot(self) -> None:
+    def action_save_svg(self) -> None:
         path = self.save_screenshot(path=str(Path.cwd()))
         self.notify(f"saved {path}", timeout=4)
 
@@ -402,7 +403,7 @@ class KubetuiApp(App[int]):
             if isinstance(binding, Binding) and binding.action not in ("quit", "help"):
                 action = binding.action
                 yield SystemCommand(binding.description or action, f"key: {binding.key}",
-                                    lambda action=action: self.run_action(action))  # type: ignore[misc]
+                                    lambda action=action: self.run_action(action))
 
 
 def run_app(

@@ -7,6 +7,7 @@ times a second; they never reach into a component.
 
 from __future__ import annotations
 
+import builtins
 from collections import deque
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -117,7 +118,7 @@ class ClusterView:
     def get(self, resource: str, namespace: str, name: str) -> dict[str, Any] | None:
         return self.informers[resource].get(namespace, name)
 
-    def pods_on(self, node: str) -> list[dict[str, Any]]:
+    def pods_on(self, node: str) -> builtins.list[dict[str, Any]]:
         return [p for p in self.list("pods") if p.get("spec", {}).get("nodeName") == node]
 
     def lease_age(self, node: str) -> float | None:

@@ -40,8 +40,10 @@ def deployment(name: str = "web", replicas: int = 2) -> dict[str, Any]:
         "spec": {
             "replicas": replicas,
             "selector": {"matchLabels": {"app": name}},
-            "template": {"metadata": {"labels": {"app": name}},
-                         "spec": {"containers": [{"name": "c", "image": "nginx:1.27"}]}},
+            "template": {
+                "metadata": {"labels": {"app": name}},
+                "spec": {"containers": [{"name": "c", "image": "nginx:1.27"}]},
+            },
         },
     }
 
@@ -78,8 +80,12 @@ def test_create_applies_defaults(api: APIServer) -> None:
 def test_pod_admission_adds_default_tolerations_and_priority(api: APIServer) -> None:
     created = api.create("kubectl", "pods", "default", pod())
     tolerations = created["spec"]["tolerations"]
-    assert {"key": "node.kubernetes.io/not-ready", "operator": "Exists", "effect": "NoExecute",
-            "tolerationSeconds": 300} in tolerations
+    assert {
+        "key": "node.kubernetes.io/not-ready",
+        "operator": "Exists",
+        "effect": "NoExecute",
+        "tolerationSeconds": 300,
+    } in tolerations
     assert created["spec"]["priority"] == 0
     assert created["status"]["qosClass"] == "BestEffort"
 
@@ -124,8 +130,10 @@ def test_list_with_label_and_field_selectors(api: APIServer) -> None:
     api.create("kubectl", "pods", "default", pod("a", {"app": "web", "tier": "fe"}))
     api.create("kubectl", "pods", "default", pod("b", {"app": "db"}))
     api.create("kubectl", "pods", "kube-system", pod("c", {"app": "web"}))
+
     def listed(**kw: Any) -> list[str]:
         return [p["metadata"]["name"] for p in api.list("kubectl", "pods", **kw)["items"]]
+
     assert listed() == ["a", "b", "c"]
     assert listed(namespace="default") == ["a", "b"]
     assert listed(label_selector="app=web") == ["a", "c"]
@@ -179,11 +187,18 @@ def test_stale_update_gets_409_conflict(api: APIServer) -> None:
 
 
 def test_no_op_update_does_not_write(api: APIServer) -> None:
-    created = api.create("kubectl", "configmaps", "default",
-                         {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}, "data": {"a": "1"}})
+    created = api.create(
+        "kubectl",
+        "configmaps",
+        "default",
+        {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}, "data": {"a": "1"}},
+    )
     revision = api.store.revision
     again = api.update("kubectl", "configmaps", "default", "c", created)
-    assert api.store.revision == revision and again["metadata"]["resourceVersion"] == created["metadata"]["resourceVersion"]
+    assert (
+        api.store.revision == revision
+        and again["metadata"]["resourceVersion"] == created["metadata"]["resourceVersion"]
+    )
 
 
 def test_status_subresource_separates_spec_and_status(api: APIServer) -> None:
@@ -215,11 +230,22 @@ def test_immutable_selector(api: APIServer) -> None:
 def test_patch_types(api: APIServer) -> None:
     api.create("kubectl", "deployments", "default", deployment())
     api.patch("kubectl", "deployments", "default", "web", {"spec": {"replicas": 4}}, PATCH_MERGE)
-    api.patch("kubectl", "deployments", "default", "web",
-              {"spec": {"template": {"spec": {"containers": [{"name": "c", "image": "nginx:1.28"}]}}}},
-              PATCH_STRATEGIC)
-    api.patch("kubectl", "deployments", "default", "web",
-              [{"op": "add", "path": "/spec/minReadySeconds", "value": 5}], PATCH_JSON)
+    api.patch(
+        "kubectl",
+        "deployments",
+        "default",
+        "web",
+        {"spec": {"template": {"spec": {"containers": [{"name": "c", "image": "nginx:1.28"}]}}}},
+        PATCH_STRATEGIC,
+    )
+    api.patch(
+        "kubectl",
+        "deployments",
+        "default",
+        "web",
+        [{"op": "add", "path": "/spec/minReadySeconds", "value": 5}],
+        PATCH_JSON,
+    )
     obj = api.get("kubectl", "deployments", "default", "web")
     assert obj["spec"]["replicas"] == 4 and obj["spec"]["minReadySeconds"] == 5
     assert obj["spec"]["template"]["spec"]["containers"][0]["image"] == "nginx:1.28"
@@ -230,17 +256,42 @@ def test_patch_types(api: APIServer) -> None:
 
 
 def test_server_side_apply_creates_then_updates_with_managed_fields(api: APIServer) -> None:
-    applied = api.patch("manifests", "deployments", "default", "web", deployment(), PATCH_APPLY,
-                        field_manager="kubetui-manifests")
+    applied = api.patch(
+        "manifests", "deployments", "default", "web", deployment(), PATCH_APPLY, field_manager="kubetui-manifests"
+    )
     managers = {e["manager"]: e["operation"] for e in applied["metadata"]["managedFields"]}
     assert managers == {"kubetui-manifests": "Apply"}
-    api.patch("kubectl", "deployments", "default", "web", {"spec": {"replicas": 5}}, PATCH_MERGE,
-              field_manager="kubectl-scale")
-    err = raises(409, api.patch, "manifests", "deployments", "default", "web", deployment(replicas=3), PATCH_APPLY,
-                 field_manager="kubetui-manifests")
+    api.patch(
+        "kubectl",
+        "deployments",
+        "default",
+        "web",
+        {"spec": {"replicas": 5}},
+        PATCH_MERGE,
+        field_manager="kubectl-scale",
+    )
+    err = raises(
+        409,
+        api.patch,
+        "manifests",
+        "deployments",
+        "default",
+        "web",
+        deployment(replicas=3),
+        PATCH_APPLY,
+        field_manager="kubetui-manifests",
+    )
     assert "conflict" in err.message and ".spec.replicas" in err.message
-    forced = api.patch("manifests", "deployments", "default", "web", deployment(replicas=3), PATCH_APPLY,
-                       field_manager="kubetui-manifests", force=True)
+    forced = api.patch(
+        "manifests",
+        "deployments",
+        "default",
+        "web",
+        deployment(replicas=3),
+        PATCH_APPLY,
+        field_manager="kubetui-manifests",
+        force=True,
+    )
     assert forced["spec"]["replicas"] == 3
     raises(400, api.patch, "manifests", "deployments", "default", "web", deployment(), PATCH_APPLY)
 
@@ -278,10 +329,12 @@ def test_propagation_policies_add_finalizers(api: APIServer) -> None:
     api.create("kubectl", "deployments", "default", deployment("a"))
     api.create("kubectl", "deployments", "default", deployment("b"))
     api.create("kubectl", "deployments", "default", deployment("c"))
-    assert api.delete("kubectl", "deployments", "default", "a", propagation_policy="Foreground")[
-        "metadata"]["finalizers"] == ["foregroundDeletion"]
-    assert api.delete("kubectl", "deployments", "default", "b", propagation_policy="Orphan")[
-        "metadata"]["finalizers"] == ["orphan"]
+    assert api.delete("kubectl", "deployments", "default", "a", propagation_policy="Foreground")["metadata"][
+        "finalizers"
+    ] == ["foregroundDeletion"]
+    assert api.delete("kubectl", "deployments", "default", "b", propagation_policy="Orphan")["metadata"][
+        "finalizers"
+    ] == ["orphan"]
     api.delete("kubectl", "deployments", "default", "c", propagation_policy="Background")
     raises(404, api.get, "kubectl", "deployments", "default", "c")
     raises(422, api.delete, "kubectl", "deployments", "default", "a", propagation_policy="Sometimes")
@@ -326,8 +379,17 @@ def test_scale_subresource(api: APIServer) -> None:
     assert api.get("x", "deployments", "default", "web")["spec"]["replicas"] == 6
     api.patch("kubectl", "deployments", "default", "web", {"spec": {"replicas": 1}}, PATCH_MERGE, subresource="scale")
     assert api.get("x", "deployments", "default", "web")["spec"]["replicas"] == 1
-    raises(422, api.patch, "kubectl", "deployments", "default", "web", {"spec": {"replicas": -1}}, PATCH_MERGE,
-           subresource="scale")
+    raises(
+        422,
+        api.patch,
+        "kubectl",
+        "deployments",
+        "default",
+        "web",
+        {"spec": {"replicas": -1}},
+        PATCH_MERGE,
+        subresource="scale",
+    )
 
 
 def test_eviction_respects_disruption_budget(cluster: Cluster, api: APIServer) -> None:
@@ -336,9 +398,17 @@ def test_eviction_respects_disruption_budget(cluster: Cluster, api: APIServer) -
         created = api.get("x", "pods", "default", name)
         created["status"]["conditions"] = [{"type": "Ready", "status": "True"}]
         api.update("kubelet", "pods", "default", name, created, subresource="status")
-    api.create("kubectl", "poddisruptionbudgets", "default", {
-        "apiVersion": "policy/v1", "kind": "PodDisruptionBudget", "metadata": {"name": "pdb"},
-        "spec": {"minAvailable": 1, "selector": {"matchLabels": {"app": "web"}}}})
+    api.create(
+        "kubectl",
+        "poddisruptionbudgets",
+        "default",
+        {
+            "apiVersion": "policy/v1",
+            "kind": "PodDisruptionBudget",
+            "metadata": {"name": "pdb"},
+            "spec": {"minAvailable": 1, "selector": {"matchLabels": {"app": "web"}}},
+        },
+    )
     cluster.client("kubectl").evict("default", "a")
     raises(404, api.get, "x", "pods", "default", "a")
     err = raises(429, cluster.client("kubectl").evict, "default", "b")
@@ -346,15 +416,23 @@ def test_eviction_respects_disruption_budget(cluster: Cluster, api: APIServer) -
 
 
 def test_service_cluster_ip_allocation(api: APIServer) -> None:
-    svc = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s"},
-           "spec": {"selector": {"app": "web"}, "ports": [{"port": 80}], "type": "NodePort"}}
+    svc = {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": "s"},
+        "spec": {"selector": {"app": "web"}, "ports": [{"port": 80}], "type": "NodePort"},
+    }
     created = api.create("kubectl", "services", "default", svc)
     ip = created["spec"]["clusterIP"]
     assert ip.startswith("10.") and ip != "10.96.0.1"
     assert created["spec"]["ports"][0]["targetPort"] == 80
     assert 30000 <= created["spec"]["ports"][0]["nodePort"] <= 32767
-    taken = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "t"},
-             "spec": {"clusterIP": ip, "ports": [{"port": 80}]}}
+    taken = {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": "t"},
+        "spec": {"clusterIP": ip, "ports": [{"port": 80}]},
+    }
     raises(422, api.create, "kubectl", "services", "default", taken)
     # an update that leaves the IP out keeps it
     created["spec"].pop("clusterIP")
@@ -372,7 +450,11 @@ def test_watch_is_ordered_and_complete(api: APIServer, cluster: Cluster) -> None
     api.delete("kubectl", "pods", "default", "a")
     cluster.clock.run_for(0)
     assert [(t, o["metadata"]["name"]) for t, o in got] == [
-        ("ADDED", "before"), ("ADDED", "a"), ("MODIFIED", "a"), ("DELETED", "a")]
+        ("ADDED", "before"),
+        ("ADDED", "a"),
+        ("MODIFIED", "a"),
+        ("DELETED", "a"),
+    ]
     versions = [int(o["metadata"]["resourceVersion"]) for _, o in got[1:]]
     assert versions == sorted(versions) and len(set(versions)) == 3
 
@@ -380,8 +462,9 @@ def test_watch_is_ordered_and_complete(api: APIServer, cluster: Cluster) -> None
 def test_watch_from_resource_version_and_selector_transitions(api: APIServer, cluster: Cluster) -> None:
     created = api.create("kubectl", "pods", "default", pod("a", {"app": "db"}))
     got: list[ApiEvent] = []
-    api.watch("kubectl", "pods", got.extend, label_selector="app=web",
-              resource_version=created["metadata"]["resourceVersion"])
+    api.watch(
+        "kubectl", "pods", got.extend, label_selector="app=web", resource_version=created["metadata"]["resourceVersion"]
+    )
     api.patch("kubectl", "pods", "default", "a", {"metadata": {"labels": {"app": "web"}}}, PATCH_MERGE)
     api.patch("kubectl", "pods", "default", "a", {"metadata": {"labels": {"app": "db"}}}, PATCH_MERGE)
     cluster.clock.run_for(0)
@@ -435,5 +518,7 @@ def test_every_request_is_traced(api: APIServer, cluster: Cluster) -> None:
     raises(404, api.get, "kubectl", "pods", "default", "nope")
     records = [r for r in cluster.trace.history if isinstance(r, ApiRequest) and r.who == "kubectl"]
     assert [(r.verb, r.resource, r.name, r.code) for r in records] == [
-        ("create", "pods", "web", 201), ("get", "pods", "nope", 404)]
+        ("create", "pods", "web", 201),
+        ("get", "pods", "nope", 404),
+    ]
     assert records[0].resource_version == str(api.store.revision)

@@ -63,7 +63,7 @@ def controller() -> tuple[DeploymentController, RecordingClient]:
 
 def new_deployment(replicas: int, max_surge: Any = 0, max_unavailable: Any = 0,
                    history: int | None = None) -> Obj:
-    """newDeployment (deployment_controller_test.go): RollingUpdate, maxSurge and maxUnavailable 0 by default."""
+    """newDeployment (deployment_controller_test.go): RollingUpdate, maxSurge and maxUnavailable 0."""
     spec: Obj = {"replicas": replicas, "selector": {"matchLabels": {"foo": "bar"}},
                  "strategy": {"type": "RollingUpdate",
                               "rollingUpdate": {"maxSurge": max_surge, "maxUnavailable": max_unavailable}},
@@ -91,7 +91,8 @@ def rs(name: str, replicas: int, created: float = NEW, available: int = 0, actua
     (10, 2, 10, 2, None),
     (10, 2, 2, 11, 10),  # should scale down
 ])
-def test_reconcile_new_replica_set(replicas: int, surge: int, old: int, new: int, expected: int | None) -> None:
+def test_reconcile_new_replica_set(replicas: int, surge: int, old: int, new: int,
+                                   expected: int | None) -> None:
     dc, client = controller()
     new_rs, old_rs = rs("foo-v2", new), rs("foo-v1", old)
     scaled = dc._reconcile_new_replicaset([new_rs, old_rs], new_rs, new_deployment(replicas, surge, 0))
@@ -172,7 +173,8 @@ SCALE_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("name", "now", "before", "new", "olds", "expected_new", "expected_old"), SCALE_CASES,
+@pytest.mark.parametrize(("name", "now", "before", "new", "olds", "expected_new", "expected_old"),
+                         SCALE_CASES,
                          ids=[c[0] for c in SCALE_CASES])
 def test_scale(name: str, now: tuple[int, int], before: tuple[int, int], new: tuple[str, int, float] | None,
                olds: list[tuple[str, int, float]], expected_new: int | None, expected_old: list[int]) -> None:
@@ -213,7 +215,7 @@ def test_saturated_but_broken_new_replica_set_does_not_affect_old_pods() -> None
     assert client.rs_updates() == []
 
 
-# --- sync_test.go TestDeploymentController_cleanupDeployment --------------------------------------------------
+# --- sync_test.go TestDeploymentController_cleanupDeployment -------------------------------------------
 def with_status(name: str, spec_replicas: int, status_replicas: int, deleting: bool = False) -> Obj:
     obj = rs(name, spec_replicas, actual=status_replicas)
     if deleting:

@@ -34,9 +34,7 @@ HAS_DEPLOYMENTS = importlib.util.find_spec("kubetui.controllers.deployment") is 
 HAS_GARBAGE_COLLECTOR = importlib.util.find_spec("kubetui.controllers.garbagecollector") is not None
 
 needs_kubectl = pytest.mark.skipif(KUBECTL is None, reason="kubectl is not installed (not on PATH)")
-needs_pods = pytest.mark.skipif(
-    not HAS_MACHINES, reason="running pods need the kubelet (kubetui.node.machine)"
-)
+needs_pods = pytest.mark.skipif(not HAS_MACHINES, reason="running pods need the kubelet (kubetui.node.machine)")
 needs_rollouts = pytest.mark.skipif(
     not (HAS_MACHINES and HAS_DEPLOYMENTS),
     reason="rollouts need the deployment controller and kubelets "

@@ -69,10 +69,7 @@ def test_discovery_version_and_cluster_info(kubectl: Kubectl, kubetui: Backgroun
     assert f"Kubernetes control plane is running at {kubetui.url}" in info
     explained = kubectl("explain", "deployment.spec.strategy").stdout
     assert "FIELD: strategy <DeploymentStrategy>" in explained
-    assert (
-        "rollingUpdate\t<RollingUpdateDeployment>" in explained
-        and "enum: Recreate, RollingUpdate" in explained
-    )
+    assert "rollingUpdate\t<RollingUpdateDeployment>" in explained and "enum: Recreate, RollingUpdate" in explained
 
 
 def test_apply_get_and_output_formats(kubectl: Kubectl, tmp_path: Path) -> None:
@@ -119,9 +116,7 @@ def test_apply_get_and_output_formats(kubectl: Kubectl, tmp_path: Path) -> None:
     assert path == "2/front"
     assert kubectl("get", "deploy", "-l", "tier=front", "-o", "name").stdout.strip() == "deployment.apps/web"
     assert kubectl("get", "deploy", "-l", "tier=back", "-o", "name").stdout.strip() == ""
-    by_field = kubectl(
-        "get", "svc", "-A", "--field-selector", "metadata.name=kubernetes", "-o", "name"
-    ).stdout
+    by_field = kubectl("get", "svc", "-A", "--field-selector", "metadata.name=kubernetes", "-o", "name").stdout
     assert by_field.strip() == "service/kubernetes"
     nodes = kubectl("get", "nodes").stdout
     if nodes.strip():
@@ -139,8 +134,7 @@ def test_errors_read_as_they_do_on_a_real_cluster(kubectl: Kubectl, tmp_path: Pa
     existing.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n")
     duplicate = kubectl("create", "-f", str(existing), ok=False)
     assert duplicate.stderr.strip() == (
-        "Error from server (AlreadyExists): error when creating "
-        f'"{existing}": configmaps "settings" already exists'
+        f'Error from server (AlreadyExists): error when creating "{existing}": configmaps "settings" already exists'
     )
     bad = tmp_path / "bad.yaml"
     bad.write_text(
@@ -169,16 +163,11 @@ def test_edit_patch_label_annotate_replace_and_delete(kubectl: Kubectl, tmp_path
     editor = tmp_path / "editor.sh"
     editor.write_text("#!/bin/sh\nsed -i 's/replicas: 1/replicas: 4/' \"$1\"\n")
     editor.chmod(0o755)
-    assert (
-        kubectl("edit", "deployment/api", env={"EDITOR": str(editor)}).stdout.strip()
-        == "deployment.apps/api edited"
-    )
+    assert kubectl("edit", "deployment/api", env={"EDITOR": str(editor)}).stdout.strip() == "deployment.apps/api edited"
     assert kubectl("get", "deploy", "api", "-o", "jsonpath={.spec.replicas}").stdout == "4"
     kubectl("patch", "deploy", "api", "-p", '{"spec":{"minReadySeconds":5}}')
     kubectl("patch", "deploy", "api", "--type=merge", "-p", '{"spec":{"revisionHistoryLimit":3}}')
-    kubectl(
-        "patch", "deploy", "api", "--type=json", "-p", '[{"op":"replace","path":"/spec/replicas","value":2}]'
-    )
+    kubectl("patch", "deploy", "api", "--type=json", "-p", '[{"op":"replace","path":"/spec/replicas","value":2}]')
     got = json.loads(kubectl("get", "deploy", "api", "-o", "json").stdout)
     assert (got["spec"]["minReadySeconds"], got["spec"]["revisionHistoryLimit"], got["spec"]["replicas"]) == (
         5,
@@ -279,9 +268,7 @@ def test_scale_set_image_rollout_and_undo(kubectl: Kubectl, kubetui: BackgroundC
     assert re.search(r"^1\s", history, re.M) and re.search(r"^2\s", history, re.M)
     kubectl("rollout", "undo", "deployment/roll")
     kubectl("rollout", "status", "deployment/roll", "--timeout=30s", timeout=40)
-    image = kubectl(
-        "get", "deploy", "roll", "-o", "jsonpath={.spec.template.spec.containers[0].image}"
-    ).stdout
+    image = kubectl("get", "deploy", "roll", "-o", "jsonpath={.spec.template.spec.containers[0].image}").stdout
     assert image == "nginx:1.27"
     kubectl("rollout", "pause", "deployment/roll")
     kubectl("rollout", "resume", "deployment/roll")
@@ -304,16 +291,24 @@ def test_scale_set_image_rollout_and_undo(kubectl: Kubectl, kubetui: BackgroundC
 
 @needs_pods
 def test_logs_describe_pod_and_events(kubectl: Kubectl, kubetui: BackgroundCluster) -> None:
-    kubectl("run", "talker", "--image=busybox", "--restart=Never", "--", "sleep", "3600")
+    kubectl(
+        "run", "talker", "--image=busybox", "--restart=Never", "--", "sh", "-c", "echo hello; echo world; sleep 3600"
+    )
+    kubectl("run", "crasher", "--image=busybox", "--", "sh", "-c", "echo starting; exit 1")
     kubectl.until(lambda: "Running" in kubectl("get", "pod", "talker").stdout, cluster=kubetui, advance=5)
-    kubectl("logs", "talker")
-    assert len(kubectl("logs", "talker", "--tail=1").stdout.splitlines()) <= 1
+    assert kubectl("logs", "talker").stdout == "hello\nworld\n"
+    assert kubectl("logs", "talker", "--tail=1").stdout == "world\n"
     follower = kubectl.popen("logs", "-f", "talker")
     time.sleep(0.5)
     kubetui.advance(5)
     assert follower.poll() is None  # still following a running container
     follower.terminate()
-    follower.communicate(timeout=10)
+    assert follower.communicate(timeout=10)[0] == "hello\nworld\n"
+    kubectl.until(lambda: _rows(kubectl("get", "pod", "crasher").stdout)[0][3] != "0", cluster=kubetui, advance=10)
+    crasher = _rows(kubectl("get", "pod", "crasher").stdout)[0]
+    assert crasher[2] in ("CrashLoopBackOff", "Error") and re.fullmatch(r"\d+ \(\w+ ago\)", crasher[3])
+    assert kubectl("logs", "crasher", "--previous").stdout == "starting\n"
+    assert kubectl("logs", "-f", "crasher", timeout=10).returncode == 0  # ends with the container
     described = kubectl("describe", "pod", "talker").stdout
     assert "Node:" in described and "Events:" in described and "Scheduled" in described
     wide = kubectl("get", "pod", "talker", "-o", "wide").stdout
@@ -331,9 +326,7 @@ def test_logs_describe_pod_and_events(kubectl: Kubectl, kubetui: BackgroundClust
 
 
 @needs_pods
-def test_cordon_uncordon_and_drain_with_a_disruption_budget(
-    kubectl: Kubectl, kubetui: BackgroundCluster
-) -> None:
+def test_cordon_uncordon_and_drain_with_a_disruption_budget(kubectl: Kubectl, kubetui: BackgroundCluster) -> None:
     kubectl("create", "deployment", "guarded", "--image=nginx:1.27", "--replicas=2")
     kubectl("rollout", "status", "deployment/guarded", "--timeout=30s", timeout=40)
     kubectl("create", "poddisruptionbudget", "guarded", "--selector=app=guarded", "--min-available=2")

@@ -200,3 +200,17 @@ async def test_run_headless_reports_a_busy_port(
     )
     with pytest.raises(SystemExit, match=r"cannot listen on 127\.0\.0\.1"):
         await run_headless(None, api.server.port, 5, 1.0, tmp_path / "config")
+
+
+async def test_clock_and_chaos_go_through_the_input_funnel(driven: Api) -> None:
+    """What arrives over HTTP is an input like a key press: a recorded session replays it."""
+    seen: list[tuple[str, dict[str, object], str]] = []
+    driven.cluster.inputs.listeners.append(lambda item, outcome: seen.append((item.kind, item.data, outcome)))
+    await driven.call("POST", "/kubetui/v1/clock", {"speed": 5, "advance": 2})
+    await driven.call("POST", "/kubetui/v1/chaos", {"action": "heal-node", "node": "nope"})
+    chaos = {"action": "heal-node", "node": "nope", "namespace": "", "pod": "", "container": ""}
+    assert seen == [
+        ("clock", {"speed": 5}, "speed 5x"),
+        ("clock", {"advance": 2}, "advanced 2 s"),
+        ("chaos", chaos, 'error: node "nope" not found'),
+    ]

@@ -100,6 +100,7 @@ async def test_table_watches_send_column_definitions_once(api: Api) -> None:
         await api.call("POST", CONFIGMAPS, configmap("a", k="1"))
         await api.call("POST", CONFIGMAPS, configmap("b"))
         api.settle()
+        api.cluster.clock.run_for(100)  # rows are printed when the event happens, not when it is written
         first, second = await _event(response), await _event(response)
     assert first["object"]["kind"] == "Table"
     assert [c["name"] for c in first["object"]["columnDefinitions"]] == ["Name", "Data", "Age"]

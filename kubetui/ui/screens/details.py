@@ -43,7 +43,8 @@ def describe(obj: dict[str, Any]) -> RenderableType:
     row("IP", status.get("podIP"))
     row("Replicas", spec.get("replicas"))
     for cond in status.get("conditions") or []:
-        row(f"Condition {cond.get('type')}", f"{cond.get('status')}  {cond.get('reason', '')} {cond.get('message', '')}")
+        detail = f"{cond.get('status')}  {cond.get('reason', '')} {cond.get('message', '')}"
+        row(f"Condition {cond.get('type')}", detail)
     for cs in status.get("containerStatuses") or []:
         state = cs.get("state", {})
         name = next(iter(state), "unknown")
