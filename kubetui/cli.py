@@ -69,6 +69,12 @@ def main(argv: list[str] | None = None) -> int:
     if command in ("record", "replay"):
         parser.add_argument("session_file", type=Path, help="the recorded session (inputs, not frames)")
     args = parser.parse_args(argv)
+    if command != "replay":
+        from datetime import UTC, datetime
+
+        from kubetui.api.meta import set_epoch
+
+        set_epoch(datetime.now(UTC))  # so kubectl's client-side ages (describe events) read right
     if command == "serve":
         from kubetui.http.headless import run_headless
 

@@ -9,6 +9,17 @@ from typing import Any
 EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 
 
+def set_epoch(when: datetime) -> None:
+    """Anchor virtual time 0 to a wall-clock instant.
+
+    The TUI and ``kubetui serve`` anchor it to the moment they start, so that a real kubectl,
+    which computes some ages (``describe`` events) from its own clock, prints sensible ones at 1x.
+    Tests and headless runs keep the fixed epoch, so their objects are identical run after run.
+    """
+    global EPOCH
+    EPOCH = when.astimezone(UTC).replace(microsecond=0)
+
+
 def timestamp(virtual_seconds: float) -> str:
     """RFC 3339 (``2026-01-01T00:00:05Z``) for a virtual time, at Kubernetes' one-second precision."""
     return (EPOCH + timedelta(seconds=int(virtual_seconds))).strftime("%Y-%m-%dT%H:%M:%SZ")

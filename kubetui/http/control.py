@@ -69,9 +69,7 @@ class Control:
         driver = self.http.driver
         known = {"paused", "speed", "advance"}
         if not body or not set(body) <= known:
-            raise errors.bad_request(
-                'expected one of {"paused": bool}, {"speed": number}, {"advance": seconds}'
-            )
+            raise errors.bad_request('expected one of {"paused": bool}, {"speed": number}, {"advance": seconds}')
         if "paused" in body and not isinstance(body["paused"], bool):
             raise errors.bad_request("paused: expected true or false")
         if "speed" in body and _number(body["speed"], "speed") <= 0:
@@ -79,9 +77,7 @@ class Control:
         if "advance" in body and not 0 <= _number(body["advance"], "advance") <= MAX_ADVANCE_SECONDS:
             raise errors.bad_request(f"advance: must be between 0 and {MAX_ADVANCE_SECONDS:.0f} seconds")
         if driver is None and ("paused" in body or "speed" in body):
-            raise errors.bad_request(
-                "the clock has no real-time driver to pause, resume or change the speed of"
-            )
+            raise errors.bad_request("the clock has no real-time driver to pause, resume or change the speed of")
         inputs = self.http.cluster.inputs
         for key in ("paused", "speed", "advance"):
             if key in body:
@@ -92,9 +88,7 @@ class Control:
     def _chaos(self, body: dict[str, Any]) -> dict[str, Any]:
         action = body.get("action")
         if not isinstance(action, str):
-            raise errors.bad_request(
-                f"action: expected one of {', '.join([*NODE_ACTIONS, 'kill-container'])}"
-            )
+            raise errors.bad_request(f"action: expected one of {', '.join([*NODE_ACTIONS, 'kill-container'])}")
         strings = {k: body.get(k, "") for k in ("node", "namespace", "pod", "container")}
         if not all(isinstance(v, str) for v in strings.values()):
             raise errors.bad_request("node, namespace, pod and container must be strings")

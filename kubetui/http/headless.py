@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import importlib.util
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -34,10 +35,8 @@ def build_cluster(manifest_dir: Path | None, seed: int) -> Cluster:
     return Cluster(seed=seed, nodes=node_specs_in(manifest_dir) if manifest_dir is not None else None)
 
 
-async def run_headless(
-    manifest_dir: Path | None, port: int, seed: int, speed: float, kubeconfig: Path
-) -> None:
-    """Run until cancelled (Ctrl-C): the engine at ``speed``, the API on ``127.0.0.1:port``."""
+async def run_headless(manifest_dir: Path | None, port: int, seed: int, speed: float, kubeconfig: Path) -> None:
+    """Run until cancelled (Ctrl-C) or SIGTERM: the engine at ``speed``, the API on ``127.0.0.1:port``."""
     cluster = build_cluster(manifest_dir, seed)
     driver = RealTimeDriver(cluster.clock, speed)
     server = ApiHttpServer(cluster, driver, port=port)
@@ -45,9 +44,7 @@ async def run_headless(
         url = await server.start()
     except OSError as exc:
         await server.stop()
-        raise SystemExit(
-            f"kubetui: cannot listen on 127.0.0.1:{port}: {exc.strerror or exc} (try --port 0)"
-        ) from exc
+        raise SystemExit(f"kubetui: cannot listen on 127.0.0.1:{port}: {exc.strerror or exc} (try --port 0)") from exc
     watcher = _manifest_watcher(cluster, manifest_dir) if manifest_dir is not None else None
     if watcher is not None:
         await watcher.start()
@@ -55,8 +52,11 @@ async def run_headless(
     print(f"kubetui: API server listening on {url} (seed {seed}, speed {speed:g}x)", flush=True)
     print(f"export KUBECONFIG={kubeconfig}", flush=True)
     task = driver.start()
+    stop = asyncio.Event()
+    with contextlib.suppress(NotImplementedError):  # no signal handlers on Windows' event loop
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
     try:
-        await asyncio.Event().wait()
+        await stop.wait()
     finally:
         driver.stop()
         with contextlib.suppress(asyncio.CancelledError):

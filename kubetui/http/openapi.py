@@ -100,8 +100,7 @@ KIND_DOCS: dict[str, str] = {
     "Service": "Service is a named abstraction of software service (for example, mysql) consisting of local "
     "port (for example 3306) that the proxy listens on, and the selector that determines which pods will "
     "answer requests sent through the proxy.",
-    "Node": "Node is a worker node in Kubernetes. Each node will have a unique identifier in the cache (i.e. "
-    "in etcd).",
+    "Node": "Node is a worker node in Kubernetes. Each node will have a unique identifier in the cache (i.e. in etcd).",
     "Namespace": "Namespace provides a scope for Names. Use of multiple namespaces is optional.",
     "ConfigMap": "ConfigMap holds configuration data for pods to consume.",
     "Secret": "Secret holds secret data of a certain type.",
@@ -194,18 +193,15 @@ FIELD_DOCS: dict[tuple[str, str], str] = {
     (
         "PodSpec",
         "containers",
-    ): "List of containers belonging to the pod. There must be at least one container "
-    "in a Pod. Cannot be updated.",
+    ): "List of containers belonging to the pod. There must be at least one container in a Pod. Cannot be updated.",
     (
         "PodSpec",
         "initContainers",
-    ): "List of initialization containers belonging to the pod, run in order before "
-    "the app containers start.",
+    ): "List of initialization containers belonging to the pod, run in order before the app containers start.",
     (
         "PodSpec",
         "restartPolicy",
-    ): "Restart policy for all containers within the pod. One of Always, OnFailure, "
-    "Never. Default to Always.",
+    ): "Restart policy for all containers within the pod. One of Always, OnFailure, Never. Default to Always.",
     ("PodSpec", "nodeName"): "NodeName indicates in which node this pod is scheduled. The scheduler sets it.",
     (
         "PodSpec",
@@ -251,8 +247,7 @@ FIELD_DOCS: dict[tuple[str, str], str] = {
         "type",
     ): "type determines how the Service is exposed. Defaults to ClusterIP. Valid options "
     "are ExternalName, ClusterIP, NodePort, and LoadBalancer.",
-    ("ServiceSpec", "selector"): "Route service traffic to pods with label keys and values matching this "
-    "selector.",
+    ("ServiceSpec", "selector"): "Route service traffic to pods with label keys and values matching this selector.",
     ("ServiceSpec", "ports"): "The list of ports that are exposed by this service.",
     (
         "ServiceSpec",
@@ -310,9 +305,7 @@ class SchemaBuilder:
             doc = FIELD_DOCS.get((model.__name__, json_name)) or FIELD_DOCS.get(("*", json_name))
             if doc:
                 schema = (
-                    {**schema, "description": doc}
-                    if "$ref" not in schema
-                    else {"allOf": [schema], "description": doc}
+                    {**schema, "description": doc} if "$ref" not in schema else {"allOf": [schema], "description": doc}
                 )
             enum = ENUMS.get((model.__name__, json_name))
             if enum:
@@ -464,9 +457,7 @@ def group_version_document(group: str, version: str) -> Schema | None:
     for info in infos:
         name = builder.model(MODELS[info.kind])
         schema = builder.schemas[name]
-        schema["x-kubernetes-group-version-kind"] = [
-            {"group": info.group, "kind": info.kind, "version": info.version}
-        ]
+        schema["x-kubernetes-group-version-kind"] = [{"group": info.group, "kind": info.kind, "version": info.version}]
         for prop in ("apiVersion", "kind"):
             schema.setdefault("properties", {}).setdefault(prop, {"type": "string"})
         paths.update(_operations(info, f"#/components/schemas/{name}"))

@@ -335,9 +335,7 @@ def main(argv: list[str]) -> int:
             if target.startswith("."):
                 pending.append(target[1:])
     print('"""Kubernetes v1.32 protobuf messages: field number -> (JSON name, type, repeated). Generated."""')
-    print(
-        "\n# Regenerate: python -m kubetui.http.protobuf /path/to/kubectl > kubetui/http/protobuf_schema.py"
-    )
+    print("\n# Regenerate: python -m kubetui.http.protobuf /path/to/kubectl > kubetui/http/protobuf_schema.py")
     print("# An empty JSON name marks an embedded (inline) struct.")
     print("# ruff: noqa: E501")
     print("# fmt: off")

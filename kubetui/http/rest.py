@@ -97,9 +97,7 @@ class Rest:
         self.api = http.cluster.api
 
     # ------------------------------------------------------------------ dispatch
-    async def handle(
-        self, request: web.Request, group: str, version: str, segments: list[str]
-    ) -> web.StreamResponse:
+    async def handle(self, request: web.Request, group: str, version: str, segments: list[str]) -> web.StreamResponse:
         target = resolve(group, version, segments)
         who = req.identity(request.headers.get("User-Agent", ""))
         method = request.method
@@ -239,9 +237,7 @@ class Rest:
         )
         return json_response(obj, 201, warnings)
 
-    async def _update(
-        self, request: web.Request, target: Target, who: str, subresource: str = ""
-    ) -> web.Response:
+    async def _update(self, request: web.Request, target: Target, who: str, subresource: str = "") -> web.Response:
         body = await self._body(request)
         if subresource != "scale":
             body = self._with_type(target, body)
@@ -258,9 +254,7 @@ class Rest:
         )
         return json_response(obj, 200, warnings)
 
-    async def _patch(
-        self, request: web.Request, target: Target, who: str, subresource: str = ""
-    ) -> web.Response:
+    async def _patch(self, request: web.Request, target: Target, who: str, subresource: str = "") -> web.Response:
         patch_type = request.headers.get("Content-Type", "").split(";")[0].strip().lower()
         if patch_type not in PATCH_TYPES:
             raise errors.unsupported_media_type(patch_type or "none")
@@ -303,16 +297,12 @@ class Rest:
         self, request: web.Request, target: Target, name: str, who: str, options: dict[str, Any]
     ) -> dict[str, Any]:
         policy = request.query.get("propagationPolicy") or options.get("propagationPolicy")
-        if policy is None and (
-            req.flag(request, "orphanDependents") or options.get("orphanDependents") is True
-        ):
+        if policy is None and (req.flag(request, "orphanDependents") or options.get("orphanDependents") is True):
             policy = "Orphan"
         grace = req.int_param(request, "gracePeriodSeconds")
         if grace is None and isinstance(options.get("gracePeriodSeconds"), int):
             grace = options["gracePeriodSeconds"]
-        preconditions = (
-            options.get("preconditions") if isinstance(options.get("preconditions"), dict) else None
-        )
+        preconditions = options.get("preconditions") if isinstance(options.get("preconditions"), dict) else None
         info, namespace = target.info, self._namespace(target)
         obj = self.api.delete(
             who,

@@ -31,9 +31,7 @@ def _is_revision(value: str | None) -> bool:
 
 
 class Streams:
-    def __init__(
-        self, http: ApiHttpServer, bookmark_interval: float = 5.0, log_poll_interval: float = 0.2
-    ) -> None:
+    def __init__(self, http: ApiHttpServer, bookmark_interval: float = 5.0, log_poll_interval: float = 0.2) -> None:
         self.http = http
         self.api = http.cluster.api
         self.bookmark_interval = bookmark_interval
@@ -95,9 +93,7 @@ class Streams:
                     if bookmarks:
                         store_watch = api_watch.store_watch
                         settled = (
-                            store_watch is not None
-                            and not store_watch.pending
-                            and (delivered["any"] or not from_now)
+                            store_watch is not None and not store_watch.pending and (delivered["any"] or not from_now)
                         )
                         bookmark_rv = str(self.api.store.revision) if settled else last_rv
                         if bookmark_rv:
@@ -120,9 +116,7 @@ class Streams:
         return response
 
     @staticmethod
-    def _row(
-        info: ResourceInfo, obj: dict[str, Any], now: float, include: str, version: str
-    ) -> dict[str, Any]:
+    def _row(info: ResourceInfo, obj: dict[str, Any], now: float, include: str, version: str) -> dict[str, Any]:
         rv = str(obj.get("metadata", {}).get("resourceVersion", ""))
         return to_table(info, [obj], now, {"resourceVersion": rv}, include, version=version)
 
@@ -183,9 +177,7 @@ class Streams:
         kv = self.api.store.get(self.api.resource("pods").key(namespace, name))
         return decode(kv) if kv is not None else None
 
-    def _kubelet_log(
-        self, pod: dict[str, Any] | None, namespace: str, name: str, container: str
-    ) -> str | None:
+    def _kubelet_log(self, pod: dict[str, Any] | None, namespace: str, name: str, container: str) -> str | None:
         """Ask the pod's kubelet for the whole log, as the API server's kubelet connection does."""
         node = (pod or {}).get("spec", {}).get("nodeName")
         source = self.api.kubelets.get(node or "")

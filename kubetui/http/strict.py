@@ -28,9 +28,7 @@ def _resolve(schema: Schema, schemas: dict[str, Schema]) -> Schema:
     return schema
 
 
-def _walk(
-    value: Any, schema: Schema, schemas: dict[str, Schema], path: str, patch: bool, out: list[str]
-) -> None:
+def _walk(value: Any, schema: Schema, schemas: dict[str, Schema], path: str, patch: bool, out: list[str]) -> None:
     schema = _resolve(schema, schemas)
     if schema.get("x-kubernetes-preserve-unknown-fields"):
         return

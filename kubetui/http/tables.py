@@ -128,9 +128,7 @@ def _containers(template: Any) -> tuple[str, str]:
     """layoutContainerCells: comma-separated names and images of a pod template's containers."""
     spec = (template or {}).get("spec") or {} if isinstance(template, dict) else {}
     containers = [c for c in spec.get("containers") or () if isinstance(c, dict)]
-    return ",".join(str(c.get("name", "")) for c in containers), ",".join(
-        str(c.get("image", "")) for c in containers
-    )
+    return ",".join(str(c.get("name", "")) for c in containers), ",".join(str(c.get("image", "")) for c in containers)
 
 
 def _dict(obj: dict[str, Any], key: str) -> dict[str, Any]:
@@ -187,11 +185,7 @@ def pod_status_reason(pod: dict[str, Any]) -> tuple[str, int, int, int, str]:
     phase = str(status.get("phase") or "")
     reason = str(status.get("reason") or phase)
     for cond in status.get("conditions") or ():
-        if (
-            isinstance(cond, dict)
-            and cond.get("type") == "PodScheduled"
-            and cond.get("reason") == "SchedulingGated"
-        ):
+        if isinstance(cond, dict) and cond.get("type") == "PodScheduled" and cond.get("reason") == "SchedulingGated":
             reason = "SchedulingGated"
     init_specs = {c.get("name"): c for c in spec.get("initContainers") or () if isinstance(c, dict)}
     total = len([c for c in spec.get("containers") or () if isinstance(c, dict)])
@@ -224,9 +218,7 @@ def pod_status_reason(pod: dict[str, Any]) -> tuple[str, int, int, int, str]:
                     reason = f"Init:ExitCode:{terminated.get('exitCode', 0)}"
             else:
                 reason = f"Init:{terminated['reason']}"
-        elif (
-            isinstance(waiting, dict) and waiting.get("reason") and waiting.get("reason") != "PodInitializing"
-        ):
+        elif isinstance(waiting, dict) and waiting.get("reason") and waiting.get("reason") != "PodInitializing":
             reason = f"Init:{waiting['reason']}"
         else:
             reason = f"Init:{i}/{len(init_specs)}"
@@ -270,15 +262,11 @@ def print_pod(pod: dict[str, Any], now: float) -> Row:
     restarts_cell = str(restarts)
     if restarts and last_restart:
         restarts_cell = f"{restarts} ({since(last_restart, now)} ago)"
-    pod_ips = [p.get("ip") for p in status.get("podIPs") or () if isinstance(p, dict)] or [
-        status.get("podIP")
-    ]
+    pod_ips = [p.get("ip") for p in status.get("podIPs") or () if isinstance(p, dict)] or [status.get("podIP")]
     readiness = "<none>"
     gates = [g for g in spec.get("readinessGates") or () if isinstance(g, dict)]
     if gates:
-        conditions = {
-            c.get("type"): c.get("status") for c in status.get("conditions") or () if isinstance(c, dict)
-        }
+        conditions = {c.get("type"): c.get("status") for c in status.get("conditions") or () if isinstance(c, dict)}
         passing = sum(1 for g in gates if conditions.get(g.get("conditionType")) == "True")
         readiness = f"{passing}/{len(gates)}"
     return [
@@ -351,8 +339,7 @@ DEPLOYMENT_COLUMNS = [
     ),
     _col(
         "Available",
-        description="Total number of available pods (ready for at least minReadySeconds) targeted "
-        "by this deployment.",
+        description="Total number of available pods (ready for at least minReadySeconds) targeted by this deployment.",
     ),
     AGE,
     CONTAINERS,
@@ -713,9 +700,7 @@ def print_endpointslice(obj: dict[str, Any], now: float) -> Row:
     for port in obj.get("ports") or ():
         if isinstance(port, dict):
             ports.append(str(port["port"]) if port.get("port") is not None else str(port.get("name") or "*"))
-    addresses = [
-        str(a) for e in obj.get("endpoints") or () if isinstance(e, dict) for a in e.get("addresses") or ()
-    ]
+    addresses = [str(a) for e in obj.get("endpoints") or () if isinstance(e, dict) for a in e.get("addresses") or ()]
     return [
         _name(obj),
         str(obj.get("addressType", "")),
@@ -727,9 +712,7 @@ def print_endpointslice(obj: dict[str, Any], now: float) -> Row:
 
 ENDPOINTSLICE_COLUMNS = [
     NAME,
-    _col(
-        "AddressType", description="addressType specifies the type of address carried by this EndpointSlice."
-    ),
+    _col("AddressType", description="addressType specifies the type of address carried by this EndpointSlice."),
     _col(
         "Ports",
         description="ports specifies the list of network ports exposed by each endpoint in this slice.",
@@ -921,9 +904,7 @@ def to_table(
             phase = _status(obj).get("phase")
             if phase in ("Succeeded", "Failed"):
                 message = "The pod has completed successfully." if phase == "Succeeded" else "The pod failed."
-                row["conditions"] = [
-                    {"type": "Completed", "status": "True", "reason": phase, "message": message}
-                ]
+                row["conditions"] = [{"type": "Completed", "status": "True", "reason": phase, "message": message}]
         rows.append(row)
     table: dict[str, Any] = {
         "kind": "Table",

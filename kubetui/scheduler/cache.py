@@ -13,6 +13,8 @@ instead of a per-cycle snapshot.
 
 from __future__ import annotations
 
+import itertools
+from collections import deque
 from typing import Any
 
 from kubetui.scheduler.helpers import LABEL_REGION, LABEL_ZONE
@@ -25,6 +27,9 @@ def zone_key(labels: dict[str, str]) -> str:
     zone = labels.get(LABEL_ZONE) or labels.get("failure-domain.beta.kubernetes.io/zone") or ""
     region = labels.get(LABEL_REGION) or labels.get("failure-domain.beta.kubernetes.io/region") or ""
     return f"{region}:\x00:{zone}" if zone or region else ""
+
+
+POD_LOG_LENGTH = 4096  # how far back pod_changes_since can look
 
 
 class Cache:
@@ -41,6 +46,11 @@ class Cache:
         self._with_required_anti_affinity: dict[str, NodeInfo] = {}
         self._affinity_list: list[NodeInfo] | None = None
         self._anti_affinity_list: list[NodeInfo] | None = None
+        # Every pod placed on or taken off a node, numbered, so that a plugin can update numbers it
+        # worked out earlier instead of adding up all nodes again. Node changes number separately.
+        self.pod_revision = 0
+        self.node_revision = 0
+        self._pod_log: deque[tuple[PodInfo, NodeInfo, int]] = deque(maxlen=POD_LOG_LENGTH)
 
     # -- nodes -----------------------------------------------------------------------------------
     def add_node(self, node: dict[str, Any]) -> NodeInfo:
@@ -48,11 +58,14 @@ class Cache:
         info = self.nodes.get(name)
         if info is None:
             info = self.nodes[name] = NodeInfo(name)
+        before = (info.node is not None, info.labels, info.no_schedule_taints)
         self._remove_images(info)
         info.set_node(node)
         self._add_images(info, node)
         self._place_in_tree(name, zone_key(info.labels))
         self._lists_changed()
+        if before != (True, info.labels, info.no_schedule_taints):
+            self.node_revision += 1  # a new node, or one whose labels or taints changed
         return info
 
     def update_node(self, node: dict[str, Any]) -> NodeInfo:
@@ -65,6 +78,7 @@ class Cache:
         self._remove_images(info)
         self._remove_from_tree(name)
         self._lists_changed()
+        self.node_revision += 1
         if info.pods:
             info.node = None  # its pods are still known: keep an "imaginary" node until they go
             info.labels = {}
@@ -97,13 +111,19 @@ class Cache:
 
     def nodes_with_required_anti_affinity_pods(self) -> list[NodeInfo]:
         if self._anti_affinity_list is None:
-            self._anti_affinity_list = [
-                n for n in self._with_required_anti_affinity.values() if n.node is not None
-            ]
+            self._anti_affinity_list = [n for n in self._with_required_anti_affinity.values() if n.node is not None]
         return self._anti_affinity_list
 
     def _lists_changed(self) -> None:
         self._affinity_list = self._anti_affinity_list = None
+
+    def pod_changes_since(self, revision: int) -> list[tuple[PodInfo, NodeInfo, int]] | None:
+        """The pods added (+1) or removed (-1) on nodes after ``pod_revision`` was ``revision``,
+        or None when that is too long ago to tell."""
+        missed = self.pod_revision - revision
+        if missed < 0 or missed > len(self._pod_log):
+            return None
+        return list(itertools.islice(self._pod_log, len(self._pod_log) - missed, None))
 
     def _place_in_tree(self, name: str, zone: str) -> None:
         current = self._node_zone.get(name)
@@ -187,6 +207,8 @@ class Cache:
             info = self.nodes[pod.node_name] = NodeInfo(pod.node_name)
         info.add_pod(pod)
         self.pods[pod.uid] = pod
+        self.pod_revision += 1
+        self._pod_log.append((pod, info, 1))
         if pod.has_affinity and info.name not in self._with_affinity:
             self._with_affinity[info.name] = info
             self._lists_changed()
@@ -200,6 +222,8 @@ class Cache:
         if info is None:
             return
         info.remove_pod(pod.uid)
+        self.pod_revision += 1
+        self._pod_log.append((pod, info, -1))
         if not info.pods_with_affinity and self._with_affinity.pop(info.name, None) is not None:
             self._lists_changed()
         if not info.pods_with_required_anti_affinity and (

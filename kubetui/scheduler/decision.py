@@ -68,9 +68,7 @@ def _verdicts(attempt: Attempt) -> list[NodeVerdict]:
     position = {id(n): i for i, n in enumerate(attempt.feasible)} if attempt.scores else {}
     for node, status in attempt.evaluated:
         if status is not None:
-            verdicts.append(
-                NodeVerdict(node=node.name, feasible=False, plugin=status.plugin, reason=status.message)
-            )
+            verdicts.append(NodeVerdict(node=node.name, feasible=False, plugin=status.plugin, reason=status.message))
             continue
         i = position.get(id(node))
         if i is None:

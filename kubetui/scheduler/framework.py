@@ -196,9 +196,7 @@ NODE_DELETE = ClusterEvent("Node", ActionType.DELETE, "NodeDelete")
 NODE_ALLOCATABLE_CHANGE = ClusterEvent("Node", ActionType.UPDATE_NODE_ALLOCATABLE, "NodeAllocatableChange")
 NODE_LABEL_CHANGE = ClusterEvent("Node", ActionType.UPDATE_NODE_LABEL, "NodeLabelChange")
 NODE_TAINT_CHANGE = ClusterEvent("Node", ActionType.UPDATE_NODE_TAINT, "NodeTaintChange")
-NODE_SPEC_UNSCHEDULABLE_CHANGE = ClusterEvent(
-    "Node", ActionType.UPDATE_NODE_TAINT, "NodeSpecUnschedulableChange"
-)
+NODE_SPEC_UNSCHEDULABLE_CHANGE = ClusterEvent("Node", ActionType.UPDATE_NODE_TAINT, "NodeSpecUnschedulableChange")
 NODE_CONDITION_CHANGE = ClusterEvent("Node", ActionType.UPDATE_NODE_CONDITION, "NodeConditionChange")
 ASSIGNED_POD_ADD = ClusterEvent("Pod", ActionType.ADD, "AssignedPodAdd")
 ASSIGNED_POD_UPDATE = ClusterEvent("Pod", ActionType.UPDATE_POD, "AssignedPodUpdate")
@@ -290,9 +288,7 @@ class ScorePlugin(Plugin):
     def score(self, state: CycleState, pod: PodInfo, nodes: Sequence[NodeInfo]) -> list[int]:
         raise NotImplementedError
 
-    def normalize(
-        self, state: CycleState, pod: PodInfo, nodes: Sequence[NodeInfo], scores: list[int]
-    ) -> None:
+    def normalize(self, state: CycleState, pod: PodInfo, nodes: Sequence[NodeInfo], scores: list[int]) -> None:
         """NormalizeScore: bring raw scores into 0..100, in place. The default leaves them as they are."""
 
 
@@ -369,9 +365,7 @@ class Framework:
                 return None, status.with_plugin(plugin.name), {plugin.name} if status.rejected else set()
             if narrowed is not None:
                 narrowing.append(plugin.name)
-                result = (
-                    narrowed if result is None else PreFilterResult(result.node_names & narrowed.node_names)
-                )
+                result = narrowed if result is None else PreFilterResult(result.node_names & narrowed.node_names)
                 if not result.node_names:
                     msg = (
                         f"node(s) didn't satisfy plugin {narrowing[0]}"
@@ -419,9 +413,7 @@ class Framework:
             if plugin.name not in state.skip_filter:
                 plugin.add_pod(state, pod, added, node)
 
-    def run_pre_filter_remove_pod(
-        self, state: CycleState, pod: PodInfo, removed: PodInfo, node: NodeInfo
-    ) -> None:
+    def run_pre_filter_remove_pod(self, state: CycleState, pod: PodInfo, removed: PodInfo, node: NodeInfo) -> None:
         for plugin in self.pre_filter_plugins:
             if plugin.name not in state.skip_filter:
                 plugin.remove_pod(state, pod, removed, node)

@@ -122,9 +122,7 @@ def node_selector_term_valid(term: Mapping[str, Any]) -> bool:
     for req in term.get("matchExpressions") or ():
         if is_qualified_name(str(req.get("key", ""))):
             return False
-        if req.get("operator") in ("In", "NotIn") and any(
-            is_label_value(str(v)) for v in req.get("values") or ()
-        ):
+        if req.get("operator") in ("In", "NotIn") and any(is_label_value(str(v)) for v in req.get("values") or ()):
             return False
     return True
 

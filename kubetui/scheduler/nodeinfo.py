@@ -77,9 +77,7 @@ class NodeInfo:
         )
         self.allocatable_pods = quantity_value("pods", allocatable.get("pods", 0))
         self.allocatable_scalars = {
-            name: quantity_value(name, qty)
-            for name, qty in sorted(allocatable.items())
-            if name not in _NOT_SCALAR
+            name: quantity_value(name, qty) for name, qty in sorted(allocatable.items()) if name not in _NOT_SCALAR
         }
         self.generation += 1
 

@@ -34,11 +34,7 @@ def quantity_value(name: str, value: Any) -> int:
 
 def _container_requests(container: Mapping[str, Any], non_zero: bool) -> dict[str, int]:
     requests = (container.get("resources") or {}).get("requests") or {}
-    out = (
-        {name: quantity_value(name, qty) for name, qty in requests.items()}
-        if isinstance(requests, dict)
-        else {}
-    )
+    out = {name: quantity_value(name, qty) for name, qty in requests.items()} if isinstance(requests, dict) else {}
     if non_zero:
         for name, default in _NON_ZERO_DEFAULTS.items():
             if name not in out:
@@ -160,9 +156,7 @@ class PodInfo:
         self.uid: str = meta.get("uid", "") or self.key
         labels = meta.get("labels")
         self.labels: dict[str, str] = labels if isinstance(labels, dict) else {}
-        self.label_key = tuple(
-            sorted(self.labels.items())
-        )  # pods with equal label_key match the same selectors
+        self.label_key = tuple(sorted(self.labels.items()))  # pods with equal label_key match the same selectors
         self.priority: int = int(spec.get("priority") or 0)
         self.node_name: str = spec.get("nodeName") or ""
         self.terminating = bool(meta.get("deletionTimestamp"))
@@ -204,21 +198,15 @@ class PodInfo:
         pod_anti = affinity.get("podAntiAffinity") or {}
         ns = self.namespace
         # Simplification: matchLabelKeys/mismatchLabelKeys of pod affinity terms are not merged in.
-        self.required_affinity_terms = _terms(
-            ns, pod_affinity.get("requiredDuringSchedulingIgnoredDuringExecution")
-        )
-        self.required_anti_affinity_terms = _terms(
-            ns, pod_anti.get("requiredDuringSchedulingIgnoredDuringExecution")
-        )
+        self.required_affinity_terms = _terms(ns, pod_affinity.get("requiredDuringSchedulingIgnoredDuringExecution"))
+        self.required_anti_affinity_terms = _terms(ns, pod_anti.get("requiredDuringSchedulingIgnoredDuringExecution"))
         self.preferred_affinity_terms = _weighted_terms(
             ns, pod_affinity.get("preferredDuringSchedulingIgnoredDuringExecution")
         )
         self.preferred_anti_affinity_terms = _weighted_terms(
             ns, pod_anti.get("preferredDuringSchedulingIgnoredDuringExecution")
         )
-        self.has_affinity = bool(
-            affinity.get("podAffinity") is not None or affinity.get("podAntiAffinity") is not None
-        )
+        self.has_affinity = bool(affinity.get("podAffinity") is not None or affinity.get("podAntiAffinity") is not None)
 
     def on_node(self, node_name: str) -> PodInfo:
         """A shallow copy placed on ``node_name``: the "assumed" pod before the binding is confirmed."""

@@ -119,9 +119,7 @@ class SchedulingQueue:
     def _to_active(self, queued: QueuedPodInfo) -> None:
         self._leave(queued)
         queued.where, queued.token = ACTIVE, next(self._tokens)
-        heapq.heappush(
-            self._active, (-queued.pod.priority, queued.timestamp, next(self._seq), queued.token, queued)
-        )
+        heapq.heappush(self._active, (-queued.pod.priority, queued.timestamp, next(self._seq), queued.token, queued))
         self.active_count += 1
         self._pods[queued.pod.uid] = queued
         self._on_active()
@@ -243,17 +241,13 @@ class SchedulingQueue:
         """AssignedPodAdded: only pods with a required affinity term the new pod satisfies may now fit."""
         return self.move_all(
             ASSIGNED_POD_ADD,
-            lambda waiting: any(
-                term.matches(pod, namespace_labels) for term in waiting.required_affinity_terms
-            ),
+            lambda waiting: any(term.matches(pod, namespace_labels) for term in waiting.required_affinity_terms),
         )
 
     def assigned_pod_updated(self, pod: PodInfo, namespace_labels: dict[str, str]) -> int:
         return self.move_all(
             ASSIGNED_POD_UPDATE,
-            lambda waiting: any(
-                term.matches(pod, namespace_labels) for term in waiting.required_affinity_terms
-            ),
+            lambda waiting: any(term.matches(pod, namespace_labels) for term in waiting.required_affinity_terms),
         )
 
     def _interested(self, queued: QueuedPodInfo, event: ClusterEvent) -> bool:
@@ -278,9 +272,7 @@ class SchedulingQueue:
         if self._backoff_timer is not None:
             self._backoff_timer.cancel()
         self._backoff_timer_at = due
-        self._backoff_timer = self.clock.call_at(
-            due, self._flush_backoff, label="scheduler: backoff completed"
-        )
+        self._backoff_timer = self.clock.call_at(due, self._flush_backoff, label="scheduler: backoff completed")
 
     def _flush_backoff(self) -> None:
         """flushBackoffQCompleted: pods whose backoff has ended go to activeQ."""

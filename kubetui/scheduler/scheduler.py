@@ -82,9 +82,7 @@ class Scheduler:
         self.cache = Cache()
         self.recorder = EventRecorder(client, name)
         self.handle = Handle(self.cache, client, self.recorder, self.informers, rng, name)
-        self.framework: Framework = default_framework(
-            self.handle, percentage_of_nodes_to_score, extra_plugins
-        )
+        self.framework: Framework = default_framework(self.handle, percentage_of_nodes_to_score, extra_plugins)
         self.queue = SchedulingQueue(self.clock, self.framework.events_of, self._wake)
         self.handle.nominator = self.queue
         self.next_start_node_index = 0
@@ -264,9 +262,7 @@ class Scheduler:
         if len(feasible) == 1:
             attempt.chosen = feasible[0].name
             if not attempt.how:
-                attempt.how = (
-                    "the only node that passed every filter (scoring skipped)" + attempt.sampling_note()
-                )
+                attempt.how = "the only node that passed every filter (scoring skipped)" + attempt.sampling_note()
             return None
         status = self.framework.run_pre_score(state, attempt.pod, feasible)
         if status is not None:
@@ -283,9 +279,7 @@ class Scheduler:
         attempt.how = attempt.explain_choice(index, ties) + attempt.sampling_note()
         return None
 
-    def _find_nodes_that_fit(
-        self, state: CycleState, attempt: Attempt, nodes: list[NodeInfo]
-    ) -> Status | None:
+    def _find_nodes_that_fit(self, state: CycleState, attempt: Attempt, nodes: list[NodeInfo]) -> Status | None:
         pod = attempt.pod
         framework = self.framework
         narrowed, status, plugins = framework.run_pre_filter(state, pod, nodes)
@@ -306,16 +300,12 @@ class Scheduler:
             if node is not None and check(state, pod, node, filters) is None:
                 attempt.evaluated = [(node, None)]
                 attempt.feasible = [node]
-                attempt.how = (
-                    f"the nominated node {nominated} (from an earlier preemption) passes every filter"
-                )
+                attempt.how = f"the nominated node {nominated} (from an earlier preemption) passes every filter"
                 return None
         candidates = nodes
         if narrowed is not None:
             candidates = [n for n in nodes if n.name in narrowed.node_names]
-            attempt.statuses.absent = unresolvable(
-                f"node(s) didn't satisfy plugin(s) [{' '.join(sorted(plugins))}]"
-            )
+            attempt.statuses.absent = unresolvable(f"node(s) didn't satisfy plugin(s) [{' '.join(sorted(plugins))}]")
         wanted = framework.num_feasible_nodes_to_find(len(candidates))
         attempt.percentage = framework.percentage_for(len(nodes))
         start = self.next_start_node_index % len(candidates) if candidates else 0
@@ -403,9 +393,7 @@ class Scheduler:
                 if result is not None and result.victims:
                     attempt.victims = result.victims
             pre_message = attempt.pre_filter.message if attempt.pre_filter is not None else ""
-            attempt.message = fit_error_message(
-                attempt.total_nodes, attempt.statuses, pre_message, post_message
-            )
+            attempt.message = fit_error_message(attempt.total_nodes, attempt.statuses, pre_message, post_message)
             if nominating:
                 attempt.nominated = nominating
                 attempt.how = (

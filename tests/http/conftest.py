@@ -15,8 +15,7 @@ from kubetui.sim.cluster import Cluster
 
 KUBECTL_AGENT = "kubectl/v1.32.4 (linux/amd64) kubernetes/abcdef"
 TABLE = (
-    "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,"
-    "application/json"
+    "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json"
 )
 
 
@@ -59,9 +58,7 @@ class Api:
         self.cluster.clock.settle()
 
 
-def deployment(
-    name: str = "web", replicas: int = 2, image: str = "nginx:1.27", **spec: Any
-) -> dict[str, Any]:
+def deployment(name: str = "web", replicas: int = 2, image: str = "nginx:1.27", **spec: Any) -> dict[str, Any]:
     return {
         "apiVersion": "apps/v1",
         "kind": "Deployment",
@@ -79,9 +76,7 @@ def deployment(
 
 
 def pod(name: str = "p1", node: str = "", **labels: str) -> dict[str, Any]:
-    spec: dict[str, Any] = {
-        "containers": [{"name": "main", "image": "busybox", "command": ["sleep", "3600"]}]
-    }
+    spec: dict[str, Any] = {"containers": [{"name": "main", "image": "busybox", "command": ["sleep", "3600"]}]}
     if node:
         spec["nodeName"] = node
     return {

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import io
+import signal
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from contextlib import redirect_stdout
 from pathlib import Path
@@ -96,9 +99,7 @@ async def test_chaos_reaches_the_machine(api: Api, monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(api.cluster, "chaos", chaos)
     code, status = await api.call("POST", "/kubetui/v1/chaos", {"action": "partition-node", "node": "node-2"})
     assert (code, status["message"]) == (200, "partition-node done")
-    await api.call(
-        "POST", "/kubetui/v1/chaos", {"action": "kill-container", "pod": "web-1", "container": "web"}
-    )
+    await api.call("POST", "/kubetui/v1/chaos", {"action": "kill-container", "pod": "web-1", "container": "web"})
     assert calls == [("partition-node", "node-2"), ("kill-container", "default/web-1/web")]
 
 
@@ -114,9 +115,7 @@ async def test_trace_since_as_json_lines(api: Api) -> None:
 
 
 async def test_trace_follow_streams_new_records(api: Api) -> None:
-    async with api.session.get(
-        f"{api.url}/kubetui/v1/trace?follow=true&since={api.cluster.trace.last_seq}"
-    ) as resp:
+    async with api.session.get(f"{api.url}/kubetui/v1/trace?follow=true&since={api.cluster.trace.last_seq}") as resp:
         await api.call("GET", "/api/v1/namespaces/default/pods/ghost")
         record = orjson.loads(await asyncio.wait_for(resp.content.readline(), 5))
     assert (record["kind"], record["name"]) == ("api", "ghost")
@@ -191,9 +190,7 @@ async def test_run_headless_serves_until_cancelled(
     assert f"export KUBECONFIG={config}" in capsys.readouterr().out
 
 
-async def test_run_headless_reports_a_busy_port(
-    api: Api, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_run_headless_reports_a_busy_port(api: Api, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(
         "kubetui.http.headless.build_cluster",
         lambda folder, seed: Cluster(seed, nodes=[], scheduler=False, controllers=False),
@@ -214,3 +211,19 @@ async def test_clock_and_chaos_go_through_the_input_funnel(driven: Api) -> None:
         ("clock", {"advance": 2}, "advanced 2 s"),
         ("chaos", chaos, 'error: node "nope" not found'),
     ]
+
+
+def test_kubetui_serve_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
+    config = tmp_path / "kubetui.config"
+    command = [sys.executable, "-m", "kubetui", "serve", "--port", "0", "--kubeconfig", str(config)]
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+    try:
+        assert server.stdout is not None
+        assert server.stdout.readline().startswith("kubetui: API server listening on http://127.0.0.1:")
+        assert server.stdout.readline().strip() == f"export KUBECONFIG={config}"
+        server.send_signal(signal.SIGTERM)
+        _, err = server.communicate(timeout=20)
+    finally:
+        if server.poll() is None:
+            server.kill()
+    assert server.returncode == 0 and "kubetui: stopped" in err

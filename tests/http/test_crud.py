@@ -12,9 +12,7 @@ PODS = "/api/v1/namespaces/default/pods"
 
 
 async def test_create_get_and_list(api: Api) -> None:
-    code, created = await api.call(
-        "POST", DEPLOYMENTS + "?fieldManager=kubectl-client-side-apply", deployment()
-    )
+    code, created = await api.call("POST", DEPLOYMENTS + "?fieldManager=kubectl-client-side-apply", deployment())
     assert code == 201
     assert created["metadata"]["uid"] and created["metadata"]["resourceVersion"]
     code, got = await api.call("GET", DEPLOYMENTS + "/web")

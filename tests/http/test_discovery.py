@@ -77,9 +77,7 @@ async def test_openapi_v3_root_and_group_documents(api: Api) -> None:
     assert code == 200
     schemas = doc["components"]["schemas"]
     deployment = schemas["io.k8s.api.apps.v1.Deployment"]
-    assert deployment["x-kubernetes-group-version-kind"] == [
-        {"group": "apps", "kind": "Deployment", "version": "v1"}
-    ]
+    assert deployment["x-kubernetes-group-version-kind"] == [{"group": "apps", "kind": "Deployment", "version": "v1"}]
     strategy = schemas["io.k8s.api.apps.v1.DeploymentStrategy"]["properties"]
     assert strategy["type"]["enum"] == ["Recreate", "RollingUpdate"]
     patch = doc["paths"]["/apis/apps/v1/namespaces/{namespace}/deployments/{name}"]["patch"]

@@ -227,8 +227,6 @@ async def test_random_paths_methods_and_bodies_never_500(api: Api) -> None:
                     "gracePeriodSeconds=-5",
                 ]
             )
-        code, body = await api.call(
-            rng.choice(methods), path, raw=rng.choice(bodies), content_type=rng.choice(types)
-        )
+        code, body = await api.call(rng.choice(methods), path, raw=rng.choice(bodies), content_type=rng.choice(types))
         assert code != 500 and code < 600, (path, body)
     await _still_serving(api)

@@ -71,9 +71,7 @@ async def test_follow_streams_new_lines_as_virtual_time_passes(api: Api) -> None
         assert await asyncio.wait_for(response.content.readline(), 5) == b"line 1\n"
         assert await asyncio.wait_for(response.content.readline(), 5) == b"line 2\n"
         _, current = await api.call("GET", PODS + "/p")
-        current["status"]["containerStatuses"][0]["state"] = {
-            "terminated": {"exitCode": 0, "reason": "Completed"}
-        }
+        current["status"]["containerStatuses"][0]["state"] = {"terminated": {"exitCode": 0, "reason": "Completed"}}
         await api.call("PUT", PODS + "/p/status", current)
         api.cluster.clock.run_for(1)
         rest = await asyncio.wait_for(response.content.read(), 5)  # the stream ends with the container

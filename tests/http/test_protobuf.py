@@ -51,12 +51,8 @@ def test_a_configmap_with_maps_and_bytes() -> None:
 
 
 def test_a_deployment_with_int_or_string_quantities_and_inline_structs() -> None:
-    container = (
-        field(1, "web") + field(2, "nginx") + field(8, field(1, field(1, "cpu") + field(2, field(1, "250m"))))
-    )
-    probe = field(
-        1, field(2, field(1, "/healthz") + field(2, field(1, 0) + field(2, 8080)))
-    )  # handler.httpGet
+    container = field(1, "web") + field(2, "nginx") + field(8, field(1, field(1, "cpu") + field(2, field(1, "250m"))))
+    probe = field(1, field(2, field(1, "/healthz") + field(2, field(1, 0) + field(2, 8080))))  # handler.httpGet
     container += field(11, probe)
     volume = field(1, "cache") + field(2, field(2, field(1, "Memory")))  # volumeSource.emptyDir.medium
     pod_spec = field(2, container) + field(1, volume)
@@ -97,9 +93,7 @@ def test_malformed_protobuf_is_a_protobuf_error(body: bytes) -> None:
 
 async def test_an_eviction_posted_as_protobuf(api: Api) -> None:
     await api.call("POST", "/api/v1/namespaces/default/pods", pod("p"))
-    raw = field(1, metadata("p") + field(3, "default")) + field(
-        2, field(1, 0)
-    )  # deleteOptions.gracePeriodSeconds
+    raw = field(1, metadata("p") + field(3, "default")) + field(2, field(1, 0))  # deleteOptions.gracePeriodSeconds
     code, status = await api.call(
         "POST",
         "/api/v1/namespaces/default/pods/p/eviction",

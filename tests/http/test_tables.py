@@ -107,9 +107,7 @@ def terminated(reason: str = "", exit_code: int = 0, signal: int = 0) -> dict[st
         (
             _pod(
                 [waiting("PodInitializing")],
-                init=[
-                    {"name": "i0", "restartCount": 2, "state": {"waiting": {"reason": "CrashLoopBackOff"}}}
-                ],
+                init=[{"name": "i0", "restartCount": 2, "state": {"waiting": {"reason": "CrashLoopBackOff"}}}],
                 init_specs=1,
                 phase="Pending",
             ),
@@ -244,9 +242,7 @@ def test_service_and_event_rows() -> None:
 async def test_tables_over_http_use_the_virtual_clock(api: Api) -> None:
     await api.call("POST", "/apis/apps/v1/namespaces/default/deployments", deployment(replicas=3))
     api.cluster.clock.run_for(150)
-    code, table = await api.call(
-        "GET", "/apis/apps/v1/namespaces/default/deployments", headers={"Accept": TABLE}
-    )
+    code, table = await api.call("GET", "/apis/apps/v1/namespaces/default/deployments", headers={"Accept": TABLE})
     assert code == 200 and table["kind"] == "Table" and table["apiVersion"] == "meta.k8s.io/v1"
     names = [c["name"] for c in table["columnDefinitions"]]
     assert names == ["Name", "Ready", "Up-to-date", "Available", "Age", "Containers", "Images", "Selector"]

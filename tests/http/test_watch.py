@@ -30,9 +30,7 @@ async def test_watch_from_a_list_streams_changes(api: Api) -> None:
     async with api.session.get(url, headers={"User-Agent": KUBECTL_AGENT}) as response:
         assert response.status == 200 and response.headers["Content-Type"].startswith("application/json")
         await api.call("POST", CONFIGMAPS, configmap("a", k="1"))
-        await api.call(
-            "PATCH", CONFIGMAPS + "/a", {"data": {"k": "2"}}, content_type="application/merge-patch+json"
-        )
+        await api.call("PATCH", CONFIGMAPS + "/a", {"data": {"k": "2"}}, content_type="application/merge-patch+json")
         await api.call("DELETE", CONFIGMAPS + "/a")
         api.settle()
         events = [await _event(response) for _ in range(3)]

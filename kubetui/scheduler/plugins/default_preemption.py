@@ -88,9 +88,7 @@ class DefaultPreemption(PostFilterPlugin):
         candidates, node_statuses = self._find_candidates(state, pod, all_nodes, statuses)
         if not candidates:
             node_statuses.absent = unresolvable("Preemption is not helpful for scheduling")
-            return PostFilterResult(nominated_node=""), unschedulable(
-                fit_error_message(len(all_nodes), node_statuses)
-            )
+            return PostFilterResult(nominated_node=""), unschedulable(fit_error_message(len(all_nodes), node_statuses))
         best = self._select(candidates)
         self._evict(best, pod)
         return (
@@ -249,9 +247,7 @@ class DefaultPreemption(PostFilterPlugin):
         scheduler = self.handle.scheduler_name
         for victim in candidate.victims:
             try:
-                status = {
-                    "conditions": [dict(c) for c in (victim.pod.get("status") or {}).get("conditions") or ()]
-                }
+                status = {"conditions": [dict(c) for c in (victim.pod.get("status") or {}).get("conditions") or ()]}
                 if set_condition(
                     status,
                     "DisruptionTarget",

@@ -61,17 +61,13 @@ def _matches_all(terms: Sequence[AffinityTerm], pod: PodInfo) -> bool:
 
 
 _AFFINITY_REJECTED = unresolvable(ERR_REASON_AFFINITY_RULES_NOT_MATCH).with_plugin("InterPodAffinity")
-_ANTI_AFFINITY_REJECTED = unschedulable(ERR_REASON_ANTI_AFFINITY_RULES_NOT_MATCH).with_plugin(
+_ANTI_AFFINITY_REJECTED = unschedulable(ERR_REASON_ANTI_AFFINITY_RULES_NOT_MATCH).with_plugin("InterPodAffinity")
+_EXISTING_ANTI_AFFINITY_REJECTED = unschedulable(ERR_REASON_EXISTING_ANTI_AFFINITY_RULES_NOT_MATCH).with_plugin(
     "InterPodAffinity"
 )
-_EXISTING_ANTI_AFFINITY_REJECTED = unschedulable(
-    ERR_REASON_EXISTING_ANTI_AFFINITY_RULES_NOT_MATCH
-).with_plugin("InterPodAffinity")
 
 
-def _existing_anti_affinity_keys(
-    node: NodeInfo, pod: PodInfo, namespace_labels: dict[str, str]
-) -> tuple[str, ...]:
+def _existing_anti_affinity_keys(node: NodeInfo, pod: PodInfo, namespace_labels: dict[str, str]) -> tuple[str, ...]:
     """The topology keys of this node's pods' required anti-affinity terms that ``pod`` matches."""
     return tuple(
         term.topology_key
@@ -158,9 +154,7 @@ def _score_contributions(
             if t.matches(pod, namespace_labels)
         ]
         out += [
-            (t.topology_key, t.weight)
-            for t in existing.preferred_affinity_terms
-            if t.matches(pod, namespace_labels)
+            (t.topology_key, t.weight) for t in existing.preferred_affinity_terms if t.matches(pod, namespace_labels)
         ]
         out += [
             (t.topology_key, -t.weight)
@@ -316,9 +310,7 @@ class InterPodAffinity(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugi
                 existing = node.pods if has_constraints else node.pods_with_affinity
                 hit = (
                     node.generation,
-                    _score_contributions(
-                        pod, existing.values(), preferred_affinity, preferred_anti, namespace_labels
-                    ),
+                    _score_contributions(pod, existing.values(), preferred_affinity, preferred_anti, namespace_labels),
                 )
                 node.memo[key] = hit
             for topology_key, delta in hit[1]:
@@ -344,9 +336,7 @@ class InterPodAffinity(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugi
             out.append(total)
         return out
 
-    def normalize(
-        self, state: CycleState, pod: PodInfo, nodes: Sequence[NodeInfo], scores: list[int]
-    ) -> None:
+    def normalize(self, state: CycleState, pod: PodInfo, nodes: Sequence[NodeInfo], scores: list[int]) -> None:
         if not state.read(_PRE_SCORE_KEY) or not scores:
             return
         lowest, highest = min(scores), max(scores)

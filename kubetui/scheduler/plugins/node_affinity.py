@@ -80,7 +80,5 @@ class NodeAffinity(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin):
         terms = state.read(_PRE_SCORE_KEY)
         return [sum(w for w, p in terms if node_selector_term_matches(p, n.labels, n.name)) for n in nodes]
 
-    def normalize(
-        self, state: CycleState, pod: PodInfo, nodes: Sequence[NodeInfo], scores: list[int]
-    ) -> None:
+    def normalize(self, state: CycleState, pod: PodInfo, nodes: Sequence[NodeInfo], scores: list[int]) -> None:
         default_normalize_score(scores, reverse=False)

@@ -51,9 +51,7 @@ def insufficient_resources(pod: PodInfo, node: NodeInfo) -> list[tuple[str, bool
     if pod.ephemeral_storage > 0 and (
         pod.ephemeral_storage > node.allocatable_ephemeral_storage - node.requested_ephemeral_storage
     ):
-        out.append(
-            ("Insufficient ephemeral-storage", pod.ephemeral_storage > node.allocatable_ephemeral_storage)
-        )
+        out.append(("Insufficient ephemeral-storage", pod.ephemeral_storage > node.allocatable_ephemeral_storage))
     for name, amount in pod.scalars.items():
         allocatable = node.allocatable_scalars.get(name, 0)
         if amount > allocatable - node.requested_scalars.get(name, 0):

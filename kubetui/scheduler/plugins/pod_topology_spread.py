@@ -89,9 +89,7 @@ class Constraint:
         """matchNodeInclusionPolicies: does this node count as a domain for the pod at all?"""
         if self.honor_node_affinity and not pod.required_node_affinity.matches(node.labels, node.name):
             return False
-        return not (
-            self.honor_taints and first_untolerated(node.no_schedule_taints, pod.tolerations) is not None
-        )
+        return not (self.honor_taints and first_untolerated(node.no_schedule_taints, pod.tolerations) is not None)
 
     def always_includes(self, pod: PodInfo) -> bool:
         """True when includes_node holds for every node (no node affinity to honour, taints ignored)."""
@@ -110,9 +108,7 @@ class Constraint:
             return int(hit[1])
         matches = self.selector.matches
         count = sum(
-            1
-            for p in node.pods.values()
-            if not p.terminating and p.namespace == namespace and matches(p.labels)
+            1 for p in node.pods.values() if not p.terminating and p.namespace == namespace and matches(p.labels)
         )
         node.memo[key] = (node.generation, count)
         return count
@@ -161,9 +157,7 @@ class PreFilterState:
 
     def __init__(self, constraints: list[Constraint], pod: PodInfo) -> None:
         self.constraints = constraints
-        self.counts: list[dict[str, int]] = [
-            {} for _ in constraints
-        ]  # per constraint: domain -> matching pods
+        self.counts: list[dict[str, int]] = [{} for _ in constraints]  # per constraint: domain -> matching pods
         self.critical_paths: list[CriticalPaths] = []
         self.self_match = [1 if c.matches(pod.labels) else 0 for c in constraints]
 
@@ -236,9 +230,7 @@ class PodTopologySpread(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlug
             if isinstance(wanted, dict) and all(pod.labels.get(k) == v for k, v in wanted.items()):
                 match_labels.update(wanted)
         expressions: list[dict[str, Any]] = []
-        owner = next(
-            (r for r in pod.pod["metadata"].get("ownerReferences") or () if r.get("controller")), None
-        )
+        owner = next((r for r in pod.pod["metadata"].get("ownerReferences") or () if r.get("controller")), None)
         if owner is not None and owner.get("kind") in ("ReplicaSet", "StatefulSet"):
             resource = "replicasets" if owner["kind"] == "ReplicaSet" else "statefulsets"
             for obj in self.handle.lister(resource):
@@ -281,9 +273,7 @@ class PodTopologySpread(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlug
         state.write(_PRE_FILTER_KEY, s)
         return None, None
 
-    def _update_with_pod(
-        self, state: CycleState, pod: PodInfo, other: PodInfo, node: NodeInfo, delta: int
-    ) -> None:
+    def _update_with_pod(self, state: CycleState, pod: PodInfo, other: PodInfo, node: NodeInfo, delta: int) -> None:
         s: PreFilterState = state.read(_PRE_FILTER_KEY)
         if other.namespace != pod.namespace or not _labels_have_keys(node.labels, s.constraints):
             return
@@ -361,16 +351,12 @@ class PodTopologySpread(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlug
                 value = node.labels.get(c.topology_key)
                 if value is None:
                     continue
-                count = (
-                    c.count(node, pod.namespace) if c.topology_key == LABEL_HOSTNAME else s.counts[i][value]
-                )
+                count = c.count(node, pod.namespace) if c.topology_key == LABEL_HOSTNAME else s.counts[i][value]
                 total += count * s.weights[i] + (c.max_skew - 1)
             scores.append(math.floor(total + 0.5))  # Go's math.Round (scores are never negative)
         return scores
 
-    def normalize(
-        self, state: CycleState, pod: PodInfo, nodes: Sequence[NodeInfo], scores: list[int]
-    ) -> None:
+    def normalize(self, state: CycleState, pod: PodInfo, nodes: Sequence[NodeInfo], scores: list[int]) -> None:
         s: PreScoreState = state.read(_PRE_SCORE_KEY)
         counted = [score for node, score in zip(nodes, scores, strict=True) if node.name not in s.ignored]
         lowest, highest = min(counted, default=0), max(counted, default=0)

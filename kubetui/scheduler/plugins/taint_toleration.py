@@ -44,9 +44,7 @@ class TaintToleration(FilterPlugin, PreScorePlugin, ScorePlugin):
         # An empty effect tolerates every effect, PreferNoSchedule included.
         state.write(
             _PRE_SCORE_KEY,
-            tuple(
-                t for t in pod.tolerations if (t.get("effect") or "PreferNoSchedule") == "PreferNoSchedule"
-            ),
+            tuple(t for t in pod.tolerations if (t.get("effect") or "PreferNoSchedule") == "PreferNoSchedule"),
         )
         return None
 
@@ -59,7 +57,5 @@ class TaintToleration(FilterPlugin, PreScorePlugin, ScorePlugin):
             for n in nodes
         ]
 
-    def normalize(
-        self, state: CycleState, pod: PodInfo, nodes: Sequence[NodeInfo], scores: list[int]
-    ) -> None:
+    def normalize(self, state: CycleState, pod: PodInfo, nodes: Sequence[NodeInfo], scores: list[int]) -> None:
         default_normalize_score(scores, reverse=True)
