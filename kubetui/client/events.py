@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kubetui.api import meta
+from kubetui.api import meta as api_meta
 from kubetui.apiserver.errors import ApiError
 from kubetui.client.client import Client
 
@@ -36,7 +36,7 @@ class EventRecorder:
                 self.client.merge_patch("events", ns, name, {"count": count + 1, "lastTimestamp": now})
                 self._seen[dedup] = (name, ns, count + 1)
                 return
-            nanos = int((self.client.clock.now) * 1e9) + int(meta.EPOCH.timestamp()) * 10**9
+            nanos = int((self.client.clock.now) * 1e9) + int(api_meta.EPOCH.timestamp()) * 10**9
             name = f"{meta.get('name', 'unknown')}.{nanos:x}"
             while name in self._names:
                 nanos += 1
