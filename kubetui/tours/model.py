@@ -127,7 +127,8 @@ def available_tours() -> list[Tour]:
 
 def find_tour(name: str) -> Tour:
     for tour in available_tours():
-        if tour.name == name or tour.name.split("-", 1)[-1] == name:
+        number, _, short = tour.name.partition("-")
+        if name in (tour.name, number, short):
             return tour
     names = ", ".join(t.name for t in available_tours())
     raise TourError(f"no tour named {name!r}; available: {names}")

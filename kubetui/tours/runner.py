@@ -206,7 +206,8 @@ class TourRunner:
         if kind == "time":
             return self.cluster.clock.now - self.started_at >= float(arg)
         if kind == "pods-ready":
-            pods = [p for p in self._pods(arg) if not p["metadata"].get("deletionTimestamp")]
+            pods = [p for p in self._pods(arg) if not p["metadata"].get("deletionTimestamp")
+                    and ("not-on-node" not in arg or p.get("spec", {}).get("nodeName") != arg["not-on-node"])]
             ready = [p for p in pods if condition_true(p, "Ready")]
             count = int(arg.get("count", 1))
             return len(ready) >= count and (not arg.get("exact") or len(pods) == count)

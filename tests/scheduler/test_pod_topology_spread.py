@@ -203,3 +203,28 @@ def test_no_constraints_skips_both_filter_and_score() -> None:
     harness.framework.run_pre_filter(state, PodInfo(pod()), harness.nodes)
     assert "PodTopologySpread" in state.skip_filter
     assert harness.scores(pod()) is None
+
+
+def test_counts_are_brought_up_to_date_incrementally() -> None:
+    """The counts kept from an earlier pod, updated with the pods placed and removed since, equal a recount."""
+    nodes = _zoned("a", "b", "x", "y")
+    harness = Harness(PodTopologySpread, nodes, _pods("a1 x2"))
+    plugin = harness.plugin
+    assert isinstance(plugin, PodTopologySpread)
+    constraint = _spread(1, "zone", "DoNotSchedule", FOO)
+    incoming = PodInfo(pod("p", labels={"foo": ""}, spread=[constraint]))
+    constraints, _ = plugin._constraints(incoming, "DoNotSchedule")
+    assert plugin._domain_counts(incoming, constraints) == [{"zone1": 1, "zone2": 2}]
+    cache = harness.cache
+    cache.add_pod(PodInfo(pod("new-b", node_name="node-b", labels={"foo": ""})))
+    cache.add_pod(PodInfo(pod("other-ns", namespace="ns1", node_name="node-b", labels={"foo": ""})))
+    cache.add_pod(PodInfo(pod("no-label", node_name="node-y")))
+    cache.remove_pod("uid-default-p-x1")
+    leaving = pod("p-x2", node_name="node-x", labels={"foo": ""})
+    leaving["metadata"]["deletionTimestamp"] = "2026-01-01T00:00:09Z"
+    cache.update_pod(PodInfo(leaving))
+    updated = plugin._domain_counts(incoming, constraints)
+    fresh = PodTopologySpread(harness.handle)._domain_counts(incoming, constraints)
+    assert updated == fresh == [{"zone1": 2, "zone2": 0}]
+    cache.add_node(node("node-z", labels={"zone": "zone3", HOST: "node-z"}))  # a new domain: counted again
+    assert plugin._domain_counts(incoming, constraints) == [{"zone1": 2, "zone2": 0, "zone3": 0}]

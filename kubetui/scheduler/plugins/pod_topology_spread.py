@@ -26,6 +26,7 @@ from kubetui.scheduler.framework import (
     ClusterEvent,
     CycleState,
     FilterPlugin,
+    Handle,
     PreFilterPlugin,
     PreFilterResult,
     PreScorePlugin,
@@ -189,8 +190,30 @@ def _labels_have_keys(labels: Mapping[str, str], constraints: Sequence[Constrain
     return all(c.topology_key in labels for c in constraints)
 
 
+def _count_pod(
+    counts: list[dict[str, int]],
+    constraints: list[Constraint],
+    namespace: str,
+    pod: PodInfo,
+    node: NodeInfo,
+    delta: int,
+) -> None:
+    """Bring per-domain counts up to date with one pod placed on (+1) or taken off (-1) a node."""
+    if pod.namespace != namespace or pod.terminating or not _labels_have_keys(node.labels, constraints):
+        return
+    for i, c in enumerate(constraints):
+        if not c.selector_empty and c.matches(pod.labels):
+            value = node.labels[c.topology_key]
+            counts[i][value] = counts[i].get(value, 0) + delta
+
+
 class PodTopologySpread(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin):
     name = "PodTopologySpread"
+
+    def __init__(self, handle: Handle) -> None:
+        super().__init__(handle)
+        # (namespace, constraints) -> (pod revision, node revision, counts) of an earlier PreFilter
+        self._counted: dict[tuple[Any, ...], tuple[int, int, list[dict[str, int]]]] = {}
 
     def events(self) -> tuple[ClusterEvent, ...]:
         return (
@@ -254,17 +277,7 @@ class PodTopologySpread(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlug
         if not constraints:
             return None, SKIP
         s = PreFilterState(constraints, pod)
-        namespace = pod.namespace
-        keys = [c.topology_key for c in constraints]
-        work = [(c, c.topology_key, s.counts[i], c.always_includes(pod)) for i, c in enumerate(constraints)]
-        for node in self.handle.cache.node_list():
-            labels = node.labels
-            if not all(k in labels for k in keys):
-                continue
-            for c, key, counts, everywhere in work:
-                if everywhere or c.includes_node(pod, node):
-                    value = labels[key]
-                    counts[value] = counts.get(value, 0) + c.count(node, namespace)
+        s.counts = self._domain_counts(pod, constraints)
         for counts in s.counts:
             paths = CriticalPaths()
             for value, num in counts.items():
@@ -272,6 +285,43 @@ class PodTopologySpread(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlug
             s.critical_paths.append(paths)
         state.write(_PRE_FILTER_KEY, s)
         return None, None
+
+    def _domain_counts(self, pod: PodInfo, constraints: list[Constraint]) -> list[dict[str, int]]:
+        """Matching pods per domain, per constraint (calPreFilterState).
+
+        Counting means visiting every node. When the pod's node affinity plays no part, the counts
+        of an earlier pod with the same constraints are brought up to date with the pods placed and
+        removed since, as long as no node came, went or changed its labels or taints.
+        """
+        cache = self.handle.cache
+        key: tuple[Any, ...] | None = None
+        if all(c.always_includes(pod) for c in constraints):
+            key = (pod.namespace, tuple((c.topology_key, c.selector_key) for c in constraints))
+            known = self._counted.get(key)
+            if known is not None and known[1] == cache.node_revision:
+                changes = cache.pod_changes_since(known[0])
+                if changes is not None:
+                    for other, node, delta in changes:
+                        _count_pod(known[2], constraints, pod.namespace, other, node, delta)
+                    self._counted[key] = (cache.pod_revision, cache.node_revision, known[2])
+                    return [dict(c) for c in known[2]]
+        counts: list[dict[str, int]] = [{} for _ in constraints]
+        topology_keys = [c.topology_key for c in constraints]
+        work = [(c, c.topology_key, counts[i], c.always_includes(pod)) for i, c in enumerate(constraints)]
+        for node in cache.node_list():
+            labels = node.labels
+            if not all(k in labels for k in topology_keys):
+                continue
+            for c, topology_key, by_domain, everywhere in work:
+                if everywhere or c.includes_node(pod, node):
+                    value = labels[topology_key]
+                    by_domain[value] = by_domain.get(value, 0) + c.count(node, pod.namespace)
+        if key is not None:
+            if len(self._counted) >= 16:
+                del self._counted[next(iter(self._counted))]
+            self._counted[key] = (cache.pod_revision, cache.node_revision, counts)
+            return [dict(c) for c in counts]
+        return counts
 
     def _update_with_pod(self, state: CycleState, pod: PodInfo, other: PodInfo, node: NodeInfo, delta: int) -> None:
         s: PreFilterState = state.read(_PRE_FILTER_KEY)

@@ -1,0 +1,70 @@
+"""Every tour runs to its end on the fast clock: each step's condition is reached. A broken tour fails CI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kubetui.node.spec import default_nodes
+from kubetui.sim.cluster import Cluster
+from kubetui.tours.model import TourError, available_tours, find_tour, load_tour
+from kubetui.tours.runner import run_headless
+from kubetui.ui.app import KubetuiApp
+from kubetui.ui.tour_panel import TourPanel
+
+TOURS = available_tours()
+
+
+def test_the_seven_tours_exist() -> None:
+    assert [t.name for t in TOURS] == [
+        "1-manifest-to-pod", "2-scheduler", "3-self-healing", "4-node-failure", "5-rolling-update",
+        "6-services", "7-etcd-and-watch"]
+    assert find_tour("3").name == find_tour("self-healing").name == "3-self-healing"
+
+
+@pytest.mark.parametrize("tour", TOURS, ids=[t.name for t in TOURS])
+def test_tour_reaches_every_step(tour: object) -> None:
+    results = run_headless(tour)  # type: ignore[arg-type]
+    assert len(results) == len(tour.steps)  # type: ignore[attr-defined]
+    assert all(r.reached for r in results)
+
+
+def test_a_broken_tour_fails(tmp_path: Path) -> None:
+    path = tmp_path / "broken.yaml"
+    path.write_text("title: Broken\nsteps:\n  - title: never\n    narration: x\n"
+                    "    until: {pods-ready: {selector: app=nothing, count: 1}}\n    timeout: 30\n")
+    with pytest.raises(TourError, match="did not reach"):
+        run_headless(load_tour(path))
+
+
+def test_malformed_tour_files_are_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text("title: Bad\nsteps:\n  - title: t\n    narration: n\n    action: {teleport: node-1}\n")
+    with pytest.raises(TourError, match="unknown 'teleport'"):
+        load_tour(path)
+
+
+async def test_walk_a_tour_with_the_keys() -> None:
+    tour = find_tour("etcd-and-watch")
+    cluster = Cluster(seed=tour.seed, nodes=default_nodes(tour.nodes))
+    app = KubetuiApp(cluster, start_driver=False, tour=tour)
+    async with app.run_test(size=(160, 40)) as pilot:
+        panel = app.query_one(TourPanel)
+        assert panel.runner.index == 0
+        assert app.query_one("#api").has_class("-highlight")
+        cluster.run_for(60)
+        panel.refresh_panel()
+        await pilot.pause()
+        assert panel.runner.satisfied()
+        await pilot.press("n")
+        assert panel.runner.index == 1 and app.query_one("#events").has_class("-highlight")
+        await pilot.press("b")
+        assert panel.runner.index == 0
+        await pilot.press("n", "n")
+        assert panel.runner.index == 2
+        assert "409" in panel.runner.message
+        await pilot.press("R")
+        assert panel.runner.index == 2
+        await pilot.press("n")
+        assert panel.runner.finished
