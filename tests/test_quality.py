@@ -21,8 +21,8 @@ def _tool(name: str) -> str:
 
 
 def test_ruff_clean() -> None:
-    result = subprocess.run([_tool("ruff"), "check", "kubetui", "tests", "benchmarks", "scripts"],
-                            cwd=ROOT, capture_output=True, text=True)
+    folders = [f for f in ("kubetui", "tests", "benchmarks", "scripts") if (ROOT / f).is_dir()]
+    result = subprocess.run([_tool("ruff"), "check", *folders], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
