@@ -56,18 +56,12 @@ def main(argv: list[str] | None = None) -> int:
         prog=f"kubetui {command}" if command != "ui" else "kubetui",
         description="A Kubernetes cluster inside one Python process. Edit manifests, break nodes, watch it heal.",
     )
-    _common(parser)
-    parser.add_argument(
-        "--port", type=int, default=6443, help="port of the kubectl-compatible API (0: pick a free one)"
-    )
-    parser.add_argument(
-        "--kubeconfig",
-        type=Path,
-        default=Path.home() / ".kube" / "kubetui.config",
-        help="where to write the kubeconfig for kubectl (never ~/.kube/config)",
-    )
     if command in ("record", "replay"):
         parser.add_argument("session_file", type=Path, help="the recorded session (inputs, not frames)")
+    _common(parser)
+    parser.add_argument("--port", type=int, default=6443, help="port of the kubectl API (0: any free port)")
+    parser.add_argument("--kubeconfig", type=Path, default=Path.home() / ".kube" / "kubetui.config",
+                        help="where to write the kubeconfig for kubectl (never ~/.kube/config)")
     args = parser.parse_args(argv)
     if command != "replay":
         from datetime import UTC, datetime
