@@ -452,8 +452,12 @@ def run_app(
         try:
             from kubetui.http.server import ApiHttpServer, write_kubeconfig
 
-            http = ApiHttpServer(cluster, app.driver, host="127.0.0.1", port=port)
-            address = await http.start()
+            try:
+                http = ApiHttpServer(cluster, app.driver, host="127.0.0.1", port=port)
+                address = await http.start()
+            except OSError:  # the port is taken (another kubetui?): any free port will do
+                http = ApiHttpServer(cluster, app.driver, host="127.0.0.1", port=0)
+                address = await http.start()
             write_kubeconfig(kubeconfig, address)
         except (ImportError, OSError) as err:
             address = f"off ({err.__class__.__name__})"
