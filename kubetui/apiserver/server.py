@@ -501,7 +501,10 @@ class APIServer:
         if dry_run:
             return new
         meta_new = new["metadata"]
-        if meta_new.get("deletionTimestamp") and not meta_new.get("finalizers") and not _namespace_blocked(info, new):
+        graceful = info.plural == "pods" and int(meta_new.get("deletionGracePeriodSeconds") or 0) > 0
+        if (meta_new.get("deletionTimestamp") and not meta_new.get("finalizers") and not graceful
+                and not _namespace_blocked(info, new)):
+            # The last finalizer is gone: the object goes (a pod only once its grace period is over).
             self._store_delete(info, kv, rec)
             return new
         data = self._encode(new)

@@ -12,6 +12,9 @@ graph from the ``ownerReferences`` of every kind it watches; ``garbagecollector.
   is removed and the owner goes.
 * Orphan: the owner has an ``orphan`` finalizer. Its dependents lose their ownerReference to it,
   then the finalizer is removed; the dependents live on.
+
+Simplification: the graph is updated straight from the informer handlers rather than through a
+separate graphChanges queue; events are still applied one at a time, in order.
 """
 
 from __future__ import annotations

@@ -220,7 +220,11 @@ class RefManager:
         return adopted
 
     def can_adopt(self) -> bool:
-        """RecheckDeletionTimestamp: read the owner fresh once, so a just-deleted owner adopts nothing."""
+        """RecheckDeletionTimestamp: read the owner fresh once, so a just-deleted owner adopts nothing.
+
+        Simplification: a failed check skips adoption quietly (Go returns an error and requeues);
+        the owner's own deletion event brings the key back anyway.
+        """
         if self._can_adopt is None:
             meta = self.owner["metadata"]
             client = self.controller.client

@@ -300,3 +300,15 @@ def test_an_orphan_replica_set_with_the_template_is_adopted_and_used() -> None:
     assert rs["metadata"]["ownerReferences"][0]["name"] == "web"
     assert rs["metadata"]["annotations"][du.REVISION_ANNOTATION] == "1"
     assert any("adopt ReplicaSet web-legacy" in r.action for r in reconciles(cluster, "deployment-controller"))
+
+
+def test_a_replica_set_that_cannot_create_pods_surfaces_replica_failure_on_the_deployment() -> None:
+    cluster = setup()
+    spec = deployment("web", 2)
+    spec["spec"]["template"]["spec"]["priorityClassName"] = "missing"
+    cluster.client("kubectl").create("deployments", spec)
+    cluster.run_for(5)
+    failure = condition(get_deployment(cluster), "ReplicaFailure")
+    assert (failure["status"], failure["reason"]) == ("True", "FailedCreate")
+    assert failure["message"].endswith("is forbidden: no PriorityClass with name missing was found")
+    assert condition(get_deployment(cluster), "Available")["reason"] == du.MINIMUM_REPLICAS_UNAVAILABLE
