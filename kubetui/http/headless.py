@@ -48,13 +48,14 @@ async def run_headless(manifest_dir: Path | None, port: int, seed: int, speed: f
     watcher = _manifest_watcher(cluster, manifest_dir) if manifest_dir is not None else None
     if watcher is not None:
         await watcher.start()
+    stop = asyncio.Event()
+    with contextlib.suppress(NotImplementedError):  # no signal handlers on Windows' event loop
+        # Installed before announcing the address, so a SIGTERM right after it still stops cleanly.
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
     write_kubeconfig(kubeconfig, url)
     print(f"kubetui: API server listening on {url} (seed {seed}, speed {speed:g}x)", flush=True)
     print(f"export KUBECONFIG={kubeconfig}", flush=True)
     task = driver.start()
-    stop = asyncio.Event()
-    with contextlib.suppress(NotImplementedError):  # no signal handlers on Windows' event loop
-        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
     try:
         await stop.wait()
     finally:
