@@ -326,7 +326,7 @@ class PodWorker:
         run.remember_termination(timestamp)
         run.state, run.reason = "waiting", "CrashLoopBackOff"
         run.message = (
-            f"back-off {delay - 0.5:g}s restarting failed container={run.name} "
+            f"back-off {delay:g}s restarting failed container={run.name} "
             f"pod={self.name}_{self.namespace}({self.uid})"
         )
         self.kubelet.event(

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import count
 
 from kubetui.sim.clock import Clock
 from kubetui.sim.trace import EtcdWrite, TraceBus
@@ -70,13 +71,25 @@ def bucket_of(key: str) -> str:
     return key if second < 0 else key[: second + 1]
 
 
-class StoreWatch:
-    """A watch on a key prefix; events are delivered in revision order, batched per engine step."""
+# A trigger function reads one indexed field from a stored value (the pod's spec.nodeName, say).
+TriggerFunc = Callable[[bytes], str]
 
-    def __init__(self, store: Store, prefix: str, callback: Callable[[list[WatchEvent]], None]) -> None:
+
+class StoreWatch:
+    """A watch on a key prefix; events are delivered in revision order, batched per engine step.
+
+    ``trigger`` is a value of the bucket's trigger field: such a watch is only sent events whose
+    new or previous value carries it (a kubelet's pods); every other watch sees every event.
+    """
+
+    def __init__(
+        self, store: Store, prefix: str, callback: Callable[[list[WatchEvent]], None], trigger: str | None = None
+    ) -> None:
         self.store = store
         self.prefix = prefix
         self.callback = callback
+        self.trigger = trigger
+        self.order = next(store._watch_order)
         self.pending: list[WatchEvent] = []
         self.scheduled = False
         self.stopped = False
@@ -114,6 +127,20 @@ class Store:
         self._history: deque[WatchEvent] = deque()
         self._max_history = max_history
         self._watches: dict[str, list[StoreWatch]] = {}
+        # The watch cache's indexed triggers (k8s.io/apiserver/pkg/storage/cacher/cacher.go, triggerValues):
+        # with a thousand kubelets watching pods by spec.nodeName, a pod write wakes two watches, not all.
+        self._trigger_funcs: dict[str, TriggerFunc] = {}
+        self._trigger_values: dict[str, dict[str, str]] = {}  # bucket -> key -> trigger value now stored
+        self._unindexed: dict[str, list[StoreWatch]] = {}
+        self._indexed: dict[str, dict[str, list[StoreWatch]]] = {}  # bucket -> trigger value -> watches
+        self._watch_order = count()
+
+    def set_trigger(self, bucket: str, func: TriggerFunc) -> None:
+        """Index the watches of ``bucket`` (e.g. ``/registry/pods/``) by ``func(value)``."""
+        self._trigger_funcs[bucket] = func
+        values = self._trigger_values.setdefault(bucket, {})
+        for key, kv in self._buckets.get(bucket, {}).items():
+            values[key] = func(kv.value)
 
     # -- reads --------------------------------------------------------------------------------
     def get(self, key: str) -> KeyValue | None:
@@ -182,32 +209,75 @@ class Store:
             self.compacted_revision = max(self.compacted_revision, dropped.revision)
         if self.trace is not None:
             self.trace.emit(EtcdWrite(revision=event.revision, op=event.type, key=event.kv.key))
-        watches = self._watches.get(bucket_of(event.kv.key))
-        if watches:
-            key = event.kv.key
-            for watch in watches:
-                if key.startswith(watch.prefix):
-                    watch._push(event)
+        key = event.kv.key
+        bucket = bucket_of(key)
+        func = self._trigger_funcs.get(bucket)
+        if func is not None:
+            watches = self._triggered(bucket, key, event, func)
+        else:
+            watches = self._watches.get(bucket) or []
+        for watch in watches:
+            if key.startswith(watch.prefix):
+                watch._push(event)
+
+    def _triggered(self, bucket: str, key: str, event: WatchEvent, func: TriggerFunc) -> list[StoreWatch]:
+        """The watches an event in an indexed bucket goes to, in the order they were opened."""
+        values = self._trigger_values[bucket]
+        previous = values.get(key)
+        if event.type == "DELETE":
+            values.pop(key, None)
+            current = previous
+        else:
+            current = values[key] = func(event.kv.value)
+        indexed = self._indexed.get(bucket)
+        watches = self._unindexed.get(bucket) or []
+        if not indexed:
+            return watches
+        hits = indexed.get(current or "", [])
+        if previous is not None and previous != current:
+            hits = hits + indexed.get(previous, [])
+        if not hits:
+            return watches
+        return sorted([*watches, *hits], key=lambda w: w.order)
 
     # -- watch and compaction -------------------------------------------------------------------
     def watch(
-        self, prefix: str, start_revision: int, callback: Callable[[list[WatchEvent]], None]
+        self,
+        prefix: str,
+        start_revision: int,
+        callback: Callable[[list[WatchEvent]], None],
+        trigger: str | None = None,
     ) -> StoreWatch:
-        """Watch ``prefix`` from ``start_revision`` (inclusive); 0 means "from the next write"."""
+        """Watch ``prefix`` from ``start_revision`` (inclusive); 0 means "from the next write".
+
+        ``trigger``: only events whose new or previous value has this trigger value (for a bucket
+        with a trigger function; ignored otherwise). Replayed history is not narrowed by it.
+        """
         if 0 < start_revision <= self.compacted_revision:
             raise CompactedError(start_revision, self.compacted_revision)
-        watch = StoreWatch(self, prefix, callback)
+        bucket = bucket_of(prefix)
+        if bucket not in self._trigger_funcs:
+            trigger = None
+        watch = StoreWatch(self, prefix, callback, trigger)
         if 0 < start_revision <= self.revision:
             for event in self._history:
                 if event.revision >= start_revision and event.kv.key.startswith(prefix):
                     watch._push(event)
-        self._watches.setdefault(bucket_of(prefix), []).append(watch)
+        self._watches.setdefault(bucket, []).append(watch)
+        if trigger is None:
+            self._unindexed.setdefault(bucket, []).append(watch)
+        else:
+            self._indexed.setdefault(bucket, {}).setdefault(trigger, []).append(watch)
         return watch
 
     def _remove_watch(self, watch: StoreWatch) -> None:
-        watches = self._watches.get(bucket_of(watch.prefix))
-        if watches and watch in watches:
-            watches.remove(watch)
+        bucket = bucket_of(watch.prefix)
+        for watches in (
+            self._watches.get(bucket),
+            self._unindexed.get(bucket) if watch.trigger is None else self._indexed.get(bucket, {}).get(watch.trigger),
+        ):
+            if watches and watch in watches:
+                watches.remove(watch)
 
     def compact(self, revision: int) -> None:
         """Forget history at or before ``revision``; watches from there now fail."""

@@ -1,0 +1,182 @@
+"""The kubelet and container runtime on the fast clock: states, back-off timing, probes, images, faults."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from kubetui.api.meta import condition_true, parse_timestamp
+from kubetui.node.spec import NodeSpec
+from kubetui.sim.cluster import Cluster
+from kubetui.sim.trace import NodeActivity
+
+
+def cluster_with_node(**kwargs: Any) -> Cluster:
+    return Cluster(seed=3, nodes=[NodeSpec("node-1", **kwargs)], scheduler=False, controllers=False)
+
+
+def run_pod(cluster: Cluster, name: str, *, image: str = "nginx:1.27", command: list[str] | None = None,
+            restart: str = "Always", annotations: dict[str, str] | None = None, **container: Any) -> None:
+    spec: dict[str, Any] = {"name": "app", "image": image, **container}
+    if command:
+        spec["command"] = command
+    pod = {"apiVersion": "v1", "kind": "Pod",
+           "metadata": {"name": name, "annotations": annotations or {}},
+           "spec": {"restartPolicy": restart, "containers": [spec]}}
+    client = cluster.client("test")
+    client.create("pods", pod, "default")
+    client.bind("default", name, "node-1")  # what the scheduler would do
+
+
+def pod(cluster: Cluster, name: str) -> dict[str, Any]:
+    obj = cluster.get("pods", "default", name)
+    assert obj is not None
+    return obj
+
+
+def state(cluster: Cluster, name: str) -> dict[str, Any]:
+    return dict(pod(cluster, name)["status"]["containerStatuses"][0]["state"])
+
+
+def test_node_registers_and_heartbeats() -> None:
+    cluster = cluster_with_node(cpu="2", memory="4Gi", zone="zone-a")
+    node = cluster.get("nodes", "", "node-1")
+    assert node is not None and condition_true(node, "Ready")
+    assert node["metadata"]["labels"]["topology.kubernetes.io/zone"] == "zone-a"
+    assert node["status"]["capacity"]["cpu"] == "2" and node["status"]["allocatable"]["cpu"] == "1900m"
+    renewals = []
+    for _ in range(3):
+        cluster.run_for(10)
+        lease = cluster.get("leases", "kube-node-lease", "node-1")
+        assert lease is not None
+        renewals.append(parse_timestamp(lease["spec"]["renewTime"]))
+    assert [round(b - a) for a, b in itertools.pairwise(renewals)] == [10, 10]
+
+
+def test_pod_goes_pending_creating_running_with_conditions() -> None:
+    cluster = cluster_with_node()
+    run_pod(cluster, "web")
+    cluster.run_for(0.1)
+    assert pod(cluster, "web")["status"]["phase"] == "Pending"
+    assert state(cluster, "web") == {"waiting": {"reason": "ContainerCreating"}}
+    cluster.run_for(10)
+    obj = pod(cluster, "web")
+    assert obj["status"]["phase"] == "Running" and "running" in state(cluster, "web")
+    for condition in ("PodScheduled", "Initialized", "ContainersReady", "Ready", "PodReadyToStartContainers"):
+        assert condition_true(obj, condition), condition
+    assert obj["status"]["podIP"].startswith("10.244.1.")
+
+
+def test_false_crash_loops_with_doubling_back_off() -> None:
+    cluster = cluster_with_node()
+    run_pod(cluster, "crash", image="busybox:1.36", command=["false"])
+    starts: list[float] = []
+    cluster.trace.subscribe(lambda r: starts.append(r.time)
+                            if isinstance(r, NodeActivity) and r.what == "started" else None)
+    cluster.run_for(400)
+    gaps = [round(b - a) for a, b in itertools.pairwise(starts)]
+    assert gaps[:5] == [10, 20, 40, 80, 160]
+    status = pod(cluster, "crash")["status"]["containerStatuses"][0]
+    assert status["restartCount"] >= 5
+    assert status["lastState"]["terminated"]["exitCode"] == 1
+
+
+def test_crash_loop_back_off_state_and_message() -> None:
+    cluster = cluster_with_node()
+    run_pod(cluster, "crash", image="busybox:1.36", command=["sh", "-c", "echo starting; exit 3"])
+    cluster.run_for(5)
+    waiting = state(cluster, "crash")["waiting"]
+    assert waiting["reason"] == "CrashLoopBackOff"
+    assert waiting["message"].startswith("back-off 10s restarting failed container=app pod=crash_default(")
+    assert cluster.api.logs("kubectl", "default", "crash") == "starting\n"
+
+
+def test_liveness_failure_restarts_the_container() -> None:
+    cluster = cluster_with_node()
+    probe = {"httpGet": {"path": "/", "port": 80}, "periodSeconds": 5, "failureThreshold": 3}
+    run_pod(cluster, "sick", annotations={"kubetui.dev/fail-liveness-after-seconds": "30"}, livenessProbe=probe)
+    cluster.run_for(25)
+    assert pod(cluster, "sick")["status"]["containerStatuses"][0]["restartCount"] == 0
+    cluster.run_for(60)
+    status = pod(cluster, "sick")["status"]["containerStatuses"][0]
+    assert status["restartCount"] >= 1 and status["lastState"]["terminated"]["exitCode"] == 137
+    reasons = {e["reason"] for e in cluster.objects("events", "default")}
+    assert {"Unhealthy", "Killing"} <= reasons
+
+
+def test_unknown_image_err_image_pull_then_back_off() -> None:
+    cluster = cluster_with_node()
+    run_pod(cluster, "bad", image="nginx:doesnotexist")
+    cluster.run_for(2.5)
+    assert state(cluster, "bad")["waiting"]["reason"] == "ErrImagePull"
+    assert "not found" in state(cluster, "bad")["waiting"]["message"]
+    cluster.run_for(2)
+    assert state(cluster, "bad")["waiting"]["reason"] == "ImagePullBackOff"
+
+
+def test_sleep_with_restart_never_succeeds_and_oom_is_killed() -> None:
+    cluster = cluster_with_node()
+    run_pod(cluster, "job", image="busybox:1.36", command=["sleep", "5"], restart="Never")
+    run_pod(cluster, "hog", annotations={"kubetui.dev/memory-usage": "300Mi"}, restart="Never",
+            resources={"limits": {"memory": "128Mi"}})
+    cluster.run_for(20)
+    assert pod(cluster, "job")["status"]["phase"] == "Succeeded"
+    assert state(cluster, "job")["terminated"]["reason"] == "Completed"
+    hog = state(cluster, "hog")["terminated"]
+    assert (hog["reason"], hog["exitCode"]) == ("OOMKilled", 137)
+    assert pod(cluster, "hog")["status"]["phase"] == "Failed"
+
+
+def test_graceful_deletion_honours_pre_stop_and_grace() -> None:
+    cluster = cluster_with_node()
+    run_pod(cluster, "slow", lifecycle={"preStop": {"exec": {"command": ["sleep", "8"]}}})
+    cluster.run_for(10)
+    cluster.client("kubectl").delete("pods", "default", "slow")
+    cluster.run_for(5)
+    assert pod(cluster, "slow")["metadata"]["deletionTimestamp"]  # still terminating: preStop runs
+    cluster.run_for(5)
+    assert cluster.get("pods", "default", "slow") is None
+
+
+def test_killed_node_stops_renewing_and_revived_node_rejoins() -> None:
+    cluster = cluster_with_node()
+    run_pod(cluster, "web")
+    cluster.run_for(15)
+    lease_before = cluster.get("leases", "kube-node-lease", "node-1")["spec"]["renewTime"]  # type: ignore[index]
+    cluster.chaos("kill-node", node="node-1")
+    cluster.run_for(60)
+    assert cluster.get("leases", "kube-node-lease", "node-1")["spec"]["renewTime"] == lease_before  # type: ignore[index]
+    assert not cluster.machines["node-1"].has_pod("default", "web")
+    cluster.chaos("revive-node", node="node-1")
+    cluster.run_for(15)
+    status = pod(cluster, "web")["status"]["containerStatuses"][0]
+    assert "running" in status["state"] and status["restartCount"] == 1  # the containers came back
+
+
+def test_partition_keeps_containers_but_stops_status() -> None:
+    cluster = cluster_with_node()
+    run_pod(cluster, "web")
+    cluster.run_for(15)
+    cluster.chaos("partition-node", node="node-1")
+    rv = pod(cluster, "web")["metadata"]["resourceVersion"]
+    cluster.chaos("kill-container", namespace="default", pod="web", container="app")
+    cluster.run_for(30)
+    assert pod(cluster, "web")["metadata"]["resourceVersion"] == rv  # status went stale
+    cluster.chaos("heal-node", node="node-1")
+    cluster.run_for(1)
+    assert pod(cluster, "web")["status"]["containerStatuses"][0]["restartCount"] == 1
+
+
+def test_logs_previous_and_errors() -> None:
+    cluster = cluster_with_node()
+    run_pod(cluster, "echo", image="busybox:1.36", command=["sh", "-c", "echo hello; sleep 2; exit 1"])
+    cluster.run_for(20)
+    assert cluster.api.logs("kubectl", "default", "echo", previous=True) == "hello\n"
+
+
+def test_node_rejects_a_pod_that_does_not_fit() -> None:
+    cluster = cluster_with_node(cpu="1")
+    run_pod(cluster, "big", resources={"requests": {"cpu": "2"}})
+    cluster.run_for(1)
+    status = pod(cluster, "big")["status"]
+    assert status["phase"] == "Failed" and status["reason"] == "OutOfcpu"
