@@ -30,7 +30,7 @@ from kubetui.apiserver.apply import ApplyConflict, record_update, server_side_ap
 from kubetui.apiserver.codec import decode, deep_copy, encode
 from kubetui.apiserver.errors import ApiError
 from kubetui.apiserver.patch import PatchError, json_merge_patch, json_patch, strategic_merge_patch
-from kubetui.apiserver.watch import ApiEvent, ApiWatch, ApiWatchHandler
+from kubetui.apiserver.watch import ApiEvent, ApiWatch, ApiWatchHandler, pod_node_name, trigger_value
 from kubetui.sim.clock import Clock
 from kubetui.sim.trace import ApiRequest, TraceBus
 from kubetui.store.mvcc import (
@@ -63,6 +63,7 @@ class APIServer:
         self.trace = trace
         self.rng = rng
         self.admission = Admission(self)
+        store.set_trigger(BY_PLURAL["pods"].prefix(None), pod_node_name)
         self.kubelets: dict[str, LogSource] = {}  # node name -> how to reach its kubelet for logs
         self.watches: set[ApiWatch] = set()
 
@@ -223,7 +224,9 @@ class APIServer:
                 except ValueError as exc:
                     raise errors.bad_request(f"invalid resource version: {resource_version!r}") from exc
             try:
-                watch.store_watch = self.store.watch(prefix, start, watch.deliver_store_events)
+                watch.store_watch = self.store.watch(
+                    prefix, start, watch.deliver_store_events, trigger_value(info.plural, fields)
+                )
             except CompactedError as exc:
                 raise errors.gone(f"too old resource version: {resource_version} ({exc.compacted})") from exc
             rec.resource_version = str(start - 1)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import orjson
+
 from kubetui.api.selectors import FieldSelector, LabelSelector
 from kubetui.apiserver.codec import decode
 from kubetui.store.mvcc import KeyValue, StoreWatch, WatchEvent
@@ -12,6 +14,24 @@ from kubetui.store.mvcc import KeyValue, StoreWatch, WatchEvent
 # (type, object): type is ADDED, MODIFIED, DELETED, BOOKMARK or ERROR
 ApiEvent = tuple[str, dict[str, Any]]
 ApiWatchHandler = Callable[[list[ApiEvent]], None]
+
+# Fields the watch cache indexes watches by (pkg/registry/core/pod/storage: TriggerFunc spec.nodeName).
+TRIGGER_FIELDS = {"pods": "spec.nodeName"}
+
+
+def pod_node_name(value: bytes) -> str:
+    """NodeNameTriggerFunc: the node a stored pod is bound to ("" while pending)."""
+    spec = orjson.loads(value).get("spec")
+    node = spec.get("nodeName") if isinstance(spec, dict) else None
+    return node if isinstance(node, str) else ""
+
+
+def trigger_value(resource: str, fields: FieldSelector | None) -> str | None:
+    """The value a watch requires of its resource's trigger field (``spec.nodeName=node-1``), if any."""
+    field = TRIGGER_FIELDS.get(resource)
+    if field is None or fields is None:
+        return None
+    return next((t.value for t in fields.terms if t.field == field and t.operator == "="), None)
 
 
 class ApiWatch:

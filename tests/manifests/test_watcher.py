@@ -1,0 +1,86 @@
+"""The folder watcher with real file writes: an editor's save burst becomes one sync; edits converge."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from kubetui.manifests.loader import ManifestFolder, node_specs_in
+from kubetui.manifests.watcher import ManifestWatcher
+from kubetui.sim.cluster import Cluster
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "manifests"
+
+
+async def wait_for(predicate: object, timeout: float = 10.0) -> bool:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while loop.time() < deadline:
+        if predicate():  # type: ignore[operator]
+            return True
+        await asyncio.sleep(0.05)
+    return False
+
+
+async def test_watcher_applies_saved_edits(tmp_path: Path) -> None:
+    cluster = Cluster(seed=1, nodes=[], scheduler=False, controllers=False)
+    folder = ManifestFolder(cluster, tmp_path)
+    folder.sync()
+    watcher = ManifestWatcher(folder, debounce_ms=200)
+    await watcher.start()
+    try:
+        await asyncio.sleep(0.3)
+        target = tmp_path / "cm.yaml"
+        # An editor's save: a temporary file, then a rename over the target, then a touch.
+        for value in ("one", "two", "three"):
+            temp = tmp_path / ".cm.yaml.swp"
+            temp.write_text(f"apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c}}\ndata: {{v: {value}}}\n")
+            temp.replace(target)
+        assert await wait_for(lambda: cluster.get("configmaps", "default", "c") is not None)
+        await asyncio.sleep(0.5)
+        assert cluster.get("configmaps", "default", "c")["data"] == {"v": "three"}  # type: ignore[index]
+        assert watcher.syncs == 1
+        target.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: [\n")
+        assert await wait_for(lambda: bool(folder.errors))
+        target.unlink()
+        assert await wait_for(lambda: cluster.get("configmaps", "default", "c") is None and not folder.errors)
+    finally:
+        await watcher.stop()
+
+
+def test_example_folder_applies_cleanly_and_converges() -> None:
+    cluster = Cluster(seed=1, nodes=node_specs_in(EXAMPLES))
+    folder = ManifestFolder(cluster, EXAMPLES)
+    folder.sync()
+    assert folder.errors == {}
+    assert sorted(cluster.machines) == ["node-1", "node-2", "node-3", "node-4"]
+
+    def converged() -> bool:
+        web = cluster.get("deployments", "default", "web")
+        db = cluster.get("statefulsets", "default", "db")
+        job = cluster.get("jobs", "default", "report")
+        return bool(web and web["status"].get("availableReplicas") == 3
+                    and db and db["status"].get("readyReplicas") == 3
+                    and job and job["status"].get("succeeded") == 3)
+
+    assert cluster.run_until(converged, timeout=300)
+    pods = {p["metadata"]["name"]: p for p in cluster.objects("pods", "default")}
+    assert pods["too-big"]["status"]["phase"] == "Pending"
+    agents = [p for n, p in pods.items() if n.startswith("node-agent-")]
+    assert sorted(p["spec"]["nodeName"] for p in agents) == ["node-1", "node-2", "node-3"]  # not the tainted node-4
+    crash = pods["crashloop"]["status"]["containerStatuses"][0]
+    assert crash["restartCount"] >= 1
+
+
+def test_node_documents_start_and_stop_machines(tmp_path: Path) -> None:
+    node = "apiVersion: v1\nkind: Node\nmetadata: {{name: {name}}}\nstatus: {{capacity: {{cpu: '2', memory: 4Gi}}}}\n"
+    (tmp_path / "nodes.yaml").write_text(node.format(name="a") + "---\n" + node.format(name="b"))
+    cluster = Cluster(seed=1, nodes=node_specs_in(tmp_path))
+    folder = ManifestFolder(cluster, tmp_path)
+    folder.sync()
+    assert sorted(cluster.machines) == ["a", "b"]
+    (tmp_path / "nodes.yaml").write_text(node.format(name="a") + "---\n" + node.format(name="c"))
+    folder.sync()
+    cluster.run_for(5)
+    assert sorted(cluster.machines) == ["a", "c"]
+    assert sorted(n["metadata"]["name"] for n in cluster.objects("nodes")) == ["a", "c"]
