@@ -8,6 +8,7 @@ same hash).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -40,7 +41,11 @@ def main(argv: list[str]) -> int:
 
         folder = ManifestFolder(cluster, args.manifest_dir)
         folder.sync()
-    cluster.run_for(args.seconds)
+    try:
+        cluster.run_for(args.seconds)
+    except BrokenPipeError:  # e.g. piped into `head`: the reader has seen enough
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     pods = cluster.objects("pods")
     phases: dict[str, int] = {}
     for pod in pods:
