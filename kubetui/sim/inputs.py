@@ -187,11 +187,27 @@ class ReplayDriver(RealTimeDriver):
     The user can still pause, step and change speed: only the pacing changes, never what happens.
     """
 
-    def __init__(self, cluster: Cluster, inputs: list[Input], speed: float = 1.0) -> None:
+    def __init__(self, cluster: Cluster, inputs: list[Input], speed: float = 1.0,
+                 end: dict[str, Any] | None = None) -> None:
         super().__init__(cluster.clock, speed)
         self.cluster = cluster
         # Recorded pauses and speed changes only paced the original run; advances moved time.
         self.pending = deque(i for i in inputs if i.kind != "clock" or "advance" in i.data)
+        self.end = end or {}
+        self.outcome = ""  # set once the recording's end is reached: did the trace come out the same?
+
+    def apply_initial(self) -> None:
+        """Apply what was input before the engine ran (the first manifest sync), before anyone attaches."""
+        while self.pending and self.pending[0].at == 0 and self.pending[0].time <= self.clock.now:
+            self.cluster.inputs.apply(self.pending.popleft())
+
+    def _check_end(self) -> None:
+        if self.outcome or self.pending or not self.end or self.clock.events_run < int(self.end["at"]):
+            return
+        same = self.cluster.trace.digest() == self.end.get("trace_hash")
+        self.outcome = ("replay complete: the trace is identical to the recording" if same
+                        else "replay complete: the trace differs from the recording")
+        self._notify()
 
     def _apply_due(self, target: float) -> bool:
         """Apply the next input if the engine stands at its position; False when it must wait."""
@@ -224,6 +240,11 @@ class ReplayDriver(RealTimeDriver):
                 limit = min(limit, self.pending[0].at - clock.events_run)
                 if limit <= 0:
                     return  # at the next input's position, waiting for its time
+            elif self.end and not self.outcome:
+                limit = min(limit, int(self.end["at"]) - clock.events_run)
+                if limit <= 0:
+                    self._check_end()
+                    limit = 200
             ran = clock.run_until_time(target, max_events=limit)
             if ran < limit:
                 if self.pending and clock.events_run >= self.pending[0].at:

@@ -160,9 +160,16 @@ class KubetuiApp(App[int]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.driver.listeners.append(self._on_driver_change)
         if self.start_driver:
             self.driver.start()
         self.query_one(NodesPane).focus()
+
+    def _on_driver_change(self) -> None:
+        outcome = getattr(self.driver, "outcome", "")
+        if outcome and not getattr(self, "_replay_reported", False):
+            self._replay_reported = True
+            self.notify(outcome, severity="information" if "identical" in outcome else "error", timeout=30)
 
     async def on_unmount(self) -> None:
         self.driver.stop()
@@ -424,12 +431,19 @@ def run_app(
 
     driver: RealTimeDriver | None = None
     if replay is not None:
-        header, inputs, _ = read_session(replay)
+        header, inputs, end = read_session(replay)
+        if header.get("epoch"):  # timestamps (and so event names) must match the recording's
+            from datetime import datetime
+
+            from kubetui.api.meta import set_epoch
+
+            set_epoch(datetime.fromisoformat(header["epoch"]))
         cluster = Cluster(seed=int(header.get("seed", seed)),
                           nodes=[_node_spec(n) for n in header.get("nodes", [])] or None)
         if header.get("manifest_dir"):
             ManifestFolder(cluster, Path(header["manifest_dir"]))  # receives the recorded syncs
-        driver = ReplayDriver(cluster, inputs, speed)
+        driver = ReplayDriver(cluster, inputs, speed, end)
+        driver.apply_initial()
         manifest_dir = None
     elif tour is not None:
         cluster = Cluster(seed=tour.seed, nodes=default_nodes(tour.nodes))
@@ -437,8 +451,11 @@ def run_app(
     else:
         cluster = Cluster(seed=seed, nodes=node_specs_in(manifest_dir) if manifest_dir else None)
         if record is not None:
+            from kubetui.api import meta
+
             cluster.inputs.record_to(record, {
                 "seed": seed, "manifest_dir": str(manifest_dir) if manifest_dir else "",
+                "epoch": meta.EPOCH.isoformat(),
                 "nodes": [_node_dict(m.spec) for m in cluster.machines.values()]})
     folder = ManifestFolder(cluster, manifest_dir) if manifest_dir is not None else None
     if folder is not None:
