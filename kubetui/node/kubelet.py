@@ -42,9 +42,21 @@ KUBELET_VERSION = "v1.32.0"
 def node_index(name: str) -> int:
     """A stable small number per node, for its IP and pod CIDR: node-3 -> 3."""
     digits = re.findall(r"\d+", name)
-    if digits and 0 < int(digits[-1]) < 250:
+    if digits and 0 < int(digits[-1]) < 60_000:
         return int(digits[-1])
     return zlib.crc32(name.encode()) % 150 + 100
+
+
+def node_address(index: int) -> str:
+    """10.0.0.<index + 10>, carrying into the third octet past 245 (node-246 once got "10.0.0.256")."""
+    host = index + 10
+    return f"10.0.{host // 256}.{host % 256}"
+
+
+def pod_network_prefix(index: int) -> str:
+    """10.244.<index>.* per node; past 255 the /24 blocks go on in 10.245-10.255, then 10.1 upwards."""
+    second = 244 + index // 256
+    return f"10.{second if second < 256 else second - 255}.{index % 256}."
 
 
 class Kubelet:
@@ -56,9 +68,9 @@ class Kubelet:
         self.trace = trace
         self.rng = rng
         index = node_index(spec.name)
-        self.node_ip = f"10.0.0.{index + 10}"
-        self.pod_cidr = f"10.244.{index}.0/24"
-        self._ip_prefix = f"10.244.{index}."
+        self.node_ip = node_address(index)
+        self._ip_prefix = pod_network_prefix(index)
+        self.pod_cidr = f"{self._ip_prefix}0/24"
         self._ips: dict[str, str] = {}
         self.recorder = EventRecorder(client, "kubelet", spec.name)
         self.workers: dict[str, PodWorker] = {}  # by pod uid
@@ -71,6 +83,7 @@ class Kubelet:
         self._sync_pending: set[str] = set()
         self._last_status: dict[str, Any] | None = None
         self._last_report = -1e9
+        self._lease: dict[str, Any] | None = None
         self.pods = Informer(client, "pods", field_selector=f"spec.nodeName={spec.name}")
         self.pods.add_handlers(self._on_pod, lambda _old, new: self._on_pod(new), self._on_pod_deleted)
 
@@ -219,14 +232,16 @@ class Kubelet:
             return
         now = micro_timestamp(self.clock.now)
         try:
-            lease = self.client.get("leases", "kube-node-lease", self.node)
+            # Like the kubelet's lease controller: update the lease it last wrote; read it only on a conflict.
+            lease = self._lease or self.client.get("leases", "kube-node-lease", self.node)
             lease = deep_copy(lease)
             lease["spec"]["renewTime"] = now
-            self.client.update("leases", lease)
+            self._lease = self.client.update("leases", lease)
         except ApiError as err:
+            self._lease = None
             if err.code != 404:
                 return
-            self.client.create(
+            self._lease = self.client.create(
                 "leases",
                 {
                     "apiVersion": "coordination.k8s.io/v1",

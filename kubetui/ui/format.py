@@ -45,6 +45,16 @@ def bar(used: float, total: float, width: int) -> Text:
     return text
 
 
+def progress(done: float, total: float, width: int) -> Text:
+    """A progress bar (rollouts): the more the better, so it fills in green."""
+    fraction = 0.0 if total <= 0 else min(1.0, done / total)
+    filled = round(fraction * width)
+    text = Text()
+    text.append("█" * filled, style="green" if fraction >= 1 else "cyan")
+    text.append("░" * (width - filled), style="dim")
+    return text
+
+
 # pod -> (glyph, style) as described in the help screen
 def pod_glyph(pod: dict[str, Any]) -> tuple[str, str]:
     status = pod_status(pod)
@@ -80,3 +90,13 @@ def mem_text(num: int) -> str:
     if gib >= 1:
         return f"{gib:.1f}Gi"
     return f"{num / 2**20:.0f}Mi"
+
+
+def fit(text: str, width: int) -> str:
+    """Shorten from the left-middle so both ends stay readable: kube-controller-manager -> kube-con…manager."""
+    if len(text) <= width:
+        return text
+    if width < 6:
+        return text[:width]
+    head = (width - 1) // 2
+    return f"{text[:head]}…{text[-(width - 1 - head):]}"

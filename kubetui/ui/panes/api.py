@@ -8,7 +8,7 @@ from typing import Any
 from rich.text import Text
 
 from kubetui.sim.trace import ApiRequest, EtcdWrite
-from kubetui.ui.format import clock_time, code_style
+from kubetui.ui.format import clock_time, code_style, fit
 from kubetui.ui.panes.base import LinePane
 from kubetui.ui.view import ClusterView
 
@@ -45,18 +45,22 @@ class ApiPane(LinePane):
             line.append(f"{item.op:<6} ", style="magenta bold")
             line.append(item.key, style="magenta")
             return line
-        who_width = 24 if width >= 110 else 16
-        line.append(f"{item.who[:who_width]:<{who_width}} ", style="cyan")
+        wide = width >= 100
+        who_width = 24 if wide else 14
+        resource_width = 20 if wide else 12
+        line.append(f"{fit(item.who, who_width):<{who_width}} ", style="cyan")
         line.append(f"{item.verb:<6} ", style="bold")
         resource = f"{item.resource}/{item.subresource}" if item.subresource else item.resource
-        line.append(f"{resource:<18} ")
+        line.append(f"{fit(resource, resource_width):<{resource_width}} ")
         target = f"{item.namespace}/{item.name}" if item.namespace and item.name else (item.name or item.namespace)
-        name_width = max(10, width - (len(line.plain) + 16))
-        line.append(f"{target[:name_width]:<{name_width}} ")
+        tail = f" rv {item.resource_version}" if wide and item.resource_version else ""
+        name_width = max(8, width - len(line.plain) - 4 - len(tail))
+        line.append(f"{fit(target, name_width):<{name_width}} ")
         line.append(f"{item.code}", style=code_style(item.code))
-        if item.resource_version:
-            line.append(f" rv {item.resource_version}", style="dim")
+        if tail:
+            line.append(tail, style="dim")
         return line
 
     def item_text(self, item: Any) -> str:
         return item.summary()
+

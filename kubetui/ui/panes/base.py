@@ -146,7 +146,7 @@ class LinePane(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         if index >= len(self._items) or width <= 0:
             return Strip.blank(width, self.rich_style)
-        selected = self.is_selected(index)
+        selected = self.has_focus and self.is_selected(index)
         key = (index, width, selected)
         strip = self._line_cache.get(key)
         if strip is None:
@@ -199,6 +199,14 @@ class LinePane(ScrollView, can_focus=True):
                 return
             self.cursor = index
             self._after_move()
+
+    def on_focus(self) -> None:
+        self._line_cache.clear()
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self._line_cache.clear()
+        self.refresh()
 
     def action_open(self) -> None:
         if self.selected is not None:

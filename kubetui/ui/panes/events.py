@@ -8,7 +8,7 @@ from typing import Any
 from rich.text import Text
 
 from kubetui.sim.trace import Chaos, ManifestStatus, NodeActivity, Reconcile
-from kubetui.ui.format import clock_time
+from kubetui.ui.format import clock_time, fit
 from kubetui.ui.panes.base import LinePane
 from kubetui.ui.view import ClusterView, KubeEvent
 
@@ -32,24 +32,30 @@ class EventsPane(LinePane):
     def render_item(self, item: Any, width: int) -> Text:
         line = Text(no_wrap=True)
         line.append(clock_time(item.time) + " ", style="dim")
+        wide = width >= 100
         if isinstance(item, KubeEvent):
             warning = item.type == "Warning"
             line.append("⚠ " if warning else "• ", style="bold yellow" if warning else "blue")
-            line.append(f"{item.reason:<18} ", style="bold yellow" if warning else "bold blue")
+            reason_width = 18 if wide else 12
+            line.append(f"{fit(item.reason, reason_width):<{reason_width}} ",
+                        style="bold yellow" if warning else "bold blue")
             line.append(f"{item.object}: ", style="bold")
             line.append(item.message, style="yellow" if warning else "")
             if item.count > 1:
                 line.append(f" (x{item.count})", style="dim")
         elif isinstance(item, Reconcile):
             line.append("⟳ ", style="magenta")
-            line.append(f"{item.controller:<22} ", style="magenta")
+            controller = item.controller.removesuffix("-controller") if not wide else item.controller
+            width_c = 24 if wide else 12
+            line.append(f"{fit(controller, width_c):<{width_c}} ", style="magenta")
             line.append(f"{item.object} ", style="bold")
             if item.observed or item.desired:
                 line.append(f"{item.observed} → {item.desired} ", style="dim")
             line.append(item.action)
         elif isinstance(item, NodeActivity):
             line.append("▸ ", style="cyan")
-            line.append(f"{item.component}/{item.node:<8} ", style="cyan")
+            who = f"{item.component}/{item.node}" if wide else item.node
+            line.append(f"{who} ", style="cyan")
             where = f"{item.pod}/{item.container}" if item.container else item.pod
             if where:
                 line.append(f"{where} ", style="bold")

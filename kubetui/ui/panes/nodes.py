@@ -80,9 +80,11 @@ class NodesPane(LinePane):
         line = Text(no_wrap=True)
         if item.part == 0:
             if machine == "Dead":
-                line.append(" ✖ POWERED OFF ", style="bold white on red")
+                line.append(" POWERED OFF ", style="bold white on red")
+                line.append(" ")
             elif machine == "Partitioned":
-                line.append(" ⚡ PARTITIONED ", style="bold black on yellow")
+                line.append(" PARTITIONED ", style="bold black on yellow")
+                line.append(" ")
             else:
                 glyph, style = {"Ready": ("●", "bold green"), "NotReady": ("✖", "bold red")}.get(
                     ready, ("?", "bold yellow"))
@@ -95,8 +97,9 @@ class NodesPane(LinePane):
             taints = [t for t in node.get("spec", {}).get("taints") or []
                       if t.get("key") != "node.kubernetes.io/unschedulable"]
             if taints:
-                shown = ", ".join(f"{t.get('key')}{'=' + t['value'] if t.get('value') else ''}:{t.get('effect')}"
-                                  for t in taints[:2])
+                shown = ", ".join(
+                    f"{str(t.get('key')).removeprefix('node.kubernetes.io/')}"
+                    f"{'=' + t['value'] if t.get('value') else ''}:{t.get('effect')}" for t in taints[:3])
                 line.append(f"  taint {shown}", style="yellow")
             zone = node.get("metadata", {}).get("labels", {}).get("topology.kubernetes.io/zone")
             if zone and width > 70:

@@ -8,7 +8,7 @@ from typing import Any
 
 from rich.text import Text
 
-from kubetui.ui.format import bar, pod_glyph, status_style
+from kubetui.ui.format import pod_glyph, progress, status_style
 from kubetui.ui.panes.base import LinePane
 from kubetui.ui.view import ClusterView, pod_status, ready_count, restarts
 
@@ -125,7 +125,7 @@ class WorkloadsPane(LinePane):
             line.append(f"  {image}", style="dim")
         elif item.kind in ("Deployment", "DaemonSet") and width > 60:
             line.append("  ")
-            line.append_text(bar(updated, max(want, 1), 10))
+            line.append_text(progress(updated, max(want, 1), 10))
             line.append(f" {updated}/{want} updated", style="dim")
             for cond in status.get("conditions") or []:
                 if cond.get("reason") == "ProgressDeadlineExceeded":
