@@ -12,6 +12,7 @@ import asyncio
 import heapq
 import itertools
 import time
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -33,11 +34,18 @@ class Timer:
 
 
 class Clock:
-    """A priority queue of timers ordered by (virtual time, insertion sequence)."""
+    """A priority queue of timers ordered by (virtual time, insertion sequence), plus an idle lane.
+
+    The idle lane (``call_idle``) runs, in order, once nothing else is due at the current virtual
+    time. Controllers' work queues use it: like a busy worker in client-go, a controller then takes
+    its next key after the burst of changes of this instant, not once per change. Without it a
+    10,000-pod ReplicaSet was synced once per pod bound, each sync reading all 10,000 pods.
+    """
 
     def __init__(self, start: float = 0.0) -> None:
         self.now = start
         self._heap: list[tuple[float, int, Timer]] = []
+        self._idle: deque[Timer] = deque()
         self._seq = itertools.count()
         self.events_run = 0
 
@@ -53,46 +61,64 @@ class Clock:
     def call_soon(self, callback: Callable[..., Any], *args: Any, label: str = "") -> Timer:
         return self.call_at(self.now, callback, *args, label=label)
 
+    def call_idle(self, callback: Callable[..., Any], *args: Any, label: str = "") -> Timer:
+        """Run at the current virtual time, after every event due now (including ones added meanwhile)."""
+        timer = Timer(self.now, callback, args, label)
+        self._idle.append(timer)
+        return timer
+
     # -- inspection -------------------------------------------------------------------------
     def next_time(self) -> float | None:
         """Virtual time of the next live timer, or None when nothing is scheduled."""
         heap = self._heap
         while heap and heap[0][2].cancelled:
             heapq.heappop(heap)
-        return heap[0][0] if heap else None
+        idle = self._idle
+        while idle and idle[0].cancelled:
+            idle.popleft()
+        if heap and (not idle or heap[0][0] <= self.now):
+            return heap[0][0]
+        return self.now if idle else None
 
     def pending(self) -> int:
-        return sum(1 for _, _, t in self._heap if not t.cancelled)
+        return sum(1 for _, _, t in self._heap if not t.cancelled) + sum(1 for t in self._idle if not t.cancelled)
 
     # -- running ----------------------------------------------------------------------------
+    def _next(self, deadline: float) -> Timer | None:
+        """Take the next live timer due at or before ``deadline``: due-now timers, then the idle lane, then later."""
+        heap, idle = self._heap, self._idle
+        while True:
+            if heap and heap[0][2].cancelled:
+                heapq.heappop(heap)
+            elif idle and idle[0].cancelled:
+                idle.popleft()
+            elif heap and heap[0][0] <= self.now:
+                return heapq.heappop(heap)[2]
+            elif idle:
+                return idle.popleft()
+            elif heap and heap[0][0] <= deadline:
+                timer = heapq.heappop(heap)[2]
+                self.now = timer.when
+                return timer
+            else:
+                return None
+
     def step(self) -> bool:
         """Run exactly one event (advancing time to it). Returns False when nothing is scheduled."""
-        heap = self._heap
-        while heap:
-            when, _, timer = heapq.heappop(heap)
-            if timer.cancelled:
-                continue
-            if when > self.now:
-                self.now = when
-            self.events_run += 1
-            timer.callback(*timer.args)
-            return True
-        return False
+        timer = self._next(float("inf"))
+        if timer is None:
+            return False
+        self.events_run += 1
+        timer.callback(*timer.args)
+        return True
 
     def run_until_time(self, deadline: float, max_events: int | None = None) -> int:
         """Run every event due at or before ``deadline``, then set the clock to it."""
-        heap = self._heap
         ran = 0
-        while heap and (max_events is None or ran < max_events):
-            when, _, timer = heap[0]
-            if timer.cancelled:
-                heapq.heappop(heap)
-                continue
-            if when > deadline:
+        while max_events is None or ran < max_events:
+            timer = self._next(deadline)
+            if timer is None:
                 break
-            heapq.heappop(heap)
-            if when > self.now:
-                self.now = when
             self.events_run += 1
             ran += 1
             timer.callback(*timer.args)
@@ -177,8 +203,9 @@ class RealTimeDriver:
         started = time.perf_counter()
         clock = self.clock
         while True:
-            ran = clock.run_until_time(target, max_events=200)
-            if ran < 200:
+            # Small chunks, so the time budget is checked often: one busy chunk must not freeze the UI.
+            ran = clock.run_until_time(target, max_events=20)
+            if ran < 20:
                 break
             if time.perf_counter() - started > self.budget:
                 # Fell behind: let virtual time lag instead of freezing the UI.

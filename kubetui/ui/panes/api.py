@@ -15,6 +15,7 @@ from kubetui.ui.view import ClusterView
 
 class ApiPane(LinePane):
     pane_title = "API requests"
+    immutable_items = True
 
     def __init__(self, view: ClusterView, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -39,7 +40,8 @@ class ApiPane(LinePane):
 
     def render_item(self, item: Any, width: int) -> Text:
         line = Text(no_wrap=True)
-        line.append(clock_time(item.time) + " ", style="dim")
+        if width >= 60:  # narrow panes (100-column terminals) drop the time: the header shows it
+            line.append(clock_time(item.time) + " ", style="dim")
         if isinstance(item, EtcdWrite):
             line.append(f"etcd rev {item.revision:<6} ", style="magenta")
             line.append(f"{item.op:<6} ", style="magenta bold")
@@ -47,7 +49,7 @@ class ApiPane(LinePane):
             return line
         wide = width >= 100
         who_width = 24 if wide else 14
-        resource_width = 20 if wide else 12
+        resource_width = 20 if wide else 12 if width >= 60 else 9
         line.append(f"{fit(item.who, who_width):<{who_width}} ", style="cyan")
         line.append(f"{item.verb:<6} ", style="bold")
         resource = f"{item.resource}/{item.subresource}" if item.subresource else item.resource

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
@@ -50,6 +51,7 @@ class LinePane(ScrollView, can_focus=True):
 
     pane_title = "pane"
     follow_tail = True  # logs stick to the newest line unless the user moved the cursor up
+    immutable_items = False  # True for logs of trace records: a rendered line stays valid across refreshes
 
     class Selected(Message):
         def __init__(self, pane: LinePane, item: Any) -> None:
@@ -69,7 +71,8 @@ class LinePane(ScrollView, can_focus=True):
         self._items: list[Any] = []
         self.cursor = -1
         self._source_version: Any = None
-        self._line_cache: dict[tuple[int, int, bool], Strip] = {}
+        self._line_cache: dict[tuple[Any, int, bool], Strip] = {}
+        self._style_cache: tuple[str, Style, Style] | None = None
         self.border_title = self.pane_title
 
     # -- what subclasses provide ------------------------------------------------------------------
@@ -110,7 +113,8 @@ class LinePane(ScrollView, can_focus=True):
             needle = self.filter_text.lower()
             items = [i for i in items if needle in self.item_text(i).lower()]
         self._items = items
-        self._line_cache.clear()
+        if not self.immutable_items or len(self._line_cache) > 4 * max(self.size.height, 50):
+            self._line_cache.clear()
         if self.follow_tail and at_tail:
             self.cursor = len(items) - 1
         elif selected_key is not None:
@@ -140,21 +144,29 @@ class LinePane(ScrollView, can_focus=True):
         return self._items[self.cursor] if 0 <= self.cursor < len(self._items) else None
 
     # -- the Line API ------------------------------------------------------------------------------
+    def _styles(self) -> tuple[Style, Style]:
+        """The pane's base and cursor styles, resolved once per theme (resolving CSS per line is slow)."""
+        theme = self.app.theme
+        if self._style_cache is None or self._style_cache[0] != theme:
+            base = self.rich_style
+            self._style_cache = (theme, base, base + self.get_component_rich_style("linepane--cursor"))
+            self._line_cache.clear()  # lines rendered in the old theme's colours
+        return self._style_cache[1], self._style_cache[2]
+
     def render_line(self, y: int) -> Strip:
         _, scroll_y = self.scroll_offset
         index = scroll_y + y
         width = self.scrollable_content_region.width
+        base, cursor = self._styles()
         if index >= len(self._items) or width <= 0:
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, base)
         selected = self.has_focus and self.is_selected(index)
-        key = (index, width, selected)
+        key = (self.item_key(self._items[index]) if self.immutable_items else index, width, selected)
         strip = self._line_cache.get(key)
         if strip is None:
             text = self.render_item(self._items[index], width)
             text.truncate(width, overflow="ellipsis")
-            style = self.rich_style
-            if selected:
-                style = style + self.get_component_rich_style("linepane--cursor")
+            style = cursor if selected else base
             segments = list(text.render(self.app.console))
             strip = Strip(segments).apply_style(style).extend_cell_length(width, style).crop(0, width)
             self._line_cache[key] = strip
@@ -174,7 +186,8 @@ class LinePane(ScrollView, can_focus=True):
         self._after_move()
 
     def _after_move(self) -> None:
-        self._line_cache.clear()
+        if not self.immutable_items:
+            self._line_cache.clear()
         self.scroll_to_region_y(self.cursor)
         self.refresh()
         self.post_message(self.Selected(self, self.selected))

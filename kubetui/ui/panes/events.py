@@ -15,6 +15,7 @@ from kubetui.ui.view import ClusterView, KubeEvent
 
 class EventsPane(LinePane):
     pane_title = "Reconciliation & events"
+    immutable_items = True
 
     def __init__(self, view: ClusterView, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -31,7 +32,8 @@ class EventsPane(LinePane):
 
     def render_item(self, item: Any, width: int) -> Text:
         line = Text(no_wrap=True)
-        line.append(clock_time(item.time) + " ", style="dim")
+        if width >= 60:
+            line.append(clock_time(item.time) + " ", style="dim")
         wide = width >= 100
         if isinstance(item, KubeEvent):
             warning = item.type == "Warning"

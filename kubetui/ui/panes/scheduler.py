@@ -15,6 +15,7 @@ from kubetui.ui.view import ClusterView
 
 class SchedulerPane(LinePane):
     pane_title = "Scheduler decisions"
+    immutable_items = True
 
     def __init__(self, view: ClusterView, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -31,7 +32,8 @@ class SchedulerPane(LinePane):
 
     def render_item(self, item: SchedulingDecision, width: int) -> Text:
         line = Text(no_wrap=True)
-        line.append(clock_time(item.time) + " ", style="dim")
+        if width >= 60:
+            line.append(clock_time(item.time) + " ", style="dim")
         if item.node:
             line.append("✔ ", style="green")
             line.append(item.pod, style="bold")
