@@ -152,7 +152,7 @@ class Clock:
 class RealTimeDriver:
     """Moves a :class:`Clock` along with wall time times ``speed``; pause and single-step for demos."""
 
-    def __init__(self, clock: Clock, speed: float = 1.0, tick: float = 0.02, budget: float = 0.012) -> None:
+    def __init__(self, clock: Clock, speed: float = 1.0, tick: float = 0.02, budget: float = 0.008) -> None:
         self.clock = clock
         self.speed = speed
         self.paused = False
@@ -204,8 +204,8 @@ class RealTimeDriver:
         clock = self.clock
         while True:
             # Small chunks, so the time budget is checked often: one busy chunk must not freeze the UI.
-            ran = clock.run_until_time(target, max_events=20)
-            if ran < 20:
+            ran = clock.run_until_time(target, max_events=5)
+            if ran < 5:
                 break
             if time.perf_counter() - started > self.budget:
                 # Fell behind: let virtual time lag instead of freezing the UI.
