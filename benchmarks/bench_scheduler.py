@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import pstats
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -40,37 +40,72 @@ def _node(i: int) -> dict[str, Any]:
     name = f"scheduler-perf-{i:05d}"
     capacity = {"pods": "110", "cpu": "4", "memory": "32Gi"}
     return {
-        "apiVersion": "v1", "kind": "Node",
-        "metadata": {"name": name, "labels": {"kubernetes.io/hostname": name,
-                                              "topology.kubernetes.io/zone": ZONES[i % len(ZONES)]}},
+        "apiVersion": "v1",
+        "kind": "Node",
+        "metadata": {
+            "name": name,
+            "labels": {"kubernetes.io/hostname": name, "topology.kubernetes.io/zone": ZONES[i % len(ZONES)]},
+        },
         "spec": {},
-        "status": {"capacity": capacity, "allocatable": dict(capacity), "phase": "Running",
-                   "conditions": [{"type": "Ready", "status": "True"}]},
+        "status": {
+            "capacity": capacity,
+            "allocatable": dict(capacity),
+            "phase": "Running",
+            "conditions": [{"type": "Ready", "status": "True"}],
+        },
     }
 
 
 def _pod(i: int, workload: str, groups: int) -> dict[str, Any]:
     resources = {"requests": {"cpu": "100m", "memory": "500Mi"}, "limits": {"cpu": "100m", "memory": "500Mi"}}
-    container = {"name": "pause", "image": "registry.k8s.io/pause:3.10", "ports": [{"containerPort": 80}],
-                 "resources": resources}
+    container = {
+        "name": "pause",
+        "image": "registry.k8s.io/pause:3.10",
+        "ports": [{"containerPort": 80}],
+        "resources": resources,
+    }
     spec: dict[str, Any] = {"containers": [container]}
     labels: dict[str, str] = {}
     if workload == "node-affinity":
-        spec["affinity"] = {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [
-            {"matchExpressions": [{"key": "topology.kubernetes.io/zone", "operator": "In",
-                                   "values": ["zone1", "zone2"]}]}]}}}
+        spec["affinity"] = {
+            "nodeAffinity": {
+                "requiredDuringSchedulingIgnoredDuringExecution": {
+                    "nodeSelectorTerms": [
+                        {
+                            "matchExpressions": [
+                                {"key": "topology.kubernetes.io/zone", "operator": "In", "values": ["zone1", "zone2"]}
+                            ]
+                        }
+                    ]
+                }
+            }
+        }
     elif workload == "pod-anti-affinity":
         color = f"group-{i % groups}"
         labels = {"color": color}
-        spec["affinity"] = {"podAntiAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [
-            {"labelSelector": {"matchLabels": {"color": color}}, "topologyKey": "kubernetes.io/hostname"}]}}
+        spec["affinity"] = {
+            "podAntiAffinity": {
+                "requiredDuringSchedulingIgnoredDuringExecution": [
+                    {"labelSelector": {"matchLabels": {"color": color}}, "topologyKey": "kubernetes.io/hostname"}
+                ]
+            }
+        }
     elif workload == "topology-spread":
         labels = {"foo": "bar"}
-        spec["topologySpreadConstraints"] = [{"maxSkew": 5, "topologyKey": "topology.kubernetes.io/zone",
-                                              "whenUnsatisfiable": "DoNotSchedule",
-                                              "labelSelector": {"matchLabels": {"foo": "bar"}}}]
-    return {"apiVersion": "v1", "kind": "Pod",
-            "metadata": {"name": f"pod-{i:06d}", "namespace": "default", "labels": labels}, "spec": spec}
+        spec["topologySpreadConstraints"] = [
+            {
+                "maxSkew": 5,
+                "topologyKey": "topology.kubernetes.io/zone",
+                "whenUnsatisfiable": "DoNotSchedule",
+                "labelSelector": {"matchLabels": {"foo": "bar"}},
+            }
+        ]
+    return {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": f"pod-{i:06d}", "namespace": "default", "labels": labels},
+        "spec": spec,
+    }
 
 
 def run(workload: str, nodes: int, hashing: bool, profile: bool = False) -> tuple[float, float, int]:
@@ -98,6 +133,9 @@ def run(workload: str, nodes: int, hashing: bool, profile: bool = False) -> tupl
     def drive() -> None:
         cluster.run_until(lambda: len(cache.pods) - len(cache.assumed) >= pods, timeout=600)
 
+    # Setting up made a lot of objects; keep the garbage collector from walking them again and again.
+    gc.collect()
+    gc.freeze()
     started = time.perf_counter()
     if profile:
         profiler = cProfile.Profile()
@@ -106,6 +144,7 @@ def run(workload: str, nodes: int, hashing: bool, profile: bool = False) -> tupl
     else:
         drive()
     elapsed = time.perf_counter() - started
+    gc.unfreeze()
     bound = len(cache.pods) - len(cache.assumed)
     durations.sort()
     p99 = durations[min(len(durations) - 1, int(len(durations) * 0.99))] if durations else 0.0
@@ -124,14 +163,14 @@ def main() -> None:
         run(args.profile, sizes[-1], args.hashing, profile=True)
         return
     header = f"{'workload':<18} {'nodes':>6} {'pods':>6} {'pods/s':>9} {'p99 ms':>8} {'target@5000':>12}"
+    print(f"trace hashing {'on' if args.hashing else 'off'}")
     print(header)
     print("-" * len(header))
-    report: Callable[[str], None] = print
     for workload in workloads:
         for size in sizes:
             rate, p99, bound = run(workload, size, args.hashing)
             target = f"{TARGETS_5000[workload]}" if size == 5000 else ""
-            report(f"{workload:<18} {size:>6} {bound:>6} {rate:>9.0f} {p99:>8.2f} {target:>12}")
+            print(f"{workload:<18} {size:>6} {bound:>6} {rate:>9.0f} {p99:>8.2f} {target:>12}", flush=True)
 
 
 if __name__ == "__main__":

@@ -50,6 +50,9 @@ class Cache:
         # worked out earlier instead of adding up all nodes again. Node changes number separately.
         self.pod_revision = 0
         self.node_revision = 0
+        # Nodes that a NodeUnschedulable or TaintToleration filter could turn a pod away from.
+        self.unschedulable_nodes: set[str] = set()
+        self.tainted_nodes: set[str] = set()  # with NoSchedule or NoExecute taints
         self._pod_log: deque[tuple[PodInfo, NodeInfo, int]] = deque(maxlen=POD_LOG_LENGTH)
 
     # -- nodes -----------------------------------------------------------------------------------
@@ -64,6 +67,8 @@ class Cache:
         self._add_images(info, node)
         self._place_in_tree(name, zone_key(info.labels))
         self._lists_changed()
+        _mark(self.unschedulable_nodes, name, info.unschedulable)
+        _mark(self.tainted_nodes, name, bool(info.no_schedule_taints))
         if before != (True, info.labels, info.no_schedule_taints):
             self.node_revision += 1  # a new node, or one whose labels or taints changed
         return info
@@ -78,6 +83,8 @@ class Cache:
         self._remove_images(info)
         self._remove_from_tree(name)
         self._lists_changed()
+        self.unschedulable_nodes.discard(name)
+        self.tainted_nodes.discard(name)
         self.node_revision += 1
         if info.pods:
             info.node = None  # its pods are still known: keep an "imaginary" node until they go
@@ -232,3 +239,10 @@ class Cache:
             self._lists_changed()
         if info.node is None and not info.pods:
             del self.nodes[info.name]
+
+
+def _mark(names: set[str], name: str, member: bool) -> None:
+    if member:
+        names.add(name)
+    else:
+        names.discard(name)

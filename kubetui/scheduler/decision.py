@@ -26,8 +26,10 @@ class Attempt:
     totals: list[int] = field(default_factory=list)
     statuses: NodeToStatus = field(default_factory=NodeToStatus)
     pre_filter: Status | None = None  # a PreFilter rejection, which applies to every node
-    skipped: list[str] = field(default_factory=list)  # plugins that had nothing to do for this pod
+    skipped: dict[str, list[str]] = field(default_factory=dict)  # plugin -> extension points it skipped
     percentage: int = 100
+    sampled: bool = False  # filtering stopped once enough nodes fit
+    narrowed_to: int | None = None  # nodes left after a PreFilterResult
     chosen: str = ""
     how: str = ""
     message: str = ""
@@ -37,10 +39,8 @@ class Attempt:
     def explain_choice(self, index: int, ties: int) -> str:
         """Why the chosen node won, in one line a learner can check against the scores."""
         best = self.totals[index]
-        others = sorted(
-            ((t, n.name) for t, n in zip(self.totals, self.feasible, strict=True) if t < best), reverse=True
-        )
-        runner_up = f"; next best {others[0][1]} with {others[0][0]}" if others else ""
+        second = max(((t, n.name) for t, n in zip(self.totals, self.feasible, strict=True) if t < best), default=None)
+        runner_up = f"; next best {second[1]} with {second[0]}" if second else ""
         if ties > 1:
             return (
                 f"tie-break: {ties} nodes share the highest total score {best}, "
@@ -49,7 +49,10 @@ class Attempt:
         return f"highest total score {best} of {len(self.feasible)} feasible nodes{runner_up}"
 
     def sampling_note(self) -> str:
-        if len(self.evaluated) >= self.total_nodes:
+        """How many nodes were looked at, when it was not all of them."""
+        if self.narrowed_to is not None:
+            return f" (PreFilter narrowed the {self.total_nodes} nodes down to {self.narrowed_to})"
+        if not self.sampled:
             return ""
         return (
             f" (evaluated {len(self.evaluated)} of {self.total_nodes} nodes: "
@@ -153,4 +156,5 @@ def to_record(attempt: Attempt, duration_ms: float) -> SchedulingDecision:
         total_nodes=attempt.total_nodes,
         evaluated=len(attempt.evaluated),
         victims=list(attempt.victims),
+        skipped=[f"{plugin}: {', '.join(points)}" for plugin, points in attempt.skipped.items()],
     )

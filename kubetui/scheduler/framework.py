@@ -16,7 +16,7 @@ instead of once per node, which is the same arithmetic with far fewer Python cal
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import IntEnum, IntFlag
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
@@ -104,7 +104,7 @@ class NodeToStatus:
     def get(self, node: str) -> Status:
         return self.explicit.get(node, self.absent)
 
-    def node_names_with(self, code: Code, all_nodes: Sequence[NodeInfo]) -> list[NodeInfo]:
+    def nodes_with(self, code: Code, all_nodes: Sequence[NodeInfo]) -> list[NodeInfo]:
         """NodesForStatusCode: the nodes whose status has this code, in node-list order."""
         return [n for n in all_nodes if self.get(n.name).code == code]
 
@@ -134,10 +134,6 @@ def fit_error_message(
 
 
 # -- cycle state ----------------------------------------------------------------------------------
-class StateData(Protocol):
-    def clone(self) -> Any: ...
-
-
 class CycleState:
     """What plugins compute for one pod in one cycle (PreFilter/PreScore results), keyed by plugin."""
 
@@ -150,9 +146,6 @@ class CycleState:
 
     def read(self, key: str) -> Any:
         return self._data[key]
-
-    def get(self, key: str) -> Any:
-        return self._data.get(key)
 
     def write(self, key: str, value: Any) -> None:
         self._data[key] = value
@@ -202,7 +195,6 @@ ASSIGNED_POD_ADD = ClusterEvent("Pod", ActionType.ADD, "AssignedPodAdd")
 ASSIGNED_POD_UPDATE = ClusterEvent("Pod", ActionType.UPDATE_POD, "AssignedPodUpdate")
 ASSIGNED_POD_DELETE = ClusterEvent("Pod", ActionType.DELETE, "AssignedPodDelete")
 UNSCHEDULABLE_TIMEOUT = ClusterEvent("*", ActionType.ALL, "UnschedulableTimeout")
-FORCE_ACTIVATE = ClusterEvent("*", ActionType.ALL, "ForceActivate")
 
 
 # -- what plugins can reach -------------------------------------------------------------------------
@@ -236,6 +228,12 @@ class Handle:
         if self.informers is None:
             return []
         return self.informers.informer(resource).list()
+
+    def lookup(self, resource: str, namespace: str, name: str) -> dict[str, Any] | None:
+        """One object from a shared informer cache (read-only)."""
+        if self.informers is None:
+            return None
+        return self.informers.informer(resource).get(namespace, name)
 
 
 # -- plugin interfaces ------------------------------------------------------------------------------
@@ -303,9 +301,6 @@ class ReservePlugin(Plugin):
 class BindPlugin(Plugin):
     def bind(self, state: CycleState, pod: PodInfo, node: str) -> Status | None:
         raise NotImplementedError
-
-
-FilterFunc = Callable[[CycleState, PodInfo, NodeInfo], "Status | None"]
 
 
 @dataclass(slots=True)

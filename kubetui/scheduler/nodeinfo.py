@@ -7,13 +7,11 @@ pods again. ``generation`` moves on every change.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
-from typing import Any, TypeVar, cast
+from typing import Any
 
 from kubetui.scheduler.helpers import Taint
 from kubetui.scheduler.podinfo import PodInfo, quantity_value
 
-T = TypeVar("T")
 _NOT_SCALAR = ("cpu", "memory", "ephemeral-storage", "pods")
 
 
@@ -133,15 +131,6 @@ class NodeInfo:
         copy.used_ports = Counter(self.used_ports)
         copy.memo = {}
         return copy
-
-    def memoized(self, key: Any, compute: Callable[[], T]) -> T:
-        """``compute()`` for this node's current pods, reused until the pods or the node change."""
-        hit = self.memo.get(key)
-        if hit is not None and hit[0] == self.generation:
-            return cast(T, hit[1])
-        value = compute()
-        self.memo[key] = (self.generation, value)
-        return value
 
     def __repr__(self) -> str:
         return f"NodeInfo({self.name}, pods={len(self.pods)})"

@@ -8,6 +8,7 @@ counts a container that requests no cpu or memory as 100m / 200Mi, which only sc
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
 from typing import Any
@@ -26,6 +27,13 @@ _STANDARD = ("cpu", "memory", "ephemeral-storage", "pods")
 
 def quantity_value(name: str, value: Any) -> int:
     """resource.Quantity.MilliValue() for cpu, Value() for the rest (both round up); 0 if unparseable."""
+    if not isinstance(value, (str, int, float)):
+        return 0
+    return _parsed_quantity(name, value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed_quantity(name: str, value: str | int | float) -> int:
     try:
         return cpu_millis(value) if name == "cpu" else memory_bytes(value)
     except (TypeError, ValueError):
@@ -140,7 +148,7 @@ class PodInfo:
 
     __slots__ = (
         "cpu", "ephemeral_storage", "has_affinity", "host_ports", "images", "key", "label_key", "labels",
-        "memory", "name", "namespace", "node_name", "non_zero_cpu", "non_zero_memory", "owner_uid", "pod",
+        "memory", "name", "namespace", "node_name", "non_zero_cpu", "non_zero_memory", "pod",
         "preferred_affinity_terms", "preferred_anti_affinity_terms", "priority", "required_affinity_terms",
         "required_anti_affinity_terms", "required_node_affinity", "scalars", "start_time", "terminating",
         "tolerations", "uid",
@@ -160,8 +168,6 @@ class PodInfo:
         self.priority: int = int(spec.get("priority") or 0)
         self.node_name: str = spec.get("nodeName") or ""
         self.terminating = bool(meta.get("deletionTimestamp"))
-        owner = next((r for r in meta.get("ownerReferences") or () if r.get("controller")), None)
-        self.owner_uid: str = owner.get("uid", "") if owner else ""
         start = parse_timestamp((pod.get("status") or {}).get("startTime"))
         self.start_time: float = math.inf if start is None else start  # not started yet counts as newest
 

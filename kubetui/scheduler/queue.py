@@ -12,6 +12,7 @@
 The queue also remembers which pods are *nominated* to which node after a preemption.
 
 Simplification: backoffQ hands a pod over exactly when its backoff ends instead of on a 1 s tick.
+Simplification: no QueueingHints (v1.32's finer per-plugin requeue checks); events move pods as in v1.30.
 """
 
 from __future__ import annotations
@@ -41,12 +42,11 @@ ACTIVE, BACKOFF, UNSCHEDULABLE = "activeQ", "backoffQ", "unschedulablePods"
 class QueuedPodInfo:
     """A pod in the queue, with what the queue needs to remember about its attempts."""
 
-    __slots__ = ("attempts", "initial_attempt", "pod", "timestamp", "token", "unschedulable_plugins", "where")
+    __slots__ = ("attempts", "pod", "timestamp", "token", "unschedulable_plugins", "where")
 
     def __init__(self, pod: PodInfo, now: float) -> None:
         self.pod = pod
         self.timestamp = now  # when it entered the queue or last failed
-        self.initial_attempt: float | None = None
         self.attempts = 0
         self.unschedulable_plugins: set[str] = set()
         self.where = ""
@@ -93,20 +93,13 @@ class SchedulingQueue:
         self._backoff_timer: Timer | None = None
         self._backoff_timer_at = 0.0
         self._flush_timer: Timer | None = None
-        self.scheduling_cycle = 0
         self._nominated: dict[str, list[PodInfo]] = {}  # node -> pods nominated to run there
         self._nominated_node: dict[str, str] = {}  # pod uid -> node
 
     # -- reading --------------------------------------------------------------------------------
-    def __contains__(self, uid: str) -> bool:
-        return uid in self._pods
-
     def where(self, uid: str) -> str:
         queued = self._pods.get(uid)
         return queued.where if queued is not None else ""
-
-    def queued(self, uid: str) -> QueuedPodInfo | None:
-        return self._pods.get(uid)
 
     def pending(self) -> dict[str, int]:
         return {
@@ -188,9 +181,7 @@ class SchedulingQueue:
             self._leave(queued)
             del self._pods[queued.pod.uid]
             queued.attempts += 1
-            if queued.initial_attempt is None:
-                queued.initial_attempt = self.clock.now
-            self.scheduling_cycle += 1
+            queued.unschedulable_plugins = set()  # this attempt finds its own
             return queued
         return None
 
@@ -298,12 +289,6 @@ class SchedulingQueue:
                 self._flush_unschedulable,
                 label="scheduler: flush unschedulable pods",
             )
-
-    def activate(self, uid: str) -> None:
-        """Move one waiting pod to activeQ at once (used when its nomination is cleared)."""
-        queued = self._pods.get(uid)
-        if queued is not None and queued.where in (UNSCHEDULABLE, BACKOFF):
-            self._to_active(queued)
 
     # -- nominated pods ----------------------------------------------------------------------------
     def add_nominated(self, pod: PodInfo, node: str | None = None) -> None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import random
 import time
+from collections.abc import Callable
 from typing import Any
 
 from kubetui.api.meta import set_condition
@@ -120,7 +121,7 @@ class Scheduler:
         self.cache.remove_node(node["metadata"]["name"])
 
     @staticmethod
-    def _pre_check(node: NodeInfo) -> Any:
+    def _pre_check(node: NodeInfo) -> Callable[[PodInfo], bool]:
         """preCheckForNode: only pods that could pass the basic checks on this node are retried."""
 
         def admits(pod: PodInfo) -> bool:
@@ -267,7 +268,8 @@ class Scheduler:
         status = self.framework.run_pre_score(state, attempt.pod, feasible)
         if status is not None:
             return Status(Code.ERROR, f"running PreScore plugin {status.plugin!r}: {status.message}")
-        attempt.skipped += sorted(state.skip_score)
+        for plugin in sorted(state.skip_score):
+            attempt.skipped.setdefault(plugin, []).append("Score")
         attempt.scores = self.framework.run_score(state, attempt.pod, feasible)
         totals = [0] * len(feasible)
         for plugin_scores in attempt.scores:
@@ -283,7 +285,8 @@ class Scheduler:
         pod = attempt.pod
         framework = self.framework
         narrowed, status, plugins = framework.run_pre_filter(state, pod, nodes)
-        attempt.skipped = sorted(state.skip_filter)
+        for plugin in sorted(state.skip_filter):
+            attempt.skipped.setdefault(plugin, []).append("Filter")
         if status is not None:
             if not status.rejected:
                 return Status(Code.ERROR, f"running PreFilter plugin {status.plugin!r}: {status.message}")
@@ -305,6 +308,7 @@ class Scheduler:
         candidates = nodes
         if narrowed is not None:
             candidates = [n for n in nodes if n.name in narrowed.node_names]
+            attempt.narrowed_to = len(candidates)
             attempt.statuses.absent = unresolvable(f"node(s) didn't satisfy plugin(s) [{' '.join(sorted(plugins))}]")
         wanted = framework.num_feasible_nodes_to_find(len(candidates))
         attempt.percentage = framework.percentage_for(len(nodes))
@@ -342,6 +346,7 @@ class Scheduler:
                 evaluated.append((node, None))
                 feasible.append(node)
                 if len(feasible) >= wanted:
+                    attempt.sampled = len(evaluated) < len(order)
                     return
 
     def _filter_with_nominated(
@@ -359,6 +364,7 @@ class Scheduler:
             if status is None:
                 attempt.feasible.append(node)
                 if len(attempt.feasible) >= wanted:
+                    attempt.sampled = len(attempt.evaluated) < len(order)
                     return
             else:
                 attempt.statuses.explicit[node.name] = status

@@ -83,8 +83,7 @@ def pod(
         if not containers:
             containers.append({"name": "c0", "image": "pause"})
         containers[0]["ports"] = [
-            {"hostIP": ip, "protocol": proto, "hostPort": port, "containerPort": port}
-            for ip, proto, port in host_ports
+            {"hostIP": ip, "protocol": proto, "hostPort": port, "containerPort": port} for ip, proto, port in host_ports
         ]
     spec: dict[str, Any] = {
         "containers": containers,

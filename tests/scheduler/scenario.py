@@ -73,9 +73,7 @@ class Scenario:
 
     def decisions(self, name: str) -> list[SchedulingDecision]:
         return [
-            r
-            for r in self.cluster.trace.history
-            if isinstance(r, SchedulingDecision) and r.pod == f"default/{name}"
+            r for r in self.cluster.trace.history if isinstance(r, SchedulingDecision) and r.pod == f"default/{name}"
         ]
 
     def events(self, name: str, reason: str) -> list[dict[str, Any]]:

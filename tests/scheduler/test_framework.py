@@ -36,9 +36,7 @@ def test_fit_error_sorts_reasons_as_strings_like_go() -> None:
 def test_fit_error_counts_nodes_left_out_by_pre_filter() -> None:
     statuses = NodeToStatus(unresolvable("node(s) didn't satisfy plugin(s) [NodeAffinity]"))
     statuses.explicit["node-1"] = unschedulable("Insufficient memory")
-    message = fit_error_message(
-        3, statuses, post_filter_msg="preemption: not eligible due to preemptionPolicy=Never."
-    )
+    message = fit_error_message(3, statuses, post_filter_msg="preemption: not eligible due to preemptionPolicy=Never.")
     assert message == (
         "0/3 nodes are available: 1 Insufficient memory, 2 node(s) didn't satisfy plugin(s) "
         "[NodeAffinity]. preemption: not eligible due to preemptionPolicy=Never."
@@ -111,9 +109,7 @@ class RejectOnce(ReservePlugin):
 
 def test_reserve_rejection_unreserves_and_forgets_the_assumed_pod() -> None:
     cluster = Cluster(1, nodes=[], scheduler=False, controllers=False)
-    scheduler = Scheduler(
-        cluster.client("kube-scheduler"), cluster.rng, cluster.trace, extra_plugins=(RejectOnce,)
-    )
+    scheduler = Scheduler(cluster.client("kube-scheduler"), cluster.rng, cluster.trace, extra_plugins=(RejectOnce,))
     scheduler.start()
     s = Scenario.__new__(Scenario)
     s.cluster, s.client = cluster, cluster.client("test")

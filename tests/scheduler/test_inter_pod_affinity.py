@@ -51,13 +51,8 @@ CASES: dict[str, tuple[dict[str, Any], list[dict[str, Any]], Code | None, str]] 
         None,
         "",
     ),
-    (
-        "satisfies the pod with requiredDuringSchedulingIgnoredDuringExecution "
-        "in PodAffinity using not in operator"
-    ): (
-        pod(
-            labels=S1, affinity=_affinity([_term("service", "NotIn", ["securityscan3", "value3"], "region")])
-        ),
+    ("satisfies the pod with requiredDuringSchedulingIgnoredDuringExecution in PodAffinity using not in operator"): (
+        pod(labels=S1, affinity=_affinity([_term("service", "NotIn", ["securityscan3", "value3"], "region")])),
         [EXISTING],
         None,
         "",
@@ -117,9 +112,7 @@ CASES: dict[str, tuple[dict[str, Any], list[dict[str, Any]], Code | None, str]] 
         ERR_REASON_EXISTING_ANTI_AFFINITY_RULES_NOT_MATCH,
     ),
     "pod matches its own Label in PodAffinity and that matches the existing pod Labels": (
-        pod(
-            labels=SCAN, affinity=_affinity([_term("service", "NotIn", ["securityscan", "value2"], "region")])
-        ),
+        pod(labels=SCAN, affinity=_affinity([_term("service", "NotIn", ["securityscan", "value2"], "region")])),
         [pod("existing", labels=SCAN, node_name="node2")],
         Code.UNSCHEDULABLE_AND_UNRESOLVABLE,
         ERR_REASON_AFFINITY_RULES_NOT_MATCH,
@@ -138,8 +131,7 @@ CASES: dict[str, tuple[dict[str, Any], list[dict[str, Any]], Code | None, str]] 
         ERR_REASON_EXISTING_ANTI_AFFINITY_RULES_NOT_MATCH,
     ),
     (
-        "satisfies the PodAntiAffinity with existing pod but doesn't satisfy "
-        "PodAntiAffinity symmetry with incoming pod"
+        "satisfies the PodAntiAffinity with existing pod but doesn't satisfy PodAntiAffinity symmetry with incoming pod"
     ): (
         pod(
             labels=SCAN,
@@ -158,10 +150,7 @@ CASES: dict[str, tuple[dict[str, Any], list[dict[str, Any]], Code | None, str]] 
         Code.UNSCHEDULABLE,
         ERR_REASON_ANTI_AFFINITY_RULES_NOT_MATCH,
     ),
-    (
-        "PodAntiAffinity symmetry check a2: incoming pod and existing pod "
-        "partially match each other on AffinityTerms"
-    ): (
+    ("PodAntiAffinity symmetry check a2: incoming pod and existing pod partially match each other on AffinityTerms"): (
         pod(labels=S1, affinity=_affinity(anti=[_term("security", "Exists", None, "zone")])),
         [
             pod(
@@ -197,11 +186,7 @@ def test_first_pod_of_a_group_with_affinity_to_itself_may_go_anywhere() -> None:
 
 def _preferred(kind: str, weight: int, key: str, values: list[str], topology: str) -> dict[str, Any]:
     term = _term(key, "In", values, topology)
-    return {
-        kind: {
-            "preferredDuringSchedulingIgnoredDuringExecution": [{"weight": weight, "podAffinityTerm": term}]
-        }
-    }
+    return {kind: {"preferredDuringSchedulingIgnoredDuringExecution": [{"weight": weight, "podAffinityTerm": term}]}}
 
 
 def test_preferred_affinity_matching_topology_and_pods_scores_highest() -> None:
@@ -236,3 +221,35 @@ def test_all_nodes_same_priority_without_affinity() -> None:
     """ "all nodes are same priority as Affinity is nil": PreScore skips."""
     nodes = [node("machine1", labels={"region": "China"}), node("machine2", labels={"region": "India"})]
     assert Harness(InterPodAffinity, nodes).scores(pod(labels=S1)) is None
+
+
+def test_counts_are_brought_up_to_date_incrementally() -> None:
+    """PreFilter and PreScore state kept from an earlier pod, updated with the pods placed and removed
+    since (AddPod/RemovePod), equal what a fresh plugin counts."""
+    from kubetui.scheduler.framework import CycleState
+    from kubetui.scheduler.plugins.inter_pod_affinity import _PRE_FILTER_KEY, _PRE_SCORE_KEY
+    from kubetui.scheduler.podinfo import PodInfo
+
+    nodes = [node(f"n{i}", labels={"kubernetes.io/hostname": f"n{i}", "zone": f"z{i % 2}"}) for i in range(4)]
+    anti = _affinity([_term("app", "In", ["db"], "zone")], [_term("app", "In", ["web"], "kubernetes.io/hostname")])
+    preferred = _preferred("podAntiAffinity", 7, "app", ["web"], "zone")
+    harness = Harness(InterPodAffinity, nodes, [pod("db-0", node_name="n0", labels={"app": "db"})])
+    incoming = pod("web", labels={"app": "web"}, affinity={**anti, **preferred})
+    harness.filter(incoming)
+    harness.scores(incoming)
+    cache = harness.cache
+    cache.add_pod(PodInfo(pod("web-1", node_name="n1", labels={"app": "web"}, affinity=anti)))
+    cache.add_pod(PodInfo(pod("web-2", node_name="n2", labels={"app": "web"})))
+    cache.add_pod(PodInfo(pod("db-1", node_name="n3", labels={"app": "db"})))
+    cache.remove_pod("uid-default-db-0")
+
+    def states(plugin: InterPodAffinity) -> tuple[object, ...]:
+        state, info = CycleState(), PodInfo(incoming)
+        plugin.pre_filter(state, info, harness.nodes)
+        plugin.pre_score(state, info, harness.nodes)
+        s = state.read(_PRE_FILTER_KEY)
+        return s.existing_anti_affinity, s.affinity, s.anti_affinity, state.read(_PRE_SCORE_KEY)
+
+    assert isinstance(harness.plugin, InterPodAffinity)
+    assert states(harness.plugin) == states(InterPodAffinity(harness.handle))
+    assert states(harness.plugin)[1] == {("zone", "z1"): 1}  # db-1 on n3 (z1)

@@ -18,9 +18,7 @@ def _expr(key: str, op: str, *values: str) -> dict[str, Any]:
 
 
 def _required(*terms: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": list(terms)}}
-    }
+    return {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": list(terms)}}}
 
 
 def _name_in(*names: str) -> dict[str, Any]:
@@ -79,21 +77,13 @@ FILTER_CASES: dict[str, tuple[dict[str, Any], dict[str, str], str, bool]] = {
         False,
     ),
     "Pod with multiple matchExpressions ANDed that matches the existing node": (
-        pod(
-            affinity=_required(
-                {"matchExpressions": [_expr("GPU", "Exists"), _expr("GPU", "NotIn", "AMD", "INTER")]}
-            )
-        ),
+        pod(affinity=_required({"matchExpressions": [_expr("GPU", "Exists"), _expr("GPU", "NotIn", "AMD", "INTER")]})),
         {"GPU": "NVIDIA-GRID-K1"},
         "node1",
         True,
     ),
     "Pod with multiple matchExpressions ANDed that doesn't match the existing node": (
-        pod(
-            affinity=_required(
-                {"matchExpressions": [_expr("GPU", "Exists"), _expr("GPU", "In", "AMD", "INTER")]}
-            )
-        ),
+        pod(affinity=_required({"matchExpressions": [_expr("GPU", "Exists"), _expr("GPU", "In", "AMD", "INTER")]})),
         {"GPU": "NVIDIA-GRID-K1"},
         "node1",
         False,
@@ -151,11 +141,7 @@ FILTER_CASES: dict[str, tuple[dict[str, Any], dict[str, str], str, bool]] = {
         True,
     ),
     "Pod with one term: matchFields does not match, but matchExpressions matches": (
-        pod(
-            affinity=_required(
-                {"matchFields": [_name_in("node1")], "matchExpressions": [_expr("foo", "In", "bar")]}
-            )
-        ),
+        pod(affinity=_required({"matchFields": [_name_in("node1")], "matchExpressions": [_expr("foo", "In", "bar")]})),
         {"foo": "bar"},
         "node2",
         False,
@@ -224,10 +210,7 @@ AFFINITY2 = _preferred(
 )
 
 PRIORITY_CASES = {
-    (
-        "no node matches preferred scheduling requirements in NodeAffinity of "
-        "pod so all nodes' priority is zero"
-    ): (
+    ("no node matches preferred scheduling requirements in NodeAffinity of pod so all nodes' priority is zero"): (
         AFFINITY1,
         [("node1", LABEL4), ("node2", LABEL2), ("node3", LABEL3)],
         [0, 0, 0],

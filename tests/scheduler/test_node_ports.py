@@ -62,9 +62,7 @@ def test_node_ports(name: str) -> None:
 
 
 def test_a_deleted_pod_frees_its_port() -> None:
-    harness = Harness(
-        NodePorts, [node("machine")], [pod("running", node_name="machine", host_ports=[("", "TCP", 80)])]
-    )
+    harness = Harness(NodePorts, [node("machine")], [pod("running", node_name="machine", host_ports=[("", "TCP", 80)])])
     assert harness.filter(pod(host_ports=[("", "TCP", 80)])) != [None]
     harness.cache.remove_pod("uid-default-running")
     assert harness.filter(pod(host_ports=[("", "TCP", 80)])) == [None]

@@ -235,10 +235,7 @@ def test_least_allocated(
     expected: list[int],
 ) -> None:
     # Kubernetes' "4000" cpu is cores; our builder takes millicores.
-    nodes = [
-        node(f"node{i + 1}", cpu_m=None if c is None else c * 1000, memory=m)
-        for i, (c, m) in enumerate(sizes)
-    ]
+    nodes = [node(f"node{i + 1}", cpu_m=None if c is None else c * 1000, memory=m) for i, (c, m) in enumerate(sizes)]
     running = [
         pod(f"e{i}", node_name=n, requests=[] if r is None else [{**r, "cpu": f"{int(r['cpu'][:-1])}"}])
         for i, (n, r) in enumerate(existing)

@@ -26,10 +26,7 @@ def _pods(spec: str, labels: dict[str, str] | None = None) -> list[dict[str, Any
     out = []
     for item in spec.split():
         where, count = item[0], int(item[1:])
-        out += [
-            pod(f"p-{where}{i + 1}", node_name=f"node-{where}", labels=labels or {"foo": ""})
-            for i in range(count)
-        ]
+        out += [pod(f"p-{where}{i + 1}", node_name=f"node-{where}", labels=labels or {"foo": ""}) for i in range(count)]
     return out
 
 
@@ -74,9 +71,7 @@ def test_single_constraint_filter(name: str) -> None:
     nodes = [node(n, labels={key: value, "node": n}) for n, key, value in nodes_spec]
     incoming = pod("p", labels={"foo": ""}, spread=[_spread(1, "zone", "DoNotSchedule", FOO)])
     statuses = Harness(PodTopologySpread, nodes, existing).filter(incoming)
-    got = {
-        n["metadata"]["name"]: (None if s is None else s.code) for n, s in zip(nodes, statuses, strict=True)
-    }
+    got = {n["metadata"]["name"]: (None if s is None else s.code) for n, s in zip(nodes, statuses, strict=True)}
     assert got == want
 
 
@@ -168,9 +163,7 @@ def test_score(name: str) -> None:
     constraints, candidates, failed, existing, expected = SCORE_CASES[name]
     harness = Harness(PodTopologySpread, candidates + failed, existing)
     harness.nodes = harness.nodes[: len(candidates)]  # only the nodes that passed Filter are scored
-    incoming = pod(
-        "p", labels={"foo": "", "bar": ""} if "labelSelectors" in name else {"foo": ""}, spread=constraints
-    )
+    incoming = pod("p", labels={"foo": "", "bar": ""} if "labelSelectors" in name else {"foo": ""}, spread=constraints)
     assert harness.scores(incoming) == expected
 
 

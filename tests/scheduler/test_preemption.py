@@ -24,9 +24,7 @@ def _running(
     start: str = "2026-01-01T00:00:00Z",
     labels: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    return pod(
-        name, node_name=on, priority=priority, requests=[{"cpu": f"{cpu}m"}], start_time=start, labels=labels
-    )
+    return pod(name, node_name=on, priority=priority, requests=[{"cpu": f"{cpu}m"}], start_time=start, labels=labels)
 
 
 def _preemption(cache: Cache) -> tuple[Framework, DefaultPreemption]:
@@ -36,9 +34,7 @@ def _preemption(cache: Cache) -> tuple[Framework, DefaultPreemption]:
     return framework, plugin
 
 
-def _preempt(
-    nodes: list[dict[str, Any]], running: list[dict[str, Any]], incoming: dict[str, Any]
-) -> tuple[Any, Any]:
+def _preempt(nodes: list[dict[str, Any]], running: list[dict[str, Any]], incoming: dict[str, Any]) -> tuple[Any, Any]:
     cache = cache_with(nodes, running)
     framework, plugin = _preemption(cache)
     info, state = PodInfo(incoming), CycleState()
@@ -66,9 +62,7 @@ def test_no_lower_priority_pods_means_no_victims() -> None:
         nodes, [_running("a", "node1", HIGH)], pod("p", priority=MID, requests=[{"cpu": "1000m"}])
     )
     assert status.code == Code.UNSCHEDULABLE
-    assert status.message == (
-        "preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod."
-    )
+    assert status.message == ("preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.")
     assert result.nominated_node == ""
 
 
@@ -82,8 +76,7 @@ def test_preemption_policy_never() -> None:
 
 def _candidate(node_name: str, *victims: tuple[int, str], violations: int = 0) -> Candidate:
     pods = [
-        PodInfo(_running(f"{node_name}-v{i}", node_name, prio, start=start))
-        for i, (prio, start) in enumerate(victims)
+        PodInfo(_running(f"{node_name}-v{i}", node_name, prio, start=start)) for i, (prio, start) in enumerate(victims)
     ]
     pods.sort(key=lambda p: (-p.priority, p.start_time))
     return Candidate(node_name, pods, violations)
@@ -176,3 +169,15 @@ class _Lister:
 
     def list(self) -> list[dict[str, Any]]:
         return self.objects.get(self.resource, [])
+
+
+def test_not_eligible_while_a_victim_still_terminates_on_the_nominated_node() -> None:
+    """PodEligibleToPreemptOthers: a lower-priority pod preempted earlier is still leaving the nominated node."""
+    victim = _running("victim", "node1", LOW)
+    victim["metadata"]["deletionTimestamp"] = "2026-01-01T00:00:30Z"
+    victim["status"]["conditions"] = [{"type": "DisruptionTarget", "status": "True", "reason": "PreemptionByScheduler"}]
+    incoming = pod("p", priority=HIGH, requests=[{"cpu": "1000m"}])
+    incoming["status"]["nominatedNodeName"] = "node1"
+    result, status = _preempt([node("node1", cpu_m=1000, memory=10**10)], [victim], incoming)
+    assert result is None
+    assert status.message == "preemption: not eligible due to a terminating pod on the nominated node."

@@ -53,6 +53,7 @@ def test_failed_pod_waits_for_an_event_its_plugins_care_about() -> None:
     assert queued is not None
     queued.unschedulable_plugins = {"NodeResourcesFit"}
     assert queue.add_unschedulable(queued) == UNSCHEDULABLE
+    assert queue.pending() == {ACTIVE: 0, BACKOFF: 0, UNSCHEDULABLE: 1}
     assert queue.move_all(NODE_LABEL_CHANGE) == 1  # Node Update covers label changes
     assert queue.where(queued.pod.uid) == BACKOFF  # still inside its 1 s backoff
     clock.run_for(1.0)

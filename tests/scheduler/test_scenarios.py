@@ -62,9 +62,7 @@ def test_required_node_affinity() -> None:
     affinity = {
         "nodeAffinity": {
             "requiredDuringSchedulingIgnoredDuringExecution": {
-                "nodeSelectorTerms": [
-                    {"matchExpressions": [{"key": "disktype", "operator": "In", "values": ["ssd"]}]}
-                ]
+                "nodeSelectorTerms": [{"matchExpressions": [{"key": "disktype", "operator": "In", "values": ["ssd"]}]}]
             }
         }
     }
@@ -96,9 +94,7 @@ def test_anti_affinity_spreads_replicas_one_per_node() -> None:
     placed = [s.node_of(f"cache-{i}") for i in range(4)]
     assert sorted(placed[:3]) == ["node-1", "node-2", "node-3"] and placed[3] == ""
     [event] = s.events("cache-3", "FailedScheduling")
-    assert event["message"].startswith(
-        "0/3 nodes are available: 3 node(s) didn't match pod anti-affinity rules."
-    )
+    assert event["message"].startswith("0/3 nodes are available: 3 node(s) didn't match pod anti-affinity rules.")
 
 
 def test_topology_spread_across_zones() -> None:
@@ -190,6 +186,13 @@ def test_decision_record_explains_the_choice() -> None:
     assert totals["node-2"] == sum(norm * weight for _, norm, weight in scores["node-2"].values())
     assert decision.reason.startswith(f"highest total score {totals['node-2']} of 2 feasible nodes")
     assert "node-1" in decision.reason
+    assert "PodTopologySpread: Filter, Score" in decision.skipped  # no spread constraints, no owner
+    assert set(scores["node-1"]) == {
+        "TaintToleration",
+        "NodeResourcesFit",
+        "NodeResourcesBalancedAllocation",
+        "ImageLocality",
+    }
 
 
 def test_same_seed_same_trace() -> None:
@@ -213,3 +216,98 @@ def test_other_schedulers_pods_are_left_alone() -> None:
     s.run()
     assert s.node_of("mine") == "node-1" and s.node_of("theirs") == ""
     assert s.decisions("theirs") == []
+
+
+def test_replicaset_pods_are_spread_by_the_system_default_constraints() -> None:
+    s = Scenario()
+    for i, zone in enumerate(["zone-a", "zone-b", "zone-c"], start=1):
+        s.node(f"node-{i}", labels={"topology.kubernetes.io/zone": zone})
+    rs = s.client.create(
+        "replicasets",
+        {
+            "apiVersion": "apps/v1",
+            "kind": "ReplicaSet",
+            "metadata": {"name": "web-7d9f", "namespace": "default"},
+            "spec": {
+                "replicas": 3,
+                "selector": {"matchLabels": {"app": "web"}},
+                "template": {
+                    "metadata": {"labels": {"app": "web"}},
+                    "spec": {"containers": [{"name": "app", "image": "nginx"}]},
+                },
+            },
+        },
+    )
+    owner = {
+        "apiVersion": "apps/v1",
+        "kind": "ReplicaSet",
+        "name": "web-7d9f",
+        "uid": rs["metadata"]["uid"],
+        "controller": True,
+        "blockOwnerDeletion": True,
+    }
+    for i in range(3):
+        s.client.create(
+            "pods",
+            {
+                "apiVersion": "v1",
+                "kind": "Pod",
+                "metadata": {
+                    "name": f"web-7d9f-{i}",
+                    "namespace": "default",
+                    "labels": {"app": "web"},
+                    "ownerReferences": [owner],
+                },
+                "spec": {"containers": [{"name": "app", "image": "nginx"}]},
+            },
+        )
+        s.run(1)
+    assert sorted(s.node_of(f"web-7d9f-{i}") for i in range(3)) == ["node-1", "node-2", "node-3"]
+    last = s.decisions("web-7d9f-2")[0]
+    weights = {plugin: weight for v in last.verdicts for plugin, (_, _, weight) in v.scores.items()}
+    assert weights["PodTopologySpread"] == 2
+    spread = {v.node: v.scores["PodTopologySpread"][1] for v in last.verdicts if v.feasible}
+    assert spread[s.node_of("web-7d9f-2")] == 100 and sorted(spread.values())[0] < 100
+
+
+def test_pending_pod_is_placed_when_a_pod_frees_room() -> None:
+    s = Scenario()
+    s.node("node-1", cpu="2")
+    s.pod("running", cpu="1500m")
+    s.pod("waiting", cpu="1500m")
+    s.run(30)
+    assert s.node_of("running") == "node-1" and s.node_of("waiting") == ""
+    freed_at = s.cluster.clock.now
+    s.client.delete("pods", "default", "running", grace_period_seconds=0)
+    s.cluster.run_until(lambda: s.node_of("waiting") != "", timeout=60)
+    assert s.node_of("waiting") == "node-1" and s.cluster.clock.now == freed_at
+
+
+def test_room_made_by_preemption_is_kept_for_the_nominated_pod() -> None:
+    s = Scenario()  # no kubelet: the victim stays Terminating until the test deletes it
+    s.client.create(
+        "priorityclasses",
+        {"apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass", "metadata": {"name": "high"}, "value": 1000},
+    )
+    s.node("node-1", cpu="2")
+    s.pod("low", cpu="1500m")
+    s.run()
+    s.pod("urgent", cpu="1500m", priorityClassName="high")
+    s.run(2)
+    low = s.cluster.get("pods", "default", "low")
+    assert low is not None and low["metadata"].get("deletionTimestamp")
+    [disruption] = [c for c in low["status"]["conditions"] if c["type"] == "DisruptionTarget"]
+    assert (disruption["reason"], disruption["message"]) == (
+        "PreemptionByScheduler",
+        "default-scheduler: preempting to accommodate a higher priority pod",
+    )
+    urgent = s.cluster.get("pods", "default", "urgent")
+    assert urgent is not None and urgent["status"]["nominatedNodeName"] == "node-1"
+    s.pod("sneaky", cpu="1500m")  # priority 0: must not take the room freed for "urgent"
+    s.run(2)
+    s.client.delete("pods", "default", "low", grace_period_seconds=0)
+    s.run(30)
+    assert s.node_of("urgent") == "node-1" and s.node_of("sneaky") == ""
+    assert [d.victims for d in s.decisions("urgent")] == [["default/low"], []]  # preempted once, then placed
+    sneaky = s.decisions("sneaky")[0]
+    assert sneaky.message.startswith("0/1 nodes are available: 1 Insufficient cpu.")

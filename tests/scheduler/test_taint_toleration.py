@@ -95,18 +95,12 @@ FILTER_CASES = {
         [_taint("dedicated", "user2", "NoSchedule"), _taint("foo", "bar", "NoSchedule")],
         None,
     ),
-    (
-        "A pod has a toleration that keys and values match the taint on the "
-        "node, but (non-empty) effect doesn't match"
-    ): (
+    ("A pod has a toleration that keys and values match the taint on the node, but (non-empty) effect doesn't match"): (
         [_tol("foo", "bar", PREFER)],
         [_taint("foo", "bar", "NoSchedule")],
         "{foo: bar}",
     ),
-    (
-        "The pod has a toleration that keys and values match the taint on the "
-        "node, the effect of toleration is empty"
-    ): (
+    ("The pod has a toleration that keys and values match the taint on the node, the effect of toleration is empty"): (
         [_tol("foo", "bar")],
         [_taint("foo", "bar", "NoSchedule")],
         None,

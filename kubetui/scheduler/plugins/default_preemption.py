@@ -114,7 +114,7 @@ class DefaultPreemption(PostFilterPlugin):
     def _find_candidates(
         self, state: CycleState, pod: PodInfo, all_nodes: Sequence[NodeInfo], statuses: NodeToStatus
     ) -> tuple[list[Candidate], NodeToStatus]:
-        potential = statuses.node_names_with(Code.UNSCHEDULABLE, all_nodes)
+        potential = statuses.nodes_with(Code.UNSCHEDULABLE, all_nodes)
         if not potential:
             return [], NodeToStatus()
         budgets = self._budgets()

@@ -22,6 +22,7 @@ from kubetui.scheduler.framework import (
     ClusterEvent,
     CycleState,
     FilterPlugin,
+    Handle,
     PreFilterPlugin,
     PreFilterResult,
     PreScorePlugin,
@@ -92,6 +93,7 @@ class PreFilterState:
         "affinity_terms",
         "anti_affinity",
         "anti_affinity_terms",
+        "anti_keys",
         "existing_anti_affinity",
         "existing_keys",
         "namespace_labels",
@@ -108,6 +110,7 @@ class PreFilterState:
         self.pod = pod
         self.affinity_terms = affinity_terms
         self.anti_affinity_terms = anti_affinity_terms
+        self.anti_keys = tuple(dict.fromkeys(t.topology_key for t in anti_affinity_terms))
         self.namespace_labels = namespace_labels
         # existing pods' anti-affinity terms this pod matches
         self.existing_anti_affinity: TopologyCounts = {}
@@ -134,6 +137,33 @@ class PreFilterState:
         for term in self.anti_affinity_terms:
             if term.matches(other):
                 _add(self.anti_affinity, node.labels, term.topology_key, delta)
+
+
+class ScoreState:
+    """Per topology domain, the summed weights of the matching terms, and how many terms matched there."""
+
+    __slots__ = ("hits", "scores")
+
+    def __init__(self) -> None:
+        self.scores: dict[str, dict[str, int]] = {}  # topology key -> value -> score
+        self.hits: dict[tuple[str, str], int] = {}
+
+    def add(self, labels: Mapping[str, str], contributions: Iterable[tuple[str, int]], sign: int) -> None:
+        for topology_key, weight in contributions:
+            value = labels.get(topology_key)
+            if value is None:
+                continue
+            by_value = self.scores.setdefault(topology_key, {})
+            by_value[value] = by_value.get(value, 0) + sign * weight
+            hits = self.hits.get((topology_key, value), 0) + sign
+            if hits:
+                self.hits[(topology_key, value)] = hits
+                continue
+            # no term matches there any more: forget the domain, as a recount would
+            del self.hits[(topology_key, value)]
+            del by_value[value]
+            if not by_value:
+                del self.scores[topology_key]
 
 
 def _score_contributions(
@@ -167,6 +197,12 @@ def _score_contributions(
 class InterPodAffinity(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin):
     name = "InterPodAffinity"
 
+    def __init__(self, handle: Handle) -> None:
+        super().__init__(handle)
+        # Counts worked out for earlier pods, with the cache revisions they were up to date at.
+        self._prefiltered: dict[tuple[Any, ...], tuple[int, int, PreFilterState]] = {}
+        self._prescored: dict[tuple[Any, ...], tuple[int, int, ScoreState]] = {}
+
     def events(self) -> tuple[ClusterEvent, ...]:
         return (ClusterEvent("Pod", ActionType.ALL), NODE_ADD, NODE_LABEL_CHANGE)
 
@@ -199,14 +235,43 @@ class InterPodAffinity(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugi
         self, state: CycleState, pod: PodInfo, nodes: Sequence[NodeInfo]
     ) -> tuple[PreFilterResult | None, Status | None]:
         cache = self.handle.cache
-        s = PreFilterState(
-            pod,
-            self._resolve_namespaces(pod.required_affinity_terms),
-            self._resolve_namespaces(pod.required_anti_affinity_terms),
-            self._namespace_labels(pod.namespace),
+        affinity = self._resolve_namespaces(pod.required_affinity_terms)
+        anti_affinity = self._resolve_namespaces(pod.required_anti_affinity_terms)
+        namespace_labels = self._namespace_labels(pod.namespace)
+        # Pods with the same namespace, labels and terms get the same counts: an earlier pod's counts are
+        # brought up to date with the pods placed and removed since, unless a node came, went or changed.
+        key = (
+            pod.namespace,
+            pod.label_key,
+            tuple(sorted(namespace_labels.items())),
+            tuple(t.signature for t in affinity),
+            tuple(t.signature for t in anti_affinity),
         )
-        # Existing pods' anti-affinity terms that this pod matches. What a node contributes only changes
-        # when its pods do, so it is remembered per node for pods with the same namespace and labels.
+        known = self._prefiltered.get(key)
+        changes = cache.pod_changes_since(known[0]) if known is not None and known[1] == cache.node_revision else None
+        if known is not None and changes is not None:
+            counted = known[2]
+            for other, node, delta in changes:
+                counted.update_with_pod(other, node, delta)
+        else:
+            counted = PreFilterState(pod, affinity, anti_affinity, namespace_labels)
+            self._count_all(counted)
+            if len(self._prefiltered) >= 16:
+                del self._prefiltered[next(iter(self._prefiltered))]
+        self._prefiltered[key] = (cache.pod_revision, cache.node_revision, counted)
+        s = counted.clone()
+        s.pod = pod
+        if not s.existing_anti_affinity and not s.affinity_terms and not s.anti_affinity_terms:
+            return None, SKIP
+        state.write(_PRE_FILTER_KEY, s)
+        return None, None
+
+    def _count_all(self, s: PreFilterState) -> None:
+        """Count over every node (getExistingAntiAffinityCounts, getIncomingAffinityAntiAffinityCounts).
+
+        What one node contributes only changes when its pods do, so it is remembered per node too.
+        """
+        cache, pod = self.handle.cache, s.pod
         key: tuple[Any, ...] = (
             "InterPodAffinity/existing",
             pod.namespace,
@@ -221,28 +286,25 @@ class InterPodAffinity(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugi
             for topology_key in hit[1]:
                 _add(s.existing_anti_affinity, node.labels, topology_key, 1)
                 s.existing_keys.add(topology_key)
-        if s.affinity_terms or s.anti_affinity_terms:
-            key = (
-                "InterPodAffinity/incoming",
-                tuple(t.signature for t in s.affinity_terms),
-                tuple(t.signature for t in s.anti_affinity_terms),
-            )
-            for node in cache.node_list():
-                hit = node.memo.get(key)
-                if hit is None or hit[0] != node.generation:
-                    hit = (node.generation, _incoming_matches(node, s.affinity_terms, s.anti_affinity_terms))
-                    node.memo[key] = hit
-                matching_all, anti_counts = hit[1]
-                if matching_all:
-                    for term in s.affinity_terms:
-                        _add(s.affinity, node.labels, term.topology_key, matching_all)
-                for term, count in zip(s.anti_affinity_terms, anti_counts, strict=True):
-                    if count:
-                        _add(s.anti_affinity, node.labels, term.topology_key, count)
-        if not s.existing_anti_affinity and not s.affinity_terms and not s.anti_affinity_terms:
-            return None, SKIP
-        state.write(_PRE_FILTER_KEY, s)
-        return None, None
+        if not s.affinity_terms and not s.anti_affinity_terms:
+            return
+        key = (
+            "InterPodAffinity/incoming",
+            tuple(t.signature for t in s.affinity_terms),
+            tuple(t.signature for t in s.anti_affinity_terms),
+        )
+        for node in cache.node_list():
+            hit = node.memo.get(key)
+            if hit is None or hit[0] != node.generation:
+                hit = (node.generation, _incoming_matches(node, s.affinity_terms, s.anti_affinity_terms))
+                node.memo[key] = hit
+            matching_all, anti_counts = hit[1]
+            if matching_all:
+                for term in s.affinity_terms:
+                    _add(s.affinity, node.labels, term.topology_key, matching_all)
+            for term, count in zip(s.anti_affinity_terms, anti_counts, strict=True):
+                if count:
+                    _add(s.anti_affinity, node.labels, term.topology_key, count)
 
     def add_pod(self, state: CycleState, pod: PodInfo, added: PodInfo, node: NodeInfo) -> None:
         state.read(_PRE_FILTER_KEY).update_with_pod(added, node, 1)
@@ -253,18 +315,20 @@ class InterPodAffinity(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugi
     def filter(self, state: CycleState, pod: PodInfo, node: NodeInfo) -> Status | None:
         s: PreFilterState = state.read(_PRE_FILTER_KEY)
         labels = node.labels
-        if not self._satisfies_affinity(s, labels):
+        if s.affinity_terms and not self._satisfies_affinity(s, labels):
             return _AFFINITY_REJECTED
-        if s.anti_affinity:
-            for term in s.anti_affinity_terms:
-                value = labels.get(term.topology_key)
-                if value is not None and s.anti_affinity.get((term.topology_key, value), 0) > 0:
+        counts = s.anti_affinity
+        if counts:
+            for key in s.anti_keys:
+                value = labels.get(key)
+                if value is not None and counts.get((key, value), 0) > 0:
                     return _ANTI_AFFINITY_REJECTED
         counts = s.existing_anti_affinity
-        for key in s.existing_keys:
-            value = labels.get(key)
-            if value is not None and counts.get((key, value), 0) > 0:
-                return _EXISTING_ANTI_AFFINITY_REJECTED
+        if counts:
+            for key in s.existing_keys:
+                value = labels.get(key)
+                if value is not None and counts.get((key, value), 0) > 0:
+                    return _EXISTING_ANTI_AFFINITY_REJECTED
         return None
 
     @staticmethod
@@ -287,9 +351,43 @@ class InterPodAffinity(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugi
             return SKIP
         preferred_affinity = self._resolve_namespaces(pod.preferred_affinity_terms)
         preferred_anti = self._resolve_namespaces(pod.preferred_anti_affinity_terms)
-        has_constraints = bool(preferred_affinity or preferred_anti)
         namespace_labels = self._namespace_labels(pod.namespace)
         cache = self.handle.cache
+        key = (
+            pod.namespace,
+            pod.label_key,
+            tuple(sorted(namespace_labels.items())),
+            tuple(t.signature for t in preferred_affinity),
+            tuple(t.signature for t in preferred_anti),
+        )
+        known = self._prescored.get(key)
+        changes = cache.pod_changes_since(known[0]) if known is not None and known[1] == cache.node_revision else None
+        if known is not None and changes is not None:
+            scored = known[2]
+            for other, node, delta in changes:
+                contributions = _score_contributions(
+                    pod, (other,), preferred_affinity, preferred_anti, namespace_labels
+                )
+                scored.add(node.labels, contributions, delta)
+        else:
+            scored = self._score_all(pod, preferred_affinity, preferred_anti, namespace_labels)
+            if len(self._prescored) >= 16:
+                del self._prescored[next(iter(self._prescored))]
+        self._prescored[key] = (cache.pod_revision, cache.node_revision, scored)
+        if not scored.hits:
+            return SKIP
+        state.write(_PRE_SCORE_KEY, scored.scores)  # read-only for this cycle
+        return None
+
+    def _score_all(
+        self,
+        pod: PodInfo,
+        preferred_affinity: Sequence[AffinityTerm],
+        preferred_anti: Sequence[AffinityTerm],
+        namespace_labels: dict[str, str],
+    ) -> ScoreState:
+        """processExistingPod over the cluster; unless this pod has preferences, only pods with affinity matter."""
+        has_constraints = bool(preferred_affinity or preferred_anti)
         key = (
             "InterPodAffinity/score",
             pod.namespace,
@@ -298,12 +396,10 @@ class InterPodAffinity(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugi
             tuple(t.signature for t in preferred_affinity),
             tuple(t.signature for t in preferred_anti),
         )
-        scores: dict[str, dict[str, int]] = {}  # topology key -> value -> score
-        touched = False
-        # Unless this pod has preferences of its own, only pods with affinity terms can matter.
+        scored = ScoreState()
+        cache = self.handle.cache
         for node in cache.node_list() if has_constraints else cache.nodes_with_affinity_pods():
-            labels = node.labels
-            if not labels:
+            if not node.labels:
                 continue
             hit = node.memo.get(key)
             if hit is None or hit[0] != node.generation:
@@ -313,16 +409,8 @@ class InterPodAffinity(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugi
                     _score_contributions(pod, existing.values(), preferred_affinity, preferred_anti, namespace_labels),
                 )
                 node.memo[key] = hit
-            for topology_key, delta in hit[1]:
-                value = labels.get(topology_key)
-                if value is not None:
-                    by_value = scores.setdefault(topology_key, {})
-                    by_value[value] = by_value.get(value, 0) + delta
-                    touched = True
-        if not touched:
-            return SKIP
-        state.write(_PRE_SCORE_KEY, scores)
-        return None
+            scored.add(node.labels, hit[1], 1)
+        return scored
 
     def score(self, state: CycleState, pod: PodInfo, nodes: Sequence[NodeInfo]) -> list[int]:
         scores: dict[str, dict[str, int]] = state.read(_PRE_SCORE_KEY)

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from kubetui.scheduler.framework import (
     NODE_ADD,
+    SKIP,
     ActionType,
     ClusterEvent,
     CycleState,
     FilterPlugin,
+    PreFilterPlugin,
+    PreFilterResult,
     Status,
     unresolvable,
 )
@@ -17,12 +22,18 @@ from kubetui.scheduler.podinfo import PodInfo
 ERR_REASON = "node(s) didn't match the requested node name"
 
 
-class NodeName(FilterPlugin):
+class NodeName(PreFilterPlugin, FilterPlugin):
     name = "NodeName"
     _rejected = unresolvable(ERR_REASON).with_plugin("NodeName")
 
     def events(self) -> tuple[ClusterEvent, ...]:
         return (NODE_ADD, ClusterEvent("Node", ActionType.UPDATE))
+
+    def pre_filter(
+        self, state: CycleState, pod: PodInfo, nodes: Sequence[NodeInfo]
+    ) -> tuple[PreFilterResult | None, Status | None]:
+        """kubetui addition: a pod that names no node passes this filter everywhere, so skip it."""
+        return None, (None if pod.node_name else SKIP)
 
     def filter(self, state: CycleState, pod: PodInfo, node: NodeInfo) -> Status | None:
         if not pod.node_name or pod.node_name == node.name:

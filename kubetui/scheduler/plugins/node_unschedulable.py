@@ -4,12 +4,17 @@ the ``node.kubernetes.io/unschedulable:NoSchedule`` taint (plugins/nodeunschedul
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from kubetui.scheduler.framework import (
     NODE_ADD,
     NODE_SPEC_UNSCHEDULABLE_CHANGE,
+    SKIP,
     ClusterEvent,
     CycleState,
     FilterPlugin,
+    PreFilterPlugin,
+    PreFilterResult,
     Status,
     unresolvable,
 )
@@ -21,12 +26,18 @@ ERR_REASON_UNSCHEDULABLE = "node(s) were unschedulable"
 _UNSCHEDULABLE_TAINT = {"key": TAINT_NODE_UNSCHEDULABLE, "effect": "NoSchedule"}
 
 
-class NodeUnschedulable(FilterPlugin):
+class NodeUnschedulable(PreFilterPlugin, FilterPlugin):
     name = "NodeUnschedulable"
     _rejected = unresolvable(ERR_REASON_UNSCHEDULABLE).with_plugin("NodeUnschedulable")
 
     def events(self) -> tuple[ClusterEvent, ...]:
         return (NODE_ADD, NODE_SPEC_UNSCHEDULABLE_CHANGE)
+
+    def pre_filter(
+        self, state: CycleState, pod: PodInfo, nodes: Sequence[NodeInfo]
+    ) -> tuple[PreFilterResult | None, Status | None]:
+        """kubetui addition: with no cordoned node in the cluster there is nothing to filter."""
+        return None, (None if self.handle.cache.unschedulable_nodes else SKIP)
 
     def filter(self, state: CycleState, pod: PodInfo, node: NodeInfo) -> Status | None:
         if not node.unschedulable or tolerated(pod.tolerations, _UNSCHEDULABLE_TAINT):

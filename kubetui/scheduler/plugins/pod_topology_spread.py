@@ -256,15 +256,14 @@ class PodTopologySpread(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlug
         owner = next((r for r in pod.pod["metadata"].get("ownerReferences") or () if r.get("controller")), None)
         if owner is not None and owner.get("kind") in ("ReplicaSet", "StatefulSet"):
             resource = "replicasets" if owner["kind"] == "ReplicaSet" else "statefulsets"
-            for obj in self.handle.lister(resource):
-                meta = obj["metadata"]
-                if meta.get("namespace") == pod.namespace and meta.get("name") == owner.get("name"):
-                    selector = (obj.get("spec") or {}).get("selector") or {}
-                    expressions += [
-                        {"key": k, "operator": "In", "values": [v]}
-                        for k, v in sorted((selector.get("matchLabels") or {}).items())
-                    ]
-                    expressions += list(selector.get("matchExpressions") or ())
+            obj = self.handle.lookup(resource, pod.namespace, str(owner.get("name", "")))
+            if obj is not None:
+                selector = (obj.get("spec") or {}).get("selector") or {}
+                expressions += [
+                    {"key": k, "operator": "In", "values": [v]}
+                    for k, v in sorted((selector.get("matchLabels") or {}).items())
+                ]
+                expressions += list(selector.get("matchExpressions") or ())
         if not match_labels and not expressions:
             return None
         return {"matchLabels": match_labels, "matchExpressions": expressions}

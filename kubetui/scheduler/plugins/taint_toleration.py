@@ -10,10 +10,13 @@ from collections.abc import Sequence
 
 from kubetui.scheduler.framework import (
     NODE_ADD,
+    SKIP,
     ActionType,
     ClusterEvent,
     CycleState,
     FilterPlugin,
+    PreFilterPlugin,
+    PreFilterResult,
     PreScorePlugin,
     ScorePlugin,
     Status,
@@ -26,11 +29,17 @@ from kubetui.scheduler.podinfo import PodInfo
 _PRE_SCORE_KEY = "PreScoreTaintToleration"
 
 
-class TaintToleration(FilterPlugin, PreScorePlugin, ScorePlugin):
+class TaintToleration(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin):
     name = "TaintToleration"
 
     def events(self) -> tuple[ClusterEvent, ...]:
         return (NODE_ADD, ClusterEvent("Node", ActionType.UPDATE))
+
+    def pre_filter(
+        self, state: CycleState, pod: PodInfo, nodes: Sequence[NodeInfo]
+    ) -> tuple[PreFilterResult | None, Status | None]:
+        """kubetui addition: with no NoSchedule/NoExecute taint in the cluster there is nothing to filter."""
+        return None, (None if self.handle.cache.tainted_nodes else SKIP)
 
     def filter(self, state: CycleState, pod: PodInfo, node: NodeInfo) -> Status | None:
         if not node.no_schedule_taints:
