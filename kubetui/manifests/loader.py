@@ -16,7 +16,15 @@ from typing import TYPE_CHECKING, Any
 from kubetui.api.resources import BY_KIND, ResourceInfo
 from kubetui.apiserver.errors import ApiError
 from kubetui.apiserver.server import PATCH_APPLY
-from kubetui.manifests.parse import Document, ParsedFile, is_manifest, parse_file, parse_text, read_text
+from kubetui.manifests.parse import (
+    Document,
+    ManifestError,
+    ParsedFile,
+    is_manifest,
+    parse_file,
+    parse_text,
+    read_text,
+)
 from kubetui.node.spec import NodeSpec
 from kubetui.sim.trace import ManifestStatus
 
@@ -62,18 +70,6 @@ class ObjectRef:
 
 
 BY_KIND_PLURAL: dict[str, ResourceInfo] = {info.plural: info for info in BY_KIND.values()}
-
-
-@dataclass(frozen=True)
-class ManifestError:
-    path: str
-    message: str
-    line: int = 0
-    column: int = 0
-
-    def __str__(self) -> str:
-        where = f"{self.path}:{self.line}:{self.column}" if self.line else self.path
-        return f"{where}: {self.message}"
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """Reading manifest files: multi-document YAML, JSON and ``kind: List``, with file and line for every object.
 
-Parsing never raises: a file that does not parse yields one :class:`ParseError` naming the file,
+Parsing never raises: a file that does not parse yields one :class:`ManifestError` naming the file,
 line and column, as a user needs to find a half-typed edit.
 """
 
@@ -38,7 +38,9 @@ class Document:
 
 
 @dataclass(frozen=True)
-class ParseError:
+class ManifestError:
+    """What is wrong with a manifest file: where (file, line, column) and the message."""
+
     path: str
     message: str
     line: int = 0
@@ -53,7 +55,7 @@ class ParseError:
 class ParsedFile:
     path: str
     documents: list[Document] = field(default_factory=list)
-    error: ParseError | None = None
+    error: ManifestError | None = None
 
 
 def is_manifest(path: Path, root: Path) -> bool:
@@ -73,7 +75,7 @@ def is_manifest(path: Path, root: Path) -> bool:
 def parse_text(text: str, path: str) -> ParsedFile:
     result = ParsedFile(path)
     if text.startswith(UNREADABLE):
-        result.error = ParseError(path, text[1:])
+        result.error = ManifestError(path, text[1:])
         return result
     try:
         if path.lower().endswith(".json"):
@@ -84,7 +86,7 @@ def parse_text(text: str, path: str) -> ParsedFile:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or str(exc)
         context = f" ({exc.context})" if exc.context else ""
-        result.error = ParseError(
+        result.error = ManifestError(
             path,
             f"YAML parse error: {problem}{context}",
             (mark.line + 1) if mark else 0,
@@ -92,30 +94,30 @@ def parse_text(text: str, path: str) -> ParsedFile:
         )
         return result
     except yaml.YAMLError as exc:
-        result.error = ParseError(path, f"YAML parse error: {exc}")
+        result.error = ManifestError(path, f"YAML parse error: {exc}")
         return result
     except json.JSONDecodeError as exc:
-        result.error = ParseError(path, f"JSON parse error: {exc.msg}", exc.lineno, exc.colno)
+        result.error = ManifestError(path, f"JSON parse error: {exc.msg}", exc.lineno, exc.colno)
         return result
     except RecursionError:
-        result.error = ParseError(path, f"document nested deeper than {MAX_DEPTH} levels")
+        result.error = ManifestError(path, f"document nested deeper than {MAX_DEPTH} levels")
         return result
     for line, doc in raw_docs:
         if doc is None:
             continue  # an empty document (a stray ---) is fine
         problem = _shape_problem(doc)
         if problem:
-            result.error = ParseError(path, problem, line, 1)
+            result.error = ManifestError(path, problem, line, 1)
             return result
         assert isinstance(doc, dict)
         if doc.get("kind") == "List" or (str(doc.get("kind", "")).endswith("List") and "items" in doc):
             items = doc.get("items")
             if not isinstance(items, list):
-                result.error = ParseError(path, "items: a List needs an array of objects", line, 1)
+                result.error = ManifestError(path, "items: a List needs an array of objects", line, 1)
                 return result
             for index, item in enumerate(items):
                 if not isinstance(item, dict):
-                    result.error = ParseError(path, f"items[{index}]: expected an object", line, 1)
+                    result.error = ManifestError(path, f"items[{index}]: expected an object", line, 1)
                     return result
                 result.documents.append(Document(item, path, line))
             continue

@@ -14,7 +14,7 @@ import zlib
 from typing import TYPE_CHECKING, Any
 
 from kubetui.api.meta import micro_timestamp, timestamp
-from kubetui.api.quantity import QuantityError, cpu_millis, memory_bytes
+from kubetui.api.podrequests import pod_requests
 from kubetui.apiserver.admission import qos_class
 from kubetui.apiserver.codec import deep_copy
 from kubetui.apiserver.errors import ApiError
@@ -494,15 +494,8 @@ class Kubelet:
 
 
 def _requests(spec: dict[str, Any]) -> tuple[int, int]:
-    cpu = mem = 0
-    for container in spec.get("containers") or []:
-        requests = (container.get("resources") or {}).get("requests") or {}
-        try:
-            cpu += cpu_millis(requests.get("cpu", 0))
-            mem += memory_bytes(requests.get("memory", 0))
-        except (QuantityError, ValueError, TypeError):
-            continue
-    return cpu, mem
+    totals = pod_requests(spec)
+    return totals.get("cpu", 0), totals.get("memory", 0)
 
 
 def _without_heartbeats(status: dict[str, Any]) -> Any:

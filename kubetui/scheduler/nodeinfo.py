@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from kubetui.api.podrequests import quantity_value
 from kubetui.scheduler.helpers import Taint
-from kubetui.scheduler.podinfo import PodInfo, quantity_value
+from kubetui.scheduler.podinfo import PodInfo
 
 _NOT_SCALAR = ("cpu", "memory", "ephemeral-storage", "pods")
 

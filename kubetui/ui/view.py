@@ -12,7 +12,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from kubetui.api.quantity import QuantityError, cpu_millis, memory_bytes
+from kubetui.api.podrequests import pod_requests
 from kubetui.client.informer import Informer
 from kubetui.sim.trace import (
     ApiRequest,
@@ -152,13 +152,9 @@ def requested(pods: list[dict[str, Any]]) -> tuple[int, int]:
     for pod in pods:
         if pod.get("status", {}).get("phase") in ("Succeeded", "Failed"):
             continue
-        for container in pod.get("spec", {}).get("containers", []):
-            requests = (container.get("resources") or {}).get("requests") or {}
-            try:
-                cpu += cpu_millis(requests.get("cpu", 0))
-                mem += memory_bytes(requests.get("memory", 0))
-            except (QuantityError, ValueError, TypeError):
-                continue
+        totals = pod_requests(pod.get("spec") or {})
+        cpu += totals.get("cpu", 0)
+        mem += totals.get("memory", 0)
     return cpu, mem
 
 

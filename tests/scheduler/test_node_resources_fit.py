@@ -7,9 +7,10 @@ from typing import Any
 
 import pytest
 
+from kubetui.api.podrequests import pod_requests
 from kubetui.scheduler.framework import Code
 from kubetui.scheduler.plugins.node_resources_fit import NodeResourcesFit
-from kubetui.scheduler.podinfo import PodInfo, pod_requests
+from kubetui.scheduler.podinfo import PodInfo
 from tests.scheduler.builders import Harness, node, pod
 
 EXT_A = "example.com/aaa"

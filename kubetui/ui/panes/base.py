@@ -51,6 +51,7 @@ class LinePane(ScrollView, can_focus=True):
 
     pane_title = "pane"
     follow_tail = True  # logs stick to the newest line unless the user moved the cursor up
+    refresh_hz = REFRESH_HZ
     immutable_items = False  # True for logs of trace records: a rendered line stays valid across refreshes
 
     class Selected(Message):
@@ -98,7 +99,7 @@ class LinePane(ScrollView, can_focus=True):
 
     # -- refreshing -------------------------------------------------------------------------------
     def on_mount(self) -> None:
-        self.set_interval(1 / REFRESH_HZ, self.refresh_items)
+        self.set_interval(1 / self.refresh_hz, self.refresh_items)
         self.refresh_items(force=True)
 
     def refresh_items(self, force: bool = False) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -26,12 +25,12 @@ class CardLine:
 class NodesPane(LinePane):
     pane_title = "Nodes · kubelet status"
     follow_tail = False
+    refresh_hz = 2  # cards are the costliest lines to draw; heartbeat ages move in seconds anyway
 
     def __init__(self, view: ClusterView, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.view = view
         self._node_objs: dict[str, dict[str, Any]] = {}
-        self._last_refresh = -1e9
         self._pods_by_node: dict[str, list[dict[str, Any]]] = {}
 
     def source_version(self) -> Any:
@@ -39,12 +38,6 @@ class NodesPane(LinePane):
         states = tuple(self.view.machine_state(n) for n in sorted(self.view.cluster.machines))
         return self.view.version, int(self.view.cluster.clock.now), states
 
-    def refresh_items(self, force: bool = False) -> None:
-        """Cards are the costliest lines to draw: at most two redraws per wall second (unless forced)."""
-        now = time.monotonic()
-        if force or now - self._last_refresh >= 0.5:
-            self._last_refresh = now
-            super().refresh_items(force)
 
     def items(self) -> Sequence[Any]:
         self._node_objs = {n["metadata"]["name"]: n for n in self.view.list("nodes")}
