@@ -20,6 +20,18 @@ AddHandler = Callable[[Obj], None]
 UpdateHandler = Callable[[Obj, Obj], None]
 DeleteHandler = Callable[[Obj], None]
 IndexFunc = Callable[[Obj], list[str]]
+Transform = Callable[[Obj], Obj]
+
+
+def strip_managed_fields(obj: Obj) -> Obj:
+    """The controller manager's and scheduler's informer transform: drop ``metadata.managedFields``.
+
+    They never read them, and they are half of a decoded pod's memory (kubernetes#118455, #119556).
+    """
+    metadata = obj.get("metadata")
+    if isinstance(metadata, dict):
+        metadata.pop("managedFields", None)
+    return obj
 
 
 class Informer:
@@ -31,8 +43,10 @@ class Informer:
         label_selector: str | None = None,
         field_selector: str | None = None,
         resync_period: float | None = None,
+        transform: Transform | None = None,
     ) -> None:
         self.client = client
+        self.transform = transform  # applied to each object before it enters the cache (SetTransform)
         self.resource = resource
         self.namespace = namespace
         self.label_selector = label_selector
@@ -100,7 +114,8 @@ class Informer:
     def _list_and_watch(self) -> None:
         listing = self.client.list(self.resource, self.namespace, self.label_selector, self.field_selector)
         self.resource_version = listing["metadata"]["resourceVersion"]
-        fresh = {key_of(obj): obj for obj in listing["items"]}
+        transform = self.transform
+        fresh = {key_of(obj): transform(obj) if transform else obj for obj in listing["items"]}
         old = self.cache
         self.cache = {}
         for name in self._indices:
@@ -131,9 +146,12 @@ class Informer:
             self._dispatch(etype, obj, previous)
 
     def _on_events(self, events: builtins.list[ApiEvent]) -> None:
+        transform = self.transform
         for etype, obj in events:
             if etype in ("BOOKMARK", "ERROR"):
                 continue
+            if transform is not None:
+                obj = transform(obj)
             key = key_of(obj)
             self.resource_version = obj["metadata"].get("resourceVersion", self.resource_version)
             if etype == "DELETED":
@@ -199,7 +217,9 @@ class InformerFactory:
     def informer(self, resource: str, namespace: str | None = None, field_selector: str | None = None) -> Informer:
         key = (resource, namespace, field_selector)
         if key not in self._informers:
-            self._informers[key] = Informer(self.client, resource, namespace, field_selector=field_selector)
+            self._informers[key] = Informer(
+                self.client, resource, namespace, field_selector=field_selector, transform=strip_managed_fields
+            )
         return self._informers[key]
 
     def start(self) -> None:

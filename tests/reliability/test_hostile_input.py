@@ -1,0 +1,265 @@
+"""Hostile input to the manifest folder and the HTTP API: a clear error every time, nothing else touched.
+
+The manifest loader gets generated folders: malformed YAML and JSON, wrong types in known kinds,
+deep or huge documents, unicode and path-like names, truncated manifests. The HTTP API gets
+generated requests: random JSON bodies, names with ``../``, unicode and percent tricks, every
+verb. After each example the objects that were there before are byte-for-byte the same, and a
+valid request still works.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import string
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kubetui.http.server import ApiHttpServer
+from kubetui.manifests.loader import ManifestFolder
+from kubetui.manifests.parse import MAX_FILE_BYTES
+from kubetui.sim.cluster import Cluster
+from tests.reliability.soak import examples
+
+Obj = dict[str, Any]
+KINDS = (
+    ("v1", "ConfigMap"),
+    ("v1", "Service"),
+    ("v1", "Pod"),
+    ("apps/v1", "Deployment"),
+    ("batch/v1", "Job"),
+    ("v1", "Secret"),
+    ("apps/v2", "Deployment"),
+    ("v1", "Gadget"),
+    ("", "ConfigMap"),
+    ("v1", ""),
+)
+NAMES = st.one_of(
+    st.sampled_from(
+        [
+            "web",
+            "../x",
+            "../../etc/passwd",
+            "a/b",
+            "..",
+            ".",
+            "%2e%2e",
+            "x" * 300,
+            "UPPER",
+            "-lead",
+            "ünïcödé",
+            "名前",
+            "a b",
+            "a\x00b",
+            "web\n",
+            "",
+            "sentinel",
+        ]
+    ),
+    st.text(string.ascii_lowercase + string.digits + "-.", min_size=1, max_size=20),
+    st.text(max_size=12),
+)
+SCALARS = st.one_of(
+    st.none(), st.booleans(), st.integers(-(2**70), 2**70), st.floats(allow_nan=False), st.text(max_size=30)
+)
+JSON = st.recursive(
+    SCALARS,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=12), inner, max_size=4)
+    ),
+    max_leaves=25,
+)
+FIELDS = (
+    "metadata",
+    "spec",
+    "data",
+    "status",
+    "replicas",
+    "containers",
+    "selector",
+    "template",
+    "ports",
+    "labels",
+)
+
+
+@st.composite
+def documents(draw: st.DrawFn) -> Any:
+    """Mostly object-shaped documents of real kinds with wrong or random parts; sometimes anything."""
+    if draw(st.integers(0, 9)) == 0:
+        return draw(JSON)
+    api_version, kind = draw(st.sampled_from(KINDS))
+    doc: Obj = {"apiVersion": api_version, "kind": kind, "metadata": {"name": draw(NAMES)}}
+    if draw(st.booleans()):
+        doc["metadata"]["namespace"] = draw(st.sampled_from(["default", "kube-system", "../ns", "nope", 5]))
+    for key in draw(st.lists(st.sampled_from(FIELDS), max_size=4)):
+        target = doc if draw(st.booleans()) else doc.setdefault("spec", {})
+        if isinstance(target, dict):
+            target[key] = draw(JSON)
+    return doc
+
+
+@st.composite
+def manifest_files(draw: st.DrawFn) -> dict[str, str]:
+    files: dict[str, str] = {}
+    for i in range(draw(st.integers(1, 4))):
+        docs = draw(st.lists(documents(), min_size=1, max_size=3))
+        as_json = draw(st.booleans())
+        if as_json:
+            text = json.dumps(
+                docs[0] if len(docs) == 1 else {"apiVersion": "v1", "kind": "List", "items": docs}
+            )
+        else:
+            text = "\n---\n".join(yaml.safe_dump(d, allow_unicode=True) for d in docs)
+        mangle = draw(st.integers(0, 5))
+        if mangle == 0:
+            text = text[: draw(st.integers(0, max(0, len(text) - 1)))]  # a half-written file
+        elif mangle == 1:
+            text = draw(
+                st.sampled_from(
+                    [
+                        "[" * 3000,
+                        "a: &a [*a]",
+                        "{{{",
+                        "\t- x\n\t- y",
+                        "a: b: c",
+                        "- - -",
+                        "!!python/object:os.system ls",
+                        "key: !!binary AAAA",
+                        "\ufeffa: 1",
+                    ]
+                )
+            )
+        files[f"f{i}.{'json' if as_json else 'yaml'}"] = text
+    return files
+
+
+def sentinel(cluster: Cluster) -> bytes:
+    kv = cluster.store.get("/registry/configmaps/kube-public/sentinel")
+    assert kv is not None
+    return kv.value + str(kv.mod_revision).encode()
+
+
+def fresh_cluster() -> Cluster:
+    cluster = Cluster(seed=5, nodes=[], scheduler=False, controllers=False)
+    cluster.client("kubectl").create(
+        "configmaps",
+        {
+            "apiVersion": "v1",
+            "kind": "ConfigMap",
+            "metadata": {"name": "sentinel", "namespace": "kube-public"},
+            "data": {"keep": "me"},
+        },
+    )
+    return cluster
+
+
+@examples(60)
+@given(manifest_files())
+def test_manifest_folder_survives_any_files(files: dict[str, str]) -> None:
+    cluster = fresh_cluster()
+    before = sentinel(cluster)
+    folder = ManifestFolder(cluster, Path("/nonexistent-kubetui-fuzz"))
+    folder.apply_snapshot(files)
+    for path, error in folder.errors.items():
+        assert error.message.strip(), f"{path}: an error without a message"
+    root = "/nonexistent-kubetui-fuzz/"
+    assert set(folder.errors) <= {root + name for name in files}
+    assert sentinel(cluster) == before
+    # Whatever happened, the folder still applies a good file and prunes the rest.
+    folder.apply_snapshot({"good.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: good\n"})
+    assert not folder.errors
+    assert cluster.get("configmaps", "default", "good") is not None
+    assert sentinel(cluster) == before
+
+
+def test_files_that_cannot_be_read(tmp_path: Path) -> None:
+    cluster = fresh_cluster()
+    (tmp_path / "huge.yaml").write_text("a: " + "x" * (MAX_FILE_BYTES + 10))
+    (tmp_path / "latin1.yaml").write_bytes(b"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: caf\xe9}\n")
+    (tmp_path / "ok.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ok\n")
+    folder = ManifestFolder(cluster, tmp_path)
+    folder.sync()
+    assert set(folder.errors) == {str(tmp_path / "huge.yaml"), str(tmp_path / "latin1.yaml")}
+    assert "limit" in folder.errors[str(tmp_path / "huge.yaml")].message
+    assert "UTF-8" in folder.errors[str(tmp_path / "latin1.yaml")].message
+    assert cluster.get("configmaps", "default", "ok") is not None
+
+
+# -- the HTTP API ---------------------------------------------------------------------------------------
+PATHS = (
+    "/api/v1/namespaces/default/configmaps",
+    "/api/v1/namespaces/default/pods",
+    "/apis/apps/v1/namespaces/default/deployments",
+    "/api/v1/nodes",
+    "/api/v1/namespaces",
+    "/api/v1/namespaces/kube-public/configmaps",
+)
+CONTENT_TYPES = (
+    "application/json",
+    "application/yaml",
+    "application/merge-patch+json",
+    "application/strategic-merge-patch+json",
+    "application/json-patch+json",
+    "application/apply-patch+yaml",
+    "text/plain",
+)
+requests = st.tuples(
+    st.sampled_from(("GET", "POST", "PUT", "PATCH", "DELETE")),
+    st.sampled_from(PATHS),
+    st.one_of(st.none(), NAMES.map(lambda n: aiohttp.helpers.quote(n, safe="") if n else n)),
+    st.sampled_from(CONTENT_TYPES),
+    st.one_of(
+        documents().map(lambda d: json.dumps(d).encode()),
+        st.binary(max_size=64),
+        st.sampled_from([b"[" * 20000, b"{" * 100, b'{"a":' * 2000, b"\xff\xfe\x00"]),
+    ),
+)
+
+
+async def _fire(cluster: Cluster, batch: list[tuple[str, str, str | None, str, bytes]]) -> list[str]:
+    """Send every request; return what went wrong (5xx, a non-Status error, the server stopped serving)."""
+    server = ApiHttpServer(cluster, driver=None, port=0)
+    await server.start()
+    problems: list[str] = []
+    try:
+        async with aiohttp.ClientSession() as session:
+            for method, path, name, content_type, body in batch:
+                url = server.url + path + (f"/{name}" if name else "")
+                async with session.request(
+                    method, url, data=body, headers={"Content-Type": content_type}
+                ) as r:
+                    text = await r.read()
+                    if r.status >= 500:
+                        problems.append(f"{method} {path}/{name}: {r.status} {text[:200]!r}")
+                    elif r.status >= 400:
+                        status = json.loads(text)
+                        if status.get("kind") != "Status" or not status.get("message"):
+                            problems.append(f"{method} {path}/{name}: {r.status} without a Status message")
+            async with session.get(server.url + "/version") as r:
+                if r.status != 200:
+                    problems.append(f"stopped serving: {r.status}")
+    finally:
+        await server.stop()
+    return problems
+
+
+@examples(25)
+@given(st.lists(requests, min_size=1, max_size=12))
+def test_http_api_answers_hostile_requests_with_clear_errors(batch: list[Any]) -> None:
+    cluster = fresh_cluster()
+    before = sentinel(cluster)
+    # Requests aimed at the sentinel itself (or at its whole collection) may change it; nothing else may.
+    aimed = any(
+        "kube-public" in path and method in ("PUT", "PATCH", "DELETE") and name in (None, "sentinel")
+        for method, path, name, _, _ in batch
+    )
+    problems = asyncio.run(_fire(cluster, batch))
+    assert not problems, "\n".join(problems)
+    if not aimed:
+        assert sentinel(cluster) == before
