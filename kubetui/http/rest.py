@@ -8,6 +8,7 @@ cluster (``Error from server (NotFound): pods "nope" not found``).
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -73,7 +74,10 @@ def json_response(
 ) -> web.Response:
     response = web.Response(body=orjson.dumps(body), status=status, content_type=content_type)
     for warning in warnings or ():
-        response.headers.add("Warning", f'299 - "{_quote(warning)}"')
+        # NewWarningHeader (apimachinery/pkg/util/net/http.go) refuses text with control characters and the
+        # warning is dropped; sent as is, an unknown field named "\x1f" broke the response (no answer at all).
+        if not any(unicodedata.category(c) == "Cc" for c in warning):
+            response.headers.add("Warning", f'299 - "{_quote(warning)}"')
     return response
 
 

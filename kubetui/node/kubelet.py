@@ -1,40 +1,50 @@
 """The kubelet: registers its Node, heartbeats through a Lease and NodeStatus, and runs the pods bound to it.
 
 It is a client of the API server like any other (identity ``kubelet/<node>``): it watches pods
-with ``spec.nodeName=<node>``, writes their status, and deletes them once their containers have
-stopped. Defaults are Kubernetes': Lease renewed every 10 s (leaseDurationSeconds 40), NodeStatus
-posted when it changes and at least every 5 minutes (nodeStatusReportFrequency).
+with ``spec.nodeName=<node>``, runs them through its container runtime, writes their status, and
+deletes them once their containers have stopped. Defaults are Kubernetes': the Lease is renewed
+every 10 s (leaseDurationSeconds 40), NodeStatus is computed every 10 s
+(nodeStatusUpdateFrequency) and posted when it changed or at least every 5 minutes
+(nodeStatusReportFrequency).
+
+Allocatable is capacity minus a fixed reserve of 100m CPU and 256Mi memory.
+Simplification: real kubelets reserve nothing by default except the 100Mi hard-eviction threshold.
 """
 
 from __future__ import annotations
 
-import random
+import hashlib
 import re
 import zlib
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from kubetui.api.meta import micro_timestamp, timestamp
-from kubetui.api.podrequests import pod_requests
+from kubetui.api.quantity import QuantityError, cpu_millis, memory_bytes
+from kubetui.apiserver import errors
 from kubetui.apiserver.admission import qos_class
 from kubetui.apiserver.codec import deep_copy
 from kubetui.apiserver.errors import ApiError
-from kubetui.client.client import Client
 from kubetui.client.events import EventRecorder
 from kubetui.client.informer import Informer
-from kubetui.node.containers import ContainerRun
+from kubetui.node.backoff import Backoff
+from kubetui.node.image_manager import ImageManager
+from kubetui.node.link import LinkedClient
 from kubetui.node.pod_worker import PodWorker
+from kubetui.node.runtime import Container, ContainerRuntime
 from kubetui.node.spec import NodeSpec
+from kubetui.node.status import is_restartable_init
+from kubetui.node.status_manager import StatusManager
 from kubetui.sim.clock import Clock, Timer
 from kubetui.sim.trace import NodeActivity, TraceBus
 
-if TYPE_CHECKING:
-    pass
-
-LEASE_RENEW_SECONDS = 10.0
+LEASE_NAMESPACE = "kube-node-lease"
+LEASE_RENEW_SECONDS = 10.0  # 0.25 x leaseDurationSeconds (pkg/kubelet/nodelease)
 LEASE_DURATION_SECONDS = 40
 STATUS_UPDATE_SECONDS = 10.0  # nodeStatusUpdateFrequency
 STATUS_REPORT_SECONDS = 300.0  # nodeStatusReportFrequency
-SYSTEM_RESERVED_CPU_MILLIS = 100  # Simplification: a fixed reserve instead of kube-reserved/system-reserved config
+EVICTION_INTERVAL_SECONDS = 10.0  # the eviction manager's housekeeping: at most one pod per interval
+PRESSURE_TRANSITION_SECONDS = 300.0  # evictionPressureTransitionPeriod
+SYSTEM_RESERVED_CPU_MILLIS = 100
 SYSTEM_RESERVED_MEMORY = 256 * 2**20
 KUBELET_VERSION = "v1.32.0"
 
@@ -59,74 +69,121 @@ def pod_network_prefix(index: int) -> str:
     return f"10.{second if second < 256 else second - 255}.{index % 256}."
 
 
+def pod_requests(spec: dict[str, Any]) -> tuple[int, int]:
+    """A pod's effective CPU (millis) and memory (bytes) requests: the larger of its app containers plus
+    sidecars and its biggest init container (plus the sidecars started before it) - PodRequests in
+    component-helpers/resource."""
+
+    def of(container: dict[str, Any]) -> tuple[int, int]:
+        requests = (container.get("resources") or {}).get("requests") or {}
+        try:
+            return cpu_millis(requests.get("cpu", 0)), memory_bytes(requests.get("memory", 0))
+        except (QuantityError, ValueError, TypeError):
+            return 0, 0
+
+    cpu = sum(of(c)[0] for c in spec.get("containers") or [])
+    mem = sum(of(c)[1] for c in spec.get("containers") or [])
+    side_cpu = side_mem = init_cpu = init_mem = 0
+    for container in spec.get("initContainers") or []:
+        c_cpu, c_mem = of(container)
+        if is_restartable_init(container):
+            side_cpu, side_mem = side_cpu + c_cpu, side_mem + c_mem
+        else:
+            init_cpu, init_mem = max(init_cpu, side_cpu + c_cpu), max(init_mem, side_mem + c_mem)
+    return max(cpu + side_cpu, init_cpu), max(mem + side_mem, init_mem)
+
+
 class Kubelet:
-    def __init__(self, spec: NodeSpec, client: Client, clock: Clock, trace: TraceBus, rng: random.Random) -> None:
+    def __init__(
+        self,
+        spec: NodeSpec,
+        client: LinkedClient,
+        clock: Clock,
+        trace: TraceBus,
+        runtime: ContainerRuntime,
+        boot: int,
+    ) -> None:
         self.spec = spec
         self.node = spec.name
         self.client = client
         self.clock = clock
         self.trace = trace
-        self.rng = rng
+        self.runtime = runtime
+        self.boot = boot
         index = node_index(spec.name)
         self.node_ip = node_address(index)
-        self._ip_prefix = pod_network_prefix(index)
-        self.pod_cidr = f"{self._ip_prefix}0/24"
-        self._ips: dict[str, str] = {}
+        self.pod_cidr = f"{pod_network_prefix(index)}0/24"
         self.recorder = EventRecorder(client, "kubelet", spec.name)
+        self.images = ImageManager(spec.name, runtime, clock, trace)
+        self.crash_backoff = Backoff()
         self.workers: dict[str, PodWorker] = {}  # by pod uid
-        self.images: dict[str, int] = {}  # image -> size in bytes: the node's image cache
-        self.images_changed = False
-        self.reachable = True
+        self._by_key: dict[str, str] = {}  # namespace/name -> uid
         self.running = False
         self.memory_pressure = False
+        self._pressure_since = 0.0
         self._timers: list[Timer] = []
-        self._sync_pending: set[str] = set()
         self._last_status: dict[str, Any] | None = None
         self._last_report = -1e9
         self._lease: dict[str, Any] | None = None
+        self._node_uid = ""
         self.pods = Informer(client, "pods", field_selector=f"spec.nodeName={spec.name}")
-        self.pods.add_handlers(self._on_pod, lambda _old, new: self._on_pod(new), self._on_pod_deleted)
+        self.pods.add_handlers(self._pod_added, lambda _old, new: self._pod_added(new), self._pod_deleted)
+        self.status = StatusManager(client, clock, self.pods)
+        runtime.on_exit = self._container_exited
 
-    # -- lifecycle ------------------------------------------------------------------------------
-    def start(self, rebooted: bool = False) -> None:
+    # -- lifecycle -------------------------------------------------------------------------------------------------
+    @property
+    def reachable(self) -> bool:
+        return self.client.link.up
+
+    def start(self) -> None:
         self.running = True
-        self.rebooted = rebooted
         self._register()
-        self.client.server.kubelets[self.node] = self.logs
-        self.pods.start()
         self._renew_lease()
-        self._timers.append(
-            self.clock.call_later(STATUS_UPDATE_SECONDS, self._status_loop, label=f"kubelet {self.node}")
-        )
+        self._every(STATUS_UPDATE_SECONDS, self._status_loop, "node status")
+        if self.reachable:
+            self.pods.start()
+            self._clean_up_orphans()
 
     def stop(self) -> None:
-        """The machine lost power: nothing runs, nothing is written, the log endpoint is gone."""
+        """The machine lost power: no timers, no probes, no watches; the runtime's records stay on disk."""
         self.running = False
         for timer in self._timers:
             timer.cancel()
         self._timers.clear()
         for worker in self.workers.values():
-            worker.cancel_all()
+            worker.cancel()
         self.workers.clear()
+        self._by_key.clear()
         self.pods.stop()
-        if self.client.server.kubelets.get(self.node) == self.logs:
-            del self.client.server.kubelets[self.node]
 
-    def set_reachable(self, reachable: bool) -> None:
-        """A network partition: containers keep running, but no request reaches the API server."""
-        was = self.reachable
-        self.reachable = reachable
-        if reachable and not was:
-            self.pods.stop()
-            self.pods = Informer(self.client, "pods", field_selector=f"spec.nodeName={self.node}")
-            self.pods.add_handlers(self._on_pod, lambda _old, new: self._on_pod(new), self._on_pod_deleted)
-            self.pods.start()
-            self._renew_lease()
-            self._post_status(force=True)
-            for worker in list(self.workers.values()):
-                self.request_status_sync(worker)
+    def network_cut(self) -> None:
+        """A partition: the watch breaks; containers keep running and the kubelet keeps trying to write."""
+        self.pods.stop()
+        self.trace.emit(
+            NodeActivity(node=self.node, what="API server unreachable", detail="status writes fail")
+        )
 
-    # -- registration and heartbeats ---------------------------------------------------------------
+    def network_restored(self) -> None:
+        """Back online: relist pods (catching up on deletions), heartbeat, and re-send every pod's status."""
+        self.pods.start()  # the relist delivers what changed meanwhile, deletions included
+        self._renew_lease(reschedule=False)
+        self._post_status(force=True)
+        self._clean_up_orphans()
+        for worker in sorted(self.workers.values(), key=lambda w: w.key):
+            worker.report()
+
+    def _every(self, seconds: float, fn: Any, label: str) -> None:
+        def tick() -> None:
+            if self.running:
+                self._timers.append(
+                    self.clock.call_later(seconds, tick, label=f"kubelet {self.node} {label}")
+                )
+                fn()
+
+        self._timers.append(self.clock.call_later(seconds, tick, label=f"kubelet {self.node} {label}"))
+
+    # -- registration and heartbeats -------------------------------------------------------------------------------
     def _node_object(self) -> dict[str, Any]:
         spec = self.spec
         labels = {
@@ -144,23 +201,34 @@ class Kubelet:
             node_spec["taints"] = [dict(t) for t in spec.taints]
         if spec.unschedulable:
             node_spec["unschedulable"] = True
+        annotations = {
+            "node.alpha.kubernetes.io/ttl": "0",
+            "volumes.kubernetes.io/controller-managed-attach-detach": "true",
+        }
         return {
             "apiVersion": "v1",
             "kind": "Node",
-            "metadata": {"name": spec.name, "labels": labels},
+            "metadata": {"name": spec.name, "labels": labels, "annotations": annotations},
             "spec": node_spec,
             "status": self._node_status(),
         }
 
+    def allocatable(self) -> tuple[int, int]:
+        return (
+            max(0, self.spec.cpu_millis - SYSTEM_RESERVED_CPU_MILLIS),
+            max(0, self.spec.memory_bytes - SYSTEM_RESERVED_MEMORY),
+        )
+
     def _node_status(self) -> dict[str, Any]:
         spec = self.spec
         now = timestamp(self.clock.now)
-        alloc_cpu = max(0, spec.cpu_millis - SYSTEM_RESERVED_CPU_MILLIS)
-        alloc_mem = max(0, spec.memory_bytes - SYSTEM_RESERVED_MEMORY)
-        pressure = "True" if self.memory_pressure else "False"
+        alloc_cpu, alloc_mem = self.allocatable()
         previous = {c["type"]: c for c in (self._last_status or {}).get("conditions", [])}
 
-        def condition(ctype: str, status: str, reason: str, message: str) -> dict[str, Any]:
+        def condition(ctype: str, bad: bool, reason: str, message: str) -> dict[str, Any]:
+            status = "False" if ctype != "Ready" else "True"
+            if bad:
+                status = "True" if ctype != "Ready" else "False"
             before = previous.get(ctype)
             since = before["lastTransitionTime"] if before and before["status"] == status else now
             return {
@@ -172,103 +240,139 @@ class Kubelet:
                 "message": message,
             }
 
+        pressure = self.memory_pressure
+        digest = hashlib.sha256(f"{spec.name}/{self.boot}".encode()).hexdigest()
+        machine_id = hashlib.sha256(spec.name.encode()).hexdigest()[:32]
         return {
-            "capacity": {"cpu": spec.cpu, "memory": spec.memory, "pods": str(spec.pods), "ephemeral-storage": "100Gi"},
+            "capacity": {
+                "cpu": spec.cpu,
+                "ephemeral-storage": "100Gi",
+                "hugepages-1Gi": "0",
+                "hugepages-2Mi": "0",
+                "memory": spec.memory,
+                "pods": str(spec.pods),
+            },
             "allocatable": {
                 "cpu": f"{alloc_cpu}m",
+                "ephemeral-storage": "95Gi",
+                "hugepages-1Gi": "0",
+                "hugepages-2Mi": "0",
                 "memory": f"{alloc_mem // 2**20}Mi",
                 "pods": str(spec.pods),
-                "ephemeral-storage": "95Gi",
             },
             "conditions": [
                 condition(
                     "MemoryPressure",
                     pressure,
-                    "KubeletHasInsufficientMemory" if self.memory_pressure else "KubeletHasSufficientMemory",
-                    "kubelet has insufficient memory available"
-                    if self.memory_pressure
-                    else "kubelet has sufficient memory available",
+                    "KubeletHasInsufficientMemory" if pressure else "KubeletHasSufficientMemory",
+                    f"kubelet has {'insufficient' if pressure else 'sufficient'} memory available",
                 ),
-                condition("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
-                condition("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
-                condition("Ready", "True", "KubeletReady", "kubelet is posting ready status"),
+                condition("DiskPressure", False, "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
+                condition(
+                    "PIDPressure", False, "KubeletHasSufficientPID", "kubelet has sufficient PID available"
+                ),
+                condition("Ready", False, "KubeletReady", "kubelet is posting ready status"),
             ],
-            "addresses": [{"type": "InternalIP", "address": self.node_ip}, {"type": "Hostname", "address": spec.name}],
+            "addresses": [
+                {"type": "InternalIP", "address": self.node_ip},
+                {"type": "Hostname", "address": spec.name},
+            ],
             "daemonEndpoints": {"kubeletEndpoint": {"Port": 10250}},
             "nodeInfo": {
-                "machineID": f"{zlib.crc32(spec.name.encode()):08x}",
-                "systemUUID": f"{zlib.crc32(spec.name.encode()):08x}",
-                "bootID": f"{self.rng.getrandbits(32):08x}",
-                "kernelVersion": "6.8.0-kubetui",
-                "osImage": "kubetui simulated node",
-                "containerRuntimeVersion": "containerd://1.7.22 (simulated)",
+                "machineID": machine_id,
+                "systemUUID": f"{machine_id[:8]}-{machine_id[8:12]}-{machine_id[12:16]}-{machine_id[16:20]}-"
+                f"{machine_id[20:32]}",
+                "bootID": f"{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:32]}",
+                "kernelVersion": "6.8.0-45-generic",
+                "osImage": "Ubuntu 24.04.1 LTS (kubetui simulated)",
+                "containerRuntimeVersion": "containerd://1.7.22",
                 "kubeletVersion": KUBELET_VERSION,
                 "kubeProxyVersion": KUBELET_VERSION,
                 "operatingSystem": "linux",
                 "architecture": "amd64",
             },
-            "images": [{"names": [name], "sizeBytes": size} for name, size in sorted(self.images.items())],
+            "images": self.runtime.images.node_status_images(),
         }
 
     def _register(self) -> None:
+        """registerWithAPIServer: create the Node, or (after a reboot) find it and post fresh status."""
         node = self._node_object()
-        try:
-            self.client.create("nodes", node)
-            self.trace.emit(
-                NodeActivity(node=self.node, what="registered", detail=f"{self.spec.cpu} CPU, {self.spec.memory}")
-            )
-        except ApiError as err:
-            if err.code != 409:
-                raise
-            self._post_status(force=True)
         self._last_status = node["status"]
         self._last_report = self.clock.now
+        try:
+            created = self.client.create("nodes", node)
+            self._node_uid = str(created["metadata"].get("uid", ""))
+            self.trace.emit(
+                NodeActivity(
+                    node=self.node, what="registered", detail=f"{self.spec.cpu} CPU, {self.spec.memory}"
+                )
+            )
+        except ApiError as err:
+            if err.code == 409:
+                self.trace.emit(
+                    NodeActivity(node=self.node, what="re-registered", detail="node already exists")
+                )
+                self._post_status(force=True)
 
-    def _renew_lease(self) -> None:
+    def _renew_lease(self, reschedule: bool = True) -> None:
+        """The node lease controller: renew every 10 s; on a conflict read the lease again; create it when missing."""
         if not self.running:
             return
-        self._timers.append(self.clock.call_later(LEASE_RENEW_SECONDS, self._renew_lease, label=f"lease {self.node}"))
-        if not self.reachable:
-            return
+        if reschedule:
+            self._timers.append(
+                self.clock.call_later(LEASE_RENEW_SECONDS, self._renew_lease, label=f"lease {self.node}")
+            )
         now = micro_timestamp(self.clock.now)
         try:
-            # Like the kubelet's lease controller: update the lease it last wrote; read it only on a conflict.
-            lease = self._lease or self.client.get("leases", "kube-node-lease", self.node)
-            lease = deep_copy(lease)
+            lease = deep_copy(self._lease or self.client.get("leases", LEASE_NAMESPACE, self.node))
             lease["spec"]["renewTime"] = now
+            lease["spec"]["holderIdentity"] = self.node
             self._lease = self.client.update("leases", lease)
         except ApiError as err:
             self._lease = None
             if err.code != 404:
+                self.trace.emit(
+                    NodeActivity(
+                        node=self.node, what="heartbeat", detail=f"lease renewal failed: {err.message}"
+                    )
+                )
                 return
-            self._lease = self.client.create(
-                "leases",
-                {
-                    "apiVersion": "coordination.k8s.io/v1",
-                    "kind": "Lease",
-                    "metadata": {"name": self.node, "namespace": "kube-node-lease"},
-                    "spec": {
-                        "holderIdentity": self.node,
-                        "leaseDurationSeconds": LEASE_DURATION_SECONDS,
-                        "renewTime": now,
-                    },
-                },
-                "kube-node-lease",
-            )
+            try:
+                self._lease = self.client.create("leases", self._new_lease(now), LEASE_NAMESPACE)
+            except ApiError as create_err:
+                self.trace.emit(
+                    NodeActivity(
+                        node=self.node, what="heartbeat", detail=f"lease renewal failed: {create_err.message}"
+                    )
+                )
+                return
         self.trace.emit(NodeActivity(node=self.node, what="heartbeat", detail="lease renewed"))
 
+    def _new_lease(self, now: str) -> dict[str, Any]:
+        meta: dict[str, Any] = {"name": self.node, "namespace": LEASE_NAMESPACE}
+        if self._node_uid:
+            meta["ownerReferences"] = [
+                {"apiVersion": "v1", "kind": "Node", "name": self.node, "uid": self._node_uid}
+            ]
+        return {
+            "apiVersion": "coordination.k8s.io/v1",
+            "kind": "Lease",
+            "metadata": meta,
+            "spec": {
+                "holderIdentity": self.node,
+                "leaseDurationSeconds": LEASE_DURATION_SECONDS,
+                "renewTime": now,
+            },
+        }
+
     def _status_loop(self) -> None:
-        if not self.running:
-            return
-        self._timers.append(
-            self.clock.call_later(STATUS_UPDATE_SECONDS, self._status_loop, label=f"kubelet {self.node}")
-        )
-        if self.reachable:
-            self._post_status()
+        self._post_status()
 
     def _post_status(self, force: bool = False) -> None:
         status = self._node_status()
-        changed = self._last_status is None or _without_heartbeats(status) != _without_heartbeats(self._last_status)
+        changed = self._last_status is None or _without_heartbeats(status) != _without_heartbeats(
+            self._last_status
+        )
         if not (force or changed or self.clock.now - self._last_report >= STATUS_REPORT_SECONDS):
             return
         try:
@@ -277,211 +381,244 @@ class Kubelet:
             self.client.update_status("nodes", node)
         except ApiError:
             return
+        self._node_uid = str(node["metadata"].get("uid", self._node_uid))
         self._last_status = status
         self._last_report = self.clock.now
-        self.images_changed = False
 
-    # -- pods ------------------------------------------------------------------------------------------
-    def _on_pod(self, pod: dict[str, Any]) -> None:
-        if not self.reachable or not self.running:
+    # -- pods ------------------------------------------------------------------------------------------------------
+    def _pod_added(self, pod: dict[str, Any]) -> None:
+        if not self.running:
             return
-        uid = pod["metadata"].get("uid", "")
+        uid = str(pod["metadata"].get("uid", ""))
         worker = self.workers.get(uid)
-        deleting = pod["metadata"].get("deletionTimestamp")
         if worker is None:
-            if pod.get("status", {}).get("phase") in ("Succeeded", "Failed") and not deleting:
-                return  # finished before this kubelet started: nothing to run
-            worker = PodWorker(self, pod, restarted_node=getattr(self, "rebooted", False))
+            phase = (pod.get("status") or {}).get("phase")
+            if phase in ("Succeeded", "Failed") and not self.runtime.containers_of(uid):
+                return  # it finished before this kubelet started: nothing to run
+            worker = PodWorker(self, pod)
             self.workers[uid] = worker
-            if deleting:
-                worker.terminating = True
-                self.pod_terminated(worker)
+            self._by_key[worker.key] = uid
+            if phase in ("Succeeded", "Failed"):
+                worker.terminal = True  # it finished before a reboot: keep its logs, run nothing
+                worker.deleting = bool(pod["metadata"].get("deletionTimestamp"))
+                if worker.deleting:
+                    worker.report()
                 return
-            worker.start()
-            return
-        if deleting and not worker.terminating:
-            grace = pod["metadata"].get("deletionGracePeriodSeconds", 30)
-            worker.terminate(float(grace))
+        worker.update(pod)
 
-    def _on_pod_deleted(self, pod: dict[str, Any]) -> None:
-        worker = self.workers.pop(pod["metadata"].get("uid", ""), None)
-        if worker is not None:
-            worker.cancel_all()
-            self._ips.pop(worker.uid, None)
-            self.trace.emit(
-                NodeActivity(
-                    node=self.node, pod=worker.key, what="removed", detail="containers gone, pod object deleted"
+    def _pod_deleted(self, pod: dict[str, Any]) -> None:
+        uid = str(pod["metadata"].get("uid", ""))
+        worker = self.workers.pop(uid, None)
+        if worker is None:
+            return
+        if self._by_key.get(worker.key) == uid:
+            del self._by_key[worker.key]
+        worker.removed()
+        self._forget(uid)
+        self.trace.emit(
+            NodeActivity(node=self.node, pod=worker.key, what="removed", detail="pod object deleted")
+        )
+
+    def _forget(self, uid: str) -> None:
+        """HandlePodCleanups: remove a gone pod's containers and sandbox, and its back-off entries."""
+        for container in self.runtime.containers_of(uid):
+            self.runtime.kill_container(container)
+            self.runtime.remove_container(container)
+        sandbox = self.runtime.sandboxes.get(uid)
+        if sandbox is not None:
+            self.runtime.remove_pod_sandbox(sandbox)
+        self.images.forget_pod(uid)
+        self.crash_backoff.forget_prefix(f"{uid}/")
+
+    def _clean_up_orphans(self) -> None:
+        """Pods deleted while this node was away: their containers are still on disk."""
+        for uid in self.runtime.pod_uids():
+            if uid not in self.workers:
+                pods = [c.pod for c in self.runtime.containers_of(uid)]
+                self._forget(uid)
+                self.trace.emit(
+                    NodeActivity(
+                        node=self.node,
+                        pod=pods[0] if pods else uid,
+                        what="cleaned up",
+                        detail="pod no longer bound to this node",
+                    )
                 )
-            )
+
+    def _container_exited(self, container: Container) -> None:
+        """The PLEG: a container died; its pod worker syncs at the next relist."""
+        worker = self.workers.get(container.pod_uid)
+        if worker is not None and self.running:
+            worker.container_exited(container)
 
     def admit(self, worker: PodWorker) -> tuple[str, str] | None:
-        """Node-level admission: a pod that does not fit what is left of allocatable is rejected."""
-        cpu_total = max(0, self.spec.cpu_millis - SYSTEM_RESERVED_CPU_MILLIS)
-        mem_total = max(0, self.spec.memory_bytes - SYSTEM_RESERVED_MEMORY)
-        used_cpu = used_mem = 0
-        for other in self.workers.values():
-            if other is worker or other.finished or other.phase in ("Failed", "Succeeded"):
-                continue
-            cpu, mem = _requests(other.spec)
-            used_cpu += cpu
-            used_mem += mem
-        cpu, mem = _requests(worker.spec)
+        """Node-level admission (lifecycle/predicate.go): the pod must fit what is left of allocatable."""
+        if self.memory_pressure and qos_class(worker.spec) == "BestEffort":
+            return "Evicted", "The node had condition: [MemoryPressure]. "
+        selector = worker.spec.get("nodeSelector") or {}
+        labels = {**self.spec.labels, "kubernetes.io/hostname": self.node}
+        if any(labels.get(k) != v for k, v in selector.items()):
+            return (
+                "NodeAffinity",
+                "Predicate NodeAffinity failed: node(s) didn't match Pod's node affinity/selector",
+            )
+        cpu_total, mem_total = self.allocatable()
+        admitted = [w for w in self.workers.values() if w is not worker and w.admitted and not w.terminal]
+        used_cpu = sum(pod_requests(w.spec)[0] for w in admitted)
+        used_mem = sum(pod_requests(w.spec)[1] for w in admitted)
+        cpu, mem = pod_requests(worker.spec)
+        if len(admitted) + 1 > self.spec.pods:
+            return "OutOfpods", (
+                "Node didn't have enough resource: pods, requested: 1, "
+                f"used: {len(admitted)}, capacity: {self.spec.pods}"
+            )
         if used_cpu + cpu > cpu_total:
             return "OutOfcpu", (
-                f"Pod was rejected: Node didn't have enough resource: cpu, requested: {cpu}, "
-                f"used: {used_cpu}, capacity: {cpu_total}"
+                f"Node didn't have enough resource: cpu, requested: {cpu}, used: {used_cpu}, capacity: {cpu_total}"
             )
         if used_mem + mem > mem_total:
             return "OutOfmemory", (
-                f"Pod was rejected: Node didn't have enough resource: memory, requested: {mem}, "
-                f"used: {used_mem}, capacity: {mem_total}"
+                f"Node didn't have enough resource: memory, requested: {mem}, used: {used_mem}, capacity: {mem_total}"
             )
         return None
 
-    def allocate_ip(self, uid: str) -> str:
-        if uid in self._ips:
-            return self._ips[uid]
-        used = set(self._ips.values())
-        for host in range(2, 255):
-            ip = f"{self._ip_prefix}{host}"
-            if ip not in used:
-                self._ips[uid] = ip
-                return ip
-        return ""
+    # -- node-pressure eviction ------------------------------------------------------------------------------------
+    def exhaust_memory(self) -> None:
+        """Something outside the pods eats the node's memory: MemoryPressure, then evictions one pod at a time.
 
-    def qos_of(self, worker: PodWorker) -> str:
-        return qos_class(worker.spec)
+        Simplification: victims are BestEffort pods, then Burstable ones, by memory use; the pressure
+        lasts until none is left and clears 5 minutes later (evictionPressureTransitionPeriod).
+        """
+        if not self.memory_pressure:
+            self.memory_pressure = True
+            self.trace.emit(
+                NodeActivity(node=self.node, what="memory pressure", detail="memory.available < 100Mi")
+            )
+            self._post_status(force=True)
+            self._evict_one()
 
-    def request_status_sync(self, worker: PodWorker) -> None:
-        """Coalesce status writes: one write per pod per engine step, however many changes."""
-        if worker.uid in self._sync_pending:
+    def _evict_one(self) -> None:
+        if not self.running or not self.memory_pressure:
             return
-        self._sync_pending.add(worker.uid)
-        self.clock.call_soon(self._sync_status, worker, label=f"kubelet {self.node} status")
-
-    def _sync_status(self, worker: PodWorker) -> None:
-        self._sync_pending.discard(worker.uid)
-        if not self.running or not self.reachable or self.workers.get(worker.uid) is not worker:
+        candidates = [
+            w
+            for w in self.workers.values()
+            if w.admitted and not w.terminating and qos_class(w.spec) != "Guaranteed"
+        ]
+        if not candidates:
+            self._timers.append(
+                self.clock.call_later(
+                    PRESSURE_TRANSITION_SECONDS, self._pressure_over, label=f"kubelet {self.node} pressure"
+                )
+            )
             return
-        for attempt in range(2):
-            cached = self.pods.get(worker.namespace, worker.name) if attempt == 0 else None
-            try:
-                pod = cached if cached is not None else self.client.get("pods", worker.namespace, worker.name)
-            except ApiError:
-                return
-            if pod["metadata"].get("uid") != worker.uid:
-                return
-            pod = {
-                "apiVersion": "v1",
-                "kind": "Pod",
-                "metadata": dict(pod["metadata"]),
-                "spec": pod["spec"],
-                "status": worker.status(),
-            }
-            try:
-                self.client.update_status("pods", pod)
-                return
-            except ApiError as err:
-                if err.code != 409:
-                    return
-
-    def pod_finished(self, worker: PodWorker) -> None:
-        self.trace.emit(
-            NodeActivity(node=self.node, pod=worker.key, what=worker.phase, detail="all containers terminated")
+        rank = {"BestEffort": 0, "Burstable": 1}
+        victim = min(candidates, key=lambda w: (rank[qos_class(w.spec)], -_memory_use(w), w.key))
+        use = _memory_use(victim) // 1024
+        biggest = max(
+            (s for s in victim.slots if s.current is not None),
+            key=lambda s: s.current.program.memory if s.current else 0,
+            default=None,
+        )
+        request = (
+            ((biggest.spec.get("resources") or {}).get("requests") or {}).get("memory", "0")
+            if biggest is not None
+            else "0"
+        )
+        message = "The node was low on resource: memory. Threshold quantity: 100Mi, available: 51200Ki. " + (
+            f"Container {biggest.name} was using {use}Ki, request is {request}, has larger consumption of memory. "
+            if biggest is not None
+            else ""
+        )
+        self.trace.emit(NodeActivity(node=self.node, pod=victim.key, what="evicting", detail=message.strip()))
+        victim.evict(message)
+        self._timers.append(
+            self.clock.call_later(
+                EVICTION_INTERVAL_SECONDS, self._evict_one, label=f"kubelet {self.node} eviction"
+            )
         )
 
-    def pod_terminated(self, worker: PodWorker) -> None:
-        """Every container stopped: report it, then delete the pod object for good (grace period 0)."""
-        self.trace.emit(NodeActivity(node=self.node, pod=worker.key, what="terminated", detail="containers stopped"))
-        self.clock.call_later(0.1, self._final_delete, worker, label=f"kubelet {self.node} delete")
+    def _pressure_over(self) -> None:
+        self.memory_pressure = False
+        self.trace.emit(
+            NodeActivity(node=self.node, what="memory pressure over", detail="memory.available recovered")
+        )
+        self._post_status(force=True)
 
-    def _final_delete(self, worker: PodWorker) -> None:
-        if not self.running or not self.reachable:
-            return
-        self._sync_status(worker)
-        try:
-            self.client.delete(
-                "pods", worker.namespace, worker.name, grace_period_seconds=0, preconditions={"uid": worker.uid}
-            )
-        except ApiError:
-            return
-
-    # -- faults and logs ------------------------------------------------------------------------------------
+    # -- what others ask of the node -------------------------------------------------------------------------------
     def find(self, namespace: str, name: str) -> PodWorker | None:
-        return next((w for w in self.workers.values() if w.namespace == namespace and w.name == name), None)
+        uid = self._by_key.get(f"{namespace}/{name}")
+        return self.workers.get(uid) if uid is not None else None
 
     def kill_container(self, namespace: str, name: str, container: str) -> None:
         worker = self.find(namespace, name)
         if worker is None:
             raise ValueError(f'pod "{namespace}/{name}" is not running on {self.node}')
-        runs = [r for r in worker.all_runs() if r.state == "running" and (not container or r.name == container)]
-        if not runs:
+        victims = [
+            s.current
+            for s in worker.slots
+            if s.current is not None and s.current.running and (not container or s.name == container)
+        ]
+        if not victims:
             raise ValueError(f'no running container {container!r} in pod "{namespace}/{name}"')
-        for run in runs:
-            worker.kill(run)
-
-    def evict_for_memory(self) -> None:
-        """Node-pressure eviction: BestEffort pods first, then Burstable (Simplification: no usage ranking)."""
-        self.memory_pressure = True
-        self._post_status(force=True)
-        for qos in ("BestEffort", "Burstable"):
-            victims = sorted(
-                (w for w in self.workers.values() if not w.finished and self.qos_of(w) == qos), key=lambda w: w.key
+        for victim in victims:
+            self.trace.emit(
+                NodeActivity(
+                    node=self.node,
+                    pod=worker.key,
+                    container=victim.name,
+                    what="killed",
+                    detail="process killed (SIGKILL)",
+                )
             )
-            for worker in victims:
-                worker.cancel_all()
-                for run in worker.all_runs():
-                    if run.state == "running":
-                        run.state, run.reason, run.exit_code, run.finished_at = (
-                            "terminated",
-                            "Error",
-                            137,
-                            self.clock.now,
-                        )
-                    run.ready = False
-                worker.phase, worker.reason, worker.finished = "Failed", "Evicted", True
-                worker.message = "The node was low on resource: memory. "
-                self.event(worker, "Warning", "Evicted", worker.message.strip())
-                worker.sync()
-            if victims:
-                break
+            self.runtime.kill_container(victim)
 
     def logs(self, namespace: str, name: str, container: str, previous: bool, tail_lines: int | None) -> str:
-        from kubetui.apiserver import errors
-
+        """GET /containerLogs on the kubelet's port: the container instance validateContainerLogStatus picks."""
+        if not self.reachable:
+            raise ApiError(
+                500,
+                "InternalError",
+                f'Get "https://{self.node_ip}:10250/containerLogs/{namespace}/{name}/{container}": '
+                f"dial tcp {self.node_ip}:10250: i/o timeout",
+            )
         worker = self.find(namespace, name)
-        if worker is None:
-            raise errors.bad_request(f'pod "{name}" is not running on node {self.node}')
-        run = next((r for r in worker.all_runs() if r.name == container), None)
-        if run is None:
-            raise errors.bad_request(f"container {container} is not valid for pod {name}")
+        slot = worker.slot(container) if worker is not None else None
+        if worker is None or slot is None:
+            raise errors.bad_request(f'container "{container}" in pod "{name}" is not available')
+        status = worker.container_status(slot)
+        state, last = status["state"], status.get("lastState") or {}
+        target = ""
         if previous:
-            if not run.last_state and not run.previous_logs:
-                raise errors.bad_request(f'previous terminated container "{container}" in pod "{name}" not found')
-            lines = run.previous_logs
+            target = (last.get("terminated") or {}).get("containerID", "")
+            if not target:
+                raise errors.bad_request(
+                    f'previous terminated container "{container}" in pod "{name}" not found'
+                )
+        elif "running" in state:
+            target = status.get("containerID", "")
+        elif "terminated" in state:
+            target = state["terminated"].get("containerID", "")
+        elif "terminated" in last:
+            target = last["terminated"].get("containerID", "")
         else:
-            if run.state == "waiting" and not run.started_at:
-                raise errors.bad_request(f'container "{container}" in pod "{name}" is waiting to start: {run.reason}')
-            lines = run.logs
+            reason = state.get("waiting", {}).get("reason", "")
+            why = {
+                "ErrImagePull": "image can't be pulled",
+                "ImagePullBackOff": "trying and failing to pull image",
+            }
+            raise errors.bad_request(
+                f'container "{container}" in pod "{name}" is waiting to start: {why.get(reason, reason)}'
+            )
+        instance = self.runtime.containers.get(target)
+        lines = instance.logs(self.clock.now) if instance is not None else []
         if tail_lines is not None and tail_lines >= 0:
             lines = lines[-tail_lines:] if tail_lines else []
         return "".join(f"{line}\n" for line in lines)
 
-    def append_log(self, namespace: str, name: str, line: str) -> None:
-        worker = self.find(namespace, name)
-        if worker is not None:
-            for run in worker.containers:
-                if run.state == "running":
-                    run.logs.append(line)
-                    del run.logs[:-1000]
-                    return
-
-    # -- events and trace --------------------------------------------------------------------------------------
-    def event(
-        self, worker: PodWorker, etype: str, reason: str, message: str, field: ContainerRun | None = None
-    ) -> None:
-        if not self.reachable:
-            return
+    def event(self, worker: PodWorker, etype: str, reason: str, message: str) -> None:
+        if not self.reachable or not self.running:
+            return  # Simplification: events that cannot be sent are dropped, not queued
         pod = {
             "apiVersion": "v1",
             "kind": "Pod",
@@ -489,13 +626,58 @@ class Kubelet:
         }
         self.recorder.event(pod, etype, reason, message)
 
-    def activity(self, worker: PodWorker, container: str, what: str, detail: str) -> None:
-        self.trace.emit(NodeActivity(node=self.node, pod=worker.key, container=container, what=what, detail=detail))
+    def summary(self) -> dict[str, Any]:
+        """A cheap picture of the node for the UI: its pods, their containers, its image cache."""
+        now = self.clock.now
+        pods = []
+        for worker in sorted(self.workers.values(), key=lambda w: w.key):
+            containers = []
+            for slot in worker.slots:
+                current = slot.current
+                state = "waiting" if current is None else ("running" if current.running else "terminated")
+                reason = (slot.waiting or ("", ""))[0] if current is None or not current.running else ""
+                containers.append(
+                    {
+                        "name": slot.name,
+                        "init": slot.init,
+                        "state": state,
+                        "reason": reason
+                        or (current.reason if current is not None and not current.running else ""),
+                        "ready": slot.ready,
+                        "restarts": current.attempt if current is not None else 0,
+                        "memory": current.program.memory if current is not None and current.running else 0,
+                        "started_at": current.started_at if current is not None else None,
+                        "uptime": now - (current.started_at or now)
+                        if current is not None and current.running
+                        else 0.0,
+                    }
+                )
+            pods.append(
+                {
+                    "pod": worker.key,
+                    "uid": worker.uid,
+                    "ip": worker.pod_ip,
+                    "phase": worker.phase,
+                    "terminating": worker.terminating,
+                    "containers": containers,
+                }
+            )
+        images = [
+            {"name": s.ref.full, "size": s.size_bytes}
+            for s in sorted(self.runtime.images.images.values(), key=lambda s: s.ref.full)
+        ]
+        return {
+            "node": self.node,
+            "ip": self.node_ip,
+            "pod_cidr": self.pod_cidr,
+            "pods": pods,
+            "images": images,
+            "memory_pressure": self.memory_pressure,
+        }
 
 
-def _requests(spec: dict[str, Any]) -> tuple[int, int]:
-    totals = pod_requests(spec)
-    return totals.get("cpu", 0), totals.get("memory", 0)
+def _memory_use(worker: PodWorker) -> int:
+    return sum(s.current.program.memory for s in worker.slots if s.current is not None and s.current.running)
 
 
 def _without_heartbeats(status: dict[str, Any]) -> Any:

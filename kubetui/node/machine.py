@@ -1,8 +1,8 @@
-"""A simulated worker machine: one kubelet (with its container runtime) and one kube-proxy.
+"""A simulated worker machine: a container runtime, a kubelet and a kube-proxy on one host.
 
 The machine is the physical world: it can lose power, lose its network, or run out of memory.
-The control plane learns about any of it only through the API — missing heartbeats, stale
-status — exactly as in a real cluster.
+The control plane learns about any of it only through the API, as in a real cluster: a dead
+machine simply stops renewing its Lease and posting status.
 """
 
 from __future__ import annotations
@@ -10,11 +10,15 @@ from __future__ import annotations
 import contextlib
 import random
 from collections.abc import Callable
+from typing import Any
 
 from kubetui.apiserver.errors import ApiError
 from kubetui.client.client import Client
-from kubetui.node.kubelet import Kubelet
+from kubetui.node.kubelet import Kubelet, node_address, node_index, pod_network_prefix
+from kubetui.node.link import LinkedClient, NetworkLink
+from kubetui.node.network import network_for
 from kubetui.node.proxy import KubeProxy
+from kubetui.node.runtime import ContainerRuntime
 from kubetui.node.spec import NodeSpec
 from kubetui.sim.clock import Clock
 from kubetui.sim.trace import NodeActivity, TraceBus
@@ -22,7 +26,12 @@ from kubetui.sim.trace import NodeActivity, TraceBus
 
 class Machine:
     def __init__(
-        self, spec: NodeSpec, client_for: Callable[[str], Client], clock: Clock, trace: TraceBus, rng: random.Random
+        self,
+        spec: NodeSpec,
+        client_for: Callable[[str], Client],
+        clock: Clock,
+        trace: TraceBus,
+        rng: random.Random,
     ) -> None:
         self.spec = spec
         self.name = spec.name
@@ -30,65 +39,118 @@ class Machine:
         self.clock = clock
         self.trace = trace
         self.rng = rng
-        self.state = "Off"
-        self.kubelet = Kubelet(spec, client_for(f"kubelet/{spec.name}"), clock, trace, rng)
-        self.proxy = KubeProxy(spec.name, client_for(f"kube-proxy/{spec.name}"), trace, rng)
+        self.state = "Off"  # Running | Dead | Partitioned (Off before the first start)
+        self.link = NetworkLink()
+        self.boots = 0
+        self._server = client_for(
+            f"kubelet/{spec.name}"
+        ).server  # the API server reaches the kubelet for logs
+        index = node_index(spec.name)
+        self.node_ip = node_address(index)
+        self.network = network_for(self._server)
+        self.runtime = ContainerRuntime(spec.name, pod_network_prefix(index), clock, trace, self.network)
+        self.kubelet = self._new_kubelet()
+        self.proxy = self._new_proxy()
 
-    def start(self, rebooted: bool = False) -> None:
+    def _new_kubelet(self) -> Kubelet:
+        client = LinkedClient(self.client_for(f"kubelet/{self.name}"), self.link)
+        return Kubelet(self.spec, client, self.clock, self.trace, self.runtime, self.boots)
+
+    def _new_proxy(self) -> KubeProxy:
+        client = LinkedClient(self.client_for(f"kube-proxy/{self.name}"), self.link)
+        return KubeProxy(self.name, client, self.trace, self.rng, self.node_ip, self.network)
+
+    def start(self) -> None:
         self.state = "Running"
-        self.kubelet.start(rebooted=rebooted)
+        self.runtime.power_on()
+        self.kubelet.start()
+        self._server.kubelets[self.name] = self.kubelet.logs
         self.proxy.start()
 
     def kill(self) -> None:
-        """Power off: heartbeats stop, every container stops, the kubelet's port goes dark."""
-        if self.state == "Dead":
+        """Power off: every container dies, heartbeats stop, the kubelet's port goes dark."""
+        if self.state in ("Dead", "Off"):
             return
         self.state = "Dead"
+        self.runtime.power_off()
         self.kubelet.stop()
         self.proxy.stop()
-        self.trace.emit(NodeActivity(node=self.name, what="powered off", detail="kubelet and containers stopped"))
+        if self._server.kubelets.get(self.name) == self.kubelet.logs:
+            del self._server.kubelets[self.name]
+        self.trace.emit(
+            NodeActivity(node=self.name, what="powered off", detail="kubelet and containers stopped")
+        )
 
     def revive(self) -> None:
-        """Power on again: a fresh kubelet process re-registers and restarts the pods still bound here."""
-        if self.state == "Running":
-            return
+        """Power on again: a fresh kubelet re-registers and restarts the pods still bound here."""
         if self.state == "Partitioned":
             self.heal()
             return
-        self.kubelet = Kubelet(self.spec, self.client_for(f"kubelet/{self.name}"), self.clock, self.trace, self.rng)
-        self.proxy = KubeProxy(self.name, self.client_for(f"kube-proxy/{self.name}"), self.trace, self.rng)
-        self.trace.emit(NodeActivity(node=self.name, what="powered on", detail="kubelet starting"))
-        self.start(rebooted=True)
+        if self.state != "Dead":
+            return
+        self.boots += 1
+        self.link.up = True
+        self.kubelet = self._new_kubelet()
+        self.proxy = self._new_proxy()
+        self.trace.emit(NodeActivity(node=self.name, what="powered on", detail=f"boot {self.boots + 1}"))
+        self.start()
 
     def partition(self) -> None:
-        """Cut the network to the API server: containers keep running, status goes stale."""
+        """Cut the network to the API server: containers keep running, status and leases stop arriving."""
         if self.state != "Running":
             return
         self.state = "Partitioned"
-        self.kubelet.set_reachable(False)
-        self.trace.emit(NodeActivity(node=self.name, what="partitioned", detail="cannot reach the API server"))
+        self.link.up = False
+        self.kubelet.network_cut()
+        self.proxy.stop()
 
     def heal(self) -> None:
         if self.state != "Partitioned":
             return
         self.state = "Running"
-        self.kubelet.set_reachable(True)
+        self.link.up = True
         self.trace.emit(NodeActivity(node=self.name, what="network healed", detail="API server reachable"))
+        self.kubelet.network_restored()
+        self.proxy.start()
 
     def exhaust_memory(self) -> None:
-        if self.state == "Running":
-            self.kubelet.evict_for_memory()
+        if self.state in ("Running", "Partitioned"):
+            self.kubelet.exhaust_memory()
 
     def shutdown(self) -> None:
-        """Decommission: power off for good and remove the Node object (what an administrator does)."""
+        """Decommission: power off for good and delete the Node object (what an administrator does)."""
         self.kill()
         with contextlib.suppress(ApiError):
             self.client_for("kubectl").delete("nodes", "", self.name)
 
     def has_pod(self, namespace: str, name: str) -> bool:
-        return self.state != "Dead" and self.kubelet.find(namespace, name) is not None
+        if self.state in ("Dead", "Off"):
+            return False
+        worker = self.kubelet.find(namespace, name)
+        return worker is not None and not worker.gone
 
     def kill_container(self, namespace: str, pod: str, container: str) -> None:
-        if self.state == "Dead":
+        if self.state in ("Dead", "Off"):
             raise ValueError(f"node {self.name} is powered off")
         self.kubelet.kill_container(namespace, pod, container)
+
+    def summary(self) -> dict[str, Any]:
+        """What is on this machine right now: its state, pods, containers and image cache (for the UI)."""
+        if self.state in ("Dead", "Off"):
+            images = [
+                {"name": s.ref.full, "size": s.size_bytes}
+                for s in sorted(self.runtime.images.images.values(), key=lambda s: s.ref.full)
+            ]
+            return {
+                "node": self.name,
+                "state": self.state,
+                "ip": self.node_ip,
+                "pods": [],
+                "images": images,
+                "memory_pressure": False,
+                "service_ports": 0,
+            }
+        summary = self.kubelet.summary()
+        summary["state"] = self.state
+        summary["service_ports"] = sum(len(r) for r in self.proxy.rules.values())
+        return summary

@@ -1,482 +1,709 @@
-"""The kubelet's pod worker: pulls images, runs init then app containers, restarts with back-off,
-probes, terminates gracefully, and reports everything in the pod's status (pkg/kubelet/pod_workers.go,
-kuberuntime_manager.go, status/status_manager.go, in spirit)."""
+"""The kubelet's pod worker: one per pod bound to the node (pkg/kubelet/pod_workers.go, kuberuntime_manager.go).
+
+``sync`` compares what the pod spec wants with what the runtime has, and acts, as the kubelet's
+SyncPod does: create the sandbox, run the init containers one by one, start the app containers,
+restart exited ones per ``restartPolicy`` with CrashLoopBackOff, kill what failed its liveness
+probe, and report the outcome in the pod's status. It runs again when the pod changes, when a
+container exits (the PLEG notices within its 1 s relist), when a probe result changes and when a
+back-off ends. ``terminate`` is the other half: preStop hooks, SIGTERM, SIGKILL at the end of the
+grace period.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from kubetui.api.meta import timestamp
-from kubetui.node.containers import BACKOFF_RESET, ContainerRun
-from kubetui.node.runtime import behaviour_of, image_size_mb, pull_error, pull_seconds
+from kubetui.api.meta import parse_timestamp, timestamp
+from kubetui.apiserver.admission import qos_class
+from kubetui.node.image_manager import Outcome
+from kubetui.node.probes import ProbeSpec, ProbeWorker
+from kubetui.node.process import FOREVER, command_seconds, program_for
+from kubetui.node.runtime import Container, Sandbox
+from kubetui.node.status import (
+    get_phase,
+    is_restartable_init,
+    kubelet_conditions,
+    terminated_state,
+    waiting_state,
+)
 from kubetui.sim.clock import Timer
+from kubetui.sim.trace import NodeActivity
 
 if TYPE_CHECKING:
     from kubetui.node.kubelet import Kubelet
 
-SANDBOX_SECONDS = 0.5  # creating the pod sandbox (pause container, network)
-IMAGE_BACKOFF_INITIAL = 10.0
-IMAGE_BACKOFF_MAX = 300.0
-SIGTERM_EXIT_SECONDS = 0.5  # a well-behaved process exits this long after SIGTERM
+SANDBOX_SECONDS = 0.5  # RunPodSandbox: the pause container and its network
+PLEG_RELIST_SECONDS = 1.0  # the kubelet's PLEG notices container changes within a relist period
+ERROR_REQUEUE_SECONDS = 10.0  # a sync that hit an error is retried after backOffPeriod (pod_workers.go)
+MIN_GRACE_SECONDS = 2.0  # minimumGracePeriodInSeconds: what is left for SIGTERM after a long preStop hook
+DEFAULT_GRACE_SECONDS = 30.0
+
+
+@dataclass
+class Slot:
+    """The kubelet's view of one container of the pod, across its restarts."""
+
+    spec: dict[str, Any]
+    init: bool = False
+    current: Container | None = None
+    previous: Container | None = None  # the one before current: lastState and ``logs --previous``
+    waiting: tuple[str, str] | None = None  # the reason cache: why the last start failed (reason, message)
+    started: bool = False  # the startup probe passed (or there is none)
+    pulling: bool = False
+    restart_approved: bool = False  # the back-off let this restart through; the image may still be pulling
+    probes: dict[str, ProbeWorker] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return str(self.spec.get("name", ""))
+
+    @property
+    def sidecar(self) -> bool:
+        return self.init and is_restartable_init(self.spec)
+
+    @property
+    def running(self) -> bool:
+        return self.current is not None and self.current.running
+
+    @property
+    def ready(self) -> bool:
+        readiness = self.probes.get("readiness")
+        return self.running and self.started and (readiness is None or readiness.result)
+
+    def stop_probes(self) -> None:
+        for worker in self.probes.values():
+            worker.stop()
+        self.probes = {}
+
+
+def spec_hash(spec: dict[str, Any]) -> str:
+    """A container's definition hash: when it changes, the kubelet replaces the container."""
+    return hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def pre_stop_seconds(spec: dict[str, Any], container: Container) -> float:
+    """How long the preStop hook runs: the sleep action, or an exec command such as ``sleep 8``."""
+    hook = (spec.get("lifecycle") or {}).get("preStop") or {}
+    if isinstance(hook.get("sleep"), dict):
+        return float(hook["sleep"].get("seconds") or 0)
+    command = [str(w) for w in (hook.get("exec") or {}).get("command") or []]
+    return command_seconds(container.program, command, container.hostname) if command else 0.0
 
 
 class PodWorker:
-    def __init__(self, kubelet: Kubelet, pod: dict[str, Any], restarted_node: bool = False) -> None:
+    def __init__(self, kubelet: Kubelet, pod: dict[str, Any]) -> None:
         self.kubelet = kubelet
         self.clock = kubelet.clock
+        self.runtime = kubelet.runtime
         meta = pod["metadata"]
-        self.namespace: str = meta["namespace"]
-        self.name: str = meta["name"]
-        self.uid: str = meta.get("uid", "")
-        self.spec: dict[str, Any] = pod.get("spec", {})
-        self.annotations: dict[str, str] = {str(k): str(v) for k, v in (meta.get("annotations") or {}).items()}
-        self.restart_policy: str = self.spec.get("restartPolicy", "Always")
-        self.init_containers = [ContainerRun(c["name"], c, init=True) for c in self.spec.get("initContainers") or []]
-        self.containers = [ContainerRun(c["name"], c) for c in self.spec.get("containers") or []]
-        self.phase = "Pending"
+        self.uid: str = str(meta.get("uid", ""))
+        self.namespace: str = str(meta.get("namespace", ""))
+        self.name: str = str(meta.get("name", ""))
+        self.key = f"{self.namespace}/{self.name}"
+        self.pod = pod
+        self.spec: dict[str, Any] = pod.get("spec") or {}
+        self.slots = [Slot(c, init=True) for c in self.spec.get("initContainers") or []] + [
+            Slot(c) for c in self.spec.get("containers") or []
+        ]
+        self.sandbox: Sandbox | None = None
+        self.sandbox_ready = False
+        self._sandbox_pending = False
+        self._sandboxes_made = 0
+        self.admitted = False
+        self.terminating = False  # its containers are being stopped for good
+        self.terminal = False  # they all stopped and will not run again
+        self.deleting = False  # the pod object is being deleted: delete it for good once terminal
+        self.gone = False  # the pod object no longer exists
         self.reason = ""
         self.message = ""
-        self.start_time = self.clock.now
-        self.pod_ip = ""
-        self.conditions: dict[str, tuple[str, float, str]] = {}
-        self.terminating = False
-        self.finished = False
+        self.final_phase = ""  # Failed for a rejected, evicted or timed-out pod
+        self.disruption: dict[str, Any] | None = None  # the DisruptionTarget condition of an evicted pod
+        self.start_time: float | None = parse_timestamp((pod.get("status") or {}).get("startTime"))
+        self.phase = str((pod.get("status") or {}).get("phase") or "Pending")  # as last reported
+        self._sync_timer: Timer | None = None
+        self._sync_at = 0.0
+        self._retry: float | None = None
         self._timers: list[Timer] = []
-        self._pull_backoff: dict[str, float] = {}
-        old_status = pod.get("status") or {}
-        if restarted_node:
-            # The machine rebooted: containers that had run come back with one more restart.
-            counts = {
-                cs.get("name"): int(cs.get("restartCount", 0)) for cs in old_status.get("containerStatuses") or []
-            }
-            for run in self.containers:
-                if run.name in counts:
-                    run.restart_count = counts[run.name] + 1
-        if old_status.get("startTime"):
-            from kubetui.api.meta import parse_timestamp
+        self._adopt()
 
-            self.start_time = parse_timestamp(old_status["startTime"]) or self.clock.now
+    # -- wiring ------------------------------------------------------------------------------------------------
+    @property
+    def pod_ip(self) -> str:
+        return self.sandbox.ip if self.sandbox is not None else ""
 
     @property
-    def key(self) -> str:
-        return f"{self.namespace}/{self.name}"
+    def node_ip(self) -> str:
+        return self.kubelet.node_ip
 
-    def all_runs(self) -> list[ContainerRun]:
-        return self.init_containers + self.containers
+    @property
+    def annotations(self) -> dict[str, str]:
+        return {str(k): str(v) for k, v in (self.pod["metadata"].get("annotations") or {}).items()}
 
-    # -- timers ---------------------------------------------------------------------------------
-    def later(self, delay: float, fn: Any, *args: Any, run: ContainerRun | None = None) -> None:
-        timer = self.clock.call_later(delay, fn, *args, label=f"kubelet {self.key}")
-        (run.timers if run is not None else self._timers).append(timer)
+    def slot(self, name: str) -> Slot | None:
+        return next((s for s in self.slots if s.name == name), None)
 
-    def cancel_all(self) -> None:
+    def _slot_of(self, container: Container) -> Slot | None:
+        slot = self.slot(container.name)
+        return slot if slot is not None and slot.current is container else None
+
+    def _adopt(self) -> None:
+        """After a kubelet restart: pick up this pod's containers and sandbox from the runtime's records."""
+        for container in self.runtime.containers_of(self.uid):
+            slot = self.slot(container.name)
+            if slot is not None:
+                slot.previous, slot.current = slot.current, container
+                slot.started = container.running and "startupProbe" not in slot.spec
+        self.sandbox = self.runtime.sandboxes.get(self.uid)
+        self.sandbox_ready = self.sandbox is not None and self.sandbox.ready
+        self.admitted = self.sandbox is not None
+
+    def event(self, etype: str, reason: str, message: str) -> None:
+        self.kubelet.event(self, etype, reason, message)
+
+    def activity(self, container: str, what: str, detail: str) -> None:
+        self.kubelet.trace.emit(
+            NodeActivity(node=self.kubelet.node, pod=self.key, container=container, what=what, detail=detail)
+        )
+
+    def request_sync(self, delay: float = 0.0) -> None:
+        """Sync at ``now + delay``, or sooner if a sync is already due sooner (one pending sync per pod)."""
+        when = self.clock.now + max(delay, 0.0)
+        if self._sync_timer is not None and not self._sync_timer.cancelled and self._sync_at <= when:
+            return
+        if self._sync_timer is not None:
+            self._sync_timer.cancel()
+        self._sync_at = when
+        self._sync_timer = self.clock.call_at(when, self.sync, label=f"kubelet sync {self.key}")
+
+    def _retry_at(self, when: float) -> None:
+        self._retry = when if self._retry is None else min(self._retry, when)
+
+    def _later(self, delay: float, callback: Any, *args: Any) -> None:
+        self._timers.append(self.clock.call_later(delay, callback, *args, label=f"kubelet {self.key}"))
+
+    def cancel(self) -> None:
+        """The kubelet stops (power cut) or forgets this pod: no more timers, no more probes."""
+        if self._sync_timer is not None:
+            self._sync_timer.cancel()
         for timer in self._timers:
             timer.cancel()
         self._timers.clear()
-        for run in self.all_runs():
-            run.cancel_timers()
+        for slot in self.slots:
+            slot.stop_probes()
 
-    # -- start ----------------------------------------------------------------------------------
-    def start(self) -> None:
-        rejection = self.kubelet.admit(self)
-        if rejection:
-            reason, message = rejection
-            self.phase, self.reason, self.message = "Failed", reason, message
-            self.finished = True
-            self.kubelet.event(self, "Warning", reason, message)
-            self.kubelet.activity(self, "", "rejected", message)
-            self.sync()
+    # -- events from the API and the runtime -------------------------------------------------------------------------
+    def update(self, pod: dict[str, Any]) -> None:
+        previous, self.pod = self.pod, pod
+        meta = pod["metadata"]
+        if meta.get("deletionTimestamp") and not self.deleting:
+            self.deleting = True
+            grace = meta.get("deletionGracePeriodSeconds")
+            self.terminate(float(grace) if grace is not None else self._grace(), "deleted")
             return
-        self.pod_ip = self.kubelet.allocate_ip(self.uid)
-        self._condition("PodScheduled", "True")
-        self._condition("PodReadyToStartContainers", "False")
-        self._condition(
-            "Initialized",
-            "False" if self.init_containers else "True",
-            "ContainersNotInitialized" if self.init_containers else "",
+        new_spec = pod.get("spec") or {}
+        if (
+            self.admitted
+            and previous is not pod
+            and new_spec == self.spec
+            and (meta.get("annotations") or {}) == (previous["metadata"].get("annotations") or {})
+        ):
+            return  # a status-only change, most often our own write: HandlePodReconcile does not sync for it
+        if new_spec is not self.spec:
+            for slot in self.slots:
+                changed = next(
+                    (
+                        c
+                        for c in new_spec.get("initContainers" if slot.init else "containers") or []
+                        if c.get("name") == slot.name
+                    ),
+                    None,
+                )
+                if changed is not None:
+                    slot.spec = changed
+            self.spec = new_spec
+        self.request_sync()
+
+    def removed(self) -> None:
+        """The pod object is gone (deleted for good, or force-deleted): kill what still runs, then forget it."""
+        self.gone = True
+        self.cancel()
+        for slot in self.slots:
+            if slot.current is not None:
+                self.runtime.kill_container(slot.current)
+
+    def container_exited(self, container: Container) -> None:
+        slot = self._slot_of(container)
+        if slot is not None:
+            slot.stop_probes()
+        self.report()  # the relist's status update: the pod is not ready from now until the container is back
+        self.request_sync(PLEG_RELIST_SECONDS)
+
+    # -- the sync loop ----------------------------------------------------------------------------------------------
+    def sync(self) -> None:
+        self._sync_timer = None
+        if self.gone or self.terminal:
+            return
+        if self.terminating:
+            self._sync_terminating()
+            return
+        if not self.admitted:
+            rejection = self.kubelet.admit(self)
+            if rejection is not None:
+                self._reject(*rejection)
+                return
+            self.admitted = True
+            self.start_time = self.start_time if self.start_time is not None else self.clock.now
+            deadline = self.spec.get("activeDeadlineSeconds")
+            if isinstance(deadline, int):
+                self._later(self.start_time + deadline - self.clock.now, self._deadline_exceeded)
+        self._retry = None
+        if self._sandbox_ok():
+            self._replace_changed()
+            if self._run_init_containers():
+                for slot in self.slots:
+                    if not slot.init:
+                        self._ensure_running(slot)
+        self._check_completion()
+        self.report()
+        if self._retry is not None and not self.terminating:
+            self.request_sync(self._retry - self.clock.now)
+
+    def _sandbox_ok(self) -> bool:
+        """Is there a ready sandbox? If not, create one (its network is ready SANDBOX_SECONDS later)."""
+        if self.sandbox is not None and self.sandbox.ready:
+            return self.sandbox_ready
+        if self._sandbox_pending:
+            return False
+        if self.spec.get("restartPolicy") == "Never" and any(s.current is not None for s in self.slots):
+            return False  # computePodActions: a pod that never restarts gets no new sandbox after it ran
+        if self.sandbox is not None:
+            self.event("Normal", "SandboxChanged", "Pod sandbox changed, it will be killed and re-created.")
+        self._sandbox_pending = True
+        self.sandbox_ready = False
+        self._sandboxes_made += 1
+        self.sandbox = self.runtime.run_pod_sandbox(self.uid, self.key, self._sandboxes_made)
+        self._later(SANDBOX_SECONDS, self._sandbox_created)
+        return False
+
+    def _sandbox_created(self) -> None:
+        self._sandbox_pending = False
+        self.sandbox_ready = True
+        self.activity("", "sandbox ready", f"pod IP {self.pod_ip}")
+        self.request_sync()
+
+    def _fresh(self, container: Container | None) -> bool:
+        """Did ``container`` run in the current sandbox? (After a reboot every init container runs again.)"""
+        return container is not None and self.sandbox is not None and container.sandbox_id == self.sandbox.id
+
+    def _run_init_containers(self) -> bool:
+        """Init containers one at a time, each to success; sidecars start and keep running. True when done."""
+        for slot in self.slots:
+            if not slot.init:
+                continue
+            if slot.sidecar:
+                self._ensure_running(slot)
+                if not (self._fresh(slot.current) and slot.running and slot.started):
+                    return False
+                continue
+            current = slot.current
+            if (
+                self._fresh(current)
+                and current is not None
+                and not current.running
+                and current.exit_code == 0
+            ):
+                continue
+            if not (
+                self._fresh(current)
+                and current is not None
+                and not current.running
+                and self.spec.get("restartPolicy") == "Never"
+            ):
+                self._ensure_running(slot)
+            return False
+        return True
+
+    def _will_restart(self, slot: Slot, container: Container) -> bool:
+        """ShouldContainerBeRestarted: the restart policy applied to an exited container."""
+        if self.terminating or self.terminal:
+            return False
+        policy = self.spec.get("restartPolicy", "Always")
+        if not self._fresh(
+            container
+        ):  # it ran before a reboot: everything starts over, unless policy is Never
+            return policy != "Never"
+        if slot.sidecar:
+            return True
+        if slot.init:
+            return container.exit_code != 0 and policy != "Never"
+        return policy == "Always" or (policy == "OnFailure" and container.exit_code != 0)
+
+    def _ensure_running(self, slot: Slot) -> None:
+        current = slot.current
+        if slot.pulling or (current is not None and current.running):
+            return
+        if current is not None and not slot.restart_approved:
+            if not self._will_restart(slot, current):
+                return
+            if not self._restart_allowed(slot, current):
+                return
+        outcome = self.kubelet.images.ensure(
+            self.uid,
+            self.key,
+            slot.name,
+            str(slot.spec.get("image", "")),
+            str(slot.spec.get("imagePullPolicy") or "IfNotPresent"),
+            self.annotations,
+            lambda etype, reason, message: self.event(etype, reason, message),
+            lambda: self._pulled(slot),
         )
-        self._set_not_ready()
-        for run in self.init_containers:
-            run.reason = "PodInitializing" if run is not self.init_containers[0] else "ContainerCreating"
-        if self.init_containers:
-            for run in self.containers:
-                run.reason = "PodInitializing"
-        self.sync()
-        self.later(SANDBOX_SECONDS, self._sandbox_ready)
-
-    def _sandbox_ready(self) -> None:
-        self._condition("PodReadyToStartContainers", "True")
-        if self.init_containers:
-            self._ensure_image(self.init_containers[0])
-        else:
-            self._start_app_containers()
-        self.sync()
-
-    def _start_app_containers(self) -> None:
-        for run in self.containers:
-            run.reason = "ContainerCreating"
-            self._ensure_image(run)
-
-    # -- images ---------------------------------------------------------------------------------
-    def _ensure_image(self, run: ContainerRun) -> None:
-        kubelet = self.kubelet
-        image = run.image
-        policy = run.spec.get("imagePullPolicy", "IfNotPresent")
-        if image in kubelet.images and policy != "Always":
-            kubelet.event(self, "Normal", "Pulled", f'Container image "{image}" already present on machine', field=run)
-            self.later(0.2, self._start_container, run, run=run)
+        if outcome.pulling:
+            slot.pulling = True
             return
-        if policy == "Never":
-            run.reason, run.message = (
-                "ErrImageNeverPull",
-                (f'Container image "{image}" is not present with pull policy of Never'),
+        if outcome.reason:
+            self._start_failed(slot, outcome)
+            return
+        self._start(slot, outcome)
+
+    def _restart_allowed(self, slot: Slot, current: Container) -> bool:
+        """doBackOff (kuberuntime_manager.go): the first restart is immediate, then 10 s, 20 s, 40 s ... 300 s."""
+        backoff, key, now = self.kubelet.crash_backoff, f"{self.uid}/{slot.name}", self.clock.now
+        if backoff.in_backoff_since(key, current.finished_at, now):
+            delay = backoff.get(key)
+            slot.waiting = (
+                "CrashLoopBackOff",
+                f"back-off {delay:g}s restarting failed container={slot.name} "
+                f"pod={self.name}_{self.namespace}({self.uid})",
             )
-            kubelet.event(self, "Warning", "ErrImageNeverPull", run.message, field=run)
-            self.sync()
-            return
-        kubelet.event(self, "Normal", "Pulling", f'Pulling image "{image}"', field=run)
-        kubelet.activity(self, run.name, "pull", image)
-        error = pull_error(image)
-        if error:
-            self.later(1.0, self._pull_failed, run, error, run=run)
-            return
-        size = image_size_mb(image, self.annotations)
-        seconds = 0.5 if image in kubelet.images else pull_seconds(size)
-        self.later(seconds, self._pulled, run, size, seconds, run=run)
-
-    def _pulled(self, run: ContainerRun, size_mb: int, seconds: float) -> None:
-        self.kubelet.images[run.image] = size_mb * 1_000_000
-        self.kubelet.images_changed = True
-        self.kubelet.event(
-            self,
-            "Normal",
-            "Pulled",
-            f'Successfully pulled image "{run.image}" in {seconds:g}s ({seconds:g}s including waiting). '
-            f"Image size: {size_mb * 1_000_000} bytes.",
-            field=run,
-        )
-        self._pull_backoff.pop(run.image, None)
-        self._start_container(run)
-
-    def _pull_failed(self, run: ContainerRun, error: str) -> None:
-        kubelet = self.kubelet
-        run.state, run.reason, run.message = "waiting", "ErrImagePull", error
-        kubelet.event(self, "Warning", "Failed", f'Failed to pull image "{run.image}": {error}', field=run)
-        kubelet.event(self, "Warning", "Failed", "Error: ErrImagePull", field=run)
-        kubelet.activity(self, run.name, "ErrImagePull", run.image)
-        delay = self._pull_backoff.get(run.image, IMAGE_BACKOFF_INITIAL / 2) * 2
-        delay = min(delay, IMAGE_BACKOFF_MAX)
-        self._pull_backoff[run.image] = delay
-        self.sync()
-        self.later(2.0, self._image_backoff, run, delay, run=run)
-
-    def _image_backoff(self, run: ContainerRun, delay: float) -> None:
-        run.reason = "ImagePullBackOff"
-        run.message = f'Back-off pulling image "{run.image}"'
-        self.kubelet.event(self, "Normal", "BackOff", run.message, field=run)
-        self.kubelet.event(self, "Warning", "Failed", "Error: ImagePullBackOff", field=run)
-        self.sync()
-        self.later(delay, self._ensure_image, run, run=run)
-
-    # -- running ----------------------------------------------------------------------------------
-    def _start_container(self, run: ContainerRun) -> None:
-        if self.terminating:
-            return
-        kubelet = self.kubelet
-        run.behaviour = behaviour = behaviour_of(run.spec, self.annotations)
-        if run.started_at or run.last_state:
-            run.previous_logs = run.logs
-            run.logs = []
-        run.new_container_id(self.uid)
-        run.state, run.reason, run.message = "running", "", ""
-        run.started_at = self.clock.now
-        run.started = behaviour.startup <= 0 and not run.spec.get("startupProbe")
-        run.ready = False
-        run.will_restart = False
-        run.logs.extend(behaviour.output)
-        kubelet.event(self, "Normal", "Created", f"Created container {run.name}", field=run)
-        kubelet.event(self, "Normal", "Started", f"Started container {run.name}", field=run)
-        kubelet.activity(self, run.name, "started", f"restarts={run.restart_count}")
-        up = behaviour.startup
-        if up > 0 or run.spec.get("startupProbe"):
-            self.later(max(up, self._probe_delay(run.spec.get("startupProbe"))), self._mark_started, run, run=run)
-        if behaviour.oom:
-            self.later(up + 1.0, self._exited, run, 137, "OOMKilled", run=run)
-        elif behaviour.exit_after is not None:
-            self.later(
-                behaviour.exit_after,
-                self._exited,
-                run,
-                behaviour.exit_code,
-                "Completed" if behaviour.exit_code == 0 else "Error",
-                run=run,
+            self.event(
+                "Warning",
+                "BackOff",
+                f"Back-off restarting failed container {slot.name} in pod {self.name}_{self.namespace}({self.uid})",
             )
-        if not run.init:
-            self._schedule_readiness(run)
-            self._schedule_liveness(run)
-        self._update_phase()
-        self.sync()
+            retry = backoff.window_end(key, current.finished_at)
+            self.activity(
+                slot.name, "back-off", f"CrashLoopBackOff: restart in {retry - now:g}s (back-off {delay:g}s)"
+            )
+            self._retry_at(retry)
+            return False
+        backoff.next(key, now)
+        slot.restart_approved = True
+        return True
 
-    def _probe_delay(self, probe: dict[str, Any] | None) -> float:
-        if not probe:
-            return 0.0
-        return float(probe.get("initialDelaySeconds", 0)) + float(probe.get("periodSeconds", 10)) * 0
+    def _pulled(self, slot: Slot) -> None:
+        slot.pulling = False
+        self.request_sync()
 
-    def _mark_started(self, run: ContainerRun) -> None:
-        if run.state == "running":
-            run.started = True
-            self.sync()
+    def _start_failed(self, slot: Slot, outcome: Outcome) -> None:
+        slot.waiting = (outcome.reason, outcome.message)
+        self.event("Warning", "Failed", f"Error: {outcome.reason}")
+        if outcome.reason == "ErrImagePull":
+            self._retry_at(self.clock.now + PLEG_RELIST_SECONDS)  # the next relist shows the back-off at once
+        elif outcome.reason == "ImagePullBackOff":
+            image = str(slot.spec.get("image", ""))
+            retry_at = self.kubelet.images.retry_at(self.uid, image)
+            self._retry_at(min(self.clock.now + ERROR_REQUEUE_SECONDS, max(retry_at, self.clock.now)))
 
-    def _schedule_readiness(self, run: ContainerRun) -> None:
-        """Without a readinessProbe a running container is ready; with one, from its first success."""
-        behaviour = run.behaviour
-        assert behaviour is not None
-        probe = run.spec.get("readinessProbe")
-        if not probe:
-            self.later(max(behaviour.startup, 0.0), self._set_ready, run, True, run=run)
-            return
-        delay = float(probe.get("initialDelaySeconds", 0))
-        period = float(probe.get("periodSeconds", 10))
-        failing_until = behaviour.startup + behaviour.fail_readiness_for
-        first = delay
-        # Simplification: probes run on the period from the container's start, the first at initialDelaySeconds.
-        while first < failing_until:
-            first += period
-        if behaviour.fail_readiness_for > 0:
-            self.later(max(delay, 0.1), self._probe_failed, run, "Readiness", probe, run=run)
-        self.later(max(first, 0.1), self._set_ready, run, True, run=run)
-
-    def _schedule_liveness(self, run: ContainerRun) -> None:
-        behaviour = run.behaviour
-        probe = run.spec.get("livenessProbe")
-        if behaviour is None or not probe or behaviour.fail_liveness_after is None:
-            return
-        period = float(probe.get("periodSeconds", 10))
-        threshold = int(probe.get("failureThreshold", 3))
-        start = max(float(probe.get("initialDelaySeconds", 0)), behaviour.fail_liveness_after)
-        for attempt in range(threshold):
-            self.later(start + attempt * period, self._probe_failed, run, "Liveness", probe, run=run)
-        self.later(start + (threshold - 1) * period + 0.01, self._liveness_kill, run, run=run)
-
-    def _probe_failed(self, run: ContainerRun, kind: str, probe: dict[str, Any]) -> None:
-        if run.state != "running":
-            return
-        if "httpGet" in probe:
-            detail = "HTTP probe failed with statuscode: 503"
-        elif "tcpSocket" in probe:
-            port = probe["tcpSocket"].get("port")
-            detail = f"dial tcp {self.pod_ip}:{port}: connect: connection refused"
-        else:
-            detail = "command failed: exit status 1"
-        self.kubelet.event(self, "Warning", "Unhealthy", f"{kind} probe failed: {detail}", field=run)
-        self.kubelet.activity(self, run.name, f"{kind.lower()} probe failed", detail)
-        if kind == "Readiness" and run.ready:
-            self._set_ready(run, False)
-
-    def _liveness_kill(self, run: ContainerRun) -> None:
-        if run.state != "running":
-            return
-        self.kubelet.event(
-            self, "Normal", "Killing", f"Container {run.name} failed liveness probe, will be restarted", field=run
+    def _start(self, slot: Slot, outcome: Outcome) -> None:
+        assert self.sandbox is not None and outcome.ref is not None
+        previous = slot.current
+        ports = tuple(
+            int(p["containerPort"])
+            for p in slot.spec.get("ports") or []
+            if isinstance(p, dict) and isinstance(p.get("containerPort"), int)
         )
-        self._exited(run, 137, "Error")
-
-    def _set_ready(self, run: ContainerRun, ready: bool) -> None:
-        if run.state != "running" or run.ready == ready:
+        program = program_for(slot.spec, self.annotations, self.name, ports)
+        attempt = previous.attempt + 1 if previous is not None else 0
+        container = self.runtime.start_container(
+            self.sandbox, slot.spec, attempt, outcome.ref, spec_hash(slot.spec), program, self.name
+        )
+        for old in self.runtime.containers_of(
+            self.uid
+        ):  # container GC: keep the new one and the last dead one
+            if old.name == slot.name and old is not container and old is not previous:
+                self.runtime.remove_container(old)
+        slot.previous, slot.current = previous, container
+        slot.waiting, slot.restart_approved = None, False
+        slot.started = container.running and "startupProbe" not in slot.spec
+        self.event("Normal", "Created", f"Created container {slot.name}")
+        if not container.running:  # StartError: the runtime could not even start the process
+            self.event("Warning", "Failed", f"Error: {container.message}")
             return
-        run.ready = ready
-        run.started = True
-        self._update_phase()
-        self.sync()
+        self.event("Normal", "Started", f"Started container {slot.name}")
+        for kind in ("startup", "readiness", "liveness"):
+            probe = slot.spec.get(f"{kind}Probe")
+            if isinstance(probe, dict):
+                worker = ProbeWorker(self, container, ProbeSpec.of(kind, probe), self.clock)
+                slot.probes[kind] = worker
+                worker.start()
 
-    def kill(self, run: ContainerRun) -> None:
-        """The process died (kill -9, a node-level OOM): exit 137."""
-        if run.state == "running":
-            self._exited(run, 137, "Error")
+    def _replace_changed(self) -> None:
+        """A container whose definition changed (``kubectl set image`` on a pod) is killed and started anew."""
+        for slot in self.slots:
+            current = slot.current
+            if current is not None and current.running and current.spec_hash != spec_hash(slot.spec):
+                self.event(
+                    "Normal", "Killing", f"Container {slot.name} definition changed, will be restarted"
+                )
+                slot.restart_approved = True  # a changed container is not in back-off
+                self._stop(slot, self._grace())
 
-    def _exited(self, run: ContainerRun, code: int, reason: str) -> None:
-        if run.state != "running":
+    def _check_completion(self) -> None:
+        """Regular containers done for good (or an init container failed with restartPolicy Never): the pod ends."""
+        regular = [s for s in self.slots if not s.init]
+        failed_init = any(
+            s.init
+            and not s.sidecar
+            and s.current is not None
+            and not s.current.running
+            and not self._will_restart(s, s.current)
+            and (s.current.exit_code != 0 or not self._fresh(s.current))
+            for s in self.slots
+        )
+        finished = all(
+            s.current is not None and not s.current.running and not self._will_restart(s, s.current)
+            for s in regular
+        )
+        if failed_init or (regular and finished):
+            self.terminate(self._grace(), "completed")
+
+    # -- probes -------------------------------------------------------------------------------------------------------
+    def container_started(self, container: Container) -> bool:
+        slot = self._slot_of(container)
+        return slot is not None and slot.started
+
+    def resolve_port(self, container: Container, port: Any) -> int | None:
+        if isinstance(port, int):
+            return port
+        if isinstance(port, str) and port.isdigit():
+            return int(port)
+        slot = self._slot_of(container)
+        for declared in (slot.spec.get("ports") if slot else None) or []:
+            if isinstance(declared, dict) and declared.get("name") == port:
+                return int(declared.get("containerPort", 0))
+        return None
+
+    def probe_failed(self, container: Container, spec: ProbeSpec, output: str) -> None:
+        self.event("Warning", "Unhealthy", f"{spec.title} probe failed: {output}")
+        self.activity(container.name, "probe failed", f"{spec.kind}: {output}")
+
+    def probe_result(self, container: Container, spec: ProbeSpec, success: bool) -> None:
+        slot = self._slot_of(container)
+        if slot is None or self.terminating:
             return
-        run.cancel_timers()
-        ran_for = self.clock.now - run.started_at
-        run.state, run.reason, run.exit_code = "terminated", reason, code
-        run.finished_at = self.clock.now
-        run.ready = False
-        run.message = ""
-        self.kubelet.activity(self, run.name, "exited", f"{reason} exit={code}")
+        if spec.kind == "readiness":
+            self.activity(slot.name, "ready" if success else "not ready", "readiness probe")
+            self.report()
+            return
+        if spec.kind == "startup" and success:
+            slot.started = True
+            readiness = slot.probes.get("readiness")
+            if readiness is not None:
+                readiness.trigger()
+            self.request_sync()
+            self.report()
+            return
+        self.event("Normal", "Killing", f"Container {slot.name} failed {spec.kind} probe, will be restarted")
+        self.activity(slot.name, "killing", f"failed {spec.kind} probe")
+        grace = spec.termination_grace if spec.termination_grace is not None else self._grace()
+        self._stop(slot, grace)
+
+    # -- stopping ---------------------------------------------------------------------------------------------------
+    def _grace(self) -> float:
+        grace = self.spec.get("terminationGracePeriodSeconds")
+        return float(grace) if isinstance(grace, int | float) else DEFAULT_GRACE_SECONDS
+
+    def _stop(self, slot: Slot, grace: float) -> None:
+        """killContainer: run the preStop hook (up to the grace period), then SIGTERM with what is left."""
+        container = slot.current
+        if container is None or not container.running or container.stopping:
+            return
+        hook = pre_stop_seconds(slot.spec, container) if grace > 0 else 0.0
+        if hook > 0:
+            spent = min(hook, grace)
+            remaining = max(grace - spent, MIN_GRACE_SECONDS) if hook != FOREVER else MIN_GRACE_SECONDS
+            container.stopping = True
+            self._later(spent, self._after_pre_stop, container, remaining)
+        else:
+            self.runtime.stop_container(container, grace)
+
+    def _after_pre_stop(self, container: Container, remaining: float) -> None:
+        container.stopping = False
+        self.runtime.stop_container(container, remaining)
+
+    def terminate(self, grace: float, why: str) -> None:
+        """Stop every container for good: the pod is deleted, evicted, timed out or has completed."""
         if self.terminating:
-            self._check_terminated()
-            return
-        if run.init and code == 0:
-            self._next_init(run)
-            return
-        restart = self.restart_policy == "Always" or (self.restart_policy == "OnFailure" and code != 0)
-        if run.init and code != 0 and self.restart_policy == "Always":
-            restart = True
-        if restart:
-            run.crash_streak = 1 if ran_for >= BACKOFF_RESET else run.crash_streak + 1
-            delay = run.backoff_delay()
-            run.will_restart = True
-            self.later(0.5, self._crashloop, run, delay, run=run)
-        self._update_phase()
-        self.sync()
-
-    def _crashloop(self, run: ContainerRun, delay: float) -> None:
-        """Between a crash and the next start the container waits in CrashLoopBackOff."""
-        run.remember_termination(timestamp)
-        run.state, run.reason = "waiting", "CrashLoopBackOff"
-        run.message = (
-            f"back-off {delay:g}s restarting failed container={run.name} "
-            f"pod={self.name}_{self.namespace}({self.uid})"
-        )
-        self.kubelet.event(
-            self,
-            "Warning",
-            "BackOff",
-            f"Back-off restarting failed container {run.name} in pod {self.name}_{self.namespace}({self.uid})",
-            field=run,
-        )
-        self.later(max(delay - 0.5, 0.0), self._restart, run, run=run)
-        self.sync()
-
-    def _restart(self, run: ContainerRun) -> None:
-        run.restart_count += 1
-        self._ensure_image(run)
-
-    def _next_init(self, done: ContainerRun) -> None:
-        index = self.init_containers.index(done)
-        if index + 1 < len(self.init_containers):
-            self._ensure_image(self.init_containers[index + 1])
-        else:
-            self._condition("Initialized", "True")
-            self._start_app_containers()
-        self.sync()
-
-    # -- phase and conditions ----------------------------------------------------------------------
-    def _update_phase(self) -> None:
-        if self.finished:
-            return
-        runs = self.containers
-        if self.init_containers and any(r.state != "terminated" or r.exit_code != 0 for r in self.init_containers):
-            failed = [
-                r for r in self.init_containers if r.state == "terminated" and r.exit_code != 0 and not r.will_restart
-            ]
-            if failed:
-                self.phase = "Failed"
-                self.finished = True
-            self._set_not_ready()
-            return
-        if runs and all(r.state == "terminated" and not r.will_restart for r in runs):
-            self.phase = "Succeeded" if all(r.exit_code == 0 for r in runs) else "Failed"
-            self.finished = True
-            self._set_not_ready(reason="PodCompleted")
-            self.kubelet.pod_finished(self)
-            return
-        # Running once every container has been started at least once (kubelet's getPhase).
-        if all(r.started_at or r.restart_count for r in runs):
-            self.phase = "Running"
-        if runs and all(r.ready for r in runs):
-            self._condition("ContainersReady", "True")
-            self._condition("Ready", "True")
-        else:
-            self._set_not_ready()
-
-    def _set_not_ready(self, reason: str = "ContainersNotReady") -> None:
-        not_ready = [r.name for r in self.containers if not r.ready]
-        message = f"containers with unready status: [{' '.join(not_ready)}]" if reason == "ContainersNotReady" else ""
-        self._condition("ContainersReady", "False", reason, message)
-        self._condition("Ready", "False", reason, message)
-
-    def _condition(self, ctype: str, status: str, reason: str = "", message: str = "") -> None:
-        current = self.conditions.get(ctype)
-        if current is None or current[0] != status:
-            self.conditions[ctype] = (status, self.clock.now, f"{reason}\x00{message}")
-        else:
-            self.conditions[ctype] = (status, current[1], f"{reason}\x00{message}")
-
-    # -- termination ----------------------------------------------------------------------------------
-    def terminate(self, grace: float) -> None:
-        """The pod is being deleted: preStop, SIGTERM, and SIGKILL when the grace period runs out."""
-        if self.terminating:
+            if grace == 0:  # a force delete cuts the grace period short
+                for slot in self.slots:
+                    if slot.current is not None:
+                        self.runtime.kill_container(slot.current)
             return
         self.terminating = True
-        for run in self.all_runs():
-            if run.state != "running":
-                run.cancel_timers()
-        self._timers_cancel_pending()
-        running = [r for r in self.all_runs() if r.state == "running"]
-        ignore_sigterm = self.annotations.get("kubetui.dev/ignore-sigterm") == "true"
-        for run in running:
-            run.cancel_timers()
-            self.kubelet.event(self, "Normal", "Killing", f"Stopping container {run.name}", field=run)
-            pre_stop = _pre_stop_seconds(run.spec)
-            stop_after = grace if ignore_sigterm else min(grace, pre_stop + SIGTERM_EXIT_SECONDS)
-            code = 137 if stop_after >= grace and (ignore_sigterm or pre_stop >= grace) else 0
-            reason = "Error" if code else "Completed"
-            self.later(stop_after, self._exited, run, code, reason, run=run)
-        self.sync()
-        self._check_terminated()
+        self.kubelet.images.forget_pod(self.uid)
+        for slot in self.slots:
+            slot.stop_probes()
+            slot.pulling = False
+            if slot.running:
+                if why != "completed" or slot.sidecar:
+                    self.event("Normal", "Killing", f"Stopping container {slot.name}")
+                self._stop(slot, grace)
+        self.activity("", "terminating", f"{why}, grace period {grace:g}s")
+        self._sync_terminating()
 
-    def _timers_cancel_pending(self) -> None:
-        for timer in self._timers:
-            timer.cancel()
-        self._timers.clear()
+    def _sync_terminating(self) -> None:
+        if any(slot.running for slot in self.slots) or self._sandbox_pending:
+            self.report()
+            return
+        if self.sandbox is not None:
+            self.runtime.stop_pod_sandbox(self.sandbox)
+        self.sandbox_ready = False
+        self.terminal = True
+        self.activity("", "terminated", self.final_phase or "containers stopped")
+        self.cancel()
+        self.report()
 
-    def _check_terminated(self) -> None:
-        if self.terminating and all(r.state != "running" for r in self.all_runs()):
-            for run in self.all_runs():
-                if run.state == "waiting":
-                    run.state, run.reason, run.exit_code = "terminated", "ContainerStatusUnknown", 137
-                    run.finished_at = self.clock.now
-            self.kubelet.pod_terminated(self)
+    def _reject(self, reason: str, message: str) -> None:
+        """Node-level admission said no: the pod fails without ever running (kubelet.go rejectPod)."""
+        self.final_phase, self.reason, self.message = "Failed", reason, f"Pod was rejected: {message}"
+        self.terminating = self.terminal = True
+        self.event("Warning", reason, message)
+        self.activity("", "rejected", message)
+        self.report()
 
-    # -- status -----------------------------------------------------------------------------------------
-    def status(self) -> dict[str, Any]:
-        status: dict[str, Any] = {
-            "phase": self.phase,
-            "conditions": [
-                {
-                    "type": ctype,
-                    "status": value,
-                    "lastProbeTime": None,
-                    "lastTransitionTime": timestamp(since),
-                    **({"reason": extra.split("\x00")[0]} if extra.split("\x00")[0] else {}),
-                    **({"message": extra.split("\x00")[1]} if extra.split("\x00")[1] else {}),
-                }
-                for ctype, (value, since, extra) in self.conditions.items()
-            ],
-            "hostIP": self.kubelet.node_ip,
-            "hostIPs": [{"ip": self.kubelet.node_ip}],
-            "startTime": timestamp(self.start_time),
-            "qosClass": self.kubelet.qos_of(self),
+    def evict(self, message: str) -> None:
+        """Node-pressure eviction: kill at once, the pod fails with reason Evicted and stays for its owner to see."""
+        self.final_phase, self.reason, self.message = "Failed", "Evicted", message
+        self.disruption = {
+            "type": "DisruptionTarget",
+            "status": "True",
+            "reason": "TerminationByKubelet",
+            "message": message,
+            "lastTransitionTime": timestamp(self.clock.now),
         }
-        if self.pod_ip:
+        self.event("Warning", "Evicted", message)
+        self.terminate(0.0, "evicted")
+
+    def _deadline_exceeded(self) -> None:
+        if self.terminating:
+            return
+        message = "Pod was active on the node longer than the specified deadline"
+        self.final_phase, self.reason, self.message = "Failed", "DeadlineExceeded", message
+        self.event("Normal", "DeadlineExceeded", message)
+        self.terminate(self._grace(), "active deadline exceeded")
+
+    # -- status -----------------------------------------------------------------------------------------------------
+    def report(self) -> None:
+        self.kubelet.status.request(self)
+
+    def container_status(self, slot: Slot) -> dict[str, Any]:
+        """One entry of ``containerStatuses`` (convertToAPIContainerStatuses)."""
+        current, previous = slot.current, slot.previous
+        spec_image = str(slot.spec.get("image", ""))
+        status: dict[str, Any] = {"name": slot.name, "ready": slot.ready, "restartCount": 0, "started": False}
+        if current is None:
+            status["image"], status["imageID"] = spec_image, ""
+            default = (
+                "PodInitializing"
+                if not slot.init and self.spec.get("initContainers")
+                else "ContainerCreating"
+            )
+            reason, message = slot.waiting or (default, "")
+            status["state"] = {"waiting": waiting_state(reason, message)}
+            status["lastState"] = {}
+            return _ordered(status)
+        status["image"] = _full(current)
+        status["imageID"] = current.image_id
+        status["containerID"] = current.id
+        status["restartCount"] = current.attempt
+        status["started"] = current.running and slot.started
+        last = _terminated(previous) if previous is not None and not previous.running else {}
+        if current.running:
+            status["state"] = {"running": {"startedAt": timestamp(current.started_at or 0.0)}}
+        elif slot.waiting is not None and self._will_restart(slot, current):
+            status["state"] = {"waiting": waiting_state(*slot.waiting)}
+            last = _terminated(current)
+        else:
+            status["state"] = {"terminated": _terminated(current)["terminated"]}
+        status["lastState"] = last
+        return _ordered(status)
+
+    def build_status(self, existing: list[dict[str, Any]]) -> dict[str, Any]:
+        """Everything in ``pod.status`` the kubelet owns; ``existing`` are the conditions already on the pod."""
+        status: dict[str, Any] = {"phase": "Pending"}
+        if self.final_phase and not self.admitted:
+            status.update(
+                phase=self.final_phase, reason=self.reason, message=self.message, qosClass=qos_class(self.spec)
+            )
+            self.phase = self.final_phase
+            return status
+        init = [self.container_status(s) for s in self.slots if s.init]
+        regular = sorted(
+            (self.container_status(s) for s in self.slots if not s.init), key=lambda s: s["name"]
+        )
+        phase = self.final_phase or get_phase(self.spec, init, regular, self.terminal)
+        status["phase"] = self.phase = phase
+        conditions = kubelet_conditions(
+            self.spec, phase, init, regular, self.sandbox_ready and not self.terminal, existing
+        )
+        if self.disruption is not None:
+            conditions.append(self.disruption)
+        status["conditions"] = conditions
+        status["hostIP"] = self.node_ip
+        status["hostIPs"] = [{"ip": self.node_ip}]
+        if self.pod_ip and (self.sandbox_ready or self.terminal):
             status["podIP"] = self.pod_ip
             status["podIPs"] = [{"ip": self.pod_ip}]
+        if self.start_time is not None:
+            status["startTime"] = timestamp(self.start_time)
         if self.reason:
             status["reason"] = self.reason
         if self.message:
             status["message"] = self.message
-        if self.init_containers:
-            status["initContainerStatuses"] = [r.status(timestamp) for r in self.init_containers]
-        status["containerStatuses"] = [r.status(timestamp) for r in self.containers]
+        status["qosClass"] = qos_class(self.spec)
+        if init:
+            status["initContainerStatuses"] = init
+        status["containerStatuses"] = regular
         return status
 
-    def sync(self) -> None:
-        self.kubelet.request_status_sync(self)
+
+def _full(container: Container) -> str:
+    """The image as containerd reports it in a container status: ``docker.io/library/nginx:1.27``."""
+    name = container.image_id.split("@")[0]
+    image = container.image
+    tag = image.rsplit(":", 1)[1] if ":" in image.rsplit("/", 1)[-1] else "latest"
+    return f"{name}@{image.split('@')[1]}" if "@" in image else f"{name}:{tag}"
 
 
-def _pre_stop_seconds(spec: dict[str, Any]) -> float:
-    """A preStop hook's duration: ``sleep N`` as an exec command or the sleep action."""
-    hook = (spec.get("lifecycle") or {}).get("preStop") or {}
-    if "sleep" in hook:
-        return float(hook["sleep"].get("seconds", 0))
-    command = (hook.get("exec") or {}).get("command") or []
-    text = " ".join(str(c) for c in command)
-    for word_index, word in enumerate(text.split()):
-        if word == "sleep":
-            try:
-                return float(text.split()[word_index + 1])
-            except (IndexError, ValueError):
-                return 0.0
-    return 0.0
+def _terminated(container: Container) -> dict[str, Any]:
+    return {
+        "terminated": terminated_state(
+            container.exit_code,
+            container.reason,
+            container.message,
+            container.started_at,
+            container.finished_at,
+            container.id,
+        )
+    }
+
+
+_STATUS_ORDER = (
+    "name",
+    "state",
+    "lastState",
+    "ready",
+    "restartCount",
+    "image",
+    "imageID",
+    "containerID",
+    "started",
+)
+
+
+def _ordered(status: dict[str, Any]) -> dict[str, Any]:
+    """Keys in the order the API server serialises them, so ``-o yaml`` reads as usual."""
+    return {key: status[key] for key in _STATUS_ORDER if key in status}

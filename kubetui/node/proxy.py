@@ -1,22 +1,39 @@
-"""kube-proxy: turns Services and EndpointSlices into the rules iptables mode would program, and routes.
+"""kube-proxy in iptables mode: Services and their endpoints become NAT rules, and requests follow them.
 
-Per Service port: a ``KUBE-SVC-<hash>`` chain that jumps to one ``KUBE-SEP-<hash>`` chain per
-ready endpoint, the i-th with probability 1/(n-i) so that every endpoint gets 1/n of new
-connections (pkg/proxy/iptables/proxier.go). Chain names hash the service port name and protocol
-with SHA-256 and keep 16 base32 characters, as kube-proxy does.
+For each Service port (pkg/proxy/iptables/proxier.go, syncProxyRules):
+
+* ``KUBE-SERVICES`` matches the ClusterIP and port and jumps to ``KUBE-SVC-<hash>``;
+  ``KUBE-NODEPORTS`` matches a NodePort and jumps there through ``KUBE-EXT-<hash>``;
+* ``KUBE-SVC-<hash>`` jumps to one ``KUBE-SEP-<hash>`` per ready endpoint, the i-th with
+  ``--probability 1/(n-i)`` so each of the n endpoints gets 1/n of new connections;
+* ``KUBE-SEP-<hash>`` DNATs to the pod's IP and port;
+* a port without endpoints gets a REJECT rule in the filter table instead.
+
+Chain names hash the service port name (``namespace/name:port``) and protocol with SHA-256 and keep
+16 base32 characters (portProtoHash, servicePortEndpointChainName). Endpoints come from
+EndpointSlices (label ``kubernetes.io/service-name``), or from the core Endpoints object when a
+Service has no slices. Only ready endpoints take traffic; when none is ready, serving-and-terminating
+ones do (ProxyTerminatingEndpoints, GA in 1.28).
+Simplification: externalTrafficPolicy/internalTrafficPolicy Local and session affinity are
+treated as Cluster and None.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import ipaddress
 import random
 from dataclasses import dataclass
 from typing import Any
 
 from kubetui.client.client import Client
 from kubetui.client.informer import Informer
+from kubetui.node.network import PodNetwork, Reply
 from kubetui.sim.trace import NodeActivity, TraceBus
+
+CLUSTER_CIDR = "10.244.0.0/16"
+CLIENT_AGENT = "curl/8.5.0"
 
 
 def port_proto_hash(service_port_name: str, protocol: str) -> str:
@@ -24,16 +41,32 @@ def port_proto_hash(service_port_name: str, protocol: str) -> str:
     return base64.b32encode(digest).decode()[:16]
 
 
+def endpoint_chain_hash(service_port_name: str, protocol: str, endpoint: str) -> str:
+    digest = hashlib.sha256((service_port_name + protocol + endpoint).encode()).digest()
+    return base64.b32encode(digest).decode()[:16]
+
+
+def iptables_probability(n: int) -> str:
+    """``--probability`` as iptables-save prints it: kube-proxy writes 1/n with 10 decimals
+    (computeProbability), the kernel keeps it as a fraction of 2^31, iptables prints 11 decimals."""
+    written = float(f"{1.0 / n:.10f}")
+    return f"{round(written * 2**31) / 2**31:.11f}"
+
+
 @dataclass(frozen=True)
 class Endpoint:
     ip: str
     port: int
-    pod: str  # namespace/name of the target pod
+    pod: str  # namespace/name of the target pod, or the IP when the endpoint has no targetRef
     node: str
+
+    @property
+    def address(self) -> str:
+        return f"{self.ip}:{self.port}"
 
 
 @dataclass(frozen=True)
-class ServiceRule:
+class ServicePortRule:
     namespace: str
     service: str
     port_name: str
@@ -44,175 +77,396 @@ class ServiceRule:
     endpoints: tuple[Endpoint, ...]
 
     @property
-    def port_id(self) -> str:
-        return f"{self.namespace}/{self.service}:{self.port_name}"
+    def service_port_name(self) -> str:
+        """ServicePortName.String(): ``namespace/name`` plus ``:port`` when the port has a name."""
+        base = f"{self.namespace}/{self.service}"
+        return f"{base}:{self.port_name}" if self.port_name else base
+
+    @property
+    def proto(self) -> str:
+        return self.protocol.lower()
 
     @property
     def svc_chain(self) -> str:
-        return "KUBE-SVC-" + port_proto_hash(self.port_id, self.protocol.lower())
+        return "KUBE-SVC-" + port_proto_hash(self.service_port_name, self.proto)
+
+    @property
+    def ext_chain(self) -> str:
+        return "KUBE-EXT-" + port_proto_hash(self.service_port_name, self.proto)
 
     def sep_chain(self, endpoint: Endpoint) -> str:
-        return "KUBE-SEP-" + port_proto_hash(self.port_id, self.protocol.lower() + f"{endpoint.ip}:{endpoint.port}")
+        return "KUBE-SEP-" + endpoint_chain_hash(self.service_port_name, self.proto, endpoint.address)
 
     def probabilities(self) -> list[float]:
+        """The chance each jump is taken when reached: 1/n, 1/(n-1) ... 1."""
         n = len(self.endpoints)
         return [1.0 / (n - i) for i in range(n)]
 
 
+@dataclass(frozen=True)
+class RouteResult:
+    """One simulated connection: which rules it went through and what answered."""
+
+    rule: ServicePortRule | None
+    endpoint: Endpoint | None
+    reply: Reply
+
+    @property
+    def pod(self) -> str | None:
+        return self.endpoint.pod if self.endpoint is not None else None
+
+
 class KubeProxy:
-    def __init__(self, node: str, client: Client, trace: TraceBus, rng: random.Random) -> None:
+    def __init__(
+        self,
+        node: str,
+        client: Client,
+        trace: TraceBus,
+        rng: random.Random,
+        node_ip: str,
+        network: PodNetwork,
+    ) -> None:
         self.node = node
         self.client = client
         self.trace = trace
         self.rng = rng
+        self.node_ip = node_ip
+        self.network = network
         self.services = Informer(client, "services")
         self.slices = Informer(client, "endpointslices")
-        self.slices.add_index(
-            "service",
-            lambda s: [
-                f"{s['metadata'].get('namespace')}/"
-                f"{(s['metadata'].get('labels') or {}).get('kubernetes.io/service-name', '')}"
-            ],
+        self.endpoints = Informer(client, "endpoints")
+        self.slices.add_index("service", lambda s: [_slice_service(s)])
+        self.rules: dict[str, tuple[ServicePortRule, ...]] = {}  # namespace/name -> its ports' rules
+        self.syncs = 0
+        self._dirty: set[str] = set()
+        self._sync_scheduled = False
+        self.services.add_handlers(
+            self._service_changed, lambda _o, n: self._service_changed(n), self._service_changed
         )
-        self.rules: dict[tuple[str, str, int], ServiceRule] = {}
-        self.dirty = True
-        self.synced_rules = 0
-        for informer in (self.services, self.slices):
-            informer.add_handlers(self._changed, lambda _o, _n: self._changed(None), self._changed)
+        self.slices.add_handlers(
+            self._slice_changed, lambda _o, n: self._slice_changed(n), self._slice_changed
+        )
+        self.endpoints.add_handlers(
+            self._service_changed, lambda _o, n: self._service_changed(n), self._service_changed
+        )
+
+    def _informers(self) -> tuple[Informer, ...]:
+        return (self.services, self.slices, self.endpoints)
 
     def start(self) -> None:
-        self.services.start()
-        self.slices.start()
+        for informer in self._informers():
+            informer.start()
 
     def stop(self) -> None:
-        self.services.stop()
-        self.slices.stop()
+        """Stop watching. The rules already programmed stay, as iptables rules outlive their writer."""
+        for informer in self._informers():
+            informer.stop()
 
-    def _changed(self, _obj: Any) -> None:
-        if not self.dirty:
-            self.dirty = True
+    # -- watching ------------------------------------------------------------------------------------------------
+    def _service_changed(self, obj: dict[str, Any]) -> None:
+        meta = obj.get("metadata") or {}
+        self._mark(f"{meta.get('namespace', '')}/{meta.get('name', '')}")
+
+    def _slice_changed(self, obj: dict[str, Any]) -> None:
+        self._mark(_slice_service(obj))
+
+    def _mark(self, key: str) -> None:
+        self._dirty.add(key)
+        if not self._sync_scheduled:
+            self._sync_scheduled = True
             self.client.clock.call_soon(self.sync_rules, label=f"kube-proxy {self.node}")
 
     def sync_rules(self) -> None:
-        """Recompute every rule from the informer caches (kube-proxy's syncProxyRules)."""
-        self.dirty = False
-        rules: dict[tuple[str, str, int], ServiceRule] = {}
-        for svc in self.services.list():
-            spec = svc.get("spec", {})
-            ip = spec.get("clusterIP")
-            if not ip or ip == "None" or (not spec.get("selector") and svc["metadata"]["name"] != "kubernetes"):
-                continue
-            ns, name = svc["metadata"].get("namespace", ""), svc["metadata"]["name"]
-            slices = self.slices.by_index("service", f"{ns}/{name}")
-            for port in spec.get("ports") or []:
-                port_name = port.get("name", "")
-                endpoints: list[Endpoint] = []
-                for slice_ in slices:
-                    target = next(
-                        (p.get("port") for p in slice_.get("ports") or [] if p.get("name", "") == port_name), None
-                    )
-                    if target is None:
-                        continue
-                    for ep in slice_.get("endpoints") or []:
-                        if (ep.get("conditions") or {}).get("ready") is False:
-                            continue
-                        ref = ep.get("targetRef") or {}
-                        for address in ep.get("addresses") or []:
-                            endpoints.append(
-                                Endpoint(
-                                    address,
-                                    int(target),
-                                    f"{ref.get('namespace', ns)}/{ref.get('name', address)}",
-                                    str(ep.get("nodeName", "")),
-                                )
-                            )
-                endpoints.sort(key=lambda e: (e.ip, e.port))
-                rules[(ns, name, int(port.get("port", 0)))] = ServiceRule(
-                    ns,
-                    name,
-                    port_name,
-                    port.get("protocol", "TCP"),
-                    ip,
-                    int(port.get("port", 0)),
-                    port.get("nodePort"),
-                    tuple(endpoints),
-                )
-        if rules != self.rules:
-            self.rules = rules
-            self.synced_rules += 1
-            total = sum(len(r.endpoints) for r in rules.values())
+        """syncProxyRules for the Services that changed since the last sync."""
+        self._sync_scheduled = False
+        dirty, self._dirty = sorted(self._dirty), set()
+        changed = False
+        for key in dirty:
+            rules = self._rules_for(key)
+            if rules != self.rules.get(key, ()):
+                changed = True
+                if rules:
+                    self.rules[key] = rules
+                else:
+                    self.rules.pop(key, None)
+        if changed:
+            self.syncs += 1
+            ports = sum(len(r) for r in self.rules.values())
+            endpoints = sum(len(p.endpoints) for r in self.rules.values() for p in r)
             self.trace.emit(
                 NodeActivity(
                     node=self.node,
                     component="kube-proxy",
                     what="rules synced",
-                    detail=f"{len(rules)} service ports, {total} endpoints",
+                    detail=f"{ports} service ports, {endpoints} endpoints",
                 )
             )
 
-    def route(self, namespace: str, service: str, port: int) -> str | None:
-        """Send one request to a Service through the rules: returns the chosen pod, or None (no endpoints)."""
-        if self.dirty:
+    def _rules_for(self, key: str) -> tuple[ServicePortRule, ...]:
+        namespace, _, name = key.partition("/")
+        svc = self.services.get(namespace, name)
+        if svc is None:
+            return ()
+        spec = svc.get("spec") or {}
+        cluster_ip = spec.get("clusterIP")
+        if not cluster_ip or cluster_ip == "None" or spec.get("type") == "ExternalName":
+            return ()
+        slices = self.slices.by_index("service", key)
+        rules = []
+        for port in spec.get("ports") or []:
+            port_name = str(port.get("name") or "")
+            protocol = str(port.get("protocol") or "TCP")
+            if slices:
+                endpoints = _from_slices(slices, port_name, protocol, namespace)
+            else:
+                endpoints = _from_endpoints(self.endpoints.get(namespace, name), port_name, namespace)
+            node_port = port.get("nodePort") if spec.get("type") in ("NodePort", "LoadBalancer") else None
+            rules.append(
+                ServicePortRule(
+                    namespace,
+                    name,
+                    port_name,
+                    protocol,
+                    cluster_ip,
+                    int(port.get("port", 0)),
+                    int(node_port) if node_port else None,
+                    endpoints,
+                )
+            )
+        return tuple(rules)
+
+    # -- reading the rules -----------------------------------------------------------------------------------------
+    def all_rules(self) -> list[ServicePortRule]:
+        if self._dirty:
             self.sync_rules()
-        rule = self.rules.get((namespace, service, port))
-        if rule is None:
-            for candidate in self.rules.values():
-                if candidate.cluster_ip == service and candidate.port == port:
-                    rule = candidate
-                    break
+        return [rule for key in sorted(self.rules) for rule in self.rules[key]]
+
+    def table(self) -> list[dict[str, Any]]:
+        """The rules as data, for a pane: one row per service port with its chains and endpoints."""
+        rows = []
+        for rule in self.all_rules():
+            probabilities = rule.probabilities()
+            rows.append(
+                {
+                    "service": f"{rule.namespace}/{rule.service}",
+                    "port_name": rule.port_name,
+                    "protocol": rule.protocol,
+                    "cluster_ip": rule.cluster_ip,
+                    "port": rule.port,
+                    "node_port": rule.node_port,
+                    "chain": rule.svc_chain,
+                    "endpoints": [
+                        {
+                            "ip": ep.ip,
+                            "port": ep.port,
+                            "pod": ep.pod,
+                            "node": ep.node,
+                            "chain": rule.sep_chain(ep),
+                            "probability": probabilities[i],
+                        }
+                        for i, ep in enumerate(rule.endpoints)
+                    ],
+                }
+            )
+        return rows
+
+    def iptables_save(self) -> str:
+        """The filter and nat tables as ``iptables-save`` prints them on this node."""
+        rules = self.all_rules()
+        lines = [
+            f"# Generated by iptables-save v1.8.10 on {self.node} (kubetui)",
+            "*filter",
+            ":KUBE-SERVICES - [0:0]",
+        ]
+        for rule in rules:
+            if not rule.endpoints:
+                lines.append(
+                    f"-A KUBE-SERVICES -d {rule.cluster_ip}/32 -p {rule.proto} -m comment --comment "
+                    f'"{rule.service_port_name} has no endpoints" -m {rule.proto} --dport {rule.port} '
+                    "-j REJECT --reject-with icmp-port-unreachable"
+                )
+        lines += ["COMMIT", "*nat"]
+        lines += [
+            f":{chain} - [0:0]"
+            for chain in ("KUBE-SERVICES", "KUBE-NODEPORTS", "KUBE-MARK-MASQ", "KUBE-POSTROUTING")
+        ]
+        with_endpoints = [r for r in rules if r.endpoints]
+        for rule in with_endpoints:
+            lines.append(f":{rule.svc_chain} - [0:0]")
+            if rule.node_port:
+                lines.append(f":{rule.ext_chain} - [0:0]")
+            lines += [f":{rule.sep_chain(ep)} - [0:0]" for ep in rule.endpoints]
+        lines.append("-A KUBE-MARK-MASQ -j MARK --set-xmark 0x4000/0x4000")
+        for rule in with_endpoints:
+            name, proto = rule.service_port_name, rule.proto
+            lines.append(
+                f'-A KUBE-SERVICES -d {rule.cluster_ip}/32 -p {proto} -m comment --comment "{name} cluster IP" '
+                f"-m {proto} --dport {rule.port} -j {rule.svc_chain}"
+            )
+            if rule.node_port:
+                lines.append(
+                    f'-A KUBE-NODEPORTS -p {proto} -m comment --comment "{name}" -m {proto} '
+                    f"--dport {rule.node_port} -j {rule.ext_chain}"
+                )
+                lines.append(
+                    f'-A {rule.ext_chain} -m comment --comment "masquerade traffic for {name} external '
+                    'destinations" -j KUBE-MARK-MASQ'
+                )
+                lines.append(f"-A {rule.ext_chain} -j {rule.svc_chain}")
+            lines.append(
+                f"-A {rule.svc_chain} ! -s {CLUSTER_CIDR} -d {rule.cluster_ip}/32 -p {proto} -m comment "
+                f'--comment "{name} cluster IP" -m {proto} --dport {rule.port} -j KUBE-MARK-MASQ'
+            )
+            n = len(rule.endpoints)
+            for i, ep in enumerate(rule.endpoints):
+                statistic = (
+                    f"-m statistic --mode random --probability {iptables_probability(n - i)} "
+                    if i < n - 1
+                    else ""
+                )
+                lines.append(
+                    f'-A {rule.svc_chain} -m comment --comment "{name} -> {ep.address}" {statistic}'
+                    f"-j {rule.sep_chain(ep)}"
+                )
+            for ep in rule.endpoints:
+                lines.append(
+                    f'-A {rule.sep_chain(ep)} -s {ep.ip}/32 -m comment --comment "{name}" -j KUBE-MARK-MASQ'
+                )
+                lines.append(
+                    f'-A {rule.sep_chain(ep)} -p {proto} -m comment --comment "{name}" -m {proto} '
+                    f"-j DNAT --to-destination {ep.address}"
+                )
+        lines.append(
+            '-A KUBE-SERVICES -m comment --comment "kubernetes service nodeports; NOTE: this must be the last '
+            'rule in this chain" -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS'
+        )
+        lines.append("COMMIT")
+        return "\n".join(lines) + "\n"
+
+    # -- traffic ------------------------------------------------------------------------------------------------
+    def _find(self, target: str, port: int, namespace: str) -> ServicePortRule | None:
+        rules = self.all_rules()
+        if _is_ip(target):
+            by_node_port = target in (self.node_ip, "127.0.0.1")
+            return next(
+                (
+                    r
+                    for r in rules
+                    if (r.node_port == port if by_node_port else r.cluster_ip == target and r.port == port)
+                ),
+                None,
+            )
+        ns, _, name = target.rpartition("/")
+        key = f"{ns or namespace}/{name}"
+        return next((r for r in self.rules.get(key, ()) if r.port == port), None)
+
+    def send(self, target: str, port: int, namespace: str = "default", path: str = "/") -> RouteResult:
+        """One connection from this node to a Service (by ClusterIP, name or ``namespace/name``, or a NodePort on
+        this node's IP), through the rules: a random number picks the KUBE-SEP jump, as the statistic match does."""
+        rule = self._find(target, port, namespace)
         if rule is None or not rule.endpoints:
+            error = "connect: connection refused" if rule is not None else "no such service port"
             self.trace.emit(
                 NodeActivity(
                     node=self.node,
                     component="kube-proxy",
                     what="request rejected",
-                    detail=f"{namespace}/{service}:{port} has no endpoints",
+                    detail=f"{target}:{port} {error}",
                 )
             )
-            return None
+            return RouteResult(rule, None, Reply(None, f"dial tcp {target}:{port}: {error}"))
         chosen = rule.endpoints[-1]
         for endpoint, probability in zip(rule.endpoints, rule.probabilities(), strict=True):
             if self.rng.random() < probability:
                 chosen = endpoint
                 break
+        reply = self.network.send(chosen.ip, chosen.port, path, self.node_ip, CLIENT_AGENT)
+        outcome = (
+            (f"HTTP {reply.code}" if reply.code else "connected") if reply.code is not None else reply.error
+        )
         self.trace.emit(
             NodeActivity(
                 node=self.node,
                 component="kube-proxy",
                 pod=chosen.pod,
                 what="request",
-                detail=f"{rule.cluster_ip}:{rule.port} -> {chosen.ip}:{chosen.port} via {rule.svc_chain}",
+                detail=f"{rule.cluster_ip}:{rule.port} -> {rule.svc_chain} -> {rule.sep_chain(chosen)} -> "
+                f"{chosen.address}: {outcome}",
             )
         )
-        return chosen.pod
+        return RouteResult(rule, chosen, reply)
 
-    def iptables_save(self) -> str:
-        """The nat table as ``iptables-save`` would print it."""
-        lines = ["*nat", ":KUBE-SERVICES - [0:0]", ":KUBE-NODEPORTS - [0:0]"]
-        for rule in sorted(self.rules.values(), key=lambda r: (r.namespace, r.service, r.port)):
-            lines.append(f":{rule.svc_chain} - [0:0]")
-            lines.extend(f":{rule.sep_chain(ep)} - [0:0]" for ep in rule.endpoints)
-        for rule in sorted(self.rules.values(), key=lambda r: (r.namespace, r.service, r.port)):
-            comment = f'"{rule.port_id} cluster IP"'
-            lines.append(
-                f"-A KUBE-SERVICES -d {rule.cluster_ip}/32 -p {rule.protocol.lower()} -m comment "
-                f"--comment {comment} -m {rule.protocol.lower()} --dport {rule.port} -j {rule.svc_chain}"
+    def route(self, target: str, port: int, namespace: str = "default") -> str | None:
+        """Route one request to a Service; the pod (``namespace/name``) it reached, None when nothing took it."""
+        return self.send(target, port, namespace).pod
+
+
+def _is_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _slice_service(obj: dict[str, Any]) -> str:
+    meta = obj.get("metadata") or {}
+    return f"{meta.get('namespace', '')}/{(meta.get('labels') or {}).get('kubernetes.io/service-name', '')}"
+
+
+def _pick(ready: list[Endpoint], terminating: list[Endpoint]) -> tuple[Endpoint, ...]:
+    chosen = ready or terminating
+    return tuple(sorted(set(chosen), key=lambda e: e.address))
+
+
+def _from_slices(
+    slices: list[dict[str, Any]], port_name: str, protocol: str, namespace: str
+) -> tuple[Endpoint, ...]:
+    ready: list[Endpoint] = []
+    terminating: list[Endpoint] = []
+    for slice_ in slices:
+        target = next(
+            (
+                p.get("port")
+                for p in slice_.get("ports") or []
+                if str(p.get("name") or "") == port_name and str(p.get("protocol") or "TCP") == protocol
+            ),
+            None,
+        )
+        if not isinstance(target, int):
+            continue
+        for ep in slice_.get("endpoints") or []:
+            conditions = ep.get("conditions") or {}
+            ref = ep.get("targetRef") or {}
+            for address in ep.get("addresses") or []:
+                endpoint = Endpoint(
+                    str(address),
+                    target,
+                    f"{ref.get('namespace', namespace)}/{ref['name']}" if ref.get("name") else str(address),
+                    str(ep.get("nodeName", "")),
+                )
+                if conditions.get("ready") is not False:
+                    ready.append(endpoint)
+                elif conditions.get("serving") and conditions.get("terminating"):
+                    terminating.append(endpoint)
+    return _pick(ready, terminating)
+
+
+def _from_endpoints(obj: dict[str, Any] | None, port_name: str, namespace: str) -> tuple[Endpoint, ...]:
+    """The core v1 Endpoints object, for a Service without EndpointSlices."""
+    ready: list[Endpoint] = []
+    for subset in (obj or {}).get("subsets") or []:
+        target = next(
+            (p.get("port") for p in subset.get("ports") or [] if str(p.get("name") or "") == port_name), None
+        )
+        if not isinstance(target, int):
+            continue
+        for address in subset.get("addresses") or []:
+            ref = address.get("targetRef") or {}
+            pod = (
+                f"{ref.get('namespace', namespace)}/{ref['name']}"
+                if ref.get("name")
+                else str(address.get("ip"))
             )
-            if rule.node_port:
-                lines.append(
-                    f"-A KUBE-NODEPORTS -p {rule.protocol.lower()} -m {rule.protocol.lower()} "
-                    f"--dport {rule.node_port} -j {rule.svc_chain}"
-                )
-            for endpoint, probability in zip(rule.endpoints, rule.probabilities(), strict=True):
-                jump = f"-j {rule.sep_chain(endpoint)}"
-                if probability < 1.0:
-                    jump = f"-m statistic --mode random --probability {probability:.11f} {jump}"
-                lines.append(f"-A {rule.svc_chain} {jump}")
-            for endpoint in rule.endpoints:
-                lines.append(
-                    f"-A {rule.sep_chain(endpoint)} -p {rule.protocol.lower()} -m {rule.protocol.lower()} "
-                    f"-j DNAT --to-destination {endpoint.ip}:{endpoint.port}"
-                )
-        lines.append("-A KUBE-SERVICES -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS")
-        lines.append("COMMIT")
-        return "\n".join(lines) + "\n"
+            ready.append(Endpoint(str(address.get("ip")), target, pod, str(address.get("nodeName", ""))))
+    return _pick(ready, [])

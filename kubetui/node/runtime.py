@@ -1,214 +1,343 @@
-"""The simulated container runtime: images, and what a container does, read from its spec.
+"""The container runtime (containerd, in spirit): pod sandboxes, containers, images, logs, and exits.
 
-Images: a small catalogue of well-known images with realistic sizes. An image is pulled once per
-node (pull time grows with its size) and cached afterwards. An image "exists" when its repository
-is in the catalogue (or under a registry we treat as reachable) and its tag is not one of the
-obviously broken ones (``doesnotexist``, ``nope``, ``bad``, ``missing``); registries whose host
-ends in ``.example.com`` or ``.invalid`` do not resolve.
-
-Behaviour: ``sleep N`` exits 0 after N seconds; ``sh -c "exit N"`` and ``false`` fail at once;
-``true`` succeeds; ``sh -c "...; sleep N; exit M"`` sleeps then exits M; an image without a
-command runs its server until killed (busybox/alpine without a command exit 0 at once, as the real
-images do). Annotations under ``kubetui.dev/`` say what a spec cannot: ``startup-seconds``,
-``crash-after-seconds``, ``fail-readiness-seconds``, ``fail-liveness-after-seconds``,
-``memory-usage`` (over the limit means OOMKilled) and ``image-size-mb``.
+The kubelet calls it directly, as it calls a CRI runtime over a local socket; nothing else does.
+It lives in the machine, not in the kubelet: when the kubelet restarts after a power cut, the
+runtime's records (exited containers, pulled images) are still on disk, as on a real node.
 """
 
 from __future__ import annotations
 
-import re
-import shlex
-from dataclasses import dataclass
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from kubetui.api.quantity import QuantityError, memory_bytes
+from kubetui.node.images import ImageRef, ImageStore
+from kubetui.node.network import PodNetwork, Reply
+from kubetui.node.process import FOREVER, OOM_AFTER_SECONDS, Program, access_line, exec_in, render
+from kubetui.sim.clock import Clock, Timer
+from kubetui.sim.trace import NodeActivity, TraceBus
 
-# repository -> (size in MB, is a long-running server, what it logs when it starts)
-CATALOGUE: dict[str, tuple[int, bool, str]] = {
-    "nginx": (70, True, "nginx: start worker processes"),
-    "httpd": (58, True, "httpd: resuming normal operations"),
-    "redis": (45, True, "Ready to accept connections tcp"),
-    "postgres": (150, True, "database system is ready to accept connections"),
-    "mysql": (170, True, "ready for connections"),
-    "memcached": (30, True, "server listening"),
-    "traefik/whoami": (7, True, "Starting up on port 80"),
-    "hashicorp/http-echo": (3, True, "Server is listening on :5678"),
-    "registry.k8s.io/pause": (1, True, ""),
-    "registry.k8s.io/echoserver": (45, True, "echoserver listening"),
-    "k8s.gcr.io/echoserver": (45, True, "echoserver listening"),
-    "python": (380, False, ""),
-    "node": (360, False, ""),
-    "golang": (300, False, ""),
-    "busybox": (4, False, ""),
-    "alpine": (8, False, ""),
-    "ubuntu": (29, False, ""),
-    "debian": (50, False, ""),
-    "curlimages/curl": (12, False, ""),
-    "perl": (330, False, ""),
-}
-BROKEN_TAGS = frozenset({"doesnotexist", "nope", "bad", "missing", "404"})
-PULL_MB_PER_SECOND = 25.0  # a modest registry link
-UNKNOWN_IMAGE_MB = 100
+SIGKILL_EXIT = 137
+UNKNOWN_EXIT = 255  # what containerd reports for a container that was running when the machine died
+START_ERROR_EXIT = 128
+MAX_LOG_LINES = (
+    2_000  # Simplification: a container's log keeps its last 2,000 lines (the kubelet rotates at 10 Mi)
+)
+PROBE_AGENT = "kube-probe/1.32"
 
 
-@dataclass(frozen=True)
-class ImageRef:
-    registry: str
-    repository: str
-    tag: str
+@dataclass
+class Sandbox:
+    """The pod's sandbox: its network namespace and IP (the pause container)."""
+
+    id: str
+    pod_uid: str
+    pod: str  # namespace/name
+    ip: str
+    ready: bool = True
+
+
+@dataclass
+class Container:
+    id: str
+    pod_uid: str
+    pod: str  # namespace/name
+    sandbox_id: str
+    name: str
+    attempt: int  # 0 for the first, then one more per restart: the pod's restartCount
+    image: str  # as the spec wrote it
+    image_id: str
+    spec_hash: str
+    program: Program
+    declared_ports: tuple[int, ...]
+    hostname: str
+    state: str = "running"  # running | exited
+    started_at: float | None = 0.0  # None: it never started (StartError)
+    finished_at: float = 0.0
+    exit_code: int = 0
+    reason: str = ""  # Completed | Error | OOMKilled | StartError | Unknown
+    message: str = ""
+    stopping: bool = False
+    timers: list[Timer] = field(default_factory=list)
+    extra_lines: list[tuple[float, str]] = field(default_factory=list)  # access logs, shutdown messages
 
     @property
-    def full(self) -> str:
-        return f"{self.registry}/{self.repository}:{self.tag}"
+    def running(self) -> bool:
+        return self.state == "running"
+
+    def elapsed(self, now: float) -> float:
+        return now - (self.started_at or 0.0)
+
+    def logs(self, now: float) -> list[str]:
+        if self.started_at is None:
+            return []
+        until = now if self.running else self.finished_at
+        lines = self.program.log_lines(self.started_at, until) + self.extra_lines
+        lines.sort(key=lambda item: item[0])
+        return [text for _, text in lines[-MAX_LOG_LINES:]]
+
+    def log(self, when: float, line: str) -> None:
+        self.extra_lines.append((when, line))
+        if len(self.extra_lines) > MAX_LOG_LINES:
+            del self.extra_lines[: len(self.extra_lines) - MAX_LOG_LINES]
+
+    # -- answering probes and requests (the process's side) ------------------------------------------------
+    def _failing(self, kind: str, now: float) -> bool:
+        program, elapsed = self.program, self.elapsed(now)
+        if kind == "readiness":
+            return elapsed < program.startup + program.fail_readiness_for
+        return kind == "liveness" and elapsed >= program.fail_liveness_after
+
+    def answer_http(
+        self, ip: str, port: int, path: str, kind: str, now: float, source: str, agent: str
+    ) -> Reply:
+        url = f"http://{ip}:{port}{path}"
+        if not self.running or not self.program.listening(port, self.declared_ports, self.elapsed(now)):
+            return Reply(None, f'Get "{url}": dial tcp {ip}:{port}: connect: connection refused', self.pod)
+        paths = self.program.http_paths
+        if paths == ():
+            return Reply(
+                None, f'Get "{url}": net/http: HTTP/1.x transport connection broken: malformed HTTP response'
+            )
+        if self._failing(kind, now):
+            code = 503 if kind == "readiness" else 500
+        else:
+            code = 200 if paths is None or path.split("?")[0] in paths else 404
+        line = access_line(self.program.style, source, path, code, agent, now)
+        if line is not None:
+            self.log(now, line)
+        return Reply(code, "", self.pod)
+
+    def answer_tcp(self, ip: str, port: int, kind: str, now: float) -> Reply:
+        if not self.running or not self.program.listening(port, self.declared_ports, self.elapsed(now)):
+            return Reply(None, f"dial tcp {ip}:{port}: connect: connection refused", self.pod)
+        if self._failing(kind, now):
+            return Reply(None, f"dial tcp {ip}:{port}: i/o timeout", self.pod)
+        return Reply(0, "", self.pod)
+
+    def answer_exec(self, command: list[str], kind: str, now: float) -> tuple[int, str]:
+        if self._failing(kind, now):
+            return 1, ""
+        return exec_in(self.program, command, self.elapsed(now), self.hostname)
 
 
-def parse_image(image: str) -> ImageRef:
-    """``nginx`` -> docker.io/library/nginx:latest, as the CRI normalises references."""
-    name, _, digest = image.partition("@")
-    tag = "latest"
-    last = name.rsplit("/", 1)[-1]
-    if ":" in last:
-        name, tag = name.rsplit(":", 1)
-    parts = name.split("/")
-    if len(parts) > 1 and ("." in parts[0] or ":" in parts[0] or parts[0] == "localhost"):
-        registry, repository = parts[0], "/".join(parts[1:])
-    else:
-        registry, repository = "docker.io", name if "/" in name else f"library/{name}"
-    return ImageRef(registry, repository, digest or tag)
+class ContainerRuntime:
+    """One machine's containerd: it keeps its records until told to remove them, even across a reboot."""
 
+    def __init__(
+        self, node: str, pod_cidr_prefix: str, clock: Clock, trace: TraceBus, network: PodNetwork
+    ) -> None:
+        self.node = node
+        self.clock = clock
+        self.trace = trace
+        self.network = network
+        self.images = ImageStore()
+        self.sandboxes: dict[str, Sandbox] = {}  # by pod uid: the current sandbox
+        self.containers: dict[str, Container] = {}  # by container id
+        self._ip_prefix = pod_cidr_prefix
+        self._ips_in_use: set[str] = set()
+        self.on_exit: Callable[[Container], None] = lambda _c: None  # the kubelet's PLEG listens here
+        self.powered = True
 
-def _catalogue_key(ref: ImageRef) -> str:
-    repo = ref.repository.removeprefix("library/")
-    if ref.registry in ("docker.io",):
-        return repo
-    return f"{ref.registry}/{repo}"
-
-
-def pull_error(image: str) -> str | None:
-    """Why pulling ``image`` fails, in containerd's words, or None when it can be pulled."""
-    ref = parse_image(image)
-    host = ref.registry.split(":")[0]
-    if host.endswith((".example.com", ".invalid", ".local")) or host == "doesnotexist":
-        return (
-            f'failed to pull and unpack image "{ref.full}": failed to resolve reference "{ref.full}": '
-            f'failed to do request: Head "https://{ref.registry}/v2/{ref.repository}/manifests/{ref.tag}": '
-            f"dial tcp: lookup {host}: no such host"
+    # -- sandboxes -------------------------------------------------------------------------------------------
+    def run_pod_sandbox(self, pod_uid: str, pod: str, attempt: int) -> Sandbox:
+        """RunPodSandbox: a network namespace with an IP from the node's pod CIDR (host-local IPAM)."""
+        ip = next(
+            (
+                f"{self._ip_prefix}{h}"
+                for h in range(2, 255)
+                if f"{self._ip_prefix}{h}" not in self._ips_in_use
+            ),
+            "",
         )
-    if ref.tag in BROKEN_TAGS:
-        return (
-            f'failed to pull and unpack image "{ref.full}": failed to resolve reference "{ref.full}": '
-            f"{ref.full}: not found"
+        self._ips_in_use.add(ip)
+        digest = hashlib.sha256(f"{self.node}/{pod_uid}/sandbox/{attempt}".encode()).hexdigest()
+        sandbox = Sandbox(digest, pod_uid, pod, ip)
+        old = self.sandboxes.get(pod_uid)
+        if old is not None:
+            self.remove_pod_sandbox(old)
+        self.sandboxes[pod_uid] = sandbox
+        if ip:
+            self.network.attach(ip, self)
+        return sandbox
+
+    def stop_pod_sandbox(self, sandbox: Sandbox) -> None:
+        sandbox.ready = False
+        if sandbox.ip:
+            self.network.detach(sandbox.ip, self)
+
+    def remove_pod_sandbox(self, sandbox: Sandbox) -> None:
+        self.stop_pod_sandbox(sandbox)
+        self._ips_in_use.discard(sandbox.ip)
+        if self.sandboxes.get(sandbox.pod_uid) is sandbox:
+            del self.sandboxes[sandbox.pod_uid]
+
+    # -- containers ------------------------------------------------------------------------------------------
+    def start_container(
+        self,
+        sandbox: Sandbox,
+        spec: dict[str, Any],
+        attempt: int,
+        ref: ImageRef,
+        spec_hash: str,
+        program: Program,
+        hostname: str,
+    ) -> Container:
+        """CreateContainer + StartContainer. A program that cannot start exits at once with StartError."""
+        name = str(spec.get("name", ""))
+        digest = hashlib.sha256(f"{self.node}/{sandbox.pod_uid}/{name}/{attempt}".encode()).hexdigest()
+        ports = tuple(
+            int(p["containerPort"])
+            for p in spec.get("ports") or []
+            if isinstance(p, dict) and isinstance(p.get("containerPort"), int)
         )
-    official = ref.registry == "docker.io" and ref.repository.startswith("library/")
-    if official and _catalogue_key(ref) not in CATALOGUE:
-        # An official image we have never heard of is most likely a typo (ngnix, busybx ...).
-        return (
-            f'failed to pull and unpack image "{ref.full}": failed to resolve reference "{ref.full}": '
-            "pull access denied, repository does not exist or may require authorization: "
-            "server message: insufficient_scope: authorization failed"
+        container = Container(
+            id=f"containerd://{digest}",
+            pod_uid=sandbox.pod_uid,
+            pod=sandbox.pod,
+            sandbox_id=sandbox.id,
+            name=name,
+            attempt=attempt,
+            image=str(spec.get("image", "")),
+            image_id=self.images.image_id(ref),
+            spec_hash=spec_hash,
+            program=program,
+            declared_ports=ports,
+            hostname=hostname,
+            started_at=self.clock.now,
         )
-    return None
+        self.containers[container.id] = container
+        now = self.clock.now
+        if program.start_error:
+            container.started_at = None
+            self._exited(container, START_ERROR_EXIT, "StartError", program.start_error)
+            return container
+        self._activity(container, "started", f"attempt {attempt}")
+        limit = _memory_limit(spec)
+        if limit is not None and program.memory > limit and program.exit_after > OOM_AFTER_SECONDS:
+            timer = self.clock.call_later(
+                OOM_AFTER_SECONDS,
+                self._exited,
+                container,
+                SIGKILL_EXIT,
+                "OOMKilled",
+                "",
+                label=f"oom {container.pod}",
+            )
+            container.timers.append(timer)
+        elif program.exit_after != FOREVER:
+            code = program.exit_code
+            timer = self.clock.call_at(
+                now + program.exit_after,
+                self._exited,
+                container,
+                code,
+                "Completed" if code == 0 else "Error",
+                "",
+                label=f"exit {container.pod}",
+            )
+            container.timers.append(timer)
+        return container
+
+    def stop_container(self, container: Container, grace: float) -> None:
+        """StopContainer: SIGTERM, then SIGKILL when ``grace`` runs out (the process may well ignore SIGTERM)."""
+        if not container.running or container.stopping:
+            return
+        container.stopping = True
+        now = self.clock.now
+        for line in container.program.stop_lines:
+            container.log(now, render(line, now))
+        handles = container.program.handles_sigterm
+        if handles and container.program.shutdown < grace:
+            code = container.program.term_exit_code
+            reason = "Completed" if code == 0 else "Error"
+            timer = self.clock.call_later(
+                container.program.shutdown, self._exited, container, code, reason, ""
+            )
+        else:
+            timer = self.clock.call_later(max(grace, 0.0), self._exited, container, SIGKILL_EXIT, "Error", "")
+        container.timers.append(timer)
+
+    def kill_container(self, container: Container) -> None:
+        """SIGKILL now (kill -9, or the OOM killer picking it): exit 137."""
+        if container.running:
+            self._exited(container, SIGKILL_EXIT, "Error", "")
+
+    def remove_container(self, container: Container) -> None:
+        for timer in container.timers:
+            timer.cancel()
+        self.containers.pop(container.id, None)
+
+    def containers_of(self, pod_uid: str) -> list[Container]:
+        """Every container of a pod this runtime still knows, oldest first."""
+        return sorted((c for c in self.containers.values() if c.pod_uid == pod_uid), key=lambda c: c.attempt)
+
+    def pod_uids(self) -> list[str]:
+        return sorted({c.pod_uid for c in self.containers.values()} | set(self.sandboxes))
+
+    def _exited(self, container: Container, code: int, reason: str, message: str) -> None:
+        if not container.running:
+            return
+        for timer in container.timers:
+            timer.cancel()
+        container.timers.clear()
+        container.state = "exited"
+        container.exit_code = code
+        container.reason = reason
+        container.message = message
+        container.finished_at = self.clock.now
+        self._activity(container, "exited", f"{reason}, exit code {code}")
+        if self.powered:
+            self.on_exit(container)
+
+    def _activity(self, container: Container, what: str, detail: str) -> None:
+        self.trace.emit(
+            NodeActivity(
+                node=self.node,
+                component="containerd",
+                pod=container.pod,
+                container=container.name,
+                what=what,
+                detail=detail,
+            )
+        )
+
+    # -- the machine loses power ---------------------------------------------------------------------------------
+    def power_off(self) -> None:
+        """Every process dies with the machine; on the next boot containerd reports them exited (255, Unknown)."""
+        self.powered = False
+        for container in sorted(self.containers.values(), key=lambda c: c.id):
+            if container.running:
+                self._exited(container, UNKNOWN_EXIT, "Unknown", "")
+        for sandbox in list(self.sandboxes.values()):
+            self.stop_pod_sandbox(sandbox)
+
+    def power_on(self) -> None:
+        self.powered = True
+
+    # -- the pod network reaches containers through here ----------------------------------------------------------
+    def serve(self, ip: str, port: int, path: str, source: str, agent: str) -> Reply:
+        sandbox = next((s for s in self.sandboxes.values() if s.ip == ip and s.ready), None)
+        if sandbox is None or not self.powered:
+            return Reply(None, f"dial tcp {ip}:{port}: i/o timeout")
+        now = self.clock.now
+        for container in self.containers_of(sandbox.pod_uid):
+            if container.running and container.program.listening(
+                port, container.declared_ports, container.elapsed(now)
+            ):
+                if container.program.http_paths == ():
+                    return Reply(0, "", container.pod)
+                return container.answer_http(ip, port, path, "", now, source, agent)
+        return Reply(None, f"dial tcp {ip}:{port}: connect: connection refused", sandbox.pod)
 
 
-def image_size_mb(image: str, annotations: dict[str, str]) -> int:
-    override = annotations.get("kubetui.dev/image-size-mb")
-    if override and override.isdigit():
-        return int(override)
-    return CATALOGUE.get(_catalogue_key(parse_image(image)), (UNKNOWN_IMAGE_MB, True, ""))[0]
-
-
-def pull_seconds(size_mb: int) -> float:
-    return round(1.0 + size_mb / PULL_MB_PER_SECOND, 1)
-
-
-@dataclass(frozen=True)
-class Behaviour:
-    """What a started container will do, decided once from its spec."""
-
-    startup: float  # seconds before it is up (a server answers probes after this)
-    exit_after: float | None  # seconds after start it exits on its own, None = runs until killed
-    exit_code: int
-    oom: bool  # exits OOMKilled (137) after startup
-    fail_readiness_for: float  # readiness fails this long after start
-    fail_liveness_after: float | None
-    output: tuple[str, ...]  # what it prints at start
-
-
-_SLEEP = re.compile(r"^sleep\s+(\d+(?:\.\d+)?)$")
-_EXIT = re.compile(r"^exit\s+(-?\d+)$")
-
-
-def _script_behaviour(words: list[str]) -> tuple[float | None, int, list[str]]:
-    """Interpret a tiny shell subset: echo, sleep N, exit N, true, false, separated by ; or &&."""
-    if len(words) >= 3 and words[0] in ("sh", "/bin/sh", "bash", "/bin/bash") and words[1] == "-c":
-        script = " ".join(words[2:])
-    else:
-        script = " ".join(shlex.quote(w) if " " in w else w for w in words)
-    elapsed = 0.0
-    output: list[str] = []
-    for raw in re.split(r";|&&|\n", script):
-        command = raw.strip()
-        if not command:
-            continue
-        if command.startswith("echo"):
-            output.append(command[4:].strip().strip("'\""))
-            continue
-        if m := _SLEEP.match(command):
-            seconds = float(m.group(1))
-            if seconds >= 3_000_000:
-                return None, 0, output  # sleep infinity, for all practical purposes
-            elapsed += seconds
-            continue
-        if command in ("sleep infinity", "tail -f /dev/null", "while true; do sleep 1; done"):
-            return None, 0, output
-        if m := _EXIT.match(command):
-            return elapsed, int(m.group(1)) % 256, output
-        if command in ("false", "/bin/false"):
-            return elapsed, 1, output
-        if command in ("true", "/bin/true", ":"):
-            continue
-        if command.startswith(("while true", "while :")):
-            return None, 0, output
-    return elapsed, 0, output
-
-
-def behaviour_of(container: dict[str, Any], annotations: dict[str, str]) -> Behaviour:
-    image = str(container.get("image", ""))
-    words = [str(w) for w in (container.get("command") or []) + (container.get("args") or [])]
-    _, server, banner = CATALOGUE.get(_catalogue_key(parse_image(image)), (0, True, ""))
-    output: list[str] = []
-    if words:
-        exit_after, exit_code, output = _script_behaviour(words)
-    elif server:
-        exit_after, exit_code = None, 0
-        output = [banner] if banner else []
-    else:
-        exit_after, exit_code = 0.0, 0  # e.g. busybox with no command: the shell exits at once
-    crash = annotations.get("kubetui.dev/crash-after-seconds")
-    if crash:
-        exit_after, exit_code = _float(crash, 0.0), 1
-    oom = False
-    usage = annotations.get("kubetui.dev/memory-usage")
-    limit = (container.get("resources") or {}).get("limits", {}).get("memory")
-    if usage and limit:
-        try:
-            oom = memory_bytes(usage) > memory_bytes(limit)
-        except (QuantityError, ValueError, TypeError):
-            oom = False
-    liveness = annotations.get("kubetui.dev/fail-liveness-after-seconds")
-    return Behaviour(
-        startup=_float(annotations.get("kubetui.dev/startup-seconds"), 0.0),
-        exit_after=exit_after,
-        exit_code=exit_code,
-        oom=oom,
-        fail_readiness_for=_float(annotations.get("kubetui.dev/fail-readiness-seconds"), 0.0),
-        fail_liveness_after=_float(liveness, 0.0) if liveness else None,
-        output=tuple(output),
-    )
-
-
-def _float(value: str | None, default: float) -> float:
+def _memory_limit(spec: dict[str, Any]) -> int | None:
+    limit = ((spec.get("resources") or {}).get("limits") or {}).get("memory")
+    if limit is None:
+        return None
     try:
-        return float(value) if value is not None else default
-    except ValueError:
-        return default
+        return memory_bytes(limit)
+    except (QuantityError, ValueError, TypeError):
+        return None

@@ -50,4 +50,7 @@ class NodeSpec:
 def default_nodes(count: int = 3, cpu: str = "4", memory: str = "8Gi") -> list[NodeSpec]:
     """The built-in cluster: ``count`` nodes of 4 CPU / 8Gi spread over zones a, b, c."""
     zones = ("zone-a", "zone-b", "zone-c")
-    return [NodeSpec(name=f"node-{i + 1}", cpu=cpu, memory=memory, zone=zones[i % len(zones)]) for i in range(count)]
+    return [
+        NodeSpec(name=f"node-{i + 1}", cpu=cpu, memory=memory, zone=zones[i % len(zones)])
+        for i in range(count)
+    ]

@@ -216,9 +216,13 @@ class Store:
             watches = self._triggered(bucket, key, event, func)
         else:
             watches = self._watches.get(bucket) or []
-        for watch in watches:
-            if key.startswith(watch.prefix):
-                watch._push(event)
+        clock = self.clock
+        for watch in watches:  # StoreWatch._push, inlined: this loop runs once per write per watcher
+            if key.startswith(watch.prefix) and not watch.stopped:
+                watch.pending.append(event)
+                if not watch.scheduled:
+                    watch.scheduled = True
+                    clock.call_soon(watch._flush, label="watch")
 
     def _triggered(self, bucket: str, key: str, event: WatchEvent, func: TriggerFunc) -> list[StoreWatch]:
         """The watches an event in an indexed bucket goes to, in the order they were opened."""

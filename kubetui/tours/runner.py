@@ -160,7 +160,7 @@ class TourRunner:
         machine = self.cluster.machines[node]
         counts: dict[str, int] = {}
         for _ in range(int(arg.get("count", 10))):
-            target = machine.proxy.route(arg.get("namespace", "default"), arg["service"], int(arg.get("port", 80)))
+            target = machine.proxy.route(arg["service"], int(arg.get("port", 80)), arg.get("namespace", "default"))
             name = target or "(no endpoint)"
             counts[name] = counts.get(name, 0) + 1
         return "requests: " + ", ".join(f"{k}: {v}" for k, v in sorted(counts.items()))

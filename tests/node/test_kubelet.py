@@ -75,7 +75,8 @@ def test_false_crash_loops_with_doubling_back_off() -> None:
                             if isinstance(r, NodeActivity) and r.what == "started" else None)
     cluster.run_for(400)
     gaps = [round(b - a) for a, b in itertools.pairwise(starts)]
-    assert gaps[:5] == [10, 20, 40, 80, 160]
+    # doBackOff (kuberuntime_manager.go): the first restart is immediate, then 10 s doubling
+    assert gaps[0] <= 1 and gaps[1:6] == [10, 20, 40, 80, 160]
     status = pod(cluster, "crash")["status"]["containerStatuses"][0]
     assert status["restartCount"] >= 5
     assert status["lastState"]["terminated"]["exitCode"] == 1
@@ -99,7 +100,8 @@ def test_liveness_failure_restarts_the_container() -> None:
     assert pod(cluster, "sick")["status"]["containerStatuses"][0]["restartCount"] == 0
     cluster.run_for(60)
     status = pod(cluster, "sick")["status"]["containerStatuses"][0]
-    assert status["restartCount"] >= 1 and status["lastState"]["terminated"]["exitCode"] == 137
+    # nginx shuts down cleanly on the kubelet's SIGTERM: exit 0, as `kubectl describe` shows for a real one
+    assert status["restartCount"] >= 1 and status["lastState"]["terminated"]["exitCode"] == 0
     reasons = {e["reason"] for e in cluster.objects("events", "default")}
     assert {"Unhealthy", "Killing"} <= reasons
 
@@ -107,11 +109,14 @@ def test_liveness_failure_restarts_the_container() -> None:
 def test_unknown_image_err_image_pull_then_back_off() -> None:
     cluster = cluster_with_node()
     run_pod(cluster, "bad", image="nginx:doesnotexist")
-    cluster.run_for(2.5)
-    assert state(cluster, "bad")["waiting"]["reason"] == "ErrImagePull"
-    assert "not found" in state(cluster, "bad")["waiting"]["message"]
-    cluster.run_for(2)
-    assert state(cluster, "bad")["waiting"]["reason"] == "ImagePullBackOff"
+    seen: list[tuple[str, str]] = []
+    for _ in range(50):
+        cluster.run_for(0.1)
+        waiting = state(cluster, "bad")["waiting"]
+        if not seen or seen[-1][0] != waiting["reason"]:
+            seen.append((waiting["reason"], waiting.get("message", "")))
+    assert [reason for reason, _ in seen] == ["ContainerCreating", "ErrImagePull", "ImagePullBackOff"]
+    assert "not found" in seen[1][1]
 
 
 def test_sleep_with_restart_never_succeeds_and_oom_is_killed() -> None:

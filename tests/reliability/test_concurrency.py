@@ -127,7 +127,7 @@ async def scenario(tmp: Path, delays: list[float], edits: list[tuple[int, int]])
         assert conflicts > 0, "a write after the folder changed the object must have met a conflict"
 
 
-@examples(6)
+@examples(10)
 @given(
     st.lists(st.sampled_from([0.0, 0.5, 2.0, 5.0]), min_size=1, max_size=4),
     st.lists(st.tuples(st.integers(1, 4), st.integers(0, 2)), min_size=1, max_size=4),

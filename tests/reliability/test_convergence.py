@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 from kubetui.apiserver.errors import ApiError
 from kubetui.node.spec import default_nodes
 from kubetui.sim.cluster import Cluster
-from tests.reliability.checks import Invariants, objects, unconverged
+from kubetui.sim.trace import ApiRequest, Record
+from tests.reliability.checks import Invariants, condition, live, objects, unconverged
 from tests.reliability.soak import examples
 
 CONVERGE_SECONDS = 900.0
@@ -245,7 +246,7 @@ def play(s: Scenario) -> tuple[Cluster, Invariants, list[str]]:
     return cluster, invariants, problems
 
 
-@examples(30)
+@examples(60)
 @given(scenarios)
 def test_random_faults_converge_and_invariants_hold(s: Scenario) -> None:
     _, invariants, problems = play(s)
@@ -279,3 +280,44 @@ def test_a_chaotic_run_is_deterministic() -> None:
     assert not problems
     assert first.trace.last_seq == second.trace.last_seq
     assert first.trace.digest() == second.trace.digest()
+
+
+@examples(20)
+@given(
+    st.integers(0, 2**16),
+    st.integers(2, 4),
+    rollouts.filter(lambda r: r[0] >= 2),
+    st.lists(st.tuples(st.integers(0, 30), st.integers(0, 2)), min_size=1, max_size=4),
+)
+def test_rolling_updates_keep_within_surge_and_availability(
+    seed: int, nodes: int, rollout: tuple[int, int, int], changes: list[tuple[int, int]]
+) -> None:
+    """No faults, only image changes (some mid-rollout): ReplicaSets never hold more than replicas +
+    maxSurge, and Ready pods never drop below replicas - maxUnavailable once the Deployment is up."""
+    replicas, surge, unavailable = rollout
+    cluster = Cluster(seed=seed, nodes=default_nodes(nodes), trace_history=2_000)
+    cluster.client("kubectl").create("deployments", deployment("web-0", replicas, surge, unavailable))
+    cluster.run_for(60)
+    invariants = Invariants(cluster)
+    invariants.start()
+    fewest = [replicas]
+
+    def count_ready(record: Record) -> None:
+        if isinstance(record, ApiRequest) and record.resource == "pods" and record.code < 300:
+            ready = sum(1 for p in objects(cluster, "pods") if live(p) and condition(p, "Ready") == "True")
+            fewest[0] = min(fewest[0], ready)
+
+    cluster.trace.subscribe(count_ready)
+    for delay, image in changes:
+        cluster.run_for(delay)
+        patch = {"spec": {"template": {"spec": {"containers": [{"name": "app", "image": IMAGES[image]}]}}}}
+        cluster.client("kubectl").patch("deployments", "default", "web-0", patch)
+    problems = unconverged(cluster, set())
+    for _ in range(60):
+        if not problems:
+            break
+        cluster.run_for(10)
+        problems = unconverged(cluster, set())
+    assert not problems, problems
+    assert not invariants.violations, invariants.violations[:10]
+    assert fewest[0] >= replicas - unavailable, f"only {fewest[0]} Ready pods of {replicas}"

@@ -1,0 +1,58 @@
+"""The pod network: one flat layer-3 network joining every pod IP in the cluster, as a CNI plugin builds it.
+
+It is physical plumbing, not a control-plane shortcut: a packet to a pod IP reaches the machine
+whose container runtime holds that sandbox, or times out when that machine is off. kube-proxy's
+simulated requests travel over it, so a server's access log shows them and a dead pod stops answering.
+"""
+
+from __future__ import annotations
+
+import weakref
+from dataclasses import dataclass
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What a client sees: an HTTP status (0 for a plain TCP connection), or an error."""
+
+    code: int | None
+    error: str = ""
+    pod: str = ""  # namespace/name of the pod that answered
+
+    @property
+    def ok(self) -> bool:
+        return self.code is not None and (self.code == 0 or 200 <= self.code < 400)
+
+
+class Host(Protocol):
+    def serve(self, ip: str, port: int, path: str, source: str, agent: str) -> Reply: ...
+
+
+class PodNetwork:
+    def __init__(self) -> None:
+        self._hosts: dict[str, Host] = {}  # pod IP -> the runtime holding its sandbox
+
+    def attach(self, ip: str, host: Host) -> None:
+        self._hosts[ip] = host
+
+    def detach(self, ip: str, host: Host) -> None:
+        if self._hosts.get(ip) is host:
+            del self._hosts[ip]
+
+    def send(self, ip: str, port: int, path: str, source: str, agent: str) -> Reply:
+        host = self._hosts.get(ip)
+        if host is None:
+            return Reply(None, f"dial tcp {ip}:{port}: i/o timeout")
+        return host.serve(ip, port, path, source, agent)
+
+
+_NETWORKS: weakref.WeakKeyDictionary[object, PodNetwork] = weakref.WeakKeyDictionary()
+
+
+def network_for(cluster_key: object) -> PodNetwork:
+    """The pod network of the cluster whose machines share ``cluster_key`` (their API server)."""
+    network = _NETWORKS.get(cluster_key)
+    if network is None:
+        network = _NETWORKS[cluster_key] = PodNetwork()
+    return network

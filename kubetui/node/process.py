@@ -1,0 +1,639 @@
+"""What a container's main process does, read from its spec as a learner would write it.
+
+* ``command``/``args`` run through a tiny shell: ``sleep 30`` exits 0 after 30 s, ``false`` and
+  ``sh -c "exit 1"`` fail at once, ``true`` succeeds, ``sh -c "echo hi; sleep 5; exit 3"`` prints,
+  waits and exits 3, ``while true; do echo $(date); sleep 5; done`` prints every 5 s for ever,
+  ``touch``/``rm``/``echo x > file`` change files that ``cat`` (and exec probes) see, ``trap ... TERM``
+  makes it handle SIGTERM, ``stress --vm-bytes 250M`` uses that much memory. An unknown command inside
+  ``sh -c`` prints ``sh: foo: not found`` (status 127); an unknown program as the command itself fails
+  to start (``exec: "foo": executable file not found in $PATH``), for the catalogued images whose
+  programs we know. In an image we do not know, an unknown program is the application: it serves.
+* Without a command the image's default runs: servers (nginx, redis, postgres ...) run until killed
+  and listen on their port; busybox, alpine, ubuntu, python ... exit 0 at once, as the real images do.
+* PID 1 gets no default signal handlers: a shell or ``sleep`` ignores SIGTERM and dies only by
+  SIGKILL when the grace period ends (exit 137). Servers shut down cleanly (exit 0); an application
+  in an unknown image dies of the signal (exit 143).
+* Memory over ``resources.limits.memory`` means OOMKilled (137) one second after start.
+
+Knobs a spec cannot express, as pod annotations (``kubetui.dev/<knob>``, or ``kubetui.dev/<knob>.<container>``
+for one container): ``startup-seconds`` (listens only after N s), ``crash-after-seconds`` (exits 1 after N s),
+``fail-readiness-seconds`` (readiness probes fail for the first N s), ``fail-liveness-after-seconds``
+(liveness probes fail from N s on), ``memory-usage`` (e.g. ``300Mi``), ``ignore-sigterm`` (``true``/``false``),
+``shutdown-seconds`` (how long a clean shutdown takes).
+Simplification: the knobs aim at one kind of probe, where a real process cannot tell probes apart.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import shlex
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from kubetui.api import meta
+from kubetui.api.quantity import QuantityError, memory_bytes
+from kubetui.node.images import ImageInfo, ImageRef, InvalidImageName, image_info, parse_image
+
+KNOB_PREFIX = "kubetui.dev/"
+FOREVER = float("inf")
+OOM_AFTER_SECONDS = 1.0  # a process over its memory limit is killed this long after it starts
+SHUTDOWN_SECONDS = 0.2  # a server's clean shutdown after SIGTERM
+DATE = "\x00date\x00"  # replaced by the time a line is printed, as date(1) prints it
+STAMP = "\x00stamp\x00"  # replaced by the time a line is printed, as servers log it
+
+COMMON_TOOLS = frozenset(
+    [
+        "sh", "echo", "sleep", "cat", "true", "false", "touch", "rm", "mkdir", "date", "env", "printenv", "printf",
+        "ls", "test", "[", "hostname", "pwd", "whoami", "uname", "seq", "yes", "tail", "head", "grep", "wc", "kill",
+        "id",
+    ]
+)
+SHELL_TOOLS = {
+    "busybox": COMMON_TOOLS | {"ash", "wget", "nc", "ping", "nslookup", "top", "vi"},
+    "debian": COMMON_TOOLS | {"bash", "dash"},
+    "": frozenset(),
+}
+SERVER_BINARIES = {
+    "nginx": "nginx",
+    "httpd": "httpd httpd-foreground apachectl",
+    "redis": "redis-server redis-cli",
+    "postgres": "postgres pg_isready psql docker-entrypoint.sh",
+    "mysql": "mysqld mysql mysqladmin docker-entrypoint.sh",
+    "memcached": "memcached",
+    "mongo": "mongod mongosh",
+    "python": "python python3 pip pip3",
+    "node": "node npm npx",
+    "golang": "go",
+    "curlimages/curl": "curl",
+    "polinux/stress": "stress",
+}
+SHELLS = {
+    "busybox": "busybox",
+    "alpine": "busybox",
+    "curlimages/curl": "busybox",
+    "polinux/stress": "busybox",
+}
+NO_SHELL = frozenset(
+    {"traefik/whoami", "hashicorp/http-echo", "registry.k8s.io/pause", "gcr.io/google-samples/hello-app"}
+)
+
+
+@dataclass(frozen=True)
+class Program:
+    """A started container's behaviour, decided once from its spec; everything is seconds after start."""
+
+    lines: tuple[tuple[float, str], ...] = ()  # printed once
+    loop_lines: tuple[tuple[float, str], ...] = ()  # printed every loop_period, offsets from loop_start
+    loop_start: float = 0.0
+    loop_period: float = 0.0
+    files: tuple[tuple[float, str, str | None], ...] = ()  # (when, path, content or None when removed)
+    exit_after: float = FOREVER  # exits on its own after this long
+    exit_code: int = 0
+    start_error: str = ""  # the runtime could not start it at all (exec: not found)
+    server: bool = False  # listens for connections
+    ports: tuple[int, ...] = ()  # where; empty: the ports the container declares
+    http_paths: tuple[str, ...] | None = None
+    startup: float = 0.0
+    memory: int = 0  # bytes it grows to
+    handles_sigterm: bool = False
+    term_exit_code: int = 0  # exit code after a handled SIGTERM
+    shutdown: float = SHUTDOWN_SECONDS
+    stop_lines: tuple[str, ...] = ()
+    fail_readiness_for: float = 0.0
+    fail_liveness_after: float = FOREVER
+    style: str = ""
+    shell: str = "debian"  # which shell utilities exist in the image ("" for none)
+    tools: frozenset[str] = field(default_factory=frozenset)  # every program the image has
+
+    def file_at(self, path: str, elapsed: float) -> str | None:
+        """The content of ``path`` after ``elapsed`` seconds, None when it does not exist."""
+        content: str | None = None
+        for when, name, text in self.files:
+            if name == path and when <= elapsed:
+                content = text
+        return content
+
+    def listening(self, port: int, declared: tuple[int, ...], elapsed: float) -> bool:
+        if not self.server or elapsed < self.startup:
+            return False
+        ports = self.ports or declared
+        return not ports or port in ports
+
+    def log_lines(self, started_at: float, until: float) -> list[tuple[float, str]]:
+        """Every line printed between the start and ``until`` (virtual time), oldest first."""
+        end = min(until, started_at + self.exit_after)
+        out = [(started_at + at, text) for at, text in self.lines if started_at + at <= end]
+        if self.loop_period > 0 and self.loop_lines:
+            first = started_at + self.loop_start
+            iterations = int((end - first) // self.loop_period) + 1 if end >= first else 0
+            skip = max(0, iterations - 2_000)  # only the tail can be kept anyway
+            for k in range(skip, iterations):
+                base = first + k * self.loop_period
+                out.extend((base + at, text) for at, text in self.loop_lines if base + at <= end)
+        return [(when, render(text, when)) for when, text in out]
+
+
+def render(text: str, when: float) -> str:
+    """Fill in ``$(date)`` and server timestamps with the virtual time the line was printed."""
+    if "\x00" not in text:
+        return text
+    moment = meta.EPOCH + timedelta(seconds=int(when))
+    date = f"{moment:%a %b} {moment.day:2d} {moment:%H:%M:%S} UTC {moment.year}"
+    return text.replace(DATE, date).replace(STAMP, f"{moment:%Y/%m/%d %H:%M:%S}")
+
+
+def knob(annotations: dict[str, str], name: str, container: str) -> str | None:
+    return annotations.get(f"{KNOB_PREFIX}{name}.{container}") or annotations.get(f"{KNOB_PREFIX}{name}")
+
+
+def _seconds(value: str | None, default: float) -> float:
+    if value is None:
+        return default
+    try:
+        return float(value.rstrip("s"))
+    except ValueError:
+        return default
+
+
+def _duration(word: str) -> float | None:
+    """``sleep``'s argument: 30, 1.5, 10s, 5m, 2h, 1d, infinity; None when it does not parse."""
+    if word in ("inf", "infinity"):
+        return FOREVER
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)([smhd]?)", word)
+    if not match:
+        return None
+    seconds = float(match.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}[match.group(2)]
+    return FOREVER if seconds >= 10**7 else seconds
+
+
+def _bytes(value: str) -> int:
+    text = value.strip()
+    if re.fullmatch(r"\d+[KMGT]", text):  # stress writes 250M meaning MiB
+        text += "i"
+    try:
+        return memory_bytes(text)
+    except (QuantityError, ValueError, TypeError):
+        return 0
+
+
+# -- the image's own behaviour ----------------------------------------------------------------------------------
+def _server_lines(style: str, image: ImageRef, port: tuple[int, ...]) -> tuple[tuple[float, str], ...]:
+    listen = port[0] if port else 8080
+    lines: dict[str, tuple[str, ...]] = {
+        "nginx": (
+            "/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration",
+            "/docker-entrypoint.sh: Looking for shell scripts in /docker-entrypoint.d/",
+            "/docker-entrypoint.sh: Launching /docker-entrypoint.d/10-listen-on-ipv6-by-default.sh",
+            "/docker-entrypoint.sh: Launching /docker-entrypoint.d/20-envsubst-on-templates.sh",
+            "/docker-entrypoint.sh: Configuration complete; ready for start up",
+            f'{STAMP} [notice] 1#1: using the "epoll" event method',
+            f"{STAMP} [notice] 1#1: nginx/{image.tag if image.tag[:1].isdigit() else '1.27.3'}",
+            f"{STAMP} [notice] 1#1: start worker processes",
+            f"{STAMP} [notice] 1#1: start worker process 29",
+        ),
+        "httpd": (
+            "AH00558: httpd: Could not reliably determine the server's fully qualified domain name",
+            f"[{STAMP}] [mpm_event:notice] [pid 1:tid 1] AH00489: Apache/2.4.62 (Unix) configured -- "
+            "resuming normal operations",
+        ),
+        "redis": (
+            "1:C * oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo",
+            "1:M * Server initialized",
+            "1:M * Ready to accept connections tcp",
+        ),
+        "postgres": (
+            "PostgreSQL init process complete; ready for start up.",
+            f'LOG:  listening on IPv4 address "0.0.0.0", port {listen}',
+            "LOG:  database system is ready to accept connections",
+        ),
+        "mysql": ("[Server] /usr/sbin/mysqld: ready for connections. Version: '8.4.3'  port: 3306",),
+        "whoami": (f"Starting up on port {listen}",),
+        "echo": (f"Listening on port {listen}",),
+        "hello-app": (f"Server listening on port {listen}",),
+        "server": (f"listening on port {listen}",),
+    }
+    return tuple((0.0, line) for line in lines.get(style, ()))
+
+
+def _stop_lines(style: str) -> tuple[str, ...]:
+    return {
+        "nginx": (
+            f"{STAMP} [notice] 1#1: signal 3 (SIGQUIT) received, shutting down",
+            f"{STAMP} [notice] 29#29: gracefully shutting down",
+            f"{STAMP} [notice] 1#1: exit",
+        ),
+        "redis": (
+            "1:signal-handler Received SIGTERM scheduling shutdown...",
+            "1:M # Redis is now ready to exit, bye bye...",
+        ),
+        "postgres": ("LOG:  received fast shutdown request", "LOG:  database system is shut down"),
+        "httpd": (f"[{STAMP}] [mpm_event:notice] [pid 1:tid 1] AH00491: caught SIGTERM, shutting down",),
+    }.get(style, ())
+
+
+def access_line(style: str, source: str, path: str, code: int, agent: str, when: float) -> str | None:
+    """The line a server logs for one HTTP request, or None when it logs nothing."""
+    moment = meta.EPOCH + timedelta(seconds=int(when))
+    stamp = moment.strftime("%d/%b/%Y:%H:%M:%S +0000")
+    size = 615 if code == 200 else 153
+    if style == "nginx":
+        return f'{source} - - [{stamp}] "GET {path} HTTP/1.1" {code} {size} "-" "{agent}" "-"'
+    if style == "httpd":
+        return f'{source} - - [{stamp}] "GET {path} HTTP/1.1" {code} 45'
+    if style == "hello-app":
+        return f"Serving request: {path}"
+    return None
+
+
+# -- a tiny shell ---------------------------------------------------------------------------------------------
+@dataclass
+class _Run:
+    """The interpreter's state while it walks a script."""
+
+    tools: frozenset[str]  # programs the image has; empty for an image we do not know
+    shell_name: str
+    hostname: str
+    env: dict[str, str]
+    elapsed: float = 0.0
+    status: int = 0
+    lines: list[tuple[float, str]] = field(default_factory=list)
+    files: list[tuple[float, str, str | None]] = field(default_factory=list)
+    exited: bool = False
+    forever: bool = False
+    serving: bool = False
+    ports: tuple[int, ...] = ()
+    memory: int = 0
+    traps_term: bool = False
+    loop_lines: list[tuple[float, str]] = field(default_factory=list)
+    loop_start: float = 0.0
+    loop_period: float = 0.0
+
+    def has(self, program: str) -> bool:
+        return not self.tools or program in self.tools
+
+    def file(self, path: str) -> str | None:
+        content: str | None = None
+        for _, name, text in self.files:
+            if name == path:
+                content = text
+        return content
+
+    def fork(self) -> _Run:
+        return _Run(self.tools, self.shell_name, self.hostname, dict(self.env))
+
+
+def _tokens(script: str) -> list[str]:
+    lexer = shlex.shlex(script, posix=True, punctuation_chars=";&|>")
+    lexer.whitespace_split = True
+    lexer.commenters = ""
+    try:
+        raw = list(lexer)
+    except ValueError:  # unbalanced quotes: the shell would refuse too
+        return ["false"]
+    tokens: list[str] = []
+    for token in raw:  # glue "$(date" "+%s)" back into one word
+        if tokens and tokens[-1].count("$(") > tokens[-1].count(")"):
+            tokens[-1] += " " + token
+        else:
+            tokens.append(token)
+    return tokens
+
+
+def _expand(word: str, run: _Run) -> str:
+    word = re.sub(r"\$\(date[^)]*\)|`date[^`]*`", DATE, word)
+    word = re.sub(r"\$\(hostname\)|`hostname`", run.hostname, word)
+    return re.sub(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?", lambda m: run.env.get(m.group(1), ""), word)
+
+
+def _split(tokens: list[str]) -> list[tuple[str, list[str]]]:
+    """Statements with the operator that precedes each (``;``, ``&&``, ``||``)."""
+    statements: list[tuple[str, list[str]]] = []
+    operator, words = ";", list[str]()
+    for token in tokens:
+        if token in (";", "&&", "||", "&", "|"):
+            if words:
+                statements.append((operator, words))
+            operator, words = (token if token in ("&&", "||") else ";"), []
+        else:
+            words.append(token)
+    if words:
+        statements.append((operator, words))
+    return statements
+
+
+def _interpret(tokens: list[str], run: _Run) -> None:
+    statements = _split(tokens)
+    index = 0
+    while index < len(statements) and not run.exited and not run.forever:
+        operator, words = statements[index]
+        index += 1
+        if words[0] in ("while", "until", "for"):
+            body, index = _loop_body(statements, index)
+            if not ((operator == "&&" and run.status != 0) or (operator == "||" and run.status == 0)):
+                _run_loop(words, body, run)
+            continue
+        if (operator == "&&" and run.status != 0) or (operator == "||" and run.status == 0):
+            continue
+        _command(words, run)
+
+
+def _loop_body(statements: list[tuple[str, list[str]]], index: int) -> tuple[list[str], int]:
+    """The statements between ``do`` and the matching ``done``, flattened back to tokens."""
+    body: list[str] = []
+    depth = 0
+    while index < len(statements):
+        _, words = statements[index]
+        index += 1
+        if words[0] in ("while", "until", "for"):
+            depth += 1
+        if words[-1] == "done":
+            if depth == 0:
+                body.extend([*(words[1:-1] if words[0] == "do" else words[:-1]), ";"])
+                break
+            depth -= 1
+        if words[0] == "do":
+            words = words[1:]
+        if words:
+            body.extend([*words, ";"])
+    return body, index
+
+
+def _run_loop(header: list[str], body: list[str], run: _Run) -> None:
+    if header[0] == "for":
+        items = header[header.index("in") + 1 :] if "in" in header else []
+        for item in items:
+            run.env[header[1] if len(header) > 1 else "i"] = item
+            _interpret(body, run)
+            if run.exited or run.forever:
+                return
+        return
+    once = run.fork()
+    _interpret(body, once)
+    if once.exited or once.forever:  # the body leaves the loop (exit) or never finishes its first pass
+        run.lines.extend((run.elapsed + at, text) for at, text in once.lines)
+        run.elapsed += once.elapsed
+        run.status, run.exited, run.forever = once.status, once.exited, once.forever
+        run.serving, run.memory = run.serving or once.serving, max(run.memory, once.memory)
+        return
+    run.forever = True
+    run.loop_start = run.elapsed
+    run.loop_period = once.elapsed if once.elapsed > 0 else (0.01 if once.lines else 0.0)  # 0.01: a busy loop
+    run.loop_lines = once.lines
+
+
+def _command(words: list[str], run: _Run) -> None:
+    redirect = None
+    for operator in (">", ">>"):
+        if operator in words:
+            at = words.index(operator)
+            redirect = words[at + 1] if at + 1 < len(words) else None
+            words = words[:at]
+    if not words:
+        if redirect:
+            run.files.append((run.elapsed, redirect, ""))
+        return
+    name = words[0].rsplit("/", 1)[-1]
+    script = (
+        name in ("sh", "bash", "ash", "dash")
+        and len(words) > 1
+        and words[1].startswith("-")
+        and "c" in words[1]
+    )
+    args = words[1:] if script else [_expand(w, run) for w in words[1:]]
+    previous, run.status = run.status, 0
+    output: list[str] = []
+    if name == "exit":  # shell builtins first
+        run.status = int(args[0]) % 256 if args and args[0].lstrip("-").isdigit() else previous
+        run.exited = True
+    elif name == "exec" and args:
+        _command(args, run)
+        return
+    elif name in ("true", ":", "cd", "export", "set", "wait", "if", "then", "fi", "else", "{", "}"):
+        pass
+    elif name == "false":
+        run.status = 1
+    elif name in ("test", "["):
+        path = args[1] if len(args) > 1 and args[0] in ("-f", "-e") else None
+        run.status = 0 if path is None or run.file(path) is not None else 1
+    elif name == "trap":
+        run.traps_term = run.traps_term or any(s in ("TERM", "SIGTERM", "15") for s in args[1:])
+    elif name in ("echo", "printf"):
+        text = " ".join(a for a in args if a not in ("-n", "-e"))
+        output = text.replace("\\n", "\n").rstrip("\n").split("\n") if text else [""]
+    elif not run.has(name):
+        output, run.status = [_not_found(run.shell_name, name)], 127
+    elif script:
+        _interpret(_tokens(args[1] if len(args) > 1 else ""), run)
+        return
+    elif name == "sleep":
+        seconds = _duration(args[0]) if args else None
+        if seconds is None:
+            output, run.status = [f"sleep: invalid number '{args[0] if args else ''}'"], 1
+        elif seconds == FOREVER:
+            run.forever = True
+        else:
+            run.elapsed += seconds
+    elif name == "touch":
+        run.files.extend((run.elapsed, path, run.file(path) or "") for path in args)
+    elif name == "rm":
+        run.files.extend((run.elapsed, path, None) for path in args if not path.startswith("-"))
+    elif name == "cat":
+        output = _cat(args, run)
+    elif name == "date":
+        output = [DATE]
+    elif name == "hostname":
+        output = [run.hostname]
+    elif name in ("env", "printenv"):
+        output = [f"{k}={v}" for k, v in sorted(run.env.items())]
+    elif name == "stress":
+        _stress(args, run)
+        output = ["stress: info: [1] dispatching hogs: 0 cpu, 0 io, 1 vm, 0 hdd"]
+    else:
+        _other_program(name, args, run)
+    if redirect:
+        run.files.append((run.elapsed, redirect, "\n".join(output)))
+    else:
+        run.lines.extend((run.elapsed, line) for line in output)
+
+
+def _cat(paths: list[str], run: _Run) -> list[str]:
+    output: list[str] = []
+    for path in paths:
+        content = run.file(path)
+        if content is None:
+            output.append(
+                f"cat: can't open '{path}': No such file or directory"
+                if run.shell_name == "busybox"
+                else f"cat: {path}: No such file or directory"
+            )
+            run.status = 1
+        elif content:
+            output.extend(content.split("\n"))
+    return output
+
+
+def _other_program(name: str, args: list[str], run: _Run) -> None:
+    """Every other program: a quick tool, something that never ends, or a server (the image's, or an app).
+
+    Simplification: curl, wget, nslookup and ping succeed silently; the shell has no network.
+    """
+    if name in ("tail", "top", "yes") and (name != "tail" or "-f" in args):
+        run.forever = True
+        return
+    if name in COMMON_TOOLS or name in (
+        "curl",
+        "wget",
+        "nc",
+        "nslookup",
+        "ping",
+        "redis-cli",
+        "psql",
+        "pip",
+        "npm",
+    ):
+        return
+    if name in ("python", "python3") and "http.server" in args:
+        run.ports = (*run.ports, next((int(a) for a in args if a.isdigit()), 8000))
+    run.serving, run.forever = True, True
+
+
+def _stress(args: list[str], run: _Run) -> None:
+    for flag, value in itertools.pairwise(args):
+        if flag == "--vm-bytes":
+            run.memory = max(run.memory, _bytes(value))
+    for flag, value in itertools.pairwise(args):
+        if flag in ("--timeout", "-t"):
+            seconds = _duration(value)
+            if seconds is not None and seconds != FOREVER:
+                run.elapsed += seconds
+                return
+    run.forever = True
+
+
+def _not_found(shell: str, name: str) -> str:
+    return f"sh: {name}: not found" if shell == "busybox" else f"sh: 1: {name}: not found"
+
+
+# -- putting it together ------------------------------------------------------------------------------------------
+def image_tools(ref: ImageRef, info: ImageInfo | None) -> tuple[str, frozenset[str]]:
+    """Which shell an image has ("busybox", "debian" or "") and every program in it (empty: we do not know)."""
+    key = ref.catalogue_key
+    shell = "" if key in NO_SHELL else SHELLS.get(key, "debian")
+    if info is None:
+        return shell, frozenset()
+    return shell, SHELL_TOOLS[shell] | frozenset(SERVER_BINARIES.get(key, "").split())
+
+
+def program_for(
+    container: dict[str, Any], annotations: dict[str, str], hostname: str, declared_ports: tuple[int, ...]
+) -> Program:
+    """Decide, once, what this container will do when started."""
+    name = str(container.get("name", ""))
+    try:
+        ref = parse_image(str(container.get("image", "")))
+    except InvalidImageName:
+        ref = ImageRef("docker.io", "library/unknown")
+    info = image_info(ref)
+    shell, tools = image_tools(ref, info)
+    env = {"HOSTNAME": hostname, "HOME": "/root"}
+    for var in container.get("env") or []:
+        if isinstance(var, dict) and isinstance(var.get("value"), str):
+            env[str(var.get("name"))] = var["value"]
+    command = [str(w) for w in container.get("command") or []]
+    args = [str(w) for w in container.get("args") or []]
+    # An image's ENTRYPOINT takes args; images without one (busybox, python ...) run args as the command.
+    words = command + args if command else (args if info is not None and not info.server else [])
+    run = _Run(tools, shell, hostname, env)
+    start_error = ""
+    if words:
+        if not run.has(words[0].rsplit("/", 1)[-1]):
+            start_error = (
+                "failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create "
+                f'failed: unable to start container process: exec: "{words[0]}": executable file not found in $PATH: '
+                "unknown"
+            )
+        else:
+            _command(words, run)
+    elif info is None or info.server:
+        run.forever, run.serving = True, True
+    else:
+        run.status, run.exited = info.default_exit, True
+        if info.style == "curl":
+            run.lines.append((0.0, "curl: try 'curl --help' or 'curl --manual' for more information"))
+    server = run.serving and not start_error
+    image_server = server and info is not None and info.server
+    ports = run.ports or (info.ports if image_server and info is not None else ())
+    style = info.style if image_server and info is not None else ""
+    lines = [*(_server_lines(style, ref, ports or declared_ports) if image_server else ()), *run.lines]
+    exit_after = FOREVER if run.forever or start_error else run.elapsed
+    exit_code = run.status
+    crash = _seconds(knob(annotations, "crash-after-seconds", name), FOREVER)
+    if crash < exit_after and not start_error:
+        exit_after, exit_code = crash, 1
+        lines.append(
+            (crash, f"fatal error: simulated crash after {crash:g}s (kubetui.dev/crash-after-seconds)")
+        )
+    usage = knob(annotations, "memory-usage", name)
+    memory = _bytes(usage) if usage else max(run.memory, (info.memory_mb if info else 20) * 2**20)
+    handles = server or run.traps_term
+    ignore = knob(annotations, "ignore-sigterm", name)
+    if ignore is not None:
+        handles = ignore.lower() != "true"
+    return Program(
+        lines=tuple(lines),
+        loop_lines=tuple(run.loop_lines),
+        loop_start=run.loop_start,
+        loop_period=run.loop_period,
+        files=tuple(run.files),
+        exit_after=exit_after,
+        exit_code=exit_code,
+        start_error=start_error,
+        server=server,
+        ports=ports,
+        http_paths=(info.http_paths if image_server and info is not None and not run.ports else None)
+        if server
+        else (),
+        startup=_seconds(knob(annotations, "startup-seconds", name), 0.0),
+        memory=memory,
+        handles_sigterm=handles,
+        term_exit_code=143 if server and not image_server and not run.traps_term else 0,
+        shutdown=_seconds(knob(annotations, "shutdown-seconds", name), SHUTDOWN_SECONDS),
+        stop_lines=_stop_lines(style),
+        fail_readiness_for=_seconds(knob(annotations, "fail-readiness-seconds", name), 0.0),
+        fail_liveness_after=_seconds(knob(annotations, "fail-liveness-after-seconds", name), FOREVER),
+        style=style,
+        shell=shell,
+        tools=tools,
+    )
+
+
+def exec_in(program: Program, command: list[str], elapsed: float, hostname: str) -> tuple[int, str]:
+    """Run ``command`` inside the container (an exec probe or hook): its exit code and output."""
+    if not command:
+        return 0, ""
+    first = command[0].rsplit("/", 1)[-1]
+    if program.tools and first not in program.tools:
+        return 126, (
+            "OCI runtime exec failed: exec failed: unable to start container process: exec: "
+            f'"{command[0]}": executable file not found in $PATH: unknown'
+        )
+    run = _Run(program.tools, program.shell, hostname, {"HOSTNAME": hostname})
+    run.files = [(at, path, text) for at, path, text in program.files if at <= elapsed]
+    words = [str(w) for w in command]
+    if first in ("redis-cli", "pg_isready", "mysqladmin") and program.server:
+        up = elapsed >= program.startup
+        replies = {"redis-cli": "PONG", "pg_isready": "/var/run/postgresql:5432 - accepting connections"}
+        return (0, replies.get(first, "mysqld is alive")) if up else (1, "Could not connect")
+    _command(words, run)
+    return run.status, "\n".join(text for _, text in run.lines)
+
+
+def command_seconds(program: Program, command: list[str], hostname: str) -> float:
+    """How long ``command`` runs inside the container (a preStop exec hook such as ``sleep 8``)."""
+    if not command or (program.tools and command[0].rsplit("/", 1)[-1] not in program.tools):
+        return 0.0
+    run = _Run(program.tools, program.shell, hostname, {"HOSTNAME": hostname})
+    _command([str(w) for w in command], run)
+    return FOREVER if run.forever else run.elapsed

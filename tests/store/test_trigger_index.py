@@ -1,0 +1,60 @@
+"""Watches indexed by a trigger value (a kubelet's spec.nodeName) see exactly their node's events."""
+
+import orjson
+
+from kubetui.sim.clock import Clock
+from kubetui.store.mvcc import Store, WatchEvent
+
+PODS = "/registry/pods/"
+
+
+def node_of(value: bytes) -> str:
+    return str(orjson.loads(value).get("node", ""))
+
+
+def pod(node: str) -> bytes:
+    return orjson.dumps({"node": node})
+
+
+def test_a_watch_with_a_trigger_sees_only_writes_that_touch_its_value() -> None:
+    clock = Clock()
+    store = Store(clock)
+    store.set_trigger(PODS, node_of)
+    node1: list[WatchEvent] = []
+    everyone: list[WatchEvent] = []
+    store.watch(PODS, 0, node1.extend, trigger="node-1")
+    store.watch(PODS, 0, everyone.extend)
+    store.create(PODS + "default/a", pod(""))  # pending: not node-1's
+    store.update(PODS + "default/a", pod("node-1"))  # bound to node-1: its kubelet must see it
+    store.create(PODS + "default/b", pod("node-2"))
+    store.update(PODS + "default/a", pod("node-1"))
+    store.delete(PODS + "default/a")  # the delete of its pod, too
+    clock.settle()
+    assert [e.revision for e in node1] == [2, 4, 5]
+    assert [e.revision for e in everyone] == [1, 2, 3, 4, 5]
+
+
+def test_the_trigger_index_is_built_for_existing_keys_and_keeps_watch_order() -> None:
+    clock = Clock()
+    store = Store(clock)
+    store.create(PODS + "default/a", pod("node-1"))
+    store.set_trigger(PODS, node_of)
+    order: list[str] = []
+    store.watch(PODS, 0, lambda batch: order.append("plain-1"))
+    store.watch(PODS, 0, lambda batch: order.append("node-1"), trigger="node-1")
+    store.watch(PODS, 0, lambda batch: order.append("plain-2"))
+    store.delete(PODS + "default/a")  # prev value node-1 comes from the index built at set_trigger
+    clock.settle()
+    assert order == ["plain-1", "node-1", "plain-2"]
+
+
+def test_a_stopped_indexed_watch_gets_nothing() -> None:
+    clock = Clock()
+    store = Store(clock)
+    store.set_trigger(PODS, node_of)
+    seen: list[WatchEvent] = []
+    watch = store.watch(PODS, 0, seen.extend, trigger="node-1")
+    watch.stop()
+    store.create(PODS + "default/a", pod("node-1"))
+    clock.settle()
+    assert seen == []
