@@ -4,6 +4,7 @@
     kubetui ctl pause | resume | speed 10 | advance 60
     kubetui ctl kill-node node-2          # also revive-node, partition-node, heal-node
     kubetui ctl kill-container default/web-7d4b9c-x2x9z [web]
+    kubetui ctl curl web --count 20       # connections to a Service through a node's kube-proxy rules
     kubetui ctl trace --since 120 --follow
 
 It talks to the ``/kubetui/v1/`` endpoints of the API server; ``--server`` defaults to the
@@ -106,6 +107,11 @@ def _parser() -> argparse.ArgumentParser:
     kill = commands.add_parser("kill-container", help="kill a container: NAMESPACE/POD [CONTAINER]")
     kill.add_argument("pod", help="NAMESPACE/POD (or POD in default)")
     kill.add_argument("container", nargs="?", default="")
+    curl = commands.add_parser("curl", help="send connections to a Service through a node's kube-proxy rules")
+    curl.add_argument("service", help="SERVICE or NAMESPACE/SERVICE")
+    curl.add_argument("--port", type=int, default=None, help="the Service port (default: its first)")
+    curl.add_argument("--count", "-n", type=int, default=10, help="how many connections (default 10)")
+    curl.add_argument("--from-node", default="", help="the node they start from (default: the first running)")
     trace = commands.add_parser("trace", help="print trace records as JSON lines")
     trace.add_argument("--since", type=int, default=0, help="only records after this sequence number")
     trace.add_argument("--follow", "-f", action="store_true", help="keep printing new records")
@@ -135,6 +141,12 @@ def run(args: argparse.Namespace) -> str | None:
             "container": args.container,
         }
         return str(_json(server, "POST", "chaos", body).get("message", ""))
+    if command == "curl":
+        namespace, _, service = args.service.rpartition("/")
+        body = {"service": service, "namespace": namespace or "default", "count": args.count, "node": args.from_node}
+        if args.port is not None:
+            body["port"] = args.port
+        return str(_json(server, "POST", "traffic", body).get("message", ""))
     query = f"trace?since={args.since}" + ("&follow=true" if args.follow else "")
     with _request(server, "GET", query, timeout=None if args.follow else 30.0) as response:
         for line in response:

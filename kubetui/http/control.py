@@ -1,4 +1,4 @@
-"""kubetui's own endpoints under ``/kubetui/v1/``: the virtual clock, chaos, and the trace.
+"""kubetui's own endpoints under ``/kubetui/v1/``: the virtual clock, chaos, simulated traffic to Services, and the trace.
 
 These are not Kubernetes APIs: they are the knobs of the simulation (what the TUI's keys do),
 for scripts and ``kubetui ctl``. Like the keys, they go through ``cluster.inputs`` (so a recorded
@@ -43,6 +43,10 @@ class Control:
             if request.method != "POST":
                 raise method_not_allowed()
             return json_response(self._chaos(await self._json(request)))
+        if path == "traffic":
+            if request.method != "POST":
+                raise method_not_allowed()
+            return json_response(self._traffic(await self._json(request)))
         if path == "trace":
             if request.method != "GET":
                 raise method_not_allowed()
@@ -104,6 +108,32 @@ class Control:
             not_found = "not found" in text or "not running" in text
             raise ApiError(404 if not_found else 400, "NotFound" if not_found else "BadRequest", text)
         return {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "message": outcome}
+
+    # ------------------------------------------------------------------ traffic
+    def _traffic(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Simulated connections to a Service through a node's kube-proxy rules (what ``curl`` from a pod does)."""
+        unknown = set(body) - {"service", "namespace", "port", "count", "node"}
+        if unknown:
+            raise errors.bad_request(f"unknown field {sorted(unknown)[0]!r}; expected service, namespace, port, "
+                                     "count, node")
+        service, namespace, node = body.get("service"), body.get("namespace", "default"), body.get("node", "")
+        if not isinstance(service, str) or not service:
+            raise errors.bad_request("service: required, the name of a Service")
+        if not isinstance(namespace, str) or not isinstance(node, str):
+            raise errors.bad_request("namespace and node must be strings")
+        port, count = body.get("port"), body.get("count", 10)
+        if port is not None and (not isinstance(port, int) or isinstance(port, bool)):
+            raise errors.bad_request("port: expected an integer")
+        if not isinstance(count, int) or isinstance(count, bool):
+            raise errors.bad_request("count: expected an integer")
+        message = self.http.cluster.inputs.submit(
+            "traffic", service=service, namespace=namespace, port=port, count=count, node=node
+        )
+        if message.startswith("error: "):
+            text = message[len("error: ") :]
+            not_found = "not found" in text or "has no" in text
+            raise ApiError(404 if not_found else 400, "NotFound" if not_found else "BadRequest", text)
+        return {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "message": message}
 
     # ------------------------------------------------------------------ trace
     async def _trace(self, request: web.Request) -> web.StreamResponse:

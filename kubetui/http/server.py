@@ -2,7 +2,7 @@
 
 Routes, as on a real API server: ``/version``, discovery (``/api``, ``/apis``...), OpenAPI v3
 (``/openapi/v3``), every resource under ``/api/v1`` and ``/apis/<group>/<version>``, and
-kubetui's own ``/kubetui/v1/{clock,chaos,trace}``. Anything that goes wrong answers a
+kubetui's own ``/kubetui/v1/{clock,chaos,traffic,trace}``. Anything that goes wrong answers a
 ``metav1.Status`` (never an HTML error page) and the server keeps serving.
 
     server = ApiHttpServer(cluster, driver, port=0)

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 COMPACTION_INTERVAL = 300.0  # the API server compacts etcd every 5 minutes
 GC_FIRST_THRESHOLD = 50_000
+MAX_TRAFFIC_REQUESTS = 10_000
 
 
 def _collect_garbage_less_often() -> None:
@@ -36,6 +37,14 @@ def _collect_garbage_less_often() -> None:
     """
     first, second, third = gc.get_threshold()
     gc.set_threshold(max(first, GC_FIRST_THRESHOLD), max(second, 20), third)
+
+
+def describe_traffic(result: dict[str, Any]) -> str:
+    """One line for a :meth:`Cluster.traffic` result: where the connections landed."""
+    landed = [f"{pod.rpartition('/')[2]} {n}" for pod, n in result["answered"].items()]
+    landed += [f"{reason}: {n}" for reason, n in result["failed"].items()]
+    return (f"{result['count']} requests to {result['service']}:{result['port']} from {result['node']}: "
+            + ", ".join(landed))
 
 
 class Cluster:
@@ -132,6 +141,42 @@ class Cluster:
         actions[action]()
         self.trace.emit(Chaos(action=action, target=node))
         return f"{action} {node}"
+
+    def traffic(
+        self, service: str, namespace: str = "default", port: int | None = None, count: int = 10, node: str = ""
+    ) -> dict[str, Any]:
+        """Send ``count`` simulated connections to a Service from one node, through that node's kube-proxy rules.
+
+        Like ``curl http://web`` from a pod on ``node``: each connection takes the KUBE-SVC -> KUBE-SEP
+        jump its random draw picks, so the counts show load balancing, and only ready pods answer.
+        Raises ValueError for a node that is not running or a Service port that does not exist.
+        """
+        if count < 1 or count > MAX_TRAFFIC_REQUESTS:
+            raise ValueError(f"count must be between 1 and {MAX_TRAFFIC_REQUESTS}")
+        running = sorted(name for name, m in self.machines.items() if m.state not in ("Dead", "Off"))
+        source = node or (running[0] if running else "")
+        machine = self.machines.get(source)
+        if machine is None:
+            raise ValueError(f'node "{source}" not found' if source else "no node is running")
+        if machine.state in ("Dead", "Off"):
+            raise ValueError(f"node {source} is powered off")
+        ports = [r.port for r in machine.proxy.rules.get(f"{namespace}/{service}", ())]
+        if not ports:
+            raise ValueError(f'service "{namespace}/{service}" has no ports in the rules of node {source}')
+        chosen_port = port if port is not None else ports[0]
+        if chosen_port not in ports:
+            raise ValueError(f'service "{namespace}/{service}" has no port {chosen_port}')
+        answered: dict[str, int] = {}
+        failed: dict[str, int] = {}
+        for _ in range(count):
+            result = machine.proxy.send(service, chosen_port, namespace)
+            if result.reply.ok and result.pod:
+                answered[result.pod] = answered.get(result.pod, 0) + 1
+            else:
+                reason = result.reply.error or f"HTTP {result.reply.code}"
+                failed[reason] = failed.get(reason, 0) + 1
+        return {"service": f"{namespace}/{service}", "port": chosen_port, "node": source, "count": count,
+                "answered": dict(sorted(answered.items())), "failed": dict(sorted(failed.items()))}
 
     def _machine_running(self, namespace: str, pod: str) -> Machine:
         for machine in self.machines.values():

@@ -32,7 +32,7 @@ SESSION_FORMAT = 1
 class Input:
     at: int  # clock.events_run when it was applied
     time: float
-    kind: str  # chaos | api | manifests | clock
+    kind: str  # chaos | api | manifests | clock | traffic
     data: dict[str, Any]
 
     def to_json(self) -> bytes:
@@ -88,9 +88,13 @@ class Inputs:
                 return "manifests synced"
             if item.kind == "clock":
                 return self._clock(data)
+            if item.kind == "traffic":
+                from kubetui.sim.cluster import describe_traffic
+
+                return describe_traffic(self.cluster.traffic(**data))
         except ApiError as err:
             return f"Error from server ({err.reason}): {err.message}"
-        except (ValueError, KeyError) as err:
+        except (ValueError, KeyError, TypeError) as err:
             return f"error: {err}"
         return f"error: unknown input {item.kind!r}"
 

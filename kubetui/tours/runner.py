@@ -156,14 +156,15 @@ class TourRunner:
 
     def _requests(self, arg: dict[str, Any]) -> str:
         """Send requests to a Service through a node's kube-proxy rules and count where they land."""
-        node = arg.get("from-node") or sorted(self.cluster.machines)[0]
-        machine = self.cluster.machines[node]
-        counts: dict[str, int] = {}
-        for _ in range(int(arg.get("count", 10))):
-            target = machine.proxy.route(arg["service"], int(arg.get("port", 80)), arg.get("namespace", "default"))
-            name = target or "(no endpoint)"
-            counts[name] = counts.get(name, 0) + 1
-        return "requests: " + ", ".join(f"{k}: {v}" for k, v in sorted(counts.items()))
+        port = arg.get("port")
+        return self.cluster.inputs.submit(
+            "traffic",
+            service=str(arg["service"]),
+            namespace=str(arg.get("namespace", "default")),
+            port=int(port) if port is not None else None,
+            count=int(arg.get("count", 10)),
+            node=str(arg.get("from-node", "")),
+        )
 
     def _conflict_demo(self, arg: dict[str, Any]) -> str:
         """Two writers read the same object; the first write wins, the second gets 409 Conflict."""

@@ -227,3 +227,50 @@ def test_kubetui_serve_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
         if server.poll() is None:
             server.kill()
     assert server.returncode == 0 and "kubetui: stopped" in err
+
+
+@pytest.fixture
+async def serving_web() -> AsyncIterator[Api]:
+    """Two nodes, a 2-replica Deployment behind a Service, ready: traffic has somewhere to go."""
+    from kubetui.node.spec import default_nodes
+
+    cluster = Cluster(seed=4, nodes=default_nodes(2))
+    client = cluster.client("kubectl")
+    client.create("deployments", {
+        "apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
+        "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "web"}},
+                 "template": {"metadata": {"labels": {"app": "web"}},
+                              "spec": {"containers": [{"name": "nginx", "image": "nginx:1.27"}]}}},
+    }, "default")
+    client.create("services", {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web"},
+                               "spec": {"selector": {"app": "web"}, "ports": [{"port": 80}]}}, "default")
+    cluster.run_for(30)
+    server = ApiHttpServer(cluster, port=0)
+    await server.start()
+    session = aiohttp.ClientSession()
+    yield Api(cluster, server, session)
+    await session.close()
+    await server.stop()
+
+
+async def test_traffic_goes_through_kube_proxy_rules(serving_web: Api) -> None:
+    api = serving_web
+    code, status = await api.call("POST", "/kubetui/v1/traffic", {"service": "web", "count": 40})
+    assert code == 200 and status["message"].startswith("40 requests to default/web:80 from node-1: web-")
+    assert status["message"].count("web-") == 2  # both pods answered
+    assert (await api.call("POST", "/kubetui/v1/traffic", {"service": "nope"}))[0] == 404
+    assert (await api.call("POST", "/kubetui/v1/traffic", {"service": "web", "port": 81}))[0] == 404
+    assert (await api.call("POST", "/kubetui/v1/traffic", {"service": "web", "count": "many"}))[0] == 400
+    assert (await api.call("POST", "/kubetui/v1/traffic", {"service": "web", "count": 0}))[0] == 400
+    assert (await api.call("POST", "/kubetui/v1/traffic", {"service": "web", "colour": "red"}))[0] == 400
+    assert (await api.call("POST", "/kubetui/v1/traffic", {}))[0] == 400
+    assert (await api.call("GET", "/kubetui/v1/traffic"))[0] == 405
+
+    out = io.StringIO()
+
+    def curl() -> int:
+        with redirect_stdout(out):
+            return ctl.main(["--server", api.url, "curl", "default/web", "-n", "6", "--from-node", "node-2"])
+
+    assert await asyncio.to_thread(curl) == 0
+    assert out.getvalue().startswith("6 requests to default/web:80 from node-2: web-")
