@@ -1,4 +1,4 @@
-"""kubetui's own endpoints under ``/kubetui/v1/``: the virtual clock, chaos, simulated traffic to Services, and the trace.
+"""kubetui's own endpoints under ``/kubetui/v1/``: the virtual clock, chaos, traffic to Services, the trace.
 
 These are not Kubernetes APIs: they are the knobs of the simulation (what the TUI's keys do),
 for scripts and ``kubetui ctl``. Like the keys, they go through ``cluster.inputs`` (so a recorded
