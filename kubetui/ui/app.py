@@ -13,10 +13,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.theme import Theme
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from kubetui.sim.clock import RealTimeDriver
 from kubetui.sim.cluster import Cluster
+from kubetui.ui.footer import KeysFooter
 from kubetui.ui.header import ClusterHeader
 from kubetui.ui.panes.api import ApiPane
 from kubetui.ui.panes.base import LinePane
@@ -94,20 +95,20 @@ class KubetuiApp(App[int]):
         Binding("question_mark", "help", "Help"),
         Binding("space", "toggle_pause", "Pause"),
         Binding("s", "step", "Step", show=False),
-        Binding("right_square_bracket", "faster", "Faster", show=False),
+        Binding("right_square_bracket", "faster", "Faster"),
         Binding("left_square_bracket", "slower", "Slower", show=False),
         Binding("k", "kill_node", "Kill node"),
         Binding("r", "revive_node", "Revive"),
-        Binding("p", "partition_node", "Partition", show=False),
-        Binding("c", "cordon", "Cordon", show=False),
-        Binding("d", "drain", "Drain", show=False),
+        Binding("p", "partition_node", "Partition"),
+        Binding("c", "cordon", "Cordon"),
+        Binding("d", "drain", "Drain"),
         Binding("x", "kill_container", "Kill container"),
         Binding("delete,backspace", "delete_pod", "Delete pod", show=False),
         Binding("plus,equals_sign", "scale(1)", "Scale +", show=False),
         Binding("minus", "scale(-1)", "Scale -", show=False),
         Binding("slash", "filter", "Filter"),
         Binding("e", "toggle_etcd", "etcd", show=False),
-        Binding("z", "maximize", "Zoom", show=False),
+        Binding("z", "maximize", "Zoom"),
         Binding("l", "cycle_layout", "Layout"),
         Binding("t", "cycle_theme", "Theme", show=False),
         Binding("S", "save_svg", "Screenshot", show=False),
@@ -157,7 +158,7 @@ class KubetuiApp(App[int]):
             if self.tour is not None:
                 yield TourPanel(self.cluster, self.tour, id="tour")
         yield Input(placeholder="filter the focused pane (Enter to apply, empty to clear, Esc to cancel)", id="filter")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.driver.listeners.append(self._on_driver_change)

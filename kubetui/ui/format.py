@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 
 from kubetui.ui.view import pod_status
@@ -93,10 +94,93 @@ def mem_text(num: int) -> str:
 
 
 def fit(text: str, width: int) -> str:
-    """Shorten from the left-middle so both ends stay readable: kube-controller-manager -> kube-con…manager."""
+    """Shorten at the end, so what is left reads as the start of the word: web-5496f4f979-h4l25 -> web-5496f4…"""
     if len(text) <= width:
         return text
-    if width < 6:
+    if width <= 1:
         return text[:width]
-    head = (width - 1) // 2
-    return f"{text[:head]}…{text[-(width - 1 - head):]}"
+    return f"{text[:width - 1]}…"
+
+
+# kube-controller-manager's controllers by the names of its --controllers flag
+CONTROLLERS = {
+    "deployment-controller": "deployment", "replicaset-controller": "replicaset",
+    "statefulset-controller": "statefulset", "daemonset-controller": "daemonset", "job-controller": "job",
+    "endpoint-controller": "endpoint", "endpointslice-controller": "endpointslice",
+    "namespace-controller": "namespace", "node-lifecycle-controller": "nodelifecycle",
+    "taint-eviction-controller": "taint-eviction", "garbage-collector": "garbagecollector",
+    "pod-garbage-collector": "podgc",
+}
+CLIENTS = {"kube-controller-manager": "kcm", "system:apiserver": "apiserver", "kube-scheduler": "scheduler",
+           "kubetui-ui": "kubetui", "kubetui-tour": "tour"}
+
+
+def short_controller(name: str) -> str:
+    """A controller by its kube-controller-manager name: endpointslice-controller -> endpointslice."""
+    return CONTROLLERS.get(name, name.removesuffix("-controller"))
+
+
+def client_forms(who: str) -> list[str]:
+    """Shorter and shorter forms of a client identity (not including the identity itself)."""
+    if who in CONTROLLERS or who.endswith("-controller"):
+        return [f"kcm/{short_controller(who)}", short_controller(who)]
+    if who.startswith("kube-proxy/"):
+        return ["proxy/" + who.removeprefix("kube-proxy/")]
+    return [CLIENTS.get(who, who)]
+
+
+def client_name(who: str, width: int) -> str:
+    """A client identity in at most ``width`` cells: in full when it fits, else its short form
+    (kube-controller-manager -> kcm, replicaset-controller -> kcm/replicaset or replicaset,
+    kube-proxy/node-1 -> proxy/node-1), cut at the end only as a last resort."""
+    if len(who) <= width:
+        return who
+    forms = client_forms(who)
+    for form in forms:
+        if len(form) <= width:
+            return form
+    return fit(forms[-1], width)
+
+
+# kubectl's short names, for resources too long for a narrow column
+RESOURCES = {
+    "deployments": "deploy", "replicasets": "rs", "statefulsets": "sts", "daemonsets": "ds",
+    "poddisruptionbudgets": "pdb", "priorityclasses": "pc", "persistentvolumeclaims": "pvc",
+    "persistentvolumes": "pv", "serviceaccounts": "sa", "configmaps": "cm", "namespaces": "ns",
+    "horizontalpodautoscalers": "hpa", "customresourcedefinitions": "crd", "networkpolicies": "netpol",
+    "storageclasses": "sc", "ingresses": "ing", "certificatesigningrequests": "csr",
+}
+
+
+def resource_name(resource: str, subresource: str, width: int) -> str:
+    """resource[/subresource] in full when it fits in ``width``, else with kubectl's short name."""
+    full = f"{resource}/{subresource}" if subresource else resource
+    if len(full) <= width:
+        return full
+    short = RESOURCES.get(resource, resource)
+    return f"{short}/{subresource}" if subresource else short
+
+
+def without_default_ns(key: str) -> str:
+    """default/web-1 -> web-1 (kubectl's own habit); other namespaces stay."""
+    return key.removeprefix("default/")
+
+
+Part = tuple[str, str, int]  # text, style, priority: 0 always shown; the highest number goes first
+
+
+def assemble(parts: list[Part], width: int) -> Text:
+    """A line from parts, dropping whole optional parts (highest priority number first, later ones
+    first among equals) until it fits, rather than cutting words in the middle."""
+    keep = list(range(len(parts)))
+    total = sum(cell_len(text) for text, _, _ in parts)
+    optional = sorted((i for i, part in enumerate(parts) if part[2] > 0), key=lambda i: (parts[i][2], i))
+    while total > width and optional:
+        index = optional.pop()
+        keep.remove(index)
+        total -= cell_len(parts[index][0])
+    line = Text(no_wrap=True)
+    for index in keep:
+        text, style, _ = parts[index]
+        line.append(text, style=style)
+    return line

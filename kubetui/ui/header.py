@@ -32,37 +32,62 @@ class ClusterHeader(Static):
         self.set_interval(0.25, self.update_text)
         self.update_text()
 
+    def on_resize(self) -> None:
+        self.update_text()
+
     def update_text(self) -> None:
         self.update(self.render_text(self.size.width or 100))
 
     def render_text(self, width: int) -> Text:
+        """The richest header that fits ``width``. Going narrower it drops, in this order: the
+        kubeconfig hint, the "fast clock" note, pod phase words (10 Running -> ●10), "ready", the
+        API address's scheme. The API address itself stays: speakers type kubectl against it."""
+        variants = ((True, True, True, True, True), (False, True, True, True, True),
+                    (False, False, True, True, True), (False, False, False, True, True),
+                    (False, False, False, False, True), (False, False, False, False, False))
+        text = Text()
+        for hint, note, words, ready, scheme in variants:
+            text = self._text(hint, note, words, ready, scheme)
+            if text.cell_len <= width:
+                break
+        text.no_wrap = True
+        text.overflow = "ellipsis"
+        return text
+
+    def _text(self, hint: bool, note: bool, words: bool, ready_word: bool, scheme: bool) -> Text:
         view = self.view
-        text = Text(no_wrap=True, overflow="ellipsis")
+        text = Text()
         text.append(" kubetui ", style="bold reverse")
         text.append(f"  ⏱ {clock_time(view.cluster.clock.now)} ", style="bold")
         driver = self.driver
         if driver is None:
-            text.append(" fast clock ", style="dim")
+            if note:
+                text.append(" fast clock ", style="dim")
         elif driver.paused:
             text.append(" ⏸ PAUSED ", style="bold black on yellow")
         else:
             text.append(f" ▶ {driver.speed:g}x ", style="bold green")
         nodes = view.list("nodes")
         ready = sum(1 for n in nodes if node_ready(n) == "Ready")
-        text.append(f"  nodes {ready}/{len(nodes)} ready", style="green" if ready == len(nodes) else "bold yellow")
+        text.append(f"  nodes {ready}/{len(nodes)}{' ready' if ready_word else ''}",
+                    style="green" if ready == len(nodes) else "bold yellow")
         phases: dict[str, int] = {}
         for pod in view.list("pods"):
             phase = pod.get("status", {}).get("phase", "Pending")
             phases[phase] = phases.get(phase, 0) + 1
         text.append("  pods ", style="dim")
-        for phase, style in (("Running", "green"), ("Pending", "cyan"), ("Succeeded", "dim"), ("Failed", "red")):
+        for phase, glyph, style in PHASES:
             if phases.get(phase):
-                text.append(f"{phases[phase]} {phase} ", style=style)
+                text.append(f"{phases[phase]} {phase} " if words else f"{glyph}{phases[phase]} ", style=style)
         if self.tour_label:
             text.append(f"  {self.tour_label}", style="bold magenta")
-        if self.api_address and width >= 120:
-            text.append(f"  kubectl: export KUBECONFIG={self.kubeconfig}" if self.kubeconfig else "", style="dim")
-            text.append(f"  API {self.api_address}", style="cyan")
-        elif self.api_address:
-            text.append(f"  API {self.api_address}", style="cyan")
+        if self.api_address:
+            if hint and self.kubeconfig:
+                text.append(f"  kubectl: export KUBECONFIG={self.kubeconfig}", style="dim")
+            address = self.api_address if scheme else self.api_address.split("://", 1)[-1]
+            text.append(f"  API {address}", style="cyan")
         return text
+
+
+# pod phases in the header, with the glyphs the panes use for them
+PHASES = (("Running", "●", "green"), ("Pending", "◌", "cyan"), ("Succeeded", "✔", "dim"), ("Failed", "✖", "red"))

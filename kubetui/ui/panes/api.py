@@ -8,7 +8,7 @@ from typing import Any
 from rich.text import Text
 
 from kubetui.sim.trace import ApiRequest, EtcdWrite
-from kubetui.ui.format import clock_time, code_style, fit
+from kubetui.ui.format import client_forms, client_name, clock_time, code_style, fit, resource_name
 from kubetui.ui.panes.base import LinePane
 from kubetui.ui.view import ClusterView
 
@@ -39,30 +39,39 @@ class ApiPane(LinePane):
         return item.seq
 
     def render_item(self, item: Any, width: int) -> Text:
+        """Columns by width: the time from 70 cells (the header shows it too), full client names and
+        namespace/name from 90, resource versions from 100. Narrower, clients and resources take their
+        short forms (kcm/replicaset, rs/status) and targets lose their namespace; nothing is cut in
+        the middle of a word."""
         line = Text(no_wrap=True)
-        if width >= 60:  # narrow panes (100-column terminals) drop the time: the header shows it
+        if width >= 70:
             line.append(clock_time(item.time) + " ", style="dim")
         if isinstance(item, EtcdWrite):
             line.append(f"etcd rev {item.revision:<6} ", style="magenta")
             line.append(f"{item.op:<6} ", style="magenta bold")
-            line.append(item.key, style="magenta")
+            line.append(fit(item.key, max(1, width - len(line.plain))), style="magenta")
             return line
-        wide = width >= 100
-        who_width = 24 if wide else 14
-        resource_width = 20 if wide else 12 if width >= 60 else 9
-        line.append(f"{fit(item.who, who_width):<{who_width}} ", style="cyan")
+        roomy = width >= 90
+        who_width = 24 if roomy else 14
+        resource_width = 20 if roomy else 14 if width >= 70 else 0
+        line.append(f"{client_name(item.who, who_width):<{who_width}} ", style="cyan")
         line.append(f"{item.verb:<6} ", style="bold")
-        resource = f"{item.resource}/{item.subresource}" if item.subresource else item.resource
-        line.append(f"{fit(resource, resource_width):<{resource_width}} ")
-        target = f"{item.namespace}/{item.name}" if item.namespace and item.name else (item.name or item.namespace)
-        tail = f" rv {item.resource_version}" if wide and item.resource_version else ""
-        name_width = max(8, width - len(line.plain) - 4 - len(tail))
+        resource = resource_name(item.resource, item.subresource, max(resource_width, 14))
+        line.append(f"{resource:<{resource_width}} ")
+        if roomy and item.namespace and item.name:
+            target = f"{item.namespace}/{item.name}"
+        else:
+            target = item.name or item.namespace
+        tail = f" rv {item.resource_version}" if width >= 100 and item.resource_version else ""
+        name_width = max(1, width - len(line.plain) - 4 - len(tail))
         line.append(f"{fit(target, name_width):<{name_width}} ")
-        line.append(f"{item.code}", style=code_style(item.code))
+        line.append(f"{item.code:>3}", style=code_style(item.code))
         if tail:
             line.append(tail, style="dim")
         return line
 
     def item_text(self, item: Any) -> str:
+        if isinstance(item, ApiRequest):  # a filter may use the short names the narrow pane shows
+            return " ".join([item.summary(), *client_forms(item.who)])
         return item.summary()
 

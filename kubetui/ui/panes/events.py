@@ -8,7 +8,7 @@ from typing import Any
 from rich.text import Text
 
 from kubetui.sim.trace import Chaos, ManifestStatus, NodeActivity, Reconcile
-from kubetui.ui.format import clock_time, fit
+from kubetui.ui.format import clock_time, short_controller, without_default_ns
 from kubetui.ui.panes.base import LinePane
 from kubetui.ui.view import ClusterView, KubeEvent
 
@@ -31,36 +31,48 @@ class EventsPane(LinePane):
         return item.seq
 
     def render_item(self, item: Any, width: int) -> Text:
+        """Narrower than 100 cells, columns shrink (a reason or controller name longer than its column
+        pushes the rest along instead of being cut), and below 80 "default/" goes, so the message, the
+        part that tells the story, gets the room. The time shows from 60 cells."""
         line = Text(no_wrap=True)
         if width >= 60:
             line.append(clock_time(item.time) + " ", style="dim")
-        wide = width >= 100
+        wide, roomy = width >= 100, width >= 80
+
         if isinstance(item, KubeEvent):
             warning = item.type == "Warning"
             line.append("⚠ " if warning else "• ", style="bold yellow" if warning else "blue")
-            reason_width = 18 if wide else 12
-            line.append(f"{fit(item.reason, reason_width):<{reason_width}} ",
-                        style="bold yellow" if warning else "bold blue")
+            reason_width = 18 if wide else 16 if roomy else 9
+            line.append(f"{item.reason:<{reason_width}} ", style="bold yellow" if warning else "bold blue")
             line.append(f"{item.object}: ", style="bold")
             line.append(item.message, style="yellow" if warning else "")
             if item.count > 1:
                 line.append(f" (x{item.count})", style="dim")
         elif isinstance(item, Reconcile):
             line.append("⟳ ", style="magenta")
-            controller = item.controller.removesuffix("-controller") if not wide else item.controller
-            width_c = 24 if wide else 12
-            line.append(f"{fit(controller, width_c):<{width_c}} ", style="magenta")
-            line.append(f"{item.object} ", style="bold")
+            kind, _, key = item.object.partition(" ")
+            controller = item.controller if wide else short_controller(item.controller)
+            if roomy:
+                width_c = 24 if wide else 14
+                line.append(f"{controller:<{width_c}} ", style="magenta")
+                line.append(f"{kind} {key} " if key else f"{item.object} ", style="bold")
+            elif key and controller == kind.lower():  # "replicaset ReplicaSet web-…" says it twice
+                line.append(f"{kind} ", style="bold magenta")
+                line.append(f"{without_default_ns(key)} ", style="bold")
+            else:
+                line.append(f"{controller} ", style="magenta")
+                line.append(f"{kind} {without_default_ns(key)} " if key else f"{item.object} ", style="bold")
             if item.observed or item.desired:
                 line.append(f"{item.observed} → {item.desired} ", style="dim")
             line.append(item.action)
         elif isinstance(item, NodeActivity):
             line.append("▸ ", style="cyan")
-            who = f"{item.component}/{item.node}" if wide else item.node
+            who = f"{item.component}/{item.node}" if roomy else item.node
             line.append(f"{who} ", style="cyan")
-            where = f"{item.pod}/{item.container}" if item.container else item.pod
-            if where:
-                line.append(f"{where} ", style="bold")
+            pod = item.pod if roomy else without_default_ns(item.pod)
+            target = f"{pod}/{item.container}" if item.container else pod
+            if target:
+                line.append(f"{target} ", style="bold")
             line.append(f"{item.what} {item.detail}".strip())
         elif isinstance(item, Chaos):
             line.append("⚡ ", style="bold red")

@@ -9,7 +9,7 @@ from typing import Any
 from rich.text import Text
 
 from kubetui.api.quantity import QuantityError, cpu_millis, memory_bytes
-from kubetui.ui.format import age, bar, cpu_text, mem_text, pod_glyph
+from kubetui.ui.format import Part, age, assemble, bar, cpu_text, mem_text, pod_glyph
 from kubetui.ui.panes.base import LinePane
 from kubetui.ui.view import ClusterView, node_ready, requested, restarts
 
@@ -71,7 +71,13 @@ class NodesPane(LinePane):
     def is_selected(self, index: int) -> bool:
         """The whole card of the selected node is highlighted, not just one line."""
         cursor = self.cursor
-        return cursor >= 0 and index // CARD_LINES == cursor // CARD_LINES and index % CARD_LINES != CARD_LINES - 1
+        if cursor < 0 or index // CARD_LINES != cursor // CARD_LINES:
+            return False
+        if index % CARD_LINES != CARD_LINES - 1:
+            return True
+        item = self._items[index] if index < len(self._items) else None  # the last line, if it shows taints
+        return isinstance(item, CardLine) and self._taints_below(
+            self._node_objs.get(item.node, {}), self.scrollable_content_region.width)
 
     def render_item(self, item: CardLine, width: int) -> Text:
         node = self._node_objs.get(item.node, {})
@@ -91,23 +97,19 @@ class NodesPane(LinePane):
                 glyph, style = {"Ready": ("●", "bold green"), "NotReady": ("✖", "bold red")}.get(
                     ready, ("?", "bold yellow"))
                 line.append(f"{glyph} ", style=style)
-            line.append(f" {item.node} ", style="bold reverse" if not dead else "bold")
-            api_state = ready if ready == "Ready" else f"{ready}"
-            line.append(f" {api_state}", style={"Ready": "green", "NotReady": "red"}.get(ready, "yellow"))
+            parts: list[Part] = [(f" {item.node} ", "bold reverse" if not dead else "bold", 0)]
+            parts.append((f" {ready}", {"Ready": "green", "NotReady": "red"}.get(ready, "yellow"), 0))
             if node.get("spec", {}).get("unschedulable"):
-                line.append(",SchedulingDisabled", style="bold yellow")
-            taints = [t for t in node.get("spec", {}).get("taints") or []
-                      if t.get("key") != "node.kubernetes.io/unschedulable"]
-            if taints:
-                shown = ", ".join(
-                    f"{str(t.get('key')).removeprefix('node.kubernetes.io/')}"
-                    f"{'=' + t['value'] if t.get('value') else ''}:{t.get('effect')}" for t in taints[:3])
-                line.append(f"  taint {shown}", style="yellow")
+                parts.append((",SchedulingDisabled", "bold yellow", 0))
+            shown = taint_text(node)
+            if shown:  # dropped when it does not fit: the card's last line shows it then
+                parts.append((f"  {shown}", "yellow", 1))
             zone = node.get("metadata", {}).get("labels", {}).get("topology.kubernetes.io/zone")
             if zone and width > 70:
-                line.append(f"  {zone}", style="dim")
+                parts.append((f"  {zone}", "dim", 2))
             heartbeat = self.view.lease_age(item.node)
-            line.append(f"  ♥ {age(heartbeat)}", style="red" if heartbeat is None or heartbeat > 40 else "dim")
+            parts.append((f"  ♥ {age(heartbeat)}", "red" if heartbeat is None or heartbeat > 40 else "dim", 0))
+            line.append_text(assemble(parts, width - line.cell_len))
             return line
         if item.part == 1:
             alloc = node.get("status", {}).get("allocatable", {})
@@ -127,17 +129,44 @@ class NodesPane(LinePane):
             if images and width > 90:
                 line.append(f"  images {len(images)}", style="dim")
             return line
-        if item.part == 2:
+        if item.part == 2:  # as many pods as fit, then how many more
             line.append("  ")
             if not pods:
                 line.append("no pods", style="dim")
-            for pod in pods:
+            for index, pod in enumerate(pods):
                 glyph, style = pod_glyph(pod)
-                line.append(glyph, style="dim" if dead else style)
-                line.append(f"{pod['metadata']['name']}", style="dim" if dead else "")
                 count = restarts(pod)
+                name = pod["metadata"]["name"] + (f"↻{count}" if count else "")
+                more = len(pods) - index - 1
+                room = width - line.cell_len - (len(f"+{more}") if more else 0)
+                if len(glyph) + len(name) > room:
+                    line.append(f"+{len(pods) - index}", style="bold")
+                    break
+                line.append(glyph, style="dim" if dead else style)
+                line.append(pod["metadata"]["name"], style="dim" if dead else "")
                 if count:
                     line.append(f"↻{count}", style="yellow")
                 line.append(" ")
             return line
+        if item.part == 3 and self._taints_below(node, width):
+            line.append(f"  {taint_text(node)}", style="yellow")
         return line
+
+    def _taints_below(self, node: dict[str, Any], width: int) -> bool:
+        """Whether the node's taints did not fit its title line, so the card's last line shows them."""
+        if not taint_text(node):
+            return False
+        title = self.render_item(CardLine(node.get("metadata", {}).get("name", ""), 0), width)
+        return taint_text(node) not in title.plain
+
+
+def taint_text(node: dict[str, Any]) -> str:
+    """Taints other than cordoning, effects grouped by key: taint unreachable:NoSchedule,NoExecute."""
+    effects: dict[str, list[str]] = {}
+    for taint in node.get("spec", {}).get("taints") or []:
+        if taint.get("key") == "node.kubernetes.io/unschedulable":
+            continue
+        key = str(taint.get("key")).removeprefix("node.kubernetes.io/")
+        key += f"={taint['value']}" if taint.get("value") else ""
+        effects.setdefault(key, []).append(str(taint.get("effect")))
+    return "taint " + ", ".join(f"{key}:{','.join(e)}" for key, e in effects.items()) if effects else ""

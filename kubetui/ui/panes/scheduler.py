@@ -8,7 +8,7 @@ from typing import Any
 from rich.text import Text
 
 from kubetui.sim.trace import SchedulingDecision
-from kubetui.ui.format import clock_time
+from kubetui.ui.format import Part, assemble, clock_time, without_default_ns
 from kubetui.ui.panes.base import LinePane
 from kubetui.ui.view import ClusterView
 
@@ -31,26 +31,23 @@ class SchedulerPane(LinePane):
         return item.seq
 
     def render_item(self, item: SchedulingDecision, width: int) -> Text:
-        line = Text(no_wrap=True)
+        """Below 80 cells "default/" goes, and the score and the nodes-fit count are left out whole
+        when they do not fit (Enter shows the decision in full). The time shows from 60 cells."""
+        parts: list[Part] = []
         if width >= 60:
-            line.append(clock_time(item.time) + " ", style="dim")
+            parts.append((clock_time(item.time) + " ", "dim", 0))
+        pod = item.pod if width >= 80 else without_default_ns(item.pod)
         if item.node:
-            line.append("✔ ", style="green")
-            line.append(item.pod, style="bold")
-            line.append(" → ")
-            line.append(item.node, style="bold green")
+            parts += [("✔ ", "green", 0), (pod, "bold", 0), (" → ", "", 0), (item.node, "bold green", 0)]
             feasible = [v for v in item.verdicts if v.feasible]
             winner = next((v for v in item.verdicts if v.node == item.node), None)
             if winner is not None and feasible:
-                line.append(f"  score {winner.total}", style="dim")
+                parts.append((f"  score {winner.total}", "dim", 1))
             if len(item.verdicts) > 1:
-                line.append(f"  ({len(feasible)}/{len(item.verdicts)} nodes fit)", style="dim")
-        else:
-            line.append("✖ ", style="bold red")
-            line.append(item.pod, style="bold")
-            line.append(" Pending: ", style="yellow")
-            line.append(item.message, style="yellow")
-        return line
+                parts.append((f"  ({len(feasible)}/{len(item.verdicts)} nodes fit)", "dim", 2))
+            return assemble(parts, width)
+        parts += [("✖ ", "bold red", 0), (pod, "bold", 0), (" Pending: ", "yellow", 0), (item.message, "yellow", 0)]
+        return assemble(parts, width)
 
     def item_text(self, item: Any) -> str:
         return item.summary()

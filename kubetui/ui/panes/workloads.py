@@ -8,7 +8,7 @@ from typing import Any
 
 from rich.text import Text
 
-from kubetui.ui.format import pod_glyph, progress, status_style
+from kubetui.ui.format import Part, assemble, pod_glyph, progress, status_style
 from kubetui.ui.panes.base import LinePane
 from kubetui.ui.view import ClusterView, pod_status, ready_count, restarts
 
@@ -82,22 +82,20 @@ class WorkloadsPane(LinePane):
         obj = self._objects.get((item.kind, item.namespace, item.name), {})
         line = Text(no_wrap=True)
         indent = "   " * max(0, item.depth - 1) + ("└─ " if item.last else "├─ ") if item.depth else ""
-        line.append(indent, style="dim")
         spec, status = obj.get("spec", {}), obj.get("status", {})
-        if item.kind == "Pod":
+        if item.kind == "Pod":  # narrow panes leave out the node, the ready count, a space; not half a word
             glyph, style = pod_glyph(obj)
-            line.append(f"{glyph} ", style=style)
-            line.append(item.name)
             state = pod_status(obj)
             ready, total = ready_count(obj)
-            line.append(f"  {ready}/{total} ", style="dim")
-            line.append(state, style=status_style(state))
             count = restarts(obj)
-            if count:
-                line.append(f"  ↻{count}", style="yellow")
             node = spec.get("nodeName")
-            line.append(f"  {node}" if node else "  (unscheduled)", style="dim")
-            return line
+            parts: list[Part] = [(indent, "dim", 0), (f"{glyph} ", style, 0), (item.name, "", 0), (" ", "", 1),
+                                 (" ", "", 0), (f"{ready}/{total} ", "dim", 2), (state, status_style(state), 0)]
+            if count:
+                parts.append((f"  ↻{count}", "yellow", 0))
+            parts.append((f"  {node}" if node else "  (unscheduled)", "dim", 3))
+            return assemble(parts, width)
+        line.append(indent, style="dim")
         short = {"Deployment": "deploy", "ReplicaSet": "rs", "StatefulSet": "sts", "DaemonSet": "ds", "Job": "job"}
         line.append(f"{short.get(item.kind, item.kind)}/", style="dim")
         line.append(item.name, style="bold")
@@ -118,10 +116,10 @@ class WorkloadsPane(LinePane):
         line.append(f"  {ready}/{want} {label}", style="green" if ready >= want else "yellow")
         if item.kind == "ReplicaSet":
             revision = obj.get("metadata", {}).get("annotations", {}).get("deployment.kubernetes.io/revision")
-            if revision:
-                line.append(f"  rev {revision}", style="dim")
             image = ", ".join(c.get("image", "") for c in spec.get("template", {}).get("spec", {}).get(
                 "containers", []))
+            if revision and line.cell_len + len(f"  rev {revision}  {image}") <= width:
+                line.append(f"  rev {revision}", style="dim")
             line.append(f"  {image}", style="dim")
         elif item.kind in ("Deployment", "DaemonSet") and width > 60:
             line.append("  ")

@@ -17,8 +17,10 @@ from kubetui.sim.trace import SchedulingDecision
 from kubetui.ui.format import clock_time
 
 
-def decision_renderable(decision: SchedulingDecision) -> RenderableType:
-    """A table of nodes x plugins: the answer to "why this node?"."""
+def decision_renderable(decision: SchedulingDecision, width: int = 200) -> RenderableType:
+    """A table of nodes x plugins: the answer to "why this node?". In a terminal narrower than 140
+    columns, with score columns to show, a filtered-out node's reason goes under the table, whole,
+    instead of wrapping a few words a line in a squeezed filter column."""
     title = Text()
     title.append(f"{decision.pod}", style="bold")
     title.append(f"  at {clock_time(decision.time)}", style="dim")
@@ -37,9 +39,11 @@ def decision_renderable(decision: SchedulingDecision) -> RenderableType:
         for plugin in verdict.scores:
             if plugin not in plugins:
                 plugins.append(plugin)
+    notes = width < 140 and bool(plugins)
+    footnotes: list[Text] = []
     table = Table(expand=False, header_style="bold", pad_edge=False, show_edge=False)
     table.add_column("node", no_wrap=True)
-    table.add_column("filter", no_wrap=False, max_width=48)
+    table.add_column("filter", no_wrap=notes, max_width=48)
     for plugin in plugins:
         weight = next((v.scores[plugin][2] for v in decision.verdicts if plugin in v.scores), 1)
         table.add_column(Text(f"{_short(plugin)}\n×{weight}", justify="right"), justify="right", no_wrap=True)
@@ -51,6 +55,9 @@ def decision_renderable(decision: SchedulingDecision) -> RenderableType:
         node = Text(("★ " if winner else "  ") + verdict.node, style=style)
         if verdict.feasible:
             verdict_text = Text("✔ fits", style="green")
+        elif notes:
+            verdict_text = Text(f"✖ {_short(verdict.plugin)}", style="red")
+            footnotes.append(Text(f"✖ {verdict.node} {verdict.plugin}: {verdict.reason}", style="red"))
         else:
             verdict_text = Text(f"✖ {verdict.plugin}: {verdict.reason}", style="red")
         cells: list[RenderableType] = [node, verdict_text]
@@ -64,6 +71,8 @@ def decision_renderable(decision: SchedulingDecision) -> RenderableType:
         table.add_row(*cells)
     lines.append(Text(""))
     lines.append(table)
+    if footnotes:
+        lines += [Text(""), *footnotes]
     lines.append(Text("\nScores are raw→normalized (0-100) per plugin; total = Σ normalized × weight.",
                       style="dim"))
     return Group(*lines)
@@ -92,4 +101,4 @@ class DecisionScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll():
             yield Static(Text("Scheduling decision — why this node?", style="bold"))
-            yield Static(decision_renderable(self.decision))
+            yield Static(decision_renderable(self.decision, self.app.size.width))

@@ -88,4 +88,4 @@ class DetailsScreen(ModalScreen[None]):
                 yield VerticalScroll(Static(table if self.events else Text("No events.", style="dim")))
             if self.decision is not None:
                 with TabPane("Scheduling"):
-                    yield VerticalScroll(Static(decision_renderable(self.decision)))
+                    yield VerticalScroll(Static(decision_renderable(self.decision, self.app.size.width)))
