@@ -20,9 +20,21 @@ def set_epoch(when: datetime) -> None:
     EPOCH = when.astimezone(UTC).replace(microsecond=0)
 
 
+_TIMESTAMPS: dict[int, str] = {}  # whole virtual seconds -> timestamp, under _TIMESTAMPS_EPOCH
+_TIMESTAMPS_EPOCH = EPOCH
+
+
 def timestamp(virtual_seconds: float) -> str:
     """RFC 3339 (``2026-01-01T00:00:05Z``) for a virtual time, at Kubernetes' one-second precision."""
-    return (EPOCH + timedelta(seconds=int(virtual_seconds))).strftime("%Y-%m-%dT%H:%M:%SZ")
+    global _TIMESTAMPS_EPOCH
+    second = int(virtual_seconds)
+    text = _TIMESTAMPS.get(second) if _TIMESTAMPS_EPOCH is EPOCH else None
+    if text is None:
+        if len(_TIMESTAMPS) >= 4096 or _TIMESTAMPS_EPOCH is not EPOCH:
+            _TIMESTAMPS.clear()
+            _TIMESTAMPS_EPOCH = EPOCH
+        text = _TIMESTAMPS[second] = (EPOCH + timedelta(seconds=second)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return text
 
 
 def micro_timestamp(virtual_seconds: float) -> str:

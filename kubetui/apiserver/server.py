@@ -385,7 +385,7 @@ class APIServer:
             obj["metadata"]["name"] = name
             manager = field_manager or _manager_of(who)
             return self._guaranteed_update(
-                info, namespace, name, lambda _old: obj, subresource, manager, rec, dry_run, check_rv=True
+                info, namespace, name, None, subresource, manager, rec, dry_run, check_rv=True, replacement=obj
             )
 
     def patch(
@@ -480,17 +480,26 @@ class APIServer:
         info: ResourceInfo,
         namespace: str,
         name: str,
-        transform: Callable[[dict[str, Any]], dict[str, Any]],
+        transform: Callable[[dict[str, Any]], dict[str, Any]] | None,
         subresource: str,
         manager: str | None,
         rec: ApiRequest,
         dry_run: bool,
         check_rv: bool,
+        replacement: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        """Read, transform, admit and compare-and-swap: the heart of every write after create."""
+        """Read, transform, admit and compare-and-swap: the heart of every write after create.
+
+        ``transform`` gets a private copy of the stored object; an update passes its new object as
+        ``replacement`` instead (it does not read the old one).
+        """
         kv = self._kv(info, namespace, name)
         old = decode(kv)
-        new = transform(deep_copy(old))
+        if replacement is not None:
+            new = replacement
+        else:
+            assert transform is not None
+            new = transform(decode(kv))  # a second decode: cheaper than a deep copy of ``old``
         if not isinstance(new, dict) or not isinstance(new.get("metadata"), dict):
             raise errors.bad_request("the patched object must be a JSON object with metadata")
         old_rv = old["metadata"]["resourceVersion"]
@@ -722,8 +731,7 @@ class APIServer:
             return pod
 
         kv = self._kv(pods, namespace, name)
-        old = decode(kv)
-        new = transform(deep_copy(old))
+        new = transform(decode(kv))  # a fresh decode is the private copy to change
         kv = self.store.update(kv.key, self._encode(new), expected_mod_revision=kv.mod_revision)
         rec.resource_version = str(kv.mod_revision)
         rec.code = 201

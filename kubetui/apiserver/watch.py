@@ -53,6 +53,9 @@ class ApiWatch:
         self.store_watch: StoreWatch | None = None
         self.stopped = False
         self.on_stop: list[Callable[[], None]] = []
+        # key -> mod revision of the value last delivered as matching: the previous value of the next
+        # event on that key is usually that one, and need not be decoded again to know it matched.
+        self._in_view: dict[str, int] = {}
 
     def _matches(self, obj: dict[str, Any]) -> bool:
         if self.label_selector is not None and not self.label_selector.matches(
@@ -69,25 +72,35 @@ class ApiWatch:
             return
         out: list[ApiEvent] = []
         filtering = self._filtering()
+        in_view = self._in_view
         for event in events:
             if event.type == "DELETE":
                 assert event.prev_kv is not None
                 prev = decode(event.prev_kv)
                 prev["metadata"]["resourceVersion"] = str(event.revision)
+                if filtering:
+                    in_view.pop(event.kv.key, None)
                 if not filtering or self._matches(prev):
                     out.append(("DELETED", prev))
                 continue
             obj = decode(event.kv)
             if event.prev_kv is None:
-                if not filtering or self._matches(obj):
+                if not filtering:
+                    out.append(("ADDED", obj))
+                elif self._matches(obj):
+                    in_view[event.kv.key] = event.kv.mod_revision
                     out.append(("ADDED", obj))
                 continue
             if not filtering:
                 out.append(("MODIFIED", obj))
                 continue
             now_matches = self._matches(obj)
-            prev = decode(event.prev_kv)
-            was = self._matches(prev)
+            key = event.kv.key
+            was = in_view.get(key) == event.prev_kv.mod_revision or self._matches(decode(event.prev_kv))
+            if now_matches:
+                in_view[key] = event.kv.mod_revision
+            else:
+                in_view.pop(key, None)
             if now_matches and was:
                 out.append(("MODIFIED", obj))
             elif now_matches:

@@ -40,14 +40,12 @@ _SAFE_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
 
 
 # --- pod state ---------------------------------------------------------------------------------
-def _conditions(pod: Obj) -> list[Obj]:
-    status = pod.get("status") or {}
-    conditions = status.get("conditions") or []
-    return [c for c in conditions if isinstance(c, dict)]
-
-
 def pod_condition(pod: Obj, ctype: str) -> Obj | None:
-    return next((c for c in _conditions(pod) if c.get("type") == ctype), None)
+    status = pod.get("status") or {}
+    for c in status.get("conditions") or ():
+        if isinstance(c, dict) and c.get("type") == ctype:
+            return c
+    return None
 
 
 def is_pod_ready(pod: Obj) -> bool:

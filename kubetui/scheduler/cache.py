@@ -130,7 +130,10 @@ class Cache:
         missed = self.pod_revision - revision
         if missed < 0 or missed > len(self._pod_log):
             return None
-        return list(itertools.islice(self._pod_log, len(self._pod_log) - missed, None))
+        # From the right end: a deque is walked from its left otherwise, the whole log each time.
+        changes = list(itertools.islice(reversed(self._pod_log), missed))
+        changes.reverse()
+        return changes
 
     def _place_in_tree(self, name: str, zone: str) -> None:
         current = self._node_zone.get(name)

@@ -471,6 +471,26 @@ def test_watch_from_resource_version_and_selector_transitions(api: APIServer, cl
     assert [t for t, _ in got] == ["ADDED", "DELETED"]
 
 
+def test_selector_watch_follows_an_object_in_and_out_of_view_many_times(api: APIServer, cluster: Cluster) -> None:
+    """A filtered watch remembers which value it last showed as matching; the next event on that key
+    must still be typed by what the previous value really was (also across deletes and re-creates)."""
+    got: list[ApiEvent] = []
+    api.watch("kubectl", "pods", got.extend, label_selector="app=web")
+    api.create("kubectl", "pods", "default", pod("a", {"app": "web"}))
+    cluster.clock.run_for(0)
+    for app in ("web", "db", "db", "web", "web"):
+        api.patch("kubectl", "pods", "default", "a", {"metadata": {"labels": {"app": app}}}, PATCH_MERGE)
+        cluster.clock.run_for(0)  # one event per batch
+    api.patch("kubectl", "pods", "default", "a", {"metadata": {"labels": {"app": "db"}}}, PATCH_MERGE)
+    api.patch("kubectl", "pods", "default", "a", {"metadata": {"labels": {"app": "web"}}}, PATCH_MERGE)
+    api.delete("kubectl", "pods", "default", "a")
+    api.create("kubectl", "pods", "default", pod("a", {"app": "db"}))
+    api.patch("kubectl", "pods", "default", "a", {"metadata": {"labels": {"app": "web"}}}, PATCH_MERGE)
+    cluster.clock.run_for(0)
+    # Patches that change nothing are not written; the pod re-created as "db" is out of view.
+    assert [t for t, _ in got] == ["ADDED", "DELETED", "ADDED", "DELETED", "ADDED", "DELETED", "ADDED"]
+
+
 def test_watch_from_compacted_revision_is_410(api: APIServer, cluster: Cluster) -> None:
     for i in range(3):
         api.create("kubectl", "pods", "default", pod(f"p{i}"))

@@ -221,3 +221,32 @@ def test_counts_are_brought_up_to_date_incrementally() -> None:
     assert updated == fresh == [{"zone1": 2, "zone2": 0}]
     cache.add_node(node("node-z", labels={"zone": "zone3", HOST: "node-z"}))  # a new domain: counted again
     assert plugin._domain_counts(incoming, constraints) == [{"zone1": 2, "zone2": 0, "zone3": 0}]
+
+
+def test_score_counts_are_brought_up_to_date_incrementally() -> None:
+    """PreScore's per-zone totals kept from an earlier pod, updated with the pods placed and removed
+    since, give the same scores as a fresh plugin that adds up every node."""
+    constraints = [_spread(1, "zone", "ScheduleAnyway", FOO), _spread(1, HOST, "ScheduleAnyway", FOO)]
+    harness = Harness(PodTopologySpread, _zoned("a", "b", "x", "y"), _pods("a1 x2"))
+    incoming = pod("p", labels={"foo": ""}, spread=constraints)
+    assert harness.scores(incoming) == Harness(PodTopologySpread, _zoned("a", "b", "x", "y"), _pods("a1 x2")).scores(
+        incoming
+    )
+    cache = harness.cache
+    cache.add_pod(PodInfo(pod("new-b", node_name="node-b", labels={"foo": ""})))
+    cache.add_pod(PodInfo(pod("new-b2", node_name="node-b", labels={"foo": ""})))
+    cache.add_pod(PodInfo(pod("other-ns", namespace="ns1", node_name="node-y", labels={"foo": ""})))
+    cache.add_pod(PodInfo(pod("no-label", node_name="node-y")))
+    cache.add_pod(PodInfo(pod("unknown-node", node_name="node-gone", labels={"foo": ""})))
+    cache.remove_pod("uid-default-p-x1")
+    leaving = pod("p-x2", node_name="node-x", labels={"foo": ""})
+    leaving["metadata"]["deletionTimestamp"] = "2026-01-01T00:00:09Z"
+    cache.update_pod(PodInfo(leaving))
+    fresh = Harness(PodTopologySpread, [], [])
+    fresh.cache, fresh.nodes = cache, harness.nodes
+    fresh.handle.cache = cache
+    updated = harness.scores(incoming, normalize=False)
+    assert updated == fresh.scores(incoming, normalize=False)
+    # zone1 holds 3 matching pods (weight log 4), node-a 1 and node-b 2 (weight log 6); zone2 none
+    assert updated == [6, 8, 0, 0]
+    assert any(key[0] == "score" for key in harness.plugin._counted)  # type: ignore[attr-defined]

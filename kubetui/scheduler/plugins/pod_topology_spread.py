@@ -63,6 +63,7 @@ class Constraint:
     """A TopologySpreadConstraint with its selector parsed (topologySpreadConstraint)."""
 
     __slots__ = (
+        "_memo_keys",
         "honor_node_affinity",
         "honor_taints",
         "max_skew",
@@ -82,6 +83,7 @@ class Constraint:
         self.min_domains = int(spec.get("minDomains") or 1)
         self.honor_node_affinity = (spec.get("nodeAffinityPolicy") or "Honor") == "Honor"
         self.honor_taints = (spec.get("nodeTaintsPolicy") or "Ignore") == "Honor"
+        self._memo_keys: dict[str, tuple[str, str, bytes]] = {}
 
     def matches(self, labels: Mapping[str, str]) -> bool:
         return self.selector is not None and self.selector.matches(labels)
@@ -103,7 +105,9 @@ class Constraint:
         """
         if self.selector_empty or self.selector is None:
             return 0
-        key = ("PodTopologySpread", namespace, self.selector_key)
+        key = self._memo_keys.get(namespace)
+        if key is None:
+            key = self._memo_keys[namespace] = ("PodTopologySpread", namespace, self.selector_key)
         hit = node.memo.get(key)
         if hit is not None and hit[0] == node.generation:
             return int(hit[1])
@@ -376,33 +380,107 @@ class PodTopologySpread(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlug
         for i, c in enumerate(constraints):
             size = len(nodes) - len(s.ignored) if c.topology_key == LABEL_HOSTNAME else sizes[i]
             s.weights.append(math.log(size + 2))
-        for node in all_nodes:
-            if require_all and not _labels_have_keys(node.labels, constraints):
-                continue
-            for i, c in enumerate(constraints):
-                if not c.includes_node(pod, node):
+        # Per-node (hostname) counts are taken in Score; the other domains add up every node's.
+        wanted = [i for i, c in enumerate(constraints) if c.topology_key != LABEL_HOSTNAME and s.counts[i]]
+        if not wanted:
+            pass
+        elif all(constraints[i].always_includes(pod) for i in wanted):
+            totals = self._score_domain_counts(pod, constraints, wanted, require_all, all_nodes)
+            for i in wanted:
+                counts, total = s.counts[i], totals[i]
+                for value in counts:
+                    counts[value] = total.get(value, 0)
+        else:
+            for node in all_nodes:
+                if require_all and not _labels_have_keys(node.labels, constraints):
                     continue
-                value = node.labels.get(c.topology_key, "")
-                if value in s.counts[i]:
-                    s.counts[i][value] += c.count(node, pod.namespace)
+                for i in wanted:
+                    c = constraints[i]
+                    if not c.includes_node(pod, node):
+                        continue
+                    value = node.labels.get(c.topology_key, "")
+                    if value in s.counts[i]:
+                        s.counts[i][value] += c.count(node, pod.namespace)
         state.write(_PRE_SCORE_KEY, s)
         return None
+
+    def _score_domain_counts(
+        self,
+        pod: PodInfo,
+        constraints: list[Constraint],
+        wanted: list[int],
+        require_all: bool,
+        all_nodes: Sequence[NodeInfo],
+    ) -> dict[int, dict[str, int]]:
+        """Matching pods per domain over every node, for the constraints ``wanted`` (PreScore's
+        counting when no node is left out by the pod's node affinity or taints).
+
+        Like ``_domain_counts``, the totals of an earlier pod with the same constraints are brought
+        up to date with the pods placed and removed since, while no node came, went or changed.
+        """
+        cache = self.handle.cache
+        namespace = pod.namespace
+        key = (
+            "score",
+            namespace,
+            require_all,
+            tuple((c.topology_key, c.selector_key) for c in constraints),
+            tuple(wanted),
+        )
+        known = self._counted.get(key)
+        if known is not None and known[1] == cache.node_revision:
+            changes = cache.pod_changes_since(known[0])
+            if changes is not None:
+                totals = known[2]
+                for other, node, delta in changes:
+                    if other.namespace != namespace or other.terminating or node.node is None:
+                        continue
+                    labels = node.labels
+                    if require_all and not _labels_have_keys(labels, constraints):
+                        continue
+                    for j, i in enumerate(wanted):
+                        c = constraints[i]
+                        if not c.selector_empty and c.matches(other.labels):
+                            value = labels.get(c.topology_key, "")
+                            totals[j][value] = totals[j].get(value, 0) + delta
+                self._counted[key] = (cache.pod_revision, cache.node_revision, totals)
+                return dict(zip(wanted, totals, strict=True))
+        totals = [{} for _ in wanted]
+        for node in all_nodes:
+            labels = node.labels
+            if require_all and not _labels_have_keys(labels, constraints):
+                continue
+            for j, i in enumerate(wanted):
+                c = constraints[i]
+                value = labels.get(c.topology_key, "")
+                totals[j][value] = totals[j].get(value, 0) + c.count(node, namespace)
+        if len(self._counted) >= 16:
+            del self._counted[next(iter(self._counted))]
+        self._counted[key] = (cache.pod_revision, cache.node_revision, totals)
+        return dict(zip(wanted, totals, strict=True))
 
     def score(self, state: CycleState, pod: PodInfo, nodes: Sequence[NodeInfo]) -> list[int]:
         s: PreScoreState = state.read(_PRE_SCORE_KEY)
         scores: list[int] = []
+        namespace, ignored = pod.namespace, s.ignored
+        work = [
+            (c, c.topology_key, c.topology_key == LABEL_HOSTNAME, s.counts[i], s.weights[i], c.max_skew - 1)
+            for i, c in enumerate(s.constraints)
+        ]
+        floor = math.floor
         for node in nodes:
-            if node.name in s.ignored:
+            if ignored and node.name in ignored:
                 scores.append(0)
                 continue
             total = 0.0
-            for i, c in enumerate(s.constraints):
-                value = node.labels.get(c.topology_key)
+            labels = node.labels
+            for c, topology_key, per_node, counts, weight, skew in work:
+                value = labels.get(topology_key)
                 if value is None:
                     continue
-                count = c.count(node, pod.namespace) if c.topology_key == LABEL_HOSTNAME else s.counts[i][value]
-                total += count * s.weights[i] + (c.max_skew - 1)
-            scores.append(math.floor(total + 0.5))  # Go's math.Round (scores are never negative)
+                count = c.count(node, namespace) if per_node else counts[value]
+                total += count * weight + skew
+            scores.append(floor(total + 0.5))  # Go's math.Round (scores are never negative)
         return scores
 
     def normalize(self, state: CycleState, pod: PodInfo, nodes: Sequence[NodeInfo], scores: list[int]) -> None:
