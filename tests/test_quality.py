@@ -29,3 +29,16 @@ def test_ruff_clean() -> None:
 def test_mypy_clean() -> None:
     result = subprocess.run([_tool("mypy")], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-2000:]
+
+
+def test_readme_lists_every_simplification_in_the_code() -> None:
+    """Every ``Simplification:`` note in kubetui/ is in the README's "How faithful is it" list, and nothing else."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import simplifications
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert simplifications.readme_block(readme) == simplifications.render(), (
+        "README.md's list of simplifications is out of date: run python scripts/simplifications.py --write"
+    )

@@ -104,7 +104,7 @@ class NamespaceController(Controller):
             resource_estimate = _grace_estimate(items) if info.plural == "pods" else 0
             for obj in items:
                 if obj["metadata"].get("deletionTimestamp"):
-                    continue  # Simplification: Go deletes every item again on each pass; it is already going
+                    continue  # Simplification: an item already being deleted is skipped (Go deletes it again each pass)
                 try:
                     self.client.delete(info.plural, namespace, obj["metadata"]["name"],
                                        propagation_policy="Background")

@@ -7,8 +7,8 @@ every 10 s (leaseDurationSeconds 40), NodeStatus is computed every 10 s
 (nodeStatusUpdateFrequency) and posted when it changed or at least every 5 minutes
 (nodeStatusReportFrequency).
 
-Allocatable is capacity minus a fixed reserve of 100m CPU and 256Mi memory.
-Simplification: real kubelets reserve nothing by default except the 100Mi hard-eviction threshold.
+Simplification: allocatable is capacity minus a fixed 100m CPU and 256Mi memory; real kubelets
+reserve nothing by default except the 100Mi hard-eviction threshold.
 """
 
 from __future__ import annotations

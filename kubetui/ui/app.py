@@ -106,6 +106,7 @@ class KubetuiApp(App[int]):
         Binding("delete,backspace", "delete_pod", "Delete pod", show=False),
         Binding("plus,equals_sign", "scale(1)", "Scale +", show=False),
         Binding("minus", "scale(-1)", "Scale -", show=False),
+        Binding("g", "traffic", "Send traffic", show=False),
         Binding("slash", "filter", "Filter"),
         Binding("e", "toggle_etcd", "etcd", show=False),
         Binding("z", "maximize", "Zoom"),
@@ -290,6 +291,35 @@ class KubetuiApp(App[int]):
         obj = self.view.get("deployments", ns, name) or {}
         replicas = max(0, int(obj.get("spec", {}).get("replicas", 1)) + delta)
         self._submit("api", verb="scale", resource="deployments", namespace=ns, name=name, replicas=replicas)
+
+    def action_traffic(self) -> None:
+        """Ten connections to the Service in front of the selected workload, through a node's kube-proxy rules."""
+        service = self.service_for_selection()
+        if service is None:
+            self.notify("No Service selects the selected workload (or, with nothing selected, no Service exists).",
+                        severity="warning", timeout=4)
+            return
+        self._submit("traffic", service=service[1], namespace=service[0], count=10)
+
+    def service_for_selection(self) -> tuple[str, str] | None:
+        """The Service whose selector matches the selected workload's pods; else the first Service of the user's."""
+        services = [s for s in self.view.list("services")
+                    if (s.get("spec") or {}).get("selector") and s["metadata"].get("name") != "kubernetes"]
+        pane = self.query_one(WorkloadsPane)
+        row = pane.selected
+        obj = pane.object_of(row)
+        if row is None or obj is None:
+            first = sorted((s["metadata"].get("namespace", ""), s["metadata"]["name"]) for s in services)
+            return first[0] if first else None
+        template = ((obj.get("spec") or {}).get("template") or {}).get("metadata") or {}
+        labels = template.get("labels") if row.kind != "Pod" else None
+        labels = labels or obj["metadata"].get("labels") or {}
+        namespace = obj["metadata"].get("namespace", "")
+        for svc in sorted(services, key=lambda s: s["metadata"]["name"]):
+            selector = svc["spec"]["selector"]
+            if svc["metadata"].get("namespace") == namespace and all(labels.get(k) == v for k, v in selector.items()):
+                return namespace, svc["metadata"]["name"]
+        return None
 
     # -- time ----------------------------------------------------------------------------------------
     def action_toggle_pause(self) -> None:

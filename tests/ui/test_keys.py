@@ -170,3 +170,23 @@ async def test_filter_etcd_layout_theme_zoom(app: KubetuiApp, cluster: Cluster) 
         assert app.screen.maximized is api
         await pilot.press("z")
         assert app.screen.maximized is None
+
+
+async def test_traffic_key_sends_requests_through_kube_proxy(app: KubetuiApp, cluster: Cluster) -> None:
+    from kubetui.sim.trace import NodeActivity
+
+    requests: list[NodeActivity] = []
+    cluster.trace.subscribe(
+        lambda r: requests.append(r) if isinstance(r, NodeActivity) and r.what == "request" else None
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, cluster)
+        select_workload(app, "Deployment", "web")
+        await pilot.press("g")
+        await pilot.pause()
+        assert len(requests) == 10 and all(r.component == "kube-proxy" for r in requests)
+        assert {r.pod.rpartition("/")[2].rsplit("-", 2)[0] for r in requests} == {"web"}
+        select_workload(app, "Pod", "crashloop")  # no Service selects it
+        await pilot.press("g")
+        await pilot.pause()
+        assert len(requests) == 10
