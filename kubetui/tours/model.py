@@ -50,6 +50,7 @@ CONDITIONS = (
     "time",
     "pending",
     "endpoints",
+    "proxy-rules",
     "manual",
 )
 

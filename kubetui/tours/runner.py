@@ -270,6 +270,14 @@ class TourRunner:
             ep = self.informers["endpoints"].get(arg.get("namespace", "default"), arg["service"])
             addresses = sum(len(s.get("addresses") or ()) for s in (ep or {}).get("subsets") or ())
             return addresses == int(arg["ready"])
+        if kind == "proxy-rules":
+            # every running node's kube-proxy sends the Service's traffic to exactly this many endpoints
+            key = f"{arg.get('namespace', 'default')}/{arg['service']}"
+            running = [m for m in self.cluster.machines.values() if m.state not in ("Dead", "Off")]
+            return bool(running) and all(
+                sum(len(rule.endpoints) for rule in m.proxy.rules.get(key, ())) == int(arg["endpoints"])
+                for m in running
+            )
         raise TourError(f"unknown condition {kind!r}")
 
 
