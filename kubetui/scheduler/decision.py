@@ -6,6 +6,7 @@ The scheduler fills an :class:`Attempt` while it decides; :func:`to_record` turn
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -60,6 +61,13 @@ class Attempt:
         )
 
 
+def _score_rows(attempt: Attempt) -> tuple[list[str], list[tuple[tuple[int, int, int], ...]]]:
+    """The plugins' names, and per feasible node its (raw, normalized, weight) under each plugin."""
+    names = [s.plugin for s in attempt.scores]
+    columns = [zip(s.raw, s.normalized, itertools.repeat(s.weight)) for s in attempt.scores]
+    return names, list(zip(*columns, strict=True))
+
+
 def _verdicts(attempt: Attempt) -> list[NodeVerdict]:
     if attempt.pre_filter is not None:
         rejection = attempt.pre_filter
@@ -69,6 +77,7 @@ def _verdicts(attempt: Attempt) -> list[NodeVerdict]:
         ]
     verdicts: list[NodeVerdict] = []
     position = {id(n): i for i, n in enumerate(attempt.feasible)} if attempt.scores else {}
+    names, rows = _score_rows(attempt) if attempt.scores else ([], [])
     for node, status in attempt.evaluated:
         if status is not None:
             verdicts.append(NodeVerdict(node=node.name, feasible=False, plugin=status.plugin, reason=status.message))
@@ -77,9 +86,37 @@ def _verdicts(attempt: Attempt) -> list[NodeVerdict]:
         if i is None:
             verdicts.append(NodeVerdict(node=node.name, feasible=True))
             continue
-        scores = {s.plugin: (s.raw[i], s.normalized[i], s.weight) for s in attempt.scores}
+        scores = dict(zip(names, rows[i], strict=True))
         verdicts.append(NodeVerdict(node=node.name, feasible=True, scores=scores, total=attempt.totals[i]))
     return verdicts
+
+
+def _verdict_dicts(attempt: Attempt) -> list[dict[str, Any]]:
+    """What ``SchedulingDecision.to_dict`` makes of the verdicts, built without the NodeVerdicts
+    (the trace hash reads every decision, so this is the common way they are read)."""
+    if attempt.pre_filter is not None:
+        rejection = attempt.pre_filter
+        return [
+            {"node": n.name, "feasible": False, "plugin": rejection.plugin, "reason": rejection.message,
+             "scores": {}, "total": 0}
+            for n, _ in attempt.evaluated
+        ]
+    out: list[dict[str, Any]] = []
+    position = {id(n): i for i, n in enumerate(attempt.feasible)} if attempt.scores else {}
+    names, rows = _score_rows(attempt) if attempt.scores else ([], [])
+    totals = attempt.totals
+    for node, status in attempt.evaluated:
+        if status is not None:
+            out.append({"node": node.name, "feasible": False, "plugin": status.plugin, "reason": status.message,
+                        "scores": {}, "total": 0})
+            continue
+        i = position.get(id(node))
+        if i is None:
+            out.append({"node": node.name, "feasible": True, "plugin": "", "reason": "", "scores": {}, "total": 0})
+            continue
+        out.append({"node": node.name, "feasible": True, "plugin": "", "reason": "",
+                    "scores": dict(zip(names, rows[i], strict=True)), "total": totals[i]})
+    return out
 
 
 class LazyVerdicts(list[NodeVerdict]):
@@ -95,6 +132,17 @@ class LazyVerdicts(list[NodeVerdict]):
     def __init__(self, items: Iterable[NodeVerdict] = (), attempt: Attempt | None = None) -> None:
         super().__init__(items)
         self._attempt = attempt
+
+    def as_dicts(self) -> list[dict[str, Any]]:
+        """The verdicts as ``SchedulingDecision.to_dict`` gives them, without building them if not built yet."""
+        attempt = getattr(self, "_attempt", None)
+        if attempt is not None:
+            return _verdict_dicts(attempt)
+        return [
+            {"node": v.node, "feasible": v.feasible, "plugin": v.plugin, "reason": v.reason,
+             "scores": dict(v.scores), "total": v.total}
+            for v in list.__iter__(self)
+        ]
 
     def _fill(self) -> None:
         attempt = getattr(self, "_attempt", None)  # a copy made by pickle/deepcopy skipped __init__

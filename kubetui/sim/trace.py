@@ -116,6 +116,10 @@ class SchedulingDecision(Record):
 
     def to_dict(self) -> dict[str, Any]:
         data = Record.to_dict(self)
+        as_dicts = getattr(self.verdicts, "as_dicts", None)  # the scheduler's lazily built verdicts
+        if as_dicts is not None:
+            data["verdicts"] = as_dicts()
+            return data
         # What dataclasses.asdict gives, built directly: asdict deep-copies and is slow for 500 nodes.
         data["verdicts"] = [
             {

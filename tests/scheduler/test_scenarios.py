@@ -195,6 +195,30 @@ def test_decision_record_explains_the_choice() -> None:
     }
 
 
+def test_decision_as_hashed_is_the_decision_as_read() -> None:
+    """The trace hash reads a decision's verdicts without building them; what it reads is what the
+    built NodeVerdicts give, for a scored decision and one that every node rejected."""
+    s = Scenario()
+    s.node("node-1", cpu="1")
+    s.node("node-2", cpu="4")
+    s.node("node-3", cpu="8")
+    s.pod("web", cpu="2")
+    s.pod("huge", cpu="16")
+    s.run()
+    decisions = s.decisions("web") + s.decisions("huge")
+    assert len(decisions) >= 2
+    for decision in decisions:
+        lazy = decision.to_dict()
+        built = list(decision.verdicts)  # builds the NodeVerdicts
+        assert lazy["verdicts"] == decision.to_dict()["verdicts"]
+        assert [v["node"] for v in lazy["verdicts"]] == [v.node for v in built]
+        keys = ["node", "feasible", "plugin", "reason", "scores", "total"]
+        assert [list(v) for v in lazy["verdicts"]] == [keys] * len(built)
+    scored = s.decisions("web")[0].to_dict()["verdicts"]
+    assert {v["node"]: v["feasible"] for v in scored} == {"node-1": False, "node-2": True, "node-3": True}
+    assert scored[0]["scores"] or scored[1]["scores"]
+
+
 def test_same_seed_same_trace() -> None:
     digests = []
     for _ in range(2):
