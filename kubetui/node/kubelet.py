@@ -662,10 +662,7 @@ class Kubelet:
                     "containers": containers,
                 }
             )
-        images = [
-            {"name": s.ref.full, "size": s.size_bytes}
-            for s in sorted(self.runtime.images.images.values(), key=lambda s: s.ref.full)
-        ]
+        images = self.runtime.image_list()
         return {
             "node": self.node,
             "ip": self.node_ip,

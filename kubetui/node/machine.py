@@ -137,10 +137,7 @@ class Machine:
     def summary(self) -> dict[str, Any]:
         """What is on this machine right now: its state, pods, containers and image cache (for the UI)."""
         if self.state in ("Dead", "Off"):
-            images = [
-                {"name": s.ref.full, "size": s.size_bytes}
-                for s in sorted(self.runtime.images.images.values(), key=lambda s: s.ref.full)
-            ]
+            images = self.runtime.image_list()
             return {
                 "node": self.name,
                 "state": self.state,

@@ -142,6 +142,11 @@ class ContainerRuntime:
         self.powered = True
 
     # -- sandboxes -------------------------------------------------------------------------------------------
+    def image_list(self) -> list[dict[str, Any]]:
+        """The images on disk, by name, as ``crictl images`` lists them (for the node cards)."""
+        stored = sorted(self.images.images.values(), key=lambda s: s.ref.full)
+        return [{"name": s.ref.full, "size": s.size_bytes} for s in stored]
+
     def run_pod_sandbox(self, pod_uid: str, pod: str, attempt: int) -> Sandbox:
         """RunPodSandbox: a network namespace with an IP from the node's pod CIDR (host-local IPAM)."""
         ip = next(
