@@ -31,6 +31,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
+
 from kubetui.api.resources import RESOURCES
 from kubetui.apiserver.patch import PatchError, copy_json, join_path, merge_keys_for, nesting_guard
 
@@ -413,8 +415,26 @@ def _tree_has(tree: dict[str, Any], path: Path) -> bool:
     return not isinstance(node, dict) or not node or "." in node
 
 
+# Field sets repeat: every pod of a ReplicaSet has the same fields, and each status write by its
+# kubelet owns the same ones as the last pod's. A tree is built once per distinct set; each caller
+# gets its own copy (decoded from JSON, far cheaper than building), since callers may change it.
+_TREES: dict[frozenset[Path], bytes] = {}
+_TREES_MAX = 2048
+
+
 def _tree_of(paths: Iterable[Path]) -> dict[str, Any]:
     """Paths to a FieldsV1 tree, keys sorted as structured-merge-diff serializes them."""
+    key = frozenset(paths)
+    known = _TREES.get(key)
+    if known is None:
+        if len(_TREES) >= _TREES_MAX:
+            _TREES.clear()
+        known = _TREES[key] = orjson.dumps(_build_tree(key))
+    tree: dict[str, Any] = orjson.loads(known)
+    return tree
+
+
+def _build_tree(paths: Iterable[Path]) -> dict[str, Any]:
     root: dict[str, Any] = {}
     for path in paths:
         node = root
