@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 COMPACTION_INTERVAL = 300.0  # the API server compacts etcd every 5 minutes
 GC_FIRST_THRESHOLD = 50_000
 MAX_TRAFFIC_REQUESTS = 10_000
+READER_IDENTITY = "kubetui"  # who reads when tests, headless summaries and tools look at the cluster
 
 
 def _collect_garbage_less_often() -> None:
@@ -193,12 +194,12 @@ class Cluster:
 
     # -- reading (for tests and tools; components use their own clients) --------------------------
     def objects(self, resource: str, namespace: str | None = None, selector: str | None = None) -> list[dict[str, Any]]:
-        return list(self.api.list("system:test", resource, namespace, selector)["items"])
+        return list(self.api.list(READER_IDENTITY, resource, namespace, selector)["items"])
 
     def get(self, resource: str, namespace: str, name: str) -> dict[str, Any] | None:
         from kubetui.apiserver.errors import ApiError
 
         try:
-            return self.api.get("system:test", resource, namespace, name)
+            return self.api.get(READER_IDENTITY, resource, namespace, name)
         except ApiError:
             return None
