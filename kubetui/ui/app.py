@@ -28,6 +28,7 @@ from kubetui.ui.panes.workloads import Row, WorkloadsPane
 from kubetui.ui.screens.decision import DecisionScreen
 from kubetui.ui.screens.details import DetailsScreen
 from kubetui.ui.screens.help import HelpScreen
+from kubetui.ui.tour_panel import SIDE_FROM as TOUR_SIDE_FROM
 from kubetui.ui.tour_panel import TourPanel
 from kubetui.ui.view import ClusterView
 
@@ -77,6 +78,7 @@ class ErrorBanner(Static):
 
 class KubetuiApp(App[int]):
     TITLE = "kubetui"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (TOUR_SIDE_FROM, "-wide")]
     CSS = """
     Screen { layout: vertical; }
     #body { height: 1fr; }
@@ -85,6 +87,7 @@ class KubetuiApp(App[int]):
     #nodes { height: 1fr; }
     #workloads { height: 1fr; }
     #api, #scheduler, #events { height: 1fr; }
+    Screen.-narrow #body .-highlight { height: 2fr; }
     #filter { dock: bottom; display: none; }
     #filter.-visible { display: block; }
     KubetuiApp.-presenter #api, KubetuiApp.-presenter #scheduler, KubetuiApp.-presenter #workloads { display: none; }

@@ -1,4 +1,7 @@
-"""The key footer, fitted to the terminal: compact below 120 columns, a few more keys from 160."""
+"""The key footer, fitted to the terminal: compact below 120 columns, a few more keys from 160.
+
+In a tour the tour's keys (n next, b back, R restart step) come right after q, and at narrow widths
+the keys a tour needs least make room for them."""
 
 from __future__ import annotations
 
@@ -9,6 +12,8 @@ from textual.widgets._footer import FooterKey
 COMPACT_BELOW = 120  # 100-column projectors: less padding, so every label is whole
 WIDE_FROM = 160  # 200-column projectors: room for the keys that are otherwise only in the help
 WIDE_ONLY = frozenset({"partition_node", "cordon", "drain", "maximize", "faster"})
+TOUR_KEYS = (("n", "tour_next", "Next"), ("b", "tour_back", "Back"), ("R", "tour_restart", "Restart step"))
+TOUR_NARROW_HIDDEN = frozenset({"kill_container", "filter", "cycle_layout"})  # in the help (?) still
 
 
 class KeysFooter(Footer):
@@ -20,10 +25,16 @@ class KeysFooter(Footer):
         compact, wide = self._mode()
         self.compact = compact
         self._shown_mode = (compact, wide)
+        touring = getattr(self.app, "tour", None) is not None
         for widget in super().compose():
-            if not wide and isinstance(widget, FooterKey) and widget.action in WIDE_ONLY:
+            hidden = WIDE_ONLY | TOUR_NARROW_HIDDEN if touring else WIDE_ONLY
+            if isinstance(widget, FooterKey) and not wide and widget.action in hidden:
                 continue
             yield widget
+            if touring and isinstance(widget, FooterKey) and widget.action == "quit":
+                for key, action, description in TOUR_KEYS:
+                    yield FooterKey(key, key, description, action, classes="-tour").data_bind(
+                        compact=Footer.compact)
 
     def on_resize(self) -> None:
         if self._bindings_ready and self._mode() != getattr(self, "_shown_mode", None):

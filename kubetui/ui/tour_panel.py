@@ -1,22 +1,84 @@
-"""The tour's side panel: narration beside the panes it talks about, never over them."""
+"""The tour's narration panel: beside the panes it talks about on wide terminals, under them on narrow ones.
+
+From ``SIDE_FROM`` columns (a 200x50 projector) the panel is a column on the right; narrower (100x30)
+it docks under the panes across the full width, so the panes keep half the screen each and the
+narration reads in a few long lines instead of many short ones. Either way it never covers a pane,
+and the highlighted pane gets the larger share of its column. Narration is reflowed to the panel's
+width: line breaks in the YAML are not line breaks on screen; blank lines (paragraphs) and list
+items are kept.
+"""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from rich.console import Group
+from rich.console import Group, RenderableType
+from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
 from kubetui.tours.model import Tour
 from kubetui.tours.runner import TourRunner
 
+SIDE_FROM = 150  # columns from which the panel is a side column (see KubetuiApp.HORIZONTAL_BREAKPOINTS)
+KEYS = (("n", "next"), ("b", "back"), ("R", "restart step"), ("q", "quit"))
+_LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s")
+_MARKUP = re.compile(r"`([^`]+)`|\*([^*\s][^*]*)\*")
+
+
+def reflow(narration: str) -> list[str]:
+    """Paragraphs of ``narration`` with their hard line breaks joined (a list item keeps its own line)."""
+    paragraphs: list[str] = []
+    for block in re.split(r"\n[ \t]*\n", narration.strip()):
+        lines: list[str] = []
+        for raw in block.splitlines():
+            line = " ".join(raw.split())
+            if not line:
+                continue
+            if lines and not _LIST_ITEM.match(raw):
+                lines[-1] += " " + line
+            else:
+                lines.append(line)
+        if lines:
+            paragraphs.append("\n".join(lines))
+    return paragraphs
+
+
+def styled(paragraph: str) -> Text:
+    """`code` in cyan and *emphasis* in italics, without the marks."""
+    text = Text()
+    position = 0
+    for match in _MARKUP.finditer(paragraph):
+        text.append(paragraph[position:match.start()])
+        if match.group(1) is not None:
+            text.append(match.group(1), style="bold cyan")
+        else:
+            text.append(match.group(2), style="italic")
+        position = match.end()
+    text.append(paragraph[position:])
+    return text
+
+
+def key_caps(keys: tuple[tuple[str, str], ...] = KEYS) -> Text:
+    """`` n  next   b  back ...`` with each key as a key cap, so the keys stand out on a projector."""
+    text = Text(no_wrap=True, overflow="ellipsis")
+    for index, (key, label) in enumerate(keys):
+        if index:
+            text.append("  ")
+        text.append(f" {key} ", style="bold reverse")
+        text.append(f" {label}")
+    return text
+
 
 class TourPanel(Static):
     DEFAULT_CSS = """
-    TourPanel { width: 46; height: 1fr; border: round $secondary; border-title-color: $secondary;
-        padding: 0 1; background: $surface; }
+    TourPanel { width: 52; height: 1fr; border: round $secondary; border-title-color: $text-secondary;
+        border-title-style: bold; border-subtitle-color: $text-secondary; padding: 0 1; background: $surface; }
+    Screen.-narrow TourPanel { dock: bottom; width: 1fr; height: auto; min-height: 10; max-height: 14; }
     """
+
+    SCOPED_CSS = False  # the layout follows the screen's width class (KubetuiApp.HORIZONTAL_BREAKPOINTS)
 
     def __init__(self, cluster: Any, tour: Tour, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -27,6 +89,9 @@ class TourPanel(Static):
     def on_mount(self) -> None:
         self.runner.next()
         self.set_interval(0.5, self.refresh_panel)
+        self.refresh_panel()
+
+    def on_resize(self) -> None:
         self.refresh_panel()
 
     def next(self) -> None:
@@ -41,31 +106,52 @@ class TourPanel(Static):
         self.runner.restart_step()
         self.refresh_panel()
 
+    @property
+    def docked_below(self) -> bool:
+        return self.screen.has_class("-narrow")
+
     def refresh_panel(self) -> None:
         runner = self.runner
         step = runner.step
         tour = runner.tour
+        below = self.docked_below
         if step is None:
             self._highlight("")
+            self.border_subtitle = ""
             self.update(Group(Text("Tour complete.", style="bold green"),
-                              Text("\nPress q to quit, or keep exploring with the keys (? for help).")))
+                              Text("Press q to quit, or keep exploring with the keys (? for help).")))
             return
         self._highlight(step.highlight)
-        done = runner.satisfied()
-        parts: list[Text] = [
-            Text(f"Step {runner.index + 1} of {len(tour.steps)}", style="dim"),
-            Text(step.title, style="bold"),
-            Text(""),
-            Text(step.narration),
-            Text(""),
-        ]
+        self.border_subtitle = f"step {runner.index + 1} of {len(tour.steps)}" if below else ""
+        parts: list[RenderableType] = []
+        if below:  # every line counts under the panes: the step count is in the border
+            parts.append(Text(step.title, style="bold"))
+        else:
+            parts += [Text(f"Step {runner.index + 1} of {len(tour.steps)}", style="dim"),
+                      Text(step.title, style="bold"), Text("")]
+        for index, paragraph in enumerate(reflow(step.narration)):
+            if index and not below:
+                parts.append(Text(""))
+            parts.append(styled(paragraph))
+        if not below:
+            parts.append(Text(""))
         if runner.message:
             parts.append(Text(runner.message, style="red" if runner.message.startswith("error") else "cyan"))
-        if done:
-            parts.append(Text("✔ done — press n for the next step", style="bold green"))
+        if runner.satisfied():
+            status = Text("✔ done — press n for the next step", style="bold green")
         else:
-            parts.append(Text("… watching the cluster (n to skip ahead)", style="yellow"))
-        parts.append(Text("\nn next · b back · R restart step · q quit", style="dim"))
+            status = Text("… watching the cluster (n to skip ahead)", style="yellow")
+        keys = key_caps()
+        if below and status.cell_len + keys.cell_len + 2 <= self.content_region.width:
+            row = Table.grid(expand=True)  # status on the left, the keys on the right of the last line
+            row.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+            row.add_column(justify="right", no_wrap=True, min_width=keys.cell_len)
+            row.add_row(status, keys)
+            parts.append(row)
+        elif below:
+            parts += [status, keys]
+        else:
+            parts += [status, Text(""), *(key_caps((key,)) for key in KEYS)]
         self.update(Group(*parts))
 
     def _highlight(self, pane_id: str) -> None:

@@ -68,3 +68,31 @@ async def test_walk_a_tour_with_the_keys() -> None:
         assert panel.runner.index == 2
         await pilot.press("n")
         assert panel.runner.finished
+
+
+def test_narration_reflows_but_keeps_paragraphs_and_list_items() -> None:
+    from kubetui.ui.tour_panel import reflow
+
+    text = "One line\nwrapped here.\n\nSecond paragraph:\n- first item\n  continues\n- second item\n"
+    assert reflow(text) == ["One line wrapped here.", "Second paragraph:\n- first item continues\n- second item"]
+
+
+@pytest.mark.parametrize(("size", "below"), [((100, 30), True), ((200, 50), False)], ids=["100x30", "200x50"])
+async def test_the_panel_docks_below_on_narrow_terminals(size: tuple[int, int], below: bool) -> None:
+    tour = find_tour("node-failure")
+    app = KubetuiApp(Cluster(seed=tour.seed, nodes=default_nodes(tour.nodes)), start_driver=False, tour=tour)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        panel = app.query_one(TourPanel)
+        body = app.query_one("#body").region
+        highlighted = app.query_one(f"#{tour.steps[0].highlight}")
+        assert panel.docked_below is below
+        if below:  # across the full width under the panes, which keep half the screen each
+            assert panel.region.width == size[0] and panel.region.bottom == body.bottom
+            assert app.query_one("#left").region.width >= size[0] // 2 - 1
+        else:
+            assert panel.region.right == size[0] and panel.region.height == body.height
+        assert not panel.region.overlaps(highlighted.region)  # the highlighted pane stays in view
+        assert highlighted.region.height >= 6
+        rendered = "".join(str(w.render()) for w in app.query("FooterKey"))
+        assert "Next" in rendered and "Back" in rendered  # the tour's keys are in the footer too

@@ -63,3 +63,25 @@ def test_help_screen(snap_compare: Any, size: tuple[int, int]) -> None:
         await pilot.pause()
 
     assert snap_compare(app_for(), terminal_size=size, run_before=open_help)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["100x30", "200x50"])
+def test_tour_screen(snap_compare: Any, size: tuple[int, int]) -> None:
+    """The tour's narration under the panes at 100 columns, beside them at 200, its keys visible."""
+    from kubetui.sim.cluster import Cluster
+    from kubetui.tours.model import find_tour
+
+    walk = find_tour("node-failure")
+    cluster = Cluster(seed=walk.seed)
+    app = KubetuiApp(cluster, start_driver=False, tour=walk)
+
+    async def advance(pilot: Any) -> None:
+        await refreshed(pilot)
+        cluster.run_for(30)
+        await pilot.press("n")
+        cluster.run_for(60)
+        await pilot.press("n")
+        cluster.run_for(5)
+        await refreshed(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=advance)
