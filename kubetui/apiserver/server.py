@@ -506,7 +506,7 @@ class APIServer:
         new_rv = new["metadata"].get("resourceVersion")
         if check_rv and new_rv not in (None, "") and str(new_rv) != old_rv:
             raise errors.conflict(info, name, errors.STALE_OBJECT)
-        new = self._carry_over(info, old, new, subresource)
+        new = self._carry_over(info, old, new, subresource, lambda: decode(kv))
         self.admission.admit_update(info, new, old, subresource)
         if manager is not None:
             record_update(old, new, manager, info.api_version, self.now_iso(), info.kind)
@@ -533,13 +533,21 @@ class APIServer:
         return new
 
     def _carry_over(
-        self, info: ResourceInfo, old: dict[str, Any], new: dict[str, Any], subresource: str
+        self,
+        info: ResourceInfo,
+        old: dict[str, Any],
+        new: dict[str, Any],
+        subresource: str,
+        copy_old: Callable[[], dict[str, Any]] | None = None,
     ) -> dict[str, Any]:
-        """Fields a client may not change through this endpoint keep their stored values."""
+        """Fields a client may not change through this endpoint keep their stored values.
+
+        ``copy_old`` makes a private copy of ``old`` (decoding the stored bytes again is cheaper than
+        a deep copy)."""
         old_meta, new_meta = old["metadata"], new["metadata"]
         if subresource == "status":
             # ResetObjectMetaForStatus: a status write changes status only.
-            result = deep_copy(old)
+            result = copy_old() if copy_old is not None else deep_copy(old)
             result["status"] = new.get("status", {})
             result["metadata"]["resourceVersion"] = new_meta.get("resourceVersion", old_meta["resourceVersion"])
             if info.plural == "deployments" and new_meta.get("annotations"):
@@ -561,7 +569,7 @@ class APIServer:
                 new_meta.pop(fixed, None)
         new["apiVersion"], new["kind"] = old["apiVersion"], old["kind"]
         if subresource == "finalize":
-            result = deep_copy(old)
+            result = copy_old() if copy_old is not None else deep_copy(old)
             result.setdefault("spec", {})["finalizers"] = (new.get("spec") or {}).get("finalizers") or []
             return result
         if info.status:
