@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, ClassVar
 
+from textual import events
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -50,6 +52,9 @@ PROJECTOR = Theme(
     dark=False,
 )
 THEMES = ("textual-dark", "projector")
+# After a key press or a click, the engine's pump and the panes' periodic rebuilds wait until the screen has
+# repainted (at most this many seconds): the answer to a key is never queued behind engine work.
+INPUT_GRACE = 0.05
 
 
 class ErrorBanner(Static):
@@ -143,6 +148,8 @@ class KubetuiApp(App[int]):
         self.kubeconfig = kubeconfig
         self.layout_index = 0
         self.tour = tour
+        self._input_until = 0.0
+        self._gate_pump()
         self.register_theme(PROJECTOR)
         self.theme = "textual-dark"
 
@@ -179,6 +186,31 @@ class KubetuiApp(App[int]):
     async def on_unmount(self) -> None:
         self.driver.stop()
         self.view.close()
+
+    # -- input first -------------------------------------------------------------------------------
+    def input_pending(self) -> bool:
+        """A key press or click is being handled and painted: background work should wait its turn."""
+        return time.perf_counter() < self._input_until
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown):
+            self._input_until = time.perf_counter() + INPUT_GRACE
+            self.call_after_refresh(self._input_painted)
+        await super().on_event(event)
+
+    def _input_painted(self) -> None:
+        self._input_until = 0.0
+
+    def _gate_pump(self) -> None:
+        """Skip the driver's pump while input is pending. It runs engine events in chunks of several
+        milliseconds; skipped, it catches up on the next tick (virtual time may lag, as when busy)."""
+        pump = self.driver.pump
+
+        def pump_after_input() -> None:
+            if not self.input_pending():
+                pump()
+
+        self.driver.pump = pump_after_input  # type: ignore[method-assign]
 
     # -- selection helpers --------------------------------------------------------------------------
     def _pane(self) -> LinePane | None:

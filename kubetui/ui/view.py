@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import builtins
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -54,8 +55,11 @@ class ClusterView:
         client = cluster.client(IDENTITY)
         self.informers: dict[str, Informer] = {res: Informer(client, res) for res in WATCHED}
         self.version = 0  # bumps on any change: panes redraw only when it moved
-        for informer in self.informers.values():
-            informer.add_handlers(self._changed, lambda _old, _new: self._changed(None), self._changed)
+        self.versions: dict[str, int] = dict.fromkeys(WATCHED, 0)  # the same, per resource
+        self._sorted: dict[str, tuple[int, builtins.list[dict[str, Any]]]] = {}
+        for resource, informer in self.informers.items():
+            changed = self._counter(resource)
+            informer.add_handlers(changed, lambda _old, new, changed=changed: changed(new), changed)  # type: ignore[misc]
             informer.start()
         self.api: deque[ApiRequest | EtcdWrite] = deque(maxlen=history)
         self.decisions: deque[SchedulingDecision] = deque(maxlen=history)
@@ -74,8 +78,12 @@ class ClusterView:
         for informer in self.informers.values():
             informer.stop()
 
-    def _changed(self, _obj: dict[str, Any] | None) -> None:
-        self.version += 1
+    def _counter(self, resource: str) -> Callable[[dict[str, Any]], None]:
+        def changed(_obj: dict[str, Any]) -> None:
+            self.version += 1
+            self.versions[resource] += 1
+
+        return changed
 
     def _on_event(self, event: dict[str, Any], old: dict[str, Any] | None = None) -> None:
         if old is not None and old.get("count") == event.get("count"):
@@ -113,7 +121,12 @@ class ClusterView:
 
     # -- queries the panes use ------------------------------------------------------------------
     def list(self, resource: str) -> list[dict[str, Any]]:
-        return sorted(self.informers[resource].list(), key=_sort_key)
+        """The resource's objects by namespace and name, sorted once per change, not once per reader."""
+        version = self.versions[resource]
+        cached = self._sorted.get(resource)
+        if cached is None or cached[0] != version:
+            cached = self._sorted[resource] = (version, sorted(self.informers[resource].list(), key=_sort_key))
+        return list(cached[1])
 
     def get(self, resource: str, namespace: str, name: str) -> dict[str, Any] | None:
         return self.informers[resource].get(namespace, name)

@@ -98,15 +98,27 @@ class LinePane(ScrollView, can_focus=True):
         return index == self.cursor
 
     # -- refreshing -------------------------------------------------------------------------------
+    _panes_mounted = 0
+
     def on_mount(self) -> None:
-        self.set_interval(1 / self.refresh_hz, self.refresh_items)
+        # Staggered: the panes' rebuilds fall on different ticks of the loop, not all on the same one.
+        LinePane._panes_mounted += 1
+        phase = (LinePane._panes_mounted * 0.37) % 1.0
+        self.set_timer(phase / self.refresh_hz, lambda: self.set_interval(1 / self.refresh_hz, self._tick))
         self.refresh_items(force=True)
+
+    def _tick(self) -> None:
+        input_pending = getattr(self.app, "input_pending", None)
+        if input_pending is not None and input_pending():
+            return  # a key is being answered: rebuild on the next tick
+        self.refresh_items()
 
     def refresh_items(self, force: bool = False) -> None:
         version = (self.source_version(), self.filter_text)
         if not force and version == self._source_version:
             return
         self._source_version = version
+        old_cursor = self.cursor
         selected_key = self.item_key(self._items[self.cursor]) if 0 <= self.cursor < len(self._items) else None
         at_tail = self.cursor < 0 or self.cursor >= len(self._items) - 1
         items = list(self.items())
@@ -128,6 +140,13 @@ class LinePane(ScrollView, can_focus=True):
         self.border_subtitle = self._subtitle()
         if self.follow_tail and at_tail:
             self.scroll_end(animate=False, immediate=True)
+        elif self.cursor >= 0:
+            # The selected line moved (older lines dropped off a log, rows added above it): the view moves
+            # with it, so the cursor stays where it was on screen and never drifts out of sight.
+            if self.cursor != old_cursor >= 0:
+                self.scroll_to(y=max(0, self.scroll_offset.y + self.cursor - old_cursor), animate=False,
+                               immediate=True)
+            self.scroll_to_region_y(self.cursor)
         self.refresh()
 
     def _subtitle(self) -> str:

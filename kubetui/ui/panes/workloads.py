@@ -27,6 +27,7 @@ class Row:
 class WorkloadsPane(LinePane):
     pane_title = "Workloads"
     follow_tail = False
+    refresh_hz = 5  # a rebuild walks every pod (thousands in a big rollout); 5 a second is live enough
 
     def __init__(self, view: ClusterView, *, id: str | None = None) -> None:
         super().__init__(id=id)
