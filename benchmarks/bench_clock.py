@@ -65,14 +65,14 @@ def quiet_cluster(hashing: bool) -> Cluster:
     return cluster
 
 
-def measure(virtual_seconds: float, hashing: bool) -> tuple[float, float, int]:
-    """(virtual seconds per wall second, wall seconds, events run) over ``virtual_seconds``."""
+def measure(virtual_seconds: float, hashing: bool) -> tuple[float, float, float, int]:
+    """(virtual seconds per wall second, wall seconds, CPU seconds, events run) over ``virtual_seconds``."""
     cluster = quiet_cluster(hashing)
     events = cluster.clock.events_run
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     cluster.run_for(virtual_seconds)
-    wall = time.perf_counter() - started
-    return virtual_seconds / wall, wall, cluster.clock.events_run - events
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+    return virtual_seconds / wall, wall, cpu, cluster.clock.events_run - events
 
 
 def main() -> None:
@@ -83,14 +83,14 @@ def main() -> None:
     args = parser.parse_args()
     virtual = 600.0 if args.quick else 3600.0
     print(
-        f"{'trace hash':<11} {'virtual s':>9} {'wall s':>7} {'events':>8} "
-        f"{'events/virtual s':>16} {'speed':>9}"
+        f"{'trace hash':<11} {'virtual s':>9} {'wall s':>7} {'cpu s':>7} {'events':>8} "
+        f"{'events/virtual s':>16} {'speed':>9} {'per cpu s':>10}"
     )
     for hashing in (True, False):
-        ratio, wall, events = measure(virtual, hashing)
+        ratio, wall, cpu, events = measure(virtual, hashing)
         print(
-            f"{'on' if hashing else 'off':<11} {virtual:>9.0f} {wall:>7.2f} {events:>8} "
-            f"{events / virtual:>16.1f} {ratio:>8.0f}x"
+            f"{'on' if hashing else 'off':<11} {virtual:>9.0f} {wall:>7.2f} {cpu:>7.2f} {events:>8} "
+            f"{events / virtual:>16.1f} {ratio:>8.0f}x {virtual / max(cpu, 1e-9):>9.0f}x"
         )
     print(f"target: >= {TARGET_RATIO:.0f}x real time")
 

@@ -419,7 +419,7 @@ def _tree_has(tree: dict[str, Any], path: Path) -> bool:
 # kubelet owns the same ones as the last pod's. A tree is built once per distinct set; each caller
 # gets its own copy (decoded from JSON, far cheaper than building), since callers may change it.
 _TREES: dict[frozenset[Path], bytes] = {}
-_TREES_MAX = 2048
+_TREES_MAX = 256
 
 
 def _tree_of(paths: Iterable[Path]) -> dict[str, Any]:
@@ -429,7 +429,8 @@ def _tree_of(paths: Iterable[Path]) -> dict[str, Any]:
     if known is None:
         if len(_TREES) >= _TREES_MAX:
             _TREES.clear()
-        known = _TREES[key] = orjson.dumps(_build_tree(key))
+        # A tight copy: orjson's bytes keep their 32 KiB growth buffer (see codec.encode).
+        known = _TREES[key] = bytes(memoryview(orjson.dumps(_build_tree(key))))
     tree: dict[str, Any] = orjson.loads(known)
     return tree
 
