@@ -7,6 +7,7 @@ source changed, so a flood of trace records costs one cheap refresh, not one per
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
@@ -98,12 +99,10 @@ class LinePane(ScrollView, can_focus=True):
         return index == self.cursor
 
     # -- refreshing -------------------------------------------------------------------------------
-    _panes_mounted = 0
-
     def on_mount(self) -> None:
-        # Staggered: the panes' rebuilds fall on different ticks of the loop, not all on the same one.
-        LinePane._panes_mounted += 1
-        phase = (LinePane._panes_mounted * 0.37) % 1.0
+        # Staggered: the panes' rebuilds fall on different ticks of the loop, not all on the same one. The phase
+        # comes from the pane's name (the same in every run) and is never 0: Textual's Timer divides by its delay.
+        phase = 0.05 + 0.9 * (zlib.crc32((self.id or type(self).__name__).encode()) % 1000) / 1000
         self.set_timer(phase / self.refresh_hz, lambda: self.set_interval(1 / self.refresh_hz, self._tick))
         self.refresh_items(force=True)
 
