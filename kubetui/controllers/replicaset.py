@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import math
+from dataclasses import dataclass
 from typing import Any
 
 from kubetui.api.meta import controller_of, owner_reference, parse_timestamp, split_key
@@ -80,53 +81,79 @@ def _max_restarts(pod: Obj) -> tuple[int, int]:
     return regular, sidecar
 
 
-def _log_rank_diff(t1: float, t2: float, now: float) -> int:
-    """logarithmicRankDiff (LogarithmicScaleDown, on by default): ages in powers of two of nanoseconds."""
-    d1, d2 = (now - t1) * 1e9, (now - t2) * 1e9
-    r1 = int(math.log2(d1)) if d1 > 0 else -1
-    r2 = int(math.log2(d2)) if d2 > 0 else -1
-    return r1 - r2
+def _age_rank(t: float | None, now: float) -> int | None:
+    """logarithmicRankDiff's rank (LogarithmicScaleDown, on by default): an age in powers of two of nanoseconds."""
+    if t is None:
+        return None
+    age = (now - t) * 1e9
+    return int(math.log2(age)) if age > 0 else -1
 
 
-def _younger_first(t1: float | None, t2: float | None, uid1: str, uid2: str, now: float) -> bool:
+def _younger_first(rank1: int | None, rank2: int | None, uid1: str, uid2: str) -> bool:
     """afterOrZero with logarithmic buckets: missing time first, then the younger, uid breaks bucket ties."""
-    if t1 is None or t2 is None:
-        return t1 is None
-    diff = _log_rank_diff(t1, t2, now)
-    if diff == 0:
+    if rank1 is None or rank2 is None:
+        return rank1 is None
+    if rank1 == rank2:
         return uid1 < uid2
-    return diff < 0
+    return rank1 < rank2
 
 
-def _less(a: Obj, b: Obj, rank_a: int, rank_b: int, now: float) -> bool:
-    """ActivePodsWithRanks.Less: True when ``a`` should be deleted before ``b``."""
-    node_a, node_b = (a.get("spec") or {}).get("nodeName") or "", (b.get("spec") or {}).get("nodeName") or ""
-    if node_a != node_b and (not node_a or not node_b):
-        return not node_a  # 1. unassigned < assigned
-    phase_a = _PHASE_ORDER.get((a.get("status") or {}).get("phase", ""), 0)
-    phase_b = _PHASE_ORDER.get((b.get("status") or {}).get("phase", ""), 0)
-    if phase_a != phase_b:
-        return phase_a < phase_b  # 2. Pending < Unknown < Running
-    ready_a, ready_b = is_pod_ready(a), is_pod_ready(b)
-    if ready_a != ready_b:
-        return not ready_a  # 3. not ready < ready
-    cost_a, cost_b = _deletion_cost(a), _deletion_cost(b)
-    if cost_a != cost_b:
-        return cost_a < cost_b  # 4. lower pod-deletion-cost first
-    if rank_a != rank_b:
-        return rank_a > rank_b  # 5. doubled up on a node < alone
-    uid_a, uid_b = str(a["metadata"].get("uid", "")), str(b["metadata"].get("uid", ""))
-    if ready_a and ready_b:
-        time_a, time_b = _ready_time(a), _ready_time(b)
-        if time_a != time_b:
-            return _younger_first(time_a, time_b, uid_a, uid_b, now)  # 6. ready for less time first
-    restarts_a, restarts_b = _max_restarts(a), _max_restarts(b)
-    if restarts_a != restarts_b:
-        return restarts_a > restarts_b  # 7. more restarts first (regular containers, then sidecars)
-    created_a = _time(a["metadata"].get("creationTimestamp"))
-    created_b = _time(b["metadata"].get("creationTimestamp"))
-    if created_a != created_b:
-        return _younger_first(created_a, created_b, uid_a, uid_b, now)  # 8. newer first
+@dataclass(frozen=True, slots=True)
+class _Victim:
+    """What ActivePodsWithRanks.Less looks at in one pod, read once per ranking instead of once per comparison."""
+
+    pod: Obj
+    assigned: bool
+    phase: int
+    ready: bool
+    cost: int
+    rank: int  # active pods of the same owner on the pod's node
+    ready_time: float | None
+    ready_age: int | None  # _age_rank of ready_time
+    restarts: tuple[int, int]
+    created: float | None
+    created_age: int | None
+    uid: str
+
+    @classmethod
+    def of(cls, pod: Obj, rank: int, now: float) -> _Victim:
+        ready = is_pod_ready(pod)
+        ready_time = _ready_time(pod) if ready else None
+        created = _time(pod["metadata"].get("creationTimestamp"))
+        return cls(
+            pod,
+            bool((pod.get("spec") or {}).get("nodeName")),
+            _PHASE_ORDER.get((pod.get("status") or {}).get("phase", ""), 0),
+            ready,
+            _deletion_cost(pod),
+            rank,
+            ready_time,
+            _age_rank(ready_time, now),
+            _max_restarts(pod),
+            created,
+            _age_rank(created, now),
+            str(pod["metadata"].get("uid", "")),
+        )
+
+
+def _less(a: _Victim, b: _Victim) -> bool:
+    """ActivePodsWithRanks.Less (pkg/controller/controller_utils.go): True when ``a`` should be deleted before ``b``."""
+    if a.assigned != b.assigned:
+        return not a.assigned  # 1. unassigned < assigned
+    if a.phase != b.phase:
+        return a.phase < b.phase  # 2. Pending < Unknown < Running
+    if a.ready != b.ready:
+        return not a.ready  # 3. not ready < ready
+    if a.cost != b.cost:
+        return a.cost < b.cost  # 4. lower pod-deletion-cost first
+    if a.rank != b.rank:
+        return a.rank > b.rank  # 5. doubled up on a node < alone
+    if a.ready and b.ready and a.ready_time != b.ready_time:
+        return _younger_first(a.ready_age, b.ready_age, a.uid, b.uid)  # 6. ready for less time first
+    if a.restarts != b.restarts:
+        return a.restarts > b.restarts  # 7. more restarts first (regular containers, then sidecars)
+    if a.created != b.created:
+        return _younger_first(a.created_age, b.created_age, a.uid, b.uid)  # 8. newer first
     return False
 
 
@@ -141,14 +168,14 @@ def rank_pods_for_deletion(pods: list[Obj], related: list[Obj], now: float) -> l
         if is_pod_active(pod):
             node = (pod.get("spec") or {}).get("nodeName") or ""
             on_node[node] = on_node.get(node, 0) + 1
-    ranked = [(pod, on_node.get((pod.get("spec") or {}).get("nodeName") or "", 0)) for pod in pods]
+    victims = [_Victim.of(pod, on_node.get((pod.get("spec") or {}).get("nodeName") or "", 0), now) for pod in pods]
 
-    def compare(x: tuple[Obj, int], y: tuple[Obj, int]) -> int:
-        if _less(x[0], y[0], x[1], y[1], now):
+    def compare(x: _Victim, y: _Victim) -> int:
+        if _less(x, y):
             return -1
-        return 1 if _less(y[0], x[0], y[1], x[1], now) else 0
+        return 1 if _less(y, x) else 0
 
-    return [pod for pod, _ in sorted(ranked, key=functools.cmp_to_key(compare))]
+    return [victim.pod for victim in sorted(victims, key=functools.cmp_to_key(compare))]
 
 
 def pods_to_delete(pods: list[Obj], related: list[Obj], count: int, now: float) -> list[Obj]:
