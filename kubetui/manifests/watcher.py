@@ -24,6 +24,9 @@ class ManifestWatcher:
         self, folder: ManifestFolder, debounce_ms: int = 300, on_sync: Callable[[], None] | None = None
     ) -> None:
         self.folder = folder
+        # watchfiles reports absolute paths: compare them with the absolute folder, or a folder given
+        # as `kubetui .` or `kubetui manifests/` would filter out every change (nothing re-applied).
+        self.root = folder.root.resolve()
         self.debounce_ms = debounce_ms
         self.on_sync = on_sync
         self._task: asyncio.Task[None] | None = None
@@ -31,11 +34,11 @@ class ManifestWatcher:
         self.syncs = 0
 
     def _relevant(self, change: Change, path: str) -> bool:
-        return is_manifest(Path(path), self.folder.root)
+        return is_manifest(Path(path).resolve(), self.root)
 
     async def _run(self) -> None:
         async for _changes in awatch(
-            self.folder.root,
+            self.root,
             watch_filter=self._relevant,
             debounce=self.debounce_ms,
             step=50,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
+
 from kubetui.manifests.loader import ManifestFolder, node_specs_in
 from kubetui.manifests.watcher import ManifestWatcher
 from kubetui.sim.cluster import Cluster
@@ -44,6 +46,26 @@ async def test_watcher_applies_saved_edits(tmp_path: Path) -> None:
         assert await wait_for(lambda: bool(folder.errors))
         target.unlink()
         assert await wait_for(lambda: cluster.get("configmaps", "default", "c") is None and not folder.errors)
+    finally:
+        await watcher.stop()
+
+
+async def test_watcher_follows_a_folder_given_as_a_relative_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression: `kubetui .` and `kubetui manifests/` applied the folder once and then ignored every save."""
+    (tmp_path / "app").mkdir()
+    monkeypatch.chdir(tmp_path)
+    cluster = Cluster(seed=1, nodes=[], scheduler=False, controllers=False)
+    folder = ManifestFolder(cluster, Path("app"))
+    folder.sync()
+    watcher = ManifestWatcher(folder, debounce_ms=100)
+    await watcher.start()
+    try:
+        await asyncio.sleep(0.3)
+        (tmp_path / "app" / "cm.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n")
+        assert await wait_for(lambda: cluster.get("configmaps", "default", "c") is not None)
+        assert folder.display_path(str(folder.root / "cm.yaml")) == "cm.yaml"
     finally:
         await watcher.stop()
 
