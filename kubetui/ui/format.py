@@ -68,7 +68,11 @@ def pod_glyph(pod: dict[str, Any]) -> tuple[str, str]:
                   "Evicted", "OutOfcpu", "OutOfmemory") or status.startswith("Init:Err"):
         return "✖", "bold red"
     if status == "Running":
-        if statuses and all(cs.get("ready") for cs in statuses):
+        # the Ready condition is what Services follow: the node lifecycle controller sets it False on
+        # an unreachable node's pods and leaves their container statuses as the kubelet last wrote them
+        conditions = pod.get("status", {}).get("conditions") or []
+        not_ready = any(c.get("type") == "Ready" and c.get("status") == "False" for c in conditions)
+        if statuses and all(cs.get("ready") for cs in statuses) and not not_ready:
             return "●", "green"
         return "◐", "yellow"
     return "◌", "cyan"
