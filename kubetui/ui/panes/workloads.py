@@ -22,6 +22,7 @@ class Row:
     name: str
     depth: int
     last: bool = False
+    trail: str = ""  # the ancestors' columns: "│  " under a parent that has siblings below it, else blanks
 
 
 class WorkloadsPane(LinePane):
@@ -48,15 +49,16 @@ class WorkloadsPane(LinePane):
                         children.setdefault(ref.get("uid", ""), []).append(obj)
         rows: list[Row] = []
 
-        def add(obj: dict[str, Any], kind: str, depth: int, last: bool = False) -> None:
+        def add(obj: dict[str, Any], kind: str, depth: int, last: bool = False, trail: str = "") -> None:
             meta = obj["metadata"]
             self._objects[(kind, meta.get("namespace", ""), meta["name"])] = obj
-            rows.append(Row(kind, meta.get("namespace", ""), meta["name"], depth, last))
+            rows.append(Row(kind, meta.get("namespace", ""), meta["name"], depth, last, trail))
+            below = trail + ("" if depth == 0 else "   " if last else "│  ")
             kids = sorted(children.get(meta.get("uid", ""), []),
                           key=lambda o: (-int(o["metadata"].get("annotations", {}).get(
                               "deployment.kubernetes.io/revision", 0) or 0), o["metadata"]["name"]))
             for index, child in enumerate(kids):
-                add(child, child.get("kind", "Pod"), depth + 1, index == len(kids) - 1)
+                add(child, child.get("kind", "Pod"), depth + 1, index == len(kids) - 1, below)
 
         for resource, kind in (("deployments", "Deployment"), ("statefulsets", "StatefulSet"),
                                ("daemonsets", "DaemonSet"), ("jobs", "Job")):
@@ -82,7 +84,7 @@ class WorkloadsPane(LinePane):
     def render_item(self, item: Row, width: int) -> Text:
         obj = self._objects.get((item.kind, item.namespace, item.name), {})
         line = Text(no_wrap=True)
-        indent = "   " * max(0, item.depth - 1) + ("└─ " if item.last else "├─ ") if item.depth else ""
+        indent = item.trail + ("└─ " if item.last else "├─ ") if item.depth else ""
         spec, status = obj.get("spec", {}), obj.get("status", {})
         if item.kind == "Pod":  # narrow panes leave out the node, the ready count, a space; not half a word
             glyph, style = pod_glyph(obj)
