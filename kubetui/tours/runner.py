@@ -43,6 +43,9 @@ class TourRunner:
         self.index = -1
         self.started_at = 0.0
         self.message = ""  # the outcome of the last action, shown under the narration
+        # (resource, namespace, name, resourceVersion) the last action wrote: the step's condition is read from
+        # the informers, which see a write one watch delivery later; until then they hold the state from before it
+        self._written: list[tuple[str, str, str, int]] = []
 
     # -- navigation -----------------------------------------------------------------------------
     @property
@@ -76,6 +79,7 @@ class TourRunner:
     def _begin(self, step: Step) -> None:
         self.started_at = self.cluster.clock.now
         self.message = ""
+        self._written = []
         if step.action:
             try:
                 self.message = self._act(*next(iter(step.action.items())))
@@ -91,27 +95,31 @@ class TourRunner:
                 info = self._info(obj)
                 meta = obj["metadata"]
                 ns = meta.get("namespace", "default") if info.namespaced else ""
-                api.patch(
+                self._wrote(info.plural, api.patch(
                     IDENTITY, info.plural, ns, meta["name"], obj, PATCH_APPLY, field_manager="kubectl", force=True
-                )
+                ))
             return f"applied {len(objs)} object(s)"
         if kind == "delete":
             self.client.delete(arg["resource"], arg.get("namespace", "default"), arg["name"])
             return f"deleted {arg['resource']}/{arg['name']}"
         if kind == "scale":
-            self.client.scale("deployments", arg.get("namespace", "default"), arg["deployment"], int(arg["replicas"]))
+            self._wrote("deployments", self.client.scale(
+                "deployments", arg.get("namespace", "default"), arg["deployment"], int(arg["replicas"])))
             return f"scaled deployment/{arg['deployment']} to {arg['replicas']}"
         if kind == "set-image":
             patch = {
                 "spec": {"template": {"spec": {"containers": [{"name": arg["container"], "image": arg["image"]}]}}}
             }
-            self.client.patch("deployments", arg.get("namespace", "default"), arg["deployment"], patch, PATCH_STRATEGIC)
+            self._wrote("deployments", self.client.patch(
+                "deployments", arg.get("namespace", "default"), arg["deployment"], patch, PATCH_STRATEGIC))
             return f"deployment/{arg['deployment']} image updated to {arg['image']}"
         if kind == "patch":
-            self.client.patch(arg["resource"], arg.get("namespace", "default"), arg["name"], arg["patch"], PATCH_MERGE)
+            self._wrote(arg["resource"], self.client.patch(
+                arg["resource"], arg.get("namespace", "default"), arg["name"], arg["patch"], PATCH_MERGE))
             return f"patched {arg['resource']}/{arg['name']}"
         if kind in ("cordon", "uncordon"):
-            self.client.merge_patch("nodes", "", str(arg), {"spec": {"unschedulable": kind == "cordon"}})
+            self._wrote("nodes", self.client.merge_patch(
+                "nodes", "", str(arg), {"spec": {"unschedulable": kind == "cordon"}}))
             return f"node/{arg} {kind}ed"
         if kind in ("kill-node", "revive-node", "partition-node", "heal-node"):
             return self.cluster.chaos(kind, node=str(arg))
@@ -127,6 +135,23 @@ class TourRunner:
         if kind == "conflict-demo":
             return self._conflict_demo(arg)
         raise TourError(f"unknown action {kind!r}")
+
+    def _wrote(self, resource: str, obj: Any) -> None:
+        meta = obj.get("metadata", {}) if isinstance(obj, dict) else {}
+        rv = str(meta.get("resourceVersion", ""))
+        if resource in self.informers and rv.isdigit():
+            self._written.append((resource, meta.get("namespace", ""), meta.get("name", ""), int(rv)))
+
+    def _caught_up(self) -> bool:
+        """Whether the informers have seen every write of the step's action (dropping those they have)."""
+        pending = []
+        for resource, ns, name, rv in self._written:
+            seen = self.informers[resource].get(ns, name)
+            seen_rv = str((seen or {}).get("metadata", {}).get("resourceVersion", ""))
+            if not (seen_rv.isdigit() and int(seen_rv) >= rv):
+                pending.append((resource, ns, name, rv))
+        self._written = pending
+        return not pending
 
     def _info(self, obj: dict[str, Any]) -> Any:
         from kubetui.api.resources import for_object
@@ -188,6 +213,8 @@ class TourRunner:
         step = self.step
         if step is None or not step.until:
             return True
+        if not self._caught_up():
+            return False  # the condition would be read from the state before the action
         kind, arg = next(iter(step.until.items()))
         return bool(self._check(kind, arg))
 

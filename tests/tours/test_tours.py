@@ -96,3 +96,10 @@ async def test_the_panel_docks_below_on_narrow_terminals(size: tuple[int, int], 
         assert highlighted.region.height >= 6
         rendered = "".join(str(w.render()) for w in app.query("FooterKey"))
         assert "Next" in rendered and "Back" in rendered  # the tour's keys are in the footer too
+
+
+def test_a_step_is_not_reached_on_the_state_from_before_its_action() -> None:
+    """Version 2 of the rolling-update tour: the rollout takes its time, not 0 s on the old, complete Deployment."""
+    results = run_headless(find_tour("rolling-update"))
+    version_2 = next(r for r in results if r.title == "Version 2 rolls out")
+    assert version_2.virtual_seconds > 5  # new pods pulled, started and ready, one at a time
