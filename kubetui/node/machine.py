@@ -60,6 +60,11 @@ class Machine:
         client = LinkedClient(self.client_for(f"kube-proxy/{self.name}"), self.link)
         return KubeProxy(self.name, client, self.trace, self.rng, self.node_ip, self.network)
 
+    @property
+    def powered(self) -> bool:
+        """On (running or partitioned): its kubelet, runtime and kube-proxy are alive."""
+        return self.state not in ("Dead", "Off")
+
     def start(self) -> None:
         self.state = "Running"
         self.runtime.power_on()
@@ -69,7 +74,7 @@ class Machine:
 
     def kill(self) -> None:
         """Power off: every container dies, heartbeats stop, the kubelet's port goes dark."""
-        if self.state in ("Dead", "Off"):
+        if not self.powered:
             return
         self.state = "Dead"
         self.runtime.power_off()
@@ -124,19 +129,19 @@ class Machine:
             self.client_for("kubectl").delete("nodes", "", self.name)
 
     def has_pod(self, namespace: str, name: str) -> bool:
-        if self.state in ("Dead", "Off"):
+        if not self.powered:
             return False
         worker = self.kubelet.find(namespace, name)
         return worker is not None and not worker.gone
 
     def kill_container(self, namespace: str, pod: str, container: str) -> None:
-        if self.state in ("Dead", "Off"):
+        if not self.powered:
             raise ValueError(f"node {self.name} is powered off")
         self.kubelet.kill_container(namespace, pod, container)
 
     def summary(self) -> dict[str, Any]:
         """What is on this machine right now: its state, pods, containers and image cache (for the UI)."""
-        if self.state in ("Dead", "Off"):
+        if not self.powered:
             images = self.runtime.image_list()
             return {
                 "node": self.name,

@@ -396,10 +396,6 @@ class KubeProxy:
         )
         return RouteResult(rule, chosen, reply)
 
-    def route(self, target: str, port: int, namespace: str = "default") -> str | None:
-        """Route one request to a Service; the pod (``namespace/name``) it reached, None when nothing took it."""
-        return self.send(target, port, namespace).pod
-
 
 def _is_ip(text: str) -> bool:
     try:

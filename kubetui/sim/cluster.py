@@ -154,12 +154,12 @@ class Cluster:
         """
         if count < 1 or count > MAX_TRAFFIC_REQUESTS:
             raise ValueError(f"count must be between 1 and {MAX_TRAFFIC_REQUESTS}")
-        running = sorted(name for name, m in self.machines.items() if m.state not in ("Dead", "Off"))
+        running = sorted(name for name, m in self.machines.items() if m.powered)
         source = node or (running[0] if running else "")
         machine = self.machines.get(source)
         if machine is None:
             raise ValueError(f'node "{source}" not found' if source else "no node is running")
-        if machine.state in ("Dead", "Off"):
+        if not machine.powered:
             raise ValueError(f"node {source} is powered off")
         ports = [r.port for r in machine.proxy.rules.get(f"{namespace}/{service}", ())]
         if not ports:

@@ -300,7 +300,7 @@ class TourRunner:
         if kind == "proxy-rules":
             # every running node's kube-proxy sends the Service's traffic to exactly this many endpoints
             key = f"{arg.get('namespace', 'default')}/{arg['service']}"
-            running = [m for m in self.cluster.machines.values() if m.state not in ("Dead", "Off")]
+            running = [m for m in self.cluster.machines.values() if m.powered]
             return bool(running) and all(
                 sum(len(rule.endpoints) for rule in m.proxy.rules.get(key, ())) == int(arg["endpoints"])
                 for m in running
