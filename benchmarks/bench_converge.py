@@ -92,6 +92,7 @@ def converge(replicas: int, nodes: int, hashing: bool) -> dict[str, Any]:
         "events": clock.events_run - events,
         "virtual": clock.now - virtual,
         "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+        "trace": cluster.trace.digest()[:16] if hashing else "",
     }
 
 
@@ -128,7 +129,7 @@ def main() -> None:
     header = (
         f"{'replicas':>8} {'nodes':>6} {'wall s':>7} {'cpu s':>7} {'events':>8} {'events/s':>9} "
         f"{'virtual s':>9} "
-        f"{'peak RSS':>9} {'converged':>9}"
+        f"{'peak RSS':>9} {'converged':>9} {'trace hash':>16}"
     )
     print(header)
     print("-" * len(header))
@@ -137,7 +138,7 @@ def main() -> None:
         print(
             f"{r['replicas']:>8} {r['nodes']:>6} {r['wall']:>7.1f} {r['cpu']:>7.1f} {r['events']:>8} "
             f"{r['events'] / r['wall']:>9.0f} {r['virtual']:>9.1f} {r['rss'] / 2**20:>6.0f} MiB "
-            f"{'yes' if r['converged'] else 'NO':>9}"
+            f"{'yes' if r['converged'] else 'NO':>9} {r['trace'] or '(off)':>16}"
         )
     print(
         f"target: 10,000 replicas on 1,000 nodes under {TARGET_SECONDS:.0f} s wall"

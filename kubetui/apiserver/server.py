@@ -30,7 +30,7 @@ from kubetui.apiserver.apply import ApplyConflict, record_update, server_side_ap
 from kubetui.apiserver.codec import decode, deep_copy, encode
 from kubetui.apiserver.errors import ApiError
 from kubetui.apiserver.patch import PatchError, json_merge_patch, json_patch, strategic_merge_patch
-from kubetui.apiserver.watch import ApiEvent, ApiWatch, ApiWatchHandler, pod_node_name, trigger_value
+from kubetui.apiserver.watch import ApiEvent, ApiWatch, ApiWatchHandler, Transform, pod_node_name, trigger_value
 from kubetui.sim.clock import Clock
 from kubetui.sim.trace import ApiRequest, TraceBus
 from kubetui.store.mvcc import (
@@ -202,16 +202,18 @@ class APIServer:
         label_selector: str | None = None,
         field_selector: str | None = None,
         resource_version: str | None = None,
+        transform: Transform | None = None,
     ) -> ApiWatch:
         """Stream changes. resourceVersion unset/"0": synthetic ADDED for what exists, then changes.
 
         A resourceVersion older than the compacted history fails with 410 Gone, which tells an
-        informer to list again.
+        informer to list again. The objects are shared with the other watchers of each event that
+        use the same ``transform`` (:func:`kubetui.apiserver.watch.event_object`): read-only.
         """
         with self._request(who, "watch", resource, namespace or "", "") as rec:
             info = self.resource(resource)
             labels, fields = self._selectors(info, label_selector, field_selector)
-            watch = ApiWatch(labels, fields, handler)
+            watch = ApiWatch(labels, fields, handler, transform)
             prefix = info.prefix(namespace)
             initial: list[ApiEvent] = []
             if resource_version in (None, "", "0"):

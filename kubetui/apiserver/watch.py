@@ -14,6 +14,8 @@ from kubetui.store.mvcc import KeyValue, StoreWatch, WatchEvent
 # (type, object): type is ADDED, MODIFIED, DELETED, BOOKMARK or ERROR
 ApiEvent = tuple[str, dict[str, Any]]
 ApiWatchHandler = Callable[[list[ApiEvent]], None]
+# What a watcher does to each object before it reaches it (an informer's transform, e.g. strip managedFields).
+Transform = Callable[[dict[str, Any]], dict[str, Any]]
 
 # Fields the watch cache indexes watches by (pkg/registry/core/pod/storage: TriggerFunc spec.nodeName).
 TRIGGER_FIELDS = {"pods": "spec.nodeName"}
@@ -34,11 +36,44 @@ def trigger_value(resource: str, fields: FieldSelector | None) -> str | None:
     return next((t.value for t in fields.terms if t.field == field and t.operator == "="), None)
 
 
+def event_object(event: WatchEvent, transform: Transform | None = None) -> dict[str, Any]:
+    """The object one store event shows its watchers: decoded (and transformed) once, then shared.
+
+    Every in-process watcher of the event that uses the same transform is handed the same dict, as
+    the watchers of one kube-apiserver watch cache share one decoded object and the informers of one
+    client-go process share one cache: read-only, copy before changing
+    (:func:`kubetui.apiserver.codec.deep_copy`). The objects live on the event while it is in flight
+    and are dropped when its last watcher has handled it.
+    Simplification: the scheduler, the controller manager, the kubelets and the UI are separate
+    processes in Kubernetes, each with its own decoded copy; here they share the decoded object.
+    """
+    memo = event.memo
+    objects = memo.objects
+    if objects is None:
+        objects = memo.objects = {}
+    else:
+        obj = objects.get(transform)
+        if obj is not None:
+            return obj
+    if event.type == "DELETE":
+        assert event.prev_kv is not None
+        obj = decode(event.prev_kv)
+        obj["metadata"]["resourceVersion"] = str(event.revision)
+    else:
+        obj = decode(event.kv)
+    if transform is not None:
+        obj = transform(obj)
+    if memo.readers > 1:
+        objects[transform] = obj
+    return obj
+
+
 class ApiWatch:
     """Filters a store watch by label and field selector the way the watch cache does.
 
     An object that starts matching is ADDED, one that stops matching is DELETED, so a client
     watching ``app=web`` sees pods enter and leave its view even though they were only modified.
+    Objects are shared with the event's other watchers (:func:`event_object`): read-only.
     """
 
     def __init__(
@@ -46,10 +81,12 @@ class ApiWatch:
         label_selector: LabelSelector | None,
         field_selector: FieldSelector | None,
         handler: ApiWatchHandler,
+        transform: Transform | None = None,
     ) -> None:
         self.label_selector = label_selector
         self.field_selector = field_selector
         self.handler = handler
+        self.transform = transform
         self.store_watch: StoreWatch | None = None
         self.stopped = False
         self.on_stop: list[Callable[[], None]] = []
@@ -73,17 +110,16 @@ class ApiWatch:
         out: list[ApiEvent] = []
         filtering = self._filtering()
         in_view = self._in_view
+        transform = self.transform
         for event in events:
             if event.type == "DELETE":
-                assert event.prev_kv is not None
-                prev = decode(event.prev_kv)
-                prev["metadata"]["resourceVersion"] = str(event.revision)
+                prev = event_object(event, transform)
                 if filtering:
                     in_view.pop(event.kv.key, None)
                 if not filtering or self._matches(prev):
                     out.append(("DELETED", prev))
                 continue
-            obj = decode(event.kv)
+            obj = event_object(event, transform)
             if event.prev_kv is None:
                 if not filtering:
                     out.append(("ADDED", obj))
@@ -113,10 +149,11 @@ class ApiWatch:
     def initial(self, kvs: list[KeyValue]) -> list[ApiEvent]:
         """Synthetic ADDED events for a watch that starts from "now" (resourceVersion unset or 0)."""
         out: list[ApiEvent] = []
+        transform = self.transform
         for kv in kvs:
             obj = decode(kv)
             if self._matches(obj):
-                out.append(("ADDED", obj))
+                out.append(("ADDED", transform(obj) if transform is not None else obj))
         return out
 
     def send(self, events: list[ApiEvent]) -> None:

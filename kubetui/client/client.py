@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from kubetui.apiserver.server import PATCH_APPLY, PATCH_MERGE, PATCH_STRATEGIC, APIServer
-from kubetui.apiserver.watch import ApiWatch, ApiWatchHandler
+from kubetui.apiserver.watch import ApiWatch, ApiWatchHandler, Transform
 
 if TYPE_CHECKING:
     from kubetui.sim.clock import Clock
@@ -107,9 +107,11 @@ class Client:
         label_selector: str | None = None,
         field_selector: str | None = None,
         resource_version: str | None = None,
+        transform: Transform | None = None,
     ) -> ApiWatch:
+        """Objects handed to ``handler`` are shared with the event's other watchers: read-only."""
         return self.server.watch(
-            self.identity, resource, handler, namespace, label_selector, field_selector, resource_version
+            self.identity, resource, handler, namespace, label_selector, field_selector, resource_version, transform
         )
 
     # -- subresources -------------------------------------------------------------------------

@@ -1,7 +1,10 @@
 """Informers: list + watch into a local cache, with add/update/delete handlers (client-go's SharedInformer).
 
-Objects in the cache are shared by every handler: treat them as read-only and copy
-(:func:`kubetui.apiserver.codec.deep_copy`) before changing anything, as client-go requires.
+Objects in the cache are shared by every handler, and objects from watches with every other
+in-process watcher of the same event (the scheduler's and the controller manager's caches hold the
+same dicts): treat them as read-only and copy (:func:`kubetui.apiserver.codec.deep_copy`) before
+changing anything, as client-go requires. The test suite runs with the cache mutation detector
+(:mod:`kubetui.client.mutation_detector`) on, which fails a test that changes a cached object.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from typing import Any
 from kubetui.api.meta import key_of
 from kubetui.apiserver.errors import ApiError
 from kubetui.apiserver.watch import ApiEvent, ApiWatch
+from kubetui.client import mutation_detector
 from kubetui.client.client import Client
 
 Obj = dict[str, Any]
@@ -135,6 +139,7 @@ class Informer:
                 self.label_selector,
                 self.field_selector,
                 self.resource_version,
+                self.transform,  # applied by the watch, once per event for every watcher with this transform
             )
         except ApiError as err:
             if err.code == 410:  # compacted between list and watch: list again
@@ -146,12 +151,9 @@ class Informer:
             self._dispatch(etype, obj, previous)
 
     def _on_events(self, events: builtins.list[ApiEvent]) -> None:
-        transform = self.transform
         for etype, obj in events:
             if etype in ("BOOKMARK", "ERROR"):
                 continue
-            if transform is not None:
-                obj = transform(obj)
             key = key_of(obj)
             self.resource_version = obj["metadata"].get("resourceVersion", self.resource_version)
             if etype == "DELETED":
@@ -167,6 +169,9 @@ class Informer:
         if previous is not None and self._indexers:
             self._unindex(key, previous)
         self.cache[key] = obj
+        detector = mutation_detector.current()
+        if detector is not None:
+            detector.add(obj, f"{self.client.identity} {self.resource} informer")
         for name, func in self._indexers.items():
             for value in func(obj):
                 self._indices[name].setdefault(value, set()).add(key)

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import count
+from typing import Any
 
 from kubetui.sim.clock import Clock
 from kubetui.sim.trace import EtcdWrite, TraceBus
@@ -27,12 +28,27 @@ class KeyValue:
     version: int
 
 
+class EventMemo:
+    """What the readers of one event may share while it is in flight (the API server's decoded object).
+
+    ``readers`` counts the watches the event was sent to and that have not handled it yet; when the
+    last one has, ``objects`` is dropped, so the history keeps bytes only.
+    """
+
+    __slots__ = ("objects", "readers")
+
+    def __init__(self) -> None:
+        self.readers = 0
+        self.objects: dict[Any, Any] | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class WatchEvent:
     type: str  # "PUT" or "DELETE"
     kv: KeyValue  # for DELETE: the key with an empty value at the deleting revision
     prev_kv: KeyValue | None
     revision: int
+    memo: EventMemo = field(default_factory=EventMemo, compare=False, repr=False)
 
 
 class StoreError(Exception):
@@ -97,6 +113,7 @@ class StoreWatch:
     def _push(self, event: WatchEvent) -> None:
         if self.stopped:
             return
+        event.memo.readers += 1
         self.pending.append(event)
         if not self.scheduled:
             self.scheduled = True
@@ -107,12 +124,25 @@ class StoreWatch:
         if self.stopped or not self.pending:
             return
         batch, self.pending = self.pending, []
-        self.callback(batch)
+        try:
+            self.callback(batch)
+        finally:
+            _release(batch)
 
     def stop(self) -> None:
         self.stopped = True
-        self.pending = []
+        pending, self.pending = self.pending, []
+        _release(pending)
         self.store._remove_watch(self)
+
+
+def _release(events: list[WatchEvent]) -> None:
+    """One reader is done with these events: the last one drops what readers shared."""
+    for event in events:
+        memo = event.memo
+        memo.readers -= 1
+        if memo.readers <= 0:
+            memo.objects = None
 
 
 class Store:
@@ -217,8 +247,10 @@ class Store:
         else:
             watches = self._watches.get(bucket) or []
         clock = self.clock
+        memo = event.memo
         for watch in watches:  # StoreWatch._push, inlined: this loop runs once per write per watcher
             if key.startswith(watch.prefix) and not watch.stopped:
+                memo.readers += 1
                 watch.pending.append(event)
                 if not watch.scheduled:
                     watch.scheduled = True
