@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from kubetui.apiserver.codec import forget_interned
 from kubetui.client import mutation_detector
 
 
@@ -15,4 +16,5 @@ def cache_mutation_detector() -> Iterator[mutation_detector.MutationDetector]:
     detector = mutation_detector.enable()
     yield detector
     mutation_detector.disable()
+    forget_interned()
     detector.check()

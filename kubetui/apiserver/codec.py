@@ -32,3 +32,81 @@ def decode(kv: KeyValue, value: bytes | None = None) -> dict[str, Any]:
 def deep_copy(obj: Any) -> Any:
     """A JSON-safe deep copy; several times faster than ``copy.deepcopy`` for object dicts."""
     return orjson.loads(orjson.dumps(obj))
+
+
+# Hash-consing for objects that are shared read-only (informer caches): the 500 pods of a ReplicaSet
+# carry equal labels, ownerReferences, containers, tolerations and often conditions; equal sub-trees
+# become one object, and equal short strings one string. Both tables are bounded and start over when
+# full (what they hold stays alive only through the objects that use it).
+_SUBTREES: dict[bytes, Any] = {}
+_STRINGS: dict[str, str] = {}
+_SUBTREES_MAX = 8192
+_STRINGS_MAX = 65536
+_SHORT = 64
+
+
+def forget_interned() -> None:
+    """Empty both tables (the test suite does after every test: a test that changes a shared sub-tree on
+    purpose must not hand the changed one to the next test)."""
+    _SUBTREES.clear()
+    _STRINGS.clear()
+
+
+def _intern_string(value: str) -> str:
+    if len(value) > _SHORT:
+        return value
+    hit = _STRINGS.get(value)
+    if hit is not None:
+        return hit
+    if len(_STRINGS) >= _STRINGS_MAX:
+        _STRINGS.clear()
+    _STRINGS[value] = value
+    return value
+
+
+def _intern_children(node: Any) -> None:
+    """Replace each dict/list/string child of ``node`` by an equal one already seen, in place."""
+    if type(node) is dict:
+        for key, child in node.items():
+            kind = type(child)
+            if kind is str:
+                node[key] = _intern_string(child)
+            elif (kind is dict or kind is list) and child:
+                node[key] = _intern_subtree(child)
+    else:
+        for i, child in enumerate(node):
+            kind = type(child)
+            if kind is str:
+                node[i] = _intern_string(child)
+            elif (kind is dict or kind is list) and child:
+                node[i] = _intern_subtree(child)
+
+
+def _intern_subtree(node: Any) -> Any:
+    key = orjson.dumps(node)
+    hit = _SUBTREES.get(key)
+    if hit is not None:
+        return hit
+    if len(_SUBTREES) >= _SUBTREES_MAX:
+        _SUBTREES.clear()
+    _intern_children(node)
+    _SUBTREES[key] = node
+    return node
+
+
+def intern_tree(obj: dict[str, Any]) -> dict[str, Any]:
+    """Share ``obj``'s repeated sub-trees and strings with objects interned before; returns ``obj``.
+
+    The object and its top-level sections (metadata, spec, status) are its own; below them, equal
+    sub-trees are the same object. Only for objects nobody changes (a shared cache's), since a change
+    to a shared sub-tree would show in every object that holds it.
+    """
+    for key, section in obj.items():
+        kind = type(section)
+        if kind is str:
+            obj[key] = _intern_string(section)
+        elif kind is dict:
+            _intern_children(section)
+        elif kind is list and section:
+            obj[key] = _intern_subtree(section)
+    return obj

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from kubetui.api.meta import key_of
+from kubetui.apiserver.codec import intern_tree
 from kubetui.apiserver.errors import ApiError
 from kubetui.apiserver.watch import ApiEvent, ApiWatch
 from kubetui.client import mutation_detector
@@ -36,6 +37,16 @@ def strip_managed_fields(obj: Obj) -> Obj:
     if isinstance(metadata, dict):
         metadata.pop("managedFields", None)
     return obj
+
+
+def compact_for_cache(obj: Obj) -> Obj:
+    """The transform of the scheduler's and controller manager's informers (:class:`InformerFactory`).
+
+    managedFields dropped (:func:`strip_managed_fields`), then repeated sub-trees and strings shared
+    with the objects already cached (:func:`kubetui.apiserver.codec.intern_tree`): the pods of one
+    ReplicaSet hold one copy of their labels, containers, tolerations and conditions.
+    """
+    return intern_tree(strip_managed_fields(obj))
 
 
 class Informer:
@@ -223,7 +234,7 @@ class InformerFactory:
         key = (resource, namespace, field_selector)
         if key not in self._informers:
             self._informers[key] = Informer(
-                self.client, resource, namespace, field_selector=field_selector, transform=strip_managed_fields
+                self.client, resource, namespace, field_selector=field_selector, transform=compact_for_cache
             )
         return self._informers[key]
 
