@@ -203,9 +203,9 @@ class RealTimeDriver:
         started = time.perf_counter()
         clock = self.clock
         while True:
-            # Small chunks, so the time budget is checked often: one busy chunk must not freeze the UI.
-            ran = clock.run_until_time(target, max_events=5)
-            if ran < 5:
+            # One event at a time, so the time budget is checked after each: one event can take tens of ms.
+            ran = clock.run_until_time(target, max_events=1)
+            if ran < 1:
                 break
             if time.perf_counter() - started > self.budget:
                 # Fell behind: let virtual time lag instead of freezing the UI.

@@ -21,6 +21,7 @@ from kubetui.sim.clock import RealTimeDriver
 from kubetui.sim.cluster import Cluster
 from kubetui.ui.footer import KeysFooter
 from kubetui.ui.header import ClusterHeader
+from kubetui.ui.idle_gc import IdleCollector, patch_strip_divide
 from kubetui.ui.panes.api import ApiPane
 from kubetui.ui.panes.base import LinePane
 from kubetui.ui.panes.events import EventsPane
@@ -52,6 +53,7 @@ PROJECTOR = Theme(
     dark=False,
 )
 THEMES = ("textual-dark", "projector")
+patch_strip_divide()
 # After a key press or a click, the engine's pump and the panes' periodic rebuilds wait until the screen has
 # repainted (at most this many seconds): the answer to a key is never queued behind engine work.
 INPUT_GRACE = 0.05
@@ -149,6 +151,8 @@ class KubetuiApp(App[int]):
         self.layout_index = 0
         self.tour = tour
         self._input_until = 0.0
+        self._last_input = time.monotonic()
+        self.collector = IdleCollector(lambda: self._last_input)
         self._gate_pump()
         self.register_theme(PROJECTOR)
         self.theme = "textual-dark"
@@ -173,6 +177,8 @@ class KubetuiApp(App[int]):
 
     def on_mount(self) -> None:
         self.driver.listeners.append(self._on_driver_change)
+        self.collector.start()
+        self.set_interval(0.25, self.collector.tick)
         if self.start_driver:
             self.driver.start()
         self.query_one(NodesPane).focus()
@@ -184,6 +190,7 @@ class KubetuiApp(App[int]):
             self.notify(outcome, severity="information" if "identical" in outcome else "error", timeout=30)
 
     async def on_unmount(self) -> None:
+        self.collector.stop()
         self.driver.stop()
         self.view.close()
 
@@ -195,6 +202,7 @@ class KubetuiApp(App[int]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown):
             self._input_until = time.perf_counter() + INPUT_GRACE
+            self._last_input = time.monotonic()
             self.call_after_refresh(self._input_painted)
         await super().on_event(event)
 

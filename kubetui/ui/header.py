@@ -22,6 +22,7 @@ class ClusterHeader(Static):
     def __init__(self, view: ClusterView, driver: RealTimeDriver | None, api_address: str, kubeconfig: str = "",
                  **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._shown: Text | None = None
         self.view = view
         self.driver = driver
         self.api_address = api_address
@@ -36,7 +37,10 @@ class ClusterHeader(Static):
         self.update_text()
 
     def update_text(self) -> None:
-        self.update(self.render_text(self.size.width or 100))
+        text = self.render_text(self.size.width or 100)
+        if text != self._shown:
+            self._shown = text
+            self.update(text, layout=False)  # one line, always: no screen layout
 
     def render_text(self, width: int) -> Text:
         """The richest header that fits ``width``. Going narrower it drops, in this order: the

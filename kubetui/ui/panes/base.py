@@ -8,7 +8,8 @@ source changed, so a flood of trace records costs one cheap refresh, not one per
 from __future__ import annotations
 
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, ClassVar
 
 from rich.style import Style
@@ -75,6 +76,7 @@ class LinePane(ScrollView, can_focus=True):
         self._source_version: Any = None
         self._line_cache: dict[tuple[Any, int, bool], Strip] = {}
         self._style_cache: tuple[str, Style, Style] | None = None
+        self._quiet_scroll = False
         self.border_title = self.pane_title
 
     # -- what subclasses provide ------------------------------------------------------------------
@@ -117,6 +119,7 @@ class LinePane(ScrollView, can_focus=True):
         if not force and version == self._source_version:
             return
         self._source_version = version
+        before = self._visible_rows()
         old_cursor = self.cursor
         selected_key = self.item_key(self._items[self.cursor]) if 0 <= self.cursor < len(self._items) else None
         at_tail = self.cursor < 0 or self.cursor >= len(self._items) - 1
@@ -134,25 +137,88 @@ class LinePane(ScrollView, can_focus=True):
             self.cursor = keys.index(selected_key) if selected_key in keys else min(self.cursor, len(items) - 1)
         else:
             self.cursor = min(max(self.cursor, 0 if items else -1), len(items) - 1)
-        self.virtual_size = Size(self.size.width, len(items))
+        self._set_virtual_height(len(items))
         self.border_title = self.pane_title
         self.border_subtitle = self._subtitle()
-        if self.follow_tail and at_tail:
-            self.scroll_end(animate=False, immediate=True)
-        elif self.cursor >= 0:
-            # The selected line moved (older lines dropped off a log, rows added above it): the view moves
-            # with it, so the cursor stays where it was on screen and never drifts out of sight.
-            if self.cursor != old_cursor >= 0:
-                self.scroll_to(y=max(0, self.scroll_offset.y + self.cursor - old_cursor), animate=False,
-                               immediate=True)
-            self.scroll_to_region_y(self.cursor)
-        self.refresh()
+        with self._scrolling_quietly():
+            if self.follow_tail and at_tail:
+                self.scroll_end(animate=False, immediate=True)
+            elif self.cursor >= 0:
+                # The selected line moved (older lines dropped off a log, rows added above it): the view moves
+                # with it, so the cursor stays where it was on screen and never drifts out of sight.
+                if self.cursor != old_cursor >= 0:
+                    self.scroll_to(y=max(0, self.scroll_offset.y + self.cursor - old_cursor), animate=False,
+                                   immediate=True)
+                self.scroll_to_region_y(self.cursor)
+        self._refresh_changed(before)
 
     def _subtitle(self) -> str:
         parts = [f"{len(self._items)}"]
         if self.filter_text:
             parts.append(f"filter: {self.filter_text}")
         return " · ".join(parts)
+
+    def _set_virtual_height(self, rows: int) -> None:
+        """Set the scrollable height; without Textual's screen layout (~12 ms at 200x50) when the
+        scrollbar neither appears nor disappears, for only its thumb changes then."""
+        size = Size(self.size.width, rows)
+        old = self.virtual_size
+        if size == old:
+            return
+        window = self.container_size.height
+        if self.is_mounted and window > 0 and size.width == old.width and (rows > window) == (old.height > window):
+            self.set_reactive(LinePane.virtual_size, size)
+            if self.show_vertical_scrollbar:
+                self.vertical_scrollbar.window_virtual_size = rows
+            return
+        self.virtual_size = size
+
+    # -- repainting only what changed ---------------------------------------------------------------
+    def _visible_rows(self) -> list[Any]:
+        """What each visible row shows: a log line's identity, else the rendered line itself."""
+        if not self.is_mounted or self.size.height <= 0:
+            return []
+        top = self.scroll_offset.y
+        width = self.scrollable_content_region.width
+        return [self._row(top + y, width) for y in range(self.scrollable_content_region.height)]
+
+    def _row(self, index: int, width: int) -> Any:
+        if index >= len(self._items) or width <= 0:
+            return None
+        selected = self.has_focus and self.is_selected(index)
+        if self.immutable_items:
+            return (self.item_key(self._items[index]), width, selected)
+        return self._strip(index, width, selected)
+
+    def _refresh_changed(self, before: list[Any]) -> None:
+        """Repaint the rows that show something else than before; all of them if the size changed.
+
+        A full repaint of a 200x50 screen costs ~10-40 ms here; a log that only dropped its oldest lines
+        while the cursor holds the view still shows the same rows, and repaints nothing.
+        """
+        after = self._visible_rows()
+        if len(after) != len(before) or not after:
+            self.refresh()
+            return
+        top = self.scroll_offset.y
+        for y, (old, new) in enumerate(zip(before, after, strict=True)):
+            if old != new:
+                self.refresh_line(top + y)
+
+    @contextmanager
+    def _scrolling_quietly(self) -> Iterator[None]:
+        """Scroll without Textual's full repaint: :meth:`_refresh_changed` repaints the rows that changed."""
+        self._quiet_scroll = True
+        try:
+            yield
+        finally:
+            self._quiet_scroll = False
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        if not self._quiet_scroll:
+            super().watch_scroll_y(old_value, new_value)
+        elif self.show_vertical_scrollbar:
+            self.vertical_scrollbar.position = new_value
 
     def set_filter(self, text: str) -> None:
         self.filter_text = text.strip()
@@ -176,13 +242,16 @@ class LinePane(ScrollView, can_focus=True):
         _, scroll_y = self.scroll_offset
         index = scroll_y + y
         width = self.scrollable_content_region.width
-        base, cursor = self._styles()
+        base, _ = self._styles()  # also notices a theme change, which empties the line cache
         if index >= len(self._items) or width <= 0:
             return Strip.blank(width, base)
-        selected = self.has_focus and self.is_selected(index)
+        return self._strip(index, width, self.has_focus and self.is_selected(index))
+
+    def _strip(self, index: int, width: int, selected: bool) -> Strip:
         key = (self.item_key(self._items[index]) if self.immutable_items else index, width, selected)
         strip = self._line_cache.get(key)
         if strip is None:
+            base, cursor = self._styles()
             text = self.render_item(self._items[index], width)
             text.truncate(width, overflow="ellipsis")
             style = cursor if selected else base
@@ -195,20 +264,20 @@ class LinePane(ScrollView, can_focus=True):
     def action_cursor(self, delta: int) -> None:
         if not self._items:
             return
-        self.cursor = max(0, min(len(self._items) - 1, (self.cursor if self.cursor >= 0 else 0) + delta))
-        self._after_move()
+        self._move_to(max(0, min(len(self._items) - 1, (self.cursor if self.cursor >= 0 else 0) + delta)))
 
     def action_cursor_to(self, index: int) -> None:
         if not self._items:
             return
-        self.cursor = index if index >= 0 else len(self._items) - 1
-        self._after_move()
+        self._move_to(index if index >= 0 else len(self._items) - 1)
 
-    def _after_move(self) -> None:
-        if not self.immutable_items:
-            self._line_cache.clear()
-        self.scroll_to_region_y(self.cursor)
-        self.refresh()
+    def _move_to(self, index: int) -> None:
+        """Move the cursor and repaint the rows that changed: two, unless the view scrolled."""
+        before = self._visible_rows()
+        self.cursor = index
+        with self._scrolling_quietly():
+            self.scroll_to_region_y(self.cursor)
+        self._refresh_changed(before)
         self.post_message(self.Selected(self, self.selected))
 
     def scroll_to_region_y(self, index: int) -> None:
@@ -229,8 +298,7 @@ class LinePane(ScrollView, can_focus=True):
             if index == self.cursor and getattr(event, "chain", 1) >= 2:
                 self.action_open()
                 return
-            self.cursor = index
-            self._after_move()
+            self._move_to(index)
 
     def on_focus(self) -> None:
         self._line_cache.clear()

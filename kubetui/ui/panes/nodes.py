@@ -62,11 +62,10 @@ class NodesPane(LinePane):
 
     def action_cursor(self, delta: int) -> None:
         """Move a whole card at a time."""
-        super().action_cursor(delta * CARD_LINES)
-        if self.cursor >= 0:
-            self.cursor -= self.cursor % CARD_LINES
-        self._line_cache.clear()
-        self.refresh()
+        if not self._items:
+            return
+        target = max(0, min(len(self._items) - 1, max(self.cursor, 0) + delta * CARD_LINES))
+        self.action_cursor_to(target - target % CARD_LINES)
 
     def is_selected(self, index: int) -> bool:
         """The whole card of the selected node is highlighted, not just one line."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from rich.text import Text
@@ -23,6 +24,11 @@ class Row:
     depth: int
     last: bool = False
     trail: str = ""  # the ancestors' columns: "│  " under a parent that has siblings below it, else blanks
+
+
+def _newest_revision_first(obj: dict[str, Any]) -> tuple[int, str]:
+    meta = obj["metadata"]
+    return -int(meta.get("annotations", {}).get("deployment.kubernetes.io/revision", 0) or 0), meta["name"]
 
 
 class WorkloadsPane(LinePane):
@@ -48,18 +54,7 @@ class WorkloadsPane(LinePane):
                     if ref.get("controller"):
                         children.setdefault(ref.get("uid", ""), []).append(obj)
         rows: list[Row] = []
-
-        def add(obj: dict[str, Any], kind: str, depth: int, last: bool = False, trail: str = "") -> None:
-            meta = obj["metadata"]
-            self._objects[(kind, meta.get("namespace", ""), meta["name"])] = obj
-            rows.append(Row(kind, meta.get("namespace", ""), meta["name"], depth, last, trail))
-            below = trail + ("" if depth == 0 else "   " if last else "│  ")
-            kids = sorted(children.get(meta.get("uid", ""), []),
-                          key=lambda o: (-int(o["metadata"].get("annotations", {}).get(
-                              "deployment.kubernetes.io/revision", 0) or 0), o["metadata"]["name"]))
-            for index, child in enumerate(kids):
-                add(child, child.get("kind", "Pod"), depth + 1, index == len(kids) - 1, below)
-
+        add = partial(self._add_subtree, rows, children)
         for resource, kind in (("deployments", "Deployment"), ("statefulsets", "StatefulSet"),
                                ("daemonsets", "DaemonSet"), ("jobs", "Job")):
             for obj in view.list(resource):
@@ -71,6 +66,19 @@ class WorkloadsPane(LinePane):
                     and meta.get("namespace") not in SYSTEM_NAMESPACES:
                 add(pod, "Pod", 0)
         return rows
+
+    def _add_subtree(self, rows: list[Row], children: dict[str, list[dict[str, Any]]], obj: dict[str, Any],
+                     kind: str, depth: int, last: bool = False, trail: str = "") -> None:
+        """One object's row, then its owned objects' (newest revision first); a method, not a nested
+        function calling itself, which would be a reference cycle left for the garbage collector."""
+        meta = obj["metadata"]
+        self._objects[(kind, meta.get("namespace", ""), meta["name"])] = obj
+        rows.append(Row(kind, meta.get("namespace", ""), meta["name"], depth, last, trail))
+        below = trail + ("" if depth == 0 else "   " if last else "│  ")
+        kids = sorted(children.get(meta.get("uid", ""), []), key=_newest_revision_first)
+        for index, child in enumerate(kids):
+            self._add_subtree(rows, children, child, child.get("kind", "Pod"), depth + 1,
+                              index == len(kids) - 1, below)
 
     def item_key(self, item: Row) -> Any:
         return (item.kind, item.namespace, item.name)
