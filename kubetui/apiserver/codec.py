@@ -90,7 +90,7 @@ def _intern_subtree(node: Any) -> Any:
     if len(_SUBTREES) >= _SUBTREES_MAX:
         _SUBTREES.clear()
     _intern_children(node)
-    _SUBTREES[key] = node
+    _SUBTREES[bytes(memoryview(key))] = node  # a tight copy: orjson's bytes keep their growth buffer
     return node
 
 

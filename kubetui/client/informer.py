@@ -10,6 +10,7 @@ changing anything, as client-go requires. The test suite runs with the cache mut
 from __future__ import annotations
 
 import builtins
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -130,7 +131,7 @@ class Informer:
         listing = self.client.list(self.resource, self.namespace, self.label_selector, self.field_selector)
         self.resource_version = listing["metadata"]["resourceVersion"]
         transform = self.transform
-        fresh = {key_of(obj): transform(obj) if transform else obj for obj in listing["items"]}
+        fresh = {sys.intern(key_of(obj)): transform(obj) if transform else obj for obj in listing["items"]}
         old = self.cache
         self.cache = {}
         for name in self._indices:
@@ -165,7 +166,7 @@ class Informer:
         for etype, obj in events:
             if etype in ("BOOKMARK", "ERROR"):
                 continue
-            key = key_of(obj)
+            key = sys.intern(key_of(obj))  # one string for every informer's key of the object
             self.resource_version = obj["metadata"].get("resourceVersion", self.resource_version)
             if etype == "DELETED":
                 previous = self._remove(key)

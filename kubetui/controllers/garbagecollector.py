@@ -97,7 +97,8 @@ class GarbageCollector(Controller):
     def _observe(self, info: ResourceInfo, old: Obj | None, obj: Obj) -> None:
         meta = obj["metadata"]
         uid = str(meta.get("uid", ""))
-        owners = [dict(r) for r in meta.get("ownerReferences") or () if isinstance(r, dict) and r.get("uid")]
+        # The informer's references themselves: shared and read-only, never changed here.
+        owners = [r for r in meta.get("ownerReferences") or () if isinstance(r, dict) and r.get("uid")]
         node = self.graph.get(uid)
         if node is None:
             node = GraphNode(uid, info, str(meta.get("namespace") or ""), str(meta["name"]), owners)

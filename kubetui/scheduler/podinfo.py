@@ -9,6 +9,7 @@ counts a container that requests no cpu or memory as 100m / 200Mi, which only sc
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Mapping
 from typing import Any
 
@@ -86,6 +87,32 @@ def normalized_image_name(name: str) -> str:
     return name
 
 
+# Values many pods have equal (the pods of one ReplicaSet): one object each, as the informer cache
+# shares its pods' equal sub-trees. Bounded; starts over when full. Read-only, like the pods.
+_SHARED: dict[Any, Any] = {}
+_SHARED_MAX = 4096
+_NO_SCALARS: dict[str, int] = {}
+
+
+def _shared(value: Any) -> Any:
+    hit = _SHARED.get(value)
+    if hit is not None:
+        return hit
+    if len(_SHARED) >= _SHARED_MAX:
+        _SHARED.clear()
+    _SHARED[value] = value
+    return value
+
+
+def _node_affinity(pod: dict[str, Any], spec: dict[str, Any]) -> RequiredNodeAffinity:
+    if spec.get("nodeSelector") or (spec.get("affinity") or {}).get("nodeAffinity"):
+        return RequiredNodeAffinity(pod)
+    return _NO_NODE_AFFINITY
+
+
+_NO_NODE_AFFINITY = RequiredNodeAffinity({})
+
+
 class PodInfo:
     """One pod as the scheduler sees it; ``pod`` is the informer's shared, read-only dict."""
 
@@ -103,11 +130,12 @@ class PodInfo:
         self.pod = pod
         self.namespace: str = meta.get("namespace", "")
         self.name: str = meta.get("name", "")
-        self.key = f"{self.namespace}/{self.name}"
+        self.key = sys.intern(f"{self.namespace}/{self.name}")  # the informer's key: one string
         self.uid: str = meta.get("uid", "") or self.key
         labels = meta.get("labels")
         self.labels: dict[str, str] = labels if isinstance(labels, dict) else {}
-        self.label_key = tuple(sorted(self.labels.items()))  # pods with equal label_key match the same selectors
+        # pods with equal label_key match the same selectors
+        self.label_key = _shared(tuple(sorted(self.labels.items())))
         self.priority: int = int(spec.get("priority") or 0)
         self.node_name: str = spec.get("nodeName") or ""
         self.terminating = bool(meta.get("deletionTimestamp"))
@@ -119,7 +147,7 @@ class PodInfo:
         self.memory = requests.pop("memory", 0)
         self.ephemeral_storage = requests.pop("ephemeral-storage", 0)
         requests.pop("pods", None)
-        self.scalars: dict[str, int] = {k: v for k, v in sorted(requests.items()) if v}
+        self.scalars: dict[str, int] = {k: v for k, v in sorted(requests.items()) if v} or _NO_SCALARS
         non_zero = pod_requests(spec, non_zero=True)
         self.non_zero_cpu = non_zero.get("cpu", 0)
         self.non_zero_memory = non_zero.get("memory", 0)
@@ -134,13 +162,13 @@ class PodInfo:
         self.tolerations: tuple[dict[str, Any], ...] = tuple(
             t for t in spec.get("tolerations") or () if isinstance(t, dict)
         )
-        self.images: tuple[str, ...] = tuple(
+        self.images: tuple[str, ...] = _shared(tuple(
             normalized_image_name(str(c.get("image", "")))
             for key in ("initContainers", "containers")
             for c in spec.get(key) or ()
             if c.get("image")
-        )
-        self.required_node_affinity = RequiredNodeAffinity(pod)
+        ))
+        self.required_node_affinity = _node_affinity(pod, spec)
 
         affinity = spec.get("affinity") or {}
         pod_affinity = affinity.get("podAffinity") or {}
