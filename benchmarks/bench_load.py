@@ -42,6 +42,15 @@ def peak_rss() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
+def current_rss() -> int:
+    """Resident set size now, in bytes (Linux: /proc/self/statm counts pages); 0 where unavailable."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * resource.getpagesize()
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
 def node_object(i: int) -> dict[str, Any]:
     """A Node as a 16-CPU kubelet registers it (the shape of kubetui.node.kubelet's, without images)."""
     name = f"node-{i:05d}"
@@ -228,6 +237,7 @@ def load(nodes: int, pods: int, informers: bool) -> dict[str, Any]:
         if d % 10 == 9:
             clock.settle()  # let the watchers catch up, as they would between bursts
     clock.settle()
+    rss_loaded = current_rss()
     cluster.store.compact(cluster.store.revision)  # what the 5-minute compaction timer does
     loaded, cpu = time.perf_counter() - started, time.process_time() - cpu
     gc.collect()
@@ -242,6 +252,7 @@ def load(nodes: int, pods: int, informers: bool) -> dict[str, Any]:
         "nodes": nodes,
         "pods": store.count("/registry/pods/"),
         "rss": peak_rss(),
+        "rss_loaded": rss_loaded,
         "seconds": loaded,
         "cpu": cpu,
         "pod_bytes": value_bytes,
@@ -272,6 +283,7 @@ def main() -> None:
         f"{result['nodes']:>6} {result['pods']:>8} {result['seconds']:>7.1f} {result['cpu']:>7.1f} {rss_gib:>8.2f} GiB "
         f"{result['pod_bytes'] / 2**20:>7.0f} MiB {result['history']:>8} {TARGET_GIB:>5.1f} GiB"
     )
+    print(f"  RSS when loaded, before compaction: {result['rss_loaded'] / GIB:.2f} GiB")
     print(
         f"  store: {result['keys']} keys, "
         f"{result['pod_bytes'] / max(1, result['pods']):.0f} bytes a pod (orjson)"

@@ -64,22 +64,19 @@ def _intern_string(value: str) -> str:
     return value
 
 
-def _intern_children(node: Any) -> None:
-    """Replace each dict/list/string child of ``node`` by an equal one already seen, in place."""
-    if type(node) is dict:
-        for key, child in node.items():
-            kind = type(child)
-            if kind is str:
-                node[key] = _intern_string(child)
-            elif (kind is dict or kind is list) and child:
-                node[key] = _intern_subtree(child)
-    else:
-        for i, child in enumerate(node):
-            kind = type(child)
-            if kind is str:
-                node[i] = _intern_string(child)
-            elif (kind is dict or kind is list) and child:
-                node[i] = _intern_subtree(child)
+def _interned(value: Any) -> Any:
+    kind = type(value)
+    if kind is str:
+        return _intern_string(value)
+    if kind is dict or kind is list:
+        return _intern_subtree(value)
+    return value
+
+
+def _interned_dict(node: dict[str, Any]) -> dict[str, Any]:
+    """A copy of ``node`` with its children interned; built at its final size, a dict decoded key by key
+    keeps a table grown for more keys (352 bytes instead of 272 for a pod's spec)."""
+    return {key: _interned(child) for key, child in node.items()}
 
 
 def _intern_subtree(node: Any) -> Any:
@@ -89,24 +86,23 @@ def _intern_subtree(node: Any) -> Any:
         return hit
     if len(_SUBTREES) >= _SUBTREES_MAX:
         _SUBTREES.clear()
-    _intern_children(node)
-    _SUBTREES[bytes(memoryview(key))] = node  # a tight copy: orjson's bytes keep their growth buffer
-    return node
+    if type(node) is dict:
+        canonical: Any = _interned_dict(node)
+    else:
+        canonical = list(node)  # exactly sized (a comprehension over-allocates)
+        for i, child in enumerate(canonical):
+            canonical[i] = _interned(child)
+    _SUBTREES[bytes(memoryview(key))] = canonical  # a tight copy: orjson's bytes keep their growth buffer
+    return canonical
 
 
 def intern_tree(obj: dict[str, Any]) -> dict[str, Any]:
-    """Share ``obj``'s repeated sub-trees and strings with objects interned before; returns ``obj``.
+    """``obj`` with its repeated sub-trees and strings shared with the objects interned before (a copy).
 
     The object and its top-level sections (metadata, spec, status) are its own; below them, equal
     sub-trees are the same object. Only for objects nobody changes (a shared cache's), since a change
     to a shared sub-tree would show in every object that holds it.
     """
-    for key, section in obj.items():
-        kind = type(section)
-        if kind is str:
-            obj[key] = _intern_string(section)
-        elif kind is dict:
-            _intern_children(section)
-        elif kind is list and section:
-            obj[key] = _intern_subtree(section)
-    return obj
+    return {
+        key: _interned_dict(section) if type(section) is dict else _interned(section) for key, section in obj.items()
+    }

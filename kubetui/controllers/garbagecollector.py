@@ -20,7 +20,7 @@ separate graphChanges queue; events are still applied one at a time, in order.
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from kubetui.api.resources import RESOURCES, ResourceInfo, for_object
@@ -37,6 +37,9 @@ IGNORED_RESOURCES = frozenset({"events", "bindings"})
 ABSENT_OWNER_CACHE_SIZE = 500  # garbagecollector.go: an LRU of owners known to be gone
 
 
+_NO_DEPENDENTS: frozenset[str] = frozenset()
+
+
 @dataclass(slots=True)
 class GraphNode:
     """One object in the dependency graph: who owns it, whom it owns, and how it is being deleted."""
@@ -46,7 +49,8 @@ class GraphNode:
     namespace: str
     name: str
     owners: list[Obj]
-    dependents: set[str] = field(default_factory=set)
+    # Most objects own nothing: the set is made on the first dependent (an empty set is 216 bytes).
+    dependents: set[str] | frozenset[str] = _NO_DEPENDENTS
     being_deleted: bool = False
     deleting_dependents: bool = False
 
@@ -58,6 +62,11 @@ class GraphNode:
     def blocks(self, owner_uid: str) -> bool:
         """This dependent holds up a foreground deletion of that owner (blockOwnerDeletion: true)."""
         return any(ref.get("uid") == owner_uid and ref.get("blockOwnerDeletion") for ref in self.owners)
+
+
+def _forget_dependent(owner: GraphNode, uid: str) -> None:
+    if isinstance(owner.dependents, set):
+        owner.dependents.discard(uid)
 
 
 def _finalizers(obj: Obj) -> list[str]:
@@ -98,7 +107,10 @@ class GarbageCollector(Controller):
         meta = obj["metadata"]
         uid = str(meta.get("uid", ""))
         # The informer's references themselves: shared and read-only, never changed here.
-        owners = [r for r in meta.get("ownerReferences") or () if isinstance(r, dict) and r.get("uid")]
+        refs = meta.get("ownerReferences") or []
+        owners = refs if all(isinstance(r, dict) and r.get("uid") for r in refs) else [
+            r for r in refs if isinstance(r, dict) and r.get("uid")
+        ]
         node = self.graph.get(uid)
         if node is None:
             node = GraphNode(uid, info, str(meta.get("namespace") or ""), str(meta["name"]), owners)
@@ -117,8 +129,10 @@ class GarbageCollector(Controller):
             owner = self.graph.get(str(ref["uid"]))
             if owner is None:
                 unknown_owner = True
-            else:
+            elif isinstance(owner.dependents, set):
                 owner.dependents.add(node.uid)
+            else:
+                owner.dependents = {node.uid}
         if unknown_owner:
             self.queue.add(node.uid)  # a "virtual" owner in Go: verify it exists with a live read
 
@@ -132,7 +146,7 @@ class GarbageCollector(Controller):
             if owner is None:
                 continue
             if uid not in new:
-                owner.dependents.discard(node.uid)
+                _forget_dependent(owner, node.uid)
             still_blocking = uid in new and new[uid].get("blockOwnerDeletion")
             unblocked = ref.get("blockOwnerDeletion") and not still_blocking
             if unblocked and owner.deleting_dependents:
@@ -157,7 +171,7 @@ class GarbageCollector(Controller):
         for ref in node.owners:
             owner = self.graph.get(str(ref["uid"]))
             if owner is not None:
-                owner.dependents.discard(node.uid)
+                _forget_dependent(owner, node.uid)
                 if owner.deleting_dependents:
                     self.queue.add(owner.uid)  # the owner may have been waiting for this one
         for dependent in sorted(node.dependents):

@@ -28,7 +28,7 @@ def test_equal_sub_trees_and_strings_are_shared_and_sections_are_not() -> None:
     assert a["status"]["conditions"] is b["status"]["conditions"]
     assert a["status"]["phase"] is b["status"]["phase"]
     assert a["metadata"] is not b["metadata"] and a["spec"] is not b["spec"]
-    assert a["spec"]["tolerations"] is not b["spec"]["tolerations"]  # empty containers are left alone
+    assert a["spec"]["tolerations"] is b["spec"]["tolerations"]  # empty ones too
 
 
 def test_different_sub_trees_stay_apart() -> None:
