@@ -110,6 +110,9 @@ def test_apply_get_and_output_formats(kubectl: Kubectl, tmp_path: Path) -> None:
     as_yaml = yaml.safe_load(kubectl("get", "deploy", "web", "-o", "yaml").stdout)
     assert as_yaml["spec"]["template"]["spec"]["containers"][0]["image"] == "nginx:1.27"
     assert "kubectl.kubernetes.io/last-applied-configuration" in as_yaml["metadata"]["annotations"]
+    assert "managedFields" not in as_yaml["metadata"]  # kubectl drops them unless asked
+    managed = yaml.safe_load(kubectl("get", "deploy", "web", "-o", "yaml", "--show-managed-fields").stdout)
+    assert "kubectl-client-side-apply" in {m["manager"] for m in managed["metadata"]["managedFields"]}
     as_json = json.loads(kubectl("get", "svc", "web", "-o", "json").stdout)
     assert as_json["spec"]["clusterIP"].startswith("10.")
     path = kubectl("get", "deploy", "web", "-o", "jsonpath={.spec.replicas}/{.metadata.labels.tier}").stdout
