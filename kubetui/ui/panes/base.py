@@ -10,12 +10,12 @@ from __future__ import annotations
 import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -55,6 +55,7 @@ class LinePane(ScrollView, can_focus=True):
     follow_tail = True  # logs stick to the newest line unless the user moved the cursor up
     refresh_hz = REFRESH_HZ
     immutable_items = False  # True for logs of trace records: a rendered line stays valid across refreshes
+    _border_row_only = False  # see _set_border_texts
 
     class Selected(Message):
         def __init__(self, pane: LinePane, item: Any) -> None:
@@ -77,6 +78,7 @@ class LinePane(ScrollView, can_focus=True):
         self._line_cache: dict[tuple[Any, int, bool], Strip] = {}
         self._style_cache: tuple[str, Style, Style] | None = None
         self._quiet_scroll = False
+        self._subtitle_shown: str | None = None
         self.border_title = self.pane_title
 
     # -- what subclasses provide ------------------------------------------------------------------
@@ -138,8 +140,7 @@ class LinePane(ScrollView, can_focus=True):
         else:
             self.cursor = min(max(self.cursor, 0 if items else -1), len(items) - 1)
         self._set_virtual_height(len(items))
-        self.border_title = self.pane_title
-        self.border_subtitle = self._subtitle()
+        self._set_border_texts(self.pane_title, self._subtitle())
         with self._scrolling_quietly():
             if self.follow_tail and at_tail:
                 self.scroll_end(animate=False, immediate=True)
@@ -157,6 +158,28 @@ class LinePane(ScrollView, can_focus=True):
         if self.filter_text:
             parts.append(f"filter: {self.filter_text}")
         return " · ".join(parts)
+
+    def _set_border_texts(self, title: str, subtitle: str) -> None:
+        """Textual repaints the whole widget whenever a border text is assigned, even the same one; a new
+        count repaints only the bottom border row here."""
+        if title != self.border_title:
+            self.border_title = title
+        if subtitle == self._subtitle_shown:
+            return
+        self._subtitle_shown = subtitle
+        self._border_row_only = self.is_mounted
+        try:
+            self.border_subtitle = subtitle
+        finally:
+            self._border_row_only = False
+
+    def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False,
+                recompose: bool = False) -> Self:
+        if self._border_row_only and not regions and not layout and not recompose:
+            left, top = self.content_offset
+            width, height = self.outer_size
+            regions = (Region(-left, height - 1 - top, width, 1),)
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
 
     def _set_virtual_height(self, rows: int) -> None:
         """Set the scrollable height; without Textual's screen layout (~12 ms at 200x50) when the
