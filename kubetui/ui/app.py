@@ -53,6 +53,9 @@ PROJECTOR = Theme(
     dark=False,
 )
 THEMES = ("textual-dark", "projector")
+# The command palette's longer names, where the footer's one word would not say enough
+PALETTE_NAMES = {"toggle_heartbeats": "Heartbeats: hide / show kubelet Lease renewals and node status in the API pane",
+                 "toggle_etcd": "etcd: interleave etcd writes in the API pane"}
 patch_strip_divide()
 # After a key press or a click, the engine's pump and the panes' periodic rebuilds wait until the screen has
 # repainted (at most this many seconds): the answer to a key is never queued behind engine work.
@@ -85,6 +88,8 @@ class ErrorBanner(Static):
 
 class KubetuiApp(App[int]):
     TITLE = "kubetui"
+    # A zoomed pane keeps the header (clock, pause), the manifest error banner and the filter box in view.
+    ALLOW_IN_MAXIMIZED_VIEW = "Footer, ClusterHeader, ErrorBanner, #filter"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (TOUR_SIDE_FROM, "-wide")]
     CSS = """
     Screen { layout: vertical; }
@@ -119,6 +124,7 @@ class KubetuiApp(App[int]):
         Binding("g", "traffic", "Send traffic", show=False),
         Binding("slash", "filter", "Filter"),
         Binding("e", "toggle_etcd", "etcd", show=False),
+        Binding("h", "toggle_heartbeats", "Heartbeats"),
         Binding("z", "maximize", "Zoom"),
         Binding("l", "cycle_layout", "Layout"),
         Binding("t", "cycle_theme", "Theme", show=False),
@@ -172,7 +178,7 @@ class KubetuiApp(App[int]):
                 yield EventsPane(self.view, id="events")
             if self.tour is not None:
                 yield TourPanel(self.cluster, self.tour, id="tour")
-        yield Input(placeholder="filter the focused pane (Enter to apply, empty to clear, Esc to cancel)", id="filter")
+        yield Input(placeholder="filter the focused pane: type text · Enter keeps it · Esc clears it", id="filter")
         yield KeysFooter()
 
     def on_mount(self) -> None:
@@ -389,33 +395,60 @@ class KubetuiApp(App[int]):
         self.push_screen(HelpScreen())
 
     def action_filter(self) -> None:
+        """Open the filter box under the focused pane. It filters as you type; Enter keeps the filter and
+        goes back to the pane, Escape clears it (like k9s), so a filter is never left on by accident."""
         pane = self._pane()
         if pane is None:
             return
         box = self.query_one("#filter", Input)
+        self._filter_target = pane
+        box.placeholder = f"filter {pane.pane_title}: type text · Enter keeps it · Esc clears it"
         box.value = pane.filter_text
         box.add_class("-visible")
         box.focus()
-        self._filter_target = pane
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    def _filter_box_open(self) -> bool:
+        return self.query_one("#filter", Input).has_class("-visible")
+
+    def _close_filter(self, text: str) -> None:
+        box = self.query_one("#filter", Input)
+        box.remove_class("-visible")
         pane = getattr(self, "_filter_target", None)
-        event.input.remove_class("-visible")
         if isinstance(pane, LinePane):
-            pane.set_filter(event.value)
+            pane.set_filter(text)
             pane.focus()
 
+    def on_input_changed(self, event: Input.Changed) -> None:
+        pane = getattr(self, "_filter_target", None)
+        if event.input.id == "filter" and self._filter_box_open() and isinstance(pane, LinePane):
+            pane.set_filter(event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "filter":
+            self._close_filter(event.value)
+
     def on_key(self, event: Any) -> None:
-        box = self.query_one("#filter", Input)
-        if event.key == "escape" and box.has_class("-visible"):
-            box.remove_class("-visible")
-            pane = getattr(self, "_filter_target", None)
-            if isinstance(pane, LinePane):
-                pane.focus()
+        if event.key == "escape" and self._filter_box_open():
+            self._close_filter("")
             event.stop()
+
+    @property
+    def escape_to_minimize(self) -> bool:
+        """Escape closes the filter box, or clears the focused pane's filter, before it restores a zoomed pane."""
+        pane = self._pane()
+        if self._filter_box_open() or (pane is not None and pane.filter_text):
+            return False
+        return super().escape_to_minimize
 
     def action_toggle_etcd(self) -> None:
         self.query_one(ApiPane).toggle_etcd()
+
+    def action_toggle_heartbeats(self) -> None:
+        """Hide (again: show) the kubelets' Lease renewals and node status updates in the API pane."""
+        pane = self.query_one(ApiPane)
+        pane.toggle_heartbeats()
+        self.notify("API pane: heartbeats (leases, node status) " + ("hidden" if pane.hide_heartbeats else "shown"),
+                    timeout=2)
 
     def action_maximize(self) -> None:
         screen = self.screen
@@ -483,7 +516,7 @@ class KubetuiApp(App[int]):
         for binding in self.BINDINGS:
             if isinstance(binding, Binding) and binding.action not in ("quit", "help"):
                 action = binding.action
-                yield SystemCommand(binding.description or action, f"key: {binding.key}",
+                yield SystemCommand(PALETTE_NAMES.get(action, binding.description or action), f"key: {binding.key}",
                                     lambda action=action: self.run_action(action))
 
 

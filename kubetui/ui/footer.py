@@ -11,7 +11,7 @@ from textual.widgets._footer import FooterKey
 
 COMPACT_BELOW = 120  # 100-column projectors: less padding, so every label is whole
 WIDE_FROM = 160  # 200-column projectors: room for the keys that are otherwise only in the help
-WIDE_ONLY = frozenset({"partition_node", "cordon", "drain", "maximize", "faster"})
+WIDE_ONLY = frozenset({"partition_node", "cordon", "drain", "maximize", "faster", "toggle_heartbeats"})
 TOUR_KEYS = (("n", "tour_next", "Next"), ("b", "tour_back", "Back"), ("R", "tour_restart", "Restart step"))
 TOUR_NARROW_HIDDEN = frozenset({"kill_container", "filter", "cycle_layout"})  # in the help (?) still
 

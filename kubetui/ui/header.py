@@ -1,8 +1,9 @@
-"""The header: virtual time, speed, node and pod counts, and where kubectl can connect."""
+"""The header: virtual time, speed, node and pod counts (as `kubectl get pods` would list them), and where
+kubectl can connect."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.widgets import Static
@@ -75,14 +76,14 @@ class ClusterHeader(Static):
         ready = sum(1 for n in nodes if node_ready(n) == "Ready")
         text.append(f"  nodes {ready}/{len(nodes)}{' ready' if ready_word else ''}",
                     style="green" if ready == len(nodes) else "bold yellow")
-        phases: dict[str, int] = {}
-        for pod in view.list("pods"):
-            phase = pod.get("status", {}).get("phase", "Pending")
-            phases[phase] = phases.get(phase, 0) + 1
-        text.append("  pods ", style="dim")
-        for phase, glyph, style in PHASES:
-            if phases.get(phase):
-                text.append(f"{phases[phase]} {phase} " if words else f"{glyph}{phases[phase]} ", style=style)
+        counts = pod_counts(view.list("pods"))
+        text.append(f"  pods {sum(counts.values())}{':' if words else ''} ", style="dim")
+        for state, glyph, style in POD_STATES:
+            if counts.get(state):
+                if words or state == "Terminating":
+                    text.append(f"{counts[state]} {state} ", style=style)
+                else:
+                    text.append(f"{glyph}{counts[state]} ", style=style)
         if self.tour_label:
             text.append(f"  {self.tour_label}", style="bold magenta")
         if self.api_address:
@@ -93,5 +94,19 @@ class ClusterHeader(Static):
         return text
 
 
-# pod phases in the header, with the glyphs the panes use for them
-PHASES = (("Running", "●", "green"), ("Pending", "◌", "cyan"), ("Succeeded", "✔", "dim"), ("Failed", "✖", "red"))
+# What `kubectl get pods` lists, by phase, with the glyphs the panes use; a pod being deleted (a dead node's
+# pods wait for their kubelet, or the pod garbage collector, as Terminating) counts apart from its phase.
+POD_STATES = (("Running", "●", "green"), ("Pending", "◌", "cyan"), ("Succeeded", "✔", "dim"),
+              ("Failed", "✖", "red"), ("Terminating", "◌", "yellow"))
+
+
+def pod_counts(pods: list[dict[str, Any]]) -> dict[str, int]:
+    """Pods by phase, except that a pod with a deletionTimestamp is Terminating, as kubectl shows it."""
+    counts: dict[str, int] = {}
+    for pod in pods:
+        if pod.get("metadata", {}).get("deletionTimestamp"):
+            state = "Terminating"
+        else:
+            state = pod.get("status", {}).get("phase", "Pending")
+        counts[state] = counts.get(state, 0) + 1
+    return counts

@@ -13,6 +13,20 @@ from kubetui.ui.panes.base import LinePane
 from kubetui.ui.view import ClusterView
 
 
+def is_heartbeat(record: ApiRequest | EtcdWrite) -> bool:
+    """A kubelet's heartbeat traffic: renewing its node's Lease (every 10 s), and reading and updating its
+    own Node's status (node status updates). On a quiet cluster this is most of what the API server hears.
+    Of the etcd writes only the Leases' are told apart: a write to a Node's key may be a cordon or a taint."""
+    if isinstance(record, EtcdWrite):
+        return record.key.startswith("/registry/leases/kube-node-lease/")
+    if not record.who.startswith("kubelet/"):
+        return False
+    if record.resource == "leases":
+        return True
+    return record.resource == "nodes" and record.name == record.who.removeprefix("kubelet/") and \
+        record.verb in ("get", "update", "patch") and record.subresource in ("", "status")
+
+
 class ApiPane(LinePane):
     pane_title = "API requests"
     immutable_items = True
@@ -21,18 +35,30 @@ class ApiPane(LinePane):
         super().__init__(id=id)
         self.view = view
         self.show_etcd = False
+        self.hide_heartbeats = False
 
     def source_version(self) -> Any:
-        return (self.view.trace_version, self.show_etcd)
+        return (self.view.trace_version, self.show_etcd, self.hide_heartbeats)
 
     def items(self) -> Sequence[Any]:
-        if self.show_etcd:
-            return list(self.view.api)
-        return [r for r in self.view.api if isinstance(r, ApiRequest)]
+        records: Sequence[ApiRequest | EtcdWrite] = self.view.api
+        if not self.show_etcd:
+            records = [r for r in records if isinstance(r, ApiRequest)]
+        if self.hide_heartbeats:
+            records = [r for r in records if not is_heartbeat(r)]
+        return list(records)
 
     def toggle_etcd(self) -> None:
         self.show_etcd = not self.show_etcd
-        self.pane_title = "API requests + etcd writes" if self.show_etcd else "API requests"
+        self._retitle()
+
+    def toggle_heartbeats(self) -> None:
+        self.hide_heartbeats = not self.hide_heartbeats
+        self._retitle()
+
+    def _retitle(self) -> None:
+        self.pane_title = "API requests" + (" + etcd writes" if self.show_etcd else "") + (
+            " · heartbeats hidden (h)" if self.hide_heartbeats else "")
         self.refresh_items(force=True)
 
     def item_key(self, item: Any) -> Any:

@@ -49,6 +49,7 @@ class LinePane(ScrollView, can_focus=True):
         Binding("home", "cursor_to(0)", show=False),
         Binding("end", "cursor_to(-1)", show=False),
         Binding("enter", "open", "Details", show=False),
+        Binding("escape", "clear_filter", "Clear filter", show=False),
     ]
 
     pane_title = "pane"
@@ -79,6 +80,7 @@ class LinePane(ScrollView, can_focus=True):
         self._style_cache: tuple[str, Style, Style] | None = None
         self._quiet_scroll = False
         self._subtitle_shown: str | None = None
+        self._total = 0  # items before the filter: the subtitle says "12 of 340" while filtering
         self.border_title = self.pane_title
 
     # -- what subclasses provide ------------------------------------------------------------------
@@ -126,6 +128,7 @@ class LinePane(ScrollView, can_focus=True):
         selected_key = self.item_key(self._items[self.cursor]) if 0 <= self.cursor < len(self._items) else None
         at_tail = self.cursor < 0 or self.cursor >= len(self._items) - 1
         items = list(self.items())
+        self._total = len(items)
         if self.filter_text:
             needle = self.filter_text.lower()
             items = [i for i in items if needle in self.item_text(i).lower()]
@@ -140,7 +143,7 @@ class LinePane(ScrollView, can_focus=True):
         else:
             self.cursor = min(max(self.cursor, 0 if items else -1), len(items) - 1)
         self._set_virtual_height(len(items))
-        self._set_border_texts(self.pane_title, self._subtitle())
+        self._set_border_texts(self.heading(), self._subtitle())
         with self._scrolling_quietly():
             if self.follow_tail and at_tail:
                 self.scroll_end(animate=False, immediate=True)
@@ -153,11 +156,17 @@ class LinePane(ScrollView, can_focus=True):
                 self.scroll_to_region_y(self.cursor)
         self._refresh_changed(before)
 
+    def heading(self) -> str:
+        """The pane's name, and the filter while one hides lines: a filtered pane must never pass for a
+        quiet one, so the top border says so and how to get everything back."""
+        if not self.filter_text:
+            return self.pane_title
+        return f"{self.pane_title} · filter \"{self.filter_text}\" (esc clears)"
+
     def _subtitle(self) -> str:
-        parts = [f"{len(self._items)}"]
         if self.filter_text:
-            parts.append(f"filter: {self.filter_text}")
-        return " · ".join(parts)
+            return f"{len(self._items)} of {self._total} shown"
+        return f"{len(self._items)}"
 
     def _set_border_texts(self, title: str, subtitle: str) -> None:
         """Textual repaints the whole widget whenever a border text is assigned, even the same one; a new
@@ -246,6 +255,15 @@ class LinePane(ScrollView, can_focus=True):
     def set_filter(self, text: str) -> None:
         self.filter_text = text.strip()
         self.refresh_items(force=True)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Escape means "clear the filter" only while there is one; else it stays free for the app and screens.
+        if action == "clear_filter":
+            return bool(self.filter_text)
+        return True
+
+    def action_clear_filter(self) -> None:
+        self.set_filter("")
 
     @property
     def selected(self) -> Any:

@@ -1,0 +1,102 @@
+"""Rough edges found by using the app as a new user and as a speaker would, each pinned by a Pilot test."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.widgets import Input
+
+from kubetui.sim.cluster import Cluster
+from kubetui.ui.app import KubetuiApp
+from kubetui.ui.panes.api import ApiPane
+
+SIZE = (100, 30)
+
+
+async def settle(pilot: Any, cluster: Cluster, seconds: float = 0.0) -> None:
+    cluster.run_for(seconds)
+    for pane in pilot.app.query("LinePane"):
+        pane.refresh_items()
+    await pilot.pause()
+
+
+async def test_filter_filters_as_you_type_and_escape_clears_it(app: KubetuiApp, cluster: Cluster) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, cluster)
+        api = app.query_one(ApiPane)
+        api.focus()
+        total = len(api._items)
+        await pilot.press("slash", *"node-2")
+        assert api.filter_text == "node-2", "the pane filters while the user types"
+        assert 0 < len(api._items) < total
+        assert 'filter "node-2" (esc clears)' in str(api.border_title)
+        assert str(api.border_subtitle) == f"{len(api._items)} of {total} shown"
+        await pilot.press("escape")
+        assert api.filter_text == "" and len(api._items) == total, "Escape in the box clears the filter"
+        assert not app.query_one("#filter", Input).has_class("-visible")
+        assert app.focused is api
+        assert str(api.border_title) == "API requests"
+
+
+async def test_enter_keeps_the_filter_and_escape_on_the_pane_clears_it(app: KubetuiApp, cluster: Cluster) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, cluster)
+        api = app.query_one(ApiPane)
+        api.focus()
+        await pilot.press("slash", *"leases", "enter")
+        assert api.filter_text == "leases" and app.focused is api
+        await pilot.press("escape")
+        assert api.filter_text == ""
+
+
+async def test_filter_box_and_error_banner_stay_visible_on_a_zoomed_pane(app: KubetuiApp, cluster: Cluster) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, cluster)
+        api = app.query_one(ApiPane)
+        api.focus()
+        await pilot.press("z", "slash")
+        await pilot.pause()
+        box = app.query_one("#filter", Input)
+        assert box.display and box.region.height > 0, "the filter box shows over a zoomed pane"
+        assert app.query_one("#header").region.height == 1
+        await pilot.press(*"leases", "escape")
+        assert app.screen.maximized is api, "Escape closed the box, the pane stays zoomed"
+        assert api.filter_text == ""
+
+
+async def test_h_hides_heartbeat_traffic_in_the_api_pane(app: KubetuiApp, cluster: Cluster) -> None:
+    async with app.run_test(size=(200, 50)) as pilot:
+        await settle(pilot, cluster, 60)
+        api = app.query_one(ApiPane)
+        leases = [r for r in api._items if r.resource == "leases" and r.who.startswith("kubelet/")]
+        assert leases, "a quiet cluster's API log is full of Lease renewals"
+        await pilot.press("h")
+        assert api.hide_heartbeats and "heartbeats hidden" in str(api.border_title)
+        assert not any(r.resource == "leases" and r.who.startswith("kubelet/") for r in api._items)
+        assert not any(r.resource == "nodes" and r.who.startswith("kubelet/") and r.verb == "update"
+                       for r in api._items)
+        assert any(r.who.startswith("kubelet/") and r.resource == "pods" for r in api._items), "pod updates stay"
+        footer_keys = [key.key for key in app.query("FooterKey")]
+        assert "h" in footer_keys, "the toggle is in the footer on a wide screen"
+        await pilot.press("h")
+        assert not api.hide_heartbeats and str(api.border_title) == "API requests"
+
+
+async def test_header_counts_terminating_pods_apart_as_kubectl_lists_them(app: KubetuiApp, cluster: Cluster) -> None:
+    from kubetui.ui.header import ClusterHeader
+
+    cluster.chaos("kill-node", node="node-2")
+    cluster.run_for(400)  # NotReady, then eviction: node-2's pods stay, Terminating, until the node answers
+    async with app.run_test(size=(200, 50)) as pilot:
+        await settle(pilot, cluster)
+        pods = app.view.list("pods")
+        terminating = sum(1 for p in pods if p["metadata"].get("deletionTimestamp"))
+        running = sum(1 for p in pods if p["status"].get("phase") == "Running"
+                      and not p["metadata"].get("deletionTimestamp"))
+        assert terminating > 0
+        header = app.query_one(ClusterHeader)
+        wide = header.render_text(200).plain
+        assert f"pods {len(pods)}:" in wide
+        assert f"{running} Running" in wide and f"{terminating} Terminating" in wide
+        narrow = header.render_text(100).plain
+        assert f"●{running} " in narrow and f"{terminating} Terminating" in narrow, narrow
