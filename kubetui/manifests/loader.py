@@ -16,15 +16,9 @@ from typing import TYPE_CHECKING, Any
 from kubetui.api.resources import BY_KIND, ResourceInfo
 from kubetui.apiserver.errors import ApiError
 from kubetui.apiserver.server import PATCH_APPLY
-from kubetui.manifests.parse import (
-    Document,
-    ManifestError,
-    ParsedFile,
-    is_manifest,
-    parse_file,
-    parse_text,
-    read_text,
-)
+from kubetui.manifests.errors import api_error
+from kubetui.manifests.files import UNREADABLE, snapshot
+from kubetui.manifests.parse import Document, ManifestError, ParsedFile, parse_text
 from kubetui.node.spec import NodeSpec
 from kubetui.sim.trace import ManifestStatus
 
@@ -81,8 +75,8 @@ class _FilePlan:
 def node_specs_in(folder: Path) -> list[NodeSpec] | None:
     """The machines a folder declares with ``kind: Node`` documents, or None when it declares none."""
     specs: list[NodeSpec] = []
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() and is_manifest(p, folder)):
-        parsed = parse_file(path)
+    for relative, text in snapshot(folder).items():
+        parsed = parse_text(text, str(folder / relative))
         if parsed.error is None:
             specs.extend(NodeSpec.from_manifest(d.obj) for d in parsed.documents if _is_node(d.obj))
     return specs or None
@@ -105,14 +99,9 @@ class ManifestFolder:
         cluster.inputs.manifests = self.apply_snapshot
 
     # -- scanning -----------------------------------------------------------------------------
-    def files(self) -> list[Path]:
-        if not self.root.is_dir():
-            return []
-        return sorted(p for p in self.root.rglob("*") if p.is_file() and is_manifest(p, self.root))
-
     def snapshot(self) -> dict[str, str]:
         """Every manifest file's text by path relative to the folder: the input a sync works from."""
-        return {str(p.relative_to(self.root)): read_text(p) for p in self.files()}
+        return snapshot(self.root)
 
     def _parse(self, relative: str, text: str) -> ParsedFile:
         """Parse a file's text, reusing the last result while the text is unchanged."""
@@ -145,8 +134,12 @@ class ManifestFolder:
             plan, error = self._plan(self._parse(relative, files[relative]))
             if error is not None:
                 new_errors[path] = error
-                if path in self._plans:
-                    plans[path] = self._plans[path]  # keep what was last applied: nothing applied or pruned
+                # keep what was last applied: nothing applied or pruned (for an unlistable folder,
+                # everything under it)
+                under = path + "/" if files[relative].startswith(UNREADABLE) else None
+                for old_path, old_plan in self._plans.items():
+                    if old_path == path or (under and old_path.startswith(under) and old_path not in plans):
+                        plans[old_path] = old_plan
             elif plan is not None:
                 plans[path] = plan
         self._apply(plans, new_errors)
@@ -166,7 +159,8 @@ class ManifestFolder:
             if _is_node(obj):
                 spec = NodeSpec.from_manifest(obj)
                 if not spec.name:
-                    return None, ManifestError(shown, "Node: metadata.name: Required value", doc.line, 1)
+                    where = doc.position("metadata.name")
+                    return None, ManifestError(shown, "Node: metadata.name: Required value", *where)
                 plan.nodes.append(spec)
                 continue
             kind, api_version = obj.get("kind"), obj.get("apiVersion")
@@ -175,8 +169,7 @@ class ManifestFolder:
                 return None, ManifestError(
                     shown,
                     f"Object '{missing.capitalize() if missing == 'kind' else missing}' is missing in the document",
-                    doc.line,
-                    1,
+                    *doc.position(missing),
                 )
             info = BY_KIND.get(str(kind))
             if info is None or info.api_version != api_version or info.plural == "bindings":
@@ -184,13 +177,12 @@ class ManifestFolder:
                     shown,
                     f'resource mapping not found for kind "{kind}" in version "{api_version}": '
                     f'no matches for kind "{kind}" in version "{api_version}"',
-                    doc.line,
-                    1,
+                    *doc.position("kind" if info is None else "apiVersion"),
                 )
             meta = obj.get("metadata")
             if not isinstance(meta, dict) or not isinstance(meta.get("name"), str) or not meta.get("name"):
                 return None, ManifestError(
-                    shown, f"{kind}: metadata.name: Required value: name is required", doc.line, 1
+                    shown, f"{kind}: metadata.name: Required value: name is required", *doc.position("metadata.name")
                 )
             namespace = ""
             if info.namespaced:
@@ -198,21 +190,21 @@ class ManifestFolder:
             plan.objects.append((ObjectRef(info.plural, namespace, meta["name"]), doc))
         new_namespaces = {ref.name for ref, _ in plan.objects if ref.resource == "namespaces"}
         for ref, doc in plan.objects:
-            error = self._dry_run(ref, doc, new_namespaces)
-            if error:
-                return None, ManifestError(shown, error, doc.line, 1)
+            refusal = self._dry_run(ref, doc, new_namespaces)
+            if refusal is not None:
+                return None, api_error(shown, refusal, doc)
         return plan, None
 
-    def _dry_run(self, ref: ObjectRef, doc: Document, new_namespaces: set[str]) -> str:
+    def _dry_run(self, ref: ObjectRef, doc: Document, new_namespaces: set[str]) -> ApiError | None:
         """What the API server would say about this object, without storing it."""
         try:
             self._send(ref, doc, dry_run=True)
         except ApiError as err:
             namespace_pending = ref.namespace in new_namespaces or self._declared_namespace(ref.namespace)
             if err.code == 404 and err.details.get("kind") == "namespaces" and namespace_pending:
-                return ""  # the namespace is created in the same sync, before this object
-            return err.message
-        return ""
+                return None  # the namespace is created in the same sync, before this object
+            return err
+        return None
 
     def _declared_namespace(self, name: str) -> bool:
         return any(
@@ -250,7 +242,7 @@ class ManifestFolder:
             try:
                 result = self._send(ref, doc)
             except ApiError as err:
-                errors[path] = ManifestError(self.display_path(path), err.message, doc.line, 1)
+                errors[path] = api_error(self.display_path(path), err, doc)
                 continue
             self._owned.add(ref)
             after = result.get("metadata", {}).get("resourceVersion")

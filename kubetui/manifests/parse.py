@@ -1,7 +1,8 @@
 """Reading manifest files: multi-document YAML, JSON and ``kind: List``, with file and line for every object.
 
 Parsing never raises: a file that does not parse yields one :class:`ManifestError` naming the file,
-line and column, as a user needs to find a half-typed edit.
+line and column, as a user needs to find a half-typed edit. Each :class:`Document` can map a field
+path back to its line (:func:`Document.position`), for the API server's validation errors.
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ from typing import Any
 
 import yaml
 
-MAX_FILE_BYTES = 3 * 1024 * 1024  # the API server's request limit
+from kubetui.manifests.files import MAX_FILE_BYTES, UNREADABLE, is_manifest, read_text
+from kubetui.manifests.locate import Source, Where, locate, object_node
+
+__all__ = ["MAX_FILE_BYTES", "Document", "ManifestError", "ParsedFile", "is_manifest", "parse_file", "parse_text"]
+
 MAX_NODES = 200_000  # values in one document, after YAML aliases are expanded
 MAX_DEPTH = 100
-
-MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 
 
 class _Loader(yaml.SafeLoader):
@@ -30,11 +33,21 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
+_FIRST = Where(0)
+
+
 @dataclass(frozen=True)
 class Document:
     obj: dict[str, Any]
     path: str
-    line: int  # 1-based line where the document starts
+    line: int  # 1-based line where the object starts
+    where: Where = _FIRST
+    source: Source | None = field(default=None, compare=False, repr=False)
+
+    def position(self, field_path: str) -> tuple[int, int]:
+        """Line and column of a field (``spec.containers[0].image``); the object's first line if unknown."""
+        node = object_node(self.source, self.where) if self.source is not None else None
+        return locate(node, field_path) if node is not None else (self.line, 1)
 
 
 @dataclass(frozen=True)
@@ -58,53 +71,37 @@ class ParsedFile:
     error: ManifestError | None = None
 
 
-def is_manifest(path: Path, root: Path) -> bool:
-    """YAML/JSON files, skipping hidden files and folders and editor swap/backup files."""
-    try:
-        parts = path.relative_to(root).parts
-    except ValueError:
-        return False
-    if any(part.startswith(".") for part in parts):
-        return False
-    name = path.name
-    if name.endswith("~") or (name.startswith("#") and name.endswith("#")):
-        return False
-    return name.lower().endswith(MANIFEST_SUFFIXES)
-
-
 def parse_text(text: str, path: str) -> ParsedFile:
     result = ParsedFile(path)
     if text.startswith(UNREADABLE):
         result.error = ManifestError(path, text[1:])
         return result
+    is_json = path.lower().endswith(".json")
     try:
-        if path.lower().endswith(".json"):
-            raw_docs = _json_documents(text)
-        else:
-            raw_docs = _yaml_documents(text)
+        raw_docs = _json_documents(text) if is_json else _yaml_documents(text)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or str(exc)
-        context = f" ({exc.context})" if exc.context else ""
-        result.error = ManifestError(
-            path,
-            f"YAML parse error: {problem}{context}",
-            (mark.line + 1) if mark else 0,
-            (mark.column + 1) if mark else 0,
-        )
+        result.error = _yaml_error(path, text, exc)
+        return result
+    except yaml.reader.ReaderError as exc:
+        line, column = _line_column(text, exc.position)
+        message = f"YAML parse error: unacceptable character #x{exc.character:04x}: {exc.reason}"
+        result.error = ManifestError(path, message, line, column)
         return result
     except yaml.YAMLError as exc:
         result.error = ManifestError(path, f"YAML parse error: {exc}")
         return result
     except json.JSONDecodeError as exc:
-        result.error = ManifestError(path, f"JSON parse error: {exc.msg}", exc.lineno, exc.colno)
+        line, column = _line_column(text, _before_trailing_space(text, exc.pos))
+        result.error = ManifestError(path, f"JSON parse error: {exc.msg}", line, column)
         return result
     except RecursionError:
         result.error = ManifestError(path, f"document nested deeper than {MAX_DEPTH} levels")
         return result
-    for line, doc in raw_docs:
+    source = Source(text, is_json)
+    for number, (line, item_lines, doc) in enumerate(raw_docs):
         if doc is None:
             continue  # an empty document (a stray ---) is fine
+        where = Where(number)
         problem = _shape_problem(doc)
         if problem:
             result.error = ManifestError(path, problem, line, 1)
@@ -113,56 +110,77 @@ def parse_text(text: str, path: str) -> ParsedFile:
         if doc.get("kind") == "List" or (str(doc.get("kind", "")).endswith("List") and "items" in doc):
             items = doc.get("items")
             if not isinstance(items, list):
-                result.error = ManifestError(path, "items: a List needs an array of objects", line, 1)
+                line, column = Document(doc, path, line, where, source).position("items")
+                result.error = ManifestError(path, "items: a List needs an array of objects", line, column)
                 return result
             for index, item in enumerate(items):
+                item_line = item_lines[index] if index < len(item_lines) else line
                 if not isinstance(item, dict):
-                    result.error = ManifestError(path, f"items[{index}]: expected an object", line, 1)
+                    result.error = ManifestError(path, f"items[{index}]: expected an object", item_line, 1)
                     return result
-                result.documents.append(Document(item, path, line))
+                result.documents.append(Document(item, path, item_line, Where(number, index), source))
             continue
-        result.documents.append(Document(doc, path, line))
+        result.documents.append(Document(doc, path, line, where, source))
     return result
-
-
-UNREADABLE = "\x00"  # a snapshot entry starting with this holds why the file could not be read
-
-
-def read_text(path: Path) -> str:
-    """The file's text, or UNREADABLE followed by the reason."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return f"{UNREADABLE}file is {size} bytes; the limit is {MAX_FILE_BYTES}"
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        return f"{UNREADABLE}not UTF-8 text: {exc.reason} at byte {exc.start}"
-    except OSError as exc:
-        return f"{UNREADABLE}cannot read: {exc.strerror or exc}"
 
 
 def parse_file(path: Path) -> ParsedFile:
     return parse_text(read_text(path), str(path))
 
 
-def _yaml_documents(text: str) -> list[tuple[int, Any]]:
-    """Each document with the line it starts on (composed first, so positions are known)."""
-    docs: list[tuple[int, Any]] = []
+def _yaml_documents(text: str) -> list[tuple[int, list[int], Any]]:
+    """Each non-empty document with the line it starts on and its ``items``' lines (composed first)."""
+    docs: list[tuple[int, list[int], Any]] = []
     loader = _Loader(text)
     try:
         while loader.check_node():
             node = loader.get_node()
-            if node is None:
-                continue
-            line = node.start_mark.line + 1
-            docs.append((line, loader.construct_document(node)))
+            if node is not None:
+                docs.append((node.start_mark.line + 1, _item_lines(node), loader.construct_document(node)))
     finally:
         loader.dispose()
     return docs
 
 
-def _json_documents(text: str) -> list[tuple[int, Any]]:
-    return [(1, json.loads(text))]
+def _json_documents(text: str) -> list[tuple[int, list[int], Any]]:
+    """The JSON value with its first line; items' lines are found when an error needs them."""
+    value = json.loads(text)
+    first = len(text) - len(text.lstrip())
+    return [(text.count("\n", 0, first) + 1, [], value)]
+
+
+def _item_lines(node: yaml.Node) -> list[int]:
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.value == "items" and isinstance(value, yaml.SequenceNode):
+                return [item.start_mark.line + 1 for item in value.value]
+    return []
+
+
+def _yaml_error(path: str, text: str, exc: yaml.MarkedYAMLError) -> ManifestError:
+    """PyYAML's message; a mark at the end of the stream is moved back onto the last line with text."""
+    mark = exc.problem_mark or exc.context_mark
+    problem = exc.problem or str(exc)
+    context = ""
+    if exc.context:
+        where = exc.context_mark
+        at = f" at line {where.line + 1}, column {where.column + 1}" if where is not None and where is not mark else ""
+        context = f" ({exc.context}{at})"
+    line, column = _line_column(text, _before_trailing_space(text, mark.index)) if mark else (0, 0)
+    return ManifestError(path, f"YAML parse error: {problem}{context}", line, column)
+
+
+def _before_trailing_space(text: str, index: int) -> int:
+    """``index``, or just after the last non-blank character when ``index`` is past it (the end of the file)."""
+    end = len(text.rstrip())
+    return min(index, end) if end else 0
+
+
+def _line_column(text: str, index: int) -> tuple[int, int]:
+    """1-based line and column of a character index (PyYAML and json both count characters)."""
+    index = max(0, min(index, len(text)))
+    line_start = text.rfind("\n", 0, index) + 1
+    return text.count("\n", 0, index) + 1, index - line_start + 1
 
 
 def _shape_problem(doc: Any) -> str:

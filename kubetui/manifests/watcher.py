@@ -9,8 +9,8 @@ from pathlib import Path
 
 from watchfiles import Change, awatch
 
+from kubetui.manifests.files import is_manifest
 from kubetui.manifests.loader import ManifestFolder
-from kubetui.manifests.parse import is_manifest
 
 
 class ManifestWatcher:

@@ -118,8 +118,8 @@ spec:
     write(tmp_path / "d.yaml", cm("first") + "---\n" + deployment)
     folder.sync()
     error = folder.errors[str(tmp_path / "d.yaml")]
-    assert error.line == 8
-    assert error.message.startswith('Deployment.apps "web" is invalid: spec.template.metadata.labels')
+    assert (error.line, error.column) == (18, 15)  # the labels' value, in the second document
+    assert error.message.startswith('The Deployment "web" is invalid: spec.template.metadata.labels')
     assert names(cluster) == []  # nothing in that file is applied
     write(tmp_path / "d.yaml", cm("first") + "---\n" + deployment.replace("{app: x}", "{app: web}"))
     folder.sync()
