@@ -37,6 +37,8 @@ from kubetui.ui.view import ClusterView
 
 SPEEDS = (0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0)
 LAYOUTS = ("all", "presenter", "scheduling")
+PANE_ORDER = ("nodes", "workloads", "api", "scheduler", "events")
+HIDDEN_IN_LAYOUT = {"presenter": ("api", "scheduler", "workloads"), "scheduling": ("api", "events", "workloads")}
 
 PROJECTOR = Theme(
     name="projector",
@@ -104,6 +106,7 @@ class KubetuiApp(App[int]):
     #filter.-visible { display: block; }
     KubetuiApp.-presenter #api, KubetuiApp.-presenter #scheduler, KubetuiApp.-presenter #workloads { display: none; }
     KubetuiApp.-scheduling #api, KubetuiApp.-scheduling #events, KubetuiApp.-scheduling #workloads { display: none; }
+    /* (HIDDEN_IN_LAYOUT says the same for the focus) */
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit"),
@@ -187,7 +190,8 @@ class KubetuiApp(App[int]):
         self.set_interval(0.25, self.collector.tick)
         if self.start_driver:
             self.driver.start()
-        self.query_one(NodesPane).focus()
+        highlighted = [w for w in self.query(".-highlight") if isinstance(w, LinePane)]  # a tour's pane
+        (highlighted[0] if highlighted else self.query_one(NodesPane)).focus()
 
     def _on_driver_change(self) -> None:
         outcome = getattr(self.driver, "outcome", "")
@@ -461,6 +465,10 @@ class KubetuiApp(App[int]):
         self.remove_class(f"-{LAYOUTS[self.layout_index]}")
         self.layout_index = (self.layout_index + 1) % len(LAYOUTS)
         self.add_class(f"-{LAYOUTS[self.layout_index]}")
+        hidden = HIDDEN_IN_LAYOUT.get(LAYOUTS[self.layout_index], ())
+        pane = self._pane()
+        if pane is not None and pane.id in hidden:  # keys must not act on a pane the user cannot see
+            self.query_one(f"#{next(p for p in PANE_ORDER if p not in hidden)}", LinePane).focus()
         self.notify(f"layout: {LAYOUTS[self.layout_index]}", timeout=2)
 
     def action_cycle_theme(self) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from kubetui.tours.model import Tour
 from kubetui.tours.runner import TourRunner
@@ -155,6 +155,8 @@ class TourPanel(Static):
         self.update(Group(*parts))
 
     def _highlight(self, pane_id: str) -> None:
+        """Mark the pane the narration talks about, and focus it: the keys that act on "the focused pane"
+        (/ filter, z zoom, enter, arrows) then act on the pane the learner is told to look at."""
         if pane_id == self._highlighted:
             return
         for widget in self.app.query(".-highlight"):
@@ -162,4 +164,6 @@ class TourPanel(Static):
         if pane_id:
             for widget in self.app.query(f"#{pane_id}"):
                 widget.add_class("-highlight")
+                if widget.focusable and not isinstance(self.app.focused, Input):  # never while typing a filter
+                    widget.focus()
         self._highlighted = pane_id

@@ -100,3 +100,70 @@ async def test_header_counts_terminating_pods_apart_as_kubectl_lists_them(app: K
         assert f"{running} Running" in wide and f"{terminating} Terminating" in wide
         narrow = header.render_text(100).plain
         assert f"●{running} " in narrow and f"{terminating} Terminating" in narrow, narrow
+
+
+async def test_tour_focuses_the_pane_the_narration_highlights() -> None:
+    from kubetui.tours.model import find_tour
+    from kubetui.ui.panes.events import EventsPane
+    from kubetui.ui.panes.nodes import NodesPane
+
+    walk = find_tour("node-failure")  # steps highlight nodes, nodes, events, workloads, nodes
+    cluster = Cluster(seed=walk.seed)
+    app = KubetuiApp(cluster, start_driver=False, tour=walk)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.focused is app.query_one(NodesPane)
+        await pilot.press("n", "n")
+        await pilot.pause()
+        events = app.query_one(EventsPane)
+        assert events.has_class("-highlight")
+        assert app.focused is events
+        await pilot.press("slash", *"node-2", "enter")
+        assert events.filter_text == "node-2", "/ filters the pane the narration is about"
+        assert app.query_one(NodesPane).filter_text == ""
+
+
+async def test_tour_starting_on_another_pane_focuses_it() -> None:
+    from kubetui.tours.model import find_tour
+    from kubetui.ui.panes.events import EventsPane
+
+    walk = find_tour("services")  # the first step is about the events pane
+    app = KubetuiApp(Cluster(seed=walk.seed), start_driver=False, tour=walk)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.query_one(EventsPane).has_class("-highlight")
+        assert app.focused is app.query_one(EventsPane)
+
+
+async def test_a_layout_that_hides_the_focused_pane_moves_the_focus(app: KubetuiApp, cluster: Cluster) -> None:
+    from kubetui.ui.panes.base import LinePane
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, cluster)
+        app.query_one(ApiPane).focus()
+        await pilot.press("l")  # presenter: nodes and events only
+        await pilot.pause()
+        focused = app.focused
+        assert isinstance(focused, LinePane) and focused.display and focused.region.height > 0
+        await pilot.press("slash", *"node", "enter")
+        assert focused.filter_text == "node" and app.query_one(ApiPane).filter_text == ""
+
+
+async def test_node_card_lists_whole_pod_names_then_how_many_more(app: KubetuiApp, cluster: Cluster) -> None:
+    from rich.cells import cell_len
+
+    from kubetui.ui.panes.nodes import CardLine, NodesPane
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, cluster)
+        nodes = app.query_one(NodesPane)
+        names = {p["metadata"]["name"] for p in app.view.list("pods")}
+        for width in range(20, 121):
+            for item in nodes._items:
+                if not isinstance(item, CardLine) or item.part != 2:
+                    continue
+                line = nodes.render_item(item, width).plain
+                assert cell_len(line) <= width, (width, line)  # else the pane cuts it with an ellipsis
+                for word in line.split():
+                    assert word.lstrip("●◐◌✖✔").split("↻")[0] in names or word.startswith("+") \
+                        or word in ("no", "pods"), (width, line)

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 
 from kubetui.api.quantity import QuantityError, cpu_millis, memory_bytes
@@ -128,7 +129,7 @@ class NodesPane(LinePane):
             if images and width > 90:
                 line.append(f"  images {len(images)}", style="dim")
             return line
-        if item.part == 2:  # as many pods as fit, then how many more
+        if item.part == 2:  # as many pods as fit, then how many more; never a pod's name cut short
             line.append("  ")
             if not pods:
                 line.append("no pods", style="dim")
@@ -136,16 +137,17 @@ class NodesPane(LinePane):
                 glyph, style = pod_glyph(pod)
                 count = restarts(pod)
                 name = pod["metadata"]["name"] + (f"↻{count}" if count else "")
+                gap = " " if index else ""
                 more = len(pods) - index - 1
-                room = width - line.cell_len - (len(f"+{more}") if more else 0)
-                if len(glyph) + len(name) > room:
-                    line.append(f"+{len(pods) - index}", style="bold")
+                reserve = len(f" +{more}") if more else 0
+                if line.cell_len + len(gap) + cell_len(glyph) + cell_len(name) + reserve > width:
+                    line.append(f"{gap}+{len(pods) - index}", style="bold")
                     break
+                line.append(gap)
                 line.append(glyph, style="dim" if dead else style)
                 line.append(pod["metadata"]["name"], style="dim" if dead else "")
                 if count:
                     line.append(f"↻{count}", style="yellow")
-                line.append(" ")
             return line
         if item.part == 3 and self._taints_below(node, width):
             line.append(f"  {taint_text(node)}", style="yellow")
