@@ -107,6 +107,12 @@ class KubetuiApp(App[int]):
     KubetuiApp.-presenter #api, KubetuiApp.-presenter #scheduler, KubetuiApp.-presenter #workloads { display: none; }
     KubetuiApp.-scheduling #api, KubetuiApp.-scheduling #events, KubetuiApp.-scheduling #workloads { display: none; }
     /* (HIDDEN_IN_LAYOUT says the same for the focus) */
+    /* Light themes (here, not in the widgets' scoped DEFAULT_CSS, which cannot see the app's class): a pane's
+       $panel-lighten-2 edge is white on white, and the header's green, cyan and yellow need a light bar. */
+    KubetuiApp.-light-mode LinePane { border: round $foreground 45%; }
+    KubetuiApp.-light-mode LinePane:focus { border: round $accent; }
+    KubetuiApp.-light-mode LinePane.-highlight { border: double $warning; }
+    KubetuiApp.-light-mode ClusterHeader { background: $panel; color: $foreground; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit"),

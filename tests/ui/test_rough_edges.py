@@ -167,3 +167,21 @@ async def test_node_card_lists_whole_pod_names_then_how_many_more(app: KubetuiAp
                 for word in line.split():
                     assert word.lstrip("●◐◌✖✔").split("↻")[0] in names or word.startswith("+") \
                         or word in ("no", "pods"), (width, line)
+
+
+async def test_projector_theme_draws_every_pane_edge_and_a_light_header(app: KubetuiApp, cluster: Cluster) -> None:
+    from kubetui.ui.header import ClusterHeader
+    from kubetui.ui.panes.workloads import WorkloadsPane
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, cluster)
+        app.query_one(ApiPane).focus()
+        await pilot.press("t")
+        await pilot.pause()
+        assert app.theme == "projector"
+        pane = app.query_one(WorkloadsPane)  # not focused
+        edge = pane.styles.border_top[1]
+        background = pane.styles.background if pane.styles.background.a else app.screen.styles.background
+        assert edge.a > 0 and abs(edge.brightness - background.brightness) > 0.3, (edge, background)
+        header = app.query_one(ClusterHeader).styles.background
+        assert header.brightness > 0.6, "green, cyan and yellow text read on a light bar"
