@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from watchfiles import Change, awatch
 
 from kubetui.manifests.files import is_manifest
 from kubetui.manifests.loader import ManifestFolder
+from kubetui.sim.trace import ManifestStatus
 
 
 class ManifestWatcher:
@@ -32,9 +34,24 @@ class ManifestWatcher:
         self._task: asyncio.Task[None] | None = None
         self._stop = asyncio.Event()
         self.syncs = 0
+        self.failure = ""
 
     def _relevant(self, change: Change, path: str) -> bool:
-        return is_manifest(Path(path).resolve(), self.root)
+        """A manifest file, or a folder (a renamed or moved folder is one event, not one per file).
+
+        Symlinks are not resolved: a symlink pointing outside the folder is still a change here
+        (it is reported as not read).
+        """
+        where = Path(os.path.abspath(path))
+        if is_manifest(where, self.root):
+            return True
+        try:
+            parts = where.relative_to(self.root).parts
+        except ValueError:
+            return False
+        if not parts or any(part.startswith(".") for part in parts):
+            return False
+        return where.is_dir() or (change == Change.deleted and not where.suffix)
 
     async def _run(self) -> None:
         async for _changes in awatch(
@@ -45,10 +62,22 @@ class ManifestWatcher:
             stop_event=self._stop,
             recursive=True,
         ):
-            self.folder.sync()
+            self._sync()
             self.syncs += 1
             if self.on_sync is not None:
                 self.on_sync()
+
+    def _sync(self) -> None:
+        """One sync; an unexpected failure is shown as an error instead of silently ending the watching."""
+        try:
+            self.folder.sync()
+        except Exception as exc:  # whatever went wrong, the next save must still be applied
+            self.failure = f"sync failed ({type(exc).__name__}: {exc}); the next save is tried again"
+            self.folder.cluster.trace.emit(ManifestStatus(path=".", ok=False, message=self.failure))
+            return
+        if self.failure:
+            self.failure = ""
+            self.folder.cluster.trace.emit(ManifestStatus(path=".", ok=True, message="synced again"))
 
     async def start(self) -> None:
         if self._task is None:

@@ -10,6 +10,7 @@ import pytest
 from kubetui.manifests.loader import ManifestFolder, node_specs_in
 from kubetui.manifests.watcher import ManifestWatcher
 from kubetui.sim.cluster import Cluster
+from kubetui.sim.trace import ManifestStatus
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "manifests"
 
@@ -106,3 +107,48 @@ def test_node_documents_start_and_stop_machines(tmp_path: Path) -> None:
     cluster.run_for(5)
     assert sorted(cluster.machines) == ["a", "c"]
     assert sorted(n["metadata"]["name"] for n in cluster.objects("nodes")) == ["a", "c"]
+
+
+async def test_watcher_sees_a_folder_moved_away(tmp_path: Path) -> None:
+    """Moving a folder out is one event for the folder, none for its files: it must still re-sync."""
+    root = tmp_path / "root"
+    (root / "team").mkdir(parents=True)
+    (root / "team" / "cm.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n")
+    cluster = Cluster(seed=1, nodes=[], scheduler=False, controllers=False)
+    folder = ManifestFolder(cluster, root)
+    folder.sync()
+    assert cluster.get("configmaps", "default", "c") is not None
+    watcher = ManifestWatcher(folder, debounce_ms=100)
+    await watcher.start()
+    try:
+        await asyncio.sleep(0.3)
+        (root / "team").rename(tmp_path / "team")
+        assert await wait_for(lambda: cluster.get("configmaps", "default", "c") is None)
+    finally:
+        await watcher.stop()
+
+
+async def test_watcher_keeps_going_after_a_failed_sync(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cluster = Cluster(seed=1, nodes=[], scheduler=False, controllers=False)
+    folder = ManifestFolder(cluster, tmp_path)
+    folder.sync()
+    real_sync = folder.sync
+
+    def broken() -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(folder, "sync", broken)
+    watcher = ManifestWatcher(folder, debounce_ms=100)
+    await watcher.start()
+    try:
+        await asyncio.sleep(0.3)
+        (tmp_path / "a.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n")
+        assert await wait_for(lambda: watcher.failure != "")
+        assert watcher.failure.startswith("sync failed (RuntimeError: boom)")
+        monkeypatch.setattr(folder, "sync", real_sync)
+        (tmp_path / "b.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n")
+        assert await wait_for(lambda: cluster.get("configmaps", "default", "b") is not None)
+        messages = [r.message for r in cluster.trace.history if isinstance(r, ManifestStatus) and r.path == "."]
+        assert messages[-1] == "synced again"
+    finally:
+        await watcher.stop()

@@ -11,18 +11,21 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import string
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import aiohttp
+import pytest
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
 from kubetui.http.server import ApiHttpServer
-from kubetui.manifests.loader import ManifestFolder
-from kubetui.manifests.parse import MAX_FILE_BYTES
+from kubetui.manifests.files import MAX_FILE_BYTES
+from kubetui.manifests.loader import ManifestFolder, node_specs_in
 from kubetui.sim.cluster import Cluster
 from tests.reliability.soak import examples
 
@@ -263,3 +266,171 @@ def test_http_api_answers_hostile_requests_with_clear_errors(batch: list[Any]) -
     assert not problems, "\n".join(problems)
     if not aimed:
         assert sentinel(cluster) == before
+
+
+# -- the manifest folder's files: odd encodings, links, special files, races ----------------------------------
+CM = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\n"
+
+
+def folder_errors(folder: ManifestFolder) -> dict[str, str]:
+    """Each error's message by path relative to the folder."""
+    return {folder.display_path(path): error.message for path, error in folder.errors.items()}
+
+
+def test_encodings_and_binary_files(tmp_path: Path) -> None:
+    cluster = fresh_cluster()
+    (tmp_path / "utf16.yaml").write_bytes(CM.format(name="utf16").encode("utf-16"))  # with a BOM, as kubectl reads it
+    (tmp_path / "bom.json").write_bytes(b"\xef\xbb\xbf" + json.dumps(yaml.safe_load(CM.format(name="bom"))).encode())
+    (tmp_path / "crlf.yaml").write_bytes(CM.format(name="crlf").replace("\n", "\r\n").encode())
+    (tmp_path / "nul.yaml").write_bytes(b"\x00\x00\x00kind: x\n")  # used to be taken for an unreadable-file marker
+    (tmp_path / "elf.yaml").write_bytes(b"\x7fELF\x02\x01\x01\x00\x00\x00\x00")
+    (tmp_path / "bell.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\x07b\n")
+    folder = ManifestFolder(cluster, tmp_path)
+    folder.sync()
+    errors = folder_errors(folder)
+    assert set(errors) == {"nul.yaml", "elf.yaml", "bell.yaml"}
+    assert errors["nul.yaml"] == "binary data, not YAML or JSON text: a NUL character on line 1"
+    assert errors["elf.yaml"].startswith("binary data")
+    assert folder.errors[str(tmp_path / "bell.yaml")].line == 4
+    assert {o["metadata"]["name"] for o in cluster.objects("configmaps", "default")} == {"utf16", "bom", "crlf"}
+
+
+def test_links_and_special_files(tmp_path: Path) -> None:
+    root, outside = tmp_path / "root", tmp_path / "outside"
+    (root / "sub").mkdir(parents=True)
+    outside.mkdir()
+    (outside / "cm.yaml").write_text(CM.format(name="outside"))
+    (root / "sub" / "real.yaml").write_text(CM.format(name="inside"))
+    (root / "out.yaml").symlink_to(outside / "cm.yaml")
+    (root / "in.yaml").symlink_to(root / "sub" / "real.yaml")
+    (root / "broken.yaml").symlink_to(tmp_path / "nowhere.yaml")
+    (root / "loop.yaml").symlink_to(root / "loop.yaml")
+    (root / "linked").symlink_to(outside, target_is_directory=True)
+    (root / "dev.yaml").symlink_to("/dev/zero")
+    os.mkfifo(root / "fifo.yaml")  # reading it would block forever
+    (root / "folder.yaml").mkdir()  # a folder named like a manifest is a folder: its files are read
+    (root / "folder.yaml" / "x.yaml").write_text(CM.format(name="in-folder"))
+    cluster = fresh_cluster()
+    folder = ManifestFolder(cluster, root)
+    folder.sync()
+    errors = folder_errors(folder)
+    assert set(errors) == {"out.yaml", "broken.yaml", "loop.yaml", "linked", "dev.yaml", "fifo.yaml"}
+    assert "outside the manifest folder: not read" in errors["out.yaml"]
+    assert errors["broken.yaml"].startswith("broken symlink")
+    assert "loops" in errors["loop.yaml"]
+    assert errors["linked"].startswith("a symlink to a folder is not followed")
+    assert "outside the manifest folder" in errors["dev.yaml"]
+    assert errors["fifo.yaml"].startswith("not a regular file")
+    assert {o["metadata"]["name"] for o in cluster.objects("configmaps", "default")} == {"inside", "in-folder"}
+    assert node_specs_in(root) is None  # the same listing, without a hang on the pipe
+
+
+def test_unlistable_folder_keeps_what_it_applied(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "team").mkdir()
+    (tmp_path / "team" / "a.yaml").write_text(CM.format(name="a"))
+    (tmp_path / "b.yaml").write_text(CM.format(name="b"))
+    cluster = fresh_cluster()
+    folder = ManifestFolder(cluster, tmp_path)
+    folder.sync()
+    real_scandir = os.scandir
+
+    def scandir(path: Any = ".") -> Any:
+        if Path(path).name == "team":
+            raise PermissionError(13, "Permission denied", str(path))  # what chmod 000 does to a non-root user
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    folder.sync()
+    assert folder_errors(folder) == {"team": "cannot list this folder: Permission denied"}
+    assert cluster.get("configmaps", "default", "a") is not None  # not pruned: its file was not seen, not removed
+    monkeypatch.setattr(os, "scandir", real_scandir)
+    folder.sync()
+    assert folder.errors == {}
+
+
+def test_folder_or_file_deleted_while_being_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "team").mkdir()
+    (tmp_path / "team" / "a.yaml").write_text(CM.format(name="a"))
+    (tmp_path / "b.yaml").write_text(CM.format(name="b"))
+    cluster = fresh_cluster()
+    folder = ManifestFolder(cluster, tmp_path)
+    folder.sync()
+    real_open = os.open
+
+    def vanishing_open(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+        if Path(path).name == "b.yaml":
+            Path(path).unlink(missing_ok=True)  # deleted between the listing and the read
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", vanishing_open)
+    folder.sync()
+    assert folder_errors(folder) == {"b.yaml": "the file disappeared while being read (deleted or renamed); "
+                                     "read again on the next change"}
+    assert cluster.get("configmaps", "default", "b") is not None  # kept until the deletion is seen
+    monkeypatch.setattr(os, "open", real_open)
+    real_scandir = os.scandir
+
+    def gone(path: Any = ".") -> Any:
+        if Path(path).name == "team":
+            raise FileNotFoundError(2, "No such file or directory", str(path))  # removed while listing
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", gone)
+    folder.sync()
+    assert folder.errors == {}
+    assert [o["metadata"]["name"] for o in cluster.objects("configmaps", "default")] == []
+
+
+def test_unreadable_file_keeps_what_it_applied(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "a.yaml").write_text(CM.format(name="a"))
+    cluster = fresh_cluster()
+    folder = ManifestFolder(cluster, tmp_path)
+    folder.sync()
+    real_open = os.open
+
+    def denied(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+        if Path(path).name == "a.yaml":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", denied)
+    folder.sync()
+    assert folder_errors(folder) == {"a.yaml": "cannot read: Permission denied"}
+    assert cluster.get("configmaps", "default", "a") is not None
+
+
+@examples(60)
+@given(st.one_of(st.binary(max_size=200), st.integers(1, 59)))
+def test_any_bytes_in_a_file(content: bytes | int) -> None:
+    """Random bytes, or a valid Deployment cut at any point: applied, or one error on a line the file has."""
+    deployment = DEPLOYMENT_TEXT.encode()
+    data = deployment[: len(deployment) * content // 60] if isinstance(content, int) else content
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "f.yaml").write_bytes(data)
+        cluster = fresh_cluster()
+        folder = ManifestFolder(cluster, Path(tmp))
+        folder.sync()
+        for error in folder.errors.values():
+            assert error.message.strip() and "Traceback" not in error.message
+            lines = data.decode("utf-8", "replace").replace("\r\n", "\n").replace("\r", "\n").rstrip().count("\n") + 1
+            assert 0 <= error.line <= lines, (error, data)
+
+
+DEPLOYMENT_TEXT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+      - name: web
+        image: nginx
+        ports: [{containerPort: 80}]
+"""
