@@ -506,7 +506,7 @@ class KubetuiApp(App[int]):
         if obj.get("kind") == "Pod":
             key = f"{obj['metadata'].get('namespace')}/{obj['metadata'].get('name')}"
             decision = next((d for d in reversed(self.view.decisions) if d.pod == key), None)
-        return DetailsScreen(obj, events, decision)
+        return DetailsScreen(obj, events, decision, now=self.cluster.clock.now)
 
     # -- tours ------------------------------------------------------------------------------------------
     def _tour_panel(self) -> TourPanel | None:

@@ -87,7 +87,10 @@ def status_style(status: str) -> str:
 
 
 def cpu_text(millis: int) -> str:
-    return f"{millis / 1000:g}" if millis % 100 == 0 else f"{millis}m"
+    """CPU in at most five cells: 450m below a core, else cores (1050m -> 1.05, 3900m -> 3.9)."""
+    if millis % 100 == 0 or millis >= 1000:
+        return f"{millis / 1000:.2f}".rstrip("0").rstrip(".")
+    return f"{millis}m"
 
 
 def mem_text(num: int) -> str:

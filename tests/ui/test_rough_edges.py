@@ -185,3 +185,61 @@ async def test_projector_theme_draws_every_pane_edge_and_a_light_header(app: Kub
         assert edge.a > 0 and abs(edge.brightness - background.brightness) > 0.3, (edge, background)
         header = app.query_one(ClusterHeader).styles.background
         assert header.brightness > 0.6, "green, cyan and yellow text read on a light bar"
+
+
+async def test_details_events_are_on_the_virtual_clock_and_nodes_show_taints(app: KubetuiApp,
+                                                                              cluster: Cluster) -> None:
+    from rich.table import Table
+    from textual.widgets import Static
+
+    from kubetui.ui.format import clock_time
+    from kubetui.ui.panes.nodes import NodesPane
+    from kubetui.ui.panes.workloads import WorkloadsPane
+    from kubetui.ui.screens.details import DetailsScreen
+
+    async with app.run_test(size=(200, 50)) as pilot:
+        await settle(pilot, cluster)
+        workloads = app.query_one(WorkloadsPane)
+        workloads.focus()
+        workloads.cursor = next(i for i, r in enumerate(workloads._items) if r.name == "crashloop")
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DetailsScreen)
+        tables = [w.content for w in screen.query(Static) if isinstance(w.content, Table)]
+        seen = [str(cell) for table in tables if table.columns[0].header == "LAST SEEN"
+                for cell in table.columns[0]._cells]
+        assert seen and all(" ago  " in cell for cell in seen), seen
+        assert any(cell.endswith(clock_time(t)) for cell in seen for t in range(0, 91)), seen
+        await pilot.press("escape")
+        nodes = app.query_one(NodesPane)
+        nodes.focus()
+        nodes.cursor = 12  # node-4's card: tainted dedicated=gpu
+        await pilot.press("enter")
+        await pilot.pause()
+        text = " ".join(str(w.content.renderables[2].columns[1]._cells) for w in app.screen.query(Static)
+                        if hasattr(w.content, "renderables"))
+        assert "dedicated=gpu:NoSchedule" in text and "cpu=" in text, text
+
+
+def test_cpu_figures_stay_short() -> None:
+    from kubetui.ui.format import cpu_text
+
+    assert [cpu_text(m) for m in (0, 50, 450, 500, 1000, 1050, 1250, 3900, 7900)] == \
+        ["0", "50m", "450m", "0.5", "1", "1.05", "1.25", "3.9", "7.9"]
+
+
+async def test_node_card_figures_are_never_cut(app: KubetuiApp, cluster: Cluster) -> None:
+    from rich.cells import cell_len
+
+    from kubetui.ui.panes.nodes import CardLine, NodesPane
+
+    async with app.run_test(size=SIZE) as pilot:
+        cluster.client("test").patch("deployments", "default", "web", {"spec": {"replicas": 8}})  # > 1 core
+        await settle(pilot, cluster, 60)
+        nodes = app.query_one(NodesPane)
+        for width in range(40, 121):
+            for item in nodes._items:
+                if isinstance(item, CardLine) and item.part == 1:
+                    line = nodes.render_item(item, width).plain
+                    assert cell_len(line) <= width and "Gi" in line, (width, line)

@@ -118,13 +118,17 @@ class NodesPane(LinePane):
             except (QuantityError, ValueError, TypeError):
                 cpu_total = mem_total = 0
             cpu, mem = requested(pods)
-            bar_width = max(6, min(20, (width - 44) // 2))
+            cpu_label = f" {cpu_text(cpu)}/{cpu_text(cpu_total)}  "
+            mem_label = f" {mem_text(mem)}/{mem_text(mem_total)}"
+            # the bars take what the figures leave (6 to 20 cells each, down to 2 on a narrow pane)
+            room = width - len("  cpu ") - len(cpu_label) - len("mem ") - len(mem_label)
+            bar_width = max(2, min(20, max(6, (width - 44) // 2), room // 2))
             line.append("  cpu ", style="dim")
             line.append_text(bar(cpu, cpu_total, bar_width))
-            line.append(f" {cpu_text(cpu)}/{cpu_text(cpu_total)}  ", style="dim" if dead else "")
+            line.append(cpu_label, style="dim" if dead else "")
             line.append("mem ", style="dim")
             line.append_text(bar(mem, mem_total, bar_width))
-            line.append(f" {mem_text(mem)}/{mem_text(mem_total)}", style="dim" if dead else "")
+            line.append(mem_label, style="dim" if dead else "")
             images = node.get("status", {}).get("images") or []
             if images and width > 90:
                 line.append(f"  images {len(images)}", style="dim")

@@ -15,7 +15,9 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static, TabbedContent, TabPane
 
+from kubetui.api.meta import parse_timestamp
 from kubetui.sim.trace import SchedulingDecision
+from kubetui.ui.format import age, clock_time
 from kubetui.ui.screens.decision import decision_renderable
 
 
@@ -38,6 +40,13 @@ def describe(obj: dict[str, Any]) -> RenderableType:
     owner = next((r for r in meta.get("ownerReferences") or [] if r.get("controller")), None)
     if owner:
         row("Controlled By", f"{owner.get('kind')}/{owner.get('name')}")
+    if obj.get("kind") == "Node":  # what cordon, drain and the node lifecycle controller change
+        row("Unschedulable", "true" if spec.get("unschedulable") else "false")
+        row("Taints", "\n".join(f"{t.get('key')}{'=' + t['value'] if t.get('value') else ''}:{t.get('effect')}"
+                                for t in spec.get("taints") or []) or "<none>")
+        for label in ("capacity", "allocatable"):
+            amounts = status.get(label) or {}
+            row(label.capitalize(), "  ".join(f"{k}={amounts[k]}" for k in ("cpu", "memory", "pods") if k in amounts))
     row("Node", spec.get("nodeName"))
     row("Phase", status.get("phase"))
     row("IP", status.get("podIP"))
@@ -55,6 +64,16 @@ def describe(obj: dict[str, Any]) -> RenderableType:
     return table
 
 
+def last_seen(event: dict[str, Any], now: float | None) -> str:
+    """When an Event was last seen, as kubectl says it (``12s``) and on the clock the header and the panes
+    show (``00:01:02``). The timestamp itself is anchored to the wall clock, which no pane shows."""
+    seen = parse_timestamp(event.get("lastTimestamp") or event.get("eventTime"))
+    if seen is None:
+        return ""
+    ago = f"{age(max(0.0, now - seen))} ago  " if now is not None else ""
+    return f"{ago}{clock_time(seen)}"
+
+
 class DetailsScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "dismiss", "Close")]
     DEFAULT_CSS = """
@@ -63,11 +82,12 @@ class DetailsScreen(ModalScreen[None]):
     """
 
     def __init__(self, obj: dict[str, Any], events: list[dict[str, Any]],
-                 decision: SchedulingDecision | None = None) -> None:
+                 decision: SchedulingDecision | None = None, now: float | None = None) -> None:
         super().__init__()
         self.obj = obj
         self.events = events
         self.decision = decision
+        self.now = now  # virtual seconds: events read as "12s ago" and on the panes' clock, not the wall's
 
     def compose(self) -> ComposeResult:
         meta = self.obj.get("metadata", {})
@@ -82,7 +102,7 @@ class DetailsScreen(ModalScreen[None]):
                 table = Table("LAST SEEN", "TYPE", "REASON", "FROM", "MESSAGE", expand=True, show_edge=False)
                 for event in self.events:
                     warning = event.get("type") == "Warning"
-                    table.add_row(str(event.get("lastTimestamp", ""))[11:19], event.get("type", ""),
+                    table.add_row(last_seen(event, self.now), event.get("type", ""),
                                   Text(event.get("reason", ""), style="bold yellow" if warning else ""),
                                   str(event.get("source", {}).get("component", "")), event.get("message", ""))
                 yield VerticalScroll(Static(table if self.events else Text("No events.", style="dim")))
