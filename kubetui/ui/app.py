@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from textual import events
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import App, ComposeResult, Notify, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.notifications import Notification, SeverityLevel
 from textual.screen import Screen
 from textual.theme import Theme
 from textual.widgets import Input, Static
@@ -20,6 +21,7 @@ from textual.widgets import Input, Static
 from kubetui.sim.clock import RealTimeDriver
 from kubetui.sim.cluster import Cluster
 from kubetui.ui.footer import KeysFooter
+from kubetui.ui.format import clock_time
 from kubetui.ui.header import ClusterHeader
 from kubetui.ui.idle_gc import IdleCollector, patch_strip_divide
 from kubetui.ui.panes.api import ApiPane
@@ -169,6 +171,8 @@ class KubetuiApp(App[int]):
         self._last_input = time.monotonic()
         self.collector = IdleCollector(lambda: self._last_input)
         self._gate_pump()
+        self._toasts: dict[str, Notification] = {}
+        self._superseded: set[str] = set()
         self.register_theme(PROJECTOR)
         self.theme = "textual-dark"
 
@@ -275,7 +279,29 @@ class KubetuiApp(App[int]):
     def _submit(self, kind: str, **data: Any) -> None:
         outcome = self.cluster.inputs.submit(kind, **data)
         error = outcome.startswith(("error", "Error"))
-        self.notify(outcome, severity="error" if error else "information", timeout=4)
+        self._toast(outcome, severity="error" if error else "information", timeout=4,
+                    replace="clock" if kind == "clock" and not error else "")
+
+    def _toast(self, message: str, severity: SeverityLevel = "information", timeout: float = 4,
+               replace: str = "") -> None:
+        """A notification, as plain text (API messages hold brackets: containers[0]). With ``replace``, it takes
+        the place of the previous one of that kind: four presses of ] used to stack four toasts over the panes."""
+        notification = Notification(message, "", severity, timeout, markup=False)
+        if replace:
+            previous = self._toasts.get(replace)
+            if previous is not None:
+                if previous in self._notifications:
+                    self._unnotify(previous)
+                else:  # still on its way in the message queue
+                    self._superseded.add(previous.identity)
+            self._toasts[replace] = notification
+        self.post_message(Notify(notification))
+
+    def _on_notify(self, event: Notify) -> None:
+        """Drop a toast replaced before it arrived (Textual then runs App._on_notify, unless prevented)."""
+        if event.notification.identity in self._superseded:
+            self._superseded.discard(event.notification.identity)
+            event.prevent_default()
 
     def _need(self, what: str, value: Any) -> bool:
         if value is None:
@@ -385,9 +411,20 @@ class KubetuiApp(App[int]):
         self._submit("clock", paused=not self.driver.paused)
 
     def action_step(self) -> None:
+        """Pause if needed and run one engine event; say what it did, since many events (timers, queue
+        hand-offs) change nothing a pane shows and the key would otherwise seem dead."""
         if not self.driver.paused:
             self._submit("clock", paused=True)
-        self.cluster.inputs.submit("clock", step=True)
+        before = self.view.trace_version
+        outcome = self.cluster.inputs.submit("clock", step=True)
+        records = self.view.trace_version - before
+        if not outcome.startswith("stepped"):
+            self._toast(outcome, replace="clock")
+            return
+        what = f"{records} trace record{'s' if records != 1 else ''} in the panes" if records else \
+            "nothing the panes show (a timer or a queue hand-off)"
+        self._toast(f"step: one engine event at ⏱ {clock_time(self.cluster.clock.now)}: {what}", timeout=3,
+                    replace="clock")
 
     def _set_speed(self, index_delta: int) -> None:
         current = min(range(len(SPEEDS)), key=lambda i: abs(SPEEDS[i] - self.driver.speed))
@@ -457,8 +494,8 @@ class KubetuiApp(App[int]):
         """Hide (again: show) the kubelets' Lease renewals and node status updates in the API pane."""
         pane = self.query_one(ApiPane)
         pane.toggle_heartbeats()
-        self.notify("API pane: heartbeats (leases, node status) " + ("hidden" if pane.hide_heartbeats else "shown"),
-                    timeout=2)
+        self._toast("API pane: heartbeats (leases, node status) " + ("hidden" if pane.hide_heartbeats else "shown"),
+                    timeout=2, replace="heartbeats")
 
     def action_maximize(self) -> None:
         screen = self.screen
@@ -475,7 +512,7 @@ class KubetuiApp(App[int]):
         pane = self._pane()
         if pane is not None and pane.id in hidden:  # keys must not act on a pane the user cannot see
             self.query_one(f"#{next(p for p in PANE_ORDER if p not in hidden)}", LinePane).focus()
-        self.notify(f"layout: {LAYOUTS[self.layout_index]}", timeout=2)
+        self._toast(f"layout: {LAYOUTS[self.layout_index]}", timeout=2, replace="layout")
 
     def action_cycle_theme(self) -> None:
         self.theme = THEMES[(THEMES.index(self.theme) + 1) % len(THEMES)] if self.theme in THEMES else THEMES[0]

@@ -243,3 +243,20 @@ async def test_node_card_figures_are_never_cut(app: KubetuiApp, cluster: Cluster
                 if isinstance(item, CardLine) and item.part == 1:
                     line = nodes.render_item(item, width).plain
                     assert cell_len(line) <= width and "Gi" in line, (width, line)
+
+
+async def test_clock_keys_replace_their_toast_and_step_says_what_it_did(app: KubetuiApp, cluster: Cluster) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, cluster)
+        await pilot.press(*"]]]]")
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert messages == ["speed 20x"], messages
+        await pilot.press("s")
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert len(messages) == 1 and messages[0].startswith("step: one engine event at ⏱ "), messages
+        await pilot.press("l", "l")
+        await pilot.pause()
+        assert [n.message for n in app._notifications][-1] == "layout: scheduling"
+        assert sum(n.message.startswith("layout") for n in app._notifications) == 1
