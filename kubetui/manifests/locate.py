@@ -18,8 +18,22 @@ import yaml
 _SEGMENT = re.compile(r"\.?([^.\[\]]+)|\[([^\]]*)\]")
 
 
+# Pure-Python PyYAML takes ~4 s per MB: above this size libyaml (~20x faster) parses, so a huge
+# file cannot freeze the UI. Below it, PyYAML's own parser and messages.
+FAST_FROM = 128 * 1024
+_C_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def loader_for(text: str, python: type[yaml.SafeLoader], fast: type[yaml.SafeLoader]) -> type[yaml.SafeLoader]:
+    return fast if len(text) > FAST_FROM else python
+
+
 class PositionLoader(yaml.SafeLoader):
     """Composes nodes only; the resolver is never asked to build Python values."""
+
+
+class FastPositionLoader(_C_LOADER):  # type: ignore[valid-type,misc]
+    """PositionLoader on libyaml, for big files."""
 
 
 @dataclass(frozen=True)
@@ -41,7 +55,7 @@ class Where:
 def compose_documents(text: str) -> list[yaml.Node]:
     """Every non-empty document of a YAML stream as a node tree (raises PyYAML's errors)."""
     nodes: list[yaml.Node] = []
-    loader = PositionLoader(text)
+    loader = loader_for(text, PositionLoader, FastPositionLoader)(text)
     try:
         while loader.check_node():
             node = loader.get_node()
@@ -62,7 +76,7 @@ def object_node(source: Source, where: Where) -> yaml.Node | None:
     text = json_as_yaml(source.text) if source.is_json else source.text
     try:
         documents = compose_documents(text)
-    except (yaml.YAMLError, RecursionError):
+    except Exception:  # positions are a nicety: any failure falls back to the object's line
         return None
     if where.document >= len(documents):
         return None

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from kubetui.manifests.files import MAX_FILE_BYTES, UNREADABLE, is_manifest, read_text
-from kubetui.manifests.locate import Source, Where, locate, object_node
+from kubetui.manifests.locate import FAST_FROM, Source, Where, locate, object_node
 
 __all__ = ["MAX_FILE_BYTES", "Document", "ManifestError", "ParsedFile", "is_manifest", "parse_file", "parse_text"]
 
@@ -27,7 +27,11 @@ class _Loader(yaml.SafeLoader):
     """SafeLoader that keeps dates as strings, as Kubernetes' YAML-to-JSON decoding does."""
 
 
-_Loader.yaml_implicit_resolvers = {
+class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """The same on libyaml, for files over FAST_FROM characters."""
+
+
+_Loader.yaml_implicit_resolvers = _FastLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
@@ -130,8 +134,19 @@ def parse_file(path: Path) -> ParsedFile:
 
 def _yaml_documents(text: str) -> list[tuple[int, list[int], Any]]:
     """Each non-empty document with the line it starts on and its ``items``' lines (composed first)."""
+    if len(text) > FAST_FROM:
+        try:
+            return _documents_with(_FastLoader, text)
+        except (yaml.YAMLError, RecursionError):
+            raise  # libyaml's message: parsing again in Python would take seconds
+        except Exception:  # a libyaml binding failure: the pure-Python parser decides
+            pass
+    return _documents_with(_Loader, text)
+
+
+def _documents_with(loader_class: type[yaml.SafeLoader], text: str) -> list[tuple[int, list[int], Any]]:
     docs: list[tuple[int, list[int], Any]] = []
-    loader = _Loader(text)
+    loader = loader_class(text)
     try:
         while loader.check_node():
             node = loader.get_node()
@@ -164,7 +179,9 @@ def _yaml_error(path: str, text: str, exc: yaml.MarkedYAMLError) -> ManifestErro
     context = ""
     if exc.context:
         where = exc.context_mark
-        at = f" at line {where.line + 1}, column {where.column + 1}" if where is not None and where is not mark else ""
+        at = ""
+        if where is not None and where is not mark:
+            at = " at line {}, column {}".format(*_line_column(text, _before_trailing_space(text, where.index)))
         context = f" ({exc.context}{at})"
     line, column = _line_column(text, _before_trailing_space(text, mark.index)) if mark else (0, 0)
     return ManifestError(path, f"YAML parse error: {problem}{context}", line, column)

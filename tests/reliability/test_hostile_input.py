@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 from kubetui.http.server import ApiHttpServer
 from kubetui.manifests.files import MAX_FILE_BYTES
 from kubetui.manifests.loader import ManifestFolder, node_specs_in
+from kubetui.manifests.locate import FAST_FROM
 from kubetui.sim.cluster import Cluster
 from tests.reliability.soak import examples
 
@@ -171,6 +172,8 @@ def test_manifest_folder_survives_any_files(files: dict[str, str]) -> None:
     folder.apply_snapshot(files)
     for path, error in folder.errors.items():
         assert error.message.strip(), f"{path}: an error without a message"
+        text = files[error.path]
+        assert 0 <= error.line <= text.rstrip().count("\n") + 1, f"{error}: not a line of the file"
     root = "/nonexistent-kubetui-fuzz/"
     assert set(folder.errors) <= {root + name for name in files}
     assert sentinel(cluster) == before
@@ -434,3 +437,22 @@ spec:
         image: nginx
         ports: [{containerPort: 80}]
 """
+
+
+def test_big_files_parse_quickly_with_the_same_meaning(tmp_path: Path) -> None:
+    """Over FAST_FROM characters libyaml parses (pure-Python PyYAML takes seconds per MB, freezing the UI):
+    same values (dates stay strings), errors still on the right line."""
+    data = "".join(f"  key{i}: value {i}\n" for i in range(FAST_FROM // 14))
+    big = CM.format(name="big") + "  labels: {day: 2026-01-01}\ndata:\n" + data
+    assert len(big) > FAST_FROM
+    (tmp_path / "big.yaml").write_text(big)
+    (tmp_path / "broken.yaml").write_text(big + "  last: [unfinished\n\n")
+    cluster = fresh_cluster()
+    folder = ManifestFolder(cluster, tmp_path)
+    folder.sync()
+    obj = cluster.get("configmaps", "default", "big")
+    assert obj is not None and obj["metadata"]["labels"] == {"day": "2026-01-01"}  # dates stay strings
+    assert len(obj["data"]) == FAST_FROM // 14
+    error = folder.errors[str(tmp_path / "broken.yaml")]
+    assert (error.line, error.column) == (big.count("\n") + 1, len("  last: [unfinished") + 1)
+    assert error.message.startswith("YAML parse error: ")
