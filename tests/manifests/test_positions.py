@@ -7,9 +7,14 @@ so a test cannot agree with a wrong count.
 from __future__ import annotations
 
 import json
+import string
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kubetui.manifests.loader import ManifestFolder
 from kubetui.manifests.parse import ManifestError, parse_text
@@ -222,3 +227,46 @@ def test_invalid_edit_keeps_objects_and_fix_applies(cluster: Cluster) -> None:
     assert folder.errors == {}
     assert cluster.get("deployments", "default", "web")["spec"]["replicas"] == 3  # type: ignore[index]
     assert cluster.get("configmaps", "default", "settings")["data"] == {"k": "changed"}  # type: ignore[index]
+
+
+# -- any field of any document ---------------------------------------------------------------------------
+KEYS = st.text(string.ascii_letters, min_size=1, max_size=6)
+LEAVES = st.one_of(st.integers(-1000, 1000), st.booleans(), st.text(string.ascii_letters + " -", max_size=8))
+TREES = st.recursive(
+    LEAVES,
+    lambda inner: st.one_of(
+        st.lists(inner, min_size=1, max_size=3), st.dictionaries(KEYS, inner, min_size=1, max_size=3)
+    ),
+    max_leaves=12,
+)
+
+
+def leaves(value: Any, path: str = "") -> list[tuple[str, Any]]:
+    """Every scalar with its field path, written as the API server writes paths."""
+    if isinstance(value, dict):
+        return [leaf for key, item in value.items() for leaf in leaves(item, f"{path}.{key}" if path else key)]
+    if isinstance(value, list):
+        return [leaf for index, item in enumerate(value) for leaf in leaves(item, f"{path}[{index}]")]
+    return [(path, value)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.dictionaries(KEYS, TREES, min_size=1, max_size=4), st.sampled_from(["yaml", "json", "json-tabs"]))
+def test_every_field_is_found_where_it_is_written(tree: dict[str, Any], style: str) -> None:
+    if style == "yaml":
+        text = yaml.safe_dump(tree, sort_keys=False)
+    else:
+        text = json.dumps(tree, indent="\t" if style == "json-tabs" else 2)
+    parsed = parse_text(text, f"f.{style[:4]}")
+    assert parsed.error is None
+    document = parsed.documents[0]
+    lines = text.split("\n")
+    for path, value in leaves(tree):
+        line, column = document.position(path)
+        at = lines[line - 1][column - 1 :]
+        if style == "yaml":
+            assert yaml.safe_load(at.split(" #")[0]) == value or at.startswith(("'", '"')), (path, line, column)
+        else:
+            assert at.startswith(json.dumps(value)), (path, line, column, at)
+        # A field that is not there points at the deepest part of its path that is (here, on the same line).
+        assert document.position(path + ".notThere")[0] == line
