@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import itertools
 from collections import deque
+from collections.abc import Callable, Hashable
+from operator import itemgetter
 from typing import Any
 
 from kubetui.scheduler.helpers import LABEL_REGION, LABEL_ZONE
@@ -30,6 +32,33 @@ def zone_key(labels: dict[str, str]) -> str:
 
 
 POD_LOG_LENGTH = 4096  # how far back pod_changes_since can look
+NODE_LOG_LENGTH = 4096  # how far back a column can be brought up to date node by node
+MAX_COLUMNS = 256
+
+
+class Column:
+    """One number (or verdict) per node of ``Cache.node_list()``, for one pod shape: ``values[node.index]``.
+
+    Kubernetes' snapshot copies only the NodeInfos whose generation moved since the last cycle
+    (backend/cache/cache.go UpdateSnapshot); a column is kept current the same way: only the nodes
+    changed since it was last read are worked out again. ``present`` holds the positions whose value
+    is not None (for Filter columns: the nodes some filter rejects), in no particular order.
+    """
+
+    __slots__ = ("list_version", "present", "revision", "values")
+
+    def __init__(self, list_version: int, revision: int, values: list[Any]) -> None:
+        self.list_version = list_version
+        self.revision = revision
+        self.values = values
+        self.present: dict[int, Any] = {i: v for i, v in enumerate(values) if v is not None}
+
+    def take(self, positions: list[int]) -> list[Any]:
+        """The values at these positions, in their order."""
+        if len(positions) > 1:
+            return list(itemgetter(*positions)(self.values))
+        values = self.values
+        return [values[i] for i in positions]
 
 
 class Cache:
@@ -54,6 +83,12 @@ class Cache:
         self.unschedulable_nodes: set[str] = set()
         self.tainted_nodes: set[str] = set()  # with NoSchedule or NoExecute taints
         self._pod_log: deque[tuple[PodInfo, NodeInfo, int]] = deque(maxlen=POD_LOG_LENGTH)
+        # Every change to a NodeInfo (its Node, or a pod placed on or taken off it), numbered; and a
+        # number that moves whenever node_list() is listed anew (positions change then).
+        self.node_change_revision = 0
+        self._node_log: deque[NodeInfo] = deque(maxlen=NODE_LOG_LENGTH)
+        self.list_version = 0
+        self._columns: dict[Hashable, Column] = {}
 
     # -- nodes -----------------------------------------------------------------------------------
     def add_node(self, node: dict[str, Any]) -> NodeInfo:
@@ -64,6 +99,7 @@ class Cache:
         before = (info.node is not None, info.labels, info.no_schedule_taints)
         self._remove_images(info)
         info.set_node(node)
+        self._node_changed(info)
         self._add_images(info, node)
         self._place_in_tree(name, zone_key(info.labels))
         self._lists_changed()
@@ -86,6 +122,7 @@ class Cache:
         self.unschedulable_nodes.discard(name)
         self.tainted_nodes.discard(name)
         self.node_revision += 1
+        self._node_changed(info)
         if info.pods:
             info.node = None  # its pods are still known: keep an "imaginary" node until they go
             info.labels = {}
@@ -103,7 +140,10 @@ class Cache:
                     names = self._zone_nodes[zone]
                     if index < len(names):
                         ordered.append(self.nodes[names[index]])
+            for position, info in enumerate(ordered):
+                info.index = position
             self._node_list = ordered
+            self.list_version += 1
         return self._node_list
 
     def node(self, name: str) -> NodeInfo | None:
@@ -134,6 +174,46 @@ class Cache:
         changes = list(itertools.islice(reversed(self._pod_log), missed))
         changes.reverse()
         return changes
+
+    def nodes_changed_since(self, revision: int) -> list[NodeInfo] | None:
+        """The NodeInfos changed after ``node_change_revision`` was ``revision`` (each once), or None
+        when that is too long ago to tell."""
+        missed = self.node_change_revision - revision
+        if missed < 0 or missed > len(self._node_log):
+            return None
+        return list(dict.fromkeys(itertools.islice(reversed(self._node_log), missed)))
+
+    def column(self, key: Hashable, compute: Callable[[NodeInfo], Any]) -> Column:
+        """The column ``key`` over node_list(), brought up to date: ``compute(node)`` must depend on
+        nothing but the node (its Node and its pods) and what ``key`` stands for."""
+        nodes = self.node_list()
+        col = self._columns.get(key)
+        changed = (
+            self.nodes_changed_since(col.revision)
+            if col is not None and col.list_version == self.list_version
+            else None
+        )
+        if col is None or changed is None:
+            if col is None and len(self._columns) >= MAX_COLUMNS:
+                del self._columns[next(iter(self._columns))]
+            col = self._columns[key] = Column(self.list_version, self.node_change_revision, [compute(n) for n in nodes])
+            return col
+        if changed:
+            values, present, size = col.values, col.present, len(nodes)
+            for info in changed:
+                i = info.index
+                if i < size and nodes[i] is info:
+                    value = values[i] = compute(info)
+                    if value is None:
+                        present.pop(i, None)
+                    else:
+                        present[i] = value
+            col.revision = self.node_change_revision
+        return col
+
+    def _node_changed(self, info: NodeInfo) -> None:
+        self.node_change_revision += 1
+        self._node_log.append(info)
 
     def _place_in_tree(self, name: str, zone: str) -> None:
         current = self._node_zone.get(name)
@@ -216,6 +296,7 @@ class Cache:
         if info is None:
             info = self.nodes[pod.node_name] = NodeInfo(pod.node_name)
         info.add_pod(pod)
+        self._node_changed(info)
         self.pods[pod.uid] = pod
         self.pod_revision += 1
         self._pod_log.append((pod, info, 1))
@@ -232,6 +313,7 @@ class Cache:
         if info is None:
             return
         info.remove_pod(pod.uid)
+        self._node_changed(info)
         self.pod_revision += 1
         self._pod_log.append((pod, info, -1))
         if not info.pods_with_affinity and self._with_affinity.pop(info.name, None) is not None:

@@ -39,9 +39,18 @@ class Attempt:
 
     def explain_choice(self, index: int, ties: int) -> str:
         """Why the chosen node won, in one line a learner can check against the scores."""
-        best = self.totals[index]
-        second = max(((t, n.name) for t, n in zip(self.totals, self.feasible, strict=True) if t < best), default=None)
-        runner_up = f"; next best {second[1]} with {second[0]}" if second else ""
+        totals = self.totals
+        best = totals[index]
+        # The runner-up is the greatest (total, name) below the best total: the greatest name among the
+        # nodes with the second-highest total.
+        below = [t for t in set(totals) if t < best]
+        runner_up = ""
+        if below:
+            second, names, i = max(below), [], -1
+            for _ in range(totals.count(second)):
+                i = totals.index(second, i + 1)
+                names.append(self.feasible[i].name)
+            runner_up = f"; next best {max(names)} with {second}"
         if ties > 1:
             return (
                 f"tie-break: {ties} nodes share the highest total score {best}, "

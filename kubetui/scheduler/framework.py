@@ -16,7 +16,7 @@ instead of once per node, which is the same arithmetic with far fewer Python cal
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from enum import IntEnum, IntFlag
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
@@ -137,12 +137,15 @@ def fit_error_message(
 class CycleState:
     """What plugins compute for one pod in one cycle (PreFilter/PreScore results), keyed by plugin."""
 
-    __slots__ = ("_data", "skip_filter", "skip_score")
+    __slots__ = ("_data", "node_positions", "skip_filter", "skip_score")
 
     def __init__(self) -> None:
         self._data: dict[str, Any] = {}
         self.skip_filter: set[str] = set()
         self.skip_score: set[str] = set()
+        # Where the nodes being scored sit in the cache's node_list(), when the scheduler knows it:
+        # Score plugins may then read per-node columns the cache keeps (Cache.column).
+        self.node_positions: list[int] | None = None
 
     def read(self, key: str) -> Any:
         return self._data[key]
@@ -156,6 +159,7 @@ class CycleState:
         copy._data = {k: (v.clone() if hasattr(v, "clone") else v) for k, v in self._data.items()}
         copy.skip_filter = set(self.skip_filter)
         copy.skip_score = set(self.skip_score)
+        copy.node_positions = self.node_positions
         return copy
 
 
@@ -268,6 +272,13 @@ class FilterPlugin(Plugin):
     def filter(self, state: CycleState, pod: PodInfo, node: NodeInfo) -> Status | None:
         """None when the pod may run on ``node``; otherwise the rejection."""
         raise NotImplementedError
+
+    def filter_key(self, pod: PodInfo) -> Hashable | None:
+        """What this plugin's verdict on a node depends on besides the node itself, when that is all it
+        depends on (no cycle state, no other node): pods with equal keys get the same verdict on a node
+        until the node changes, so the scheduler remembers verdicts per node (Cache.column).
+        None (the default): the verdict is worked out for every pod."""
+        return None
 
 
 class PostFilterPlugin(Plugin):

@@ -29,7 +29,7 @@ class ImageState:
 class NodeInfo:
     __slots__ = (
         "allocatable_cpu", "allocatable_ephemeral_storage", "allocatable_memory", "allocatable_pods",
-        "allocatable_scalars", "generation", "image_states", "labels", "memo", "name", "no_schedule_taints",
+        "allocatable_scalars", "generation", "image_states", "index", "labels", "memo", "name", "no_schedule_taints",
         "node",
         "non_zero_cpu", "non_zero_memory", "pods", "pods_with_affinity", "pods_with_required_anti_affinity",
         "prefer_no_schedule_taints", "requested_cpu", "requested_ephemeral_storage", "requested_memory",
@@ -55,6 +55,7 @@ class NodeInfo:
         self.used_ports: Counter[tuple[str, str, int]] = Counter()
         self.image_states: dict[str, ImageState] = {}
         self.generation = 0
+        self.index = -1  # position in the cache's node_list(), set when it is listed
         # Plugins' numbers derived from this node's pods, each stored with the generation it was computed at.
         self.memo: dict[Any, tuple[int, Any]] = {}
 

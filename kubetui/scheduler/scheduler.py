@@ -17,9 +17,11 @@ Simplification: the binding cycle runs right after the scheduling cycle, not in 
 from __future__ import annotations
 
 import contextlib
+import operator
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Iterable
+from itertools import compress, repeat
 from typing import Any
 
 from kubetui.api.meta import set_condition
@@ -45,6 +47,7 @@ from kubetui.scheduler.framework import (
     Handle,
     NodeToStatus,
     Plugin,
+    PluginScores,
     Status,
     fit_error_message,
     unresolvable,
@@ -271,12 +274,8 @@ class Scheduler:
         for plugin in sorted(state.skip_score):
             attempt.skipped.setdefault(plugin, []).append("Score")
         attempt.scores = self.framework.run_score(state, attempt.pod, feasible)
-        totals = [0] * len(feasible)
-        for plugin_scores in attempt.scores:
-            weight = plugin_scores.weight
-            totals = [t + s * weight for t, s in zip(totals, plugin_scores.normalized, strict=True)]
-        attempt.totals = totals
-        index, ties = self._select_host(totals)
+        attempt.totals = weighted_totals(attempt.scores, len(feasible))
+        index, ties = self._select_host(attempt.totals)
         attempt.chosen = feasible[index].name
         attempt.how = attempt.explain_choice(index, ties) + attempt.sampling_note()
         return None
@@ -315,10 +314,13 @@ class Scheduler:
         start = self.next_start_node_index % len(candidates) if candidates else 0
         # Start where the last decision stopped, so that every node gets its turn.
         order = candidates[start:] + candidates[:start]
+        keys: list[Hashable | None] = [p.filter_key(pod) for p in filters] if narrowed is None else [None]
         if self.queue.has_nominations:
             self._filter_with_nominated(state, attempt, order, wanted, filters)
-        else:
+        elif any(k is None for k in keys):
             self._filter(state, attempt, order, wanted, filters)
+        else:
+            self._filter_by_column(state, attempt, order, start, wanted, filters, keys)
         self.next_start_node_index = (self.next_start_node_index + len(attempt.evaluated)) % len(nodes)
         return None
 
@@ -349,6 +351,66 @@ class Scheduler:
                     attempt.sampled = len(evaluated) < len(order)
                     return
 
+    def _filter_by_column(
+        self,
+        state: CycleState,
+        attempt: Attempt,
+        order: list[NodeInfo],
+        start: int,
+        wanted: int,
+        filters: list[FilterPlugin],
+        keys: list[Hashable | None],
+    ) -> None:
+        """``_filter`` when every active filter's verdict depends only on the node and the pod's filter
+        key: the verdicts are a cache column, worked out again only for the nodes that changed since
+        the last pod with the same keys (as Kubernetes' snapshot updates only the NodeInfos whose
+        generation moved: backend/cache/cache.go). Nodes are taken in the same order as ``_filter``
+        takes them and ``order`` is node_list() turned to start at ``start``; the result is the same.
+        """
+        pod = attempt.pod
+        checks = [(p.name, p.filter) for p in filters]
+
+        def verdict(node: NodeInfo) -> Status | None:
+            for name, check in checks:
+                status = check(state, pod, node)
+                if status is not None:
+                    return status if status.plugin else status.with_plugin(name)
+            return None
+
+        column = self.cache.column(("Filter", *zip([name for name, _ in checks], keys, strict=True)), verdict)
+        rejected, total = column.present, len(order)
+        # The nodes looked at are the shortest prefix of ``order`` with ``wanted`` nodes that fit.
+        length = wanted
+        offsets: list[int] = []
+        if rejected:
+            for offset in sorted((i - start) % total for i in rejected):
+                if offset >= length:
+                    break
+                offsets.append(offset)
+                length += 1
+        reached = length <= total
+        length = min(length, total)
+        end = start + length
+        positions = list(range(start, min(end, total)))
+        if end > total:
+            positions += range(end - total)
+        looked_at = order[:length]
+        if not offsets:
+            attempt.evaluated = list(zip(looked_at, repeat(None)))
+            attempt.feasible = looked_at
+        else:
+            statuses = column.take(positions)
+            attempt.evaluated = list(zip(looked_at, statuses, strict=True))
+            fits = list(map(operator.is_, statuses, repeat(None)))
+            attempt.feasible = list(compress(looked_at, fits))
+            positions = list(compress(positions, fits))
+            explicit = attempt.statuses.explicit
+            for offset in offsets:
+                explicit[order[offset].name] = statuses[offset]
+        if reached:
+            attempt.sampled = length < total
+        state.node_positions = positions
+
     def _filter_with_nominated(
         self,
         state: CycleState,
@@ -372,13 +434,15 @@ class Scheduler:
     def _select_host(self, totals: list[int]) -> tuple[int, int]:
         """selectHost: the highest total; among equals, reservoir sampling with the seeded RNG."""
         best = max(totals)
-        selected, ties = -1, 0
+        selected = totals.index(best)
+        ties = 1
         random = self.rng.random
-        for i, total in enumerate(totals):
-            if total != best:
-                continue
+        count = totals.count(best)
+        i = selected
+        while ties < count:  # only the nodes with the best total draw, in order, as in a full walk
+            i = totals.index(best, i + 1)
             ties += 1
-            if ties == 1 or random() * ties < 1.0:  # replace the pick with probability 1/ties
+            if random() * ties < 1.0:  # replace the pick with probability 1/ties
                 selected = i
         return selected, ties
 
@@ -472,6 +536,20 @@ class Scheduler:
         reason = "Unschedulable" if status.rejected else "SchedulerError"
         self.recorder.event(attempt.pod.pod, "Warning", "FailedScheduling", _truncate(attempt.message))
         self._update_pod_status(attempt.pod, reason, attempt.message, "")
+
+
+def weighted_totals(scores: list[PluginScores], size: int) -> list[int]:
+    """Every node's total: the sum of each plugin's normalized score times its weight (prioritizeNodes),
+    added up plugin by plugin, column-wise."""
+    totals = [0] * size
+    for plugin_scores in scores:
+        if len(plugin_scores.normalized) != size:
+            raise ValueError(f"{plugin_scores.plugin} scored {len(plugin_scores.normalized)} of {size} nodes")
+        column: Iterable[int] = plugin_scores.normalized
+        if plugin_scores.weight != 1:
+            column = map(operator.mul, column, repeat(plugin_scores.weight))
+        totals = list(map(operator.add, totals, column))
+    return totals
 
 
 def node_scheduling_changes(old: dict[str, Any], new: dict[str, Any]) -> list[ClusterEvent]:

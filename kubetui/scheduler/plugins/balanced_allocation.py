@@ -32,19 +32,25 @@ class BalancedAllocation(ScorePlugin):
 
     def score(self, state: CycleState, pod: PodInfo, nodes: Sequence[NodeInfo]) -> list[int]:
         cpu, memory = pod.cpu, pod.memory
-        key = ("BalancedAllocation", cpu, memory)
-        scores: list[int] = []
-        for n in nodes:
-            hit = n.memo.get(key)  # the same answer until a pod comes or goes on this node
-            if hit is not None and hit[0] == n.generation:
-                scores.append(hit[1])
-                continue
+
+        def balanced(n: NodeInfo) -> int:
             fractions: list[float] = []
             if n.allocatable_cpu:
                 fractions.append(min((n.requested_cpu + cpu) / n.allocatable_cpu, 1.0))
             if n.allocatable_memory:
                 fractions.append(min((n.requested_memory + memory) / n.allocatable_memory, 1.0))
-            score = balanced_score(fractions)
+            return balanced_score(fractions)
+
+        key = ("BalancedAllocation", cpu, memory)
+        if state.node_positions is not None:  # the same answer until a pod comes or goes on a node
+            return self.handle.cache.column(key, balanced).take(state.node_positions)
+        scores: list[int] = []
+        for n in nodes:
+            hit = n.memo.get(key)
+            if hit is not None and hit[0] == n.generation:
+                scores.append(hit[1])
+                continue
+            score = balanced(n)
             n.memo[key] = (n.generation, score)
             scores.append(score)
         return scores

@@ -3,8 +3,10 @@ scores them by the summed weights of the terms a node matches (plugins/nodeaffin
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from typing import Any
+
+import orjson
 
 from kubetui.scheduler.framework import (
     NODE_ADD,
@@ -58,6 +60,10 @@ class NodeAffinity(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin):
         if names is not None and not names:
             return None, unresolvable(ERR_REASON_CONFLICT)
         return (PreFilterResult(frozenset(names)) if names else None), None
+
+    def filter_key(self, pod: PodInfo) -> Hashable | None:
+        required = pod.required_node_affinity
+        return orjson.dumps((required.node_selector, required.terms), option=orjson.OPT_SORT_KEYS)
 
     def filter(self, state: CycleState, pod: PodInfo, node: NodeInfo) -> Status | None:
         if pod.required_node_affinity.matches(node.labels, node.name):

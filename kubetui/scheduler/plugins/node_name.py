@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 
 from kubetui.scheduler.framework import (
     NODE_ADD,
@@ -34,6 +34,9 @@ class NodeName(PreFilterPlugin, FilterPlugin):
     ) -> tuple[PreFilterResult | None, Status | None]:
         """kubetui addition: a pod that names no node passes this filter everywhere, so skip it."""
         return None, (None if pod.node_name else SKIP)
+
+    def filter_key(self, pod: PodInfo) -> Hashable | None:
+        return pod.node_name
 
     def filter(self, state: CycleState, pod: PodInfo, node: NodeInfo) -> Status | None:
         if not pod.node_name or pod.node_name == node.name:

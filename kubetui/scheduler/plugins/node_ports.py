@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 
 from kubetui.scheduler.framework import (
     ASSIGNED_POD_DELETE,
@@ -34,6 +34,9 @@ class NodePorts(PreFilterPlugin, FilterPlugin):
         self, state: CycleState, pod: PodInfo, nodes: Sequence[NodeInfo]
     ) -> tuple[PreFilterResult | None, Status | None]:
         return None, (None if pod.host_ports else SKIP)
+
+    def filter_key(self, pod: PodInfo) -> Hashable | None:
+        return pod.host_ports
 
     def filter(self, state: CycleState, pod: PodInfo, node: NodeInfo) -> Status | None:
         for ip, protocol, port in pod.host_ports:

@@ -10,7 +10,7 @@ Score:   LeastAllocated over cpu and memory (weight 1 each):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 
 from kubetui.scheduler.framework import (
     ASSIGNED_POD_DELETE,
@@ -71,6 +71,9 @@ class NodeResourcesFit(PreFilterPlugin, FilterPlugin, ScorePlugin):
         # The pod's requests were added up once, when its PodInfo was built.
         return None, None
 
+    def filter_key(self, pod: PodInfo) -> Hashable | None:
+        return (pod.cpu, pod.memory, pod.ephemeral_storage, tuple(pod.scalars.items()))
+
     def filter(self, state: CycleState, pod: PodInfo, node: NodeInfo) -> Status | None:
         cpu, memory = pod.cpu, pod.memory
         if (
@@ -89,13 +92,8 @@ class NodeResourcesFit(PreFilterPlugin, FilterPlugin, ScorePlugin):
 
     def score(self, state: CycleState, pod: PodInfo, nodes: Sequence[NodeInfo]) -> list[int]:
         cpu, memory = pod.non_zero_cpu, pod.non_zero_memory
-        key = ("LeastAllocated", cpu, memory)
-        scores: list[int] = []
-        for n in nodes:
-            hit = n.memo.get(key)  # the same answer until a pod comes or goes on this node
-            if hit is not None and hit[0] == n.generation:
-                scores.append(hit[1])
-                continue
+
+        def least_allocated(n: NodeInfo) -> int:
             total = weights = 0
             if n.allocatable_cpu:
                 total += least_requested_score(n.non_zero_cpu + cpu, n.allocatable_cpu)
@@ -103,7 +101,18 @@ class NodeResourcesFit(PreFilterPlugin, FilterPlugin, ScorePlugin):
             if n.allocatable_memory:
                 total += least_requested_score(n.non_zero_memory + memory, n.allocatable_memory)
                 weights += 1
-            score = total // weights if weights else 0
+            return total // weights if weights else 0
+
+        key = ("LeastAllocated", cpu, memory)
+        if state.node_positions is not None:  # the same answer until a pod comes or goes on a node
+            return self.handle.cache.column(key, least_allocated).take(state.node_positions)
+        scores: list[int] = []
+        for n in nodes:
+            hit = n.memo.get(key)
+            if hit is not None and hit[0] == n.generation:
+                scores.append(hit[1])
+                continue
+            score = least_allocated(n)
             n.memo[key] = (n.generation, score)
             scores.append(score)
         return scores

@@ -4,7 +4,7 @@ the ``node.kubernetes.io/unschedulable:NoSchedule`` taint (plugins/nodeunschedul
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 
 from kubetui.scheduler.framework import (
     NODE_ADD,
@@ -38,6 +38,9 @@ class NodeUnschedulable(PreFilterPlugin, FilterPlugin):
     ) -> tuple[PreFilterResult | None, Status | None]:
         """kubetui addition: with no cordoned node in the cluster there is nothing to filter."""
         return None, (None if self.handle.cache.unschedulable_nodes else SKIP)
+
+    def filter_key(self, pod: PodInfo) -> Hashable | None:
+        return tolerated(pod.tolerations, _UNSCHEDULABLE_TAINT)
 
     def filter(self, state: CycleState, pod: PodInfo, node: NodeInfo) -> Status | None:
         if not node.unschedulable or tolerated(pod.tolerations, _UNSCHEDULABLE_TAINT):

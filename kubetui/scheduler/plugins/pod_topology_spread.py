@@ -16,6 +16,7 @@ from typing import Any
 
 import orjson
 
+from kubetui.scheduler.cache import Cache, Column
 from kubetui.scheduler.framework import (
     NODE_ADD,
     NODE_DELETE,
@@ -188,6 +189,15 @@ class PreScoreState:
         self.ignored: set[str] = set()
         self.counts: list[dict[str, int]] = [{} for _ in constraints]
         self.weights: list[float] = []
+
+
+def _labels(cache: Cache, topology_key: str) -> Column:
+    """The value of one node label on every node (None where the node does not have it)."""
+
+    def value(node: NodeInfo) -> str | None:
+        return node.labels.get(topology_key)
+
+    return cache.column(("label", topology_key), value)
 
 
 def _labels_have_keys(labels: Mapping[str, str], constraints: Sequence[Constraint]) -> bool:
@@ -366,17 +376,8 @@ class PodTopologySpread(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlug
         require_all = not defaulted
         s = PreScoreState(constraints)
         sizes = [0] * len(constraints)
-        for node in nodes:
-            if require_all and not _labels_have_keys(node.labels, constraints):
-                s.ignored.add(node.name)
-                continue
-            for i, c in enumerate(constraints):
-                if c.topology_key == LABEL_HOSTNAME:
-                    continue  # per-node counts are taken in Score
-                value = node.labels.get(c.topology_key, "")
-                if value not in s.counts[i]:
-                    s.counts[i][value] = 0
-                    sizes[i] += 1
+        if not self._domains_by_column(state, constraints, require_all, s, sizes):
+            self._domains(nodes, constraints, require_all, s, sizes)
         for i, c in enumerate(constraints):
             size = len(nodes) - len(s.ignored) if c.topology_key == LABEL_HOSTNAME else sizes[i]
             s.weights.append(math.log(size + 2))
@@ -403,6 +404,47 @@ class PodTopologySpread(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlug
                         s.counts[i][value] += c.count(node, pod.namespace)
         state.write(_PRE_SCORE_KEY, s)
         return None
+
+    @staticmethod
+    def _domains(
+        nodes: Sequence[NodeInfo], constraints: list[Constraint], require_all: bool, s: PreScoreState, sizes: list[int]
+    ) -> None:
+        """The domains of the nodes being scored, per constraint, and the nodes left out (initPreScoreState)."""
+        for node in nodes:
+            if require_all and not _labels_have_keys(node.labels, constraints):
+                s.ignored.add(node.name)
+                continue
+            for i, c in enumerate(constraints):
+                if c.topology_key == LABEL_HOSTNAME:
+                    continue  # per-node counts are taken in Score
+                value = node.labels.get(c.topology_key, "")
+                if value not in s.counts[i]:
+                    s.counts[i][value] = 0
+                    sizes[i] += 1
+
+    def _domains_by_column(
+        self, state: CycleState, constraints: list[Constraint], require_all: bool, s: PreScoreState, sizes: list[int]
+    ) -> bool:
+        """``_domains`` from the cache's label columns, when the scheduler says where the nodes are in
+        node_list(); False when it does not, or when some node lacks a label the constraints require
+        (then the nodes are visited one by one)."""
+        positions = state.node_positions
+        if positions is None:
+            return False
+        cache = self.handle.cache
+        values = [_labels(cache, c.topology_key).take(positions) for c in constraints]
+        if require_all and any(None in v for v in values):
+            return False
+        for i, c in enumerate(constraints):
+            if c.topology_key == LABEL_HOSTNAME:
+                continue  # per-node counts are taken in Score
+            domains = set(values[i])
+            if None in domains:  # a node without the label counts in the domain ""
+                domains.discard(None)
+                domains.add("")
+            s.counts[i] = dict.fromkeys(domains, 0)
+            sizes[i] = len(domains)
+        return True
 
     def _score_domain_counts(
         self,
@@ -468,6 +510,8 @@ class PodTopologySpread(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlug
             for i, c in enumerate(s.constraints)
         ]
         floor = math.floor
+        if state.node_positions is not None and not ignored:
+            return self._score_by_column(state.node_positions, namespace, work)
         for node in nodes:
             if ignored and node.name in ignored:
                 scores.append(0)
@@ -483,8 +527,47 @@ class PodTopologySpread(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlug
             scores.append(floor(total + 0.5))  # Go's math.Round (scores are never negative)
         return scores
 
+    def _score_by_column(
+        self, positions: list[int], namespace: str, work: list[tuple[Constraint, str, bool, dict[str, int], float, int]]
+    ) -> list[int]:
+        """``score`` from the cache's columns: per node, its own count of matching pods for the hostname
+        constraint (None without the label) and its label value for the others. Nodes with equal
+        values score the same, so each distinct combination is worked out once, the same way."""
+        cache = self.handle.cache
+        columns: list[list[Any]] = []
+        for c, topology_key, per_node, _, _, _ in work:
+            if not per_node:
+                columns.append(_labels(cache, topology_key).take(positions))
+                continue
+
+            def count(node: NodeInfo, c: Constraint = c, topology_key: str = topology_key) -> int | None:
+                return c.count(node, namespace) if topology_key in node.labels else None
+
+            key = ("PodTopologySpread/count", namespace, c.selector_key, topology_key)
+            columns.append(cache.column(key, count).take(positions))
+        keys = list(zip(*columns, strict=True))
+        floor = math.floor
+        table: dict[tuple[Any, ...], int] = {}
+        for values in set(keys):
+            total = 0.0
+            for value, (_, _, per_node, counts, weight, skew) in zip(values, work, strict=True):
+                if value is None:
+                    continue
+                matching = value if per_node else counts[value]
+                total += matching * weight + skew
+            table[values] = floor(total + 0.5)  # Go's math.Round (scores are never negative)
+        return list(map(table.__getitem__, keys))
+
     def normalize(self, state: CycleState, pod: PodInfo, nodes: Sequence[NodeInfo], scores: list[int]) -> None:
         s: PreScoreState = state.read(_PRE_SCORE_KEY)
+        if not s.ignored:  # the same as below, with each distinct score worked out once
+            lowest, highest = min(scores, default=0), max(scores, default=0)
+            if highest == 0:
+                scores[:] = [MAX_NODE_SCORE] * len(scores)
+            else:
+                table = {score: MAX_NODE_SCORE * (highest + lowest - score) // highest for score in set(scores)}
+                scores[:] = map(table.__getitem__, scores)
+            return
         counted = [score for node, score in zip(nodes, scores, strict=True) if node.name not in s.ignored]
         lowest, highest = min(counted, default=0), max(counted, default=0)
         for i, node in enumerate(nodes):

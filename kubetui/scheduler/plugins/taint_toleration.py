@@ -6,7 +6,9 @@ Score: the number of untolerated PreferNoSchedule taints, normalized in reverse 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
+
+import orjson
 
 from kubetui.scheduler.framework import (
     NODE_ADD,
@@ -41,6 +43,9 @@ class TaintToleration(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin
         """kubetui addition: with no NoSchedule/NoExecute taint in the cluster there is nothing to filter."""
         return None, (None if self.handle.cache.tainted_nodes else SKIP)
 
+    def filter_key(self, pod: PodInfo) -> Hashable | None:
+        return orjson.dumps(pod.tolerations, option=orjson.OPT_SORT_KEYS)
+
     def filter(self, state: CycleState, pod: PodInfo, node: NodeInfo) -> Status | None:
         if not node.no_schedule_taints:
             return None
@@ -59,6 +64,13 @@ class TaintToleration(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin
 
     def score(self, state: CycleState, pod: PodInfo, nodes: Sequence[NodeInfo]) -> list[int]:
         tolerations = state.read(_PRE_SCORE_KEY)
+        if state.node_positions is not None:
+
+            def untolerated(n: NodeInfo) -> int:
+                return sum(1 for taint in n.prefer_no_schedule_taints if not tolerated(tolerations, taint))
+
+            key = ("TaintToleration/score", orjson.dumps(tolerations, option=orjson.OPT_SORT_KEYS))
+            return self.handle.cache.column(key, untolerated).take(state.node_positions)
         return [
             sum(1 for taint in n.prefer_no_schedule_taints if not tolerated(tolerations, taint))
             if n.prefer_no_schedule_taints
