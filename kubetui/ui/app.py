@@ -14,7 +14,7 @@ from textual.app import App, ComposeResult, Notify, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.notifications import Notification, SeverityLevel
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
 from textual.widgets import Input, Static
 
@@ -133,7 +133,8 @@ class KubetuiApp(App[int]):
         Binding("plus,equals_sign", "scale(1)", "Scale +", show=False),
         Binding("minus", "scale(-1)", "Scale -", show=False),
         Binding("g", "traffic", "Send traffic", show=False),
-        Binding("slash", "filter", "Filter"),
+        # priority: run as the key is read, before the keys after it are sent on to the focused pane (see check_action)
+        Binding("slash", "filter", "Filter", priority=True),
         Binding("e", "toggle_etcd", "etcd", show=False),
         Binding("h", "toggle_heartbeats", "Heartbeats"),
         Binding("z", "maximize", "Zoom"),
@@ -449,10 +450,21 @@ class KubetuiApp(App[int]):
             return
         box = self.query_one("#filter", Input)
         self._filter_target = pane
-        box.placeholder = f"filter {pane.pane_title}: type text · Enter keeps it · Esc clears it"
+        box.placeholder = f"filter {type(pane).pane_title}: type text · Enter keeps it · Esc clears it"
         box.value = pane.filter_text
         box.add_class("-visible")
-        box.focus()
+        # At once, not on the next loop turn as Widget.focus does: keys typed right after "/" (a fast typist, a
+        # terminal delivering "/node" in one read) went to the pane as commands: "d" drained, "e" toggled etcd.
+        self.screen.set_focus(box)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """"/" is a priority binding, so that "/node" typed in one burst lands in the filter box: a normal
+        binding runs only after the key has gone through the focused pane, and the keys behind it had
+        already been handed to the pane as commands ("d" drained a node, "e" toggled etcd). As a priority
+        binding it must step aside where "/" is text (typing in the box) or means nothing (a dialog)."""
+        if action == "filter":
+            return self._pane() is not None and not isinstance(self.screen, ModalScreen)
+        return True
 
     def _filter_box_open(self) -> bool:
         return self.query_one("#filter", Input).has_class("-visible")
@@ -463,7 +475,7 @@ class KubetuiApp(App[int]):
         pane = getattr(self, "_filter_target", None)
         if isinstance(pane, LinePane):
             pane.set_filter(text)
-            pane.focus()
+            self.screen.set_focus(pane)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         pane = getattr(self, "_filter_target", None)

@@ -260,3 +260,24 @@ async def test_clock_keys_replace_their_toast_and_step_says_what_it_did(app: Kub
         await pilot.pause()
         assert [n.message for n in app._notifications][-1] == "layout: scheduling"
         assert sum(n.message.startswith("layout") for n in app._notifications) == 1
+
+
+async def test_keys_typed_right_after_slash_go_to_the_filter_not_to_the_pane(app: KubetuiApp,
+                                                                              cluster: Cluster) -> None:
+    from textual import events
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, cluster)
+        api = app.query_one(ApiPane)
+        api.focus()
+        await pilot.pause()
+        # one terminal read: "/" and the text arrive together, before the loop turns
+        for key, char in (("slash", "/"), ("n", "n"), ("o", "o"), ("d", "d"), ("e", "e")):
+            event = events.Key(key, char)
+            event.set_sender(app)
+            app._driver.send_message(event)  # as Pilot.press does, without waiting for each key's answer
+        await pilot.pause()
+        await pilot.pause()
+        assert api.filter_text == "node"
+        assert not api.show_etcd, "e was typed into the filter, not taken as the etcd toggle"
+        assert not any(n.get("spec", {}).get("unschedulable") for n in app.view.list("nodes")), "d drained a node"
