@@ -29,8 +29,9 @@ async def test_filter_filters_as_you_type_and_escape_clears_it(app: KubetuiApp, 
         await pilot.press("slash", *"node-2")
         assert api.filter_text == "node-2", "the pane filters while the user types"
         assert 0 < len(api._items) < total
-        assert 'filter "node-2" (esc clears)' in str(api.border_title)
-        assert str(api.border_subtitle) == f"{len(api._items)} of {total} shown"
+        assert str(api.border_title) == 'API requests · filter "node-2"'
+        assert str(api.border_subtitle) == f"{len(api._items)} of {total} · esc clears filter"
+        assert api.has_class("-filtered")
         await pilot.press("escape")
         assert api.filter_text == "" and len(api._items) == total, "Escape in the box clears the filter"
         assert not app.query_one("#filter", Input).has_class("-visible")
@@ -71,7 +72,7 @@ async def test_h_hides_heartbeat_traffic_in_the_api_pane(app: KubetuiApp, cluste
         leases = [r for r in api._items if r.resource == "leases" and r.who.startswith("kubelet/")]
         assert leases, "a quiet cluster's API log is full of Lease renewals"
         await pilot.press("h")
-        assert api.hide_heartbeats and "heartbeats hidden" in str(api.border_title)
+        assert api.hide_heartbeats and str(api.border_title) == "API requests · no heartbeats"
         assert not any(r.resource == "leases" and r.who.startswith("kubelet/") for r in api._items)
         assert not any(r.resource == "nodes" and r.who.startswith("kubelet/") and r.verb == "update"
                        for r in api._items)

@@ -58,7 +58,7 @@ class ApiPane(LinePane):
 
     def _retitle(self) -> None:
         self.pane_title = "API requests" + (" + etcd writes" if self.show_etcd else "") + (
-            " · heartbeats hidden (h)" if self.hide_heartbeats else "")
+            " · no heartbeats" if self.hide_heartbeats else "")
         self.refresh_items(force=True)
 
     def item_key(self, item: Any) -> Any:

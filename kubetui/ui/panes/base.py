@@ -38,6 +38,7 @@ class LinePane(ScrollView, can_focus=True):
     }
     LinePane:focus { border: round $accent; border-title-color: $accent; }
     LinePane.-highlight { border: double $warning; border-title-color: $warning; }
+    LinePane.-filtered { border-subtitle-color: $warning; border-subtitle-style: bold; }
     LinePane > .linepane--cursor { background: $accent 35%; }
     LinePane > .linepane--dim { color: $text-muted; }
     """
@@ -143,6 +144,7 @@ class LinePane(ScrollView, can_focus=True):
         else:
             self.cursor = min(max(self.cursor, 0 if items else -1), len(items) - 1)
         self._set_virtual_height(len(items))
+        self.set_class(bool(self.filter_text), "-filtered")
         self._set_border_texts(self.heading(), self._subtitle())
         with self._scrolling_quietly():
             if self.follow_tail and at_tail:
@@ -158,14 +160,14 @@ class LinePane(ScrollView, can_focus=True):
 
     def heading(self) -> str:
         """The pane's name, and the filter while one hides lines: a filtered pane must never pass for a
-        quiet one, so the top border says so and how to get everything back."""
+        quiet one. The bottom border, in the warning colour, says how many lines show and how to get all back."""
         if not self.filter_text:
             return self.pane_title
-        return f"{self.pane_title} · filter \"{self.filter_text}\" (esc clears)"
+        return f"{self.pane_title} · filter \"{self.filter_text}\""
 
     def _subtitle(self) -> str:
         if self.filter_text:
-            return f"{len(self._items)} of {self._total} shown"
+            return f"{len(self._items)} of {self._total} · esc clears filter"
         return f"{len(self._items)}"
 
     def _set_border_texts(self, title: str, subtitle: str) -> None:
