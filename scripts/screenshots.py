@@ -91,11 +91,26 @@ async def tour(size: tuple[int, int]) -> Path:
     return await shoot("tour", size, app, advance)
 
 
+async def projector(size: tuple[int, int]) -> Path:
+    """The light high-contrast theme for projectors (t), on the dead-node scene, heartbeats hidden (h)."""
+    cluster = example_cluster()
+    cluster.chaos("kill-node", node="node-2")
+    cluster.run_for(400)
+
+    async def light(app: KubetuiApp, pilot: object) -> None:
+        await pilot.press("t", "h")  # type: ignore[attr-defined]
+        for pane in app.query("LinePane"):
+            pane.refresh_items(force=True)  # type: ignore[attr-defined]
+
+    return await shoot("projector", size, KubetuiApp(cluster, EXAMPLES, start_driver=False,
+                                                     api_address="http://127.0.0.1:6443"), light)
+
+
 async def run() -> list[Path]:
     OUT.mkdir(exist_ok=True)
     shots: list[Path] = []
     for size in SIZES:
-        for make in (main_screen, dead_node, decision, help_screen, tour):
+        for make in (main_screen, dead_node, decision, help_screen, tour, projector):
             shots.append(await make(size))
     return shots
 
