@@ -54,10 +54,17 @@ class Column:
         self.present: dict[int, Any] = {i: v for i, v in enumerate(values) if v is not None}
 
     def take(self, positions: list[int]) -> list[Any]:
-        """The values at these positions, in their order."""
-        if len(positions) > 1:
-            return list(itemgetter(*positions)(self.values))
-        values = self.values
+        """The values at these positions, in their order (slices when the positions run on, as they
+        do when every node looked at fits, possibly wrapping around the end)."""
+        values, size = self.values, len(positions)
+        if size > 1:
+            first, last = positions[0], positions[-1]
+            if last - first == size - 1:
+                return values[first : last + 1]
+            wrap = len(values) - first  # positions first..end, then 0..last
+            if last + 1 + wrap == size and positions[wrap - 1] == len(values) - 1 and positions[wrap] == 0:
+                return values[first:] + values[: last + 1]
+            return list(itemgetter(*positions)(values))
         return [values[i] for i in positions]
 
 

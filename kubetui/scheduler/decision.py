@@ -9,6 +9,8 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import compress, repeat
+from operator import attrgetter, eq
 from typing import Any
 
 from kubetui.scheduler.framework import NodeToStatus, PluginScores, Status
@@ -21,7 +23,10 @@ from kubetui.sim.trace import NodeVerdict, SchedulingDecision
 class Attempt:
     pod: PodInfo
     total_nodes: int = 0
-    evaluated: list[tuple[NodeInfo, Status | None]] = field(default_factory=list)  # None: passed every filter
+    # The nodes the filters ran on, in order, and each one's verdict (None: passed every filter);
+    # ``evaluated_statuses`` None: every one passed. Two columns, not 500 pairs per decision.
+    evaluated_nodes: list[NodeInfo] = field(default_factory=list)
+    evaluated_statuses: list[Status | None] | None = None
     feasible: list[NodeInfo] = field(default_factory=list)
     scores: list[PluginScores] = field(default_factory=list)
     totals: list[int] = field(default_factory=list)
@@ -37,6 +42,21 @@ class Attempt:
     nominated: str = ""
     victims: tuple[str, ...] = ()
 
+    @property
+    def evaluated(self) -> Iterable[tuple[NodeInfo, Status | None]]:
+        """(node, verdict) for every node the filters ran on."""
+        statuses = self.evaluated_statuses
+        if statuses is None:
+            return zip(self.evaluated_nodes, repeat(None))
+        return zip(self.evaluated_nodes, statuses, strict=True)
+
+    def evaluate(self, node: NodeInfo, status: Status | None) -> None:
+        """Record one node's verdict."""
+        if self.evaluated_statuses is None:
+            self.evaluated_statuses = [None] * len(self.evaluated_nodes)
+        self.evaluated_nodes.append(node)
+        self.evaluated_statuses.append(status)
+
     def explain_choice(self, index: int, ties: int) -> str:
         """Why the chosen node won, in one line a learner can check against the scores."""
         totals = self.totals
@@ -46,10 +66,8 @@ class Attempt:
         below = [t for t in set(totals) if t < best]
         runner_up = ""
         if below:
-            second, names, i = max(below), [], -1
-            for _ in range(totals.count(second)):
-                i = totals.index(second, i + 1)
-                names.append(self.feasible[i].name)
+            second = max(below)
+            names = compress(map(attrgetter("name"), self.feasible), map(eq, totals, repeat(second)))
             runner_up = f"; next best {max(names)} with {second}"
         if ties > 1:
             return (
@@ -65,7 +83,7 @@ class Attempt:
         if not self.sampled:
             return ""
         return (
-            f" (evaluated {len(self.evaluated)} of {self.total_nodes} nodes: "
+            f" (evaluated {len(self.evaluated_nodes)} of {self.total_nodes} nodes: "
             f"percentageOfNodesToScore {self.percentage}%)"
         )
 
@@ -111,9 +129,16 @@ def _verdict_dicts(attempt: Attempt) -> list[dict[str, Any]]:
             for n, _ in attempt.evaluated
         ]
     out: list[dict[str, Any]] = []
-    position = {id(n): i for i, n in enumerate(attempt.feasible)} if attempt.scores else {}
     names, rows = _score_rows(attempt) if attempt.scores else ([], [])
     totals = attempt.totals
+    if attempt.scores and attempt.evaluated_statuses is None and attempt.evaluated_nodes == attempt.feasible:
+        # every node looked at fits and was scored, in the same order
+        return [
+            {"node": node.name, "feasible": True, "plugin": "", "reason": "",
+             "scores": dict(zip(names, row, strict=True)), "total": total}
+            for node, row, total in zip(attempt.feasible, rows, totals, strict=True)
+        ]  # fmt: skip
+    position = {id(n): i for i, n in enumerate(attempt.feasible)} if attempt.scores else {}
     for node, status in attempt.evaluated:
         if status is not None:
             out.append({"node": node.name, "feasible": False, "plugin": status.plugin, "reason": status.message,
@@ -211,7 +236,7 @@ def to_record(attempt: Attempt, duration_ms: float) -> SchedulingDecision:
         nominated=attempt.nominated,
         duration_ms=duration_ms,
         total_nodes=attempt.total_nodes,
-        evaluated=len(attempt.evaluated),
+        evaluated=len(attempt.evaluated_nodes),
         victims=list(attempt.victims),
         skipped=[f"{plugin}: {', '.join(points)}" for plugin, points in attempt.skipped.items()],
     )

@@ -20,7 +20,7 @@ import contextlib
 import operator
 import random
 import time
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable
 from itertools import compress, repeat
 from typing import Any
 
@@ -291,7 +291,8 @@ class Scheduler:
                 return Status(Code.ERROR, f"running PreFilter plugin {status.plugin!r}: {status.message}")
             attempt.pre_filter = status
             attempt.statuses = NodeToStatus(status)
-            attempt.evaluated = [(n, status) for n in nodes]
+            attempt.evaluated_nodes = list(nodes)
+            attempt.evaluated_statuses = [status] * len(nodes)
             attempt.how = f"PreFilter plugin {status.plugin} rejected the pod for every node"
             return Status(Code.UNSCHEDULABLE, plugin=",".join(sorted(plugins)))
         check = framework.run_filter_with_nominated if self.queue.has_nominations else framework.run_filter
@@ -300,7 +301,7 @@ class Scheduler:
         if nominated:
             node = self.cache.node(nominated)
             if node is not None and check(state, pod, node, filters) is None:
-                attempt.evaluated = [(node, None)]
+                attempt.evaluated_nodes = [node]
                 attempt.feasible = [node]
                 attempt.how = f"the nominated node {nominated} (from an earlier preemption) passes every filter"
                 return None
@@ -321,7 +322,7 @@ class Scheduler:
             self._filter(state, attempt, order, wanted, filters)
         else:
             self._filter_by_column(state, attempt, order, start, wanted, filters, keys)
-        self.next_start_node_index = (self.next_start_node_index + len(attempt.evaluated)) % len(nodes)
+        self.next_start_node_index = (self.next_start_node_index + len(attempt.evaluated_nodes)) % len(nodes)
         return None
 
     @staticmethod
@@ -333,7 +334,9 @@ class Scheduler:
         The same as Framework.run_filter, written out for speed: this loop runs for every node.
         """
         pod = attempt.pod
-        feasible, evaluated, explicit = attempt.feasible, attempt.evaluated, attempt.statuses.explicit
+        feasible, explicit = attempt.feasible, attempt.statuses.explicit
+        evaluated: list[NodeInfo] = attempt.evaluated_nodes
+        statuses: list[Status | None] = []
         checks = [(p.name, p.filter) for p in filters]
         for node in order:
             for name, check in checks:
@@ -342,14 +345,17 @@ class Scheduler:
                     if not status.plugin:
                         status = status.with_plugin(name)
                     explicit[node.name] = status
-                    evaluated.append((node, status))
+                    evaluated.append(node)
+                    statuses.append(status)
                     break
             else:
-                evaluated.append((node, None))
+                evaluated.append(node)
+                statuses.append(None)
                 feasible.append(node)
                 if len(feasible) >= wanted:
                     attempt.sampled = len(evaluated) < len(order)
-                    return
+                    break
+        attempt.evaluated_statuses = statuses
 
     def _filter_by_column(
         self,
@@ -395,12 +401,11 @@ class Scheduler:
         if end > total:
             positions += range(end - total)
         looked_at = order[:length]
+        attempt.evaluated_nodes = looked_at
         if not offsets:
-            attempt.evaluated = list(zip(looked_at, repeat(None)))
-            attempt.feasible = looked_at
+            attempt.feasible = list(looked_at)
         else:
-            statuses = column.take(positions)
-            attempt.evaluated = list(zip(looked_at, statuses, strict=True))
+            statuses = attempt.evaluated_statuses = column.take(positions)
             fits = list(map(operator.is_, statuses, repeat(None)))
             attempt.feasible = list(compress(looked_at, fits))
             positions = list(compress(positions, fits))
@@ -422,11 +427,11 @@ class Scheduler:
         pod, check = attempt.pod, self.framework.run_filter_with_nominated
         for node in order:
             status = check(state, pod, node, filters)
-            attempt.evaluated.append((node, status))
+            attempt.evaluate(node, status)
             if status is None:
                 attempt.feasible.append(node)
                 if len(attempt.feasible) >= wanted:
-                    attempt.sampled = len(attempt.evaluated) < len(order)
+                    attempt.sampled = len(attempt.evaluated_nodes) < len(order)
                     return
             else:
                 attempt.statuses.explicit[node.name] = status
@@ -434,13 +439,13 @@ class Scheduler:
     def _select_host(self, totals: list[int]) -> tuple[int, int]:
         """selectHost: the highest total; among equals, reservoir sampling with the seeded RNG."""
         best = max(totals)
-        selected = totals.index(best)
-        ties = 1
+        if totals.count(best) == 1:
+            return totals.index(best), 1
+        # Only the nodes with the best total draw, in order, as in a walk over all of them.
+        tied = list(compress(range(len(totals)), map(operator.eq, totals, repeat(best))))
+        selected, ties = tied[0], 1
         random = self.rng.random
-        count = totals.count(best)
-        i = selected
-        while ties < count:  # only the nodes with the best total draw, in order, as in a full walk
-            i = totals.index(best, i + 1)
+        for i in tied[1:]:
             ties += 1
             if random() * ties < 1.0:  # replace the pick with probability 1/ties
                 selected = i
@@ -541,14 +546,22 @@ class Scheduler:
 def weighted_totals(scores: list[PluginScores], size: int) -> list[int]:
     """Every node's total: the sum of each plugin's normalized score times its weight (prioritizeNodes),
     added up plugin by plugin, column-wise."""
-    totals = [0] * size
     for plugin_scores in scores:
         if len(plugin_scores.normalized) != size:
             raise ValueError(f"{plugin_scores.plugin} scored {len(plugin_scores.normalized)} of {size} nodes")
-        column: Iterable[int] = plugin_scores.normalized
-        if plugin_scores.weight != 1:
-            column = map(operator.mul, column, repeat(plugin_scores.weight))
-        totals = list(map(operator.add, totals, column))
+    totals = [0] * size
+    # Three plugins per pass over the nodes: integer sums, so the grouping changes nothing.
+    for i in range(0, len(scores), 3):
+        group = scores[i : i + 3]
+        if len(group) == 3:
+            (a, wa), (b, wb), (c, wc) = ((s.normalized, s.weight) for s in group)
+            totals = [t + x * wa + y * wb + z * wc for t, x, y, z in zip(totals, a, b, c, strict=True)]
+        elif len(group) == 2:
+            (a, wa), (b, wb) = ((s.normalized, s.weight) for s in group)
+            totals = [t + x * wa + y * wb for t, x, y in zip(totals, a, b, strict=True)]
+        else:
+            a, wa = group[0].normalized, group[0].weight
+            totals = [t + x * wa for t, x in zip(totals, a, strict=True)]
     return totals
 
 

@@ -16,7 +16,6 @@ from typing import Any
 
 import orjson
 
-from kubetui.scheduler.cache import Cache, Column
 from kubetui.scheduler.framework import (
     NODE_ADD,
     NODE_DELETE,
@@ -182,22 +181,16 @@ class PreFilterState:
 
 
 class PreScoreState:
-    __slots__ = ("constraints", "counts", "ignored", "weights")
+    __slots__ = ("codes", "constraints", "counts", "decode", "ignored", "weights")
 
     def __init__(self, constraints: list[Constraint]) -> None:
         self.constraints = constraints
+        # per node being scored, when read from a cache column: a code for its own values (_node_codes)
+        self.codes: list[int] | None = None
+        self.decode: list[tuple[Any, ...]] = []
         self.ignored: set[str] = set()
         self.counts: list[dict[str, int]] = [{} for _ in constraints]
         self.weights: list[float] = []
-
-
-def _labels(cache: Cache, topology_key: str) -> Column:
-    """The value of one node label on every node (None where the node does not have it)."""
-
-    def value(node: NodeInfo) -> str | None:
-        return node.labels.get(topology_key)
-
-    return cache.column(("label", topology_key), value)
 
 
 def _labels_have_keys(labels: Mapping[str, str], constraints: Sequence[Constraint]) -> bool:
@@ -228,6 +221,10 @@ class PodTopologySpread(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlug
         super().__init__(handle)
         # (namespace, constraints) -> (pod revision, node revision, counts) of an earlier PreFilter
         self._counted: dict[tuple[Any, ...], tuple[int, int, list[dict[str, int]]]] = {}
+        # (namespace, constraints) -> the codes of _node_codes: a serial number, values -> code, code -> values
+        self._codings: dict[tuple[Any, ...], tuple[int, dict[tuple[Any, ...], int], list[tuple[Any, ...]]]] = {}
+        self._coding_serial = 0
+        self._parsed: dict[bytes, Constraint] = {}  # orjson of (constraint, selector) -> parsed
 
     def events(self) -> tuple[ClusterEvent, ...]:
         return (
@@ -244,7 +241,7 @@ class PodTopologySpread(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlug
         own = (pod.pod.get("spec") or {}).get("topologySpreadConstraints") or ()
         if own:
             return [
-                Constraint(c, _with_match_label_keys(c, pod.labels))
+                self._constraint(c, _with_match_label_keys(c, pod.labels))
                 for c in own
                 if c.get("whenUnsatisfiable") == action
             ], False
@@ -254,7 +251,17 @@ class PodTopologySpread(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlug
         selector = self._default_selector(pod)
         if selector is None:
             return [], True
-        return [Constraint(c, selector) for c in defaults], True
+        return [self._constraint(c, selector) for c in defaults], True
+
+    def _constraint(self, spec: Mapping[str, Any], selector_spec: Any) -> Constraint:
+        """A Constraint, parsed once for equal specs and selectors (pods of one owner have the same)."""
+        key = orjson.dumps((spec, selector_spec), option=orjson.OPT_SORT_KEYS)
+        parsed = self._parsed.get(key)
+        if parsed is None:
+            if len(self._parsed) >= 64:
+                del self._parsed[next(iter(self._parsed))]
+            parsed = self._parsed[key] = Constraint(spec, selector_spec)
+        return parsed
 
     def _default_selector(self, pod: PodInfo) -> dict[str, Any] | None:
         """helper.DefaultSelector: labels of the Services selecting the pod, plus its ReplicaSet's or
@@ -376,7 +383,7 @@ class PodTopologySpread(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlug
         require_all = not defaulted
         s = PreScoreState(constraints)
         sizes = [0] * len(constraints)
-        if not self._domains_by_column(state, constraints, require_all, s, sizes):
+        if not self._domains_by_column(state, pod, constraints, require_all, s, sizes):
             self._domains(nodes, constraints, require_all, s, sizes)
         for i, c in enumerate(constraints):
             size = len(nodes) - len(s.ignored) if c.topology_key == LABEL_HOSTNAME else sizes[i]
@@ -423,28 +430,65 @@ class PodTopologySpread(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlug
                     sizes[i] += 1
 
     def _domains_by_column(
-        self, state: CycleState, constraints: list[Constraint], require_all: bool, s: PreScoreState, sizes: list[int]
+        self,
+        state: CycleState,
+        pod: PodInfo,
+        constraints: list[Constraint],
+        require_all: bool,
+        s: PreScoreState,
+        sizes: list[int],
     ) -> bool:
-        """``_domains`` from the cache's label columns, when the scheduler says where the nodes are in
-        node_list(); False when it does not, or when some node lacks a label the constraints require
-        (then the nodes are visited one by one)."""
+        """``_domains`` from a cache column, when the scheduler says where the nodes are in node_list();
+        False when it does not, or when some node lacks a label the constraints require (then the
+        nodes are visited one by one). The column is kept for Score (``PreScoreState.codes``)."""
         positions = state.node_positions
         if positions is None:
             return False
-        cache = self.handle.cache
-        values = [_labels(cache, c.topology_key).take(positions) for c in constraints]
-        if require_all and any(None in v for v in values):
+        codes, decode = self._node_codes(pod.namespace, constraints, positions)
+        distinct = [decode[code] for code in set(codes)]
+        if require_all and any(None in values for values in distinct):
             return False
         for i, c in enumerate(constraints):
             if c.topology_key == LABEL_HOSTNAME:
                 continue  # per-node counts are taken in Score
-            domains = set(values[i])
-            if None in domains:  # a node without the label counts in the domain ""
-                domains.discard(None)
-                domains.add("")
+            # a node without the label counts in the domain ""
+            domains = {"" if values[i] is None else values[i] for values in distinct}
             s.counts[i] = dict.fromkeys(domains, 0)
             sizes[i] = len(domains)
+        s.codes, s.decode = codes, decode
         return True
+
+    def _node_codes(
+        self, namespace: str, constraints: list[Constraint], positions: list[int]
+    ) -> tuple[list[int], list[tuple[Any, ...]]]:
+        """What a node's score depends on besides the pod-wide counts, per node at ``positions``, as small
+        numbers: per constraint, for the hostname its own count of matching pods, for other keys its
+        label value (None without the label). ``decode[code]`` gives the values back."""
+        shape = (namespace, tuple((c.topology_key, c.selector_key) for c in constraints))
+        coding = self._codings.get(shape)
+        if coding is None:
+            if len(self._codings) >= 16:
+                del self._codings[next(iter(self._codings))]
+            self._coding_serial += 1  # a new coding gets a column of its own
+            coding = self._codings[shape] = (self._coding_serial, {}, [])
+        serial, encode, decode = coding
+
+        def code(node: NodeInfo) -> int:
+            labels = node.labels
+            values = tuple(
+                labels.get(c.topology_key)
+                if c.topology_key != LABEL_HOSTNAME
+                else (c.count(node, namespace) if c.topology_key in labels else None)
+                for c in constraints
+            )
+            number = encode.get(values)
+            if number is None:
+                number = encode[values] = len(decode)
+                decode.append(values)
+            return number
+
+        column = self.handle.cache.column(("PodTopologySpread/score", serial, *shape), code)
+        return column.take(positions), decode
 
     def _score_domain_counts(
         self,
@@ -510,8 +554,8 @@ class PodTopologySpread(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlug
             for i, c in enumerate(s.constraints)
         ]
         floor = math.floor
-        if state.node_positions is not None and not ignored:
-            return self._score_by_column(state.node_positions, namespace, work)
+        if s.codes is not None and not ignored:
+            return self._score_by_column(s.codes, s.decode, work)
         for node in nodes:
             if ignored and node.name in ignored:
                 scores.append(0)
@@ -527,36 +571,25 @@ class PodTopologySpread(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlug
             scores.append(floor(total + 0.5))  # Go's math.Round (scores are never negative)
         return scores
 
+    @staticmethod
     def _score_by_column(
-        self, positions: list[int], namespace: str, work: list[tuple[Constraint, str, bool, dict[str, int], float, int]]
+        codes: list[int],
+        decode: list[tuple[Any, ...]],
+        work: list[tuple[Constraint, str, bool, dict[str, int], float, int]],
     ) -> list[int]:
-        """``score`` from the cache's columns: per node, its own count of matching pods for the hostname
-        constraint (None without the label) and its label value for the others. Nodes with equal
-        values score the same, so each distinct combination is worked out once, the same way."""
-        cache = self.handle.cache
-        columns: list[list[Any]] = []
-        for c, topology_key, per_node, _, _, _ in work:
-            if not per_node:
-                columns.append(_labels(cache, topology_key).take(positions))
-                continue
-
-            def count(node: NodeInfo, c: Constraint = c, topology_key: str = topology_key) -> int | None:
-                return c.count(node, namespace) if topology_key in node.labels else None
-
-            key = ("PodTopologySpread/count", namespace, c.selector_key, topology_key)
-            columns.append(cache.column(key, count).take(positions))
-        keys = list(zip(*columns, strict=True))
+        """``score`` from the column PreScore read: nodes with the same code score the same, so each
+        distinct code is worked out once, the same way."""
         floor = math.floor
-        table: dict[tuple[Any, ...], int] = {}
-        for values in set(keys):
+        table: dict[int, int] = {}
+        for code in set(codes):
             total = 0.0
-            for value, (_, _, per_node, counts, weight, skew) in zip(values, work, strict=True):
+            for value, (_, _, per_node, counts, weight, skew) in zip(decode[code], work, strict=True):
                 if value is None:
                     continue
                 matching = value if per_node else counts[value]
                 total += matching * weight + skew
-            table[values] = floor(total + 0.5)  # Go's math.Round (scores are never negative)
-        return list(map(table.__getitem__, keys))
+            table[code] = floor(total + 0.5)  # Go's math.Round (scores are never negative)
+        return list(map(table.__getitem__, codes))
 
     def normalize(self, state: CycleState, pod: PodInfo, nodes: Sequence[NodeInfo], scores: list[int]) -> None:
         s: PreScoreState = state.read(_PRE_SCORE_KEY)
