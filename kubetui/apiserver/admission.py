@@ -17,6 +17,7 @@ from kubetui.api.validation import format_invalid, validate
 from kubetui.apiserver import errors
 from kubetui.apiserver.allocators import AllocationError, ClusterIPAllocator, NodePortAllocator
 from kubetui.apiserver.codec import decode
+from kubetui.store.mvcc import KeyValue
 
 if TYPE_CHECKING:
     from kubetui.apiserver.server import APIServer
@@ -33,6 +34,9 @@ class Admission:
         self.server = server
         self.cluster_ips = ClusterIPAllocator(server.rng)
         self.node_ports = NodePortAllocator(server.rng)
+        # namespace -> (the stored value last read, whether it is Terminating): one decode per change of
+        # the namespace, not one per create in it.
+        self._terminating: dict[str, tuple[KeyValue, bool]] = {}
 
     # ------------------------------------------------------------------ plugins
     def namespace_lifecycle(self, info: ResourceInfo, namespace: str, name: str) -> None:
@@ -42,8 +46,15 @@ class Admission:
         kv = self.server.store.get(BY_PLURAL["namespaces"].key("", namespace))
         if kv is None:
             raise errors.not_found(BY_PLURAL["namespaces"], namespace)
-        ns = decode(kv)
-        if ns.get("status", {}).get("phase") == "Terminating" and info.plural != "events":
+        known = self._terminating.get(namespace)
+        if known is not None and known[0] is kv:  # the same stored value: its phase is known
+            terminating = known[1]
+        else:
+            terminating = decode(kv).get("status", {}).get("phase") == "Terminating"
+            if len(self._terminating) >= 4096:
+                self._terminating.clear()
+            self._terminating[namespace] = (kv, terminating)
+        if terminating and info.plural != "events":
             raise errors.forbidden(
                 info,
                 name,

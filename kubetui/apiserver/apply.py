@@ -101,7 +101,7 @@ def _conflict_message(conflicts: list[tuple[str, str]]) -> str:
 # ---------------------------------------------------------------------------------- public API
 def fields_of(obj: dict[str, Any], kind: str) -> dict[str, Any]:
     """FieldsV1 of every field set in ``obj``: what a manager applying ``obj`` would own."""
-    return _tree_of(_Schema(kind).field_set(_without_nulls(obj)))
+    return _tree_of(_schema(kind).field_set(_without_nulls(obj)))
 
 
 def server_side_apply(
@@ -131,7 +131,7 @@ def _server_side_apply(
     metadata = applied.get("metadata")
     if isinstance(metadata, dict) and metadata.get("managedFields") is not None:
         raise PatchError("metadata.managedFields must be nil")
-    schema = _Schema(kind)
+    schema = _schema(kind)
     config = _without_nulls(applied)  # null means "not set" in an apply configuration
     config_set = schema.field_set(config, strict=True)
     mine = _Entry(manager, APPLY, api_version, now, "", paths=config_set)
@@ -199,7 +199,7 @@ def _record_update(
     if old is not None and not entries:
         metadata.pop("managedFields", None)  # skipNonAppliedManager: untracked objects stay untracked
         return
-    schema = _Schema(kind, ignore_status=False)
+    schema = _schema(kind, ignore_status=False)
     changes = schema.changes(old if old is not None else {}, new)
     if kind in _STATUS_KINDS and subresource in ("", "status"):
         status_only = all(path[:1] == _STATUS for path in changes.all())
@@ -248,6 +248,14 @@ class _Entry:
 
     def owns(self, path: Path) -> bool:
         return path in self._paths if self._paths is not None else _tree_has(self.tree, path)
+
+    def owns_any(self, paths: Iterable[Path]) -> bool:
+        if self._paths is not None:
+            return not self._paths.isdisjoint(paths)
+        tree = self.tree
+        # A path whose first element is not in the tree is not owned: no walk (a status write and
+        # the entries of the managers that never wrote status).
+        return any((not path or path[0] in tree) and _tree_has(tree, path) for path in paths)
 
     def to_json(self) -> dict[str, Any]:
         if self.raw is not None:
@@ -370,20 +378,32 @@ def _record_changes(
     mine = _Entry(manager, UPDATE, api_version, now, subresource, paths=set())
     previous = next((e for e in entries if e.identity == mine.identity), None)
     for entry in entries:
-        if entry is not previous and any(entry.owns(path) for path in touched):
+        if entry is not previous and entry.owns_any(touched):
             entry.paths = entry.paths - touched
     if not changed:  # only removals: the writer gains nothing and keeps its timestamp
-        if previous is not None and any(previous.owns(path) for path in changes.removed):
+        if previous is not None and previous.owns_any(changes.removed):
             previous.paths = previous.paths - changes.removed
         return
-    paths = (previous.paths - changes.removed if previous is not None else set()) | changed
-    if previous is not None and paths == previous.paths:  # same fields again (a status heartbeat)
+    if previous is not None and _same_fields(previous, changed, changes.removed):
+        # Same fields again (a status heartbeat): the tree is kept as it is.
         mine = _Entry(manager, UPDATE, api_version, now, subresource, tree=previous.tree)
     else:
-        mine.paths = paths
+        mine.paths = (previous.paths - changes.removed if previous is not None else set()) | changed
     if previous is not None:
         entries.remove(previous)
     entries.append(mine)
+
+
+def _same_fields(previous: _Entry, changed: set[Path], removed: set[Path]) -> bool:
+    """Whether ``(previous.paths - removed) | changed == previous.paths``, without listing the paths
+    of a tree-backed entry: every changed path is owned already, and every owned one that went
+    away was set again."""
+    if previous._paths is not None:
+        return (previous._paths - removed) | changed == previous._paths
+    tree = previous.tree
+    return all(_tree_member(tree, path) for path in changed) and not any(
+        path not in changed and _tree_member(tree, path) for path in removed
+    )
 
 
 def _prune(schema: _Schema, obj: dict[str, Any], dropped: set[Path], owned_sets: Iterable[set[Path]]) -> None:
@@ -415,6 +435,18 @@ def _tree_has(tree: dict[str, Any], path: Path) -> bool:
     return not isinstance(node, dict) or not node or "." in node
 
 
+def _tree_member(tree: dict[str, Any], path: Path) -> bool:
+    """``path in paths`` for the paths :func:`_collect_tree` lists of ``tree``, without listing them."""
+    if not path:
+        return False
+    node: Any = tree
+    for element in path:
+        if not isinstance(node, dict) or element == "." or element not in node:
+            return False
+        node = node[element]
+    return not isinstance(node, dict) or not node or "." in node
+
+
 # Field sets repeat: every pod of a ReplicaSet has the same fields, and each status write by its
 # kubelet owns the same ones as the last pod's. A tree is built once per distinct set; each caller
 # gets its own copy (decoded from JSON, far cheaper than building), since callers may change it.
@@ -424,25 +456,60 @@ _TREES_MAX = 256
 
 def _tree_of(paths: Iterable[Path]) -> dict[str, Any]:
     """Paths to a FieldsV1 tree, keys sorted as structured-merge-diff serializes them."""
-    key = frozenset(paths)
+    key = paths if isinstance(paths, frozenset) else frozenset(paths)
     known = _TREES.get(key)
     if known is None:
         if len(_TREES) >= _TREES_MAX:
             _TREES.clear()
+        built = _build_tree(key)
         # A tight copy: orjson's bytes keep their 32 KiB growth buffer (see codec.encode).
-        known = _TREES[key] = bytes(memoryview(orjson.dumps(_build_tree(key))))
+        _TREES[key] = bytes(memoryview(orjson.dumps(built)))
+        return built  # nobody else holds it
     tree: dict[str, Any] = orjson.loads(known)
     return tree
 
 
 def _build_tree(paths: Iterable[Path]) -> dict[str, Any]:
+    return _build_sorted_tree(paths) or _finish_tree(_provisional_tree(paths))
+
+
+def _build_sorted_tree(paths: Iterable[Path]) -> dict[str, Any] | None:
+    """The tree built in one pass over the sorted paths, or None if an element is not f:/k:/v:.
+
+    For those elements the order of the strings is structured-merge-diff's (f: < k: < v:, then by
+    the rest), and a path sorts before the paths below it, so every node's keys arrive in order
+    and its own "." member mark first; a member without children is ``{}`` at the end.
+    """
+    root: dict[str, Any] = {}
+    members: list[dict[str, Any]] = []
+    for path in sorted(paths):
+        node = root
+        for element in path:
+            child = node.get(element)
+            if child is None:
+                if element[1:2] != ":" or element[:1] not in _SIMPLE_RANKS:
+                    return None
+                child = node[element] = {}
+            node = child
+        node["."] = {}
+        members.append(node)
+    for node in members:
+        if len(node) == 1:
+            del node["."]
+    return root
+
+
+_SIMPLE_RANKS = ("f", "k", "v")
+
+
+def _provisional_tree(paths: Iterable[Path]) -> dict[str, Any]:
     root: dict[str, Any] = {}
     for path in paths:
         node = root
         for element in path:
             node = node.setdefault(element, {})
         node["."] = {}  # provisional membership mark
-    return _finish_tree(root)
+    return root
 
 
 def _finish_tree(node: dict[str, Any]) -> dict[str, Any]:
@@ -506,6 +573,16 @@ class _Changes:
                         {p for p in self.removed if keep(p)})
 
 
+def _schema(kind: str, ignore_status: bool = True) -> _Schema:
+    """The schema of a kind, built once (a schema is not changed after it is built)."""
+    schema = _SCHEMAS.get((kind, ignore_status))
+    if schema is None:
+        if len(_SCHEMAS) >= 256:  # kinds are few; the bound is for callers passing anything
+            _SCHEMAS.clear()
+        schema = _SCHEMAS[(kind, ignore_status)] = _Schema(kind, ignore_status)
+    return schema
+
+
 class _Schema:
     """How server-side apply sees one kind: which lists are keyed maps or sets, which maps atomic.
 
@@ -520,20 +597,20 @@ class _Schema:
         self.skipped = set(_STRIPPED)
         if ignore_status and kind in _STATUS_KINDS:
             self.skipped.add(_STATUS)
+        # The tags read once: list keys of every merged list (() for a set), and the atomic maps.
+        self._lists: dict[str, tuple[str, ...]] = {}
+        for spath, meta in self.table.items():
+            if meta.merges:
+                self._lists[spath] = (meta.list_map_keys or (meta.merge_key,)) if meta.merge_key else ()
+        self._atomic = frozenset(self.atomic_maps | {spath for spath, meta in self.table.items() if meta.replaces})
 
     # ----------------------------------------------------------------------------- schema
     def list_keys(self, spath: str) -> tuple[str, ...] | None:
         """Key fields of a list-map, () for a set, None for an atomic list."""
-        meta = self.table.get(spath)
-        if meta is None or not meta.merges:
-            return None
-        if not meta.merge_key:
-            return ()
-        return meta.list_map_keys or (meta.merge_key,)
+        return self._lists.get(spath)
 
     def atomic_map(self, spath: str) -> bool:
-        meta = self.table.get(spath)
-        return spath in self.atomic_maps or (meta is not None and meta.replaces)
+        return spath in self._atomic
 
     def elements(
         self, items: list[Any], spath: str, strict_path: Path | None = None
@@ -543,13 +620,14 @@ class _Schema:
         A list whose items lack their keys or repeat one is treated as atomic, except in an
         apply configuration (``strict_path`` given), where it is an error.
         """
-        keys = self.list_keys(spath)
+        keys = self._lists.get(spath)
         if keys is None:
             return None
+        ordered = _sorted_keys(keys)
         out: list[tuple[str, Any]] = []
         seen: set[str] = set()
         for index, item in enumerate(items):
-            element = _key_element(item, keys) if keys else _value_element(item)
+            element = _key_element(item, ordered) if ordered else _value_element(item)
             if element is None or element in seen:
                 if strict_path is None:
                     return None
@@ -563,9 +641,6 @@ class _Schema:
             out.append((element, item))
         return out
 
-    def _skip(self, path: Path) -> bool:
-        return len(path) <= 2 and path in self.skipped
-
     # ------------------------------------------------------------------------- field sets
     def field_set(self, obj: dict[str, Any], strict: bool = False) -> set[Path]:
         """Every owned-able path of ``obj``: leaves, list items, atomic values (ToFieldSet)."""
@@ -576,7 +651,7 @@ class _Schema:
 
     def _collect(self, value: Any, path: Path, spath: str, out: set[Path], strict: bool = False) -> None:
         if isinstance(value, dict):
-            if not value or self.atomic_map(spath):
+            if not value or spath in self._atomic:
                 out.add(path)
             else:
                 self._collect_fields(value, path, spath, out, strict)
@@ -593,10 +668,15 @@ class _Schema:
     def _collect_fields(
         self, value: dict[str, Any], path: Path, spath: str, out: set[Path], strict: bool
     ) -> None:
+        skipped = self.skipped if len(path) <= 1 else None  # only paths of one or two elements are stripped
         for key, child in value.items():
             child_path = (*path, f"f:{key}")
-            if not self._skip(child_path):
-                self._collect(child, child_path, join_path(spath, key), out, strict)
+            if skipped is not None and child_path in skipped:
+                continue
+            if isinstance(child, (dict, list)):
+                self._collect(child, child_path, f"{spath}.{key}" if spath else key, out, strict)
+            else:  # a leaf, without a call
+                out.add(child_path)
 
     def _collect_item(self, item: Any, path: Path, spath: str, out: set[Path], strict: bool = False) -> None:
         out.add(path)
@@ -613,14 +693,13 @@ class _Schema:
 
     def _shape(self, value: Any, spath: str) -> str:
         if isinstance(value, dict):
-            return "map" if value and not self.atomic_map(spath) else "leaf"
+            return "map" if value and spath not in self._atomic else "leaf"
         if isinstance(value, list) and self.elements(value, spath) is not None:
             return "list"
         return "leaf"
 
     def _diff(self, old: Any, new: Any, path: Path, spath: str, out: _Changes) -> None:
-        if type(old) is type(new) and old == new:  # C-speed equality: unchanged subtrees cost little
-            return
+        """``old`` and ``new`` differ (the caller compared them)."""
         if isinstance(old, list) and isinstance(new, list):
             old_items, new_items = self.elements(old, spath), self.elements(new, spath)
             if old_items is not None and new_items is not None:
@@ -638,18 +717,25 @@ class _Schema:
     def _diff_fields(
         self, old: dict[str, Any], new: dict[str, Any], path: Path, spath: str, out: _Changes
     ) -> None:
+        skipped = self.skipped if len(path) <= 1 else None  # only paths of one or two elements are stripped
         for key, value in old.items():
-            child = (*path, f"f:{key}")
-            if key not in new and not self._skip(child):
-                self._collect(value, child, join_path(spath, key), out.removed)
+            if key not in new:
+                child = (*path, f"f:{key}")
+                if skipped is None or child not in skipped:
+                    self._collect(value, child, f"{spath}.{key}" if spath else key, out.removed)
         for key, value in new.items():
-            child = (*path, f"f:{key}")
-            if self._skip(child):
-                continue
             if key in old:
-                self._diff(old[key], value, child, join_path(spath, key), out)
+                before = old[key]
+                # Unchanged sub-trees (most of them) are compared at C speed before any path is built.
+                if type(before) is type(value) and before == value:
+                    continue
+                child = (*path, f"f:{key}")
+                if skipped is None or child not in skipped:
+                    self._diff(before, value, child, f"{spath}.{key}" if spath else key, out)
             else:
-                self._collect(value, child, join_path(spath, key), out.added)
+                child = (*path, f"f:{key}")
+                if skipped is None or child not in skipped:
+                    self._collect(value, child, f"{spath}.{key}" if spath else key, out.added)
 
     def _diff_items(
         self, old: list[tuple[str, Any]], new: list[tuple[str, Any]], path: Path, spath: str, out: _Changes
@@ -715,12 +801,29 @@ class _Schema:
                 break
 
 
+_SCHEMAS: dict[tuple[str, bool], _Schema] = {}
+_SORTED_KEYS: dict[tuple[str, ...], tuple[str, ...]] = {}  # the merge-key tuples of the tag tables, sorted
+
+
+def _sorted_keys(keys: tuple[str, ...]) -> tuple[str, ...]:
+    ordered = _SORTED_KEYS.get(keys)
+    if ordered is None:
+        ordered = _SORTED_KEYS[keys] = tuple(sorted(keys))
+    return ordered
+
+
 def _key_element(item: Any, keys: tuple[str, ...]) -> str | None:
-    """``k:{"name":"web"}``: the item's key fields as compact JSON, sorted by name."""
+    """``k:{"name":"web"}``: the item's key fields (``keys``, sorted by name) as compact JSON."""
     if not isinstance(item, dict):
         return None
+    if len(keys) == 1:  # most list-maps have one key: no list to join
+        key = keys[0]
+        value = item.get(key, _KEY_DEFAULTS.get(key))
+        if value is None or isinstance(value, (dict, list)):
+            return None
+        return f'k:{{"{key}":{_json_scalar(value)}}}'
     parts = []
-    for key in sorted(keys):
+    for key in keys:
         value = item.get(key, _KEY_DEFAULTS.get(key))
         if value is None or isinstance(value, (dict, list)):
             return None

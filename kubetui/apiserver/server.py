@@ -30,7 +30,15 @@ from kubetui.apiserver.apply import ApplyConflict, record_update, server_side_ap
 from kubetui.apiserver.codec import decode, deep_copy, encode
 from kubetui.apiserver.errors import ApiError
 from kubetui.apiserver.patch import PatchError, json_merge_patch, json_patch, strategic_merge_patch
-from kubetui.apiserver.watch import ApiEvent, ApiWatch, ApiWatchHandler, Transform, pod_node_name, trigger_value
+from kubetui.apiserver.watch import (
+    ApiEvent,
+    ApiWatch,
+    ApiWatchHandler,
+    Transform,
+    pod_node_name,
+    pod_node_name_of,
+    trigger_value,
+)
 from kubetui.sim.clock import Clock
 from kubetui.sim.trace import ApiRequest, TraceBus
 from kubetui.store.mvcc import (
@@ -63,7 +71,7 @@ class APIServer:
         self.trace = trace
         self.rng = rng
         self.admission = Admission(self)
-        store.set_trigger(BY_PLURAL["pods"].prefix(None), pod_node_name)
+        store.set_trigger(BY_PLURAL["pods"].prefix(None), pod_node_name, pod_node_name_of)
         self.kubelets: dict[str, LogSource] = {}  # node name -> how to reach its kubelet for logs
         self.watches: set[ApiWatch] = set()
 
@@ -343,7 +351,7 @@ class APIServer:
             return obj
         data = self._encode(obj)
         try:
-            kv = self.store.create(key, data)
+            kv = self.store.create(key, data, obj)
         except KeyExistsError as exc:
             self.admission.release(info, obj)
             raise errors.already_exists(info, name) from exc
@@ -527,7 +535,7 @@ class APIServer:
             rec.resource_version = old_rv
             return old
         try:
-            kv = self.store.update(kv.key, data, expected_mod_revision=kv.mod_revision)
+            kv = self.store.update(kv.key, data, expected_mod_revision=kv.mod_revision, obj=new)
         except (RevisionMismatchError, KeyNotFoundError) as exc:
             raise errors.conflict(info, name, errors.STALE_OBJECT) from exc
         meta_new["resourceVersion"] = str(kv.mod_revision)
@@ -545,11 +553,13 @@ class APIServer:
         """Fields a client may not change through this endpoint keep their stored values.
 
         ``copy_old`` makes a private copy of ``old`` (decoding the stored bytes again is cheaper than
-        a deep copy)."""
+        a deep copy). ``old`` is the caller's private decode, read-only from here on: a status write's
+        result shares its sub-trees (only the result's own metadata and status are changed later)."""
         old_meta, new_meta = old["metadata"], new["metadata"]
         if subresource == "status":
             # ResetObjectMetaForStatus: a status write changes status only.
-            result = copy_old() if copy_old is not None else deep_copy(old)
+            result = dict(old)
+            result["metadata"] = dict(old_meta)
             result["status"] = new.get("status", {})
             result["metadata"]["resourceVersion"] = new_meta.get("resourceVersion", old_meta["resourceVersion"])
             if info.plural == "deployments" and new_meta.get("annotations"):
@@ -653,7 +663,9 @@ class APIServer:
                         changed = True
                 if grace > 0 or finalizers:
                     if changed:
-                        new_kv = self.store.update(kv.key, self._encode(obj), expected_mod_revision=kv.mod_revision)
+                        new_kv = self.store.update(
+                            kv.key, self._encode(obj), expected_mod_revision=kv.mod_revision, obj=obj
+                        )
                         meta_obj["resourceVersion"] = str(new_kv.mod_revision)
                         rec.resource_version = meta_obj["resourceVersion"]
                     return obj
@@ -742,7 +754,7 @@ class APIServer:
 
         kv = self._kv(pods, namespace, name)
         new = transform(decode(kv))  # a fresh decode is the private copy to change
-        kv = self.store.update(kv.key, self._encode(new), expected_mod_revision=kv.mod_revision)
+        kv = self.store.update(kv.key, self._encode(new), expected_mod_revision=kv.mod_revision, obj=new)
         rec.resource_version = str(kv.mod_revision)
         rec.code = 201
         return {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "code": 201}

@@ -28,6 +28,22 @@ def pod_node_name(value: bytes) -> str:
     return node if isinstance(node, str) else ""
 
 
+def pod_node_name_of(pod: Any) -> str | None:
+    """:func:`pod_node_name` read from the pod a stored value was encoded from (no decode); None when
+    the object holds anything but plain JSON types there, and only its bytes can tell."""
+    if type(pod) is not dict:
+        return None
+    spec = pod.get("spec")
+    if spec is None:
+        return ""
+    if type(spec) is not dict:
+        return None
+    node = spec.get("nodeName")
+    if type(node) is str:
+        return node
+    return "" if node is None else None
+
+
 def trigger_value(resource: str, fields: FieldSelector | None) -> str | None:
     """The value a watch requires of its resource's trigger field (``spec.nodeName=node-1``), if any."""
     field = TRIGGER_FIELDS.get(resource)

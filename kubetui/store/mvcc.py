@@ -89,6 +89,10 @@ def bucket_of(key: str) -> str:
 
 # A trigger function reads one indexed field from a stored value (the pod's spec.nodeName, say).
 TriggerFunc = Callable[[bytes], str]
+# The same read from the object the writer encoded the value from, when it hands it over (the watch
+# cache's TriggerFunc reads the decoded object, k8s.io/apiserver/pkg/storage/cacher/cacher.go); None
+# when only the bytes can tell.
+ObjectTriggerFunc = Callable[[Any], str | None]
 
 
 class StoreWatch:
@@ -160,14 +164,23 @@ class Store:
         # The watch cache's indexed triggers (k8s.io/apiserver/pkg/storage/cacher/cacher.go, triggerValues):
         # with a thousand kubelets watching pods by spec.nodeName, a pod write wakes two watches, not all.
         self._trigger_funcs: dict[str, TriggerFunc] = {}
+        self._object_trigger_funcs: dict[str, ObjectTriggerFunc] = {}
         self._trigger_values: dict[str, dict[str, str]] = {}  # bucket -> key -> trigger value now stored
         self._unindexed: dict[str, list[StoreWatch]] = {}
         self._indexed: dict[str, dict[str, list[StoreWatch]]] = {}  # bucket -> trigger value -> watches
         self._watch_order = count()
 
-    def set_trigger(self, bucket: str, func: TriggerFunc) -> None:
-        """Index the watches of ``bucket`` (e.g. ``/registry/pods/``) by ``func(value)``."""
+    def set_trigger(self, bucket: str, func: TriggerFunc, from_object: ObjectTriggerFunc | None = None) -> None:
+        """Index the watches of ``bucket`` (e.g. ``/registry/pods/``) by ``func(value)``.
+
+        ``from_object(obj)`` gives the same value from the object a write's value was encoded from, when
+        the writer passes it (``obj=`` of :meth:`create` and :meth:`update`): no decode per write.
+        """
         self._trigger_funcs[bucket] = func
+        if from_object is not None:
+            self._object_trigger_funcs[bucket] = from_object
+        else:
+            self._object_trigger_funcs.pop(bucket, None)
         values = self._trigger_values.setdefault(bucket, {})
         for key, kv in self._buckets.get(bucket, {}).items():
             values[key] = func(kv.value)
@@ -194,17 +207,21 @@ class Store:
         return sum(len(b) for b in self._buckets.values())
 
     # -- writes -------------------------------------------------------------------------------
-    def create(self, key: str, value: bytes) -> KeyValue:
+    def create(self, key: str, value: bytes, obj: Any = None) -> KeyValue:
+        """Store a new key. ``obj``: the object ``value`` was encoded from, if the writer has it."""
         bucket = self._buckets.setdefault(bucket_of(key), {})
         if key in bucket:
             raise KeyExistsError(key)
         self.revision += 1
         kv = KeyValue(key, value, self.revision, self.revision, 1)
         bucket[key] = kv
-        self._record(WatchEvent("PUT", kv, None, self.revision))
+        self._record(WatchEvent("PUT", kv, None, self.revision), obj)
         return kv
 
-    def update(self, key: str, value: bytes, expected_mod_revision: int | None = None) -> KeyValue:
+    def update(
+        self, key: str, value: bytes, expected_mod_revision: int | None = None, obj: Any = None
+    ) -> KeyValue:
+        """Replace a key's value. ``obj``: the object ``value`` was encoded from, if the writer has it."""
         bucket = self._buckets.get(bucket_of(key))
         old = bucket.get(key) if bucket else None
         if old is None or bucket is None:
@@ -214,7 +231,7 @@ class Store:
         self.revision += 1
         kv = KeyValue(key, value, old.create_revision, self.revision, old.version + 1)
         bucket[key] = kv
-        self._record(WatchEvent("PUT", kv, old, self.revision))
+        self._record(WatchEvent("PUT", kv, old, self.revision), obj)
         return kv
 
     def delete(self, key: str, expected_mod_revision: int | None = None) -> KeyValue:
@@ -230,7 +247,7 @@ class Store:
         self._record(WatchEvent("DELETE", tomb, old, self.revision))
         return old
 
-    def _record(self, event: WatchEvent) -> None:
+    def _record(self, event: WatchEvent, obj: Any = None) -> None:
         history = self._history
         history.append(event)
         if len(history) > self._max_history:
@@ -243,7 +260,7 @@ class Store:
         bucket = bucket_of(key)
         func = self._trigger_funcs.get(bucket)
         if func is not None:
-            watches = self._triggered(bucket, key, event, func)
+            watches = self._triggered(bucket, key, event, func, obj)
         else:
             watches = self._watches.get(bucket) or []
         clock = self.clock
@@ -256,7 +273,9 @@ class Store:
                     watch.scheduled = True
                     clock.call_soon(watch._flush, label="watch")
 
-    def _triggered(self, bucket: str, key: str, event: WatchEvent, func: TriggerFunc) -> list[StoreWatch]:
+    def _triggered(
+        self, bucket: str, key: str, event: WatchEvent, func: TriggerFunc, obj: Any = None
+    ) -> list[StoreWatch]:
         """The watches an event in an indexed bucket goes to, in the order they were opened."""
         values = self._trigger_values[bucket]
         previous = values.get(key)
@@ -264,7 +283,11 @@ class Store:
             values.pop(key, None)
             current = previous
         else:
-            current = values[key] = func(event.kv.value)
+            from_object = self._object_trigger_funcs.get(bucket) if obj is not None else None
+            current = from_object(obj) if from_object is not None else None
+            if current is None:
+                current = func(event.kv.value)
+            values[key] = current
         indexed = self._indexed.get(bucket)
         watches = self._unindexed.get(bucket) or []
         if not indexed:

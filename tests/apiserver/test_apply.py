@@ -502,3 +502,46 @@ def test_property_record_update_never_raises(old: Any, new: Any, managed: Any, k
     record_update(old_obj, new_obj, "writer", "v1", T1, kind)
     for entry in new_obj["metadata"].get("managedFields", []):
         assert isinstance(entry["fieldsV1"], dict)
+
+
+# --- the FieldsV1 tree helpers' fast paths agree with the plain definitions --------------------------
+_elements = st.sampled_from(
+    ["f:a", "f:b", "f:status", "f:ab", 'k:{"name":"web"}', 'k:{"type":"Ready"}', "v:1", 'v:"x"', "i:0", "fx", "f:"]
+)
+_path_sets = st.sets(st.lists(_elements, min_size=1, max_size=4).map(tuple), max_size=12)
+
+
+@given(paths=_path_sets)
+def test_the_one_pass_tree_equals_the_sorted_provisional_tree(paths: set[tuple[str, ...]]) -> None:
+    from kubetui.apiserver import apply
+
+    expected = apply._finish_tree(apply._provisional_tree(paths))
+    fast = apply._build_sorted_tree(paths)
+    if fast is not None:
+        assert json.dumps(fast) == json.dumps(expected)  # the same keys in the same order
+    assert json.dumps(apply._build_tree(paths)) == json.dumps(expected)
+
+
+_trees = st.recursive(
+    st.just({}) | st.none() | st.integers(0, 1),
+    lambda inner: st.dictionaries(st.sampled_from(["f:a", "f:b", ".", 'k:{"x":1}']), inner, max_size=3),
+    max_leaves=10,
+)
+
+
+@given(tree=_trees, changed=_path_sets, removed=_path_sets)
+def test_same_fields_and_tree_membership_agree_with_the_listed_paths(
+    tree: Any, changed: set[tuple[str, ...]], removed: set[tuple[str, ...]]
+) -> None:
+    from kubetui.apiserver import apply
+
+    if not isinstance(tree, dict):
+        tree = {"f:a": tree}
+    listed: set[tuple[str, ...]] = set()
+    apply._collect_tree(tree, (), listed)
+    for path in changed | removed | listed:
+        assert apply._tree_member(tree, path) == (path in listed), path
+    entry = apply._Entry("m", "Update", "v1", None, "", tree=tree)
+    assert apply._same_fields(entry, changed, removed) == ((listed - removed) | changed == listed)
+    with_paths = apply._Entry("m", "Update", "v1", None, "", paths=set(listed))
+    assert apply._same_fields(with_paths, changed, removed) == ((listed - removed) | changed == listed)

@@ -58,3 +58,46 @@ def test_a_stopped_indexed_watch_gets_nothing() -> None:
     store.create(PODS + "default/a", pod("node-1"))
     clock.settle()
     assert seen == []
+
+
+def test_a_writer_handing_over_the_object_saves_the_decode_and_gets_the_same_index() -> None:
+    clock = Clock()
+    store = Store(clock)
+    decoded: list[bytes] = []
+
+    def counting(value: bytes) -> str:
+        decoded.append(value)
+        return node_of(value)
+
+    def from_object(obj: object) -> str | None:
+        if not isinstance(obj, dict):
+            return None  # only the bytes can tell
+        return str(obj.get("node", ""))
+
+    store.set_trigger(PODS, counting, from_object)
+    node1: list[WatchEvent] = []
+    store.watch(PODS, 0, node1.extend, trigger="node-1")
+    store.create(PODS + "default/a", pod(""), obj={"node": ""})
+    store.update(PODS + "default/a", pod("node-1"), obj={"node": "node-1"})
+    store.update(PODS + "default/a", pod("node-1"), obj="not a dict")  # falls back to the bytes
+    store.update(PODS + "default/a", pod("node-1"))  # no object: the bytes
+    clock.settle()
+    assert [e.revision for e in node1] == [2, 3, 4]
+    assert len(decoded) == 2
+
+
+def test_pod_node_name_of_the_object_agrees_with_the_bytes() -> None:
+    from kubetui.apiserver.watch import pod_node_name, pod_node_name_of
+
+    for obj in (
+        {"spec": {"nodeName": "node-1"}},
+        {"spec": {"nodeName": ""}},
+        {"spec": {"nodeName": None}},
+        {"spec": {"nodeName": 5}},
+        {"spec": {}},
+        {"spec": None},
+        {"spec": [1]},
+        {"metadata": {}},
+    ):
+        from_object = pod_node_name_of(obj)
+        assert from_object is None or from_object == pod_node_name(orjson.dumps(obj)), obj

@@ -255,11 +255,20 @@ def is_http_header_name(value: str) -> list[str]:
 
 
 def is_valid_ip(value: str) -> list[str]:
+    if type(value) is str and len(value) <= _CACHEABLE_LENGTH:  # a pod's IPs are checked on every status write
+        return list(_valid_ip_memo(value))
+    return _is_valid_ip(value)
+
+
+def _is_valid_ip(value: str) -> list[str]:
     try:
         ipaddress.ip_address(value)
     except ValueError:
         return ["must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"]
     return []
+
+
+_valid_ip_memo = lru_cache(maxsize=8192)(lambda value: tuple(_is_valid_ip(value)))
 
 
 def is_valid_ipv4(value: str) -> list[str]:
