@@ -129,6 +129,7 @@ class ManifestFolder:
             del self._cache[gone]
         new_errors: dict[str, ManifestError] = {}
         plans: dict[str, _FilePlan] = {}
+        kept: set[str] = set()  # files whose last plan stands, neither applied again nor pruned
         for relative in sorted(files):
             path = str(self.root / relative)
             plan, error = self._plan(self._parse(relative, files[relative]))
@@ -140,9 +141,10 @@ class ManifestFolder:
                 for old_path, old_plan in self._plans.items():
                     if old_path == path or (under and old_path.startswith(under) and old_path not in plans):
                         plans[old_path] = old_plan
+                        kept.add(old_path)
             elif plan is not None:
                 plans[path] = plan
-        self._apply(plans, new_errors)
+        self._apply(plans, kept, new_errors)
         self._prune(plans)
         self._sync_nodes(plans)
         self._plans = plans
@@ -229,10 +231,11 @@ class ManifestFolder:
             dry_run=dry_run,
         )
 
-    def _apply(self, plans: dict[str, _FilePlan], errors: dict[str, ManifestError]) -> None:
+    def _apply(self, plans: dict[str, _FilePlan], kept: set[str], errors: dict[str, ManifestError]) -> None:
+        """Apply every plan but the kept ones, in kind order; an object the API server refuses is its file's error."""
         ordered: list[tuple[int, str, ObjectRef, Document]] = []
         for path, plan in plans.items():
-            if path in errors:
+            if path in kept:
                 continue
             for ref, doc in plan.objects:
                 ordered.append((_kind_rank(ref), path, ref, doc))

@@ -342,13 +342,17 @@ def test_unlistable_folder_keeps_what_it_applied(tmp_path: Path, monkeypatch: py
             raise PermissionError(13, "Permission denied", str(path))  # what chmod 000 does to a non-root user
         return real_scandir(path)
 
+    (tmp_path / "team" / "a.yaml").write_text(CM.format(name="a") + "data: {changed: 'yes'}\n")
+    before = cluster.store.get("/registry/configmaps/default/a")
     monkeypatch.setattr(os, "scandir", scandir)
     folder.sync()
     assert folder_errors(folder) == {"team": "cannot list this folder: Permission denied"}
-    assert cluster.get("configmaps", "default", "a") is not None  # not pruned: its file was not seen, not removed
+    # Neither pruned (its file was not seen, not removed) nor applied again: left as last applied.
+    assert cluster.store.get("/registry/configmaps/default/a") == before
     monkeypatch.setattr(os, "scandir", real_scandir)
     folder.sync()
     assert folder.errors == {}
+    assert cluster.get("configmaps", "default", "a")["data"] == {"changed": "yes"}  # type: ignore[index]
 
 
 def test_folder_or_file_deleted_while_being_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
