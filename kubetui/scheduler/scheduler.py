@@ -549,10 +549,18 @@ def weighted_totals(scores: list[PluginScores], size: int) -> list[int]:
     for plugin_scores in scores:
         if len(plugin_scores.normalized) != size:
             raise ValueError(f"{plugin_scores.plugin} scored {len(plugin_scores.normalized)} of {size} nodes")
-    totals = [0] * size
-    # Three plugins per pass over the nodes: integer sums, so the grouping changes nothing.
-    for i in range(0, len(scores), 3):
-        group = scores[i : i + 3]
+    # A plugin that gave every node the same score adds the same to every total; the others are added
+    # three plugins per pass over the nodes. Integer sums, so the grouping changes nothing.
+    constant, varying = 0, []
+    for plugin_scores in scores:
+        column = plugin_scores.normalized
+        if column and column.count(column[0]) == len(column):
+            constant += column[0] * plugin_scores.weight
+        else:
+            varying.append(plugin_scores)
+    totals = [constant] * size
+    for i in range(0, len(varying), 3):
+        group = varying[i : i + 3]
         if len(group) == 3:
             (a, wa), (b, wb), (c, wc) = ((s.normalized, s.weight) for s in group)
             totals = [t + x * wa + y * wb + z * wc for t, x, y, z in zip(totals, a, b, c, strict=True)]
