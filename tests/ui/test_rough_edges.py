@@ -282,3 +282,24 @@ async def test_keys_typed_right_after_slash_go_to_the_filter_not_to_the_pane(app
         assert api.filter_text == "node"
         assert not api.show_etcd, "e was typed into the filter, not taken as the etcd toggle"
         assert not any(n.get("spec", {}).get("unschedulable") for n in app.view.list("nodes")), "d drained a node"
+
+
+async def test_the_node_and_pod_that_keys_act_on_stay_visible_from_other_panes(app: KubetuiApp,
+                                                                                cluster: Cluster) -> None:
+    from kubetui.ui.panes.nodes import NodesPane
+    from kubetui.ui.panes.workloads import WorkloadsPane
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, cluster)
+        nodes, workloads, api = app.query_one(NodesPane), app.query_one(WorkloadsPane), app.query_one(ApiPane)
+        api.focus()
+        await pilot.pause()
+        assert nodes.cursor == 0 and nodes._selection(0) == 2, "k would kill node-1: its card shows it"
+        assert workloads._selection(workloads.cursor) == 2
+        assert api._selection(api.cursor) == 1
+        blurred = nodes._strip(0, 40, 2)
+        plain = nodes._strip(0, 40, 0)
+        assert blurred.text == plain.text and list(blurred) != list(plain), "the same line, on a faint background"
+        nodes.focus()
+        await pilot.pause()
+        assert nodes._selection(0) == 1 and api._selection(api.cursor) == 0, "a log's tail is not a selection"

@@ -26,7 +26,7 @@ REFRESH_HZ = 10
 class LinePane(ScrollView, can_focus=True):
     """Base of the live panes: a cursor, a text filter, follow-the-tail, and a title with counts."""
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = {"linepane--cursor", "linepane--dim"}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"linepane--cursor", "linepane--cursor-blurred", "linepane--dim"}
     DEFAULT_CSS = """
     LinePane {
         border: round $panel-lighten-2;
@@ -40,6 +40,7 @@ class LinePane(ScrollView, can_focus=True):
     LinePane.-highlight { border: double $warning; border-title-color: $warning; }
     LinePane.-filtered { border-subtitle-color: $warning; border-subtitle-style: bold; }
     LinePane > .linepane--cursor { background: $accent 35%; }
+    LinePane > .linepane--cursor-blurred { background: $accent 12%; }
     LinePane > .linepane--dim { color: $text-muted; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -58,6 +59,9 @@ class LinePane(ScrollView, can_focus=True):
     refresh_hz = REFRESH_HZ
     immutable_items = False  # True for logs of trace records: a rendered line stays valid across refreshes
     _border_row_only = False  # see _set_border_texts
+    # Keys act on this pane's selection even while another pane has the focus (k kills "the selected node",
+    # x a container of "the selected pod"): its cursor stays visible, faintly, when the pane is not focused.
+    selection_always_visible = False
 
     class Selected(Message):
         def __init__(self, pane: LinePane, item: Any) -> None:
@@ -77,8 +81,8 @@ class LinePane(ScrollView, can_focus=True):
         self._items: list[Any] = []
         self.cursor = -1
         self._source_version: Any = None
-        self._line_cache: dict[tuple[Any, int, bool], Strip] = {}
-        self._style_cache: tuple[str, Style, Style] | None = None
+        self._line_cache: dict[tuple[Any, int, int], Strip] = {}
+        self._style_cache: tuple[str, Style, Style, Style] | None = None
         self._quiet_scroll = False
         self._subtitle_shown: str | None = None
         self._total = 0  # items before the filter: the subtitle says "12 of 340" while filtering
@@ -219,7 +223,7 @@ class LinePane(ScrollView, can_focus=True):
     def _row(self, index: int, width: int) -> Any:
         if index >= len(self._items) or width <= 0:
             return None
-        selected = self.has_focus and self.is_selected(index)
+        selected = self._selection(index)
         if self.immutable_items:
             return (self.item_key(self._items[index]), width, selected)
         return self._strip(index, width, selected)
@@ -272,32 +276,42 @@ class LinePane(ScrollView, can_focus=True):
         return self._items[self.cursor] if 0 <= self.cursor < len(self._items) else None
 
     # -- the Line API ------------------------------------------------------------------------------
-    def _styles(self) -> tuple[Style, Style]:
-        """The pane's base and cursor styles, resolved once per theme (resolving CSS per line is slow)."""
+    def _selection(self, index: int) -> int:
+        """0: not selected; 1: the cursor of the focused pane; 2: the cursor kept visible while unfocused."""
+        if not self.is_selected(index):
+            return 0
+        if self.has_focus:
+            return 1
+        return 2 if self.selection_always_visible else 0
+
+    def _styles(self) -> tuple[Style, Style, Style]:
+        """The pane's base, cursor and unfocused-cursor styles, resolved once per theme (resolving CSS per line
+        is slow)."""
         theme = self.app.theme
         if self._style_cache is None or self._style_cache[0] != theme:
             base = self.rich_style
-            self._style_cache = (theme, base, base + self.get_component_rich_style("linepane--cursor"))
+            self._style_cache = (theme, base, base + self.get_component_rich_style("linepane--cursor"),
+                                 base + self.get_component_rich_style("linepane--cursor-blurred"))
             self._line_cache.clear()  # lines rendered in the old theme's colours
-        return self._style_cache[1], self._style_cache[2]
+        return self._style_cache[1], self._style_cache[2], self._style_cache[3]
 
     def render_line(self, y: int) -> Strip:
         _, scroll_y = self.scroll_offset
         index = scroll_y + y
         width = self.scrollable_content_region.width
-        base, _ = self._styles()  # also notices a theme change, which empties the line cache
+        base, _, _ = self._styles()  # also notices a theme change, which empties the line cache
         if index >= len(self._items) or width <= 0:
             return Strip.blank(width, base)
-        return self._strip(index, width, self.has_focus and self.is_selected(index))
+        return self._strip(index, width, self._selection(index))
 
-    def _strip(self, index: int, width: int, selected: bool) -> Strip:
+    def _strip(self, index: int, width: int, selected: int) -> Strip:
         key = (self.item_key(self._items[index]) if self.immutable_items else index, width, selected)
         strip = self._line_cache.get(key)
         if strip is None:
-            base, cursor = self._styles()
+            base, cursor, blurred = self._styles()
             text = self.render_item(self._items[index], width)
             text.truncate(width, overflow="ellipsis")
-            style = cursor if selected else base
+            style = (base, cursor, blurred)[selected]
             segments = list(text.render(self.app.console))
             strip = Strip(segments).apply_style(style).extend_cell_length(width, style).crop(0, width)
             self._line_cache[key] = strip

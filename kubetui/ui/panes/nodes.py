@@ -26,6 +26,7 @@ class CardLine:
 class NodesPane(LinePane):
     pane_title = "Nodes · kubelet status"
     follow_tail = False
+    selection_always_visible = True  # k r p c d / x + - act on it from any pane
     refresh_hz = 2  # cards are the costliest lines to draw; heartbeat ages move in seconds anyway
 
     def __init__(self, view: ClusterView, *, id: str | None = None) -> None:

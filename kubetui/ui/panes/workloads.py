@@ -34,6 +34,7 @@ def _newest_revision_first(obj: dict[str, Any]) -> tuple[int, str]:
 class WorkloadsPane(LinePane):
     pane_title = "Workloads"
     follow_tail = False
+    selection_always_visible = True  # k r p c d / x + - act on it from any pane
     refresh_hz = 5  # a rebuild walks every pod (thousands in a big rollout); 5 a second is live enough
 
     def __init__(self, view: ClusterView, *, id: str | None = None) -> None:
