@@ -534,6 +534,15 @@ class KubetuiApp(App[int]):
         self.notify(f"saved {path}", timeout=4)
 
     # -- details --------------------------------------------------------------------------------------
+    def on_line_pane_selected(self, message: LinePane.Selected) -> None:
+        """A pod selected in Workloads selects its node's card too: the node keys (k, r, p, c, d) act on that
+        node, and the Nodes pane's cursor must show the same one."""
+        if isinstance(message.pane, WorkloadsPane):
+            obj = message.pane.object_of(message.item)
+            node = (obj.get("spec") or {}).get("nodeName") if obj and obj.get("kind") == "Pod" else None
+            if node:
+                self.query_one(NodesPane).select_node(str(node))
+
     def on_line_pane_opened(self, message: LinePane.Opened) -> None:
         item = message.item
         if isinstance(message.pane, SchedulerPane):

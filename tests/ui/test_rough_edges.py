@@ -303,3 +303,23 @@ async def test_the_node_and_pod_that_keys_act_on_stay_visible_from_other_panes(a
         nodes.focus()
         await pilot.pause()
         assert nodes._selection(0) == 1 and api._selection(api.cursor) == 0, "a log's tail is not a selection"
+
+
+async def test_selecting_a_pod_selects_its_node_card(app: KubetuiApp, cluster: Cluster) -> None:
+    from kubetui.ui.panes.nodes import NodesPane
+    from kubetui.ui.panes.workloads import WorkloadsPane
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, cluster)
+        workloads, nodes = app.query_one(WorkloadsPane), app.query_one(NodesPane)
+        workloads.focus()
+        await pilot.pause()
+        pods = [i for i, r in enumerate(workloads._items) if r.kind == "Pod" and r.name.startswith("db-")]
+        for index in pods:
+            workloads.cursor = index - 1
+            await pilot.press("down")
+            await pilot.pause()
+            pod = workloads.object_of(workloads.selected)
+            assert pod is not None
+            assert nodes.selected_node == pod["spec"]["nodeName"] == app.selected_node()
+            assert nodes._selection(nodes.cursor) == 2, "shown on the Nodes pane, faintly"

@@ -62,6 +62,18 @@ class NodesPane(LinePane):
         item = self.selected
         return item.node if isinstance(item, CardLine) else None
 
+    def select_node(self, node: str) -> None:
+        """Put the cursor on ``node``'s card (the pod selected in another pane runs there)."""
+        for index, item in enumerate(self._items):
+            if isinstance(item, CardLine) and item.node == node and item.part == 0:
+                if index != self.cursor:
+                    before = self._visible_rows()
+                    self.cursor = index
+                    with self._scrolling_quietly():
+                        self.scroll_to_region_y(index)
+                    self._refresh_changed(before)
+                return
+
     def action_cursor(self, delta: int) -> None:
         """Move a whole card at a time."""
         if not self._items:
