@@ -555,6 +555,13 @@ class KubetuiApp(App[int]):
             node = self.view.get("nodes", "", item.node)
             if node is not None:
                 self.push_screen(self._details(node))
+        else:  # a log line: the object it is about (Enter did nothing on the API and events panes)
+            obj = self.view.object_of_record(item)
+            if obj is not None:
+                self.push_screen(self._details(obj))
+            else:
+                self._toast("No details for this line: its object no longer exists, or is of a kind the UI does "
+                            "not watch.", severity="warning", timeout=3)
 
     def _details(self, obj: dict[str, Any]) -> DetailsScreen:
         uid = obj.get("metadata", {}).get("uid")

@@ -30,6 +30,10 @@ if TYPE_CHECKING:
     from kubetui.sim.cluster import Cluster
 
 IDENTITY = "kubetui-ui"
+# kind (lower case) -> resource, for the watched kinds
+KINDS = {"pod": "pods", "node": "nodes", "deployment": "deployments", "replicaset": "replicasets",
+         "daemonset": "daemonsets", "statefulset": "statefulsets", "job": "jobs", "service": "services",
+         "lease": "leases", "event": "events"}
 WATCHED = ("nodes", "pods", "deployments", "replicasets", "daemonsets", "statefulsets", "jobs", "events",
            "leases", "services")
 
@@ -129,6 +133,41 @@ class ClusterView:
         return list(cached[1])
 
     def get(self, resource: str, namespace: str, name: str) -> dict[str, Any] | None:
+        return self.informers[resource].get(namespace, name)
+
+    def object_of_record(self, record: Any) -> dict[str, Any] | None:
+        """The watched object a log line is about: an API request's or etcd write's target, a reconciled
+        object, an Event's involved object, a kubelet's pod (else its node), a fault's node or pod."""
+        if isinstance(record, ApiRequest):
+            return self._find(record.resource, record.namespace, record.name)
+        if isinstance(record, EtcdWrite):  # /registry/<resource>/[<namespace>/]<name>
+            parts = record.key.removeprefix("/registry/").split("/")
+            if len(parts) == 3:
+                return self._find(parts[0], parts[1], parts[2])
+            return self._find(parts[0], "", parts[-1]) if len(parts) == 2 else None
+        if isinstance(record, Reconcile):  # "ReplicaSet default/web-7d9f", "Node node-2"
+            kind, _, key = record.object.partition(" ")
+            namespace, _, name = key.rpartition("/")
+            return self._find(KINDS.get(kind.lower(), ""), namespace, name)
+        if isinstance(record, KubeEvent):  # "pod/web-7d9f-x2x": the namespace is not kept, names rarely clash
+            kind, _, name = record.object.partition("/")
+            resource = KINDS.get(kind, "")
+            return next((o for o in self.list(resource) if o["metadata"].get("name") == name), None) \
+                if resource in self.informers else None
+        if isinstance(record, NodeActivity):
+            namespace, _, name = record.pod.partition("/")
+            return self._find("pods", namespace, name) if record.pod else self._find("nodes", "", record.node)
+        if isinstance(record, Chaos):
+            target = record.target
+            if "/" in target:
+                namespace, _, rest = target.partition("/")
+                return self._find("pods", namespace, rest.split("/")[0])
+            return self._find("nodes", "", target)
+        return None
+
+    def _find(self, resource: str, namespace: str, name: str) -> dict[str, Any] | None:
+        if resource not in self.informers or not name:
+            return None
         return self.informers[resource].get(namespace, name)
 
     def pods_on(self, node: str) -> builtins.list[dict[str, Any]]:

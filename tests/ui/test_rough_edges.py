@@ -323,3 +323,33 @@ async def test_selecting_a_pod_selects_its_node_card(app: KubetuiApp, cluster: C
             assert pod is not None
             assert nodes.selected_node == pod["spec"]["nodeName"] == app.selected_node()
             assert nodes._selection(nodes.cursor) == 2, "shown on the Nodes pane, faintly"
+
+
+async def test_enter_on_a_log_line_opens_the_object_it_is_about(app: KubetuiApp, cluster: Cluster) -> None:
+    from kubetui.sim.trace import ApiRequest
+    from kubetui.ui.panes.events import EventsPane
+    from kubetui.ui.screens.details import DetailsScreen
+    from kubetui.ui.view import KubeEvent
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, cluster)
+        api = app.query_one(ApiPane)
+        api.focus()
+        api.cursor = next(i for i, r in enumerate(api._items)
+                          if isinstance(r, ApiRequest) and r.resource == "pods" and r.name == "db-0")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DetailsScreen) and app.screen.obj["metadata"]["name"] == "db-0"
+        await pilot.press("escape")
+        api.cursor = next(i for i, r in enumerate(api._items) if r.resource == "namespaces")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, DetailsScreen), "namespaces are not watched: a toast says so"
+        assert any(n.message.startswith("No details for this line") for n in app._notifications)
+        events = app.query_one(EventsPane)
+        events.focus()
+        events.cursor = next(i for i, r in enumerate(events._items)
+                             if isinstance(r, KubeEvent) and r.object == "pod/crashloop")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DetailsScreen) and app.screen.obj["metadata"]["name"] == "crashloop"

@@ -25,7 +25,8 @@ KEYS: tuple[tuple[str, str, str], ...] = (
     ("Time", "space", "pause / resume the virtual clock"),
     ("Time", "s", "step one engine event (while paused)"),
     ("Time", "] / [", "faster / slower (0.5x ... 100x)"),
-    ("View", "enter", "details of the selected object (YAML, describe, events, scheduling decision)"),
+    ("View", "enter", "details of the selected object (YAML, describe, events, scheduling decision); on a log "
+                      "line, of the object it is about"),
     ("View", "/", "filter the focused pane as you type (Enter keeps it, Esc clears it)"),
     ("View", "e", "interleave etcd writes in the API pane"),
     ("View", "h", "hide / show heartbeats in the API pane (kubelets' Lease renewals, node status updates)"),
