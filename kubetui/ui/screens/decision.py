@@ -99,6 +99,7 @@ class DecisionScreen(ModalScreen[None]):
         self.decision = decision
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll():
+        with VerticalScroll() as box:
+            box.border_subtitle = "esc closes · ↑↓ scroll"
             yield Static(Text("Scheduling decision — why this node?", style="bold"))
             yield Static(decision_renderable(self.decision, self.app.size.width))

@@ -92,7 +92,8 @@ class DetailsScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         meta = self.obj.get("metadata", {})
         title = f"{self.obj.get('kind', '')} {meta.get('namespace', '')}/{meta.get('name', '')}".replace(" /", " ")
-        with TabbedContent():
+        with TabbedContent() as tabs:
+            tabs.border_subtitle = "esc closes · ←→ tabs · ↑↓ scroll"
             with TabPane("Describe"):
                 yield VerticalScroll(Static(Group(Text(title, style="bold"), Text(""), describe(self.obj))))
             with TabPane("YAML"):

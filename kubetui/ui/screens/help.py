@@ -73,7 +73,8 @@ class HelpScreen(ModalScreen[None]):
         glyphs.add_column()
         for glyph, style, meaning in GLYPHS:
             glyphs.add_row(Text(glyph, style=style), meaning)
-        with VerticalScroll():
+        with VerticalScroll() as box:  # on 30 rows the list scrolls: the border says so, and how to close
+            box.border_subtitle = "esc closes · ↑↓ scroll"
             yield Static(Text("kubetui — keys", style="bold"))
             yield Static(keys)
             yield Static(Text("\nPod glyphs", style="bold"))
