@@ -353,3 +353,28 @@ async def test_enter_on_a_log_line_opens_the_object_it_is_about(app: KubetuiApp,
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, DetailsScreen) and app.screen.obj["metadata"]["name"] == "crashloop"
+
+
+async def test_a_manifest_error_shows_over_a_zoomed_pane(tmp_path: Any) -> None:
+    import shutil
+
+    from kubetui.manifests.loader import ManifestFolder, node_specs_in
+    from tests.ui.conftest import EXAMPLES
+
+    folder = tmp_path / "m"
+    shutil.copytree(EXAMPLES, folder)
+    cluster = Cluster(seed=1, nodes=node_specs_in(folder))
+    manifests = ManifestFolder(cluster, folder)
+    manifests.sync()
+    cluster.run_for(10)
+    app = KubetuiApp(cluster, folder, start_driver=False)
+    async with app.run_test(size=SIZE) as pilot:
+        app.query_one(ApiPane).focus()
+        await pilot.press("z")
+        (folder / "70-broken.yaml").write_text("apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n spec: {}\n")
+        manifests.sync()
+        banner = app.query_one("#errors")
+        banner.refresh_errors()  # type: ignore[attr-defined]
+        await pilot.pause()
+        assert app.screen.maximized is not None
+        assert banner.region.height > 0 and "70-broken.yaml" in str(banner.render())
