@@ -5,6 +5,9 @@ revision that last modified it and how many times it changed (``version``). Writ
 conditional on the key's mod revision (compare-and-swap), which is how the API server implements
 optimistic concurrency. Watches replay history from any revision not yet compacted and then
 stream new events; values are serialized bytes, so nothing a reader does can change the store.
+
+Simplification: watches are served from the store's own history, kept per resource and bounded like
+the API server's watch cache (100 x 1024 events a resource), instead of a separate watch cache.
 """
 
 from __future__ import annotations
@@ -17,6 +20,10 @@ from typing import Any
 
 from kubetui.sim.clock import Clock
 from kubetui.sim.trace import EtcdWrite, TraceBus
+
+# The API server's watch cache keeps at most this many events per resource; a watch from an older
+# revision gets 410 Gone (k8s.io/apiserver/pkg/storage/cacher/watch_cache.go, defaultUpperBoundCapacity).
+WATCH_CACHE_CAPACITY = 100 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,14 +159,15 @@ def _release(events: list[WatchEvent]) -> None:
 class Store:
     """etcd, in one process: buckets of keys, one revision, history for watches, compaction."""
 
-    def __init__(self, clock: Clock, trace: TraceBus | None = None, max_history: int = 200_000) -> None:
+    def __init__(self, clock: Clock, trace: TraceBus | None = None, max_history: int = WATCH_CACHE_CAPACITY) -> None:
         self.clock = clock
         self.trace = trace
         self.revision = 0
         self.compacted_revision = 0
         self._buckets: dict[str, dict[str, KeyValue]] = {}
-        self._history: deque[WatchEvent] = deque()
-        self._max_history = max_history
+        self._history: dict[str, deque[WatchEvent]] = {}  # bucket -> its events, oldest first
+        self._trimmed: dict[str, int] = {}  # bucket -> newest revision its bound dropped
+        self._max_history = max_history  # events kept per bucket (resource)
         self._watches: dict[str, list[StoreWatch]] = {}
         # The watch cache's indexed triggers (k8s.io/apiserver/pkg/storage/cacher/cacher.go, triggerValues):
         # with a thousand kubelets watching pods by spec.nodeName, a pod write wakes two watches, not all.
@@ -248,16 +256,17 @@ class Store:
         return old
 
     def _record(self, event: WatchEvent, obj: Any = None) -> None:
-        history = self._history
-        history.append(event)
-        if len(history) > self._max_history:
-            # Bounded memory: the oldest history goes, as if compacted.
-            dropped = history.popleft()
-            self.compacted_revision = max(self.compacted_revision, dropped.revision)
-        if self.trace is not None:
-            self.trace.emit(EtcdWrite(revision=event.revision, op=event.type, key=event.kv.key))
         key = event.kv.key
         bucket = bucket_of(key)
+        history = self._history.get(bucket)
+        if history is None:
+            history = self._history[bucket] = deque()
+        history.append(event)
+        if len(history) > self._max_history:
+            # Bounded memory: the resource's oldest event goes, as it leaves the watch cache.
+            self._trimmed[bucket] = history.popleft().revision
+        if self.trace is not None:
+            self.trace.emit(EtcdWrite(revision=event.revision, op=event.type, key=key))
         func = self._trigger_funcs.get(bucket)
         if func is not None:
             watches = self._triggered(bucket, key, event, func, obj)
@@ -312,14 +321,15 @@ class Store:
         ``trigger``: only events whose new or previous value has this trigger value (for a bucket
         with a trigger function; ignored otherwise). Replayed history is not narrowed by it.
         """
-        if 0 < start_revision <= self.compacted_revision:
-            raise CompactedError(start_revision, self.compacted_revision)
         bucket = bucket_of(prefix)
+        oldest_gone = max(self.compacted_revision, self._trimmed.get(bucket, 0))
+        if 0 < start_revision <= oldest_gone:
+            raise CompactedError(start_revision, oldest_gone)
         if bucket not in self._trigger_funcs:
             trigger = None
         watch = StoreWatch(self, prefix, callback, trigger)
         if 0 < start_revision <= self.revision:
-            for event in self._history:
+            for event in self._history.get(bucket, ()):
                 if event.revision >= start_revision and event.kv.key.startswith(prefix):
                     watch._push(event)
         self._watches.setdefault(bucket, []).append(watch)
@@ -343,10 +353,10 @@ class Store:
         revision = min(revision, self.revision)
         if revision <= self.compacted_revision:
             return
-        history = self._history
-        while history and history[0].revision <= revision:
-            history.popleft()
+        for history in self._history.values():
+            while history and history[0].revision <= revision:
+                history.popleft()
         self.compacted_revision = revision
 
     def history_size(self) -> int:
-        return len(self._history)
+        return sum(len(history) for history in self._history.values())

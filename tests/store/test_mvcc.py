@@ -98,15 +98,20 @@ def test_compaction_makes_old_watches_fail(store: Store) -> None:
     assert [e.revision for e in got] == [4, 5]
 
 
-def test_history_is_bounded() -> None:
+def test_history_is_bounded_per_resource_like_the_watch_cache() -> None:
     clock = Clock()
     store = Store(clock, max_history=10)
+    store.create("/registry/configmaps/default/early", b"")  # revision 1
     for i in range(25):
-        store.create(f"/registry/pods/default/p{i}", b"")
-    assert store.history_size() == 10
-    assert store.compacted_revision == 15
+        store.create(f"/registry/pods/default/p{i}", b"")  # revisions 2..26
+    assert store.history_size() == 11  # 10 pod events, 1 ConfigMap event
     with pytest.raises(CompactedError):
-        store.watch("/registry/pods/", 15, lambda events: None)
+        store.watch("/registry/pods/", 16, lambda events: None)  # the 15 oldest pod events are gone
+    got: list[WatchEvent] = []
+    store.watch("/registry/pods/", 17, got.extend)
+    store.watch("/registry/configmaps/", 1, got.extend)  # a busy resource does not push out another's history
+    clock.run_for(0)
+    assert sorted(e.revision for e in got) == [1, *range(17, 27)]
 
 
 def test_every_write_is_a_trace_record() -> None:
