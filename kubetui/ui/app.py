@@ -75,7 +75,7 @@ class ErrorBanner(Static):
     """
 
     def __init__(self, view: ClusterView, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+        super().__init__(markup=False, **kwargs)  # messages quote names and regexes: '[a-z0-9]' is not markup
         self.view = view
         self._shown: tuple[str, ...] = ()
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from kubetui.manifests.loader import ManifestFolder
 from kubetui.sim.cluster import Cluster
 from kubetui.ui.app import ErrorBanner, KubetuiApp
@@ -49,12 +47,6 @@ async def test_banner_shows_file_line_column_and_kubectls_message() -> None:
     assert shown == expected[0]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="kubetui/ui/app.py ErrorBanner renders messages as Textual markup: '[b]x' and Kubernetes' own "
-    "'[a-z0-9]' vanish, '[/x]' raises MarkupError and stops the app. Fix: ErrorBanner(markup=False) "
-    "(the UI's owner's file; remove this mark when fixed)",
-)
 async def test_banner_shows_brackets_in_messages_as_typed() -> None:
     configmap = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: "[b]x"\n---\n'
     shown, expected = await banner_after(
