@@ -200,6 +200,17 @@ def _record_update(
         metadata.pop("managedFields", None)  # skipNonAppliedManager: untracked objects stay untracked
         return
     schema = _schema(kind, ignore_status=False)
+    if old is None and not entries:
+        # A create nobody owned fields of: the writer owns every field it set (what the diff from an
+        # empty object would list), collected without the diff's bookkeeping.
+        paths: set[Path] = set()
+        schema._collect_fields(new, (), "", paths, False)
+        paths.discard(_METADATA)
+        if kind in _STATUS_KINDS and subresource in ("", "status"):
+            status = subresource == "status"
+            paths = {path for path in paths if (path[:1] == _STATUS) == status}
+        _store(new, [_Entry(manager, UPDATE, api_version, now, subresource, paths=paths)] if paths else [])
+        return
     changes = schema.changes(old if old is not None else {}, new)
     if kind in _STATUS_KINDS and subresource in ("", "status"):
         status_only = all(path[:1] == _STATUS for path in changes.all())

@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import orjson
+
 from kubetui.api import meta as m
 from kubetui.api.resources import BY_PLURAL, ResourceInfo, for_object, lookup
 from kubetui.api.selectors import (
@@ -106,29 +108,14 @@ class APIServer:
         return info
 
     # ------------------------------------------------------------------ tracing
-    @contextmanager
     def _request(
         self, who: str, verb: str, resource: str, namespace: str, name: str, subresource: str = ""
-    ) -> Iterator[ApiRequest]:
+    ) -> _TracedRequest:
         """Trace one request and make sure nothing but an ApiError leaves it."""
         record = ApiRequest(
             who=who, verb=verb, resource=resource, namespace=namespace or "", name=name or "", subresource=subresource
         )
-        try:
-            yield record
-        except ApiError as err:
-            record.code = err.code
-            record.message = err.message
-            self.trace.emit(record)
-            raise
-        except (RecursionError, MemoryError, TypeError, ValueError, KeyError, AttributeError, IndexError) as exc:
-            failure = errors.internal(f"{type(exc).__name__}: {exc}"[:500])
-            record.code = failure.code
-            record.message = failure.message
-            self.trace.emit(record)
-            raise failure from exc
-        else:
-            self.trace.emit(record)
+        return _TracedRequest(self, record)
 
     # ------------------------------------------------------------------ reads
     def get(self, who: str, resource: str, namespace: str, name: str, subresource: str = "") -> dict[str, Any]:
@@ -277,13 +264,22 @@ class APIServer:
             record_update(None, obj, manager, info.api_version, self.now_iso(), info.kind)
             return self._store_create(info, obj, dry_run, rec)
 
-    def _decode_body(self, info: ResourceInfo, namespace: str, body: Any) -> dict[str, Any]:
+    def _decode_body(
+        self, info: ResourceInfo, namespace: str, body: Any, status_only: bool = False
+    ) -> dict[str, Any]:
+        """The request body as the server's own object, checked. ``status_only``: for a status write,
+        which reads the body's kind, apiVersion, metadata and status only (ResetObjectMetaForStatus
+        keeps the rest as stored): the whole body must be JSON, only those parts are copied."""
         if not isinstance(body, dict):
             raise errors.bad_request(
                 f"Object is not a valid {info.kind}: expected a JSON object, got {_type_name(body)}"
             )
         try:
-            obj = deep_copy(body)
+            if status_only and type(body) is dict:
+                orjson.dumps(body)  # what the whole body would fail with
+                obj = deep_copy(_status_parts(body))
+            else:
+                obj = deep_copy(body)
         except TypeError as exc:  # e.g. an integer beyond 64 bits
             raise errors.bad_request(f"unable to decode object: {exc}") from exc
         kind, api_version = obj.get("kind"), obj.get("apiVersion")
@@ -386,7 +382,7 @@ class APIServer:
                 subresource = "finalize"
             elif subresource not in ("", "status"):
                 raise errors.method_not_allowed("")
-            obj = self._decode_body(info, namespace, body)
+            obj = self._decode_body(info, namespace, body, status_only=subresource == "status")
             body_name = obj["metadata"].get("name")
             if body_name and body_name != name:
                 raise errors.bad_request(
@@ -885,6 +881,52 @@ class APIServer:
                     "dial tcp: connect: connection refused"
                 )
             return source(namespace, name, container, previous, tail_lines)
+
+
+# Exceptions a request turns into a 500 Internal Server Error; any other escapes untraced.
+_INTERNAL_ERRORS = (RecursionError, MemoryError, TypeError, ValueError, KeyError, AttributeError, IndexError)
+
+
+class _TracedRequest:
+    """``with server._request(...) as record``: the request's trace record, emitted when it ends.
+
+    An ApiError is traced with its code and message and re-raised; one of :data:`_INTERNAL_ERRORS`
+    becomes a 500 (traced) raised from it. A class rather than a generator context manager: every
+    request goes through it.
+    """
+
+    __slots__ = ("record", "server")
+
+    def __init__(self, server: APIServer, record: ApiRequest) -> None:
+        self.server = server  # its trace is looked up at the end (an eviction's inner delete swaps emit)
+        self.record = record
+
+    def __enter__(self) -> ApiRequest:
+        return self.record
+
+    def __exit__(self, etype: type[BaseException] | None, exc: BaseException | None, tb: Any) -> None:
+        record = self.record
+        if exc is None:
+            self.server.trace.emit(record)
+        elif isinstance(exc, ApiError):
+            record.code = exc.code
+            record.message = exc.message
+            self.server.trace.emit(record)
+        elif isinstance(exc, _INTERNAL_ERRORS):
+            failure = errors.internal(f"{type(exc).__name__}: {exc}"[:500])
+            record.code = failure.code
+            record.message = failure.message
+            self.server.trace.emit(record)
+            raise failure from exc
+
+
+def _status_parts(body: dict[str, Any]) -> dict[str, Any]:
+    """What a status write reads of its body: kind, apiVersion, metadata without managedFields, status."""
+    parts: dict[str, Any] = {key: body[key] for key in ("apiVersion", "kind", "metadata", "status") if key in body}
+    metadata = parts.get("metadata")
+    if type(metadata) is dict and "managedFields" in metadata:
+        parts["metadata"] = {key: value for key, value in metadata.items() if key != "managedFields"}
+    return parts
 
 
 def _previous_key(info: ResourceInfo, obj: dict[str, Any]) -> str:
