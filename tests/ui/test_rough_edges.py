@@ -378,3 +378,26 @@ async def test_a_manifest_error_shows_over_a_zoomed_pane(tmp_path: Any) -> None:
         await pilot.pause()
         assert app.screen.maximized is not None
         assert banner.region.height > 0 and "70-broken.yaml" in str(banner.render())
+
+
+async def test_yaml_colours_follow_the_theme(app: KubetuiApp, cluster: Cluster) -> None:
+    from pygments.token import String
+    from rich.syntax import Syntax
+    from textual.widgets import Static
+
+    from kubetui.ui.panes.workloads import WorkloadsPane
+    from kubetui.ui.screens.details import DetailsScreen
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, cluster)
+        await pilot.press("t")  # projector: light
+        workloads = app.query_one(WorkloadsPane)
+        workloads.focus()
+        workloads.cursor = next(i for i, r in enumerate(workloads._items) if r.kind == "Pod")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DetailsScreen)
+        syntax = next(w.content for w in app.screen.query(Static) if isinstance(w.content, Syntax))
+        string = syntax._theme.get_style_for_token(String)
+        assert string.color is None or string.color.triplet is None, "an ANSI colour the theme maps, not monokai's"
+        assert syntax._theme.get_background_style().bgcolor is None

@@ -89,6 +89,12 @@ class DetailsScreen(ModalScreen[None]):
         self.decision = decision
         self.now = now  # virtual seconds: events read as "12s ago" and on the panes' clock, not the wall's
 
+    @property
+    def syntax_theme(self) -> str:
+        """YAML colours from the app theme's ANSI palette: Rich's default, monokai, wrote pale yellow strings
+        and white token boxes on the light projector theme."""
+        return "ansi_dark" if self.app.current_theme.dark else "ansi_light"
+
     def compose(self) -> ComposeResult:
         meta = self.obj.get("metadata", {})
         title = f"{self.obj.get('kind', '')} {meta.get('namespace', '')}/{meta.get('name', '')}".replace(" /", " ")
@@ -98,7 +104,7 @@ class DetailsScreen(ModalScreen[None]):
                 yield VerticalScroll(Static(Group(Text(title, style="bold"), Text(""), describe(self.obj))))
             with TabPane("YAML"):
                 text = yaml.safe_dump(self.obj, sort_keys=False, width=120)
-                yield VerticalScroll(Static(Syntax(text, "yaml", word_wrap=True, background_color="default")))
+                yield VerticalScroll(Static(Syntax(text, "yaml", theme=self.syntax_theme, word_wrap=True)))
             with TabPane(f"Events ({len(self.events)})"):
                 table = Table("LAST SEEN", "TYPE", "REASON", "FROM", "MESSAGE", expand=True, show_edge=False)
                 for event in self.events:
