@@ -213,10 +213,14 @@ def _record_update(
         return
     changes = schema.changes(old if old is not None else {}, new)
     if kind in _STATUS_KINDS and subresource in ("", "status"):
-        status_only = all(path[:1] == _STATUS for path in changes.all())
+        every = changes.all()
+        in_status = sum(1 for path in every if path[:1] == _STATUS)
+        status_only = in_status == len(every)
         if not subresource and old is not None and changes and status_only:
             subresource = "status"
-        changes = changes.only(lambda path: (path[:1] == _STATUS) == (subresource == "status"))
+        want_status = subresource == "status"
+        if not (status_only if want_status else in_status == 0):  # else every path is kept: no copies
+            changes = changes.only(lambda path: (path[:1] == _STATUS) == want_status)
     if changes:
         _record_changes(entries, changes, manager, api_version, now, subresource)
     _store(new, entries)
@@ -576,7 +580,7 @@ class _Changes:
     def __bool__(self) -> bool:
         return bool(self.added or self.modified or self.removed)
 
-    def all(self) -> Iterable[Path]:
+    def all(self) -> tuple[Path, ...]:
         return (*self.added, *self.modified, *self.removed)
 
     def only(self, keep: Callable[[Path], bool]) -> _Changes:

@@ -58,3 +58,16 @@ def test_a_copying_transform_gets_the_plain_watchers_object_and_changes_nothing_
         expected = compact_for_cache(orjson.loads(orjson.dumps(own)))
         assert shared == expected
     assert copying_transform(compact_for_cache) is compact_for_cache
+
+
+def test_new_uid_is_what_uuid_makes_of_the_same_random_bits() -> None:
+    import random
+    import uuid
+
+    from kubetui.apiserver.server import APIServer
+
+    server = APIServer.__new__(APIServer)
+    server.rng = random.Random(7)
+    check = random.Random(7)
+    for _ in range(2000):
+        assert server.new_uid() == str(uuid.UUID(int=check.getrandbits(128), version=4))
