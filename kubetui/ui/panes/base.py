@@ -58,6 +58,7 @@ class LinePane(ScrollView, can_focus=True):
     follow_tail = True  # logs stick to the newest line unless the user moved the cursor up
     refresh_hz = REFRESH_HZ
     immutable_items = False  # True for logs of trace records: a rendered line stays valid across refreshes
+    keyed_renders = False  # True where render_key tells what a line shows (lines kept across refreshes)
     _border_row_only = False  # see _set_border_texts
     # Keys act on this pane's selection even while another pane has the focus (k kills "the selected node",
     # x a container of "the selected pod"): its cursor stays visible, faintly, when the pane is not focused.
@@ -106,6 +107,11 @@ class LinePane(ScrollView, can_focus=True):
         """Identity of an item across refreshes, so the cursor stays on it."""
         return id(item)
 
+    def render_key(self, item: Any) -> Any:
+        """What an item's line depends on, when a pane can tell (hashable; equal keys render alike): lines
+        are then kept across refreshes and only changed rows re-rendered. None: re-render after a refresh."""
+        return None
+
     def is_selected(self, index: int) -> bool:
         return index == self.cursor
 
@@ -138,7 +144,7 @@ class LinePane(ScrollView, can_focus=True):
             needle = self.filter_text.lower()
             items = [i for i in items if needle in self.item_text(i).lower()]
         self._items = items
-        if not self.immutable_items or len(self._line_cache) > 4 * max(self.size.height, 50):
+        if not (self.immutable_items or self.keyed_renders) or len(self._line_cache) > 4 * max(self.size.height, 50):
             self._line_cache.clear()
         if self.follow_tail and at_tail:
             self.cursor = len(items) - 1
@@ -226,6 +232,8 @@ class LinePane(ScrollView, can_focus=True):
         selected = self._selection(index)
         if self.immutable_items:
             return (self.item_key(self._items[index]), width, selected)
+        if self.keyed_renders:
+            return (self.render_key(self._items[index]), width, selected)
         return self._strip(index, width, selected)
 
     def _refresh_changed(self, before: list[Any]) -> None:
@@ -305,11 +313,15 @@ class LinePane(ScrollView, can_focus=True):
         return self._strip(index, width, self._selection(index))
 
     def _strip(self, index: int, width: int, selected: int) -> Strip:
-        key = (self.item_key(self._items[index]) if self.immutable_items else index, width, selected)
+        item = self._items[index]
+        if self.immutable_items:
+            key: tuple[Any, int, int] = (self.item_key(item), width, selected)
+        else:
+            key = (self.render_key(item) if self.keyed_renders else index, width, selected)
         strip = self._line_cache.get(key)
         if strip is None:
             base, cursor, blurred = self._styles()
-            text = self.render_item(self._items[index], width)
+            text = self.render_item(item, width)
             text.truncate(width, overflow="ellipsis")
             style = (base, cursor, blurred)[selected]
             segments = list(text.render(self.app.console))

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import Any, NamedTuple
 
 from rich.text import Text
 
@@ -16,8 +15,7 @@ from kubetui.ui.view import ClusterView, pod_status, ready_count, restarts
 SYSTEM_NAMESPACES = ("kube-system", "kube-public", "kube-node-lease")
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):  # a tuple: a rebuild makes one per pod, a frozen dataclass costs ~4x more to make
     kind: str  # Deployment, ReplicaSet, DaemonSet, StatefulSet, Job, Pod
     namespace: str
     name: str
@@ -36,6 +34,7 @@ class WorkloadsPane(LinePane):
     follow_tail = False
     selection_always_visible = True  # k r p c d / x + - act on it from any pane
     refresh_hz = 5  # a rebuild walks every pod (thousands in a big rollout); 5 a second is live enough
+    keyed_renders = True  # a row's line depends on the row and its object's resourceVersion only
 
     def __init__(self, view: ClusterView, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -73,16 +72,32 @@ class WorkloadsPane(LinePane):
         """One object's row, then its owned objects' (newest revision first); a method, not a nested
         function calling itself, which would be a reference cycle left for the garbage collector."""
         meta = obj["metadata"]
-        self._objects[(kind, meta.get("namespace", ""), meta["name"])] = obj
-        rows.append(Row(kind, meta.get("namespace", ""), meta["name"], depth, last, trail))
+        namespace = meta.get("namespace", "")
+        self._objects[(kind, namespace, meta["name"])] = obj
+        rows.append(Row(kind, namespace, meta["name"], depth, last, trail))
+        kids = children.get(meta.get("uid", ""))
+        if not kids:
+            return
         below = trail + ("" if depth == 0 else "   " if last else "│  ")
-        kids = sorted(children.get(meta.get("uid", ""), []), key=_newest_revision_first)
+        kids.sort(key=_newest_revision_first)
+        final = len(kids) - 1
+        objects = self._objects
         for index, child in enumerate(kids):
-            self._add_subtree(rows, children, child, child.get("kind", "Pod"), depth + 1,
-                              index == len(kids) - 1, below)
+            child_kind = child.get("kind", "Pod")
+            if child_kind == "Pod":  # a leaf: no call of its own (a rollout's tree is mostly pods)
+                child_meta = child["metadata"]
+                child_ns = child_meta.get("namespace", "")
+                objects[("Pod", child_ns, child_meta["name"])] = child
+                rows.append(Row("Pod", child_ns, child_meta["name"], depth + 1, index == final, below))
+            else:
+                self._add_subtree(rows, children, child, child_kind, depth + 1, index == final, below)
 
     def item_key(self, item: Row) -> Any:
         return (item.kind, item.namespace, item.name)
+
+    def render_key(self, item: Row) -> Any:
+        obj = self._objects.get((item.kind, item.namespace, item.name))
+        return item, None if obj is None else obj["metadata"].get("resourceVersion")
 
     def item_text(self, item: Row) -> str:
         return f"{item.kind} {item.namespace}/{item.name}"
