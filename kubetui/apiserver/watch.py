@@ -71,42 +71,17 @@ def event_object(event: WatchEvent, transform: Transform | None = None) -> dict[
         obj = objects.get(transform)
         if obj is not None:
             return obj
-    if transform is not None and transform in _COPYING:
-        # One decode for the watchers without a transform and those with a copying one: the transform
-        # gets the shared object with its own top level and metadata, all it may change.
-        plain = objects.get(None)
-        if plain is None:
-            plain = _decoded(event)
-            if memo.readers > 1:
-                objects[None] = plain
-        obj = transform({**plain, "metadata": dict(plain["metadata"])})
-    else:
-        obj = _decoded(event)
-        if transform is not None:
-            obj = transform(obj)
-    if memo.readers > 1:
-        objects[transform] = obj
-    return obj
-
-
-def _decoded(event: WatchEvent) -> dict[str, Any]:
     if event.type == "DELETE":
         assert event.prev_kv is not None
         obj = decode(event.prev_kv)
         obj["metadata"]["resourceVersion"] = str(event.revision)
-        return obj
-    return decode(event.kv)
-
-
-_COPYING: set[Transform] = set()
-
-
-def copying_transform(transform: Transform) -> Transform:
-    """Declare that ``transform`` changes nothing of its input but the top-level dict and its ``metadata``
-    dict (it builds its result from copies): :func:`event_object` may then hand it a shallow copy of the
-    object it decoded for the watchers without a transform, instead of decoding the value again."""
-    _COPYING.add(transform)
-    return transform
+    else:
+        obj = decode(event.kv)
+    if transform is not None:
+        obj = transform(obj)
+    if memo.readers > 1:
+        objects[transform] = obj
+    return obj
 
 
 class ApiWatch:

@@ -17,7 +17,7 @@ from typing import Any
 from kubetui.api.meta import key_of
 from kubetui.apiserver.codec import intern_tree
 from kubetui.apiserver.errors import ApiError
-from kubetui.apiserver.watch import ApiEvent, ApiWatch, copying_transform
+from kubetui.apiserver.watch import ApiEvent, ApiWatch
 from kubetui.client import mutation_detector
 from kubetui.client.client import Client
 
@@ -40,7 +40,6 @@ def strip_managed_fields(obj: Obj) -> Obj:
     return obj
 
 
-@copying_transform  # it changes only obj's metadata dict (a pop) and copies the rest
 def compact_for_cache(obj: Obj) -> Obj:
     """The transform of the scheduler's and controller manager's informers (:class:`InformerFactory`).
 
