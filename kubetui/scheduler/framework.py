@@ -16,7 +16,7 @@ instead of once per node, which is the same arithmetic with far fewer Python cal
 from __future__ import annotations
 
 import random
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from enum import IntEnum, IntFlag
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
@@ -296,6 +296,24 @@ class PreScorePlugin(Plugin):
 class ScorePlugin(Plugin):
     def score(self, state: CycleState, pod: PodInfo, nodes: Sequence[NodeInfo]) -> list[int]:
         raise NotImplementedError
+
+    def node_local_scores(
+        self, state: CycleState, nodes: Sequence[NodeInfo], key: Hashable, compute: Callable[[NodeInfo], int]
+    ) -> list[int]:
+        """Scores that depend on nothing but the node and ``key``: read from the cache's column when the
+        cycle works on node positions, else remembered on each node until its generation moves."""
+        if state.node_positions is not None:
+            return self.handle.cache.column(key, compute).take(state.node_positions)  # a fresh list
+        scores: list[int] = []
+        for n in nodes:
+            hit = n.memo.get(key)
+            if hit is not None and hit[0] == n.generation:
+                scores.append(hit[1])
+                continue
+            score = compute(n)
+            n.memo[key] = (n.generation, score)
+            scores.append(score)
+        return scores
 
     def normalize(self, state: CycleState, pod: PodInfo, nodes: Sequence[NodeInfo], scores: list[int]) -> None:
         """NormalizeScore: bring raw scores into 0..100, in place. The default leaves them as they are."""

@@ -42,15 +42,4 @@ class BalancedAllocation(ScorePlugin):
             return balanced_score(fractions)
 
         key = ("BalancedAllocation", cpu, memory)
-        if state.node_positions is not None:  # the same answer until a pod comes or goes on a node
-            return self.handle.cache.column(key, balanced).take(state.node_positions)
-        scores: list[int] = []
-        for n in nodes:
-            hit = n.memo.get(key)
-            if hit is not None and hit[0] == n.generation:
-                scores.append(hit[1])
-                continue
-            score = balanced(n)
-            n.memo[key] = (n.generation, score)
-            scores.append(score)
-        return scores
+        return self.node_local_scores(state, nodes, key, balanced)  # the same until a node's pods change

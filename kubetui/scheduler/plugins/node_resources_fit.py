@@ -104,15 +104,4 @@ class NodeResourcesFit(PreFilterPlugin, FilterPlugin, ScorePlugin):
             return total // weights if weights else 0
 
         key = ("LeastAllocated", cpu, memory)
-        if state.node_positions is not None:  # the same answer until a pod comes or goes on a node
-            return self.handle.cache.column(key, least_allocated).take(state.node_positions)
-        scores: list[int] = []
-        for n in nodes:
-            hit = n.memo.get(key)
-            if hit is not None and hit[0] == n.generation:
-                scores.append(hit[1])
-                continue
-            score = least_allocated(n)
-            n.memo[key] = (n.generation, score)
-            scores.append(score)
-        return scores
+        return self.node_local_scores(state, nodes, key, least_allocated)  # the same until a node's pods change
