@@ -138,7 +138,9 @@ class Kubelet:
 
     def start(self) -> None:
         self.running = True
+        self._node_event("Starting", "Starting kubelet.")
         self._register()
+        self._node_event("NodeAllocatableEnforced", "Updated Node Allocatable limit across pods")
         self._renew_lease()
         self._every(STATUS_UPDATE_SECONDS, self._status_loop, "node status")
         if self.reachable:
@@ -302,6 +304,7 @@ class Kubelet:
         try:
             created = self.client.create("nodes", node)
             self._node_uid = str(created["metadata"].get("uid", ""))
+            self._condition_events([], node["status"]["conditions"])
             self.trace.emit(
                 NodeActivity(
                     node=self.node, what="registered", detail=f"{self.spec.cpu} CPU, {self.spec.memory}"
@@ -377,13 +380,32 @@ class Kubelet:
             return
         try:
             node = deep_copy(self.client.get("nodes", "", self.node))
+            stored = (node.get("status") or {}).get("conditions") or []
             node["status"] = status
             self.client.update_status("nodes", node)
         except ApiError:
             return
+        self._condition_events(stored, status["conditions"])
         self._node_uid = str(node["metadata"].get("uid", self._node_uid))
         self._last_status = status
         self._last_report = self.clock.now
+
+    def _condition_events(self, stored: list[dict[str, Any]], posted: list[dict[str, Any]]) -> None:
+        """recordNodeStatusEvent for each condition whose status the write changed (a new condition, or one
+        the node lifecycle controller had set to Unknown, counts), as pkg/kubelet/nodestatus/setters.go."""
+        before = {c.get("type"): c.get("status") for c in stored}
+        for condition in posted:
+            status = condition["status"]
+            if before.get(condition["type"]) == status:
+                continue
+            reason = _CONDITION_EVENTS.get((condition["type"], status))
+            if reason:
+                self._node_event(reason, f"Node {self.node} status is now: {reason}")
+
+    def _node_event(self, reason: str, message: str) -> None:
+        """An Event about this Node; the kubelet's node reference has the node's name as its UID."""
+        node_ref = {"apiVersion": "v1", "kind": "Node", "metadata": {"name": self.node, "uid": self.node}}
+        self.recorder.event(node_ref, "Normal", reason, message)
 
     # -- pods ------------------------------------------------------------------------------------------------------
     def _pod_added(self, pod: dict[str, Any]) -> None:
@@ -671,6 +693,19 @@ class Kubelet:
             "images": images,
             "memory_pressure": self.memory_pressure,
         }
+
+
+# The event each condition's new status records (pkg/kubelet/nodestatus/setters.go).
+_CONDITION_EVENTS = {
+    ("MemoryPressure", "False"): "NodeHasSufficientMemory",
+    ("MemoryPressure", "True"): "NodeHasInsufficientMemory",
+    ("DiskPressure", "False"): "NodeHasNoDiskPressure",
+    ("DiskPressure", "True"): "NodeHasDiskPressure",
+    ("PIDPressure", "False"): "NodeHasSufficientPID",
+    ("PIDPressure", "True"): "NodeHasInsufficientPID",
+    ("Ready", "True"): "NodeReady",
+    ("Ready", "False"): "NodeNotReady",
+}
 
 
 def _memory_use(worker: PodWorker) -> int:
