@@ -185,3 +185,35 @@ def test_node_rejects_a_pod_that_does_not_fit() -> None:
     cluster.run_for(1)
     status = pod(cluster, "big")["status"]
     assert status["phase"] == "Failed" and status["reason"] == "OutOfcpu"
+
+
+def node_events(cluster: Cluster, node: str) -> list[tuple[str, str, str]]:
+    events = cluster.client("kubectl").list("events", "default")["items"]
+    return [(e["source"]["component"], e["reason"], e["message"]) for e in events
+            if e["involvedObject"]["kind"] == "Node" and e["involvedObject"]["name"] == node]
+
+
+def test_node_events_on_start_and_after_a_revive() -> None:
+    """kubectl describe node: the kubelet's Starting, one event per condition it set, NodeReady (setters.go)."""
+    cluster = Cluster(seed=3, nodes=[NodeSpec("node-1"), NodeSpec("node-2")])
+    cluster.run_for(20)
+    started = [
+        ("kubelet", "Starting", "Starting kubelet."),
+        ("kubelet", "NodeHasSufficientMemory", "Node node-1 status is now: NodeHasSufficientMemory"),
+        ("kubelet", "NodeHasNoDiskPressure", "Node node-1 status is now: NodeHasNoDiskPressure"),
+        ("kubelet", "NodeHasSufficientPID", "Node node-1 status is now: NodeHasSufficientPID"),
+        ("kubelet", "NodeReady", "Node node-1 status is now: NodeReady"),
+        ("kubelet", "NodeAllocatableEnforced", "Updated Node Allocatable limit across pods"),
+    ]
+    assert [e for e in node_events(cluster, "node-1") if e[0] == "kubelet"] == started
+    cluster.run_for(60)  # heartbeats that change no condition's status record nothing
+    assert [e for e in node_events(cluster, "node-1") if e[0] == "kubelet"] == started
+
+    cluster.chaos("kill-node", node="node-1")
+    cluster.run_for(120)
+    not_ready = ("node-controller", "NodeNotReady", "Node node-1 status is now: NodeNotReady")
+    assert not_ready in node_events(cluster, "node-1")
+    cluster.chaos("revive-node", node="node-1")
+    cluster.run_for(30)
+    # The conditions the node lifecycle controller had set to Unknown change again: the same events, once more.
+    assert [e for e in node_events(cluster, "node-1") if e[0] == "kubelet"] == started + started
