@@ -106,16 +106,16 @@ class KubetuiApp(App[int]):
     Screen.-narrow #body .-highlight { height: 2fr; }
     #filter { dock: bottom; display: none; }
     #filter.-visible { display: block; }
-    KubetuiApp.-presenter #api, KubetuiApp.-presenter #scheduler, KubetuiApp.-presenter #workloads { display: none; }
-    KubetuiApp.-scheduling #api, KubetuiApp.-scheduling #events, KubetuiApp.-scheduling #workloads { display: none; }
-    /* (HIDDEN_IN_LAYOUT says the same for the focus) */
     /* Light themes (here, not in the widgets' scoped DEFAULT_CSS, which cannot see the app's class): a pane's
        $panel-lighten-2 edge is white on white, and the header's green, cyan and yellow need a light bar. */
     KubetuiApp.-light-mode LinePane { border: round $foreground 45%; }
     KubetuiApp.-light-mode LinePane:focus { border: round $accent; }
     KubetuiApp.-light-mode LinePane.-highlight { border: double $warning; }
     KubetuiApp.-light-mode ClusterHeader { background: $panel; color: $foreground; }
-    """
+    """ + "".join(  # each layout hides its panes; action_cycle_layout moves the focus off them too
+        f"{', '.join(f'KubetuiApp.-{layout} #{pane}' for pane in panes)} {{ display: none; }}\n"
+        for layout, panes in HIDDEN_IN_LAYOUT.items()
+    )
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit"),
         Binding("question_mark", "help", "Help"),
