@@ -328,13 +328,19 @@ def test_links_and_special_files(tmp_path: Path) -> None:
     assert node_specs_in(root) is None  # the same listing, without a hang on the pipe
 
 
-def test_unlistable_folder_keeps_what_it_applied(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def team_folder_synced(tmp_path: Path) -> tuple[Cluster, ManifestFolder]:
+    """ConfigMap a in team/a.yaml and b in b.yaml, applied once."""
     (tmp_path / "team").mkdir()
     (tmp_path / "team" / "a.yaml").write_text(CM.format(name="a"))
     (tmp_path / "b.yaml").write_text(CM.format(name="b"))
     cluster = fresh_cluster()
     folder = ManifestFolder(cluster, tmp_path)
     folder.sync()
+    return cluster, folder
+
+
+def test_unlistable_folder_keeps_what_it_applied(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cluster, folder = team_folder_synced(tmp_path)
     real_scandir = os.scandir
 
     def scandir(path: Any = ".") -> Any:
@@ -356,12 +362,7 @@ def test_unlistable_folder_keeps_what_it_applied(tmp_path: Path, monkeypatch: py
 
 
 def test_folder_or_file_deleted_while_being_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    (tmp_path / "team").mkdir()
-    (tmp_path / "team" / "a.yaml").write_text(CM.format(name="a"))
-    (tmp_path / "b.yaml").write_text(CM.format(name="b"))
-    cluster = fresh_cluster()
-    folder = ManifestFolder(cluster, tmp_path)
-    folder.sync()
+    cluster, folder = team_folder_synced(tmp_path)
     real_open = os.open
 
     def vanishing_open(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
