@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 COMPACTION_INTERVAL = 300.0  # the API server compacts etcd every 5 minutes
 GC_FIRST_THRESHOLD = 50_000
+GC_SECOND_THRESHOLD = 100
 MAX_TRAFFIC_REQUESTS = 10_000
 READER_IDENTITY = "kubetui"  # who reads when tests, headless summaries and tools look at the cluster
 
@@ -34,10 +35,12 @@ def _collect_garbage_less_often() -> None:
 
     With CPython's default (a collection every 700 allocations) the collector rescans that growing
     heap all the time: a third of a 10,000-pod run. Reference counting frees almost everything here;
-    cycles are rare, so collecting less often changes nothing but the time. Never lowers a setting.
+    cycles are rare, so collecting less often changes nothing but the time. The middle generation
+    waits for 100 young passes, not 20: in a 10,000-pod run its 3 passes and the full pass they
+    brought on took ~3 s and freed 5 objects. Never lowers a setting.
     """
     first, second, third = gc.get_threshold()
-    gc.set_threshold(max(first, GC_FIRST_THRESHOLD), max(second, 20), third)
+    gc.set_threshold(max(first, GC_FIRST_THRESHOLD), max(second, GC_SECOND_THRESHOLD), third)
 
 
 def describe_traffic(result: dict[str, Any]) -> str:

@@ -709,6 +709,28 @@ def test_status_updates_take_the_fast_path() -> None:
     ]
 
 
+
+def test_status_write_type_checks_only_what_changed_but_finds_the_same_errors() -> None:
+    """A status write type-checks the fields that differ from the stored object; the errors are the
+    ones a check of the whole object gives, at the same paths and in the same order."""
+    from kubetui.api.models import STATUS_MODELS, ObjectMeta
+    from kubetui.api.validation.common import type_errors
+
+    old = pod()
+    old["status"] = {"phase": "Pending", "hostIP": "10.0.0.1", "conditions": [{"type": "Ready", "status": "False"}]}
+    new = copy.deepcopy(old)
+    new["status"].update(phase=3, podIP=["10.0.0.5"], startTime=7)
+    new["metadata"]["labels"] = {"app": 1}
+    whole = type_errors(ObjectMeta, new["metadata"], "metadata") + type_errors(
+        STATUS_MODELS["Pod"], new["status"], "status"
+    )
+    assert [str(e) for e in validate_status(new, old)] == [str(e) for e in whole]
+    assert [e.field for e in whole] == ["metadata.labels.app", "status.phase", "status.podIP", "status.startTime"]
+    # An unchanged field is not checked again: it passed when it was stored.
+    new = copy.deepcopy(old)
+    new["status"]["phase"] = "Running"
+    assert validate_status(new, old) == []
+
 def test_terminated_containers_stay_terminated() -> None:
     old = pod(restartPolicy="Never")
     old["status"] = {"containerStatuses": [{"name": "c", "state": {"terminated": {"exitCode": 0}}}]}
