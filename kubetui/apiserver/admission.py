@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 # Built-in priority classes every cluster has (pkg/apis/scheduling/types.go).
 SYSTEM_PRIORITY_CLASSES = {"system-node-critical": 2000001000, "system-cluster-critical": 2000000000}
 
+# Namespaces NamespaceLifecycle never lets anyone delete (lifecycle/admission.go's immortalNamespaces).
+IMMORTAL_NAMESPACES = frozenset({"default", "kube-system", "kube-public"})
+
 # Kinds whose status a client cannot set on create (PrepareForCreate resets it).
 _STATUS_RESET = {"Deployment", "ReplicaSet", "DaemonSet", "StatefulSet", "Job", "PodDisruptionBudget", "Service"}
 
@@ -60,6 +63,11 @@ class Admission:
                 name,
                 f"unable to create new content in namespace {namespace} because it is being terminated",
             )
+
+    def namespace_deletion(self, info: ResourceInfo, name: str) -> None:
+        """NamespaceLifecycle on DELETE: ``default``, ``kube-system`` and ``kube-public`` stay."""
+        if info.plural == "namespaces" and name in IMMORTAL_NAMESPACES:
+            raise errors.forbidden(info, name, "this namespace may not be deleted")
 
     def admit_create(self, info: ResourceInfo, obj: dict[str, Any]) -> None:
         kind = info.kind

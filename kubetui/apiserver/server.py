@@ -607,6 +607,7 @@ class APIServer:
     ) -> dict[str, Any]:
         with self._request(who, "delete", resource, namespace, name) as rec:
             info = self.resource(resource)
+            self.admission.namespace_deletion(info, name)  # mutating admission runs before the lookup
             kv = self._kv(info, namespace, name)
             obj = decode(kv)
             meta_obj = obj["metadata"]

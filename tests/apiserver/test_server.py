@@ -358,6 +358,14 @@ def test_namespace_deletion_goes_through_terminating(api: APIServer) -> None:
     raises(404, api.get, "kubectl", "namespaces", "", "team")
 
 
+
+@pytest.mark.parametrize("name", ["default", "kube-system", "kube-public"])
+def test_the_system_namespaces_may_not_be_deleted(api: APIServer, name: str) -> None:
+    err = raises(403, api.delete, "kubectl", "namespaces", "", name)
+    assert err.message == f'namespaces "{name}" is forbidden: this namespace may not be deleted'
+    raises(403, api.delete, "kubectl", "namespaces", "", name, dry_run=True)
+    assert "deletionTimestamp" not in api.get("x", "namespaces", "", name)["metadata"]
+
 # ------------------------------------------------------------------ subresources
 def test_binding_sets_node_once(cluster: Cluster, api: APIServer) -> None:
     api.create("kubectl", "pods", "default", pod())
