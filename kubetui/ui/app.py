@@ -64,6 +64,7 @@ patch_strip_divide()
 # After a key press or a click, the engine's pump and the panes' periodic rebuilds wait until the screen has
 # repainted (at most this many seconds): the answer to a key is never queued behind engine work.
 INPUT_GRACE = 0.05
+QUIT_WINDOW = 3.0  # seconds in which a second q quits: one stray key must not end a live demo
 
 
 class ErrorBanner(Static):
@@ -117,7 +118,7 @@ class KubetuiApp(App[int]):
         for layout, panes in HIDDEN_IN_LAYOUT.items()
     )
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quit"),
+        Binding("q", "request_quit", "Quit"),
         Binding("question_mark", "help", "Help"),
         Binding("space", "toggle_pause", "Pause"),
         Binding("s", "step", "Step", show=False),
@@ -173,6 +174,7 @@ class KubetuiApp(App[int]):
         self.collector = IdleCollector(lambda: self._last_input)
         self._gate_pump()
         self._toasts: dict[str, Notification] = {}
+        self._quit_armed_until = 0.0
         self._superseded: set[str] = set()
         self.register_theme(PROJECTOR)
         self.theme = "textual-dark"
@@ -439,6 +441,15 @@ class KubetuiApp(App[int]):
         self._set_speed(-1)
 
     # -- view ----------------------------------------------------------------------------------------
+    async def action_request_quit(self) -> None:
+        """``q`` twice within QUIT_WINDOW seconds quits (ctrl+q at once): a stray key mid-demo only shows a toast."""
+        now = time.monotonic()
+        if now < self._quit_armed_until:
+            await self.action_quit()
+            return
+        self._quit_armed_until = now + QUIT_WINDOW
+        self._toast("Press q again to quit (ctrl+q quits at once)", timeout=QUIT_WINDOW, replace="quit")
+
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
 
@@ -593,7 +604,7 @@ class KubetuiApp(App[int]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         for binding in self.BINDINGS:
-            if isinstance(binding, Binding) and binding.action not in ("quit", "help"):
+            if isinstance(binding, Binding) and binding.action not in ("request_quit", "help"):
                 action = binding.action
                 yield SystemCommand(PALETTE_NAMES.get(action, binding.description or action), f"key: {binding.key}",
                                     lambda action=action: self.run_action(action))

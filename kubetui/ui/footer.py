@@ -31,7 +31,7 @@ class KeysFooter(Footer):
             if isinstance(widget, FooterKey) and not wide and widget.action in hidden:
                 continue
             yield widget
-            if touring and isinstance(widget, FooterKey) and widget.action == "quit":
+            if touring and isinstance(widget, FooterKey) and widget.action == "request_quit":
                 for key, action, description in TOUR_KEYS:
                     yield FooterKey(key, key, description, action, classes="-tour").data_bind(
                         compact=Footer.compact)

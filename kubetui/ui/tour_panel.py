@@ -119,7 +119,7 @@ class TourPanel(Static):
             self._highlight("")
             self.border_subtitle = ""
             self.update(Group(Text("Tour complete.", style="bold green"),
-                              Text("Press q to quit, or keep exploring with the keys (? for help).")))
+                              Text("Press q twice to quit, or keep exploring with the keys (? for help).")))
             return
         self._highlight(step.highlight)
         self.border_subtitle = f"step {runner.index + 1} of {len(tour.steps)}" if below else ""

@@ -190,3 +190,21 @@ async def test_traffic_key_sends_requests_through_kube_proxy(app: KubetuiApp, cl
         await pilot.press("g")
         await pilot.pause()
         assert len(requests) == 10
+
+
+
+async def test_q_quits_only_when_pressed_twice(app: KubetuiApp, cluster: Cluster) -> None:
+    """One stray q on a live demo shows a toast; a second q within three seconds quits."""
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.is_running
+        assert [n.message for n in app._notifications][-1].startswith("Press q again to quit")
+        app._quit_armed_until -= 10  # the first press has expired
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.is_running
+        assert sum(n.message.startswith("Press q again") for n in app._notifications) == 1
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running

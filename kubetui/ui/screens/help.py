@@ -38,7 +38,7 @@ KEYS: tuple[tuple[str, str, str], ...] = (
     ("Tour", "n / b", "next / back in a tour; R restarts the step"),
     ("App", "ctrl+p", "command palette (every action by name)"),
     ("App", "?", "this help"),
-    ("App", "q", "quit"),
+    ("App", "q q", "quit (q twice within 3 s; ctrl+q at once)"),
 )
 
 GLYPHS = (
