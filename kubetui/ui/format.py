@@ -176,9 +176,20 @@ def without_default_ns(key: str) -> str:
 Part = tuple[str, str, int]  # text, style, priority: 0 always shown; the highest number goes first
 
 
-def assemble(parts: list[Part], width: int) -> Text:
+def fit_middle(text: str, width: int, least: int = 8) -> str:
+    """Shorten in the middle, keeping the start and the unique end: web-5496f4f979-75zvc -> web-549…-75zvc.
+    Never below ``least`` characters (then it is left to the end of the line to be cut)."""
+    width = max(width, least)
+    if len(text) <= width:
+        return text
+    tail = (width - 1) // 2
+    return f"{text[:width - 1 - tail]}…{text[len(text) - tail:]}"
+
+
+def assemble(parts: list[Part], width: int, shrink: int | None = None) -> Text:
     """A line from parts, dropping whole optional parts (highest priority number first, later ones
-    first among equals) until it fits, rather than cutting words in the middle."""
+    first among equals) until it fits, rather than cutting words in the middle. If it still does not
+    fit, part ``shrink`` (a name) is shortened in the middle, so the words after it stay whole."""
     keep = list(range(len(parts)))
     total = sum(cell_len(text) for text, _, _ in parts)
     optional = sorted((i for i, part in enumerate(parts) if part[2] > 0), key=lambda i: (parts[i][2], i))
@@ -186,6 +197,10 @@ def assemble(parts: list[Part], width: int) -> Text:
         index = optional.pop()
         keep.remove(index)
         total -= cell_len(parts[index][0])
+    if total > width and shrink is not None:
+        text, style, priority = parts[shrink]
+        parts = [*parts]
+        parts[shrink] = (fit_middle(text, len(text) - (total - width)), style, priority)
     line = Text(no_wrap=True)
     for index in keep:
         text, style, _ = parts[index]

@@ -121,7 +121,7 @@ class WorkloadsPane(LinePane):
             if count:
                 parts.append((f"  ↻{count}", "yellow", 0))
             parts.append((f"  {node}" if node else "  (unscheduled)", "dim", 3))
-            return assemble(parts, width)
+            return assemble(parts, width, shrink=2)
         line.append(indent, style="dim")
         short = {"Deployment": "deploy", "ReplicaSet": "rs", "StatefulSet": "sts", "DaemonSet": "ds", "Job": "job"}
         line.append(f"{short.get(item.kind, item.kind)}/", style="dim")
