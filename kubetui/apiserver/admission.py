@@ -10,6 +10,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from kubetui.api.defaults import add_default_toleration_seconds, apply_defaults
+from kubetui.api.fielderrors import TYPE_INVALID
+from kubetui.api.models import MODELS
+from kubetui.api.models.golang import decode_error
 from kubetui.api.quantity import QuantityError, parse_quantity
 from kubetui.api.resources import BY_PLURAL, ResourceInfo
 from kubetui.api.selectors import SelectorError, selector_from_dict
@@ -108,6 +111,11 @@ class Admission:
     # ------------------------------------------------------------------ helpers
     def _validate(self, info: ResourceInfo, obj: dict[str, Any], old: dict[str, Any] | None) -> None:
         errs = validate(obj, old)
+        if errs and errs[0].type == TYPE_INVALID and (model := MODELS.get(info.kind)) is not None:
+            # The JSON decoder refuses a wrong type before validation runs: 400, its first error only.
+            first = errs[0]
+            raise errors.bad_request(decode_error(model, info.kind, info.version, first.field, first.value),
+                                     field=first.field)
         if errs:
             name = str(obj.get("metadata", {}).get("name") or obj.get("metadata", {}).get("generateName") or "")
             raise errors.invalid(

@@ -10,12 +10,14 @@ from kubetui.api.resources import ResourceInfo
 class ApiError(Exception):
     """A failed request. ``status`` is the ``metav1.Status`` a REST client receives."""
 
-    def __init__(self, code: int, reason: str, message: str, details: dict[str, Any] | None = None) -> None:
+    def __init__(self, code: int, reason: str, message: str, details: dict[str, Any] | None = None,
+                 field: str = "") -> None:
         super().__init__(message)
         self.code = code
         self.reason = reason
         self.message = message
         self.details = details or {}
+        self.field = field  # the field path a message without causes is about (kubetui's, not in the Status)
 
     @property
     def status(self) -> dict[str, Any]:
@@ -73,8 +75,8 @@ def gone(message: str) -> ApiError:
     return ApiError(410, "Expired", message)
 
 
-def bad_request(message: str) -> ApiError:
-    return ApiError(400, "BadRequest", message)
+def bad_request(message: str, field: str = "") -> ApiError:
+    return ApiError(400, "BadRequest", message, field=field)
 
 
 def forbidden(info: ResourceInfo, name: str, why: str) -> ApiError:

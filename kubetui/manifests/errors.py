@@ -50,4 +50,4 @@ def _field(err: ApiError) -> str:
             return field
     if err.code == 404 and err.details.get("kind") == "namespaces":
         return "metadata.namespace"
-    return ""
+    return err.field

@@ -530,7 +530,7 @@ def test_objects_from_reads_cannot_corrupt_the_store(api: APIServer, cluster: Cl
         ({"apiVersion": "v1", "metadata": {"name": "x"}}, 400),
         ({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "x"}}, 400),
         ({"apiVersion": "v1", "kind": "Pod", "metadata": "x"}, 400),
-        ({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "x"}, "spec": {"containers": "no"}}, 422),
+        ({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "x"}, "spec": {"containers": "no"}}, 400),
         ({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "UPPER"}, "spec": {"containers": []}}, 422),
         ({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "x" * 100_000}, "spec": {}}, 422),
         ({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "x"}, "spec": {"x": 2**80}}, 400),

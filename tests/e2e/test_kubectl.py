@@ -151,6 +151,16 @@ def test_errors_read_as_they_do_on_a_real_cluster(kubectl: Kubectl, tmp_path: Pa
         'Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field '
         '"spec.replicaz"'
     ) in unknown.stderr
+    wrong_type = tmp_path / "wrong-type.yaml"
+    wrong_type.write_text(
+        APP.split("---")[0].replace("name: web\n", "name: typed\n", 1).replace("replicas: 2", 'replicas: "three"')
+    )
+    decoded = kubectl("apply", "-f", str(wrong_type), ok=False)
+    assert (
+        'Error from server (BadRequest): error when creating "' + str(wrong_type) + '": Deployment in version "v1" '
+        "cannot be handled as a Deployment: json: cannot unmarshal string into Go struct field "
+        "DeploymentSpec.spec.replicas of type int32"
+    ) in decoded.stderr
     invalid = tmp_path / "invalid.yaml"
     invalid.write_text(
         APP.split("---")[0].replace("name: web\n", "name: broken\n", 1).replace("replicas: 2", "replicas: -3")

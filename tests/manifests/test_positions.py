@@ -76,7 +76,8 @@ def spot(text: str, needle: str, occurrence: int = 0) -> tuple[int, int]:
             "replicas: 2",
             'replicas: "three"',
             '"three"',
-            'The Deployment "web" is invalid: spec.replicas: Invalid value: "three"',
+            'Error from server (BadRequest): Deployment in version "v1" cannot be handled as a Deployment: '
+            "json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32",
         ),
         (
             "        image: nginx\n",

@@ -9,7 +9,8 @@ Three layers, in order:
 
 1. *Encodable*: the object must be JSON (no sets, no 65-bit ints), at most 3 MiB, not absurdly deep.
 2. *Typed*: the kind's pydantic model checks every known field's JSON type (``"replicas": "3"`` is a
-   type error, as Kubernetes' JSON decoder would say). Type errors are returned alone.
+   type error, as Kubernetes' JSON decoder would say). Type errors are returned alone; the API server
+   answers the first with the decoder's 400 (``kubetui/api/models/golang.py``), not a 422.
 3. *Semantic*: the kind's rules, in Kubernetes' order: ``pods.py`` (with ``containers.py`` and
    ``scheduling.py``), ``workloads.py``, ``core.py``; the string rules live in ``names.py``.
 
