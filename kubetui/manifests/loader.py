@@ -119,9 +119,16 @@ class ManifestFolder:
             return path
 
     # -- the sync -------------------------------------------------------------------------------
-    def sync(self) -> None:
-        """Read the folder and make the cluster match it (through the recordable input funnel)."""
-        self.cluster.inputs.submit("manifests", files=self.snapshot())
+    def sync(self, files: dict[str, str] | None = None) -> None:
+        """Make the cluster match the folder (through the recordable input funnel): ``files`` as
+        :meth:`snapshot` read them, or read now."""
+        self.cluster.inputs.submit("manifests", files=self.snapshot() if files is None else files)
+
+    def preparse(self, files: dict[str, str]) -> None:
+        """Parse what changed ahead of the sync (the watcher does it in a worker thread: a 3 MB file
+        takes seconds, and the UI keeps drawing meanwhile); the sync then finds it cached."""
+        for relative in sorted(files):
+            self._parse(relative, files[relative])
 
     def apply_snapshot(self, files: dict[str, str]) -> None:
         """Plan every file, apply the valid ones, prune what no file declares any more."""

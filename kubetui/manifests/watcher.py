@@ -62,15 +62,24 @@ class ManifestWatcher:
             stop_event=self._stop,
             recursive=True,
         ):
-            self._sync()
+            try:  # read and parse in a worker thread: the loop (the UI) keeps running meanwhile
+                files: dict[str, str] | None = await asyncio.to_thread(self._read_and_parse)
+            except Exception:  # the sync reads the folder again and reports what is wrong
+                files = None
+            self._sync(files)
             self.syncs += 1
             if self.on_sync is not None:
                 self.on_sync()
 
-    def _sync(self) -> None:
+    def _read_and_parse(self) -> dict[str, str]:
+        files = self.folder.snapshot()
+        self.folder.preparse(files)
+        return files
+
+    def _sync(self, files: dict[str, str] | None = None) -> None:
         """One sync; an unexpected failure is shown as an error instead of silently ending the watching."""
         try:
-            self.folder.sync()
+            self.folder.sync(files)
         except Exception as exc:  # whatever went wrong, the next save must still be applied
             self.failure = f"sync failed ({type(exc).__name__}: {exc}); the next save is tried again"
             self.folder.cluster.trace.emit(ManifestStatus(path=".", ok=False, message=self.failure))

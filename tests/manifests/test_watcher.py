@@ -134,7 +134,7 @@ async def test_watcher_keeps_going_after_a_failed_sync(tmp_path: Path, monkeypat
     folder.sync()
     real_sync = folder.sync
 
-    def broken() -> None:
+    def broken(files: object = None) -> None:
         raise RuntimeError("boom")
 
     monkeypatch.setattr(folder, "sync", broken)
@@ -150,5 +150,36 @@ async def test_watcher_keeps_going_after_a_failed_sync(tmp_path: Path, monkeypat
         assert await wait_for(lambda: cluster.get("configmaps", "default", "b") is not None)
         messages = [r.message for r in cluster.trace.history if isinstance(r, ManifestStatus) and r.path == "."]
         assert messages[-1] == "synced again"
+    finally:
+        await watcher.stop()
+
+
+async def test_the_watcher_parses_off_the_loop_so_the_ui_keeps_drawing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 3 MB manifest takes seconds to parse: the watcher parses in a worker thread, the sync on the loop
+    finds the result cached (same objects, parsed once)."""
+    import threading
+
+    cluster = Cluster(seed=1, nodes=[], scheduler=False, controllers=False)
+    folder = ManifestFolder(cluster, tmp_path)
+    folder.sync()
+    parsed_in: list[int] = []
+    real_parse = folder._parse
+
+    def recording_parse(relative: str, text: str) -> object:
+        parsed_in.append(threading.get_ident())
+        return real_parse(relative, text)
+
+    monkeypatch.setattr(folder, "_parse", recording_parse)
+    watcher = ManifestWatcher(folder, debounce_ms=100)
+    await watcher.start()
+    try:
+        await asyncio.sleep(0.3)
+        (tmp_path / "a.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n")
+        assert await wait_for(lambda: cluster.get("configmaps", "default", "a") is not None)
+        loop_thread = threading.get_ident()
+        assert parsed_in and parsed_in[0] != loop_thread  # parsed in the worker first
+        assert folder._cache["a.yaml"][1] is real_parse("a.yaml", (tmp_path / "a.yaml").read_text())
     finally:
         await watcher.stop()
