@@ -125,8 +125,8 @@ class ManifestFolder:
         self.cluster.inputs.submit("manifests", files=self.snapshot() if files is None else files)
 
     def preparse(self, files: dict[str, str]) -> None:
-        """Parse what changed ahead of the sync (the watcher does it in a worker thread: a 3 MB file
-        takes seconds, and the UI keeps drawing meanwhile); the sync then finds it cached."""
+        """Parse what changed ahead of the sync (the watcher does it in a worker thread: a 2.6 MB file
+        takes ~0.4 s, and the UI keeps drawing meanwhile); the sync then finds it cached."""
         for relative in sorted(files):
             self._parse(relative, files[relative])
 
