@@ -394,19 +394,32 @@ def _record_changes(
     previous = next((e for e in entries if e.identity == mine.identity), None)
     for entry in entries:
         if entry is not previous and entry.owns_any(touched):
-            entry.paths = entry.paths - touched
+            _drop_paths(entry, touched)
     if not changed:  # only removals: the writer gains nothing and keeps its timestamp
         if previous is not None and previous.owns_any(changes.removed):
-            previous.paths = previous.paths - changes.removed
+            _drop_paths(previous, changes.removed)
         return
     if previous is not None and _same_fields(previous, changed, changes.removed):
         # Same fields again (a status heartbeat): the tree is kept as it is.
         mine = _Entry(manager, UPDATE, api_version, now, subresource, tree=previous.tree)
+    elif previous is not None and previous._paths is None:
+        # A few fields more or fewer (a kubelet's next status write): the stored tree is edited along
+        # the changed paths instead of listing every path and building the tree again.
+        tree = _tree_with(previous.tree, changes.removed, changed)
+        mine = _Entry(manager, UPDATE, api_version, now, subresource, tree=tree)
     else:
         mine.paths = (previous.paths - changes.removed if previous is not None else set()) | changed
     if previous is not None:
         entries.remove(previous)
     entries.append(mine)
+
+
+def _drop_paths(entry: _Entry, paths: set[Path]) -> None:
+    """``entry`` no longer owns ``paths``."""
+    if entry._paths is None:
+        entry.tree, entry.raw = _tree_with(entry.tree, paths, ()), None
+    else:
+        entry.paths = entry.paths - paths
 
 
 def _same_fields(previous: _Entry, changed: set[Path], removed: set[Path]) -> bool:
@@ -441,6 +454,82 @@ def _collect_tree(tree: dict[str, Any], prefix: Path, out: set[Path]) -> None:
             _collect_tree(child, path, out)
 
 
+_MISSING: Any = object()
+
+
+def _tree_with(tree: dict[str, Any], removed: Iterable[Path], added: Iterable[Path]) -> dict[str, Any]:
+    """The tree of ``(paths of tree - removed) | added``, made by editing a copy of ``tree`` along those
+    paths only: the nodes on them are copied, the rest is shared. Keys end up in the order
+    :func:`_build_tree` gives them (the order of a tree this server wrote is kept where nothing changed).
+    """
+    root = dict(tree)
+    private = {id(root)}
+    reorder: dict[int, dict[str, Any]] = {}
+
+    def own(node: dict[str, Any], key: str, child: dict[str, Any]) -> dict[str, Any]:
+        if id(child) not in private:
+            child = node[key] = dict(child)
+            private.add(id(child))
+        return child
+
+    for path in removed:
+        spine: list[tuple[dict[str, Any], str]] = []
+        node = root
+        for element in path[:-1]:
+            child = node.get(element)
+            if type(child) is not dict or not child or element == ".":
+                break  # a leaf or nothing: the path is not in the tree
+            spine.append((node, element))
+            node = own(node, element, child)
+        else:
+            last = path[-1] if path else "."
+            child = node.get(last, _MISSING)
+            if last == "." or child is _MISSING:
+                continue
+            if type(child) is dict and child and "." not in child:
+                continue  # a node above members, not a member itself
+            if type(child) is dict and len(child) > 1:
+                del own(node, last, child)["."]  # its members below stay
+                continue
+            del node[last]
+            while not any(key != "." for key in node) and spine:  # nothing left below: prune upwards
+                if "." in node:
+                    node.clear()  # a member without members below it: an empty node
+                    break
+                parent, key = spine.pop()
+                del parent[key]
+                node = parent
+    for path in added:
+        node = root
+        for position, element in enumerate(path):
+            child = node.get(element, _MISSING)
+            final = position == len(path) - 1
+            if child is _MISSING:
+                child = node[element] = {}
+                private.add(id(child))
+                reorder[id(node)] = node
+            elif type(child) is not dict or not child:  # a member with nothing below it yet
+                if final:
+                    break
+                child = node[element] = {".": {}}
+                private.add(id(child))
+            else:
+                child = own(node, element, child)
+                if final and "." not in child:
+                    child["."] = {}
+                    reorder[id(child)] = child
+            node = child
+    for node in reorder.values():
+        keys = sorted((key for key in node if key != "."), key=lambda key: (_element_sort_key(key), key))
+        children = [(key, node[key]) for key in keys]
+        marked = "." in node and bool(children)
+        node.clear()
+        if marked:
+            node["."] = {}
+        node.update(children)
+    return root
+
+
 def _tree_has(tree: dict[str, Any], path: Path) -> bool:
     node: Any = tree
     for element in path:
@@ -466,7 +555,7 @@ def _tree_member(tree: dict[str, Any], path: Path) -> bool:
 # kubelet owns the same ones as the last pod's. A tree is built once per distinct set; each caller
 # gets its own copy (decoded from JSON, far cheaper than building), since callers may change it.
 _TREES: dict[frozenset[Path], bytes] = {}
-_TREES_MAX = 256
+_TREES_MAX = 4096  # a kubelet's first status write has one field set per node
 
 
 def _tree_of(paths: Iterable[Path]) -> dict[str, Any]:

@@ -545,3 +545,42 @@ def test_same_fields_and_tree_membership_agree_with_the_listed_paths(
     assert apply._same_fields(entry, changed, removed) == ((listed - removed) | changed == listed)
     with_paths = apply._Entry("m", "Update", "v1", None, "", paths=set(listed))
     assert apply._same_fields(with_paths, changed, removed) == ((listed - removed) | changed == listed)
+
+
+_canonical_elements = st.sampled_from(
+    ["f:a", "f:b", "f:status", "f:ab", 'k:{"name":"web"}', 'k:{"type":"Ready"}', "v:1", 'v:"x"']
+)
+_canonical_path_sets = st.sets(st.lists(_canonical_elements, min_size=1, max_size=4).map(tuple), max_size=12)
+
+
+@given(paths=_canonical_path_sets, removed=_canonical_path_sets, added=_canonical_path_sets)
+def test_editing_a_tree_equals_building_it_from_the_edited_paths(
+    paths: set[tuple[str, ...]], removed: set[tuple[str, ...]], added: set[tuple[str, ...]]
+) -> None:
+    """A kubelet's next status write edits its stored tree along the changed paths; the result is the tree
+    built from scratch, key order included, and the stored tree is left as it was."""
+    from kubetui.apiserver import apply
+
+    tree = apply._build_tree(paths)
+    before = json.dumps(tree)
+    edited = apply._tree_with(tree, removed, added)
+    assert json.dumps(edited) == json.dumps(apply._build_tree((paths - removed) | added))
+    assert json.dumps(tree) == before
+
+
+@given(tree=_trees, removed=_path_sets, added=_path_sets)
+def test_editing_any_tree_gives_the_edited_set_of_paths(
+    tree: Any, removed: set[tuple[str, ...]], added: set[tuple[str, ...]]
+) -> None:
+    """Even a tree a client wrote by hand (leaves that are not objects, marks in odd places)."""
+    from kubetui.apiserver import apply
+
+    if not isinstance(tree, dict):
+        tree = {"f:a": tree}
+    before = json.dumps(tree)
+    listed: set[tuple[str, ...]] = set()
+    apply._collect_tree(tree, (), listed)
+    result: set[tuple[str, ...]] = set()
+    apply._collect_tree(apply._tree_with(tree, removed, added), (), result)
+    assert result == (listed - removed) | added
+    assert json.dumps(tree) == before
