@@ -55,10 +55,20 @@ class Slot:
     pulling: bool = False
     restart_approved: bool = False  # the back-off let this restart through; the image may still be pulling
     probes: dict[str, ProbeWorker] = field(default_factory=dict)
+    _hashed: tuple[dict[str, Any], str] | None = field(default=None, repr=False)
 
     @property
     def name(self) -> str:
         return str(self.spec.get("name", ""))
+
+    @property
+    def spec_hash(self) -> str:
+        """:func:`spec_hash` of the container's definition, once per definition: a changed pod brings a new
+        object (informer objects are never changed in place)."""
+        hashed = self._hashed
+        if hashed is None or hashed[0] is not self.spec:
+            hashed = self._hashed = (self.spec, spec_hash(self.spec))
+        return hashed[1]
 
     @property
     def sidecar(self) -> bool:
@@ -418,7 +428,7 @@ class PodWorker:
         program = program_for(slot.spec, self.annotations, self.name, ports)
         attempt = previous.attempt + 1 if previous is not None else 0
         container = self.runtime.start_container(
-            self.sandbox, slot.spec, attempt, outcome.ref, spec_hash(slot.spec), program, self.name
+            self.sandbox, slot.spec, attempt, outcome.ref, slot.spec_hash, program, self.name
         )
         for old in self.runtime.containers_of(
             self.uid
@@ -444,7 +454,7 @@ class PodWorker:
         """A container whose definition changed (``kubectl set image`` on a pod) is killed and started anew."""
         for slot in self.slots:
             current = slot.current
-            if current is not None and current.running and current.spec_hash != spec_hash(slot.spec):
+            if current is not None and current.running and current.spec_hash != slot.spec_hash:
                 self.event(
                     "Normal", "Killing", f"Container {slot.name} definition changed, will be restarted"
                 )

@@ -9,8 +9,9 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import compress, repeat
-from operator import attrgetter, eq
+from operator import attrgetter, eq, gt
 from typing import Any
 
 from kubetui.scheduler.framework import NodeToStatus, PluginScores, Status
@@ -63,11 +64,10 @@ class Attempt:
         best = totals[index]
         # The runner-up is the greatest (total, name) below the best total: the greatest name among the
         # nodes with the second-highest total.
-        below = [t for t in set(totals) if t < best]
+        second = max(filter(partial(gt, best), totals), default=None)  # C-level passes over ~400 totals
         runner_up = ""
-        if below:
-            second = max(below)
-            names = compress(map(attrgetter("name"), self.feasible), map(eq, totals, repeat(second)))
+        if second is not None:
+            names = compress(map(attrgetter("name"), self.feasible), map(partial(eq, second), totals))
             runner_up = f"; next best {max(names)} with {second}"
         if ties > 1:
             return (
