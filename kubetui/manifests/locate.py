@@ -89,8 +89,19 @@ def object_node(source: Source, where: Where) -> yaml.Node | None:
     return None
 
 
-def locate(node: yaml.Node, field_path: str) -> tuple[int, int]:
-    """The 1-based line and column of ``field_path`` under ``node``.
+def line_column(text: str, index: int) -> tuple[int, int]:
+    """1-based line and column of a character index, counting lines as an editor does.
+
+    Not PyYAML's ``mark.line``: YAML also breaks lines at U+0085, U+2028 and U+2029, which editors
+    show inside a line, so its line numbers run ahead of the file's.
+    """
+    index = max(0, min(index, len(text)))
+    line_start = text.rfind("\n", 0, index) + 1
+    return text.count("\n", 0, index) + 1, index - line_start + 1
+
+
+def locate(node: yaml.Node, field_path: str, text: str) -> tuple[int, int]:
+    """The 1-based line and column of ``field_path`` under ``node`` in the file ``text``.
 
     A value written on its key's line (a scalar or ``{...}``/``[...]``) is pointed at; a block
     mapping or list at its key. A path that is not in the file (a missing required field) points
@@ -115,7 +126,7 @@ def locate(node: yaml.Node, field_path: str) -> tuple[int, int]:
         last = number == len(segments) - 1
         inline = isinstance(current, yaml.ScalarNode) or bool(getattr(current, "flow_style", False))
         mark = current.start_mark if last and inline else key_node.start_mark
-    return mark.line + 1, mark.column + 1
+    return line_column(text, mark.index)
 
 
 def _entry(node: yaml.Node | None, key: str) -> tuple[yaml.Node, yaml.Node] | None:

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from kubetui.manifests.files import MAX_FILE_BYTES, UNREADABLE, is_manifest, read_text
-from kubetui.manifests.locate import FAST_FROM, Source, Where, locate, object_node
+from kubetui.manifests.locate import FAST_FROM, Source, Where, line_column, locate, object_node
 
 __all__ = ["MAX_FILE_BYTES", "Document", "ManifestError", "ParsedFile", "is_manifest", "parse_file", "parse_text"]
 
@@ -51,7 +51,9 @@ class Document:
     def position(self, field_path: str) -> tuple[int, int]:
         """Line and column of a field (``spec.containers[0].image``); the object's first line if unknown."""
         node = object_node(self.source, self.where) if self.source is not None else None
-        return locate(node, field_path) if node is not None else (self.line, 1)
+        if node is None or self.source is None:
+            return (self.line, 1)
+        return locate(node, field_path, self.source.text)
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,7 @@ def parse_text(text: str, path: str) -> ParsedFile:
         result.error = _yaml_error(path, text, exc)
         return result
     except yaml.reader.ReaderError as exc:
-        line, column = _line_column(text, exc.position)
+        line, column = line_column(text, exc.position)
         message = f"YAML parse error: unacceptable character #x{exc.character:04x}: {exc.reason}"
         result.error = ManifestError(path, message, line, column)
         return result
@@ -95,7 +97,7 @@ def parse_text(text: str, path: str) -> ParsedFile:
         result.error = ManifestError(path, f"YAML parse error: {exc}")
         return result
     except json.JSONDecodeError as exc:
-        line, column = _line_column(text, _before_trailing_space(text, exc.pos))
+        line, column = line_column(text, _before_trailing_space(text, exc.pos))
         result.error = ManifestError(path, f"JSON parse error: {exc.msg}", line, column)
         return result
     except RecursionError:
@@ -151,7 +153,8 @@ def _documents_with(loader_class: type[yaml.SafeLoader], text: str) -> list[tupl
         while loader.check_node():
             node = loader.get_node()
             if node is not None:
-                docs.append((node.start_mark.line + 1, _item_lines(node), loader.construct_document(node)))
+                line = line_column(text, node.start_mark.index)[0]
+                docs.append((line, _item_lines(node, text), loader.construct_document(node)))
     finally:
         loader.dispose()
     return docs
@@ -164,11 +167,11 @@ def _json_documents(text: str) -> list[tuple[int, list[int], Any]]:
     return [(text.count("\n", 0, first) + 1, [], value)]
 
 
-def _item_lines(node: yaml.Node) -> list[int]:
+def _item_lines(node: yaml.Node, text: str) -> list[int]:
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             if isinstance(key, yaml.ScalarNode) and key.value == "items" and isinstance(value, yaml.SequenceNode):
-                return [item.start_mark.line + 1 for item in value.value]
+                return [line_column(text, item.start_mark.index)[0] for item in value.value]
     return []
 
 
@@ -181,9 +184,9 @@ def _yaml_error(path: str, text: str, exc: yaml.MarkedYAMLError) -> ManifestErro
         where = exc.context_mark
         at = ""
         if where is not None and where is not mark:
-            at = " at line {}, column {}".format(*_line_column(text, _before_trailing_space(text, where.index)))
+            at = " at line {}, column {}".format(*line_column(text, _before_trailing_space(text, where.index)))
         context = f" ({exc.context}{at})"
-    line, column = _line_column(text, _before_trailing_space(text, mark.index)) if mark else (0, 0)
+    line, column = line_column(text, _before_trailing_space(text, mark.index)) if mark else (0, 0)
     return ManifestError(path, f"YAML parse error: {problem}{context}", line, column)
 
 
@@ -191,13 +194,6 @@ def _before_trailing_space(text: str, index: int) -> int:
     """``index``, or just after the last non-blank character when ``index`` is past it (the end of the file)."""
     end = len(text.rstrip())
     return min(index, end) if end else 0
-
-
-def _line_column(text: str, index: int) -> tuple[int, int]:
-    """1-based line and column of a character index (PyYAML and json both count characters)."""
-    index = max(0, min(index, len(text)))
-    line_start = text.rfind("\n", 0, index) + 1
-    return text.count("\n", 0, index) + 1, index - line_start + 1
 
 
 def _shape_problem(doc: Any) -> str:

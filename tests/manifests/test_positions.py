@@ -115,6 +115,20 @@ def test_second_document_of_a_multi_document_file(cluster: Cluster) -> None:
     assert cluster.get("configmaps", "default", "a") is None  # nothing in that file is applied
 
 
+
+@pytest.mark.parametrize("odd", ["\u2028", "\u2029", "\x85"])
+def test_lines_are_counted_as_an_editor_counts_them(cluster: Cluster, odd: str) -> None:
+    """Regression (found by the hostile-input soak): YAML breaks lines at U+0085, U+2028 and U+2029 too, so
+    PyYAML's line numbers ran past the end of a file that holds one in a quoted string; an editor shows it
+    inside the line. Positions are counted from the character index now."""
+    head = CONFIGMAP.format(name="a").replace("k: v", f'k: "x{odd}{odd}y"\n  j: "{odd}"')
+    text = head + "---\n" + DEPLOYMENT.replace("replicas: 2", "replicas: -1")
+    error = error_for(cluster, text)
+    assert (error.line, error.column) == spot(text, "-1")
+    text = head + "---\njust a string\n"
+    error = error_for(cluster, text)
+    assert error.line == text.count("\n", 0, text.index("just")) + 1 <= text.count("\n")
+
 def test_list_item_in_yaml(cluster: Cluster) -> None:
     text = (
         "apiVersion: v1\nkind: List\nitems:\n"
