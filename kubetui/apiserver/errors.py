@@ -12,6 +12,7 @@ class ApiError(Exception):
 
     def __init__(self, code: int, reason: str, message: str, details: dict[str, Any] | None = None,
                  field: str = "") -> None:
+        message = well_formed(message)
         super().__init__(message)
         self.code = code
         self.reason = reason
@@ -36,6 +37,16 @@ class ApiError(Exception):
 
     def __repr__(self) -> str:
         return f"ApiError({self.code}, {self.reason!r}, {self.message!r})"
+
+
+def well_formed(text: str) -> str:
+    """``text`` with each lone surrogate (what a YAML ``"\\ud800"`` escape decodes to) replaced by U+FFFD, as
+    Go's decoders replace it: it cannot be written as UTF-8, to a response or to the terminal."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return text
 
 
 def _details(info: ResourceInfo | None, name: str) -> dict[str, Any]:

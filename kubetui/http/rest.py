@@ -8,6 +8,7 @@ cluster (``Error from server (NotFound): pods "nope" not found``).
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -72,7 +73,11 @@ def resolve(group: str, version: str, segments: list[str]) -> Target:
 def json_response(
     body: Any, status: int = 200, warnings: list[str] | None = None, content_type: str = "application/json"
 ) -> web.Response:
-    response = web.Response(body=orjson.dumps(body), status=status, content_type=content_type)
+    try:
+        payload = orjson.dumps(body)
+    except TypeError:  # a lone surrogate somewhere (a name from a URL, a key from YAML): JSON escapes it
+        payload = json.dumps(body, ensure_ascii=True).encode()
+    response = web.Response(body=payload, status=status, content_type=content_type)
     for warning in warnings or ():
         # NewWarningHeader (apimachinery/pkg/util/net/http.go) refuses text with control characters and the
         # warning is dropped; sent as is, an unknown field named "\x1f" broke the response (no answer at all).

@@ -83,3 +83,34 @@ def test_healing_a_partition_does_not_add_lease_renewal_loops() -> None:
     renewals[0] = 0
     cluster.run_for(100)
     assert renewals[0] == before
+
+
+async def _apply_with_a_surrogate_key() -> tuple[int, dict[str, object]]:
+    cluster = Cluster(seed=1, nodes=[], scheduler=False, controllers=False)
+    server = ApiHttpServer(cluster, driver=None, port=0)
+    await server.start()
+    try:
+        async with aiohttp.ClientSession() as session:
+            url = server.url + "/api/v1/namespaces/default/configmaps/web?fieldManager=x"
+            body = b'{"\\ud800\\udc00": null}'  # YAML decodes the escapes as two lone surrogates
+            headers = {"Content-Type": "application/apply-patch+yaml"}
+            async with session.patch(url, data=body, headers=headers) as r:
+                return r.status, orjson.loads(await r.read())
+    finally:
+        await server.stop()
+
+
+def test_an_error_about_a_lone_surrogate_is_a_status_not_a_500() -> None:
+    """Found by a soak of the hostile HTTP requests: the 400 for an undeclared field named by two lone
+    surrogates could not be encoded as JSON, and the client got a 500 with no Status. A message now joins a
+    surrogate pair into its character and replaces a lone surrogate with U+FFFD, as Go's decoders do."""
+    status, body = asyncio.run(_apply_with_a_surrogate_key())
+    assert status == 400
+    assert body["kind"] == "Status"
+    assert body["message"] == (
+        "failed to create typed patch object (default/web; /v1, Kind=ConfigMap): .\U00010000: "
+        "field not declared in schema"
+    )
+    from kubetui.apiserver.errors import well_formed
+
+    assert well_formed("a\ud800b") == "a\ufffdb"
