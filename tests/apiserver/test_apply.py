@@ -529,16 +529,24 @@ _trees = st.recursive(
 )
 
 
-@given(tree=_trees, changed=_path_sets, removed=_path_sets)
-def test_same_fields_and_tree_membership_agree_with_the_listed_paths(
-    tree: Any, changed: set[tuple[str, ...]], removed: set[tuple[str, ...]]
-) -> None:
+def _tree_and_its_paths(tree: Any) -> tuple[dict[str, Any], set[tuple[str, ...]]]:
+    """A drawn tree (a bare leaf goes under "f:a") and the paths :func:`_collect_tree` lists of it."""
     from kubetui.apiserver import apply
 
     if not isinstance(tree, dict):
         tree = {"f:a": tree}
     listed: set[tuple[str, ...]] = set()
     apply._collect_tree(tree, (), listed)
+    return tree, listed
+
+
+@given(tree=_trees, changed=_path_sets, removed=_path_sets)
+def test_same_fields_and_tree_membership_agree_with_the_listed_paths(
+    tree: Any, changed: set[tuple[str, ...]], removed: set[tuple[str, ...]]
+) -> None:
+    from kubetui.apiserver import apply
+
+    tree, listed = _tree_and_its_paths(tree)
     for path in changed | removed | listed:
         assert apply._tree_member(tree, path) == (path in listed), path
     entry = apply._Entry("m", "Update", "v1", None, "", tree=tree)
@@ -575,12 +583,8 @@ def test_editing_any_tree_gives_the_edited_set_of_paths(
     """Even a tree a client wrote by hand (leaves that are not objects, marks in odd places)."""
     from kubetui.apiserver import apply
 
-    if not isinstance(tree, dict):
-        tree = {"f:a": tree}
+    tree, listed = _tree_and_its_paths(tree)
     before = json.dumps(tree)
-    listed: set[tuple[str, ...]] = set()
-    apply._collect_tree(tree, (), listed)
-    result: set[tuple[str, ...]] = set()
-    apply._collect_tree(apply._tree_with(tree, removed, added), (), result)
+    _, result = _tree_and_its_paths(apply._tree_with(tree, removed, added))
     assert result == (listed - removed) | added
     assert json.dumps(tree) == before

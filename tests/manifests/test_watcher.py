@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -25,14 +27,23 @@ async def wait_for(predicate: object, timeout: float = 10.0) -> bool:
     return False
 
 
+@contextlib.asynccontextmanager
+async def watching(folder: ManifestFolder, debounce_ms: int = 100) -> AsyncIterator[ManifestWatcher]:
+    """A started watcher (given a moment to begin watching), stopped on the way out."""
+    watcher = ManifestWatcher(folder, debounce_ms=debounce_ms)
+    await watcher.start()
+    try:
+        await asyncio.sleep(0.3)
+        yield watcher
+    finally:
+        await watcher.stop()
+
+
 async def test_watcher_applies_saved_edits(tmp_path: Path) -> None:
     cluster = Cluster(seed=1, nodes=[], scheduler=False, controllers=False)
     folder = ManifestFolder(cluster, tmp_path)
     folder.sync()
-    watcher = ManifestWatcher(folder, debounce_ms=200)
-    await watcher.start()
-    try:
-        await asyncio.sleep(0.3)
+    async with watching(folder, debounce_ms=200) as watcher:
         target = tmp_path / "cm.yaml"
         # An editor's save: a temporary file, then a rename over the target, then a touch.
         for value in ("one", "two", "three"):
@@ -47,8 +58,6 @@ async def test_watcher_applies_saved_edits(tmp_path: Path) -> None:
         assert await wait_for(lambda: bool(folder.errors))
         target.unlink()
         assert await wait_for(lambda: cluster.get("configmaps", "default", "c") is None and not folder.errors)
-    finally:
-        await watcher.stop()
 
 
 async def test_watcher_follows_a_folder_given_as_a_relative_path(
@@ -60,15 +69,10 @@ async def test_watcher_follows_a_folder_given_as_a_relative_path(
     cluster = Cluster(seed=1, nodes=[], scheduler=False, controllers=False)
     folder = ManifestFolder(cluster, Path("app"))
     folder.sync()
-    watcher = ManifestWatcher(folder, debounce_ms=100)
-    await watcher.start()
-    try:
-        await asyncio.sleep(0.3)
+    async with watching(folder, debounce_ms=100):
         (tmp_path / "app" / "cm.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n")
         assert await wait_for(lambda: cluster.get("configmaps", "default", "c") is not None)
         assert folder.display_path(str(folder.root / "cm.yaml")) == "cm.yaml"
-    finally:
-        await watcher.stop()
 
 
 def test_example_folder_applies_cleanly_and_converges() -> None:
@@ -118,14 +122,9 @@ async def test_watcher_sees_a_folder_moved_away(tmp_path: Path) -> None:
     folder = ManifestFolder(cluster, root)
     folder.sync()
     assert cluster.get("configmaps", "default", "c") is not None
-    watcher = ManifestWatcher(folder, debounce_ms=100)
-    await watcher.start()
-    try:
-        await asyncio.sleep(0.3)
+    async with watching(folder, debounce_ms=100):
         (root / "team").rename(tmp_path / "team")
         assert await wait_for(lambda: cluster.get("configmaps", "default", "c") is None)
-    finally:
-        await watcher.stop()
 
 
 def synced_empty_folder(root: Path) -> tuple[Cluster, ManifestFolder]:
@@ -144,10 +143,7 @@ async def test_watcher_keeps_going_after_a_failed_sync(tmp_path: Path, monkeypat
         raise RuntimeError("boom")
 
     monkeypatch.setattr(folder, "sync", broken)
-    watcher = ManifestWatcher(folder, debounce_ms=100)
-    await watcher.start()
-    try:
-        await asyncio.sleep(0.3)
+    async with watching(folder, debounce_ms=100) as watcher:
         (tmp_path / "a.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n")
         assert await wait_for(lambda: watcher.failure != "")
         assert watcher.failure.startswith("sync failed (RuntimeError: boom)")
@@ -156,8 +152,6 @@ async def test_watcher_keeps_going_after_a_failed_sync(tmp_path: Path, monkeypat
         assert await wait_for(lambda: cluster.get("configmaps", "default", "b") is not None)
         messages = [r.message for r in cluster.trace.history if isinstance(r, ManifestStatus) and r.path == "."]
         assert messages[-1] == "synced again"
-    finally:
-        await watcher.stop()
 
 
 async def test_the_watcher_parses_off_the_loop_so_the_ui_keeps_drawing(
@@ -176,14 +170,9 @@ async def test_the_watcher_parses_off_the_loop_so_the_ui_keeps_drawing(
         return real_parse(relative, text)
 
     monkeypatch.setattr(folder, "_parse", recording_parse)
-    watcher = ManifestWatcher(folder, debounce_ms=100)
-    await watcher.start()
-    try:
-        await asyncio.sleep(0.3)
+    async with watching(folder, debounce_ms=100):
         (tmp_path / "a.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n")
         assert await wait_for(lambda: cluster.get("configmaps", "default", "a") is not None)
         loop_thread = threading.get_ident()
         assert parsed_in and parsed_in[0] != loop_thread  # parsed in the worker first
         assert folder._cache["a.yaml"][1] is real_parse("a.yaml", (tmp_path / "a.yaml").read_text())
-    finally:
-        await watcher.stop()
