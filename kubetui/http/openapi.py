@@ -31,6 +31,7 @@ from pydantic import BaseModel
 
 from kubetui.api.models import MODELS
 from kubetui.api.models.base import Int, IntOrStr, K8sModel, Quantity, Str
+from kubetui.api.models.golang import INT64_FIELDS
 from kubetui.api.resources import RESOURCES, ResourceInfo
 
 Schema = dict[str, Any]
@@ -302,6 +303,8 @@ class SchemaBuilder:
         for field_name, field in model.model_fields.items():
             json_name = field.alias or field_name
             schema = self.annotation(field.annotation)
+            if (model.__name__, json_name) in INT64_FIELDS:  # the Go field is an int64, as the JSON decoder says
+                schema = _as_int64(schema)
             doc = FIELD_DOCS.get((model.__name__, json_name)) or FIELD_DOCS.get(("*", json_name))
             if doc:
                 schema = (
@@ -359,6 +362,15 @@ class SchemaBuilder:
         if isinstance(annotation, type) and issubclass(annotation, K8sModel):
             return {"$ref": f"#/components/schemas/{self.model(annotation)}"}
         return dict(PRESERVE)
+
+
+def _as_int64(schema: Schema) -> Schema:
+    """An integer schema (or an array of them) with format int64."""
+    if schema.get("format") == "int32":
+        return {**schema, "format": "int64"}
+    if isinstance(schema.get("items"), dict):
+        return {**schema, "items": _as_int64(schema["items"])}
+    return schema
 
 
 def _path_parameter(name: str) -> Schema:

@@ -85,3 +85,17 @@ async def test_openapi_v3_root_and_group_documents(api: Api) -> None:
     assert "fieldValidation" in [p["name"] for p in patch["parameters"]]
     assert patch["x-kubernetes-group-version-kind"]["kind"] == "Deployment"
     assert (await api.call("GET", "/openapi/v2"))[0] == 404
+
+
+def test_openapi_integer_formats_are_the_go_fields_widths() -> None:
+    """int64 where the Go field is an int64 (the same table the JSON decoder's errors name), int32 elsewhere."""
+    from kubetui.http.openapi import group_version_document
+
+    document = group_version_document("", "v1")
+    assert document is not None
+    schemas = document["components"]["schemas"]
+    pod_spec = schemas["io.k8s.api.core.v1.PodSpec"]["properties"]
+    assert pod_spec["terminationGracePeriodSeconds"]["format"] == "int64"
+    assert pod_spec["priority"]["format"] == "int32"
+    groups = schemas["io.k8s.api.core.v1.PodSecurityContext"]["properties"]["supplementalGroups"]
+    assert groups["items"]["format"] == "int64"
