@@ -277,7 +277,11 @@ class PodWorker:
                     if not slot.init:
                         self._ensure_running(slot)
         self._check_completion()
-        self.report()
+        if not any(slot.pulling for slot in self.slots):
+            # A pull in progress means the real kubelet is still inside SyncPod, waiting on it: it writes the
+            # status it generates at the start of its next sync, so PodReadyToStartContainers and the pod IP
+            # appear together with the started containers, not while an image downloads.
+            self.report()
         if self._retry is not None and not self.terminating:
             self.request_sync(self._retry - self.clock.now)
 
