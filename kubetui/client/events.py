@@ -1,8 +1,8 @@
 """The event recorder: writes Kubernetes ``Event`` objects through the API, as components do.
 
-Repeats of the same event (same object, type, reason and message) bump ``count`` and
-``lastTimestamp`` on the existing Event instead of creating a new one, like client-go's
-EventCorrelator.
+Each event first passes client-go's EventCorrelator (``events_cache.py``): similar events are combined,
+repeats bump ``count`` and ``lastTimestamp`` on the existing Event, and a source's events about one
+object are rate-limited.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from typing import Any
 from kubetui.api import meta as api_meta
 from kubetui.apiserver.errors import ApiError
 from kubetui.client.client import Client
+from kubetui.client.events_cache import EventCorrelator, ObjectKey
 
 
 class EventRecorder:
@@ -19,7 +20,7 @@ class EventRecorder:
         self.client = client
         self.component = component
         self.host = host
-        self._seen: dict[tuple[str, str, str, str], tuple[str, str, int]] = {}
+        self.correlator = EventCorrelator()
         self._last_nanos: dict[str, int] = {}  # object name -> nanoseconds in its last event's name
 
     def event(self, obj: dict[str, Any], etype: str, reason: str, message: str) -> None:
@@ -27,25 +28,42 @@ class EventRecorder:
         meta = obj.get("metadata", {})
         namespace = meta.get("namespace") or "default"
         uid = str(meta.get("uid", ""))
-        dedup = (uid, etype, reason, message)
+        base = str(meta.get("name", "unknown"))
+        involved: ObjectKey = (
+            self.component,
+            self.host,
+            str(obj.get("kind", "")),
+            str(meta.get("namespace", "")),
+            str(meta.get("name", "")),
+            uid,
+            str(obj.get("apiVersion", "")),
+        )
         now = self.client.now_iso()
-        seen = self._seen.get(dedup)
+        nanos = int((self.client.clock.now) * 1e9) + int(api_meta.EPOCH.timestamp()) * 10**9
+        # Events about one object at one instant take the next free nanosecond. Remembering the last one
+        # per object replaces a scan that made many events at one instant quadratic.
+        nanos = max(nanos, self._last_nanos.get(base, -1) + 1)
+        fresh_name = f"{base}.{nanos:x}"
+        result = self.correlator.correlate(involved, etype, reason, message, self.client.clock.now, now, fresh_name)
+        if result.skip:
+            return
         try:
-            if seen is not None:
-                name, ns, count = seen
-                self.client.merge_patch("events", ns, name, {"count": count + 1, "lastTimestamp": now})
-                self._seen[dedup] = (name, ns, count + 1)
-                return
-            nanos = int((self.client.clock.now) * 1e9) + int(api_meta.EPOCH.timestamp()) * 10**9
-            base = str(meta.get("name", "unknown"))
-            # Events about one object at one instant take the next free nanosecond. Remembering the last one
-            # per object replaces a scan that made 10,000 "Created pod" events at one instant quadratic.
-            nanos = max(nanos, self._last_nanos.get(base, -1) + 1)
-            name = f"{base}.{nanos:x}"
+            if result.patch:
+                try:
+                    self.client.merge_patch(
+                        "events",
+                        namespace,
+                        result.name,
+                        {"count": result.count, "lastTimestamp": now, "message": result.message},
+                    )
+                    return
+                except ApiError as e:
+                    if e.code != 404:
+                        raise  # a patch of an Event that is gone (expired) creates it again, as recordEvent does
             event: dict[str, Any] = {
                 "apiVersion": "v1",
                 "kind": "Event",
-                "metadata": {"name": name, "namespace": namespace},
+                "metadata": {"name": result.name, "namespace": namespace},
                 "involvedObject": {
                     "apiVersion": obj.get("apiVersion", ""),
                     "kind": obj.get("kind", ""),
@@ -56,23 +74,38 @@ class EventRecorder:
                 },
                 "type": etype,
                 "reason": reason,
-                "message": message,
+                "message": result.message,
                 "source": {"component": self.component, **({"host": self.host} if self.host else {})},
-                "firstTimestamp": now,
+                "firstTimestamp": result.first_timestamp,
                 "lastTimestamp": now,
-                "count": 1,
+                "count": result.count,
                 "reportingComponent": self.component,
                 "reportingInstance": self.host,
             }
             if not meta.get("namespace"):
                 event["involvedObject"].pop("namespace")
-            self.client.create("events", event, namespace)
-            self._seen[dedup] = (name, namespace, 1)
+            self._create(event, namespace, base, nanos if result.name == fresh_name else None)
+            self.correlator.update_state(result.key, event["metadata"]["name"])
+        except ApiError:
+            pass
+
+    def _create(self, event: dict[str, Any], namespace: str, base: str, nanos: int | None) -> None:
+        """Create ``event``; a fresh name taken by another component's event at this instant moves on a nanosecond.
+
+        Real names hold the wall clock's nanoseconds and never meet; on the virtual clock the scheduler and a
+        kubelet can name an event about one pod at one instant alike.
+        """
+        for _ in range(16):
+            try:
+                self.client.create("events", event, namespace)
+                break
+            except ApiError as e:
+                if nanos is None or e.code != 409:
+                    raise
+                nanos += 1
+                event["metadata"]["name"] = f"{base}.{nanos:x}"
+        if nanos is not None:
             self._last_nanos.pop(base, None)
             self._last_nanos[base] = nanos
-            if len(self._seen) > 5000:
-                self._seen.pop(next(iter(self._seen)))
             if len(self._last_nanos) > 5000:
                 self._last_nanos.pop(next(iter(self._last_nanos)))
-        except ApiError:
-            self._seen.pop(dedup, None)

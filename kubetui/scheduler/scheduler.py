@@ -84,6 +84,8 @@ class Scheduler:
         self.clock = client.clock
         self.informers = InformerFactory(client)
         self.cache = Cache()
+        # Simplification: the scheduler writes core/v1 Events through the controllers' recorder (spam filter
+        # included); the real one writes events.k8s.io/v1 Events, whose repeats become a series instead.
         self.recorder = EventRecorder(client, name)
         self.handle = Handle(self.cache, client, self.recorder, self.informers, rng, name)
         self.framework: Framework = default_framework(self.handle, percentage_of_nodes_to_score, extra_plugins)
