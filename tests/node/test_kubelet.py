@@ -67,6 +67,22 @@ def test_pod_goes_pending_creating_running_with_conditions() -> None:
     assert obj["status"]["podIP"].startswith("10.244.1.")
 
 
+def test_no_status_write_while_the_image_pulls() -> None:
+    """The real pod worker waits inside SyncPod for the pull: the sandbox's readiness and IP come with Running."""
+    cluster = cluster_with_node()
+    run_pod(cluster, "web")
+    seen: list[tuple[str, bool, bool]] = []  # (container state, PodReadyToStartContainers, has a pod IP)
+    while not seen or seen[-1][0] != "running":
+        cluster.run_for(0.1)
+        obj = pod(cluster, "web")
+        if "containerStatuses" in obj["status"]:
+            now = (next(iter(state(cluster, "web"))), condition_true(obj, "PodReadyToStartContainers"),
+                   "podIP" in obj["status"])
+            if not seen or seen[-1] != now:
+                seen.append(now)
+    assert seen == [("waiting", False, False), ("running", True, True)]
+
+
 def test_false_crash_loops_with_doubling_back_off() -> None:
     cluster = cluster_with_node()
     run_pod(cluster, "crash", image="busybox:1.36", command=["false"])
