@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from kubetui.api.meta import parse_timestamp
 from kubetui.api.podrequests import pod_requests
 from kubetui.client.informer import Informer
 from kubetui.sim.trace import (
@@ -95,8 +96,11 @@ class ClusterView:
         involved = event.get("involvedObject", {})
         kind = str(involved.get("kind", "")).lower()
         self._events_seen += 1
+        # An Event listed when the UI attached happened at its lastTimestamp, not now (live ones: the same second).
+        last = parse_timestamp(event.get("lastTimestamp"))
         self._append_activity(KubeEvent(
-            seq=f"event-{self._events_seen}", time=self.cluster.clock.now, type=str(event.get("type", "Normal")),
+            seq=f"event-{self._events_seen}", time=self.cluster.clock.now if last is None else last,
+            type=str(event.get("type", "Normal")),
             reason=str(event.get("reason", "")), object=f"{kind}/{involved.get('name', '')}",
             message=str(event.get("message", "")), count=int(event.get("count") or 1)))
 
@@ -175,8 +179,6 @@ class ClusterView:
 
     def lease_age(self, node: str) -> float | None:
         """Seconds since the node's kubelet last renewed its Lease (its heartbeat)."""
-        from kubetui.api.meta import parse_timestamp
-
         lease = self.informers["leases"].get("kube-node-lease", node)
         if lease is None:
             return None
