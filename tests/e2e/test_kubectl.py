@@ -303,6 +303,21 @@ def test_scale_set_image_rollout_and_undo(kubectl: Kubectl, kubetui: BackgroundC
 
 
 @needs_pods
+def test_describe_shows_similar_events_combined(kubectl: Kubectl, kubetui: BackgroundCluster) -> None:
+    """client-go's event correlator: past 9 "Created pod" Events, the rest are one combined, counted Event."""
+    kubectl("create", "deployment", "many", "--image=nginx:1.27", "--replicas=30")
+    kubectl("rollout", "status", "deployment/many", "--timeout=30s", timeout=40)
+    described = kubectl("describe", "rs", "-l", "app=many").stdout
+    created = [line for line in described.splitlines() if "SuccessfulCreate" in line]
+    assert len(created) == 10, described
+    assert re.search(
+        r"\(x\d+ over \S+\)\s+replicaset-controller\s+\(combined from similar events\): Created pod: many-",
+        described,
+    ), described
+    kubectl("delete", "deployment", "many", timeout=40)
+
+
+@needs_pods
 def test_logs_describe_pod_and_events(kubectl: Kubectl, kubetui: BackgroundCluster) -> None:
     kubectl(
         "run", "talker", "--image=busybox", "--restart=Never", "--", "sh", "-c", "echo hello; echo world; sleep 3600"
