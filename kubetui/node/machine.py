@@ -16,7 +16,7 @@ from kubetui.apiserver.errors import ApiError
 from kubetui.client.client import Client
 from kubetui.node.kubelet import Kubelet, node_address, node_index, pod_network_prefix
 from kubetui.node.link import LinkedClient, NetworkLink
-from kubetui.node.network import network_for
+from kubetui.node.network import PodNetwork
 from kubetui.node.proxy import KubeProxy
 from kubetui.node.runtime import ContainerRuntime
 from kubetui.node.spec import NodeSpec
@@ -32,6 +32,7 @@ class Machine:
         clock: Clock,
         trace: TraceBus,
         rng: random.Random,
+        network: PodNetwork,
     ) -> None:
         self.spec = spec
         self.name = spec.name
@@ -47,7 +48,7 @@ class Machine:
         ).server  # the API server reaches the kubelet for logs
         index = node_index(spec.name)
         self.node_ip = node_address(index)
-        self.network = network_for(self._server)
+        self.network = network
         self.runtime = ContainerRuntime(spec.name, pod_network_prefix(index), clock, trace, self.network)
         self.kubelet = self._new_kubelet()
         self.proxy = self._new_proxy()

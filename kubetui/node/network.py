@@ -7,7 +7,6 @@ simulated requests travel over it, so a server's access log shows them and a dea
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -45,14 +44,3 @@ class PodNetwork:
         if host is None:
             return Reply(None, f"dial tcp {ip}:{port}: i/o timeout")
         return host.serve(ip, port, path, source, agent)
-
-
-_NETWORKS: weakref.WeakKeyDictionary[object, PodNetwork] = weakref.WeakKeyDictionary()
-
-
-def network_for(cluster_key: object) -> PodNetwork:
-    """The pod network of the cluster whose machines share ``cluster_key`` (their API server)."""
-    network = _NETWORKS.get(cluster_key)
-    if network is None:
-        network = _NETWORKS[cluster_key] = PodNetwork()
-    return network

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from kubetui.apiserver.server import APIServer
 from kubetui.client.client import Client
+from kubetui.node.network import PodNetwork
 from kubetui.node.spec import NodeSpec, default_nodes
 from kubetui.sim.clock import Clock
 from kubetui.sim.trace import Chaos, TraceBus
@@ -71,6 +72,7 @@ class Cluster:
         self.api = APIServer(self.clock, self.store, self.trace, self.rng)
         self.api.bootstrap()
         self.machines: dict[str, Machine] = {}
+        self.network = PodNetwork()  # the flat pod network every machine's runtime and kube-proxy plug into
         self.scheduler: Scheduler | None = None
         self.controller_manager: ControllerManager | None = None
         self._compaction_mark = 0
@@ -101,7 +103,7 @@ class Cluster:
 
         if spec.name in self.machines:
             self.machines[spec.name].shutdown()
-        machine = Machine(spec, self.client, self.clock, self.trace, self.rng)
+        machine = Machine(spec, self.client, self.clock, self.trace, self.rng, self.network)
         self.machines[spec.name] = machine
         machine.start()
         return machine
