@@ -13,12 +13,26 @@ import orjson
 
 from kubetui.api.quantity import cpu_millis, memory_bytes
 from kubetui.api.selectors import selector_from_dict
+from kubetui.client import mutation_detector
 from kubetui.sim.cluster import Cluster
 from kubetui.sim.trace import ApiRequest, EtcdWrite, Record
 
 Obj = dict[str, Any]
 WATCHED = ("pods", "deployments", "replicasets", "nodes", "services", "endpoints", "jobs", "daemonsets")
 TERMINAL = ("Succeeded", "Failed")
+
+
+def new_example() -> None:
+    """Check the cache mutation detector now, then forget what it holds: one example's objects at a time.
+
+    The detector (tests/conftest.py) keeps every cached object until the test ends; a property that
+    builds a cluster per example kept them all, ~3 MB an example (a 30x soak grew past 7 GiB). A
+    mutation now fails the example that made it, so Hypothesis can shrink it.
+    """
+    detector = mutation_detector.current()
+    if detector is not None:
+        detector.check()
+        detector.clear()
 
 
 def objects(cluster: Cluster, resource: str) -> list[Obj]:

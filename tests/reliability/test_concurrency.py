@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from kubetui.http.server import ApiHttpServer
 from kubetui.manifests.loader import ManifestFolder
 from kubetui.sim.cluster import Cluster
+from tests.reliability.checks import new_example
 from tests.reliability.soak import examples
 
 URL = "/apis/apps/v1/namespaces/default/deployments/web"
@@ -88,6 +89,7 @@ async def kubectl_annotate(
 
 
 async def scenario(tmp: Path, delays: list[float], edits: list[tuple[int, int]]) -> None:
+    new_example()
     cluster = Cluster(seed=4)
     folder = Folder(cluster, tmp)
     folder.edit(2, "v0")

@@ -21,7 +21,7 @@ from kubetui.apiserver.errors import ApiError
 from kubetui.node.spec import default_nodes
 from kubetui.sim.cluster import Cluster
 from kubetui.sim.trace import ApiRequest, Record
-from tests.reliability.checks import Invariants, condition, live, objects, unconverged
+from tests.reliability.checks import Invariants, condition, live, new_example, objects, unconverged
 from tests.reliability.soak import examples
 
 CONVERGE_SECONDS = 900.0
@@ -101,6 +101,7 @@ def deployment(name: str, replicas: int, surge: int, unavailable: int) -> dict[s
 
 
 def build(s: Scenario) -> Cluster:
+    new_example()
     cluster = Cluster(seed=s.seed, nodes=default_nodes(s.nodes), trace_history=2_000)
     kubectl = cluster.client("kubectl")
     for i, (replicas, surge, unavailable) in enumerate(s.deployments):
@@ -295,6 +296,7 @@ def test_rolling_updates_keep_within_surge_and_availability(
     """No faults, only image changes (some mid-rollout): ReplicaSets never hold more than replicas +
     maxSurge, and Ready pods never drop below replicas - maxUnavailable once the Deployment is up."""
     replicas, surge, unavailable = rollout
+    new_example()
     cluster = Cluster(seed=seed, nodes=default_nodes(nodes), trace_history=2_000)
     cluster.client("kubectl").create("deployments", deployment("web-0", replicas, surge, unavailable))
     cluster.run_for(60)

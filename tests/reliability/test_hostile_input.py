@@ -29,6 +29,7 @@ from kubetui.manifests.files import MAX_FILE_BYTES, UNREADABLE, decode
 from kubetui.manifests.loader import ManifestFolder, node_specs_in
 from kubetui.manifests.locate import FAST_FROM
 from kubetui.sim.cluster import Cluster
+from tests.reliability.checks import new_example
 from tests.reliability.soak import examples
 
 Obj = dict[str, Any]
@@ -151,6 +152,7 @@ def sentinel(cluster: Cluster) -> bytes:
 
 
 def fresh_cluster() -> Cluster:
+    new_example()
     cluster = Cluster(seed=5, nodes=[], scheduler=False, controllers=False)
     cluster.client("kubectl").create(
         "configmaps",
