@@ -34,7 +34,7 @@ from kubetui.node.runtime import Container, ContainerRuntime
 from kubetui.node.spec import NodeSpec
 from kubetui.node.status import is_restartable_init
 from kubetui.node.status_manager import StatusManager
-from kubetui.sim.clock import Clock, Timer
+from kubetui.sim.clock import Clock, Timers
 from kubetui.sim.trace import NodeActivity, TraceBus
 
 LEASE_NAMESPACE = "kube-node-lease"
@@ -121,7 +121,7 @@ class Kubelet:
         self.running = False
         self.memory_pressure = False
         self._pressure_since = 0.0
-        self._timers: list[Timer] = []
+        self._timers = Timers(self.clock)
         self._last_status: dict[str, Any] | None = None
         self._last_report = -1e9
         self._lease: dict[str, Any] | None = None
@@ -150,9 +150,7 @@ class Kubelet:
     def stop(self) -> None:
         """The machine lost power: no timers, no probes, no watches; the runtime's records stay on disk."""
         self.running = False
-        for timer in self._timers:
-            timer.cancel()
-        self._timers.clear()
+        self._timers.cancel_all()
         for worker in self.workers.values():
             worker.cancel()
         self.workers.clear()
@@ -178,12 +176,12 @@ class Kubelet:
     def _every(self, seconds: float, fn: Any, label: str) -> None:
         def tick() -> None:
             if self.running:
-                self._timers.append(
+                self._timers.add(
                     self.clock.call_later(seconds, tick, label=f"kubelet {self.node} {label}")
                 )
                 fn()
 
-        self._timers.append(self.clock.call_later(seconds, tick, label=f"kubelet {self.node} {label}"))
+        self._timers.add(self.clock.call_later(seconds, tick, label=f"kubelet {self.node} {label}"))
 
     # -- registration and heartbeats -------------------------------------------------------------------------------
     def _node_object(self) -> dict[str, Any]:
@@ -322,7 +320,7 @@ class Kubelet:
         if not self.running:
             return
         if reschedule:
-            self._timers.append(
+            self._timers.add(
                 self.clock.call_later(LEASE_RENEW_SECONDS, self._renew_lease, label=f"lease {self.node}")
             )
         now = micro_timestamp(self.clock.now)
@@ -528,7 +526,7 @@ class Kubelet:
             if w.admitted and not w.terminating and qos_class(w.spec) != "Guaranteed"
         ]
         if not candidates:
-            self._timers.append(
+            self._timers.add(
                 self.clock.call_later(
                     PRESSURE_TRANSITION_SECONDS, self._pressure_over, label=f"kubelet {self.node} pressure"
                 )
@@ -554,7 +552,7 @@ class Kubelet:
         )
         self.trace.emit(NodeActivity(node=self.node, pod=victim.key, what="evicting", detail=message.strip()))
         victim.evict(message)
-        self._timers.append(
+        self._timers.add(
             self.clock.call_later(
                 EVICTION_INTERVAL_SECONDS, self._evict_one, label=f"kubelet {self.node} eviction"
             )

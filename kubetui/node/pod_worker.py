@@ -29,7 +29,7 @@ from kubetui.node.status import (
     terminated_state,
     waiting_state,
 )
-from kubetui.sim.clock import Timer
+from kubetui.sim.clock import Timer, Timers
 from kubetui.sim.trace import NodeActivity
 
 if TYPE_CHECKING:
@@ -136,7 +136,7 @@ class PodWorker:
         self._sync_timer: Timer | None = None
         self._sync_at = 0.0
         self._retry: float | None = None
-        self._timers: list[Timer] = []
+        self._timers = Timers(self.clock)
         self._adopt()
 
     # -- wiring ------------------------------------------------------------------------------------------------
@@ -192,15 +192,13 @@ class PodWorker:
         self._retry = when if self._retry is None else min(self._retry, when)
 
     def _later(self, delay: float, callback: Any, *args: Any) -> None:
-        self._timers.append(self.clock.call_later(delay, callback, *args, label=f"kubelet {self.key}"))
+        self._timers.add(self.clock.call_later(delay, callback, *args, label=f"kubelet {self.key}"))
 
     def cancel(self) -> None:
         """The kubelet stops (power cut) or forgets this pod: no more timers, no more probes."""
         if self._sync_timer is not None:
             self._sync_timer.cancel()
-        for timer in self._timers:
-            timer.cancel()
-        self._timers.clear()
+        self._timers.cancel_all()
         for slot in self.slots:
             slot.stop_probes()
 

@@ -33,6 +33,38 @@ class Timer:
         self.cancelled = True
 
 
+class Timers:
+    """The timers one component has set, to cancel together when it stops.
+
+    Fired and cancelled ones are dropped as the list grows, so a kubelet that renews its lease for a
+    day does not keep the 8,640 timers it set. A timer due before ``clock.now`` has run: the clock only
+    moves past a time once everything due then has run.
+    """
+
+    __slots__ = ("_clock", "_prune_at", "_timers")
+
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+        self._timers: list[Timer] = []
+        self._prune_at = 64
+
+    def add(self, timer: Timer) -> Timer:
+        self._timers.append(timer)
+        if len(self._timers) >= self._prune_at:
+            now = self._clock.now
+            self._timers = [t for t in self._timers if not t.cancelled and t.when >= now]
+            self._prune_at = max(64, 2 * len(self._timers))
+        return timer
+
+    def cancel_all(self) -> None:
+        for timer in self._timers:
+            timer.cancel()
+        self._timers.clear()
+
+    def __len__(self) -> int:
+        return len(self._timers)
+
+
 class Clock:
     """A priority queue of timers ordered by (virtual time, insertion sequence), plus an idle lane.
 

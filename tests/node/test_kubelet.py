@@ -233,3 +233,13 @@ def test_node_events_on_start_and_after_a_revive() -> None:
     cluster.run_for(30)
     # The conditions the node lifecycle controller had set to Unknown change again: the same events, once more.
     assert [e for e in node_events(cluster, "node-1") if e[0] == "kubelet"] == started + started
+
+
+def test_a_kubelet_running_for_hours_keeps_only_its_pending_timers() -> None:
+    """It renews its lease every 10 s; six hours set 2,160 lease timers, and none may be kept once fired."""
+    cluster = cluster_with_node()
+    run_pod(cluster, "web")
+    cluster.run_for(6 * 3600)
+    kubelet = cluster.machines["node-1"].kubelet
+    assert len(kubelet._timers) < 64
+    assert all(len(worker._timers) < 64 for worker in kubelet.workers.values())

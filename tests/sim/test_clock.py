@@ -1,6 +1,6 @@
 """The virtual clock: ordering, cancellation, and the fast driver."""
 
-from kubetui.sim.clock import Clock
+from kubetui.sim.clock import Clock, Timers
 
 
 def test_events_run_in_time_then_insertion_order() -> None:
@@ -57,3 +57,26 @@ def test_timers_in_the_past_run_now() -> None:
     clock.call_at(5, lambda: seen.append(clock.now))
     clock.run_for(0)
     assert seen == [10]
+
+
+def test_timers_drop_fired_and_cancelled_ones_as_they_grow() -> None:
+    clock = Clock()
+    timers = Timers(clock)
+    fired: list[int] = []
+    for i in range(1000):
+        timers.add(clock.call_later(1.0, fired.append, i))
+        clock.run_for(1.0)
+    keep = timers.add(clock.call_later(5.0, fired.append, -1))
+    assert len(fired) == 1000 and len(timers) < 64  # not the 1,000 timers that already ran
+    timers.cancel_all()
+    assert keep.cancelled and len(timers) == 0
+    clock.run_for(10.0)
+    assert -1 not in fired
+
+
+def test_timers_never_drop_one_that_is_still_due() -> None:
+    clock = Clock()
+    timers = Timers(clock)
+    due_now = [timers.add(clock.call_soon(lambda: None)) for _ in range(100)]
+    timers.cancel_all()
+    assert all(t.cancelled for t in due_now)
