@@ -498,9 +498,15 @@ class KubetuiApp(App[int]):
             self._close_filter(event.value)
 
     def on_key(self, event: Any) -> None:
-        if event.key == "escape" and self._filter_box_open():
+        if event.key == "escape" and self._filter_box_open() and self.focused is self.query_one("#filter", Input):
             self._close_filter("")
             event.stop()
+
+    def on_descendant_blur(self, event: Any) -> None:
+        """Focus left the open filter box (Tab, a click): it closes and the filter stays, as with Enter. Left open,
+        a later Escape in a dialog closed it instead of the dialog, focusing a pane behind the dialog."""
+        if getattr(event, "widget", None) is not None and event.widget.id == "filter" and self._filter_box_open():
+            self.query_one("#filter", Input).remove_class("-visible")
 
     @property
     def escape_to_minimize(self) -> bool:

@@ -9,6 +9,7 @@ from textual.widgets import Input
 from kubetui.sim.cluster import Cluster
 from kubetui.ui.app import KubetuiApp
 from kubetui.ui.panes.api import ApiPane
+from kubetui.ui.screens.details import DetailsScreen
 
 SIZE = (100, 30)
 
@@ -48,6 +49,25 @@ async def test_enter_keeps_the_filter_and_escape_on_the_pane_clears_it(app: Kube
         assert api.filter_text == "leases" and app.focused is api
         await pilot.press("escape")
         assert api.filter_text == ""
+
+
+async def test_tab_out_of_the_filter_box_closes_it_and_escape_then_closes_a_dialog(app: KubetuiApp,
+                                                                                    cluster: Cluster) -> None:
+    """Found by the key monkey (test_monkey.py): the box stayed open after Tab, and a later Escape in a
+    details dialog closed the box instead, focusing a pane behind the dialog; no key closed it then."""
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, cluster)
+        api = app.query_one(ApiPane)
+        api.focus()
+        await pilot.press("slash", *"leases", "tab")
+        assert not app.query_one("#filter", Input).has_class("-visible"), "the box closed when focus left it"
+        assert api.filter_text == "leases", "and the filter stayed, as with Enter"
+        api.focus()
+        await pilot.press("enter")
+        assert isinstance(app.screen, DetailsScreen)
+        await pilot.press("escape")
+        assert app.screen is app.screen_stack[0], "Escape closed the dialog"
+        assert app.focused is api
 
 
 async def test_filter_box_and_error_banner_stay_visible_on_a_zoomed_pane(app: KubetuiApp, cluster: Cluster) -> None:
