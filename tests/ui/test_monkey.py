@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from kubetui.manifests.loader import ManifestFolder, node_specs_in
 from kubetui.sim.cluster import Cluster
+from kubetui.sim.inputs import read_session, replay_fast
 from kubetui.tours.model import available_tours
 from kubetui.ui.app import KubetuiApp
 from tests.reliability.soak import FACTOR
@@ -65,3 +67,38 @@ async def test_random_keys_never_break_the_app(
         await pilot.pause()
         assert app.screen is app.screen_stack[0]
         assert app.query("LinePane"), f"seed {seed}: the panes are gone"
+
+
+@pytest.mark.parametrize("seed", range(FACTOR))
+async def test_a_recorded_monkey_session_replays_to_the_same_trace(seed: int, tmp_path: Path) -> None:
+    """``kubetui record`` / ``replay`` with the app on both sides: every key that changes the cluster goes
+    through the recorded input funnel, so replaying the inputs reproduces the trace byte for byte."""
+    rng = random.Random(seed)
+    size = SIZES[seed % len(SIZES)]
+    session = tmp_path / "monkey.session"
+    cluster = Cluster(seed=seed, nodes=node_specs_in(EXAMPLES))
+    cluster.inputs.record_to(session, {"seed": seed, "manifest_dir": str(EXAMPLES)})
+    ManifestFolder(cluster, EXAMPLES).sync()
+    keys = [k for k in KEYS if k != "S"]
+    async with KubetuiApp(cluster, EXAMPLES, start_driver=False).run_test(size=size) as pilot:
+        cluster.run_for(30)
+        for _ in range(PRESSES):
+            await pilot.press(rng.choice(keys))
+            if rng.random() < 0.2:
+                cluster.run_for(rng.choice((1, 5, 30, 120)))
+                await pilot.pause()
+        cluster.run_for(5)
+        cluster.inputs.close()
+    header, inputs, end = read_session(session)
+    assert {i.kind for i in inputs} >= {"manifests", "api"}, "the monkey changed the cluster"
+
+    replayed = Cluster(seed=header["seed"], nodes=node_specs_in(EXAMPLES))
+    ManifestFolder(replayed, EXAMPLES)  # receives the recorded syncs, never reads the folder
+    initial = [i for i in inputs if i.at == 0]  # as ReplayDriver.apply_initial: before the app attaches
+    for item in initial:
+        replayed.inputs.apply(item)
+    async with KubetuiApp(replayed, EXAMPLES, start_driver=False).run_test(size=size) as pilot:
+        replay_fast(replayed, inputs[len(initial):], end)
+        await pilot.pause()
+    assert replayed.clock.events_run == end["at"]
+    assert replayed.trace.digest() == end["trace_hash"], f"seed {seed}: the replay's trace differs"
