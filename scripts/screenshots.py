@@ -122,7 +122,14 @@ def to_png(svgs: list[Path]) -> None:
         print("cairosvg is not installed: SVGs only (pip install cairosvg for PNGs)")
         return
     for svg in svgs:
-        cairosvg.svg2png(url=str(svg), write_to=str(svg.with_suffix(".png")), output_width=1600)
+        # The SVG asks for Fira Code, which a browser loads from the web; cairosvg cannot, and fell back to a
+        # proportional font, so columns drifted. It also draws a run in one font, with no per-glyph fallback:
+        # use the machine's monospace font and swap the two glyphs DejaVu Sans Mono lacks for look-alikes.
+        text = svg.read_text(encoding="utf-8")
+        text = text.replace("font-family: Fira Code, monospace;", "font-family: monospace;")
+        text = text.replace('font-family: "Fira Code";', "font-family: monospace;")
+        text = text.replace("\u27f3", "\u21bb").replace("\u23f1", "\u25f7")  # ⟳ -> ↻, ⏱ -> ◷
+        cairosvg.svg2png(bytestring=text.encode(), write_to=str(svg.with_suffix(".png")), output_width=1600)
 
 
 if __name__ == "__main__":
