@@ -1,4 +1,4 @@
-"""The key footer, fitted to the terminal: compact below 120 columns, a few more keys from 160.
+"""The key footer, fitted to the terminal: compact below 120 columns, a few more keys from 160, fewer below 100.
 
 In a tour the tour's keys (n next, b back, R restart step) come right after q, and at narrow widths
 the keys a tour needs least make room for them."""
@@ -14,20 +14,25 @@ WIDE_FROM = 160  # 200-column projectors: room for the keys that are otherwise o
 WIDE_ONLY = frozenset({"partition_node", "cordon", "drain", "maximize", "faster", "toggle_heartbeats"})
 TOUR_KEYS = (("n", "tour_next", "Next"), ("b", "tour_back", "Back"), ("R", "tour_restart", "Restart step"))
 TOUR_NARROW_HIDDEN = frozenset({"kill_container", "filter", "cycle_layout"})  # in the help (?) still
+SMALL_BELOW = 100  # an 80-column terminal: the last keys went under the palette key, and one letter showed past it
+SMALL_HIDDEN = frozenset({"filter", "cycle_layout"})
+TOUR_SMALL_HIDDEN = frozenset({"revive_node"})
 
 
 class KeysFooter(Footer):
-    def _mode(self) -> tuple[bool, bool]:
+    def _mode(self) -> tuple[bool, bool, bool]:
         width = self.app.size.width
-        return width < COMPACT_BELOW, width >= WIDE_FROM
+        return width < COMPACT_BELOW, width >= WIDE_FROM, width < SMALL_BELOW
 
     def compose(self) -> ComposeResult:
-        compact, wide = self._mode()
+        compact, wide, small = self._mode()
         self.compact = compact
-        self._shown_mode = (compact, wide)
+        self._shown_mode = (compact, wide, small)
         touring = getattr(self.app, "tour", None) is not None
+        hidden = WIDE_ONLY | TOUR_NARROW_HIDDEN if touring else WIDE_ONLY
+        if small:
+            hidden |= SMALL_HIDDEN | (TOUR_SMALL_HIDDEN if touring else frozenset())
         for widget in super().compose():
-            hidden = WIDE_ONLY | TOUR_NARROW_HIDDEN if touring else WIDE_ONLY
             if isinstance(widget, FooterKey) and not wide and widget.action in hidden:
                 continue
             yield widget

@@ -109,6 +109,23 @@ async def test_footer_fits(app: KubetuiApp, cluster: Cluster) -> None:
         app = KubetuiApp(cluster, app.manifest_dir, start_driver=False, api_address="http://127.0.0.1:6443")
 
 
+async def test_footer_fits_an_80_column_terminal(app: KubetuiApp, cluster: Cluster) -> None:
+    """At 80 columns "Layout" ran under the palette key and its "u" showed past it; inside a tour too."""
+    from kubetui.tours.model import find_tour
+
+    walk = find_tour("node-failure")
+    for candidate in (app, KubetuiApp(Cluster(seed=walk.seed), start_driver=False, tour=walk)):
+        async with candidate.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            keys = list(candidate.query(FooterKey))
+            assert {"Quit", "Help", "Kill node"} <= {key.description for key in keys}
+            palette = next(key for key in keys if key.has_class("-command-palette"))
+            assert palette.region.right <= 80
+            for key in keys:
+                assert key.region.width >= len(key.key_display) + len(key.description)
+                assert key is palette or key.region.right <= palette.region.x, key.description
+
+
 async def test_dead_node_card_keeps_heartbeat_and_taints(app: KubetuiApp, cluster: Cluster) -> None:
     cluster.chaos("kill-node", node="node-2")
     cluster.run_for(400)
