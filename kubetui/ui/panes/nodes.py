@@ -133,15 +133,18 @@ class NodesPane(LinePane):
             cpu, mem = requested(pods)
             cpu_label = f" {cpu_text(cpu)}/{cpu_text(cpu_total)}  "
             mem_label = f" {mem_text(mem)}/{mem_text(mem_total)}"
-            # the bars take what the figures leave (6 to 20 cells each, down to 2 on a narrow pane)
+            # the bars take what the figures leave (6 to 20 cells each, down to 2 on a narrow pane, none on an
+            # 80-column terminal: the figures are what a learner reads, so they must stay whole)
             room = width - len("  cpu ") - len(cpu_label) - len("mem ") - len(mem_label)
-            bar_width = max(2, min(20, max(6, (width - 44) // 2), room // 2))
+            bar_width = max(2, min(20, max(6, (width - 44) // 2), room // 2)) if room >= 4 else 0
             line.append("  cpu ", style="dim")
-            line.append_text(bar(cpu, cpu_total, bar_width))
-            line.append(cpu_label, style="dim" if dead else "")
+            if bar_width:
+                line.append_text(bar(cpu, cpu_total, bar_width))
+            line.append(cpu_label if bar_width else cpu_label.lstrip(), style="dim" if dead else "")
             line.append("mem ", style="dim")
-            line.append_text(bar(mem, mem_total, bar_width))
-            line.append(mem_label, style="dim" if dead else "")
+            if bar_width:
+                line.append_text(bar(mem, mem_total, bar_width))
+            line.append(mem_label if bar_width else mem_label.lstrip(), style="dim" if dead else "")
             images = node.get("status", {}).get("images") or []
             if images and width > 90:
                 line.append(f"  images {len(images)}", style="dim")
