@@ -4,7 +4,8 @@ The whole cluster runs: API server, scheduler, controller manager, and a kubelet
 on every node. The benchmark applies the Deployment and runs the engine until every pod is
 Running and the Deployment reports ``availableReplicas == replicas``. It prints the wall seconds,
 the CPU seconds (the machine may be shared: CPU time is the steadier figure), the engine events
-processed per wall second, the virtual seconds it took, and the peak RSS.
+processed per wall second, the API writes (store revisions) and CPU milliseconds per pod, the virtual
+seconds it took, and the peak RSS.
 Each size runs in its own process, so one size's memory does not show in another's peak.
 
     python benchmarks/bench_converge.py [--quick] [--no-hashing] [--profile]
@@ -75,7 +76,7 @@ def converge(replicas: int, nodes: int, hashing: bool) -> dict[str, Any]:
         seen["available"] = status.get("availableReplicas", 0)
         return seen["available"] == replicas
 
-    events, virtual = clock.events_run, clock.now
+    events, virtual, revision = clock.events_run, clock.now, store.revision
     started, cpu = time.perf_counter(), time.process_time()
     cluster.client("kubectl").create("deployments", deployment(replicas))
     done = cluster.run_until(available, timeout=3_600)
@@ -90,6 +91,7 @@ def converge(replicas: int, nodes: int, hashing: bool) -> dict[str, Any]:
         "wall": wall,
         "cpu": cpu,
         "events": clock.events_run - events,
+        "writes": store.revision - revision,  # every API write is one store revision
         "virtual": clock.now - virtual,
         "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
         "trace": cluster.trace.digest()[:16] if hashing else "",
@@ -128,6 +130,7 @@ def main() -> None:
         return
     header = (
         f"{'replicas':>8} {'nodes':>6} {'wall s':>7} {'cpu s':>7} {'events':>8} {'events/s':>9} "
+        f"{'writes':>8} {'ms/pod':>6} "
         f"{'virtual s':>9} "
         f"{'peak RSS':>9} {'converged':>9} {'trace hash':>16}"
     )
@@ -137,7 +140,8 @@ def main() -> None:
         r = in_subprocess(replicas, nodes, hashing)
         print(
             f"{r['replicas']:>8} {r['nodes']:>6} {r['wall']:>7.1f} {r['cpu']:>7.1f} {r['events']:>8} "
-            f"{r['events'] / r['wall']:>9.0f} {r['virtual']:>9.1f} {r['rss'] / 2**20:>6.0f} MiB "
+            f"{r['events'] / r['wall']:>9.0f} {r['writes']:>8} {1000 * r['cpu'] / r['replicas']:>6.2f} "
+            f"{r['virtual']:>9.1f} {r['rss'] / 2**20:>6.0f} MiB "
             f"{'yes' if r['converged'] else 'NO':>9} {r['trace'] or '(off)':>16}"
         )
     print(
