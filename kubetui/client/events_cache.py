@@ -15,46 +15,19 @@ line, not 10,000.
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from collections.abc import Hashable
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+
+from kubetui.client.lru import LRU
 
 AGGREGATE_MAX_EVENTS = 10  # defaultAggregateMaxEvents
 AGGREGATE_INTERVAL_SECONDS = 600.0  # defaultAggregateIntervalInSeconds
 SPAM_BURST = 25  # defaultSpamBurst
 SPAM_QPS = 1.0 / 300.0  # defaultSpamQPS: one event every 5 minutes once the burst is spent
-LRU_ENTRIES = 4096  # maxLruCacheEntries
 COMBINED_PREFIX = "(combined from similar events): "
-
-K = TypeVar("K", bound=Hashable)
-V = TypeVar("V")
+LRU_ENTRIES = 4096  # maxLruCacheEntries
 
 # (source component, source host, involvedObject kind, namespace, name, uid, apiVersion): getSpamKey's fields.
 ObjectKey = tuple[str, str, str, str, str, str, str]
-
-
-class LRU(Generic[K, V]):
-    """groupcache's lru.Cache: a bounded map that forgets the entry used least recently."""
-
-    def __init__(self, size: int = LRU_ENTRIES) -> None:
-        self.size = size
-        self._entries: OrderedDict[K, V] = OrderedDict()
-
-    def get(self, key: K) -> V | None:
-        value = self._entries.get(key)
-        if value is not None:
-            self._entries.move_to_end(key)
-        return value
-
-    def add(self, key: K, value: V) -> None:
-        self._entries[key] = value
-        self._entries.move_to_end(key)
-        if len(self._entries) > self.size:
-            self._entries.popitem(last=False)
-
-    def __len__(self) -> int:
-        return len(self._entries)
 
 
 @dataclass
@@ -103,9 +76,9 @@ class Correlated:
 
 class EventCorrelator:
     def __init__(self) -> None:
-        self._aggregates: LRU[tuple[ObjectKey, str, str], _AggregateRecord] = LRU()
-        self._observed: LRU[tuple[object, ...], _Observation] = LRU()
-        self._spam: LRU[ObjectKey, TokenBucket] = LRU()
+        self._aggregates: LRU[tuple[ObjectKey, str, str], _AggregateRecord] = LRU(LRU_ENTRIES)
+        self._observed: LRU[tuple[object, ...], _Observation] = LRU(LRU_ENTRIES)
+        self._spam: LRU[ObjectKey, TokenBucket] = LRU(LRU_ENTRIES)
 
     def correlate(
         self, obj: ObjectKey, etype: str, reason: str, message: str, now: float, now_iso: str, new_name: str

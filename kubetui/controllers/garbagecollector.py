@@ -19,12 +19,12 @@ separate graphChanges queue; events are still applied one at a time, in order.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
 from kubetui.api.resources import RESOURCES, ResourceInfo, for_object
 from kubetui.apiserver.errors import ApiError
+from kubetui.client.lru import LRU
 from kubetui.client.workqueue import WorkQueue
 from kubetui.controllers.base import Controller
 
@@ -86,7 +86,7 @@ class GarbageCollector(Controller):
 
     def setup(self) -> None:
         self.graph: dict[str, GraphNode] = {}
-        self._absent_owners: OrderedDict[str, None] = OrderedDict()
+        self._absent_owners: LRU[str, bool] = LRU(ABSENT_OWNER_CACHE_SIZE)
         self.orphan_queue = WorkQueue(self.clock, self._attempt_to_orphan, f"{self.name} orphan")
         for info in RESOURCES:
             if info.plural in IGNORED_RESOURCES:
@@ -244,7 +244,7 @@ class GarbageCollector(Controller):
         Simplification: an owner of a kind kubetui does not serve counts as alive (Go retries forever).
         """
         uid = str(ref.get("uid", ""))
-        if uid in self._absent_owners:
+        if self._absent_owners.get(uid):
             return None
         info = for_object({"apiVersion": ref.get("apiVersion"), "kind": ref.get("kind")})
         if info is None:
@@ -257,9 +257,7 @@ class GarbageCollector(Controller):
                 raise
             owner = None
         if owner is None or owner["metadata"].get("uid") != uid:
-            self._absent_owners[uid] = None
-            if len(self._absent_owners) > ABSENT_OWNER_CACHE_SIZE:
-                self._absent_owners.popitem(last=False)
+            self._absent_owners.add(uid, True)
             return None
         return owner
 

@@ -8,10 +8,10 @@ from kubetui.client.events import EventRecorder
 from kubetui.client.events_cache import (
     AGGREGATE_MAX_EVENTS,
     COMBINED_PREFIX,
-    LRU,
     SPAM_BURST,
     TokenBucket,
 )
+from kubetui.client.lru import LRU
 from kubetui.sim.cluster import Cluster
 
 OWNER: dict[str, Any] = {
