@@ -4,7 +4,7 @@ Follows ``pkg/controller/nodelifecycle/node_lifecycle_controller.go``:
 
 * every ``nodeMonitorPeriod`` (5 s) ``monitorNodeHealth`` checks each node's heartbeats, the
   Lease in ``kube-node-lease`` and the Ready condition's ``lastHeartbeatTime``. A node silent for
-  ``nodeMonitorGracePeriod`` (40 s, the v1.30/v1.31 default; v1.32 raised it to 50 s) gets
+  ``nodeMonitorGracePeriod`` (50 s since v1.32, kubernetes#126287; 40 s before) gets
   Ready, MemoryPressure, DiskPressure and PIDPressure set to Unknown ("Kubelet stopped posting
   node status."), a ``NodeNotReady`` event, and its pods marked not Ready;
 * nodes whose Ready condition is Unknown or False get the ``unreachable`` / ``not-ready``
@@ -52,7 +52,7 @@ from kubetui.sim.clock import Timer
 Obj = dict[str, Any]
 
 NODE_MONITOR_PERIOD = 5.0  # --node-monitor-period
-NODE_MONITOR_GRACE_PERIOD = 40.0  # --node-monitor-grace-period (v1.30/v1.31 default)
+NODE_MONITOR_GRACE_PERIOD = 50.0  # --node-monitor-grace-period (the v1.32 default; 40 s before)
 NODE_STARTUP_GRACE_PERIOD = 60.0  # --node-startup-grace-period
 NODE_EVICTION_RATE = 0.1  # --node-eviction-rate: nodes tainted per second per healthy zone
 SECONDARY_NODE_EVICTION_RATE = 0.01  # --secondary-node-eviction-rate

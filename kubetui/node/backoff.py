@@ -63,11 +63,6 @@ class Backoff:
         """When the window opened at ``event_time`` closes (the kubelet retries then)."""
         return event_time + self.get(key)
 
-    def update_window_end(self, key: str) -> float:
-        """When the window opened by the last ``next`` closes."""
-        entry = self._entries.get(key)
-        return entry.last_update + entry.backoff if entry is not None else 0.0
-
     def forget_prefix(self, prefix: str) -> None:
         """Drop every key of one pod (its uid is the prefix) once the pod is gone."""
         for key in [k for k in self._entries if k.startswith(prefix)]:

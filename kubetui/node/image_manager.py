@@ -123,10 +123,6 @@ class ImageManager:
         self._next()
         return Outcome(pulling=True)
 
-    def retry_at(self, pod_uid: str, image: str) -> float:
-        """When the pull back-off of this image for this pod lets the kubelet try again."""
-        return self.backoff.update_window_end(f"{pod_uid}_{image}")
-
     def forget_pod(self, pod_uid: str) -> None:
         """The pod is gone: its queued pulls, unconsumed results and back-off entries are dropped."""
         prefix = f"{pod_uid}/"

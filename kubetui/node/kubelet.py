@@ -14,6 +14,7 @@ reserve nothing by default except the 100Mi hard-eviction threshold.
 from __future__ import annotations
 
 import hashlib
+import random
 import re
 import zlib
 from typing import Any
@@ -102,6 +103,7 @@ class Kubelet:
         trace: TraceBus,
         runtime: ContainerRuntime,
         boot: int,
+        rng: random.Random,
     ) -> None:
         self.spec = spec
         self.node = spec.name
@@ -110,6 +112,7 @@ class Kubelet:
         self.trace = trace
         self.runtime = runtime
         self.boot = boot
+        self.rng = rng
         index = node_index(spec.name)
         self.node_ip = node_address(index)
         self.pod_cidr = f"{pod_network_prefix(index)}0/24"
@@ -130,6 +133,10 @@ class Kubelet:
         self.pods.add_handlers(self._pod_added, lambda _old, new: self._pod_added(new), self._pod_deleted)
         self.status = StatusManager(client, clock, self.pods)
         runtime.on_exit = self._container_exited
+
+    def jittered(self, duration: float, factor: float) -> float:
+        """wait.Jitter: ``duration`` plus up to ``factor`` times it, drawn from the cluster's seeded RNG."""
+        return duration + self.rng.random() * factor * duration
 
     # -- lifecycle -------------------------------------------------------------------------------------------------
     @property
@@ -378,11 +385,16 @@ class Kubelet:
             return
         try:
             node = deep_copy(self.client.get("nodes", "", self.node))
-            stored = (node.get("status") or {}).get("conditions") or []
+            stored_status = node.get("status") or {}
+            stored = stored_status.get("conditions") or []
+            stored_boot = (stored_status.get("nodeInfo") or {}).get("bootID") or ""
             node["status"] = status
             self.client.update_status("nodes", node)
         except ApiError:
             return
+        boot = status["nodeInfo"]["bootID"]
+        if stored_boot and stored_boot != boot:  # the MachineInfo setter's NodeRebooted event
+            self._node_event("Rebooted", f"Node {self.node} has been rebooted, boot id: {boot}", "Warning")
         self._condition_events(stored, status["conditions"])
         self._node_uid = str(node["metadata"].get("uid", self._node_uid))
         self._last_status = status
@@ -400,10 +412,10 @@ class Kubelet:
             if reason:
                 self._node_event(reason, f"Node {self.node} status is now: {reason}")
 
-    def _node_event(self, reason: str, message: str) -> None:
+    def _node_event(self, reason: str, message: str, event_type: str = "Normal") -> None:
         """An Event about this Node; the kubelet's node reference has the node's name as its UID."""
         node_ref = {"apiVersion": "v1", "kind": "Node", "metadata": {"name": self.node, "uid": self.node}}
-        self.recorder.event(node_ref, "Normal", reason, message)
+        self.recorder.event(node_ref, event_type, reason, message)
 
     # -- pods ------------------------------------------------------------------------------------------------------
     def _pod_added(self, pod: dict[str, Any]) -> None:

@@ -55,7 +55,7 @@ class Machine:
 
     def _new_kubelet(self) -> Kubelet:
         client = LinkedClient(self.client_for(f"kubelet/{self.name}"), self.link)
-        return Kubelet(self.spec, client, self.clock, self.trace, self.runtime, self.boots)
+        return Kubelet(self.spec, client, self.clock, self.trace, self.runtime, self.boots, self.rng)
 
     def _new_proxy(self) -> KubeProxy:
         client = LinkedClient(self.client_for(f"kube-proxy/{self.name}"), self.link)

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 SANDBOX_SECONDS = 0.5  # RunPodSandbox: the pause container and its network
 PLEG_RELIST_SECONDS = 1.0  # the kubelet's PLEG notices container changes within a relist period
 ERROR_REQUEUE_SECONDS = 10.0  # a sync that hit an error is retried after backOffPeriod (pod_workers.go)
+ERROR_REQUEUE_JITTER = 0.5  # workerBackOffPeriodJitterFactor: the retry comes 10 to 15 s later
 MIN_GRACE_SECONDS = 2.0  # minimumGracePeriodInSeconds: what is left for SIGTERM after a long preStop hook
 DEFAULT_GRACE_SECONDS = 30.0
 
@@ -136,6 +137,7 @@ class PodWorker:
         self._sync_timer: Timer | None = None
         self._sync_at = 0.0
         self._retry: float | None = None
+        self._sync_failed = False  # this sync hit a back-off: requeue it as a failed sync
         self._timers = Timers(self.clock)
         self._adopt()
 
@@ -187,6 +189,10 @@ class PodWorker:
             self._sync_timer.cancel()
         self._sync_at = when
         self._sync_timer = self.clock.call_at(when, self.sync, label=f"kubelet sync {self.key}")
+
+    def _fail_sync(self) -> None:
+        """SyncPod returns an error (a back-off): the pod worker tries again ERROR_REQUEUE_SECONDS later."""
+        self._sync_failed = True
 
     def _retry_at(self, when: float) -> None:
         self._retry = when if self._retry is None else min(self._retry, when)
@@ -268,6 +274,7 @@ class PodWorker:
             if isinstance(deadline, int):
                 self._later(self.start_time + deadline - self.clock.now, self._deadline_exceeded)
         self._retry = None
+        self._sync_failed = False
         if self._sandbox_ok():
             self._replace_changed()
             if self._run_init_containers():
@@ -280,6 +287,8 @@ class PodWorker:
             # status it generates at the start of its next sync, so PodReadyToStartContainers and the pod IP
             # appear together with the started containers, not while an image downloads.
             self.report()
+        if self._sync_failed:  # completeWork: a sync that returned an error is requeued with jitter
+            self._retry_at(self.clock.now + self.kubelet.jittered(ERROR_REQUEUE_SECONDS, ERROR_REQUEUE_JITTER))
         if self._retry is not None and not self.terminating:
             self.request_sync(self._retry - self.clock.now)
 
@@ -395,11 +404,13 @@ class PodWorker:
                 "BackOff",
                 f"Back-off restarting failed container {slot.name} in pod {self.name}_{self.namespace}({self.uid})",
             )
-            retry = backoff.window_end(key, current.finished_at)
+            left = backoff.window_end(key, current.finished_at) - now
             self.activity(
-                slot.name, "back-off", f"CrashLoopBackOff: restart in {retry - now:g}s (back-off {delay:g}s)"
+                slot.name,
+                "back-off",
+                f"CrashLoopBackOff: back-off {delay:g}s, {left:.0f}s left; restarts at the first sync after it",
             )
-            self._retry_at(retry)
+            self._fail_sync()  # the restart waits for the pod worker's next sync: up to 15 s past the window
             return False
         backoff.next(key, now)
         slot.restart_approved = True
@@ -415,9 +426,7 @@ class PodWorker:
         if outcome.reason == "ErrImagePull":
             self._retry_at(self.clock.now + PLEG_RELIST_SECONDS)  # the next relist shows the back-off at once
         elif outcome.reason == "ImagePullBackOff":
-            image = str(slot.spec.get("image", ""))
-            retry_at = self.kubelet.images.retry_at(self.uid, image)
-            self._retry_at(min(self.clock.now + ERROR_REQUEUE_SECONDS, max(retry_at, self.clock.now)))
+            self._fail_sync()  # the pull is tried again at the first sync after the image's back-off window
 
     def _start(self, slot: Slot, outcome: Outcome) -> None:
         assert self.sandbox is not None and outcome.ref is not None

@@ -76,7 +76,7 @@ def test_dead_node_pods_come_back_elsewhere_after_grace_and_toleration() -> None
         return str((condition(get(cluster, "nodes", "node-2", ""), "Ready") or {}).get("status"))
 
     assert cluster.run_until(lambda: node_ready() == "Unknown", timeout=120)
-    assert cluster.clock.now - killed <= 60  # grace period 40 s, plus lease and monitor periods
+    assert cluster.clock.now - killed <= 60  # grace period 50 s, plus lease and monitor periods
     # The Service stops routing to the dead node's pods: they are marked not Ready at once.
     ready_addresses = {
         a["targetRef"]["name"]

@@ -76,7 +76,7 @@ def test_a_node_killed_mid_rollout_still_ends_with_every_replica_updated_elsewhe
     set_image(cluster, "nginx:1.28")
     cluster.run_for(2)
     cluster.chaos("kill-node", node="node-1")
-    # The node lifecycle controller evicts after the 40 s grace period and the 300 s toleration.
+    # The node lifecycle controller evicts after the 50 s grace period and the 300 s toleration.
     assert cluster.run_until(lambda: complete(cluster) and all(
         p["spec"].get("nodeName") != "node-1" for p in live_pods(cluster)), 1500)
     pods = live_pods(cluster)

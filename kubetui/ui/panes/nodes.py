@@ -10,6 +10,7 @@ from rich.cells import cell_len
 from rich.text import Text
 
 from kubetui.api.quantity import QuantityError, cpu_millis, memory_bytes
+from kubetui.controllers.nodelifecycle import NODE_MONITOR_GRACE_PERIOD
 from kubetui.ui.format import Part, age, assemble, bar, cpu_text, mem_text, pod_glyph
 from kubetui.ui.panes.base import LinePane
 from kubetui.ui.view import ClusterView, node_ready, requested, restarts
@@ -121,7 +122,8 @@ class NodesPane(LinePane):
             if zone and width > 70:
                 parts.append((f"  {zone}", "dim", 2))
             heartbeat = self.view.lease_age(item.node)
-            parts.append((f"  ♥ {age(heartbeat)}", "red" if heartbeat is None or heartbeat > 40 else "dim", 0))
+            silent = heartbeat is None or heartbeat > NODE_MONITOR_GRACE_PERIOD
+            parts.append((f"  ♥ {age(heartbeat)}", "red" if silent else "dim", 0))
             line.append_text(assemble(parts, width - line.cell_len))
             return line
         if item.part == 1:
