@@ -18,6 +18,9 @@ class ApiError(Exception):
         self.reason = reason
         self.message = message
         self.details = details or {}
+        # NewGenericServerResponse always sends details, if only "{}"; kubectl debug reads details.name
+        # of a 404 to tell a missing subresource from a missing pod, and dereferences nil without them.
+        self._send_details = details is not None
         self.field = field  # the field path a message without causes is about (kubetui's, not in the Status)
 
     @property
@@ -31,7 +34,7 @@ class ApiError(Exception):
             "reason": self.reason,
             "code": self.code,
         }
-        if self.details:
+        if self.details or self._send_details:
             status["details"] = self.details
         return status
 

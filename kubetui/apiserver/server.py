@@ -30,6 +30,7 @@ from kubetui.apiserver.admission import Admission
 from kubetui.apiserver.apply import ApplyConflict, record_update, server_side_apply
 from kubetui.apiserver.codec import decode, deep_copy, encode
 from kubetui.apiserver.errors import ApiError
+from kubetui.apiserver.pagination import decode_continue, encode_continue
 from kubetui.apiserver.patch import PatchError, json_merge_patch, json_patch, strategic_merge_patch
 from kubetui.apiserver.watch import (
     ApiEvent,
@@ -155,24 +156,25 @@ class APIServer:
         with self._request(who, "list", resource, namespace or "", "") as rec:
             info = self.resource(resource)
             labels, fields = self._selectors(info, label_selector, field_selector)
-            kvs, revision = self.store.range(info.prefix(namespace))
+            prefix = info.prefix(namespace)
+            start = decode_continue(continue_token, prefix) if continue_token else ""
+            kvs, revision = self.store.range(prefix)
             items: list[dict[str, Any]] = []
             next_token = ""
-            started = not continue_token
+            last_key = ""
             for kv in kvs:
-                if not started:
-                    started = kv.key > (continue_token or "")
-                    if not started:
-                        continue
+                if kv.key < start:
+                    continue
                 obj = decode(kv)
                 if labels is not None and not labels.matches(obj["metadata"].get("labels") or {}):
                     continue
                 if fields is not None and not fields.matches(obj):
                     continue
-                if limit and len(items) >= limit:
-                    next_token = _previous_key(info, items[-1])
+                if limit is not None and limit > 0 and len(items) >= limit:  # limit <= 0: no limit
+                    next_token = encode_continue(last_key, prefix, revision)
                     break
                 items.append(obj)
+                last_key = kv.key
             rec.resource_version = str(revision)
             list_meta: dict[str, Any] = {"resourceVersion": str(revision)}
             if next_token:
@@ -932,11 +934,6 @@ def _status_parts(body: dict[str, Any]) -> dict[str, Any]:
     if type(metadata) is dict and "managedFields" in metadata:
         parts["metadata"] = {key: value for key, value in metadata.items() if key != "managedFields"}
     return parts
-
-
-def _previous_key(info: ResourceInfo, obj: dict[str, Any]) -> str:
-    meta_obj = obj["metadata"]
-    return info.key(meta_obj.get("namespace", ""), meta_obj["name"])
 
 
 def _default_propagation(info: ResourceInfo) -> str:

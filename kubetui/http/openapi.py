@@ -534,3 +534,29 @@ class OpenAPIDocuments:
             if gvk in schema.get("x-kubernetes-group-version-kind", []):
                 return name, schemas
         return None
+
+
+OPENAPI_V2_PROTOBUF = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf"  # kube-openapi answers this form
+
+
+def empty_v2_document(protobuf: bool, version: str) -> bytes:
+    """``/openapi/v2`` with no paths and no definitions, as JSON or as gnostic's ``openapi_v2.Document``.
+
+    kubectl reads v3 for every kind kubetui serves. It falls back to v2 only for a kind v3 does not
+    describe (a typo such as ``kind: Deploymnet``, or a CronJob); finding no schema there either, it skips
+    client-side validation, as it does for any kind a server does not publish, and the apply then fails with
+    Kubernetes' own ``no matches for kind "Deploymnet" in version "apps/v1"``. A 404 here made kubectl stop
+    at "failed to download openapi" instead.
+    Simplification: /openapi/v2 is served empty; kubectl reads v3 for every kind kubetui serves.
+    """
+    if not protobuf:
+        return orjson.dumps(
+            {"swagger": "2.0", "info": {"title": "Kubernetes", "version": version}, "paths": {}, "definitions": {}}
+        )
+
+    def field(number: int, payload: bytes) -> bytes:  # a length-delimited field; every payload here is short
+        assert len(payload) < 128
+        return bytes([number << 3 | 2, len(payload)]) + payload
+
+    info = field(1, b"Kubernetes") + field(2, version.encode())  # Info: title = 1, version = 2
+    return field(1, b"2.0") + field(2, info)  # Document: swagger = 1, info = 2

@@ -44,7 +44,7 @@ class Target:
 
 
 def not_found() -> ApiError:
-    return ApiError(404, "NotFound", NOT_FOUND)
+    return ApiError(404, "NotFound", NOT_FOUND, {})  # NewGenericServerResponse: "details": {}
 
 
 def resolve(group: str, version: str, segments: list[str]) -> Target:

@@ -22,8 +22,9 @@ from kubetui.apiserver import errors
 from kubetui.apiserver.errors import ApiError
 from kubetui.http import discovery
 from kubetui.http.control import Control
+from kubetui.http.discovery import VERSION_INFO
 from kubetui.http.kubeconfig import write_kubeconfig
-from kubetui.http.openapi import OpenAPIDocuments
+from kubetui.http.openapi import OPENAPI_V2_PROTOBUF, OpenAPIDocuments, empty_v2_document
 from kubetui.http.requests import MAX_BODY_BYTES
 from kubetui.http.rest import Rest, json_response, method_not_allowed, not_found, status_response
 from kubetui.http.streams import Streams
@@ -174,12 +175,13 @@ class ApiHttpServer:
         return await self.rest.handle(request, group, version, segments[2:])
 
     async def _openapi(self, request: web.Request) -> web.StreamResponse:
-        """OpenAPI v3.
-
-        Simplification: ``/openapi/v2`` answers 404, so kubectl uses v3 (or its built-in types).
-        """
+        """OpenAPI v3, and an empty v2 document (see :func:`kubetui.http.openapi.empty_v2_document`)."""
         self._get_only(request)
         tail = request.match_info["tail"].strip("/")
+        if tail == "v2":
+            protobuf = "protobuf" in request.headers.get("Accept", "")
+            body = empty_v2_document(protobuf, VERSION_INFO["gitVersion"])
+            return web.Response(body=body, content_type=OPENAPI_V2_PROTOBUF if protobuf else "application/json")
         if tail == "v3":
             return json_response(self.openapi.root())
         if tail.startswith("v3/"):

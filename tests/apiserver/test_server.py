@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from typing import Any
 
 import pytest
@@ -154,6 +156,48 @@ def test_list_pagination(api: APIServer) -> None:
     token = first["metadata"]["continue"]
     second = api.list("kubectl", "pods", "default", limit=2, continue_token=token)
     assert [p["metadata"]["name"] for p in second["items"]] == ["p2", "p3"]
+    last = api.list("kubectl", "pods", "default", limit=2, continue_token=second["metadata"]["continue"])
+    assert [p["metadata"]["name"] for p in last["items"]] == ["p4"] and "continue" not in last["metadata"]
+    # the token is continue.go's: base64url JSON with the revision and the key after the prefix
+    decoded = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+    assert decoded == {"v": "meta.k8s.io/v1", "rv": api.store.revision, "start": "p1\x00"}
+
+
+@pytest.mark.parametrize("limit", [0, -1])
+def test_a_limit_of_zero_or_less_is_no_limit(api: APIServer, limit: int) -> None:
+    for i in range(3):
+        api.create("kubectl", "pods", "default", pod(f"p{i}"))
+    listing = api.list("kubectl", "pods", "default", limit=limit)
+    assert len(listing["items"]) == 3 and "continue" not in listing["metadata"]
+    assert len(api.list("kubectl", "pods", limit=limit)["items"]) == 3  # an empty namespace's list, too
+    assert api.list("kubectl", "pods", "empty", limit=limit)["items"] == []
+
+
+def _token(**fields: object) -> str:
+    return base64.urlsafe_b64encode(json.dumps(fields).encode()).rstrip(b"=").decode()
+
+
+@pytest.mark.parametrize(
+    ("token", "message"),
+    [
+        ("zzz!", "invalid continue token: continue key is not valid: illegal base64 data at input byte 3"),
+        ("zzzzz", "invalid continue token: continue key is not valid: illegal base64 data at input byte 4"),
+        (_token(v="meta.k8s.io/v2", rv=3, start="a"),
+         "invalid continue token: continue key is not valid: server does not recognize this encoded version "
+         "meta.k8s.io/v2"),
+        (_token(v="meta.k8s.io/v1", rv=0, start="a"),
+         "invalid continue token: continue key is not valid: incorrect encoded start resourceVersion "
+         "(version meta.k8s.io/v1)"),
+        (_token(v="meta.k8s.io/v1", rv=3, start=""),
+         "invalid continue token: continue key is not valid: encoded start key empty (version meta.k8s.io/v1)"),
+        (_token(v="meta.k8s.io/v1", rv=3, start="../secrets/default/x"),
+         "invalid continue token: continue key is not valid: ../secrets/default/x"),
+    ],
+)
+def test_a_continue_token_it_did_not_issue_is_a_400(api: APIServer, token: str, message: str) -> None:
+    api.create("kubectl", "pods", "default", pod("p0"))
+    err = raises(400, api.list, "kubectl", "pods", "default", limit=1, continue_token=token)
+    assert err.message == message
 
 
 def test_unknown_resource(api: APIServer) -> None:

@@ -169,6 +169,13 @@ def test_errors_read_as_they_do_on_a_real_cluster(kubectl: Kubectl, tmp_path: Pa
     assert 'The Deployment "broken" is invalid: spec.replicas: Invalid value: -3' in rejected.stderr
     unknown_type = kubectl("get", "widgets", ok=False)
     assert 'the server doesn\'t have a resource type "widgets"' in unknown_type.stderr
+    # A misspelt kind: kubectl finds no schema in /openapi/v3, falls back to the (empty) /openapi/v2, skips
+    # client-side validation and names the kind, as against a real server (a 404 on v2 stopped it earlier).
+    typo = tmp_path / "typo.yaml"
+    typo.write_text(APP.split("---")[0].replace("kind: Deployment", "kind: Deploymnet"))
+    mistyped = kubectl("apply", "-f", str(typo), ok=False)
+    assert 'no matches for kind "Deploymnet" in version "apps/v1"' in mistyped.stderr, mistyped.stderr
+    assert "failed to download openapi" not in mistyped.stderr
 
 
 def test_edit_patch_label_annotate_replace_and_delete(kubectl: Kubectl, tmp_path: Path) -> None:
@@ -237,6 +244,11 @@ def test_exec_port_forward_and_top_fail_fast(kubectl: Kubectl) -> None:
     assert forwarded.returncode != 0
     top = kubectl("top", "pods", ok=False, timeout=20)
     assert top.returncode != 0 and "Metrics API not available" in top.stderr
+    # The 404 of a missing subresource carries "details": {} as a real server's does; without it kubectl
+    # debug dereferenced nil and panicked.
+    debugged = kubectl("debug", "shell", "--image=busybox:1.36", ok=False, timeout=20)
+    assert "ephemeral containers are disabled for this cluster" in debugged.stderr, debugged.stderr
+    assert "panic" not in debugged.stderr
     assert time.monotonic() - started < 15
 
 

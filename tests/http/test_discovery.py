@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kubetui.http.protobuf import wire_fields
 from tests.http.conftest import Api
 
 AGGREGATED = (
@@ -84,7 +85,30 @@ async def test_openapi_v3_root_and_group_documents(api: Api) -> None:
     # The parameter kubectl looks for before it trusts the server to validate fields.
     assert "fieldValidation" in [p["name"] for p in patch["parameters"]]
     assert patch["x-kubernetes-group-version-kind"]["kind"] == "Deployment"
-    assert (await api.call("GET", "/openapi/v2"))[0] == 404
+
+
+
+async def test_openapi_v2_is_an_empty_document_in_json_and_protobuf(api: Api) -> None:
+    """kubectl falls back to v2 for a kind v3 lacks; an empty document makes it skip client-side validation."""
+    code, doc = await api.call("GET", "/openapi/v2")
+    assert code == 200
+    assert doc == {"swagger": "2.0", "info": {"title": "Kubernetes", "version": "v1.32.0-kubetui"}, "paths": {},
+                   "definitions": {}}
+    accept = {"Accept": "application/com.github.proto-openapi.spec.v2@v1.0+protobuf"}
+    code, body = await api.call("GET", "/openapi/v2", headers=accept)
+    assert code == 200 and isinstance(body, str)
+    raw = body.encode()
+    fields = {number: value for number, _, value in wire_fields(raw)}  # gnostic openapi_v2.Document
+    assert fields[1] == b"2.0"
+    info = {number: value for number, _, value in wire_fields(fields[2])}  # openapi_v2.Info
+    assert info == {1: b"Kubernetes", 2: b"v1.32.0-kubetui"}
+
+
+async def test_a_missing_path_is_a_404_with_empty_details(api: Api) -> None:
+    """NewGenericServerResponse sends "details": {}; kubectl debug reads details.name of this 404."""
+    code, body = await api.call("PATCH", "/api/v1/namespaces/default/pods/x/ephemeralcontainers", body={},
+                                content_type="application/strategic-merge-patch+json")
+    assert code == 404 and body["details"] == {}
 
 
 def test_openapi_integer_formats_are_the_go_fields_widths() -> None:
