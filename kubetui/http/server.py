@@ -180,8 +180,8 @@ class ApiHttpServer:
         tail = request.match_info["tail"].strip("/")
         if tail == "v2":
             protobuf = "protobuf" in request.headers.get("Accept", "")
-            body = empty_v2_document(protobuf, VERSION_INFO["gitVersion"])
-            return web.Response(body=body, content_type=OPENAPI_V2_PROTOBUF if protobuf else "application/json")
+            v2 = empty_v2_document(protobuf, VERSION_INFO["gitVersion"])
+            return web.Response(body=v2, content_type=OPENAPI_V2_PROTOBUF if protobuf else "application/json")
         if tail == "v3":
             return json_response(self.openapi.root())
         if tail.startswith("v3/"):
