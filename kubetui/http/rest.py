@@ -21,7 +21,7 @@ from kubetui.apiserver import errors
 from kubetui.apiserver.errors import ApiError
 from kubetui.apiserver.server import PATCH_APPLY, PATCH_JSON, PATCH_TYPES
 from kubetui.http import requests as req
-from kubetui.http.strict import unknown_fields
+from kubetui.http.strict import check_apply_schema, unknown_fields
 from kubetui.http.tables import to_table
 
 if TYPE_CHECKING:
@@ -211,20 +211,6 @@ class Rest:
             )
         return messages
 
-    def _check_apply_schema(self, target: Target, body: Any) -> None:
-        """Server-side apply types the whole patch: an undeclared field fails it (structuredmerge.go).
-
-        Simplification: list elements are named by index (``containers[0]``), not by key.
-        """
-        unknown = unknown_fields(self.http.openapi, target.info.kind, body)
-        if unknown:
-            info = target.info
-            gvk = f"{info.group}/{info.version}, Kind={info.kind}"
-            where = f"{self._namespace(target)}/{target.name}; {gvk}"
-            raise errors.bad_request(
-                f"failed to create typed patch object ({where}): .{unknown[0]}: field not declared in schema"
-            )
-
     @staticmethod
     def _with_type(target: Target, body: Any) -> Any:
         """The decoder's default: a body without apiVersion/kind takes the endpoint's."""
@@ -270,7 +256,7 @@ class Rest:
         body = await self._body(request)
         warnings: list[str] = []
         if patch_type == PATCH_APPLY:
-            self._check_apply_schema(target, body)
+            check_apply_schema(self.http.openapi, target.info, self._namespace(target), target.name, body)
         elif patch_type != PATCH_JSON and not subresource:
             warnings = self._field_validation(request, target, body, patch=True)
         namespace = self._namespace(target)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from kubetui.api.resources import ResourceInfo
+from kubetui.apiserver import errors
 from kubetui.http.openapi import OpenAPIDocuments, Schema
 
 REF_PREFIX = "#/components/schemas/"
@@ -59,3 +61,19 @@ def unknown_fields(documents: OpenAPIDocuments, kind: str, body: Any, patch: boo
     out: list[str] = []
     _walk(body, {"$ref": REF_PREFIX + name}, schemas, "", patch, out)
     return out
+
+
+def check_apply_schema(documents: OpenAPIDocuments, info: ResourceInfo, namespace: str, name: str, body: Any) -> None:
+    """Server-side apply types the whole patch: an undeclared field fails it (structuredmerge.go), as a 400
+    whose ``field`` is the first unknown path (the manifest banner points at its line).
+
+    Simplification: list elements are named by index (``containers[0]``), not by key.
+    """
+    unknown = unknown_fields(documents, info.kind, body)
+    if unknown:
+        gvk = f"{info.group}/{info.version}, Kind={info.kind}"
+        raise errors.bad_request(
+            f"failed to create typed patch object ({namespace}/{name}; {gvk}): .{unknown[0]}: field not declared "
+            "in schema",
+            field=unknown[0],
+        )

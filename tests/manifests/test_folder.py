@@ -127,6 +127,33 @@ spec:
     assert names(cluster, "deployments") == ["web"]
 
 
+def test_a_misspelt_field_is_refused_at_its_line(tmp_path: Path, cluster: Cluster) -> None:
+    """As ``kubectl apply --server-side``: a field the schema does not declare fails the typed patch."""
+    folder = ManifestFolder(cluster, tmp_path)
+    pod = """\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: typo
+spec:
+  containers:
+    - name: app
+      imag: nginx:1.27
+"""
+    write(tmp_path / "p.yaml", cm("first") + "---\n" + pod)
+    folder.sync()
+    error = folder.errors[str(tmp_path / "p.yaml")]
+    assert error.message == (
+        "Error from server (BadRequest): failed to create typed patch object (default/typo; /v1, Kind=Pod): "
+        ".spec.containers[0].imag: field not declared in schema"
+    )
+    assert error.line == 15  # the misspelt key's line, in the second document
+    assert names(cluster) == [] and names(cluster, "pods") == []  # nothing in that file is applied
+    write(tmp_path / "p.yaml", cm("first") + "---\n" + pod.replace("imag:", "image:"))
+    folder.sync()
+    assert folder.errors == {} and names(cluster, "pods") == ["typo"]
+
+
 def test_json_list_and_namespaces_first(tmp_path: Path, cluster: Cluster) -> None:
     folder = ManifestFolder(cluster, tmp_path)
     write(tmp_path / "a.json", """{"apiVersion": "v1", "kind": "List", "items": [
