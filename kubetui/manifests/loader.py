@@ -1,10 +1,13 @@
 """The manifest folder as desired state: apply every file, prune what disappeared, report bad input.
 
-Like ``kubectl apply --server-side --prune`` on every save: objects are applied with server-side
-apply under the field manager ``kubetui-manifests`` through the API server (client ``manifests``).
-A file that does not parse or whose objects the API server rejects is left exactly as it was last
-applied — nothing in it is applied or pruned — until it is valid again; every other file keeps
-working. ``kind: Node`` documents are not API writes: they define the simulated machines.
+Like ``kubectl apply --server-side --force-conflicts --prune`` of each file you save: its objects are
+applied with server-side apply under the field manager ``kubetui-manifests`` through the API server
+(client ``manifests``). Only files whose text changed are applied again, so a ``kubectl scale`` of an
+object whose file nobody touched stays; when a saved file takes a field back from another manager
+(``kubectl scale`` set ``spec.replicas``), the log says which. A file that does not parse or whose
+objects the API server rejects is left exactly as it was last applied — nothing in it is applied or
+pruned — until it is valid again; every other file keeps working. ``kind: Node`` documents are not API
+writes: they define the simulated machines.
 """
 
 from __future__ import annotations
@@ -99,6 +102,7 @@ class ManifestFolder:
         self._owned: set[ObjectRef] = set()  # objects this folder created or applied
         self._folder_nodes: dict[str, NodeSpec] = {}
         self._cache: dict[str, tuple[str, ParsedFile]] = {}
+        self._applied: dict[str, str] = {}  # path -> the text whose objects were last applied
         cluster.inputs.manifests = self.apply_snapshot
 
     # -- scanning -----------------------------------------------------------------------------
@@ -142,6 +146,10 @@ class ManifestFolder:
         kept: set[str] = set()  # files whose last plan stands, neither applied again nor pruned
         for relative in sorted(files):
             path = str(self.root / relative)
+            if self._applied.get(path) == files[relative] and path in self._plans and path not in self.errors:
+                plans[path] = self._plans[path]  # unchanged since it was applied: nothing to do
+                kept.add(path)
+                continue
             plan, error = self._plan(self._parse(relative, files[relative]))
             if error is not None:
                 new_errors[path] = error
@@ -155,6 +163,11 @@ class ManifestFolder:
             elif plan is not None:
                 plans[path] = plan
         self._apply(plans, kept, new_errors)
+        self._applied = {
+            path: text
+            for path, text in ((str(self.root / relative), text) for relative, text in files.items())
+            if path in plans and path not in new_errors and (path not in kept or path in self._applied)
+        }
         self._prune(plans)
         self._sync_nodes(plans)
         self._plans = plans
@@ -229,7 +242,7 @@ class ManifestFolder:
             for ref, _ in plan.objects
         )
 
-    def _send(self, ref: ObjectRef, doc: Document, dry_run: bool = False) -> dict[str, Any]:
+    def _send(self, ref: ObjectRef, doc: Document, dry_run: bool = False, force: bool = True) -> dict[str, Any]:
         obj = doc.obj
         if ref.namespace and not obj.get("metadata", {}).get("namespace"):
             obj = {**obj, "metadata": {**obj["metadata"], "namespace": ref.namespace}}
@@ -241,7 +254,7 @@ class ManifestFolder:
             obj,
             PATCH_APPLY,
             field_manager=FIELD_MANAGER,
-            force=True,
+            force=force,
             dry_run=dry_run,
         )
 
@@ -256,8 +269,15 @@ class ManifestFolder:
         ordered.sort(key=lambda item: (item[0], item[2], item[1]))
         for _, path, ref, doc in ordered:
             before = self._resource_version(ref)
+            taken: list[str] = []
             try:
-                result = self._send(ref, doc)
+                try:
+                    result = self._send(ref, doc, force=False)
+                except ApiError as conflict:
+                    taken = _conflicts(conflict)
+                    if not taken:
+                        raise
+                    result = self._send(ref, doc)  # --force-conflicts: the saved file wins
             except ApiError as err:
                 errors[path] = api_error(self.display_path(path), err, doc)
                 continue
@@ -265,7 +285,10 @@ class ManifestFolder:
             after = result.get("metadata", {}).get("resourceVersion")
             if before != after:
                 verb = "created" if before is None else "configured"
-                self.cluster.trace.emit(ManifestStatus(path=self.display_path(path), ok=True, message=f"{ref} {verb}"))
+                note = f" (took {'; '.join(taken)})" if taken else ""
+                self.cluster.trace.emit(
+                    ManifestStatus(path=self.display_path(path), ok=True, message=f"{ref} {verb}{note}")
+                )
 
     def _resource_version(self, ref: ObjectRef) -> str | None:
         kv = self.cluster.store.get(BY_KIND_PLURAL[ref.resource].key(ref.namespace, ref.name))
@@ -309,6 +332,18 @@ class ManifestFolder:
             message = "fixed: applied again" if path in self._plans else "file removed"
             self.cluster.trace.emit(ManifestStatus(path=self.display_path(path), ok=True, message=message))
         self.errors = errors
+
+
+def _conflicts(err: ApiError) -> list[str]:
+    """An apply conflict's fields and their owners (``.spec.replicas from "kubectl-scale"``); [] for other errors."""
+    if err.code != 409:
+        return []
+    causes = err.details.get("causes") or []
+    return [
+        f"{cause.get('field', '')} from {str(cause.get('message', '')).removeprefix('conflict with ')}"
+        for cause in causes
+        if isinstance(cause, dict) and cause.get("type") == "FieldManagerConflict"
+    ]
 
 
 def _kind_rank(ref: ObjectRef) -> int:

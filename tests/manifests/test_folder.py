@@ -56,6 +56,32 @@ def test_create_edit_delete(tmp_path: Path, cluster: Cluster) -> None:
     assert names(cluster) == []
 
 
+def test_only_saved_files_are_applied_again(tmp_path: Path, cluster: Cluster) -> None:
+    """kubectl's change to an object whose file nobody saved stays; saving that file takes the field back,
+    and the log names the field and the manager it came from."""
+    folder = ManifestFolder(cluster, tmp_path)
+    notes: list[str] = []
+    cluster.trace.subscribe(lambda r: notes.append(r.message) if isinstance(r, ManifestStatus) else None)
+    write(tmp_path / "a.yaml", cm("a"))
+    write(tmp_path / "b.yaml", cm("b"))
+    folder.sync()
+    cluster.api.patch("kubectl", "configmaps", "default", "a", {"data": {"greeting": "edited"}},
+                      "application/merge-patch+json", field_manager="kubectl-edit")
+    cluster.client("kubectl").delete("configmaps", "default", "b")
+    notes.clear()
+    write(tmp_path / "c.yaml", cm("c"))  # another file is saved
+    folder.sync()
+    assert notes == ["configmap/c -n default created"]  # a and b are not applied again
+    assert cluster.client("kubectl").get("configmaps", "default", "a")["data"] == {"greeting": "edited"}
+    assert names(cluster) == ["a", "c"]
+    notes.clear()
+    write(tmp_path / "a.yaml", cm("a") + "  farewell: bye\n")  # a is saved: its fields are the file's again
+    folder.sync()
+    assert cluster.client("kubectl").get("configmaps", "default", "a")["data"] == {
+        "greeting": "hello", "farewell": "bye"}
+    assert notes == ['configmap/a -n default configured (took .data.greeting from "kubectl-edit" using v1)']
+
+
 def test_rename_keeps_objects(tmp_path: Path, cluster: Cluster) -> None:
     folder = ManifestFolder(cluster, tmp_path)
     write(tmp_path / "a.yaml", cm("a"))
