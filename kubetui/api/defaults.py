@@ -332,6 +332,12 @@ def _default_job(obj: dict[str, Any]) -> None:
     _default_pod_template(template)
     if meta is not None and meta.get("uid") and spec.get("manualSelector") is not True:
         generate_job_selector(obj)
+        # Read back from etcd, the Job is defaulted again: one that had no labels (nor its template) now
+        # takes the generated ones, as `kubectl describe job` shows on a real cluster.
+        template_meta = template.get("metadata") if isinstance(template, dict) else None
+        labels = template_meta.get("labels") if isinstance(template_meta, dict) else None
+        if isinstance(labels, dict) and labels and not meta.get("labels"):
+            meta["labels"] = dict(labels)
 
 
 def generate_job_selector(job: dict[str, Any]) -> None:

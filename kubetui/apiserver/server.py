@@ -485,7 +485,9 @@ class APIServer:
                 raise _patch_error(exc) from exc
 
         rec.verb = "apply"
-        return self._guaranteed_update(info, namespace, name, transform, "", None, rec, dry_run, check_rv=True)
+        return self._guaranteed_update(
+            info, namespace, name, transform, "", None, rec, dry_run, check_rv=True, reordered=True
+        )
 
     def _guaranteed_update(
         self,
@@ -499,11 +501,13 @@ class APIServer:
         dry_run: bool,
         check_rv: bool,
         replacement: dict[str, Any] | None = None,
+        reordered: bool = False,
     ) -> dict[str, Any]:
         """Read, transform, admit and compare-and-swap: the heart of every write after create.
 
         ``transform`` gets a private copy of the stored object; an update passes its new object as
-        ``replacement`` instead (it does not read the old one).
+        ``replacement`` instead (it does not read the old one). ``reordered``: the transform may put
+        keys in another order (server-side apply does), so equal objects need not encode to equal bytes.
         """
         kv = self._kv(info, namespace, name)
         old = decode(kv)
@@ -532,7 +536,9 @@ class APIServer:
             self._store_delete(info, kv, rec)
             return new
         data = self._encode(new)
-        if data == kv.value:
+        if data == kv.value or (
+            reordered and len(data) == len(kv.value) and orjson.loads(data) == orjson.loads(kv.value)
+        ):
             # No-op: Kubernetes does not write (and keeps the resourceVersion) when nothing changed.
             rec.resource_version = old_rv
             return old

@@ -299,6 +299,41 @@ def test_patch_types(api: APIServer) -> None:
     raises(404, api.patch, "kubectl", "deployments", "default", "nope", {}, PATCH_MERGE)
 
 
+@pytest.mark.parametrize("resource", ["services", "jobs"])
+def test_applying_the_same_object_again_writes_nothing(api: APIServer, resource: str) -> None:
+    """The apply result orders keys unlike the stored object; equal objects still make no write (and a Job
+    has its read-back defaults, the generated labels, from the start, so a re-apply does not add them)."""
+    obj: dict[str, Any] = {
+        "apiVersion": "v1", "kind": "Service", "metadata": {"name": "x"},
+        "spec": {"selector": {"app": "x"}, "ports": [{"port": 80}]},
+    }
+    if resource == "jobs":
+        container = {"name": "c", "image": "busybox"}
+        obj = {"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "x"},
+               "spec": {"template": {"spec": {"restartPolicy": "Never", "containers": [container]}}}}
+    first = api.patch("manifests", resource, "default", "x", obj, PATCH_APPLY, field_manager="m")
+    revision = api.store.revision
+    again = api.patch("manifests", resource, "default", "x", obj, PATCH_APPLY, field_manager="m")
+    assert api.store.revision == revision
+    assert again["metadata"]["resourceVersion"] == first["metadata"]["resourceVersion"]
+
+
+def test_a_job_without_labels_shows_the_generated_ones_and_keeps_its_own(api: APIServer) -> None:
+    """SetDefaults_Job copies the template's labels to a Job without labels; read back from storage, after
+    generateSelector, those include controller-uid and job-name (kubectl describe job shows them)."""
+    template = {"spec": {"restartPolicy": "Never", "containers": [{"name": "c", "image": "busybox"}]}}
+    bare = api.create("kubectl", "jobs", "default", {
+        "apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "bare"}, "spec": {"template": template}})
+    uid = bare["metadata"]["uid"]
+    assert bare["metadata"]["labels"] == {
+        "batch.kubernetes.io/controller-uid": uid, "batch.kubernetes.io/job-name": "bare",
+        "controller-uid": uid, "job-name": "bare"}
+    labelled = {**template, "metadata": {"labels": {"app": "report"}}}
+    own = api.create("kubectl", "jobs", "default", {
+        "apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "own"}, "spec": {"template": labelled}})
+    assert own["metadata"]["labels"] == {"app": "report"}
+
+
 def test_server_side_apply_creates_then_updates_with_managed_fields(api: APIServer) -> None:
     applied = api.patch(
         "manifests", "deployments", "default", "web", deployment(), PATCH_APPLY, field_manager="kubetui-manifests"
