@@ -7,10 +7,13 @@ allocation), then validation. Every rejection is a ``metav1.Status`` with Kubern
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import partial
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from kubetui.api.defaults import add_default_toleration_seconds, apply_defaults
-from kubetui.api.fielderrors import TYPE_INVALID
+from kubetui.api.fielderrors import TYPE_INVALID, invalid
 from kubetui.api.models import MODELS
 from kubetui.api.models.golang import decode_error
 from kubetui.api.quantity import QuantityError, parse_quantity
@@ -43,6 +46,32 @@ class Admission:
         # namespace -> (the stored value last read, whether it is Terminating): one decode per change of
         # the namespace, not one per create in it.
         self._terminating: dict[str, tuple[KeyValue, bool]] = {}
+        # The open request's allocations (undone unless it is stored) and releases (done once it is).
+        self._undo: list[Callable[[], None]] | None = None
+        self._on_commit: list[Callable[[], None]] = []
+
+    @contextmanager
+    def allocations(self, dry_run: bool) -> Iterator[None]:
+        """One request's ClusterIP and node-port allocations, as the service REST storage's allocator
+        transaction: kept when the object is stored; given back when the request fails or is a dry run.
+        Ports an update no longer uses are released once it is stored."""
+        self._undo, self._on_commit = [], []
+        try:
+            yield
+        except BaseException:
+            self._finish(commit=False)
+            raise
+        self._finish(commit=not dry_run)
+
+    def _finish(self, commit: bool) -> None:
+        undo, on_commit = self._undo or [], self._on_commit
+        self._undo, self._on_commit = None, []
+        for action in on_commit if commit else reversed(undo):
+            action()
+
+    def _allocated(self, release: Callable[[], None]) -> None:
+        if self._undo is not None:
+            self._undo.append(release)
 
     # ------------------------------------------------------------------ plugins
     def namespace_lifecycle(self, info: ResourceInfo, namespace: str, name: str) -> None:
@@ -145,35 +174,48 @@ class Admission:
         spec.setdefault("preemptionPolicy", "PreemptLowerPriority")
 
     def _allocate_service(self, info: ResourceInfo, svc: dict[str, Any], old: dict[str, Any] | None) -> None:
+        """The ClusterIP and node ports a Service needs; what an update stops using is released on commit."""
         spec = svc.setdefault("spec", {})
         name = str(svc["metadata"].get("name", ""))
-        try:
-            if spec.get("type", "ClusterIP") != "ExternalName":
-                ip = spec.get("clusterIP")
-                old_ip = (old or {}).get("spec", {}).get("clusterIP")
-                if ip == "None":
-                    pass
-                elif old is None or ip != old_ip:
+        old_spec = (old or {}).get("spec") or {}
+        if spec.get("type", "ClusterIP") != "ExternalName":
+            ip = spec.get("clusterIP")
+            old_ip = old_spec.get("clusterIP")
+            if ip != "None" and (old is None or ip != old_ip):
+                try:
                     spec["clusterIP"] = self.cluster_ips.allocate(ip or None)
-                if spec.get("clusterIP"):
-                    spec["clusterIPs"] = [spec["clusterIP"]]
-            old_ports = {
-                p.get("nodePort") for p in (old or {}).get("spec", {}).get("ports") or () if isinstance(p, dict)
-            }
-            if spec.get("type") in ("NodePort", "LoadBalancer"):
-                for port in spec.get("ports") or ():
-                    if not isinstance(port, dict):
-                        continue
-                    wanted = port.get("nodePort")
-                    if wanted and wanted in old_ports:
-                        continue
+                except AllocationError as exc:
+                    self._refuse(info, name, "spec.clusterIPs", [ip] if ip else [], f"failed to allocate IP {ip}: {exc}"
+                                 if ip else f"failed to allocate a serviceIP: {exc}")
+                self._allocated(partial(self.cluster_ips.release, spec["clusterIP"]))
+            if spec.get("clusterIP"):
+                spec["clusterIPs"] = [spec["clusterIP"]]
+        old_ports = {p.get("nodePort") for p in old_spec.get("ports") or () if isinstance(p, dict)}
+        if spec.get("type") in ("NodePort", "LoadBalancer"):
+            for i, port in enumerate(spec.get("ports") or ()):
+                if not isinstance(port, dict):
+                    continue
+                wanted = port.get("nodePort")
+                if wanted and wanted in old_ports:
+                    continue
+                try:
                     port["nodePort"] = self.node_ports.allocate(wanted or None)
-        except AllocationError as exc:
-            field = "spec.clusterIPs" if "IP" in str(exc) else "spec.ports[0].nodePort"
-            message = f'Service "{name}" is invalid: {field}: Invalid value: "{spec.get("clusterIP", "")}": {exc}'
-            raise errors.invalid(
-                info, name, message, [{"reason": "FieldValueInvalid", "message": str(exc), "field": field}]
-            ) from exc
+                except AllocationError as exc:
+                    self._refuse(info, name, f"spec.ports[{i}].nodePort", wanted, str(exc))
+                self._allocated(partial(self.node_ports.release, port["nodePort"]))
+        if old is not None:
+            kept_ports = {p.get("nodePort") for p in spec.get("ports") or () if isinstance(p, dict)}
+            for gone in old_ports - kept_ports:
+                if isinstance(gone, int):
+                    self._on_commit.append(partial(self.node_ports.release, gone))
+            old_ip = old_spec.get("clusterIP")
+            if old_ip not in (None, "", "None") and old_ip != spec.get("clusterIP"):
+                self._on_commit.append(partial(self.cluster_ips.release, old_ip))
+
+    @staticmethod
+    def _refuse(info: ResourceInfo, name: str, field: str, value: Any, message: str) -> NoReturn:
+        errs = [invalid(field, value, message)]
+        raise errors.invalid(info, name, format_invalid(info.kind, info.group, name, errs), [e.cause() for e in errs])
 
     def check_disruption_budgets(self, pod: dict[str, Any]) -> None:
         """Refuse an eviction that would take a PodDisruptionBudget below what it allows.

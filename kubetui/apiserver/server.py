@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
 import orjson
@@ -265,10 +265,15 @@ class APIServer:
                     rec,
                 )
             manager = field_manager or _manager_of(who)
-            obj = self._prepare_create(info, namespace, obj)
-            rec.name = obj["metadata"]["name"]
-            record_update(None, obj, manager, info.api_version, self.now_iso(), info.kind)
-            return self._store_create(info, obj, dry_run, rec)
+            with self._allocating(info, dry_run):
+                obj = self._prepare_create(info, namespace, obj)
+                rec.name = obj["metadata"]["name"]
+                record_update(None, obj, manager, info.api_version, self.now_iso(), info.kind)
+                return self._store_create(info, obj, dry_run, rec)
+
+    def _allocating(self, info: ResourceInfo, dry_run: bool) -> AbstractContextManager[None]:
+        """A Service write's IP and port allocations, kept only if it is stored (see Admission.allocations)."""
+        return self.admission.allocations(dry_run) if info.kind == "Service" else nullcontext()
 
     def _decode_body(
         self, info: ResourceInfo, namespace: str, body: Any, status_only: bool = False
@@ -354,8 +359,7 @@ class APIServer:
         data = self._encode(obj)
         try:
             kv = self.store.create(key, data, obj)
-        except KeyExistsError as exc:
-            self.admission.release(info, obj)
+        except KeyExistsError as exc:  # the allocations are given back by Admission.allocations
             raise errors.already_exists(info, name) from exc
         obj["metadata"]["resourceVersion"] = str(kv.mod_revision)
         rec.resource_version = str(kv.mod_revision)
@@ -470,9 +474,10 @@ class APIServer:
                 raise _conflict_from_apply(info, name, exc) from exc
             except PatchError as exc:
                 raise _patch_error(exc) from exc
-            obj = self._prepare_create(info, namespace, obj)
             rec.verb = "apply"
-            return self._store_create(info, obj, dry_run, rec)
+            with self._allocating(info, dry_run):
+                obj = self._prepare_create(info, namespace, obj)
+                return self._store_create(info, obj, dry_run, rec)
 
         def transform(old: dict[str, Any]) -> dict[str, Any]:
             try:
@@ -523,6 +528,24 @@ class APIServer:
         if check_rv and new_rv not in (None, "") and str(new_rv) != old_rv:
             raise errors.conflict(info, name, errors.STALE_OBJECT)
         new = self._carry_over(info, old, new, subresource, lambda: decode(kv))
+        with self._allocating(info, dry_run):
+            return self._admit_and_store(info, kv, old, new, subresource, manager, rec, dry_run, reordered)
+
+    def _admit_and_store(
+        self,
+        info: ResourceInfo,
+        kv: KeyValue,
+        old: dict[str, Any],
+        new: dict[str, Any],
+        subresource: str,
+        manager: str | None,
+        rec: ApiRequest,
+        dry_run: bool,
+        reordered: bool,
+    ) -> dict[str, Any]:
+        """The second half of :meth:`_guaranteed_update`: admission, then the compare-and-swap."""
+        name = str(old["metadata"].get("name", ""))
+        old_rv = old["metadata"]["resourceVersion"]
         self.admission.admit_update(info, new, old, subresource)
         if manager is not None:
             record_update(old, new, manager, info.api_version, self.now_iso(), info.kind)

@@ -527,6 +527,53 @@ def test_service_cluster_ip_allocation(api: APIServer) -> None:
     assert api.update("kubectl", "services", "default", "s", created)["spec"]["clusterIP"] == ip
 
 
+def _service(name: str, ports: list[dict[str, Any]], **spec: Any) -> dict[str, Any]:
+    return {"apiVersion": "v1", "kind": "Service", "metadata": {"name": name},
+            "spec": {"selector": {"app": "web"}, "ports": ports, "type": "NodePort", **spec}}
+
+
+def test_a_refused_service_gives_back_what_it_was_allocated(api: APIServer) -> None:
+    """The allocator transaction of the service REST storage: a create that fails after its ClusterIP (or a
+    first node port) was taken gives them back, so the next Service can have them."""
+    api.create("kubectl", "services", "default", _service("first", [{"port": 80, "nodePort": 30080}]))
+    ports = [{"name": "a", "port": 80, "nodePort": 30111}, {"name": "b", "port": 81, "nodePort": 30080}]
+    clash = _service("clash", ports, clusterIP="10.100.200.200")
+    err = raises(422, api.create, "kubectl", "services", "default", clash)
+    assert err.message == (
+        'Service "clash" is invalid: spec.ports[1].nodePort: Invalid value: 30080: provided port is already allocated'
+    )
+    ok = _service("ok", [{"port": 80, "nodePort": 30111}], clusterIP="10.100.200.200")
+    created = api.create("kubectl", "services", "default", ok)  # neither was kept by the refused create
+    assert created["spec"]["clusterIP"] == "10.100.200.200" and created["spec"]["ports"][0]["nodePort"] == 30111
+    taken = _service("taken", [{"port": 80}], clusterIP="10.100.200.200")
+    err = raises(422, api.create, "kubectl", "services", "default", taken)
+    assert err.message == (
+        'Service "taken" is invalid: spec.clusterIPs: Invalid value: []string{"10.100.200.200"}: '
+        "failed to allocate IP 10.100.200.200: provided IP is already allocated"
+    )
+
+
+def test_a_dry_run_or_an_existing_name_keeps_no_allocation(api: APIServer) -> None:
+    svc = _service("s", [{"port": 80, "nodePort": 30200}], clusterIP="10.100.0.50")
+    api.create("kubectl", "services", "default", svc, dry_run=True)
+    api.create("kubectl", "services", "default", svc)  # the dry run did not keep 30200 or the IP
+    again = _service("s", [{"port": 80, "nodePort": 30201}], clusterIP="10.100.0.51")
+    raises(409, api.create, "kubectl", "services", "default", again)
+    other = _service("t", [{"port": 80, "nodePort": 30201}], clusterIP="10.100.0.51")
+    api.create("kubectl", "services", "default", other)  # the 409 gave both back
+
+
+def test_an_update_releases_the_node_port_it_stops_using(api: APIServer) -> None:
+    created = api.create("kubectl", "services", "default", _service("s", [{"port": 80, "nodePort": 30300}]))
+    created["spec"]["ports"][0]["nodePort"] = 30301
+    api.update("kubectl", "services", "default", "s", created)
+    api.create("kubectl", "services", "default", _service("t", [{"port": 80, "nodePort": 30300}]))
+    moved = api.get("kubectl", "services", "default", "t")
+    moved["spec"]["ports"][0]["nodePort"] = 30301  # s holds it
+    raises(422, api.update, "kubectl", "services", "default", "t", moved)
+    assert api.get("kubectl", "services", "default", "t")["spec"]["ports"][0]["nodePort"] == 30300
+
+
 # ------------------------------------------------------------------ watch
 def test_watch_is_ordered_and_complete(api: APIServer, cluster: Cluster) -> None:
     got: list[ApiEvent] = []
