@@ -180,6 +180,23 @@ spec:
     assert folder.errors == {} and names(cluster, "pods") == ["typo"]
 
 
+def test_a_node_port_service_with_its_own_port(tmp_path: Path, cluster: Cluster) -> None:
+    """The plan's dry run takes no node port for good, so the apply that follows gets the one asked for."""
+    folder = ManifestFolder(cluster, tmp_path)
+    write(tmp_path / "s.yaml", """\
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  type: NodePort
+  selector: {app: web}
+  ports: [{port: 80, nodePort: 30080}]
+""")
+    folder.sync()
+    assert folder.errors == {}
+    assert cluster.client("kubectl").get("services", "default", "web")["spec"]["ports"][0]["nodePort"] == 30080
+
+
 def test_json_list_and_namespaces_first(tmp_path: Path, cluster: Cluster) -> None:
     folder = ManifestFolder(cluster, tmp_path)
     write(tmp_path / "a.json", """{"apiVersion": "v1", "kind": "List", "items": [
