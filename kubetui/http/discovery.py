@@ -15,6 +15,7 @@ import hashlib
 from typing import Any
 
 from kubetui.api.resources import RESOURCES, ResourceInfo
+from kubetui.http.reviews import REVIEWS
 
 VERSION_INFO: dict[str, str] = {
     "major": "1",
@@ -34,11 +35,14 @@ AGGREGATED_V2BETA1 = "application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGro
 ALL_VERBS = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]
 
 # The order in which the real API server lists its groups (apiserver aggregator priorities).
-GROUP_ORDER = ("apps", "batch", "policy", "scheduling.k8s.io", "coordination.k8s.io", "discovery.k8s.io")
+GROUP_ORDER = (
+    "apps", "authentication.k8s.io", "authorization.k8s.io", "batch", "policy", "scheduling.k8s.io",
+    "coordination.k8s.io", "discovery.k8s.io",
+)
 
 
 def _verbs(info: ResourceInfo) -> list[str]:
-    if info.plural == "bindings":
+    if info.plural == "bindings" or info in REVIEWS:
         return ["create"]
     if info.plural == "namespaces":
         return [v for v in ALL_VERBS if v != "deletecollection"]
@@ -96,7 +100,7 @@ def subresources(info: ResourceInfo) -> list[dict[str, Any]]:
 def _group_versions() -> list[tuple[str, str, list[ResourceInfo]]]:
     """(group, version, resources) in the order the server lists them; the core group first."""
     by_group: dict[tuple[str, str], list[ResourceInfo]] = {}
-    for info in RESOURCES:
+    for info in (*RESOURCES, *REVIEWS):
         by_group.setdefault((info.group, info.version), []).append(info)
     order = {g: i for i, g in enumerate(("", *GROUP_ORDER))}
     keys = sorted(by_group, key=lambda gv: (order.get(gv[0], len(order)), gv[0], gv[1]))

@@ -315,8 +315,9 @@ def main(argv: list[str]) -> int:
     for descriptor in descriptors.values():
         every.update(_descriptor_messages(descriptor))
     from kubetui.api.resources import RESOURCES
+    from kubetui.http.reviews import REVIEWS
 
-    roots = {f"{_package(r.api_version, r.kind)}.{r.kind}" for r in RESOURCES}
+    roots = {f"{_package(r.api_version, r.kind)}.{r.kind}" for r in (*RESOURCES, *REVIEWS)}
     roots |= {
         "k8s.io.api.policy.v1.Eviction",
         f"{META}.DeleteOptions",

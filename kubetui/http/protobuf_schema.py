@@ -163,6 +163,84 @@ MESSAGES: dict[str, dict[int, tuple[str, str, bool]]] = {
         1: ('type', 'string', False),
         2: ('rollingUpdate', '.k8s.io.api.apps.v1.RollingUpdateStatefulSetStrategy', False),
     },
+    'k8s.io.api.authentication.v1.ExtraValue': {
+        1: ('items', 'string', True),
+    },
+    'k8s.io.api.authentication.v1.SelfSubjectReview': {
+        1: ('metadata', '.k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta', False),
+        2: ('status', '.k8s.io.api.authentication.v1.SelfSubjectReviewStatus', False),
+    },
+    'k8s.io.api.authentication.v1.SelfSubjectReviewStatus': {
+        1: ('userInfo', '.k8s.io.api.authentication.v1.UserInfo', False),
+    },
+    'k8s.io.api.authentication.v1.UserInfo': {
+        1: ('username', 'string', False),
+        2: ('uid', 'string', False),
+        3: ('groups', 'string', True),
+        4: ('extra', 'map:.k8s.io.api.authentication.v1.ExtraValue', False),
+    },
+    'k8s.io.api.authorization.v1.FieldSelectorAttributes': {
+        1: ('rawSelector', 'string', False),
+        2: ('requirements', '.k8s.io.apimachinery.pkg.apis.meta.v1.FieldSelectorRequirement', True),
+    },
+    'k8s.io.api.authorization.v1.LabelSelectorAttributes': {
+        1: ('rawSelector', 'string', False),
+        2: ('requirements', '.k8s.io.apimachinery.pkg.apis.meta.v1.LabelSelectorRequirement', True),
+    },
+    'k8s.io.api.authorization.v1.NonResourceAttributes': {
+        1: ('path', 'string', False),
+        2: ('verb', 'string', False),
+    },
+    'k8s.io.api.authorization.v1.NonResourceRule': {
+        1: ('verbs', 'string', True),
+        2: ('nonResourceURLs', 'string', True),
+    },
+    'k8s.io.api.authorization.v1.ResourceAttributes': {
+        1: ('namespace', 'string', False),
+        2: ('verb', 'string', False),
+        3: ('group', 'string', False),
+        4: ('version', 'string', False),
+        5: ('resource', 'string', False),
+        6: ('subresource', 'string', False),
+        7: ('name', 'string', False),
+        8: ('fieldSelector', '.k8s.io.api.authorization.v1.FieldSelectorAttributes', False),
+        9: ('labelSelector', '.k8s.io.api.authorization.v1.LabelSelectorAttributes', False),
+    },
+    'k8s.io.api.authorization.v1.ResourceRule': {
+        1: ('verbs', 'string', True),
+        2: ('apiGroups', 'string', True),
+        3: ('resources', 'string', True),
+        4: ('resourceNames', 'string', True),
+    },
+    'k8s.io.api.authorization.v1.SelfSubjectAccessReview': {
+        1: ('metadata', '.k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta', False),
+        2: ('spec', '.k8s.io.api.authorization.v1.SelfSubjectAccessReviewSpec', False),
+        3: ('status', '.k8s.io.api.authorization.v1.SubjectAccessReviewStatus', False),
+    },
+    'k8s.io.api.authorization.v1.SelfSubjectAccessReviewSpec': {
+        1: ('resourceAttributes', '.k8s.io.api.authorization.v1.ResourceAttributes', False),
+        2: ('nonResourceAttributes', '.k8s.io.api.authorization.v1.NonResourceAttributes', False),
+    },
+    'k8s.io.api.authorization.v1.SelfSubjectRulesReview': {
+        1: ('metadata', '.k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta', False),
+        2: ('spec', '.k8s.io.api.authorization.v1.SelfSubjectRulesReviewSpec', False),
+        3: ('status', '.k8s.io.api.authorization.v1.SubjectRulesReviewStatus', False),
+    },
+    'k8s.io.api.authorization.v1.SelfSubjectRulesReviewSpec': {
+        1: ('namespace', 'string', False),
+    },
+    'k8s.io.api.authorization.v1.SubjectAccessReviewStatus': {
+        1: ('allowed', 'bool', False),
+        2: ('reason', 'string', False),
+        3: ('evaluationError', 'string', False),
+        4: ('denied', 'bool', False),
+    },
+    'k8s.io.api.authorization.v1.SubjectRulesReviewStatus': {
+        1: ('resourceRules', '.k8s.io.api.authorization.v1.ResourceRule', True),
+        2: ('nonResourceRules', '.k8s.io.api.authorization.v1.NonResourceRule', True),
+        3: ('incomplete', 'bool', False),
+        4: ('evaluationError', 'string', False),
+    },
     'k8s.io.api.autoscaling.v1.Scale': {
         1: ('metadata', '.k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta', False),
         2: ('spec', '.k8s.io.api.autoscaling.v1.ScaleSpec', False),
@@ -1388,6 +1466,11 @@ MESSAGES: dict[str, dict[int, tuple[str, str, bool]]] = {
         4: ('propagationPolicy', 'string', False),
         5: ('dryRun', 'string', True),
         6: ('ignoreStoreReadErrorWithClusterBreakingPotential', 'bool', False),
+    },
+    'k8s.io.apimachinery.pkg.apis.meta.v1.FieldSelectorRequirement': {
+        1: ('key', 'string', False),
+        2: ('operator', 'string', False),
+        3: ('values', 'string', True),
     },
     'k8s.io.apimachinery.pkg.apis.meta.v1.FieldsV1': {
         1: ('Raw', 'bytes', False),

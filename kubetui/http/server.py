@@ -20,7 +20,7 @@ from aiohttp import web
 
 from kubetui.apiserver import errors
 from kubetui.apiserver.errors import ApiError
-from kubetui.http import discovery
+from kubetui.http import discovery, reviews
 from kubetui.http.control import Control
 from kubetui.http.discovery import VERSION_INFO
 from kubetui.http.kubeconfig import write_kubeconfig
@@ -172,6 +172,9 @@ class ApiHttpServer:
         if len(segments) == 2:
             self._get_only(request)
             return json_response(discovery.api_resource_list(group, version))
+        review = reviews.review_for(group, version, segments[2:])
+        if review is not None:
+            return await reviews.handle(request, review)
         return await self.rest.handle(request, group, version, segments[2:])
 
     async def _openapi(self, request: web.Request) -> web.StreamResponse:

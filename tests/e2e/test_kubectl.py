@@ -234,6 +234,17 @@ def test_get_watch_prints_changes(kubectl: Kubectl) -> None:
     assert len(rows) >= 3 and all(row[0] == "watched" for row in rows)
 
 
+def test_auth_can_i_and_whoami(kubectl: Kubectl) -> None:
+    """No authorization in kubetui: every review says yes, and kubectl's user is the kubeconfig's admin."""
+    assert kubectl("auth", "can-i", "create", "pods").stdout.strip() == "yes"
+    assert kubectl("auth", "can-i", "delete", "nodes").stdout.strip() == "yes"
+    whoami = kubectl("auth", "whoami").stdout
+    assert "kubetui" in whoami and "system:masters" in whoami
+    assert "*.*" in kubectl("auth", "can-i", "--list").stdout
+    listed = kubectl("get", "selfsubjectaccessreviews", ok=False)
+    assert "MethodNotAllowed" in listed.stderr
+
+
 def test_exec_port_forward_and_top_fail_fast(kubectl: Kubectl) -> None:
     kubectl("run", "shell", "--image=busybox", "--restart=Never", "--", "sleep", "3600")
     started = time.monotonic()

@@ -21,7 +21,7 @@ async def test_legacy_discovery_documents(api: Api) -> None:
     assert (await api.call("GET", "/api"))[1]["versions"] == ["v1"]
     _, groups = await api.call("GET", "/apis")
     names = [g["name"] for g in groups["groups"]]
-    assert names[:3] == ["apps", "batch", "policy"]
+    assert names[:5] == ["apps", "authentication.k8s.io", "authorization.k8s.io", "batch", "policy"]
     assert "" not in names
     _, apps = await api.call("GET", "/apis/apps")
     assert apps["preferredVersion"] == {"groupVersion": "apps/v1", "version": "v1"}
@@ -123,3 +123,20 @@ def test_openapi_integer_formats_are_the_go_fields_widths() -> None:
     assert pod_spec["priority"]["format"] == "int32"
     groups = schemas["io.k8s.api.core.v1.PodSecurityContext"]["properties"]["supplementalGroups"]
     assert groups["items"]["format"] == "int64"
+
+
+async def test_access_reviews_are_answered_and_never_stored(api: Api) -> None:
+    path = "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews"
+    review = {"apiVersion": "authorization.k8s.io/v1", "kind": "SelfSubjectAccessReview",
+              "spec": {"resourceAttributes": {"verb": "create", "resource": "pods", "namespace": "default"}}}
+    code, body = await api.call("POST", path, review)
+    assert code == 201 and body["status"]["allowed"] is True
+    assert body["spec"] == review["spec"]
+    assert (await api.call("GET", path))[0] == 405
+    code, body = await api.call("POST", path, {"kind": "SelfSubjectAccessReview"})
+    assert code == 422 and body["message"].endswith("spec: Required value")
+    code, body = await api.call("POST", "/apis/authentication.k8s.io/v1/selfsubjectreviews", {})
+    assert code == 201 and body["status"]["userInfo"]["username"] == "kubetui"
+    _, groups = await api.call("GET", "/apis")
+    names = [g["name"] for g in groups["groups"]]
+    assert names.index("apps") < names.index("authentication.k8s.io") < names.index("authorization.k8s.io")
