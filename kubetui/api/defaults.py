@@ -24,6 +24,7 @@ from collections.abc import Callable
 from typing import Any
 
 from kubetui.api.models.pod import VOLUME_SOURCE_FIELDS
+from kubetui.api.quantity import canonical
 
 DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS = 30
 DEFAULT_SCHEDULER_NAME = "default-scheduler"
@@ -106,8 +107,28 @@ def _default_env(container: dict[str, Any]) -> None:
                 ref["apiVersion"] = "v1"  # SetDefaults_ObjectFieldSelector
 
 
+def _canonical_quantities(quantities: Any, keys: tuple[str, ...] | None = None) -> None:
+    """Quantities (of ``keys``, or every value) as the decoder stores them: ``Quantity.String()`` (``0.5`` ->
+    ``"500m"``, ``"1024Mi"`` -> ``"1Gi"``, ``"1.0"`` -> ``"1"``). A value that is not a quantity is left for
+    validation to report."""
+    if not isinstance(quantities, dict):
+        return
+    for name, value in quantities.items():
+        if keys is not None and name not in keys:
+            continue
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            try:
+                quantities[name] = canonical(value)
+            except (ValueError, TypeError, ArithmeticError):
+                continue
+
+
 def default_container(container: dict[str, Any]) -> None:
     """SetDefaults_Container and friends, for one container of any kind (regular or init)."""
+    resources = container.get("resources")
+    if isinstance(resources, dict):
+        _canonical_quantities(resources.get("requests"))
+        _canonical_quantities(resources.get("limits"))
     if not container.get("imagePullPolicy"):
         image = container.get("image")
         tag = image_tag(image) if isinstance(image, str) else ""
@@ -155,6 +176,10 @@ def default_pod_spec(spec: dict[str, Any]) -> None:
         default_container(container)
     for volume in _dicts(spec.get("volumes")):
         _default_volume(volume)
+        empty_dir = volume.get("emptyDir")
+        if isinstance(empty_dir, dict):
+            _canonical_quantities(empty_dir, ("sizeLimit",))
+    _canonical_quantities(spec.get("overhead"))
 
 
 def _default_pod_template(template: Any) -> None:

@@ -465,3 +465,20 @@ def test_default_toleration_seconds_respects_existing_tolerations() -> None:
     )
     add_default_toleration_seconds(no_schedule)
     assert len(no_schedule["spec"]["tolerations"]) == 3
+
+
+def test_quantities_are_stored_in_their_canonical_form() -> None:
+    """The decoder reads a Quantity and writes back Quantity.String(): kubectl get -o yaml shows 500m, not 0.5."""
+    resources = {"requests": {"cpu": 0.5, "memory": "1024Mi"}, "limits": {"cpu": "1.0", "memory": "1.5Gi"}}
+    container = {"name": "c", "image": "nginx", "resources": resources}
+    pod: dict[str, Any] = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+                           "spec": {"containers": [container], "overhead": {"cpu": "250m"},
+                                    "volumes": [{"name": "v", "emptyDir": {"medium": "Memory", "sizeLimit": "0.5Gi"}}]}}
+    apply_defaults(pod)
+    resources = pod["spec"]["containers"][0]["resources"]
+    assert resources == {"requests": {"cpu": "500m", "memory": "1Gi"}, "limits": {"cpu": "1", "memory": "1536Mi"}}
+    assert pod["spec"]["volumes"][0]["emptyDir"] == {"medium": "Memory", "sizeLimit": "512Mi"}
+    bad = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "q"},
+           "spec": {"containers": [{"name": "c", "image": "nginx", "resources": {"requests": {"cpu": "lots"}}}]}}
+    apply_defaults(bad)
+    assert bad["spec"]["containers"][0]["resources"]["requests"] == {"cpu": "lots"}  # left for validation
