@@ -232,19 +232,38 @@ def json_patch(obj: dict[str, Any], ops: Any) -> dict[str, Any]:
         )
     try:
         with nesting_guard():
-            result = jsonpatch.JsonPatch(ops).apply(copy_json(obj), in_place=True)
+            result: Any = copy_json(obj)
+            for op in ops:  # one at a time, so a failure names its operation as evanphx/json-patch does
+                try:
+                    result = jsonpatch.JsonPatch([op]).apply(result, in_place=True)
+                except (jsonpatch.JsonPatchException, jsonpointer.JsonPointerException) as exc:
+                    if isinstance(exc, jsonpatch.InvalidJsonPatch):
+                        raise
+                    # A well-formed patch that does not fit the object: Kubernetes answers 422.
+                    raise PatchError(_json_patch_failure(op, exc), code=422) from exc
     except PatchError:
         raise
     except jsonpatch.InvalidJsonPatch as exc:  # a malformed operation: the request is bad
         raise PatchError(f"invalid JSON patch: {exc}") from exc
-    except (jsonpatch.JsonPatchException, jsonpointer.JsonPointerException) as exc:
-        # A well-formed patch that does not fit the object: Kubernetes answers 422.
-        raise PatchError(f"the JSON patch could not be applied: {exc}", code=422) from exc
     except (TypeError, ValueError, KeyError, IndexError, AttributeError) as exc:
         raise PatchError(f"invalid JSON patch: {exc}") from exc
     if not isinstance(result, dict):
         raise PatchError(f"the patched document must be a JSON object, got {json_type(result)}", code=422)
     return result
+
+
+def _json_patch_failure(op: Any, exc: Exception) -> str:
+    """evanphx/json-patch's words for an operation that does not fit the document (no Python in them)."""
+    kind = op.get("op") if isinstance(op, dict) else ""
+    path = op.get("path") if isinstance(op, dict) else ""
+    if isinstance(exc, jsonpatch.JsonPatchTestFailed):
+        return f"testing value {path} failed: test failed"
+    if kind in ("move", "copy"):
+        source = op.get("from") if isinstance(op, dict) else ""
+        return f'jsonpatch {kind} operation does not apply: doc is missing from path: "{source}": missing value'
+    if kind == "replace":
+        return f"jsonpatch replace operation does not apply: doc is missing key: {path}: missing value"
+    return f'jsonpatch {kind} operation does not apply: doc is missing path: "{path}": missing value'
 
 
 # ------------------------------------------------------------------------ strategic merge patch

@@ -93,9 +93,20 @@ def test_json_patch_errors_carry_the_kubernetes_status_code() -> None:
     with pytest.raises(PatchError) as missing:
         json_patch(obj, [{"op": "replace", "path": "/spec/minReadySeconds", "value": 5}])
     assert missing.value.code == 422
+    assert missing.value.message == (
+        "jsonpatch replace operation does not apply: doc is missing key: /spec/minReadySeconds: missing value"
+    )
+    with pytest.raises(PatchError) as gone:
+        json_patch(obj, [{"op": "test", "path": "/spec/replicas", "value": 1},
+                         {"op": "remove", "path": "/spec/template/spec/nodeSelector"}])
+    assert gone.value.message == (  # as a real cluster prints it
+        'jsonpatch remove operation does not apply: doc is missing path: "/spec/template/spec/nodeSelector": '
+        "missing value"
+    )
     with pytest.raises(PatchError) as failed_test:
         json_patch(obj, [{"op": "test", "path": "/spec/replicas", "value": 2}])
     assert failed_test.value.code == 422
+    assert failed_test.value.message == "testing value /spec/replicas failed: test failed"
     with pytest.raises(PatchError) as too_many:
         json_patch(obj, [{"op": "test", "path": "/spec/replicas", "value": 1}] * 10001)
     assert too_many.value.code == 413
