@@ -126,10 +126,15 @@ class ManifestFolder:
             return path
 
     # -- the sync -------------------------------------------------------------------------------
-    def sync(self, files: dict[str, str] | None = None) -> None:
+    def sync(self, files: dict[str, str] | None = None, touched: list[str] | None = None) -> None:
         """Make the cluster match the folder (through the recordable input funnel): ``files`` as
-        :meth:`snapshot` read them, or read now."""
-        self.cluster.inputs.submit("manifests", files=self.snapshot() if files is None else files)
+        :meth:`snapshot` read them, or read now. ``touched``: the files (or folders) saved since the last
+        sync, relative to the folder; each is applied again even if its text did not change, as a
+        ``kubectl apply`` of it would (re-creating what was deleted)."""
+        data: dict[str, object] = {"files": self.snapshot() if files is None else files}
+        if touched is not None:
+            data["touched"] = sorted(touched)
+        self.cluster.inputs.submit("manifests", **data)
 
     def preparse(self, files: dict[str, str]) -> None:
         """Parse what changed ahead of the sync (the watcher does it in a worker thread: a 2.6 MB file
@@ -137,8 +142,9 @@ class ManifestFolder:
         for relative in sorted(files):
             self._parse(relative, files[relative])
 
-    def apply_snapshot(self, files: dict[str, str]) -> None:
-        """Plan every file, apply the valid ones, prune what no file declares any more."""
+    def apply_snapshot(self, files: dict[str, str], touched: list[str] | None = None) -> None:
+        """Plan every file that changed or was saved, apply the valid ones, prune what no file declares any more."""
+        saved = tuple(touched or ())
         for gone in set(self._cache) - set(files):
             del self._cache[gone]
         new_errors: dict[str, ManifestError] = {}
@@ -146,7 +152,8 @@ class ManifestFolder:
         kept: set[str] = set()  # files whose last plan stands, neither applied again nor pruned
         for relative in sorted(files):
             path = str(self.root / relative)
-            if self._applied.get(path) == files[relative] and path in self._plans and path not in self.errors:
+            unchanged = self._applied.get(path) == files[relative] and path in self._plans
+            if unchanged and path not in self.errors and not _saved(relative, saved):
                 plans[path] = self._plans[path]  # unchanged since it was applied: nothing to do
                 kept.add(path)
                 continue
@@ -332,6 +339,11 @@ class ManifestFolder:
             message = "fixed: applied again" if path in self._plans else "file removed"
             self.cluster.trace.emit(ManifestStatus(path=self.display_path(path), ok=True, message=message))
         self.errors = errors
+
+
+def _saved(relative: str, touched: tuple[str, ...]) -> bool:
+    """Was this file saved (or a folder above it changed) since the last sync?"""
+    return any(relative == t or relative.startswith(t.rstrip("/") + "/") for t in touched)
 
 
 def _conflicts(err: ApiError) -> list[str]:

@@ -54,7 +54,7 @@ class ManifestWatcher:
         return where.is_dir() or (change == Change.deleted and not where.suffix)
 
     async def _run(self) -> None:
-        async for _changes in awatch(
+        async for changes in awatch(
             self.root,
             watch_filter=self._relevant,
             debounce=self.debounce_ms,
@@ -66,20 +66,30 @@ class ManifestWatcher:
                 files: dict[str, str] | None = await asyncio.to_thread(self._read_and_parse)
             except Exception:  # the sync reads the folder again and reports what is wrong
                 files = None
-            self._sync(files)
+            self._sync(files, self._touched(changes))
             self.syncs += 1
             if self.on_sync is not None:
                 self.on_sync()
+
+    def _touched(self, changes: set[tuple[Change, str]]) -> list[str]:
+        """The saved paths, relative to the folder (what a save of an unchanged file should apply again)."""
+        touched: set[str] = set()
+        for _, path in changes:
+            try:
+                touched.add(Path(os.path.abspath(path)).relative_to(self.root).as_posix())
+            except ValueError:
+                continue
+        return sorted(touched)
 
     def _read_and_parse(self) -> dict[str, str]:
         files = self.folder.snapshot()
         self.folder.preparse(files)
         return files
 
-    def _sync(self, files: dict[str, str] | None = None) -> None:
+    def _sync(self, files: dict[str, str] | None = None, touched: list[str] | None = None) -> None:
         """One sync; an unexpected failure is shown as an error instead of silently ending the watching."""
         try:
-            self.folder.sync(files)
+            self.folder.sync(files, touched)
         except Exception as exc:  # whatever went wrong, the next save must still be applied
             self.failure = f"sync failed ({type(exc).__name__}: {exc}); the next save is tried again"
             self.folder.cluster.trace.emit(ManifestStatus(path=".", ok=False, message=self.failure))

@@ -44,7 +44,8 @@ class Inputs:
         self.cluster = cluster
         self.client = cluster.client(UI_IDENTITY)
         self.driver: RealTimeDriver | None = None
-        self.manifests: Callable[[dict[str, str]], None] | None = None  # set by whoever owns the folder
+        # set by whoever owns the folder: (every file's text, the files saved since the last sync or None)
+        self.manifests: Callable[[dict[str, str], list[str] | None], None] | None = None
         self._sink: TextIO | None = None
         self.listeners: list[Callable[[Input, str], None]] = []
 
@@ -84,7 +85,7 @@ class Inputs:
                 return self._api(data)
             if item.kind == "manifests":
                 if self.manifests is not None:
-                    self.manifests(data["files"])
+                    self.manifests(data["files"], data.get("touched"))
                 return "manifests synced"
             if item.kind == "clock":
                 return self._clock(data)

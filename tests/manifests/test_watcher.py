@@ -60,6 +60,24 @@ async def test_watcher_applies_saved_edits(tmp_path: Path) -> None:
         assert await wait_for(lambda: cluster.get("configmaps", "default", "c") is None and not folder.errors)
 
 
+async def test_saving_an_unchanged_file_applies_it_again(tmp_path: Path) -> None:
+    """A save is a `kubectl apply` of that file: an object deleted with kubectl comes back, even when the text
+    did not change; the other files are left alone."""
+    cluster = Cluster(seed=1, nodes=[], scheduler=False, controllers=False)
+    folder = ManifestFolder(cluster, tmp_path)
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.yaml").write_text(f"apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: {name}}}\n")
+    folder.sync()
+    kubectl = cluster.client("kubectl")
+    kubectl.delete("configmaps", "default", "a")
+    kubectl.delete("configmaps", "default", "b")
+    async with watching(folder) as watcher:
+        (tmp_path / "a.yaml").write_text((tmp_path / "a.yaml").read_text())  # saved, not changed
+        assert await wait_for(lambda: watcher.syncs >= 1)
+        assert cluster.get("configmaps", "default", "a") is not None
+        assert cluster.get("configmaps", "default", "b") is None  # b.yaml was not saved
+
+
 async def test_watcher_follows_a_folder_given_as_a_relative_path(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -139,7 +157,7 @@ async def test_watcher_keeps_going_after_a_failed_sync(tmp_path: Path, monkeypat
     cluster, folder = synced_empty_folder(tmp_path)
     real_sync = folder.sync
 
-    def broken(files: object = None) -> None:
+    def broken(files: object = None, touched: object = None) -> None:
         raise RuntimeError("boom")
 
     monkeypatch.setattr(folder, "sync", broken)
