@@ -9,6 +9,10 @@ A step::
       action: {apply: {...object...}}  # or kill-node, revive-node, scale, set-image, delete, advance, ...
       until: {pods-ready: {selector: app=web, count: 3}}   # what ends the step
       timeout: 300                   # virtual seconds the condition may take
+      pause: true                    # in the app, stop the clock once the step is done (n goes on)
+
+A step that pauses keeps the lines it talks about in view (nothing scrolls them away) and the cluster
+in the state it describes (a pod that is not Ready stays not Ready) for as long as the learner reads.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ ACTIONS = (
     "advance",
     "request",
     "conflict-demo",
+    "rollout-undo",
 )
 CONDITIONS = (
     "pods-ready",
@@ -67,6 +72,7 @@ class Step:
     action: dict[str, Any] = field(default_factory=dict)
     until: dict[str, Any] = field(default_factory=dict)
     timeout: float = 300.0
+    pause: bool = False  # stop the app's clock once the condition holds, until the learner goes on
 
 
 @dataclass(frozen=True)
@@ -102,6 +108,9 @@ def load_tour(path: Path) -> Tour:
             _one_key(action, ACTIONS, f"{where}.action")
         if until:
             _one_key(until, CONDITIONS, f"{where}.until")
+        pause = raw.get("pause", False)
+        if not isinstance(pause, bool):
+            raise TourError(f"{where}.pause: expected true or false")
         steps.append(
             Step(
                 title=str(raw["title"]),
@@ -110,6 +119,7 @@ def load_tour(path: Path) -> Tour:
                 action=action,
                 until=until,
                 timeout=float(raw.get("timeout", 300)),
+                pause=pause,
             )
         )
     return Tour(

@@ -1,5 +1,11 @@
 """Runs a tour against a cluster: each step's action goes through the API (as a learner's kubectl would)
 or through the chaos interface (pulling a plug), and its condition is read from informer caches.
+
+In the app, a step marked ``pause`` stops the clock once its condition holds: its condition is checked
+on the virtual clock (every ``POLL_SECONDS``), so the pause comes at the same virtual moment at any speed,
+and the next step (or restarting this one) starts the clock again. Headless runs have no clock to stop;
+``run_headless(reading_time=...)`` plays a learner who reads each step for that long, the clock running
+only on the steps that do not pause.
 """
 
 from __future__ import annotations
@@ -11,14 +17,23 @@ from kubetui.api.meta import condition_true
 from kubetui.api.selectors import parse_label_selector
 from kubetui.apiserver.codec import deep_copy
 from kubetui.apiserver.errors import ApiError
-from kubetui.apiserver.server import PATCH_APPLY, PATCH_MERGE, PATCH_STRATEGIC
+from kubetui.apiserver.server import PATCH_APPLY, PATCH_JSON, PATCH_MERGE, PATCH_STRATEGIC
 from kubetui.client.informer import Informer
+from kubetui.controllers.deployment_util import (
+    ANNOTATIONS_TO_SKIP,
+    POD_TEMPLATE_HASH_LABEL,
+    equal_ignore_hash,
+    revision_or_none,
+)
 from kubetui.tours.model import Step, Tour, TourError
 
 if TYPE_CHECKING:
+    from kubetui.sim.clock import RealTimeDriver, Timer
     from kubetui.sim.cluster import Cluster
 
 IDENTITY = "kubectl"  # a tour acts as the learner at their terminal
+POLL_SECONDS = 0.1  # how often, in virtual time, a pausing step's condition is checked
+PAUSED_NOTE = "⏸ clock paused: press n to go on"
 
 
 @dataclass
@@ -27,6 +42,7 @@ class StepResult:
     title: str
     reached: bool
     virtual_seconds: float
+    message: str = ""  # the outcome of the step's action, as the panel shows it
 
 
 class TourRunner:
@@ -46,6 +62,8 @@ class TourRunner:
         # (resource, namespace, name, resourceVersion) the last action wrote: the step's condition is read from
         # the informers, which see a write one watch delivery later; until then they hold the state from before it
         self._written: list[tuple[str, str, str, int]] = []
+        self._poll: Timer | None = None  # the next check of a pausing step's condition
+        self.paused_clock = False  # the tour stopped the clock at the end of the current step
 
     # -- navigation -----------------------------------------------------------------------------
     @property
@@ -62,10 +80,14 @@ class TourRunner:
         step = self.step
         if step is not None:
             self._begin(step)
+        else:  # the tour is over: the cluster is the learner's to explore, clock running
+            self._stop_watching()
+            self._resume_clock()
         return step
 
     def back(self) -> Step | None:
         """Show the previous step's narration again (the cluster is not rewound)."""
+        self._stop_watching()
         self.index = max(self.index - 1, 0)
         self.started_at = self.cluster.clock.now
         return self.step
@@ -77,6 +99,8 @@ class TourRunner:
         return step
 
     def _begin(self, step: Step) -> None:
+        self._stop_watching()
+        self._resume_clock()
         self.started_at = self.cluster.clock.now
         self.message = ""
         self._written = []
@@ -85,6 +109,42 @@ class TourRunner:
                 self.message = self._act(*next(iter(step.action.items())))
             except (ApiError, ValueError) as err:
                 self.message = f"error: {getattr(err, 'message', err)}"
+        if step.pause and self._driver() is not None:
+            self._watch()  # at once: a step whose action is all it shows pauses before anything else runs
+
+    # -- pausing --------------------------------------------------------------------------------
+    def _driver(self) -> RealTimeDriver | None:
+        return self.cluster.inputs.driver  # the app's real-time driver; None in headless runs
+
+    def _watch(self) -> None:
+        """Stop the clock if the step is done, else look again a little later in virtual time."""
+        self._poll = None
+        if self.satisfied():
+            self._pause_clock()
+        else:
+            self._poll = self.cluster.clock.call_later(POLL_SECONDS, self._watch, label="tour: step done?")
+
+    def _stop_watching(self) -> None:
+        if self._poll is not None:
+            self._poll.cancel()
+            self._poll = None
+
+    def _pause_clock(self) -> None:
+        driver = self._driver()
+        if driver is None or driver.paused:
+            return
+        self.cluster.inputs.submit("clock", paused=True)  # as the space key does
+        self.paused_clock = True
+        self.message = f"{self.message} · {PAUSED_NOTE}" if self.message else PAUSED_NOTE
+
+    def _resume_clock(self) -> None:
+        """Start the clock again if the tour stopped it (and the learner has not started it since)."""
+        if not self.paused_clock:
+            return
+        self.paused_clock = False
+        driver = self._driver()
+        if driver is not None and driver.paused:
+            self.cluster.inputs.submit("clock", paused=False)
 
     # -- actions --------------------------------------------------------------------------------
     def _act(self, kind: str, arg: Any) -> str:
@@ -134,6 +194,8 @@ class TourRunner:
             return self._requests(arg)
         if kind == "conflict-demo":
             return self._conflict_demo(arg)
+        if kind == "rollout-undo":
+            return self._rollout_undo(arg)
         raise TourError(f"unknown action {kind!r}")
 
     def _wrote(self, resource: str, obj: Any) -> None:
@@ -198,15 +260,49 @@ class TourRunner:
         seen_a = alice.get("deployments", ns, name)
         seen_b = bob.get("deployments", ns, name)
         seen_a = deep_copy(seen_a)
+        read = seen_b["metadata"]["resourceVersion"]
         seen_a["metadata"].setdefault("annotations", {})["edited-by"] = "alice"
-        alice.update("deployments", seen_a)
+        written = alice.update("deployments", seen_a)["metadata"]["resourceVersion"]
         seen_b["metadata"].setdefault("annotations", {})["edited-by"] = "bob"
         try:
             bob.update("deployments", seen_b)
         except ApiError as err:
-            written = seen_a["metadata"]["resourceVersion"]
-            return f"alice wrote at resourceVersion {written}; bob got {err.code}: {err.message}"
+            return (f"both read resourceVersion {read}; alice's update was stored at {written}; "
+                    f"bob's, still sending {read}, got {err.code}: {err.message}")
         return "both writes succeeded (unexpected)"
+
+    def _rollout_undo(self, arg: dict[str, Any]) -> str:
+        """``kubectl rollout undo deployment/NAME``, as kubectl does it against apps/v1 (rollback.go):
+        copy the pod template of the previous revision's ReplicaSet into the Deployment, with a JSON patch."""
+        ns, name = arg.get("namespace", "default"), arg["deployment"]
+        deployment = self.client.get("deployments", ns, name)
+        uid = deployment["metadata"]["uid"]
+        owned = [
+            rs for rs in self.client.list("replicasets", ns)["items"]
+            if any(ref.get("controller") and ref.get("uid") == uid
+                   for ref in rs["metadata"].get("ownerReferences") or ())
+        ]
+        revisions = sorted(
+            ((rev, rs) for rs in owned if (rev := revision_or_none(rs)) is not None), key=lambda pair: pair[0]
+        )
+        if len(revisions) < 2:
+            raise ValueError(f'no rollout history found for deployment "{name}"')
+        revision, previous = revisions[-2]
+        template = deep_copy(previous["spec"]["template"])
+        if equal_ignore_hash(template, deployment["spec"]["template"]):
+            return f"deployment.apps/{name} skipped rollback (current template already matches revision {revision})"
+        (template.get("metadata") or {}).get("labels", {}).pop(POD_TEMPLATE_HASH_LABEL, None)
+        current = deployment["metadata"].get("annotations") or {}
+        annotations = {k: v for k, v in current.items() if k in ANNOTATIONS_TO_SKIP}
+        annotations.update(
+            (k, v) for k, v in (previous["metadata"].get("annotations") or {}).items() if k not in ANNOTATIONS_TO_SKIP
+        )
+        patch = [
+            {"op": "replace", "path": "/spec/template", "value": template},
+            {"op": "replace", "path": "/metadata/annotations", "value": annotations},
+        ]
+        self._wrote("deployments", self.client.patch("deployments", ns, name, patch, PATCH_JSON))
+        return f"deployment.apps/{name} rolled back (to the template of revision {revision})"
 
     # -- conditions -----------------------------------------------------------------------------
     def satisfied(self) -> bool:
@@ -308,8 +404,11 @@ class TourRunner:
         raise TourError(f"unknown condition {kind!r}")
 
 
-def run_headless(tour: Tour, extra_time: float = 0.0) -> list[StepResult]:
-    """Run every step on the fast clock; raise TourError naming the first step whose condition never holds."""
+def run_headless(tour: Tour, extra_time: float = 0.0, reading_time: float = 0.0) -> list[StepResult]:
+    """Run every step on the fast clock; raise TourError naming the first step whose condition never holds.
+
+    ``reading_time``: virtual seconds a learner spends on each step once it is done before going on; the
+    clock stands still meanwhile on the steps that pause, as in the app."""
     from kubetui.node.spec import default_nodes
     from kubetui.sim.cluster import Cluster
 
@@ -329,6 +428,8 @@ def run_headless(tour: Tour, extra_time: float = 0.0) -> list[StepResult]:
                 f"{tour.name}: step {index + 1} '{step.title}' did not reach {step.until} "
                 f"within {step.timeout:g} virtual seconds"
             )
-        results.append(StepResult(index, step.title, reached, cluster.clock.now - started))
+        results.append(StepResult(index, step.title, reached, cluster.clock.now - started, runner.message))
+        if not step.pause:
+            cluster.run_for(reading_time)
     cluster.run_for(extra_time)
     return results

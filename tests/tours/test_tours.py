@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from textual.binding import Binding
 
 from kubetui.node.spec import default_nodes
 from kubetui.sim.cluster import Cluster
 from kubetui.tours.model import TourError, available_tours, find_tour, load_tour
-from kubetui.tours.runner import run_headless
+from kubetui.tours.runner import TourRunner, run_headless
 from kubetui.ui.app import KubetuiApp
 from kubetui.ui.tour_panel import TourPanel
 
@@ -64,6 +66,11 @@ async def test_walk_a_tour_with_the_keys() -> None:
         await pilot.press("n", "n")
         assert panel.runner.index == 2
         assert "409" in panel.runner.message
+        # the clock stopped on the two writes: the API pane ends with them, however long the learner reads
+        assert app.driver.paused
+        tail = _pane_text(app, "api").splitlines()[-2:]
+        assert tail[0].startswith("alice") and " 200" in tail[0], tail
+        assert tail[1].startswith("bob") and " 409" in tail[1], tail
         await pilot.press("R")
         assert panel.runner.index == 2
         await pilot.press("n")
@@ -103,3 +110,215 @@ def test_a_step_is_not_reached_on_the_state_from_before_its_action() -> None:
     results = run_headless(find_tour("rolling-update"))
     version_2 = next(r for r in results if r.title == "Version 2 rolls out")
     assert version_2.virtual_seconds > 5  # new pods pulled, started and ready, one at a time
+
+
+def _pane_text(app: KubetuiApp, pane_id: str) -> str:
+    from kubetui.ui.panes.base import LinePane
+
+    pane = app.query_one(f"#{pane_id}", LinePane)
+    return "\n".join(pane.item_text(item) for item in pane.items())
+
+
+def requests(app: KubetuiApp, pane_id: str) -> list[str]:
+    """The request lines at the end of a pane (one per connection sent through kube-proxy's rules)."""
+    lines = _pane_text(app, pane_id).splitlines()
+    tail: list[str] = []
+    while lines and " request " in lines[-1] and "KUBE-SVC" in lines[-1]:
+        tail.insert(0, lines.pop())
+    return tail
+
+
+@pytest.mark.parametrize("reading_time", [0, 60], ids=["at-once", "a-learner-reads-each-step"])
+def test_services_traffic_avoids_the_pod_that_is_not_ready(reading_time: float) -> None:
+    """The killed pod stays out of rotation until the step after "Traffic avoids it", however long the learner
+    reads: its restarted container is not Ready for 10 s, and the step before stops the clock. It used to be
+    back within 2 s and take 3 of the 10 requests "that all land on the two ready pods"."""
+    results = {r.title: r for r in run_headless(find_tour("services"), reading_time=reading_time)}
+    killed = results["A pod leaves rotation"].message.split("/")[1]
+    avoided = results["Traffic avoids it"].message
+    assert killed not in avoided and "10 requests" in avoided and "error" not in avoided
+    assert results["Back in rotation"].virtual_seconds > 5  # the probe's initialDelaySeconds, not at once
+    assert killed in results["Traffic returns"].message
+
+
+async def test_a_pausing_step_stops_the_clock_until_the_learner_goes_on() -> None:
+    tour = find_tour("services")
+    cluster = Cluster(seed=tour.seed, nodes=default_nodes(tour.nodes))
+    app = KubetuiApp(cluster, start_driver=False, tour=tour)
+    async with app.run_test(size=(200, 50)) as pilot:
+        runner = app.query_one(TourPanel).runner
+        cluster.run_for(30)
+        assert runner.satisfied() and not app.driver.paused  # step 1 does not pause
+        await pilot.press("n")  # the requests: shown at once, and held still
+        assert app.driver.paused and "clock paused" in runner.message
+        assert requests(app, tour.steps[1].highlight)
+        await pilot.press("n")  # the kill: the clock runs until kube-proxy has dropped the pod
+        assert not app.driver.paused
+        cluster.run_for(5)
+        assert app.driver.paused and runner.satisfied()
+        killed = runner.message.split("/")[1]
+        pod = cluster.get("pods", "default", killed)
+        assert pod is not None
+        ip = pod["status"]["podIP"]
+        await pilot.press("n")  # the clock stood still while the learner read: the pod is still not Ready
+        assert app.driver.paused and "10 requests" in runner.message and killed not in runner.message
+        lines = requests(app, tour.steps[3].highlight)
+        assert len(lines) == 10 and not any(f"-> {ip}:" in line for line in lines)
+        await pilot.press("n")  # back in rotation: a step about waiting runs the clock
+        assert not app.driver.paused
+        app.driver.set_paused(True)  # the learner pauses with space: going on leaves the clock as they set it
+        cluster.run_for(30)
+        await pilot.press("n", "n")
+        assert runner.finished and app.driver.paused
+        await pilot.press("space")
+
+
+def test_every_step_highlights_the_pane_that_shows_its_action() -> None:
+    """Requests land in the events pane (kube-proxy's trace), API writes in the API pane."""
+    for tour in TOURS:
+        for step in tour.steps:
+            kind = next(iter(step.action), "")
+            if kind == "request":
+                assert step.highlight == "events", f"{tour.name}: {step.title}"
+            if kind == "conflict-demo":
+                assert step.highlight == "api", f"{tour.name}: {step.title}"
+
+
+async def test_the_apply_line_stays_in_the_api_pane() -> None:
+    """Tour 1 step 2 talks about the API pane's `kubectl apply deployments web 201` line: the clock stops before
+    the controllers' requests (and the kubelets' heartbeats) push it out of view."""
+    tour = find_tour("manifest-to-pod")
+    cluster = Cluster(seed=tour.seed, nodes=default_nodes(tour.nodes))
+    app = KubetuiApp(cluster, start_driver=False, tour=tour)
+    async with app.run_test(size=(200, 50)) as pilot:
+        cluster.run_for(5)
+        await pilot.press("n")
+        assert app.driver.paused
+        last = _pane_text(app, "api").splitlines()[-1]
+        assert "kubectl" in last and "deployments" in last and "201" in last
+        await pilot.press("n")
+        assert not app.driver.paused
+
+
+def test_rollout_undo_does_what_kubectl_does() -> None:
+    """The Roll back step runs `kubectl rollout undo`, not a set-image: the nginx:1.28 ReplicaSet (which kept its 4
+    pods, maxUnavailable 0) becomes revision 4; the broken one is scaled to 0 and kept as history."""
+    tour = find_tour("rolling-update")
+    cluster = Cluster(seed=tour.seed, nodes=default_nodes(tour.nodes))
+    runner = TourRunner(cluster, tour)
+    cluster.run_for(5)
+    for step in tour.steps:
+        runner.next()
+        assert cluster.run_until(runner.satisfied, timeout=step.timeout), step.title
+    assert runner.message == "deployment.apps/web rolled back (to the template of revision 2)"
+    sets = {rs["spec"]["template"]["spec"]["containers"][0]["image"]: rs for rs in cluster.objects("replicasets")}
+    revision = {image: rs["metadata"]["annotations"]["deployment.kubernetes.io/revision"] for image, rs in sets.items()}
+    assert revision == {"nginx:1.27": "1", "nginx:doesnotexist": "3", "nginx:1.28": "4"}
+    assert sets["nginx:doesnotexist"]["spec"]["replicas"] == 0 and sets["nginx:1.28"]["spec"]["replicas"] == 4
+    deployment = cluster.get("deployments", "default", "web")
+    assert deployment is not None and "pod-template-hash" not in deployment["spec"]["template"]["metadata"]["labels"]
+
+
+def test_the_conflict_demo_quotes_this_runs_resource_versions() -> None:
+    """alice's write is quoted at the resourceVersion it got, not the one both writers read."""
+    tour = find_tour("etcd-and-watch")
+    cluster = Cluster(seed=tour.seed, nodes=default_nodes(tour.nodes))
+    runner = TourRunner(cluster, tour)
+    cluster.run_for(5)
+    for step in tour.steps:
+        runner.next()
+        assert cluster.run_until(runner.satisfied, timeout=step.timeout), step.title
+        if step.action.get("conflict-demo"):
+            break
+    found = re.search(r"read resourceVersion (\d+); alice's update was stored at (\d+); bob's, still sending (\d+), "
+                      r"got 409", runner.message)
+    assert found, runner.message
+    read, written, sent = (int(n) for n in found.groups())
+    deployment = cluster.get("deployments", "default", "web")
+    assert deployment is not None
+    assert read == sent < written == int(deployment["metadata"]["resourceVersion"])  # nothing else wrote since
+
+
+def test_the_long_wait_says_how_to_speed_the_clock_up() -> None:
+    """At 1x the 300 s eviction wait is five real minutes: the step says which key speeds the clock up."""
+    faster = next(b for b in KubetuiApp.BINDINGS if isinstance(b, Binding) and b.action == "faster")
+    assert faster.key == "right_square_bracket"
+    eviction = next(s for s in find_tour("node-failure").steps if s.title == "Taint-based eviction")
+    assert "press ]" in eviction.narration
+
+
+def test_narrations_say_what_kubernetes_does() -> None:
+    """Statements a review found false, kept out."""
+    text = {t.name: "\n".join(s.narration for s in t.steps) for t in TOURS}
+    assert "readiness checks pass" not in text["1-manifest-to-pod"]  # its Deployment has no readinessProbe
+    assert "q twice" in find_tour("1").steps[-1].narration  # q q quits (QUIT_WINDOW)
+    assert "removes it from the EndpointSlice" not in text["6-services"]  # not ready: ready false, still listed
+    assert "conditions.ready false" in text["6-services"]
+    assert "removes the broken one" not in text["5-rolling-update"]  # scaled to 0, kept as history
+    assert "etcd streams every change" not in text["7-etcd-and-watch"]  # components watch the API server
+    kill = next(s for s in find_tour("3").steps if s.title == "Kill it")
+    assert kill.highlight != "nodes" and "kubectl describe pod server" in kill.narration
+
+
+def test_the_tour_command_takes_port_and_kubeconfig_and_anchors_time(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A second tour no longer rewrites ~/.kube/kubetui.config, and its timestamps are today's, as the app's are
+    (kubectl describe showed events "340d" old)."""
+    from datetime import UTC, datetime, timedelta
+    from typing import Any
+
+    import kubetui.ui.app as app_module
+    from kubetui.api import meta
+    from kubetui.tours.cli import main
+
+    seen: dict[str, Any] = {}
+
+    def run_app(manifest_dir: Path | None, seed: int, speed: float, port: int, kubeconfig: Path,
+                **kwargs: Any) -> int:
+        seen.update(dir=manifest_dir, speed=speed, port=port, kubeconfig=kubeconfig, epoch=meta.EPOCH, **kwargs)
+        return 0
+
+    monkeypatch.setattr(app_module, "run_app", run_app)
+    monkeypatch.setattr(meta, "EPOCH", meta.EPOCH)  # put back after the test
+    config = tmp_path / "second.config"
+    assert main(["6", "--port", "0", "--kubeconfig", str(config), "--speed", "5"]) == 0
+    assert seen["port"] == 0 and seen["kubeconfig"] == config and seen["speed"] == 5 and seen["dir"] is None
+    assert seen["tour"].name == "6-services"
+    assert abs(seen["epoch"] - datetime.now(UTC)) < timedelta(minutes=1)
+    assert main(["6"]) == 0
+    assert seen["port"] == 6443 and seen["kubeconfig"] == Path.home() / ".kube" / "kubetui.config"
+
+
+def test_the_too_big_manifests_try_line_works_as_written(tmp_path: Path) -> None:
+    """manifests/30-too-big.yaml: lowering the request in place is refused (a Pod's resources are immutable);
+    deleting the pod and saving again creates it anew, and it is scheduled. The comment used to promise that
+    lowering the request alone got it placed."""
+    import shutil
+
+    from kubetui.manifests.loader import ManifestFolder, node_specs_in
+
+    root = Path(__file__).resolve().parents[2] / "manifests"
+    source = root / "30-too-big.yaml"
+    comment = " ".join(line.lstrip("# ") for line in source.read_text().splitlines() if line.startswith("#"))
+    assert "kubectl delete pod too-big" in comment and "refuses" in comment
+    for name in ("00-nodes.yaml", "30-too-big.yaml"):
+        shutil.copy(root / name, tmp_path / name)
+    cluster = Cluster(seed=1, nodes=node_specs_in(tmp_path))
+    folder = ManifestFolder(cluster, tmp_path)
+    folder.sync()
+    cluster.run_for(10)
+    manifest = tmp_path / "30-too-big.yaml"
+    manifest.write_text(manifest.read_text().replace('cpu: "16"', 'cpu: "2"'))
+    folder.sync()  # "lower the request to 2 and save"
+    cluster.run_for(10)
+    assert any("pod updates may not change fields" in str(error) for error in folder.errors.values())
+    pod = cluster.get("pods", "default", "too-big")
+    assert pod is not None and not pod["spec"].get("nodeName")  # still the Pending pod asking for 16
+    cluster.client("kubectl").delete("pods", "default", "too-big")
+    cluster.run_for(1)
+    folder.sync()  # "save the file again"
+    cluster.run_for(10)
+    pod = cluster.get("pods", "default", "too-big")
+    assert not folder.errors and pod is not None and pod["spec"].get("nodeName")
+    assert pod["spec"]["containers"][0]["resources"]["requests"]["cpu"] == "2"
