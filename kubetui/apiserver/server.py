@@ -344,7 +344,7 @@ class APIServer:
             metadata.pop(system_field, None)
         metadata["uid"] = self.new_uid()
         metadata["creationTimestamp"] = self.now_iso()
-        if "spec" in obj:
+        if info.kind in GENERATION_FIELDS:
             metadata["generation"] = 1
         self.admission.admit_create(info, obj)
         return obj
@@ -620,7 +620,8 @@ class APIServer:
                 new["status"] = old["status"]
             else:
                 new.pop("status", None)
-        if "spec" in new and new.get("spec") != old.get("spec"):
+        watched = GENERATION_FIELDS.get(info.kind)
+        if watched and any(new.get(field) != old.get(field) for field in watched):
             new_meta["generation"] = int(old_meta.get("generation") or 0) + 1
         return new
 
@@ -963,6 +964,19 @@ def _status_parts(body: dict[str, Any]) -> dict[str, Any]:
     if type(metadata) is dict and "managedFields" in metadata:
         parts["metadata"] = {key: value for key, value in metadata.items() if key != "managedFields"}
     return parts
+
+
+# The kinds whose registry strategy keeps metadata.generation (1 on create, +1 when these fields change), in
+# v1.32: not pods (v1.33), Services, Nodes, Namespaces or Leases, whose spec changes leave it unset.
+GENERATION_FIELDS: dict[str, tuple[str, ...]] = {
+    "Deployment": ("spec",),
+    "ReplicaSet": ("spec",),
+    "DaemonSet": ("spec",),
+    "StatefulSet": ("spec",),
+    "Job": ("spec",),
+    "PodDisruptionBudget": ("spec",),
+    "EndpointSlice": ("addressType", "endpoints", "ports"),
+}
 
 
 def _default_propagation(info: ResourceInfo) -> str:

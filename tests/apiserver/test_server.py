@@ -216,6 +216,22 @@ def test_update_bumps_generation_on_spec_change_only(api: APIServer) -> None:
     assert updated["metadata"]["generation"] == 2
 
 
+def test_only_the_kinds_whose_strategy_keeps_a_generation_have_one(api: APIServer) -> None:
+    """v1.32: workloads and EndpointSlices count generations; pods (from v1.33), Services and Nodes do not."""
+    created = api.create("kubectl", "pods", "default", pod("p"))
+    assert "generation" not in created["metadata"]
+    created["spec"]["activeDeadlineSeconds"] = 60
+    assert "generation" not in api.update("kubectl", "pods", "default", "p", created)["metadata"]
+    svc = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s"}, "spec": {"ports": [{"port": 80}]}}
+    assert "generation" not in api.create("kubectl", "services", "default", svc)["metadata"]
+    slice_ = {"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice", "metadata": {"name": "e"},
+              "addressType": "IPv4", "endpoints": [], "ports": []}
+    stored = api.create("kubectl", "endpointslices", "default", slice_)
+    assert stored["metadata"]["generation"] == 1
+    stored["endpoints"] = [{"addresses": ["10.244.1.5"]}]
+    assert api.update("kubectl", "endpointslices", "default", "e", stored)["metadata"]["generation"] == 2
+
+
 def test_stale_update_gets_409_conflict(api: APIServer) -> None:
     created = api.create("kubectl", "deployments", "default", deployment())
     first, second = dict(created), dict(created)
