@@ -40,6 +40,17 @@ __all__ = ["ApiHttpServer", "write_kubeconfig"]
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
+# The checks kube-apiserver lists under ?verbose (a subset: those that mean something for one process).
+_COMMON_CHECKS = ("ping", "log", "etcd", "poststarthook/start-apiserver-admission-initializer",
+                  "poststarthook/generic-apiserver-start-informers",
+                  "poststarthook/scheduling/bootstrap-system-priority-classes")
+HEALTH_CHECKS: dict[str, tuple[str, ...]] = {
+    "healthz": _COMMON_CHECKS,
+    "livez": _COMMON_CHECKS,
+    "readyz": (*_COMMON_CHECKS[:3], "etcd-readiness", "informer-sync", *_COMMON_CHECKS[3:], "shutdown"),
+}
+
+
 class ApiHttpServer:
     """Serves ``cluster.api`` over HTTP; ``driver`` (optional) is what ``/kubetui/v1/clock`` controls."""
 
@@ -97,9 +108,9 @@ class ApiHttpServer:
         app.router.add_route("*", "/apis/{tail:.*}", self._groups)
         app.router.add_route("*", "/openapi/{tail:.*}", self._openapi)
         app.router.add_route("*", "/kubetui/v1/{tail:.*}", self._kubetui)
-        app.router.add_route("*", "/healthz", self._health)
-        app.router.add_route("*", "/livez", self._health)
-        app.router.add_route("*", "/readyz", self._health)
+        for endpoint in HEALTH_CHECKS:
+            app.router.add_route("*", f"/{endpoint}", self._health)
+            app.router.add_route("*", f"/{endpoint}/{{check:.+}}", self._health)
         app.router.add_route("*", "/{tail:.*}", self._unknown)
         return app
 
@@ -197,8 +208,20 @@ class ApiHttpServer:
         return await self.control.handle(request, request.match_info["tail"].strip("/"))
 
     async def _health(self, request: web.Request) -> web.StreamResponse:
+        """``/healthz``, ``/livez``, ``/readyz``: ``ok``; ``?verbose`` lists each check as kube-apiserver does;
+        ``/livez/ping`` runs one check. The checks pass while the process serves (the store is in memory)."""
         self._get_only(request)
-        return web.Response(text="ok")
+        endpoint = request.path.strip("/").split("/")[0]
+        checks = HEALTH_CHECKS[endpoint]
+        one = request.match_info.get("check")
+        if one is not None:
+            if one not in checks:
+                raise web.HTTPNotFound(text="404 page not found\n")
+            return web.Response(text="ok")
+        if "verbose" not in request.query:
+            return web.Response(text="ok")
+        lines = [f"[+]{check} ok" for check in checks]
+        return web.Response(text="\n".join([*lines, f"{endpoint} check passed"]) + "\n")
 
     async def _unknown(self, request: web.Request) -> web.StreamResponse:
         raise not_found()

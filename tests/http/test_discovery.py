@@ -140,3 +140,13 @@ async def test_access_reviews_are_answered_and_never_stored(api: Api) -> None:
     _, groups = await api.call("GET", "/apis")
     names = [g["name"] for g in groups["groups"]]
     assert names.index("apps") < names.index("authentication.k8s.io") < names.index("authorization.k8s.io")
+
+
+async def test_health_endpoints_answer_ok_and_list_their_checks(api: Api) -> None:
+    for endpoint in ("/healthz", "/livez", "/readyz", "/livez/ping", "/healthz/etcd"):
+        code, body = await api.call("GET", endpoint)
+        assert (code, body) == (200, "ok"), endpoint
+    code, body = await api.call("GET", "/readyz?verbose")
+    assert code == 200 and body.startswith("[+]ping ok\n") and body.endswith("readyz check passed\n")
+    assert "[+]etcd ok" in body and "[+]informer-sync ok" in body
+    assert (await api.call("GET", "/livez/nonsense"))[0] == 404
