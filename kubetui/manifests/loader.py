@@ -304,17 +304,22 @@ class ManifestFolder:
     def _prune(self, plans: dict[str, _FilePlan]) -> None:
         """Delete objects this folder applied that no file declares any more (never anyone else's)."""
         wanted = {ref for plan in plans.values() for ref, _ in plan.objects}
+        # the file each object came from (the last plans, before this sync): the log names it
+        came_from = {ref: path for path, plan in self._plans.items() for ref, _ in plan.objects}
         for ref in sorted(self._owned - wanted, key=lambda r: (-_kind_rank(r), r)):
             self._owned.discard(ref)
+            source = came_from.get(ref)
+            shown = self.display_path(source) if source is not None else str(ref)
             try:
                 self.client.delete(ref.resource, ref.namespace, ref.name, propagation_policy="Background")
             except ApiError as err:
                 if err.code != 404:
                     self.cluster.trace.emit(
-                        ManifestStatus(path=str(ref), ok=False, message=f"prune failed: {err.message}")
+                        ManifestStatus(path=shown, ok=False, message=f"{ref}: prune failed: {err.message}")
                     )
                 continue
-            self.cluster.trace.emit(ManifestStatus(path=str(ref), ok=True, message=f"{ref} pruned"))
+            gone = "file removed" if source is not None and source not in plans else "no longer in the file"
+            self.cluster.trace.emit(ManifestStatus(path=shown, ok=True, message=f"{ref} pruned ({gone})"))
 
     def _sync_nodes(self, plans: dict[str, _FilePlan]) -> None:
         """Power machines on and off to match the folder's ``kind: Node`` documents."""

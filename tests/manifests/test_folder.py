@@ -82,6 +82,20 @@ def test_only_saved_files_are_applied_again(tmp_path: Path, cluster: Cluster) ->
     assert notes == ['configmap/a -n default configured (took .data.greeting from "kubectl-edit" using v1)']
 
 
+def test_a_pruned_object_is_logged_under_the_file_it_came_from(tmp_path: Path, cluster: Cluster) -> None:
+    folder = ManifestFolder(cluster, tmp_path)
+    write(tmp_path / "a.yaml", cm("a") + "---\n" + cm("b"))
+    write(tmp_path / "c.yaml", cm("c"))
+    folder.sync()
+    notes: list[tuple[str, str]] = []
+    cluster.trace.subscribe(lambda r: notes.append((r.path, r.message)) if isinstance(r, ManifestStatus) else None)
+    write(tmp_path / "a.yaml", cm("a"))
+    (tmp_path / "c.yaml").unlink()
+    folder.sync()
+    assert notes == [("a.yaml", "configmap/b -n default pruned (no longer in the file)"),
+                     ("c.yaml", "configmap/c -n default pruned (file removed)")]
+
+
 def test_rename_keeps_objects(tmp_path: Path, cluster: Cluster) -> None:
     folder = ManifestFolder(cluster, tmp_path)
     write(tmp_path / "a.yaml", cm("a"))
