@@ -54,6 +54,7 @@ RESOURCES: tuple[ResourceInfo, ...] = (
     ResourceInfo("endpoints", "endpoints", "Endpoints", "", "v1", True, ("ep",), status=False),
     ResourceInfo("configmaps", "configmap", "ConfigMap", "", "v1", True, ("cm",), status=False),
     ResourceInfo("secrets", "secret", "Secret", "", "v1", True, (), status=False),
+    ResourceInfo("serviceaccounts", "serviceaccount", "ServiceAccount", "", "v1", True, ("sa",), status=False),
     ResourceInfo("events", "event", "Event", "", "v1", True, ("ev",), status=False),
     ResourceInfo("bindings", "binding", "Binding", "", "v1", True, (), status=False),
     ResourceInfo(

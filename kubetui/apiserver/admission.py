@@ -112,6 +112,7 @@ class Admission:
             if isinstance(obj.get("spec"), dict):
                 add_default_toleration_seconds(obj)
                 self._priority(info, obj)
+                self._service_account(info, obj)
             obj["status"]["qosClass"] = qos_class(obj.get("spec", {}))
         self._validate(info, obj, None)
         if kind == "Service":
@@ -150,6 +151,21 @@ class Admission:
             raise errors.invalid(
                 info, name, format_invalid(info.kind, info.group, name, errs), [e.cause() for e in errs]
             )
+
+    @staticmethod
+    def _service_account(info: ResourceInfo, pod: dict[str, Any]) -> None:
+        """The ServiceAccount admission plugin: a pod runs as ``default`` unless it names an account (the
+        service account controller creates ``default`` in every namespace).
+
+        Simplification: the account is not looked up, so a pod may name one that does not exist (manifests
+        apply a namespace and its pods at one virtual instant, before the controller has made its ``default``);
+        and no token is mounted (no kube-api-access volume): containers here make no API calls.
+        """
+        spec = pod["spec"]
+        name = spec.get("serviceAccountName") or spec.get("serviceAccount") or "default"
+        if isinstance(name, str):  # otherwise validation reports the type
+            spec["serviceAccountName"] = name
+            spec["serviceAccount"] = name  # DeprecatedServiceAccount: the conversion keeps the two alike
 
     def _priority(self, info: ResourceInfo, pod: dict[str, Any]) -> None:
         """The Priority admission plugin: priorityClassName -> spec.priority."""

@@ -126,6 +126,7 @@ _BY_KIND: dict[str, dict[str, PatchMeta]] = {
     "PodDisruptionBudget": {"spec.selector": REPLACE, **_CONDITIONS},
     "ConfigMap": {},
     "Secret": {},
+    "ServiceAccount": {"secrets": _by("name")},
     "Endpoints": {},  # subsets and their addresses are atomic
     "EndpointSlice": {},
     "Event": {},

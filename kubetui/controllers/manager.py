@@ -23,6 +23,8 @@ CONTROLLERS: tuple[str, ...] = (
     "kubetui.controllers.nodelifecycle:NodeLifecycleController",
     "kubetui.controllers.garbagecollector:GarbageCollector",
     "kubetui.controllers.namespace:NamespaceController",
+    "kubetui.controllers.serviceaccount:ServiceAccountController",
+    "kubetui.controllers.rootcacertpublisher:RootCACertPublisher",
     "kubetui.controllers.podgc:PodGCController",
 )
 

@@ -1208,6 +1208,12 @@ MESSAGES: dict[str, dict[int, tuple[str, str, bool]]] = {
         2: ('spec', '.k8s.io.api.core.v1.ServiceSpec', False),
         3: ('status', '.k8s.io.api.core.v1.ServiceStatus', False),
     },
+    'k8s.io.api.core.v1.ServiceAccount': {
+        1: ('metadata', '.k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta', False),
+        2: ('secrets', '.k8s.io.api.core.v1.ObjectReference', True),
+        3: ('imagePullSecrets', '.k8s.io.api.core.v1.LocalObjectReference', True),
+        4: ('automountServiceAccountToken', 'bool', False),
+    },
     'k8s.io.api.core.v1.ServiceAccountTokenProjection': {
         1: ('audience', 'string', False),
         2: ('expirationSeconds', 'int64', False),

@@ -787,6 +787,14 @@ def print_configmap(obj: dict[str, Any], now: float) -> Row:
 CONFIGMAP_COLUMNS = [NAME, _col("Data", description="Data contains the configuration data."), AGE]
 
 
+def print_serviceaccount(obj: dict[str, Any], now: float) -> Row:
+    return [_name(obj), len(obj.get("secrets") or ()), _created(obj, now)]
+
+
+SERVICEACCOUNT_COLUMNS = [NAME, _col("Secrets", "integer", "Secrets is the list of secrets allowed to be used by "
+                                     "pods running using this ServiceAccount."), AGE]
+
+
 def print_secret(obj: dict[str, Any], now: float) -> Row:
     data = _dict(obj, "data")
     return [_name(obj), str(obj.get("type") or "Opaque"), len(data), _created(obj, now)]
@@ -860,6 +868,7 @@ PRINTERS: dict[str, tuple[list[Column], Printer]] = {
     "EndpointSlice": (ENDPOINTSLICE_COLUMNS, print_endpointslice),
     "Event": (EVENT_COLUMNS, print_event),
     "ConfigMap": (CONFIGMAP_COLUMNS, print_configmap),
+    "ServiceAccount": (SERVICEACCOUNT_COLUMNS, print_serviceaccount),
     "Secret": (SECRET_COLUMNS, print_secret),
     "Lease": (LEASE_COLUMNS, print_lease),
     "PriorityClass": (PRIORITYCLASS_COLUMNS, print_priorityclass),

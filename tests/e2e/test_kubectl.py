@@ -215,7 +215,9 @@ def test_edit_patch_label_annotate_replace_and_delete(kubectl: Kubectl, tmp_path
         assert left["deletionTimestamp"] and left["finalizers"] == ["orphan"]
     kubectl("create", "namespace", "scratch")
     kubectl("create", "configmap", "c1", "-n", "scratch", "--from-literal=x=y")
-    assert kubectl("delete", "configmap", "--all", "-n", "scratch").stdout.strip() == 'configmap "c1" deleted'
+    # --all takes the root CA bundle too, as on a real cluster; its publisher puts it back
+    deleted = kubectl("delete", "configmap", "--all", "-n", "scratch").stdout.splitlines()
+    assert deleted == ['configmap "c1" deleted', 'configmap "kube-root-ca.crt" deleted']
 
 
 def test_get_watch_prints_changes(kubectl: Kubectl) -> None:
@@ -243,6 +245,15 @@ def test_auth_can_i_and_whoami(kubectl: Kubectl) -> None:
     assert "*.*" in kubectl("auth", "can-i", "--list").stdout
     listed = kubectl("get", "selfsubjectaccessreviews", ok=False)
     assert "MethodNotAllowed" in listed.stderr
+
+
+def test_service_accounts_and_the_root_ca_bundle(kubectl: Kubectl) -> None:
+    accounts = kubectl("get", "serviceaccounts").stdout
+    assert _columns(accounts) == ["NAME", "SECRETS", "AGE"] and _rows(accounts)[0][:2] == ["default", "0"]
+    assert kubectl("create", "sa", "robot").stdout.strip() == "serviceaccount/robot created"
+    assert "robot" in kubectl("get", "sa", "-o", "name").stdout
+    bundle = json.loads(kubectl("get", "configmap", "kube-root-ca.crt", "-o", "json").stdout)
+    assert bundle["data"]["ca.crt"].startswith("-----BEGIN CERTIFICATE-----")
 
 
 def test_exec_port_forward_and_top_fail_fast(kubectl: Kubectl) -> None:

@@ -24,6 +24,7 @@ from kubetui.api.models.core import (
     NodeStatus,
     Secret,
     Service,
+    ServiceAccount,
     ServiceStatus,
 )
 from kubetui.api.models.objectmeta import (
@@ -79,6 +80,7 @@ MODELS: dict[str, type[K8sModel]] = {
     "EndpointSlice": EndpointSlice,
     "ConfigMap": ConfigMap,
     "Secret": Secret,
+    "ServiceAccount": ServiceAccount,
     "Event": Event,
     "Lease": Lease,
     "Binding": Binding,
@@ -149,6 +151,7 @@ __all__ = [
     "ResourceRequirements",
     "Secret",
     "Service",
+    "ServiceAccount",
     "StatefulSet",
     "Str",
     "StrMap",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from kubetui.api.models.base import Bool, Int, IntOrStr, K8sModel, Obj, QuantityMap, Str, StrMap, TypeMeta
-from kubetui.api.models.objectmeta import ObjectMeta, ObjectReference
+from kubetui.api.models.objectmeta import LocalObjectReference, ObjectMeta, ObjectReference
 
 # --- Namespace --------------------------------------------------------------------------------
 
@@ -193,6 +193,15 @@ class Secret(TypeMeta):
     string_data: StrMap | None = None
     type: Str | None = None
     immutable: Bool | None = None
+
+
+class ServiceAccount(TypeMeta):
+    """v1: an identity for the processes in a pod (no tokens here: see kubetui/apiserver/admission.py)."""
+
+    metadata: ObjectMeta | None = None
+    secrets: list[ObjectReference] | None = None
+    image_pull_secrets: list[LocalObjectReference] | None = None
+    automount_service_account_token: Bool | None = None
 
 
 # --- Event, Binding, Lease ---------------------------------------------------------------------
