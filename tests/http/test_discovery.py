@@ -150,3 +150,23 @@ async def test_health_endpoints_answer_ok_and_list_their_checks(api: Api) -> Non
     assert code == 200 and body.startswith("[+]ping ok\n") and body.endswith("readyz check passed\n")
     assert "[+]etcd ok" in body and "[+]informer-sync ok" in body
     assert (await api.call("GET", "/livez/nonsense"))[0] == 404
+
+
+def test_kubectl_explain_has_the_api_references_words_for_the_fields_learners_read() -> None:
+    """Descriptions come from the API reference (scripts/openapi_docs.py), not from a short hand-written list."""
+    from kubetui.http.openapi import group_version_document
+
+    core = group_version_document("", "v1")
+    apps = group_version_document("apps", "v1")
+    batch = group_version_document("batch", "v1")
+    assert core is not None and apps is not None and batch is not None
+    schemas = {**core["components"]["schemas"], **apps["components"]["schemas"], **batch["components"]["schemas"]}
+    for name in ("core.v1.Container", "core.v1.ContainerPort", "core.v1.PodSpec", "core.v1.ServiceSpec",
+                 "core.v1.ServicePort", "core.v1.Probe", "apps.v1.DeploymentSpec", "batch.v1.JobSpec"):
+        schema = schemas[f"io.k8s.api.{name}"]
+        undocumented = [field for field, prop in schema["properties"].items()
+                        if not prop.get("description") and not prop.get("x-kubernetes-preserve-unknown-fields")]
+        assert undocumented == [], name
+        assert schema.get("description"), name
+    port = schemas["io.k8s.api.core.v1.ContainerPort"]["properties"]["containerPort"]["description"]
+    assert port.startswith("Number of port to expose on the pod's IP address.")
