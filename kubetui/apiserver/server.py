@@ -909,12 +909,12 @@ class APIServer:
             ]:
                 raise errors.bad_request(f"container {container} is not valid for pod {name}")
             node = pod.get("spec", {}).get("nodeName")
-            source = self.kubelets.get(node or "")
-            if not node or source is None:
+            if not node:
+                return ""  # LogLocation: a pod with no node yet has no log location, and the log is empty
+            source = self.kubelets.get(node)
+            if source is None:
                 raise errors.bad_request(
-                    f'container "{container}" in pod "{name}" is waiting to start: ContainerCreating'
-                    if not node
-                    else f'Get "https://{node}:10250/containerLogs/{namespace}/{name}/{container}": '
+                    f'Get "https://{node}:10250/containerLogs/{namespace}/{name}/{container}": '
                     "dial tcp: connect: connection refused"
                 )
             return source(namespace, name, container, previous, tail_lines)
