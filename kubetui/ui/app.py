@@ -57,14 +57,47 @@ PROJECTOR = Theme(
     dark=False,
 )
 THEMES = ("textual-dark", "projector")
-# The command palette's longer names, where the footer's one word would not say enough
-PALETTE_NAMES = {"toggle_heartbeats": "Heartbeats: hide / show kubelet Lease renewals and node status in the API pane",
-                 "toggle_etcd": "etcd: interleave etcd writes in the API pane"}
+# The command palette (ctrl+p): the app's own commands, once each: (action, name, what it does). Textual's built-in
+# ones are left out where the app has its own: Theme (t), Screenshot (S), Maximize (z), Keys (? is the app's help).
+PALETTE: tuple[tuple[str, str, str], ...] = (
+    ("kill_node", "Kill node", "power off the selected node: heartbeats and containers stop"),
+    ("revive_node", "Revive node", "power the selected node back on"),
+    ("partition_node", "Partition / heal node", "cut the selected node off the API server; again: heal it"),
+    ("cordon", "Cordon / uncordon node", "mark the selected node unschedulable; again: schedulable"),
+    ("drain", "Drain node", "cordon the selected node, then evict its pods (DaemonSet pods stay)"),
+    ("kill_container", "Kill container", "kill a container of the selected pod (exit 137)"),
+    ("delete_pod", "Delete pod", "delete the selected pod"),
+    ("scale(1)", "Scale up", "one more replica for the selected Deployment"),
+    ("scale(-1)", "Scale down", "one replica fewer for the selected Deployment"),
+    ("traffic", "Send traffic", "10 requests to the selected workload's Service, through kube-proxy"),
+    ("pause", "Pause", "stop the virtual clock"),
+    ("resume", "Resume", "start the virtual clock again"),
+    ("step", "Step", "run one engine event (pauses first)"),
+    ("faster", "Faster", "speed the virtual clock up (up to 100x)"),
+    ("slower", "Slower", "slow the virtual clock down (down to 0.5x)"),
+    ("filter", "Filter", "filter the focused pane as you type"),
+    ("toggle_etcd", "etcd writes", "show / hide etcd writes between the API requests"),
+    ("toggle_heartbeats", "Heartbeats", "hide / show the kubelets' Lease renewals and node status in the API pane"),
+    ("maximize", "Zoom", "maximize the focused pane; again: restore"),
+    ("cycle_layout", "Layout", "cycle layouts: all panes, presenter, scheduling"),
+    ("cycle_theme", "Theme", "switch between the dark and the light projector theme"),
+    ("save_svg", "Screenshot", "save an SVG screenshot into the current folder"),
+    ("help", "Help", "every key, and what the pod glyphs mean"),
+    ("quit", "Quit", "quit kubetui now"),
+    ("tour_next", "Tour: next step", "go on to the tour's next step"),
+    ("tour_back", "Tour: previous step", "go back one step in the tour"),
+    ("tour_restart", "Tour: restart step", "run the tour's current step again"),
+)
 patch_strip_divide()
 # After a key press or a click, the engine's pump and the panes' periodic rebuilds wait until the screen has
 # repainted (at most this many seconds): the answer to a key is never queued behind engine work.
 INPUT_GRACE = 0.05
 QUIT_WINDOW = 3.0  # seconds in which a second q quits: one stray key must not end a live demo
+DRAIN_WATCH = 600.0  # seconds a drain waits for its evicted pods to go before it stops watching
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 class ErrorBanner(Static):
@@ -98,6 +131,9 @@ class KubetuiApp(App[int]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (TOUR_SIDE_FROM, "-wide")]
     CSS = """
     Screen { layout: vertical; }
+    /* Split off the top, not laid out in the flow: a zoomed pane is laid out first (Screen.arrange puts the
+       maximized widget before the screen's children), and pushed the header and the banner below it. */
+    #header, #errors { split: top; }
     #body { height: 1fr; }
     #left { width: 1fr; }
     #right { width: 1fr; }
@@ -120,7 +156,9 @@ class KubetuiApp(App[int]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "request_quit", "Quit"),
         Binding("question_mark", "help", "Help"),
-        Binding("space", "toggle_pause", "Pause"),
+        # One key, two bindings: check_action hides the one that does not apply, so the footer says Resume while paused
+        Binding("space", "pause", "Pause"),
+        Binding("space", "resume", "Resume"),
         Binding("s", "step", "Step", show=False),
         Binding("right_square_bracket", "faster", "Faster"),
         Binding("left_square_bracket", "slower", "Slower", show=False),
@@ -130,7 +168,7 @@ class KubetuiApp(App[int]):
         Binding("c", "cordon", "Cordon"),
         Binding("d", "drain", "Drain"),
         Binding("x", "kill_container", "Kill container"),
-        Binding("delete,backspace", "delete_pod", "Delete pod", show=False),
+        Binding("delete,backspace", "delete_pod", "Delete pod", show=False, key_display="delete"),
         Binding("plus,equals_sign", "scale(1)", "Scale +", show=False),
         Binding("minus", "scale(-1)", "Scale -", show=False),
         Binding("g", "traffic", "Send traffic", show=False),
@@ -207,6 +245,7 @@ class KubetuiApp(App[int]):
         (highlighted[0] if highlighted else self.query_one(NodesPane)).focus()
 
     def _on_driver_change(self) -> None:
+        self.refresh_bindings()  # space: Pause <-> Resume
         outcome = getattr(self.driver, "outcome", "")
         if outcome and not getattr(self, "_replay_reported", False):
             self._replay_reported = True
@@ -279,9 +318,13 @@ class KubetuiApp(App[int]):
             index -= 1
         return None
 
-    def _submit(self, kind: str, **data: Any) -> None:
+    def _apply(self, kind: str, **data: Any) -> tuple[str, bool]:
+        """Submit an input; its one-line outcome, and whether that is an error."""
         outcome = self.cluster.inputs.submit(kind, **data)
-        error = outcome.startswith(("error", "Error"))
+        return outcome, outcome.startswith(("error", "Error"))
+
+    def _submit(self, kind: str, **data: Any) -> None:
+        outcome, error = self._apply(kind, **data)
         self._toast(outcome, severity="error" if error else "information", timeout=4,
                     replace="clock" if kind == "clock" and not error else "")
 
@@ -337,21 +380,75 @@ class KubetuiApp(App[int]):
         assert node is not None
         obj = self.view.get("nodes", "", node) or {}
         unschedulable = not obj.get("spec", {}).get("unschedulable", False)
-        self._submit("api", verb="patch", resource="nodes", name=node, patch={"spec": {"unschedulable": unschedulable}})
+        outcome, error = self._apply("api", verb="patch", resource="nodes", name=node,
+                                     patch={"spec": {"unschedulable": unschedulable}})
+        # kubectl's words, not the patch's ("nodes/node-2 patched")
+        self._toast(outcome if error else f"node/{node} {'cordoned' if unschedulable else 'uncordoned'}",
+                    severity="error" if error else "information", replace=f"node:{node}")
 
     def action_drain(self) -> None:
+        """kubectl drain --ignore-daemonsets: cordon, then evict each pod. One toast says what was asked, and a
+        second one when the evicted pods are gone, as kubectl's "node/node-2 drained" (a toast per evicted
+        pod stacked six deep over the right column)."""
         node = self.selected_node()
         if not self._need("node", node):
             return
         assert node is not None
-        self._submit("api", verb="patch", resource="nodes", name=node, patch={"spec": {"unschedulable": True}})
+        cordoned = bool((self.view.get("nodes", "", node) or {}).get("spec", {}).get("unschedulable"))
+        outcome, error = self._apply("api", verb="patch", resource="nodes", name=node,
+                                     patch={"spec": {"unschedulable": True}})
+        if error:
+            self._toast(outcome, severity="error", replace=f"node:{node}")
+            return
+        evicted: list[str] = []
+        refused: list[str] = []
+        ignored = 0
         for pod in self.view.pods_on(node):
             refs = pod["metadata"].get("ownerReferences") or []
             owner: dict[str, Any] = next((r for r in refs if r.get("controller")), {})
-            if owner.get("kind") == "DaemonSet" or pod["metadata"].get("deletionTimestamp"):
-                continue  # kubectl drain --ignore-daemonsets
-            self._submit("api", verb="evict", resource="pods", namespace=pod["metadata"]["namespace"],
-                         name=pod["metadata"]["name"])
+            if pod["metadata"].get("deletionTimestamp"):
+                continue
+            if owner.get("kind") == "DaemonSet":
+                ignored += 1
+                continue
+            outcome, error = self._apply("api", verb="evict", resource="pods", namespace=pod["metadata"]["namespace"],
+                                         name=pod["metadata"]["name"])
+            if error:
+                refused.append(f"{pod['metadata']['name']}: {outcome}")
+            else:
+                evicted.append(str(pod["metadata"].get("uid", "")))
+        parts = [f"node/{node} {'already cordoned' if cordoned else 'cordoned'}"]
+        if evicted:
+            parts.append(f"evicting {plural(len(evicted), 'pod')}")
+        if ignored:
+            parts.append(f"ignoring {plural(ignored, 'DaemonSet pod')}")
+        if refused:
+            parts.append(f"{len(refused)} refused: {refused[0]}")
+        if not evicted and not refused:
+            parts.append("no pods to evict: drained")
+        self._toast(", ".join(parts), severity="warning" if refused else "information",
+                    timeout=8 if refused else 4, replace=f"node:{node}")
+        if evicted:
+            self._await_drained(node, evicted, len(refused))
+
+    def _await_drained(self, node: str, uids: list[str], refused: int) -> None:
+        """Say so when the pods evicted from ``node`` are gone (their kubelet stopped them); a dead node's never
+        go, and the check gives up after DRAIN_WATCH seconds."""
+        started = time.monotonic()
+
+        def check() -> None:
+            alive = {p["metadata"].get("uid") for p in self.view.list("pods")}
+            if any(uid in alive for uid in uids):
+                if time.monotonic() - started > DRAIN_WATCH:
+                    timer.stop()
+                return
+            timer.stop()
+            done = f"node/{node} drained: {plural(len(uids), 'pod')} evicted"
+            if refused:
+                done = f"node/{node}: {plural(len(uids), 'pod')} evicted, {refused} refused (still on the node)"
+            self._toast(done, severity="warning" if refused else "information", replace=f"node:{node}")
+
+        timer = self.set_interval(0.5, check)
 
     def action_kill_container(self) -> None:
         selected = self.selected_row(("Pod",))
@@ -410,8 +507,11 @@ class KubetuiApp(App[int]):
         return None
 
     # -- time ----------------------------------------------------------------------------------------
-    def action_toggle_pause(self) -> None:
-        self._submit("clock", paused=not self.driver.paused)
+    def action_pause(self) -> None:
+        self._submit("clock", paused=True)
+
+    def action_resume(self) -> None:
+        self._submit("clock", paused=False)
 
     def action_step(self) -> None:
         """Pause if needed and run one engine event; say what it did, since many events (timers, queue
@@ -475,6 +575,8 @@ class KubetuiApp(App[int]):
         binding it must step aside where "/" is text (typing in the box) or means nothing (a dialog)."""
         if action == "filter":
             return self._pane() is not None and not isinstance(self.screen, ModalScreen)
+        if action in ("pause", "resume"):  # False hides a binding: space shows as Pause, or as Resume while paused
+            return self.driver.paused == (action == "resume")
         return True
 
     def _filter_box_open(self) -> bool:
@@ -608,12 +710,22 @@ class KubetuiApp(App[int]):
             panel.restart()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        """The palette's commands: the app's, named as in the footer, with their key and what they do. Not
+        Textual's built-ins, which doubled Theme and Screenshot, put Maximize next to Zoom and offered Textual's
+        key panel instead of the app's help; the tour's keys only in a tour, Pause or Resume as the clock is."""
+        keys: dict[str, str] = {"quit": "ctrl+q"}
         for binding in self.BINDINGS:
-            if isinstance(binding, Binding) and binding.action not in ("request_quit", "help"):
-                action = binding.action
-                yield SystemCommand(PALETTE_NAMES.get(action, binding.description or action), f"key: {binding.key}",
-                                    lambda action=action: self.run_action(action))
+            if isinstance(binding, Binding) and binding.action not in keys:
+                keys[binding.action] = binding.key_display or self.get_key_display(
+                    Binding(binding.key.split(",")[0], binding.action))  # "]", not right_square_bracket
+        for action, name, what in PALETTE:
+            if action.startswith("tour_") and self.tour is None:
+                continue
+            if action in ("pause", "resume") and not self.check_action(action, ()):
+                continue
+            key = keys.get(action, "")
+            yield SystemCommand(name, f"{key} · {what}" if key else what,
+                                lambda action=action: self.run_action(action))
 
 
 def run_app(

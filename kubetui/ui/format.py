@@ -56,17 +56,25 @@ def progress(done: float, total: float, width: int) -> Text:
     return text
 
 
-# pod -> (glyph, style) as described in the help screen
+GLYPH_ORDER = ("●", "◐", "◌", "✖", "✔")  # the help legend's order: ready, not ready, waiting, crashing, completed
+FAILED_STATUSES = frozenset({"CrashLoopBackOff", "Error", "OOMKilled", "ErrImagePull", "ImagePullBackOff", "Failed",
+                             "Evicted", "OutOfcpu", "OutOfmemory", "ContainerStatusUnknown", "CreateContainerError",
+                             "CreateContainerConfigError", "InvalidImageName", "RunContainerError"})
+
+
 def pod_glyph(pod: dict[str, Any]) -> tuple[str, str]:
+    """A pod's glyph and style, as the help screen's legend describes them, from its kubectl STATUS."""
     status = pod_status(pod)
     statuses = pod.get("status", {}).get("containerStatuses") or []
-    if pod.get("metadata", {}).get("deletionTimestamp"):
+    if status in ("Terminating", "Unknown"):  # being deleted (a finished pod being deleted stays Completed)
         return "◌", "dim strike"
     if status in ("Completed", "Succeeded"):
         return "✔", "dim green"
-    if status in ("CrashLoopBackOff", "Error", "OOMKilled", "ErrImagePull", "ImagePullBackOff", "Failed",
-                  "Evicted", "OutOfcpu", "OutOfmemory") or status.startswith("Init:Err"):
+    failure = status.removeprefix("Init:")  # Init:CrashLoopBackOff, Init:ExitCode:1: an init container failing
+    if failure in FAILED_STATUSES or failure.startswith(("Err", "ExitCode:", "Signal:")):
         return "✖", "bold red"
+    if status == "NotReady":  # running containers, the pod's Ready condition False (kubectl 1.32)
+        return "◐", "yellow"
     if status == "Running":
         # the Ready condition is what Services follow: the node lifecycle controller sets it False on
         # an unreachable node's pods and leaves their container statuses as the kubelet last wrote them
@@ -81,6 +89,8 @@ def pod_glyph(pod: dict[str, Any]) -> tuple[str, str]:
 def status_style(status: str) -> str:
     if status in ("Running", "Ready", "Completed", "Succeeded", "Complete"):
         return "green"
+    if status == "NotReady":
+        return "yellow"
     if status in ("Pending", "ContainerCreating", "PodInitializing", "Terminating") or status.startswith("Init:"):
         return "cyan"
     return "bold red"
@@ -176,22 +186,35 @@ def without_default_ns(key: str) -> str:
 Part = tuple[str, str, int]  # text, style, priority: 0 always shown; the highest number goes first
 
 
+NAME_FLOOR = 14  # a generated name is shortened to no less than this before a line drops a column for it
+
+
 def fit_middle(text: str, width: int, least: int = 8) -> str:
-    """Shorten in the middle, keeping the start and the unique end: web-5496f4f979-75zvc -> web-549…-75zvc.
-    Never below ``least`` characters (then it is left to the end of the line to be cut)."""
+    """Shorten in the middle, keeping the start and the unique end whole: a generated pod name's random
+    suffix (web-5496f4f979-cmddm -> web-5496…cmddm), which tells sibling pods apart. Never below ``least``
+    characters (then it is left to the end of the line to be cut)."""
     width = max(width, least)
     if len(text) <= width:
         return text
-    tail = (width - 1) // 2
+    suffix = text.rpartition("-")[2]
+    tail = len(suffix) if "-" in text and 0 < len(suffix) <= width // 2 else (width - 1) // 2
     return f"{text[:width - 1 - tail]}…{text[len(text) - tail:]}"
 
 
-def assemble(parts: list[Part], width: int, shrink: int | None = None) -> Text:
+def assemble(parts: list[Part], width: int, shrink: int | None = None, floor: int | None = None) -> Text:
     """A line from parts, dropping whole optional parts (highest priority number first, later ones
     first among equals) until it fits, rather than cutting words in the middle. If it still does not
-    fit, part ``shrink`` (a name) is shortened in the middle, so the words after it stay whole."""
-    keep = list(range(len(parts)))
+    fit, part ``shrink`` (a name) is shortened in the middle, so the words after it stay whole. With
+    ``floor``, the name is first shortened down to ``floor`` characters before any part is dropped: a long
+    generated name then costs its middle, not a column the other lines show (a count, a node)."""
+    parts = [*parts]
     total = sum(cell_len(text) for text, _, _ in parts)
+    if total > width and shrink is not None and floor is not None:
+        text, style, priority = parts[shrink]
+        shorter = fit_middle(text, max(floor, len(text) - (total - width)))
+        parts[shrink] = (shorter, style, priority)
+        total -= len(text) - len(shorter)
+    keep = list(range(len(parts)))
     optional = sorted((i for i, part in enumerate(parts) if part[2] > 0), key=lambda i: (parts[i][2], i))
     while total > width and optional:
         index = optional.pop()
@@ -199,7 +222,6 @@ def assemble(parts: list[Part], width: int, shrink: int | None = None) -> Text:
         total -= cell_len(parts[index][0])
     if total > width and shrink is not None:
         text, style, priority = parts[shrink]
-        parts = [*parts]
         parts[shrink] = (fit_middle(text, len(text) - (total - width)), style, priority)
     line = Text(no_wrap=True)
     for index in keep:

@@ -3,13 +3,13 @@ kubectl can connect."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from rich.text import Text
 from textual.widgets import Static
 
-from kubetui.ui.format import clock_time
-from kubetui.ui.view import ClusterView, node_ready
+from kubetui.ui.format import GLYPH_ORDER, clock_time, pod_glyph, status_style
+from kubetui.ui.view import ClusterView, node_ready, pod_status
 
 if TYPE_CHECKING:
     from kubetui.sim.clock import RealTimeDriver
@@ -29,6 +29,7 @@ class ClusterHeader(Static):
         self.api_address = api_address
         self.kubeconfig = kubeconfig
         self.tour_label = ""
+        self._counts: tuple[int, PodCounts] | None = None
 
     def on_mount(self) -> None:
         self.set_interval(0.25, self.update_text)
@@ -45,8 +46,9 @@ class ClusterHeader(Static):
 
     def render_text(self, width: int) -> Text:
         """The richest header that fits ``width``. Going narrower it drops, in this order: the
-        kubeconfig hint, the "fast clock" note, pod phase words (10 Running -> ●10), "ready", the
-        API address's scheme. The API address itself stays: speakers type kubectl against it."""
+        kubeconfig hint, the "fast clock" note, the pods' STATUS words (9 Running 1 CrashLoopBackOff ->
+        the panes' glyphs ●8 ◐1 ✖1), "ready", the API address's scheme. The API address itself stays:
+        speakers type kubectl against it."""
         variants = ((True, True, True, True, True), (False, True, True, True, True),
                     (False, False, True, True, True), (False, False, False, True, True),
                     (False, False, False, False, True), (False, False, False, False, False))
@@ -76,14 +78,12 @@ class ClusterHeader(Static):
         ready = sum(1 for n in nodes if node_ready(n) == "Ready")
         text.append(f"  nodes {ready}/{len(nodes)}{' ready' if ready_word else ''}",
                     style="green" if ready == len(nodes) else "bold yellow")
-        counts = pod_counts(view.list("pods"))
-        text.append(f"  pods {sum(counts.values())}{':' if words else ''} ", style="dim")
-        for state, glyph, style in POD_STATES:
-            if counts.get(state):
-                if words or state == "Terminating":
-                    text.append(f"{counts[state]} {state} ", style=style)
-                else:
-                    text.append(f"{glyph}{counts[state]} ", style=style)
+        counts = self.pod_counts()
+        total = sum(count for _, count, _ in counts.by_status)
+        text.append(f"  pods {total}{':' if words and total else ''} ", style="dim")
+        tally = counts.by_status if words else counts.by_glyph
+        for label, count, style in tally:
+            text.append(f"{count} {label} " if words or label not in GLYPH_ORDER else f"{label}{count} ", style=style)
         if self.tour_label:
             text.append(f"  {self.tour_label}", style="bold magenta")
         if self.api_address:
@@ -93,20 +93,44 @@ class ClusterHeader(Static):
             text.append(f"  API {address}", style="cyan")
         return text
 
+    def pod_counts(self) -> PodCounts:
+        """The pods counted, again only when a pod changed (the header redraws four times a second)."""
+        version = self.view.versions["pods"]
+        if self._counts is None or self._counts[0] != version:
+            self._counts = (version, pod_counts(self.view.list("pods")))
+        return self._counts[1]
 
-# What `kubectl get pods` lists, by phase, with the glyphs the panes use; a pod being deleted (a dead node's
-# pods wait for their kubelet, or the pod garbage collector, as Terminating) counts apart from its phase.
-POD_STATES = (("Running", "●", "green"), ("Pending", "◌", "cyan"), ("Succeeded", "✔", "dim"),
-              ("Failed", "✖", "red"), ("Terminating", "◌", "yellow"))
+
+DELETING = ("Terminating", "Unknown")  # kubectl's STATUS for a pod being deleted (Unknown: its node was lost)
 
 
-def pod_counts(pods: list[dict[str, Any]]) -> dict[str, int]:
-    """Pods by phase, except that a pod with a deletionTimestamp is Terminating, as kubectl shows it."""
-    counts: dict[str, int] = {}
+class PodCounts(NamedTuple):
+    """(label, count, style) triples: by STATUS as `kubectl get pods` prints it (9 Running, 1 CrashLoopBackOff),
+    and by the glyphs of the panes and the help legend (●8 ready, ◐1 running not ready, ✖1 crashing). Pods
+    being deleted count apart, by their STATUS word, in both."""
+
+    by_status: list[tuple[str, int, str]]
+    by_glyph: list[tuple[str, int, str]]
+
+
+def pod_counts(pods: list[dict[str, Any]]) -> PodCounts:
+    """STATUS words in the order of their glyphs (running, waiting, crashing, completed, being deleted), the
+    most common first among equals; a status shared by two glyphs (Running: ● and ◐) ranks by the first."""
+    statuses: dict[str, list[int]] = {}  # status -> [count, rank]
+    glyphs: dict[str, tuple[int, str]] = {}  # glyph, or the status of a pod being deleted -> (count, style)
+    deleting_rank = len(GLYPH_ORDER)
     for pod in pods:
-        if pod.get("metadata", {}).get("deletionTimestamp"):
-            state = "Terminating"
-        else:
-            state = pod.get("status", {}).get("phase", "Pending")
-        counts[state] = counts.get(state, 0) + 1
-    return counts
+        status = pod_status(pod)
+        glyph, style = pod_glyph(pod)
+        deleting = status in DELETING
+        rank = deleting_rank if deleting else GLYPH_ORDER.index(glyph)
+        entry = statuses.setdefault(status, [0, rank])
+        entry[0] += 1
+        entry[1] = min(entry[1], rank)
+        key, style = (status, "yellow") if deleting else (glyph, style)
+        glyphs[key] = (glyphs.get(key, (0, ""))[0] + 1, style)
+    by_status = [(status, count, "yellow" if rank == deleting_rank else status_style(status))
+                 for status, (count, rank) in sorted(statuses.items(), key=lambda i: (i[1][1], -i[1][0], i[0]))]
+    order = [*GLYPH_ORDER, *DELETING]
+    by_glyph = [(key, count, style) for key, (count, style) in sorted(glyphs.items(), key=lambda i: order.index(i[0]))]
+    return PodCounts(by_status, by_glyph)

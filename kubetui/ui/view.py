@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from kubetui.api.meta import parse_timestamp
 from kubetui.api.podrequests import pod_requests
 from kubetui.client.informer import Informer
+from kubetui.http.tables import pod_status_reason
 from kubetui.sim.trace import (
     ApiRequest,
     Chaos,
@@ -213,42 +214,9 @@ def requested(pods: list[dict[str, Any]]) -> tuple[int, int]:
 
 
 def pod_status(pod: dict[str, Any]) -> str:
-    """The STATUS column as kubectl prints it (pkg/printers/internalversion/printers.go printPod)."""
-    status = pod.get("status", {})
-    reason = status.get("reason") or status.get("phase") or "Pending"
-    init = status.get("initContainerStatuses") or []
-    total_init = len(pod.get("spec", {}).get("initContainers") or [])
-    initializing = False
-    for index, cs in enumerate(init):
-        state = cs.get("state", {})
-        term, waiting = state.get("terminated"), state.get("waiting")
-        if term and term.get("exitCode") == 0:
-            continue
-        if term:
-            reason = f"Init:{term.get('reason') or 'Error'}"
-        elif waiting and waiting.get("reason") not in (None, "PodInitializing"):
-            reason = f"Init:{waiting['reason']}"
-        else:
-            reason = f"Init:{index}/{total_init}"
-        initializing = True
-        break
-    if not initializing:
-        has_running = False
-        for cs in reversed(status.get("containerStatuses") or []):
-            state = cs.get("state", {})
-            if state.get("waiting", {}).get("reason"):
-                reason = state["waiting"]["reason"]
-            elif state.get("terminated"):
-                term = state["terminated"]
-                reason = term.get("reason") or (f"Signal:{term['signal']}" if term.get("signal")
-                                                 else f"ExitCode:{term.get('exitCode')}")
-            elif state.get("running") and cs.get("ready"):
-                has_running = True
-        if reason == "Completed" and has_running:
-            reason = "Running"
-    if pod.get("metadata", {}).get("deletionTimestamp"):
-        reason = "Unknown" if status.get("reason") == "NodeLost" else "Terminating"
-    return str(reason)
+    """The STATUS column as kubectl prints it: the API server's own table printer (printPod), so the panes, the
+    header and ``kubectl get pods`` always say the same word (CrashLoopBackOff, Completed, Terminating ...)."""
+    return pod_status_reason(pod)[0]
 
 
 def ready_count(pod: dict[str, Any]) -> tuple[int, int]:

@@ -31,8 +31,10 @@ def test_a_long_pod_name_is_shortened_in_the_middle_so_its_status_stays_whole() 
     from kubetui.ui.format import assemble, fit_middle
 
     assert fit_middle("web-5496f4f979-75zvc", 20) == "web-5496f4f979-75zvc"
-    assert fit_middle("web-5496f4f979-75zvc", 17) == "web-5496…79-75zvc"
+    assert fit_middle("web-5496f4f979-75zvc", 17) == "web-5496f4f…75zvc", "the random suffix stays whole"
+    assert fit_middle("web-5496f4f979-75zvc", 14) == "web-5496…75zvc"
     assert fit_middle("web-5496f4f979-75zvc", 3) == "web-…zvc"  # never below 8 characters
+    assert fit_middle("too-big.18eef0a1b2c3d4e5", 16) == "too-big.…2c3d4e5"  # no short suffix: halves
     parts = [("   ├─ ", "dim", 0), ("◌ ", "", 0), ("web-5496f4f979-75zvc", "", 0), (" ", "", 1),
              (" ", "", 0), ("0/1 ", "dim", 2), ("ContainerCreating", "", 0), ("  node-1", "dim", 3)]
     line = assemble(parts, 45, shrink=2).plain

@@ -104,7 +104,9 @@ async def test_h_hides_heartbeat_traffic_in_the_api_pane(app: KubetuiApp, cluste
 
 
 async def test_header_counts_terminating_pods_apart_as_kubectl_lists_them(app: KubetuiApp, cluster: Cluster) -> None:
+    from kubetui.ui.format import pod_glyph
     from kubetui.ui.header import ClusterHeader
+    from kubetui.ui.view import pod_status
 
     cluster.chaos("kill-node", node="node-2")
     cluster.run_for(400)  # NotReady, then eviction: node-2's pods stay, Terminating, until the node answers
@@ -112,15 +114,40 @@ async def test_header_counts_terminating_pods_apart_as_kubectl_lists_them(app: K
         await settle(pilot, cluster)
         pods = app.view.list("pods")
         terminating = sum(1 for p in pods if p["metadata"].get("deletionTimestamp"))
-        running = sum(1 for p in pods if p["status"].get("phase") == "Running"
-                      and not p["metadata"].get("deletionTimestamp"))
-        assert terminating > 0
+        running = sum(1 for p in pods if pod_status(p) == "Running")
+        ready = sum(1 for p in pods if pod_glyph(p)[0] == "●")
+        assert terminating > 0 and ready < running
         header = app.query_one(ClusterHeader)
         wide = header.render_text(200).plain
         assert f"pods {len(pods)}:" in wide
         assert f"{running} Running" in wide and f"{terminating} Terminating" in wide
         narrow = header.render_text(100).plain
-        assert f"●{running} " in narrow and f"{terminating} Terminating" in narrow, narrow
+        assert f"●{ready} " in narrow and f"{terminating} Terminating" in narrow, narrow
+
+
+async def test_header_counts_pods_in_the_words_and_glyphs_of_the_panes(app: KubetuiApp, cluster: Cluster) -> None:
+    """At 100 columns ● counted phase Running, a CrashLoopBackOff pod too, where the panes' ● means running
+    and ready; at 200 the header said Succeeded where the panes and kubectl say Completed."""
+    from kubetui.ui.header import ClusterHeader
+
+    async with app.run_test(size=(200, 50)) as pilot:
+        await settle(pilot, cluster)
+        header = app.query_one(ClusterHeader)
+        wide, narrow = header.render_text(200).plain, header.render_text(100).plain
+        # the example cluster: 9 running and ready, a crash loop, a pod too big to schedule, a Job's 3 pods
+        assert "pods 14: 9 Running 1 Pending 1 CrashLoopBackOff 3 Completed " in wide, wide
+        assert "Succeeded" not in wide
+        assert "pods 14 ●9 ◌1 ✖1 ✔3 " in narrow, narrow
+
+
+async def test_header_of_an_empty_cluster_has_no_dangling_colon() -> None:
+    from kubetui.ui.header import ClusterHeader
+
+    app = KubetuiApp(Cluster(seed=1), start_driver=False, api_address="http://127.0.0.1:6443")
+    async with app.run_test(size=(200, 50)) as pilot:
+        await pilot.pause()
+        wide = app.query_one(ClusterHeader).render_text(200).plain
+        assert "pods 0 " in wide and "pods 0:" not in wide, wide
 
 
 async def test_tour_focuses_the_pane_the_narration_highlights() -> None:

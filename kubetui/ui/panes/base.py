@@ -38,7 +38,7 @@ class LinePane(ScrollView, can_focus=True):
     }
     LinePane:focus { border: round $accent; border-title-color: $accent; }
     LinePane.-highlight { border: double $warning; border-title-color: $warning; }
-    LinePane.-filtered { border-subtitle-color: $warning; border-subtitle-style: bold; }
+    LinePane.-filtered, LinePane.-held { border-subtitle-color: $warning; border-subtitle-style: bold; }
     LinePane > .linepane--cursor { background: $accent 35%; }
     LinePane > .linepane--cursor-blurred { background: $accent 12%; }
     LinePane > .linepane--dim { color: $text-muted; }
@@ -123,6 +123,9 @@ class LinePane(ScrollView, can_focus=True):
         self.set_timer(phase / self.refresh_hz, lambda: self.set_interval(1 / self.refresh_hz, self._tick))
         self.refresh_items(force=True)
 
+    def on_resize(self) -> None:
+        self._show_border_texts()  # the subtitle takes the longest form that fits the new width
+
     def _tick(self) -> None:
         input_pending = getattr(self.app, "input_pending", None)
         if input_pending is not None and input_pending():
@@ -155,18 +158,30 @@ class LinePane(ScrollView, can_focus=True):
             self.cursor = min(max(self.cursor, 0 if items else -1), len(items) - 1)
         self._set_virtual_height(len(items))
         self.set_class(bool(self.filter_text), "-filtered")
-        self._set_border_texts(self.heading(), self._subtitle())
+        self._show_border_texts()
+        # force=True: Textual refuses to scroll a widget whose scrollbar its last layout did not show, and a
+        # zero-match filter hides it; cleared, the log stayed at its oldest line, looking frozen.
         with self._scrolling_quietly():
             if self.follow_tail and at_tail:
-                self.scroll_end(animate=False, immediate=True)
+                self.scroll_end(animate=False, immediate=True, force=True)
             elif self.cursor >= 0:
                 # The selected line moved (older lines dropped off a log, rows added above it): the view moves
                 # with it, so the cursor stays where it was on screen and never drifts out of sight.
                 if self.cursor != old_cursor >= 0:
                     self.scroll_to(y=max(0, self.scroll_offset.y + self.cursor - old_cursor), animate=False,
-                                   immediate=True)
+                                   immediate=True, force=True)
                 self.scroll_to_region_y(self.cursor)
         self._refresh_changed(before)
+
+    @property
+    def following(self) -> bool:
+        """A log pane follows its newest line while its cursor is on it (or it has no lines)."""
+        return self.follow_tail and (self.cursor < 0 or self.cursor >= len(self._items) - 1)
+
+    def _show_border_texts(self) -> None:
+        held = self.follow_tail and not self.following
+        self.set_class(held, "-held")
+        self._set_border_texts(self.heading(), self._subtitle())
 
     def heading(self) -> str:
         """The pane's name, and the filter while one hides lines: a filtered pane must never pass for a
@@ -176,9 +191,21 @@ class LinePane(ScrollView, can_focus=True):
         return f"{self.pane_title} · filter \"{self.filter_text}\""
 
     def _subtitle(self) -> str:
-        if self.filter_text:
-            return f"{len(self._items)} of {self._total} · esc clears filter"
-        return f"{len(self._items)}"
+        """The line count; while filtering, of how many; on a log that stopped following its newest line
+        (Home, the cursor moved up), where the cursor is and how to follow again, so that on a projector
+        a log held still never passes for a frozen app. The longest form that fits the border."""
+        count = f"{len(self._items)} of {self._total}" if self.filter_text else f"{len(self._items)}"
+        if self.follow_tail and not self.following:
+            where = f"{self.cursor + 1}/{count}"
+            forms = [f"{where} · paused · End to follow", f"{where} · paused · End"]
+            if self.filter_text:
+                forms = [f"{form} · esc clears filter" for form in forms] + [f"{form} · esc" for form in forms]
+        elif self.filter_text:
+            forms = [f"{count} · esc clears filter", f"{count} · esc"]
+        else:
+            return count
+        room = self.outer_size.width - 6  # the corners, and a dash and a space each side
+        return next((form for form in forms if len(form) <= room), forms[-1]) if room > 0 else forms[0]
 
     def _set_border_texts(self, title: str, subtitle: str) -> None:
         """Textual repaints the whole widget whenever a border text is assigned, even the same one; a new
@@ -267,7 +294,11 @@ class LinePane(ScrollView, can_focus=True):
             self.vertical_scrollbar.position = new_value
 
     def set_filter(self, text: str) -> None:
-        self.filter_text = text.strip()
+        """Filter the lines; a log whose filter is cleared follows its newest line again (the live view)."""
+        text = text.strip()
+        if self.follow_tail and self.filter_text and not text:
+            self.cursor = -1
+        self.filter_text = text
         self.refresh_items(force=True)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -347,15 +378,17 @@ class LinePane(ScrollView, can_focus=True):
         with self._scrolling_quietly():
             self.scroll_to_region_y(self.cursor)
         self._refresh_changed(before)
+        if self.follow_tail:
+            self._show_border_texts()
         self.post_message(self.Selected(self, self.selected))
 
     def scroll_to_region_y(self, index: int) -> None:
         _, top = self.scroll_offset
         height = self.scrollable_content_region.height
         if index < top:
-            self.scroll_to(y=index, animate=False, immediate=True)
+            self.scroll_to(y=index, animate=False, immediate=True, force=True)
         elif index >= top + height:
-            self.scroll_to(y=index - height + 1, animate=False, immediate=True)
+            self.scroll_to(y=index - height + 1, animate=False, immediate=True, force=True)
 
     def on_click(self, event: Any) -> None:
         _, scroll_y = self.scroll_offset

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 
 from kubetui.sim.trace import Chaos, ManifestStatus, NodeActivity, Reconcile
@@ -62,9 +63,7 @@ class EventsPane(LinePane):
             else:
                 line.append(f"{controller} ", style="magenta")
                 line.append(f"{kind} {without_default_ns(key)} " if key else f"{item.object} ", style="bold")
-            if item.observed or item.desired:
-                line.append(f"{item.observed} → {item.desired} ", style="dim")
-            line.append(item.action)
+            line.append_text(reconcile_outcome(item, width - line.cell_len))
         elif isinstance(item, NodeActivity):
             line.append("▸ ", style="cyan")
             who = f"{item.component}/{item.node}" if roomy else item.node
@@ -86,3 +85,20 @@ class EventsPane(LinePane):
 
     def item_text(self, item: Any) -> str:
         return self.render_item(item, 300).plain
+
+
+def reconcile_outcome(item: Reconcile, room: int) -> Text:
+    """What a controller saw, wanted and did, in ``room`` cells: "3 pods, 2 ready → 3 replicas: create 1 pod";
+    narrower, what it wanted goes ("3 pods, 2 ready → create 1 pod"), then what it saw, so that what it did,
+    the result, is what stays (the end of the line was cut: "1 slices → 6 end…")."""
+    observed, desired, action = item.observed, item.desired, item.action
+    if not action:
+        return Text(f"{observed} → {desired}" if observed or desired else "", style="dim", no_wrap=True)
+    forms: list[tuple[str, str]] = []  # (the context, dim; the action)
+    if observed or desired:
+        forms.append((f"{observed} → {desired}: ", action))
+    if observed:
+        forms.append((f"{observed} → ", action))
+    forms.append(("", action))
+    context, action = next((form for form in forms if cell_len(form[0] + form[1]) <= room), forms[-1])
+    return Text.assemble((context, "dim"), action, no_wrap=True)

@@ -15,13 +15,14 @@ from kubetui.ui.format import Part, age, assemble, bar, cpu_text, mem_text, pod_
 from kubetui.ui.panes.base import LinePane
 from kubetui.ui.view import ClusterView, node_ready, requested, restarts
 
-CARD_LINES = 4  # title, cpu/memory bars, pods, spacer
+TITLE, BARS, PODS, NOTES, SPACER = range(5)
 
 
 @dataclass(frozen=True)
 class CardLine:
     node: str
-    part: int  # 0 title, 1 bars, 2 pods, 3 spacer
+    part: int  # TITLE, BARS, PODS, NOTES (what did not fit the title: SchedulingDisabled, taints), SPACER
+    line: int = 0  # of the notes, when they take two lines
 
 
 class NodesPane(LinePane):
@@ -35,6 +36,8 @@ class NodesPane(LinePane):
         self.view = view
         self._node_objs: dict[str, dict[str, Any]] = {}
         self._pods_by_node: dict[str, list[dict[str, Any]]] = {}
+        self._below: dict[str, tuple[str, ...]] = {}  # node -> what its title has no room for: "cordon", "taints"
+        self._notes: dict[str, list[tuple[str, ...]]] = {}  # node -> its notes lines, each what it shows
 
     def source_version(self) -> Any:
         # Heartbeat ages change with time, so each virtual second counts as a change too.
@@ -49,10 +52,24 @@ class NodesPane(LinePane):
             node = pod.get("spec", {}).get("nodeName")
             if node:
                 self._pods_by_node.setdefault(node, []).append(pod)
-        return [CardLine(name, part) for name in self._node_objs for part in range(CARD_LINES)]
+        # as narrow as the lines can get: the scrollbar may appear with this refresh's lines, and no Resize says so
+        width = self.scrollable_content_region.width if self.is_mounted else 0
+        if width and not self.show_vertical_scrollbar:
+            width -= self.styles.scrollbar_size_vertical
+        self._below = {name: self._overflow(name, width) for name in self._node_objs}
+        self._notes = {name: self._note_lines(name, width) for name in self._node_objs}
+        lines: list[CardLine] = []
+        for name in self._node_objs:
+            lines += [CardLine(name, TITLE), CardLine(name, BARS), CardLine(name, PODS)]
+            lines += [CardLine(name, NOTES, index) for index in range(len(self._notes[name]))]
+            lines.append(CardLine(name, SPACER))
+        return lines
+
+    def on_resize(self) -> None:
+        self.refresh_items(force=True)  # a card's notes line comes and goes with the width
 
     def item_key(self, item: CardLine) -> Any:
-        return (item.node, item.part)
+        return (item.node, item.part, item.line)
 
     def item_text(self, item: CardLine) -> str:
         pods = " ".join(p["metadata"]["name"] for p in self._pods_by_node.get(item.node, []))
@@ -75,23 +92,38 @@ class NodesPane(LinePane):
                     self._refresh_changed(before)
                 return
 
+    def _card_starts(self) -> list[int]:
+        return [index for index, item in enumerate(self._items) if item.part == TITLE]
+
     def action_cursor(self, delta: int) -> None:
         """Move a whole card at a time."""
-        if not self._items:
+        starts = self._card_starts()
+        if not starts:
             return
-        target = max(0, min(len(self._items) - 1, max(self.cursor, 0) + delta * CARD_LINES))
-        self.action_cursor_to(target - target % CARD_LINES)
+        current = max((i for i, start in enumerate(starts) if start <= max(self.cursor, 0)), default=0)
+        self._move_to(starts[max(0, min(len(starts) - 1, current + delta))])
+
+    def action_cursor_to(self, index: int) -> None:
+        """To the title line of the card holding line ``index`` (-1: the last card), as the card moves do."""
+        starts = self._card_starts()
+        if starts:
+            self._move_to(starts[-1] if index < 0 else max((s for s in starts if s <= index), default=starts[0]))
+
+    def scroll_to_region_y(self, index: int) -> None:
+        """Bring the whole card into view, not only the line the cursor is on (End showed the last card's
+        title, its taints and the lines below it out of sight); its title if the card is taller than the pane."""
+        last = index
+        while index >= 0 and last + 1 < len(self._items) and self._items[last + 1].node == self._items[index].node:
+            last += 1
+        super().scroll_to_region_y(last)
+        super().scroll_to_region_y(index)
 
     def is_selected(self, index: int) -> bool:
-        """The whole card of the selected node is highlighted, not just one line."""
-        cursor = self.cursor
-        if cursor < 0 or index // CARD_LINES != cursor // CARD_LINES:
+        """The whole card of the selected node is highlighted, not the blank line below it."""
+        if not (0 <= self.cursor < len(self._items) and 0 <= index < len(self._items)):
             return False
-        if index % CARD_LINES != CARD_LINES - 1:
-            return True
-        item = self._items[index] if index < len(self._items) else None  # the last line, if it shows taints
-        return isinstance(item, CardLine) and self._taints_below(
-            self._node_objs.get(item.node, {}), self.scrollable_content_region.width)
+        item = self._items[index]
+        return item.part != SPACER and item.node == self._items[self.cursor].node
 
     def render_item(self, item: CardLine, width: int) -> Text:
         node = self._node_objs.get(item.node, {})
@@ -100,33 +132,13 @@ class NodesPane(LinePane):
         pods = self._pods_by_node.get(item.node, [])
         dead = machine in ("Dead", "Partitioned")
         line = Text(no_wrap=True)
-        if item.part == 0:
-            if machine == "Dead":
-                line.append(" POWERED OFF ", style="bold white on red")
-                line.append(" ")
-            elif machine == "Partitioned":
-                line.append(" PARTITIONED ", style="bold black on yellow")
-                line.append(" ")
-            else:
-                glyph, style = {"Ready": ("●", "bold green"), "NotReady": ("✖", "bold red")}.get(
-                    ready, ("?", "bold yellow"))
-                line.append(f"{glyph} ", style=style)
-            parts: list[Part] = [(f" {item.node} ", "bold reverse" if not dead else "bold", 0)]
-            parts.append((f" {ready}", {"Ready": "green", "NotReady": "red"}.get(ready, "yellow"), 0))
-            if node.get("spec", {}).get("unschedulable"):
-                parts.append((",SchedulingDisabled", "bold yellow", 0))
-            shown = taint_text(node)
-            if shown:  # dropped when it does not fit: the card's last line shows it then
-                parts.append((f"  {shown}", "yellow", 1))
-            zone = node.get("metadata", {}).get("labels", {}).get("topology.kubernetes.io/zone")
-            if zone and width > 70:
-                parts.append((f"  {zone}", "dim", 2))
-            heartbeat = self.view.lease_age(item.node)
-            silent = heartbeat is None or heartbeat > NODE_MONITOR_GRACE_PERIOD
-            parts.append((f"  ♥ {age(heartbeat)}", "red" if silent else "dim", 0))
+        if item.part == TITLE:
+            line.append_text(self._badge(machine, ready))
+            below = self._below.get(item.node, ())
+            parts = [part for key, part in self._title_parts(item.node, node, ready, width) if key not in below]
             line.append_text(assemble(parts, width - line.cell_len))
             return line
-        if item.part == 1:
+        if item.part == BARS:
             alloc = node.get("status", {}).get("allocatable", {})
             try:
                 cpu_total, mem_total = cpu_millis(alloc.get("cpu", 0)), memory_bytes(alloc.get("memory", 0))
@@ -151,7 +163,7 @@ class NodesPane(LinePane):
             if images and width > 90:
                 line.append(f"  images {len(images)}", style="dim")
             return line
-        if item.part == 2:  # as many pods as fit, then how many more; never a pod's name cut short
+        if item.part == PODS:  # as many pods as fit, then how many more; never a pod's name cut short
             line.append("  ")
             if not pods:
                 line.append("no pods", style="dim")
@@ -171,16 +183,67 @@ class NodesPane(LinePane):
                 if count:
                     line.append(f"↻{count}", style="yellow")
             return line
-        if item.part == 3 and self._taints_below(node, width):
-            line.append(f"  {taint_text(node)}", style="yellow")
+        if item.part == NOTES:  # what the title line had no room for, on one line or two, never cut mid-way
+            notes = self._notes.get(item.node, [])
+            keys = notes[item.line] if item.line < len(notes) else ()
+            line.append("  ")
+            if "cordon" in keys:
+                line.append("SchedulingDisabled  ", style="bold yellow")
+            if "taints" in keys:
+                line.append(taint_text(node), style="yellow")
+            line.rstrip()
         return line
 
-    def _taints_below(self, node: dict[str, Any], width: int) -> bool:
-        """Whether the node's taints did not fit its title line, so the card's last line shows them."""
-        if not taint_text(node):
-            return False
-        title = self.render_item(CardLine(node.get("metadata", {}).get("name", ""), 0), width)
-        return taint_text(node) not in title.plain
+    def _note_lines(self, name: str, width: int) -> list[tuple[str, ...]]:
+        below = self._below.get(name, ())
+        if len(below) < 2 or len(f"  SchedulingDisabled  {taint_text(self._node_objs.get(name, {}))}") <= width:
+            return [below] if below else []
+        return [("cordon",), ("taints",)]
+
+    def _badge(self, machine: str, ready: str) -> Text:
+        """The machine's physical state (the audience's view), or the API's Ready glyph if it is running."""
+        if machine == "Dead":
+            return Text.assemble((" POWERED OFF ", "bold white on red"), " ")
+        if machine == "Partitioned":
+            return Text.assemble((" PARTITIONED ", "bold black on yellow"), " ")
+        glyph, style = {"Ready": ("●", "bold green"), "NotReady": ("✖", "bold red")}.get(ready, ("?", "bold yellow"))
+        return Text.assemble((f"{glyph} ", style))
+
+    def _title_parts(self, name: str, node: dict[str, Any], ready: str, width: int) -> list[tuple[str, Part]]:
+        """The title's parts after the badge, each with a key ("cordon", "taints") if it may move below."""
+        dead = self.view.machine_state(name) in ("Dead", "Partitioned")
+        ready_style = {"Ready": "green", "NotReady": "red"}.get(ready, "yellow")
+        parts: list[tuple[str, Part]] = [("", (f" {name} ", "bold reverse" if not dead else "bold", 0)),
+                                         ("", (f" {ready}", ready_style, 0))]
+        if node.get("spec", {}).get("unschedulable"):
+            parts.append(("cordon", (",SchedulingDisabled", "bold yellow", 0)))
+        shown = taint_text(node)
+        if shown:
+            parts.append(("taints", (f"  {shown}", "yellow", 0)))
+        zone = node.get("metadata", {}).get("labels", {}).get("topology.kubernetes.io/zone")
+        if zone and width > 70:
+            parts.append(("", (f"  {zone}", "dim", 2)))  # dropped, not moved, when it does not fit
+        heartbeat = self.view.lease_age(name)
+        silent = heartbeat is None or heartbeat > NODE_MONITOR_GRACE_PERIOD
+        parts.append(("", (f"  ♥ {age(heartbeat)}", "red" if silent else "dim", 0)))
+        return parts
+
+    def _overflow(self, name: str, width: int) -> tuple[str, ...]:
+        """What the card's title has no room for at ``width`` and shows on a notes line below it: the taints
+        first, then ",SchedulingDisabled" (a cut status read "Ready,SchedulingDisab…"). Never the heartbeat."""
+        if width <= 0:
+            return ()
+        node = self._node_objs.get(name, {})
+        ready = node_ready(node)
+        room = width - self._badge(self.view.machine_state(name), ready).cell_len
+        parts = [(key, part) for key, part in self._title_parts(name, node, ready, width) if part[2] == 0]
+        below: list[str] = []
+        for key in ("taints", "cordon"):
+            if sum(cell_len(part[0]) for k, part in parts if k not in below) <= room:
+                break
+            if any(k == key for k, _ in parts):
+                below.append(key)
+        return tuple(below)
 
 
 def taint_text(node: dict[str, Any]) -> str:

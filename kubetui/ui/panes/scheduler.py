@@ -8,7 +8,7 @@ from typing import Any
 from rich.text import Text
 
 from kubetui.sim.trace import SchedulingDecision
-from kubetui.ui.format import Part, assemble, clock_time, without_default_ns
+from kubetui.ui.format import NAME_FLOOR, Part, assemble, clock_time, without_default_ns
 from kubetui.ui.panes.base import LinePane
 from kubetui.ui.view import ClusterView
 
@@ -31,21 +31,23 @@ class SchedulerPane(LinePane):
         return item.seq
 
     def render_item(self, item: SchedulingDecision, width: int) -> Text:
-        """Below 80 cells "default/" goes, and the score and the nodes-fit count are left out whole
-        when they do not fit (Enter shows the decision in full). The time shows from 60 cells."""
+        """Below 80 cells "default/" goes; a long generated pod name loses its middle (web-5496…cmddm) before
+        the line loses a column, then the score goes, then the nodes-fit count (Enter shows the decision in
+        full): a long name no longer cost "(3/4 nodes fit)" on its row only. The time shows from 60 cells."""
         parts: list[Part] = []
         if width >= 60:
             parts.append((clock_time(item.time) + " ", "dim", 0))
         pod = item.pod if width >= 80 else without_default_ns(item.pod)
         if item.node:
+            name = len(parts) + 1
             parts += [("✔ ", "green", 0), (pod, "bold", 0), (" → ", "", 0), (item.node, "bold green", 0)]
             feasible = [v for v in item.verdicts if v.feasible]
             winner = next((v for v in item.verdicts if v.node == item.node), None)
             if winner is not None and feasible:
-                parts.append((f"  score {winner.total}", "dim", 1))
+                parts.append((f"  score {winner.total}", "dim", 2))
             if len(item.verdicts) > 1:
-                parts.append((f"  ({len(feasible)}/{len(item.verdicts)} nodes fit)", "dim", 2))
-            return assemble(parts, width)
+                parts.append((f"  ({len(feasible)}/{len(item.verdicts)} nodes fit)", "dim", 1))
+            return assemble(parts, width, shrink=name, floor=NAME_FLOOR)
         parts += [("✖ ", "bold red", 0), (pod, "bold", 0), (" Pending: ", "yellow", 0), (item.message, "yellow", 0)]
         return assemble(parts, width)
 

@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 
 from rich.text import Text
 
-from kubetui.ui.format import Part, assemble, pod_glyph, progress, status_style
+from kubetui.ui.format import NAME_FLOOR, Part, assemble, fit_middle, pod_glyph, progress, status_style
 from kubetui.ui.panes.base import LinePane
 from kubetui.ui.view import ClusterView, pod_status, ready_count, restarts
 
@@ -40,6 +40,9 @@ class WorkloadsPane(LinePane):
         super().__init__(id=id)
         self.view = view
         self._objects: dict[tuple[str, str, str], dict[str, Any]] = {}
+        self._name_column = 0  # where the pods' ready counts start: after the longest indent, glyph and name
+        self._node_width = 0  # the longest node name of a pod
+        self._floor_column = 0  # the column the longest indent and a name shortened to NAME_FLOOR reach
 
     def source_version(self) -> Any:
         return self.view.version
@@ -65,6 +68,13 @@ class WorkloadsPane(LinePane):
             if not any(r.get("controller") for r in meta.get("ownerReferences") or []) \
                     and meta.get("namespace") not in SYSTEM_NAMESPACES:
                 add(pod, "Pod", 0)
+        pods = [row for row in rows if row.kind == "Pod"]
+        self._name_column = max((len(row.trail) + (3 if row.depth else 0) + 2 + len(row.name) for row in pods),
+                                default=0)
+        self._floor_column = max((len(row.trail) + (3 if row.depth else 0) + 2 + min(len(row.name), NAME_FLOOR)
+                                  for row in pods), default=0)
+        self._node_width = max((len(str((self._objects[("Pod", r.namespace, r.name)].get("spec") or {}).get(
+            "nodeName") or "")) for r in pods), default=0)
         return rows
 
     def _add_subtree(self, rows: list[Row], children: dict[str, list[dict[str, Any]]], obj: dict[str, Any],
@@ -97,7 +107,8 @@ class WorkloadsPane(LinePane):
 
     def render_key(self, item: Row) -> Any:
         obj = self._objects.get((item.kind, item.namespace, item.name))
-        return item, None if obj is None else obj["metadata"].get("resourceVersion")
+        return item, None if obj is None else obj["metadata"].get("resourceVersion"), self._name_column, \
+            self._node_width, self._floor_column
 
     def item_text(self, item: Row) -> str:
         return f"{item.kind} {item.namespace}/{item.name}"
@@ -105,23 +116,43 @@ class WorkloadsPane(LinePane):
     def object_of(self, item: Row | None) -> dict[str, Any] | None:
         return None if item is None else self._objects.get((item.kind, item.namespace, item.name))
 
+    def _pod_line(self, item: Row, obj: dict[str, Any], indent: str, width: int) -> Text:
+        """A pod's row, its columns where the other pods' are: the ready count starts at one column for all,
+        after the longest name, and where the pane is too narrow for that every name is shortened in the middle
+        alike (web-5496…cmddm), not one row losing its ready count and another its node. A row that still does
+        not fit (a long status, restarts) leaves out, in this order: "(unscheduled)", the alignment, the node, the
+        ready count (for a pod being deleted, the ready count before the node)."""
+        glyph, style = pod_glyph(obj)
+        state = pod_status(obj)
+        ready, total = ready_count(obj)
+        count = restarts(obj)
+        node = (obj.get("spec") or {}).get("nodeName")
+        room = self._name_room(len(indent), width)
+        name = fit_middle(item.name, room)
+        # a pod being deleted keeps its node before its ready count: a dead node's pods stay Terminating
+        deleting = state in ("Terminating", "Unknown")
+        parts: list[Part] = [(indent, "dim", 0), (f"{glyph} ", style, 0), (name, "", 0),
+                             (" " * max(0, room - len(name)), "", 3), ("  ", "", 0),
+                             (f"{ready}/{total} ", "dim", 2 if deleting else 1), (state, status_style(state), 0)]
+        if count:
+            parts.append((f"  ↻{count}", "yellow", 0))
+        parts.append((f"  {node}", "dim", 1 if deleting else 2) if node else ("  (unscheduled)", "dim", 4))
+        return assemble(parts, width, shrink=2)
+
+    def _name_room(self, indent: int, width: int) -> int:
+        """Room for a pod's name after an indent of ``indent`` cells: up to the ready-count column, which comes
+        after the longest name, or earlier where that leaves no room for "  1/1 Completed  node-1"; never
+        before the deepest pod's glyph and NAME_FLOOR characters, so that every pod's row keeps that column."""
+        tail = len("  1/1 Completed") + (len("  ") + self._node_width if self._node_width else 0)
+        return max(min(self._name_column, width - tail), self._floor_column) - indent - 2
+
     def render_item(self, item: Row, width: int) -> Text:
         obj = self._objects.get((item.kind, item.namespace, item.name), {})
         line = Text(no_wrap=True)
         indent = item.trail + ("└─ " if item.last else "├─ ") if item.depth else ""
         spec, status = obj.get("spec", {}), obj.get("status", {})
-        if item.kind == "Pod":  # narrow panes leave out the node, the ready count, a space; not half a word
-            glyph, style = pod_glyph(obj)
-            state = pod_status(obj)
-            ready, total = ready_count(obj)
-            count = restarts(obj)
-            node = spec.get("nodeName")
-            parts: list[Part] = [(indent, "dim", 0), (f"{glyph} ", style, 0), (item.name, "", 0), (" ", "", 1),
-                                 (" ", "", 0), (f"{ready}/{total} ", "dim", 2), (state, status_style(state), 0)]
-            if count:
-                parts.append((f"  ↻{count}", "yellow", 0))
-            parts.append((f"  {node}" if node else "  (unscheduled)", "dim", 3))
-            return assemble(parts, width, shrink=2)
+        if item.kind == "Pod":
+            return self._pod_line(item, obj, indent, width)
         line.append(indent, style="dim")
         short = {"Deployment": "deploy", "ReplicaSet": "rs", "StatefulSet": "sts", "DaemonSet": "ds", "Job": "job"}
         line.append(f"{short.get(item.kind, item.kind)}/", style="dim")

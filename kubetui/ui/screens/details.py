@@ -79,6 +79,7 @@ class DetailsScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     DetailsScreen { align: center middle; }
     DetailsScreen > TabbedContent { width: 95%; height: 90%; border: thick $accent; background: $surface; }
+    DetailsScreen TabPane > VerticalScroll { padding: 0 1; }
     """
 
     def __init__(self, obj: dict[str, Any], events: list[dict[str, Any]],

@@ -28,6 +28,8 @@ KEYS: tuple[tuple[str, str, str], ...] = (
     ("View", "enter", "details of the selected object (YAML, describe, events, scheduling decision); on a log "
                       "line, of the object it is about"),
     ("View", "/", "filter the focused pane as you type (Enter keeps it, Esc clears it)"),
+    ("View", "home / end", "first / last line: a log pane off its last line holds still (its border says so); "
+                           "end follows the newest lines again"),
     ("View", "e", "interleave etcd writes in the API pane"),
     ("View", "h", "hide / show heartbeats in the API pane (kubelets' Lease renewals, node status updates)"),
     ("View", "tab", "next pane (shift+tab: previous); mouse works too"),
