@@ -97,10 +97,11 @@ def status_style(status: str) -> str:
 
 
 def cpu_text(millis: int) -> str:
-    """CPU in at most five cells: 450m below a core, else cores (1050m -> 1.05, 3900m -> 3.9)."""
-    if millis % 100 == 0 or millis >= 1000:
-        return f"{millis / 1000:.2f}".rstrip("0").rstrip(".")
-    return f"{millis}m"
+    """CPU in cores, one unit for every figure (450m next to 0.4 read as two units): 450m -> 0.45, 125m ->
+    0.125, 3900m -> 3.9; at most five cells below 100 cores."""
+    if millis >= 10_000:
+        return f"{millis / 1000:.1f}".rstrip("0").rstrip(".")
+    return f"{millis / 1000:.3f}".rstrip("0").rstrip(".")
 
 
 def mem_text(num: int) -> str:

@@ -273,8 +273,9 @@ async def test_details_events_are_on_the_virtual_clock_and_nodes_show_taints(app
 def test_cpu_figures_stay_short() -> None:
     from kubetui.ui.format import cpu_text
 
-    assert [cpu_text(m) for m in (0, 50, 450, 500, 1000, 1050, 1250, 3900, 7900)] == \
-        ["0", "50m", "450m", "0.5", "1", "1.05", "1.25", "3.9", "7.9"]
+    # one unit (cores) for every figure: "450m/3.9" beside "0.4/3.9" read as two units
+    assert [cpu_text(m) for m in (0, 5, 50, 125, 450, 500, 1000, 1050, 1250, 3900, 7900, 16000, 96500)] == \
+        ["0", "0.005", "0.05", "0.125", "0.45", "0.5", "1", "1.05", "1.25", "3.9", "7.9", "16", "96.5"]
 
 
 async def test_node_card_figures_are_never_cut(app: KubetuiApp, cluster: Cluster) -> None:
