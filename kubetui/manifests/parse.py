@@ -187,7 +187,17 @@ def _yaml_error(path: str, text: str, exc: yaml.MarkedYAMLError) -> ManifestErro
             at = " at line {}, column {}".format(*line_column(text, _before_trailing_space(text, where.index)))
         context = f" ({exc.context}{at})"
     line, column = line_column(text, _before_trailing_space(text, mark.index)) if mark else (0, 0)
-    return ManifestError(path, f"YAML parse error: {problem}{context}", line, column)
+    hint = next((advice for start, advice in _HINTS if problem.startswith(start)), "")
+    return ManifestError(path, f"YAML parse error: {problem}{context}{hint}", line, column)
+
+
+# PyYAML's words for the usual indentation slips, and what a learner should look at.
+_HINTS = (
+    ("mapping values are not allowed here",
+     " (is this line indented deeper than the key above it, or does a value contain ': '? then quote it)"),
+    ("expected <block end>", " (is this line indented less than its block, but not as far as the block above?)"),
+    ("found character '\\t'", " (YAML indents with spaces, never tabs)"),
+)
 
 
 def _before_trailing_space(text: str, index: int) -> int:

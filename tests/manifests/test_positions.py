@@ -285,3 +285,19 @@ def test_every_field_is_found_where_it_is_written(tree: dict[str, Any], style: s
             assert at.startswith(json.dumps(value)), (path, line, column, at)
         # A field that is not there points at the deepest part of its path that is (here, on the same line).
         assert document.position(path + ".notThere")[0] == line
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "hint"),
+    [
+        ("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n   labels: {a: b}\n", (5, 10),
+         "(is this line indented deeper than the key above it, or does a value contain ': '? then quote it)"),
+        ("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: b\n c: d\n", (7, 2),
+         "(is this line indented less than its block, but not as far as the block above?)"),
+        ("apiVersion: v1\nkind: ConfigMap\nmetadata:\n\tname: x\n", (4, 1), "(YAML indents with spaces, never tabs)"),
+    ],
+)
+def test_an_indentation_slip_gets_a_hint_at_its_line(text: str, where: tuple[int, int], hint: str) -> None:
+    error = parse_text(text, "cm.yaml").error
+    assert error is not None and (error.line, error.column) == where
+    assert error.message.startswith("YAML parse error: ") and error.message.endswith(hint)
