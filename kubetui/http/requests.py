@@ -11,6 +11,7 @@ from aiohttp import web
 
 from kubetui.apiserver import errors
 from kubetui.apiserver.errors import ApiError
+from kubetui.http.jsonerrors import go_json_error
 from kubetui.http.protobuf import ProtobufError, decode_object
 
 PROTOBUF = "application/vnd.kubernetes.protobuf"
@@ -127,4 +128,4 @@ def decode(data: bytes, content_type: str) -> Any:
     try:
         return orjson.loads(data)
     except orjson.JSONDecodeError as exc:
-        raise errors.bad_request(f"couldn't get version/kind; json parse error: {exc}") from exc
+        raise errors.bad_request(f"couldn't get version/kind; json parse error: {go_json_error(data)}") from exc
