@@ -200,16 +200,24 @@ async def test_the_apply_line_stays_in_the_api_pane() -> None:
         assert not app.driver.paused
 
 
-def test_rollout_undo_does_what_kubectl_does() -> None:
-    """The Roll back step runs `kubectl rollout undo`, not a set-image: the nginx:1.28 ReplicaSet (which kept its 4
-    pods, maxUnavailable 0) becomes revision 4; the broken one is scaled to 0 and kept as history."""
-    tour = find_tour("rolling-update")
+def walk(name: str, until_action: str = "") -> tuple[Cluster, TourRunner]:
+    """Run a tour's steps on the fast clock, each to its condition; stop after the step with ``until_action``."""
+    tour = find_tour(name)
     cluster = Cluster(seed=tour.seed, nodes=default_nodes(tour.nodes))
     runner = TourRunner(cluster, tour)
     cluster.run_for(5)
     for step in tour.steps:
         runner.next()
         assert cluster.run_until(runner.satisfied, timeout=step.timeout), step.title
+        if until_action and step.action.get(until_action):
+            break
+    return cluster, runner
+
+
+def test_rollout_undo_does_what_kubectl_does() -> None:
+    """The Roll back step runs `kubectl rollout undo`, not a set-image: the nginx:1.28 ReplicaSet (which kept its 4
+    pods, maxUnavailable 0) becomes revision 4; the broken one is scaled to 0 and kept as history."""
+    cluster, runner = walk("rolling-update")
     assert runner.message == "deployment.apps/web rolled back (to the template of revision 2)"
     sets = {rs["spec"]["template"]["spec"]["containers"][0]["image"]: rs for rs in cluster.objects("replicasets")}
     revision = {image: rs["metadata"]["annotations"]["deployment.kubernetes.io/revision"] for image, rs in sets.items()}
@@ -221,15 +229,7 @@ def test_rollout_undo_does_what_kubectl_does() -> None:
 
 def test_the_conflict_demo_quotes_this_runs_resource_versions() -> None:
     """alice's write is quoted at the resourceVersion it got, not the one both writers read."""
-    tour = find_tour("etcd-and-watch")
-    cluster = Cluster(seed=tour.seed, nodes=default_nodes(tour.nodes))
-    runner = TourRunner(cluster, tour)
-    cluster.run_for(5)
-    for step in tour.steps:
-        runner.next()
-        assert cluster.run_until(runner.satisfied, timeout=step.timeout), step.title
-        if step.action.get("conflict-demo"):
-            break
+    cluster, runner = walk("etcd-and-watch", until_action="conflict-demo")
     found = re.search(r"read resourceVersion (\d+); alice's update was stored at (\d+); bob's, still sending (\d+), "
                       r"got 409", runner.message)
     assert found, runner.message
