@@ -784,13 +784,17 @@ def run_app(
         try:
             from kubetui.http.server import ApiHttpServer, write_kubeconfig
 
+            target = kubeconfig
             try:
                 http = ApiHttpServer(cluster, app.driver, host="127.0.0.1", port=port)
                 address = await http.start()
             except OSError:  # the port is taken (another kubetui?): any free port will do
                 http = ApiHttpServer(cluster, app.driver, host="127.0.0.1", port=0)
                 address = await http.start()
-            write_kubeconfig(kubeconfig, address)
+                # and a kubeconfig of its own: the other kubetui's kubectl users keep talking to theirs
+                target = kubeconfig.with_name(f"{kubeconfig.stem}-{address.rsplit(':', 1)[-1]}{kubeconfig.suffix}")
+                app.kubeconfig = str(target)
+            write_kubeconfig(target, address)
         except (ImportError, OSError) as err:
             address = f"off ({err.__class__.__name__})"
             http = None
