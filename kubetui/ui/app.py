@@ -690,7 +690,8 @@ class KubetuiApp(App[int]):
         if obj.get("kind") == "Pod":
             key = f"{obj['metadata'].get('namespace')}/{obj['metadata'].get('name')}"
             decision = next((d for d in reversed(self.view.decisions) if d.pod == key), None)
-        return DetailsScreen(obj, events, decision, now=self.cluster.clock.now)
+        pods = self.view.pods_on(obj["metadata"].get("name", "")) if obj.get("kind") == "Node" else None
+        return DetailsScreen(obj, events, decision, now=self.cluster.clock.now, pods=pods)
 
     # -- tours ------------------------------------------------------------------------------------------
     def _tour_panel(self) -> TourPanel | None:
@@ -813,10 +814,6 @@ def run_app(
         return int(result or 0)
 
     return asyncio.run(main())
-
-
-def run_tour(tour: Any) -> int:
-    return run_app(None, tour.seed, 1.0, 6443, Path.home() / ".kube" / "kubetui.config", tour=tour)
 
 
 def _node_dict(spec: Any) -> dict[str, Any]:

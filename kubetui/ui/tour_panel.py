@@ -1,16 +1,18 @@
 """The tour's narration panel: beside the panes it talks about on wide terminals, under them on narrow ones.
 
 From ``SIDE_FROM`` columns (a 200x50 projector) the panel is a column on the right; narrower (100x30)
-it docks under the panes across the full width, so the panes keep half the screen each and the
-narration reads in a few long lines instead of many short ones. Either way it never covers a pane,
-and the highlighted pane gets the larger share of its column. Narration is reflowed to the panel's
-width: line breaks in the YAML are not line breaks on screen; blank lines (paragraphs) and list
-items are kept.
+it docks under the panes across the full width, as tall as its text (no empty rows: at 30 rows every
+row the panes get counts), so the panes keep half the screen each and the narration reads in a few long
+lines instead of many short ones. Either way it never covers a pane, the highlighted pane gets the larger
+share of its column, and the node a step acts on or waits for is brought into view in the Nodes pane.
+Narration is reflowed to the panel's width: line breaks in the YAML are not line breaks on screen; blank
+lines (paragraphs) and list items are kept.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from rich.console import Group, RenderableType
@@ -18,11 +20,12 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Input, Static
 
-from kubetui.tours.model import Tour
+from kubetui.tours.model import Step, Tour
 from kubetui.tours.runner import TourRunner
+from kubetui.ui.panes.nodes import NodesPane
 
 SIDE_FROM = 150  # columns from which the panel is a side column (see KubetuiApp.HORIZONTAL_BREAKPOINTS)
-KEYS = (("n", "next"), ("b", "back"), ("R", "restart step"), ("q", "quit"))
+KEYS = (("n", "next"), ("b", "back"), ("R", "restart step"), ("q q", "quit"))  # one q only warns (app.py)
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s")
 _MARKUP = re.compile(r"`([^`]+)`|\*([^*\s][^*]*)\*")
 
@@ -75,7 +78,7 @@ class TourPanel(Static):
     DEFAULT_CSS = """
     TourPanel { width: 52; height: 1fr; border: round $secondary; border-title-color: $text-secondary;
         border-title-style: bold; border-subtitle-color: $text-secondary; padding: 0 1; background: $surface; }
-    Screen.-narrow TourPanel { dock: bottom; width: 1fr; height: auto; min-height: 10; max-height: 14; }
+    Screen.-narrow TourPanel { dock: bottom; width: 1fr; height: auto; min-height: 5; max-height: 14; }
     """
 
     SCOPED_CSS = False  # the layout follows the screen's width class (KubetuiApp.HORIZONTAL_BREAKPOINTS)
@@ -85,6 +88,7 @@ class TourPanel(Static):
         self.runner = TourRunner(cluster, tour)
         self.border_title = f"Tour: {tour.title}"
         self._highlighted = ""
+        self._node_shown = False  # the node the current step names is in view in the Nodes pane
 
     def on_mount(self) -> None:
         self.runner.next()
@@ -96,14 +100,17 @@ class TourPanel(Static):
 
     def next(self) -> None:
         self.runner.next()
+        self._node_shown = False
         self.refresh_panel()
 
     def back(self) -> None:
         self.runner.back()
+        self._node_shown = False
         self.refresh_panel()
 
     def restart(self) -> None:
         self.runner.restart_step()
+        self._node_shown = False
         self.refresh_panel()
 
     @property
@@ -122,6 +129,8 @@ class TourPanel(Static):
                               Text("Press q twice to quit, or keep exploring with the keys (? for help).")))
             return
         self._highlight(step.highlight)
+        if not self._node_shown:
+            self._node_shown = self._show_node(step)
         self.border_subtitle = f"step {runner.index + 1} of {len(tour.steps)}" if below else ""
         parts: list[RenderableType] = []
         if below:  # every line counts under the panes: the step count is in the border
@@ -167,3 +176,28 @@ class TourPanel(Static):
                 if widget.focusable and not isinstance(self.app.focused, Input):  # never while typing a filter
                     widget.focus()
         self._highlighted = pane_id
+
+    def _show_node(self, step: Step) -> bool:
+        """Put the Nodes pane's cursor on the node the step acts on or waits for (kill-node node-2, a taint on
+        node-3), so its card is in view on a short pane too; False while the pane has no card for it yet."""
+        names = {node["metadata"]["name"] for node in self.runner.informers["nodes"].list()}
+        node = next((value for value in _strings((step.action, step.until)) if value in names), None)
+        if node is None:
+            return True  # nothing to show
+        for pane in self.app.query(NodesPane):
+            pane.select_node(node)
+            return pane.selected_node == node
+        return True
+
+
+def _strings(value: Any) -> Iterator[str]:
+    """Every string in a step's action or condition, keys and values, in order."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(key)
+            yield from _strings(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _strings(item)

@@ -237,6 +237,7 @@ async def test_projector_theme_draws_every_pane_edge_and_a_light_header(app: Kub
 
 async def test_details_events_are_on_the_virtual_clock_and_nodes_show_taints(app: KubetuiApp,
                                                                               cluster: Cluster) -> None:
+    from rich.console import Group
     from rich.table import Table
     from textual.widgets import Static
 
@@ -254,7 +255,8 @@ async def test_details_events_are_on_the_virtual_clock_and_nodes_show_taints(app
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, DetailsScreen)
-        tables = [w.content for w in screen.query(Static) if isinstance(w.content, Table)]
+        tables = [part for w in screen.query(Static) for part in getattr(w.content, "renderables", [w.content])
+                  if isinstance(part, Table)]
         seen = [str(cell) for table in tables if table.columns[0].header == "LAST SEEN"
                 for cell in table.columns[0]._cells]
         assert seen and all(" ago  " in cell for cell in seen), seen
@@ -265,8 +267,9 @@ async def test_details_events_are_on_the_virtual_clock_and_nodes_show_taints(app
         nodes.cursor = 12  # node-4's card: tainted dedicated=gpu
         await pilot.press("enter")
         await pilot.pause()
-        text = " ".join(str(w.content.renderables[2].columns[1]._cells) for w in app.screen.query(Static)
-                        if hasattr(w.content, "renderables"))
+        text = " ".join(str(cell) for w in app.screen.query(Static) if hasattr(w.content, "renderables")
+                        for part in w.content.renderables if isinstance(part, Group)  # the describe grid
+                        for table in part.renderables if isinstance(table, Table) for cell in table.columns[1].cells)
         assert "dedicated=gpu:NoSchedule" in text and "cpu=" in text, text
 
 

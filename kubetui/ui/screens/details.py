@@ -2,34 +2,56 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
 from typing import Any, ClassVar
 
 import yaml
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.measure import Measurement
+from rich.padding import Padding
 from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Static, TabbedContent, TabPane
+from textual.widgets import Static, TabbedContent, TabPane, Tabs
 
 from kubetui.api.meta import parse_timestamp
+from kubetui.api.podrequests import pod_requests, quantity_value
+from kubetui.api.quantity import format_cpu, format_memory
 from kubetui.sim.trace import SchedulingDecision
 from kubetui.ui.format import age, clock_time
 from kubetui.ui.screens.decision import decision_renderable
 
+LEVEL = "  "  # kubectl describe's indent per level (its PrefixWriter)
 
-def describe(obj: dict[str, Any]) -> RenderableType:
-    meta, spec, status = obj.get("metadata", {}), obj.get("spec", {}), obj.get("status", {})
+
+def grid() -> Table:
+    """Label / value rows, the values aligned in one column, as kubectl's tabwriter aligns them."""
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold", no_wrap=True)
     table.add_column()
+    return table
+
+
+def add_row(table: Table, label: str, value: Any, style: str = "") -> None:
+    """A row unless the value is empty; the value as plain text (a message's "[app]" is not Rich markup)."""
+    if value not in (None, "", [], {}):
+        table.add_row(label + ":", value if isinstance(value, Text) else Text(str(value), style=style))
+
+
+def describe(obj: dict[str, Any], pods: Iterable[dict[str, Any]] = (), now: float | None = None) -> RenderableType:
+    """What ``kubectl describe`` says first about an object. ``pods``: a node's pods, for its Non-terminated Pods
+    and Allocated resources; ``now``: virtual seconds, for their ages."""
+    meta, spec, status = obj.get("metadata", {}), obj.get("spec", {}), obj.get("status", {})
+    table = grid()
 
     def row(label: str, value: Any) -> None:
-        if value not in (None, "", [], {}):
-            table.add_row(label + ":", str(value))
+        add_row(table, label, value)
 
     row("Name", meta.get("name"))
     row("Namespace", meta.get("namespace"))
@@ -51,17 +73,169 @@ def describe(obj: dict[str, Any]) -> RenderableType:
     row("Phase", status.get("phase"))
     row("IP", status.get("podIP"))
     row("Replicas", spec.get("replicas"))
+    parts: list[RenderableType] = [table]
+    if obj.get("kind") == "Pod":  # kubectl's order: the containers, then the conditions
+        for heading, containers, statuses in (
+                ("Init Containers", spec.get("initContainers"), status.get("initContainerStatuses")),
+                ("Containers", spec.get("containers"), status.get("containerStatuses"))):
+            if containers:
+                parts += [Text(""), containers_section(heading, containers, statuses or [])]
+        table = grid()
     for cond in status.get("conditions") or []:
         detail = f"{cond.get('status')}  {cond.get('reason', '')} {cond.get('message', '')}"
-        row(f"Condition {cond.get('type')}", detail)
-    for cs in status.get("containerStatuses") or []:
-        state = cs.get("state", {})
-        name = next(iter(state), "unknown")
-        detail = state.get(name, {})
-        text = f"{name} {detail.get('reason', '')} exit={detail.get('exitCode', '')}".replace(" exit=", " ")
-        row(f"Container {cs.get('name')}",
-            f"{text.strip()}  ready={cs.get('ready')}  restarts={cs.get('restartCount', 0)}  image={cs.get('image')}")
+        add_row(table, f"Condition {cond.get('type')}", detail)
+    if table is not parts[0] and table.row_count:
+        parts += [Text(""), table]
+    if obj.get("kind") == "Node":
+        running = [p for p in pods if (p.get("status") or {}).get("phase") not in ("Succeeded", "Failed")]
+        parts += [Text(""), *node_resources(obj, running, now)]
+    return Group(*parts)
+
+
+def containers_section(heading: str, containers: list[dict[str, Any]],
+                       statuses: list[dict[str, Any]]) -> RenderableType:
+    """``Containers:`` as kubectl describe prints it: per container its image, State, Last State (when it
+    terminated before: the reason and exit code of the last crash), Ready, Restart Count, limits and requests."""
+    by_name = {cs.get("name"): cs for cs in statuses}
+    table = grid()
+    table.add_row(f"{heading}:", "")
+    for container in containers:
+        table.add_row(Text(f"{LEVEL}{container.get('name')}:", style="bold cyan"), "")
+        cs = by_name.get(container.get("name"))
+        add_row(table, f"{LEVEL * 2}Image", container.get("image"))
+        if cs is not None:  # kubectl says nothing of the state of a container the kubelet has not reported yet
+            container_state(table, "State", cs.get("state") or {})
+            last = cs.get("lastState") or {}
+            if last.get("terminated"):
+                container_state(table, "Last State", last)
+            add_row(table, f"{LEVEL * 2}Ready", "True" if cs.get("ready") else "False")
+            add_row(table, f"{LEVEL * 2}Restart Count", str(cs.get("restartCount", 0)))
+        resources = container.get("resources") or {}
+        for label in ("limits", "requests"):
+            amounts = resources.get(label) or {}
+            if amounts:
+                table.add_row(f"{LEVEL * 2}{label.capitalize()}:", "")
+                for name, amount in amounts.items():
+                    add_row(table, f"{LEVEL * 3}{name}", amount)
     return table
+
+
+def container_state(table: Table, label: str, state: dict[str, Any]) -> None:
+    """kubectl's describeStatus: Running with Started; Waiting with its Reason; Terminated with Reason, Message,
+    Exit Code, Signal, Started and Finished."""
+    sub = LEVEL * 3
+    if "running" in state:
+        add_row(table, f"{LEVEL * 2}{label}", "Running")
+        add_row(table, f"{sub}Started", when((state["running"] or {}).get("startedAt")))
+    elif "terminated" in state:
+        done = state["terminated"] or {}
+        add_row(table, f"{LEVEL * 2}{label}", "Terminated", style="bold red" if done.get("exitCode") else "")
+        add_row(table, f"{sub}Reason", done.get("reason"), style="bold yellow")
+        add_row(table, f"{sub}Message", done.get("message"))
+        add_row(table, f"{sub}Exit Code", str(done.get("exitCode", 0)))
+        if done.get("signal"):
+            add_row(table, f"{sub}Signal", str(done["signal"]))
+        add_row(table, f"{sub}Started", when(done.get("startedAt")))
+        add_row(table, f"{sub}Finished", when(done.get("finishedAt")))
+    else:
+        add_row(table, f"{LEVEL * 2}{label}", "Waiting")
+        add_row(table, f"{sub}Reason", (state.get("waiting") or {}).get("reason"), style="bold yellow")
+
+
+def when(value: str | None) -> Text | None:
+    """A timestamp as kubectl describe prints it (RFC 1123, ``Mon, 07 Dec 2026 10:16:12 +0000``), then on the
+    clock the header and the panes show, which the learner can find in the logs."""
+    if not value:
+        return None
+    try:
+        stamp = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return Text(value)
+    text = Text(stamp.strftime("%a, %d %b %Y %H:%M:%S %z"))
+    seconds = parse_timestamp(value)
+    if seconds is not None and seconds >= 0:
+        text.append(f"  ⏱ {clock_time(seconds)}", style="dim")
+    return text
+
+
+def pod_limits(spec: dict[str, Any]) -> dict[str, int]:
+    """kubectl's PodLimits: PodRequests' arithmetic (containers add up, init containers take the max) on limits."""
+    def as_requests(container: dict[str, Any]) -> dict[str, Any]:
+        return {**container, "resources": {"requests": (container.get("resources") or {}).get("limits") or {}}}
+
+    return pod_requests({"containers": [as_requests(c) for c in spec.get("containers") or ()],
+                         "initContainers": [as_requests(c) for c in spec.get("initContainers") or ()]})
+
+
+def amount(resource: str, value: int, allocatable: int) -> str:
+    """``450m (11%)``: the Quantity, then its share of the node's allocatable, cut to a whole percent as kubectl's
+    int64() cuts it."""
+    shown = format_cpu(value) if resource == "cpu" else format_memory(value)
+    return f"{shown} ({int(value / allocatable * 100) if allocatable else 0}%)"
+
+
+def node_resources(node: dict[str, Any], pods: list[dict[str, Any]], now: float | None) -> list[RenderableType]:
+    """kubectl describe node's Non-terminated Pods and Allocated resources: what each pod requests and limits, and
+    the sums the scheduler's NodeResourcesFit compares with allocatable (what to check when a pod does not fit)."""
+    allocatable = (node.get("status") or {}).get("allocatable") or {}
+    alloc = {name: quantity_value(name, value) for name, value in allocatable.items()}
+    rows: list[list[str]] = []
+    totals: dict[str, list[int]] = {}  # resource -> [requests, limits]
+    for pod in pods:
+        meta, spec = pod.get("metadata") or {}, pod.get("spec") or {}
+        requests, limits = pod_requests(spec), pod_limits(spec)
+        for name in set(requests) | set(limits):
+            sums = totals.setdefault(name, [0, 0])
+            sums[0] += requests.get(name, 0)
+            sums[1] += limits.get(name, 0)
+        created = parse_timestamp(meta.get("creationTimestamp"))
+        rows.append([str(meta.get("namespace", "")), str(meta.get("name", "")),
+                     *(amount(name, values.get(name, 0), alloc.get(name, 0))
+                       for name in ("cpu", "memory") for values in (requests, limits)),
+                     age(max(0.0, now - created)) if now is not None and created is not None else ""])
+    resources = ["cpu", "memory", *sorted(name for name in alloc if name not in ("cpu", "memory", "pods"))]
+    allocated = [[name, amount(name, totals.get(name, [0, 0])[0], alloc.get(name, 0)),
+                  amount(name, totals.get(name, [0, 0])[1], alloc.get(name, 0))] for name in resources]
+    heading = Text.assemble(("Non-terminated Pods:", "bold"), f"  ({len(pods)} in total)")
+    headers = ("Namespace", "Name", "CPU Requests", "CPU Limits", "Memory Requests", "Memory Limits", "Age")
+    return [heading, kubectl_table(headers, rows) if rows else Text(f"{LEVEL}none", style="dim"), Text(""),
+            Text("Allocated resources:", style="bold"),
+            Text(f"{LEVEL}(Total limits may be over 100 percent, i.e., overcommitted.)", style="dim"),
+            kubectl_table(("Resource", "Requests", "Limits"), allocated)]
+
+
+class Fitted:
+    """The first of ``choices`` as wide as the width it is drawn at allows (else the last): a table with kubectl's
+    one-line headings on a wide screen, two-line ones on a 100-column projector."""
+
+    def __init__(self, *choices: RenderableType) -> None:
+        self.choices = choices
+
+    def _choice(self, console: Console, options: ConsoleOptions) -> RenderableType:
+        unbounded = options.update(max_width=10_000)  # Measurement.get clamps what it says to the width it is given
+        return next((choice for choice in self.choices
+                     if Measurement.get(console, unbounded, choice).maximum <= options.max_width), self.choices[-1])
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield self._choice(console, options)
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement.get(console, options, self._choice(console, options))
+
+
+def kubectl_table(headers: tuple[str, ...], rows: list[list[str]]) -> RenderableType:
+    """A table as kubectl describe prints one: indented, headings over dashes, columns two spaces apart."""
+    def table(heads: list[str]) -> RenderableType:
+        grid = Table.grid(padding=(0, 2))
+        for head in headers:  # a long pod name folds rather than lose its end
+            grid.add_column(no_wrap=head != "Name", overflow="fold", min_width=12 if head == "Name" else None)
+        grid.add_row(*(Text(head, style="bold") for head in heads))
+        grid.add_row(*(Text("-" * max(map(len, head.split("\n"))), style="dim") for head in heads))
+        for row in rows:
+            grid.add_row(*row)
+        return Padding(grid, (0, 0, 0, len(LEVEL)))
+
+    return Fitted(table(list(headers)), table([head.replace(" ", "\n", 1) for head in headers]))
 
 
 def last_seen(event: dict[str, Any], now: float | None) -> str:
@@ -75,7 +249,13 @@ def last_seen(event: dict[str, Any], now: float | None) -> str:
 
 
 class DetailsScreen(ModalScreen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "dismiss", "Close")]
+    # ←→ switch tabs from the focused content too (which scrolls with ↑↓); priority: a scroll view's own ←→
+    # would scroll sideways instead
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "dismiss", "Close"),
+        Binding("left", "tab(-1)", "Previous tab", show=False, priority=True),
+        Binding("right", "tab(1)", "Next tab", show=False, priority=True),
+    ]
     DEFAULT_CSS = """
     DetailsScreen { align: center middle; }
     DetailsScreen > TabbedContent { width: 95%; height: 90%; border: thick $accent; background: $surface; }
@@ -83,12 +263,14 @@ class DetailsScreen(ModalScreen[None]):
     """
 
     def __init__(self, obj: dict[str, Any], events: list[dict[str, Any]],
-                 decision: SchedulingDecision | None = None, now: float | None = None) -> None:
+                 decision: SchedulingDecision | None = None, now: float | None = None,
+                 pods: list[dict[str, Any]] | None = None) -> None:
         super().__init__()
         self.obj = obj
         self.events = events
         self.decision = decision
         self.now = now  # virtual seconds: events read as "12s ago" and on the panes' clock, not the wall's
+        self.pods = pods or []  # a node's pods (its Non-terminated Pods and Allocated resources)
 
     @property
     def syntax_theme(self) -> str:
@@ -102,7 +284,8 @@ class DetailsScreen(ModalScreen[None]):
         with TabbedContent() as tabs:
             tabs.border_subtitle = "esc closes · ←→ tabs · ↑↓ scroll"
             with TabPane("Describe"):
-                yield VerticalScroll(Static(Group(Text(title, style="bold"), Text(""), describe(self.obj))))
+                yield VerticalScroll(Static(Group(Text(title, style="bold"), Text(""),
+                                                  describe(self.obj, self.pods, self.now))))
             with TabPane("YAML"):
                 text = yaml.safe_dump(self.obj, sort_keys=False, width=120)
                 yield VerticalScroll(Static(Syntax(text, "yaml", theme=self.syntax_theme, word_wrap=True)))
@@ -112,8 +295,36 @@ class DetailsScreen(ModalScreen[None]):
                     warning = event.get("type") == "Warning"
                     table.add_row(last_seen(event, self.now), event.get("type", ""),
                                   Text(event.get("reason", ""), style="bold yellow" if warning else ""),
-                                  str(event.get("source", {}).get("component", "")), event.get("message", ""))
-                yield VerticalScroll(Static(table if self.events else Text("No events.", style="dim")))
+                                  str(event.get("source", {}).get("component", "")),
+                                  Text(event.get("message", "")))
+                yield VerticalScroll(Static(Group(self.events_title(), Text(""),
+                                                  table if self.events else Text("No events.", style="dim"))))
             if self.decision is not None:
                 with TabPane("Scheduling"):
                     yield VerticalScroll(Static(decision_renderable(self.decision, self.app.size.width)))
+
+    def events_title(self) -> Text:
+        """``Events of pod/web-abc`` (and its namespace): the table alone did not say whose events they are."""
+        meta = self.obj.get("metadata", {})
+        text = Text(f"Events of {str(self.obj.get('kind', '')).lower()}/{meta.get('name', '')}", style="bold")
+        if meta.get("namespace"):
+            text.append(f"  namespace {meta['namespace']}", style="dim")
+        return text
+
+    def on_mount(self) -> None:
+        self._focus_content()
+
+    @on(TabbedContent.TabActivated)
+    def _focus_content(self) -> None:
+        """Focus the shown tab's content, so ↑↓ PgUp PgDn Home End scroll it at once (the border says ↑↓ scroll);
+        focused, the tabs took those keys and did nothing with them."""
+        pane = self.query_one(TabbedContent).active_pane
+        if pane is not None:
+            pane.query_one(VerticalScroll).focus()
+
+    def action_tab(self, delta: int) -> None:
+        tabs = self.query_one(Tabs)
+        if delta > 0:
+            tabs.action_next_tab()
+        else:
+            tabs.action_previous_tab()
