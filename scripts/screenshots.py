@@ -37,6 +37,8 @@ async def shoot(name: str, size: tuple[int, int], app: KubetuiApp,
         if setup is not None:
             await setup(app, pilot)
             await pilot.pause()
+        app.query_one("#header").update_text()  # type: ignore[attr-defined]  # its own 0.25 s timer may lag
+        await pilot.pause()
         filename = f"{name}-{size[0]}x{size[1]}.svg"
         app.save_screenshot(filename, path=str(OUT))
     return OUT / filename

@@ -262,3 +262,18 @@ async def test_long_pod_names_lose_their_middle_not_a_column(app: KubetuiApp, cl
         assert all(row.rstrip().split()[-1].startswith("node-") for row in rows), rows
         assert any("web-5496…" in row for row in rows), rows
 
+
+
+def test_every_key_is_on_the_help_screen() -> None:
+    """The help screen groups keys ("] / ["), the palette lists actions: both must know every binding."""
+    from textual.keys import _character_to_key
+
+    from kubetui.ui.screens.help import KEYS
+
+    shown = {part.strip() for _, label, _ in KEYS for part in label.replace(", ", " / ").split(" / ")}
+    names = {_character_to_key(label): label for label in shown if len(label) == 1}
+    for binding in KubetuiApp.BINDINGS:
+        if not hasattr(binding, "action") or binding.action == "request_quit":
+            continue
+        first = binding.key.split(",")[0]
+        assert binding.key_display in shown or first in shown or first in names, binding

@@ -37,7 +37,7 @@ KEYS: tuple[tuple[str, str, str], ...] = (
     ("View", "l", "cycle layouts: all panes, presenter (two large panes), nodes + scheduler"),
     ("View", "t", "switch theme (dark / light high-contrast for projectors)"),
     ("View", "S", "save a screenshot (SVG) into the current folder"),
-    ("Tour", "n / b", "next / back in a tour; R restarts the step"),
+    ("Tour", "n / b / R", "next step / back one step / restart this step (in a tour)"),
     ("App", "ctrl+p", "command palette (every action by name)"),
     ("App", "?", "this help"),
     ("App", "q q", "quit (q twice within 3 s; ctrl+q at once)"),
