@@ -39,30 +39,27 @@ def collect() -> tuple[dict[str, str], dict[tuple[str, str], str]]:
     """(type descriptions, (type, field) descriptions), for every schema kubetui serves."""
     from kubetui.http.openapi import OpenAPIDocuments
 
+    schemas = [
+        (name.rsplit(".", 1)[-1], schema, model)
+        for doc in OpenAPIDocuments().docs.values()
+        for name, schema in doc["components"]["schemas"].items()
+        if (model := _client_model(name)) is not None and hasattr(model, "model_fields")
+    ]
     types: dict[str, str] = {}
+    for short, _, model in schemas:
+        described = (model.__doc__ or "").split("Attributes:")[0].strip()  # the generator's own notes follow
+        if described and not described.startswith(model.__name__):
+            types[short] = " ".join(described.split())
     fields: dict[tuple[str, str], str] = {}
-    refs: list[tuple[str, str, str]] = []
-    for doc in OpenAPIDocuments().docs.values():
-        for name, schema in doc["components"]["schemas"].items():
-            model = _client_model(name)
-            if model is None or not hasattr(model, "model_fields"):
-                continue
-            short = name.rsplit(".", 1)[-1]
-            described = (model.__doc__ or "").split("Attributes:")[0].strip()  # the generator's own notes follow
-            if described and not described.startswith(model.__name__):
-                types[short] = " ".join(described.split())
-            by_alias = {(f.serialization_alias or n): f for n, f in model.model_fields.items()}
-            for field_name, prop in schema.get("properties", {}).items():
-                field = by_alias.get(field_name)
-                if field is None:
-                    continue
-                if field.description:
-                    fields[(short, field_name)] = " ".join(field.description.split())
-                else:  # the client drops the words of a field whose type is another object: use the type's
-                    refs.append((short, field_name, _ref(prop)))
-    for short, field_name, ref in refs:
-        if ref in types:
-            fields.setdefault((short, field_name), types[ref])
+    for short, schema, model in schemas:
+        by_alias = {(f.serialization_alias or n): f for n, f in model.model_fields.items()}
+        for field_name, prop in schema.get("properties", {}).items():
+            field = by_alias.get(field_name)
+            # The client has no words of its own for some fields whose type is another object, and repeats the
+            # type's for others: leave both to the type, which kubectl explain prints after the field's.
+            text = " ".join(((field.description if field is not None else None) or "").split())
+            if text and text != types.get(_ref(prop)):
+                fields[(short, field_name)] = text
     return types, fields
 
 

@@ -548,7 +548,9 @@ class APIServer:
         old_rv = old["metadata"]["resourceVersion"]
         self.admission.admit_update(info, new, old, subresource)
         if manager is not None:
-            record_update(old, new, manager, info.api_version, self.now_iso(), info.kind)
+            # a write through /scale is the manager's "scale" entry (a /status write is found from what changed)
+            record_update(old, new, manager, info.api_version, self.now_iso(), info.kind,
+                          "scale" if subresource == "scale" else "")
         if dry_run:
             return new
         meta_new = new["metadata"]
@@ -880,7 +882,7 @@ class APIServer:
             return obj
 
         updated = self._guaranteed_update(
-            info, namespace, name, set_replicas, "", _manager_of(who), rec, dry_run, check_rv=True
+            info, namespace, name, set_replicas, "scale", _manager_of(who), rec, dry_run, check_rv=True
         )
         return self._scale_of(info, updated)
 

@@ -190,10 +190,7 @@ TYPE_DOCS: dict[str, str] = {'Affinity': 'Affinity is a group of affinity schedu
  'WeightedPodAffinityTerm': 'The weights of all of the matched WeightedPodAffinityTerm fields are added per-node to '
                             'find the most preferred node(s)'}
 
-FIELD_DOCS: dict[tuple[str, str], str] = {('Affinity', 'nodeAffinity'): 'Node affinity is a group of node affinity scheduling rules.',
- ('Affinity', 'podAffinity'): 'Pod affinity is a group of inter pod affinity scheduling rules.',
- ('Affinity', 'podAntiAffinity'): 'Pod affinity is a group of inter pod affinity scheduling rules.',
- ('ClientIPConfig', 'timeoutSeconds'): 'timeoutSeconds specifies the seconds of ClientIP type session sticky time. The '
+FIELD_DOCS: dict[tuple[str, str], str] = {('ClientIPConfig', 'timeoutSeconds'): 'timeoutSeconds specifies the seconds of ClientIP type session sticky time. The '
                                        'value must be >0 && <=86400(for 1 day) if ServiceAffinity == "ClientIP". '
                                        'Default value is 10800(for 3 hours).',
  ('Condition', 'lastTransitionTime'): 'lastTransitionTime is the last time the condition transitioned from one status '
@@ -232,8 +229,6 @@ FIELD_DOCS: dict[tuple[str, str], str] = {('Affinity', 'nodeAffinity'): 'Node af
                         'infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. '
                         'More info: '
                         'https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds',
- ('ConfigMap', 'metadata'): 'ObjectMeta is metadata that all persisted resources must have, which includes all objects '
-                            'users must create.',
  ('ConfigMapVolumeSource', 'defaultMode'): 'defaultMode is optional: mode bits used to set permissions on created '
                                            'files by default. Must be an octal value between 0000 and 0777 or a '
                                            'decimal value between 0 and 511. YAML accepts both octal and decimal '
@@ -280,12 +275,6 @@ FIELD_DOCS: dict[tuple[str, str], str] = {('Affinity', 'nodeAffinity'): 'Node af
  ('Container', 'imagePullPolicy'): 'Image pull policy. One of Always, Never, IfNotPresent. Defaults to Always if '
                                    ':latest tag is specified, or IfNotPresent otherwise. Cannot be updated. More info: '
                                    'https://kubernetes.io/docs/concepts/containers/images#updating-images',
- ('Container', 'lifecycle'): 'Lifecycle describes actions that the management system should take in response to '
-                             'container lifecycle events. For the PostStart and PreStop lifecycle handlers, management '
-                             'of the container blocks until the action is complete, unless the container process '
-                             'fails, in which case the handler is aborted.',
- ('Container', 'livenessProbe'): 'Probe describes a health check to be performed against a container to determine '
-                                 'whether it is alive or ready to receive traffic.',
  ('Container', 'name'): 'Name of the container specified as a DNS_LABEL. Each container in a pod must have a unique '
                         'name (DNS_LABEL). Cannot be updated.',
  ('Container', 'ports'): 'List of ports to expose from the container. Not specifying a port here DOES NOT prevent that '
@@ -293,11 +282,8 @@ FIELD_DOCS: dict[tuple[str, str], str] = {('Affinity', 'nodeAffinity'): 'Node af
                          'a container will be accessible from the network. Modifying this array with strategic merge '
                          'patch may corrupt the data. For more information See '
                          'https://github.com/kubernetes/kubernetes/issues/108255. Cannot be updated.',
- ('Container', 'readinessProbe'): 'Probe describes a health check to be performed against a container to determine '
-                                  'whether it is alive or ready to receive traffic.',
  ('Container', 'resizePolicy'): 'Resources resize policy for the container. This field cannot be set on ephemeral '
                                 'containers.',
- ('Container', 'resources'): 'ResourceRequirements describes the compute resource requirements.',
  ('Container', 'restartPolicy'): 'RestartPolicy defines the restart behavior of individual containers in a pod. This '
                                  'overrides the pod-level restart policy. When this field is not specified, the '
                                  "restart behavior is defined by the Pod's restart policy and the container type. "
@@ -310,11 +296,6 @@ FIELD_DOCS: dict[tuple[str, str], str] = {('Affinity', 'nodeAffinity'): 'Node af
                                  'sequence, it does not wait for the container to complete before proceeding to the '
                                  'next init container. Instead, the next init container starts immediately after this '
                                  'init container is started, or after any startupProbe has successfully completed.',
- ('Container', 'securityContext'): 'SecurityContext holds security configuration that will be applied to a container. '
-                                   'Some fields are present in both SecurityContext and PodSecurityContext. When both '
-                                   'are set, the values in SecurityContext take precedence.',
- ('Container', 'startupProbe'): 'Probe describes a health check to be performed against a container to determine '
-                                'whether it is alive or ready to receive traffic.',
  ('Container', 'stdin'): 'Whether this container should allocate a buffer for stdin in the container runtime. If this '
                          'is not set, reads from stdin in the container will always result in EOF. Default is false.',
  ('Container', 'stdinOnce'): 'Whether the container runtime should close the stdin channel after it has been opened by '
@@ -352,9 +333,6 @@ FIELD_DOCS: dict[tuple[str, str], str] = {('Affinity', 'nodeAffinity'): 'Node af
  ('ContainerPort', 'name'): 'If specified, this must be an IANA_SVC_NAME and unique within the pod. Each named port in '
                             'a pod must have a unique name. Name for the port that can be referred to by services.',
  ('ContainerPort', 'protocol'): 'Protocol for port. Must be UDP, TCP, or SCTP. Defaults to "TCP".',
- ('ContainerState', 'running'): 'ContainerStateRunning is a running state of a container.',
- ('ContainerState', 'terminated'): 'ContainerStateTerminated is a terminated state of a container.',
- ('ContainerState', 'waiting'): 'ContainerStateWaiting is a waiting state of a container.',
  ('ContainerStateRunning', 'startedAt'): 'Time at which the container was last (re-)started',
  ('ContainerStateTerminated', 'containerID'): "Container's ID in the format '<type>://<container_id>'",
  ('ContainerStateTerminated', 'exitCode'): 'Exit status from the last termination of the container',
@@ -380,8 +358,6 @@ FIELD_DOCS: dict[tuple[str, str], str] = {('Affinity', 'nodeAffinity'): 'Node af
  ('ContainerStatus', 'imageID'): "ImageID is the image ID of the container's image. The image ID may not match the "
                                  'image ID of the image used in the PodSpec, as it may have been resolved by the '
                                  'runtime.',
- ('ContainerStatus', 'lastState'): 'ContainerState holds a possible state of container. Only one of its members may be '
-                                   'specified. If none of them is specified, the default one is ContainerStateWaiting.',
  ('ContainerStatus', 'name'): 'Name is a DNS_LABEL representing the unique name of the container. Each container in a '
                               'pod must have a unique name across all container types. Cannot be updated.',
  ('ContainerStatus', 'ready'): 'Ready specifies whether the container is currently passing its readiness check. The '
@@ -399,8 +375,6 @@ FIELD_DOCS: dict[tuple[str, str], str] = {('Affinity', 'nodeAffinity'): 'Node af
                                  'kubelet loses state temporarily. In both cases, startup probes will run again. Is '
                                  'always true when no startupProbe is defined and container is running and has passed '
                                  'the postStart lifecycle hook. The null value must be treated the same as false.',
- ('ContainerStatus', 'state'): 'ContainerState holds a possible state of container. Only one of its members may be '
-                               'specified. If none of them is specified, the default one is ContainerStateWaiting.',
  ('ContainerStatus', 'volumeMounts'): 'Status of volume mounts.',
  ('DaemonSet', 'apiVersion'): 'APIVersion defines the versioned schema of this representation of an object. Servers '
                               'should convert recognized schemas to the latest internal value, and may reject '
@@ -410,22 +384,12 @@ FIELD_DOCS: dict[tuple[str, str], str] = {('Affinity', 'nodeAffinity'): 'Node af
                         'infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. '
                         'More info: '
                         'https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds',
- ('DaemonSet', 'metadata'): 'ObjectMeta is metadata that all persisted resources must have, which includes all objects '
-                            'users must create.',
- ('DaemonSet', 'spec'): 'DaemonSetSpec is the specification of a daemon set.',
- ('DaemonSet', 'status'): 'DaemonSetStatus represents the current status of a daemon set.',
  ('DaemonSetSpec', 'minReadySeconds'): 'The minimum number of seconds for which a newly created DaemonSet pod should '
                                        'be ready without any of its container crashing, for it to be considered '
                                        'available. Defaults to 0 (pod will be considered available as soon as it is '
                                        'ready).',
  ('DaemonSetSpec', 'revisionHistoryLimit'): 'The number of old history to retain to allow rollback. This is a pointer '
                                             'to distinguish between explicit zero and not specified. Defaults to 10.',
- ('DaemonSetSpec', 'selector'): 'A label selector is a label query over a set of resources. The result of matchLabels '
-                                'and matchExpressions are ANDed. An empty label selector matches all objects. A null '
-                                'label selector matches no objects.',
- ('DaemonSetSpec', 'template'): 'PodTemplateSpec describes the data a pod should have when created from a template',
- ('DaemonSetSpec', 'updateStrategy'): 'DaemonSetUpdateStrategy is a struct used to control the update strategy for a '
-                                      'DaemonSet.',
  ('DaemonSetStatus', 'collisionCount'): 'Count of hash collisions for the DaemonSet. The DaemonSet controller uses '
                                         'this field as a collision avoidance mechanism when it needs to create the '
                                         'name for the newest ControllerRevision.',
@@ -449,7 +413,6 @@ FIELD_DOCS: dict[tuple[str, str], str] = {('Affinity', 'nodeAffinity'): 'Node af
                                            'spec.minReadySeconds)',
  ('DaemonSetStatus', 'observedGeneration'): 'The most recent generation observed by the daemon set controller.',
  ('DaemonSetStatus', 'updatedNumberScheduled'): 'The total number of nodes that are running updated daemon pod',
- ('DaemonSetUpdateStrategy', 'rollingUpdate'): 'Spec to control the desired behavior of daemon set rolling update.',
  ('DaemonSetUpdateStrategy', 'type'): 'Type of daemon set update. Can be "RollingUpdate" or "OnDelete". Default is '
                                       'RollingUpdate.',
  ('Deployment', 'apiVersion'): 'APIVersion defines the versioned schema of this representation of an object. Servers '
@@ -460,10 +423,6 @@ FIELD_DOCS: dict[tuple[str, str], str] = {('Affinity', 'nodeAffinity'): 'Node af
                          'infer this from the endpoint the client submits requests to. Cannot be updated. In '
                          'CamelCase. More info: '
                          'https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds',
- ('Deployment', 'metadata'): 'ObjectMeta is metadata that all persisted resources must have, which includes all '
-                             'objects users must create.',
- ('Deployment', 'spec'): 'DeploymentSpec is the specification of the desired behavior of the Deployment.',
- ('Deployment', 'status'): 'DeploymentStatus is the most recently observed status of the Deployment.',
  ('DeploymentSpec', 'minReadySeconds'): 'Minimum number of seconds for which a newly created pod should be ready '
                                         'without any of its container crashing, for it to be considered available. '
                                         'Defaults to 0 (pod will be considered available as soon as it is ready)',
@@ -479,11 +438,6 @@ FIELD_DOCS: dict[tuple[str, str], str] = {('Affinity', 'nodeAffinity'): 'Node af
  ('DeploymentSpec', 'revisionHistoryLimit'): 'The number of old ReplicaSets to retain to allow rollback. This is a '
                                              'pointer to distinguish between explicit zero and not specified. Defaults '
                                              'to 10.',
- ('DeploymentSpec', 'selector'): 'A label selector is a label query over a set of resources. The result of matchLabels '
-                                 'and matchExpressions are ANDed. An empty label selector matches all objects. A null '
-                                 'label selector matches no objects.',
- ('DeploymentSpec', 'strategy'): 'DeploymentStrategy describes how to replace existing pods with new ones.',
- ('DeploymentSpec', 'template'): 'PodTemplateSpec describes the data a pod should have when created from a template',
  ('DeploymentStatus', 'availableReplicas'): 'Total number of available non-terminating pods (ready for at least '
                                             'minReadySeconds) targeted by this deployment.',
  ('DeploymentStatus', 'collisionCount'): 'Count of hash collisions for the Deployment. The Deployment controller uses '
@@ -506,7 +460,6 @@ FIELD_DOCS: dict[tuple[str, str], str] = {('Affinity', 'nodeAffinity'): 'Node af
                                               'but not yet available or pods that still have not been created.',
  ('DeploymentStatus', 'updatedReplicas'): 'Total number of non-terminating pods targeted by this deployment that have '
                                           'the desired template spec.',
- ('DeploymentStrategy', 'rollingUpdate'): 'Spec to control the desired behavior of rolling update.',
  ('DeploymentStrategy', 'type'): 'Type of deployment. Can be "Recreate" or "RollingUpdate". Default is RollingUpdate.',
  ('EmptyDirVolumeSource', 'medium'): 'medium represents what type of storage medium should back this directory. The '
                                      'default is "" which means to use the node\'s default medium. Must be an empty '
@@ -524,7 +477,6 @@ FIELD_DOCS: dict[tuple[str, str], str] = {('Affinity', 'nodeAffinity'): 'Node af
                             'EndpointSlices generated by the EndpointSlice controller will always have exactly 1 '
                             'address. No semantics are defined for additional addresses beyond the first, and '
                             'kube-proxy does not look at them.',
- ('Endpoint', 'conditions'): 'EndpointConditions represents the current condition of an endpoint.',
  ('Endpoint', 'deprecatedTopology'): 'deprecatedTopology contains topology information part of the v1beta1 API. This '
                                      'field is deprecated, and will be removed when the v1beta1 API is removed (no '
                                      'sooner than kubernetes v1.24). While this field can hold values, it is not '
@@ -537,16 +489,12 @@ FIELD_DOCS: dict[tuple[str, str], str] = {('Affinity', 'nodeAffinity'): 'Node af
                            'and pass DNS Label (RFC 1123) validation.',
  ('Endpoint', 'nodeName'): 'nodeName represents the name of the Node hosting this endpoint. This can be used to '
                            'determine endpoints local to a Node.',
- ('Endpoint', 'targetRef'): 'ObjectReference contains enough information to let you inspect or modify the referred '
-                            'object.',
  ('Endpoint', 'zone'): 'zone is the name of the Zone this endpoint exists in.',
  ('EndpointAddress', 'hostname'): 'The Hostname of this endpoint',
  ('EndpointAddress', 'ip'): 'The IP of this endpoint. May not be loopback (127.0.0.0/8 or ::1), link-local '
                             '(169.254.0.0/16 or fe80::/10), or link-local multicast (224.0.0.0/24 or ff02::/16).',
  ('EndpointAddress', 'nodeName'): 'Optional: Node hosting this endpoint. This can be used to determine endpoints local '
                                   'to a node.',
- ('EndpointAddress', 'targetRef'): 'ObjectReference contains enough information to let you inspect or modify the '
-                                   'referred object.',
  ('EndpointConditions', 'ready'): 'ready indicates that this endpoint is ready to receive traffic, according to '
                                   'whatever system is managing the endpoint. A nil value should be interpreted as '
                                   '"true". In general, an endpoint should be marked ready if it is serving and not '
@@ -590,8 +538,6 @@ FIELD_DOCS: dict[tuple[str, str], str] = {('Affinity', 'nodeAffinity'): 'Node af
                             'infer this from the endpoint the client submits requests to. Cannot be updated. In '
                             'CamelCase. More info: '
                             'https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds',
- ('EndpointSlice', 'metadata'): 'ObjectMeta is metadata that all persisted resources must have, which includes all '
-                                'objects users must create.',
  ('EndpointSlice', 'ports'): 'ports specifies the list of network ports exposed by each endpoint in this slice. Each '
                              'port must have a unique name. Each slice may include a maximum of 100 ports. Services '
                              'always have at least 1 port, so EndpointSlices generated by the EndpointSlice controller '
@@ -611,8 +557,6 @@ FIELD_DOCS: dict[tuple[str, str], str] = {('Affinity', 'nodeAffinity'): 'Node af
                         'infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. '
                         'More info: '
                         'https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds',
- ('Endpoints', 'metadata'): 'ObjectMeta is metadata that all persisted resources must have, which includes all objects '
-                            'users must create.',
  ('Endpoints', 'subsets'): 'The set of all endpoints is the union of all subsets. Addresses are placed into subsets '
                            'according to the IPs they share. A single address with multiple ports, some of which are '
                            'ready and some of which are not (because they come from different containers) will result '
@@ -628,10 +572,6 @@ FIELD_DOCS: dict[tuple[str, str], str] = {('Affinity', 'nodeAffinity'): 'Node af
                       'allows for escaping the $(VAR_NAME) syntax: i.e. "$$(VAR_NAME)" will produce the string literal '
                       '"$(VAR_NAME)". Escaped references will never be expanded, regardless of whether the variable '
                       'exists or not. Defaults to "".',
- ('EnvVar', 'valueFrom'): 'EnvVarSource represents a source for the value of an EnvVar.',
- ('EnvVarSource', 'fieldRef'): 'ObjectFieldSelector selects an APIVersioned field of an object.',
- ('EnvVarSource', 'resourceFieldRef'): 'ResourceFieldSelector represents container resources (cpu, memory) and their '
-                                       'output format',
  ('Event', 'action'): 'What action was taken/failed regarding to the Regarding object.',
  ('Event', 'apiVersion'): 'APIVersion defines the versioned schema of this representation of an object. Servers should '
                           'convert recognized schemas to the latest internal value, and may reject unrecognized '
@@ -641,22 +581,16 @@ FIELD_DOCS: dict[tuple[str, str], str] = {('Affinity', 'nodeAffinity'): 'Node af
  ('Event', 'eventTime'): 'Time when this Event was first observed.',
  ('Event', 'firstTimestamp'): 'The time at which the event was first recorded. (Time of server receipt is in '
                               'TypeMeta.)',
- ('Event', 'involvedObject'): 'ObjectReference contains enough information to let you inspect or modify the referred '
-                              'object.',
  ('Event', 'kind'): 'Kind is a string value representing the REST resource this object represents. Servers may infer '
                     'this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More '
                     'info: '
                     'https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds',
  ('Event', 'lastTimestamp'): 'The time at which the most recent occurrence of this event was recorded.',
  ('Event', 'message'): 'A human-readable description of the status of this operation.',
- ('Event', 'metadata'): 'ObjectMeta is metadata that all persisted resources must have, which includes all objects '
-                        'users must create.',
  ('Event', 'reason'): 'This should be a short, machine understandable string that gives the reason for the transition '
                       "into the object's current status.",
- ('Event', 'related'): 'ObjectReference contains enough information to let you inspect or modify the referred object.',
  ('Event', 'reportingComponent'): 'Name of the controller that emitted this Event, e.g. `kubernetes.io/kubelet`.',
  ('Event', 'reportingInstance'): 'ID of the controller instance, e.g. `kubelet-xyzf`.',
- ('Event', 'source'): 'EventSource contains information for an event.',
  ('Event', 'type'): 'Type of this event (Normal, Warning), new types could be added in the future',
  ('EventSource', 'component'): 'Component from which the event is generated.',
  ('EventSource', 'host'): 'Node name on which the event is generated.',
@@ -691,10 +625,6 @@ FIELD_DOCS: dict[tuple[str, str], str] = {('Affinity', 'nodeAffinity'): 'Node af
  ('Job', 'kind'): 'Kind is a string value representing the REST resource this object represents. Servers may infer '
                   'this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: '
                   'https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds',
- ('Job', 'metadata'): 'ObjectMeta is metadata that all persisted resources must have, which includes all objects users '
-                      'must create.',
- ('Job', 'spec'): 'JobSpec describes how the job execution will look like.',
- ('Job', 'status'): 'JobStatus represents the current state of a Job.',
  ('JobSpec', 'activeDeadlineSeconds'): 'Specifies the duration in seconds relative to the startTime that the job may '
                                        'be continuously active before the system tries to terminate it; value must be '
                                        'positive integer. If a Job is suspended (at creation or through an update), '
@@ -760,16 +690,12 @@ FIELD_DOCS: dict[tuple[str, str], str] = {('Affinity', 'nodeAffinity'): 'Node af
                                       'Succeeded) before creating a replacement Pod. When using podFailurePolicy, '
                                       'Failed is the the only allowed value. TerminatingOrFailed and Failed are '
                                       'allowed values when podFailurePolicy is not in use.',
- ('JobSpec', 'selector'): 'A label selector is a label query over a set of resources. The result of matchLabels and '
-                          'matchExpressions are ANDed. An empty label selector matches all objects. A null label '
-                          'selector matches no objects.',
  ('JobSpec', 'suspend'): 'suspend specifies whether the Job controller should create Pods or not. If a Job is created '
                          'with suspend set to true, no Pods are created by the Job controller. If a Job is suspended '
                          'after creation (i.e. the flag goes from false to true), the Job controller will delete all '
                          'active Pods associated with this Job. Users must design their workload to gracefully handle '
                          'this. Suspending a Job will reset the StartTime field of the Job, effectively resetting the '
                          'ActiveDeadlineSeconds timer too. Defaults to false.',
- ('JobSpec', 'template'): 'PodTemplateSpec describes the data a pod should have when created from a template',
  ('JobSpec', 'ttlSecondsAfterFinished'): 'ttlSecondsAfterFinished limits the lifetime of a Job that has finished '
                                          'execution (either Complete or Failed). If this field is set, '
                                          'ttlSecondsAfterFinished after the Job finishes, it is eligible to be '
@@ -850,9 +776,6 @@ FIELD_DOCS: dict[tuple[str, str], str] = {('Affinity', 'nodeAffinity'): 'Node af
                     'this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More '
                     'info: '
                     'https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds',
- ('Lease', 'metadata'): 'ObjectMeta is metadata that all persisted resources must have, which includes all objects '
-                        'users must create.',
- ('Lease', 'spec'): 'LeaseSpec is a specification of a Lease.',
  ('LeaseSpec', 'acquireTime'): 'acquireTime is a time when the current lease was acquired.',
  ('LeaseSpec', 'holderIdentity'): 'holderIdentity contains the identity of the holder of a current lease. If '
                                   'Coordinated Leader Election is used, the holder identity must be equal to the '
@@ -867,14 +790,6 @@ FIELD_DOCS: dict[tuple[str, str], str] = {('Affinity', 'nodeAffinity'): 'Node af
  ('LeaseSpec', 'strategy'): 'strategy indicates the strategy for picking the leader for coordinated leader election. '
                             'If the field is not specified, there is no active coordination for this lease. (Alpha) '
                             'Using this field requires the CoordinatedLeaderElection feature gate to be enabled.',
- ('Lifecycle', 'postStart'): 'LifecycleHandler defines a specific action that should be taken in a lifecycle hook. One '
-                             'and only one of the fields, except TCPSocket must be specified.',
- ('Lifecycle', 'preStop'): 'LifecycleHandler defines a specific action that should be taken in a lifecycle hook. One '
-                           'and only one of the fields, except TCPSocket must be specified.',
- ('LifecycleHandler', 'exec'): 'ExecAction describes a "run in container" action.',
- ('LifecycleHandler', 'httpGet'): 'HTTPGetAction describes an action based on HTTP Get requests.',
- ('LifecycleHandler', 'sleep'): 'SleepAction describes a "sleep" action.',
- ('LifecycleHandler', 'tcpSocket'): 'TCPSocketAction describes an action based on opening a socket',
  ('LocalObjectReference', 'name'): 'Name of the referent. This field is effectively required, but due to backwards '
                                    'compatibility is allowed to be empty. Instances of this type with an empty value '
                                    'here are almost certainly wrong. More info: '
@@ -887,10 +802,6 @@ FIELD_DOCS: dict[tuple[str, str], str] = {('Affinity', 'nodeAffinity'): 'Node af
                         'infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. '
                         'More info: '
                         'https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds',
- ('Namespace', 'metadata'): 'ObjectMeta is metadata that all persisted resources must have, which includes all objects '
-                            'users must create.',
- ('Namespace', 'spec'): 'NamespaceSpec describes the attributes on a Namespace.',
- ('Namespace', 'status'): 'NamespaceStatus is information about the current status of a Namespace.',
  ('NamespaceSpec', 'finalizers'): 'Finalizers is an opaque list of values that must be empty to permanently remove '
                                   'object from storage. More info: '
                                   'https://kubernetes.io/docs/tasks/administer-cluster/namespaces/',
@@ -904,10 +815,6 @@ FIELD_DOCS: dict[tuple[str, str], str] = {('Affinity', 'nodeAffinity'): 'Node af
  ('Node', 'kind'): 'Kind is a string value representing the REST resource this object represents. Servers may infer '
                    'this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: '
                    'https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds',
- ('Node', 'metadata'): 'ObjectMeta is metadata that all persisted resources must have, which includes all objects '
-                       'users must create.',
- ('Node', 'spec'): 'NodeSpec describes the attributes that a node is created with.',
- ('Node', 'status'): 'NodeStatus is information about the current status of a node.',
  ('NodeAddress', 'address'): 'The node address.',
  ('NodeAddress', 'type'): 'Node address type, one of Hostname, ExternalIP or InternalIP.',
  ('NodeAffinity', 'preferredDuringSchedulingIgnoredDuringExecution'): 'The scheduler will prefer to schedule pods to '
@@ -924,11 +831,6 @@ FIELD_DOCS: dict[tuple[str, str], str] = {('Affinity', 'nodeAffinity'): 'Node af
                                                                       'the sum if the node matches the corresponding '
                                                                       'matchExpressions; the node(s) with the highest '
                                                                       'sum are the most preferred.',
- ('NodeAffinity', 'requiredDuringSchedulingIgnoredDuringExecution'): 'A node selector represents the union of the '
-                                                                     'results of one or more label queries over a set '
-                                                                     'of nodes; that is, it represents the OR of the '
-                                                                     'selectors represented by the node selector '
-                                                                     'terms.',
  ('NodeCondition', 'lastHeartbeatTime'): 'Last time we got an update on a given condition.',
  ('NodeCondition', 'lastTransitionTime'): 'Last time the condition transit from one status to another.',
  ('NodeCondition', 'message'): 'Human readable message indicating details about last transition.',
@@ -1105,8 +1007,6 @@ FIELD_DOCS: dict[tuple[str, str], str] = {('Affinity', 'nodeAffinity'): 'Node af
                              'https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names',
  ('OwnerReference', 'uid'): 'UID of the referent. More info: '
                             'https://kubernetes.io/docs/concepts/overview/working-with-objects/names#uids',
- ('PersistentVolumeClaimTemplate', 'metadata'): 'ObjectMeta is metadata that all persisted resources must have, which '
-                                                'includes all objects users must create.',
  ('PersistentVolumeClaimVolumeSource', 'claimName'): 'claimName is the name of a PersistentVolumeClaim in the same '
                                                      'namespace as the pod using this volume. More info: '
                                                      'https://kubernetes.io/docs/concepts/storage/persistent-volumes#persistentvolumeclaims',
@@ -1119,11 +1019,6 @@ FIELD_DOCS: dict[tuple[str, str], str] = {('Affinity', 'nodeAffinity'): 'Node af
  ('Pod', 'kind'): 'Kind is a string value representing the REST resource this object represents. Servers may infer '
                   'this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: '
                   'https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds',
- ('Pod', 'metadata'): 'ObjectMeta is metadata that all persisted resources must have, which includes all objects users '
-                      'must create.',
- ('Pod', 'spec'): 'PodSpec is a description of a pod.',
- ('Pod', 'status'): 'PodStatus represents information about the status of a pod. Status may trail the actual state of '
-                    'a system, especially if the node that hosts the pod cannot contact the control plane.',
  ('PodAffinity', 'preferredDuringSchedulingIgnoredDuringExecution'): 'The scheduler will prefer to schedule pods to '
                                                                      'nodes that satisfy the affinity expressions '
                                                                      'specified by this field, but it may choose a '
@@ -1149,9 +1044,6 @@ FIELD_DOCS: dict[tuple[str, str], str] = {('Affinity', 'nodeAffinity'): 'Node af
                                                                     'elements, the lists of nodes corresponding to '
                                                                     'each podAffinityTerm are intersected, i.e. all '
                                                                     'terms must be satisfied.',
- ('PodAffinityTerm', 'labelSelector'): 'A label selector is a label query over a set of resources. The result of '
-                                       'matchLabels and matchExpressions are ANDed. An empty label selector matches '
-                                       'all objects. A null label selector matches no objects.',
  ('PodAffinityTerm', 'matchLabelKeys'): 'MatchLabelKeys is a set of pod label keys to select which pods will be taken '
                                         'into consideration. The keys are used to lookup values from the incoming pod '
                                         'labels, those key-value labels are merged with `labelSelector` as `key in '
@@ -1169,9 +1061,6 @@ FIELD_DOCS: dict[tuple[str, str], str] = {('Affinity', 'nodeAffinity'): 'Node af
                                            'be ignored. The default value is empty. The same key is forbidden to exist '
                                            'in both mismatchLabelKeys and labelSelector. Also, mismatchLabelKeys '
                                            "cannot be set when labelSelector isn't set.",
- ('PodAffinityTerm', 'namespaceSelector'): 'A label selector is a label query over a set of resources. The result of '
-                                           'matchLabels and matchExpressions are ANDed. An empty label selector '
-                                           'matches all objects. A null label selector matches no objects.',
  ('PodAffinityTerm', 'namespaces'): 'namespaces specifies a static list of namespace names that the term applies to. '
                                     'The term is applied to the union of the namespaces listed in this field and the '
                                     'ones selected by namespaceSelector. null or empty namespaces list and null '
@@ -1197,11 +1086,6 @@ FIELD_DOCS: dict[tuple[str, str], str] = {('Affinity', 'nodeAffinity'): 'Node af
                                   'Servers may infer this from the endpoint the client submits requests to. Cannot be '
                                   'updated. In CamelCase. More info: '
                                   'https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds',
- ('PodDisruptionBudget', 'metadata'): 'ObjectMeta is metadata that all persisted resources must have, which includes '
-                                      'all objects users must create.',
- ('PodDisruptionBudget', 'spec'): 'PodDisruptionBudgetSpec is a description of a PodDisruptionBudget.',
- ('PodDisruptionBudget', 'status'): 'PodDisruptionBudgetStatus represents information about the status of a '
-                                    'PodDisruptionBudget. Status may trail the actual state of a system.',
  ('PodDisruptionBudgetSpec', 'maxUnavailable'): 'maxUnavailable indicates that an eviction is allowed if at most '
                                                 '"maxUnavailable" pods selected by "selector" are unavailable after '
                                                 'the eviction, i.e. even in absence of the evicted pod. For example, '
@@ -1211,9 +1095,6 @@ FIELD_DOCS: dict[tuple[str, str], str] = {('Affinity', 'nodeAffinity'): 'Node af
                                               '"minAvailable" pods selected by "selector" will still be available '
                                               'after the eviction, i.e. even in the absence of the evicted pod. So for '
                                               'example you can prevent all voluntary evictions by specifying "100%".',
- ('PodDisruptionBudgetSpec', 'selector'): 'A label selector is a label query over a set of resources. The result of '
-                                          'matchLabels and matchExpressions are ANDed. An empty label selector matches '
-                                          'all objects. A null label selector matches no objects.',
  ('PodDisruptionBudgetSpec', 'unhealthyPodEvictionPolicy'): 'unhealthyPodEvictionPolicy defines the criteria for when '
                                                             'unhealthy pods should be considered for eviction. Current '
                                                             'implementation considers healthy pods, as pods that have '
@@ -1343,7 +1224,6 @@ FIELD_DOCS: dict[tuple[str, str], str] = {('Affinity', 'nodeAffinity'): 'Node af
  ('PodSpec', 'activeDeadlineSeconds'): 'Optional duration in seconds the pod may be active on the node relative to '
                                        'StartTime before the system will actively try to mark it failed and kill '
                                        'associated containers. Value must be a positive integer.',
- ('PodSpec', 'affinity'): 'Affinity is a group of affinity scheduling rules.',
  ('PodSpec', 'automountServiceAccountToken'): 'AutomountServiceAccountToken indicates whether a service account token '
                                               'should be automatically mounted.',
  ('PodSpec', 'containers'): 'List of containers belonging to the pod. Containers cannot currently be added or removed. '
@@ -1446,9 +1326,6 @@ FIELD_DOCS: dict[tuple[str, str], str] = {('Affinity', 'nodeAffinity'): 'Node af
                                  'the pod. If schedulingGates is not empty, the pod will stay in the SchedulingGated '
                                  'state and the scheduler will not attempt to schedule the pod. SchedulingGates can '
                                  'only be set at pod creation time, and be removed only afterwards.',
- ('PodSpec', 'securityContext'): 'PodSecurityContext holds pod-level security attributes and common container '
-                                 'settings. Some fields are also present in container.securityContext. Field values of '
-                                 'container.securityContext take precedence over field values of PodSecurityContext.',
  ('PodSpec', 'serviceAccount'): 'DeprecatedServiceAccount is a deprecated alias for ServiceAccountName. Deprecated: '
                                 'Use serviceAccountName instead.',
  ('PodSpec', 'serviceAccountName'): 'ServiceAccountName is the name of the ServiceAccount to use to run this pod. More '
@@ -1559,12 +1436,6 @@ FIELD_DOCS: dict[tuple[str, str], str] = {('Affinity', 'nodeAffinity'): 'Node af
  ('PodStatus', 'resourceClaimStatuses'): 'Status of resource claims.',
  ('PodStatus', 'startTime'): 'RFC 3339 date and time at which the object was acknowledged by the Kubelet. This is '
                              'before the Kubelet pulled the container image(s) for the pod.',
- ('PodTemplateSpec', 'metadata'): 'ObjectMeta is metadata that all persisted resources must have, which includes all '
-                                  'objects users must create.',
- ('PodTemplateSpec', 'spec'): 'PodSpec is a description of a pod.',
- ('PreferredSchedulingTerm', 'preference'): 'A null or empty node selector term matches no objects. The requirements '
-                                            'of them are ANDed. The TopologySelectorTerm type implements a subset of '
-                                            'the NodeSelectorTerm.',
  ('PreferredSchedulingTerm', 'weight'): 'Weight associated with matching the corresponding nodeSelectorTerm, in the '
                                         'range 1-100.',
  ('PriorityClass', 'apiVersion'): 'APIVersion defines the versioned schema of this representation of an object. '
@@ -1583,24 +1454,18 @@ FIELD_DOCS: dict[tuple[str, str], str] = {('Affinity', 'nodeAffinity'): 'Node af
                             'infer this from the endpoint the client submits requests to. Cannot be updated. In '
                             'CamelCase. More info: '
                             'https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds',
- ('PriorityClass', 'metadata'): 'ObjectMeta is metadata that all persisted resources must have, which includes all '
-                                'objects users must create.',
  ('PriorityClass', 'preemptionPolicy'): 'preemptionPolicy is the Policy for preempting pods with lower priority. One '
                                         'of Never, PreemptLowerPriority. Defaults to PreemptLowerPriority if unset.',
  ('PriorityClass', 'value'): 'value represents the integer value of this priority class. This is the actual priority '
                              'that pods receive when they have the name of this class in their pod spec.',
- ('Probe', 'exec'): 'ExecAction describes a "run in container" action.',
  ('Probe', 'failureThreshold'): 'Minimum consecutive failures for the probe to be considered failed after having '
                                 'succeeded. Defaults to 3. Minimum value is 1.',
- ('Probe', 'grpc'): 'GRPCAction specifies an action involving a GRPC service.',
- ('Probe', 'httpGet'): 'HTTPGetAction describes an action based on HTTP Get requests.',
  ('Probe', 'initialDelaySeconds'): 'Number of seconds after the container has started before liveness probes are '
                                    'initiated. More info: '
                                    'https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes',
  ('Probe', 'periodSeconds'): 'How often (in seconds) to perform the probe. Default to 10 seconds. Minimum value is 1.',
  ('Probe', 'successThreshold'): 'Minimum consecutive successes for the probe to be considered successful after having '
                                 'failed. Defaults to 1. Must be 1 for liveness and startup. Minimum value is 1.',
- ('Probe', 'tcpSocket'): 'TCPSocketAction describes an action based on opening a socket',
  ('Probe', 'terminationGracePeriodSeconds'): 'Optional duration in seconds the pod needs to terminate gracefully upon '
                                              'probe failure. The grace period is the duration in seconds after the '
                                              'processes running in the pod are sent a termination signal and the time '
@@ -1624,20 +1489,12 @@ FIELD_DOCS: dict[tuple[str, str], str] = {('Affinity', 'nodeAffinity'): 'Node af
                          'infer this from the endpoint the client submits requests to. Cannot be updated. In '
                          'CamelCase. More info: '
                          'https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds',
- ('ReplicaSet', 'metadata'): 'ObjectMeta is metadata that all persisted resources must have, which includes all '
-                             'objects users must create.',
- ('ReplicaSet', 'spec'): 'ReplicaSetSpec is the specification of a ReplicaSet.',
- ('ReplicaSet', 'status'): 'ReplicaSetStatus represents the current status of a ReplicaSet.',
  ('ReplicaSetSpec', 'minReadySeconds'): 'Minimum number of seconds for which a newly created pod should be ready '
                                         'without any of its container crashing, for it to be considered available. '
                                         'Defaults to 0 (pod will be considered available as soon as it is ready)',
  ('ReplicaSetSpec', 'replicas'): 'Replicas is the number of desired pods. This is a pointer to distinguish between '
                                  'explicit zero and unspecified. Defaults to 1. More info: '
                                  'https://kubernetes.io/docs/concepts/workloads/controllers/replicaset',
- ('ReplicaSetSpec', 'selector'): 'A label selector is a label query over a set of resources. The result of matchLabels '
-                                 'and matchExpressions are ANDed. An empty label selector matches all objects. A null '
-                                 'label selector matches no objects.',
- ('ReplicaSetSpec', 'template'): 'PodTemplateSpec describes the data a pod should have when created from a template',
  ('ReplicaSetStatus', 'availableReplicas'): 'The number of available non-terminating pods (ready for at least '
                                             'minReadySeconds) for this replica set.',
  ('ReplicaSetStatus', 'conditions'): "Represents the latest available observations of a replica set's current state.",
@@ -1748,8 +1605,6 @@ FIELD_DOCS: dict[tuple[str, str], str] = {('Affinity', 'nodeAffinity'): 'Node af
                      'this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More '
                      'info: '
                      'https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds',
- ('Secret', 'metadata'): 'ObjectMeta is metadata that all persisted resources must have, which includes all objects '
-                         'users must create.',
  ('Secret', 'stringData'): 'stringData allows specifying non-binary secret data in string form. It is provided as a '
                            'write-only input field for convenience. All keys and values are merged into the data field '
                            'on write, overwriting any existing values. The stringData field is never output when '
@@ -1811,10 +1666,6 @@ FIELD_DOCS: dict[tuple[str, str], str] = {('Affinity', 'nodeAffinity'): 'Node af
                       'this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More '
                       'info: '
                       'https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds',
- ('Service', 'metadata'): 'ObjectMeta is metadata that all persisted resources must have, which includes all objects '
-                          'users must create.',
- ('Service', 'spec'): 'ServiceSpec describes the attributes that a user creates on a service.',
- ('Service', 'status'): 'ServiceStatus represents the current status of a service.',
  ('ServiceAccount', 'apiVersion'): 'APIVersion defines the versioned schema of this representation of an object. '
                                    'Servers should convert recognized schemas to the latest internal value, and may '
                                    'reject unrecognized values. More info: '
@@ -1831,8 +1682,6 @@ FIELD_DOCS: dict[tuple[str, str], str] = {('Affinity', 'nodeAffinity'): 'Node af
                              'may infer this from the endpoint the client submits requests to. Cannot be updated. In '
                              'CamelCase. More info: '
                              'https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds',
- ('ServiceAccount', 'metadata'): 'ObjectMeta is metadata that all persisted resources must have, which includes all '
-                                 'objects users must create.',
  ('ServiceAccount', 'secrets'): 'Secrets is a list of the secrets in the same namespace that pods running using this '
                                 'ServiceAccount are allowed to use. Pods are only limited to this list if this service '
                                 'account has a "kubernetes.io/enforce-mountable-secrets" annotation set to "true". The '
@@ -2017,7 +1866,6 @@ FIELD_DOCS: dict[tuple[str, str], str] = {('Affinity', 'nodeAffinity'): 'Node af
                                      'IP based session affinity. Must be ClientIP or None. Defaults to None. More '
                                      'info: '
                                      'https://kubernetes.io/docs/concepts/services-networking/service/#virtual-ips-and-service-proxies',
- ('ServiceSpec', 'sessionAffinityConfig'): 'SessionAffinityConfig represents the configurations of session affinity.',
  ('ServiceSpec', 'trafficDistribution'): 'TrafficDistribution offers a way to express preferences for how traffic is '
                                          'distributed to Service endpoints. Implementations can use this field as a '
                                          'hint, but are not required to guarantee strict adherence. If the field is '
@@ -2037,8 +1885,6 @@ FIELD_DOCS: dict[tuple[str, str], str] = {('Affinity', 'nodeAffinity'): 'Node af
                           'not apply to ExternalName services. More info: '
                           'https://kubernetes.io/docs/concepts/services-networking/service/#publishing-services-service-types',
  ('ServiceStatus', 'conditions'): 'Current service state',
- ('SessionAffinityConfig', 'clientIP'): 'ClientIPConfig represents the configurations of Client IP based session '
-                                        'affinity.',
  ('SleepAction', 'seconds'): 'Seconds is the number of seconds to sleep.',
  ('StatefulSet', 'apiVersion'): 'APIVersion defines the versioned schema of this representation of an object. Servers '
                                 'should convert recognized schemas to the latest internal value, and may reject '
@@ -2048,10 +1894,6 @@ FIELD_DOCS: dict[tuple[str, str], str] = {('Affinity', 'nodeAffinity'): 'Node af
                           'infer this from the endpoint the client submits requests to. Cannot be updated. In '
                           'CamelCase. More info: '
                           'https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds',
- ('StatefulSet', 'metadata'): 'ObjectMeta is metadata that all persisted resources must have, which includes all '
-                              'objects users must create.',
- ('StatefulSet', 'spec'): 'A StatefulSetSpec is the specification of a StatefulSet.',
- ('StatefulSet', 'status'): 'StatefulSetStatus represents the current state of a StatefulSet.',
  ('StatefulSetOrdinals', 'start'): "start is the number representing the first replica's index. It may be used to "
                                    'number replicas from an alternate index (eg: 1-indexed) over the default 0-indexed '
                                    'names, or to orchestrate progressive movement of replicas from one StatefulSet to '
@@ -2074,11 +1916,6 @@ FIELD_DOCS: dict[tuple[str, str], str] = {('Affinity', 'nodeAffinity'): 'Node af
  ('StatefulSetSpec', 'minReadySeconds'): 'Minimum number of seconds for which a newly created pod should be ready '
                                          'without any of its container crashing for it to be considered available. '
                                          'Defaults to 0 (pod will be considered available as soon as it is ready)',
- ('StatefulSetSpec', 'ordinals'): 'StatefulSetOrdinals describes the policy used for replica ordinal assignment in '
-                                  'this StatefulSet.',
- ('StatefulSetSpec', 'persistentVolumeClaimRetentionPolicy'): 'StatefulSetPersistentVolumeClaimRetentionPolicy '
-                                                              'describes the policy used for PVCs created from the '
-                                                              'StatefulSet VolumeClaimTemplates.',
  ('StatefulSetSpec', 'podManagementPolicy'): 'podManagementPolicy controls how pods are created during initial scale '
                                              'up, when replacing pods on nodes, or when scaling down. The default '
                                              'policy is `OrderedReady`, where pods are created in increasing order '
@@ -2094,18 +1931,11 @@ FIELD_DOCS: dict[tuple[str, str], str] = {('Affinity', 'nodeAffinity'): 'Node af
                                               "maintained in the StatefulSet's revision history. The revision history "
                                               'consists of all revisions not represented by a currently applied '
                                               'StatefulSetSpec version. The default value is 10.',
- ('StatefulSetSpec', 'selector'): 'A label selector is a label query over a set of resources. The result of '
-                                  'matchLabels and matchExpressions are ANDed. An empty label selector matches all '
-                                  'objects. A null label selector matches no objects.',
  ('StatefulSetSpec', 'serviceName'): 'serviceName is the name of the service that governs this StatefulSet. This '
                                      'service must exist before the StatefulSet, and is responsible for the network '
                                      'identity of the set. Pods get DNS/hostnames that follow the pattern: '
                                      'pod-specific-string.serviceName.default.svc.cluster.local where '
                                      '"pod-specific-string" is managed by the StatefulSet controller.',
- ('StatefulSetSpec', 'template'): 'PodTemplateSpec describes the data a pod should have when created from a template',
- ('StatefulSetSpec', 'updateStrategy'): 'StatefulSetUpdateStrategy indicates the strategy that the StatefulSet '
-                                        'controller will use to perform updates. It includes any additional parameters '
-                                        'necessary to perform the update for the indicated strategy.',
  ('StatefulSetSpec', 'volumeClaimTemplates'): 'volumeClaimTemplates is a list of claims that pods are allowed to '
                                               'reference. The StatefulSet controller is responsible for mapping '
                                               'network identities to claims in a way that maintains the identity of a '
@@ -2132,8 +1962,6 @@ FIELD_DOCS: dict[tuple[str, str], str] = {('Affinity', 'nodeAffinity'): 'Node af
                                           'to generate Pods in the sequence [replicas-updatedReplicas,replicas)',
  ('StatefulSetStatus', 'updatedReplicas'): 'updatedReplicas is the number of Pods created by the StatefulSet '
                                            'controller from the StatefulSet version indicated by updateRevision.',
- ('StatefulSetUpdateStrategy', 'rollingUpdate'): 'RollingUpdateStatefulSetStrategy is used to communicate parameter '
-                                                 'for RollingUpdateStatefulSetStrategyType.',
  ('StatefulSetUpdateStrategy', 'type'): 'Type indicates the type of the StatefulSetUpdateStrategy. Default is '
                                         'RollingUpdate.',
  ('TCPSocketAction', 'host'): 'Optional: Host name to connect to, defaults to the pod IP.',
@@ -2160,10 +1988,6 @@ FIELD_DOCS: dict[tuple[str, str], str] = {('Affinity', 'nodeAffinity'): 'Node af
                                       'system.',
  ('Toleration', 'value'): 'Value is the taint value the toleration matches to. If the operator is Exists, the value '
                           'should be empty, otherwise just a regular string.',
- ('TopologySpreadConstraint', 'labelSelector'): 'A label selector is a label query over a set of resources. The result '
-                                                'of matchLabels and matchExpressions are ANDed. An empty label '
-                                                'selector matches all objects. A null label selector matches no '
-                                                'objects.',
  ('TopologySpreadConstraint', 'matchLabelKeys'): 'MatchLabelKeys is a set of pod label keys to select the pods over '
                                                  'which spreading will be calculated. The keys are used to lookup '
                                                  'values from the incoming pod labels, those key-value labels are '
@@ -2244,23 +2068,8 @@ FIELD_DOCS: dict[tuple[str, str], str] = {('Affinity', 'nodeAffinity'): 'Node af
                                                     'as ActualSkew(2-1) on zone2(zone3) satisfies MaxSkew(1). In other '
                                                     "words, the cluster can still be imbalanced, but scheduler won't "
                                                     "make it *more* imbalanced. It's a required field.",
- ('Volume', 'configMap'): "Adapts a ConfigMap into a volume. The contents of the target ConfigMap's Data field will be "
-                          'presented in a volume as files using the keys in the Data field as the file names, unless '
-                          'the items element is populated with specific mappings of keys to paths. ConfigMap volumes '
-                          'support ownership management and SELinux relabeling.',
- ('Volume', 'emptyDir'): 'Represents an empty directory for a pod. Empty directory volumes support ownership '
-                         'management and SELinux relabeling.',
- ('Volume', 'hostPath'): 'Represents a host path mapped into a pod. Host path volumes do not support ownership '
-                         'management or SELinux relabeling.',
  ('Volume', 'name'): 'name of the volume. Must be a DNS_LABEL and unique within the pod. More info: '
                      'https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names',
- ('Volume', 'persistentVolumeClaim'): "PersistentVolumeClaimVolumeSource references the user's PVC in the same "
-                                      'namespace. This volume finds the bound PV and mounts that volume for the pod. A '
-                                      'PersistentVolumeClaimVolumeSource is, essentially, a wrapper around another '
-                                      'type of volume that is owned by someone else (the system).',
- ('Volume', 'secret'): "Adapts a Secret into a volume. The contents of the target Secret's Data field will be "
-                       'presented in a volume as files using the keys in the Data field as the file names. Secret '
-                       'volumes support ownership management and SELinux relabeling.',
  ('VolumeMount', 'mountPath'): 'Path within the container at which the volume should be mounted.',
  ('VolumeMount', 'mountPropagation'): 'mountPropagation determines how mounts are propagated from the host to '
                                       'container and the other way around. When not set, MountPropagationNone is used. '
@@ -2286,11 +2095,5 @@ FIELD_DOCS: dict[tuple[str, str], str] = {('Affinity', 'nodeAffinity'): 'Node af
                                  'Behaves similarly to SubPath but environment variable references $(VAR_NAME) are '
                                  'expanded using the container\'s environment. Defaults to "" (volume\'s root). '
                                  'SubPathExpr and SubPath are mutually exclusive.',
- ('WeightedPodAffinityTerm', 'podAffinityTerm'): 'Defines a set of pods (namely those matching the labelSelector '
-                                                 'relative to the given namespace(s)) that this pod should be '
-                                                 'co-located (affinity) or not co-located (anti-affinity) with, where '
-                                                 'co-located is defined as running on a node whose value of the label '
-                                                 'with key <topologyKey> matches that of any node on which a pod of '
-                                                 'the set of pods is running',
  ('WeightedPodAffinityTerm', 'weight'): 'weight associated with matching the corresponding podAffinityTerm, in the '
                                         'range 1-100.'}

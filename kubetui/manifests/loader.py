@@ -21,7 +21,7 @@ from kubetui.apiserver.errors import ApiError
 from kubetui.apiserver.server import PATCH_APPLY
 from kubetui.http.openapi import OpenAPIDocuments
 from kubetui.http.strict import check_apply_schema
-from kubetui.manifests.errors import api_error
+from kubetui.manifests.errors import api_error, kubectl_message
 from kubetui.manifests.files import UNREADABLE, snapshot
 from kubetui.manifests.parse import Document, ManifestError, ParsedFile, parse_text
 from kubetui.node.spec import NodeSpec
@@ -222,7 +222,7 @@ class ManifestFolder:
             try:  # a misspelt key (``replica:``, ``imag:``) fails the apply, as with kubectl apply --server-side
                 check_apply_schema(SCHEMAS, info, namespace, meta["name"], obj)
             except ApiError as err:
-                return None, api_error(shown, err, doc)
+                return None, ManifestError(shown, kubectl_message(err), *doc.position(err.field, at_key=True))
             plan.objects.append((ObjectRef(info.plural, namespace, meta["name"]), doc))
         new_namespaces = {ref.name for ref, _ in plan.objects if ref.resource == "namespaces"}
         for ref, doc in plan.objects:
@@ -290,12 +290,11 @@ class ManifestFolder:
                 continue
             self._owned.add(ref)
             after = result.get("metadata", {}).get("resourceVersion")
-            if before != after:
-                verb = "created" if before is None else "configured"
-                note = f" (took {'; '.join(taken)})" if taken else ""
-                self.cluster.trace.emit(
-                    ManifestStatus(path=self.display_path(path), ok=True, message=f"{ref} {verb}{note}")
-                )
+            verb = "created" if before is None else "configured" if before != after else "unchanged"
+            note = f" (took {'; '.join(taken)})" if taken else ""
+            self.cluster.trace.emit(
+                ManifestStatus(path=self.display_path(path), ok=True, message=f"{ref} {verb}{note}")
+            )
 
     def _resource_version(self, ref: ObjectRef) -> str | None:
         kv = self.cluster.store.get(BY_KIND_PLURAL[ref.resource].key(ref.namespace, ref.name))

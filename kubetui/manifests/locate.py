@@ -100,12 +100,13 @@ def line_column(text: str, index: int) -> tuple[int, int]:
     return text.count("\n", 0, index) + 1, index - line_start + 1
 
 
-def locate(node: yaml.Node, field_path: str, text: str) -> tuple[int, int]:
+def locate(node: yaml.Node, field_path: str, text: str, at_key: bool = False) -> tuple[int, int]:
     """The 1-based line and column of ``field_path`` under ``node`` in the file ``text``.
 
-    A value written on its key's line (a scalar or ``{...}``/``[...]``) is pointed at; a block
-    mapping or list at its key. A path that is not in the file (a missing required field) points
-    at the deepest part of it that is: the parent's key.
+    A value written on its key's line (a scalar or ``{...}``/``[...]``) is pointed at, unless ``at_key``
+    (a field that should not be there: its key is the mistake); a block mapping or list at its key. A path
+    that is not in the file (a missing required field) points at the deepest part of it that is: the
+    parent's key.
     """
     mark = node.start_mark
     current: yaml.Node | None = node
@@ -125,7 +126,7 @@ def locate(node: yaml.Node, field_path: str, text: str) -> tuple[int, int]:
         key_node, current = entry
         last = number == len(segments) - 1
         inline = isinstance(current, yaml.ScalarNode) or bool(getattr(current, "flow_style", False))
-        mark = current.start_mark if last and inline else key_node.start_mark
+        mark = current.start_mark if last and inline and not at_key else key_node.start_mark
     return line_column(text, mark.index)
 
 

@@ -48,12 +48,13 @@ class Document:
     where: Where = _FIRST
     source: Source | None = field(default=None, compare=False, repr=False)
 
-    def position(self, field_path: str) -> tuple[int, int]:
-        """Line and column of a field (``spec.containers[0].image``); the object's first line if unknown."""
+    def position(self, field_path: str, at_key: bool = False) -> tuple[int, int]:
+        """Line and column of a field (``spec.containers[0].image``), of its key with ``at_key``; the object's
+        first line if unknown."""
         node = object_node(self.source, self.where) if self.source is not None else None
         if node is None or self.source is None:
             return (self.line, 1)
-        return locate(node, field_path, self.source.text)
+        return locate(node, field_path, self.source.text, at_key)
 
 
 @dataclass(frozen=True)

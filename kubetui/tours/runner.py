@@ -135,7 +135,8 @@ class TourRunner:
             return
         self.cluster.inputs.submit("clock", paused=True)  # as the space key does
         self.paused_clock = True
-        self.message = f"{self.message} · {PAUSED_NOTE}" if self.message else PAUSED_NOTE
+        note = PAUSED_NOTE if self.index < len(self.tour.steps) - 1 else PAUSED_NOTE.replace("go on", "finish")
+        self.message = f"{self.message} · {note}" if self.message else note
 
     def _resume_clock(self) -> None:
         """Start the clock again if the tour stopped it (and the learner has not started it since)."""

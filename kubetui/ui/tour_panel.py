@@ -147,7 +147,8 @@ class TourPanel(Static):
         if runner.message:
             parts.append(Text(runner.message, style="red" if runner.message.startswith("error") else "cyan"))
         if runner.satisfied():
-            status = Text("✔ done — press n for the next step", style="bold green")
+            last = runner.index == len(runner.tour.steps) - 1
+            status = Text(f"✔ done — press n {'to finish' if last else 'for the next step'}", style="bold green")
         else:
             status = Text("… watching the cluster (n to skip ahead)", style="yellow")
         keys = key_caps()

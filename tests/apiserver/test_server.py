@@ -481,7 +481,12 @@ def test_scale_subresource(api: APIServer) -> None:
     api.update("kubectl", "deployments", "default", "web", scale, subresource="scale")
     assert api.get("x", "deployments", "default", "web")["spec"]["replicas"] == 6
     api.patch("kubectl", "deployments", "default", "web", {"spec": {"replicas": 1}}, PATCH_MERGE, subresource="scale")
-    assert api.get("x", "deployments", "default", "web")["spec"]["replicas"] == 1
+    stored = api.get("x", "deployments", "default", "web")
+    assert stored["spec"]["replicas"] == 1
+    # the writer owns spec.replicas through its "scale" entry, as kubectl get --show-managed-fields shows
+    entries = {e.get("subresource", ""): e for e in stored["metadata"]["managedFields"] if e["manager"] == "kubectl"}
+    assert entries["scale"]["fieldsV1"] == {"f:spec": {"f:replicas": {}}}
+    assert "f:replicas" not in entries[""]["fieldsV1"]["f:spec"]  # no longer the creator's
     raises(
         422,
         api.patch,

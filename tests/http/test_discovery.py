@@ -165,8 +165,14 @@ def test_kubectl_explain_has_the_api_references_words_for_the_fields_learners_re
                  "core.v1.ServicePort", "core.v1.Probe", "apps.v1.DeploymentSpec", "batch.v1.JobSpec"):
         schema = schemas[f"io.k8s.api.{name}"]
         undocumented = [field for field, prop in schema["properties"].items()
-                        if not prop.get("description") and not prop.get("x-kubernetes-preserve-unknown-fields")]
+                        if not prop.get("description") and not prop.get("x-kubernetes-preserve-unknown-fields")
+                        and "$ref" not in str(prop)]  # an object-typed field: kubectl explain shows its type's words
         assert undocumented == [], name
+        # and never the type's words twice (once as the field's, once as the type's)
+        repeated = [field for field, prop in schema["properties"].items()
+                    if "allOf" in prop and prop.get("description")
+                    and prop["description"] == schemas[prop["allOf"][0]["$ref"].split("/")[-1]].get("description")]
+        assert repeated == [], name
         assert schema.get("description"), name
     port = schemas["io.k8s.api.core.v1.ContainerPort"]["properties"]["containerPort"]["description"]
     assert port.startswith("Number of port to expose on the pod's IP address.")

@@ -92,7 +92,8 @@ def test_a_pruned_object_is_logged_under_the_file_it_came_from(tmp_path: Path, c
     write(tmp_path / "a.yaml", cm("a"))
     (tmp_path / "c.yaml").unlink()
     folder.sync()
-    assert notes == [("a.yaml", "configmap/b -n default pruned (no longer in the file)"),
+    assert notes == [("a.yaml", "configmap/a -n default unchanged"),  # as kubectl apply says it
+                     ("a.yaml", "configmap/b -n default pruned (no longer in the file)"),
                      ("c.yaml", "configmap/c -n default pruned (file removed)")]
 
 
@@ -187,7 +188,7 @@ spec:
         "Error from server (BadRequest): failed to create typed patch object (default/typo; /v1, Kind=Pod): "
         ".spec.containers[0].imag: field not declared in schema"
     )
-    assert error.line == 15  # the misspelt key's line, in the second document
+    assert (error.line, error.column) == (15, 7)  # the misspelt key, in the second document
     assert names(cluster) == [] and names(cluster, "pods") == []  # nothing in that file is applied
     write(tmp_path / "p.yaml", cm("first") + "---\n" + pod.replace("imag:", "image:"))
     folder.sync()

@@ -213,3 +213,17 @@ async def test_a_tour_step_about_a_node_shows_its_card() -> None:
         await settle(pilot, cluster, 1)
         assert app.query_one(WorkloadsPane).has_class("-highlight")
         assert in_view(nodes, "node-2"), "on a 4-row Nodes pane too"
+
+
+async def test_the_last_step_says_n_finishes_the_tour() -> None:
+    app, cluster = tour_app("etcd-and-watch")  # three steps
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, cluster, 30)
+        panel = app.query_one(TourPanel)
+        assert "press n for the next step" in plain(panel.content, 98)  # type: ignore[arg-type]
+        for _ in range(2):
+            await pilot.press("n")
+            await settle(pilot, cluster, 30)
+        await pilot.pause()
+        text = plain(panel.content, 98)  # type: ignore[arg-type]
+        assert "press n to finish" in text and "next step" not in text, text
