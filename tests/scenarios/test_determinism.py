@@ -52,3 +52,30 @@ def test_record_then_replay_gives_the_same_trace(tmp_path: Path) -> None:
     replay_fast(replayed, inputs, end)
     assert replayed.clock.events_run == end["at"]
     assert replayed.trace.digest() == end["trace_hash"] == cluster.trace.digest()
+
+
+def test_a_recorded_save_replays_with_the_files_it_touched(tmp_path: Path) -> None:
+    """A save re-applies only the saved files, so which files were saved is part of the recorded input."""
+    session = tmp_path / "save.session"
+    cluster = Cluster(seed=7, nodes=node_specs_in(EXAMPLES))
+    cluster.inputs.record_to(session, {"seed": 7, "manifest_dir": str(EXAMPLES)})
+    folder = ManifestFolder(cluster, EXAMPLES)
+    files = folder.snapshot()
+    folder.sync(files)
+    cluster.run_for(30)
+    cluster.inputs.submit("api", verb="scale", resource="deployments", namespace="default", name="web", replicas=5)
+    cluster.run_for(10)
+    folder.sync(files, touched=["10-web.yaml"])  # saved unchanged: web goes back to the file's 3 replicas
+    cluster.run_for(30)
+    cluster.inputs.close()
+    recorded = cluster.trace.digest()
+    header, inputs, end = read_session(session)
+    assert [i.kind for i in inputs] == ["manifests", "api", "manifests"]
+    assert inputs[-1].data["touched"] == ["10-web.yaml"]
+    web = cluster.get("deployments", "default", "web")  # a read: after the digest, it is traced too
+    assert web is not None and web["spec"]["replicas"] == 3
+
+    replayed = Cluster(seed=header["seed"], nodes=node_specs_in(EXAMPLES))
+    ManifestFolder(replayed, Path(header["manifest_dir"]))
+    replay_fast(replayed, inputs, end)
+    assert replayed.trace.digest() == end["trace_hash"] == recorded
