@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 from aiohttp import web
 
+from kubetui.api.fielderrors import forbidden, invalid_status, not_supported
 from kubetui.api.resources import BY_PLURAL, ResourceInfo
 from kubetui.apiserver import errors
 from kubetui.apiserver.errors import ApiError
@@ -45,6 +46,27 @@ class Target:
 
 def not_found() -> ApiError:
     return ApiError(404, "NotFound", NOT_FOUND, {})  # NewGenericServerResponse: "details": {}
+
+
+def _validate_list_options(request: web.Request) -> None:
+    """ValidateListOptions (apimachinery .../internalversion/validation): resourceVersionMatch's rules, a 422."""
+    match = request.query.get("resourceVersionMatch", "")
+    if not match:
+        return
+    version = request.query.get("resourceVersion", "")
+    field = "resourceVersionMatch"
+    errs = []
+    if not version:
+        errs.append(forbidden(field, "resourceVersionMatch is forbidden unless resourceVersion is provided"))
+    if request.query.get("continue"):
+        errs.append(forbidden(field, "resourceVersionMatch is forbidden when continue is provided"))
+    if match not in ("Exact", "NotOlderThan"):
+        errs.append(not_supported(field, match, ("Exact", "NotOlderThan", "")))
+    if match == "Exact" and version == "0":
+        errs.append(forbidden(field, 'resourceVersionMatch "exact" is forbidden for resourceVersion "0"'))
+    if errs:
+        status = invalid_status("ListOptions", "meta.k8s.io", "", errs)
+        raise ApiError(422, "Invalid", status["message"], status["details"])
 
 
 def resolve(group: str, version: str, segments: list[str]) -> Target:
@@ -139,6 +161,7 @@ class Rest:
 
     # ------------------------------------------------------------------ reads
     def _list(self, request: web.Request, target: Target, who: str) -> web.Response:
+        _validate_list_options(request)
         result = self.api.list(
             who,
             target.info.plural,

@@ -230,3 +230,24 @@ async def test_random_paths_methods_and_bodies_never_500(api: Api) -> None:
         code, body = await api.call(rng.choice(methods), path, raw=rng.choice(bodies), content_type=rng.choice(types))
         assert code != 500 and code < 600, (path, body)
     await _still_serving(api)
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("resourceVersion=5&resourceVersionMatch=bogus",
+         'ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Unsupported value: "bogus": supported values: '
+         '"Exact", "NotOlderThan", ""'),
+        ("resourceVersion=0&resourceVersionMatch=Exact",
+         'ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Forbidden: resourceVersionMatch "exact" is '
+         'forbidden for resourceVersion "0"'),
+        ("resourceVersionMatch=NotOlderThan",
+         'ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden '
+         "unless resourceVersion is provided"),
+    ],
+)
+async def test_list_options_are_validated(api: Api, query: str, message: str) -> None:
+    code, body = await api.call("GET", f"/api/v1/namespaces/default/pods?{query}")
+    assert code == 422 and body["message"] == message
+    code, _ = await api.call("GET", "/api/v1/namespaces/default/pods?resourceVersion=0&resourceVersionMatch=NotOlderThan")
+    assert code == 200
