@@ -93,170 +93,57 @@ EXTRA_FIELDS: dict[str, tuple[str, ...]] = {
     "PersistentVolumeClaimTemplate": ("apiVersion", "kind", "status"),
 }
 
-KIND_DOCS: dict[str, str] = {
-    "Pod": "Pod is a collection of containers that can run on a host. This resource is created by clients "
-    "and scheduled onto hosts.",
-    "Deployment": "Deployment enables declarative updates for Pods and ReplicaSets.",
-    "ReplicaSet": "ReplicaSet ensures that a specified number of pod replicas are running at any given time.",
-    "DaemonSet": "DaemonSet represents the configuration of a daemon set.",
-    "StatefulSet": "StatefulSet represents a set of pods with consistent identities.",
-    "Job": "Job represents the configuration of a single job.",
-    "Service": "Service is a named abstraction of software service (for example, mysql) consisting of local "
-    "port (for example 3306) that the proxy listens on, and the selector that determines which pods will "
-    "answer requests sent through the proxy.",
-    "Node": "Node is a worker node in Kubernetes. Each node will have a unique identifier in the cache (i.e. in etcd).",
-    "Namespace": "Namespace provides a scope for Names. Use of multiple namespaces is optional.",
-    "ConfigMap": "ConfigMap holds configuration data for pods to consume.",
-    "Secret": "Secret holds secret data of a certain type.",
-    "Event": "Event is a report of an event somewhere in the cluster.",
-    "PodDisruptionBudget": "PodDisruptionBudget is an object to define the max disruption that can be caused "
-    "to a collection of pods",
-}
 
-# (model class, JSON field) -> description, for the fields a learner explains first.
+# (model class, JSON field) -> description, for the fields the API reference (openapi_docs.py) has no words
+# of its own for ("*": any kind's).
 FIELD_DOCS: dict[tuple[str, str], str] = {
-    (
-        "*",
-        "apiVersion",
-    ): "APIVersion defines the versioned schema of this representation of an object. Servers "
-    "should convert recognized schemas to the latest internal value, and may reject "
-    "unrecognized values.",
-    (
-        "*",
-        "kind",
-    ): "Kind is a string value representing the REST resource this object represents. Servers may "
-    "infer this from the endpoint the client submits requests to. In CamelCase.",
-    ("*", "metadata"): "Standard object's metadata.",
-    ("*", "spec"): "Specification of the desired behavior of the object.",
-    ("*", "status"): "Most recently observed status of the object. Populated by the system. Read-only.",
-    ("ObjectMeta", "name"): "Name must be unique within a namespace. Cannot be updated.",
-    (
-        "ObjectMeta",
-        "namespace",
-    ): "Namespace defines the space within which each name must be unique. An empty "
-    'namespace is equivalent to the "default" namespace.',
-    ("ObjectMeta", "labels"): "Map of string keys and values that can be used to organize and categorize "
-    "(scope and select) objects. May match selectors of replication controllers and "
-    "services.",
-    (
-        "ObjectMeta",
-        "annotations",
-    ): "Annotations is an unstructured key value map stored with a resource that may "
-    "be set by external tools to store and retrieve arbitrary metadata.",
-    (
-        "ObjectMeta",
-        "ownerReferences",
-    ): "List of objects depended by this object. If ALL objects in the list have "
-    "been deleted, this object will be garbage collected.",
-    (
-        "ObjectMeta",
-        "resourceVersion",
-    ): "An opaque value that represents the internal version of this object, used "
-    "for optimistic concurrency. Populated by the system. Read-only.",
-    ("DeploymentSpec", "replicas"): "Number of desired pods. Defaults to 1.",
-    (
-        "DeploymentSpec",
-        "selector",
-    ): "Label selector for pods. Existing ReplicaSets whose pods are selected by this "
-    "will be the ones affected by this deployment. It must match the pod "
-    "template's labels.",
-    ("DeploymentSpec", "template"): "Template describes the pods that will be created. The only allowed "
-    'template.spec.restartPolicy value is "Always".',
-    ("DeploymentSpec", "strategy"): "The deployment strategy to use to replace existing pods with new ones.",
-    (
-        "DeploymentSpec",
-        "minReadySeconds",
-    ): "Minimum number of seconds for which a newly created pod should be "
-    "ready without any of its container crashing, for it to be considered "
-    "available. Defaults to 0.",
-    ("DeploymentSpec", "revisionHistoryLimit"): "The number of old ReplicaSets to retain to allow rollback. "
-    "Defaults to 10.",
-    ("DeploymentSpec", "paused"): "Indicates that the deployment is paused.",
-    (
-        "DeploymentSpec",
-        "progressDeadlineSeconds",
-    ): "The maximum time in seconds for a deployment to make progress "
-    "before it is considered to be failed. Defaults to 600s.",
-    ("DeploymentStrategy", "type"): 'Type of deployment. Can be "Recreate" or "RollingUpdate". Default is '
-    "RollingUpdate.",
-    ("DeploymentStrategy", "rollingUpdate"): "Rolling update config params. Present only if "
-    "DeploymentStrategyType = RollingUpdate.",
-    (
-        "RollingUpdateDeployment",
-        "maxSurge",
-    ): "The maximum number of pods that can be scheduled above the desired "
-    "number of pods. Value can be an absolute number (ex: 5) or a "
-    "percentage of desired pods (ex: 10%). Defaults to 25%.",
-    (
-        "RollingUpdateDeployment",
-        "maxUnavailable",
-    ): "The maximum number of pods that can be unavailable during the "
-    "update. Value can be an absolute number (ex: 5) or a "
-    "percentage of desired pods (ex: 10%). Defaults to 25%.",
-    ("ReplicaSetSpec", "replicas"): "Replicas is the number of desired pods. Defaults to 1.",
-    (
-        "PodSpec",
-        "containers",
-    ): "List of containers belonging to the pod. There must be at least one container in a Pod. Cannot be updated.",
-    (
-        "PodSpec",
-        "initContainers",
-    ): "List of initialization containers belonging to the pod, run in order before the app containers start.",
-    (
-        "PodSpec",
-        "restartPolicy",
-    ): "Restart policy for all containers within the pod. One of Always, OnFailure, Never. Default to Always.",
-    ("PodSpec", "nodeName"): "NodeName indicates in which node this pod is scheduled. The scheduler sets it.",
-    (
-        "PodSpec",
-        "nodeSelector",
-    ): "NodeSelector is a selector which must be true for the pod to fit on a node.",
-    ("PodSpec", "tolerations"): "If specified, the pod's tolerations.",
-    ("PodSpec", "affinity"): "If specified, the pod's scheduling constraints",
-    ("PodSpec", "terminationGracePeriodSeconds"): "Optional duration in seconds the pod needs to terminate "
-    "gracefully. Defaults to 30 seconds.",
-    (
-        "Container",
-        "name",
-    ): "Name of the container specified as a DNS_LABEL. Each container in a pod must have a "
-    "unique name. Cannot be updated.",
-    ("Container", "image"): "Container image name.",
-    ("Container", "command"): "Entrypoint array. Not executed within a shell.",
-    ("Container", "args"): "Arguments to the entrypoint.",
-    ("Container", "ports"): "List of ports to expose from the container.",
-    ("Container", "env"): "List of environment variables to set in the container. Cannot be updated.",
-    ("Container", "resources"): "Compute Resources required by this container.",
-    (
-        "Container",
-        "livenessProbe",
-    ): "Periodic probe of container liveness. Container will be restarted if the probe fails.",
-    (
-        "Container",
-        "readinessProbe",
-    ): "Periodic probe of container service readiness. Container will be removed "
-    "from service endpoints if the probe fails.",
-    ("Container", "startupProbe"): "StartupProbe indicates that the Pod has successfully initialized.",
-    (
-        "Container",
-        "imagePullPolicy",
-    ): "Image pull policy. One of Always, Never, IfNotPresent. Defaults to Always "
-    "if :latest tag is specified, or IfNotPresent otherwise.",
-    ("ResourceRequirements", "limits"): "Limits describes the maximum amount of compute resources allowed.",
-    (
-        "ResourceRequirements",
-        "requests",
-    ): "Requests describes the minimum amount of compute resources required.",
-    (
-        "ServiceSpec",
-        "type",
-    ): "type determines how the Service is exposed. Defaults to ClusterIP. Valid options "
-    "are ExternalName, ClusterIP, NodePort, and LoadBalancer.",
-    ("ServiceSpec", "selector"): "Route service traffic to pods with label keys and values matching this selector.",
-    ("ServiceSpec", "ports"): "The list of ports that are exposed by this service.",
-    (
-        "ServiceSpec",
-        "clusterIP",
-    ): "clusterIP is the IP address of the service and is usually assigned randomly.",
+    ("*", "apiVersion"): (
+        "APIVersion defines the versioned schema of this representation of an object. Servers should convert "
+        "recognized schemas to the latest internal value, and may reject unrecognized values."
+    ),
+    ("*", "kind"): (
+        "Kind is a string value representing the REST resource this object represents. Servers may infer this "
+        "from the endpoint the client submits requests to. In CamelCase."
+    ),
+    ("*", "metadata"): (
+        "Standard object's metadata."
+    ),
+    ("*", "spec"): (
+        "Specification of the desired behavior of the object."
+    ),
+    ("*", "status"): (
+        "Most recently observed status of the object. Populated by the system. Read-only."
+    ),
+    ("DeploymentSpec", "selector"): (
+        "Label selector for pods. Existing ReplicaSets whose pods are selected by this will be the ones "
+        "affected by this deployment. It must match the pod template's labels."
+    ),
+    ("DeploymentSpec", "template"): (
+        'Template describes the pods that will be created. The only allowed template.spec.restartPolicy value '
+        'is "Always".'
+    ),
+    ("DeploymentSpec", "strategy"): (
+        "The deployment strategy to use to replace existing pods with new ones."
+    ),
+    ("DeploymentStrategy", "rollingUpdate"): (
+        "Rolling update config params. Present only if DeploymentStrategyType = RollingUpdate."
+    ),
+    ("PodSpec", "affinity"): (
+        "If specified, the pod's scheduling constraints"
+    ),
+    ("Container", "resources"): (
+        "Compute Resources required by this container."
+    ),
+    ("Container", "livenessProbe"): (
+        "Periodic probe of container liveness. Container will be restarted if the probe fails."
+    ),
+    ("Container", "readinessProbe"): (
+        "Periodic probe of container service readiness. Container will be removed from service endpoints if "
+        "the probe fails."
+    ),
+    ("Container", "startupProbe"): (
+        "StartupProbe indicates that the Pod has successfully initialized."
+    ),
 }
 
 ENUMS: dict[tuple[str, str], list[str]] = {
@@ -324,7 +211,7 @@ class SchemaBuilder:
         for extra in EXTRA_FIELDS.get(model.__name__, ()):
             properties.setdefault(extra, dict(PRESERVE))
         body: Schema = {"type": "object", "properties": dict(sorted(properties.items()))}
-        doc = REFERENCE_TYPE_DOCS.get(model.__name__) or KIND_DOCS.get(model.__name__) or (model.__doc__ or "").strip()
+        doc = REFERENCE_TYPE_DOCS.get(model.__name__) or (model.__doc__ or "").strip()
         if doc and not doc.startswith("Base for all models"):
             body["description"] = doc.splitlines()[0]
         self.schemas[name] = body
