@@ -118,6 +118,22 @@ def _verdicts(attempt: Attempt) -> list[NodeVerdict]:
     return verdicts
 
 
+def _verdict_columns(attempt: Attempt) -> list[Any]:
+    """Every node's verdict and every plugin's scores as a few flat lists (the trace hash reads every decision:
+    at 1,000 nodes, 400 dicts of scores per decision cost more than the decision)."""
+    if attempt.pre_filter is not None:
+        rejection = attempt.pre_filter
+        return ["prefilter", rejection.plugin, rejection.message, [n.name for n, _ in attempt.evaluated]]
+    statuses = attempt.evaluated_statuses
+    return [
+        [n.name for n in attempt.evaluated_nodes],
+        None if statuses is None else [None if st is None else (st.plugin, st.message) for st in statuses],
+        [n.name for n in attempt.feasible],
+        [(sc.plugin, sc.weight, sc.raw, sc.normalized) for sc in attempt.scores],
+        attempt.totals,
+    ]
+
+
 def _verdict_dicts(attempt: Attempt) -> list[dict[str, Any]]:
     """What ``SchedulingDecision.to_dict`` makes of the verdicts, built without the NodeVerdicts
     (the trace hash reads every decision, so this is the common way they are read)."""
@@ -166,6 +182,13 @@ class LazyVerdicts(list[NodeVerdict]):
     def __init__(self, items: Iterable[NodeVerdict] = (), attempt: Attempt | None = None) -> None:
         super().__init__(items)
         self._attempt = attempt
+
+    def as_columns(self) -> list[Any]:
+        """The verdicts' facts in columns, for the trace hash: what :meth:`as_dicts` says, far cheaper to encode."""
+        attempt = getattr(self, "_attempt", None)
+        if attempt is None:
+            return self.as_dicts()
+        return _verdict_columns(attempt)
 
     def as_dicts(self) -> list[dict[str, Any]]:
         """The verdicts as ``SchedulingDecision.to_dict`` gives them, without building them if not built yet."""

@@ -27,12 +27,30 @@ class Record:
     time: float = field(default=0.0, init=False)
 
     def to_dict(self) -> dict[str, Any]:
-        data = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        data = {name: getattr(self, name) for name in _field_names(type(self))}
         data["kind"] = self.KIND
+        return data
+
+    def hash_payload(self) -> Any:
+        """What the trace hash reads of this record: everything but its wall-clock fields."""
+        data = self.to_dict()
+        for name in self.WALL_FIELDS:
+            data.pop(name, None)
         return data
 
     def summary(self) -> str:
         return self.KIND
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    """A record class's field names, looked up once (dataclasses.fields builds a tuple on every call)."""
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    return names
 
 
 @dataclass(slots=True)
@@ -134,6 +152,16 @@ class SchedulingDecision(Record):
         ]
         return data
 
+    def hash_payload(self) -> Any:
+        """The record's fields and its verdicts in columns (the same facts as ``to_dict``, cheaper to encode)."""
+        as_columns = getattr(self.verdicts, "as_columns", None)
+        if as_columns is None:
+            return Record.hash_payload(self)
+        data = {name: getattr(self, name) for name in _field_names(type(self)) if name not in self.WALL_FIELDS}
+        data["kind"] = self.KIND
+        data["verdicts"] = as_columns()
+        return data
+
     def summary(self) -> str:
         return f"{self.pod} -> {self.node}" if self.node else f"{self.pod} Pending: {self.message}"
 
@@ -217,10 +245,7 @@ class TraceBus:
         record.time = self._now()
         self.history.append(record)
         if self.hashing:
-            data = record.to_dict()
-            for name in record.WALL_FIELDS:
-                data.pop(name, None)
-            self._hash.update(orjson.dumps(data, option=orjson.OPT_SORT_KEYS))
+            self._hash.update(orjson.dumps(record.hash_payload(), option=orjson.OPT_SORT_KEYS))
             self._hash.update(b"\n")
         for subscriber in self._subscribers:
             subscriber(record)

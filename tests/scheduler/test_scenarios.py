@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from kubetui.sim.trace import SchedulingDecision
 from tests.scheduler.scenario import Scenario
 
@@ -217,6 +219,40 @@ def test_decision_as_hashed_is_the_decision_as_read() -> None:
     scored = s.decisions("web")[0].to_dict()["verdicts"]
     assert {v["node"]: v["feasible"] for v in scored} == {"node-1": False, "node-2": True, "node-3": True}
     assert scored[0]["scores"] or scored[1]["scores"]
+
+
+def _dicts_from_columns(columns: list[Any]) -> list[dict[str, Any]]:
+    """The verdicts the trace hash's columns describe, rebuilt as to_dict gives them."""
+    nodes, statuses, feasible, scores, totals = columns
+    out = []
+    for i, node in enumerate(nodes):
+        status = statuses[i] if statuses is not None else None
+        if status is not None:
+            out.append({"node": node, "feasible": False, "plugin": status[0], "reason": status[1], "scores": {},
+                        "total": 0})
+            continue
+        j = feasible.index(node) if node in feasible and scores else None
+        table = {} if j is None else {p: (raw[j], norm[j], weight) for p, weight, raw, norm in scores}
+        out.append({"node": node, "feasible": True, "plugin": "", "reason": "", "scores": table,
+                    "total": 0 if j is None else totals[j]})
+    return out
+
+
+def test_the_trace_hash_reads_every_fact_of_a_decision() -> None:
+    """The hash encodes a decision's verdicts in columns; they hold exactly what to_dict's verdicts say."""
+    s = Scenario()
+    s.node("node-1", cpu="1")
+    s.node("node-2", cpu="4")
+    s.node("node-3", cpu="8")
+    s.pod("web", cpu="2")
+    s.pod("huge", cpu="16")
+    s.run()
+    for decision in s.decisions("web") + s.decisions("huge"):
+        payload = decision.hash_payload()
+        assert "duration_ms" not in payload
+        assert _dicts_from_columns(payload["verdicts"]) == decision.to_dict()["verdicts"]
+        assert {k: v for k, v in payload.items() if k != "verdicts"} == {
+            k: v for k, v in decision.to_dict().items() if k not in ("verdicts", "duration_ms")}
 
 
 def test_same_seed_same_trace() -> None:
