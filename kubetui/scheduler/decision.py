@@ -184,7 +184,11 @@ class LazyVerdicts(list[NodeVerdict]):
         self._attempt = attempt
 
     def as_columns(self) -> list[Any]:
-        """The verdicts' facts in columns, for the trace hash: what :meth:`as_dicts` says, far cheaper to encode."""
+        """The verdicts' facts in columns, for the trace hash: what :meth:`as_dicts` says, far cheaper to encode.
+
+        The hash is taken in ``TraceBus.emit``, before anyone can read (and so build) the verdicts: the scheduler
+        emits the record it has just made. A record built by other means is hashed as dicts.
+        """
         attempt = getattr(self, "_attempt", None)
         if attempt is None:
             return self.as_dicts()
