@@ -11,7 +11,7 @@ class ApiError(Exception):
     """A failed request. ``status`` is the ``metav1.Status`` a REST client receives."""
 
     def __init__(self, code: int, reason: str, message: str, details: dict[str, Any] | None = None,
-                 field: str = "") -> None:
+                 field: str = "", at_key: bool = False) -> None:
         message = well_formed(message)
         super().__init__(message)
         self.code = code
@@ -22,6 +22,7 @@ class ApiError(Exception):
         # of a 404 to tell a missing subresource from a missing pod, and dereferences nil without them.
         self._send_details = details is not None
         self.field = field  # the field path a message without causes is about (kubetui's, not in the Status)
+        self.at_key = at_key  # the field's key is the mistake (a field that should not be there), not its value
 
     @property
     def status(self) -> dict[str, Any]:
@@ -89,8 +90,8 @@ def gone(message: str) -> ApiError:
     return ApiError(410, "Expired", message)
 
 
-def bad_request(message: str, field: str = "") -> ApiError:
-    return ApiError(400, "BadRequest", message, field=field)
+def bad_request(message: str, field: str = "", at_key: bool = False) -> ApiError:
+    return ApiError(400, "BadRequest", message, field=field, at_key=at_key)
 
 
 def forbidden(info: ResourceInfo, name: str, why: str) -> ApiError:

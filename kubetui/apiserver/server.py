@@ -41,6 +41,8 @@ from kubetui.apiserver.watch import (
     pod_node_name_of,
     trigger_value,
 )
+from kubetui.http.openapi import OpenAPIDocuments
+from kubetui.http.strict import check_apply_schema
 from kubetui.sim.clock import Clock
 from kubetui.sim.trace import ApiRequest, TraceBus
 from kubetui.store.mvcc import (
@@ -73,6 +75,7 @@ class APIServer:
         self.trace = trace
         self.rng = rng
         self.admission = Admission(self)
+        self.schemas = OpenAPIDocuments()  # what /openapi/v3 serves; server-side apply types patches with it
         store.set_trigger(BY_PLURAL["pods"].prefix(None), pod_node_name, pod_node_name_of)
         self.kubelets: dict[str, LogSource] = {}  # node name -> how to reach its kubelet for logs
         self.watches: set[ApiWatch] = set()
@@ -457,6 +460,7 @@ class APIServer:
     ) -> dict[str, Any]:
         if not field_manager:
             raise errors.bad_request("PATCH requests with apply content type must have a fieldManager")
+        check_apply_schema(self.schemas, info, namespace, name, patch)  # the typed patch: no undeclared field
         applied = self._decode_body(info, namespace, patch)
         if applied["metadata"].get("name") not in (None, name):
             raise errors.bad_request(

@@ -1,6 +1,5 @@
-"""kubectl-compatible REST front door over the in-process API server."""
+"""kubectl-compatible REST front door over the in-process API server (``server.py``).
 
-from kubetui.http.kubeconfig import write_kubeconfig
-from kubetui.http.server import ApiHttpServer
-
-__all__ = ["ApiHttpServer", "write_kubeconfig"]
+Nothing is imported here: the schema modules (``openapi.py``, ``strict.py``) serve the API server too, and
+must not pull in the HTTP stack (aiohttp) with them.
+"""

@@ -22,7 +22,7 @@ from kubetui.apiserver import errors
 from kubetui.apiserver.errors import ApiError
 from kubetui.apiserver.server import PATCH_APPLY, PATCH_JSON, PATCH_TYPES
 from kubetui.http import requests as req
-from kubetui.http.strict import check_apply_schema, unknown_fields
+from kubetui.http.strict import unknown_fields
 from kubetui.http.tables import to_table
 
 if TYPE_CHECKING:
@@ -278,9 +278,7 @@ class Rest:
             raise errors.unsupported_media_type(patch_type or "none")
         body = await self._body(request)
         warnings: list[str] = []
-        if patch_type == PATCH_APPLY:
-            check_apply_schema(self.http.openapi, target.info, self._namespace(target), target.name, body)
-        elif patch_type != PATCH_JSON and not subresource:
+        if patch_type != PATCH_APPLY and patch_type != PATCH_JSON and not subresource:
             warnings = self._field_validation(request, target, body, patch=True)
         namespace = self._namespace(target)
         existed = self.api.store.get(target.info.key(namespace, target.name)) is not None

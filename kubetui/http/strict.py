@@ -76,4 +76,5 @@ def check_apply_schema(documents: OpenAPIDocuments, info: ResourceInfo, namespac
             f"failed to create typed patch object ({namespace}/{name}; {gvk}): .{unknown[0]}: field not declared "
             "in schema",
             field=unknown[0],
+            at_key=True,
         )

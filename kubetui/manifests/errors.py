@@ -10,7 +10,7 @@ from kubetui.manifests.parse import Document, ManifestError
 
 def api_error(shown: str, err: ApiError, doc: Document) -> ManifestError:
     """What ``kubectl apply -f`` prints for this refusal, placed on the field it names."""
-    line, column = doc.position(_field(err))
+    line, column = doc.position(_field(err), at_key=err.at_key)
     return ManifestError(shown, kubectl_message(err), line, column)
 
 

@@ -19,9 +19,7 @@ from typing import TYPE_CHECKING, Any
 from kubetui.api.resources import BY_KIND, ResourceInfo
 from kubetui.apiserver.errors import ApiError
 from kubetui.apiserver.server import PATCH_APPLY
-from kubetui.http.openapi import OpenAPIDocuments
-from kubetui.http.strict import check_apply_schema
-from kubetui.manifests.errors import api_error, kubectl_message
+from kubetui.manifests.errors import api_error
 from kubetui.manifests.files import UNREADABLE, snapshot
 from kubetui.manifests.parse import Document, ManifestError, ParsedFile, parse_text
 from kubetui.node.spec import NodeSpec
@@ -31,7 +29,6 @@ if TYPE_CHECKING:
     from kubetui.sim.cluster import Cluster
 
 FIELD_MANAGER = "kubetui-manifests"
-SCHEMAS = OpenAPIDocuments()  # the schemas kubectl reads from /openapi/v3, to type each applied object
 IDENTITY = "manifests"
 
 # Apply order, like kubectl/Helm: namespaces and cluster-wide settings, config, services, workloads.
@@ -219,10 +216,6 @@ class ManifestFolder:
             namespace = ""
             if info.namespaced:
                 namespace = str(meta.get("namespace") or "default")
-            try:  # a misspelt key (``replica:``, ``imag:``) fails the apply, as with kubectl apply --server-side
-                check_apply_schema(SCHEMAS, info, namespace, meta["name"], obj)
-            except ApiError as err:
-                return None, ManifestError(shown, kubectl_message(err), *doc.position(err.field, at_key=True))
             plan.objects.append((ObjectRef(info.plural, namespace, meta["name"]), doc))
         new_namespaces = {ref.name for ref, _ in plan.objects if ref.resource == "namespaces"}
         for ref, doc in plan.objects:
