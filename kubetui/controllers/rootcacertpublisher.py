@@ -14,7 +14,7 @@ from typing import Any
 
 from kubetui.apiserver.codec import deep_copy
 from kubetui.apiserver.errors import ApiError
-from kubetui.controllers.base import Controller
+from kubetui.controllers.pernamespace import PerNamespaceController
 
 Obj = dict[str, Any]
 
@@ -30,29 +30,13 @@ _BODY = base64.b64encode(b"kubetui simulated cluster CA: the API server of kubet
 ROOT_CA = "-----BEGIN CERTIFICATE-----\n" + "\n".join(textwrap.wrap(_BODY, 64)) + "\n-----END CERTIFICATE-----\n"
 
 
-class RootCACertPublisher(Controller):
+class RootCACertPublisher(PerNamespaceController):
     name = "root-ca-certificate-publisher"
+    resource = "configmaps"
+    object_name = ROOT_CA_CONFIGMAP
 
-    def setup(self) -> None:
-        self.namespaces = self.informers.informer("namespaces")
-        self.configmaps = self.informers.informer("configmaps")
-        self.namespaces.add_handlers(self._namespace, lambda _old, new: self._namespace(new))
-        self.configmaps.add_handlers(
-            on_update=lambda _old, new: self._configmap(new), on_delete=self._configmap
-        )
-
-    def _namespace(self, ns: Obj) -> None:
-        self.queue.add(ns["metadata"]["name"])
-
-    def _configmap(self, cm: Obj) -> None:
-        if cm["metadata"].get("name") == ROOT_CA_CONFIGMAP:
-            self.queue.add(cm["metadata"].get("namespace", ""))
-
-    def reconcile(self, key: str) -> None:
-        ns = self.namespaces.get("", key)
-        if ns is None or (ns.get("status") or {}).get("phase") == "Terminating":
-            return
-        cm = self.configmaps.get(key, ROOT_CA_CONFIGMAP)
+    def ensure(self, namespace: str, current: Obj | None) -> None:
+        key, cm = namespace, current
         try:
             if cm is None:
                 self.client.create("configmaps", {
