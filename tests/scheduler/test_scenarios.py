@@ -197,9 +197,8 @@ def test_decision_record_explains_the_choice() -> None:
     }
 
 
-def test_decision_as_hashed_is_the_decision_as_read() -> None:
-    """The trace hash reads a decision's verdicts without building them; what it reads is what the
-    built NodeVerdicts give, for a scored decision and one that every node rejected."""
+def scored_and_rejected() -> Scenario:
+    """Three nodes, a pod two of them fit (a scored decision), and one none fits (every node rejected)."""
     s = Scenario()
     s.node("node-1", cpu="1")
     s.node("node-2", cpu="4")
@@ -207,6 +206,13 @@ def test_decision_as_hashed_is_the_decision_as_read() -> None:
     s.pod("web", cpu="2")
     s.pod("huge", cpu="16")
     s.run()
+    return s
+
+
+def test_decision_as_hashed_is_the_decision_as_read() -> None:
+    """The trace hash reads a decision's verdicts without building them; what it reads is what the
+    built NodeVerdicts give, for a scored decision and one that every node rejected."""
+    s = scored_and_rejected()
     decisions = s.decisions("web") + s.decisions("huge")
     assert len(decisions) >= 2
     for decision in decisions:
@@ -240,13 +246,7 @@ def _dicts_from_columns(columns: list[Any]) -> list[dict[str, Any]]:
 
 def test_the_trace_hash_reads_every_fact_of_a_decision() -> None:
     """The hash encodes a decision's verdicts in columns; they hold exactly what to_dict's verdicts say."""
-    s = Scenario()
-    s.node("node-1", cpu="1")
-    s.node("node-2", cpu="4")
-    s.node("node-3", cpu="8")
-    s.pod("web", cpu="2")
-    s.pod("huge", cpu="16")
-    s.run()
+    s = scored_and_rejected()
     for decision in s.decisions("web") + s.decisions("huge"):
         payload = decision.hash_payload()
         assert "duration_ms" not in payload
