@@ -1,4 +1,4 @@
-"""Generate ``kubetui/http/openapi_docs.py``: the API reference's descriptions of every type and field kubetui serves.
+"""Generate ``kubetui/api/openapi_docs.py``: the API reference's descriptions of every type and field kubetui serves.
 
 ``kubectl explain`` prints them from ``/openapi/v3``. The text is Kubernetes' own (the comments of the Go
 types, as the official Python client carries them in its models), so it is not written by hand; which
@@ -19,7 +19,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-TARGET = ROOT / "kubetui" / "http" / "openapi_docs.py"
+TARGET = ROOT / "kubetui" / "api" / "openapi_docs.py"
 
 
 def _client_model(schema_name: str) -> Any:
@@ -37,7 +37,7 @@ def _client_model(schema_name: str) -> Any:
 
 def collect() -> tuple[dict[str, str], dict[tuple[str, str], str]]:
     """(type descriptions, (type, field) descriptions), for every schema kubetui serves."""
-    from kubetui.http.openapi import OpenAPIDocuments
+    from kubetui.api.openapi import OpenAPIDocuments
 
     schemas = [
         (name.rsplit(".", 1)[-1], schema, model)

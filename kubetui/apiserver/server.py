@@ -16,6 +16,7 @@ from typing import Any
 import orjson
 
 from kubetui.api import meta as m
+from kubetui.api.openapi import OpenAPIDocuments
 from kubetui.api.resources import BY_PLURAL, ResourceInfo, for_object, lookup
 from kubetui.api.selectors import (
     FieldSelector,
@@ -30,6 +31,7 @@ from kubetui.apiserver.admission import Admission
 from kubetui.apiserver.apply import ApplyConflict, record_update, server_side_apply
 from kubetui.apiserver.codec import decode, deep_copy, encode
 from kubetui.apiserver.errors import ApiError
+from kubetui.apiserver.fieldvalidation import check_apply_schema
 from kubetui.apiserver.pagination import decode_continue, encode_continue
 from kubetui.apiserver.patch import PatchError, json_merge_patch, json_patch, strategic_merge_patch
 from kubetui.apiserver.watch import (
@@ -41,8 +43,6 @@ from kubetui.apiserver.watch import (
     pod_node_name_of,
     trigger_value,
 )
-from kubetui.http.openapi import OpenAPIDocuments
-from kubetui.http.strict import check_apply_schema
 from kubetui.sim.clock import Clock
 from kubetui.sim.trace import ApiRequest, TraceBus
 from kubetui.store.mvcc import (

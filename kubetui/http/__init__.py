@@ -1,5 +1,4 @@
 """kubectl-compatible REST front door over the in-process API server (``server.py``).
 
-Nothing is imported here: the schema modules (``openapi.py``, ``strict.py``) serve the API server too, and
-must not pull in the HTTP stack (aiohttp) with them.
+Nothing is imported here, so a headless run that never serves HTTP does not load aiohttp.
 """

@@ -20,9 +20,9 @@ from kubetui.api.fielderrors import forbidden, invalid_status, not_supported
 from kubetui.api.resources import BY_PLURAL, ResourceInfo
 from kubetui.apiserver import errors
 from kubetui.apiserver.errors import ApiError
+from kubetui.apiserver.fieldvalidation import unknown_fields
 from kubetui.apiserver.server import PATCH_APPLY, PATCH_JSON, PATCH_TYPES
 from kubetui.http import requests as req
-from kubetui.http.strict import unknown_fields
 from kubetui.http.tables import to_table
 
 if TYPE_CHECKING:

@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
+from kubetui.api.openapi import OPENAPI_V2_PROTOBUF, OpenAPIDocuments, empty_v2_document
 from kubetui.apiserver import errors
 from kubetui.apiserver.errors import ApiError
 from kubetui.http import discovery, reviews
 from kubetui.http.control import Control
 from kubetui.http.discovery import VERSION_INFO
 from kubetui.http.kubeconfig import write_kubeconfig
-from kubetui.http.openapi import OPENAPI_V2_PROTOBUF, OpenAPIDocuments, empty_v2_document
 from kubetui.http.requests import MAX_BODY_BYTES
 from kubetui.http.rest import Rest, json_response, method_not_allowed, not_found, status_response
 from kubetui.http.streams import Streams
@@ -189,7 +189,7 @@ class ApiHttpServer:
         return await self.rest.handle(request, group, version, segments[2:])
 
     async def _openapi(self, request: web.Request) -> web.StreamResponse:
-        """OpenAPI v3, and an empty v2 document (see :func:`kubetui.http.openapi.empty_v2_document`)."""
+        """OpenAPI v3, and an empty v2 document (see :func:`kubetui.api.openapi.empty_v2_document`)."""
         self._get_only(request)
         tail = request.match_info["tail"].strip("/")
         if tail == "v2":

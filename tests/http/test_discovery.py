@@ -113,7 +113,7 @@ async def test_a_missing_path_is_a_404_with_empty_details(api: Api) -> None:
 
 def test_openapi_integer_formats_are_the_go_fields_widths() -> None:
     """int64 where the Go field is an int64 (the same table the JSON decoder's errors name), int32 elsewhere."""
-    from kubetui.http.openapi import group_version_document
+    from kubetui.api.openapi import group_version_document
 
     document = group_version_document("", "v1")
     assert document is not None
@@ -154,7 +154,7 @@ async def test_health_endpoints_answer_ok_and_list_their_checks(api: Api) -> Non
 
 def test_kubectl_explain_has_the_api_references_words_for_the_fields_learners_read() -> None:
     """Descriptions come from the API reference (scripts/openapi_docs.py), not from a short hand-written list."""
-    from kubetui.http.openapi import group_version_document
+    from kubetui.api.openapi import group_version_document
 
     core = group_version_document("", "v1")
     apps = group_version_document("apps", "v1")

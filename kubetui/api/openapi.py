@@ -7,7 +7,7 @@ kubectl reads them for three things:
 * ``kubectl apply``/``create`` (``--validate=strict``, the default) look for the
   ``fieldValidation`` parameter on each kind's PATCH operation: when it is there, kubectl skips
   client-side validation and sends ``?fieldValidation=Strict``, and the server reports unknown
-  fields (see :mod:`kubetui.http.strict`, which walks these same schemas);
+  fields (see :mod:`kubetui.apiserver.fieldvalidation`, which walks these same schemas);
 * ``kubectl apply`` would compute its three-way strategic merge patch from the schemas' patch
   strategies when the PATCH operation lists ``application/strategic-merge-patch+json``.
   Simplification: that content type is left out of the documents, so kubectl computes the patch
@@ -33,9 +33,9 @@ from pydantic import BaseModel
 from kubetui.api.models import MODELS
 from kubetui.api.models.base import Int, IntOrStr, K8sModel, Quantity, Str
 from kubetui.api.models.golang import INT64_FIELDS
+from kubetui.api.openapi_docs import FIELD_DOCS as REFERENCE_FIELD_DOCS
+from kubetui.api.openapi_docs import TYPE_DOCS as REFERENCE_TYPE_DOCS
 from kubetui.api.resources import RESOURCES, ResourceInfo
-from kubetui.http.openapi_docs import FIELD_DOCS as REFERENCE_FIELD_DOCS
-from kubetui.http.openapi_docs import TYPE_DOCS as REFERENCE_TYPE_DOCS
 
 Schema = dict[str, Any]
 

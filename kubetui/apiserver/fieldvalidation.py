@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from kubetui.api.openapi import OpenAPIDocuments, Schema
 from kubetui.api.resources import ResourceInfo
 from kubetui.apiserver import errors
-from kubetui.http.openapi import OpenAPIDocuments, Schema
 
 REF_PREFIX = "#/components/schemas/"
 
