@@ -6,7 +6,7 @@ The rules follow Kubernetes v1.30-1.32:
 
 * ``pkg/apis/core/v1/defaults.go``      Pod, PodSpec, Container, Probe, Service, Namespace, Node, Secret
 * ``pkg/apis/apps/v1/defaults.go``      Deployment, ReplicaSet, DaemonSet, StatefulSet
-* ``pkg/apis/batch/v1/defaults.go``     Job (plus the selector the Job strategy generates)
+* ``pkg/apis/batch/v1/defaults.go``     Job (plus the selector the Job strategy generates), CronJob
 * ``plugin/pkg/admission/defaulttolerationseconds``   ``add_default_toleration_seconds``
 
 A few steps that Kubernetes does in the registry "strategy" rather than in defaults.go (namespace
@@ -365,6 +365,23 @@ def _default_job(obj: dict[str, Any]) -> None:
             meta["labels"] = dict(labels)
 
 
+def _default_cronjob(obj: dict[str, Any]) -> None:
+    """SetDefaults_CronJob; the job template's JobSpec is not defaulted here (only its pod template), so the
+    Jobs the controller makes from it get their defaults when they are created."""
+    spec = _obj(obj, "spec")
+    if spec is None:
+        return
+    if not spec.get("concurrencyPolicy"):
+        spec["concurrencyPolicy"] = "Allow"
+    _setdefault(spec, "suspend", False)
+    _setdefault(spec, "successfulJobsHistoryLimit", 3)
+    _setdefault(spec, "failedJobsHistoryLimit", 1)
+    job_template = _obj(spec, "jobTemplate")
+    job_spec = _obj(job_template, "spec") if job_template is not None else None
+    if job_spec is not None:
+        _default_pod_template(job_spec.get("template"))
+
+
 def generate_job_selector(job: dict[str, Any]) -> None:
     """The Job strategy's ``generateSelector``: label the template and select it by the Job's uid.
 
@@ -503,6 +520,7 @@ _DEFAULTERS: dict[str, Callable[[dict[str, Any]], None]] = {
     "DaemonSet": _default_daemonset,
     "StatefulSet": _default_statefulset,
     "Job": _default_job,
+    "CronJob": _default_cronjob,
     "Service": _default_service,
     "Namespace": _default_namespace,
     "Node": _default_node,

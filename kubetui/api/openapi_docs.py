@@ -21,6 +21,9 @@ TYPE_DOCS: dict[str, str] = {'Affinity': 'Affinity is a group of affinity schedu
  'ContainerStateTerminated': 'ContainerStateTerminated is a terminated state of a container.',
  'ContainerStateWaiting': 'ContainerStateWaiting is a waiting state of a container.',
  'ContainerStatus': 'ContainerStatus contains details for the current status of this container.',
+ 'CronJob': 'CronJob represents the configuration of a single cron job.',
+ 'CronJobSpec': 'CronJobSpec describes how the job execution will look like and when it will actually run.',
+ 'CronJobStatus': 'CronJobStatus represents the current state of a cron job.',
  'DaemonSet': 'DaemonSet represents the configuration of a daemon set.',
  'DaemonSetSpec': 'DaemonSetSpec is the specification of a daemon set.',
  'DaemonSetStatus': 'DaemonSetStatus represents the current status of a daemon set.',
@@ -69,6 +72,7 @@ TYPE_DOCS: dict[str, str] = {'Affinity': 'Affinity is a group of affinity schedu
  'Job': 'Job represents the configuration of a single job.',
  'JobSpec': 'JobSpec describes how the job execution will look like.',
  'JobStatus': 'JobStatus represents the current state of a Job.',
+ 'JobTemplateSpec': 'JobTemplateSpec describes the data a Job should have when created from a template',
  'KeyToPath': 'Maps a string key to a path within a volume.',
  'LabelSelector': 'A label selector is a label query over a set of resources. The result of matchLabels and '
                   'matchExpressions are ANDed. An empty label selector matches all objects. A null label selector '
@@ -376,6 +380,42 @@ FIELD_DOCS: dict[tuple[str, str], str] = {('ClientIPConfig', 'timeoutSeconds'): 
                                  'always true when no startupProbe is defined and container is running and has passed '
                                  'the postStart lifecycle hook. The null value must be treated the same as false.',
  ('ContainerStatus', 'volumeMounts'): 'Status of volume mounts.',
+ ('CronJob', 'apiVersion'): 'APIVersion defines the versioned schema of this representation of an object. Servers '
+                            'should convert recognized schemas to the latest internal value, and may reject '
+                            'unrecognized values. More info: '
+                            'https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources',
+ ('CronJob', 'kind'): 'Kind is a string value representing the REST resource this object represents. Servers may infer '
+                      'this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More '
+                      'info: '
+                      'https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds',
+ ('CronJobSpec', 'concurrencyPolicy'): 'Specifies how to treat concurrent executions of a Job. Valid values are: - '
+                                       '"Allow" (default): allows CronJobs to run concurrently; - "Forbid": forbids '
+                                       "concurrent runs, skipping next run if previous run hasn't finished yet; - "
+                                       '"Replace": cancels currently running job and replaces it with a new one',
+ ('CronJobSpec', 'failedJobsHistoryLimit'): 'The number of failed finished jobs to retain. Value must be non-negative '
+                                            'integer. Defaults to 1.',
+ ('CronJobSpec', 'schedule'): 'The schedule in Cron format, see https://en.wikipedia.org/wiki/Cron.',
+ ('CronJobSpec', 'startingDeadlineSeconds'): 'Optional deadline in seconds for starting the job if it misses scheduled '
+                                             'time for any reason. Missed jobs executions will be counted as failed '
+                                             'ones.',
+ ('CronJobSpec', 'successfulJobsHistoryLimit'): 'The number of successful finished jobs to retain. Value must be '
+                                                'non-negative integer. Defaults to 3.',
+ ('CronJobSpec', 'suspend'): 'This flag tells the controller to suspend subsequent executions, it does not apply to '
+                             'already started executions. Defaults to false.',
+ ('CronJobSpec', 'timeZone'): 'The time zone name for the given schedule, see '
+                              'https://en.wikipedia.org/wiki/List_of_tz_database_time_zones. If not specified, this '
+                              'will default to the time zone of the kube-controller-manager process. The set of valid '
+                              'time zone names and the time zone offset is loaded from the system-wide time zone '
+                              'database by the API server during CronJob validation and the controller manager during '
+                              'execution. If no system-wide time zone database can be found a bundled version of the '
+                              'database is used instead. If the time zone name becomes invalid during the lifetime of '
+                              'a CronJob or due to a change in host configuration, the controller will stop creating '
+                              'new new Jobs and will create a system event with the reason UnknownTimeZone. More '
+                              'information can be found in '
+                              'https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/#time-zones',
+ ('CronJobStatus', 'active'): 'A list of pointers to currently running jobs.',
+ ('CronJobStatus', 'lastScheduleTime'): 'Information when was the last time the job was successfully scheduled.',
+ ('CronJobStatus', 'lastSuccessfulTime'): 'Information when was the last time the job successfully completed.',
  ('DaemonSet', 'apiVersion'): 'APIVersion defines the versioned schema of this representation of an object. Servers '
                               'should convert recognized schemas to the latest internal value, and may reject '
                               'unrecognized values. More info: '

@@ -72,6 +72,7 @@ RESOURCES: tuple[ResourceInfo, ...] = (
         "statefulsets", "statefulset", "StatefulSet", "apps", "v1", True, ("sts",), scale=True, categories=(_ALL,)
     ),
     ResourceInfo("jobs", "job", "Job", "batch", "v1", True, (), categories=(_ALL,)),
+    ResourceInfo("cronjobs", "cronjob", "CronJob", "batch", "v1", True, ("cj",), categories=(_ALL,)),
     ResourceInfo("poddisruptionbudgets", "poddisruptionbudget", "PodDisruptionBudget", "policy", "v1", True, ("pdb",)),
     ResourceInfo(
         "priorityclasses", "priorityclass", "PriorityClass", "scheduling.k8s.io", "v1", False, ("pc",), status=False

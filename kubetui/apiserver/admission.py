@@ -35,7 +35,8 @@ SYSTEM_PRIORITY_CLASSES = {"system-node-critical": 2000001000, "system-cluster-c
 IMMORTAL_NAMESPACES = frozenset({"default", "kube-system", "kube-public"})
 
 # Kinds whose status a client cannot set on create (PrepareForCreate resets it).
-_STATUS_RESET = {"Deployment", "ReplicaSet", "DaemonSet", "StatefulSet", "Job", "PodDisruptionBudget", "Service"}
+_STATUS_RESET = {"Deployment", "ReplicaSet", "DaemonSet", "StatefulSet", "Job", "CronJob", "PodDisruptionBudget",
+                 "Service"}
 
 
 class Admission:

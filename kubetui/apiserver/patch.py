@@ -120,6 +120,11 @@ _BY_KIND: dict[str, dict[str, PatchMeta]] = {
     "DaemonSet": _WORKLOAD,
     "StatefulSet": _WORKLOAD,
     "Job": _WORKLOAD,
+    "CronJob": {  # status.active is atomic
+        **_under("spec.jobTemplate.metadata", _OBJECT_META),
+        **_under("spec.jobTemplate.spec.template.metadata", _OBJECT_META),
+        **_under("spec.jobTemplate.spec.template.spec", _POD_SPEC),
+    },
     "Service": {"spec.ports": _by("port", "port", "protocol"), **_CONDITIONS},
     "Node": {"spec.podCIDRs": SET, "status.addresses": _by("type"), **_CONDITIONS},  # taints: atomic
     "Namespace": _CONDITIONS,  # spec.finalizers has no tags: atomic

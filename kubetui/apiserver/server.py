@@ -980,6 +980,7 @@ GENERATION_FIELDS: dict[str, tuple[str, ...]] = {
     "DaemonSet": ("spec",),
     "StatefulSet": ("spec",),
     "Job": ("spec",),
+    "CronJob": ("spec",),
     "PodDisruptionBudget": ("spec",),
     "EndpointSlice": ("addressType", "endpoints", "ports"),
 }

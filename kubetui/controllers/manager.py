@@ -18,6 +18,7 @@ CONTROLLERS: tuple[str, ...] = (
     "kubetui.controllers.daemonset:DaemonSetController",
     "kubetui.controllers.statefulset:StatefulSetController",
     "kubetui.controllers.job:JobController",
+    "kubetui.controllers.cronjob:CronJobController",
     "kubetui.controllers.endpoints:EndpointsController",
     "kubetui.controllers.endpointslice:EndpointSliceController",
     "kubetui.controllers.nodelifecycle:NodeLifecycleController",

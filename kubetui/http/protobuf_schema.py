@@ -253,6 +253,26 @@ MESSAGES: dict[str, dict[int, tuple[str, str, bool]]] = {
         1: ('replicas', 'int32', False),
         2: ('selector', 'string', False),
     },
+    'k8s.io.api.batch.v1.CronJob': {
+        1: ('metadata', '.k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta', False),
+        2: ('spec', '.k8s.io.api.batch.v1.CronJobSpec', False),
+        3: ('status', '.k8s.io.api.batch.v1.CronJobStatus', False),
+    },
+    'k8s.io.api.batch.v1.CronJobSpec': {
+        1: ('schedule', 'string', False),
+        2: ('startingDeadlineSeconds', 'int64', False),
+        3: ('concurrencyPolicy', 'string', False),
+        4: ('suspend', 'bool', False),
+        5: ('jobTemplate', '.k8s.io.api.batch.v1.JobTemplateSpec', False),
+        6: ('successfulJobsHistoryLimit', 'int32', False),
+        7: ('failedJobsHistoryLimit', 'int32', False),
+        8: ('timeZone', 'string', False),
+    },
+    'k8s.io.api.batch.v1.CronJobStatus': {
+        1: ('active', '.k8s.io.api.core.v1.ObjectReference', True),
+        4: ('lastScheduleTime', '.k8s.io.apimachinery.pkg.apis.meta.v1.Time', False),
+        5: ('lastSuccessfulTime', '.k8s.io.apimachinery.pkg.apis.meta.v1.Time', False),
+    },
     'k8s.io.api.batch.v1.Job': {
         1: ('metadata', '.k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta', False),
         2: ('spec', '.k8s.io.api.batch.v1.JobSpec', False),
@@ -296,6 +316,10 @@ MESSAGES: dict[str, dict[int, tuple[str, str, bool]]] = {
         9: ('ready', 'int32', False),
         10: ('failedIndexes', 'string', False),
         11: ('terminating', 'int32', False),
+    },
+    'k8s.io.api.batch.v1.JobTemplateSpec': {
+        1: ('metadata', '.k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta', False),
+        2: ('spec', '.k8s.io.api.batch.v1.JobSpec', False),
     },
     'k8s.io.api.batch.v1.PodFailurePolicy': {
         1: ('rules', '.k8s.io.api.batch.v1.PodFailurePolicyRule', True),

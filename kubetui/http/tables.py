@@ -493,6 +493,43 @@ JOB_COLUMNS = [
 ]
 
 
+def print_cronjob(obj: dict[str, Any], now: float) -> Row:
+    spec, status = _spec(obj), _status(obj)
+    last = status.get("lastScheduleTime")
+    suspend = spec.get("suspend")
+    job_spec = (spec.get("jobTemplate") or {}).get("spec") or {}
+    names, images = _containers(job_spec.get("template"))
+    active = status.get("active")
+    return [
+        _name(obj),
+        str(spec.get("schedule") or ""),
+        str(spec.get("timeZone")) if isinstance(spec.get("timeZone"), str) else "<none>",
+        "<unset>" if not isinstance(suspend, bool) else ("True" if suspend else "False"),  # printBoolPtr
+        len(active) if isinstance(active, list) else 0,
+        since(last, now) if last else "<none>",
+        _created(obj, now),
+        names,
+        images,
+        format_label_selector(job_spec.get("selector")),
+    ]
+
+
+CRONJOB_COLUMNS = [
+    NAME,
+    _col("Schedule", description="The schedule in Cron format, see https://en.wikipedia.org/wiki/Cron."),
+    _col("Timezone", description="The time zone name for the given schedule, see "
+         "https://en.wikipedia.org/wiki/List_of_tz_database_time_zones."),
+    _col("Suspend", "boolean", "This flag tells the controller to suspend subsequent executions, it does not apply "
+         "to already started executions."),
+    _col("Active", "integer", "A list of pointers to currently running jobs."),
+    _col("Last Schedule", description="Information when was the last time the job was successfully scheduled."),
+    AGE,
+    CONTAINERS,
+    IMAGES,
+    _selector_col("A label query over pods that should match the pod count."),
+]
+
+
 def print_pdb(obj: dict[str, Any], now: float) -> Row:
     spec, status = _spec(obj), _status(obj)
     return [
@@ -860,6 +897,7 @@ PRINTERS: dict[str, tuple[list[Column], Printer]] = {
     "DaemonSet": (DAEMONSET_COLUMNS, print_daemonset),
     "StatefulSet": (STATEFULSET_COLUMNS, print_statefulset),
     "Job": (JOB_COLUMNS, print_job),
+    "CronJob": (CRONJOB_COLUMNS, print_cronjob),
     "PodDisruptionBudget": (PDB_COLUMNS, print_pdb),
     "Node": (NODE_COLUMNS, print_node),
     "Namespace": (NAMESPACE_COLUMNS, print_namespace),

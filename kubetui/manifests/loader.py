@@ -48,6 +48,7 @@ KIND_ORDER = (
     "StatefulSet",
     "DaemonSet",
     "Job",
+    "CronJob",
     "Event",
 )
 

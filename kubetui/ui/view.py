@@ -34,10 +34,11 @@ if TYPE_CHECKING:
 IDENTITY = "kubetui-ui"
 # kind (lower case) -> resource, for the watched kinds
 KINDS = {"pod": "pods", "node": "nodes", "deployment": "deployments", "replicaset": "replicasets",
-         "daemonset": "daemonsets", "statefulset": "statefulsets", "job": "jobs", "service": "services",
+         "daemonset": "daemonsets", "statefulset": "statefulsets", "job": "jobs", "cronjob": "cronjobs",
+         "service": "services",
          "lease": "leases", "event": "events"}
-WATCHED = ("nodes", "pods", "deployments", "replicasets", "daemonsets", "statefulsets", "jobs", "events",
-           "leases", "services")
+WATCHED = ("nodes", "pods", "deployments", "replicasets", "daemonsets", "statefulsets", "jobs", "cronjobs",
+           "events", "leases", "services")
 
 
 @dataclass(frozen=True)

@@ -256,6 +256,22 @@ def test_service_accounts_and_the_root_ca_bundle(kubectl: Kubectl) -> None:
     assert bundle["data"]["ca.crt"].startswith("-----BEGIN CERTIFICATE-----")
 
 
+def test_cronjobs_create_get_explain_and_a_job_from_one(kubectl: Kubectl) -> None:
+    made = kubectl("create", "cronjob", "tick", "--image=busybox:1.36", "--schedule=*/5 * * * *", "--", "echo", "hi")
+    assert made.stdout.strip() == "cronjob.batch/tick created"
+    listed = kubectl("get", "cj").stdout
+    assert _columns(listed) == ["NAME", "SCHEDULE", "TIMEZONE", "SUSPEND", "ACTIVE", "LAST SCHEDULE", "AGE"]
+    assert _rows(listed)[0][:6] == ["tick", "*/5 * * * *", "<none>", "False", "0", "<none>"]
+    assert kubectl("create", "job", "by-hand", "--from=cronjob/tick").stdout.strip() == "job.batch/by-hand created"
+    job = json.loads(kubectl("get", "job", "by-hand", "-o", "json").stdout)
+    assert job["metadata"]["annotations"]["cronjob.kubernetes.io/instantiate"] == "manual"
+    assert job["metadata"]["ownerReferences"][0]["kind"] == "CronJob"
+    assert "The schedule in Cron format" in kubectl("explain", "cronjob.spec.schedule").stdout
+    refused = kubectl("create", "cronjob", "bad", "--image=busybox", "--schedule=every minute", ok=False)
+    assert 'spec.schedule: Invalid value: "every minute": expected exactly 5 fields, found 2: [every minute]' \
+        in refused.stderr
+
+
 def test_exec_port_forward_and_top_fail_fast(kubectl: Kubectl) -> None:
     kubectl("run", "shell", "--image=busybox", "--restart=Never", "--", "sleep", "3600")
     started = time.monotonic()

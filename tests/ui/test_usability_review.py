@@ -66,7 +66,7 @@ async def test_a_log_that_stopped_following_says_so_in_its_border(app: KubetuiAp
         await pilot.press("end")
         assert events.following and str(events.border_subtitle) == str(len(events._items))
         assert not events.has_class("-held")
-        await pilot.press("up", "slash", *"node")
+        await pilot.press("home", "slash", *"node")  # paused on the first line, then filtered
         subtitle = str(events.border_subtitle)
         assert "paused" in subtitle and "esc" in subtitle, subtitle
         assert cell_len(subtitle) <= events.outer_size.width - 6, subtitle

@@ -56,6 +56,8 @@ from kubetui.api.models.pod import (
     Volume,
 )
 from kubetui.api.models.workloads import (
+    CronJob,
+    CronJobStatus,
     DaemonSet,
     DaemonSetStatus,
     Deployment,
@@ -89,6 +91,7 @@ MODELS: dict[str, type[K8sModel]] = {
     "DaemonSet": DaemonSet,
     "StatefulSet": StatefulSet,
     "Job": Job,
+    "CronJob": CronJob,
     "PodDisruptionBudget": PodDisruptionBudget,
     "PriorityClass": PriorityClass,
 }
@@ -103,6 +106,7 @@ STATUS_MODELS: dict[str, type[K8sModel]] = {
     "DaemonSet": DaemonSetStatus,
     "StatefulSet": StatefulSetStatus,
     "Job": JobStatus,
+    "CronJob": CronJobStatus,
     "PodDisruptionBudget": PodDisruptionBudgetStatus,
 }
 
@@ -117,6 +121,7 @@ __all__ = [
     "Container",
     "ContainerPort",
     "ContainerStatus",
+    "CronJob",
     "DaemonSet",
     "Deployment",
     "EndpointSlice",

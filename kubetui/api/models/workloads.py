@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kubetui.api.models.base import Bool, Int, IntOrStr, K8sModel, Obj, Str, TypeMeta
-from kubetui.api.models.objectmeta import Condition, LabelSelector, ObjectMeta
+from kubetui.api.models.objectmeta import Condition, LabelSelector, ObjectMeta, ObjectReference
 from kubetui.api.models.pod import PodTemplateSpec
 
 # --- Deployment --------------------------------------------------------------------------------
@@ -216,6 +216,34 @@ class Job(TypeMeta):
     metadata: ObjectMeta | None = None
     spec: JobSpec | None = None
     status: JobStatus | None = None
+
+
+class JobTemplateSpec(K8sModel):
+    metadata: ObjectMeta | None = None
+    spec: JobSpec | None = None
+
+
+class CronJobSpec(K8sModel):
+    schedule: Str | None = None
+    time_zone: Str | None = None
+    starting_deadline_seconds: Int | None = None
+    concurrency_policy: Str | None = None
+    suspend: Bool | None = None
+    job_template: JobTemplateSpec | None = None
+    successful_jobs_history_limit: Int | None = None
+    failed_jobs_history_limit: Int | None = None
+
+
+class CronJobStatus(K8sModel):
+    active: list[ObjectReference] | None = None
+    last_schedule_time: Str | None = None
+    last_successful_time: Str | None = None
+
+
+class CronJob(TypeMeta):
+    metadata: ObjectMeta | None = None
+    spec: CronJobSpec | None = None
+    status: CronJobStatus | None = None
 
 
 # --- PodDisruptionBudget, PriorityClass --------------------------------------------------------

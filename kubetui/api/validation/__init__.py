@@ -68,6 +68,7 @@ _VALIDATORS: dict[str, _Validator] = {
     "DaemonSet": workloads.validate_daemonset,
     "StatefulSet": workloads.validate_statefulset,
     "Job": workloads.validate_job,
+    "CronJob": workloads.validate_cronjob,
     "PodDisruptionBudget": workloads.validate_pdb,
     "PriorityClass": workloads.validate_priorityclass,
 }

@@ -8,8 +8,10 @@ the apps/v1 registry strategies (which make ``spec.selector`` immutable).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from kubetui.api.cron import ScheduleError, load_time_zone, parse_standard
 from kubetui.api.fielderrors import (
     GoLiteral,
     forbidden,
@@ -463,46 +465,8 @@ def validate_job(obj: dict[str, Any], old: dict[str, Any] | None, errs: Errs) ->
     spec = gd(obj, "spec")
     if old is None:
         _generated_selector(obj, errs)
-    for key in (
-        "parallelism",
-        "completions",
-        "activeDeadlineSeconds",
-        "backoffLimit",
-        "ttlSecondsAfterFinished",
-        "backoffLimitPerIndex",
-        "maxFailedIndexes",
-    ):
-        nonnegative(gi(spec, key), f"spec.{key}", errs)
-    mode = spec.get("completionMode")
-    if mode is not None:
-        if mode not in ("NonIndexed", "Indexed"):
-            errs.append(not_supported("spec.completionMode", mode, ["NonIndexed", "Indexed"]))
-        if mode == "Indexed" and spec.get("completions") is None:
-            errs.append(required("spec.completions", "when completion mode is Indexed"))
-    if mode in (None, "NonIndexed"):
-        for key in ("backoffLimitPerIndex", "maxFailedIndexes"):
-            if spec.get(key) is not None:
-                errs.append(invalid(f"spec.{key}", gi(spec, key), "requires indexed completion mode"))
-    replacement = spec.get("podReplacementPolicy")
-    if isinstance(replacement, str):
-        allowed = ["Failed"] if spec.get("podFailurePolicy") else ["Failed", "TerminatingOrFailed"]
-        if replacement not in allowed:
-            errs.append(not_supported("spec.podReplacementPolicy", replacement, allowed))
-    template = spec.get("template")
-    validate_pod_template(template, "spec.template", errs)
-    restart = gs(gd(template, "spec"), "restartPolicy")
-    if restart in ("Always", ""):
-        errs.append(required("spec.template.spec.restartPolicy", 'valid values: "OnFailure", "Never"'))
-    elif restart not in ("OnFailure", "Never"):
-        errs.append(not_supported("spec.template.spec.restartPolicy", restart, ["OnFailure", "Never"]))
-    elif spec.get("podFailurePolicy") and restart != "Never":
-        errs.append(
-            invalid(
-                "spec.template.spec.restartPolicy",
-                restart,
-                'only "Never" is supported when podFailurePolicy is specified',
-            )
-        )
+    _validate_job_spec(spec, "spec", errs)
+    mode, template = spec.get("completionMode"), spec.get("template")
     sel = spec.get("selector")
     if not isinstance(sel, dict):
         errs.append(required("spec.selector", ""))
@@ -542,6 +506,114 @@ def validate_job(obj: dict[str, Any], old: dict[str, Any] | None, errs: Errs) ->
             if not same(spec.get(key), old_spec.get(key)):
                 errs.append(invalid(f"spec.{key}", spec.get(key), FIELD_IMMUTABLE_ERROR))
         _job_template_immutable(obj, old, errs)
+
+
+def _validate_job_spec(spec: dict[str, Any], path: str, errs: Errs) -> None:
+    """validateJobSpec: what a Job's spec and a CronJob's job template share (not the selector)."""
+    for key in (
+        "parallelism",
+        "completions",
+        "activeDeadlineSeconds",
+        "backoffLimit",
+        "ttlSecondsAfterFinished",
+        "backoffLimitPerIndex",
+        "maxFailedIndexes",
+    ):
+        nonnegative(gi(spec, key), f"{path}.{key}", errs)
+    mode = spec.get("completionMode")
+    if mode is not None:
+        if mode not in ("NonIndexed", "Indexed"):
+            errs.append(not_supported(f"{path}.completionMode", mode, ["NonIndexed", "Indexed"]))
+        if mode == "Indexed" and spec.get("completions") is None:
+            errs.append(required(f"{path}.completions", "when completion mode is Indexed"))
+    if mode in (None, "NonIndexed"):
+        for key in ("backoffLimitPerIndex", "maxFailedIndexes"):
+            if spec.get(key) is not None:
+                errs.append(invalid(f"{path}.{key}", gi(spec, key), "requires indexed completion mode"))
+    replacement = spec.get("podReplacementPolicy")
+    if isinstance(replacement, str):
+        allowed = ["Failed"] if spec.get("podFailurePolicy") else ["Failed", "TerminatingOrFailed"]
+        if replacement not in allowed:
+            errs.append(not_supported(f"{path}.podReplacementPolicy", replacement, allowed))
+    template = spec.get("template")
+    validate_pod_template(template, f"{path}.template", errs)
+    restart = gs(gd(template, "spec"), "restartPolicy")
+    restart_path = f"{path}.template.spec.restartPolicy"
+    if restart in ("Always", ""):
+        errs.append(required(restart_path, 'valid values: "OnFailure", "Never"'))
+    elif restart not in ("OnFailure", "Never"):
+        errs.append(not_supported(restart_path, restart, ["OnFailure", "Never"]))
+    elif spec.get("podFailurePolicy") and restart != "Never":
+        errs.append(invalid(restart_path, restart, 'only "Never" is supported when podFailurePolicy is specified'))
+
+
+# --- CronJob -------------------------------------------------------------------------------------
+
+CRONJOB_NAME_MAX = 52  # a Job's name is the CronJob's plus "-" and 10 digits, and must fit in 63
+_TIME_ZONE_PART = re.compile(r"^[A-Za-z.\-_0-9+]{1,14}$")
+
+
+def validate_cronjob(obj: dict[str, Any], old: dict[str, Any] | None, errs: Errs) -> None:
+    """ValidateCronJobCreate / ValidateCronJobUpdate (pkg/apis/batch/validation)."""
+    _meta(obj, old, names.name_is_dns_subdomain, errs)
+    name = gs(gd(obj, "metadata"), "name")
+    if old is None and len(name) > CRONJOB_NAME_MAX:
+        errs.append(invalid("metadata.name", name, f"must be no more than {CRONJOB_NAME_MAX} characters"))
+    spec, old_spec = gd(obj, "spec"), gd(old, "spec") if old is not None else None
+    schedule, time_zone = gs(spec, "schedule"), spec.get("timeZone")
+    if not schedule:
+        errs.append(required("spec.schedule", ""))
+    else:
+        try:
+            parse_standard(schedule)
+        except ScheduleError as exc:
+            errs.append(invalid("spec.schedule", schedule, str(exc)))
+        allow_tz = old_spec is not None and "TZ" in gs(old_spec, "schedule")
+        if allow_tz and "TZ" in schedule and time_zone is not None:
+            errs.append(
+                invalid("spec.schedule", schedule, "cannot use both timeZone field and TZ or CRON_TZ in schedule")
+            )
+        elif not allow_tz and "TZ" in schedule:
+            errs.append(
+                invalid("spec.schedule", schedule, "cannot use TZ or CRON_TZ in schedule, use timeZone field instead")
+            )
+    nonnegative(gi(spec, "startingDeadlineSeconds"), "spec.startingDeadlineSeconds", errs)
+    if old_spec is None or time_zone != old_spec.get("timeZone"):
+        _validate_time_zone(time_zone, errs)
+    policy = spec.get("concurrencyPolicy")
+    if policy in ("", None):
+        errs.append(required("spec.concurrencyPolicy", ""))
+    elif policy not in ("Allow", "Forbid", "Replace"):
+        errs.append(not_supported("spec.concurrencyPolicy", policy, ["Allow", "Forbid", "Replace"]))
+    job_spec = gd(gd(spec, "jobTemplate"), "spec")
+    _validate_job_spec(job_spec, "spec.jobTemplate.spec", errs)
+    if job_spec.get("selector") is not None:
+        errs.append(
+            invalid("spec.jobTemplate.spec.selector", GoLiteral(go_sharp(job_spec["selector"])),
+                    "`selector` will be auto-generated")
+        )
+    if job_spec.get("manualSelector") is True:
+        errs.append(not_supported("spec.jobTemplate.spec.manualSelector", True, ["nil", "false"]))
+    for key in ("successfulJobsHistoryLimit", "failedJobsHistoryLimit"):
+        nonnegative(gi(spec, key), f"spec.{key}", errs)
+
+
+def _validate_time_zone(time_zone: Any, errs: Errs) -> None:
+    """validateTimeZone: an IANA name the tz database knows; never "Local"."""
+    if not isinstance(time_zone, str):
+        return
+    if not time_zone:
+        errs.append(invalid("spec.timeZone", time_zone, "timeZone must be nil or non-empty string"))
+        return
+    for part in time_zone.split("/"):
+        if part in (".", "..") or part.startswith("-") or not _TIME_ZONE_PART.match(part):
+            errs.append(invalid("spec.timeZone", time_zone, f"unknown time zone {time_zone}"))
+            return
+    if time_zone.lower() == "local":
+        errs.append(invalid("spec.timeZone", time_zone,
+                            "timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones"))
+    if load_time_zone(time_zone) is None:
+        errs.append(invalid("spec.timeZone", time_zone, f"unknown time zone {time_zone}"))
 
 
 def _generated_selector(job: dict[str, Any], errs: Errs) -> None:

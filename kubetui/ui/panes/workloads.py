@@ -1,4 +1,4 @@
-"""Workloads pane: Deployments -> ReplicaSets -> Pods (and DaemonSets, StatefulSets, Jobs, bare pods)."""
+"""Workloads pane: Deployments -> ReplicaSets -> Pods, CronJobs -> Jobs -> Pods, DaemonSets, StatefulSets, bare pods."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ SYSTEM_NAMESPACES = ("kube-system", "kube-public", "kube-node-lease")
 
 
 class Row(NamedTuple):  # a tuple: a rebuild makes one per pod, a frozen dataclass costs ~4x more to make
-    kind: str  # Deployment, ReplicaSet, DaemonSet, StatefulSet, Job, Pod
+    kind: str  # Deployment, ReplicaSet, DaemonSet, StatefulSet, CronJob, Job, Pod
     namespace: str
     name: str
     depth: int
@@ -51,7 +51,7 @@ class WorkloadsPane(LinePane):
         view = self.view
         self._objects = {}
         children: dict[str, list[dict[str, Any]]] = {}
-        for resource in ("replicasets", "pods"):
+        for resource in ("replicasets", "jobs", "pods"):
             for obj in view.list(resource):
                 for ref in obj.get("metadata", {}).get("ownerReferences") or []:
                     if ref.get("controller"):
@@ -59,15 +59,16 @@ class WorkloadsPane(LinePane):
         rows: list[Row] = []
         add = partial(self._add_subtree, rows, children)
         for resource, kind in (("deployments", "Deployment"), ("statefulsets", "StatefulSet"),
-                               ("daemonsets", "DaemonSet"), ("jobs", "Job")):
+                               ("daemonsets", "DaemonSet"), ("cronjobs", "CronJob")):
             for obj in view.list(resource):
                 if obj["metadata"].get("namespace") not in SYSTEM_NAMESPACES:
                     add(obj, kind, 0)
-        for pod in view.list("pods"):
-            meta = pod["metadata"]
-            if not any(r.get("controller") for r in meta.get("ownerReferences") or []) \
-                    and meta.get("namespace") not in SYSTEM_NAMESPACES:
-                add(pod, "Pod", 0)
+        for resource, kind in (("jobs", "Job"), ("pods", "Pod")):  # those no controller owns
+            for obj in view.list(resource):
+                meta = obj["metadata"]
+                if not any(r.get("controller") for r in meta.get("ownerReferences") or []) \
+                        and meta.get("namespace") not in SYSTEM_NAMESPACES:
+                    add(obj, kind, 0)
         pods = [row for row in rows if row.kind == "Pod"]
         self._name_column = max((len(row.trail) + (3 if row.depth else 0) + 2 + len(row.name) for row in pods),
                                 default=0)
@@ -154,11 +155,21 @@ class WorkloadsPane(LinePane):
         if item.kind == "Pod":
             return self._pod_line(item, obj, indent, width)
         line.append(indent, style="dim")
-        short = {"Deployment": "deploy", "ReplicaSet": "rs", "StatefulSet": "sts", "DaemonSet": "ds", "Job": "job"}
+        short = {"Deployment": "deploy", "ReplicaSet": "rs", "StatefulSet": "sts", "DaemonSet": "ds", "Job": "job",
+                 "CronJob": "cj"}
         line.append(f"{short.get(item.kind, item.kind)}/", style="dim")
         line.append(item.name, style="bold")
         if item.namespace != "default":
             line.append(f" -n {item.namespace}", style="dim")
+        if item.kind == "CronJob":
+            active = len(status.get("active") or ())
+            line.append(f"  {spec.get('schedule', '')}", style="")
+            if spec.get("suspend") is True:
+                line.append("  suspended", style="yellow")
+            line.append(f"  {active} active", style="green" if active else "dim")
+            if spec.get("timeZone"):
+                line.append(f"  {spec['timeZone']}", style="dim")
+            return line
         if item.kind == "DaemonSet":
             want, ready = status.get("desiredNumberScheduled", 0), status.get("numberReady", 0)
             updated = status.get("updatedNumberScheduled", 0)
