@@ -59,9 +59,27 @@ def snapshot(root: Path) -> dict[str, str]:
                 )
         for name in filenames:
             path = base / name
-            if is_manifest(path, root):
-                entries[_relative(path, root)] = read_text(path, root)
+            if not is_manifest(path, root):
+                continue
+            relative = _relative(path, root)
+            if not _is_utf8(relative):  # shown, traced and recorded as text: it must be valid UTF-8
+                entries[displayable(relative)] = f"{UNREADABLE}the file name is not UTF-8 text: rename the file"
+                continue
+            entries[relative] = read_text(path, root)
     return dict(sorted(entries.items()))
+
+
+def _is_utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # os.walk hands undecodable bytes over as lone surrogates
+        return False
+    return True
+
+
+def displayable(name: str) -> str:
+    """A file name that is not UTF-8, with its odd bytes written out (``bad\\xffname.yaml``)."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -130,6 +148,9 @@ def _link_problem(path: Path, root: Path) -> str:
             f"symlink to {resolved}, outside the manifest folder: not read "
             "(only the folder is watched, so edits to it would be missed)"
         )
+    if resolved.is_file() and is_manifest(resolved, root.resolve()):
+        # its objects would be declared twice, and each save of one would fight the other
+        return f"symlink to {resolved.relative_to(root.resolve())}, which is read already: not read twice"
     return ""
 
 

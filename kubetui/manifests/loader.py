@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kubetui.api.resources import BY_KIND, ResourceInfo
+from kubetui.api.validation import validate
 from kubetui.apiserver.errors import ApiError
 from kubetui.apiserver.server import PATCH_APPLY
 from kubetui.manifests.errors import api_error
@@ -77,13 +78,25 @@ class _FilePlan:
 
 
 def node_specs_in(folder: Path) -> list[NodeSpec] | None:
-    """The machines a folder declares with ``kind: Node`` documents, or None when it declares none."""
+    """The machines a folder declares with ``kind: Node`` documents, or None when it declares none.
+
+    A file with a Node document that cannot be read as a machine declares none: the first sync reports it.
+    """
     specs: list[NodeSpec] = []
     for relative, text in snapshot(folder).items():
         parsed = parse_text(text, str(folder / relative))
         if parsed.error is None:
-            specs.extend(NodeSpec.from_manifest(d.obj) for d in parsed.documents if _is_node(d.obj))
+            nodes = [d.obj for d in parsed.documents if _is_node(d.obj)]
+            try:
+                if not any(validate(node) for node in nodes):
+                    specs.extend(NodeSpec.from_manifest(node) for node in nodes)
+            except NODE_SPEC_ERRORS:
+                continue
     return specs or None
+
+
+# What NodeSpec.from_manifest raises on a document validation let through (it should not: a safety net).
+NODE_SPEC_ERRORS = (ValueError, TypeError, AttributeError, ArithmeticError)
 
 
 def _is_node(obj: dict[str, Any]) -> bool:
@@ -155,7 +168,10 @@ class ManifestFolder:
                 plans[path] = self._plans[path]  # unchanged since it was applied: nothing to do
                 kept.add(path)
                 continue
-            plan, error = self._plan(self._parse(relative, files[relative]))
+            try:
+                plan, error = self._plan(self._parse(relative, files[relative]))
+            except Exception as exc:  # a bug must not stop the other files (nor leave this sync half done)
+                plan, error = None, ManifestError(relative, f"could not be applied: {type(exc).__name__}: {exc}")
             if error is not None:
                 new_errors[path] = error
                 # keep what was last applied: nothing applied or pruned (for an unlistable folder,
@@ -167,6 +183,7 @@ class ManifestFolder:
                         kept.add(old_path)
             elif plan is not None:
                 plans[path] = plan
+        self._refuse_duplicates(plans, kept, new_errors)
         self._apply(plans, kept, new_errors)
         self._applied = {
             path: text
@@ -183,14 +200,20 @@ class ManifestFolder:
         if parsed.error is not None:
             err = parsed.error
             return None, ManifestError(shown, err.message, err.line, err.column)
+        if not parsed.documents:
+            # kubectl's words. Never a prune: a file emptied by an editor that truncates before it writes, or
+            # read in between, would delete everything it declared.
+            return None, ManifestError(
+                shown, "no objects passed to apply (its objects are kept: delete the file to remove them)", 1, 1
+            )
         plan = _FilePlan([], [])
         for doc in parsed.documents:
             obj = doc.obj
             if _is_node(obj):
-                spec = NodeSpec.from_manifest(obj)
-                if not spec.name:
-                    where = doc.position("metadata.name")
-                    return None, ManifestError(shown, "Node: metadata.name: Required value", *where)
+                spec, problem = self._node(shown, doc)
+                if problem is not None:
+                    return None, problem
+                assert spec is not None
                 plan.nodes.append(spec)
                 continue
             kind, api_version = obj.get("kind"), obj.get("apiVersion")
@@ -224,6 +247,48 @@ class ManifestFolder:
             if refusal is not None:
                 return None, api_error(shown, refusal, doc)
         return plan, None
+
+    def _refuse_duplicates(self, plans: dict[str, _FilePlan], kept: set[str], errors: dict[str, ManifestError]) -> None:
+        """One object, one file: a file declaring an object another file already declares is an error (the two
+        would overwrite each other's fields on every save). The file that declared it first keeps it."""
+        declared: dict[ObjectRef, tuple[str, Document]] = {}
+        for path in sorted(plans, key=lambda p: (p not in kept, p)):  # what stands claims first
+            plan = plans[path]
+            clash = next(((ref, doc) for ref, doc in plan.objects if declared.get(ref, (path,))[0] != path), None)
+            if clash is None:
+                for ref, doc in plan.objects:
+                    declared[ref] = (path, doc)
+                continue
+            ref, doc = clash
+            other, other_doc = declared[ref]
+            errors[path] = ManifestError(
+                self.display_path(path),
+                f"{ref} is also declared in {self.display_path(other)}:{other_doc.line}; "
+                "an object belongs in one file",
+                *doc.position("metadata.name"),
+            )
+            if path in self._plans and path not in kept:
+                plans[path] = self._plans[path]  # as it was last applied, like any file with an error
+                kept.add(path)
+            elif path not in kept:
+                del plans[path]
+
+    def _node(self, shown: str, doc: Document) -> tuple[NodeSpec | None, ManifestError | None]:
+        """A ``kind: Node`` document as a machine, once the API server would accept it as a Node (a dry-run
+        create: the kubelet registers the same object, and a refusal then would only show in the API pane)."""
+        obj = doc.obj
+        meta = obj.get("metadata")
+        if not isinstance(meta, dict) or not isinstance(meta.get("name"), str) or not meta["name"]:
+            return None, ManifestError(shown, "Node: metadata.name: Required value", *doc.position("metadata.name"))
+        try:
+            self.cluster.api.create(IDENTITY, "nodes", "", obj, dry_run=True)
+        except ApiError as err:
+            if err.code != 409:  # AlreadyExists: its machine runs already; the document itself passed
+                return None, api_error(shown, err, doc)
+        try:
+            return NodeSpec.from_manifest(obj), None
+        except NODE_SPEC_ERRORS as exc:
+            return None, ManifestError(shown, f"Node {meta['name']!r}: {exc}", *doc.position("status.capacity"))
 
     def _dry_run(self, ref: ObjectRef, doc: Document, new_namespaces: set[str]) -> ApiError | None:
         """What the API server would say about this object, without storing it."""

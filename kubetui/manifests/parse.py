@@ -211,7 +211,7 @@ def _shape_problem(doc: Any) -> str:
     """Why a parsed document cannot be an object, or '' when it can."""
     if not isinstance(doc, dict):
         return f"expected a Kubernetes object (a mapping with apiVersion and kind), got {type(doc).__name__}"
-    count = 0
+    count = size = 0
     stack: list[tuple[Any, int]] = [(doc, 0)]
     while stack:
         value, depth = stack.pop()
@@ -220,10 +220,17 @@ def _shape_problem(doc: Any) -> str:
             return f"document too large: more than {MAX_NODES} values (YAML aliases expanded)"
         if depth > MAX_DEPTH:
             return f"document nested deeper than {MAX_DEPTH} levels"
-        if isinstance(value, dict):
+        if isinstance(value, str):
+            # A YAML alias repeats its value without costing file bytes: 20,000 aliases of a 50 KB string are a
+            # 110 KB file and a 1 GB object. Count what the object would weigh, and stop before building it.
+            size += len(value)
+            if size > MAX_FILE_BYTES:
+                return f"document too large: more than {MAX_FILE_BYTES} bytes of text (YAML aliases expanded)"
+        elif isinstance(value, dict):
             for key, item in value.items():
                 if not isinstance(key, str):
                     return f"keys must be strings, found {key!r}"
+                size += len(key)
                 stack.append((item, depth + 1))
         elif isinstance(value, list):
             stack.extend((item, depth + 1) for item in value)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,6 +14,24 @@ from watchfiles import Change, awatch
 from kubetui.manifests.files import is_manifest
 from kubetui.manifests.loader import ManifestFolder
 from kubetui.sim.trace import ManifestStatus
+
+RESTART_DELAY = 1.0  # seconds before watching again after watchfiles failed
+SETTLE_SECONDS = 0.1  # a saved file must keep its size and mtime this long before it is read
+
+
+def _signature(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_size, info.st_mtime_ns
+
+
+def _first_cause(exc: BaseException) -> BaseException:
+    """The exception inside an ExceptionGroup (watchfiles raises from a task group)."""
+    while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
+        exc = exc.exceptions[0]
+    return exc
 
 
 class ManifestWatcher:
@@ -54,6 +73,21 @@ class ManifestWatcher:
         return where.is_dir() or (change == Change.deleted and not where.suffix)
 
     async def _run(self) -> None:
+        """Watch until stopped; if watching itself fails, say so, and watch again from a fresh sync."""
+        while not self._stop.is_set():
+            try:
+                await self._watch()
+            except Exception as exc:  # e.g. watchfiles cannot decode a file name that is not UTF-8
+                cause = _first_cause(exc)
+                self.failure = f"watching the folder failed ({type(cause).__name__}: {cause}); watching again"
+                self.folder.cluster.trace.emit(ManifestStatus(path=".", ok=False, message=self.failure))
+                await asyncio.sleep(RESTART_DELAY)
+                await self._sync_files(None)  # what changed while nobody watched
+            else:
+                return
+
+    async def _watch(self) -> None:
+        pending: set[str] = set()
         async for changes in awatch(
             self.root,
             watch_filter=self._relevant,
@@ -62,14 +96,28 @@ class ManifestWatcher:
             stop_event=self._stop,
             recursive=True,
         ):
-            try:  # read and parse in a worker thread: the loop (the UI) keeps running meanwhile
-                files: dict[str, str] | None = await asyncio.to_thread(self._read_and_parse)
-            except Exception:  # the sync reads the folder again and reports what is wrong
-                files = None
-            self._sync(files, self._touched(changes))
-            self.syncs += 1
-            if self.on_sync is not None:
-                self.on_sync()
+            pending.update(self._touched(changes))
+            if not await asyncio.to_thread(self._settled, sorted(pending)):
+                continue  # still being written (a long save, a copy in chunks): its next change brings it
+            await self._sync_files(sorted(pending))
+            pending.clear()
+
+    async def _sync_files(self, touched: list[str] | None) -> None:
+        try:  # read and parse in a worker thread: the loop (the UI) keeps running meanwhile
+            files: dict[str, str] | None = await asyncio.to_thread(self._read_and_parse)
+        except Exception:  # the sync reads the folder again and reports what is wrong
+            files = None
+        self._sync(files, touched)
+        self.syncs += 1
+        if self.on_sync is not None:
+            self.on_sync()
+
+    def _settled(self, touched: list[str]) -> bool:
+        """Have the saved files stopped changing? A file read in the middle of a write would apply (and prune)
+        whatever half of it had arrived; watchfiles yields after 50 ms without events, so look once more."""
+        before = [_signature(self.root / path) for path in touched]
+        time.sleep(SETTLE_SECONDS)
+        return before == [_signature(self.root / path) for path in touched]
 
     def _touched(self, changes: set[tuple[Change, str]]) -> list[str]:
         """The saved paths, relative to the folder (what a save of an unchanged file should apply again)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from kubetui.api.quantity import cpu_millis, memory_bytes
+from kubetui.api.quantity import cpu_millis, memory_bytes, parse_quantity
 
 
 @dataclass(frozen=True)
@@ -35,16 +35,18 @@ class NodeSpec:
         capacity = status.get("capacity") or status.get("allocatable") or {}
         labels = {str(k): str(v) for k, v in (meta.get("labels") or {}).items()}
         spec = obj.get("spec") or {}
-        return cls(
+        made = cls(
             name=str(meta.get("name", "")),
             cpu=str(capacity.get("cpu", "4")),
             memory=str(capacity.get("memory", "8Gi")),
-            pods=int(capacity.get("pods", 110)),
+            pods=int(parse_quantity(str(capacity.get("pods", 110)))),
             labels=labels,
             taints=tuple(t for t in spec.get("taints") or () if isinstance(t, dict)),
             zone=labels.get("topology.kubernetes.io/zone", ""),
             unschedulable=bool(spec.get("unschedulable", False)),
         )
+        cpu_millis(made.cpu), memory_bytes(made.memory)  # a bad quantity raises here, not when the machine boots
+        return made
 
 
 def default_nodes(count: int = 3, cpu: str = "4", memory: str = "8Gi") -> list[NodeSpec]:

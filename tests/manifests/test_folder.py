@@ -280,3 +280,101 @@ def test_hostile_documents(tmp_path: Path, cluster: Cluster) -> None:
     folder.sync()
     assert set(folder.errors) == {str(tmp_path / n) for n in ("bomb.yaml", "deep.yaml", "name.yaml")}
     assert names(cluster) == ["fine"]
+
+
+# -- bad input never stops the folder (a hostile-input review) ------------------------------------------------
+
+
+def test_an_emptied_file_keeps_its_objects_and_says_so(tmp_path: Path, cluster: Cluster) -> None:
+    """A file read between an editor's truncate and its write was applied as "no objects": all pruned."""
+    folder = ManifestFolder(cluster, tmp_path)
+    write(tmp_path / "a.yaml", cm("a"))
+    folder.sync()
+    for empty in ("", "# only a comment\n", "---\n"):
+        write(tmp_path / "a.yaml", empty)
+        folder.sync()
+        assert names(cluster) == ["a"]
+        assert folder.errors[str(tmp_path / "a.yaml")].message.startswith("no objects passed to apply")
+    (tmp_path / "a.yaml").unlink()
+    folder.sync()
+    assert names(cluster) == [] and not folder.errors
+
+
+NODE = "apiVersion: v1\nkind: Node\nmetadata:\n  name: {name}\nstatus:\n  capacity: {capacity}\n"
+
+
+@pytest.mark.parametrize(("capacity", "message", "line"), [
+    ('{pods: "lots"}', 'status.capacity.pods: Invalid value: "lots"', 6),
+    ("{cpu: lots}", 'status.capacity.cpu: Invalid value: "lots"', 6),
+    ('{cpu: "-4"}', 'status.capacity.cpu: Invalid value: "-4": must be greater than or equal to 0', 6),
+])
+def test_a_bad_node_document_is_its_files_error_and_the_rest_keeps_syncing(
+    tmp_path: Path, capacity: str, message: str, line: int
+) -> None:
+    """Bad Node documents crashed the start-up, or silently stopped every later sync."""
+    from kubetui.manifests.loader import node_specs_in
+
+    write(tmp_path / "nodes.yaml", NODE.format(name="node-9", capacity=capacity))
+    write(tmp_path / "cm.yaml", cm("alive"))
+    cluster = Cluster(seed=1, nodes=node_specs_in(tmp_path), scheduler=False, controllers=False)
+    folder = ManifestFolder(cluster, tmp_path)
+    folder.sync()
+    error = folder.errors[str(tmp_path / "nodes.yaml")]
+    assert message in error.message and error.line == line, error
+    assert names(cluster) == ["alive"] and "node-9" not in cluster.machines
+    write(tmp_path / "cm2.yaml", cm("later"))
+    folder.sync()
+    assert names(cluster) == ["alive", "later"]
+
+
+def test_a_node_document_with_a_list_for_metadata_is_an_error_not_a_crash(tmp_path: Path, cluster: Cluster) -> None:
+    write(tmp_path / "nodes.yaml", "apiVersion: v1\nkind: Node\nmetadata: [x]\n")
+    folder = ManifestFolder(cluster, tmp_path)
+    folder.sync()
+    assert "metadata.name: Required value" in folder.errors[str(tmp_path / "nodes.yaml")].message
+
+
+def test_yaml_aliases_cannot_blow_a_small_file_up(tmp_path: Path, cluster: Cluster) -> None:
+    """20,000 aliases of a 50 KB string: a 110 KB file that became a 1 GB object (3 GB of memory)."""
+    big, aliases = "x" * 50_000, ",".join(["*s"] * 20_000)
+    write(tmp_path / "amp.yaml", f'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: amp\n  annotations:\n'
+                                 f'    big: &s "{big}"\ndata:\n  list: [{aliases}]\n')
+    folder = ManifestFolder(cluster, tmp_path)
+    folder.sync()
+    assert "more than 3145728 bytes of text (YAML aliases expanded)" in folder.errors[
+        str(tmp_path / "amp.yaml")].message
+
+
+def test_an_object_declared_in_two_files_is_the_second_files_error(tmp_path: Path, cluster: Cluster) -> None:
+    """Both files applied under one field manager, each save overwriting the other's fields, silently."""
+    folder = ManifestFolder(cluster, tmp_path)
+    write(tmp_path / "a.yaml", cm("dup", "one"))
+    folder.sync()
+    write(tmp_path / "b.yaml", "# the same ConfigMap again\n" + cm("dup", "two"))
+    folder.sync()
+    error = folder.errors[str(tmp_path / "b.yaml")]
+    assert error.message.startswith("configmap/dup -n default is also declared in a.yaml:1")
+    assert error.line == 5  # b.yaml's metadata.name
+    assert cluster.get("configmaps", "default", "dup")["data"] == {"greeting": "one"}  # type: ignore[index]
+    (tmp_path / "b.yaml").unlink()
+    folder.sync()
+    assert not folder.errors and names(cluster) == ["dup"]
+
+
+def test_a_bug_while_planning_one_file_does_not_stop_the_others(
+    tmp_path: Path, cluster: Cluster, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = ManifestFolder(cluster, tmp_path)
+    write(tmp_path / "a.yaml", cm("a"))
+    write(tmp_path / "b.yaml", cm("b"))
+    real_plan = folder._plan
+
+    def plan(parsed: object) -> object:
+        if str(getattr(parsed, "path", "")).endswith("a.yaml"):
+            raise AttributeError("'list' object has no attribute 'items'")
+        return real_plan(parsed)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(folder, "_plan", plan)
+    folder.sync()
+    assert names(cluster) == ["b"]
+    assert folder.errors[str(tmp_path / "a.yaml")].message.startswith("could not be applied: AttributeError")

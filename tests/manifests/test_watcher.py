@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import orjson
 import pytest
 
 from kubetui.manifests.loader import ManifestFolder, node_specs_in
@@ -194,3 +196,49 @@ async def test_the_watcher_parses_off_the_loop_so_the_ui_keeps_drawing(
         loop_thread = threading.get_ident()
         assert parsed_in and parsed_in[0] != loop_thread  # parsed in the worker first
         assert folder._cache["a.yaml"][1] is real_parse("a.yaml", (tmp_path / "a.yaml").read_text())
+
+
+# -- bad input never stops the folder (a hostile-input review) ------------------------------------------------
+
+
+async def test_a_file_name_that_is_not_utf8_neither_stops_watching_nor_breaks_the_trace(tmp_path: Path) -> None:
+    """watchfiles raised on such a name and the watching task ended: no later save was ever applied."""
+    cluster, folder = synced_empty_folder(tmp_path)
+    async with watching(folder, debounce_ms=100):
+        bad = os.path.join(os.fsencode(tmp_path), b"bad\xffname.yaml")
+        with open(bad, "w") as stream:
+            stream.write("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n")
+        await asyncio.sleep(0.5)
+        (tmp_path / "alive.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: alive}\n")
+        assert await wait_for(lambda: cluster.get("configmaps", "default", "alive") is not None)
+        assert await wait_for(lambda: "bad\\xffname.yaml" in folder.errors.get(str(tmp_path / "bad\\xffname.yaml"),
+                                                                               _NO_ERROR).path)
+    error = folder.errors[str(tmp_path / "bad\\xffname.yaml")]
+    assert "not UTF-8" in error.message
+    for record in cluster.trace.history:
+        orjson.dumps(record.to_dict())  # every record can be served by /kubetui/v1/trace
+
+
+async def test_a_file_rewritten_in_place_in_a_burst_is_not_pruned(tmp_path: Path) -> None:
+    """Truncate-then-write saves, read in between, pruned and re-created the file's objects (new uids)."""
+    text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {v: one}\n"
+    (tmp_path / "c.yaml").write_text(text)
+    cluster, folder = synced_empty_folder(tmp_path)
+    uid = cluster.get("configmaps", "default", "c")["metadata"]["uid"]  # type: ignore[index]
+    async with watching(folder, debounce_ms=100) as watcher:
+        for _ in range(5):
+            with open(tmp_path / "c.yaml", "w") as stream:  # truncated first, then written a little later
+                stream.flush()
+                await asyncio.sleep(0.08)  # longer than watchfiles waits for a next event (50 ms)
+                stream.write(text)
+        assert await wait_for(lambda: watcher.syncs >= 1)
+        await asyncio.sleep(0.5)
+    assert cluster.get("configmaps", "default", "c")["metadata"]["uid"] == uid  # type: ignore[index]
+    assert not any(isinstance(r, ManifestStatus) and "pruned" in r.message for r in cluster.trace.history)
+
+
+class _NoError:
+    path = ""
+
+
+_NO_ERROR = _NoError()

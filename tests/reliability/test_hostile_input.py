@@ -331,7 +331,8 @@ def test_links_and_special_files(tmp_path: Path) -> None:
     folder = ManifestFolder(cluster, root)
     folder.sync()
     errors = folder_errors(folder)
-    assert set(errors) == {"out.yaml", "broken.yaml", "loop.yaml", "linked", "dev.yaml", "fifo.yaml"}
+    assert set(errors) == {"out.yaml", "in.yaml", "broken.yaml", "loop.yaml", "linked", "dev.yaml", "fifo.yaml"}
+    assert errors["in.yaml"] == "symlink to sub/real.yaml, which is read already: not read twice"
     assert "outside the manifest folder: not read" in errors["out.yaml"]
     assert errors["broken.yaml"].startswith("broken symlink")
     assert "loops" in errors["loop.yaml"]
