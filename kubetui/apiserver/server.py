@@ -8,6 +8,7 @@ with compare-and-swap on the resourceVersion — and leaves one trace record.
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -16,6 +17,8 @@ from typing import Any
 import orjson
 
 from kubetui.api import meta as m
+from kubetui.api.fielderrors import format_invalid, go_quote, not_supported
+from kubetui.api.fielderrors import invalid as field_invalid
 from kubetui.api.openapi import OpenAPIDocuments
 from kubetui.api.resources import BY_PLURAL, ResourceInfo, for_object, lookup
 from kubetui.api.selectors import (
@@ -26,6 +29,7 @@ from kubetui.api.selectors import (
     parse_field_selector,
     parse_label_selector,
 )
+from kubetui.api.validation.common import FIELD_IMMUTABLE_ERROR
 from kubetui.apiserver import errors
 from kubetui.apiserver.admission import Admission
 from kubetui.apiserver.apply import ApplyConflict, record_update, server_side_apply
@@ -155,13 +159,18 @@ class APIServer:
         field_selector: str | None = None,
         limit: int | None = None,
         continue_token: str | None = None,
+        resource_version: str | None = None,
     ) -> dict[str, Any]:
+        """``resource_version``: the list must be at least that fresh (any match; the items are today's)."""
         with self._request(who, "list", resource, namespace or "", "") as rec:
             info = self.resource(resource)
+            minimum = _parse_resource_version(resource_version or "")
             labels, fields = self._selectors(info, label_selector, field_selector)
             prefix = info.prefix(namespace)
             start = decode_continue(continue_token, prefix) if continue_token else ""
             kvs, revision = self.store.range(prefix)
+            if minimum > revision:
+                raise _too_large_resource_version(minimum, revision)
             items: list[dict[str, Any]] = []
             next_token = ""
             last_key = ""
@@ -225,10 +234,7 @@ class APIServer:
                 initial = watch.initial(kvs)
                 start = revision + 1
             else:
-                try:
-                    start = int(resource_version) + 1
-                except ValueError as exc:
-                    raise errors.bad_request(f"invalid resource version: {resource_version!r}") from exc
+                start = _parse_resource_version(resource_version) + 1
             try:
                 watch.store_watch = self.store.watch(
                     prefix, start, watch.deliver_store_events, trigger_value(info.plural, fields)
@@ -390,6 +396,7 @@ class APIServer:
         with self._request(who, "update", resource, namespace, name, subresource) as rec:
             info = self.resource(resource)
             if subresource == "scale":
+                _check_scale_body(body)
                 return self._update_scale(who, info, namespace, name, lambda _s: body, rec, dry_run)
             if subresource == "finalize" and info.plural == "namespaces":
                 subresource = "finalize"
@@ -522,15 +529,30 @@ class APIServer:
         old = decode(kv)
         if replacement is not None:
             new = replacement
+            uid = new["metadata"].get("uid")
+            if uid and uid != old["metadata"].get("uid"):
+                # rest.defaultUpdatedObjectInfo.Preconditions: a PUT's uid is a precondition (checked first)
+                raise errors.conflict(
+                    info,
+                    name,
+                    f"Precondition failed: UID in precondition: {uid}, "
+                    f"UID in object meta: {old['metadata'].get('uid')}",
+                )
         else:
             assert transform is not None
             new = transform(decode(kv))  # a second decode: cheaper than a deep copy of ``old``
         if not isinstance(new, dict) or not isinstance(new.get("metadata"), dict):
             raise errors.bad_request("the patched object must be a JSON object with metadata")
+        if replacement is None:
+            _check_patched_identity(info, namespace, name, new["metadata"])
         old_rv = old["metadata"]["resourceVersion"]
         new_rv = new["metadata"].get("resourceVersion")
         if check_rv and new_rv not in (None, "") and str(new_rv) != old_rv:
             raise errors.conflict(info, name, errors.STALE_OBJECT)
+        if replacement is None and new["metadata"].get("uid") != old["metadata"].get("uid"):
+            # ValidateObjectMetaUpdate (apimachinery .../api/validation/objectmeta.go): uid is immutable
+            error = field_invalid("metadata.uid", new["metadata"].get("uid"), FIELD_IMMUTABLE_ERROR)
+            raise errors.invalid(info, name, format_invalid(info.kind, info.group, name, [error]), [error.cause()])
         new = self._carry_over(info, old, new, subresource, lambda: decode(kv))
         with self._allocating(info, dry_run):
             return self._admit_and_store(info, kv, old, new, subresource, manager, rec, dry_run, reordered)
@@ -645,6 +667,13 @@ class APIServer:
     ) -> dict[str, Any]:
         with self._request(who, "delete", resource, namespace, name) as rec:
             info = self.resource(resource)
+            if propagation_policy not in (None, "", "Foreground", "Background", "Orphan"):
+                # ValidateDeleteOptions, run by the handler before anything is looked up
+                policies = ("Foreground", "Background", "Orphan", "nil")
+                error = not_supported("propagationPolicy", propagation_policy, policies)
+                details = {"group": "meta.k8s.io", "kind": "DeleteOptions", "causes": [error.cause()]}
+                message = format_invalid("DeleteOptions", "meta.k8s.io", "", [error])
+                raise ApiError(422, "Invalid", message, details)
             self.admission.namespace_deletion(info, name)  # mutating admission runs before the lookup
             kv = self._kv(info, namespace, name)
             obj = decode(kv)
@@ -667,15 +696,6 @@ class APIServer:
                         f"Precondition failed: ResourceVersion in precondition: {preconditions['resourceVersion']}, "
                         f"ResourceVersion in object meta: {meta_obj['resourceVersion']}",
                     )
-            if propagation_policy not in (None, "", "Foreground", "Background", "Orphan"):
-                raise errors.invalid(
-                    info,
-                    name,
-                    f'DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: '
-                    f'Unsupported value: "{propagation_policy}": supported values: '
-                    f'"Foreground", "Background", "Orphan", "nil"',
-                    [],
-                )
             if dry_run:
                 return obj
             changed = False
@@ -864,18 +884,12 @@ class APIServer:
             raise errors.bad_request("Scale: expected a JSON object")
         replicas = (scale.get("spec") or {}).get("replicas")
         if not isinstance(replicas, int) or isinstance(replicas, bool) or replicas < 0:
-            raise errors.invalid(
-                info,
-                name,
-                f'Scale.autoscaling "{name}" is invalid: spec.replicas: Invalid value: {replicas}: '
-                "must be greater than or equal to 0",
-                [
-                    {
-                        "reason": "FieldValueInvalid",
-                        "message": "must be greater than or equal to 0",
-                        "field": "spec.replicas",
-                    }
-                ],
+            error = field_invalid("spec.replicas", replicas, "must be greater than or equal to 0")
+            raise ApiError(
+                422,
+                "Invalid",
+                format_invalid("Scale", "autoscaling", name, [error]),
+                {"name": name, "group": "autoscaling", "kind": "Scale", "causes": [error.cause()]},
             )
         rv = (scale.get("metadata") or {}).get("resourceVersion")
 
@@ -1006,8 +1020,75 @@ def _type_name(value: Any) -> str:
 
 
 def _short(body: Any) -> str:
-    text = str(body)
+    """The body as JSON, as runtime.NewMissingKindErr prints the data it read (cut at 200 characters)."""
+    try:
+        text = orjson.dumps(body).decode()
+    except TypeError:  # a lone surrogate, or an integer beyond 64 bits
+        text = json.dumps(body, ensure_ascii=False, default=str, separators=(",", ":"))
     return text if len(text) <= 200 else text[:200] + "..."
+
+
+def _check_scale_body(body: Any) -> None:
+    """The JSON decoder's refusal of a Scale whose spec.replicas is not a whole number (400, before validation)."""
+    spec = body.get("spec") if isinstance(body, dict) else None
+    replicas = spec.get("replicas") if isinstance(spec, dict) else None
+    if replicas is None or (isinstance(replicas, int) and not isinstance(replicas, bool)):
+        return
+    if isinstance(replicas, bool):
+        kind = "bool"
+    elif isinstance(replicas, float):
+        kind = f"number {replicas!r}"
+    elif isinstance(replicas, str):
+        kind = "string"
+    else:
+        kind = "array" if isinstance(replicas, list) else "object"
+    raise errors.bad_request(
+        'Scale in version "v1" cannot be handled as a Scale: json: cannot unmarshal '
+        f"{kind} into Go struct field ScaleSpec.spec.replicas of type int32"
+    )
+
+
+def _parse_resource_version(value: str) -> int:
+    """APIObjectVersioner.ParseResourceVersion ("" and "0" are 0), refused in etcd3's ValidateListOptions' words."""
+    if value in ("", "0"):
+        return 0
+    digits = value.isascii() and value.isdigit()
+    if digits and int(value) < 2**64:
+        return int(value)
+    why = "value out of range" if digits else "invalid syntax"
+    quoted = go_quote(value)
+    raise errors.bad_request(
+        f"invalid resource version: resourceVersion: Invalid value: {quoted}: "
+        f"strconv.ParseUint: parsing {quoted}: {why}"
+    )
+
+
+def _too_large_resource_version(minimum: int, current: int) -> ApiError:
+    """storage.NewTooLargeResourceVersionError, what the watch cache answers a list from the future (504).
+
+    kube-apiserver first waits up to 3 s for that revision; here the answer is immediate. (For
+    resourceVersionMatch=Exact, v1.32 passes etcd's own 500 through; v1.34 answers this 504 too.)"""
+    return ApiError(
+        504,
+        "Timeout",
+        f"Timeout: Too large resource version: {minimum}, current: {current}",
+        {"causes": [{"reason": "ResourceVersionTooLarge", "message": "Too large resource version"}],
+         "retryAfterSeconds": 1},
+    )
+
+
+def _check_patched_identity(info: ResourceInfo, namespace: str, name: str, meta_obj: dict[str, Any]) -> None:
+    """A patch may not move its object: patch.go applyPatch runs EnsureObjectNamespaceMatchesRequestNamespace,
+    then checkName, on the patched object (both 400)."""
+    patched_ns = meta_obj.get("namespace")
+    if info.namespaced and patched_ns not in (None, "") and patched_ns != namespace:
+        raise errors.bad_request(
+            "the namespace of the provided object does not match the namespace sent on the request"
+        )
+    patched_name = meta_obj.get("name")
+    if patched_name != name:
+        shown = "" if patched_name is None else patched_name
+        raise errors.bad_request(f"the name of the object ({shown}) does not match the name on the URL ({name})")
 
 
 def _conflict_from_apply(info: ResourceInfo, name: str, exc: ApplyConflict) -> ApiError:

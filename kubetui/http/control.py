@@ -140,7 +140,7 @@ class Control:
         """The trace records after sequence ``since`` as JSON lines; ``follow=true`` keeps streaming."""
         since = req.int_param(request, "since") or 0
         trace = self.http.cluster.trace
-        backlog = [orjson.dumps(r.to_dict()) + b"\n" for r in trace.since(since)]
+        backlog = [_line(r) for r in trace.since(since)]
         if not req.flag(request, "follow"):
             return web.Response(body=b"".join(backlog), content_type="application/jsonl")
         queue: asyncio.Queue[Record] = asyncio.Queue()
@@ -160,9 +160,9 @@ class Control:
                     continue
                 if record.seq <= last:
                     continue
-                chunk = [orjson.dumps(record.to_dict()) + b"\n"]
+                chunk = [_line(record)]
                 while not queue.empty():
-                    chunk.append(orjson.dumps(queue.get_nowait().to_dict()) + b"\n")
+                    chunk.append(_line(queue.get_nowait()))
                 await response.write(b"".join(chunk))
         except (ConnectionResetError, ConnectionError):
             pass
@@ -171,6 +171,32 @@ class Control:
         with contextlib.suppress(ConnectionResetError, ConnectionError):
             await response.write_eof()
         return response
+
+
+def _line(record: Record) -> bytes:
+    """One JSON line; a string that is not valid UTF-8 (a surrogate-escaped file name) is written with
+    backslash escapes (``bad\\xffname``), so one odd record cannot break the trace."""
+    try:
+        return orjson.dumps(record.to_dict()) + b"\n"
+    except TypeError:
+        return orjson.dumps(_well_formed(record.to_dict())) + b"\n"
+
+
+def _well_formed(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            try:
+                return value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            except UnicodeEncodeError:  # a lone surrogate that is not an escaped byte
+                return value.encode("utf-8", "backslashreplace").decode("utf-8")
+        return value
+    if isinstance(value, dict):
+        return {_well_formed(k): _well_formed(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_well_formed(v) for v in value]
+    return value
 
 
 def _number(value: Any, name: str) -> float:

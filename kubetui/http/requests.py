@@ -9,6 +9,7 @@ import orjson
 import yaml
 from aiohttp import web
 
+from kubetui.api.fielderrors import go_quote
 from kubetui.apiserver import errors
 from kubetui.apiserver.errors import ApiError
 from kubetui.http.jsonerrors import go_json_error
@@ -66,7 +67,40 @@ def wants_table(header: str) -> str | None:
 
 
 def flag(request: web.Request, name: str) -> bool:
-    return request.query.get(name, "").lower() in ("true", "1")
+    """runtime.Convert_Slice_string_To_bool: present and not "false" or "0" is true (``watch=maybe`` too)."""
+    value = request.query.get(name)
+    return value is not None and value != "0" and value.lower() != "false"
+
+
+def int64_param(request: web.Request, name: str) -> int | None:
+    """runtime.Convert_Slice_string_To_Pointer_int64 (PodLogOptions): a bad number is a 400 in strconv's words."""
+    raw = request.query.get(name)
+    if raw is None or not raw.strip():
+        return None
+    text = raw.strip()
+    body = text[1:] if text[:1] in "+-" else text
+    if not (body.isascii() and body.isdigit()):
+        raise errors.bad_request(f"strconv.ParseInt: parsing {go_quote(text)}: invalid syntax")
+    value = int(text)
+    if not -(2**63) <= value < 2**63:
+        raise errors.bad_request(f"strconv.ParseInt: parsing {go_quote(text)}: value out of range")
+    return value
+
+
+# What kube-apiserver decodes a create or update body from (v1.32, without the CBOR feature gate).
+BODY_MEDIA_TYPES = ("application/json", "application/yaml", PROTOBUF)
+
+
+def check_body_media_type(content_type: str) -> None:
+    """negotiation.NegotiateInputSerializer: no Content-Type reads as JSON; an unknown one is a 415."""
+    mime = content_type.split(";")[0].strip().lower()
+    if mime and mime not in BODY_MEDIA_TYPES:
+        raise ApiError(
+            415,
+            "UnsupportedMediaType",
+            "the body of the request was in an unknown format - accepted media types include: "
+            + ", ".join(BODY_MEDIA_TYPES),
+        )
 
 
 def int_param(request: web.Request, name: str) -> int | None:

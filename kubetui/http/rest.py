@@ -16,7 +16,15 @@ from typing import TYPE_CHECKING, Any
 import orjson
 from aiohttp import web
 
-from kubetui.api.fielderrors import forbidden, invalid_status, not_supported
+from kubetui.api.fielderrors import (
+    FieldError,
+    forbidden,
+    invalid,
+    invalid_status,
+    not_supported,
+    required,
+    too_long,
+)
 from kubetui.api.resources import BY_PLURAL, ResourceInfo
 from kubetui.apiserver import errors
 from kubetui.apiserver.errors import ApiError
@@ -67,6 +75,39 @@ def _validate_list_options(request: web.Request) -> None:
     if errs:
         status = invalid_status("ListOptions", "meta.k8s.io", "", errs)
         raise ApiError(422, "Invalid", status["message"], status["details"])
+
+
+FIELD_MANAGER_MAX_LENGTH = 128  # apimachinery validation.FieldManagerMaxLength
+
+
+def _validate_write_options(request: web.Request, kind: str, patch_type: str = "") -> None:
+    """ValidateCreateOptions / ValidateUpdateOptions / ValidatePatchOptions (apimachinery
+    .../apis/meta/v1/validation/validation.go): a 422 on the options, before the body is read."""
+    query = request.query
+    manager = query.get("fieldManager", "")
+    errs: list[FieldError] = []
+    if kind == "PatchOptions":
+        if patch_type != PATCH_APPLY:
+            if "force" in query:
+                errs.append(forbidden("force", "may not be specified for non-apply patch"))
+        elif not manager:
+            errs.append(required("fieldManager", "is required for apply patch"))
+    # ValidateFieldManager: Go counts bytes, and reports each rune unicode.IsPrint refuses at its byte offset.
+    if len(manager.encode("utf-8", "surrogatepass")) > FIELD_MANAGER_MAX_LENGTH:
+        errs.append(too_long("fieldManager", manager, FIELD_MANAGER_MAX_LENGTH))
+    position = 0
+    for ch in manager:
+        if not ch.isprintable():
+            detail = f"invalid character U+{ord(ch):04X} (at position {position})"
+            errs.append(invalid("fieldManager", manager, detail))
+        position += len(ch.encode("utf-8", "surrogatepass"))
+    directive = query.get("fieldValidation", "")
+    if directive not in ("", *FIELD_VALIDATION):
+        errs.append(not_supported("fieldValidation", directive, ("", "Ignore", "Strict", "Warn")))
+    if errs:
+        status = invalid_status(kind, "meta.k8s.io", "", errs)
+        details = {key: value for key, value in status["details"].items() if key != "name"}  # name: omitempty
+        raise ApiError(422, "Invalid", status["message"], details)
 
 
 def resolve(group: str, version: str, segments: list[str]) -> Target:
@@ -170,6 +211,7 @@ class Rest:
             field_selector=request.query.get("fieldSelector") or None,
             limit=req.int_param(request, "limit"),
             continue_token=request.query.get("continue") or None,
+            resource_version=request.query.get("resourceVersion") or None,
         )
         table = req.wants_table(request.headers.get("Accept", ""))
         if table:
@@ -207,9 +249,12 @@ class Rest:
         return json_response(table, content_type="application/json")
 
     # ------------------------------------------------------------------ writes
-    async def _body(self, request: web.Request) -> Any:
+    async def _body(self, request: web.Request, patch: bool = False) -> Any:
+        content_type = request.headers.get("Content-Type", "")
+        if not patch:
+            req.check_body_media_type(content_type)
         data = await req.read_body(request)
-        return req.decode(data, request.headers.get("Content-Type", "application/json"))
+        return req.decode(data, content_type or "application/json")
 
     def _field_validation(self, request: web.Request, target: Target, body: Any, patch: bool) -> list[str]:
         """Unknown fields: an error with ``fieldValidation=Strict``, warnings with ``Warn`` (the default)."""
@@ -243,6 +288,7 @@ class Rest:
         return body
 
     async def _create(self, request: web.Request, target: Target, who: str) -> web.Response:
+        _validate_write_options(request, "CreateOptions")
         body = self._with_type(target, await self._body(request))
         warnings = self._field_validation(request, target, body, patch=False)
         obj = self.api.create(
@@ -256,6 +302,7 @@ class Rest:
         return json_response(obj, 201, warnings)
 
     async def _update(self, request: web.Request, target: Target, who: str, subresource: str = "") -> web.Response:
+        _validate_write_options(request, "UpdateOptions")
         body = await self._body(request)
         if subresource != "scale":
             body = self._with_type(target, body)
@@ -276,7 +323,8 @@ class Rest:
         patch_type = request.headers.get("Content-Type", "").split(";")[0].strip().lower()
         if patch_type not in PATCH_TYPES:
             raise errors.unsupported_media_type(patch_type or "none")
-        body = await self._body(request)
+        _validate_write_options(request, "PatchOptions", patch_type)
+        body = await self._body(request, patch=True)
         warnings: list[str] = []
         if patch_type != PATCH_APPLY and patch_type != PATCH_JSON and not subresource:
             warnings = self._field_validation(request, target, body, patch=True)
@@ -300,7 +348,9 @@ class Rest:
         data = await req.read_body(request)
         if not data.strip():
             return {}
-        options = req.decode(data, request.headers.get("Content-Type", "application/json"))
+        content_type = request.headers.get("Content-Type", "")
+        req.check_body_media_type(content_type)
+        options = req.decode(data, content_type or "application/json")
         if not isinstance(options, dict):
             raise errors.bad_request("DeleteOptions: expected a JSON object")
         return options

@@ -51,6 +51,13 @@ HEALTH_CHECKS: dict[str, tuple[str, ...]] = {
 }
 
 
+# Go's http.DefaultMaxHeaderBytes (1 MB), which kube-apiserver keeps: a long name in the URL is an ordinary
+# 404, not aiohttp's 8190-byte limit. aiohttp counts per line, Go for the whole head. Simplification: a head
+# beyond it gets aiohttp's plain-text 400, where Go answers 431.
+MAX_HEADER_BYTES = 1 << 20
+MAX_HEADERS = 1024
+
+
 class ApiHttpServer:
     """Serves ``cluster.api`` over HTTP; ``driver`` (optional) is what ``/kubetui/v1/clock`` controls."""
 
@@ -79,7 +86,14 @@ class ApiHttpServer:
     # ------------------------------------------------------------------ lifecycle
     async def start(self) -> str:
         """Listen (port 0 picks a free one) and return the URL, e.g. ``http://127.0.0.1:6443``."""
-        self._runner = web.AppRunner(self.app, access_log=None, handler_cancellation=True)
+        self._runner = web.AppRunner(
+            self.app,
+            access_log=None,
+            handler_cancellation=True,
+            max_line_size=MAX_HEADER_BYTES,
+            max_field_size=MAX_HEADER_BYTES,
+            max_headers=MAX_HEADERS,
+        )
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
         try:

@@ -22,6 +22,7 @@ from kubetui.http.kubeconfig import write_kubeconfig
 from kubetui.http.server import ApiHttpServer
 from kubetui.sim.clock import RealTimeDriver
 from kubetui.sim.cluster import Cluster
+from kubetui.sim.trace import ManifestStatus
 from tests.http.conftest import Api
 
 
@@ -274,3 +275,14 @@ async def test_traffic_goes_through_kube_proxy_rules(serving_web: Api) -> None:
 
     assert await asyncio.to_thread(curl) == 0
     assert out.getvalue().startswith("6 requests to default/web:80 from node-2: web-")
+
+
+async def test_trace_survives_a_file_name_that_is_not_utf8(api: Api) -> None:
+    """A surrogate-escaped name (os.fsdecode of b"bad\\xffname.yaml") is sent with a backslash escape."""
+    last = api.cluster.trace.last_seq
+    api.cluster.trace.hashing = False  # the bus hashes after keeping the record; that part is sim/trace.py's
+    api.cluster.trace.emit(ManifestStatus(path="bad\udcffname.yaml", ok=False, message="not read"))
+    async with api.session.get(f"{api.url}/kubetui/v1/trace?since={last}") as response:
+        assert response.status == 200
+        records = [orjson.loads(line) for line in (await response.read()).splitlines()]
+    assert [r["path"] for r in records if r["kind"] == "manifest"] == ["bad\\xffname.yaml"]
