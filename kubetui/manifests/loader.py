@@ -12,6 +12,7 @@ writes: they define the simulated machines.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -219,9 +220,11 @@ class ManifestFolder:
             kind, api_version = obj.get("kind"), obj.get("apiVersion")
             if not kind or not api_version:
                 missing = "kind" if not kind else "apiVersion"
-                return None, ManifestError(
+                data = json.dumps(obj, separators=(",", ":"), ensure_ascii=False, default=str)
+                return None, ManifestError(  # kubectl's words: runtime.NewMissingKindErr / NewMissingVersionErr
                     shown,
-                    f"Object '{missing.capitalize() if missing == 'kind' else missing}' is missing in the document",
+                    f"Object '{missing.capitalize() if missing == 'kind' else missing}' is missing in "
+                    f"'{data if len(data) <= 200 else data[:200] + '...'}'",
                     *doc.position(missing),
                 )
             info = BY_KIND.get(str(kind))

@@ -8,17 +8,20 @@ path back to its line (:func:`Document.position`), for the API server's validati
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from kubetui.http.jsonerrors import go_json_error
 from kubetui.manifests.files import MAX_FILE_BYTES, UNREADABLE, is_manifest, read_text
 from kubetui.manifests.locate import FAST_FROM, Source, Where, line_column, locate, object_node
 
 __all__ = ["MAX_FILE_BYTES", "Document", "ManifestError", "ParsedFile", "is_manifest", "parse_file", "parse_text"]
 
+_READ_ERROR_LINE = re.compile(r"(?:\(line |on line )(\d+)\)?$")
 MAX_NODES = 200_000  # values in one document, after YAML aliases are expanded
 MAX_DEPTH = 100
 
@@ -81,7 +84,8 @@ class ParsedFile:
 def parse_text(text: str, path: str) -> ParsedFile:
     result = ParsedFile(path)
     if text.startswith(UNREADABLE):
-        result.error = ManifestError(path, text[1:])
+        at = _READ_ERROR_LINE.search(text)  # "... (line 6)", "... on line 6": the banner points there
+        result.error = ManifestError(path, text[1:], int(at.group(1)) if at else 0, 1 if at else 0)
         return result
     is_json = path.lower().endswith(".json")
     try:
@@ -99,7 +103,7 @@ def parse_text(text: str, path: str) -> ParsedFile:
         return result
     except json.JSONDecodeError as exc:
         line, column = line_column(text, _before_trailing_space(text, exc.pos))
-        result.error = ManifestError(path, f"JSON parse error: {exc.msg}", line, column)
+        result.error = ManifestError(path, f"JSON parse error: {go_json_error(text.encode())}", line, column)
         return result
     except RecursionError:
         result.error = ManifestError(path, f"document nested deeper than {MAX_DEPTH} levels")

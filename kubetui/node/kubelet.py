@@ -600,7 +600,7 @@ class Kubelet:
                     pod=worker.key,
                     container=victim.name,
                     what="killed",
-                    detail="process killed (SIGKILL)",
+                    detail="by SIGKILL (exit code 137 = 128 + 9)",
                 )
             )
             self.runtime.kill_container(victim)

@@ -378,3 +378,18 @@ def test_a_bug_while_planning_one_file_does_not_stop_the_others(
     folder.sync()
     assert names(cluster) == ["b"]
     assert folder.errors[str(tmp_path / "a.yaml")].message.startswith("could not be applied: AttributeError")
+
+
+def test_unreadable_and_json_errors_are_placed_and_worded_as_kubectl(tmp_path: Path, cluster: Cluster) -> None:
+    latin1 = b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: \xe9t\xe9\n"
+    (tmp_path / "latin1.yaml").write_bytes(latin1)
+    write(tmp_path / "comma.json", '{"apiVersion": "v1", "kind": "ConfigMap",}')
+    write(tmp_path / "nokind.yaml", "apiVersion: v1\nmetadata: {name: x}\n")
+    folder = ManifestFolder(cluster, tmp_path)
+    folder.sync()
+    error = folder.errors[str(tmp_path / "latin1.yaml")]
+    assert (error.line, error.message) == (6, "not UTF-8 text: invalid continuation byte at byte 62 (line 6)")
+    comma = folder.errors[str(tmp_path / "comma.json")]
+    assert comma.message == "JSON parse error: invalid character '}' looking for beginning of object key string"
+    assert folder.errors[str(tmp_path / "nokind.yaml")].message == (
+        """Object 'Kind' is missing in '{"apiVersion":"v1","metadata":{"name":"x"}}'""")
