@@ -124,6 +124,17 @@ class ErrorBanner(Static):
             self.set_class(bool(lines), "-visible")
 
 
+class MainScreen(Screen[None]):
+    """The panes' screen. While a dialog covers it, its toasts hide: the dialog shows the same toasts one row higher,
+    and these, seen dimmed through the dialog's backdrop, read as second copies."""
+
+    def on_screen_suspend(self) -> None:
+        self.add_class("-covered")
+
+    def on_screen_resume(self) -> None:
+        self.remove_class("-covered")
+
+
 class KubetuiApp(App[int]):
     TITLE = "kubetui"
     # A zoomed pane keeps the header (clock, pause), the manifest error banner and the filter box in view.
@@ -149,6 +160,15 @@ class KubetuiApp(App[int]):
     KubetuiApp.-light-mode LinePane:focus { border: round $accent; }
     KubetuiApp.-light-mode LinePane.-highlight { border: double $warning; }
     KubetuiApp.-light-mode ClusterHeader { background: $panel; color: $foreground; }
+    /* Toasts at the top right, under the header, as wide as their text and one line each: Textual's bottom right
+       held the newest lines of the events pane, where the answer to the key appears, and a dialog's bottom edge.
+       Up there they cover the oldest lines in view (API requests; events in the presenter layout); over a dialog
+       the dimmed header row above it; with a tour beside the panes, not its narration. */
+    ToastRack { dock: top; align: right top; margin: 1 0 0 0; }
+    ModalScreen ToastRack { margin-top: 0; }
+    MainScreen.-covered Toast { visibility: hidden; }
+    KubetuiApp.-tour Screen.-wide ToastRack { margin-right: 52; }
+    Toast { width: auto; max-width: 50%; padding: 0 1; margin-top: 0; }
     """ + "".join(  # each layout hides its panes; action_cycle_layout moves the focus off them too
         f"{', '.join(f'KubetuiApp.-{layout} #{pane}' for pane in panes)} {{ display: none; }}\n"
         for layout, panes in HIDDEN_IN_LAYOUT.items()
@@ -218,6 +238,9 @@ class KubetuiApp(App[int]):
         self.theme = "textual-dark"
 
     # -- layout -----------------------------------------------------------------------------------
+    def get_default_screen(self) -> Screen[Any]:
+        return MainScreen(id="_default")
+
     def compose(self) -> ComposeResult:
         yield ClusterHeader(self.view, self.driver if self.start_driver else None, self.api_address,
                             self.kubeconfig, id="header")
@@ -236,6 +259,7 @@ class KubetuiApp(App[int]):
         yield KeysFooter()
 
     def on_mount(self) -> None:
+        self.set_class(self.tour is not None, "-tour")
         self.driver.listeners.append(self._on_driver_change)
         self.collector.start()
         self.set_interval(0.25, self.collector.tick)

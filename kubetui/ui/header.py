@@ -80,10 +80,12 @@ class ClusterHeader(Static):
                     style="green" if ready == len(nodes) else "bold yellow")
         counts = self.pod_counts()
         total = sum(count for _, count, _ in counts.by_status)
-        text.append(f"  pods {total}{':' if words and total else ''} ", style="dim")
+        # not dim: on the header's grey bar dim text ("pods 14", the green of ✔3) read at under 3:1 on a projector
+        text.append(f"  pods {total}{':' if words and total else ''} ")
         tally = counts.by_status if words else counts.by_glyph
         for label, count, style in tally:
-            text.append(f"{count} {label} " if words or label not in GLYPH_ORDER else f"{label}{count} ", style=style)
+            text.append(f"{count} {label} " if words or label not in GLYPH_ORDER else f"{label}{count} ",
+                        style=style.replace("dim ", ""))
         if self.tour_label:
             text.append(f"  {self.tour_label}", style="bold magenta")
         if self.api_address:

@@ -125,6 +125,15 @@ class LinePane(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         self._show_border_texts()  # the subtitle takes the longest form that fits the new width
+        self._keep_in_view()
+
+    def _keep_in_view(self) -> None:
+        """After a resize (a layout cycle, the error banner), a log that follows shows its newest line again, and
+        any other pane its cursor: the offset kept from the old height showed a log's oldest lines as if live."""
+        if self.following:
+            self.scroll_end(animate=False, immediate=True, force=True)
+        elif self.cursor >= 0:
+            self.scroll_to_region_y(self.cursor)
 
     def _tick(self) -> None:
         input_pending = getattr(self.app, "input_pending", None)

@@ -87,17 +87,24 @@ class EventsPane(LinePane):
         return self.render_item(item, 300).plain
 
 
+OBSERVED_IS_OLD = frozenset({"endpoint-controller"})  # its Reconcile's observed: the Endpoints before the update
+
+
 def reconcile_outcome(item: Reconcile, room: int) -> Text:
     """What a controller saw, wanted and did, in ``room`` cells: "3 pods, 2 ready → 3 replicas: create 1 pod";
     narrower, what it wanted goes ("3 pods, 2 ready → create 1 pod"), then what it saw, so that what it did,
-    the result, is what stays (the end of the line was cut: "1 slices → 6 end…")."""
+    the result, is what stays (the end of the line was cut: "1 slices → 6 end…"). Where what it saw is the old
+    state of what it writes (the Endpoints' old addresses), what it saw goes first: "3 ready, 0 not ready → update
+    endpoints" read as the outcome of scaling to 30 ready pods."""
     observed, desired, action = item.observed, item.desired, item.action
     if not action:
         return Text(f"{observed} → {desired}" if observed or desired else "", style="dim", no_wrap=True)
     forms: list[tuple[str, str]] = []  # (the context, dim; the action)
     if observed or desired:
         forms.append((f"{observed} → {desired}: ", action))
-    if observed:
+    if desired and item.controller in OBSERVED_IS_OLD:
+        forms.append((f"→ {desired}: ", action))
+    elif observed:
         forms.append((f"{observed} → ", action))
     forms.append(("", action))
     context, action = next((form for form in forms if cell_len(form[0] + form[1]) <= room), forms[-1])

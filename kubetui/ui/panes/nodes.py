@@ -67,6 +67,23 @@ class NodesPane(LinePane):
 
     def on_resize(self) -> None:
         self.refresh_items(force=True)  # a card's notes line comes and goes with the width
+        super().on_resize()
+
+    def _keep_in_view(self) -> None:
+        """The selected card in view with a card's title at the top, as many cards above it as fit: the offset kept
+        from a shorter pane (the error banner came and went) started the view mid-card, node-1's name out of sight."""
+        starts = self._card_starts()
+        if not (0 <= self.cursor < len(self._items)) or not starts:
+            return
+        start = max((s for s in starts if s <= self.cursor), default=starts[0])
+        last = start
+        while last + 1 < len(self._items) and self._items[last + 1].node == self._items[start].node:
+            last += 1
+        top, height = self.scroll_offset.y, self.scrollable_content_region.height
+        if top in starts and top <= start and last < top + height:
+            return  # a card's title at the top already, and the whole selected card in view
+        first = next((s for s in starts if last - height + 1 <= s <= start), start)
+        self.scroll_to(y=first, animate=False, immediate=True, force=True)
 
     def item_key(self, item: CardLine) -> Any:
         return (item.node, item.part, item.line)

@@ -8,11 +8,14 @@ from typing import Any, NamedTuple
 
 from rich.text import Text
 
-from kubetui.ui.format import NAME_FLOOR, Part, assemble, fit_middle, pod_glyph, progress, status_style
+from kubetui.ui.format import Part, assemble, fit_middle, pod_glyph, progress, status_style
 from kubetui.ui.panes.base import LinePane
 from kubetui.ui.view import ClusterView, pod_status, ready_count, restarts
 
 SYSTEM_NAMESPACES = ("kube-system", "kube-public", "kube-node-lease")
+# Pod names are shortened in the middle down to this (web-…4sbhv: the start, and the random suffix that tells sibling
+# pods apart) before a row leaves out a column: at 100 columns, "0/1 ContainerCreating  node-2" needs the room.
+SQUEEZED_NAME = 10
 
 
 class Row(NamedTuple):  # a tuple: a rebuild makes one per pod, a frozen dataclass costs ~4x more to make
@@ -29,6 +32,16 @@ def _newest_revision_first(obj: dict[str, Any]) -> tuple[int, str]:
     return -int(meta.get("annotations", {}).get("deployment.kubernetes.io/revision", 0) or 0), meta["name"]
 
 
+def _tail_widths(pod: dict[str, Any]) -> tuple[int, int]:
+    """Cells of a pod's row after its name, as _pod_line writes them ("  1/1 Running  ↻1  node-2"), and without
+    the ready count."""
+    ready, total = ready_count(pod)
+    count = restarts(pod)
+    node = (pod.get("spec") or {}).get("nodeName")
+    short = len(f"  {pod_status(pod)}") + (len(f"  ↻{count}") if count else 0) + (len(f"  {node}") if node else 0)
+    return short + len(f"{ready}/{total} "), short
+
+
 class WorkloadsPane(LinePane):
     pane_title = "Workloads"
     follow_tail = False
@@ -41,8 +54,9 @@ class WorkloadsPane(LinePane):
         self.view = view
         self._objects: dict[tuple[str, str, str], dict[str, Any]] = {}
         self._name_column = 0  # where the pods' ready counts start: after the longest indent, glyph and name
-        self._node_width = 0  # the longest node name of a pod
-        self._floor_column = 0  # the column the longest indent and a name shortened to NAME_FLOOR reach
+        self._tails: tuple[tuple[int, int], ...] = ()  # what pod rows need after the name: see _tail_widths
+        self._tail_cache: dict[tuple[str, str, Any], tuple[int, int]] = {}  # by pod and resourceVersion
+        self._floor_column = 0  # the column the longest indent and a name shortened to SQUEEZED_NAME reach
 
     def source_version(self) -> Any:
         return self.view.version
@@ -72,11 +86,21 @@ class WorkloadsPane(LinePane):
         pods = [row for row in rows if row.kind == "Pod"]
         self._name_column = max((len(row.trail) + (3 if row.depth else 0) + 2 + len(row.name) for row in pods),
                                 default=0)
-        self._floor_column = max((len(row.trail) + (3 if row.depth else 0) + 2 + min(len(row.name), NAME_FLOOR)
+        self._floor_column = max((len(row.trail) + (3 if row.depth else 0) + 2 + min(len(row.name), SQUEEZED_NAME)
                                   for row in pods), default=0)
-        self._node_width = max((len(str((self._objects[("Pod", r.namespace, r.name)].get("spec") or {}).get(
-            "nodeName") or "")) for r in pods), default=0)
+        self._tails = tuple(sorted({self._tail_of(row) for row in pods}))
+        if len(self._tail_cache) > 2 * len(pods) + 100:
+            self._tail_cache = {}
         return rows
+
+    def _tail_of(self, row: Row) -> tuple[int, int]:
+        """_tail_widths of a pod, once per version of it (a rebuild walks thousands of pods in a big rollout)."""
+        pod = self._objects[("Pod", row.namespace, row.name)]
+        key = (row.namespace, row.name, pod["metadata"].get("resourceVersion"))
+        tails = self._tail_cache.get(key)
+        if tails is None:
+            tails = self._tail_cache[key] = _tail_widths(pod)
+        return tails
 
     def _add_subtree(self, rows: list[Row], children: dict[str, list[dict[str, Any]]], obj: dict[str, Any],
                      kind: str, depth: int, last: bool = False, trail: str = "") -> None:
@@ -109,7 +133,7 @@ class WorkloadsPane(LinePane):
     def render_key(self, item: Row) -> Any:
         obj = self._objects.get((item.kind, item.namespace, item.name))
         return item, None if obj is None else obj["metadata"].get("resourceVersion"), self._name_column, \
-            self._node_width, self._floor_column
+            self._tails, self._floor_column
 
     def item_text(self, item: Row) -> str:
         return f"{item.kind} {item.namespace}/{item.name}"
@@ -120,9 +144,11 @@ class WorkloadsPane(LinePane):
     def _pod_line(self, item: Row, obj: dict[str, Any], indent: str, width: int) -> Text:
         """A pod's row, its columns where the other pods' are: the ready count starts at one column for all,
         after the longest name, and where the pane is too narrow for that every name is shortened in the middle
-        alike (web-5496…cmddm), not one row losing its ready count and another its node. A row that still does
-        not fit (a long status, restarts) leaves out, in this order: "(unscheduled)", the alignment, the node, the
-        ready count (for a pod being deleted, the ready count before the node)."""
+        alike (web-5496…cmddm), down to SQUEEZED_NAME, so that the longest row on screen (a long status, restarts)
+        keeps its node. A row that still does not fit leaves out, in this order: "(unscheduled)", the ready count
+        (the glyph says ready or not), the node; one that would not fit even so (a bare pod's short name padded to
+        the column, then "0/1 CrashLoopBackOff  ↻6") gives up the alignment before the ready count and the node:
+        where a pod runs is what a demo points at."""
         glyph, style = pod_glyph(obj)
         state = pod_status(obj)
         ready, total = ready_count(obj)
@@ -130,21 +156,23 @@ class WorkloadsPane(LinePane):
         node = (obj.get("spec") or {}).get("nodeName")
         room = self._name_room(len(indent), width)
         name = fit_middle(item.name, room)
-        # a pod being deleted keeps its node before its ready count: a dead node's pods stay Terminating
-        deleting = state in ("Terminating", "Unknown")
+        aligned = len(indent) + 2 + room + self._tail_of(item)[1] <= width  # fits there without its ready count
         parts: list[Part] = [(indent, "dim", 0), (f"{glyph} ", style, 0), (name, "", 0),
-                             (" " * max(0, room - len(name)), "", 3), ("  ", "", 0),
-                             (f"{ready}/{total} ", "dim", 2 if deleting else 1), (state, status_style(state), 0)]
+                             (" " * max(0, room - len(name)), "", 1 if aligned else 3), ("  ", "", 0),
+                             (f"{ready}/{total} ", "dim", 3 if aligned else 2), (state, status_style(state), 0)]
         if count:
             parts.append((f"  ↻{count}", "yellow", 0))
-        parts.append((f"  {node}", "dim", 1 if deleting else 2) if node else ("  (unscheduled)", "dim", 4))
+        parts.append((f"  {node}", "dim", 2 if aligned else 1) if node else ("  (unscheduled)", "dim", 4))
         return assemble(parts, width, shrink=2)
 
     def _name_room(self, indent: int, width: int) -> int:
         """Room for a pod's name after an indent of ``indent`` cells: up to the ready-count column, which comes
-        after the longest name, or earlier where that leaves no room for "  1/1 Completed  node-1"; never
-        before the deepest pod's glyph and NAME_FLOOR characters, so that every pod's row keeps that column."""
-        tail = len("  1/1 Completed") + (len("  ") + self._node_width if self._node_width else 0)
+        after the longest name, or earlier where that leaves no room for the longest pod row's rest with its node
+        ("  1/1 Running  ↻1  node-2", or without its ready count "  ContainerCreating  node-2"); never before the
+        deepest pod's glyph and SQUEEZED_NAME characters, so that every pod's row keeps that column. A row that
+        cannot keep its node even then (CrashLoopBackOff with restarts) does not shorten the others' names."""
+        room = width - self._floor_column
+        tail = max((full if full <= room else short if short <= room else 0 for full, short in self._tails), default=0)
         return max(min(self._name_column, width - tail), self._floor_column) - indent - 2
 
     def render_item(self, item: Row, width: int) -> Text:
