@@ -105,11 +105,10 @@ class CronJobController(Controller):
             return
         cronjob = deep_copy(cached)
         cronjob.setdefault("status", {})
-        uid = cronjob["metadata"].get("uid")
-        jobs = [
+        jobs = [  # getJobsToBeReconciled: a Job whose controller has this CronJob's name
             job for job in self.jobs.list()
             if (job.get("metadata") or {}).get("namespace") == namespace
-            and (m.controller_of(job) or {}).get("uid") == uid
+            and (m.controller_of(job) or {}).get("name") == name
         ]
         cleaned = self._cleanup_finished_jobs(cronjob, jobs)
         requeue, synced = self._sync(cronjob, jobs)
@@ -141,18 +140,14 @@ class CronJobController(Controller):
                     continue
                 self.event(cronjob, "Warning", "UnexpectedJob",
                            f"Saw a job that the controller did not create or forgot: {job_meta.get('name')}")
-            elif active and finished:
-                self._remove_active(cronjob, job_meta.get("uid"))
-                self.event(cronjob, "Normal", "SawCompletedJob",
-                           f"Saw completed job: {job_meta.get('name')}, status: {finished}")
-                changed = True
-            elif finished == "Complete":
-                status = cronjob["status"]
-                completed = (job.get("status") or {}).get("completionTime")
-                last = status.get("lastSuccessfulTime")
-                if completed and (last is None or (m.parse_timestamp(completed) or 0) > (m.parse_timestamp(last) or 0)):
-                    status["lastSuccessfulTime"] = completed
+            elif finished:  # one pass both ends its place in the list and records the success (v1.31+)
+                if active:
+                    self._remove_active(cronjob, job_meta.get("uid"))
+                    self.event(cronjob, "Normal", "SawCompletedJob",
+                               f"Saw completed job: {job_meta.get('name')}, condition: {finished}")
                     changed = True
+                if finished == "Complete":
+                    changed = self._record_success(cronjob, job) or changed
         status = cronjob["status"]
         for ref in list(status.get("active") or ()):
             if ref.get("uid") in children:
@@ -187,8 +182,7 @@ class CronJobController(Controller):
             return None, changed
         if scheduled is not None and missed > MAX_MISSED_REPORTED:
             self.event(cronjob, "Warning", "TooManyMissedTimes",
-                       f"too many missed start times: {missed}. Set or decrease .spec.startingDeadlineSeconds "
-                       "or check clock skew")
+                       "too many missed start times. Set or decrease .spec.startingDeadlineSeconds or check clock skew")
         if scheduled is None:
             return self._next_delay(cronjob, schedule, now), changed
         deadline = spec.get("startingDeadlineSeconds")
@@ -207,10 +201,20 @@ class CronJobController(Controller):
             return self._next_delay(cronjob, schedule, now), changed
         if policy == "Replace":
             for ref in list(status.get("active") or ()):
-                changed = self._delete_job(cronjob, str(ref.get("name", "")), ref.get("uid")) or changed
+                try:
+                    self.client.get("jobs", str(ref.get("namespace", "")), str(ref.get("name", "")))
+                except ApiError as err:
+                    self.event(cronjob, "Warning", "FailedGet", f"Get job: {err.message}")
+                    raise
+                if not self._delete_job(cronjob, str(ref.get("name", "")), ref.get("uid")):
+                    why = f"could not replace job {ref.get('namespace')}/{ref.get('name')}"
+                    raise ApiError(500, "InternalError", why)
+                changed = True
         try:
             created = self.client.create("jobs", self._job_from_template(cronjob, scheduled, name))
         except ApiError as err:
+            if err.code == 403 and "because it is being terminated" in err.message:
+                raise  # NamespaceTerminatingCause: every create fails, nothing to report
             if err.code != 409:
                 self.event(cronjob, "Warning", "FailedCreate", f"Error creating job: {err.message}")
                 raise
@@ -307,6 +311,19 @@ class CronJobController(Controller):
         return {"kind": "Job", "namespace": meta.get("namespace"), "name": meta.get("name"), "uid": meta.get("uid"),
                 "apiVersion": "batch/v1", "resourceVersion": meta.get("resourceVersion")}
 
+    def _record_success(self, cronjob: Obj, job: Obj) -> bool:
+        """lastSuccessfulTime: the latest completion time of a Job that succeeded."""
+        status = cronjob["status"]
+        completed = (job.get("status") or {}).get("completionTime")
+        last = status.get("lastSuccessfulTime")
+        if last is None and completed is not None:
+            status["lastSuccessfulTime"] = completed
+            return True
+        if completed is not None and (m.parse_timestamp(completed) or 0) > (m.parse_timestamp(last) or 0):
+            status["lastSuccessfulTime"] = completed
+            return True
+        return False
+
     def _is_active(self, cronjob: Obj, uid: Any) -> bool:
         return any(ref.get("uid") == uid for ref in (cronjob.get("status") or {}).get("active") or ())
 
@@ -323,9 +340,8 @@ class CronJobController(Controller):
         try:
             self.client.delete("jobs", cronjob["metadata"]["namespace"], name, propagation_policy="Background")
         except ApiError as err:
-            if err.code != 404:
-                self.event(cronjob, "Warning", "FailedDelete", f"Deleted job: {err.message}")
-                return False
+            self.event(cronjob, "Warning", "FailedDelete", f"Deleted job: {err.message}")
+            return False
         self._remove_active(cronjob, uid)
         self.event(cronjob, "Normal", "SuccessfulDelete", f"Deleted job {name}")
         return True

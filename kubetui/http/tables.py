@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from kubetui.api import meta as m
+from kubetui.api.openapi_docs import FIELD_DOCS
 from kubetui.api.resources import ResourceInfo
 
 Cell = str | int | bool
@@ -481,6 +482,10 @@ def print_job(obj: dict[str, Any], now: float) -> Row:
     ]
 
 
+JOB_SELECTOR_DOC = (
+    "A label query over pods that should match the pod count. Normally, the system sets this field for you. "
+    "More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors"
+)
 JOB_COLUMNS = [
     NAME,
     _col("Status", description="Status of the job."),
@@ -489,7 +494,7 @@ JOB_COLUMNS = [
     AGE,
     CONTAINERS,
     IMAGES,
-    _selector_col("A label query over pods that should match the pod count."),
+    _selector_col(JOB_SELECTOR_DOC),
 ]
 
 
@@ -517,16 +522,14 @@ def print_cronjob(obj: dict[str, Any], now: float) -> Row:
 CRONJOB_COLUMNS = [
     NAME,
     _col("Schedule", description="The schedule in Cron format, see https://en.wikipedia.org/wiki/Cron."),
-    _col("Timezone", description="The time zone name for the given schedule, see "
-         "https://en.wikipedia.org/wiki/List_of_tz_database_time_zones."),
-    _col("Suspend", "boolean", "This flag tells the controller to suspend subsequent executions, it does not apply "
-         "to already started executions."),
+    _col("Timezone", description=FIELD_DOCS[("CronJobSpec", "timeZone")]),
+    _col("Suspend", "boolean", FIELD_DOCS[("CronJobSpec", "suspend")]),
     _col("Active", "integer", "A list of pointers to currently running jobs."),
     _col("Last Schedule", description="Information when was the last time the job was successfully scheduled."),
     AGE,
     CONTAINERS,
     IMAGES,
-    _selector_col("A label query over pods that should match the pod count."),
+    _selector_col(JOB_SELECTOR_DOC),
 ]
 
 

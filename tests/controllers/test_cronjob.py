@@ -73,9 +73,18 @@ def test_next_activation(spec: str, after: datetime, expected: datetime) -> None
     ("bad", "expected exactly 5 fields, found 1: [bad]"),
     ("0 0 * * * *", "expected exactly 5 fields, found 6: [0 0 * * * *]"),
     ("@fortnightly", "unrecognized descriptor: @fortnightly"),
-    ("@every 5", 'time: missing unit in duration "5"'),
-    ("@every soon", 'time: invalid duration "soon"'),
-    ("@every 5y", 'time: unknown unit "y" in duration "5y"'),
+    ("@every 5", 'failed to parse duration @every 5: time: missing unit in duration "5"'),
+    ("@every soon", 'failed to parse duration @every soon: time: invalid duration "soon"'),
+    ("@every 5y", 'failed to parse duration @every 5y: time: unknown unit "y" in duration "5y"'),
+    ("60 * * * *", "end of range (60) above maximum (59): 60"),
+    ("0-70 * * * *", "end of range (70) above maximum (59): 0-70"),
+    ("*/0 * * * *", "step of range should be a positive number: */0"),
+    ("a b c d e", 'failed to parse int from a: strconv.Atoi: parsing "a": invalid syntax'),
+    ("0 0 * * 7", "end of range (7) above maximum (6): 7"),  # croniter's Sunday-as-7 is not robfig's
+    ("0 0 L * *", 'failed to parse int from L: strconv.Atoi: parsing "L": invalid syntax'),
+    ("1-2-3 * * * *", "too many hyphens: 1-2-3"),
+    ("5-1 * * * *", "beginning of range (5) beyond end of range (1): 5-1"),
+    ("TZ=Mars/X 0 * * * *", "provided bad location Mars/X: unknown time zone Mars/X"),
 ])
 def test_robfig_cron_errors(spec: str, message: str) -> None:
     with pytest.raises(ScheduleError) as err:
@@ -83,9 +92,17 @@ def test_robfig_cron_errors(spec: str, message: str) -> None:
     assert str(err.value) == message
 
 
-def test_a_field_out_of_range_is_refused() -> None:
-    with pytest.raises(ScheduleError, match="61"):
-        parse_standard("61 * * * *")
+@pytest.mark.parametrize(("spec", "after", "expected"), [
+    # robfig: */1 is "any day", so day-of-week alone decides (croniter alone would OR the two: every day)
+    ("0 9 */1 * 1-5", datetime(2026, 1, 2, 10, 0, tzinfo=UTC), datetime(2026, 1, 5, 9, 0, tzinfo=UTC)),
+    # both restricted: either may match (the 1st of the month, or a Monday)
+    ("0 0 1 * 1", datetime(2026, 1, 2, tzinfo=UTC), datetime(2026, 1, 5, tzinfo=UTC)),
+    ("5/15 * * * *", datetime(2026, 1, 1, 0, 6, tzinfo=UTC), datetime(2026, 1, 1, 0, 20, tzinfo=UTC)),  # N-max/step
+    ("0 0 * feb mon", datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 2, 2, tzinfo=UTC)),
+    ("CRON_TZ=UTC 0 * * * *", datetime(2026, 1, 1, 0, 30, tzinfo=UTC), datetime(2026, 1, 1, 1, 0, tzinfo=UTC)),
+])
+def test_robfig_day_rules_steps_names_and_zone_prefix(spec: str, after: datetime, expected: datetime) -> None:
+    assert parse_standard(spec).next(after) == expected
 
 
 def test_go_durations() -> None:
@@ -114,12 +131,16 @@ def test_validation_messages() -> None:
     assert 'spec.schedule: Invalid value: "bad": expected exactly 5 fields, found 1: [bad]' in _refused(
         cronjob(schedule="bad"))
     assert "spec.schedule: Required value" in _refused(cronjob(schedule=""))
-    assert "cannot use TZ or CRON_TZ in schedule, use timeZone field instead" in _refused(
-        cronjob(schedule="TZ=UTC * * * * *"))
+    tz = _refused(cronjob(schedule="CRON_TZ=UTC * * * * *"))
+    assert tz.endswith('spec.schedule: Invalid value: "CRON_TZ=UTC * * * * *": '
+                       "cannot use TZ or CRON_TZ in schedule, use timeZone field instead"), "one error, not two"
+    assert _refused(cronjob(timeZone="Local")).count("spec.timeZone") == 1
     assert 'spec.timeZone: Invalid value: "Mars/Olympus": unknown time zone Mars/Olympus' in _refused(
         cronjob(timeZone="Mars/Olympus"))
     assert 'spec.concurrencyPolicy: Unsupported value: "Sometimes"' in _refused(cronjob(concurrencyPolicy="Sometimes"))
     assert "must be no more than 52 characters" in _refused(cronjob(name="x" * 53))
+    both = _refused(cronjob(name="x" * 53, schedule="bad"))
+    assert both.index("spec.schedule") < both.index("metadata.name"), "the name's length is checked last"
     assert "spec.successfulJobsHistoryLimit: Invalid value: -1" in _refused(cronjob(successfulJobsHistoryLimit=-1))
     bad = cronjob()
     bad["spec"]["jobTemplate"]["spec"]["template"]["spec"]["restartPolicy"] = "Always"
@@ -170,15 +191,20 @@ def test_forbid_skips_a_time_while_one_is_active() -> None:
     cluster.run_for(181)
     assert jobs(cluster) == [f"tick-{EPOCH_MINUTES + 1}"]
     assert events(cluster, "JobAlreadyActive", "tick")
+    writes = len([r for r in cluster.trace.history if getattr(r, "resource", "") == "cronjobs"
+                  and getattr(r, "verb", "") == "update"])
     finish(cluster, f"tick-{EPOCH_MINUTES + 1}")
     cluster.run_for(1)
     # The latest skipped time (00:03) runs at once, late: no startingDeadlineSeconds forbids it.
     assert jobs(cluster) == [f"tick-{EPOCH_MINUTES + 1}", f"tick-{EPOCH_MINUTES + 3}"]
     status = get(cluster, "cronjobs", "tick")["status"]
     assert [ref["name"] for ref in status["active"]] == [f"tick-{EPOCH_MINUTES + 3}"]
-    assert status["lastSuccessfulTime"]
-    assert any("Saw completed job" in e["message"] and "status: Complete" in e["message"]
-               for e in events(cluster, "SawCompletedJob", "tick"))
+    assert status["lastSuccessfulTime"] == "2026-01-01T00:03:01Z"
+    (seen,) = events(cluster, "SawCompletedJob", "tick")
+    assert seen["message"] == f"Saw completed job: tick-{EPOCH_MINUTES + 1}, condition: Complete"
+    after = len([r for r in cluster.trace.history if getattr(r, "resource", "") == "cronjobs"
+                 and getattr(r, "verb", "") == "update"])
+    assert after - writes == 1, "one status write: the Job leaves the list and lastSuccessfulTime is set together"
 
 
 def test_replace_deletes_the_running_job_first() -> None:
@@ -228,7 +254,8 @@ def test_too_many_missed_times_are_reported() -> None:
     cj["spec"]["suspend"] = False
     cluster.client("test").update("cronjobs", cj)
     cluster.run_for(1)
-    assert "too many missed start times: 180." in events(cluster, "TooManyMissedTimes", "tick")[0]["message"]
+    assert events(cluster, "TooManyMissedTimes", "tick")[0]["message"] == (
+        "too many missed start times. Set or decrease .spec.startingDeadlineSeconds or check clock skew")
     assert jobs(cluster) == [f"tick-{EPOCH_MINUTES + 180}"]
 
 

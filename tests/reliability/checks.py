@@ -18,7 +18,7 @@ from kubetui.sim.cluster import Cluster
 from kubetui.sim.trace import ApiRequest, EtcdWrite, Record
 
 Obj = dict[str, Any]
-WATCHED = ("pods", "deployments", "replicasets", "nodes", "services", "endpoints", "jobs", "daemonsets")
+WATCHED = ("pods", "deployments", "replicasets", "nodes", "services", "endpoints", "jobs", "daemonsets", "cronjobs")
 TERMINAL = ("Succeeded", "Failed")
 
 
@@ -186,13 +186,14 @@ def unconverged(cluster: Cluster, deleted_deployments: set[str]) -> list[str]:
     pods = objects(cluster, "pods")
     uids = {
         kind: {o["metadata"]["uid"] for o in objects(cluster, kind)}
-        for kind in ("deployments", "replicasets", "daemonsets", "jobs")
+        for kind in ("deployments", "replicasets", "daemonsets", "jobs", "cronjobs")
     }
     kind_of = {
         "Deployment": "deployments",
         "ReplicaSet": "replicasets",
         "DaemonSet": "daemonsets",
         "Job": "jobs",
+        "CronJob": "cronjobs",
     }
     for pod in pods:
         name, node = pod["metadata"]["name"], pod["spec"].get("nodeName")
@@ -200,7 +201,8 @@ def unconverged(cluster: Cluster, deleted_deployments: set[str]) -> list[str]:
             problems.append(f"pod {name} bound to dead or missing node {node}")
         if pod["metadata"].get("deletionTimestamp"):
             problems.append(f"pod {name} still terminating")
-    for obj in pods + objects(cluster, "replicasets"):
+    jobs = objects(cluster, "jobs")
+    for obj in pods + objects(cluster, "replicasets") + jobs:
         for ref in obj["metadata"].get("ownerReferences") or ():
             kind = kind_of.get(str(ref.get("kind")))
             if kind and ref.get("uid") not in uids[kind]:
@@ -221,12 +223,31 @@ def unconverged(cluster: Cluster, deleted_deployments: set[str]) -> list[str]:
         )
         if got != (want, want, want):
             problems.append(f"daemonset {ds['metadata']['name']}: desired/ready/updated {got}, want {want}")
-    for job in objects(cluster, "jobs"):
+    for cronjob in objects(cluster, "cronjobs"):
+        problems += _cronjob_problems(cronjob, jobs)
+    for job in jobs:
         if condition(job, "Complete") != "True" and condition(job, "Failed") != "True":
             problems.append(f"job {job['metadata']['name']} not finished")
         elif (job.get("status") or {}).get("active"):
             problems.append(f"job {job['metadata']['name']} finished with active pods")
     problems += _endpoint_problems(cluster, pods)
+    return problems
+
+
+def _cronjob_problems(cronjob: Obj, jobs: list[Obj]) -> list[str]:
+    """Its history within the limits, and status.active exactly its unfinished Jobs."""
+    name, spec = cronjob["metadata"]["name"], cronjob["spec"]
+    owned = [j for j in jobs if owner_uid(j) == cronjob["metadata"]["uid"]]
+    problems = []
+    for ctype, limit in (("Complete", spec["successfulJobsHistoryLimit"]), ("Failed", spec["failedJobsHistoryLimit"])):
+        kept = sum(1 for j in owned if condition(j, ctype) == "True")
+        if kept > limit:
+            problems.append(f"cronjob {name}: {kept} {ctype} jobs kept, limit {limit}")
+    running = {j["metadata"]["uid"] for j in owned
+               if condition(j, "Complete") != "True" and condition(j, "Failed") != "True"}
+    active = {ref.get("uid") for ref in (cronjob.get("status") or {}).get("active") or ()}
+    if running != active:
+        problems.append(f"cronjob {name}: status.active {sorted(active)} but unfinished jobs {sorted(running)}")
     return problems
 
 

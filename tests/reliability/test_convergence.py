@@ -1,6 +1,6 @@
 """Random clusters under random faults converge once the faults stop, and stay sane on the way.
 
-Each example draws a cluster (2-5 nodes, Deployments, maybe a DaemonSet, a Job, Services) and a
+Each example draws a cluster (2-5 nodes, Deployments, maybe a DaemonSet, a Job, a CronJob, Services) and a
 fault schedule (kill, revive, partition and heal nodes, kill containers, cordon, scale, change
 images, delete objects) played on the fast clock. Then every node is revived, healed and
 uncordoned, and within CONVERGE_SECONDS of virtual time the cluster must be converged (see
@@ -59,6 +59,7 @@ class Scenario:
     job: bool
     services: bool
     faults: tuple[Fault, ...]
+    cronjob: bool = False
 
 
 faults = st.builds(
@@ -74,6 +75,7 @@ scenarios = st.builds(
     st.booleans(),
     st.booleans(),
     st.lists(faults, max_size=10).map(tuple),
+    cronjob=st.booleans(),
 )
 
 
@@ -156,6 +158,30 @@ def build(s: Scenario) -> Cluster:
                             "containers": [
                                 {"name": "work", "image": "busybox:1.36", "command": ["sleep", "20"]}
                             ],
+                        }
+                    },
+                },
+            },
+        )
+    if s.cronjob:
+        kubectl.create(
+            "cronjobs",
+            {
+                "apiVersion": "batch/v1",
+                "kind": "CronJob",
+                "metadata": {"name": "tick", "namespace": "default"},
+                "spec": {
+                    "schedule": "*/2 * * * *",
+                    "jobTemplate": {
+                        "spec": {
+                            "template": {
+                                "spec": {
+                                    "restartPolicy": "OnFailure",
+                                    "containers": [
+                                        {"name": "tick", "image": "busybox:1.36", "command": ["sh", "-c", "date"]}
+                                    ],
+                                }
+                            }
                         }
                     },
                 },
@@ -267,6 +293,7 @@ def test_a_chaotic_run_is_deterministic() -> None:
         daemonset=True,
         job=True,
         services=True,
+        cronjob=True,
         faults=(
             Fault(5, "kill-node", 1, 0),
             Fault(10, "image", 0, 1),

@@ -556,9 +556,6 @@ _TIME_ZONE_PART = re.compile(r"^[A-Za-z.\-_0-9+]{1,14}$")
 def validate_cronjob(obj: dict[str, Any], old: dict[str, Any] | None, errs: Errs) -> None:
     """ValidateCronJobCreate / ValidateCronJobUpdate (pkg/apis/batch/validation)."""
     _meta(obj, old, names.name_is_dns_subdomain, errs)
-    name = gs(gd(obj, "metadata"), "name")
-    if old is None and len(name) > CRONJOB_NAME_MAX:
-        errs.append(invalid("metadata.name", name, f"must be no more than {CRONJOB_NAME_MAX} characters"))
     spec, old_spec = gd(obj, "spec"), gd(old, "spec") if old is not None else None
     schedule, time_zone = gs(spec, "schedule"), spec.get("timeZone")
     if not schedule:
@@ -589,13 +586,16 @@ def validate_cronjob(obj: dict[str, Any], old: dict[str, Any] | None, errs: Errs
     _validate_job_spec(job_spec, "spec.jobTemplate.spec", errs)
     if job_spec.get("selector") is not None:
         errs.append(
-            invalid("spec.jobTemplate.spec.selector", GoLiteral(go_sharp(job_spec["selector"])),
+            invalid("spec.jobTemplate.spec.selector", go_label_selector(job_spec["selector"]),
                     "`selector` will be auto-generated")
         )
     if job_spec.get("manualSelector") is True:
         errs.append(not_supported("spec.jobTemplate.spec.manualSelector", True, ["nil", "false"]))
     for key in ("successfulJobsHistoryLimit", "failedJobsHistoryLimit"):
         nonnegative(gi(spec, key), f"spec.{key}", errs)
+    name = gs(gd(obj, "metadata"), "name")
+    if old is None and len(name) > CRONJOB_NAME_MAX:  # checked last, after the spec, as Kubernetes does
+        errs.append(invalid("metadata.name", name, f"must be no more than {CRONJOB_NAME_MAX} characters"))
 
 
 def _validate_time_zone(time_zone: Any, errs: Errs) -> None:
