@@ -9,6 +9,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, ClassVar
 
+from rich.console import Console
+from rich.text import Text
 from textual import events
 from textual.app import App, ComposeResult, Notify, SystemCommand
 from textual.binding import Binding, BindingType
@@ -20,8 +22,9 @@ from textual.widgets import Input, Static
 
 from kubetui.sim.clock import RealTimeDriver
 from kubetui.sim.cluster import Cluster
+from kubetui.sim.trace import ManifestStatus
 from kubetui.ui.footer import KeysFooter
-from kubetui.ui.format import clock_time
+from kubetui.ui.format import clock_time, fit, manifest_summary, printable
 from kubetui.ui.header import ClusterHeader
 from kubetui.ui.idle_gc import IdleCollector, patch_strip_divide
 from kubetui.ui.panes.api import ApiPane
@@ -103,6 +106,7 @@ def plural(count: int, noun: str) -> str:
 class ErrorBanner(Static):
     """Manifest errors, impossible to miss: file:line:column and the API server's message."""
 
+    ROWS = 4
     DEFAULT_CSS = """
     ErrorBanner { background: $error; color: $text; height: auto; max-height: 4; padding: 0 1; display: none; }
     ErrorBanner.-visible { display: block; }
@@ -111,17 +115,44 @@ class ErrorBanner(Static):
     def __init__(self, view: ClusterView, **kwargs: Any) -> None:
         super().__init__(markup=False, **kwargs)  # messages quote names and regexes: '[a-z0-9]' is not markup
         self.view = view
-        self._shown: tuple[str, ...] = ()
+        self._shown: tuple[Any, ...] = ()
 
     def on_mount(self) -> None:
         self.set_interval(0.25, self.refresh_errors)
 
+    def on_resize(self) -> None:
+        self.refresh_errors()
+
     def refresh_errors(self) -> None:
-        lines = tuple(f"✖ {record.summary()}" for record in self.view.manifest_errors.values())
-        if lines != self._shown:
-            self._shown = lines
-            self.update("\n".join(lines))
-            self.set_class(bool(lines), "-visible")
+        records = tuple(self.view.manifest_errors.values())
+        width = max(10, self.app.size.width - 2)
+        shown = (tuple(manifest_summary(record) for record in records), width)
+        if shown != self._shown:
+            self._shown = shown
+            self.update("\n".join(banner_rows(records, width, self.ROWS)))
+            self.set_class(bool(records), "-visible")
+
+
+def banner_rows(records: tuple[ManifestStatus, ...], width: int, rows: int) -> list[str]:
+    """The errors wrapped to ``width`` in at most ``rows`` rows; when they do not fit, the last row counts and names
+    the broken files not shown (seven broken files showed one error and half of the next, and no more)."""
+    console = Console(width=width)
+    wrapped = [[line.plain for line in Text(f"✖ {manifest_summary(r)}").wrap(console, width)] for r in records]
+    if sum(map(len, wrapped)) <= rows:
+        return [row for lines in wrapped for row in lines]
+    shown: list[str] = []
+    whole = 0
+    while whole < len(wrapped) and len(shown) + len(wrapped[whole]) <= rows - 1:
+        shown += wrapped[whole]
+        whole += 1
+    if not whole:  # the first error alone is taller than the banner: as many of its rows as leave room, cut
+        whole = 1
+        shown = wrapped[0][:rows - 1 if len(records) > 1 else rows]
+        shown[-1] = fit(shown[-1].rstrip() + " …", width)
+    rest = [printable(record.path) for record in records[whole:]]
+    if rest:
+        shown.append(fit(f"✖ +{len(rest)} more broken file{'' if len(rest) == 1 else 's'}: {', '.join(rest)}", width))
+    return shown
 
 
 class MainScreen(Screen[None]):
@@ -152,6 +183,11 @@ class KubetuiApp(App[int]):
     #workloads { height: 1fr; }
     #api, #scheduler, #events { height: 1fr; }
     Screen.-narrow #body .-highlight { height: 2fr; }
+    /* The presenter layout on a narrow screen: the nodes above the events, both the full width (side by side, an
+       event line was cut at 45 columns, a card's pods ended in +3 and half the Nodes pane stayed empty). */
+    KubetuiApp.-presenter Screen.-narrow #body { layout: vertical; }
+    KubetuiApp.-presenter Screen.-narrow #left { height: auto; max-height: 65%; }
+    KubetuiApp.-presenter Screen.-narrow #nodes { height: auto; max-height: 100%; }
     #filter { dock: bottom; display: none; }
     #filter.-visible { display: block; }
     /* Light themes (here, not in the widgets' scoped DEFAULT_CSS, which cannot see the app's class): a pane's

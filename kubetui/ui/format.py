@@ -7,7 +7,21 @@ from typing import Any
 from rich.cells import cell_len
 from rich.text import Text
 
+from kubetui.sim.trace import ManifestStatus
 from kubetui.ui.view import pod_status
+
+
+def printable(text: str) -> str:
+    """``text`` with its control characters escaped as Python writes them (``\\x1b``, ``\\n``): a file named
+    ``esc\\x1b[31mred.yaml`` or ``new\\nline.yaml`` broke the line it was shown on."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
+
+
+def manifest_summary(record: ManifestStatus) -> str:
+    """A manifest status as ``file:line:column: message``, every control character in it escaped."""
+    return printable(record.summary())
 
 
 def clock_time(seconds: float) -> str:

@@ -3,22 +3,25 @@ failed before its fix."""
 
 from __future__ import annotations
 
+import io
 import re
 from typing import Any
 
 import pytest
+from rich.console import Console
 from textual.geometry import Region
-from textual.widgets import TabbedContent
+from textual.widgets import Static, TabbedContent
 from textual.widgets._toast import Toast
 
 from kubetui.sim.cluster import Cluster
 from kubetui.sim.trace import ManifestStatus, Reconcile
-from kubetui.ui.app import KubetuiApp
+from kubetui.ui.app import ErrorBanner, KubetuiApp
 from kubetui.ui.header import ClusterHeader
 from kubetui.ui.panes.events import EventsPane, reconcile_outcome
-from kubetui.ui.panes.nodes import TITLE, NodesPane
+from kubetui.ui.panes.nodes import PODS, TITLE, NodesPane
 from kubetui.ui.panes.scheduler import SchedulerPane
 from kubetui.ui.panes.workloads import WorkloadsPane
+from kubetui.ui.screens.decision import DecisionScreen
 from kubetui.ui.screens.details import DetailsScreen
 from kubetui.ui.tour_panel import TourPanel
 from kubetui.ui.view import pod_status
@@ -196,3 +199,143 @@ def test_endpoints_reconcile_keeps_what_it_wanted_when_short_of_room() -> None:
     other = Reconcile(controller="replicaset-controller", object=item.object, observed=item.observed,
                       desired=item.desired, action=item.action)  # what other controllers saw: the current state
     assert reconcile_outcome(other, len(full) - 1).plain == "3 ready, 0 not ready → update endpoints"
+
+
+# -- 4. at 100 columns a node card shows the Deployment's pods, and the presenter layout gives the panes the width ---
+def card_pods(nodes: NodesPane, node: str) -> str:
+    line = next(i for i in nodes._items if i.node == node and i.part == PODS)
+    return nodes.render_item(line, nodes.scrollable_content_region.width).plain
+
+
+async def test_node_cards_show_the_deployments_pods_before_the_daemonsets(app: KubetuiApp, cluster: Cluster) -> None:
+    """Sorted by name, `●db-0 ●node-agent-4l25m +3`: the web pods, the Deployment being demoed, always hid behind +N;
+    a crashing pod first, then the app's pods, the per-node DaemonSet pods last."""
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot, cluster)
+        nodes = app.query_one(NodesPane)
+        for node, pods in nodes._pods_by_node.items():
+            webs = [p["metadata"]["name"] for p in pods if p["metadata"]["name"].startswith("web-")]
+            shown = card_pods(nodes, node)
+            assert all(name in shown for name in webs), f"{node}: {shown!r} hides {webs}"
+            names = [p["metadata"]["name"] for p in pods]
+            agent = next(n for n in names if n.startswith("node-agent-"))
+            assert names.index(agent) == len(names) - 1, f"{node}: the DaemonSet pod is last, not {names}"
+        first = nodes._pods_by_node["node-1"][0]["metadata"]["name"]
+        assert first == "crashloop" and card_pods(nodes, "node-1").lstrip().startswith("✖crashloop")
+        before = {node: [p["metadata"]["name"] for p in pods] for node, pods in nodes._pods_by_node.items()}
+        await settle(pilot, cluster, 5)
+        after = {node: [p["metadata"]["name"] for p in pods] for node, pods in nodes._pods_by_node.items()}
+        assert after == before, "the order holds still from one refresh to the next"
+
+
+async def test_presenter_layout_at_100_columns_gives_both_panes_the_width(app: KubetuiApp, cluster: Cluster) -> None:
+    """Side by side at 100 columns, event lines were cut at 45 columns and half the Nodes pane stayed empty: the
+    cards stack above the events, every card in view, both as wide as the screen."""
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot, cluster)
+        await pilot.press("l")
+        await pilot.pause()
+        nodes, events = app.query_one(NodesPane), app.query_one(EventsPane)
+        assert nodes.region.width == events.region.width == NARROW[0]
+        assert nodes.max_scroll_y == 0 and nodes.region.height == len(nodes._items) + 2, "every card, no empty rows"
+        assert events.region.y >= nodes.region.bottom and events.region.height >= 8
+        await pilot.press("l", "l")  # back to all panes: side by side again
+        await pilot.pause()
+        assert nodes.region.width < NARROW[0] // 2 + 1
+
+
+# -- hostile C1 and C3: the error banner counts the broken files it has no room for, and escapes control characters --
+def banner_text(app: KubetuiApp) -> str:
+    return str(app.query_one(ErrorBanner).render())
+
+
+async def test_error_banner_counts_the_broken_files_it_has_no_room_for(app: KubetuiApp, cluster: Cluster) -> None:
+    """Seven broken files: the four-row banner showed one error and half of the next, and nothing said six more."""
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot, cluster)
+        long = ("metadata.name: Invalid value: \"Bad_Name\": a lowercase RFC 1123 subdomain must consist of lower case "
+                "alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. "
+                "'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')")
+        for index in range(7):
+            path = f"name-{index}.yaml"
+            app.view.manifest_errors[path] = ManifestStatus(path=path, ok=False, line=4, column=9, message=long)
+        await pilot.pause(0.3)
+        await pilot.pause()
+        banner = app.query_one(ErrorBanner)
+        rows = banner_text(app).splitlines()
+        assert banner.region.height == len(rows) == 4, rows
+        assert rows[-1].startswith("✖ +6 more broken files: name-1.yaml, name-2.yaml"), rows[-1]
+        assert all(len(row) <= NARROW[0] - 2 for row in rows)
+        for index in range(2):  # two short errors first: both whole, the rest counted
+            app.view.manifest_errors[f"name-{index}.yaml"].message = "spec.replicas: Invalid value: -1"
+        await pilot.pause(0.3)
+        rows = banner_text(app).splitlines()
+        assert rows[:2] == [f"✖ name-{index}.yaml:4:9: spec.replicas: Invalid value: -1" for index in range(2)]
+        assert len(rows) == 3 and rows[-1] == "✖ +5 more broken files: " + ", ".join(
+            f"name-{index}.yaml" for index in range(2, 7)), rows
+        for index in range(2, 7):
+            del app.view.manifest_errors[f"name-{index}.yaml"]
+        await pilot.pause(0.3)
+        rows = banner_text(app).splitlines()
+        assert rows == [f"✖ name-{index}.yaml:4:9: spec.replicas: Invalid value: -1" for index in range(2)], rows
+
+
+async def test_error_banner_escapes_control_characters_in_a_file_name(app: KubetuiApp, cluster: Cluster) -> None:
+    """`esc\\x1b[31mred.yaml` overflowed the banner into the pane border; `new\\nline.yaml` showed as `✖ new`."""
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot, cluster)
+        for path in ("esc\x1b[31mred.yaml", "new\nline.yaml"):
+            app.view.manifest_errors[path] = ManifestStatus(path=path, ok=False, line=4, column=9,
+                                                            message="metadata.name: Invalid value")
+        await pilot.pause(0.3)
+        await pilot.pause()
+        rows = banner_text(app).splitlines()
+        assert rows == ["✖ esc\\x1b[31mred.yaml:4:9: metadata.name: Invalid value",
+                        "✖ new\\nline.yaml:4:9: metadata.name: Invalid value"], rows
+        assert app.query_one(ErrorBanner).region.height == 2
+        events = app.query_one(EventsPane)
+        record = next(iter(app.view.manifest_errors.values()))
+        assert "\x1b" not in events.render_item(record, 200).plain
+
+
+# -- 11. a Pending pod's decision does not ask "why this node?"; scheduler rows alike; a held log says "holding" ------
+def dialog_text(screen: Any) -> str:
+    console = Console(width=200, record=True, file=io.StringIO())
+    for static in screen.query(Static):
+        console.print(static.content)
+    return console.export_text()
+
+
+async def test_a_pending_pods_decision_asks_why_no_node(app: KubetuiApp, cluster: Cluster) -> None:
+    """Titled "why this node?" and ending on "Scores are raw→normalized", with no node chosen and no score."""
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot, cluster)
+        pending = next(d for d in app.view.decisions if d.pod == "default/too-big" and not d.node)
+        await app.push_screen(DecisionScreen(pending))
+        await pilot.pause()
+        text = dialog_text(app.screen)
+        assert "why no node?" in text and "why this node?" not in text and "Scores are" not in text, text
+        app.screen.dismiss()
+        await pilot.pause()
+        placed = next(d for d in app.view.decisions if d.node and len(d.verdicts) > 1)
+        await app.push_screen(DecisionScreen(placed))
+        await pilot.pause()
+        text = dialog_text(app.screen)
+        assert "why this node?" in text and "Scores are raw→normalized" in text, text
+
+
+@pytest.mark.parametrize("size", [NARROW, WIDE])
+async def test_scheduler_rows_show_a_score_on_every_row_or_on_none(app: KubetuiApp, cluster: Cluster,
+                                                                  size: tuple[int, int]) -> None:
+    """At 100 columns `✔ db-1 → node-2  score 688  (3/4 nodes fit)` stood next to `✔ web-5496…zvcqj → node-2  (3/4
+    nodes fit)`: the score was dropped for the long names only."""
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot, cluster)
+        pane = app.query_one(SchedulerPane)
+        width = pane.scrollable_content_region.width
+        rows = [pane.render_item(d, width).plain for d in pane._items if d.node and len(d.verdicts) > 1]
+        assert any(row.lstrip("0123456789: ").startswith("✔ default/web-") or "web-" in row for row in rows)
+        with_score = ["score" in row for row in rows]
+        assert all(with_score) or not any(with_score), rows
+        assert all(with_score) == (size == WIDE), rows
+        assert all("nodes fit)" in row for row in rows), rows

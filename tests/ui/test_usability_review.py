@@ -59,7 +59,7 @@ async def test_a_log_that_stopped_following_says_so_in_its_border(app: KubetuiAp
         await pilot.press("home")
         total = len(events._items)
         subtitle = str(events.border_subtitle)
-        assert subtitle == f"1/{total} · paused · End to follow" and events.has_class("-held"), subtitle
+        assert subtitle == f"1/{total} · holding · End to follow" and events.has_class("-held"), subtitle
         assert cell_len(subtitle) <= events.outer_size.width - 6, "whole in a 100-column layout's pane"
         await settle(pilot, cluster, 5)
         assert events.cursor == 0 and not events.following
@@ -68,7 +68,7 @@ async def test_a_log_that_stopped_following_says_so_in_its_border(app: KubetuiAp
         assert not events.has_class("-held")
         await pilot.press("home", "slash", *"node")  # paused on the first line, then filtered
         subtitle = str(events.border_subtitle)
-        assert "paused" in subtitle and "esc" in subtitle, subtitle
+        assert "holding" in subtitle and "esc" in subtitle, subtitle
         assert cell_len(subtitle) <= events.outer_size.width - 6, subtitle
 
 

@@ -206,7 +206,7 @@ class LinePane(ScrollView, can_focus=True):
         count = f"{len(self._items)} of {self._total}" if self.filter_text else f"{len(self._items)}"
         if self.follow_tail and not self.following:
             where = f"{self.cursor + 1}/{count}"
-            forms = [f"{where} · paused · End to follow", f"{where} · paused · End"]
+            forms = [f"{where} · holding · End to follow", f"{where} · holding · End"]
             if self.filter_text:
                 forms = [f"{form} · esc clears filter" for form in forms] + [f"{form} · esc" for form in forms]
         elif self.filter_text:
@@ -240,13 +240,16 @@ class LinePane(ScrollView, can_focus=True):
 
     def _set_virtual_height(self, rows: int) -> None:
         """Set the scrollable height; without Textual's screen layout (~12 ms at 200x50) when the
-        scrollbar neither appears nor disappears, for only its thumb changes then."""
+        scrollbar neither appears nor disappears, for only its thumb changes then. A pane as tall as its lines (the
+        presenter layout's nodes at 100 columns) always gets the layout: it shrinks with them."""
         size = Size(self.size.width, rows)
         old = self.virtual_size
         if size == old:
             return
         window = self.container_size.height
-        if self.is_mounted and window > 0 and size.width == old.width and (rows > window) == (old.height > window):
+        auto = self.styles.height is not None and self.styles.height.is_auto
+        if self.is_mounted and window > 0 and size.width == old.width and (rows > window) == (old.height > window) \
+                and not auto:
             self.set_reactive(LinePane.virtual_size, size)
             if self.show_vertical_scrollbar:
                 self.vertical_scrollbar.window_virtual_size = rows

@@ -9,7 +9,7 @@ from rich.cells import cell_len
 from rich.text import Text
 
 from kubetui.sim.trace import Chaos, ManifestStatus, NodeActivity, Reconcile
-from kubetui.ui.format import clock_time, short_controller, without_default_ns
+from kubetui.ui.format import clock_time, manifest_summary, short_controller, without_default_ns
 from kubetui.ui.panes.base import LinePane
 from kubetui.ui.view import ClusterView, KubeEvent
 
@@ -78,7 +78,7 @@ class EventsPane(LinePane):
             line.append(f"{item.action} {item.target} {item.detail}".strip(), style="bold red")
         elif isinstance(item, ManifestStatus):
             line.append("✎ " if item.ok else "✖ ", style="green" if item.ok else "bold red")
-            line.append(item.summary(), style="" if item.ok else "bold red")
+            line.append(manifest_summary(item), style="" if item.ok else "bold red")
         else:
             line.append(str(item))
         return line

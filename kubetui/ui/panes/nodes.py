@@ -52,6 +52,8 @@ class NodesPane(LinePane):
             node = pod.get("spec", {}).get("nodeName")
             if node:
                 self._pods_by_node.setdefault(node, []).append(pod)
+        for pods in self._pods_by_node.values():
+            pods.sort(key=card_order)
         # as narrow as the lines can get: the scrollbar may appear with this refresh's lines, and no Resize says so
         width = self.scrollable_content_region.width if self.is_mounted else 0
         if width and not self.show_vertical_scrollbar:
@@ -261,6 +263,19 @@ class NodesPane(LinePane):
             if any(k == key for k, _ in parts):
                 below.append(key)
         return tuple(below)
+
+
+# a card's pods by what owns them: the app (ReplicaSet, bare) first, the per-node machinery (DaemonSet) last
+OWNER_RANK = {"ReplicaSet": 1, "": 1, "StatefulSet": 2, "Job": 3, "DaemonSet": 4}
+
+
+def card_order(pod: dict[str, Any]) -> tuple[int, str]:
+    """Crashing or restarted pods first, then Deployment, StatefulSet, Job and DaemonSet pods, each by name."""
+    meta = pod.get("metadata", {})
+    if restarts(pod) or pod_glyph(pod)[0] == "✖":
+        return 0, str(meta.get("name", ""))
+    owner = next((str(r.get("kind", "")) for r in meta.get("ownerReferences") or [] if r.get("controller")), "")
+    return OWNER_RANK.get(owner, 1), str(meta.get("name", ""))
 
 
 def taint_text(node: dict[str, Any]) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 
 from kubetui.sim.trace import SchedulingDecision
@@ -32,8 +33,9 @@ class SchedulerPane(LinePane):
 
     def render_item(self, item: SchedulingDecision, width: int) -> Text:
         """Below 80 cells "default/" goes; a long generated pod name loses its middle (web-5496…cmddm) before
-        the line loses a column, then the score goes, then the nodes-fit count (Enter shows the decision in
-        full): a long name no longer cost "(3/4 nodes fit)" on its row only. The time shows from 60 cells."""
+        the line loses a column, then the score goes (from every row alike), then the nodes-fit count (Enter shows
+        the decision in full): a long name no longer cost "(3/4 nodes fit)" on its row only. The time shows from
+        60 cells."""
         parts: list[Part] = []
         if width >= 60:
             parts.append((clock_time(item.time) + " ", "dim", 0))
@@ -43,10 +45,15 @@ class SchedulerPane(LinePane):
             parts += [("✔ ", "green", 0), (pod, "bold", 0), (" → ", "", 0), (item.node, "bold green", 0)]
             feasible = [v for v in item.verdicts if v.feasible]
             winner = next((v for v in item.verdicts if v.node == item.node), None)
-            if winner is not None and feasible:
-                parts.append((f"  score {winner.total}", "dim", 2))
-            if len(item.verdicts) > 1:
-                parts.append((f"  ({len(feasible)}/{len(item.verdicts)} nodes fit)", "dim", 1))
+            fit = f"  ({len(feasible)}/{len(item.verdicts)} nodes fit)" if len(item.verdicts) > 1 else ""
+            score = f"  score {winner.total}" if winner is not None and feasible else ""
+            # the score shows on every row or on none: judged as if each name were at its floor, so that a short
+            # name (db-1) does not keep a score the long ones (web-5496…cmddm) lost
+            reference = sum(cell_len(text) for text, _, _ in parts) - cell_len(pod) + NAME_FLOOR
+            if score and reference + len(score + fit) <= width:
+                parts.append((score, "dim", 2))
+            if fit:
+                parts.append((fit, "dim", 1))
             return assemble(parts, width, shrink=name, floor=NAME_FLOOR)
         parts += [("✖ ", "bold red", 0), (pod, "bold", 0), (" Pending: ", "yellow", 0), (item.message, "yellow", 0)]
         return assemble(parts, width)

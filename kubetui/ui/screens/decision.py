@@ -18,9 +18,9 @@ from kubetui.ui.format import clock_time
 
 
 def decision_renderable(decision: SchedulingDecision, width: int = 200) -> RenderableType:
-    """A table of nodes x plugins: the answer to "why this node?". In a terminal narrower than 140
-    columns, with score columns to show, a filtered-out node's reason goes under the table, whole,
-    instead of wrapping a few words a line in a squeezed filter column."""
+    """A table of nodes x plugins: the answer to "why this node?" (for a Pending pod, "why no node?"). In a
+    terminal narrower than 140 columns, with score columns to show, a filtered-out node's reason goes under the
+    table, whole, instead of wrapping a few words a line in a squeezed filter column."""
     title = Text()
     title.append(f"{decision.pod}", style="bold")
     title.append(f"  at {clock_time(decision.time)}", style="dim")
@@ -73,8 +73,9 @@ def decision_renderable(decision: SchedulingDecision, width: int = 200) -> Rende
     lines.append(table)
     if footnotes:
         lines += [Text(""), *footnotes]
-    lines.append(Text("\nScores are raw→normalized (0-100) per plugin; total = Σ normalized × weight.",
-                      style="dim"))
+    if plugins:  # a pod no node fits has no scores to explain
+        lines.append(Text("\nScores are raw→normalized (0-100) per plugin; total = Σ normalized × weight.",
+                          style="dim"))
     return Group(*lines)
 
 
@@ -101,5 +102,6 @@ class DecisionScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll() as box:
             box.border_subtitle = "esc closes · ↑↓ scroll"
-            yield Static(Text("Scheduling decision — why this node?", style="bold"))
+            question = "why this node?" if self.decision.node else "why no node?"
+            yield Static(Text(f"Scheduling decision — {question}", style="bold"))
             yield Static(decision_renderable(self.decision, self.app.size.width))
