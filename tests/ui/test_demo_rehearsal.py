@@ -25,15 +25,7 @@ from kubetui.ui.screens.decision import DecisionScreen
 from kubetui.ui.screens.details import DetailsScreen
 from kubetui.ui.tour_panel import TourPanel
 from kubetui.ui.view import pod_status
-
-NARROW, WIDE = (100, 30), (200, 50)
-
-
-async def settle(pilot: Any, cluster: Cluster, seconds: float = 0.0) -> None:
-    cluster.run_for(seconds)
-    for pane in pilot.app.query("LinePane"):
-        pane.refresh_items()
-    await pilot.pause()
+from tests.ui.pilot import NARROW, WIDE, settle
 
 
 # -- 1. a log that followed its newest line still follows it after a layout cycle ---------------------------------

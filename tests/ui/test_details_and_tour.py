@@ -17,7 +17,7 @@ from kubetui.ui.panes.nodes import SPACER, NodesPane
 from kubetui.ui.panes.workloads import WorkloadsPane
 from kubetui.ui.screens.details import DetailsScreen
 from kubetui.ui.tour_panel import TourPanel, key_caps
-from tests.ui.test_keys import settle
+from tests.ui.pilot import settle
 
 
 def plain(renderable: RenderableType, width: int) -> str:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from kubetui.sim.cluster import Cluster
 from kubetui.ui.app import KubetuiApp
 from kubetui.ui.panes.api import ApiPane
@@ -14,6 +12,7 @@ from kubetui.ui.panes.workloads import Row, WorkloadsPane
 from kubetui.ui.screens.decision import DecisionScreen
 from kubetui.ui.screens.details import DetailsScreen
 from kubetui.ui.screens.help import HelpScreen
+from tests.ui.pilot import settle
 
 SIZE = (120, 36)
 
@@ -26,13 +25,6 @@ def select_workload(app: KubetuiApp, kind: str, name_prefix: str) -> Row:
             pane.cursor = index
             return row
     raise AssertionError(f"no {kind} {name_prefix} in {pane._items}")
-
-
-async def settle(pilot: Any, cluster: Cluster, seconds: float = 0.0) -> None:
-    cluster.run_for(seconds)
-    for pane in pilot.app.query("LinePane"):
-        pane.refresh_items()
-    await pilot.pause()
 
 
 async def test_panes_show_the_cluster(app: KubetuiApp, cluster: Cluster) -> None:

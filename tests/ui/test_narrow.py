@@ -16,9 +16,8 @@ from kubetui.ui.panes.events import EventsPane
 from kubetui.ui.panes.nodes import NodesPane
 from kubetui.ui.panes.scheduler import SchedulerPane
 from kubetui.ui.panes.workloads import WorkloadsPane
-from tests.ui.test_keys import settle
+from tests.ui.pilot import NARROW, WIDE, settle
 
-NARROW, WIDE = (100, 30), (200, 50)
 # "system…iserver": an ellipsis with letters on both sides is a word cut in the middle
 MID_WORD_CUT = re.compile(r"\w…\w")
 

@@ -11,15 +11,9 @@ from kubetui.sim.cluster import Cluster
 from kubetui.ui.app import KubetuiApp
 from kubetui.ui.panes.api import ApiPane
 from kubetui.ui.screens.details import DetailsScreen
+from tests.ui.pilot import settle
 
 SIZE = (100, 30)
-
-
-async def settle(pilot: Any, cluster: Cluster, seconds: float = 0.0) -> None:
-    cluster.run_for(seconds)
-    for pane in pilot.app.query("LinePane"):
-        pane.refresh_items()
-    await pilot.pause()
 
 
 async def test_filter_filters_as_you_type_and_escape_clears_it(app: KubetuiApp, cluster: Cluster) -> None:

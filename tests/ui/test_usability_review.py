@@ -3,8 +3,6 @@ pinned by a Pilot test that failed before its fix."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.cells import cell_len
 
 from kubetui.sim.cluster import Cluster
@@ -16,15 +14,7 @@ from kubetui.ui.panes.nodes import NOTES, SPACER, TITLE, NodesPane
 from kubetui.ui.panes.scheduler import SchedulerPane
 from kubetui.ui.panes.workloads import WorkloadsPane
 from kubetui.ui.screens.details import DetailsScreen
-
-NARROW, WIDE = (100, 30), (200, 50)
-
-
-async def settle(pilot: Any, cluster: Cluster, seconds: float = 0.0) -> None:
-    cluster.run_for(seconds)
-    for pane in pilot.app.query("LinePane"):
-        pane.refresh_items()
-    await pilot.pause()
+from tests.ui.pilot import NARROW, settle
 
 
 def at_newest_line(pane: EventsPane) -> bool:
