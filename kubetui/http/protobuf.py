@@ -34,6 +34,30 @@ VARINT_KINDS = {"int32", "int64", "uint32", "uint64", "bool", "enum", "sint32", 
 META = "k8s.io.apimachinery.pkg.apis.meta.v1"
 
 
+# Go's protobuf always writes a non-pointer field, zero or not, and its JSON omits that zero again (omitempty):
+# a decoded false or 0 here is dropped, as Go would, so `kubectl create deployment` does not store
+# `stdin: false` or `hostIPC: false`. A pointer field (replicas, suspend) is written only when set, and keeps
+# its zero: only the non-pointer omitempty scalars of the kinds kubectl's generators build are listed.
+ZERO_OMITTED: dict[str, frozenset[str]] = {
+    f"{META}.ObjectMeta": frozenset({"generation"}),
+    "k8s.io.api.core.v1.PodSpec": frozenset({"hostNetwork", "hostPID", "hostIPC"}),
+    "k8s.io.api.core.v1.Container": frozenset({"stdin", "stdinOnce", "tty"}),
+    "k8s.io.api.core.v1.ContainerPort": frozenset({"hostPort"}),
+    "k8s.io.api.core.v1.VolumeMount": frozenset({"readOnly"}),
+    "k8s.io.api.core.v1.Probe": frozenset(
+        {"initialDelaySeconds", "timeoutSeconds", "periodSeconds", "successThreshold", "failureThreshold"}
+    ),
+    "k8s.io.api.core.v1.ServiceSpec": frozenset({"publishNotReadyAddresses", "healthCheckNodePort"}),
+    "k8s.io.api.core.v1.ServicePort": frozenset({"nodePort"}),
+    "k8s.io.api.core.v1.NodeSpec": frozenset({"unschedulable"}),
+    "k8s.io.api.apps.v1.DeploymentSpec": frozenset({"minReadySeconds", "paused"}),
+    "k8s.io.api.apps.v1.ReplicaSetSpec": frozenset({"minReadySeconds"}),
+    "k8s.io.api.apps.v1.DaemonSetSpec": frozenset({"minReadySeconds"}),
+    "k8s.io.api.apps.v1.StatefulSetSpec": frozenset({"minReadySeconds"}),
+    "k8s.io.api.scheduling.v1.PriorityClass": frozenset({"globalDefault"}),
+}
+
+
 class ProtobufError(ValueError):
     """The body is not a well-formed Kubernetes protobuf message."""
 
@@ -165,6 +189,7 @@ def _message(name: str, data: bytes, special: bool = True) -> Any:
     if table is None:
         raise ProtobufError(f"unknown message {name.lstrip('.')}")
     out: dict[str, Any] = {}
+    omitted = ZERO_OMITTED.get(name.lstrip("."), frozenset())
     for number, wire, value in wire_fields(data):
         field = table.get(number)
         if field is None:
@@ -189,7 +214,9 @@ def _message(name: str, data: bytes, special: bool = True) -> Any:
             out.update(decoded)  # an embedded (inline) struct
         elif repeated:
             out.setdefault(json_name, []).append(decoded)
-        elif decoded is not None and decoded != "":
+        elif json_name == "creationTimestamp" and decoded is None:
+            out[json_name] = None  # a template's zero metav1.Time: Go's JSON writes it as null
+        elif decoded is not None and decoded != "" and not (json_name in omitted and decoded in (0, False)):
             out[json_name] = decoded  # Go writes empty non-pointer strings; JSON would omit them
     return out
 

@@ -272,6 +272,18 @@ def test_cronjobs_create_get_explain_and_a_job_from_one(kubectl: Kubectl) -> Non
         in refused.stderr
 
 
+def test_kubectl_create_stores_what_a_real_server_would(kubectl: Kubectl) -> None:
+    """kubectl's generators send protobuf, where Go writes every non-pointer field: its zeros are not the user's."""
+    kubectl("create", "deployment", "gen", "--image=nginx:1.27", "--replicas=0")
+    made = json.loads(kubectl("get", "deployment", "gen", "-o", "json").stdout)
+    spec, template = made["spec"], made["spec"]["template"]
+    assert spec["replicas"] == 0, "a pointer field keeps its zero"
+    assert "paused" not in spec and "minReadySeconds" not in spec
+    assert template["metadata"] == {"creationTimestamp": None, "labels": {"app": "gen"}}
+    assert not {"hostIPC", "hostNetwork", "hostPID"} & template["spec"].keys()
+    assert not {"stdin", "stdinOnce", "tty"} & template["spec"]["containers"][0].keys()
+
+
 def test_exec_port_forward_and_top_fail_fast(kubectl: Kubectl) -> None:
     kubectl("run", "shell", "--image=busybox", "--restart=Never", "--", "sleep", "3600")
     started = time.monotonic()

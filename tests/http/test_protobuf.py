@@ -44,7 +44,7 @@ def test_a_configmap_with_maps_and_bytes() -> None:
     assert obj == {
         "apiVersion": "v1",
         "kind": "ConfigMap",
-        "metadata": {"name": "cfg", "labels": {"app": "web"}},
+        "metadata": {"name": "cfg", "labels": {"app": "web"}, "creationTimestamp": None},  # Go's JSON: null
         "data": {"k": "v"},
         "binaryData": {"bin": "AAE="},
     }
