@@ -184,6 +184,17 @@ def _yaml_error(path: str, text: str, exc: yaml.MarkedYAMLError) -> ManifestErro
     """PyYAML's message; a mark at the end of the stream is moved back onto the last line with text."""
     mark = exc.problem_mark or exc.context_mark
     problem = exc.problem or str(exc)
+    opened = exc.context_mark
+    if opened is not None and exc.context and mark is not None and (
+        problem == "found unexpected end of stream" or "<document start>" in problem or "<stream end>" in problem
+    ):
+        # Something opened and never closed (a quote, a [ or {): the mistake is where it opened, not where the
+        # file or document ran out, so the error points there.
+        what = exc.context.removeprefix("while scanning ").removeprefix("while parsing ")
+        ended = "at line {}, column {}".format(*line_column(text, _before_trailing_space(text, mark.index)))
+        line, column = line_column(text, opened.index)
+        return ManifestError(path, f"YAML parse error: {what} starts here and is never closed ({problem} {ended})",
+                             line, column)
     context = ""
     if exc.context:
         where = exc.context_mark

@@ -195,9 +195,11 @@ def _deployment_json(replicas: int) -> dict[str, object]:
 @pytest.mark.parametrize(
     ("name", "text", "line", "column"),
     [
-        ("a.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [x\n", 4, 11),
-        ("a.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [x\n\n\n  \n", 4, 11),
-        ("a.yaml", "data:\n  k: 'unfinished", 2, 17),
+        # YAML: what never closes is pointed at where it opens (the [ or the quote)
+        ("a.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [x\n", 4, 9),
+        ("a.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [x\n\n\n  \n", 4, 9),
+        ("a.yaml", "data:\n  k: 'unfinished", 2, 6),
+        ("a.yaml", "data:\n  k: 'unfinished\n  j: 1\n\n", 2, 6),
         ("a.json", '{"apiVersion": "v1",\n "kind": \n', 2, 9),
         ("a.json", '{"apiVersion": "v1",\n', 1, 21),
     ],
@@ -213,8 +215,8 @@ def test_parse_error_keeps_pyyamls_message() -> None:
     error = parse_text("metadata:\n  name: [x\n", "a.yaml").error
     assert error is not None
     assert error.message == (
-        "YAML parse error: expected ',' or ']', but got '<stream end>' "
-        "(while parsing a flow sequence at line 2, column 9)"
+        "YAML parse error: a flow sequence starts here and is never closed "
+        "(expected ',' or ']', but got '<stream end>' at line 2, column 11)"
     )
 
 
