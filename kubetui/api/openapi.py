@@ -154,17 +154,19 @@ ENUMS: dict[tuple[str, str], list[str]] = {
 }
 
 
+# In v3 both are oneOf, with no type (their OpenAPIV3OneOfTypes): kubectl explain then names the type by its
+# reference (maxSurge <IntOrString>, limits <map[string]Quantity>), where a "type" would make it <string>.
 INT_OR_STRING: Schema = {
     "description": "IntOrString is a type that can hold an int32 or a string. When used in JSON or YAML "
     "marshalling and unmarshalling, it produces or consumes the inner type.",
-    "type": "string",
+    "oneOf": [{"type": "integer"}, {"type": "string"}],
     "format": "int-or-string",
     "x-kubernetes-int-or-string": True,
 }
 QUANTITY: Schema = {
     "description": "Quantity is a fixed-point representation of a number, such as 250m (a quarter CPU) or "
     "1Gi (one gibibyte of memory).",
-    "type": "string",
+    "oneOf": [{"type": "string"}, {"type": "number"}],
     "x-kubernetes-int-or-string": True,
 }
 

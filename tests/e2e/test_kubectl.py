@@ -70,6 +70,9 @@ def test_discovery_version_and_cluster_info(kubectl: Kubectl, kubetui: Backgroun
     explained = kubectl("explain", "deployment.spec.strategy").stdout
     assert "FIELD: strategy <DeploymentStrategy>" in explained
     assert "rollingUpdate\t<RollingUpdateDeployment>" in explained and "enum: Recreate, RollingUpdate" in explained
+    max_surge = kubectl("explain", "deployment.spec.strategy.rollingUpdate.maxSurge").stdout
+    assert "FIELD: maxSurge <IntOrString>" in max_surge
+    assert "limits\t<map[string]Quantity>" in kubectl("explain", "pod.spec.containers.resources").stdout
 
 
 def test_apply_get_and_output_formats(kubectl: Kubectl, tmp_path: Path) -> None:
