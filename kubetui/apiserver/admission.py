@@ -18,6 +18,7 @@ from kubetui.api.models import MODELS
 from kubetui.api.models.golang import decode_error
 from kubetui.api.quantity import QuantityError, parse_quantity
 from kubetui.api.resources import BY_PLURAL, ResourceInfo
+from kubetui.api.scheduling import SYSTEM_PRIORITY_CLASSES
 from kubetui.api.selectors import SelectorError, selector_from_dict
 from kubetui.api.validation import format_invalid, validate
 from kubetui.apiserver import errors
@@ -29,7 +30,6 @@ if TYPE_CHECKING:
     from kubetui.apiserver.server import APIServer
 
 # Built-in priority classes every cluster has (pkg/apis/scheduling/types.go).
-SYSTEM_PRIORITY_CLASSES = {"system-node-critical": 2000001000, "system-cluster-critical": 2000000000}
 
 # Namespaces NamespaceLifecycle never lets anyone delete (lifecycle/admission.go's immortalNamespaces).
 IMMORTAL_NAMESPACES = frozenset({"default", "kube-system", "kube-public"})
@@ -176,7 +176,7 @@ class Admission:
             spec.setdefault("priority", 0)
             return
         if name in SYSTEM_PRIORITY_CLASSES:
-            value = SYSTEM_PRIORITY_CLASSES[name]
+            value = SYSTEM_PRIORITY_CLASSES[name][0]
         else:
             kv = self.server.store.get(BY_PLURAL["priorityclasses"].key("", str(name)))
             if kv is None:

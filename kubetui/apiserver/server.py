@@ -21,6 +21,7 @@ from kubetui.api.fielderrors import format_invalid, go_quote, not_supported
 from kubetui.api.fielderrors import invalid as field_invalid
 from kubetui.api.openapi import OpenAPIDocuments
 from kubetui.api.resources import BY_PLURAL, ResourceInfo, for_object, lookup
+from kubetui.api.scheduling import SYSTEM_PRIORITY_CLASSES
 from kubetui.api.selectors import (
     FieldSelector,
     LabelSelector,
@@ -65,6 +66,7 @@ PATCH_APPLY = "application/apply-patch+yaml"
 PATCH_TYPES = (PATCH_MERGE, PATCH_STRATEGIC, PATCH_JSON, PATCH_APPLY)
 
 SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
+
 NAME_SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"  # k8s.io/apimachinery/pkg/util/rand: no vowels
 MAX_NAME_LENGTH = 253
 
@@ -86,10 +88,16 @@ class APIServer:
 
     # ------------------------------------------------------------------ bootstrap
     def bootstrap(self) -> None:
-        """What a fresh API server creates: the system namespaces and the ``kubernetes`` Service."""
+        """What a fresh API server creates: the system namespaces, the ``kubernetes`` Service and the two system
+        PriorityClasses (the scheduling post-start hook's AddSystemPriorityClasses)."""
         who = "system:apiserver"
         for ns in SYSTEM_NAMESPACES:
             self.create(who, "namespaces", "", {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}})
+        for name, (value, description) in SYSTEM_PRIORITY_CLASSES.items():
+            self.create(who, "priorityclasses", "", {
+                "apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass", "metadata": {"name": name},
+                "value": value, "description": description,
+            })
         self.create(
             who,
             "services",

@@ -697,3 +697,12 @@ def test_every_request_is_traced(api: APIServer, cluster: Cluster) -> None:
         ("get", "pods", "nope", 404),
     ]
     assert records[0].resource_version == str(api.store.revision)
+
+
+def test_the_system_priority_classes_exist_as_objects() -> None:
+    """kubectl get priorityclasses lists them on any cluster (the API server's AddSystemPriorityClasses)."""
+    from kubetui.sim.cluster import Cluster
+
+    cluster = Cluster(seed=0, nodes=[], scheduler=False, controllers=False)
+    found = {pc["metadata"]["name"]: pc["value"] for pc in cluster.objects("priorityclasses")}
+    assert found == {"system-cluster-critical": 2_000_000_000, "system-node-critical": 2_000_001_000}

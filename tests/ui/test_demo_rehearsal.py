@@ -212,8 +212,10 @@ async def test_node_cards_show_the_deployments_pods_before_the_daemonsets(app: K
             names = [p["metadata"]["name"] for p in pods]
             agent = next(n for n in names if n.startswith("node-agent-"))
             assert names.index(agent) == len(names) - 1, f"{node}: the DaemonSet pod is last, not {names}"
-        first = nodes._pods_by_node["node-1"][0]["metadata"]["name"]
-        assert first == "crashloop" and card_pods(nodes, "node-1").lstrip().startswith("✖crashloop")
+        home = next(p["spec"]["nodeName"] for ps in nodes._pods_by_node.values() for p in ps
+                    if p["metadata"]["name"] == "crashloop")
+        first = nodes._pods_by_node[home][0]["metadata"]["name"]
+        assert first == "crashloop" and card_pods(nodes, home).lstrip().startswith("✖crashloop")
         before = {node: [p["metadata"]["name"] for p in pods] for node, pods in nodes._pods_by_node.items()}
         await settle(pilot, cluster, 5)
         after = {node: [p["metadata"]["name"] for p in pods] for node, pods in nodes._pods_by_node.items()}

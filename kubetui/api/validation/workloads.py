@@ -24,6 +24,7 @@ from kubetui.api.fielderrors import (
     not_supported,
     required,
 )
+from kubetui.api.scheduling import SYSTEM_PRIORITY_CLASSES
 from kubetui.api.validation import names
 from kubetui.api.validation.common import (
     FIELD_IMMUTABLE_ERROR,
@@ -50,7 +51,6 @@ from kubetui.api.validation.pods import validate_pod_template
 
 SELECTOR_MISMATCH = "`selector` does not match template `labels`"
 HIGHEST_USER_DEFINABLE_PRIORITY = 1_000_000_000
-SYSTEM_PRIORITY_CLASSES = {"system-cluster-critical": 2_000_000_000, "system-node-critical": 2_000_001_000}
 
 
 def _template_labels(template: Any) -> dict[str, Any] | None:
@@ -746,8 +746,8 @@ def validate_priorityclass(obj: dict[str, Any], old: dict[str, Any] | None, errs
 def _known_system_priority_class(name: str, value: int, global_default: bool) -> str:
     if name not in SYSTEM_PRIORITY_CLASSES:
         return f"{name} is not a known system priority class"
-    if value != SYSTEM_PRIORITY_CLASSES[name]:
-        return f"value of {name} PriorityClass must be {SYSTEM_PRIORITY_CLASSES[name]}"
+    if value != SYSTEM_PRIORITY_CLASSES[name][0]:
+        return f"value of {name} PriorityClass must be {SYSTEM_PRIORITY_CLASSES[name][0]}"
     if global_default:
         return f"globalDefault of {name} PriorityClass must be false"
     return ""
