@@ -126,15 +126,18 @@ def condition_true(obj: dict[str, Any], ctype: str) -> bool:
 
 def set_condition(
     status: dict[str, Any], ctype: str, value: str, now: str, reason: str = "", message: str = "",
-    probe_time: bool = False,
+    probe_time: bool = False, pod: bool = False,
 ) -> bool:
     """Set a condition in ``status.conditions``; lastTransitionTime moves only when the status flips.
 
+    ``pod``: a PodCondition, whose lastProbeTime (a non-pointer metav1.Time) reads null when unset.
     Returns True when anything changed.
     """
     conditions = status.setdefault("conditions", [])
     for cond in conditions:
         if cond.get("type") == ctype:
+            if pod and "lastProbeTime" not in cond:
+                cond["lastProbeTime"] = None
             changed = cond.get("status") != value
             if changed:
                 cond["lastTransitionTime"] = now
@@ -149,6 +152,8 @@ def set_condition(
     cond = {"type": ctype, "status": value, "lastTransitionTime": now}
     if probe_time:
         cond["lastProbeTime"] = now
+    elif pod:
+        cond["lastProbeTime"] = None
     _set_optional(cond, "reason", reason)
     _set_optional(cond, "message", message)
     conditions.append(cond)

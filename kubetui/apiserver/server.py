@@ -816,7 +816,7 @@ class APIServer:
             if pod["metadata"].get("deletionTimestamp"):
                 raise errors.conflict(pods, name, f"pod {name} is being deleted, cannot be assigned to a host")
             pod["spec"]["nodeName"] = node
-            m.set_condition(pod.setdefault("status", {}), "PodScheduled", "True", self.now_iso())
+            m.set_condition(pod.setdefault("status", {}), "PodScheduled", "True", self.now_iso(), pod=True)
             return pod
 
         kv = self._kv(pods, namespace, name)

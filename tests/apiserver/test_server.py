@@ -706,3 +706,20 @@ def test_the_system_priority_classes_exist_as_objects() -> None:
     cluster = Cluster(seed=0, nodes=[], scheduler=False, controllers=False)
     found = {pc["metadata"]["name"]: pc["value"] for pc in cluster.objects("priorityclasses")}
     assert found == {"system-cluster-critical": 2_000_000_000, "system-node-critical": 2_000_001_000}
+
+
+def test_a_bound_pods_scheduled_condition_has_a_null_probe_time() -> None:
+    """A PodCondition's lastProbeTime is a non-pointer time: kubectl -o yaml shows `lastProbeTime: null`."""
+    from kubetui.node.spec import default_nodes
+    from kubetui.sim.cluster import Cluster
+
+    cluster = Cluster(seed=0, nodes=default_nodes(1))
+    cluster.run_for(3)
+    pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": "default"},
+           "spec": {"containers": [{"name": "c", "image": "nginx:1.27"}]}}
+    cluster.client("kubectl").create("pods", pod)
+    cluster.run_for(10)
+    stored = cluster.get("pods", "default", "p")
+    assert stored is not None
+    (scheduled,) = [c for c in stored["status"]["conditions"] if c["type"] == "PodScheduled"]
+    assert "lastProbeTime" in scheduled and scheduled["lastProbeTime"] is None
