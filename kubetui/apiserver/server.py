@@ -39,6 +39,7 @@ from kubetui.apiserver.errors import ApiError
 from kubetui.apiserver.fieldvalidation import check_apply_schema
 from kubetui.apiserver.pagination import decode_continue, encode_continue
 from kubetui.apiserver.patch import PatchError, json_merge_patch, json_patch, strategic_merge_patch
+from kubetui.apiserver.proxy import PodNetwork, ProxyResponse, dial, pod_location, service_location, split_name_port
 from kubetui.apiserver.watch import (
     ApiEvent,
     ApiWatch,
@@ -84,6 +85,7 @@ class APIServer:
         self.schemas = OpenAPIDocuments()  # what /openapi/v3 serves; server-side apply types patches with it
         store.set_trigger(BY_PLURAL["pods"].prefix(None), pod_node_name, pod_node_name_of)
         self.kubelets: dict[str, LogSource] = {}  # node name -> how to reach its kubelet for logs
+        self.pod_network: PodNetwork | None = None  # how the proxy subresource reaches pods (cluster assembly)
         self.watches: set[ApiWatch] = set()
 
     # ------------------------------------------------------------------ bootstrap
@@ -109,6 +111,24 @@ class APIServer:
                 "spec": {"clusterIP": "10.96.0.1", "ports": [{"name": "https", "port": 443, "targetPort": 6443}]},
             },
         )
+
+    def proxy(self, who: str, resource: str, namespace: str, name_port: str, path: str, agent: str) -> ProxyResponse:
+        """GET <pods|services>/<name>[:<port>]/proxy/<path>: the answer of the pod it reaches (apiserver/proxy.py)."""
+        with self._request(who, "get", resource, namespace, name_port, "proxy") as rec:
+            info = self.resource(resource)
+            name, port = split_name_port(name_port)
+            rec.name = name
+            obj = decode(self._kv(info, namespace, name))
+            if info.plural == "pods":
+                ip, number = pod_location(obj, port)
+            elif info.plural == "services":
+                kv = self.store.get(BY_PLURAL["endpoints"].key(namespace, name))
+                ip, number = service_location(obj, decode(kv) if kv is not None else None, port, self.rng)
+            else:
+                raise errors.not_found(info, name)
+            response = dial(self.pod_network, ip, number, path or "/", agent)
+            rec.code = response.code
+            return response
 
     def now_iso(self) -> str:
         return m.timestamp(self.clock.now)

@@ -119,6 +119,8 @@ def resolve(group: str, version: str, segments: list[str]) -> Target:
     namespace_subresource = len(segments) == 3 and segments[2] in ("status", "finalize")
     if len(segments) >= 3 and segments[0] == "namespaces" and not namespace_subresource:
         namespace, segments = segments[1], segments[2:]
+    if len(segments) > 3 and segments[2] == "proxy":
+        segments = segments[:3]  # the rest is the path to proxy to (Rest._proxy reads it from the URL)
     if not 1 <= len(segments) <= 3 or not all(segments):
         raise not_found()
     info = BY_PLURAL.get(segments[0])
@@ -199,6 +201,18 @@ class Rest:
 
     def _namespace(self, target: Target) -> str:
         return target.namespace or ""
+
+    def _proxy(self, request: web.Request, target: Target, who: str) -> web.Response:
+        """The pod's own answer, status and body, as the API server's proxy passes it through."""
+        marker = f"/{target.name}/proxy"
+        raw = request.rel_url.raw_path
+        path = raw[raw.index(marker) + len(marker):] if marker in raw else ""
+        if request.query_string:
+            path = f"{path or '/'}?{request.query_string}"
+        agent = request.headers.get("User-Agent", "")
+        answer = self.api.proxy(who, target.info.plural, self._namespace(target), target.name, path, agent)
+        content_type = "text/html" if answer.body.lstrip().startswith("<") else "text/plain"
+        return web.Response(status=answer.code, text=answer.body, content_type=content_type)
 
     # ------------------------------------------------------------------ reads
     def _list(self, request: web.Request, target: Target, who: str) -> web.Response:
@@ -421,6 +435,8 @@ class Rest:
                 f"{UNSUPPORTED_STREAMS[sub]} is not supported by the simulated cluster: "
                 "kubetui containers are simulated and have no process to connect to"
             )
+        if info.plural in ("pods", "services") and sub == "proxy":
+            return self._proxy(request, target, who)
         if info.plural == "pods" and sub == "log":
             if method != "GET":
                 raise method_not_allowed()

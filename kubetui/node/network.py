@@ -18,6 +18,7 @@ class Reply:
     code: int | None
     error: str = ""
     pod: str = ""  # namespace/name of the pod that answered
+    body: str = ""  # what an HTTP server sent back (see process.response_body)
 
     @property
     def ok(self) -> bool:

@@ -247,6 +247,46 @@ def access_line(style: str, source: str, path: str, code: int, agent: str, when:
     return None
 
 
+NGINX_WELCOME = """<!DOCTYPE html>
+<html>
+<head>
+<title>Welcome to nginx!</title>
+<style>
+html { color-scheme: light dark; }
+body { width: 35em; margin: 0 auto;
+font-family: Tahoma, Verdana, Arial, sans-serif; }
+</style>
+</head>
+<body>
+<h1>Welcome to nginx!</h1>
+<p>If you see this page, the nginx web server is successfully installed and
+working. Further configuration is required.</p>
+
+<p>For online documentation and support please refer to
+<a href="http://nginx.org/">nginx.org</a>.<br/>
+Commercial support is available at
+<a href="http://nginx.com/">nginx.com</a>.</p>
+
+<p><em>Thank you for using nginx.</em></p>
+</body>
+</html>
+"""  # the 615 bytes of its default index.html, which access_line counts
+
+
+def response_body(style: str, code: int, hostname: str) -> str:
+    """What a known server image sends back: nginx's and httpd's default pages, hello-app's greeting."""
+    if style == "nginx":
+        return NGINX_WELCOME if code == 200 else (
+            "<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1>"
+            "</center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
+        )
+    if style == "httpd":
+        return "<html><body><h1>It works!</h1></body></html>\n" if code == 200 else ""
+    if style == "hello-app":
+        return f"Hello, world!\nVersion: 1.0.0\nHostname: {hostname}\n"
+    return ""
+
+
 # -- a tiny shell ---------------------------------------------------------------------------------------------
 @dataclass
 class _Run:

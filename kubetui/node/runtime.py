@@ -15,7 +15,7 @@ from typing import Any
 from kubetui.api.quantity import QuantityError, memory_bytes
 from kubetui.node.images import ImageRef, ImageStore
 from kubetui.node.network import PodNetwork, Reply
-from kubetui.node.process import FOREVER, OOM_AFTER_SECONDS, Program, access_line, exec_in, render
+from kubetui.node.process import FOREVER, OOM_AFTER_SECONDS, Program, access_line, exec_in, render, response_body
 from kubetui.sim.clock import Clock, Timer
 from kubetui.sim.trace import NodeActivity, TraceBus
 
@@ -108,7 +108,7 @@ class Container:
         line = access_line(self.program.style, source, path, code, agent, now)
         if line is not None:
             self.log(now, line)
-        return Reply(code, "", self.pod)
+        return Reply(code, "", self.pod, response_body(self.program.style, code, self.hostname))
 
     def answer_tcp(self, ip: str, port: int, kind: str, now: float) -> Reply:
         if not self.running or not self.program.listening(port, self.declared_ports, self.elapsed(now)):

@@ -73,6 +73,7 @@ class Cluster:
         self.api.bootstrap()
         self.machines: dict[str, Machine] = {}
         self.network = PodNetwork()  # the flat pod network every machine's runtime and kube-proxy plug into
+        self.api.pod_network = self.network  # the API server's proxy subresource dials pods over it
         self.scheduler: Scheduler | None = None
         self.controller_manager: ControllerManager | None = None
         self._compaction_mark = 0

@@ -383,6 +383,16 @@ def test_describe_shows_similar_events_combined(kubectl: Kubectl, kubetui: Backg
 
 
 @needs_pods
+def test_the_kubernetes_basics_tutorials_proxy_path(kubectl: Kubectl, kubetui: BackgroundCluster) -> None:
+    """Kubernetes Basics, module 3: curl <proxy>/api/v1/namespaces/default/pods/$POD_NAME:<port>/proxy/."""
+    kubectl("run", "hello", "--image=nginx:1.27", "--port=80")
+    kubectl.until(lambda: "Running" in kubectl("get", "pod", "hello").stdout, cluster=kubetui, advance=5)
+    page = kubectl("get", "--raw", "/api/v1/namespaces/default/pods/hello:80/proxy/").stdout
+    assert "<title>Welcome to nginx!</title>" in page
+    assert '"GET / HTTP/1.1" 200 615' in kubectl("logs", "hello").stdout
+
+
+@needs_pods
 def test_logs_describe_pod_and_events(kubectl: Kubectl, kubetui: BackgroundCluster) -> None:
     kubectl(
         "run", "talker", "--image=busybox", "--restart=Never", "--", "sh", "-c", "echo hello; echo world; sleep 3600"
