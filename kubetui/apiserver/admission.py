@@ -13,6 +13,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from kubetui.api.defaults import add_default_toleration_seconds, apply_defaults
+from kubetui.api.disruption import budget, pod_ready
 from kubetui.api.fielderrors import TYPE_INVALID, invalid
 from kubetui.api.models import MODELS
 from kubetui.api.models.golang import decode_error
@@ -237,8 +238,8 @@ class Admission:
     def check_disruption_budgets(self, pod: dict[str, Any]) -> None:
         """Refuse an eviction that would take a PodDisruptionBudget below what it allows.
 
-        Simplification: the budget is computed at eviction time from the pods' Ready conditions
-        instead of from a disruption controller's status.
+        Simplification: the budget is computed at eviction time from the pods' Ready conditions, with the
+        disruption controller's arithmetic, instead of read from (and written back to) the budget's status.
         """
         namespace = pod["metadata"].get("namespace", "")
         labels = pod["metadata"].get("labels") or {}
@@ -259,37 +260,11 @@ class Admission:
                 for p in pods
                 if selector.matches(p["metadata"].get("labels") or {}) and not p["metadata"].get("deletionTimestamp")
             ]
-            healthy = sum(1 for p in matching if _ready(p))
-            expected = len(matching)
-            spec = pdb.get("spec", {})
-            if "minAvailable" in spec:
-                desired = _int_or_percent(spec["minAvailable"], expected, round_up=True)
-            else:
-                desired = expected - _int_or_percent(spec.get("maxUnavailable", 0), expected, round_up=True)
-            allowed = healthy - desired
+            numbers = budget(pdb.get("spec") or {}, matching)
+            allowed = numbers.healthy - numbers.desired
             # A healthy pod needs a spare disruption; an unhealthy one only a budget that holds (IfHealthyBudget).
-            if allowed < (1 if _ready(pod) else 0):
+            if allowed < (1 if pod_ready(pod) else 0):
                 raise errors.too_many_requests("Cannot evict pod as it would violate the pod's disruption budget.")
-
-
-def _ready(pod: dict[str, Any]) -> bool:
-    for cond in pod.get("status", {}).get("conditions") or ():
-        if cond.get("type") == "Ready":
-            return bool(cond.get("status") == "True")
-    return False
-
-
-def _int_or_percent(value: Any, total: int, round_up: bool) -> int:
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.endswith("%"):
-        try:
-            pct = int(value[:-1])
-        except ValueError:
-            return 0
-        scaled = pct * total
-        return -(-scaled // 100) if round_up else scaled // 100
-    return 0
 
 
 def _carry_service_allocations(new: dict[str, Any], old: dict[str, Any]) -> None:
