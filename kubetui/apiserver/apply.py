@@ -146,12 +146,58 @@ def _server_side_apply(
         if last is not None:
             _prune(schema, obj, last.paths - config_set, [config_set, *(e.paths for e in others)])
         changes = schema.changes(live, obj)
-        _take_ownership(others, changes, force)
+        try:
+            _take_ownership(others, changes, force)
+        except ApplyConflict:
+            if manager != KUBECTL or not _conflicts_client_side_apply_allows(schema, live, others, changes):
+                raise
+            _take_ownership(others, changes, True)
         if last is not None and not changes:
             mine.time = last.time  # an apply that changes nothing keeps its timestamp
+        if manager == KUBECTL:
+            _update_last_applied(obj, applied)
     entries = [e for e in others if not e.empty] + ([mine] if config_set else [])
     _store(obj, entries)
     return obj
+
+
+KUBECTL = "kubectl"  # kubectl apply --server-side's field manager: the one the upgrade rules below are for
+LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+
+
+def _conflicts_client_side_apply_allows(
+    schema: _Schema, live: dict[str, Any], others: list[_Entry], changes: _Changes
+) -> bool:
+    """lastAppliedManager: kubectl's first server-side apply of an object it applied client-side does not
+    conflict over the fields the last-applied annotation holds with the live values (they were its own)."""
+    annotation = ((live.get("metadata") or {}).get("annotations") or {}).get(LAST_APPLIED)
+    if not isinstance(annotation, str) or not annotation:
+        return False
+    try:
+        last_applied = json.loads(annotation)
+    except ValueError:
+        return False
+    if not isinstance(last_applied, dict):
+        return False
+    last_applied = _without_nulls(last_applied)
+    difference = schema.changes(last_applied, live)
+    allowed = schema.field_set(last_applied) - difference.modified - difference.added - difference.removed
+    changed = changes.added | changes.modified
+    conflicting = {path for entry in others for path in entry.paths & changed}
+    return conflicting <= allowed
+
+
+def _update_last_applied(obj: dict[str, Any], applied: dict[str, Any]) -> None:
+    """lastAppliedUpdater: an object that carries the client-side annotation gets the applied configuration in
+    it, so a later client-side apply diffs against what was last applied, by either kind of apply."""
+    annotations = (obj.get("metadata") or {}).get("annotations")
+    if not isinstance(annotations, dict) or LAST_APPLIED not in annotations:
+        return
+    config = copy_json(applied)
+    config_annotations = (config.get("metadata") or {}).get("annotations")
+    if isinstance(config_annotations, dict):
+        config_annotations.pop(LAST_APPLIED, None)
+    annotations[LAST_APPLIED] = json.dumps(config, sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n"
 
 
 def record_update(

@@ -129,6 +129,22 @@ def test_apply_get_and_output_formats(kubectl: Kubectl, tmp_path: Path) -> None:
         assert _columns(nodes) == ["NAME", "STATUS", "ROLES", "AGE", "VERSION"]
 
 
+def test_client_side_apply_then_server_side_apply_upgrades_without_a_conflict(kubectl: Kubectl, tmp_path: Path) -> None:
+    """lastAppliedManager / lastAppliedUpdater: the documented way from kubectl apply to kubectl apply --server-side."""
+    manifest = tmp_path / "app.yaml"
+    manifest.write_text(APP.split("---")[0])
+    kubectl("apply", "-f", str(manifest))
+    upgraded = kubectl("apply", "--server-side", "-f", str(manifest)).stdout.strip()
+    assert upgraded == "deployment.apps/web serverside-applied"
+    annotation = json.loads(kubectl("get", "deployment", "web", "-o", "json").stdout)["metadata"]["annotations"][
+        "kubectl.kubernetes.io/last-applied-configuration"]
+    assert json.loads(annotation)["spec"]["replicas"] == 2, "the annotation now holds the server-side applied config"
+    kubectl("scale", "deployment", "web", "--replicas=4")
+    manifest.write_text(APP.split("---")[0].replace("replicas: 2", "replicas: 3"))
+    refused = kubectl("apply", "--server-side", "-f", str(manifest), ok=False)
+    assert "conflict with" in refused.stderr and ".spec.replicas" in refused.stderr, "another writer's change conflicts"
+
+
 def test_errors_read_as_they_do_on_a_real_cluster(kubectl: Kubectl, tmp_path: Path) -> None:
     missing = kubectl("get", "pod", "nope", ok=False)
     assert missing.returncode == 1
