@@ -110,8 +110,15 @@ class CronJobController(Controller):
             if (job.get("metadata") or {}).get("namespace") == namespace
             and (m.controller_of(job) or {}).get("name") == name
         ]
+        before = deep_copy(cronjob["status"])
         cleaned = self._cleanup_finished_jobs(cronjob, jobs)
-        requeue, synced = self._sync(cronjob, jobs)
+        try:
+            requeue, synced = self._sync(cronjob, jobs)
+        except ApiError:
+            # sync() writes what changed before the error too (a Replace that deleted one Job of two)
+            if cronjob.get("status") != before:
+                self.client.update_status("cronjobs", cronjob)
+            raise
         if cleaned or synced:  # one status write for both, as sync() combines them
             self.client.update_status("cronjobs", cronjob)
         if requeue is not None:
@@ -137,6 +144,7 @@ class CronJobController(Controller):
                 if self._is_active(fresh, job_meta.get("uid")):
                     cronjob.clear()
                     cronjob.update(fresh)
+                    cronjob.setdefault("status", {})
                     continue
                 self.event(cronjob, "Warning", "UnexpectedJob",
                            f"Saw a job that the controller did not create or forgot: {job_meta.get('name')}")
