@@ -44,21 +44,12 @@ PRESERVE: Schema = {"type": "object", "x-kubernetes-preserve-unknown-fields": Tr
 # Fields of Kubernetes v1.32 the models leave out, by model class: accepted, not type-checked.
 EXTRA_FIELDS: dict[str, tuple[str, ...]] = {
     "ObjectMeta": ("selfLink",),
-    "NodeSpec": ("configSource", "externalID"),
+    "NodeSpec": ("configSource",),
     "NodeStatus": ("config", "features", "runtimeHandlers", "volumesAttached", "volumesInUse"),
     "Container": ("volumeDevices",),
-    "SecurityContext": ("appArmorProfile", "procMount", "seLinuxOptions", "seccompProfile", "windowsOptions"),
-    "VolumeMount": ("recursiveReadOnly",),
-    "PodSpec": ("hostUsers", "resourceClaims", "resources", "setHostnameAsFQDN"),
-    "PodSecurityContext": (
-        "appArmorProfile",
-        "fsGroupChangePolicy",
-        "seLinuxChangePolicy",
-        "seLinuxOptions",
-        "seccompProfile",
-        "supplementalGroupsPolicy",
-        "windowsOptions",
-    ),
+    "SecurityContext": ("appArmorProfile", "seLinuxOptions", "seccompProfile", "windowsOptions"),
+    "PodSpec": ("resourceClaims", "resources"),
+    "PodSecurityContext": ("appArmorProfile", "seLinuxOptions", "seccompProfile", "windowsOptions"),
     "Volume": (
         "awsElasticBlockStore",
         "azureDisk",

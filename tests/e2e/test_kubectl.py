@@ -73,6 +73,7 @@ def test_discovery_version_and_cluster_info(kubectl: Kubectl, kubetui: Backgroun
     max_surge = kubectl("explain", "deployment.spec.strategy.rollingUpdate.maxSurge").stdout
     assert "FIELD: maxSurge <IntOrString>" in max_surge
     assert "limits\t<map[string]Quantity>" in kubectl("explain", "pod.spec.containers.resources").stdout
+    assert "FIELD: hostUsers <boolean>" in kubectl("explain", "pod.spec.hostUsers").stdout
 
 
 def test_apply_get_and_output_formats(kubectl: Kubectl, tmp_path: Path) -> None:

@@ -41,6 +41,7 @@ class NodeSpec(K8sModel):
     provider_id: Str | None = Field(None, alias="providerID")
     unschedulable: Bool | None = None
     taints: list[Taint] | None = None
+    external_id: Str | None = Field(None, alias="externalID")
 
 
 class NodeCondition(K8sModel):

@@ -140,6 +140,7 @@ class VolumeMount(K8sModel):
     sub_path: Str | None = None
     sub_path_expr: Str | None = None
     mount_propagation: Str | None = None
+    recursive_read_only: Str | None = None
 
 
 class SecurityContext(K8sModel):
@@ -150,6 +151,7 @@ class SecurityContext(K8sModel):
     allow_privilege_escalation: Bool | None = None
     read_only_root_filesystem: Bool | None = None
     capabilities: Obj | None = None
+    proc_mount: Str | None = None
 
 
 class Container(K8sModel):
@@ -321,6 +323,9 @@ class PodSecurityContext(K8sModel):
     fs_group: Int | None = None
     supplemental_groups: list[Int] | None = None
     sysctls: list[Obj] | None = None
+    fs_group_change_policy: Str | None = None
+    se_linux_change_policy: Str | None = None
+    supplemental_groups_policy: Str | None = None
 
 
 class PodSchedulingGate(K8sModel):
@@ -367,6 +372,8 @@ class PodSpec(K8sModel):
     topology_spread_constraints: list[TopologySpreadConstraint] | None = None
     scheduling_gates: list[PodSchedulingGate] | None = None
     os: Obj | None = None
+    host_users: Bool | None = None
+    set_hostname_as_fqdn: Bool | None = Field(None, alias="setHostnameAsFQDN")
 
 
 class PodCondition(K8sModel):
