@@ -15,7 +15,8 @@ from kubetui.manifests.files import is_manifest
 from kubetui.manifests.loader import ManifestFolder
 from kubetui.sim.trace import ManifestStatus
 
-RESTART_DELAY = 1.0  # seconds before watching again after watchfiles failed
+RESTART_DELAY = 1.0  # seconds before watching again after watchfiles failed (doubling, up to MAX_RESTART_DELAY)
+MAX_RESTART_DELAY = 60.0
 SETTLE_SECONDS = 0.1  # a saved file must keep its size and mtime this long before it is read
 
 
@@ -73,16 +74,22 @@ class ManifestWatcher:
         return where.is_dir() or (change == Change.deleted and not where.suffix)
 
     async def _run(self) -> None:
-        """Watch until stopped; if watching itself fails, say so, and watch again from a fresh sync."""
+        """Watch until stopped; if watching itself fails, say so (once per reason), and watch again from a fresh
+        sync, waiting longer after each failure (up to a minute: a folder that is gone may stay gone)."""
+        delay = RESTART_DELAY
         while not self._stop.is_set():
             try:
                 await self._watch()
             except Exception as exc:  # e.g. watchfiles cannot decode a file name that is not UTF-8
                 cause = _first_cause(exc)
-                self.failure = f"watching the folder failed ({type(cause).__name__}: {cause}); watching again"
-                self.folder.cluster.trace.emit(ManifestStatus(path=".", ok=False, message=self.failure))
-                await asyncio.sleep(RESTART_DELAY)
-                await self._sync_files(None)  # what changed while nobody watched
+                failure = f"watching the folder failed ({type(cause).__name__}: {cause}); watching again"
+                if failure != self.failure:
+                    self.failure = failure
+                    self.folder.cluster.trace.emit(ManifestStatus(path=".", ok=False, message=failure))
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, MAX_RESTART_DELAY)
+                if self.root.is_dir():  # a folder that is gone (renamed, unmounted) prunes nothing
+                    await self._sync_files(None)  # what changed while nobody watched
             else:
                 return
 

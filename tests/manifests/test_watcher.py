@@ -242,3 +242,27 @@ class _NoError:
 
 
 _NO_ERROR = _NoError()
+
+
+async def test_a_folder_that_is_gone_prunes_nothing_when_watching_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a watching failure the watcher syncs again; a folder that is gone must not read as empty (all pruned)."""
+    root = tmp_path / "root"
+    root.mkdir()
+    (root / "cm.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n")
+    cluster, folder = synced_empty_folder(root)
+    watcher = ManifestWatcher(folder, debounce_ms=100)
+
+    async def failing() -> None:
+        raise RuntimeError("the watched folder is gone")
+
+    monkeypatch.setattr(watcher, "_watch", failing)
+    root.rename(tmp_path / "elsewhere")
+    await watcher.start()
+    try:
+        await asyncio.sleep(1.5)  # one failure, one retry
+        assert "watching the folder failed (RuntimeError" in watcher.failure
+        assert cluster.get("configmaps", "default", "c") is not None
+    finally:
+        await watcher.stop()
