@@ -88,8 +88,7 @@ class ManifestWatcher:
                     self.folder.cluster.trace.emit(ManifestStatus(path=".", ok=False, message=failure))
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, MAX_RESTART_DELAY)
-                if self.root.is_dir():  # a folder that is gone (renamed, unmounted) prunes nothing
-                    await self._sync_files(None)  # what changed while nobody watched
+                await self._sync_files(None)  # what changed while nobody watched (nothing, if the folder is gone)
             else:
                 return
 
@@ -110,6 +109,12 @@ class ManifestWatcher:
             pending.clear()
 
     async def _sync_files(self, touched: list[str] | None) -> None:
+        if not self.root.is_dir():  # renamed or unmounted: it would read as empty, and prune everything
+            failure = f"the folder {self.root} is gone: nothing is applied or pruned until it is back"
+            if failure != self.failure:
+                self.failure = failure
+                self.folder.cluster.trace.emit(ManifestStatus(path=".", ok=False, message=failure))
+            return
         try:  # read and parse in a worker thread: the loop (the UI) keeps running meanwhile
             files: dict[str, str] | None = await asyncio.to_thread(self._read_and_parse)
         except Exception:  # the sync reads the folder again and reports what is wrong
