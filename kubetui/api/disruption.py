@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from kubetui.api.intstr import scaled_value
+
 
 @dataclass(frozen=True)
 class Budget:
@@ -25,20 +27,6 @@ def pod_ready(pod: dict[str, Any]) -> bool:
     return False
 
 
-def int_or_percent(value: Any, total: int, round_up: bool) -> int:
-    """GetScaledValueFromIntOrPercent: an int as is, "25%" of ``total`` (rounded up or down)."""
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.endswith("%"):
-        try:
-            pct = int(value[:-1])
-        except ValueError:
-            return 0
-        scaled = pct * total
-        return -(-scaled // 100) if round_up else scaled // 100
-    return 0
-
-
 def budget(spec: dict[str, Any], pods: list[dict[str, Any]]) -> Budget:
     """The budget over ``pods`` (those the selector matches and not being deleted).
 
@@ -48,7 +36,7 @@ def budget(spec: dict[str, Any], pods: list[dict[str, Any]]) -> Budget:
     expected = len(pods)
     healthy = sum(1 for pod in pods if pod_ready(pod))
     if spec.get("minAvailable") is not None:
-        desired = int_or_percent(spec["minAvailable"], expected, round_up=True)
+        desired = scaled_value(spec["minAvailable"], expected, round_up=True)
     else:
-        desired = expected - int_or_percent(spec.get("maxUnavailable", 0), expected, round_up=True)
+        desired = expected - scaled_value(spec.get("maxUnavailable", 0), expected, round_up=True)
     return Budget(expected, max(0, desired), healthy)

@@ -31,9 +31,21 @@ def _resolve(schema: Schema, schemas: dict[str, Schema]) -> Schema:
     return schema
 
 
-def _walk(value: Any, schema: Schema, schemas: dict[str, Schema], path: str, patch: bool, out: list[str]) -> None:
+Problem = tuple[str, str, bool]  # (path, what is wrong, whether the key itself is the mistake)
+
+
+def _walk(value: Any, schema: Schema, schemas: dict[str, Schema], path: str, out: list[Problem],
+          patch: bool = False, types: bool = False) -> None:
+    """Every field the schema does not declare; with ``types``, also every scalar of the wrong type (as
+    structured-merge-diff's validateScalar). ``patch``: strategic-merge-patch directives ($patch ...) are skipped."""
     schema = _resolve(schema, schemas)
-    if schema.get("x-kubernetes-preserve-unknown-fields"):
+    if schema.get("x-kubernetes-preserve-unknown-fields") or value is None:
+        return
+    expected = None if schema.get("x-kubernetes-int-or-string") else _SCALAR_TYPES.get(str(schema.get("type")))
+    if types and expected is not None:
+        problem = _scalar_problem(expected, value)
+        if problem:
+            out.append((path, problem, False))
         return
     if isinstance(value, dict):
         properties = schema.get("properties")
@@ -43,24 +55,29 @@ def _walk(value: Any, schema: Schema, schemas: dict[str, Schema], path: str, pat
                 continue  # strategic-merge-patch directives ($patch, $setElementOrder/..., $retainKeys)
             child_path = f"{path}.{key}" if path else str(key)
             if isinstance(properties, dict) and key in properties:
-                _walk(child, properties[key], schemas, child_path, patch, out)
+                _walk(child, properties[key], schemas, child_path, out, patch, types)
             elif isinstance(additional, dict):
-                _walk(child, additional, schemas, child_path, patch, out)
+                _walk(child, additional, schemas, child_path, out, patch, types)
             elif isinstance(properties, dict):
-                out.append(child_path)
+                out.append((child_path, "field not declared in schema", True))
     elif isinstance(value, list) and isinstance(schema.get("items"), dict):
         for i, item in enumerate(value):
-            _walk(item, schema["items"], schemas, f"{path}[{i}]", patch, out)
+            _walk(item, schema["items"], schemas, f"{path}[{i}]", out, patch, types)
 
 
 def unknown_fields(documents: OpenAPIDocuments, kind: str, body: Any, patch: bool = False) -> list[str]:
     """Paths (``spec.template.spec.containers[0].foo``) of fields the kind's schema does not declare."""
+    return [path for path, _, _ in _problems(documents, kind, body, patch=patch)]
+
+
+def _problems(documents: OpenAPIDocuments, kind: str, body: Any, patch: bool = False,
+              types: bool = False) -> list[Problem]:
     found = documents.schemas(kind)
     if found is None or not isinstance(body, dict):
         return []
     name, schemas = found
-    out: list[str] = []
-    _walk(body, {"$ref": REF_PREFIX + name}, schemas, "", patch, out)
+    out: list[Problem] = []
+    _walk(body, {"$ref": REF_PREFIX + name}, schemas, "", out, patch, types)
     return out
 
 
@@ -72,12 +89,7 @@ def check_apply_schema(documents: OpenAPIDocuments, info: ResourceInfo, namespac
 
     Simplification: list elements are named by index (``containers[0]``), not by key.
     """
-    found = documents.schemas(info.kind)
-    if found is None or not isinstance(body, dict):
-        return
-    schema_name, schemas = found
-    problems: list[tuple[str, str, bool]] = []
-    _typed(body, {"$ref": REF_PREFIX + schema_name}, schemas, "", problems)
+    problems = _problems(documents, info.kind, body, types=True)
     if problems:
         path, problem, at_key = problems[0]
         gvk = f"{info.group}/{info.version}, Kind={info.kind}"
@@ -86,35 +98,6 @@ def check_apply_schema(documents: OpenAPIDocuments, info: ResourceInfo, namespac
 
 
 _SCALAR_TYPES = {"integer": "numeric", "number": "numeric", "string": "string", "boolean": "boolean"}
-
-
-def _typed(value: Any, schema: Schema, schemas: dict[str, Schema], path: str,
-           out: list[tuple[str, str, bool]]) -> None:
-    """The walk of :func:`_walk`, also checking scalars as structured-merge-diff's validateScalar does."""
-    schema = _resolve(schema, schemas)
-    if schema.get("x-kubernetes-preserve-unknown-fields") or value is None:
-        return
-    expected = None if schema.get("x-kubernetes-int-or-string") else _SCALAR_TYPES.get(str(schema.get("type")))
-    if expected is not None:
-        problem = _scalar_problem(expected, value)
-        if problem:
-            out.append((path, problem, False))
-        return
-    if isinstance(value, dict):
-        properties = schema.get("properties")
-        additional = schema.get("additionalProperties")
-        for key, child in value.items():
-            child_path = f"{path}.{key}" if path else str(key)
-            if isinstance(properties, dict) and key in properties:
-                _typed(child, properties[key], schemas, child_path, out)
-            elif isinstance(additional, dict):
-                _typed(child, additional, schemas, child_path, out)
-            elif isinstance(properties, dict):
-                out.append((child_path, "field not declared in schema", True))
-        return
-    if isinstance(value, list) and isinstance(schema.get("items"), dict):
-        for i, item in enumerate(value):
-            _typed(item, schema["items"], schemas, f"{path}[{i}]", out)
 
 
 def _scalar_problem(expected: str, value: Any) -> str:

@@ -31,6 +31,7 @@ from kubetui.api.meta import split_key
 from kubetui.apiserver.codec import deep_copy
 from kubetui.apiserver.errors import ApiError
 from kubetui.controllers.base import Controller
+from kubetui.controllers.job import finished_condition
 
 Obj = dict[str, Any]
 
@@ -44,12 +45,15 @@ def _key(obj: Obj) -> str:
     return f"{meta.get('namespace', '')}/{meta.get('name', '')}"
 
 
-def _finished_condition(job: Obj) -> str:
-    """getFinishedStatus: "Complete" or "Failed" once the Job has that condition True, else ""."""
-    for condition in (job.get("status") or {}).get("conditions") or ():
-        if condition.get("type") in ("Complete", "Failed") and condition.get("status") == "True":
-            return str(condition["type"])
-    return ""
+CONTROLLER_INDEX = "controller-name"
+
+
+def _controller_key(job: Obj) -> list[str]:
+    """Index function: ``namespace/name`` of the Job's controller, if a CronJob controls it."""
+    ref = m.controller_of(job)
+    if ref is None or ref.get("kind") != "CronJob":
+        return []
+    return [f"{(job.get('metadata') or {}).get('namespace', '')}/{ref.get('name', '')}"]
 
 
 def _to_datetime(virtual: float) -> datetime:
@@ -71,6 +75,7 @@ class CronJobController(Controller):
     def setup(self) -> None:
         self.cronjobs = self.informers.informer("cronjobs")
         self.jobs = self.informers.informer("jobs")
+        self.jobs.add_index(CONTROLLER_INDEX, _controller_key)
         self.cronjobs.add_handlers(self.enqueue, self._cronjob_updated, None)
         self.jobs.add_handlers(self._job_changed, lambda _old, new: self._job_changed(new), self._job_changed)
 
@@ -105,11 +110,7 @@ class CronJobController(Controller):
             return
         cronjob = deep_copy(cached)
         cronjob.setdefault("status", {})
-        jobs = [  # getJobsToBeReconciled: a Job whose controller has this CronJob's name
-            job for job in self.jobs.list()
-            if (job.get("metadata") or {}).get("namespace") == namespace
-            and (m.controller_of(job) or {}).get("name") == name
-        ]
+        jobs = self.jobs.by_index(CONTROLLER_INDEX, key)  # getJobsToBeReconciled: its controller has this name
         before = deep_copy(cronjob["status"])
         cleaned = self._cleanup_finished_jobs(cronjob, jobs)
         try:
@@ -137,7 +138,7 @@ class CronJobController(Controller):
             job_meta = job["metadata"]
             children.add(job_meta.get("uid"))
             active = self._is_active(cronjob, job_meta.get("uid"))
-            finished = _finished_condition(job)
+            finished = finished_condition(job)
             if not active and not finished:
                 # The informer may not have seen the status write that listed it yet: ask the API server.
                 fresh = self.client.get("cronjobs", job_meta.get("namespace", ""), cronjob["metadata"]["name"])
@@ -363,7 +364,7 @@ class CronJobController(Controller):
             limit = spec.get(limit_field)
             if not isinstance(limit, int):
                 continue
-            finished = [job for job in jobs if _finished_condition(job) == condition]
+            finished = [job for job in jobs if finished_condition(job) == condition]
             extra = len(finished) - limit
             if extra <= 0:
                 continue

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kubetui.api.intstr import scaled_value
 from kubetui.api.meta import split_key
 from kubetui.api.selectors import SelectorError, selector_from_dict
 from kubetui.apiserver.codec import deep_copy
@@ -38,7 +39,6 @@ from kubetui.controllers.podutil import (
     phase_of,
     pod_from_template,
     required_node_affinity_matches,
-    scaled_value,
     slow_start_batch,
     taints_of,
     template_hash,

@@ -105,8 +105,13 @@ def _condition_true(job: Obj, ctype: str) -> bool:
                for c in (job.get("status") or {}).get("conditions") or ())
 
 
+def finished_condition(job: Obj) -> str:
+    """jobutil.FinishedCondition: "Complete" or "Failed" once the Job has that condition True, else ""."""
+    return next((ctype for ctype in ("Complete", "Failed") if _condition_true(job, ctype)), "")
+
+
 def is_finished(job: Obj) -> bool:
-    return _condition_true(job, "Complete") or _condition_true(job, "Failed")
+    return finished_condition(job) != ""
 
 
 def _has_finalizer(pod: Obj) -> bool:

@@ -319,22 +319,6 @@ def slow_start_batch(count: int, attempt: Callable[[int], bool]) -> int:
     return tried
 
 
-def scaled_value(value: Any, total: int, round_up: bool) -> int:
-    """intstr.GetScaledValueFromIntOrPercent: an int as is, "25%" of ``total``."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.endswith("%"):
-        try:
-            percent = int(value[:-1])
-        except ValueError:
-            return 0
-        scaled = percent * total
-        return -(-scaled // 100) if round_up else scaled // 100
-    if isinstance(value, str) and value.isdigit():
-        return int(value)
-    return 0
-
-
 class Retries:
     """Come back later to a key whose reconcile could not finish, 5 ms doubling, giving up after 15 tries.
 

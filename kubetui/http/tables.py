@@ -521,11 +521,11 @@ def print_cronjob(obj: dict[str, Any], now: float) -> Row:
 
 CRONJOB_COLUMNS = [
     NAME,
-    _col("Schedule", description="The schedule in Cron format, see https://en.wikipedia.org/wiki/Cron."),
+    _col("Schedule", description=FIELD_DOCS[("CronJobSpec", "schedule")]),
     _col("Timezone", description=FIELD_DOCS[("CronJobSpec", "timeZone")]),
     _col("Suspend", "boolean", FIELD_DOCS[("CronJobSpec", "suspend")]),
-    _col("Active", "integer", "A list of pointers to currently running jobs."),
-    _col("Last Schedule", description="Information when was the last time the job was successfully scheduled."),
+    _col("Active", "integer", FIELD_DOCS[("CronJobStatus", "active")]),
+    _col("Last Schedule", description=FIELD_DOCS[("CronJobStatus", "lastScheduleTime")]),
     AGE,
     CONTAINERS,
     IMAGES,

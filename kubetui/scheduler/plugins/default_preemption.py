@@ -17,12 +17,11 @@
 from __future__ import annotations
 
 import contextlib
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from kubetui.api.meta import condition_true, set_condition
+from kubetui.api.meta import set_condition
 from kubetui.apiserver.errors import ApiError
 from kubetui.scheduler.framework import (
     Code,
@@ -177,39 +176,15 @@ class DefaultPreemption(PostFilterPlugin):
         return victims, violations, None
 
     def _budgets(self) -> list[_Budget]:
-        """PodDisruptionBudgets with how many more disruptions each allows.
-
-        Simplification: when no disruption controller has written status.disruptionsAllowed, it is
-        worked out here from the budget and the Ready pods it selects.
-        """
-        out: list[_Budget] = []
-        for pdb in sorted(
-            self.handle.lister("poddisruptionbudgets"),
-            key=lambda p: (p["metadata"].get("namespace", ""), p["metadata"]["name"]),
-        ):
-            status = pdb.get("status") or {}
-            if "disruptionsAllowed" in status:
-                out.append(_Budget(pdb, int(status["disruptionsAllowed"])))
-            else:
-                out.append(_Budget(pdb, 0))
-                out[-1].allowed = self._allowed_by(pdb, out[-1])
-        return out
-
-    def _allowed_by(self, pdb: dict[str, Any], budget: _Budget) -> int:
-        if budget.selector is None:
-            return 0
-        pods = [
-            p
-            for p in self.handle.cache.pods.values()
-            if p.namespace == budget.namespace and not p.terminating and budget.selector.matches(p.labels)
+        """PodDisruptionBudgets with how many more disruptions each allows: the disruption controller's
+        status.disruptionsAllowed (0 before it has written one, as Go's zero value)."""
+        return [
+            _Budget(pdb, int((pdb.get("status") or {}).get("disruptionsAllowed") or 0))
+            for pdb in sorted(
+                self.handle.lister("poddisruptionbudgets"),
+                key=lambda p: (p["metadata"].get("namespace", ""), p["metadata"]["name"]),
+            )
         ]
-        healthy = sum(1 for p in pods if condition_true(p.pod, "Ready"))
-        spec = pdb.get("spec") or {}
-        if "minAvailable" in spec:
-            desired = _int_or_percent(spec["minAvailable"], len(pods))
-        else:
-            desired = len(pods) - _int_or_percent(spec.get("maxUnavailable", 0), len(pods))
-        return max(0, healthy - desired)
 
     # -- 3. the node -----------------------------------------------------------------------------
     @staticmethod
@@ -320,13 +295,3 @@ def _terminating_by_preemption(pod: PodInfo) -> bool:
             return cond.get("status") == "True"
     return False
 
-
-def _int_or_percent(value: Any, total: int) -> int:
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.endswith("%"):
-        try:
-            return math.ceil(int(value[:-1]) * total / 100)
-        except ValueError:
-            return 0
-    return 0
