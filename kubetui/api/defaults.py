@@ -4,9 +4,11 @@ What a learner sees in ``kubectl get -o yaml`` that they never wrote (``restartP
 ``strategy.rollingUpdate.maxSurge: 25%``, ``imagePullPolicy: IfNotPresent``...) comes from here.
 The rules follow Kubernetes v1.30-1.32:
 
-* ``pkg/apis/core/v1/defaults.go``      Pod, PodSpec, Container, Probe, Service, Namespace, Node, Secret
+* ``pkg/apis/core/v1/defaults.go``      Pod, PodSpec, Container, Probe, Service, Namespace, Node, Secret,
+  ReplicationController
 * ``pkg/apis/apps/v1/defaults.go``      Deployment, ReplicaSet, DaemonSet, StatefulSet
 * ``pkg/apis/batch/v1/defaults.go``     Job (plus the selector the Job strategy generates), CronJob
+* ``pkg/apis/networking/v1/defaults.go`` IngressClass
 * ``plugin/pkg/admission/defaulttolerationseconds``   ``add_default_toleration_seconds``
 
 A few steps that Kubernetes does in the registry "strategy" rather than in defaults.go (namespace
@@ -513,10 +515,37 @@ def _default_priorityclass(obj: dict[str, Any]) -> None:
         obj["preemptionPolicy"] = "PreemptLowerPriority"
 
 
+def _default_replicationcontroller(obj: dict[str, Any]) -> None:
+    """SetDefaults_ReplicationController: the selector, and the object's labels, from the template's labels."""
+    spec = _obj(obj, "spec")
+    if spec is None:
+        return
+    template = spec.get("template")
+    template_meta = template.get("metadata") if isinstance(template, dict) else None
+    labels = template_meta.get("labels") if isinstance(template_meta, dict) else None
+    if isinstance(labels, dict) and labels:
+        if not spec.get("selector"):
+            spec["selector"] = dict(labels)
+        meta = obj.get("metadata")
+        if isinstance(meta, dict) and not meta.get("labels"):
+            meta["labels"] = dict(labels)
+    _setdefault(spec, "replicas", 1)
+    _default_pod_template(template)
+
+
+def _default_ingressclass(obj: dict[str, Any]) -> None:
+    spec = obj.get("spec")
+    parameters = spec.get("parameters") if isinstance(spec, dict) else None
+    if isinstance(parameters, dict):
+        _setdefault(parameters, "scope", "Cluster")
+
+
 _DEFAULTERS: dict[str, Callable[[dict[str, Any]], None]] = {
     "Pod": default_pod,
     "Deployment": _default_deployment,
     "ReplicaSet": _default_replicaset,
+    "ReplicationController": _default_replicationcontroller,
+    "IngressClass": _default_ingressclass,
     "DaemonSet": _default_daemonset,
     "StatefulSet": _default_statefulset,
     "Job": _default_job,

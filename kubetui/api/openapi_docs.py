@@ -67,8 +67,35 @@ TYPE_DOCS: dict[str, str] = {'Affinity': 'Affinity is a group of affinity schedu
  'GRPCAction': 'GRPCAction specifies an action involving a GRPC service.',
  'HTTPGetAction': 'HTTPGetAction describes an action based on HTTP Get requests.',
  'HTTPHeader': 'HTTPHeader describes a custom header to be used in HTTP probes',
+ 'HTTPIngressPath': 'HTTPIngressPath associates a path with a backend. Incoming urls matching the path are forwarded '
+                    'to the backend.',
+ 'HTTPIngressRuleValue': 'HTTPIngressRuleValue is a list of http selectors pointing to backends. In the example: '
+                         'http://<host>/<path>?<searchpart> -> backend where where parts of the url correspond to RFC '
+                         "3986, this resource will be used to match against everything after the last '/' and before "
+                         "the first '?' or '#'.",
  'HostPathVolumeSource': 'Represents a host path mapped into a pod. Host path volumes do not support ownership '
                          'management or SELinux relabeling.',
+ 'Ingress': 'Ingress is a collection of rules that allow inbound connections to reach the endpoints defined by a '
+            'backend. An Ingress can be configured to give services externally-reachable urls, load balance traffic, '
+            'terminate SSL, offer name based virtual hosting etc.',
+ 'IngressBackend': 'IngressBackend describes all endpoints for a given service and port.',
+ 'IngressClass': 'IngressClass represents the class of the Ingress, referenced by the Ingress Spec. The '
+                 '`ingressclass.kubernetes.io/is-default-class` annotation can be used to indicate that an '
+                 'IngressClass should be considered default. When a single IngressClass resource has this annotation '
+                 'set to true, new Ingress resources without a class specified will be assigned this default class.',
+ 'IngressClassParametersReference': 'IngressClassParametersReference identifies an API object. This can be used to '
+                                    'specify a cluster or namespace-scoped resource.',
+ 'IngressClassSpec': 'IngressClassSpec provides information about the class of an Ingress.',
+ 'IngressLoadBalancerIngress': 'IngressLoadBalancerIngress represents the status of a load-balancer ingress point.',
+ 'IngressLoadBalancerStatus': 'IngressLoadBalancerStatus represents the status of a load-balancer.',
+ 'IngressPortStatus': 'IngressPortStatus represents the error condition of a service port',
+ 'IngressRule': 'IngressRule represents the rules mapping the paths under a specified host to the related backend '
+                'services. Incoming requests are first evaluated for a host match, then routed to the backend '
+                'associated with the matching IngressRuleValue.',
+ 'IngressServiceBackend': 'IngressServiceBackend references a Kubernetes Service as a Backend.',
+ 'IngressSpec': 'IngressSpec describes the Ingress the user wishes to exist.',
+ 'IngressStatus': 'IngressStatus describe the current state of the Ingress.',
+ 'IngressTLS': 'IngressTLS describes the transport layer security associated with an ingress.',
  'Job': 'Job represents the configuration of a single job.',
  'JobSpec': 'JobSpec describes how the job execution will look like.',
  'JobStatus': 'JobStatus represents the current state of a Job.',
@@ -147,6 +174,10 @@ TYPE_DOCS: dict[str, str] = {'Affinity': 'Affinity is a group of affinity schedu
  'ReplicaSet': 'ReplicaSet ensures that a specified number of pod replicas are running at any given time.',
  'ReplicaSetSpec': 'ReplicaSetSpec is the specification of a ReplicaSet.',
  'ReplicaSetStatus': 'ReplicaSetStatus represents the current status of a ReplicaSet.',
+ 'ReplicationController': 'ReplicationController represents the configuration of a replication controller.',
+ 'ReplicationControllerSpec': 'ReplicationControllerSpec is the specification of a replication controller.',
+ 'ReplicationControllerStatus': 'ReplicationControllerStatus represents the current status of a replication '
+                                'controller.',
  'ResourceFieldSelector': 'ResourceFieldSelector represents container resources (cpu, memory) and their output format',
  'ResourceRequirements': 'ResourceRequirements describes the compute resource requirements.',
  'RollingUpdateDaemonSet': 'Spec to control the desired behavior of daemon set rolling update.',
@@ -166,6 +197,7 @@ TYPE_DOCS: dict[str, str] = {'Affinity': 'Affinity is a group of affinity schedu
             'sent through the proxy.',
  'ServiceAccount': 'ServiceAccount binds together: * a name, understood by users, and perhaps by peripheral systems, '
                    'for an identity * a principal that can be authenticated and authorized * a set of secrets',
+ 'ServiceBackendPort': 'ServiceBackendPort is the service port being referenced.',
  'ServicePort': "ServicePort contains information on service's port.",
  'ServiceSpec': 'ServiceSpec describes the attributes that a user creates on a service.',
  'ServiceStatus': 'ServiceStatus represents the current status of a service.',
@@ -189,6 +221,8 @@ TYPE_DOCS: dict[str, str] = {'Affinity': 'Affinity is a group of affinity schedu
  'Toleration': 'The pod this Toleration is attached to tolerates any taint that matches the triple <key,value,effect> '
                'using the matching operator <operator>.',
  'TopologySpreadConstraint': 'TopologySpreadConstraint specifies how to spread matching pods among the given topology.',
+ 'TypedLocalObjectReference': 'TypedLocalObjectReference contains enough information to let you locate the typed '
+                              'referenced object inside the same namespace.',
  'Volume': 'Volume represents a named volume in a pod that may be accessed by any container in the pod.',
  'VolumeMount': 'VolumeMount describes a mounting of a Volume within a container.',
  'WeightedPodAffinityTerm': 'The weights of all of the matched WeightedPodAffinityTerm fields are added per-node to '
@@ -653,11 +687,110 @@ FIELD_DOCS: dict[tuple[str, str], str] = {('ClientIPConfig', 'timeoutSeconds'): 
  ('HTTPHeader', 'name'): 'The header field name. This will be canonicalized upon output, so case-variant names will be '
                          'understood as the same header.',
  ('HTTPHeader', 'value'): 'The header field value',
+ ('HTTPIngressPath', 'path'): 'path is matched against the path of an incoming request. Currently it can contain '
+                              'characters disallowed from the conventional "path" part of a URL as defined by RFC '
+                              "3986. Paths must begin with a '/' and must be present when using PathType with value "
+                              '"Exact" or "Prefix".',
+ ('HTTPIngressPath', 'pathType'): 'pathType determines the interpretation of the path matching. PathType can be one of '
+                                  'the following values: * Exact: Matches the URL path exactly. * Prefix: Matches '
+                                  "based on a URL path prefix split by '/'. Matching is done on a path element by "
+                                  'element basis. A path element refers is the list of labels in the path split by the '
+                                  "'/' separator. A request is a match for path p if every p is an element-wise prefix "
+                                  'of p of the request path. Note that if the last element of the path is a substring '
+                                  'of the last element in request path, it is not a match (e.g. /foo/bar matches '
+                                  '/foo/bar/baz, but does not match /foo/barbaz). * ImplementationSpecific: '
+                                  'Interpretation of the Path matching is up to the IngressClass. Implementations can '
+                                  'treat this as a separate PathType or treat it identically to Prefix or Exact path '
+                                  'types. Implementations are required to support all path types.',
+ ('HTTPIngressRuleValue', 'paths'): 'paths is a collection of paths that map requests to backends.',
  ('HostPathVolumeSource', 'path'): 'path of the directory on the host. If the path is a symlink, it will follow the '
                                    'link to the real path. More info: '
                                    'https://kubernetes.io/docs/concepts/storage/volumes#hostpath',
  ('HostPathVolumeSource', 'type'): 'type for HostPath Volume Defaults to "" More info: '
                                    'https://kubernetes.io/docs/concepts/storage/volumes#hostpath',
+ ('Ingress', 'apiVersion'): 'APIVersion defines the versioned schema of this representation of an object. Servers '
+                            'should convert recognized schemas to the latest internal value, and may reject '
+                            'unrecognized values. More info: '
+                            'https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources',
+ ('Ingress', 'kind'): 'Kind is a string value representing the REST resource this object represents. Servers may infer '
+                      'this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More '
+                      'info: '
+                      'https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds',
+ ('IngressClass', 'apiVersion'): 'APIVersion defines the versioned schema of this representation of an object. Servers '
+                                 'should convert recognized schemas to the latest internal value, and may reject '
+                                 'unrecognized values. More info: '
+                                 'https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources',
+ ('IngressClass', 'kind'): 'Kind is a string value representing the REST resource this object represents. Servers may '
+                           'infer this from the endpoint the client submits requests to. Cannot be updated. In '
+                           'CamelCase. More info: '
+                           'https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds',
+ ('IngressClassParametersReference', 'apiGroup'): 'apiGroup is the group for the resource being referenced. If '
+                                                  'APIGroup is not specified, the specified Kind must be in the core '
+                                                  'API group. For any other third-party types, APIGroup is required.',
+ ('IngressClassParametersReference', 'kind'): 'kind is the type of resource being referenced.',
+ ('IngressClassParametersReference', 'name'): 'name is the name of resource being referenced.',
+ ('IngressClassParametersReference', 'namespace'): 'namespace is the namespace of the resource being referenced. This '
+                                                   'field is required when scope is set to "Namespace" and must be '
+                                                   'unset when scope is set to "Cluster".',
+ ('IngressClassParametersReference', 'scope'): 'scope represents if this refers to a cluster or namespace scoped '
+                                               'resource. This may be set to "Cluster" (default) or "Namespace".',
+ ('IngressClassSpec', 'controller'): 'controller refers to the name of the controller that should handle this class. '
+                                     'This allows for different "flavors" that are controlled by the same controller. '
+                                     'For example, you may have different parameters for the same implementing '
+                                     'controller. This should be specified as a domain-prefixed path no more than 250 '
+                                     'characters in length, e.g. "acme.io/ingress-controller". This field is '
+                                     'immutable.',
+ ('IngressLoadBalancerIngress', 'hostname'): 'hostname is set for load-balancer ingress points that are DNS based.',
+ ('IngressLoadBalancerIngress', 'ip'): 'ip is set for load-balancer ingress points that are IP based.',
+ ('IngressLoadBalancerIngress', 'ports'): 'ports provides information about the ports exposed by this LoadBalancer.',
+ ('IngressLoadBalancerStatus', 'ingress'): 'ingress is a list containing ingress points for the load-balancer.',
+ ('IngressPortStatus', 'error'): 'error is to record the problem with the service port The format of the error shall '
+                                 'comply with the following rules: - built-in error values shall be specified in this '
+                                 'file and those shall use CamelCase names - cloud provider specific error values must '
+                                 'have names that comply with the format foo.example.com/CamelCase.',
+ ('IngressPortStatus', 'port'): 'port is the port number of the ingress port.',
+ ('IngressPortStatus', 'protocol'): 'protocol is the protocol of the ingress port. The supported values are: "TCP", '
+                                    '"UDP", "SCTP"',
+ ('IngressRule', 'host'): 'host is the fully qualified domain name of a network host, as defined by RFC 3986. Note the '
+                          'following deviations from the "host" part of the URI as defined in RFC 3986: 1. IPs are not '
+                          'allowed. Currently an IngressRuleValue can only apply to the IP in the Spec of the parent '
+                          'Ingress. 2. The `:` delimiter is not respected because ports are not allowed. Currently the '
+                          'port of an Ingress is implicitly :80 for http and :443 for https. Both these may change in '
+                          'the future. Incoming requests are matched against the host before the IngressRuleValue. If '
+                          'the host is unspecified, the Ingress routes all traffic based on the specified '
+                          'IngressRuleValue. host can be "precise" which is a domain name without the terminating dot '
+                          'of a network host (e.g. "foo.bar.com") or "wildcard", which is a domain name prefixed with '
+                          'a single wildcard label (e.g. "*.foo.com"). The wildcard character \'*\' must appear by '
+                          'itself as the first DNS label and matches only a single label. You cannot have a wildcard '
+                          'label by itself (e.g. Host == "*"). Requests will be matched against the Host field in the '
+                          'following way: 1. If host is precise, the request matches this rule if the http host header '
+                          'is equal to Host. 2. If host is a wildcard, then the request matches this rule if the http '
+                          'host header is to equal to the suffix (removing the first label) of the wildcard rule.',
+ ('IngressServiceBackend', 'name'): 'name is the referenced service. The service must exist in the same namespace as '
+                                    'the Ingress object.',
+ ('IngressSpec', 'ingressClassName'): 'ingressClassName is the name of an IngressClass cluster resource. Ingress '
+                                      'controller implementations use this field to know whether they should be '
+                                      'serving this Ingress resource, by a transitive connection (controller -> '
+                                      'IngressClass -> Ingress resource). Although the `kubernetes.io/ingress.class` '
+                                      'annotation (simple constant name) was never formally defined, it was widely '
+                                      'supported by Ingress controllers to create a direct binding between Ingress '
+                                      'controller and Ingress resources. Newly created Ingress resources should prefer '
+                                      'using the field. However, even though the annotation is officially deprecated, '
+                                      'for backwards compatibility reasons, ingress controllers should still honor '
+                                      'that annotation if present.',
+ ('IngressSpec', 'rules'): 'rules is a list of host rules used to configure the Ingress. If unspecified, or no rule '
+                           'matches, all traffic is sent to the default backend.',
+ ('IngressSpec', 'tls'): 'tls represents the TLS configuration. Currently the Ingress only supports a single TLS port, '
+                         '443. If multiple members of this list specify different hosts, they will be multiplexed on '
+                         'the same port according to the hostname specified through the SNI TLS extension, if the '
+                         'ingress controller fulfilling the ingress supports SNI.',
+ ('IngressTLS', 'hosts'): 'hosts is a list of hosts included in the TLS certificate. The values in this list must '
+                          'match the name/s used in the tlsSecret. Defaults to the wildcard host setting for the '
+                          'loadbalancer controller fulfilling this Ingress, if left unspecified.',
+ ('IngressTLS', 'secretName'): 'secretName is the name of the secret used to terminate TLS traffic on port 443. Field '
+                               'is left optional to allow TLS routing based on SNI hostname alone. If the SNI host in '
+                               'a listener conflicts with the "Host" header field used by an IngressRule, the SNI host '
+                               'is used for termination and value of the "Host" header is used for routing.',
  ('Job', 'apiVersion'): 'APIVersion defines the versioned schema of this representation of an object. Servers should '
                         'convert recognized schemas to the latest internal value, and may reject unrecognized values. '
                         'More info: '
@@ -1551,6 +1684,39 @@ FIELD_DOCS: dict[tuple[str, str], str] = {('ClientIPConfig', 'timeoutSeconds'): 
                                               'the Failed or Succeeded .status.phase. This is a beta field and '
                                               'requires enabling DeploymentReplicaSetTerminatingReplicas feature '
                                               '(enabled by default).',
+ ('ReplicationController', 'apiVersion'): 'APIVersion defines the versioned schema of this representation of an '
+                                          'object. Servers should convert recognized schemas to the latest internal '
+                                          'value, and may reject unrecognized values. More info: '
+                                          'https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources',
+ ('ReplicationController', 'kind'): 'Kind is a string value representing the REST resource this object represents. '
+                                    'Servers may infer this from the endpoint the client submits requests to. Cannot '
+                                    'be updated. In CamelCase. More info: '
+                                    'https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds',
+ ('ReplicationControllerSpec', 'minReadySeconds'): 'Minimum number of seconds for which a newly created pod should be '
+                                                   'ready without any of its container crashing, for it to be '
+                                                   'considered available. Defaults to 0 (pod will be considered '
+                                                   'available as soon as it is ready)',
+ ('ReplicationControllerSpec', 'replicas'): 'Replicas is the number of desired replicas. This is a pointer to '
+                                            'distinguish between explicit zero and unspecified. Defaults to 1. More '
+                                            'info: '
+                                            'https://kubernetes.io/docs/concepts/workloads/controllers/replicationcontroller#what-is-a-replicationcontroller',
+ ('ReplicationControllerSpec', 'selector'): 'Selector is a label query over pods that should match the Replicas count. '
+                                            'If Selector is empty, it is defaulted to the labels present on the Pod '
+                                            'template. Label keys and values that must match in order to be controlled '
+                                            'by this replication controller, if empty defaulted to labels on Pod '
+                                            'template. More info: '
+                                            'https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors',
+ ('ReplicationControllerStatus', 'availableReplicas'): 'The number of available replicas (ready for at least '
+                                                       'minReadySeconds) for this replication controller.',
+ ('ReplicationControllerStatus', 'conditions'): 'Represents the latest available observations of a replication '
+                                                "controller's current state.",
+ ('ReplicationControllerStatus', 'fullyLabeledReplicas'): 'The number of pods that have labels matching the labels of '
+                                                          'the pod template of the replication controller.',
+ ('ReplicationControllerStatus', 'observedGeneration'): 'ObservedGeneration reflects the generation of the most '
+                                                        'recently observed replication controller.',
+ ('ReplicationControllerStatus', 'readyReplicas'): 'The number of ready replicas for this replication controller.',
+ ('ReplicationControllerStatus', 'replicas'): 'Replicas is the most recently observed number of replicas. More info: '
+                                              'https://kubernetes.io/docs/concepts/workloads/controllers/replicationcontroller#what-is-a-replicationcontroller',
  ('ResourceFieldSelector', 'containerName'): 'Container name: required for volumes, optional for env vars',
  ('ResourceFieldSelector', 'divisor'): 'Specifies the output format of the exposed resources, defaults to "1"',
  ('ResourceFieldSelector', 'resource'): 'Required: resource to select',
@@ -1731,6 +1897,10 @@ FIELD_DOCS: dict[tuple[str, str], str] = {('ClientIPConfig', 'timeoutSeconds'): 
                                 'pods. Instead, tokens can be requested directly using the TokenRequest API, or '
                                 'service account token secrets can be manually created. More info: '
                                 'https://kubernetes.io/docs/concepts/configuration/secret',
+ ('ServiceBackendPort', 'name'): 'name is the name of the port on the Service. This is a mutually exclusive setting '
+                                 'with "Number".',
+ ('ServiceBackendPort', 'number'): 'number is the numerical port number (e.g. 80) on the Service. This is a mutually '
+                                   'exclusive setting with "Name".',
  ('ServicePort', 'appProtocol'): 'The application protocol for this port. This is used as a hint for implementations '
                                  'to offer richer behavior for protocols that they understand. This field follows '
                                  'standard Kubernetes label syntax. Valid values are either: * Un-prefixed protocol '
@@ -2108,6 +2278,11 @@ FIELD_DOCS: dict[tuple[str, str], str] = {('ClientIPConfig', 'timeoutSeconds'): 
                                                     'as ActualSkew(2-1) on zone2(zone3) satisfies MaxSkew(1). In other '
                                                     "words, the cluster can still be imbalanced, but scheduler won't "
                                                     "make it *more* imbalanced. It's a required field.",
+ ('TypedLocalObjectReference', 'apiGroup'): 'APIGroup is the group for the resource being referenced. If APIGroup is '
+                                            'not specified, the specified Kind must be in the core API group. For any '
+                                            'other third-party types, APIGroup is required.',
+ ('TypedLocalObjectReference', 'kind'): 'Kind is the type of resource being referenced',
+ ('TypedLocalObjectReference', 'name'): 'Name is the name of resource being referenced',
  ('Volume', 'name'): 'name of the volume. Must be a DNS_LABEL and unique within the pod. More info: '
                      'https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names',
  ('VolumeMount', 'mountPath'): 'Path within the container at which the volume should be mounted.',

@@ -55,6 +55,10 @@ RESOURCES: tuple[ResourceInfo, ...] = (
     ResourceInfo("configmaps", "configmap", "ConfigMap", "", "v1", True, ("cm",), status=False),
     ResourceInfo("secrets", "secret", "Secret", "", "v1", True, (), status=False),
     ResourceInfo("serviceaccounts", "serviceaccount", "ServiceAccount", "", "v1", True, ("sa",), status=False),
+    ResourceInfo(
+        "replicationcontrollers", "replicationcontroller", "ReplicationController", "", "v1", True, ("rc",),
+        scale=True, categories=(_ALL,),
+    ),
     ResourceInfo("events", "event", "Event", "", "v1", True, ("ev",), status=False),
     ResourceInfo("bindings", "binding", "Binding", "", "v1", True, (), status=False),
     ResourceInfo(
@@ -74,6 +78,12 @@ RESOURCES: tuple[ResourceInfo, ...] = (
     ResourceInfo("jobs", "job", "Job", "batch", "v1", True, (), categories=(_ALL,)),
     ResourceInfo("cronjobs", "cronjob", "CronJob", "batch", "v1", True, ("cj",), categories=(_ALL,)),
     ResourceInfo("poddisruptionbudgets", "poddisruptionbudget", "PodDisruptionBudget", "policy", "v1", True, ("pdb",)),
+    # Simplification: Ingresses are stored and validated, but no ingress controller runs (as on a new kind
+    # cluster): their ADDRESS stays empty and nothing routes requests by host or path.
+    ResourceInfo("ingresses", "ingress", "Ingress", "networking.k8s.io", "v1", True, ("ing",)),
+    ResourceInfo(
+        "ingressclasses", "ingressclass", "IngressClass", "networking.k8s.io", "v1", False, (), status=False
+    ),
     ResourceInfo(
         "priorityclasses", "priorityclass", "PriorityClass", "scheduling.k8s.io", "v1", False, ("pc",), status=False
     ),

@@ -30,14 +30,14 @@ from kubetui.store.mvcc import KeyValue
 if TYPE_CHECKING:
     from kubetui.apiserver.server import APIServer
 
-# Built-in priority classes every cluster has (pkg/apis/scheduling/types.go).
-
 # Namespaces NamespaceLifecycle never lets anyone delete (lifecycle/admission.go's immortalNamespaces).
 IMMORTAL_NAMESPACES = frozenset({"default", "kube-system", "kube-public"})
 
 # Kinds whose status a client cannot set on create (PrepareForCreate resets it).
 _STATUS_RESET = {"Deployment", "ReplicaSet", "DaemonSet", "StatefulSet", "Job", "CronJob", "PodDisruptionBudget",
-                 "Service"}
+                 "Service", "ReplicationController", "Ingress"}
+ANNOTATION_DEFAULT_INGRESS_CLASS = "ingressclass.kubernetes.io/is-default-class"
+ANNOTATION_INGRESS_CLASS = "kubernetes.io/ingress.class"
 
 
 class Admission:
@@ -108,7 +108,7 @@ class Admission:
         if kind == "Pod":
             obj["status"] = {"phase": "Pending", "qosClass": qos_class(obj.get("spec", {}))}
         elif kind in _STATUS_RESET:
-            obj["status"] = {"loadBalancer": {}} if kind == "Service" else {}
+            obj["status"] = {"loadBalancer": {}} if kind in ("Service", "Ingress") else {}
         apply_defaults(obj)
         if kind == "Pod":
             if isinstance(obj.get("spec"), dict):
@@ -116,6 +116,8 @@ class Admission:
                 self._priority(info, obj)
                 self._service_account(info, obj)
             obj["status"]["qosClass"] = qos_class(obj.get("spec", {}))
+        elif kind == "Ingress":
+            self._default_ingress_class(obj)
         self._validate(info, obj, None)
         if kind == "Service":
             self._allocate_service(info, obj, None)
@@ -153,6 +155,24 @@ class Admission:
             raise errors.invalid(
                 info, name, format_invalid(info.kind, info.group, name, errs), [e.cause() for e in errs]
             )
+
+    def _default_ingress_class(self, ingress: dict[str, Any]) -> None:
+        """The DefaultIngressClass admission plugin: an Ingress that names no class gets the default one (the
+        newest, if several IngressClasses say they are the default)."""
+        spec, meta = ingress.get("spec"), ingress.get("metadata")
+        if not isinstance(spec, dict) or spec.get("ingressClassName") is not None:
+            return
+        if isinstance(meta, dict) and ANNOTATION_INGRESS_CLASS in (meta.get("annotations") or {}):
+            return
+        defaults = []
+        for kv in self.server.store.range(BY_PLURAL["ingressclasses"].prefix(""))[0]:
+            cls_meta = decode(kv).get("metadata") or {}
+            if (cls_meta.get("annotations") or {}).get(ANNOTATION_DEFAULT_INGRESS_CLASS) == "true":
+                defaults.append((str(cls_meta.get("creationTimestamp") or ""), str(cls_meta.get("name") or "")))
+        if defaults:
+            # newest first; among equals, the first name (getDefaultClass)
+            newest = max(stamp for stamp, _ in defaults)
+            spec["ingressClassName"] = min(name for stamp, name in defaults if stamp == newest)
 
     @staticmethod
     def _service_account(info: ResourceInfo, pod: dict[str, Any]) -> None:

@@ -137,6 +137,9 @@ _BY_KIND: dict[str, dict[str, PatchMeta]] = {
     "Event": {},
     "Lease": {},
     "PriorityClass": {},
+    "ReplicationController": _WORKLOAD,
+    "Ingress": {},  # networking/v1: rules, tls, paths and status.loadBalancer.ingress are atomic lists
+    "IngressClass": {},
 }
 MERGE_KEYS: dict[str, dict[str, PatchMeta]] = {
     kind: {**_under("metadata", _OBJECT_META), **fields} for kind, fields in _BY_KIND.items()

@@ -890,7 +890,7 @@ class APIServer:
             "spec": {"replicas": obj.get("spec", {}).get("replicas", 1)},
             "status": {
                 "replicas": obj.get("status", {}).get("replicas", 0),
-                "selector": selector_to_string(obj.get("spec", {}).get("selector") or {}),
+                "selector": selector_to_string(_scale_selector(info, obj.get("spec", {}).get("selector"))),
             },
         }
 
@@ -1024,8 +1024,18 @@ GENERATION_FIELDS: dict[str, tuple[str, ...]] = {
     "Job": ("spec",),
     "CronJob": ("spec",),
     "PodDisruptionBudget": ("spec",),
+    "ReplicationController": ("spec",),
+    "Ingress": ("spec",),
+    "IngressClass": ("spec",),
     "EndpointSlice": ("addressType", "endpoints", "ports"),
 }
+
+
+def _scale_selector(info: ResourceInfo, selector: Any) -> dict[str, Any]:
+    """The selector a Scale reports: a ReplicationController's is a plain label map (SelectorFromSet)."""
+    if not isinstance(selector, dict):
+        return {}
+    return {"matchLabels": selector} if info.kind == "ReplicationController" else selector
 
 
 def _default_propagation(info: ResourceInfo) -> str:

@@ -15,6 +15,7 @@ from kubetui.sim.trace import TraceBus
 CONTROLLERS: tuple[str, ...] = (
     "kubetui.controllers.deployment:DeploymentController",
     "kubetui.controllers.replicaset:ReplicaSetController",
+    "kubetui.controllers.replicationcontroller:ReplicationManager",
     "kubetui.controllers.daemonset:DaemonSetController",
     "kubetui.controllers.statefulset:StatefulSetController",
     "kubetui.controllers.job:JobController",

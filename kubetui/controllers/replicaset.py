@@ -288,10 +288,12 @@ def _namespace_terminating(err: ApiError) -> bool:
 class ReplicaSetController(Controller):
     name = "replicaset-controller"
     burst_replicas = BURST_REPLICAS
+    # What it manages: ReplicaSets here; ReplicationControllers in the subclass that Go builds the same way.
+    resource, kind, api_version = "replicasets", "ReplicaSet", "apps/v1"
 
     def setup(self) -> None:
         self.expectations = UIDTrackingExpectations(self.clock)
-        self.replicasets = self.informers.informer("replicasets")
+        self.replicasets = self.informers.informer(self.resource)
         self.replicasets.add_index("namespace", object_namespace)
         self.replicasets.add_index("owner-uid", controller_uid)
         self.replicasets.add_handlers(self.enqueue, self._rs_updated, self._rs_deleted)
@@ -299,6 +301,9 @@ class ReplicaSetController(Controller):
         index_pods(self)
         self.pods.add_index("orphans-by-namespace", _orphan_namespace)
         self.pods.add_handlers(self._pod_added, self._pod_updated, self._pod_deleted)
+
+    def selector_of(self, rs: Obj) -> LabelSelector | None:
+        return selector_or_none(rs)
 
     # -- event handlers: they only work out which ReplicaSet to look at ------------------------------
     def _rs_updated(self, old: Obj, new: Obj) -> None:
@@ -313,7 +318,7 @@ class ReplicaSetController(Controller):
 
     def _resolve(self, namespace: str, ref: Obj | None) -> Obj | None:
         """resolveControllerRef: the ReplicaSet a controllerRef points to, if it is still that one."""
-        if ref is None or ref.get("kind") != "ReplicaSet" or ref.get("apiVersion") != "apps/v1":
+        if ref is None or ref.get("kind") != self.kind or ref.get("apiVersion") != self.api_version:
             return None
         rs = self.replicasets.get(namespace, str(ref.get("name", "")))
         if rs is None or rs["metadata"].get("uid") != ref.get("uid"):
@@ -325,7 +330,7 @@ class ReplicaSetController(Controller):
         labels = pod["metadata"].get("labels") or {}
         found = []
         for rs in self.replicasets.by_index("namespace", pod["metadata"].get("namespace", "")):
-            selector = selector_or_none(rs)
+            selector = self.selector_of(rs)
             if selector is not None and not selector.is_empty() and selector.matches(labels):
                 found.append(rs)
         return found
@@ -389,12 +394,12 @@ class ReplicaSetController(Controller):
         if rs is None:
             self.expectations.delete(key)
             return
-        selector = selector_or_none(rs)
+        selector = self.selector_of(rs)
         if selector is None:
             return  # invalid selectors are rejected by validation; nothing sensible to do
         needs_sync = self.expectations.satisfied(key)
         candidates = [p for p in self._candidates(rs) if is_pod_active(p)]
-        refs = RefManager(self, rs, "replicasets", selector, "pods")
+        refs = RefManager(self, rs, self.resource, selector, "pods")
         replicas = int((rs.get("spec") or {}).get("replicas", 1))
         error: ApiError | None = None
         try:
@@ -403,7 +408,7 @@ class ReplicaSetController(Controller):
             pods, error = [], err
         actions = [f"adopt pod {n}" for n in refs.adopted] + [f"release pod {n}" for n in refs.released]
         if error is not None:
-            self.record(f"ReplicaSet {key}", "claiming pods", plural(replicas, "replica"),
+            self.record(f"{self.kind} {key}", "claiming pods", plural(replicas, "replica"),
                         "; ".join([*actions, f"error: {error.message}"]))
             raise error
         if needs_sync and not rs["metadata"].get("deletionTimestamp"):
@@ -413,7 +418,7 @@ class ReplicaSetController(Controller):
             actions.append("update status")
         if actions:
             ready = sum(1 for p in pods if is_pod_ready(p))
-            self.record(f"ReplicaSet {key}", f"{plural(len(pods), 'pod')}, {ready} ready",
+            self.record(f"{self.kind} {key}", f"{plural(len(pods), 'pod')}, {ready} ready",
                         plural(replicas, "replica"), "; ".join(actions))
         if error is not None:
             raise error
@@ -528,7 +533,7 @@ class ReplicaSetController(Controller):
             return False
         updated = deep_copy(rs)
         updated["status"] = status
-        stored = self.client.update_status("replicasets", updated)
+        stored = self.client.update_status(self.resource, updated)
         self._requeue_for_availability(stored, status, error)
         return True
 

@@ -50,6 +50,8 @@ ZERO_OMITTED: dict[str, frozenset[str]] = {
     "k8s.io.api.core.v1.ServiceSpec": frozenset({"publishNotReadyAddresses", "healthCheckNodePort"}),
     "k8s.io.api.core.v1.ServicePort": frozenset({"nodePort"}),
     "k8s.io.api.core.v1.NodeSpec": frozenset({"unschedulable"}),
+    "k8s.io.api.core.v1.ReplicationControllerSpec": frozenset({"minReadySeconds"}),
+    "k8s.io.api.networking.v1.ServiceBackendPort": frozenset({"number"}),
     "k8s.io.api.apps.v1.DeploymentSpec": frozenset({"minReadySeconds", "paused"}),
     "k8s.io.api.apps.v1.ReplicaSetSpec": frozenset({"minReadySeconds"}),
     "k8s.io.api.apps.v1.DaemonSetSpec": frozenset({"minReadySeconds"}),
@@ -253,6 +255,7 @@ INLINE = {
     ("handler", "ProbeHandler"),
     ("ephemeralContainerCommon", "EphemeralContainerCommon"),
     ("persistentVolumeSource", "PersistentVolumeSource"),
+    ("ingressRuleValue", "IngressRuleValue"),
 }
 
 _DESCRIPTOR_TYPES = {

@@ -1142,6 +1142,32 @@ MESSAGES: dict[str, dict[int, tuple[str, str, bool]]] = {
         7: ('secretRef', '.k8s.io.api.core.v1.LocalObjectReference', False),
         8: ('readOnly', 'bool', False),
     },
+    'k8s.io.api.core.v1.ReplicationController': {
+        1: ('metadata', '.k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta', False),
+        2: ('spec', '.k8s.io.api.core.v1.ReplicationControllerSpec', False),
+        3: ('status', '.k8s.io.api.core.v1.ReplicationControllerStatus', False),
+    },
+    'k8s.io.api.core.v1.ReplicationControllerCondition': {
+        1: ('type', 'string', False),
+        2: ('status', 'string', False),
+        3: ('lastTransitionTime', '.k8s.io.apimachinery.pkg.apis.meta.v1.Time', False),
+        4: ('reason', 'string', False),
+        5: ('message', 'string', False),
+    },
+    'k8s.io.api.core.v1.ReplicationControllerSpec': {
+        1: ('replicas', 'int32', False),
+        2: ('selector', 'map:string', False),
+        3: ('template', '.k8s.io.api.core.v1.PodTemplateSpec', False),
+        4: ('minReadySeconds', 'int32', False),
+    },
+    'k8s.io.api.core.v1.ReplicationControllerStatus': {
+        1: ('replicas', 'int32', False),
+        2: ('fullyLabeledReplicas', 'int32', False),
+        3: ('observedGeneration', 'int64', False),
+        4: ('readyReplicas', 'int32', False),
+        5: ('availableReplicas', 'int32', False),
+        6: ('conditions', '.k8s.io.api.core.v1.ReplicationControllerCondition', True),
+    },
     'k8s.io.api.core.v1.ResourceClaim': {
         1: ('name', 'string', False),
         2: ('request', 'string', False),
@@ -1446,6 +1472,79 @@ MESSAGES: dict[str, dict[int, tuple[str, str, bool]]] = {
     },
     'k8s.io.api.discovery.v1.ForZone': {
         1: ('name', 'string', False),
+    },
+    'k8s.io.api.networking.v1.HTTPIngressPath': {
+        1: ('path', 'string', False),
+        2: ('backend', '.k8s.io.api.networking.v1.IngressBackend', False),
+        3: ('pathType', 'string', False),
+    },
+    'k8s.io.api.networking.v1.HTTPIngressRuleValue': {
+        1: ('paths', '.k8s.io.api.networking.v1.HTTPIngressPath', True),
+    },
+    'k8s.io.api.networking.v1.Ingress': {
+        1: ('metadata', '.k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta', False),
+        2: ('spec', '.k8s.io.api.networking.v1.IngressSpec', False),
+        3: ('status', '.k8s.io.api.networking.v1.IngressStatus', False),
+    },
+    'k8s.io.api.networking.v1.IngressBackend': {
+        3: ('resource', '.k8s.io.api.core.v1.TypedLocalObjectReference', False),
+        4: ('service', '.k8s.io.api.networking.v1.IngressServiceBackend', False),
+    },
+    'k8s.io.api.networking.v1.IngressClass': {
+        1: ('metadata', '.k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta', False),
+        2: ('spec', '.k8s.io.api.networking.v1.IngressClassSpec', False),
+    },
+    'k8s.io.api.networking.v1.IngressClassParametersReference': {
+        1: ('aPIGroup', 'string', False),
+        2: ('kind', 'string', False),
+        3: ('name', 'string', False),
+        4: ('scope', 'string', False),
+        5: ('namespace', 'string', False),
+    },
+    'k8s.io.api.networking.v1.IngressClassSpec': {
+        1: ('controller', 'string', False),
+        2: ('parameters', '.k8s.io.api.networking.v1.IngressClassParametersReference', False),
+    },
+    'k8s.io.api.networking.v1.IngressLoadBalancerIngress': {
+        1: ('ip', 'string', False),
+        2: ('hostname', 'string', False),
+        4: ('ports', '.k8s.io.api.networking.v1.IngressPortStatus', True),
+    },
+    'k8s.io.api.networking.v1.IngressLoadBalancerStatus': {
+        1: ('ingress', '.k8s.io.api.networking.v1.IngressLoadBalancerIngress', True),
+    },
+    'k8s.io.api.networking.v1.IngressPortStatus': {
+        1: ('port', 'int32', False),
+        2: ('protocol', 'string', False),
+        3: ('error', 'string', False),
+    },
+    'k8s.io.api.networking.v1.IngressRule': {
+        1: ('host', 'string', False),
+        2: ('', '.k8s.io.api.networking.v1.IngressRuleValue', False),
+    },
+    'k8s.io.api.networking.v1.IngressRuleValue': {
+        1: ('http', '.k8s.io.api.networking.v1.HTTPIngressRuleValue', False),
+    },
+    'k8s.io.api.networking.v1.IngressServiceBackend': {
+        1: ('name', 'string', False),
+        2: ('port', '.k8s.io.api.networking.v1.ServiceBackendPort', False),
+    },
+    'k8s.io.api.networking.v1.IngressSpec': {
+        1: ('defaultBackend', '.k8s.io.api.networking.v1.IngressBackend', False),
+        2: ('tls', '.k8s.io.api.networking.v1.IngressTLS', True),
+        3: ('rules', '.k8s.io.api.networking.v1.IngressRule', True),
+        4: ('ingressClassName', 'string', False),
+    },
+    'k8s.io.api.networking.v1.IngressStatus': {
+        1: ('loadBalancer', '.k8s.io.api.networking.v1.IngressLoadBalancerStatus', False),
+    },
+    'k8s.io.api.networking.v1.IngressTLS': {
+        1: ('hosts', 'string', True),
+        2: ('secretName', 'string', False),
+    },
+    'k8s.io.api.networking.v1.ServiceBackendPort': {
+        1: ('name', 'string', False),
+        2: ('number', 'int32', False),
     },
     'k8s.io.api.policy.v1.Eviction': {
         1: ('metadata', '.k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta', False),

@@ -376,6 +376,33 @@ REPLICASET_COLUMNS = [
 ]
 
 
+def print_replicationcontroller(obj: dict[str, Any], now: float) -> Row:
+    spec, status = _spec(obj), _status(obj)
+    names, images = _containers(spec.get("template"))
+    return [
+        _name(obj),
+        _int(spec.get("replicas")),
+        _int(status.get("replicas")),
+        _int(status.get("readyReplicas")),
+        _created(obj, now),
+        names,
+        images,
+        format_labels(spec.get("selector")),
+    ]
+
+
+REPLICATIONCONTROLLER_COLUMNS = [
+    NAME,
+    _col("Desired", "integer", FIELD_DOCS[("ReplicationControllerSpec", "replicas")]),
+    _col("Current", "integer", FIELD_DOCS[("ReplicationControllerStatus", "replicas")]),
+    _col("Ready", "integer", FIELD_DOCS[("ReplicationControllerStatus", "readyReplicas")]),
+    AGE,
+    CONTAINERS,
+    IMAGES,
+    _selector_col(FIELD_DOCS[("ReplicationControllerSpec", "selector")]),
+]
+
+
 def print_daemonset(obj: dict[str, Any], now: float) -> Row:
     spec, status = _spec(obj), _status(obj)
     template = _dict(spec, "template")
@@ -886,6 +913,81 @@ PRIORITYCLASS_COLUMNS = [
 ]
 
 
+# --- networking.k8s.io ----------------------------------------------------------------------------------
+
+LOAD_BALANCER_WIDTH = 16
+
+
+def _ingress_hosts(rules: Any) -> str:
+    """formatHosts: the first three hosts, then ``+ N more...``; ``*`` when no rule names a host."""
+    rules = [r for r in rules if isinstance(r, dict)] if isinstance(rules, list) else []
+    hosts: list[str] = []
+    more = False
+    for rule in rules:
+        if len(hosts) == 3:
+            more = True
+        if not more and rule.get("host"):
+            hosts.append(str(rule["host"]))
+    if not hosts:
+        return "*"
+    text = ",".join(hosts)
+    return f"{text} + {len(rules) - 3} more..." if more else text
+
+
+def _ingress_address(status: dict[str, Any], wide: bool = False) -> str:
+    """ingressLoadBalancerStatusStringer: the sorted IPs (or hostnames), clipped to 16 bytes."""
+    points = (status.get("loadBalancer") or {}).get("ingress") or ()
+    found = sorted({str(p.get("ip") or p.get("hostname")) for p in points
+                    if isinstance(p, dict) and (p.get("ip") or p.get("hostname"))})
+    text = ",".join(found)
+    if not wide and len(text) > LOAD_BALANCER_WIDTH:
+        text = text[: LOAD_BALANCER_WIDTH - 3] + "..."
+    return text
+
+
+def print_ingress(obj: dict[str, Any], now: float) -> Row:
+    spec = _spec(obj)
+    class_name = spec.get("ingressClassName")
+    return [
+        _name(obj),
+        str(class_name) if isinstance(class_name, str) else "<none>",
+        _ingress_hosts(spec.get("rules")),
+        _ingress_address(_status(obj)),
+        "80, 443" if spec.get("tls") else "80",
+        _created(obj, now),
+    ]
+
+
+INGRESS_COLUMNS = [
+    NAME,
+    _col("Class", description="The name of the IngressClass resource that should be used for additional configuration"),
+    _col("Hosts", description="Hosts that incoming requests are matched against before the ingress rule"),
+    _col("Address", description="Address is a list containing ingress points for the load-balancer"),
+    _col("Ports", description="Ports of TLS configurations that open"),
+    AGE,
+]
+
+
+def print_ingressclass(obj: dict[str, Any], now: float) -> Row:
+    spec = _spec(obj)
+    params = spec.get("parameters")
+    parameters = "<none>"
+    if isinstance(params, dict):
+        parameters = str(params.get("kind") or "")
+        if isinstance(params.get("apiGroup"), str):
+            parameters += "." + params["apiGroup"]
+        parameters += "/" + str(params.get("name") or "")
+    return [_name(obj), str(spec.get("controller") or ""), parameters, _created(obj, now)]
+
+
+INGRESSCLASS_COLUMNS = [
+    NAME,
+    _col("Controller", description="Controller that is responsible for handling this class"),
+    _col("Parameters", description="A reference to a resource with additional parameters"),
+    AGE,
+]
+
+
 def print_default(obj: dict[str, Any], now: float) -> Row:
     """The generic table (name and age) that the server uses for kinds without a printer."""
     return [_name(obj), _created(obj, now)]
@@ -897,6 +999,7 @@ PRINTERS: dict[str, tuple[list[Column], Printer]] = {
     "Pod": (POD_COLUMNS, print_pod),
     "Deployment": (DEPLOYMENT_COLUMNS, print_deployment),
     "ReplicaSet": (REPLICASET_COLUMNS, print_replicaset),
+    "ReplicationController": (REPLICATIONCONTROLLER_COLUMNS, print_replicationcontroller),
     "DaemonSet": (DAEMONSET_COLUMNS, print_daemonset),
     "StatefulSet": (STATEFULSET_COLUMNS, print_statefulset),
     "Job": (JOB_COLUMNS, print_job),
@@ -913,6 +1016,8 @@ PRINTERS: dict[str, tuple[list[Column], Printer]] = {
     "Secret": (SECRET_COLUMNS, print_secret),
     "Lease": (LEASE_COLUMNS, print_lease),
     "PriorityClass": (PRIORITYCLASS_COLUMNS, print_priorityclass),
+    "Ingress": (INGRESS_COLUMNS, print_ingress),
+    "IngressClass": (INGRESSCLASS_COLUMNS, print_ingressclass),
 }
 
 

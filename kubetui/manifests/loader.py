@@ -37,6 +37,7 @@ IDENTITY = "manifests"
 KIND_ORDER = (
     "Namespace",
     "PriorityClass",
+    "IngressClass",
     "ConfigMap",
     "Secret",
     "Service",
@@ -46,11 +47,13 @@ KIND_ORDER = (
     "Lease",
     "Pod",
     "ReplicaSet",
+    "ReplicationController",
     "Deployment",
     "StatefulSet",
     "DaemonSet",
     "Job",
     "CronJob",
+    "Ingress",
     "Event",
 )
 

@@ -180,7 +180,7 @@ RESOURCES = {
     "poddisruptionbudgets": "pdb", "priorityclasses": "pc", "persistentvolumeclaims": "pvc",
     "persistentvolumes": "pv", "serviceaccounts": "sa", "configmaps": "cm", "namespaces": "ns",
     "horizontalpodautoscalers": "hpa", "customresourcedefinitions": "crd", "networkpolicies": "netpol",
-    "storageclasses": "sc", "ingresses": "ing", "certificatesigningrequests": "csr",
+    "storageclasses": "sc", "ingresses": "ing", "certificatesigningrequests": "csr", "replicationcontrollers": "rc",
 }
 
 

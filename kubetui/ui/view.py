@@ -34,11 +34,10 @@ if TYPE_CHECKING:
 IDENTITY = "kubetui-ui"
 # kind (lower case) -> resource, for the watched kinds
 KINDS = {"pod": "pods", "node": "nodes", "deployment": "deployments", "replicaset": "replicasets",
-         "daemonset": "daemonsets", "statefulset": "statefulsets", "job": "jobs", "cronjob": "cronjobs",
-         "service": "services",
-         "lease": "leases", "event": "events"}
-WATCHED = ("nodes", "pods", "deployments", "replicasets", "daemonsets", "statefulsets", "jobs", "cronjobs",
-           "events", "leases", "services")
+         "replicationcontroller": "replicationcontrollers", "daemonset": "daemonsets", "statefulset": "statefulsets",
+         "job": "jobs", "cronjob": "cronjobs", "service": "services", "lease": "leases", "event": "events"}
+WATCHED = ("nodes", "pods", "deployments", "replicasets", "replicationcontrollers", "daemonsets", "statefulsets",
+           "jobs", "cronjobs", "events", "leases", "services")
 
 
 @dataclass(frozen=True)

@@ -292,6 +292,60 @@ def test_cronjobs_create_get_explain_and_a_job_from_one(kubectl: Kubectl) -> Non
         in refused.stderr
 
 
+def test_ingresses_and_ingress_classes(kubectl: Kubectl) -> None:
+    """kubectl create ingress sends protobuf, where a rule's http value is an embedded struct."""
+    made = kubectl("create", "ingress", "shop", "--rule=shop.example.com/cart*=cart:8080",
+                   "--rule=shop.example.com/=web:http")
+    assert made.stdout.strip() == "ingress.networking.k8s.io/shop created"
+    stored = json.loads(kubectl("get", "ingress", "shop", "-o", "json").stdout)
+    assert stored["spec"]["rules"] == [{"host": "shop.example.com", "http": {"paths": [
+        {"backend": {"service": {"name": "cart", "port": {"number": 8080}}}, "path": "/cart", "pathType": "Prefix"},
+        {"backend": {"service": {"name": "web", "port": {"name": "http"}}}, "path": "/", "pathType": "Exact"},
+    ]}}]
+    listed = kubectl("get", "ing").stdout
+    assert _columns(listed) == ["NAME", "CLASS", "HOSTS", "ADDRESS", "PORTS", "AGE"]
+    assert _rows(listed)[0][:4] == ["shop", "<none>", "shop.example.com", "80"]
+    kubectl("apply", "-f", "-", stdin="""\
+apiVersion: networking.k8s.io/v1
+kind: IngressClass
+metadata:
+  name: nginx
+  annotations: {ingressclass.kubernetes.io/is-default-class: "true"}
+spec: {controller: k8s.io/ingress-nginx}
+""")
+    kubectl("create", "ingress", "later", "--rule=/=web:80")
+    assert kubectl("get", "ing", "later", "-o", "jsonpath={.spec.ingressClassName}").stdout == "nginx"
+    assert _rows(kubectl("get", "ingressclass").stdout)[0][:3] == ["nginx", "k8s.io/ingress-nginx", "<none>"]
+    refused = kubectl("create", "ingress", "bad", "--rule=10.0.0.1/=web:80", ok=False)
+    assert 'spec.rules[0].host: Invalid value: "10.0.0.1": must be a DNS name, not an IP address' in refused.stderr
+
+
+@needs_pods
+def test_replication_controllers_scale_and_expose(kubectl: Kubectl, kubetui: BackgroundCluster) -> None:
+    kubectl("apply", "-f", "-", stdin="""\
+apiVersion: v1
+kind: ReplicationController
+metadata: {name: legacy}
+spec:
+  replicas: 2
+  template:
+    metadata: {labels: {app: legacy}}
+    spec:
+      containers: [{name: nginx, image: nginx:1.27, ports: [{containerPort: 80}]}]
+""")
+    kubetui.advance(20)
+    listed = kubectl("get", "rc", "-o", "wide").stdout
+    assert _columns(listed) == ["NAME", "DESIRED", "CURRENT", "READY", "AGE", "CONTAINERS", "IMAGES", "SELECTOR"]
+    row = _rows(listed)[0]
+    assert row[:4] == ["legacy", "2", "2", "2"] and row[-1] == "app=legacy"
+    assert kubectl("scale", "rc", "legacy", "--replicas=3").stdout.strip() == "replicationcontroller/legacy scaled"
+    kubetui.advance(20)
+    assert _rows(kubectl("get", "rc", "legacy").stdout)[0][:4] == ["legacy", "3", "3", "3"]
+    kubectl("expose", "rc", "legacy", "--port=80")
+    assert kubectl("get", "svc", "legacy", "-o", "jsonpath={.spec.selector.app}").stdout == "legacy"
+    assert "replication-controller  Created pod: legacy-" in kubectl("describe", "rc", "legacy").stdout
+
+
 def test_kubectl_create_stores_what_a_real_server_would(kubectl: Kubectl) -> None:
     """kubectl's generators send protobuf, where Go writes every non-pointer field: its zeros are not the user's."""
     kubectl("create", "deployment", "gen", "--image=nginx:1.27", "--replicas=0")

@@ -27,6 +27,7 @@ from kubetui.api.models.core import (
     ServiceAccount,
     ServiceStatus,
 )
+from kubetui.api.models.networking import Ingress, IngressClass, IngressStatus
 from kubetui.api.models.objectmeta import (
     Condition,
     LabelSelector,
@@ -69,6 +70,8 @@ from kubetui.api.models.workloads import (
     PriorityClass,
     ReplicaSet,
     ReplicaSetStatus,
+    ReplicationController,
+    ReplicationControllerStatus,
     StatefulSet,
     StatefulSetStatus,
 )
@@ -94,6 +97,9 @@ MODELS: dict[str, type[K8sModel]] = {
     "CronJob": CronJob,
     "PodDisruptionBudget": PodDisruptionBudget,
     "PriorityClass": PriorityClass,
+    "ReplicationController": ReplicationController,
+    "Ingress": Ingress,
+    "IngressClass": IngressClass,
 }
 
 STATUS_MODELS: dict[str, type[K8sModel]] = {
@@ -108,6 +114,8 @@ STATUS_MODELS: dict[str, type[K8sModel]] = {
     "Job": JobStatus,
     "CronJob": CronJobStatus,
     "PodDisruptionBudget": PodDisruptionBudgetStatus,
+    "ReplicationController": ReplicationControllerStatus,
+    "Ingress": IngressStatus,
 }
 
 __all__ = [
@@ -128,6 +136,8 @@ __all__ = [
     "Endpoints",
     "EnvVar",
     "Event",
+    "Ingress",
+    "IngressClass",
     "Int",
     "IntOrStr",
     "Job",
@@ -153,6 +163,7 @@ __all__ = [
     "Probe",
     "Quantity",
     "ReplicaSet",
+    "ReplicationController",
     "ResourceRequirements",
     "Secret",
     "Service",

@@ -1,8 +1,8 @@
-"""apps/v1, batch/v1, policy/v1 and scheduling.k8s.io/v1 kinds."""
+"""apps/v1, batch/v1, policy/v1 and scheduling.k8s.io/v1 kinds, and core/v1's ReplicationController."""
 
 from __future__ import annotations
 
-from kubetui.api.models.base import Bool, Int, IntOrStr, K8sModel, Obj, Str, TypeMeta
+from kubetui.api.models.base import Bool, Int, IntOrStr, K8sModel, Obj, Str, StrMap, TypeMeta
 from kubetui.api.models.objectmeta import Condition, LabelSelector, ObjectMeta, ObjectReference
 from kubetui.api.models.pod import PodTemplateSpec
 
@@ -72,6 +72,31 @@ class ReplicaSet(TypeMeta):
     metadata: ObjectMeta | None = None
     spec: ReplicaSetSpec | None = None
     status: ReplicaSetStatus | None = None
+
+
+# --- ReplicationController (core/v1: the ReplicaSet's predecessor, with an equality-only selector) -----
+
+
+class ReplicationControllerSpec(K8sModel):
+    replicas: Int | None = None
+    min_ready_seconds: Int | None = None
+    selector: StrMap | None = None
+    template: PodTemplateSpec | None = None
+
+
+class ReplicationControllerStatus(K8sModel):
+    replicas: Int | None = None
+    fully_labeled_replicas: Int | None = None
+    ready_replicas: Int | None = None
+    available_replicas: Int | None = None
+    observed_generation: Int | None = None
+    conditions: list[Condition] | None = None
+
+
+class ReplicationController(TypeMeta):
+    metadata: ObjectMeta | None = None
+    spec: ReplicationControllerSpec | None = None
+    status: ReplicationControllerStatus | None = None
 
 
 # --- DaemonSet ---------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from typing import Any
 from kubetui.api.fielderrors import FieldError, format_invalid, internal, invalid
 from kubetui.api.models import MODELS, STATUS_MODELS, ObjectMeta
 from kubetui.api.resources import BY_KIND
-from kubetui.api.validation import core, names, pods, workloads
+from kubetui.api.validation import core, names, networking, pods, workloads
 from kubetui.api.validation.common import (
     Errs,
     check_encodable,
@@ -71,6 +71,9 @@ _VALIDATORS: dict[str, _Validator] = {
     "CronJob": workloads.validate_cronjob,
     "PodDisruptionBudget": workloads.validate_pdb,
     "PriorityClass": workloads.validate_priorityclass,
+    "ReplicationController": workloads.validate_replicationcontroller,
+    "Ingress": networking.validate_ingress,
+    "IngressClass": networking.validate_ingressclass,
 }
 
 _STATUS_VALIDATORS: dict[str, _StatusValidator] = {
@@ -83,6 +86,8 @@ _STATUS_VALIDATORS: dict[str, _StatusValidator] = {
     "StatefulSet": workloads.validate_statefulset_status,
     "Job": workloads.validate_job_status,
     "PodDisruptionBudget": workloads.validate_pdb_status,
+    "ReplicationController": workloads.validate_replicationcontroller_status,
+    "Ingress": networking.validate_ingress_status,
 }
 
 # Top-level fields that are not "the spec": metadata and status are checked by validate_status.

@@ -226,6 +226,48 @@ def is_env_var_name(value: str) -> list[str]:
     return errs
 
 
+_WILDCARD_DNS1123_SUBDOMAIN_FMT = "\\*\\." + _DNS1123_SUBDOMAIN_FMT
+_WILDCARD_DNS1123_SUBDOMAIN_RE = re.compile(_WILDCARD_DNS1123_SUBDOMAIN_FMT)
+_WILDCARD_DNS1123_SUBDOMAIN_REGEX_ERR = regex_error(
+    "a wildcard DNS-1123 subdomain must start with '*.', followed by a valid DNS subdomain, which must consist of "
+    "lower case alphanumeric characters, '-' or '.' and end with an alphanumeric character",
+    _WILDCARD_DNS1123_SUBDOMAIN_FMT,
+    "*.example.com",
+)
+_HTTP_PATH_FMT = "[A-Za-z0-9/\\-._~%!$&'()*+,;=:]+"
+_HTTP_PATH_RE = re.compile(_HTTP_PATH_FMT)
+
+
+def is_wildcard_dns1123_subdomain(value: str) -> list[str]:
+    """``*.example.com``: an Ingress rule's or TLS entry's wildcard host."""
+    errs = []
+    if byte_len(value) > DNS1123_SUBDOMAIN_MAX_LENGTH:
+        errs.append(max_len_error(DNS1123_SUBDOMAIN_MAX_LENGTH))
+    if not _WILDCARD_DNS1123_SUBDOMAIN_RE.fullmatch(value):
+        errs.append(_WILDCARD_DNS1123_SUBDOMAIN_REGEX_ERR)
+    return errs
+
+
+def domain_prefixed_path_errors(value: str) -> list[tuple[str, str]]:
+    """IsDomainPrefixedPath (``acme.io/foo``) as (shown value, message) pairs; "" alone means required."""
+    if not value:
+        return [("", "")]
+    host, slash, path = value.partition("/")
+    if not slash or not host or not path:
+        return [(value, 'must be a domain-prefixed path (such as "acme.io/foo")')]
+    errs = [(host, msg) for msg in is_dns1123_subdomain(host)]
+    if not _HTTP_PATH_RE.fullmatch(path):
+        errs.append((path, regex_error("Invalid path", _HTTP_PATH_FMT)))
+    return errs
+
+
+def is_valid_path_segment_name(name: str) -> list[str]:
+    """IsValidPathSegmentName: a name that can be one segment of a URL path."""
+    if name in (".", ".."):
+        return [f"may not be '{name}'"]
+    return [f"may not contain '{bad}'" for bad in ("/", "%") if bad in name]
+
+
 def is_valid_port_num(port: int) -> list[str]:
     return [] if 1 <= port <= 65535 else [inclusive_range_error(1, 65535)]
 

@@ -253,6 +253,35 @@ def validate_replicaset_status(obj: dict[str, Any], old: dict[str, Any], errs: E
         )
 
 
+def validate_replicationcontroller(obj: dict[str, Any], old: dict[str, Any] | None, errs: Errs) -> None:
+    """ValidateReplicationControllerSpec: an equality selector (a map), required and matching the template."""
+    if old is None:
+        validate_object_meta(obj.get("metadata"), True, names.name_is_dns_subdomain, errs)
+    else:
+        validate_object_meta_update(obj.get("metadata"), old.get("metadata"), errs)
+    spec = gd(obj, "spec")
+    nonnegative(gi(spec, "minReadySeconds"), "spec.minReadySeconds", errs)
+    selector = spec.get("selector") if isinstance(spec.get("selector"), dict) else {}
+    if not selector:
+        errs.append(required("spec.selector", ""))
+    else:
+        validate_labels(selector, "spec.selector", errs)
+    nonnegative(gi(spec, "replicas"), "spec.replicas", errs)
+    template = spec.get("template")
+    if not isinstance(template, dict):
+        errs.append(required("spec.template", ""))
+        return
+    labels = _template_labels(template) or {}
+    if selector and any(labels.get(k) != v for k, v in selector.items()):
+        errs.append(invalid("spec.template.metadata.labels", go_str_map(labels or None), SELECTOR_MISMATCH))
+    _template_for_controller(template, "ReplicationController", errs)
+
+
+def validate_replicationcontroller_status(obj: dict[str, Any], old: dict[str, Any], errs: Errs) -> None:
+    """ValidateReplicationControllerStatus: the ReplicaSet's rules, in the same words."""
+    validate_replicaset_status(obj, old, errs)
+
+
 # --- DaemonSet -----------------------------------------------------------------------------------
 
 

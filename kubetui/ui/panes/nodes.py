@@ -266,7 +266,7 @@ class NodesPane(LinePane):
 
 
 # a card's pods by what owns them: the app (ReplicaSet, bare) first, the per-node machinery (DaemonSet) last
-OWNER_RANK = {"ReplicaSet": 1, "": 1, "StatefulSet": 2, "Job": 3, "DaemonSet": 4}
+OWNER_RANK = {"ReplicaSet": 1, "ReplicationController": 1, "": 1, "StatefulSet": 2, "Job": 3, "DaemonSet": 4}
 
 
 def card_order(pod: dict[str, Any]) -> tuple[int, str]:

@@ -1,4 +1,5 @@
-"""Workloads pane: Deployments -> ReplicaSets -> Pods, CronJobs -> Jobs -> Pods, DaemonSets, StatefulSets, bare pods."""
+"""Workloads pane: Deployments -> ReplicaSets -> Pods, CronJobs -> Jobs -> Pods, DaemonSets, StatefulSets,
+ReplicationControllers, and what no controller owns (ReplicaSets, Jobs, pods)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ SQUEEZED_NAME = 10
 
 
 class Row(NamedTuple):  # a tuple: a rebuild makes one per pod, a frozen dataclass costs ~4x more to make
-    kind: str  # Deployment, ReplicaSet, DaemonSet, StatefulSet, CronJob, Job, Pod
+    kind: str  # Deployment, ReplicaSet, DaemonSet, StatefulSet, CronJob, Job, ReplicationController, Pod
     namespace: str
     name: str
     depth: int
@@ -73,11 +74,12 @@ class WorkloadsPane(LinePane):
         rows: list[Row] = []
         add = partial(self._add_subtree, rows, children)
         for resource, kind in (("deployments", "Deployment"), ("statefulsets", "StatefulSet"),
-                               ("daemonsets", "DaemonSet"), ("cronjobs", "CronJob")):
+                               ("daemonsets", "DaemonSet"), ("cronjobs", "CronJob"),
+                               ("replicationcontrollers", "ReplicationController")):
             for obj in view.list(resource):
                 if obj["metadata"].get("namespace") not in SYSTEM_NAMESPACES:
                     add(obj, kind, 0)
-        for resource, kind in (("jobs", "Job"), ("pods", "Pod")):  # those no controller owns
+        for resource, kind in (("replicasets", "ReplicaSet"), ("jobs", "Job"), ("pods", "Pod")):  # no controller
             for obj in view.list(resource):
                 meta = obj["metadata"]
                 if not any(r.get("controller") for r in meta.get("ownerReferences") or []) \
@@ -184,7 +186,7 @@ class WorkloadsPane(LinePane):
             return self._pod_line(item, obj, indent, width)
         line.append(indent, style="dim")
         short = {"Deployment": "deploy", "ReplicaSet": "rs", "StatefulSet": "sts", "DaemonSet": "ds", "Job": "job",
-                 "CronJob": "cj"}
+                 "CronJob": "cj", "ReplicationController": "rc"}
         line.append(f"{short.get(item.kind, item.kind)}/", style="dim")
         line.append(item.name, style="bold")
         if item.namespace != "default":
@@ -211,7 +213,7 @@ class WorkloadsPane(LinePane):
                 "replicas", 0)
         label = "done" if item.kind == "Job" else "ready"
         line.append(f"  {ready}/{want} {label}", style="green" if ready >= want else "yellow")
-        if item.kind == "ReplicaSet":
+        if item.kind in ("ReplicaSet", "ReplicationController"):
             revision = obj.get("metadata", {}).get("annotations", {}).get("deployment.kubernetes.io/revision")
             image = ", ".join(c.get("image", "") for c in spec.get("template", {}).get("spec", {}).get(
                 "containers", []))
