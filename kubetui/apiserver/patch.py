@@ -137,6 +137,7 @@ _BY_KIND: dict[str, dict[str, PatchMeta]] = {
     "Event": {},
     "Lease": {},
     "PriorityClass": {},
+    "ControllerRevision": {},  # data is a RawExtension: replaced whole
 }
 MERGE_KEYS: dict[str, dict[str, PatchMeta]] = {
     kind: {**_under("metadata", _OBJECT_META), **fields} for kind, fields in _BY_KIND.items()

@@ -44,6 +44,7 @@ KIND_ORDER = (
     "EndpointSlice",
     "PodDisruptionBudget",
     "Lease",
+    "ControllerRevision",
     "Pod",
     "ReplicaSet",
     "Deployment",

@@ -56,6 +56,7 @@ from kubetui.api.models.pod import (
     Volume,
 )
 from kubetui.api.models.workloads import (
+    ControllerRevision,
     CronJob,
     CronJobStatus,
     DaemonSet,
@@ -92,6 +93,7 @@ MODELS: dict[str, type[K8sModel]] = {
     "StatefulSet": StatefulSet,
     "Job": Job,
     "CronJob": CronJob,
+    "ControllerRevision": ControllerRevision,
     "PodDisruptionBudget": PodDisruptionBudget,
     "PriorityClass": PriorityClass,
 }
@@ -121,6 +123,7 @@ __all__ = [
     "Container",
     "ContainerPort",
     "ContainerStatus",
+    "ControllerRevision",
     "CronJob",
     "DaemonSet",
     "Deployment",

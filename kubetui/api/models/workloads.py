@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from kubetui.api.models.base import Bool, Int, IntOrStr, K8sModel, Obj, Str, TypeMeta
 from kubetui.api.models.objectmeta import Condition, LabelSelector, ObjectMeta, ObjectReference
 from kubetui.api.models.pod import PodTemplateSpec
@@ -174,6 +176,17 @@ class StatefulSet(TypeMeta):
     metadata: ObjectMeta | None = None
     spec: StatefulSetSpec | None = None
     status: StatefulSetStatus | None = None
+
+
+# --- ControllerRevision ------------------------------------------------------------------------
+
+
+class ControllerRevision(TypeMeta):
+    """apps/v1: an immutable snapshot of a DaemonSet's or StatefulSet's template (their rollout history)."""
+
+    metadata: ObjectMeta | None = None
+    data: Any = None  # runtime.RawExtension: any JSON
+    revision: Int | None = None
 
 
 # --- Job ---------------------------------------------------------------------------------------
