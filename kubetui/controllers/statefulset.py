@@ -189,6 +189,7 @@ class Sync:
             self._write_status(replicas)
         finally:
             self._truncate_history()  # maintained even when the update failed
+            self._record(replicas)
 
     def _unavailable(self, pod: Obj) -> bool:
         return unavailable(pod, self.min_ready, self.now)
@@ -338,7 +339,11 @@ class Sync:
             self.actions.append(f"status: {status['replicas']} replicas, {ready} ready, {updated} updated")
         if self.min_ready > 0 and ready != status["availableReplicas"]:
             self.c.queue.add_after(self.key, self.min_ready)
+
+    def _record(self, replicas: int) -> None:
         if self.actions:
+            created = [p for p in self.pods if is_created(p)]
+            ready = sum(1 for p in created if running_and_ready(p))
             policy = self.spec.get("podManagementPolicy", "OrderedReady")
             self.c.record(f"StatefulSet {self.key}", f"{len(created)} pods, {ready} ready",
                           f"{replicas} replicas ({policy}) at {self.update_revision}",
