@@ -67,12 +67,20 @@ def revision_name(prefix: str, hash_: str) -> str:
 def template_patch(parent: Obj) -> Obj:
     """getPatch: the parent's pod template as a patch that replaces it whole.
 
-    The template goes through Go's typed JSON, whose ObjectMeta always writes ``creationTimestamp``
-    (``null`` when unset); kubetui adds it so the data reads as a real cluster's does.
+    The template goes through Go's typed JSON, which always writes the struct fields ``omitempty`` cannot
+    drop: ObjectMeta's ``creationTimestamp`` (``null`` when unset) and each container's ``resources``
+    (``{}``). kubetui adds them, so the data reads as a real cluster's does and is byte for byte what
+    ``kubectl rollout undo`` computes from the parent to tell whether it already runs that revision.
     """
     template = deep_copy(((parent.get("spec") or {}).get("template")) or {})
     metadata = template.get("metadata")
     template["metadata"] = {"creationTimestamp": None, **(metadata if isinstance(metadata, dict) else {})}
+    spec = template.get("spec")
+    if isinstance(spec, dict):
+        for field in ("initContainers", "containers"):
+            for container in spec.get(field) or ():
+                if isinstance(container, dict):
+                    container.setdefault("resources", {})
     template["$patch"] = "replace"
     return json.loads(go_json({"spec": {"template": template}}))  # sorted, as Go's map marshalling
 
