@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from kubetui.api.models.base import Bool, Int, IntOrStr, K8sModel, Obj, Str, TypeMeta
+from kubetui.api.models.base import Bool, Int, IntOrStr, K8sModel, Obj, RawExtension, Str, TypeMeta
 from kubetui.api.models.objectmeta import Condition, LabelSelector, ObjectMeta, ObjectReference
 from kubetui.api.models.pod import PodTemplateSpec
 
@@ -185,7 +183,7 @@ class ControllerRevision(TypeMeta):
     """apps/v1: an immutable snapshot of a DaemonSet's or StatefulSet's template (their rollout history)."""
 
     metadata: ObjectMeta | None = None
-    data: Any = None  # runtime.RawExtension: any JSON
+    data: RawExtension | None = None
     revision: Int | None = None
 
 
