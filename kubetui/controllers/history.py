@@ -86,15 +86,16 @@ def template_patch(parent: Obj) -> Obj:
 
 
 def apply_revision(parent: Obj, revision: Obj) -> Obj:
-    """ApplyRevision: a copy of the parent with the revision's template (the patch replaces it whole)."""
-    clone = deep_copy(parent)
+    """ApplyRevision: the parent with the revision's template (the patch replaces it whole).
+
+    Only the template is copied; the rest is shared with the parent, which callers must not mutate.
+    """
     template = deep_copy((((revision.get("data") or {}).get("spec") or {}).get("template")) or {})
     template.pop("$patch", None)
     metadata = template.get("metadata")
     if isinstance(metadata, dict) and metadata.get("creationTimestamp") is None:
         metadata.pop("creationTimestamp", None)
-    clone.setdefault("spec", {})["template"] = template
-    return clone
+    return {**parent, "spec": {**(parent.get("spec") or {}), "template": template}}
 
 
 def new_revision(
