@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kubetui.controllers.daemonset import DaemonSetController
+from kubetui.controllers.podutil import template_hash
 from kubetui.sim.cluster import Cluster
 from tests.controllers.test_endpoints_kit import (
     FakeKubelet,
@@ -264,3 +265,20 @@ def test_duplicate_revisions_of_the_current_template_are_merged() -> None:
     cluster.run_for(1)
     assert [r["metadata"]["name"] for r in _revisions(cluster)] == ["agent-twin"]
     assert {p["metadata"]["labels"]["controller-revision-hash"] for p in owned_pods(cluster, ds)} == {"twin"}
+
+
+def test_name_collision_bumps_the_collision_count() -> None:
+    cluster, kubelets, ds = _setup(nodes=1)
+    _schedule_and_run(cluster, kubelets, ds)
+    updated = get(cluster, "daemonsets", "agent")
+    updated["spec"]["template"]["spec"]["containers"][0]["image"] = "nginx:1.28"
+    taken = f"agent-{template_hash(updated['spec']['template'])}"
+    cluster.client("test").create("controllerrevisions", {
+        "apiVersion": "apps/v1", "kind": "ControllerRevision",
+        "metadata": {"name": taken, "namespace": "default"}, "data": {"other": True}, "revision": 9,
+    })
+    cluster.client("test").update("daemonsets", updated)
+    cluster.run_for(5)
+    assert get(cluster, "daemonsets", "agent")["status"]["collisionCount"] == 1
+    names = {r["metadata"]["name"] for r in _revisions(cluster)}
+    assert f"agent-{template_hash(updated['spec']['template'], 1)}" in names
