@@ -31,7 +31,7 @@ import orjson
 from pydantic import BaseModel
 
 from kubetui.api.models import MODELS
-from kubetui.api.models.base import Int, IntOrStr, K8sModel, Quantity, Str
+from kubetui.api.models.base import Int, IntOrStr, K8sModel, Quantity, RawExtension, Str
 from kubetui.api.models.golang import INT64_FIELDS
 from kubetui.api.openapi_docs import FIELD_DOCS as REFERENCE_FIELD_DOCS
 from kubetui.api.openapi_docs import TYPE_DOCS as REFERENCE_TYPE_DOCS
@@ -160,6 +160,10 @@ QUANTITY: Schema = {
     "oneOf": [{"type": "string"}, {"type": "number"}],
     "x-kubernetes-int-or-string": True,
 }
+RAW_EXTENSION: Schema = {
+    "description": "RawExtension is used to hold extensions in external versions.",
+    "type": "object",
+}
 
 
 def _schema_name(model: type[BaseModel], group: str) -> str:
@@ -229,6 +233,8 @@ class SchemaBuilder:
             return self.shared("io.k8s.apimachinery.pkg.util.intstr.IntOrString", INT_OR_STRING)
         if annotation == Quantity:
             return self.shared("io.k8s.apimachinery.pkg.api.resource.Quantity", QUANTITY)
+        if annotation == RawExtension:
+            return self.shared("io.k8s.apimachinery.pkg.runtime.RawExtension", RAW_EXTENSION)
         if origin is Annotated:
             base = typing.get_args(annotation)[0]
             if base is bool:

@@ -21,6 +21,14 @@ TYPE_DOCS: dict[str, str] = {'Affinity': 'Affinity is a group of affinity schedu
  'ContainerStateTerminated': 'ContainerStateTerminated is a terminated state of a container.',
  'ContainerStateWaiting': 'ContainerStateWaiting is a waiting state of a container.',
  'ContainerStatus': 'ContainerStatus contains details for the current status of this container.',
+ 'ControllerRevision': 'ControllerRevision implements an immutable snapshot of state data. Clients are responsible for '
+                       'serializing and deserializing the objects that contain their internal state. Once a '
+                       'ControllerRevision has been successfully created, it can not be updated. The API Server will '
+                       'fail validation of all requests that attempt to mutate the Data field. ControllerRevisions '
+                       'may, however, be deleted. Note that, due to its use by both the DaemonSet and StatefulSet '
+                       'controllers for update and rollback, this object is beta. However, it may be subject to name '
+                       'and representation changes in future releases, and clients should not depend on its stability. '
+                       'It is primarily for internal use by controllers.',
  'CronJob': 'CronJob represents the configuration of a single cron job.',
  'CronJobSpec': 'CronJobSpec describes how the job execution will look like and when it will actually run.',
  'CronJobStatus': 'CronJobStatus represents the current state of a cron job.',
@@ -414,6 +422,16 @@ FIELD_DOCS: dict[tuple[str, str], str] = {('ClientIPConfig', 'timeoutSeconds'): 
                                  'always true when no startupProbe is defined and container is running and has passed '
                                  'the postStart lifecycle hook. The null value must be treated the same as false.',
  ('ContainerStatus', 'volumeMounts'): 'Status of volume mounts.',
+ ('ControllerRevision', 'apiVersion'): 'APIVersion defines the versioned schema of this representation of an object. '
+                                       'Servers should convert recognized schemas to the latest internal value, and '
+                                       'may reject unrecognized values. More info: '
+                                       'https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources',
+ ('ControllerRevision', 'data'): 'Data is the serialized representation of the state.',
+ ('ControllerRevision', 'kind'): 'Kind is a string value representing the REST resource this object represents. '
+                                 'Servers may infer this from the endpoint the client submits requests to. Cannot be '
+                                 'updated. In CamelCase. More info: '
+                                 'https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds',
+ ('ControllerRevision', 'revision'): 'Revision indicates the revision of the state represented by Data.',
  ('CronJob', 'apiVersion'): 'APIVersion defines the versioned schema of this representation of an object. Servers '
                             'should convert recognized schemas to the latest internal value, and may reject '
                             'unrecognized values. More info: '

@@ -75,6 +75,9 @@ RESOURCES: tuple[ResourceInfo, ...] = (
     ResourceInfo(
         "statefulsets", "statefulset", "StatefulSet", "apps", "v1", True, ("sts",), scale=True, categories=(_ALL,)
     ),
+    ResourceInfo(
+        "controllerrevisions", "controllerrevision", "ControllerRevision", "apps", "v1", True, (), status=False
+    ),
     ResourceInfo("jobs", "job", "Job", "batch", "v1", True, (), categories=(_ALL,)),
     ResourceInfo("cronjobs", "cronjob", "CronJob", "batch", "v1", True, ("cj",), categories=(_ALL,)),
     ResourceInfo("poddisruptionbudgets", "poddisruptionbudget", "PodDisruptionBudget", "policy", "v1", True, ("pdb",)),

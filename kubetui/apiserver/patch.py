@@ -140,6 +140,7 @@ _BY_KIND: dict[str, dict[str, PatchMeta]] = {
     "ReplicationController": _WORKLOAD,
     "Ingress": {},  # networking/v1: rules, tls, paths and status.loadBalancer.ingress are atomic lists
     "IngressClass": {},
+    "ControllerRevision": {},  # data is a RawExtension: replaced whole
 }
 MERGE_KEYS: dict[str, dict[str, PatchMeta]] = {
     kind: {**_under("metadata", _OBJECT_META), **fields} for kind, fields in _BY_KIND.items()

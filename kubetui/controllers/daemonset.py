@@ -5,7 +5,10 @@ podsShouldBeOnNode, NodeShouldRunDaemonPod, updateDaemonSetStatus), ``update.go`
 (rollingUpdate without surge) and ``util/daemonset_util.go`` (the tolerations every daemon pod
 gets, the ``matchFields metadata.name`` node affinity that lets the scheduler place it).
 
-Simplification: no ControllerRevision objects; ``controller-revision-hash`` is a template hash.
+History (``update.go``: constructHistory, snapshot, dedupCurHistories, cleanupHistory): every template the
+DaemonSet has had is a ControllerRevision named ``<ds>-<template hash>``, numbered in order; its
+``controller-revision-hash`` label is what the pods carry, and ``kubectl rollout undo`` patches the template
+back from a revision's data. Old revisions beyond ``revisionHistoryLimit`` go, unless a pod still runs them.
 """
 
 from __future__ import annotations
@@ -13,11 +16,12 @@ from __future__ import annotations
 from typing import Any
 
 from kubetui.api.intstr import scaled_value
-from kubetui.api.meta import split_key
+from kubetui.api.meta import owner_reference, split_key
 from kubetui.api.selectors import SelectorError, selector_from_dict
 from kubetui.apiserver.codec import deep_copy
 from kubetui.apiserver.errors import ApiError
 from kubetui.controllers.base import Controller
+from kubetui.controllers.history import History, revision_number, template_patch
 from kubetui.controllers.podutil import (
     TAINT_DISK_PRESSURE,
     TAINT_MEMORY_PRESSURE,
@@ -177,12 +181,16 @@ class DaemonSetController(Controller):
         index_pods(self)
         self.expectations = Expectations(self.clock)
         self.failed_backoff = _Backoff(*FAILED_POD_BACKOFF)
+        self.history = History(self)
+        self.history.informer.add_handlers(
+            self._history_changed, lambda old, new: self._history_updated(old, new), self._history_changed)
         self.daemonsets.add_handlers(self.enqueue, lambda _old, new: self.enqueue(new), self._ds_deleted)
         self.pods.add_handlers(self._pod_added, self._pod_updated, self._pod_deleted)
         self.nodes.add_handlers(self._node_added, self._node_updated, lambda _node: self._enqueue_all())
 
     # -- event handlers ---------------------------------------------------------------------------
     def _owner_key(self, pod: Obj) -> str | None:
+        """resolveControllerRef: the key of the DaemonSet controlling a pod (or revision), if it exists."""
         ref = next((r for r in pod["metadata"].get("ownerReferences") or () if r.get("controller")), None)
         if ref is None or ref.get("kind") != "DaemonSet":
             return None
@@ -191,6 +199,16 @@ class DaemonSetController(Controller):
         if ds is None or ds["metadata"].get("uid") != ref.get("uid"):
             return None
         return f"{namespace}/{ref['name']}"
+
+    def _history_changed(self, revision: Obj) -> None:
+        """addHistory / deleteHistory: the owning DaemonSet syncs again."""
+        key = self._owner_key(revision)
+        if key is not None:
+            self.queue.add(key)
+
+    def _history_updated(self, old: Obj, new: Obj) -> None:
+        if old["metadata"].get("resourceVersion") != new["metadata"].get("resourceVersion"):
+            self._history_changed(new)
 
     def _ds_deleted(self, ds: Obj) -> None:
         self.expectations.forget(f"{ds['metadata'].get('namespace', '')}/{ds['metadata']['name']}")
@@ -255,13 +273,18 @@ class DaemonSetController(Controller):
         if ds["metadata"].get("deletionTimestamp"):
             return
         nodes = sorted(self.nodes.list(), key=lambda n: n["metadata"]["name"])
-        revision = template_hash((ds.get("spec") or {}).get("template") or {})
         actions: list[str] = []
+        cur, old = self._construct_history(ds, actions)
+        if cur is None:
+            self.queue.add_rate_limited(key)  # a hash collision was recorded: sync again with the new count
+            return
+        revision = str((cur["metadata"].get("labels") or {}).get(LABEL_REVISION_HASH, ""))
         if self.expectations.satisfied(key):
             self._manage(ds, key, nodes, revision, actions)
             strategy = ((ds.get("spec") or {}).get("updateStrategy") or {})
             if self.expectations.satisfied(key) and strategy.get("type", "RollingUpdate") == "RollingUpdate":
                 self._rolling_update(ds, key, nodes, revision, actions)
+            self._cleanup_history(ds, old, actions)
             status, changed = self._update_status(ds, nodes, revision, True)
         else:
             # Only status; observedGeneration waits until this generation has really been processed.
@@ -273,6 +296,105 @@ class DaemonSetController(Controller):
             desired, current = status["desiredNumberScheduled"], status["currentNumberScheduled"]
             self.record(f"DaemonSet {key}", f"{current}/{desired} eligible nodes have a pod",
                         f"1 pod on each of {desired} nodes", "; ".join(actions))
+
+    # -- history (update.go) ----------------------------------------------------------------------
+    def _construct_history(self, ds: Obj, actions: list[str]) -> tuple[Obj | None, list[Obj]]:
+        """constructHistory: the revision of the current template (made if missing) and the older ones."""
+        patch = template_patch(ds)
+        current: list[Obj] = []
+        old: list[Obj] = []
+        for history in self.history.list(ds):
+            if LABEL_REVISION_HASH not in (history["metadata"].get("labels") or {}):
+                labels = {**(history["metadata"].get("labels") or {}), LABEL_REVISION_HASH: history["metadata"]["name"]}
+                history = self.client.update("controllerrevisions",
+                                             {**history, "metadata": {**history["metadata"], "labels": labels}})
+            (current if history.get("data") == patch else old).append(history)
+        number = max((revision_number(h) for h in old), default=0) + 1
+        if not current:
+            cur = self._snapshot(ds, patch, number)
+            if cur is not None:
+                actions.append(f"record revision {number} ({cur['metadata']['name']})")
+            return cur, old
+        cur = self._dedup_cur_histories(ds, current)
+        if revision_number(cur) < number:
+            cur = self.history.update_revision(cur, number)
+            actions.append(f"renumber {cur['metadata']['name']} as revision {number}")
+        return cur, old
+
+    def _snapshot(self, ds: Obj, patch: Obj, number: int) -> Obj | None:
+        """snapshot: create the revision ``<ds>-<template hash>``; on a name taken by other data, bump
+        status.collisionCount and return None (the sync is retried)."""
+        meta = ds["metadata"]
+        namespace = meta.get("namespace", "")
+        collision_count = (ds.get("status") or {}).get("collisionCount")
+        template = (ds.get("spec") or {}).get("template") or {}
+        hash_ = template_hash(template, int(collision_count or 0))
+        history: Obj = {
+            "apiVersion": "apps/v1", "kind": "ControllerRevision",
+            "metadata": {
+                "name": f"{meta['name']}-{hash_}", "namespace": namespace,
+                "labels": {**((template.get("metadata") or {}).get("labels") or {}), LABEL_REVISION_HASH: hash_},
+                "ownerReferences": [owner_reference(ds)],
+            },
+            "data": patch, "revision": number,
+        }
+        if meta.get("annotations"):
+            history["metadata"]["annotations"] = dict(meta["annotations"])
+        try:
+            return self.client.create("controllerrevisions", history)
+        except ApiError as err:
+            if not (err.code == 409 and err.reason == "AlreadyExists"):
+                raise
+        existing = self.client.get("controllerrevisions", namespace, history["metadata"]["name"])
+        if existing.get("data") == patch:
+            return existing
+        current = self.client.get("daemonsets", namespace, meta["name"])
+        if (current.get("status") or {}).get("collisionCount") != collision_count:
+            return None  # the count we hashed with was stale: retry with the new one
+        status = {**(current.get("status") or {}), "collisionCount": int(collision_count or 0) + 1}
+        self.client.update_status("daemonsets", {**current, "status": status})
+        return None
+
+    def _dedup_cur_histories(self, ds: Obj, current: list[Obj]) -> Obj:
+        """dedupCurHistories: keep the highest-numbered revision of the current template; relabel the
+        pods of the others onto it and delete them."""
+        if len(current) == 1:
+            return current[0]
+        keep = current[0]
+        for history in current:
+            if revision_number(history) >= revision_number(keep):
+                keep = history
+        keep_hash = (keep["metadata"].get("labels") or {}).get(LABEL_REVISION_HASH)
+        namespace = ds["metadata"].get("namespace", "")
+        for history in current:
+            if history["metadata"]["name"] == keep["metadata"]["name"]:
+                continue
+            for pod in self.pods.by_index("owner-uid", ds["metadata"].get("uid", "")):
+                if (pod["metadata"].get("labels") or {}).get(LABEL_REVISION_HASH) != keep_hash:
+                    self.client.patch("pods", namespace, pod["metadata"]["name"],
+                                      {"metadata": {"labels": {LABEL_REVISION_HASH: keep_hash}}})
+            self.history.delete(history)
+        return keep
+
+    def _cleanup_history(self, ds: Obj, old: list[Obj], actions: list[str]) -> None:
+        """cleanupHistory: delete the oldest revisions beyond revisionHistoryLimit that no pod runs."""
+        limit = (ds.get("spec") or {}).get("revisionHistoryLimit")
+        to_kill = len(old) - (limit if isinstance(limit, int) else 10)
+        if to_kill <= 0:
+            return
+        live = {str((p["metadata"].get("labels") or {}).get(LABEL_REVISION_HASH) or "")
+                for p in self.pods.by_index("owner-uid", ds["metadata"].get("uid", ""))}
+        deleted: list[str] = []
+        for history in sorted(old, key=revision_number):
+            if to_kill <= 0:
+                break
+            if (history["metadata"].get("labels") or {}).get(LABEL_REVISION_HASH) in live - {""}:
+                continue
+            self.history.delete(history)
+            deleted.append(history["metadata"]["name"])
+            to_kill -= 1
+        if deleted:
+            actions.append(f"delete old revisions ({', '.join(deleted)})")
 
     def _daemon_pods(self, ds: Obj) -> dict[str, list[Obj]]:
         """getNodesToDaemonPods: this DaemonSet's pods by the node they run on (or are meant for)."""

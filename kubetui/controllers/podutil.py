@@ -251,7 +251,12 @@ def template_hash(template: Any, collision_count: int = 0) -> str:
     data = json.dumps(template, sort_keys=True, separators=(",", ":")).encode()
     if collision_count:
         data += str(collision_count).encode()
-    return "".join(_SAFE_ALPHABET[ord(c) % len(_SAFE_ALPHABET)] for c in str(_fnv32a(data)))
+    return safe_encode_string(str(_fnv32a(data)))
+
+
+def safe_encode_string(s: str) -> str:
+    """rand.SafeEncodeString: each byte mapped onto an alphabet with no vowels and no look-alikes."""
+    return "".join(_SAFE_ALPHABET[b % len(_SAFE_ALPHABET)] for b in s.encode())
 
 
 # --- creating and deleting pods (RealPodControl) ---------------------------------------------------

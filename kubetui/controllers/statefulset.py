@@ -7,10 +7,12 @@ partition) and ``stateful_set_utils.go`` (pod identity and revision labels):
 * OrderedReady (the default): web-N is created only once web-0..N-1 are Running and Ready, and
   scale-down removes the highest ordinal first, one at a time, only while the others are healthy;
 * Parallel: every missing pod is created, every extra one deleted, without waiting;
-* a deleted pod comes back with the same name; a failed or succeeded one is deleted to be recreated.
+* a deleted pod comes back with the same name; a failed or succeeded one is deleted to be recreated;
+* revisions (getStatefulSetRevisions, truncateHistory, newVersionedStatefulSetPod): each template is a
+  ControllerRevision ``<set>-<hash of its data>``; status.currentRevision and updateRevision name them, and
+  a pod created below the partition gets the *current* revision's template (ApplyRevision), so a canary
+  or staged rollout keeps the old version where the partition says.
 
-Simplification: no ControllerRevision objects; a revision is ``<set>-<template hash>``.
-Simplification: a pod recreated below the partition gets the new template (no old revision kept).
 Simplification: volumeClaimTemplates are ignored (kubetui has no storage).
 Simplification: no maxUnavailable (alpha), no identity repair of existing pods, no adoption of orphans.
 """
@@ -25,6 +27,18 @@ from kubetui.api.meta import split_key
 from kubetui.apiserver.codec import deep_copy
 from kubetui.apiserver.errors import ApiError
 from kubetui.controllers.base import Controller
+from kubetui.controllers.history import (
+    History,
+    apply_revision,
+    equal_revision,
+    find_equal_revisions,
+    history_limit,
+    new_revision,
+    next_revision,
+    revision_number,
+    sort_revisions,
+    template_patch,
+)
 from kubetui.controllers.podutil import (
     index_pods,
     is_pod_available,
@@ -33,7 +47,6 @@ from kubetui.controllers.podutil import (
     phase_of,
     pod_from_template,
     slow_start_batch,
-    template_hash,
 )
 
 Obj = dict[str, Any]
@@ -79,6 +92,7 @@ class StatefulSetController(Controller):
         self.statefulsets = self.informers.informer("statefulsets")
         self.pods = self.informers.informer("pods")
         index_pods(self)
+        self.history = History(self)
         self.statefulsets.add_handlers(self.enqueue, lambda _old, new: self.enqueue(new), None)
         self.pods.add_handlers(self._pod_changed, lambda _old, new: self._pod_changed(new), self._pod_changed)
 
@@ -110,11 +124,48 @@ class Sync:
         self.spec: Obj = sts.get("spec") or {}
         self.now = controller.clock.now
         self.min_ready = int(self.spec.get("minReadySeconds") or 0)
-        self.update_revision = f"{self.name}-{template_hash(self.spec.get('template') or {})}"
-        self.current_revision = (sts.get("status") or {}).get("currentRevision") or self.update_revision
         self.actions: list[str] = []
+        self.revisions = sort_revisions(controller.history.list(sts))
+        self.collision_count = int((sts.get("status") or {}).get("collisionCount") or 0)
+        current, update = self._revisions()
+        self.current_revision = current["metadata"]["name"]
+        self.update_revision = update["metadata"]["name"]
+        self.current_set = apply_revision(sts, current)
+        self.update_set = apply_revision(sts, update)
         self.pods = [p for p in controller.pods.by_index("owner-uid", sts["metadata"].get("uid", ""))
                      if ordinal_of(self.name, p) >= 0]
+
+    def _revisions(self) -> tuple[Obj, Obj]:
+        """getStatefulSetRevisions: (current, update); the update revision is made, or an equal older one
+        renumbered as the newest (a rollback), unless it already is the newest."""
+        revisions = self.revisions
+        template_labels = ((self.spec.get("template") or {}).get("metadata") or {}).get("labels") or {}
+        update = new_revision(self.sts, dict(template_labels), template_patch(self.sts),
+                              next_revision(revisions), self.collision_count)
+        if self.sts["metadata"].get("annotations"):
+            update["metadata"]["annotations"] = dict(self.sts["metadata"]["annotations"])
+        equal = find_equal_revisions(revisions, update)
+        if equal and equal_revision(revisions[-1], equal[-1]):
+            update = revisions[-1]  # the template has not changed
+        elif equal:
+            update = self.c.history.update_revision(equal[-1], revision_number(update))
+            self.actions.append(f"roll back to {update['metadata']['name']} (revision {revision_number(update)})")
+        else:
+            update, self.collision_count = self.c.history.create(self.sts, update, self.collision_count)
+            self.actions.append(f"record revision {revision_number(update)} ({update['metadata']['name']})")
+        wanted = (self.sts.get("status") or {}).get("currentRevision")
+        current = next((r for r in revisions if r["metadata"]["name"] == wanted), update)
+        return current, update
+
+    def _truncate_history(self) -> None:
+        """truncateHistory: delete the oldest revisions beyond revisionHistoryLimit that are not live
+        (the current and update revisions, and any a pod runs)."""
+        live = {self.current_revision, self.update_revision, *(revision_of(p) for p in self.pods)}
+        history = [r for r in self.revisions if r["metadata"]["name"] not in live]
+        excess = len(history) - history_limit(self.sts)
+        for revision in history[:max(excess, 0)]:
+            self.c.history.delete(revision)
+            self.actions.append(f"delete old revision {revision['metadata']['name']}")
 
     def run(self) -> None:
         replicas = int(self.spec.get("replicas", 1))
@@ -132,9 +183,13 @@ class Sync:
         first_unhealthy = next((p for p in replicas_list if self._unavailable(p)), None)
         if first_unhealthy is None:
             first_unhealthy = next((p for p in reversed(condemned) if self._unavailable(p)), None)
-        if not self.sts["metadata"].get("deletionTimestamp"):
-            self._update(replicas_list, condemned, first_unhealthy)
-        self._write_status(replicas)
+        try:
+            if not self.sts["metadata"].get("deletionTimestamp"):
+                self._update(replicas_list, condemned, first_unhealthy)
+            self._write_status(replicas)
+        finally:
+            self._truncate_history()  # maintained even when the update failed
+            self._record(replicas)
 
     def _unavailable(self, pod: Obj) -> bool:
         return unavailable(pod, self.min_ready, self.now)
@@ -199,13 +254,25 @@ class Sync:
         return True
 
     def _new_pod(self, ordinal: int) -> Obj:
-        """newVersionedStatefulSetPod: the pod for an ordinal, with its identity and revision."""
+        """newVersionedStatefulSetPod: the pod for an ordinal, with its identity and revision: the current
+        revision's below the partition (or, with no rollingUpdate, below status.currentReplicas)."""
+        strategy = (self.current_set.get("spec") or {}).get("updateStrategy") or {}
+        rolling = strategy.get("rollingUpdate")
+        start = int((self.spec.get("ordinals") or {}).get("start") or 0)
+        current_replicas = int((self.sts.get("status") or {}).get("currentReplicas") or 0)
+        # Go's condition reads `A && B || C`: the partition counts whatever the strategy type.
+        use_current = (
+            strategy.get("type", "RollingUpdate") == "RollingUpdate" and rolling is None
+            and ordinal < start + current_replicas
+        ) or (rolling is not None and ordinal < start + int((rolling or {}).get("partition") or 0))
+        source, revision = ((self.current_set, self.current_revision) if use_current
+                            else (self.update_set, self.update_revision))
         name = f"{self.name}-{ordinal}"
-        pod = pod_from_template(deep_copy(self.spec.get("template") or {}), self.sts, name=name)
+        pod = pod_from_template(deep_copy((source.get("spec") or {}).get("template") or {}), self.sts, name=name)
         labels = pod["metadata"].setdefault("labels", {})
         labels[LABEL_POD_NAME] = name
         labels[LABEL_POD_INDEX] = str(ordinal)
-        labels[LABEL_REVISION_HASH] = self.update_revision
+        labels[LABEL_REVISION_HASH] = revision
         pod["spec"]["hostname"] = name
         if self.spec.get("serviceName"):
             pod["spec"]["subdomain"] = self.spec["serviceName"]
@@ -252,7 +319,7 @@ class Sync:
             "updatedReplicas": sum(1 for p in live if revision_of(p) == self.update_revision),
             "currentRevision": self.current_revision,
             "updateRevision": self.update_revision,
-            "collisionCount": int((self.sts.get("status") or {}).get("collisionCount") or 0),
+            "collisionCount": self.collision_count,
             "availableReplicas": sum(1 for p in created if running_and_available(p, min_ready, self.now)),
         }
         strategy = (self.spec.get("updateStrategy") or {}).get("type", "RollingUpdate")
@@ -272,7 +339,11 @@ class Sync:
             self.actions.append(f"status: {status['replicas']} replicas, {ready} ready, {updated} updated")
         if self.min_ready > 0 and ready != status["availableReplicas"]:
             self.c.queue.add_after(self.key, self.min_ready)
+
+    def _record(self, replicas: int) -> None:
         if self.actions:
+            created = [p for p in self.pods if is_created(p)]
+            ready = sum(1 for p in created if running_and_ready(p))
             policy = self.spec.get("podManagementPolicy", "OrderedReady")
             self.c.record(f"StatefulSet {self.key}", f"{len(created)} pods, {ready} ready",
                           f"{replicas} replicas ({policy}) at {self.update_revision}",

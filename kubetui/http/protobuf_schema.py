@@ -5,6 +5,11 @@
 # ruff: noqa: E501
 # fmt: off
 MESSAGES: dict[str, dict[int, tuple[str, str, bool]]] = {
+    'k8s.io.api.apps.v1.ControllerRevision': {
+        1: ('metadata', '.k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta', False),
+        2: ('data', '.k8s.io.apimachinery.pkg.runtime.RawExtension', False),
+        3: ('revision', 'int64', False),
+    },
     'k8s.io.api.apps.v1.DaemonSet': {
         1: ('metadata', '.k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta', False),
         2: ('spec', '.k8s.io.api.apps.v1.DaemonSetSpec', False),
@@ -1658,6 +1663,9 @@ MESSAGES: dict[str, dict[int, tuple[str, str, bool]]] = {
     'k8s.io.apimachinery.pkg.apis.meta.v1.Time': {
         1: ('seconds', 'int64', False),
         2: ('nanos', 'int32', False),
+    },
+    'k8s.io.apimachinery.pkg.runtime.RawExtension': {
+        1: ('raw', 'bytes', False),
     },
     'k8s.io.apimachinery.pkg.runtime.TypeMeta': {
         1: ('apiVersion', 'string', False),

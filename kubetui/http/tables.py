@@ -560,6 +560,26 @@ CRONJOB_COLUMNS = [
 ]
 
 
+def print_controllerrevision(obj: dict[str, Any], now: float) -> Row:
+    """printControllerRevision: the controller as ``statefulset.apps/web`` (formatResourceName with its kind)."""
+    ref = next((r for r in (obj.get("metadata") or {}).get("ownerReferences") or ()
+                if isinstance(r, dict) and r.get("controller")), None)
+    controller = "<none>"
+    if ref is not None:
+        group = str(ref.get("apiVersion") or "").rpartition("/")[0]  # "apps/v1" -> "apps", "v1" -> ""
+        kind = str(ref.get("kind") or "")
+        controller = f"{(f'{kind}.{group}' if group else kind).lower()}/{ref.get('name', '')}"
+    return [_name(obj), controller, _int(obj.get("revision")), _created(obj, now)]
+
+
+CONTROLLERREVISION_COLUMNS = [
+    NAME,
+    _col("Controller", description="Controller of the object"),
+    _col("Revision", description="Revision indicates the revision of the state represented by Data."),
+    AGE,
+]
+
+
 def print_pdb(obj: dict[str, Any], now: float) -> Row:
     spec, status = _spec(obj), _status(obj)
     return [
@@ -1004,6 +1024,7 @@ PRINTERS: dict[str, tuple[list[Column], Printer]] = {
     "StatefulSet": (STATEFULSET_COLUMNS, print_statefulset),
     "Job": (JOB_COLUMNS, print_job),
     "CronJob": (CRONJOB_COLUMNS, print_cronjob),
+    "ControllerRevision": (CONTROLLERREVISION_COLUMNS, print_controllerrevision),
     "PodDisruptionBudget": (PDB_COLUMNS, print_pdb),
     "Node": (NODE_COLUMNS, print_node),
     "Namespace": (NAMESPACE_COLUMNS, print_namespace),

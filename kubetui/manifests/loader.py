@@ -45,6 +45,7 @@ KIND_ORDER = (
     "EndpointSlice",
     "PodDisruptionBudget",
     "Lease",
+    "ControllerRevision",
     "Pod",
     "ReplicaSet",
     "ReplicationController",

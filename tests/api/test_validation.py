@@ -1359,3 +1359,29 @@ def test_mutated_objects_never_raise(data: st.DataObject, garbage: Any) -> None:
     _check(obj)
     _check(obj, template)
     _check(template, obj)
+
+
+# --- ControllerRevision (ValidateControllerRevision, ValidateControllerRevisionUpdate) ------------
+
+
+def _revision(**fields: Any) -> dict[str, Any]:
+    return {"apiVersion": "apps/v1", "kind": "ControllerRevision",
+            "metadata": {"name": "web-5d4b8c7f9", "namespace": "default"},
+            "data": {"spec": {"template": {"$patch": "replace"}}}, "revision": 1, **fields}
+
+
+def test_controller_revision_rules() -> None:
+    assert errors(_revision()) == []
+    assert errors(_revision(revision=-1)) == ["revision: Invalid value: -1: must be greater than or equal to 0"]
+    assert errors(_revision(data=None)) == ["data: Required value: data is mandatory"]
+    bad = _revision()
+    bad["metadata"]["name"] = "Web_1"
+    assert errors(bad)[0].startswith('metadata.name: Invalid value: "Web_1": a lowercase RFC 1123 subdomain')
+    new, old = updated(_revision(), lambda r: r.update(revision=4))
+    assert errors(new, old) == []  # a rollback renumbers a revision
+    new, old = updated(_revision(), lambda r: r.update(data={"a": 1}))
+    assert errors(new, old) == [
+        'data: Invalid value: runtime.Unknown{TypeMeta:runtime.TypeMeta{APIVersion:"", Kind:""}, '
+        'Raw:[]uint8{0x7b, 0x22, 0x61, 0x22, 0x3a, 0x31, 0x7d}, ContentEncoding:"", '
+        'ContentType:"application/json"}: field is immutable'
+    ]

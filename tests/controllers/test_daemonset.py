@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kubetui.controllers.daemonset import DaemonSetController
+from kubetui.controllers.podutil import template_hash
 from kubetui.sim.cluster import Cluster
 from tests.controllers.test_endpoints_kit import (
     FakeKubelet,
@@ -188,3 +189,96 @@ def test_failed_daemon_pod_is_replaced() -> None:
     )
     names = [p["metadata"]["name"] for p in owned_pods(cluster, ds)]
     assert pod["metadata"]["name"] not in names and len(names) == 1
+
+
+def _revisions(cluster: Cluster) -> list[Obj]:
+    return sorted(cluster.objects("controllerrevisions", "default"), key=lambda r: r["revision"])
+
+
+def _set_image(cluster: Cluster, image: str) -> None:
+    updated = get(cluster, "daemonsets", "agent")
+    updated["spec"]["template"]["spec"]["containers"][0]["image"] = image
+    cluster.client("test").update("daemonsets", updated)
+    cluster.run_for(1)
+
+
+def _roll(cluster: Cluster, kubelets: dict[str, FakeKubelet], ds: Obj, rounds: int = 4) -> None:
+    for _ in range(rounds):
+        for pod in owned_pods(cluster, ds):
+            if pod["metadata"].get("deletionTimestamp"):
+                kubelets[pod["spec"]["nodeName"]].confirm_deletion("default", pod["metadata"]["name"])
+        cluster.run_for(1)
+        _schedule_and_run(cluster, kubelets, ds)
+
+
+def test_each_template_is_a_controller_revision_the_pods_point_at() -> None:
+    cluster, kubelets, ds = _setup(nodes=2)
+    _schedule_and_run(cluster, kubelets, ds)
+    (revision,) = _revisions(cluster)
+    hash_ = revision["metadata"]["labels"]["controller-revision-hash"]
+    assert revision["metadata"]["name"] == f"agent-{hash_}" and revision["revision"] == 1
+    assert {p["metadata"]["labels"]["controller-revision-hash"] for p in owned_pods(cluster, ds)} == {hash_}
+    (ref,) = revision["metadata"]["ownerReferences"]
+    assert (ref["kind"], ref["name"], ref["controller"]) == ("DaemonSet", "agent", True)
+    template = revision["data"]["spec"]["template"]
+    assert template["$patch"] == "replace" and template["spec"]["containers"][0]["image"] == "nginx:1.27"
+    assert template["metadata"] == {"creationTimestamp": None, "labels": {"app": "agent"}}
+    _set_image(cluster, "nginx:1.28")
+    _roll(cluster, kubelets, ds)
+    first, second = _revisions(cluster)
+    assert (first["revision"], second["revision"]) == (1, 2)
+    new_hash = second["metadata"]["labels"]["controller-revision-hash"]
+    assert {p["metadata"]["labels"]["controller-revision-hash"] for p in owned_pods(cluster, ds)} == {new_hash}
+    assert get(cluster, "daemonsets", "agent")["status"]["updatedNumberScheduled"] == 2
+
+
+def test_rollback_renumbers_the_revision_and_old_ones_are_cleaned_up() -> None:
+    cluster, kubelets, ds = _setup(nodes=1, revisionHistoryLimit=1)
+    _schedule_and_run(cluster, kubelets, ds)
+    first = _revisions(cluster)[0]["metadata"]["name"]
+    _set_image(cluster, "nginx:1.28")
+    _roll(cluster, kubelets, ds)
+    # What `kubectl rollout undo` does: patch the template back from the revision's data.
+    cluster.client("test").patch("daemonsets", "default", "agent", _revisions(cluster)[0]["data"])
+    cluster.run_for(1)
+    _roll(cluster, kubelets, ds)
+    assert [(r["metadata"]["name"], r["revision"]) for r in _revisions(cluster)][-1] == (first, 3)
+    assert {p["spec"]["containers"][0]["image"] for p in owned_pods(cluster, ds)} == {"nginx:1.27"}
+    for image in ("nginx:1.26", "nginx:1.25"):
+        _set_image(cluster, image)
+        _roll(cluster, kubelets, ds)
+    assert [r["revision"] for r in _revisions(cluster)] == [4, 5]  # one old revision kept, no pod runs it
+
+
+def test_duplicate_revisions_of_the_current_template_are_merged() -> None:
+    cluster, kubelets, ds = _setup(nodes=1)
+    _schedule_and_run(cluster, kubelets, ds)
+    (revision,) = _revisions(cluster)
+    twin = {
+        "apiVersion": "apps/v1", "kind": "ControllerRevision",
+        "metadata": {"name": "agent-twin", "namespace": "default",
+                     "labels": {"app": "agent", "controller-revision-hash": "twin"},
+                     "ownerReferences": revision["metadata"]["ownerReferences"]},
+        "data": revision["data"], "revision": 5,
+    }
+    cluster.client("test").create("controllerrevisions", twin)
+    cluster.run_for(1)
+    assert [r["metadata"]["name"] for r in _revisions(cluster)] == ["agent-twin"]
+    assert {p["metadata"]["labels"]["controller-revision-hash"] for p in owned_pods(cluster, ds)} == {"twin"}
+
+
+def test_name_collision_bumps_the_collision_count() -> None:
+    cluster, kubelets, ds = _setup(nodes=1)
+    _schedule_and_run(cluster, kubelets, ds)
+    updated = get(cluster, "daemonsets", "agent")
+    updated["spec"]["template"]["spec"]["containers"][0]["image"] = "nginx:1.28"
+    taken = f"agent-{template_hash(updated['spec']['template'])}"
+    cluster.client("test").create("controllerrevisions", {
+        "apiVersion": "apps/v1", "kind": "ControllerRevision",
+        "metadata": {"name": taken, "namespace": "default"}, "data": {"other": True}, "revision": 9,
+    })
+    cluster.client("test").update("daemonsets", updated)
+    cluster.run_for(5)
+    assert get(cluster, "daemonsets", "agent")["status"]["collisionCount"] == 1
+    names = {r["metadata"]["name"] for r in _revisions(cluster)}
+    assert f"agent-{template_hash(updated['spec']['template'], 1)}" in names

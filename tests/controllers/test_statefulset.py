@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kubetui.controllers.history import hash_revision, template_patch
 from kubetui.controllers.statefulset import StatefulSetController
 from kubetui.sim.cluster import Cluster
 from tests.controllers.test_endpoints_kit import (
@@ -174,3 +175,110 @@ def test_rolling_update_from_the_highest_ordinal_down_to_the_partition() -> None
     assert status["currentRevision"] == old_revision != status["updateRevision"]
     assert (status["currentReplicas"], status["updatedReplicas"]) == (1, 2)
     assert any("update to" in r.action for r in reconciles(cluster, "statefulset-controller"))
+
+
+def _revisions(cluster: Cluster) -> list[Obj]:
+    return sorted(cluster.objects("controllerrevisions", "default"), key=lambda r: r["revision"])
+
+
+def _set_image(cluster: Cluster, image: str) -> None:
+    updated = get(cluster, "statefulsets", "web")
+    updated["spec"]["template"]["spec"]["containers"][0]["image"] = image
+    cluster.client("test").update("statefulsets", updated)
+    cluster.run_for(1)
+
+
+def _roll(cluster: Cluster, kubelet: FakeKubelet, sts: Obj, rounds: int = 4) -> None:
+    for _ in range(rounds):
+        for pod in owned_pods(cluster, sts):
+            if pod["metadata"].get("deletionTimestamp"):
+                kubelet.confirm_deletion("default", pod["metadata"]["name"])
+        cluster.run_for(1)
+        _start_pending(cluster, kubelet, sts)
+
+
+def test_revisions_are_controller_revision_objects() -> None:
+    cluster, kubelet, sts = _setup(replicas=1)
+    _start_pending(cluster, kubelet, sts)
+    (revision,) = _revisions(cluster)
+    name = revision["metadata"]["name"]
+    status = get(cluster, "statefulsets", "web")["status"]
+    assert status["currentRevision"] == status["updateRevision"] == name
+    assert get(cluster, "pods", "web-0")["metadata"]["labels"]["controller-revision-hash"] == name
+    hash_ = revision["metadata"]["labels"]["controller.kubernetes.io/hash"]
+    assert name == f"web-{hash_}" and revision["metadata"]["labels"]["app"] == "web"
+    assert revision["revision"] == 1
+    (ref,) = revision["metadata"]["ownerReferences"]
+    assert (ref["kind"], ref["name"], ref["controller"]) == ("StatefulSet", "web", True)
+    assert ref["uid"] == sts["metadata"]["uid"]
+    template = revision["data"]["spec"]["template"]
+    assert template["$patch"] == "replace" and template["metadata"]["labels"] == {"app": "web"}
+    assert template["spec"]["containers"][0]["image"] == "nginx:1.27"
+    _set_image(cluster, "nginx:1.28")
+    assert [r["revision"] for r in _revisions(cluster)] == [1, 2]
+
+
+def test_pod_recreated_below_the_partition_keeps_the_current_revision() -> None:
+    """The StatefulSet Basics tutorial's staged update: with partition 2, web-0 and web-1 stay on the old
+    image even when deleted, web-2 is the canary; lowering the partition rolls the rest."""
+    cluster, kubelet, sts = _setup(updateStrategy={"type": "RollingUpdate", "rollingUpdate": {"partition": 2}})
+    for _ in range(3):
+        _start_pending(cluster, kubelet, sts)
+    _set_image(cluster, "nginx:1.28")
+    _roll(cluster, kubelet, sts)
+    cluster.client("test").delete("pods", "default", "web-1")
+    kubelet.confirm_deletion("default", "web-1")
+    cluster.run_for(1)
+    _start_pending(cluster, kubelet, sts)
+    images = {p["metadata"]["name"]: p["spec"]["containers"][0]["image"] for p in owned_pods(cluster, sts)}
+    assert images == {"web-0": "nginx:1.27", "web-1": "nginx:1.27", "web-2": "nginx:1.28"}
+    status = get(cluster, "statefulsets", "web")["status"]
+    old, new = (r["metadata"]["name"] for r in _revisions(cluster))
+    assert get(cluster, "pods", "web-1")["metadata"]["labels"]["controller-revision-hash"] == old
+    assert (status["currentRevision"], status["updateRevision"]) == (old, new)
+    assert (status["currentReplicas"], status["updatedReplicas"]) == (2, 1)
+    patched = get(cluster, "statefulsets", "web")
+    patched["spec"]["updateStrategy"]["rollingUpdate"]["partition"] = 0
+    cluster.client("test").update("statefulsets", patched)
+    _roll(cluster, kubelet, sts, rounds=6)
+    images = {p["metadata"]["name"]: p["spec"]["containers"][0]["image"] for p in owned_pods(cluster, sts)}
+    assert set(images.values()) == {"nginx:1.28"}
+    status = get(cluster, "statefulsets", "web")["status"]
+    assert status["currentRevision"] == status["updateRevision"] == new
+
+
+def test_rollback_renumbers_the_old_revision_and_history_is_truncated() -> None:
+    cluster, kubelet, sts = _setup(replicas=1, revisionHistoryLimit=1)
+    _start_pending(cluster, kubelet, sts)
+    first = _revisions(cluster)[0]["metadata"]["name"]
+    _set_image(cluster, "nginx:1.28")
+    _roll(cluster, kubelet, sts)
+    _set_image(cluster, "nginx:1.27")  # back to the first template: no new revision, the first is renumbered
+    _roll(cluster, kubelet, sts)
+    revisions = _revisions(cluster)
+    assert [(r["metadata"]["name"], r["revision"]) for r in revisions][-1] == (first, 3)
+    assert get(cluster, "statefulsets", "web")["status"]["updateRevision"] == first
+    assert len(revisions) == 2  # the current one and one old one (revisionHistoryLimit 1)
+    _set_image(cluster, "nginx:1.26")
+    _roll(cluster, kubelet, sts)
+    _set_image(cluster, "nginx:1.25")
+    _roll(cluster, kubelet, sts)
+    assert [r["revision"] for r in _revisions(cluster)] == [4, 5]
+    assert any("delete old revision" in r.action for r in reconciles(cluster, "statefulset-controller"))
+
+
+def test_collision_bumps_the_collision_count() -> None:
+    cluster, kubelet, sts = _setup(replicas=1)
+    _start_pending(cluster, kubelet, sts)
+    updated = get(cluster, "statefulsets", "web")
+    updated["spec"]["template"]["spec"]["containers"][0]["image"] = "nginx:1.28"
+    squatter = {
+        "apiVersion": "apps/v1", "kind": "ControllerRevision",
+        "metadata": {"name": f"web-{hash_revision(template_patch(updated), 0)}", "namespace": "default"},
+        "data": {"something": "else"}, "revision": 7,
+    }
+    cluster.client("test").create("controllerrevisions", squatter)
+    _set_image(cluster, "nginx:1.28")
+    status = get(cluster, "statefulsets", "web")["status"]
+    assert status["collisionCount"] == 1
+    assert status["updateRevision"] == f"web-{hash_revision(template_patch(updated), 1)}"

@@ -519,3 +519,120 @@ def test_cordon_uncordon_and_drain_with_a_disruption_budget(kubectl: Kubectl, ku
     on_node = kubectl("get", "pods", "-A", "--field-selector", f"spec.nodeName={node}", "-o", "name").stdout
     assert on_node.strip() == ""
     kubectl("uncordon", node)
+
+
+DAEMONSET = """\
+apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: agent
+  annotations: {kubernetes.io/change-cause: first}
+spec:
+  selector:
+    matchLabels: {app: agent}
+  template:
+    metadata:
+      labels: {app: agent}
+    spec:
+      containers: [{name: agent, image: nginx:1.27}]
+"""
+
+STATEFULSET = """\
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: staged
+spec:
+  serviceName: staged
+  replicas: 3
+  selector:
+    matchLabels: {app: staged}
+  template:
+    metadata:
+      labels: {app: staged}
+    spec:
+      containers: [{name: nginx, image: nginx:1.27}]
+"""
+
+
+def _image(kubectl: Kubectl, kind: str, name: str) -> str:
+    return kubectl("get", kind, name, "-o", "jsonpath={.spec.template.spec.containers[0].image}").stdout
+
+
+@needs_rollouts
+def test_daemonset_rollout_history_and_undo(kubectl: Kubectl, kubetui: BackgroundCluster, tmp_path: Path) -> None:
+    manifest = tmp_path / "ds.yaml"
+    manifest.write_text(DAEMONSET)
+    kubectl("apply", "-f", str(manifest))
+    kubectl("rollout", "status", "ds/agent", "--timeout=30s", timeout=40)
+    kubectl("annotate", "ds/agent", "--overwrite", "kubernetes.io/change-cause=to 1.28")
+    kubectl("set", "image", "ds/agent", "agent=nginx:1.28")
+    kubectl("rollout", "status", "ds/agent", "--timeout=60s", timeout=70)
+    revisions = kubectl("get", "controllerrevisions", "-l", "app=agent").stdout
+    assert _columns(revisions) == ["NAME", "CONTROLLER", "REVISION", "AGE"]
+    assert re.search(r"^controllerrevisions\s+apps/v1\s+true\s+ControllerRevision$",
+                     kubectl("api-resources").stdout, re.M)
+    assert "FIELD: data <RawExtension>" in kubectl("explain", "controllerrevision.data").stdout
+    rows = sorted(_rows(revisions), key=lambda row: row[2])
+    assert [(row[1], row[2]) for row in rows] == [("daemonset.apps/agent", "1"), ("daemonset.apps/agent", "2")]
+    assert all(re.fullmatch(r"agent-[bcdfghjklmnpqrstvwxz2456789]+", row[0]) for row in rows)
+    history = kubectl("rollout", "history", "ds/agent").stdout
+    assert re.search(r"^1\s+first$", history, re.M) and re.search(r"^2\s+to 1\.28$", history, re.M), history
+    assert "Image:\tnginx:1.27" in kubectl("rollout", "history", "ds/agent", "--revision=1").stdout
+    hashes = kubectl("get", "pods", "-l", "app=agent", "-o",
+                     "jsonpath={.items[*].metadata.labels.controller-revision-hash}").stdout.split()
+    assert hashes and {f"agent-{h}" for h in hashes} == {rows[1][0]}
+    undo = kubectl("rollout", "undo", "ds/agent", "--to-revision=1").stdout.strip()
+    assert undo == "daemonset.apps/agent rolled back"
+    kubectl("rollout", "status", "ds/agent", "--timeout=60s", timeout=70)
+    assert _image(kubectl, "ds", "agent") == "nginx:1.27"
+    history = kubectl("rollout", "history", "ds/agent").stdout
+    assert [line.split()[0] for line in history.splitlines()[2:] if line.strip()] == ["2", "3"]
+    again = kubectl("rollout", "undo", "ds/agent", "--to-revision=3").stdout.strip()
+    assert again == "daemonset.apps/agent skipped rollback (current template already matches revision 3)"
+    if HAS_GARBAGE_COLLECTOR:
+        kubectl("delete", "ds", "agent", "--cascade=foreground", timeout=40)
+        kubectl.until(lambda: kubectl("get", "controllerrevisions", "-l", "app=agent", "-o", "name").stdout == "",
+                      cluster=kubetui, advance=5)
+
+
+@needs_pods
+def test_statefulset_partitioned_rollout_history_and_undo(
+    kubectl: Kubectl, kubetui: BackgroundCluster, tmp_path: Path
+) -> None:
+    """The StatefulSet Basics tutorial: staging an update with a partition, a canary, then undo."""
+    manifest = tmp_path / "sts.yaml"
+    manifest.write_text(STATEFULSET)
+    kubectl("apply", "-f", str(manifest))
+    kubectl("rollout", "status", "sts/staged", "--timeout=60s", timeout=70)
+    kubectl("patch", "statefulset", "staged", "-p",
+            '{"spec":{"updateStrategy":{"type":"RollingUpdate","rollingUpdate":{"partition":3}}}}')
+    kubectl("patch", "statefulset", "staged", "--type=json", "-p",
+            '[{"op": "replace", "path": "/spec/template/spec/containers/0/image", "value": "nginx:1.28"}]')
+    kubectl("delete", "pod", "staged-2", timeout=40)
+
+    def image_of(pod: str) -> str:
+        result = kubectl("get", "pod", pod, "-o", "jsonpath={.spec.containers[0].image}", ok=False)
+        return result.stdout if result.returncode == 0 else ""
+
+    kubectl.until(lambda: image_of("staged-2") != "", cluster=kubetui, advance=2)
+    assert image_of("staged-2") == "nginx:1.27"  # below the partition: the current revision's template
+    kubectl("patch", "statefulset", "staged", "-p",
+            '{"spec":{"updateStrategy":{"type":"RollingUpdate","rollingUpdate":{"partition":2}}}}')
+    kubectl.until(lambda: image_of("staged-2") == "nginx:1.28", cluster=kubetui, advance=2)  # the canary
+    kubectl("delete", "pod", "staged-1", timeout=40)
+    kubectl.until(lambda: image_of("staged-1") != "", cluster=kubetui, advance=2)
+    assert image_of("staged-1") == "nginx:1.27"
+    status = json.loads(kubectl("get", "sts", "staged", "-o", "jsonpath={.status}").stdout)
+    revisions = sorted(_rows(kubectl("get", "controllerrevisions", "-l", "app=staged").stdout), key=lambda r: r[2])
+    assert [(r[1], r[2]) for r in revisions] == [("statefulset.apps/staged", "1"), ("statefulset.apps/staged", "2")]
+    assert (status["currentRevision"], status["updateRevision"]) == (revisions[0][0], revisions[1][0])
+    history = kubectl("rollout", "history", "sts/staged").stdout
+    assert re.search(r"^1\s", history, re.M) and re.search(r"^2\s", history, re.M)
+    assert "Image:\tnginx:1.28" in kubectl("rollout", "history", "sts/staged", "--revision=2").stdout
+    assert kubectl("rollout", "undo", "sts/staged").stdout.strip() == "statefulset.apps/staged rolled back"
+    assert _image(kubectl, "sts", "staged") == "nginx:1.27"
+    kubectl.until(lambda: image_of("staged-2") == "nginx:1.27", cluster=kubetui, advance=2)
+    status = json.loads(kubectl("get", "sts", "staged", "-o", "jsonpath={.status}").stdout)
+    assert status["updateRevision"] == revisions[0][0]
+    kubectl("delete", "sts", "staged", timeout=40)

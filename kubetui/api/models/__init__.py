@@ -57,6 +57,7 @@ from kubetui.api.models.pod import (
     Volume,
 )
 from kubetui.api.models.workloads import (
+    ControllerRevision,
     CronJob,
     CronJobStatus,
     DaemonSet,
@@ -95,6 +96,7 @@ MODELS: dict[str, type[K8sModel]] = {
     "StatefulSet": StatefulSet,
     "Job": Job,
     "CronJob": CronJob,
+    "ControllerRevision": ControllerRevision,
     "PodDisruptionBudget": PodDisruptionBudget,
     "PriorityClass": PriorityClass,
     "ReplicationController": ReplicationController,
@@ -129,6 +131,7 @@ __all__ = [
     "Container",
     "ContainerPort",
     "ContainerStatus",
+    "ControllerRevision",
     "CronJob",
     "DaemonSet",
     "Deployment",

@@ -64,6 +64,7 @@ IntOrStr = Annotated[Any, PlainValidator(_int_or_str)]
 StrMap = dict[str, Str]
 QuantityMap = dict[str, Quantity]
 Obj = dict[str, Any]  # an object we only check is an object
+RawExtension = Annotated[Any, PlainValidator(_any)]  # runtime.RawExtension: any JSON value, kept as sent
 
 
 class K8sModel(BaseModel):

@@ -33,7 +33,7 @@ INT64_FIELDS = frozenset({
     ("SecurityContext", "runAsGroup"), ("JobSpec", "activeDeadlineSeconds"),
     ("DeploymentStatus", "observedGeneration"), ("ReplicaSetStatus", "observedGeneration"),
     ("DaemonSetStatus", "observedGeneration"), ("StatefulSetStatus", "observedGeneration"),
-    ("PodDisruptionBudgetStatus", "observedGeneration"),
+    ("PodDisruptionBudgetStatus", "observedGeneration"), ("ControllerRevision", "revision"),
 })
 
 # One model shared by several Go structs: its Go name where it is used (parent model, JSON field).

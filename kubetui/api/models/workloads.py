@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kubetui.api.models.base import Bool, Int, IntOrStr, K8sModel, Obj, Str, StrMap, TypeMeta
+from kubetui.api.models.base import Bool, Int, IntOrStr, K8sModel, Obj, RawExtension, Str, StrMap, TypeMeta
 from kubetui.api.models.objectmeta import Condition, LabelSelector, ObjectMeta, ObjectReference
 from kubetui.api.models.pod import PodTemplateSpec
 
@@ -199,6 +199,17 @@ class StatefulSet(TypeMeta):
     metadata: ObjectMeta | None = None
     spec: StatefulSetSpec | None = None
     status: StatefulSetStatus | None = None
+
+
+# --- ControllerRevision ------------------------------------------------------------------------
+
+
+class ControllerRevision(TypeMeta):
+    """apps/v1: an immutable snapshot of a DaemonSet's or StatefulSet's template (their rollout history)."""
+
+    metadata: ObjectMeta | None = None
+    data: RawExtension | None = None
+    revision: Int | None = None
 
 
 # --- Job ---------------------------------------------------------------------------------------

@@ -69,6 +69,7 @@ _VALIDATORS: dict[str, _Validator] = {
     "StatefulSet": workloads.validate_statefulset,
     "Job": workloads.validate_job,
     "CronJob": workloads.validate_cronjob,
+    "ControllerRevision": workloads.validate_controllerrevision,
     "PodDisruptionBudget": workloads.validate_pdb,
     "PriorityClass": workloads.validate_priorityclass,
     "ReplicationController": workloads.validate_replicationcontroller,

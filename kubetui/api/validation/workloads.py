@@ -8,6 +8,7 @@ the apps/v1 registry strategies (which make ``spec.selector`` immutable).
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -780,3 +781,29 @@ def _known_system_priority_class(name: str, value: int, global_default: bool) ->
     if global_default:
         return f"globalDefault of {name} PriorityClass must be false"
     return ""
+
+
+# --- ControllerRevision --------------------------------------------------------------------------
+
+
+def validate_controllerrevision(obj: dict[str, Any], old: dict[str, Any] | None, errs: Errs) -> None:
+    """ValidateControllerRevision(Update): a DNS-subdomain name, some data, a non-negative revision; the
+    data never changes (the revision number may: a rollback renumbers the revision it returns to)."""
+    _meta(obj, old, names.name_is_dns_subdomain, errs)
+    if obj.get("data") is None:
+        errs.append(required("data", "data is mandatory"))
+    nonnegative(gi(obj, "revision"), "revision", errs)
+    if old is not None and obj.get("data") != old.get("data"):
+        errs.append(invalid("data", go_raw_extension(obj.get("data")), FIELD_IMMUTABLE_ERROR))
+
+
+def go_raw_extension(data: Any) -> GoLiteral:
+    """How Go's field error prints the internal type's ``Data`` (a ``*runtime.Unknown`` holding the JSON)."""
+    if data is None:
+        return GoLiteral("null")
+    raw = json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
+    return GoLiteral(
+        'runtime.Unknown{TypeMeta:runtime.TypeMeta{APIVersion:"", Kind:""}, Raw:[]uint8{'
+        + ", ".join(f"0x{b:x}" for b in raw)
+        + '}, ContentEncoding:"", ContentType:"application/json"}'
+    )
