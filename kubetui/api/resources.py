@@ -56,6 +56,8 @@ RESOURCES: tuple[ResourceInfo, ...] = (
     ResourceInfo("secrets", "secret", "Secret", "", "v1", True, (), status=False),
     ResourceInfo("serviceaccounts", "serviceaccount", "ServiceAccount", "", "v1", True, ("sa",), status=False),
     ResourceInfo("events", "event", "Event", "", "v1", True, ("ev",), status=False),
+    ResourceInfo("persistentvolumeclaims", "persistentvolumeclaim", "PersistentVolumeClaim", "", "v1", True, ("pvc",)),
+    ResourceInfo("persistentvolumes", "persistentvolume", "PersistentVolume", "", "v1", False, ("pv",)),
     ResourceInfo("bindings", "binding", "Binding", "", "v1", True, (), status=False),
     ResourceInfo(
         "endpointslices", "endpointslice", "EndpointSlice", "discovery.k8s.io", "v1", True, (), status=False
@@ -74,6 +76,9 @@ RESOURCES: tuple[ResourceInfo, ...] = (
     ResourceInfo("jobs", "job", "Job", "batch", "v1", True, (), categories=(_ALL,)),
     ResourceInfo("cronjobs", "cronjob", "CronJob", "batch", "v1", True, ("cj",), categories=(_ALL,)),
     ResourceInfo("poddisruptionbudgets", "poddisruptionbudget", "PodDisruptionBudget", "policy", "v1", True, ("pdb",)),
+    ResourceInfo(
+        "storageclasses", "storageclass", "StorageClass", "storage.k8s.io", "v1", False, ("sc",), status=False
+    ),
     ResourceInfo(
         "priorityclasses", "priorityclass", "PriorityClass", "scheduling.k8s.io", "v1", False, ("pc",), status=False
     ),

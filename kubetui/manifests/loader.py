@@ -37,6 +37,8 @@ IDENTITY = "manifests"
 KIND_ORDER = (
     "Namespace",
     "PriorityClass",
+    "StorageClass",
+    "PersistentVolume",
     "ConfigMap",
     "Secret",
     "Service",
@@ -44,6 +46,7 @@ KIND_ORDER = (
     "EndpointSlice",
     "PodDisruptionBudget",
     "Lease",
+    "PersistentVolumeClaim",
     "Pod",
     "ReplicaSet",
     "Deployment",

@@ -55,6 +55,13 @@ from kubetui.api.models.pod import (
     TopologySpreadConstraint,
     Volume,
 )
+from kubetui.api.models.storage import (
+    PersistentVolume,
+    PersistentVolumeClaim,
+    PersistentVolumeClaimStatus,
+    PersistentVolumeStatus,
+    StorageClass,
+)
 from kubetui.api.models.workloads import (
     CronJob,
     CronJobStatus,
@@ -94,6 +101,9 @@ MODELS: dict[str, type[K8sModel]] = {
     "CronJob": CronJob,
     "PodDisruptionBudget": PodDisruptionBudget,
     "PriorityClass": PriorityClass,
+    "PersistentVolumeClaim": PersistentVolumeClaim,
+    "PersistentVolume": PersistentVolume,
+    "StorageClass": StorageClass,
 }
 
 STATUS_MODELS: dict[str, type[K8sModel]] = {
@@ -108,6 +118,8 @@ STATUS_MODELS: dict[str, type[K8sModel]] = {
     "Job": JobStatus,
     "CronJob": CronJobStatus,
     "PodDisruptionBudget": PodDisruptionBudgetStatus,
+    "PersistentVolumeClaim": PersistentVolumeClaimStatus,
+    "PersistentVolume": PersistentVolumeStatus,
 }
 
 __all__ = [

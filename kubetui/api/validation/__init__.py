@@ -29,7 +29,7 @@ from typing import Any
 from kubetui.api.fielderrors import FieldError, format_invalid, internal, invalid
 from kubetui.api.models import MODELS, STATUS_MODELS, ObjectMeta
 from kubetui.api.resources import BY_KIND
-from kubetui.api.validation import core, names, pods, workloads
+from kubetui.api.validation import core, names, pods, storage, workloads
 from kubetui.api.validation.common import (
     Errs,
     check_encodable,
@@ -71,6 +71,9 @@ _VALIDATORS: dict[str, _Validator] = {
     "CronJob": workloads.validate_cronjob,
     "PodDisruptionBudget": workloads.validate_pdb,
     "PriorityClass": workloads.validate_priorityclass,
+    "PersistentVolumeClaim": storage.validate_pvc,
+    "PersistentVolume": storage.validate_pv,
+    "StorageClass": storage.validate_storageclass,
 }
 
 _STATUS_VALIDATORS: dict[str, _StatusValidator] = {
