@@ -176,8 +176,8 @@ class PersistentVolumeController(Controller):
             self._lost(pvc, "Bound claim has lost its PersistentVolume. Data on the volume is lost!")
             return
         ref = (pv.get("spec") or {}).get("claimRef")
-        same_claim = claim_ref_key(pv) == claim_key(pvc) and ref.get("uid") in (None, "", pvc["metadata"].get("uid"))
-        if not ref or same_claim:
+        if not ref or (claim_ref_key(pv) == claim_key(pvc)
+                       and ref.get("uid") in (None, "", pvc["metadata"].get("uid"))):
             self._bind(pv, pvc)
         else:
             self.event(pvc, "Warning", "ClaimMisbound", "Two claims are bound to the same volume, this one is bound "
