@@ -216,3 +216,12 @@ def test_a_bound_claim_whose_volume_is_gone_is_lost() -> None:
     assert get(cluster, "persistentvolumeclaims", "data")["status"]["phase"] == "Lost"
     assert [e["message"] for e in events(cluster, "ClaimLost")] == [
         "Bound claim has lost its PersistentVolume. Data on the volume is lost!"]
+
+
+def test_the_controller_resyncs_so_a_waiting_claims_event_repeats() -> None:
+    cluster = bare_cluster()
+    controllers(cluster)
+    cluster.client("test").create("persistentvolumeclaims", claim())
+    cluster.run_for(31)
+    [event] = events(cluster, "WaitForFirstConsumer")
+    assert event["count"] == 3  # at 0 s, then at each 15 s resync: "(x3 over 30s)" in kubectl describe

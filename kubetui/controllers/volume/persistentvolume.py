@@ -61,6 +61,15 @@ class PersistentVolumeController(Controller):
         self.volumes.add_index("claimRef", lambda pv: [claim_ref_key(pv)] if claim_ref_key(pv) else [])
         self.claims.add_handlers(self._claim, lambda _old, new: self._claim(new), self._claim_deleted)
         self.volumes.add_handlers(self._volume, lambda _old, new: self._volume(new), self._volume_deleted)
+        self.clock.call_later(RESYNC_SECONDS, self._resync, label="persistentvolume-controller resync")
+
+    def _resync(self) -> None:
+        """resync: every claim and volume is synced again each period (so a waiting claim's Event repeats)."""
+        for pvc in self.claims.list():
+            self.queue.add(_CLAIM + claim_key(pvc))
+        for pv in self.volumes.list():
+            self.queue.add(_VOLUME + pv["metadata"]["name"])
+        self.clock.call_later(RESYNC_SECONDS, self._resync, label="persistentvolume-controller resync")
 
     # -- handlers: keys only --------------------------------------------------------------------------
     def _claim(self, pvc: Obj) -> None:
