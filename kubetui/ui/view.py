@@ -35,10 +35,10 @@ IDENTITY = "kubetui-ui"
 # kind (lower case) -> resource, for the watched kinds
 KINDS = {"pod": "pods", "node": "nodes", "deployment": "deployments", "replicaset": "replicasets",
          "daemonset": "daemonsets", "statefulset": "statefulsets", "job": "jobs", "cronjob": "cronjobs",
-         "service": "services",
+         "service": "services", "persistentvolumeclaim": "persistentvolumeclaims",
          "lease": "leases", "event": "events"}
 WATCHED = ("nodes", "pods", "deployments", "replicasets", "daemonsets", "statefulsets", "jobs", "cronjobs",
-           "events", "leases", "services")
+           "events", "leases", "services", "persistentvolumeclaims")
 
 
 @dataclass(frozen=True)
