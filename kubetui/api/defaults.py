@@ -9,6 +9,7 @@ The rules follow Kubernetes v1.30-1.32:
 * ``pkg/apis/apps/v1/defaults.go``      Deployment, ReplicaSet, DaemonSet, StatefulSet
 * ``pkg/apis/batch/v1/defaults.go``     Job (plus the selector the Job strategy generates), CronJob
 * ``pkg/apis/networking/v1/defaults.go`` IngressClass
+* ``pkg/apis/storage/v1/defaults.go``   StorageClass (PersistentVolume[Claim] are in core/v1's)
 * ``plugin/pkg/admission/defaulttolerationseconds``   ``add_default_toleration_seconds``
 
 A few steps that Kubernetes does in the registry "strategy" rather than in defaults.go (namespace
@@ -540,6 +541,39 @@ def _default_ingressclass(obj: dict[str, Any]) -> None:
         _setdefault(parameters, "scope", "Cluster")
 
 
+def _default_pvc(obj: dict[str, Any]) -> None:
+    """SetDefaults_PersistentVolumeClaim[Spec]: a Filesystem volume, phase Pending."""
+    spec = _obj(obj, "spec")
+    if spec is not None and not spec.get("volumeMode"):
+        spec["volumeMode"] = "Filesystem"
+    status = _obj(obj, "status")
+    if status is not None and not status.get("phase"):
+        status["phase"] = "Pending"
+
+
+def _default_pv(obj: dict[str, Any]) -> None:
+    """SetDefaults_PersistentVolume: phase Pending, reclaim policy Retain, a Filesystem volume; a hostPath's
+    type is "" (HostPathUnset)."""
+    spec = _obj(obj, "spec")
+    if spec is not None:
+        if not spec.get("persistentVolumeReclaimPolicy"):
+            spec["persistentVolumeReclaimPolicy"] = "Retain"
+        if not spec.get("volumeMode"):
+            spec["volumeMode"] = "Filesystem"
+        host_path = spec.get("hostPath")
+        if isinstance(host_path, dict):
+            _setdefault(host_path, "type", "")
+    status = _obj(obj, "status")
+    if status is not None and not status.get("phase"):
+        status["phase"] = "Pending"
+
+
+def _default_storageclass(obj: dict[str, Any]) -> None:
+    """SetDefaults_StorageClass (pkg/apis/storage/v1/defaults.go): reclaim Delete, bind Immediate."""
+    _setdefault(obj, "reclaimPolicy", "Delete")
+    _setdefault(obj, "volumeBindingMode", "Immediate")
+
+
 _DEFAULTERS: dict[str, Callable[[dict[str, Any]], None]] = {
     "Pod": default_pod,
     "Deployment": _default_deployment,
@@ -557,6 +591,9 @@ _DEFAULTERS: dict[str, Callable[[dict[str, Any]], None]] = {
     "Endpoints": _default_endpoints,
     "EndpointSlice": _default_endpointslice,
     "PriorityClass": _default_priorityclass,
+    "PersistentVolumeClaim": _default_pvc,
+    "PersistentVolume": _default_pv,
+    "StorageClass": _default_storageclass,
 }
 
 

@@ -170,6 +170,8 @@ def _schema_name(model: type[BaseModel], group: str) -> str:
     module = model.__module__.rsplit(".", 1)[-1]
     if module == "objectmeta":
         return f"io.k8s.apimachinery.pkg.apis.meta.v1.{model.__name__}"
+    if module == "storage" and model.__name__ != "StorageClass":
+        module = "core"  # PersistentVolume[Claim] and the types StorageClass borrows are core/v1's
     package = "core" if module in ("pod", "core") else (group.split(".")[0] or "core")
     return f"io.k8s.api.{package}.v1.{model.__name__}"
 

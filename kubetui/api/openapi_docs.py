@@ -123,6 +123,7 @@ TYPE_DOCS: dict[str, str] = {'Affinity': 'Affinity is a group of affinity schedu
                      'only one of the fields, except TCPSocket must be specified.',
  'LocalObjectReference': 'LocalObjectReference contains enough information to let you locate the referenced object '
                          'inside the same namespace.',
+ 'LocalVolumeSource': 'Local represents directly-attached storage with node affinity',
  'Namespace': 'Namespace provides a scope for Names. Use of multiple namespaces is optional.',
  'NamespaceSpec': 'NamespaceSpec describes the attributes on a Namespace.',
  'NamespaceStatus': 'NamespaceStatus is information about the current status of a Namespace.',
@@ -145,12 +146,20 @@ TYPE_DOCS: dict[str, str] = {'Affinity': 'Affinity is a group of affinity schedu
  'OwnerReference': 'OwnerReference contains enough information to let you identify an owning object. An owning object '
                    'must be in the same namespace as the dependent, or be cluster-scoped, so there is no namespace '
                    'field.',
+ 'PersistentVolume': 'PersistentVolume (PV) is a storage resource provisioned by an administrator. It is analogous to '
+                     'a node. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes',
+ 'PersistentVolumeClaim': "PersistentVolumeClaim is a user's request for and claim to a persistent volume",
+ 'PersistentVolumeClaimSpec': 'PersistentVolumeClaimSpec describes the common attributes of storage devices and allows '
+                              'a Source for provider-specific attributes',
+ 'PersistentVolumeClaimStatus': 'PersistentVolumeClaimStatus is the current status of a persistent volume claim.',
  'PersistentVolumeClaimTemplate': 'PersistentVolumeClaimTemplate is used to produce PersistentVolumeClaim objects as '
                                   'part of an EphemeralVolumeSource.',
  'PersistentVolumeClaimVolumeSource': "PersistentVolumeClaimVolumeSource references the user's PVC in the same "
                                       'namespace. This volume finds the bound PV and mounts that volume for the pod. A '
                                       'PersistentVolumeClaimVolumeSource is, essentially, a wrapper around another '
                                       'type of volume that is owned by someone else (the system).',
+ 'PersistentVolumeSpec': 'PersistentVolumeSpec is the specification of a persistent volume.',
+ 'PersistentVolumeStatus': 'PersistentVolumeStatus is the current status of a persistent volume.',
  'Pod': 'Pod is a collection of containers that can run on a host. This resource is created by clients and scheduled '
         'onto hosts.',
  'PodAffinity': 'Pod affinity is a group of inter pod affinity scheduling rules.',
@@ -224,15 +233,26 @@ TYPE_DOCS: dict[str, str] = {'Affinity': 'Affinity is a group of affinity schedu
  'StatefulSetUpdateStrategy': 'StatefulSetUpdateStrategy indicates the strategy that the StatefulSet controller will '
                               'use to perform updates. It includes any additional parameters necessary to perform the '
                               'update for the indicated strategy.',
+ 'StorageClass': 'StorageClass describes the parameters for a class of storage for which PersistentVolumes can be '
+                 'dynamically provisioned. StorageClasses are non-namespaced; the name of the storage class according '
+                 'to etcd is in ObjectMeta.Name.',
  'TCPSocketAction': 'TCPSocketAction describes an action based on opening a socket',
  'Taint': 'The node this Taint is attached to has the "effect" on any pod that does not tolerate the Taint.',
  'Toleration': 'The pod this Toleration is attached to tolerates any taint that matches the triple <key,value,effect> '
                'using the matching operator <operator>.',
+ 'TopologySelectorLabelRequirement': 'A topology selector requirement is a selector that matches given label. This is '
+                                     'an alpha feature and may change in the future.',
+ 'TopologySelectorTerm': 'A topology selector term represents the result of label queries. A null or empty topology '
+                         'selector term matches no objects. The requirements of them are ANDed. It provides a subset '
+                         'of functionality as NodeSelectorTerm. This is an alpha feature and may change in the future.',
  'TopologySpreadConstraint': 'TopologySpreadConstraint specifies how to spread matching pods among the given topology.',
  'TypedLocalObjectReference': 'TypedLocalObjectReference contains enough information to let you locate the typed '
                               'referenced object inside the same namespace.',
+ 'TypedObjectReference': 'TypedObjectReference contains enough information to let you locate the typed referenced '
+                         'object',
  'Volume': 'Volume represents a named volume in a pod that may be accessed by any container in the pod.',
  'VolumeMount': 'VolumeMount describes a mounting of a Volume within a container.',
+ 'VolumeNodeAffinity': 'VolumeNodeAffinity defines constraints that limit what nodes this volume can be accessed from.',
  'WeightedPodAffinityTerm': 'The weights of all of the matched WeightedPodAffinityTerm fields are added per-node to '
                             'find the most preferred node(s)'}
 
@@ -985,6 +1005,12 @@ FIELD_DOCS: dict[tuple[str, str], str] = {('ClientIPConfig', 'timeoutSeconds'): 
                                    'compatibility is allowed to be empty. Instances of this type with an empty value '
                                    'here are almost certainly wrong. More info: '
                                    'https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names',
+ ('LocalVolumeSource', 'fsType'): 'fsType is the filesystem type to mount. It applies only when the Path is a block '
+                                  'device. Must be a filesystem type supported by the host operating system. Ex. '
+                                  '"ext4", "xfs", "ntfs". The default value is to auto-select a filesystem if '
+                                  'unspecified.',
+ ('LocalVolumeSource', 'path'): 'path of the full path to the volume on the node. It can be either a directory or '
+                                'block device (disk, partition, ...).',
  ('Namespace', 'apiVersion'): 'APIVersion defines the versioned schema of this representation of an object. Servers '
                               'should convert recognized schemas to the latest internal value, and may reject '
                               'unrecognized values. More info: '
@@ -1198,11 +1224,169 @@ FIELD_DOCS: dict[tuple[str, str], str] = {('ClientIPConfig', 'timeoutSeconds'): 
                              'https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names',
  ('OwnerReference', 'uid'): 'UID of the referent. More info: '
                             'https://kubernetes.io/docs/concepts/overview/working-with-objects/names#uids',
+ ('PersistentVolume', 'apiVersion'): 'APIVersion defines the versioned schema of this representation of an object. '
+                                     'Servers should convert recognized schemas to the latest internal value, and may '
+                                     'reject unrecognized values. More info: '
+                                     'https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources',
+ ('PersistentVolume', 'kind'): 'Kind is a string value representing the REST resource this object represents. Servers '
+                               'may infer this from the endpoint the client submits requests to. Cannot be updated. In '
+                               'CamelCase. More info: '
+                               'https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds',
+ ('PersistentVolumeClaim', 'apiVersion'): 'APIVersion defines the versioned schema of this representation of an '
+                                          'object. Servers should convert recognized schemas to the latest internal '
+                                          'value, and may reject unrecognized values. More info: '
+                                          'https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources',
+ ('PersistentVolumeClaim', 'kind'): 'Kind is a string value representing the REST resource this object represents. '
+                                    'Servers may infer this from the endpoint the client submits requests to. Cannot '
+                                    'be updated. In CamelCase. More info: '
+                                    'https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds',
+ ('PersistentVolumeClaimSpec', 'accessModes'): 'accessModes contains the desired access modes the volume should have. '
+                                               'More info: '
+                                               'https://kubernetes.io/docs/concepts/storage/persistent-volumes#access-modes-1',
+ ('PersistentVolumeClaimSpec', 'storageClassName'): 'storageClassName is the name of the StorageClass required by the '
+                                                    'claim. More info: '
+                                                    'https://kubernetes.io/docs/concepts/storage/persistent-volumes#class-1',
+ ('PersistentVolumeClaimSpec', 'volumeAttributesClassName'): 'volumeAttributesClassName may be used to set the '
+                                                             'VolumeAttributesClass used by this claim. If specified, '
+                                                             'the CSI driver will create or update the volume with the '
+                                                             'attributes defined in the corresponding '
+                                                             'VolumeAttributesClass. This has a different purpose than '
+                                                             'storageClassName, it can be changed after the claim is '
+                                                             'created. An empty string or nil value indicates that no '
+                                                             'VolumeAttributesClass will be applied to the claim. If '
+                                                             'the claim enters an Infeasible error state, this field '
+                                                             'can be reset to its previous value (including nil) to '
+                                                             'cancel the modification. If the resource referred to by '
+                                                             'volumeAttributesClass does not exist, this '
+                                                             'PersistentVolumeClaim will be set to a Pending state, as '
+                                                             'reflected by the modifyVolumeStatus field, until such as '
+                                                             'a resource exists. More info: '
+                                                             'https://kubernetes.io/docs/concepts/storage/volume-attributes-classes/',
+ ('PersistentVolumeClaimSpec', 'volumeMode'): 'volumeMode defines what type of volume is required by the claim. Value '
+                                              'of Filesystem is implied when not included in claim spec.',
+ ('PersistentVolumeClaimSpec', 'volumeName'): 'volumeName is the binding reference to the PersistentVolume backing '
+                                              'this claim.',
+ ('PersistentVolumeClaimStatus', 'accessModes'): 'accessModes contains the actual access modes the volume backing the '
+                                                 'PVC has. More info: '
+                                                 'https://kubernetes.io/docs/concepts/storage/persistent-volumes#access-modes-1',
+ ('PersistentVolumeClaimStatus', 'allocatedResourceStatuses'): 'allocatedResourceStatuses stores status of resource '
+                                                               'being resized for the given PVC. Key names follow '
+                                                               'standard Kubernetes label syntax. Valid values are '
+                                                               'either: * Un-prefixed keys: - storage - the capacity '
+                                                               'of the volume. * Custom resources must use '
+                                                               'implementation-defined prefixed names such as '
+                                                               '"example.com/my-custom-resource" Apart from above '
+                                                               'values - keys that are unprefixed or have '
+                                                               'kubernetes.io prefix are considered reserved and hence '
+                                                               'may not be used. ClaimResourceStatus can be in any of '
+                                                               'following states: - ControllerResizeInProgress: State '
+                                                               'set when resize controller starts resizing the volume '
+                                                               'in control-plane. - ControllerResizeFailed: State set '
+                                                               'when resize has failed in resize controller with a '
+                                                               'terminal error. - NodeResizePending: State set when '
+                                                               'resize controller has finished resizing the volume but '
+                                                               'further resizing of volume is needed on the node. - '
+                                                               'NodeResizeInProgress: State set when kubelet starts '
+                                                               'resizing the volume. - NodeResizeFailed: State set '
+                                                               'when resizing has failed in kubelet with a terminal '
+                                                               "error. Transient errors don't set NodeResizeFailed. "
+                                                               'For example: if expanding a PVC for more capacity - '
+                                                               'this field can be one of the following states: - '
+                                                               "pvc.status.allocatedResourceStatus['storage'] = "
+                                                               '"ControllerResizeInProgress" - '
+                                                               "pvc.status.allocatedResourceStatus['storage'] = "
+                                                               '"ControllerResizeFailed" - '
+                                                               "pvc.status.allocatedResourceStatus['storage'] = "
+                                                               '"NodeResizePending" - '
+                                                               "pvc.status.allocatedResourceStatus['storage'] = "
+                                                               '"NodeResizeInProgress" - '
+                                                               "pvc.status.allocatedResourceStatus['storage'] = "
+                                                               '"NodeResizeFailed" When this field is not set, it '
+                                                               'means that no resize operation is in progress for the '
+                                                               'given PVC. A controller that receives PVC update with '
+                                                               'previously unknown resourceName or ClaimResourceStatus '
+                                                               'should ignore the update for the purpose it was '
+                                                               'designed. For example - a controller that only is '
+                                                               'responsible for resizing capacity of the volume, '
+                                                               'should ignore PVC updates that change other valid '
+                                                               'resources associated with PVC.',
+ ('PersistentVolumeClaimStatus', 'allocatedResources'): 'allocatedResources tracks the resources allocated to a PVC '
+                                                        'including its capacity. Key names follow standard Kubernetes '
+                                                        'label syntax. Valid values are either: * Un-prefixed keys: - '
+                                                        'storage - the capacity of the volume. * Custom resources must '
+                                                        'use implementation-defined prefixed names such as '
+                                                        '"example.com/my-custom-resource" Apart from above values - '
+                                                        'keys that are unprefixed or have kubernetes.io prefix are '
+                                                        'considered reserved and hence may not be used. Capacity '
+                                                        'reported here may be larger than the actual capacity when a '
+                                                        'volume expansion operation is requested. For storage quota, '
+                                                        'the larger value from allocatedResources and '
+                                                        'PVC.spec.resources is used. If allocatedResources is not set, '
+                                                        'PVC.spec.resources alone is used for quota calculation. If a '
+                                                        'volume expansion capacity request is lowered, '
+                                                        'allocatedResources is only lowered if there are no expansion '
+                                                        'operations in progress and if the actual volume capacity is '
+                                                        'equal or lower than the requested capacity. A controller that '
+                                                        'receives PVC update with previously unknown resourceName '
+                                                        'should ignore the update for the purpose it was designed. For '
+                                                        'example - a controller that only is responsible for resizing '
+                                                        'capacity of the volume, should ignore PVC updates that change '
+                                                        'other valid resources associated with PVC.',
+ ('PersistentVolumeClaimStatus', 'capacity'): 'capacity represents the actual resources of the underlying volume.',
+ ('PersistentVolumeClaimStatus', 'conditions'): 'conditions is the current Condition of persistent volume claim. If '
+                                                'underlying persistent volume is being resized then the Condition will '
+                                                "be set to 'Resizing'.",
+ ('PersistentVolumeClaimStatus', 'currentVolumeAttributesClassName'): 'currentVolumeAttributesClassName is the current '
+                                                                      'name of the VolumeAttributesClass the PVC is '
+                                                                      'using. When unset, there is no '
+                                                                      'VolumeAttributeClass applied to this '
+                                                                      'PersistentVolumeClaim',
+ ('PersistentVolumeClaimStatus', 'phase'): 'phase represents the current phase of PersistentVolumeClaim.',
  ('PersistentVolumeClaimVolumeSource', 'claimName'): 'claimName is the name of a PersistentVolumeClaim in the same '
                                                      'namespace as the pod using this volume. More info: '
                                                      'https://kubernetes.io/docs/concepts/storage/persistent-volumes#persistentvolumeclaims',
  ('PersistentVolumeClaimVolumeSource', 'readOnly'): 'readOnly Will force the ReadOnly setting in VolumeMounts. Default '
                                                     'false.',
+ ('PersistentVolumeSpec', 'accessModes'): 'accessModes contains all ways the volume can be mounted. More info: '
+                                          'https://kubernetes.io/docs/concepts/storage/persistent-volumes#access-modes',
+ ('PersistentVolumeSpec', 'capacity'): "capacity is the description of the persistent volume's resources and capacity. "
+                                       'More info: '
+                                       'https://kubernetes.io/docs/concepts/storage/persistent-volumes#capacity',
+ ('PersistentVolumeSpec', 'mountOptions'): 'mountOptions is the list of mount options, e.g. ["ro", "soft"]. Not '
+                                           'validated - mount will simply fail if one is invalid. More info: '
+                                           'https://kubernetes.io/docs/concepts/storage/persistent-volumes/#mount-options',
+ ('PersistentVolumeSpec', 'persistentVolumeReclaimPolicy'): 'persistentVolumeReclaimPolicy defines what happens to a '
+                                                            'persistent volume when released from its claim. Valid '
+                                                            'options are Retain (default for manually created '
+                                                            'PersistentVolumes), Delete (default for dynamically '
+                                                            'provisioned PersistentVolumes), and Recycle (deprecated). '
+                                                            'Recycle must be supported by the volume plugin underlying '
+                                                            'this PersistentVolume. More info: '
+                                                            'https://kubernetes.io/docs/concepts/storage/persistent-volumes#reclaiming',
+ ('PersistentVolumeSpec', 'storageClassName'): 'storageClassName is the name of StorageClass to which this persistent '
+                                               'volume belongs. Empty value means that this volume does not belong to '
+                                               'any StorageClass.',
+ ('PersistentVolumeSpec', 'volumeAttributesClassName'): 'Name of VolumeAttributesClass to which this persistent volume '
+                                                        'belongs. Empty value is not allowed. When this field is not '
+                                                        'set, it indicates that this volume does not belong to any '
+                                                        'VolumeAttributesClass. This field is mutable and can be '
+                                                        'changed by the CSI driver after a volume has been updated '
+                                                        'successfully to a new class. For an unbound PersistentVolume, '
+                                                        'the volumeAttributesClassName will be matched with unbound '
+                                                        'PersistentVolumeClaims during the binding process.',
+ ('PersistentVolumeSpec', 'volumeMode'): 'volumeMode defines if a volume is intended to be used with a formatted '
+                                         'filesystem or to remain in raw block state. Value of Filesystem is implied '
+                                         'when not included in spec.',
+ ('PersistentVolumeStatus', 'lastPhaseTransitionTime'): 'lastPhaseTransitionTime is the time the phase transitioned '
+                                                        'from one to another and automatically resets to current time '
+                                                        'everytime a volume phase transitions.',
+ ('PersistentVolumeStatus', 'message'): 'message is a human-readable message indicating details about why the volume '
+                                        'is in this state.',
+ ('PersistentVolumeStatus', 'phase'): 'phase indicates if a volume is available, bound to a claim, or released by a '
+                                      'claim. More info: '
+                                      'https://kubernetes.io/docs/concepts/storage/persistent-volumes#phase',
+ ('PersistentVolumeStatus', 'reason'): 'reason is a brief CamelCase string that describes any failure and is meant for '
+                                       'machine parsing and tidy display in the CLI.',
  ('Pod', 'apiVersion'): 'APIVersion defines the versioned schema of this representation of an object. Servers should '
                         'convert recognized schemas to the latest internal value, and may reject unrecognized values. '
                         'More info: '
@@ -2192,6 +2376,31 @@ FIELD_DOCS: dict[tuple[str, str], str] = {('ClientIPConfig', 'timeoutSeconds'): 
                                            'controller from the StatefulSet version indicated by updateRevision.',
  ('StatefulSetUpdateStrategy', 'type'): 'Type indicates the type of the StatefulSetUpdateStrategy. Default is '
                                         'RollingUpdate.',
+ ('StorageClass', 'allowVolumeExpansion'): 'allowVolumeExpansion shows whether the storage class allow volume expand.',
+ ('StorageClass', 'allowedTopologies'): 'allowedTopologies restrict the node topologies where volumes can be '
+                                        'dynamically provisioned. Each volume plugin defines its own supported '
+                                        'topology specifications. An empty TopologySelectorTerm list means there is no '
+                                        'topology restriction. This field is only honored by servers that enable the '
+                                        'VolumeScheduling feature.',
+ ('StorageClass', 'apiVersion'): 'APIVersion defines the versioned schema of this representation of an object. Servers '
+                                 'should convert recognized schemas to the latest internal value, and may reject '
+                                 'unrecognized values. More info: '
+                                 'https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources',
+ ('StorageClass', 'kind'): 'Kind is a string value representing the REST resource this object represents. Servers may '
+                           'infer this from the endpoint the client submits requests to. Cannot be updated. In '
+                           'CamelCase. More info: '
+                           'https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds',
+ ('StorageClass', 'mountOptions'): 'mountOptions controls the mountOptions for dynamically provisioned '
+                                   'PersistentVolumes of this storage class. e.g. ["ro", "soft"]. Not validated - '
+                                   'mount of the PVs will simply fail if one is invalid.',
+ ('StorageClass', 'parameters'): 'parameters holds the parameters for the provisioner that should create volumes of '
+                                 'this storage class.',
+ ('StorageClass', 'provisioner'): 'provisioner indicates the type of the provisioner.',
+ ('StorageClass', 'reclaimPolicy'): 'reclaimPolicy controls the reclaimPolicy for dynamically provisioned '
+                                    'PersistentVolumes of this storage class. Defaults to Delete.',
+ ('StorageClass', 'volumeBindingMode'): 'volumeBindingMode indicates how PersistentVolumeClaims should be provisioned '
+                                        'and bound. When unset, VolumeBindingImmediate is used. This field is only '
+                                        'honored by servers that enable the VolumeScheduling feature.',
  ('TCPSocketAction', 'host'): 'Optional: Host name to connect to, defaults to the pod IP.',
  ('TCPSocketAction', 'port'): 'Number or name of the port to access on the container. Number must be in the range 1 to '
                               '65535. Name must be an IANA_SVC_NAME.',
@@ -2216,6 +2425,10 @@ FIELD_DOCS: dict[tuple[str, str], str] = {('ClientIPConfig', 'timeoutSeconds'): 
                                       'system.',
  ('Toleration', 'value'): 'Value is the taint value the toleration matches to. If the operator is Exists, the value '
                           'should be empty, otherwise just a regular string.',
+ ('TopologySelectorLabelRequirement', 'key'): 'The label key that the selector applies to.',
+ ('TopologySelectorLabelRequirement', 'values'): 'An array of string values. One value must match the label to be '
+                                                 'selected. Each entry in Values is ORed.',
+ ('TopologySelectorTerm', 'matchLabelExpressions'): 'A list of topology selector requirements by labels.',
  ('TopologySpreadConstraint', 'matchLabelKeys'): 'MatchLabelKeys is a set of pod label keys to select the pods over '
                                                  'which spreading will be calculated. The keys are used to lookup '
                                                  'values from the incoming pod labels, those key-value labels are '
@@ -2301,6 +2514,16 @@ FIELD_DOCS: dict[tuple[str, str], str] = {('ClientIPConfig', 'timeoutSeconds'): 
                                             'other third-party types, APIGroup is required.',
  ('TypedLocalObjectReference', 'kind'): 'Kind is the type of resource being referenced',
  ('TypedLocalObjectReference', 'name'): 'Name is the name of resource being referenced',
+ ('TypedObjectReference', 'apiGroup'): 'APIGroup is the group for the resource being referenced. If APIGroup is not '
+                                       'specified, the specified Kind must be in the core API group. For any other '
+                                       'third-party types, APIGroup is required.',
+ ('TypedObjectReference', 'kind'): 'Kind is the type of resource being referenced',
+ ('TypedObjectReference', 'name'): 'Name is the name of resource being referenced',
+ ('TypedObjectReference', 'namespace'): 'Namespace is the namespace of resource being referenced Note that when a '
+                                        'namespace is specified, a gateway.networking.k8s.io/ReferenceGrant object is '
+                                        "required in the referent namespace to allow that namespace's owner to accept "
+                                        'the reference. See the ReferenceGrant documentation for details. (Alpha) This '
+                                        'field requires the CrossNamespaceVolumeDataSource feature gate to be enabled.',
  ('Volume', 'name'): 'name of the volume. Must be a DNS_LABEL and unique within the pod. More info: '
                      'https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names',
  ('VolumeMount', 'mountPath'): 'Path within the container at which the volume should be mounted.',

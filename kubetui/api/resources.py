@@ -60,6 +60,8 @@ RESOURCES: tuple[ResourceInfo, ...] = (
         scale=True, categories=(_ALL,),
     ),
     ResourceInfo("events", "event", "Event", "", "v1", True, ("ev",), status=False),
+    ResourceInfo("persistentvolumeclaims", "persistentvolumeclaim", "PersistentVolumeClaim", "", "v1", True, ("pvc",)),
+    ResourceInfo("persistentvolumes", "persistentvolume", "PersistentVolume", "", "v1", False, ("pv",)),
     ResourceInfo("bindings", "binding", "Binding", "", "v1", True, (), status=False),
     ResourceInfo(
         "endpointslices", "endpointslice", "EndpointSlice", "discovery.k8s.io", "v1", True, (), status=False
@@ -86,6 +88,9 @@ RESOURCES: tuple[ResourceInfo, ...] = (
     ResourceInfo("ingresses", "ingress", "Ingress", "networking.k8s.io", "v1", True, ("ing",)),
     ResourceInfo(
         "ingressclasses", "ingressclass", "IngressClass", "networking.k8s.io", "v1", False, (), status=False
+    ),
+    ResourceInfo(
+        "storageclasses", "storageclass", "StorageClass", "storage.k8s.io", "v1", False, ("sc",), status=False
     ),
     ResourceInfo(
         "priorityclasses", "priorityclass", "PriorityClass", "scheduling.k8s.io", "v1", False, ("pc",), status=False

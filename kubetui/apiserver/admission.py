@@ -35,9 +35,17 @@ IMMORTAL_NAMESPACES = frozenset({"default", "kube-system", "kube-public"})
 
 # Kinds whose status a client cannot set on create (PrepareForCreate resets it).
 _STATUS_RESET = {"Deployment", "ReplicaSet", "DaemonSet", "StatefulSet", "Job", "CronJob", "PodDisruptionBudget",
-                 "Service", "ReplicationController", "Ingress"}
+                 "Service", "ReplicationController", "Ingress",
+                 "PersistentVolumeClaim", "PersistentVolume"}
 ANNOTATION_DEFAULT_INGRESS_CLASS = "ingressclass.kubernetes.io/is-default-class"
 ANNOTATION_INGRESS_CLASS = "kubernetes.io/ingress.class"
+
+# The StorageObjectInUseProtection plugin's finalizers (plugin/pkg/admission/storage/storageobjectinuseprotection).
+PVC_PROTECTION_FINALIZER = "kubernetes.io/pvc-protection"
+PV_PROTECTION_FINALIZER = "kubernetes.io/pv-protection"
+DEFAULT_CLASS_ANNOTATION = "storageclass.kubernetes.io/is-default-class"
+BETA_DEFAULT_CLASS_ANNOTATION = "storageclass.beta.kubernetes.io/is-default-class"
+BETA_STORAGE_CLASS_ANNOTATION = "volume.beta.kubernetes.io/storage-class"
 
 
 class Admission:
@@ -118,11 +126,15 @@ class Admission:
             obj["status"]["qosClass"] = qos_class(obj.get("spec", {}))
         elif kind == "Ingress":
             self._default_ingress_class(obj)
+        elif kind in ("PersistentVolumeClaim", "PersistentVolume"):
+            self._storage_object(obj)
         self._validate(info, obj, None)
         if kind == "Service":
             self._allocate_service(info, obj, None)
 
     def admit_update(self, info: ResourceInfo, new: dict[str, Any], old: dict[str, Any], subresource: str) -> None:
+        if info.kind == "PersistentVolume":
+            _phase_transition_time(new, old, self.server.now_iso())
         if subresource != "status":
             apply_defaults(new)
             if info.kind == "Service":
@@ -173,6 +185,47 @@ class Admission:
             # newest first; among equals, the first name (getDefaultClass)
             newest = max(stamp for stamp, _ in defaults)
             spec["ingressClassName"] = min(name for stamp, name in defaults if stamp == newest)
+
+    def _storage_object(self, obj: dict[str, Any]) -> None:
+        """On a new PVC: DefaultStorageClass (plugin/pkg/admission/storage/storageclass/setdefault) names the
+        default class when the claim names none (``storageClassName: ""`` is a choice: no class). On PVCs and
+        PVs: StorageObjectInUseProtection adds the protection finalizer. A new PV's status is Pending since
+        now (the strategy's PrepareForCreate)."""
+        meta = obj.setdefault("metadata", {})
+        if obj.get("kind") == "PersistentVolume":
+            finalizer = PV_PROTECTION_FINALIZER
+            if isinstance(obj.get("status"), dict):
+                obj["status"]["lastPhaseTransitionTime"] = self.server.now_iso()
+        else:
+            finalizer = PVC_PROTECTION_FINALIZER
+            spec = obj.get("spec")
+            annotations = meta.get("annotations") or {}
+            if (isinstance(spec, dict) and spec.get("storageClassName") is None
+                    and BETA_STORAGE_CLASS_ANNOTATION not in annotations):
+                default = self.default_storage_class()
+                if default is not None:
+                    spec["storageClassName"] = default
+        finalizers = meta.get("finalizers")
+        if finalizers is None:
+            meta["finalizers"] = [finalizer]
+        elif isinstance(finalizers, list) and finalizer not in finalizers:
+            finalizers.append(finalizer)
+
+    def default_storage_class(self) -> str | None:
+        """GetDefaultClass (pkg/volume/util/storageclass.go): of the classes annotated as default, the newest
+        (then by name)."""
+        kvs, _ = self.server.store.range(BY_PLURAL["storageclasses"].prefix())
+        defaults = []
+        for kv in kvs:
+            sc = decode(kv)
+            annotations = sc.get("metadata", {}).get("annotations") or {}
+            if "true" in (annotations.get(DEFAULT_CLASS_ANNOTATION), annotations.get(BETA_DEFAULT_CLASS_ANNOTATION)):
+                defaults.append(sc["metadata"])
+        if not defaults:
+            return None
+        defaults.sort(key=lambda m: (str(m.get("creationTimestamp", "")), str(m.get("name", ""))))
+        newest = defaults[-1]["creationTimestamp"]
+        return str(min(m["name"] for m in defaults if m.get("creationTimestamp") == newest))
 
     @staticmethod
     def _service_account(info: ResourceInfo, pod: dict[str, Any]) -> None:
@@ -285,6 +338,13 @@ class Admission:
             # A healthy pod needs a spare disruption; an unhealthy one only a budget that holds (IfHealthyBudget).
             if allowed < (1 if pod_ready(pod) else 0):
                 raise errors.too_many_requests("Cannot evict pod as it would violate the pod's disruption budget.")
+
+
+def _phase_transition_time(new: dict[str, Any], old: dict[str, Any], now: str) -> None:
+    """The PV strategy's PrepareForUpdate: a phase change stamps status.lastPhaseTransitionTime."""
+    status, old_status = new.get("status"), old.get("status") or {}
+    if isinstance(status, dict) and status.get("phase") != old_status.get("phase"):
+        status["lastPhaseTransitionTime"] = now
 
 
 def _carry_service_allocations(new: dict[str, Any], old: dict[str, Any]) -> None:

@@ -129,6 +129,9 @@ _BY_KIND: dict[str, dict[str, PatchMeta]] = {
     "Node": {"spec.podCIDRs": SET, "status.addresses": _by("type"), **_CONDITIONS},  # taints: atomic
     "Namespace": _CONDITIONS,  # spec.finalizers has no tags: atomic
     "PodDisruptionBudget": {"spec.selector": REPLACE, **_CONDITIONS},
+    "PersistentVolumeClaim": _CONDITIONS,  # accessModes and the rest are atomic
+    "PersistentVolume": {},
+    "StorageClass": {},
     "ConfigMap": {},
     "Secret": {},
     "ServiceAccount": {"secrets": _by("name")},

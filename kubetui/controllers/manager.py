@@ -29,6 +29,10 @@ CONTROLLERS: tuple[str, ...] = (
     "kubetui.controllers.serviceaccount:ServiceAccountController",
     "kubetui.controllers.rootcacertpublisher:RootCACertPublisher",
     "kubetui.controllers.podgc:PodGCController",
+    "kubetui.controllers.volume.persistentvolume:PersistentVolumeController",
+    "kubetui.controllers.volume.pvcprotection:PVCProtectionController",
+    "kubetui.controllers.volume.pvprotection:PVProtectionController",
+    "kubetui.controllers.volume.localpath:LocalPathProvisioner",
 )
 
 

@@ -13,7 +13,8 @@ partition) and ``stateful_set_utils.go`` (pod identity and revision labels):
   a pod created below the partition gets the *current* revision's template (ApplyRevision), so a canary
   or staged rollout keeps the old version where the partition says.
 
-Simplification: volumeClaimTemplates are ignored (kubetui has no storage).
+Storage (volumeClaimTemplates and the claim retention policy) is in ``statefulset_storage.py``.
+
 Simplification: no maxUnavailable (alpha), no identity repair of existing pods, no adoption of orphans.
 """
 
@@ -48,6 +49,7 @@ from kubetui.controllers.podutil import (
     pod_from_template,
     slow_start_batch,
 )
+from kubetui.controllers.statefulset_storage import add_claim_volumes, create_missing_claims, sync_pod_claims
 
 Obj = dict[str, Any]
 
@@ -91,6 +93,7 @@ class StatefulSetController(Controller):
     def setup(self) -> None:
         self.statefulsets = self.informers.informer("statefulsets")
         self.pods = self.informers.informer("pods")
+        self.claims = self.informers.informer("persistentvolumeclaims")
         index_pods(self)
         self.history = History(self)
         self.statefulsets.add_handlers(self.enqueue, lambda _old, new: self.enqueue(new), None)
@@ -203,6 +206,8 @@ class Sync:
         def condemn(i: int) -> bool:
             return self._process_condemned(condemned[i], first_unhealthy, monotonic)
 
+        for pod in condemned:  # fix the claims of condemned pods (whenScaled: Delete)
+            sync_pod_claims(self.c, self.c.claims, self.sts, pod, ordinal_of(self.name, pod), False)
         if self._run_for_all(len(replicas), replica, monotonic):
             return
         if self._run_for_all(len(condemned), condemn, monotonic):
@@ -237,6 +242,8 @@ class Sync:
             self._create(pod)
             if monotonic:
                 return True
+        elif not is_terminating(pod):
+            sync_pod_claims(self.c, self.c.claims, self.sts, pod, ordinal_of(self.name, pod), True)
         if is_terminating(pod) and monotonic:
             return True  # waiting for the pod to terminate
         if not running_and_ready(pod) and monotonic:
@@ -276,11 +283,13 @@ class Sync:
         pod["spec"]["hostname"] = name
         if self.spec.get("serviceName"):
             pod["spec"]["subdomain"] = self.spec["serviceName"]
+        add_claim_volumes(self.sts, pod, ordinal)
         return pod
 
     def _create(self, pod: Obj) -> None:
         name = pod["metadata"]["name"]
         try:
+            create_missing_claims(self.c, self.c.claims, self.sts, pod, ordinal_of(self.name, pod))
             self.c.client.create("pods", pod)
         except ApiError as err:
             if err.code == 409 and err.reason == "AlreadyExists":

@@ -394,6 +394,12 @@ MESSAGES: dict[str, dict[int, tuple[str, str, bool]]] = {
         5: ('readOnly', 'bool', False),
         6: ('kind', 'string', False),
     },
+    'k8s.io.api.core.v1.AzureFilePersistentVolumeSource': {
+        1: ('secretName', 'string', False),
+        2: ('shareName', 'string', False),
+        3: ('readOnly', 'bool', False),
+        4: ('secretNamespace', 'string', False),
+    },
     'k8s.io.api.core.v1.AzureFileVolumeSource': {
         1: ('secretName', 'string', False),
         2: ('shareName', 'string', False),
@@ -402,6 +408,18 @@ MESSAGES: dict[str, dict[int, tuple[str, str, bool]]] = {
     'k8s.io.api.core.v1.Binding': {
         1: ('metadata', '.k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta', False),
         2: ('target', '.k8s.io.api.core.v1.ObjectReference', False),
+    },
+    'k8s.io.api.core.v1.CSIPersistentVolumeSource': {
+        1: ('driver', 'string', False),
+        2: ('volumeHandle', 'string', False),
+        3: ('readOnly', 'bool', False),
+        4: ('fsType', 'string', False),
+        5: ('volumeAttributes', 'map:string', False),
+        6: ('controllerPublishSecretRef', '.k8s.io.api.core.v1.SecretReference', False),
+        7: ('nodeStageSecretRef', '.k8s.io.api.core.v1.SecretReference', False),
+        8: ('nodePublishSecretRef', '.k8s.io.api.core.v1.SecretReference', False),
+        9: ('controllerExpandSecretRef', '.k8s.io.api.core.v1.SecretReference', False),
+        10: ('nodeExpandSecretRef', '.k8s.io.api.core.v1.SecretReference', False),
     },
     'k8s.io.api.core.v1.CSIVolumeSource': {
         1: ('driver', 'string', False),
@@ -414,6 +432,14 @@ MESSAGES: dict[str, dict[int, tuple[str, str, bool]]] = {
         1: ('add', 'string', True),
         2: ('drop', 'string', True),
     },
+    'k8s.io.api.core.v1.CephFSPersistentVolumeSource': {
+        1: ('monitors', 'string', True),
+        2: ('path', 'string', False),
+        3: ('user', 'string', False),
+        4: ('secretFile', 'string', False),
+        5: ('secretRef', '.k8s.io.api.core.v1.SecretReference', False),
+        6: ('readOnly', 'bool', False),
+    },
     'k8s.io.api.core.v1.CephFSVolumeSource': {
         1: ('monitors', 'string', True),
         2: ('path', 'string', False),
@@ -421,6 +447,12 @@ MESSAGES: dict[str, dict[int, tuple[str, str, bool]]] = {
         4: ('secretFile', 'string', False),
         5: ('secretRef', '.k8s.io.api.core.v1.LocalObjectReference', False),
         6: ('readOnly', 'bool', False),
+    },
+    'k8s.io.api.core.v1.CinderPersistentVolumeSource': {
+        1: ('volumeID', 'string', False),
+        2: ('fsType', 'string', False),
+        3: ('readOnly', 'bool', False),
+        4: ('secretRef', '.k8s.io.api.core.v1.SecretReference', False),
     },
     'k8s.io.api.core.v1.CinderVolumeSource': {
         1: ('volumeID', 'string', False),
@@ -677,6 +709,13 @@ MESSAGES: dict[str, dict[int, tuple[str, str, bool]]] = {
         4: ('readOnly', 'bool', False),
         5: ('wwids', 'string', True),
     },
+    'k8s.io.api.core.v1.FlexPersistentVolumeSource': {
+        1: ('driver', 'string', False),
+        2: ('fsType', 'string', False),
+        3: ('secretRef', '.k8s.io.api.core.v1.SecretReference', False),
+        4: ('readOnly', 'bool', False),
+        5: ('options', 'map:string', False),
+    },
     'k8s.io.api.core.v1.FlexVolumeSource': {
         1: ('driver', 'string', False),
         2: ('fsType', 'string', False),
@@ -702,6 +741,12 @@ MESSAGES: dict[str, dict[int, tuple[str, str, bool]]] = {
         1: ('repository', 'string', False),
         2: ('revision', 'string', False),
         3: ('directory', 'string', False),
+    },
+    'k8s.io.api.core.v1.GlusterfsPersistentVolumeSource': {
+        1: ('endpoints', 'string', False),
+        2: ('path', 'string', False),
+        3: ('readOnly', 'bool', False),
+        4: ('endpointsNamespace', 'string', False),
     },
     'k8s.io.api.core.v1.GlusterfsVolumeSource': {
         1: ('endpoints', 'string', False),
@@ -729,6 +774,19 @@ MESSAGES: dict[str, dict[int, tuple[str, str, bool]]] = {
     'k8s.io.api.core.v1.HostPathVolumeSource': {
         1: ('path', 'string', False),
         2: ('type', 'string', False),
+    },
+    'k8s.io.api.core.v1.ISCSIPersistentVolumeSource': {
+        1: ('targetPortal', 'string', False),
+        2: ('iqn', 'string', False),
+        3: ('lun', 'int32', False),
+        4: ('iscsiInterface', 'string', False),
+        5: ('fsType', 'string', False),
+        6: ('readOnly', 'bool', False),
+        7: ('portals', 'string', True),
+        8: ('chapAuthDiscovery', 'bool', False),
+        10: ('secretRef', '.k8s.io.api.core.v1.SecretReference', False),
+        11: ('chapAuthSession', 'bool', False),
+        12: ('initiatorName', 'string', False),
     },
     'k8s.io.api.core.v1.ISCSIVolumeSource': {
         1: ('targetPortal', 'string', False),
@@ -778,6 +836,10 @@ MESSAGES: dict[str, dict[int, tuple[str, str, bool]]] = {
     },
     'k8s.io.api.core.v1.LocalObjectReference': {
         1: ('name', 'string', False),
+    },
+    'k8s.io.api.core.v1.LocalVolumeSource': {
+        1: ('path', 'string', False),
+        2: ('fsType', 'string', False),
     },
     'k8s.io.api.core.v1.ModifyVolumeStatus': {
         1: ('targetVolumeAttributesClassName', 'string', False),
@@ -912,6 +974,11 @@ MESSAGES: dict[str, dict[int, tuple[str, str, bool]]] = {
         6: ('resourceVersion', 'string', False),
         7: ('fieldPath', 'string', False),
     },
+    'k8s.io.api.core.v1.PersistentVolume': {
+        1: ('metadata', '.k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta', False),
+        2: ('spec', '.k8s.io.api.core.v1.PersistentVolumeSpec', False),
+        3: ('status', '.k8s.io.api.core.v1.PersistentVolumeStatus', False),
+    },
     'k8s.io.api.core.v1.PersistentVolumeClaim': {
         1: ('metadata', '.k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta', False),
         2: ('spec', '.k8s.io.api.core.v1.PersistentVolumeClaimSpec', False),
@@ -953,6 +1020,48 @@ MESSAGES: dict[str, dict[int, tuple[str, str, bool]]] = {
     'k8s.io.api.core.v1.PersistentVolumeClaimVolumeSource': {
         1: ('claimName', 'string', False),
         2: ('readOnly', 'bool', False),
+    },
+    'k8s.io.api.core.v1.PersistentVolumeSource': {
+        1: ('gcePersistentDisk', '.k8s.io.api.core.v1.GCEPersistentDiskVolumeSource', False),
+        2: ('awsElasticBlockStore', '.k8s.io.api.core.v1.AWSElasticBlockStoreVolumeSource', False),
+        3: ('hostPath', '.k8s.io.api.core.v1.HostPathVolumeSource', False),
+        4: ('glusterfs', '.k8s.io.api.core.v1.GlusterfsPersistentVolumeSource', False),
+        5: ('nfs', '.k8s.io.api.core.v1.NFSVolumeSource', False),
+        6: ('rbd', '.k8s.io.api.core.v1.RBDPersistentVolumeSource', False),
+        7: ('iscsi', '.k8s.io.api.core.v1.ISCSIPersistentVolumeSource', False),
+        8: ('cinder', '.k8s.io.api.core.v1.CinderPersistentVolumeSource', False),
+        9: ('cephfs', '.k8s.io.api.core.v1.CephFSPersistentVolumeSource', False),
+        10: ('fc', '.k8s.io.api.core.v1.FCVolumeSource', False),
+        11: ('flocker', '.k8s.io.api.core.v1.FlockerVolumeSource', False),
+        12: ('flexVolume', '.k8s.io.api.core.v1.FlexPersistentVolumeSource', False),
+        13: ('azureFile', '.k8s.io.api.core.v1.AzureFilePersistentVolumeSource', False),
+        14: ('vsphereVolume', '.k8s.io.api.core.v1.VsphereVirtualDiskVolumeSource', False),
+        15: ('quobyte', '.k8s.io.api.core.v1.QuobyteVolumeSource', False),
+        16: ('azureDisk', '.k8s.io.api.core.v1.AzureDiskVolumeSource', False),
+        17: ('photonPersistentDisk', '.k8s.io.api.core.v1.PhotonPersistentDiskVolumeSource', False),
+        18: ('portworxVolume', '.k8s.io.api.core.v1.PortworxVolumeSource', False),
+        19: ('scaleIO', '.k8s.io.api.core.v1.ScaleIOPersistentVolumeSource', False),
+        20: ('local', '.k8s.io.api.core.v1.LocalVolumeSource', False),
+        21: ('storageos', '.k8s.io.api.core.v1.StorageOSPersistentVolumeSource', False),
+        22: ('csi', '.k8s.io.api.core.v1.CSIPersistentVolumeSource', False),
+    },
+    'k8s.io.api.core.v1.PersistentVolumeSpec': {
+        1: ('capacity', 'map:.k8s.io.apimachinery.pkg.api.resource.Quantity', False),
+        2: ('', '.k8s.io.api.core.v1.PersistentVolumeSource', False),
+        3: ('accessModes', 'string', True),
+        4: ('claimRef', '.k8s.io.api.core.v1.ObjectReference', False),
+        5: ('persistentVolumeReclaimPolicy', 'string', False),
+        6: ('storageClassName', 'string', False),
+        7: ('mountOptions', 'string', True),
+        8: ('volumeMode', 'string', False),
+        9: ('nodeAffinity', '.k8s.io.api.core.v1.VolumeNodeAffinity', False),
+        10: ('volumeAttributesClassName', 'string', False),
+    },
+    'k8s.io.api.core.v1.PersistentVolumeStatus': {
+        1: ('phase', 'string', False),
+        2: ('message', 'string', False),
+        3: ('reason', 'string', False),
+        4: ('lastPhaseTransitionTime', '.k8s.io.apimachinery.pkg.apis.meta.v1.Time', False),
     },
     'k8s.io.api.core.v1.PhotonPersistentDiskVolumeSource': {
         1: ('pdID', 'string', False),
@@ -1137,6 +1246,16 @@ MESSAGES: dict[str, dict[int, tuple[str, str, bool]]] = {
         5: ('group', 'string', False),
         6: ('tenant', 'string', False),
     },
+    'k8s.io.api.core.v1.RBDPersistentVolumeSource': {
+        1: ('monitors', 'string', True),
+        2: ('image', 'string', False),
+        3: ('fsType', 'string', False),
+        4: ('pool', 'string', False),
+        5: ('user', 'string', False),
+        6: ('keyring', 'string', False),
+        7: ('secretRef', '.k8s.io.api.core.v1.SecretReference', False),
+        8: ('readOnly', 'bool', False),
+    },
     'k8s.io.api.core.v1.RBDVolumeSource': {
         1: ('monitors', 'string', True),
         2: ('image', 'string', False),
@@ -1201,6 +1320,18 @@ MESSAGES: dict[str, dict[int, tuple[str, str, bool]]] = {
         3: ('type', 'string', False),
         4: ('level', 'string', False),
     },
+    'k8s.io.api.core.v1.ScaleIOPersistentVolumeSource': {
+        1: ('gateway', 'string', False),
+        2: ('system', 'string', False),
+        3: ('secretRef', '.k8s.io.api.core.v1.SecretReference', False),
+        4: ('sslEnabled', 'bool', False),
+        5: ('protectionDomain', 'string', False),
+        6: ('storagePool', 'string', False),
+        7: ('storageMode', 'string', False),
+        8: ('volumeName', 'string', False),
+        9: ('fsType', 'string', False),
+        10: ('readOnly', 'bool', False),
+    },
     'k8s.io.api.core.v1.ScaleIOVolumeSource': {
         1: ('gateway', 'string', False),
         2: ('system', 'string', False),
@@ -1237,6 +1368,10 @@ MESSAGES: dict[str, dict[int, tuple[str, str, bool]]] = {
         1: ('', '.k8s.io.api.core.v1.LocalObjectReference', False),
         2: ('items', '.k8s.io.api.core.v1.KeyToPath', True),
         4: ('optional', 'bool', False),
+    },
+    'k8s.io.api.core.v1.SecretReference': {
+        1: ('name', 'string', False),
+        2: ('namespace', 'string', False),
     },
     'k8s.io.api.core.v1.SecretVolumeSource': {
         1: ('secretName', 'string', False),
@@ -1314,6 +1449,13 @@ MESSAGES: dict[str, dict[int, tuple[str, str, bool]]] = {
     'k8s.io.api.core.v1.SleepAction': {
         1: ('seconds', 'int64', False),
     },
+    'k8s.io.api.core.v1.StorageOSPersistentVolumeSource': {
+        1: ('volumeName', 'string', False),
+        2: ('volumeNamespace', 'string', False),
+        3: ('fsType', 'string', False),
+        4: ('readOnly', 'bool', False),
+        5: ('secretRef', '.k8s.io.api.core.v1.ObjectReference', False),
+    },
     'k8s.io.api.core.v1.StorageOSVolumeSource': {
         1: ('volumeName', 'string', False),
         2: ('volumeNamespace', 'string', False),
@@ -1341,6 +1483,13 @@ MESSAGES: dict[str, dict[int, tuple[str, str, bool]]] = {
         3: ('value', 'string', False),
         4: ('effect', 'string', False),
         5: ('tolerationSeconds', 'int64', False),
+    },
+    'k8s.io.api.core.v1.TopologySelectorLabelRequirement': {
+        1: ('key', 'string', False),
+        2: ('values', 'string', True),
+    },
+    'k8s.io.api.core.v1.TopologySelectorTerm': {
+        1: ('matchLabelExpressions', '.k8s.io.api.core.v1.TopologySelectorLabelRequirement', True),
     },
     'k8s.io.api.core.v1.TopologySpreadConstraint': {
         1: ('maxSkew', 'int32', False),
@@ -1385,6 +1534,9 @@ MESSAGES: dict[str, dict[int, tuple[str, str, bool]]] = {
         2: ('mountPath', 'string', False),
         3: ('readOnly', 'bool', False),
         4: ('recursiveReadOnly', 'string', False),
+    },
+    'k8s.io.api.core.v1.VolumeNodeAffinity': {
+        1: ('required', '.k8s.io.api.core.v1.NodeSelector', False),
     },
     'k8s.io.api.core.v1.VolumeProjection': {
         1: ('secret', '.k8s.io.api.core.v1.SecretProjection', False),
@@ -1581,6 +1733,16 @@ MESSAGES: dict[str, dict[int, tuple[str, str, bool]]] = {
         3: ('globalDefault', 'bool', False),
         4: ('description', 'string', False),
         5: ('preemptionPolicy', 'string', False),
+    },
+    'k8s.io.api.storage.v1.StorageClass': {
+        1: ('metadata', '.k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta', False),
+        2: ('provisioner', 'string', False),
+        3: ('parameters', 'map:string', False),
+        4: ('reclaimPolicy', 'string', False),
+        5: ('mountOptions', 'string', True),
+        6: ('allowVolumeExpansion', 'bool', False),
+        7: ('volumeBindingMode', 'string', False),
+        8: ('allowedTopologies', '.k8s.io.api.core.v1.TopologySelectorTerm', True),
     },
     'k8s.io.apimachinery.pkg.api.resource.Quantity': {
         1: ('string', 'string', False),

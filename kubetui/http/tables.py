@@ -14,7 +14,9 @@ from typing import Any
 
 from kubetui.api import meta as m
 from kubetui.api.openapi_docs import FIELD_DOCS
+from kubetui.api.quantity import canonical
 from kubetui.api.resources import ResourceInfo
+from kubetui.api.storage import access_modes_string, claim_class, is_default_class, volume_class
 
 Cell = str | int | bool
 Row = list[Cell]
@@ -933,6 +935,109 @@ PRIORITYCLASS_COLUMNS = [
 ]
 
 
+# --- storage ---------------------------------------------------------------------------------------------
+
+
+def _phase_or_terminating(obj: dict[str, Any]) -> str:
+    if obj.get("metadata", {}).get("deletionTimestamp"):
+        return "Terminating"
+    return str(_status(obj).get("phase") or "")
+
+
+def _unset(value: Any) -> str:
+    return str(value) if isinstance(value, str) else "<unset>"
+
+
+def print_pvc(obj: dict[str, Any], now: float) -> Row:
+    """printPersistentVolumeClaim: capacity and access modes come from the status, once a volume is named."""
+    spec, status = _spec(obj), _status(obj)
+    capacity = modes = ""
+    if spec.get("volumeName"):
+        modes = access_modes_string(status.get("accessModes"))
+        storage = (status.get("capacity") or {}).get("storage")
+        capacity = canonical(storage) if storage is not None else "0"
+    return [
+        _name(obj),
+        _phase_or_terminating(obj),
+        str(spec.get("volumeName") or ""),
+        capacity,
+        modes,
+        claim_class(obj),
+        _unset(spec.get("volumeAttributesClassName")),
+        _created(obj, now),
+        _unset(spec.get("volumeMode")),
+    ]
+
+
+PVC_COLUMNS = [
+    NAME,
+    _col("Status", description=FIELD_DOCS.get(("PersistentVolumeClaimStatus", "phase"), "")),
+    _col("Volume", description=FIELD_DOCS.get(("PersistentVolumeClaimSpec", "volumeName"), "")),
+    _col("Capacity", description=FIELD_DOCS.get(("PersistentVolumeClaimStatus", "capacity"), "")),
+    _col("Access Modes", description=FIELD_DOCS.get(("PersistentVolumeClaimStatus", "accessModes"), "")),
+    _col("StorageClass", description="StorageClass of the pvc"),
+    _col("VolumeAttributesClass", description="VolumeAttributesClass of the pvc"),
+    AGE,
+    _col("VolumeMode", priority=1, description=FIELD_DOCS.get(("PersistentVolumeClaimSpec", "volumeMode"), "")),
+]
+
+
+def print_pv(obj: dict[str, Any], now: float) -> Row:
+    spec, status = _spec(obj), _status(obj)
+    ref = spec.get("claimRef") or {}
+    storage = (spec.get("capacity") or {}).get("storage")
+    return [
+        _name(obj),
+        canonical(storage) if storage is not None else "0",
+        access_modes_string(spec.get("accessModes")),
+        str(spec.get("persistentVolumeReclaimPolicy") or ""),
+        _phase_or_terminating(obj),
+        f"{ref.get('namespace', '')}/{ref.get('name', '')}" if ref else "",
+        volume_class(obj),
+        _unset(spec.get("volumeAttributesClassName")),
+        str(status.get("reason") or ""),
+        _created(obj, now),
+        _unset(spec.get("volumeMode")),
+    ]
+
+
+PV_COLUMNS = [
+    NAME,
+    _col("Capacity", description=FIELD_DOCS.get(("PersistentVolumeSpec", "capacity"), "")),
+    _col("Access Modes", description=FIELD_DOCS.get(("PersistentVolumeSpec", "accessModes"), "")),
+    _col("Reclaim Policy", description=FIELD_DOCS.get(("PersistentVolumeSpec", "persistentVolumeReclaimPolicy"), "")),
+    _col("Status", description=FIELD_DOCS.get(("PersistentVolumeStatus", "phase"), "")),
+    _col("Claim", description=FIELD_DOCS.get(("PersistentVolumeSpec", "claimRef"), "")),
+    _col("StorageClass", description="StorageClass of the pv"),
+    _col("VolumeAttributesClass", description="VolumeAttributesClass of the pv"),
+    _col("Reason", description=FIELD_DOCS.get(("PersistentVolumeStatus", "reason"), "")),
+    AGE,
+    _col("VolumeMode", priority=1, description=FIELD_DOCS.get(("PersistentVolumeSpec", "volumeMode"), "")),
+]
+
+
+def print_storageclass(obj: dict[str, Any], now: float) -> Row:
+    name = _name(obj) + (" (default)" if is_default_class(obj) else "")
+    return [
+        name,
+        str(obj.get("provisioner") or ""),
+        str(obj.get("reclaimPolicy") or "Delete"),
+        str(obj.get("volumeBindingMode") or "Immediate"),
+        obj.get("allowVolumeExpansion") is True,
+        _created(obj, now),
+    ]
+
+
+STORAGECLASS_COLUMNS = [
+    NAME,
+    _col("Provisioner", description=FIELD_DOCS.get(("StorageClass", "provisioner"), "")),
+    _col("ReclaimPolicy", description=FIELD_DOCS.get(("StorageClass", "reclaimPolicy"), "")),
+    _col("VolumeBindingMode", description=FIELD_DOCS.get(("StorageClass", "volumeBindingMode"), "")),
+    _col("AllowVolumeExpansion", description=FIELD_DOCS.get(("StorageClass", "allowVolumeExpansion"), "")),
+    AGE,
+]
+
+
 # --- networking.k8s.io ----------------------------------------------------------------------------------
 
 LOAD_BALANCER_WIDTH = 16
@@ -1039,6 +1144,9 @@ PRINTERS: dict[str, tuple[list[Column], Printer]] = {
     "PriorityClass": (PRIORITYCLASS_COLUMNS, print_priorityclass),
     "Ingress": (INGRESS_COLUMNS, print_ingress),
     "IngressClass": (INGRESSCLASS_COLUMNS, print_ingressclass),
+    "PersistentVolumeClaim": (PVC_COLUMNS, print_pvc),
+    "PersistentVolume": (PV_COLUMNS, print_pv),
+    "StorageClass": (STORAGECLASS_COLUMNS, print_storageclass),
 }
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from kubetui.api.meta import parse_timestamp, timestamp
+from kubetui.api.storage import pod_claim_names
 from kubetui.apiserver.admission import qos_class
 from kubetui.node.image_manager import Outcome
 from kubetui.node.probes import ProbeSpec, ProbeWorker
@@ -28,6 +29,12 @@ from kubetui.node.status import (
     kubelet_conditions,
     terminated_state,
     waiting_state,
+)
+from kubetui.node.volumes import (
+    ATTACH_AND_MOUNT_TIMEOUT,
+    MOUNT_POLL_SECONDS,
+    mount_timeout_message,
+    unmounted_claim_volumes,
 )
 from kubetui.sim.clock import Timer, Timers
 from kubetui.sim.trace import NodeActivity
@@ -139,6 +146,8 @@ class PodWorker:
         self._retry: float | None = None
         self._sync_failed = False  # this sync hit a back-off: requeue it as a failed sync
         self._timers = Timers(self.clock)
+        self._claims = pod_claim_names(pod)  # persistentVolumeClaim volumes: wait until their claims are Bound
+        self._mount_wait_since: float | None = None
         self._adopt()
 
     # -- wiring ------------------------------------------------------------------------------------------------
@@ -275,6 +284,9 @@ class PodWorker:
                 self._later(self.start_time + deadline - self.clock.now, self._deadline_exceeded)
         self._retry = None
         self._sync_failed = False
+        if self._claims and not self._volumes_mounted():
+            self.report()
+            return
         if self._sandbox_ok():
             self._replace_changed()
             if self._run_init_containers():
@@ -291,6 +303,25 @@ class PodWorker:
             self._retry_at(self.clock.now + self.kubelet.jittered(ERROR_REQUEUE_SECONDS, ERROR_REQUEUE_JITTER))
         if self._retry is not None and not self.terminating:
             self.request_sync(self._retry - self.clock.now)
+
+    def _volumes_mounted(self) -> bool:
+        """WaitForAttachAndMount for claim volumes (node/volumes.py): poll until every claim is Bound."""
+        waiting = unmounted_claim_volumes(self.kubelet.client, self.namespace, self._claims)
+        now = self.clock.now
+        if not waiting:
+            if self._mount_wait_since is not None:
+                self.activity("", "volumes mounted", ", ".join(v for v, _ in self._claims))
+            self._claims = []
+            self._mount_wait_since = None
+            return True
+        if self._mount_wait_since is None:
+            self._mount_wait_since = now
+            self.activity("", "waiting for volumes", ", ".join(waiting) + ": claim not Bound yet")
+        elif now - self._mount_wait_since >= ATTACH_AND_MOUNT_TIMEOUT:
+            self._mount_wait_since = now  # SyncPod returned the error; the next sync waits again (no Event)
+            self.activity("", "volume mount timed out", mount_timeout_message(waiting))
+        self.request_sync(MOUNT_POLL_SECONDS)
+        return False
 
     def _sandbox_ok(self) -> bool:
         """Is there a ready sandbox? If not, create one (its network is ready SANDBOX_SECONDS later)."""

@@ -3,7 +3,7 @@
 A decision walks these extension points in order (pkg/scheduler/framework/interface.go):
 
     PreFilter -> Filter (per node) -> PostFilter (only when no node fits: preemption)
-    PreScore -> Score -> NormalizeScore -> (weights) -> Reserve -> Bind
+    PreScore -> Score -> NormalizeScore -> (weights) -> Reserve -> PreBind -> Bind
 
 Each plugin implements the points it cares about by subclassing the matching base classes
 below. A PreFilter or PreScore plugin that has nothing to do for this pod answers ``SKIP`` and
@@ -327,6 +327,12 @@ class ReservePlugin(Plugin):
         raise NotImplementedError
 
 
+class PreBindPlugin(Plugin):
+    def pre_bind(self, state: CycleState, pod: PodInfo, node: str) -> Status | None:
+        """What must be written before the pod is bound (VolumeBinding: the volume bindings)."""
+        raise NotImplementedError
+
+
 class BindPlugin(Plugin):
     def bind(self, state: CycleState, pod: PodInfo, node: str) -> Status | None:
         raise NotImplementedError
@@ -364,6 +370,7 @@ class Framework:
         self.pre_score_plugins = [p for p in plugins if isinstance(p, PreScorePlugin)]
         self.score_plugins = [p for p in plugins if isinstance(p, ScorePlugin)]
         self.reserve_plugins = [p for p in plugins if isinstance(p, ReservePlugin)]
+        self.pre_bind_plugins = [p for p in plugins if isinstance(p, PreBindPlugin)]
         self.bind_plugins = [p for p in plugins if isinstance(p, BindPlugin)]
 
     def events_of(self, plugin: str) -> tuple[ClusterEvent, ...]:
@@ -494,6 +501,15 @@ class Framework:
     def run_unreserve(self, state: CycleState, pod: PodInfo, node: str) -> None:
         for plugin in reversed(self.reserve_plugins):
             plugin.unreserve(state, pod, node)
+
+    def run_pre_bind(self, state: CycleState, pod: PodInfo, node: str) -> Status | None:
+        for plugin in self.pre_bind_plugins:
+            if plugin.name in state.skip_filter:
+                continue  # skipped at PreFilter: nothing for it to write
+            status = plugin.pre_bind(state, pod, node)
+            if status is not None and status.code != Code.SUCCESS:
+                return status.with_plugin(plugin.name)
+        return None
 
     def run_bind(self, state: CycleState, pod: PodInfo, node: str) -> Status | None:
         """The first Bind plugin that does not skip binds the pod."""

@@ -19,6 +19,7 @@ from kubetui.scheduler.plugins.node_resources_fit import NodeResourcesFit
 from kubetui.scheduler.plugins.node_unschedulable import NodeUnschedulable
 from kubetui.scheduler.plugins.pod_topology_spread import PodTopologySpread
 from kubetui.scheduler.plugins.taint_toleration import TaintToleration
+from kubetui.scheduler.plugins.volume_binding import VolumeBinding
 
 DEFAULT_PLUGINS: tuple[type[Plugin], ...] = (
     NodeUnschedulable,
@@ -27,6 +28,7 @@ DEFAULT_PLUGINS: tuple[type[Plugin], ...] = (
     NodeAffinity,
     NodePorts,
     NodeResourcesFit,
+    VolumeBinding,
     PodTopologySpread,
     InterPodAffinity,
     DefaultPreemption,

@@ -55,6 +55,7 @@ from kubetui.scheduler.framework import (
 from kubetui.scheduler.helpers import first_untolerated
 from kubetui.scheduler.nodeinfo import NodeInfo
 from kubetui.scheduler.plugins.node_resources_fit import insufficient_resources
+from kubetui.scheduler.plugins.volume_binding import PV_CHANGE, PVC_CHANGE, STORAGE_CLASS_CHANGE
 from kubetui.scheduler.podinfo import PodInfo
 from kubetui.scheduler.profile import default_framework
 from kubetui.scheduler.queue import QueuedPodInfo, SchedulingQueue
@@ -65,6 +66,9 @@ NOTE_LENGTH_LIMIT = 1024  # an Event's message is cut to this length
 _TERMINAL = ("Succeeded", "Failed")
 # Informers the plugins read through listers (default spread selectors, namespaces, budgets).
 _LISTED = ("services", "replicasets", "statefulsets", "namespaces", "poddisruptionbudgets")
+# Storage objects the VolumeBinding plugin reads; a change to one may let a pod waiting on its claims fit.
+_STORAGE_EVENTS = {"persistentvolumeclaims": PVC_CHANGE, "persistentvolumes": PV_CHANGE,
+                   "storageclasses": STORAGE_CLASS_CHANGE}
 
 
 class Scheduler:
@@ -104,6 +108,11 @@ class Scheduler:
         pods.add_handlers(self._on_pod_add, self._on_pod_update, self._on_pod_delete)
         for resource in _LISTED:
             self.informers.informer(resource)
+        for resource, event in _STORAGE_EVENTS.items():
+            def moved(*_objs: Any, event: ClusterEvent = event) -> None:
+                if self.queue.unschedulable:
+                    self.queue.move_all(event)
+            self.informers.informer(resource).add_handlers(moved, moved, None)
         self._running = True
         self.informers.start()
         self._wake()
@@ -519,6 +528,8 @@ class Scheduler:
         assumed = self.cache.assume_pod(attempt.pod, node)
         self.queue.remove_nominated(assumed.uid)
         status = self.framework.run_reserve(state, assumed, node)
+        if status is None:
+            status = self.framework.run_pre_bind(state, assumed, node)
         if status is None:
             status = self.framework.run_bind(state, assumed, node)
         if status is None:

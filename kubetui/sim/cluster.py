@@ -11,6 +11,8 @@ import random
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+from kubetui.api.storage import DEFAULT_STORAGE_CLASS
+from kubetui.apiserver.codec import deep_copy
 from kubetui.apiserver.server import APIServer
 from kubetui.client.client import Client
 from kubetui.node.network import PodNetwork
@@ -71,6 +73,8 @@ class Cluster:
         self.store = Store(self.clock, self.trace)
         self.api = APIServer(self.clock, self.store, self.trace, self.rng)
         self.api.bootstrap()
+        # What kind's installer applies after the control plane is up: the default StorageClass, ``standard``.
+        self.api.create("kind", "storageclasses", "", deep_copy(DEFAULT_STORAGE_CLASS))
         self.machines: dict[str, Machine] = {}
         self.network = PodNetwork()  # the flat pod network every machine's runtime and kube-proxy plug into
         self.api.pod_network = self.network  # the API server's proxy subresource dials pods over it

@@ -35,9 +35,10 @@ IDENTITY = "kubetui-ui"
 # kind (lower case) -> resource, for the watched kinds
 KINDS = {"pod": "pods", "node": "nodes", "deployment": "deployments", "replicaset": "replicasets",
          "replicationcontroller": "replicationcontrollers", "daemonset": "daemonsets", "statefulset": "statefulsets",
-         "job": "jobs", "cronjob": "cronjobs", "service": "services", "lease": "leases", "event": "events"}
+         "job": "jobs", "cronjob": "cronjobs", "service": "services", "persistentvolumeclaim": "persistentvolumeclaims",
+         "lease": "leases", "event": "events"}
 WATCHED = ("nodes", "pods", "deployments", "replicasets", "replicationcontrollers", "daemonsets", "statefulsets",
-           "jobs", "cronjobs", "events", "leases", "services")
+           "jobs", "cronjobs", "events", "leases", "services", "persistentvolumeclaims")
 
 
 @dataclass(frozen=True)

@@ -636,3 +636,84 @@ def test_statefulset_partitioned_rollout_history_and_undo(
     status = json.loads(kubectl("get", "sts", "staged", "-o", "jsonpath={.status}").stdout)
     assert status["updateRevision"] == revisions[0][0]
     kubectl("delete", "sts", "staged", timeout=40)
+
+
+VAULT = """
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: vault}
+spec:
+  serviceName: vault
+  replicas: 1
+  selector: {matchLabels: {app: vault}}
+  template:
+    metadata: {labels: {app: vault}}
+    spec:
+      containers: [{name: app, image: nginx:1.27}]
+  volumeClaimTemplates:
+    - metadata: {name: data}
+      spec:
+        accessModes: [ReadWriteOnce]
+        resources: {requests: {storage: 1Gi}}
+"""
+
+
+@needs_pods
+def test_storage_classes_claims_and_volumes(kubectl: Kubectl, kubetui: BackgroundCluster) -> None:
+    classes = kubectl("get", "sc").stdout
+    assert _columns(classes) == ["NAME", "PROVISIONER", "RECLAIMPOLICY", "VOLUMEBINDINGMODE", "ALLOWVOLUMEEXPANSION",
+                                 "AGE"]
+    assert _rows(classes)[0][:5] == ["standard (default)", "rancher.io/local-path", "Delete", "WaitForFirstConsumer",
+                                     "false"]
+    kubectl("apply", "-f", "-", stdin=VAULT)
+    kubectl.until(lambda: kubectl("get", "pvc", "data-vault-0", "-o", "jsonpath={.status.phase}").stdout == "Bound",
+                  cluster=kubetui, advance=2)
+    claims = kubectl("get", "pvc", "data-vault-0").stdout
+    assert _columns(claims) == ["NAME", "STATUS", "VOLUME", "CAPACITY", "ACCESS MODES", "STORAGECLASS",
+                                "VOLUMEATTRIBUTESCLASS", "AGE"]
+    [row] = _rows(claims)
+    volume = row[2]
+    assert row[:2] + row[3:7] == ["data-vault-0", "Bound", "1Gi", "RWO", "standard", "<unset>"]
+    assert volume.startswith("pvc-")
+    pv = kubectl("get", "pv", volume).stdout
+    assert _columns(pv) == ["NAME", "CAPACITY", "ACCESS MODES", "RECLAIM POLICY", "STATUS", "CLAIM", "STORAGECLASS",
+                            "VOLUMEATTRIBUTESCLASS", "REASON", "AGE"]
+    assert _rows(pv)[0][:8] == [volume, "1Gi", "RWO", "Delete", "Bound", "default/data-vault-0", "standard",
+                                "<unset>"]
+    node = kubectl("get", "pod", "vault-0", "-o", "jsonpath={.spec.nodeName}").stdout
+    affinity = kubectl("get", "pv", volume, "-o", "jsonpath={.spec.nodeAffinity.required.nodeSelectorTerms[0]"
+                       ".matchExpressions[0].values[0]}").stdout
+    assert affinity == node
+    described = kubectl("describe", "pvc", "data-vault-0").stdout
+    assert re.search(r"Used By:\s+vault-0", described)
+    assert "pv.kubernetes.io/bind-completed: yes" in described
+    assert f"volume.kubernetes.io/selected-node: {node}" in described
+    for reason in ("WaitForFirstConsumer", "ExternalProvisioning", "Provisioning", "ProvisioningSucceeded"):
+        assert reason in described
+    assert "persistentvolumeclaim/data-vault-0" in kubectl("get", "pvc,pv,sc").stdout
+    assert "accessModes contains the desired access modes" in kubectl("explain", "pvc.spec.accessModes").stdout
+    refused = kubectl("apply", "-f", "-", ok=False, stdin="apiVersion: v1\nkind: PersistentVolumeClaim\n"
+                      "metadata: {name: empty}\nspec: {}\n")
+    assert "spec.accessModes: Required value: at least 1 access mode is required" in refused.stderr
+    assert "spec.resources[storage]: Required value" in refused.stderr
+
+
+def test_apply_prune_reaches_the_storage_kinds(kubectl: Kubectl, tmp_path: Path) -> None:
+    """kubectl's default prune allowlist names PersistentVolumeClaim, PersistentVolume, ReplicationController and
+    networking.k8s.io Ingress: all served, so a prune without an allowlist works too."""
+    manifest = tmp_path / "set.yaml"
+    claim = ("apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: pruned, labels: {set: p}}\n"
+             "spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}\n")
+    config = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: kept, labels: {set: p}}\ndata: {a: b}\n"
+    manifest.write_text(config + "---\n" + claim)
+    kubectl("apply", "-f", str(manifest))
+    manifest.write_text(config)
+    allowlist = ["--prune-allowlist=core/v1/ConfigMap", "--prune-allowlist=core/v1/PersistentVolumeClaim",
+                 "--prune-allowlist=core/v1/PersistentVolume"]
+    pruned = kubectl("apply", "--prune", "-l", "set=p", *allowlist, "-f", str(manifest)).stdout
+    assert "persistentvolumeclaim/pruned pruned" in pruned
+    manifest.write_text(config + "---\n" + claim)
+    kubectl("apply", "-f", str(manifest))
+    manifest.write_text(config)
+    default = kubectl("apply", "--prune", "-l", "set=p", "-f", str(manifest)).stdout
+    assert "persistentvolumeclaim/pruned pruned" in default and "configmap/kept unchanged" in default

@@ -56,6 +56,13 @@ from kubetui.api.models.pod import (
     TopologySpreadConstraint,
     Volume,
 )
+from kubetui.api.models.storage import (
+    PersistentVolume,
+    PersistentVolumeClaim,
+    PersistentVolumeClaimStatus,
+    PersistentVolumeStatus,
+    StorageClass,
+)
 from kubetui.api.models.workloads import (
     ControllerRevision,
     CronJob,
@@ -102,6 +109,9 @@ MODELS: dict[str, type[K8sModel]] = {
     "ReplicationController": ReplicationController,
     "Ingress": Ingress,
     "IngressClass": IngressClass,
+    "PersistentVolumeClaim": PersistentVolumeClaim,
+    "PersistentVolume": PersistentVolume,
+    "StorageClass": StorageClass,
 }
 
 STATUS_MODELS: dict[str, type[K8sModel]] = {
@@ -118,6 +128,8 @@ STATUS_MODELS: dict[str, type[K8sModel]] = {
     "PodDisruptionBudget": PodDisruptionBudgetStatus,
     "ReplicationController": ReplicationControllerStatus,
     "Ingress": IngressStatus,
+    "PersistentVolumeClaim": PersistentVolumeClaimStatus,
+    "PersistentVolume": PersistentVolumeStatus,
 }
 
 __all__ = [

@@ -29,7 +29,7 @@ from typing import Any
 from kubetui.api.fielderrors import FieldError, format_invalid, internal, invalid
 from kubetui.api.models import MODELS, STATUS_MODELS, ObjectMeta
 from kubetui.api.resources import BY_KIND
-from kubetui.api.validation import core, names, networking, pods, workloads
+from kubetui.api.validation import core, names, networking, pods, storage, workloads
 from kubetui.api.validation.common import (
     Errs,
     check_encodable,
@@ -75,6 +75,9 @@ _VALIDATORS: dict[str, _Validator] = {
     "ReplicationController": workloads.validate_replicationcontroller,
     "Ingress": networking.validate_ingress,
     "IngressClass": networking.validate_ingressclass,
+    "PersistentVolumeClaim": storage.validate_pvc,
+    "PersistentVolume": storage.validate_pv,
+    "StorageClass": storage.validate_storageclass,
 }
 
 _STATUS_VALIDATORS: dict[str, _StatusValidator] = {

@@ -53,16 +53,20 @@ class EventsPane(LinePane):
             line.append("⟳ ", style="magenta")
             kind, _, key = item.object.partition(" ")
             controller = item.controller if wide else short_controller(item.controller)
+            # A long name (a PersistentVolume's pvc-<uid>) is cut so that what the controller did stays in view.
+            action_room = cell_len(item.action) + 1 if item.action else 0
             if roomy:
                 width_c = 24 if wide else 14
                 line.append(f"{controller:<{width_c}} ", style="magenta")
-                line.append(f"{kind} {key} " if key else f"{item.object} ", style="bold")
+                line.append(_fit(f"{kind} {key} " if key else f"{item.object} ",
+                                 width - line.cell_len - action_room), style="bold")
             elif key and controller == kind.lower():  # "replicaset ReplicaSet web-…" says it twice
                 line.append(f"{kind} ", style="bold magenta")
-                line.append(f"{without_default_ns(key)} ", style="bold")
+                line.append(_fit(f"{without_default_ns(key)} ", width - line.cell_len - action_room), style="bold")
             else:
                 line.append(f"{controller} ", style="magenta")
-                line.append(f"{kind} {without_default_ns(key)} " if key else f"{item.object} ", style="bold")
+                line.append(_fit(f"{kind} {without_default_ns(key)} " if key else f"{item.object} ",
+                                 width - line.cell_len - action_room), style="bold")
             line.append_text(reconcile_outcome(item, width - line.cell_len))
         elif isinstance(item, NodeActivity):
             line.append("▸ ", style="cyan")
@@ -85,6 +89,14 @@ class EventsPane(LinePane):
 
     def item_text(self, item: Any) -> str:
         return self.render_item(item, 300).plain
+
+
+def _fit(text: str, room: int) -> str:
+    """``text`` (ending in a space) cut to ``room`` cells with an ellipsis, keeping at least 12 cells of it."""
+    room = max(room, 12)
+    if cell_len(text) <= room:
+        return text
+    return text[: room - 2] + "… "
 
 
 OBSERVED_IS_OLD = frozenset({"endpoint-controller"})  # its Reconcile's observed: the Endpoints before the update

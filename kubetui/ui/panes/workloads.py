@@ -1,5 +1,5 @@
-"""Workloads pane: Deployments -> ReplicaSets -> Pods, CronJobs -> Jobs -> Pods, DaemonSets, StatefulSets,
-ReplicationControllers, and what no controller owns (ReplicaSets, Jobs, pods)."""
+"""Workloads pane: Deployments -> ReplicaSets -> Pods, CronJobs -> Jobs -> Pods, DaemonSets, StatefulSets (with
+how many of their claims are Bound), ReplicationControllers, and what no controller owns (ReplicaSets, Jobs, pods)."""
 
 from __future__ import annotations
 
@@ -26,6 +26,23 @@ class Row(NamedTuple):  # a tuple: a rebuild makes one per pod, a frozen datacla
     depth: int
     last: bool = False
     trail: str = ""  # the ancestors' columns: "│  " under a parent that has siblings below it, else blanks
+
+
+def claims_summary(view: ClusterView, sts: dict[str, Any]) -> tuple[int, int] | None:
+    """(claims Bound, claims the set's pods need): ``<template>-<set>-<n>`` for each template and ordinal."""
+    spec = sts.get("spec") or {}
+    templates = [str((t.get("metadata") or {}).get("name", "")) for t in spec.get("volumeClaimTemplates") or ()]
+    if not templates:
+        return None
+    meta = sts["metadata"]
+    namespace, name = meta.get("namespace", ""), meta["name"]
+    start = int((spec.get("ordinals") or {}).get("start") or 0)
+    wanted = [f"{t}-{name}-{n}" for t in templates for n in range(start, start + int(spec.get("replicas", 1)))]
+    bound = 0
+    for claim in wanted:
+        pvc = view.get("persistentvolumeclaims", namespace, claim)
+        bound += pvc is not None and (pvc.get("status") or {}).get("phase") == "Bound"
+    return bound, len(wanted)
 
 
 def _newest_revision_first(obj: dict[str, Any]) -> tuple[int, str]:
@@ -58,6 +75,7 @@ class WorkloadsPane(LinePane):
         self._tails: tuple[tuple[int, int], ...] = ()  # what pod rows need after the name: see _tail_widths
         self._tail_cache: dict[tuple[str, str, Any], tuple[int, int]] = {}  # by pod and resourceVersion
         self._floor_column = 0  # the column the longest indent and a name shortened to SQUEEZED_NAME reach
+        self._claims: dict[tuple[str, str], tuple[int, int] | None] = {}  # StatefulSet -> claims_summary
 
     def source_version(self) -> Any:
         return self.view.version
@@ -65,6 +83,8 @@ class WorkloadsPane(LinePane):
     def items(self) -> Sequence[Any]:
         view = self.view
         self._objects = {}
+        self._claims = {(s["metadata"].get("namespace", ""), s["metadata"]["name"]): claims_summary(view, s)
+                        for s in view.list("statefulsets")}
         children: dict[str, list[dict[str, Any]]] = {}
         for resource in ("replicasets", "jobs", "pods"):
             for obj in view.list(resource):
@@ -134,8 +154,9 @@ class WorkloadsPane(LinePane):
 
     def render_key(self, item: Row) -> Any:
         obj = self._objects.get((item.kind, item.namespace, item.name))
+        claims = self._claims.get((item.namespace, item.name)) if item.kind == "StatefulSet" else None
         return item, None if obj is None else obj["metadata"].get("resourceVersion"), self._name_column, \
-            self._tails, self._floor_column
+            self._tails, self._floor_column, claims
 
     def item_text(self, item: Row) -> str:
         return f"{item.kind} {item.namespace}/{item.name}"
@@ -227,6 +248,11 @@ class WorkloadsPane(LinePane):
             for cond in status.get("conditions") or []:
                 if cond.get("reason") == "ProgressDeadlineExceeded":
                     line.append("  ProgressDeadlineExceeded", style="bold red")
+        elif item.kind == "StatefulSet":
+            claims = self._claims.get((item.namespace, item.name))
+            if claims is not None:
+                line.append(f"  {claims[0]}/{claims[1]} pvc Bound", style="green" if claims[0] >= claims[1]
+                            else "yellow")
         elif item.kind == "Job":
             for cond in status.get("conditions") or []:
                 if cond.get("status") == "True":

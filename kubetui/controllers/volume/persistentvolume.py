@@ -1,0 +1,322 @@
+"""The PersistentVolume controller: binds claims to volumes, asks for provisioning, reclaims released volumes.
+
+Follows ``pkg/controller/volume/persistentvolume/pv_controller.go`` (syncClaim -> syncUnboundClaim /
+syncBoundClaim, syncVolume, bind, reclaimVolume) and ``index.go`` (findBestMatchForClaim: a volume pre-bound to
+the claim, else the smallest available volume that satisfies class, access modes, volume mode, capacity and
+the claim's selector):
+
+* an unbound claim with a matching Available volume is bound: the volume's ``spec.claimRef`` and phase Bound,
+  then the claim's ``spec.volumeName``, the ``pv.kubernetes.io/bind-completed`` and ``bound-by-controller``
+  annotations, and its status (Bound, the volume's access modes and capacity);
+* with none, a claim whose class binds Immediate is handed to the class's provisioner at once (the
+  ``volume.kubernetes.io/storage-provisioner`` annotation, Event ExternalProvisioning); a WaitForFirstConsumer
+  claim waits for the scheduler's ``volume.kubernetes.io/selected-node`` annotation (Event WaitForFirstConsumer);
+* a volume whose claim is gone becomes Released; Retain keeps it, Delete leaves it to its provisioner (which
+  deletes it) or, without one, marks it Failed; a bound claim whose volume is gone is Lost.
+
+Simplification: only external provisioners (no in-tree volume plugins): a Delete volume nobody provisioned fails.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kubetui.api.storage import (
+    ANN_BETA_STORAGE_PROVISIONER,
+    ANN_BIND_COMPLETED,
+    ANN_BOUND_BY_CONTROLLER,
+    ANN_DYNAMICALLY_PROVISIONED,
+    ANN_SELECTED_NODE,
+    ANN_STORAGE_PROVISIONER,
+    claim_class,
+    claim_key,
+    claim_ref_key,
+    find_matching_volume,
+)
+from kubetui.apiserver.codec import deep_copy
+from kubetui.apiserver.errors import ApiError
+from kubetui.controllers.base import Controller
+
+Obj = dict[str, Any]
+
+RESYNC_SECONDS = 15.0  # the PV controller's --pvclaimbinder-sync-period
+_CLAIM, _VOLUME = "claim:", "volume:"
+
+
+def _annotations(obj: Obj) -> dict[str, str]:
+    return (obj.get("metadata") or {}).get("annotations") or {}
+
+
+def _phase(obj: Obj) -> str:
+    return str((obj.get("status") or {}).get("phase") or "")
+
+
+class PersistentVolumeController(Controller):
+    name = "persistentvolume-controller"
+
+    def setup(self) -> None:
+        self.claims = self.informers.informer("persistentvolumeclaims")
+        self.volumes = self.informers.informer("persistentvolumes")
+        self.classes = self.informers.informer("storageclasses")
+        self.volumes.add_index("claimRef", lambda pv: [claim_ref_key(pv)] if claim_ref_key(pv) else [])
+        self.claims.add_handlers(self._claim, lambda _old, new: self._claim(new), self._claim_deleted)
+        self.volumes.add_handlers(self._volume, lambda _old, new: self._volume(new), self._volume_deleted)
+        self.clock.call_later(RESYNC_SECONDS, self._resync, label="persistentvolume-controller resync")
+
+    def _resync(self) -> None:
+        """resync: every claim and volume is synced again each period (so a waiting claim's Event repeats)."""
+        for pvc in self.claims.list():
+            self.queue.add(_CLAIM + claim_key(pvc))
+        for pv in self.volumes.list():
+            self.queue.add(_VOLUME + pv["metadata"]["name"])
+        self.clock.call_later(RESYNC_SECONDS, self._resync, label="persistentvolume-controller resync")
+
+    # -- handlers: keys only --------------------------------------------------------------------------
+    def _claim(self, pvc: Obj) -> None:
+        self.queue.add(_CLAIM + claim_key(pvc))
+
+    def _claim_deleted(self, pvc: Obj) -> None:
+        for pv in self.volumes.by_index("claimRef", claim_key(pvc)):
+            self.queue.add(_VOLUME + pv["metadata"]["name"])
+
+    def _volume(self, pv: Obj) -> None:
+        self.queue.add(_VOLUME + pv["metadata"]["name"])
+        ref = claim_ref_key(pv)
+        if ref:
+            self.queue.add(_CLAIM + ref)
+        elif _phase(pv) == "Available":
+            self._wake_unbound_claims()
+
+    def _volume_deleted(self, pv: Obj) -> None:
+        ref = claim_ref_key(pv)
+        if ref:
+            self.queue.add(_CLAIM + ref)
+
+    def _wake_unbound_claims(self) -> None:
+        for pvc in self.claims.list():
+            if not (pvc.get("spec") or {}).get("volumeName"):
+                self.queue.add(_CLAIM + claim_key(pvc))
+
+    def reconcile(self, key: str) -> None:
+        if key.startswith(_CLAIM):
+            namespace, _, name = key[len(_CLAIM):].partition("/")
+            pvc = self.claims.get(namespace, name)
+            if pvc is not None:
+                self.sync_claim(pvc)
+        else:
+            pv = self.volumes.get("", key[len(_VOLUME):])
+            if pv is not None:
+                self.sync_volume(pv)
+
+    # -- claims ---------------------------------------------------------------------------------------
+    def sync_claim(self, pvc: Obj) -> None:
+        if _annotations(pvc).get(ANN_BIND_COMPLETED) is None:
+            self._sync_unbound_claim(pvc)
+        else:
+            self._sync_bound_claim(pvc)
+
+    def _binding_mode(self, pvc: Obj) -> str:
+        cls = claim_class(pvc)
+        sc = self.classes.get("", cls) if cls else None
+        return str((sc or {}).get("volumeBindingMode") or "Immediate")
+
+    def _sync_unbound_claim(self, pvc: Obj) -> None:
+        spec = pvc.get("spec") or {}
+        key = claim_key(pvc)
+        if spec.get("volumeName"):
+            pv = self.volumes.get("", spec["volumeName"])
+            if pv is None:
+                self._claim_phase(pvc, "Pending")
+                return
+            ref = (pv.get("spec") or {}).get("claimRef")
+            if not ref or claim_ref_key(pv) == key:
+                self._bind(pv, pvc)
+            return
+        waits = self._binding_mode(pvc) == "WaitForFirstConsumer"
+        candidates = [pv for pv in self.volumes.list() if not claim_ref_key(pv) or claim_ref_key(pv) == key]
+        # A delayed-binding claim is matched by the scheduler, which knows the node; here only pre-bound volumes.
+        pv = find_matching_volume(pvc, [p for p in candidates if claim_ref_key(p) == key] if waits else candidates)
+        if pv is not None:
+            self._bind(pv, pvc)
+            return
+        cls = claim_class(pvc)
+        if waits and ANN_SELECTED_NODE not in _annotations(pvc):
+            self.event(pvc, "Normal", "WaitForFirstConsumer",
+                       "waiting for first consumer to be created before binding")
+            self._claim_phase(pvc, "Pending")
+            return
+        if cls:
+            self._provision(pvc, cls)
+            return
+        self.event(pvc, "Normal", "FailedBinding",
+                   "no persistent volumes available for this claim and no storage class is set")
+        self._claim_phase(pvc, "Pending")
+
+    def _provision(self, pvc: Obj, cls: str) -> None:
+        """provisionClaim for an external provisioner: name it on the claim and wait for it."""
+        sc = self.classes.get("", cls)
+        if sc is None:
+            self.event(pvc, "Warning", "ProvisioningFailed", f'storageclass.storage.k8s.io "{cls}" not found')
+            self._claim_phase(pvc, "Pending")
+            return
+        provisioner = str(sc.get("provisioner") or "")
+        annotations = _annotations(pvc)
+        if annotations.get(ANN_STORAGE_PROVISIONER) != provisioner:
+            updated = deep_copy(pvc)
+            ann = updated["metadata"].setdefault("annotations", {})
+            ann[ANN_STORAGE_PROVISIONER] = provisioner
+            ann[ANN_BETA_STORAGE_PROVISIONER] = provisioner
+            pvc = self.client.update("persistentvolumeclaims", updated)
+            self.record(f"PersistentVolumeClaim {claim_key(pvc)}", "unbound, no volume fits",
+                        f"a volume from {provisioner}", "set storage-provisioner annotation")
+        self.event(pvc, "Normal", "ExternalProvisioning",
+                   f"Waiting for a volume to be created either by the external provisioner '{provisioner}' or "
+                   "manually by the system administrator. If volume creation is delayed, please verify that the "
+                   "provisioner is running and correctly registered.")
+        self._claim_phase(pvc, "Pending")
+
+    def _sync_bound_claim(self, pvc: Obj) -> None:
+        name = (pvc.get("spec") or {}).get("volumeName")
+        if not name:
+            self._lost(pvc, "Bound claim has lost reference to PersistentVolume. Data on the volume is lost!")
+            return
+        pv = self.volumes.get("", name)
+        if pv is None:
+            self._lost(pvc, "Bound claim has lost its PersistentVolume. Data on the volume is lost!")
+            return
+        ref = (pv.get("spec") or {}).get("claimRef")
+        if not ref or (claim_ref_key(pv) == claim_key(pvc)
+                       and ref.get("uid") in (None, "", pvc["metadata"].get("uid"))):
+            self._bind(pv, pvc)
+        else:
+            self.event(pvc, "Warning", "ClaimMisbound", "Two claims are bound to the same volume, this one is bound "
+                       "incorrectly")
+            self._claim_phase(pvc, "Lost")
+
+    def _lost(self, pvc: Obj, message: str) -> None:
+        if _phase(pvc) != "Lost":
+            self.event(pvc, "Warning", "ClaimLost", message)
+            self._claim_phase(pvc, "Lost")
+
+    def _claim_phase(self, pvc: Obj, phase: str) -> Obj:
+        if _phase(pvc) == phase:
+            return pvc
+        updated = deep_copy(pvc)
+        status = updated.setdefault("status", {})
+        status["phase"] = phase
+        if phase != "Bound":
+            status.pop("accessModes", None)
+            status.pop("capacity", None)
+        result = self.client.update_status("persistentvolumeclaims", updated)
+        self.record(f"PersistentVolumeClaim {claim_key(pvc)}", _phase(pvc) or "new", phase, f"phase {phase}")
+        return result
+
+    # -- binding (bind: volume first, then the claim) ---------------------------------------------------
+    def _bind(self, pv: Obj, pvc: Obj) -> None:
+        pv = self._bind_volume_to_claim(pv, pvc)
+        pv = self._volume_phase(pv, "Bound", "")
+        pvc = self._bind_claim_to_volume(pvc, pv)
+        self._claim_status_bound(pvc, pv)
+
+    def _bind_volume_to_claim(self, pv: Obj, pvc: Obj) -> Obj:
+        meta = pvc["metadata"]
+        ref = (pv.get("spec") or {}).get("claimRef") or {}
+        wanted = {"kind": "PersistentVolumeClaim", "namespace": meta.get("namespace", ""), "name": meta["name"],
+                  "uid": meta.get("uid", ""), "apiVersion": "v1", "resourceVersion": meta.get("resourceVersion", "")}
+        if ref.get("uid") == wanted["uid"] and ref.get("name") == wanted["name"]:
+            return pv
+        updated = deep_copy(pv)
+        updated["spec"]["claimRef"] = wanted
+        if not ref:
+            updated["metadata"].setdefault("annotations", {})[ANN_BOUND_BY_CONTROLLER] = "yes"
+        result = self.client.update("persistentvolumes", updated)
+        self.record(f"PersistentVolume {pv['metadata']['name']}", "unbound", claim_key(pvc), "set claimRef")
+        return result
+
+    def _bind_claim_to_volume(self, pvc: Obj, pv: Obj) -> Obj:
+        spec = pvc.get("spec") or {}
+        annotations = _annotations(pvc)
+        if spec.get("volumeName") == pv["metadata"]["name"] and annotations.get(ANN_BIND_COMPLETED) == "yes":
+            return pvc
+        updated = deep_copy(pvc)
+        ann = updated["metadata"].setdefault("annotations", {})
+        if not spec.get("volumeName"):
+            updated["spec"]["volumeName"] = pv["metadata"]["name"]
+            ann[ANN_BOUND_BY_CONTROLLER] = "yes"
+        ann[ANN_BIND_COMPLETED] = "yes"
+        result = self.client.update("persistentvolumeclaims", updated)
+        self.record(f"PersistentVolumeClaim {claim_key(pvc)}", "unbound", pv["metadata"]["name"],
+                    f"bind to volume {pv['metadata']['name']}")
+        return result
+
+    def _claim_status_bound(self, pvc: Obj, pv: Obj) -> None:
+        spec = pv.get("spec") or {}
+        status = pvc.get("status") or {}
+        wanted = {"phase": "Bound", "accessModes": list(spec.get("accessModes") or ()),
+                  "capacity": dict(spec.get("capacity") or {})}
+        if all(status.get(k) == v for k, v in wanted.items()):
+            return
+        updated = deep_copy(pvc)
+        updated.setdefault("status", {}).update(wanted)
+        self.client.update_status("persistentvolumeclaims", updated)
+        self.record(f"PersistentVolumeClaim {claim_key(pvc)}", _phase(pvc) or "new", "Bound", "phase Bound")
+
+    # -- volumes --------------------------------------------------------------------------------------
+    def sync_volume(self, pv: Obj) -> None:
+        spec = pv.get("spec") or {}
+        ref = spec.get("claimRef")
+        if not ref or not ref.get("uid"):
+            self._volume_phase(pv, "Available", "")  # free, or pre-bound by a user to a claim yet to come
+            return
+        pvc = self.claims.get(str(ref.get("namespace", "")), str(ref.get("name", "")))
+        if pvc is None or pvc["metadata"].get("uid") != ref.get("uid"):
+            if _phase(pv) not in ("Released", "Failed"):
+                pv = self._volume_phase(pv, "Released", "")
+            self._reclaim(pv)
+            return
+        volume_name = (pvc.get("spec") or {}).get("volumeName")
+        if not volume_name:
+            return  # the claim is being bound to this volume: its sync finishes the job
+        if volume_name == pv["metadata"]["name"]:
+            self._volume_phase(pv, "Bound", "")
+        elif _annotations(pv).get(ANN_BOUND_BY_CONTROLLER):
+            updated = deep_copy(pv)  # the claim went to another volume: unbind this one
+            updated["spec"].pop("claimRef", None)
+            updated["metadata"].get("annotations", {}).pop(ANN_BOUND_BY_CONTROLLER, None)
+            self._volume_phase(self.client.update("persistentvolumes", updated), "Available", "")
+
+    def _reclaim(self, pv: Obj) -> None:
+        """reclaimVolume: Retain keeps a Released volume; Delete is its provisioner's to do."""
+        policy = (pv.get("spec") or {}).get("persistentVolumeReclaimPolicy") or "Retain"
+        if policy == "Retain" or _phase(pv) != "Released":
+            return
+        if policy == "Delete" and _annotations(pv).get(ANN_DYNAMICALLY_PROVISIONED):
+            return  # the external provisioner that made it deletes it
+        message = (f'error getting deleter volume plugin for volume "{pv["metadata"]["name"]}": '
+                   "no deletable volume plugin matched") if policy == "Delete" else \
+            f'error getting recycler volume plugin for volume "{pv["metadata"]["name"]}": no recyclable volume ' \
+            "plugin matched"
+        reason = "VolumeFailedDelete" if policy == "Delete" else "VolumeFailedRecycle"
+        self.event(pv, "Warning", reason, message)
+        self._volume_phase(pv, "Failed", message)
+
+    def _volume_phase(self, pv: Obj, phase: str, message: str) -> Obj:
+        status = pv.get("status") or {}
+        if status.get("phase") == phase and (status.get("message") or "") == message:
+            return pv
+        updated = deep_copy(pv)
+        new_status = updated.setdefault("status", {})
+        new_status["phase"] = phase
+        if message:
+            new_status["message"] = message
+        else:
+            new_status.pop("message", None)
+        try:
+            result = self.client.update_status("persistentvolumes", updated)
+        except ApiError as err:
+            if err.code == 404:
+                return pv
+            raise
+        self.record(f"PersistentVolume {pv['metadata']['name']}", status.get("phase") or "new", phase,
+                    f"phase {phase}")
+        return result
