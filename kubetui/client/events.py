@@ -21,7 +21,6 @@ class EventRecorder:
         self.component = component
         self.host = host
         self.correlator = EventCorrelator()
-        self._last_nanos: dict[str, int] = {}  # object name -> nanoseconds in its last event's name
 
     def event(self, obj: dict[str, Any], etype: str, reason: str, message: str) -> None:
         """Record an event about ``obj`` (Normal or Warning). Never raises: events are best-effort."""
@@ -39,10 +38,8 @@ class EventRecorder:
             str(obj.get("apiVersion", "")),
         )
         now = self.client.now_iso()
-        nanos = int((self.client.clock.now) * 1e9) + int(api_meta.EPOCH.timestamp()) * 10**9
-        # Events about one object at one instant take the next free nanosecond. Remembering the last one
-        # per object replaces a scan that made many events at one instant quadratic.
-        nanos = max(nanos, self._last_nanos.get(base, -1) + 1)
+        clock = self.client.clock
+        nanos = clock.unique_nanos(int(clock.now * 1e9) + int(api_meta.EPOCH.timestamp()) * 10**9)
         fresh_name = f"{base}.{nanos:x}"
         result = self.correlator.correlate(involved, etype, reason, message, self.client.clock.now, now, fresh_name)
         if result.skip:
@@ -84,28 +81,20 @@ class EventRecorder:
             }
             if not meta.get("namespace"):
                 event["involvedObject"].pop("namespace")
-            self._create(event, namespace, base, nanos if result.name == fresh_name else None)
+            self._create(event, namespace, base, result.name == fresh_name)
             self.correlator.update_state(result.key, event["metadata"]["name"])
         except ApiError:
             pass
 
-    def _create(self, event: dict[str, Any], namespace: str, base: str, nanos: int | None) -> None:
-        """Create ``event``; a fresh name taken by another component's event at this instant moves on a nanosecond.
-
-        Real names hold the wall clock's nanoseconds and never meet; on the virtual clock the scheduler and a
-        kubelet can name an event about one pod at one instant alike.
-        """
+    def _create(self, event: dict[str, Any], namespace: str, base: str, fresh: bool) -> None:
+        """Create ``event``; a fresh name someone else took (an Event a client wrote by hand) moves on to the next
+        free nanosecond."""
         for _ in range(16):
             try:
                 self.client.create("events", event, namespace)
-                break
+                return
             except ApiError as e:
-                if nanos is None or e.code != 409:
+                if not fresh or e.code != 409:
                     raise
-                nanos += 1
-                event["metadata"]["name"] = f"{base}.{nanos:x}"
-        if nanos is not None:
-            self._last_nanos.pop(base, None)
-            self._last_nanos[base] = nanos
-            if len(self._last_nanos) > 5000:
-                self._last_nanos.pop(next(iter(self._last_nanos)))
+                clock = self.client.clock
+                event["metadata"]["name"] = f"{base}.{clock.unique_nanos(0):x}"

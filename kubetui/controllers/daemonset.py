@@ -16,11 +16,12 @@ from __future__ import annotations
 from typing import Any
 
 from kubetui.api.intstr import scaled_value
-from kubetui.api.meta import owner_reference, split_key
+from kubetui.api.meta import controller_of, owner_reference, split_key
 from kubetui.api.selectors import SelectorError, selector_from_dict
 from kubetui.apiserver.codec import deep_copy
 from kubetui.apiserver.errors import ApiError
 from kubetui.controllers.base import Controller
+from kubetui.controllers.controller_ref_manager import RefManager
 from kubetui.controllers.history import History, revision_number, template_patch
 from kubetui.controllers.podutil import (
     TAINT_DISK_PRESSURE,
@@ -40,6 +41,7 @@ from kubetui.controllers.podutil import (
     is_pod_ready,
     is_pod_terminal,
     is_terminating,
+    object_namespace,
     phase_of,
     pod_from_template,
     required_node_affinity_matches,
@@ -48,6 +50,7 @@ from kubetui.controllers.podutil import (
     template_hash,
     tolerations_of,
 )
+from kubetui.controllers.replicaset import selector_or_none
 
 Obj = dict[str, Any]
 
@@ -184,6 +187,7 @@ class DaemonSetController(Controller):
         self.history = History(self)
         self.history.informer.add_handlers(
             self._history_changed, lambda old, new: self._history_updated(old, new), self._history_changed)
+        self.daemonsets.add_index("namespace", object_namespace)
         self.daemonsets.add_handlers(self.enqueue, lambda _old, new: self.enqueue(new), self._ds_deleted)
         self.pods.add_handlers(self._pod_added, self._pod_updated, self._pod_deleted)
         self.nodes.add_handlers(self._node_added, self._node_updated, lambda _node: self._enqueue_all())
@@ -213,10 +217,20 @@ class DaemonSetController(Controller):
     def _ds_deleted(self, ds: Obj) -> None:
         self.expectations.forget(f"{ds['metadata'].get('namespace', '')}/{ds['metadata']['name']}")
 
+    def _enqueue_adopters(self, pod: Obj) -> None:
+        """getDaemonSetsForPod: the DaemonSets whose selector matches an orphan pod, which may adopt it."""
+        labels = pod["metadata"].get("labels") or {}
+        for ds in self.daemonsets.by_index("namespace", pod["metadata"].get("namespace", "")):
+            selector = selector_or_none(ds)
+            if selector is not None and not selector.is_empty() and selector.matches(labels):
+                self.enqueue(ds)
+
     def _pod_added(self, pod: Obj) -> None:
         key = self._owner_key(pod)
         if key is None:
-            return  # Simplification: orphan daemon pods are not adopted
+            if controller_of(pod) is None and not is_terminating(pod):
+                self._enqueue_adopters(pod)
+            return
         if is_terminating(pod):
             self._pod_deleted(pod)
             return
@@ -226,8 +240,16 @@ class DaemonSetController(Controller):
     def _pod_updated(self, old: Obj, new: Obj) -> None:
         if old["metadata"].get("resourceVersion") == new["metadata"].get("resourceVersion"):
             return
+        old_ref, new_ref = controller_of(old), controller_of(new)
+        if old_ref != new_ref and old_ref is not None:
+            old_key = self._owner_key(old)
+            if old_key is not None:
+                self.queue.add(old_key)  # released: its DaemonSet counts again
         key = self._owner_key(new)
         if key is None:
+            relabelled = old["metadata"].get("labels") != new["metadata"].get("labels")
+            if new_ref is None and (old_ref != new_ref or relabelled):
+                self._enqueue_adopters(new)
             return
         if is_terminating(new) and not is_terminating(old):
             self.expectations.deletion_observed(key)  # a graceful delete counts as seen
@@ -272,6 +294,9 @@ class DaemonSetController(Controller):
             return
         if ds["metadata"].get("deletionTimestamp"):
             return
+        if self._claim(key, ds):
+            self.queue.add(key)  # the informers bring the new owner references; sync again then
+            return
         nodes = sorted(self.nodes.list(), key=lambda n: n["metadata"]["name"])
         actions: list[str] = []
         cur, old = self._construct_history(ds, actions)
@@ -296,6 +321,31 @@ class DaemonSetController(Controller):
             desired, current = status["desiredNumberScheduled"], status["currentNumberScheduled"]
             self.record(f"DaemonSet {key}", f"{current}/{desired} eligible nodes have a pod",
                         f"1 pod on each of {desired} nodes", "; ".join(actions))
+
+    def _claim(self, key: str, ds: Obj) -> bool:
+        """controlledHistories and getDaemonPods (ClaimControllerRevisions, ClaimPods): adopt the orphan
+        revisions and pods the selector matches (left by ``kubectl delete ds --cascade=orphan``), release its own
+        that stopped matching. True if anything changed.
+
+        Simplification: a sync that adopts or releases ends there; the next, once the informers have seen the
+        new owner references, manages the pods (Go goes on with the claimed pods in the same sync).
+        """
+        selector = selector_or_none(ds)
+        revisions = self.history.claim(ds, "daemonsets")
+        if selector is None or revisions is None:
+            return False
+        meta = ds["metadata"]
+        candidates = (self.pods.by_index("owner-uid", str(meta.get("uid", "")))
+                      + self.pods.by_index("orphans-by-namespace", str(meta.get("namespace", ""))))
+        pods = RefManager(self, ds, "daemonsets", selector, "pods")
+        try:
+            pods.claim(candidates)
+        finally:
+            actions = ([f"adopt revision {n}" for n in revisions.adopted]
+                       + [f"adopt pod {n}" for n in pods.adopted] + [f"release pod {n}" for n in pods.released])
+            if actions:
+                self.record(f"DaemonSet {key}", "orphans matching its selector", "owned", "; ".join(actions))
+        return bool(actions)
 
     # -- history (update.go) ----------------------------------------------------------------------
     def _construct_history(self, ds: Obj, actions: list[str]) -> tuple[Obj | None, list[Obj]]:
@@ -405,7 +455,7 @@ class DaemonSetController(Controller):
             return by_node
         for pod in self.pods.by_index("owner-uid", ds["metadata"].get("uid", "")):
             if not selector.matches(pod["metadata"].get("labels") or {}):
-                continue  # Simplification: pods that stop matching are not released (orphaned)
+                continue  # released by the next claim
             if is_pod_terminal(pod) and is_terminating(pod):
                 continue
             node = target_node(pod)

@@ -25,8 +25,9 @@ from kubetui.apiserver.codec import deep_copy
 from kubetui.apiserver.errors import ApiError
 from kubetui.controllers import deployment_util as du
 from kubetui.controllers.base import Controller
+from kubetui.controllers.controller_ref_manager import RefManager
 from kubetui.controllers.podutil import controller_uid, index_pods, object_namespace, template_hash
-from kubetui.controllers.replicaset import RefManager, selector_or_none
+from kubetui.controllers.replicaset import selector_or_none
 
 Obj = dict[str, Any]
 

@@ -6,8 +6,6 @@ EqualRevision, FindEqualRevisions, SortControllerRevisions, realHistory's List/C
 a revision's ``data`` is a strategic merge patch that replaces the pod template,
 ``{"spec":{"template":{"$patch":"replace", ...}}}``, which is exactly what ``kubectl rollout undo`` sends
 back to the DaemonSet or StatefulSet.
-
-Simplification: revisions without a controller (orphans) are neither listed nor adopted.
 """
 
 from __future__ import annotations
@@ -19,7 +17,8 @@ from kubetui.api.meta import owner_reference, parse_timestamp
 from kubetui.api.selectors import SelectorError, selector_from_dict
 from kubetui.apiserver.codec import deep_copy
 from kubetui.apiserver.errors import ApiError
-from kubetui.controllers.podutil import controller_uid, safe_encode_string
+from kubetui.controllers.controller_ref_manager import RefManager
+from kubetui.controllers.podutil import controller_uid, orphan_namespace, safe_encode_string
 
 if TYPE_CHECKING:
     from kubetui.controllers.base import Controller
@@ -171,6 +170,23 @@ class History:
         self.c = controller
         self.informer = controller.informers.informer(RESOURCE)
         self.informer.add_index(OWNER_INDEX, controller_uid)
+        self.informer.add_index("orphans-by-namespace", orphan_namespace)
+
+    def claim(self, parent: Obj, parent_resource: str) -> RefManager | None:
+        """ClaimControllerRevisions: adopt the orphan revisions the parent's selector matches (left by a
+        ``kubectl delete --cascade=orphan`` of an earlier parent of that name) and release its own that stopped
+        matching. Returns the manager, whose ``adopted`` and ``released`` name what changed; None for a
+        selector that cannot be parsed."""
+        try:
+            selector = selector_from_dict((parent.get("spec") or {}).get("selector"))
+        except SelectorError:
+            return None
+        meta = parent["metadata"]
+        candidates = (self.informer.by_index(OWNER_INDEX, str(meta.get("uid", "")))
+                      + self.informer.by_index("orphans-by-namespace", str(meta.get("namespace", ""))))
+        refs = RefManager(self.c, parent, parent_resource, selector, RESOURCE)
+        refs.claim(candidates)
+        return refs
 
     def list(self, parent: Obj) -> list[Obj]:
         """ListControllerRevisions: the parent's revisions that match its selector (an index lookup)."""

@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from kubetui.api.meta import owner_reference, parse_timestamp
+from kubetui.api.meta import controller_of, owner_reference, parse_timestamp
 from kubetui.apiserver.codec import deep_copy
 from kubetui.apiserver.errors import ApiError
 from kubetui.client.workqueue import WorkQueue
@@ -127,6 +127,14 @@ def index_pods(controller: Controller) -> None:
     pods.add_index("owner-uid", controller_uid)
     pods.add_index("spec.nodeName", pod_node_name)
     pods.add_index("namespace", object_namespace)
+    pods.add_index("orphans-by-namespace", orphan_namespace)
+
+
+def orphan_namespace(obj: Obj) -> list[str]:
+    """Index function: the namespace of an object without a controller (a candidate for adoption)."""
+    if controller_of(obj) is not None:
+        return []
+    return [str((obj.get("metadata") or {}).get("namespace") or "")]
 
 
 # --- taints and tolerations ----------------------------------------------------------------------

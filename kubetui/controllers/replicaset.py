@@ -21,11 +21,12 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from kubetui.api.meta import controller_of, owner_reference, parse_timestamp, split_key
+from kubetui.api.meta import controller_of, parse_timestamp, split_key
 from kubetui.api.selectors import LabelSelector, SelectorError, selector_from_dict
 from kubetui.apiserver.codec import deep_copy
 from kubetui.apiserver.errors import ApiError
 from kubetui.controllers.base import Controller
+from kubetui.controllers.controller_ref_manager import RefManager
 from kubetui.controllers.expectations import UIDTrackingExpectations
 from kubetui.controllers.podutil import (
     controller_uid,
@@ -185,93 +186,6 @@ def pods_to_delete(pods: list[Obj], related: list[Obj], count: int, now: float) 
     return pods[:count]
 
 
-# --- ControllerRefManager --------------------------------------------------------------------------
-class RefManager:
-    """ControllerRefManager: claim what the selector matches, release what is owned but no longer matches.
-
-    ``owner_resource`` is the owner's REST name (for the fresh read before adopting); ``resource``
-    is the resource of the objects claimed.
-    """
-
-    def __init__(self, controller: Controller, owner: Obj, owner_resource: str, selector: LabelSelector,
-                 resource: str) -> None:
-        self.controller = controller
-        self.owner = owner
-        self.owner_resource = owner_resource
-        self.selector = selector
-        self.resource = resource
-        self.uid = owner["metadata"].get("uid")
-        self.owner_deleting = bool(owner["metadata"].get("deletionTimestamp"))
-        self._can_adopt: bool | None = None
-        self.adopted: list[str] = []
-        self.released: list[str] = []
-
-    def claim(self, objs: list[Obj]) -> list[Obj]:
-        """ClaimObject for each object; raises the first API error after trying them all."""
-        claimed: list[Obj] = []
-        errors: list[ApiError] = []
-        for obj in objs:
-            try:
-                kept = self._claim_one(obj)
-            except ApiError as err:
-                if err.code != 404:
-                    errors.append(err)
-                continue
-            if kept is not None:
-                claimed.append(kept)
-        if errors:
-            raise errors[0]
-        return claimed
-
-    def _claim_one(self, obj: Obj) -> Obj | None:
-        meta = obj["metadata"]
-        matches = self.selector.matches(meta.get("labels") or {})
-        ref = controller_of(obj)
-        if ref is not None:
-            if ref.get("uid") != self.uid:
-                return None  # someone else's
-            if matches:
-                return obj
-            if not self.owner_deleting:
-                kept = [r for r in meta.get("ownerReferences") or () if r.get("uid") != self.uid]
-                self._patch_refs(obj, kept)
-                self.released.append(meta["name"])
-            return None
-        if self.owner_deleting or not matches or meta.get("deletionTimestamp"):
-            return None
-        if meta.get("namespace") != self.owner["metadata"].get("namespace") or not self.can_adopt():
-            return None
-        refs = [*(meta.get("ownerReferences") or ()), owner_reference(self.owner)]
-        adopted = self._patch_refs(obj, refs)
-        self.adopted.append(meta["name"])
-        return adopted
-
-    def can_adopt(self) -> bool:
-        """RecheckDeletionTimestamp: read the owner fresh once, so a just-deleted owner adopts nothing.
-
-        Simplification: a failed check skips adoption quietly (Go returns an error and requeues);
-        the owner's own deletion event brings the key back anyway.
-        """
-        if self._can_adopt is None:
-            meta = self.owner["metadata"]
-            client = self.controller.client
-            try:
-                fresh = client.get(self.owner_resource, meta.get("namespace", ""), meta["name"])["metadata"]
-            except ApiError:
-                self._can_adopt = False
-            else:
-                self._can_adopt = fresh.get("uid") == self.uid and not fresh.get("deletionTimestamp")
-        return self._can_adopt
-
-    def _patch_refs(self, obj: Obj, refs: list[Obj]) -> Obj:
-        """Simplification: a JSON merge patch guarded by resourceVersion, not a strategic merge patch."""
-        meta = obj["metadata"]
-        patch = {"metadata": {"ownerReferences": refs or None,
-                              "resourceVersion": meta.get("resourceVersion")}}
-        client = self.controller.client
-        return client.merge_patch(self.resource, meta.get("namespace", ""), meta["name"], patch)
-
-
 def selector_or_none(obj: Obj) -> LabelSelector | None:
     try:
         return selector_from_dict((obj.get("spec") or {}).get("selector"))
@@ -299,7 +213,6 @@ class ReplicaSetController(Controller):
         self.replicasets.add_handlers(self.enqueue, self._rs_updated, self._rs_deleted)
         self.pods = self.informers.informer("pods")
         index_pods(self)
-        self.pods.add_index("orphans-by-namespace", _orphan_namespace)
         self.pods.add_handlers(self._pod_added, self._pod_updated, self._pod_deleted)
 
     def selector_of(self, rs: Obj) -> LabelSelector | None:
@@ -550,13 +463,6 @@ class ReplicaSetController(Controller):
 
 def _key(obj: Obj) -> str:
     return f"{obj['metadata'].get('namespace', '')}/{obj['metadata']['name']}"
-
-
-def _orphan_namespace(pod: Obj) -> list[str]:
-    """Index function: the namespace of a pod without a controller (a candidate for adoption)."""
-    if controller_of(pod) is not None:
-        return []
-    return [str((pod.get("metadata") or {}).get("namespace") or "")]
 
 
 def _has_labels(pod: Obj, labels: dict[str, str]) -> bool:

@@ -15,7 +15,9 @@ partition) and ``stateful_set_utils.go`` (pod identity and revision labels):
 
 Storage (volumeClaimTemplates and the claim retention policy) is in ``statefulset_storage.py``.
 
-Simplification: no maxUnavailable (alpha), no identity repair of existing pods, no adoption of orphans.
+Simplification: no maxUnavailable (alpha), no identity repair of existing pods.
+Simplification: a sync that adopts or releases pods or revisions ends there; the next, once the informers have
+seen the new owner references, manages them (Go goes on with the claimed objects in the same sync).
 """
 
 from __future__ import annotations
@@ -24,10 +26,11 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from kubetui.api.meta import split_key
+from kubetui.api.meta import controller_of, split_key
 from kubetui.apiserver.codec import deep_copy
 from kubetui.apiserver.errors import ApiError
 from kubetui.controllers.base import Controller
+from kubetui.controllers.controller_ref_manager import RefManager
 from kubetui.controllers.history import (
     History,
     apply_revision,
@@ -45,10 +48,12 @@ from kubetui.controllers.podutil import (
     is_pod_available,
     is_pod_ready,
     is_terminating,
+    object_namespace,
     phase_of,
     pod_from_template,
     slow_start_batch,
 )
+from kubetui.controllers.replicaset import selector_or_none
 from kubetui.controllers.statefulset_storage import add_claim_volumes, create_missing_claims, sync_pod_claims
 
 Obj = dict[str, Any]
@@ -96,13 +101,33 @@ class StatefulSetController(Controller):
         self.claims = self.informers.informer("persistentvolumeclaims")
         index_pods(self)
         self.history = History(self)
+        self.statefulsets.add_index("namespace", object_namespace)
         self.statefulsets.add_handlers(self.enqueue, lambda _old, new: self.enqueue(new), None)
-        self.pods.add_handlers(self._pod_changed, lambda _old, new: self._pod_changed(new), self._pod_changed)
+        self.pods.add_handlers(self._pod_changed, self._pod_updated, self._pod_changed)
 
     def _pod_changed(self, pod: Obj) -> None:
         ref = next((r for r in pod["metadata"].get("ownerReferences") or () if r.get("controller")), None)
         if ref is not None and ref.get("kind") == "StatefulSet":
             self.queue.add(f"{pod['metadata'].get('namespace', '')}/{ref.get('name', '')}")
+        elif ref is None and not pod["metadata"].get("deletionTimestamp"):
+            self._enqueue_adopters(pod)
+
+    def _pod_updated(self, old: Obj, new: Obj) -> None:
+        old_ref, new_ref = controller_of(old), controller_of(new)
+        if old_ref != new_ref and old_ref is not None and old_ref.get("kind") == "StatefulSet":
+            self.queue.add(f"{old['metadata'].get('namespace', '')}/{old_ref.get('name', '')}")
+        if new_ref is not None or old["metadata"].get("labels") != new["metadata"].get("labels") \
+                or old_ref != new_ref:
+            self._pod_changed(new)
+
+    def _enqueue_adopters(self, pod: Obj) -> None:
+        """getStatefulSetsForPod: the sets whose selector matches an orphan pod, which may adopt it."""
+        labels = pod["metadata"].get("labels") or {}
+        for sts in self.statefulsets.by_index("namespace", pod["metadata"].get("namespace", "")):
+            selector = selector_or_none(sts)
+            if selector is not None and not selector.is_empty() and selector.matches(labels) \
+                    and ordinal_of(sts["metadata"]["name"], pod) >= 0:
+                self.enqueue(sts)
 
     def reconcile(self, key: str) -> None:
         namespace, name = split_key(key)
@@ -112,7 +137,31 @@ class StatefulSetController(Controller):
         selector = (sts.get("spec") or {}).get("selector") or {}
         if not (selector.get("matchLabels") or selector.get("matchExpressions")):
             return  # an empty selector matches everything: refuse, as Kubernetes does
+        if self._claim(key, sts):
+            self.queue.add(key)  # the informers bring the new owner references; sync again then
+            return
         Sync(self, key, sts).run()
+
+    def _claim(self, key: str, sts: Obj) -> bool:
+        """adoptOrphanRevisions and getPodsForStatefulSet's ClaimPods: adopt the orphan revisions and pods of
+        this set (left by ``kubectl delete sts --cascade=orphan``), release pods that stopped matching. True if
+        anything changed."""
+        name = sts["metadata"]["name"]
+        selector = selector_or_none(sts)
+        revisions = self.history.claim(sts, "statefulsets")
+        if selector is None or revisions is None:
+            return False
+        candidates = (self.pods.by_index("owner-uid", str(sts["metadata"].get("uid", "")))
+                      + self.pods.by_index("orphans-by-namespace", str(sts["metadata"].get("namespace", ""))))
+        pods = RefManager(self, sts, "statefulsets", selector, "pods", member=lambda p: ordinal_of(name, p) >= 0)
+        try:
+            pods.claim(candidates)
+        finally:
+            actions = ([f"adopt revision {n}" for n in revisions.adopted]
+                       + [f"adopt pod {n}" for n in pods.adopted] + [f"release pod {n}" for n in pods.released])
+            if actions:
+                self.record(f"StatefulSet {key}", "orphans matching its selector", "owned", "; ".join(actions))
+        return bool(actions)
 
 
 class Sync:
@@ -187,9 +236,11 @@ class Sync:
         if first_unhealthy is None:
             first_unhealthy = next((p for p in reversed(condemned) if self._unavailable(p)), None)
         try:
-            if not self.sts["metadata"].get("deletionTimestamp"):
-                self._update(replicas_list, condemned, first_unhealthy)
-            self._write_status(replicas)
+            try:
+                if not self.sts["metadata"].get("deletionTimestamp"):
+                    self._update(replicas_list, condemned, first_unhealthy)
+            finally:
+                self._write_status(replicas)  # also after a failed update, as UpdateStatefulSet does
         finally:
             self._truncate_history()  # maintained even when the update failed
             self._record(replicas)

@@ -146,6 +146,15 @@ CATALOGUE: dict[str, ImageInfo] = {
         45, r"1\.\d+", server=True, ports=(8080,), memory_mb=6, style="echo"
     ),
     "k8s.gcr.io/echoserver": ImageInfo(45, r"1\.\d+", server=True, ports=(8080,), memory_mb=6, style="echo"),
+    # The StatefulSet Basics tutorial's web server (an nginx that shuts down cleanly on SIGTERM), under its old
+    # registries' names too.
+    **{name: ImageInfo(20, r"0\.\d+", server=True, ports=(80,), http_paths=("/", "/index.html"), memory_mb=4,
+                       style="nginx")
+       for name in ("registry.k8s.io/nginx-slim", "k8s.gcr.io/nginx-slim", "gcr.io/google_containers/nginx-slim")},
+    # The DaemonSet pages' log agent: it runs until stopped and flushes its buffers on SIGTERM.
+    "quay.io/fluentd_elasticsearch/fluentd": ImageInfo(
+        140, r"v\d+\.\d+\.\d+", server=True, http_paths=(), memory_mb=90, style="server"
+    ),
     "gcr.io/google-samples/hello-app": ImageInfo(
         10, r"[12]\.0", server=True, ports=(8080,), memory_mb=4, style="hello-app"
     ),

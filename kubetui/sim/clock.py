@@ -80,6 +80,15 @@ class Clock:
         self._idle: deque[Timer] = deque()
         self._seq = itertools.count()
         self.events_run = 0
+        self._last_nanos = -1
+
+    def unique_nanos(self, nanos: int) -> int:
+        """``nanos``, or the first nanosecond after the last one handed out: names made from the time (an
+        Event's ``<object>.<hex nanoseconds>``) never meet, as wall-clock nanoseconds on separate machines
+        don't, although every component here reads the same virtual instant."""
+        nanos = max(nanos, self._last_nanos + 1)
+        self._last_nanos = nanos
+        return nanos
 
     # -- scheduling -------------------------------------------------------------------------
     def call_at(self, when: float, callback: Callable[..., Any], *args: Any, label: str = "") -> Timer:

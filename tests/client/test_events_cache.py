@@ -116,3 +116,18 @@ def test_the_lru_forgets_the_entry_used_least_recently() -> None:
     cache.add("c", 3)
     assert cache.get("b") is None and cache.get("a") == 1 and cache.get("c") == 3
     assert len(cache) == 2
+
+
+def test_components_naming_events_about_one_object_at_one_instant_never_collide(cluster: Cluster) -> None:
+    """Event names hold nanoseconds; on the virtual clock every component reads the same instant, and a name
+    taken by another component's event would cost a 409 (an orange line in the API pane) and a retry."""
+    from kubetui.sim.trace import ApiRequest
+
+    recorders = [_recorder(cluster, name) for name in ("kube-scheduler", "local-path-provisioner", "kubelet")]
+    for recorder in recorders:
+        recorder.event(OWNER, "Normal", "Something", f"from {recorder.component}")
+        recorder.event(OWNER, "Normal", "Else", f"again from {recorder.component}")
+    creates = [r for r in cluster.trace.history if isinstance(r, ApiRequest) and r.resource == "events"]
+    assert [r.code for r in creates] == [201] * 6
+    names = [e["metadata"]["name"] for e in cluster.objects("events", "default")]
+    assert len(set(names)) == 6 and all(n.startswith("web.") for n in names)

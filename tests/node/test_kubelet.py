@@ -277,3 +277,17 @@ def test_a_kubelet_running_for_hours_keeps_only_its_pending_timers() -> None:
     kubelet = cluster.machines["node-1"].kubelet
     assert len(kubelet._timers) < 64
     assert all(len(worker._timers) < 64 for worker in kubelet.workers.values())
+
+
+def test_the_tutorials_nginx_slim_and_fluentd_stop_cleanly_on_sigterm() -> None:
+    """StatefulSet Basics runs registry.k8s.io/nginx-slim, the DaemonSet pages fluentd: a deletion or a rolling
+    update shows Completed (exit 0), not the Error (143) of an unknown application dying of the signal."""
+    from kubetui.node.process import program_for
+
+    for image in ("registry.k8s.io/nginx-slim:0.24", "quay.io/fluentd_elasticsearch/fluentd:v2.5.2"):
+        program = program_for({"name": "c", "image": image}, {}, "web-0", ())
+        assert program.server and program.handles_sigterm and program.term_exit_code == 0, image
+    unknown = program_for({"name": "c", "image": "registry.k8s.io/some-app:1.0"}, {}, "web-0", ())
+    assert unknown.term_exit_code == 143
+    slim = program_for({"name": "c", "image": "registry.k8s.io/nginx-slim:0.24"}, {}, "web-0", ())
+    assert slim.ports == (80,) and slim.style == "nginx"
