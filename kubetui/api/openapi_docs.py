@@ -152,8 +152,6 @@ TYPE_DOCS: dict[str, str] = {'Affinity': 'Affinity is a group of affinity schedu
  'PersistentVolumeClaimSpec': 'PersistentVolumeClaimSpec describes the common attributes of storage devices and allows '
                               'a Source for provider-specific attributes',
  'PersistentVolumeClaimStatus': 'PersistentVolumeClaimStatus is the current status of a persistent volume claim.',
- 'PersistentVolumeClaimTemplate': 'PersistentVolumeClaimTemplate is used to produce PersistentVolumeClaim objects as '
-                                  'part of an EphemeralVolumeSource.',
  'PersistentVolumeClaimVolumeSource': "PersistentVolumeClaimVolumeSource references the user's PVC in the same "
                                       'namespace. This volume finds the bound PV and mounts that volume for the pod. A '
                                       'PersistentVolumeClaimVolumeSource is, essentially, a wrapper around another '

@@ -166,3 +166,25 @@ def test_columns() -> None:
                "volumeBindingMode": "WaitForFirstConsumer"}
     assert print_storageclass(sc, 90) == ["standard (default)", "rancher.io/local-path", "Delete",
                                           "WaitForFirstConsumer", False, "90s"]
+
+
+def test_a_statefulsets_claim_templates_are_typed_as_claims() -> None:
+    """A misplaced field inside volumeClaimTemplates is an unknown field (kubectl's strict decoding, the folder's
+    banner), and a wrong type there is the decoder's error, as for a PersistentVolumeClaim of its own."""
+    from kubetui.api.openapi import OpenAPIDocuments
+    from kubetui.apiserver.fieldvalidation import unknown_fields
+
+    claim = {"metadata": {"name": "data"},
+             "spec": {"accessModes": ["ReadWriteOnce"],
+                      "resources": {"requests": {"storage": "1Gi"}, "volumeMounts": [{"name": "data"}]}}}
+    sts = {"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "db"},
+           "spec": {"selector": {"matchLabels": {"app": "db"}}, "serviceName": "db",
+                    "template": {"metadata": {"labels": {"app": "db"}},
+                                 "spec": {"containers": [{"name": "c", "image": "redis:7.4"}]}},
+                    "volumeClaimTemplates": [claim]}}
+    assert unknown_fields(OpenAPIDocuments(), "StatefulSet", sts) == [
+        "spec.volumeClaimTemplates[0].spec.resources.volumeMounts"]
+    claim["spec"]["resources"] = {"requests": {"storage": "1Gi"}}
+    claim["spec"]["accessModes"] = "ReadWriteOnce"
+    errors = validate(sts)
+    assert errors and errors[0].field == "spec.volumeClaimTemplates[0].spec.accessModes"

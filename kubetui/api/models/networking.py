@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from kubetui.api.models.base import Int, K8sModel, Str, TypeMeta
 from kubetui.api.models.objectmeta import ObjectMeta
+from kubetui.api.models.storage import TypedLocalObjectReference  # core/v1, as in Go
 
 # --- Ingress -----------------------------------------------------------------------------------
 
@@ -16,12 +17,6 @@ class ServiceBackendPort(K8sModel):
 class IngressServiceBackend(K8sModel):
     name: Str | None = None
     port: ServiceBackendPort | None = None
-
-
-class TypedLocalObjectReference(K8sModel):
-    api_group: Str | None = None
-    kind: Str | None = None
-    name: Str | None = None
 
 
 class IngressBackend(K8sModel):

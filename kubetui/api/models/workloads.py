@@ -5,6 +5,7 @@ from __future__ import annotations
 from kubetui.api.models.base import Bool, Int, IntOrStr, K8sModel, Obj, RawExtension, Str, StrMap, TypeMeta
 from kubetui.api.models.objectmeta import Condition, LabelSelector, ObjectMeta, ObjectReference
 from kubetui.api.models.pod import PodTemplateSpec
+from kubetui.api.models.storage import PersistentVolumeClaim
 
 # --- Deployment --------------------------------------------------------------------------------
 
@@ -161,18 +162,11 @@ class StatefulSetOrdinals(K8sModel):
     start: Int | None = None
 
 
-class PersistentVolumeClaimTemplate(K8sModel):
-    """A PVC inside ``volumeClaimTemplates``, typed only as far as its metadata."""
-
-    metadata: ObjectMeta | None = None
-    spec: Obj | None = None
-
-
 class StatefulSetSpec(K8sModel):
     replicas: Int | None = None
     selector: LabelSelector | None = None
     template: PodTemplateSpec | None = None
-    volume_claim_templates: list[PersistentVolumeClaimTemplate] | None = None
+    volume_claim_templates: list[PersistentVolumeClaim] | None = None
     service_name: Str | None = None
     pod_management_policy: Str | None = None
     update_strategy: StatefulSetUpdateStrategy | None = None
