@@ -142,6 +142,29 @@ def target_node(pod: Obj) -> str:
     return ""
 
 
+def _rolling_value(ds: Obj, field: str, total: int) -> int:
+    """UnavailableCount / SurgeCount: the strategy's int-or-percent scaled to the nodes (rounded up); 0 for
+    OnDelete or no rollingUpdate."""
+    strategy = (ds.get("spec") or {}).get("updateStrategy") or {}
+    rolling = strategy.get("rollingUpdate")
+    if strategy.get("type", "RollingUpdate") != "RollingUpdate" or not isinstance(rolling, dict):
+        return 0
+    return scaled_value(rolling.get(field, 0), total, True)
+
+
+def unavailable_count(ds: Obj, total: int) -> int:
+    return _rolling_value(ds, "maxUnavailable", total)
+
+
+def surge_count(ds: Obj, total: int) -> int:
+    return _rolling_value(ds, "maxSurge", total)
+
+
+def allows_surge(ds: Obj) -> bool:
+    """AllowsSurge: maxSurge is not 0 (as a count of one node)."""
+    return surge_count(ds, 1) != 0
+
+
 def is_updated(pod: Obj, revision: str, generation: str) -> bool:
     """IsPodUpdated: the pod carries the current template hash or template generation."""
     labels = pod["metadata"].get("labels") or {}
@@ -475,7 +498,7 @@ class DaemonSetController(Controller):
             if should_run and not pods:
                 create_on.append(node_name)
             elif keep_running:
-                delete += self._prune(ds, key, node_name, pods)
+                delete += self._prune(ds, key, node_name, pods, revision)
             elif pods:
                 delete += [p["metadata"]["name"] for p in pods if not is_terminating(p)]
         # Unscheduled pods meant for nodes that no longer exist never get scheduled: delete them.
@@ -485,7 +508,7 @@ class DaemonSetController(Controller):
                        if not (p.get("spec") or {}).get("nodeName") and not is_terminating(p)]
         self._sync_nodes(ds, key, delete, create_on, revision, actions)
 
-    def _prune(self, ds: Obj, key: str, node_name: str, pods: list[Obj]) -> list[str]:
+    def _prune(self, ds: Obj, key: str, node_name: str, pods: list[Obj], revision: str) -> list[str]:
         """The shouldContinueRunning branch of podsShouldBeOnNode: failed, finished and extra pods go."""
         delete: list[str] = []
         running: list[Obj] = []
@@ -512,8 +535,30 @@ class DaemonSetController(Controller):
                 delete.append(pod_name)
             else:
                 running.append(pod)
-        # Simplification: maxSurge is not honoured; at most one pod per node, the oldest stays.
-        delete += [p["metadata"]["name"] for p in sorted(running, key=_by_age)[1:]]
+        if len(running) <= 1:
+            return delete
+        running.sort(key=_by_age)
+        if not allows_surge(ds):
+            return delete + [p["metadata"]["name"] for p in running[1:]]  # the oldest stays
+        # With maxSurge, an old and a new pod may share the node while the new one becomes available: the oldest
+        # of each revision are kept, the old one only while it is ready and the new one not yet available.
+        generation = str(ds["metadata"].get("annotations", {}).get(ANNOTATION_TEMPLATE_GENERATION)
+                         or ds["metadata"].get("generation", 1))
+        oldest_new = oldest_old = None
+        for pod in running:
+            if is_updated(pod, revision, generation):
+                if oldest_new is None:
+                    oldest_new = pod
+                    continue
+            elif oldest_old is None:
+                oldest_old = pod
+                continue
+            delete.append(pod["metadata"]["name"])
+        if oldest_new is not None and oldest_old is not None and (
+            not is_pod_ready(oldest_old)
+            or is_pod_available(oldest_new, int((ds.get("spec") or {}).get("minReadySeconds") or 0), self.clock.now)
+        ):
+            delete.append(oldest_old["metadata"]["name"])
         return delete
 
     def _sync_nodes(
@@ -556,42 +601,80 @@ class DaemonSetController(Controller):
             actions.append(f"delete {deleted} pods ({', '.join(delete)})")
 
     def _rolling_update(self, ds: Obj, key: str, nodes: list[Obj], revision: str, actions: list[str]) -> None:
-        """rollingUpdate with maxSurge 0: delete old pods while at most maxUnavailable are unavailable."""
+        """rollingUpdate (update.go). Without maxSurge: delete old pods while at most maxUnavailable are
+        unavailable, and the manage loop creates their replacements. With maxSurge: start a new pod next to an
+        old one on at most maxSurge nodes at a time, and delete the old pod once the new one is available."""
         by_node = self._daemon_pods(ds)
         spec = daemon_pod_spec(ds)
-        desired = 0
+        should_run: dict[str, bool] = {}
         for node in nodes:
-            if node_should_run(node, spec)[0]:
-                desired += 1
+            should_run[node["metadata"]["name"]] = node_should_run(node, spec)[0]
+            if should_run[node["metadata"]["name"]]:
                 by_node.setdefault(node["metadata"]["name"], [])
-        rolling = (((ds.get("spec") or {}).get("updateStrategy") or {}).get("rollingUpdate") or {})
-        max_unavailable = scaled_value(rolling.get("maxUnavailable", 1), desired, True)
-        if desired > 0 and max_unavailable == 0:
-            max_unavailable = 1  # an impossible 0/0 configuration falls back to 1
+        desired = sum(should_run.values())
+        max_surge, max_unavailable = surge_count(ds, desired), unavailable_count(ds, desired)
+        if desired > 0 and max_unavailable == 0 and max_surge == 0:
+            max_unavailable = 1  # an impossible configuration falls back to accepting unavailability
         min_ready = int((ds.get("spec") or {}).get("minReadySeconds") or 0)
         now = self.clock.now
-        unavailable = 0
-        replace_now: list[str] = []
-        candidates: list[str] = []
         generation = str(ds["metadata"].get("annotations", {}).get(ANNOTATION_TEMPLATE_GENERATION)
                          or ds["metadata"].get("generation", 1))
+        if max_surge == 0:
+            unavailable = 0
+            replace_now: list[str] = []
+            candidates: list[str] = []
+            for node_name in sorted(by_node):
+                new, old, ok = self._updated_pods_on_node(by_node[node_name], revision, generation)
+                if not ok or (new is None) == (old is None):
+                    unavailable += 1  # the manage loop is still creating or pruning here
+                elif new is not None:
+                    if not is_pod_available(new, min_ready, now):
+                        unavailable += 1
+                elif old is not None:
+                    if not is_pod_available(old, min_ready, now):
+                        replace_now.append(old["metadata"]["name"])
+                        unavailable += 1
+                    elif unavailable < max_unavailable:
+                        candidates.append(old["metadata"]["name"])
+            budget = max(0, min(max_unavailable - unavailable, len(candidates)))
+            to_delete = replace_now + candidates[:budget]
+            if to_delete:
+                self._sync_nodes(ds, key, to_delete, [], revision, actions)
+                actions.append(f"rolling update to {revision} (maxUnavailable {max_unavailable})")
+            return
+        to_delete, off_node, candidate_nodes, allowed_nodes = [], [], [], []
+        surging = available = 0
         for node_name in sorted(by_node):
             new, old, ok = self._updated_pods_on_node(by_node[node_name], revision, generation)
-            if not ok or (new is None) == (old is None):
-                unavailable += 1  # the manage loop is still creating or pruning here
-            elif new is not None:
-                if not is_pod_available(new, min_ready, now):
-                    unavailable += 1
-            elif old is not None:
+            if not ok:
+                surging += 1  # the manage loop prunes the extra pods here first
+                continue
+            counted = old if old is not None else new
+            if counted is not None and is_pod_available(counted, min_ready, now):
+                available += 1
+            if old is None:
+                continue  # the manage loop handles this node
+            if new is None:
                 if not is_pod_available(old, min_ready, now):
-                    replace_now.append(old["metadata"]["name"])
-                elif unavailable < max_unavailable:
-                    candidates.append(old["metadata"]["name"])
-        budget = max(0, min(max_unavailable - unavailable, len(candidates)))
-        to_delete = replace_now + candidates[:budget]
-        if to_delete:
-            self._sync_nodes(ds, key, to_delete, [], revision, actions)
-            actions.append(f"rolling update to {revision} (maxUnavailable {max_unavailable})")
+                    if not should_run.get(node_name, False):
+                        to_delete.append(old["metadata"]["name"])
+                    else:
+                        allowed_nodes.append(node_name)  # replace an unavailable old pod at once
+                elif not should_run.get(node_name, False):
+                    off_node.append(old["metadata"]["name"])
+                elif surging < max_surge:
+                    candidate_nodes.append(node_name)
+            elif not is_pod_available(new, min_ready, now):
+                surging += 1  # surged here: waiting for the new pod to be available
+            else:
+                to_delete.append(old["metadata"]["name"])  # the new pod is available: the old one goes
+        deletable = min(available - desired, len(off_node))
+        to_delete += off_node[:max(deletable, 0)]
+        remaining = max(0, min(max_surge - surging, len(candidate_nodes)))
+        create_on = allowed_nodes + candidate_nodes[:remaining]
+        if to_delete or create_on:
+            self._sync_nodes(ds, key, to_delete, create_on, revision, actions)
+            actions.append(f"rolling update to {revision} (maxSurge {max_surge})")
 
     @staticmethod
     def _updated_pods_on_node(
