@@ -120,11 +120,26 @@ def test_whole_cluster_local_volumes_pin_pods_and_a_dead_node_keeps_its_pod_pend
     [condition] = [c for c in pod["status"]["conditions"] if c["type"] == "PodScheduled"]
     assert condition["message"] == (
         "0/3 nodes are available: 1 node(s) had untolerated taint {node.kubernetes.io/unreachable: }, "
-        "2 node(s) had volume node affinity conflict. preemption: 0/3 nodes are available: "
+        "2 node(s) didn't satisfy plugin(s) [VolumeBinding]. preemption: 0/3 nodes are available: "
         "3 Preemption is not helpful for scheduling.")
     decision = [r for r in cluster.trace.history if isinstance(r, SchedulingDecision) and r.pod == "default/web-1"][-1]
-    assert {v.node: v.plugin for v in decision.verdicts} == {
-        **{n: "VolumeBinding" for n in pods.values() if n != dead}, dead: "TaintToleration"}
+    # VolumeBinding's PreFilter narrowed the nodes down to the volume's: only the dead node is evaluated
+    assert {v.node: v.plugin for v in decision.verdicts} == {dead: "TaintToleration"}
     cluster.chaos("revive-node", node=dead)  # the node, and the data on it, come back: so does the pod
     assert cluster.run_until(lambda: get(cluster, "pods", "web-1")["status"].get("phase") == "Running", timeout=300)
+    assert get(cluster, "pods", "web-1")["spec"]["nodeName"] == dead
+
+
+def test_force_deleting_before_the_node_is_not_ready_puts_the_pod_back_on_the_dead_node() -> None:
+    """What the manifest warns about: until node lifecycle marks the node NotReady (~50 s), it still looks Ready."""
+    cluster = Cluster(3)
+    api = cluster.client("test")
+    api.create("statefulsets", statefulset(2))
+    assert cluster.run_until(lambda: sum(p["status"].get("phase") == "Running"
+                                         for p in cluster.objects("pods", "default")) == 2, timeout=300)
+    dead = get(cluster, "pods", "web-1")["spec"]["nodeName"]
+    cluster.chaos("kill-node", node=dead)
+    cluster.run_for(10)
+    api.delete("pods", "default", "web-1", grace_period_seconds=0)
+    cluster.run_for(5)
     assert get(cluster, "pods", "web-1")["spec"]["nodeName"] == dead
