@@ -225,3 +225,32 @@ def test_the_controller_resyncs_so_a_waiting_claims_event_repeats() -> None:
     cluster.run_for(31)
     [event] = events(cluster, "WaitForFirstConsumer")
     assert event["count"] == 3  # at 0 s, then at each 15 s resync: "(x3 over 30s)" in kubectl describe
+
+
+def test_local_path_refuses_what_rancher_refuses() -> None:
+    cluster = bare_cluster()
+    controllers(cluster)
+    api = cluster.client("test")
+    api.create("storageclasses", immediate_class("now"))
+    for name, spec in (("rwx", {"accessModes": ["ReadWriteMany"]}), ("blk", {"volumeMode": "Block"}),
+                       ("sel", {"selector": {"matchLabels": {"tier": "gold"}}})):
+        api.create("persistentvolumeclaims", claim(name, **spec))
+        pvc = get(cluster, "persistentvolumeclaims", name)
+        pvc["metadata"].setdefault("annotations", {})[ANN_SELECTED_NODE] = "node-1"  # what the scheduler does
+        api.update("persistentvolumeclaims", pvc)
+    api.create("persistentvolumeclaims", claim("nonode", cls="now"))  # Immediate: nobody selects a node
+    cluster.run_for(5)
+    assert cluster.objects("persistentvolumes") == []
+    failed = {e["involvedObject"]["name"]: e["message"] for e in events(cluster, "ProvisioningFailed")}
+    prefix = 'failed to provision volume with StorageClass "standard": '
+    assert failed == {
+        "rwx": prefix + "NodePath only supports ReadWriteOnce and ReadWriteOncePod (1.22+) access modes",
+        "blk": "rancher.io/local-path does not support block volume provisioning",
+        "sel": prefix + "claim.Spec.Selector is not supported",
+        "nonode": 'failed to provision volume with StorageClass "now": configuration error, no node was specified',
+    }
+    assert {e["involvedObject"]["name"] for e in events(cluster, "Provisioning")} == {"rwx", "sel", "nonode"}
+    for name in ("rwx", "blk", "sel"):  # a final error: the library keeps the selected node
+        pvc = get(cluster, "persistentvolumeclaims", name)
+        assert pvc["metadata"]["annotations"][ANN_SELECTED_NODE] == "node-1"
+        assert pvc["status"]["phase"] == "Pending"
