@@ -166,3 +166,33 @@ def test_columns() -> None:
                "volumeBindingMode": "WaitForFirstConsumer"}
     assert print_storageclass(sc, 90) == ["standard (default)", "rancher.io/local-path", "Delete",
                                           "WaitForFirstConsumer", False, "90s"]
+
+
+def test_resize_admission_needs_a_bound_claim_and_a_class_that_allows_expansion() -> None:
+    cluster = Cluster(0, nodes=[], scheduler=False, controllers=False)
+    api = cluster.client("test")
+    api.create("persistentvolumeclaims", pvc(**GOOD_PVC))
+
+    def grow(size: str) -> Obj:
+        claim = cluster.get("persistentvolumeclaims", "default", "data")
+        assert claim is not None
+        claim["spec"]["resources"]["requests"]["storage"] = size
+        return api.update("persistentvolumeclaims", claim)
+
+    with pytest.raises(ApiError) as err:
+        grow("2Gi")  # validation runs before the admission plugin: an unbound claim's spec is immutable
+    assert err.value.code == 422 and "spec is immutable after creation" in err.value.message
+    claim = cluster.get("persistentvolumeclaims", "default", "data")
+    assert claim is not None
+    claim["status"] = {"phase": "Bound"}
+    api.update_status("persistentvolumeclaims", claim)
+    with pytest.raises(ApiError) as err:
+        grow("2Gi")  # kind's "standard" does not allow expansion
+    assert (err.value.code, err.value.message) == (
+        403, 'persistentvolumeclaims "data" is forbidden: only dynamically provisioned pvc can be resized and '
+             "the storageclass that provisions the pvc must support resize")
+    sc = cluster.get("storageclasses", "", "standard")
+    assert sc is not None
+    api.update("storageclasses", {**sc, "allowVolumeExpansion": True})
+    assert grow("2Gi")["spec"]["resources"]["requests"]["storage"] == "2Gi"
+    assert grow("2Gi")["spec"]["resources"]["requests"]["storage"] == "2Gi"  # not growing: no question asked
