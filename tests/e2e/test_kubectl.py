@@ -696,6 +696,10 @@ def test_storage_classes_claims_and_volumes(kubectl: Kubectl, kubetui: Backgroun
                       "metadata: {name: empty}\nspec: {}\n")
     assert "spec.accessModes: Required value: at least 1 access mode is required" in refused.stderr
     assert "spec.resources[storage]: Required value" in refused.stderr
+    grown = kubectl("patch", "pvc", "data-vault-0", "-p", '{"spec":{"resources":{"requests":{"storage":"2Gi"}}}}',
+                    ok=False)
+    assert ('persistentvolumeclaims "data-vault-0" is forbidden: only dynamically provisioned pvc can be resized '
+            "and the storageclass that provisions the pvc must support resize") in grown.stderr
 
 
 def test_apply_prune_reaches_the_storage_kinds(kubectl: Kubectl, tmp_path: Path) -> None:
