@@ -125,6 +125,34 @@ def volume_matches_claim(pv: Obj, pvc: Obj) -> bool:
     return True
 
 
+def is_volume_bound_to_claim(pv: Obj, pvc: Obj) -> bool:
+    """IsVolumeBoundToClaim (component-helpers/storage/volume/pv_helpers.go): the claimRef names the claim and,
+    when it has a UID, the claim's UID (a claim re-created with the same name is another claim)."""
+    ref = (pv.get("spec") or {}).get("claimRef")
+    if not ref:
+        return False
+    meta = pvc.get("metadata") or {}
+    if ref.get("name") != meta.get("name") or (ref.get("namespace") or "") != (meta.get("namespace") or ""):
+        return False
+    return not ref.get("uid") or ref.get("uid") == meta.get("uid")
+
+
+def check_volume_satisfy_claim(pv: Obj, pvc: Obj) -> str:
+    """checkVolumeSatisfyClaim (pv_controller.go), for a claim naming its volume: why it cannot bind, or ""."""
+    spec, claim_spec = pv.get("spec") or {}, pvc.get("spec") or {}
+    if (pv.get("metadata") or {}).get("deletionTimestamp"):
+        return f'the volume is marked for deletion "{pv["metadata"]["name"]}"'
+    if volume_capacity(pv) < claim_request(pvc):
+        return "requested PV is too small"
+    if volume_class(pv) != claim_class(pvc):
+        return "storageClassName does not match"
+    if (spec.get("volumeMode") or "Filesystem") != (claim_spec.get("volumeMode") or "Filesystem"):
+        return "incompatible volumeMode"
+    if not set(claim_spec.get("accessModes") or ()) <= set(spec.get("accessModes") or ()):
+        return "incompatible accessMode"
+    return ""
+
+
 def find_matching_volume(pvc: Obj, volumes: list[Obj], node_ok: Any = None) -> Obj | None:
     """FindMatchingVolume: a volume pre-bound to this claim wins; otherwise the smallest available one that
     satisfies it (ties by name, for determinism). ``node_ok(pv)`` filters by node affinity when given."""

@@ -254,3 +254,46 @@ def test_local_path_refuses_what_rancher_refuses() -> None:
         pvc = get(cluster, "persistentvolumeclaims", name)
         assert pvc["metadata"]["annotations"][ANN_SELECTED_NODE] == "node-1"
         assert pvc["status"]["phase"] == "Pending"
+
+
+def test_a_claim_naming_a_volume_that_does_not_satisfy_it_gets_volume_mismatch() -> None:
+    cluster = bare_cluster()
+    controllers(cluster)
+    api = cluster.client("test")
+    api.create("persistentvolumes", volume("small", "500Mi"))
+    api.create("persistentvolumes", volume("slow", cls="slow"))
+    api.create("persistentvolumes", volume("block", volumeMode="Block"))
+    api.create("persistentvolumes", volume("rox", accessModes=["ReadOnlyMany"]))
+    for name in ("small", "slow", "block", "rox"):
+        api.create("persistentvolumeclaims", claim(f"want-{name}", cls="manual", volumeName=name))
+    cluster.run_for(1)
+    mismatches = {e["involvedObject"]["name"]: e["message"] for e in events(cluster, "VolumeMismatch")}
+    assert mismatches == {
+        "want-small": 'Cannot bind to requested volume "small": requested PV is too small',
+        "want-slow": 'Cannot bind to requested volume "slow": storageClassName does not match',
+        "want-block": 'Cannot bind to requested volume "block": incompatible volumeMode',
+        "want-rox": 'Cannot bind to requested volume "rox": incompatible accessMode',
+    }
+    for name in ("small", "slow", "block", "rox"):
+        assert get(cluster, "persistentvolumeclaims", f"want-{name}")["status"]["phase"] == "Pending"
+        assert "claimRef" not in get(cluster, "persistentvolumes", name, "")["spec"]
+
+
+def test_a_released_volume_does_not_rebind_to_a_new_claim_of_the_same_name() -> None:
+    cluster = bare_cluster()
+    controllers(cluster)
+    api = cluster.client("test")
+    api.create("persistentvolumes", volume("kept", policy="Retain"))
+    api.create("persistentvolumeclaims", claim("a", cls="manual"))
+    cluster.run_for(1)
+    old_uid = get(cluster, "persistentvolumeclaims", "a")["metadata"]["uid"]
+    api.delete("persistentvolumeclaims", "default", "a")
+    cluster.run_for(1)
+    api.create("persistentvolumeclaims", claim("a", cls="manual", volumeName="kept"))
+    cluster.run_for(1)
+    pvc = get(cluster, "persistentvolumeclaims", "a")
+    assert pvc["status"]["phase"] == "Pending" and pvc["metadata"]["uid"] != old_uid
+    kept = get(cluster, "persistentvolumes", "kept", "")
+    assert kept["status"]["phase"] == "Released" and kept["spec"]["claimRef"]["uid"] == old_uid
+    assert [e["message"] for e in events(cluster, "FailedBinding")] == [
+        'volume "kept" already bound to a different claim.']

@@ -8,6 +8,10 @@ the claim's selector):
 * an unbound claim with a matching Available volume is bound: the volume's ``spec.claimRef`` and phase Bound,
   then the claim's ``spec.volumeName``, the ``pv.kubernetes.io/bind-completed`` and ``bound-by-controller``
   annotations, and its status (Bound, the volume's access modes and capacity);
+* a claim naming its volume (``spec.volumeName``) binds to it only if the volume satisfies it (else Warning
+  VolumeMismatch ``Cannot bind to requested volume "x": requested PV is too small`` and the like) and is free
+  or bound to this very claim, UID included (else Warning FailedBinding ``volume "x" already bound to a
+  different claim.``: a Released volume does not go to a new claim that merely has the old one's name);
 * with none, a claim whose class binds Immediate is handed to the class's provisioner at once (the
   ``volume.kubernetes.io/storage-provisioner`` annotation, Event ExternalProvisioning); a WaitForFirstConsumer
   claim waits for the scheduler's ``volume.kubernetes.io/selected-node`` annotation (Event WaitForFirstConsumer);
@@ -28,10 +32,12 @@ from kubetui.api.storage import (
     ANN_DYNAMICALLY_PROVISIONED,
     ANN_SELECTED_NODE,
     ANN_STORAGE_PROVISIONER,
+    check_volume_satisfy_claim,
     claim_class,
     claim_key,
     claim_ref_key,
     find_matching_volume,
+    is_volume_bound_to_claim,
 )
 from kubetui.apiserver.codec import deep_copy
 from kubetui.apiserver.errors import ApiError
@@ -124,13 +130,7 @@ class PersistentVolumeController(Controller):
         spec = pvc.get("spec") or {}
         key = claim_key(pvc)
         if spec.get("volumeName"):
-            pv = self.volumes.get("", spec["volumeName"])
-            if pv is None:
-                self._claim_phase(pvc, "Pending")
-                return
-            ref = (pv.get("spec") or {}).get("claimRef")
-            if not ref or claim_ref_key(pv) == key:
-                self._bind(pv, pvc)
+            self._sync_requested_volume(pvc, spec["volumeName"])
             return
         waits = self._binding_mode(pvc) == "WaitForFirstConsumer"
         candidates = [pv for pv in self.volumes.list() if not claim_ref_key(pv) or claim_ref_key(pv) == key]
@@ -151,6 +151,27 @@ class PersistentVolumeController(Controller):
         self.event(pvc, "Normal", "FailedBinding",
                    "no persistent volumes available for this claim and no storage class is set")
         self._claim_phase(pvc, "Pending")
+
+    def _sync_requested_volume(self, pvc: Obj, name: str) -> None:
+        """syncUnboundClaim, the user asked for a specific volume: it must exist, satisfy the claim
+        (checkVolumeSatisfyClaim: VolumeMismatch) and be free or bound to this very claim (its UID too)."""
+        pv = self.volumes.get("", name)
+        if pv is None:
+            self._claim_phase(pvc, "Pending")
+            return
+        if not (pv.get("spec") or {}).get("claimRef"):
+            why = check_volume_satisfy_claim(pv, pvc)
+            if why:
+                self.event(pvc, "Warning", "VolumeMismatch", f'Cannot bind to requested volume "{name}": {why}')
+                self._claim_phase(pvc, "Pending")
+                return
+            self._bind(pv, pvc)
+        elif is_volume_bound_to_claim(pv, pvc):
+            self._bind(pv, pvc)  # finish the binding (the claim's UID)
+        else:
+            self.event(pvc, "Warning", "FailedBinding", f'volume "{name}" already bound to a different claim.')
+            if ANN_BOUND_BY_CONTROLLER not in _annotations(pvc):
+                self._claim_phase(pvc, "Pending")
 
     def _provision(self, pvc: Obj, cls: str) -> None:
         """provisionClaim for an external provisioner: name it on the claim and wait for it."""
@@ -184,9 +205,7 @@ class PersistentVolumeController(Controller):
         if pv is None:
             self._lost(pvc, "Bound claim has lost its PersistentVolume. Data on the volume is lost!")
             return
-        ref = (pv.get("spec") or {}).get("claimRef")
-        if not ref or (claim_ref_key(pv) == claim_key(pvc)
-                       and ref.get("uid") in (None, "", pvc["metadata"].get("uid"))):
+        if not (pv.get("spec") or {}).get("claimRef") or is_volume_bound_to_claim(pv, pvc):
             self._bind(pv, pvc)
         else:
             self.event(pvc, "Warning", "ClaimMisbound", "Two claims are bound to the same volume, this one is bound "
