@@ -297,3 +297,39 @@ def test_a_released_volume_does_not_rebind_to_a_new_claim_of_the_same_name() -> 
     assert kept["status"]["phase"] == "Released" and kept["spec"]["claimRef"]["uid"] == old_uid
     assert [e["message"] for e in events(cluster, "FailedBinding")] == [
         'volume "kept" already bound to a different claim.']
+
+
+def test_reclaim_in_the_words_of_the_in_tree_plugins() -> None:
+    cluster = bare_cluster()
+    controllers(cluster)
+    api = cluster.client("test")
+    sources = {"var": {"hostPath": {"path": "/var/data"}}, "tmp": {"hostPath": {"path": "/tmp/data"}},
+               "local": {"hostPath": None, "local": {"path": "/mnt/disk"},
+                         "nodeAffinity": {"required": {"nodeSelectorTerms": [{"matchExpressions": [
+                             {"key": "kubernetes.io/hostname", "operator": "In", "values": ["node-1"]}]}]}}}}
+    for policy in ("Delete", "Recycle"):
+        for source, spec in sources.items():
+            name = f"{policy.lower()}-{source}"
+            api.create("persistentvolumes", volume(name, policy=policy, **spec))
+            api.create("persistentvolumeclaims", claim(name, cls="manual", volumeName=name))
+    cluster.run_for(1)
+    for pvc in cluster.objects("persistentvolumeclaims", "default"):
+        assert pvc["status"]["phase"] == "Bound"
+        api.delete("persistentvolumeclaims", "default", pvc["metadata"]["name"])
+    cluster.run_for(5)
+    failed = {e["involvedObject"]["name"]: (e["reason"], e["message"]) for e in events(cluster)
+              if e["type"] == "Warning"}
+    assert failed == {
+        "delete-var": ("VolumeFailedDelete", "host_path deleter only supports /tmp/.+ but received provided /var/data"),
+        "delete-local": ("VolumeFailedDelete", 'error getting deleter volume plugin for volume "delete-local": '
+                                               "no deletable volume plugin matched"),
+        "recycle-local": ("VolumeFailedRecycle", "No recycler plugin found for the volume!"),
+    }
+    for name, (_reason, message) in failed.items():
+        pv = get(cluster, "persistentvolumes", name, "")
+        assert (pv["status"]["phase"], pv["status"]["message"]) == ("Failed", message)
+    assert cluster.get("persistentvolumes", "", "delete-tmp") is None  # the deleter removed it
+    for name in ("recycle-var", "recycle-tmp"):  # scrubbed and free again (the controller bound it: no claimRef)
+        pv = get(cluster, "persistentvolumes", name, "")
+        assert pv["status"]["phase"] == "Available" and "claimRef" not in pv["spec"]
+    assert {e["involvedObject"]["name"] for e in events(cluster, "VolumeRecycled")} == {"recycle-var", "recycle-tmp"}

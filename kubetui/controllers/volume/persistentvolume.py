@@ -16,13 +16,15 @@ the claim's selector):
   ``volume.kubernetes.io/storage-provisioner`` annotation, Event ExternalProvisioning); a WaitForFirstConsumer
   claim waits for the scheduler's ``volume.kubernetes.io/selected-node`` annotation (Event WaitForFirstConsumer);
 * a volume whose claim is gone becomes Released; Retain keeps it, Delete leaves it to its provisioner (which
-  deletes it) or, without one, marks it Failed; a bound claim whose volume is gone is Lost.
+  deletes it), deletes a hostPath volume under /tmp, else marks it Failed; Recycle makes a hostPath or nfs
+  volume Available again; a bound claim whose volume is gone is Lost.
 
-Simplification: only external provisioners (no in-tree volume plugins): a Delete volume nobody provisioned fails.
+Simplification: Recycle scrubs a hostPath or nfs volume at once, without the recycler pod (recycler-for-<pv>) Go runs.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from kubetui.api.storage import (
@@ -45,6 +47,7 @@ from kubetui.controllers.base import Controller
 
 Obj = dict[str, Any]
 
+_HOST_PATH_DELETABLE = re.compile("/tmp/.+")  # hostPathDeleter.Delete (pkg/volume/hostpath/host_path.go)
 RESYNC_SECONDS = 15.0  # the PV controller's --pvclaimbinder-sync-period
 _CLAIM, _VOLUME = "claim:", "volume:"
 
@@ -305,19 +308,67 @@ class PersistentVolumeController(Controller):
             self._volume_phase(self.client.update("persistentvolumes", updated), "Available", "")
 
     def _reclaim(self, pv: Obj) -> None:
-        """reclaimVolume: Retain keeps a Released volume; Delete is its provisioner's to do."""
-        policy = (pv.get("spec") or {}).get("persistentVolumeReclaimPolicy") or "Retain"
-        if policy == "Retain" or _phase(pv) != "Released":
+        """reclaimVolume, for a Released (or Failed: retried at every sync) volume. Retain keeps it. Delete: a
+        volume an external provisioner made is that provisioner's to delete; a hostPath volume has the in-tree
+        deleter, which removes only paths under /tmp (else ``host_path deleter only supports /tmp/.+ but
+        received provided <path>``); other sources have no deleter. Recycle: hostPath and nfs scrub the volume
+        and make it Available again (``Volume recycled``); other sources ``No recycler plugin found for the
+        volume!``. A failure is a Warning Event and phase Failed with the same message."""
+        spec = pv.get("spec") or {}
+        policy = spec.get("persistentVolumeReclaimPolicy") or "Retain"
+        if policy == "Retain" or _phase(pv) not in ("Released", "Failed"):
             return
-        if policy == "Delete" and _annotations(pv).get(ANN_DYNAMICALLY_PROVISIONED):
-            return  # the external provisioner that made it deletes it
-        message = (f'error getting deleter volume plugin for volume "{pv["metadata"]["name"]}": '
-                   "no deletable volume plugin matched") if policy == "Delete" else \
-            f'error getting recycler volume plugin for volume "{pv["metadata"]["name"]}": no recyclable volume ' \
-            "plugin matched"
-        reason = "VolumeFailedDelete" if policy == "Delete" else "VolumeFailedRecycle"
+        name = pv["metadata"]["name"]
+        if policy == "Delete":
+            provisioner = _annotations(pv).get(ANN_DYNAMICALLY_PROVISIONED)
+            if provisioner and not provisioner.startswith("kubernetes.io/"):
+                return  # the external provisioner that made it deletes it
+            path = str((spec.get("hostPath") or {}).get("path") or "")
+            if spec.get("hostPath") is None:
+                self._reclaim_failed(pv, "VolumeFailedDelete", f'error getting deleter volume plugin for volume '
+                                                               f'"{name}": no deletable volume plugin matched')
+            elif not _HOST_PATH_DELETABLE.search(path):
+                self._reclaim_failed(pv, "VolumeFailedDelete",
+                                     f"host_path deleter only supports /tmp/.+ but received provided {path}")
+            elif not pv["metadata"].get("deletionTimestamp"):
+                self._delete_volume(pv)
+        elif policy == "Recycle":
+            if spec.get("hostPath") is None and spec.get("nfs") is None:
+                self._reclaim_failed(pv, "VolumeFailedRecycle", "No recycler plugin found for the volume!")
+                return
+            self.event(pv, "Normal", "VolumeRecycled", "Volume recycled")
+            self._unbind_volume(pv)
+        else:
+            self._reclaim_failed(pv, "VolumeUnknownReclaimPolicy",
+                                 "Volume has unrecognized PersistentVolumeReclaimPolicy")
+
+    def _reclaim_failed(self, pv: Obj, reason: str, message: str) -> None:
+        """updateVolumePhaseWithEvent: the Event, then phase Failed with the message."""
         self.event(pv, "Warning", reason, message)
         self._volume_phase(pv, "Failed", message)
+
+    def _delete_volume(self, pv: Obj) -> None:
+        """deleteVolumeOperation: the deleter removed the directory; the PV object goes too."""
+        try:
+            self.client.delete("persistentvolumes", "", pv["metadata"]["name"])
+        except ApiError as err:
+            if err.code != 404:
+                raise
+            return
+        self.record(f"PersistentVolume {pv['metadata']['name']}", "Released, reclaim policy Delete", "gone",
+                    f"delete persistentvolume/{pv['metadata']['name']} (host path removed)")
+
+    def _unbind_volume(self, pv: Obj) -> None:
+        """unbindVolume: a volume the controller bound forgets its claim; one a user pre-bound keeps the claim's
+        name and namespace (only the UID goes); then phase Available."""
+        updated = deep_copy(pv)
+        annotations = updated["metadata"].get("annotations") or {}
+        if ANN_BOUND_BY_CONTROLLER in annotations:
+            updated["spec"].pop("claimRef", None)
+            annotations.pop(ANN_BOUND_BY_CONTROLLER)
+        elif updated["spec"].get("claimRef"):
+            updated["spec"]["claimRef"].pop("uid", None)
+        self._volume_phase(self.client.update("persistentvolumes", updated), "Available", "")
 
     def _volume_phase(self, pv: Obj, phase: str, message: str) -> Obj:
         status = pv.get("status") or {}
