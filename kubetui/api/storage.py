@@ -22,6 +22,7 @@ ANN_BETA_STORAGE_CLASS = "volume.beta.kubernetes.io/storage-class"
 ANN_DEFAULT_CLASS = "storageclass.kubernetes.io/is-default-class"
 ANN_BETA_DEFAULT_CLASS = "storageclass.beta.kubernetes.io/is-default-class"
 PVC_PROTECTION_FINALIZER = "kubernetes.io/pvc-protection"
+POD_PVC_INDEX = "pod-pvc-index"  # common.PodPVCIndex
 PV_PROTECTION_FINALIZER = "kubernetes.io/pv-protection"
 
 LOCAL_PATH_PROVISIONER = "rancher.io/local-path"
@@ -101,6 +102,15 @@ def pod_claim_names(pod: Obj) -> list[tuple[str, str]]:
         if isinstance(source, dict) and source.get("claimName"):
             out.append((str(volume.get("name", "")), str(source["claimName"])))
     return out
+
+
+def pod_claim_keys(pod: Obj) -> list[str]:
+    """PodPVCIndexFunc (pkg/controller/volume/common): "namespace/claim" for each claim the pod names, the index
+    the PVC protection and PV controllers share on the pod informer (nothing for a pod without volumes)."""
+    if not (pod.get("spec") or {}).get("volumes"):
+        return []
+    namespace = (pod.get("metadata") or {}).get("namespace", "")
+    return [f"{namespace}/{claim}" for _volume, claim in pod_claim_names(pod)]
 
 
 def volume_matches_claim(pv: Obj, pvc: Obj) -> bool:

@@ -333,3 +333,26 @@ def test_reclaim_in_the_words_of_the_in_tree_plugins() -> None:
         pv = get(cluster, "persistentvolumes", name, "")
         assert pv["status"]["phase"] == "Available" and "claimRef" not in pv["spec"]
     assert {e["involvedObject"]["name"] for e in events(cluster, "VolumeRecycled")} == {"recycle-var", "recycle-tmp"}
+
+
+def test_a_waiting_claim_names_the_pods_that_are_not_scheduled_yet() -> None:
+    cluster = bare_cluster()  # no scheduler: pods stay unscheduled
+    controllers(cluster)
+    api = cluster.client("test")
+    api.create("persistentvolumeclaims", claim())
+    cluster.run_for(1)
+    assert [e["message"] for e in events(cluster, "WaitForFirstConsumer")] == [
+        "waiting for first consumer to be created before binding"]
+
+    def pod(name: str) -> Obj:
+        return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "namespace": "default"},
+                "spec": {"containers": [{"name": "c", "image": "nginx"}],
+                         "volumes": [{"name": "d", "persistentVolumeClaim": {"claimName": "data"}}]}}
+
+    api.create("pods", pod("web-b"))
+    cluster.run_for(16)  # the next resync
+    assert [e["message"] for e in events(cluster, "WaitForPodScheduled")] == ["waiting for pod web-b to be scheduled"]
+    api.create("pods", pod("web-a"))
+    cluster.run_for(15)
+    assert sorted(e["message"] for e in events(cluster, "WaitForPodScheduled")) == [
+        "waiting for pod web-b to be scheduled", "waiting for pods web-a,web-b to be scheduled"]

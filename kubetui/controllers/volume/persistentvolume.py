@@ -14,7 +14,8 @@ the claim's selector):
   different claim.``: a Released volume does not go to a new claim that merely has the old one's name);
 * with none, a claim whose class binds Immediate is handed to the class's provisioner at once (the
   ``volume.kubernetes.io/storage-provisioner`` annotation, Event ExternalProvisioning); a WaitForFirstConsumer
-  claim waits for the scheduler's ``volume.kubernetes.io/selected-node`` annotation (Event WaitForFirstConsumer);
+  claim waits for the scheduler's ``volume.kubernetes.io/selected-node`` annotation (Event WaitForFirstConsumer,
+  or WaitForPodScheduled ``waiting for pod web-0 to be scheduled`` once pods that are not scheduled use it);
 * a volume whose claim is gone becomes Released; Retain keeps it, Delete leaves it to its provisioner (which
   deletes it), deletes a hostPath volume under /tmp, else marks it Failed; Recycle makes a hostPath or nfs
   volume Available again; a bound claim whose volume is gone is Lost.
@@ -34,12 +35,14 @@ from kubetui.api.storage import (
     ANN_DYNAMICALLY_PROVISIONED,
     ANN_SELECTED_NODE,
     ANN_STORAGE_PROVISIONER,
+    POD_PVC_INDEX,
     check_volume_satisfy_claim,
     claim_class,
     claim_key,
     claim_ref_key,
     find_matching_volume,
     is_volume_bound_to_claim,
+    pod_claim_keys,
 )
 from kubetui.apiserver.codec import deep_copy
 from kubetui.apiserver.errors import ApiError
@@ -60,6 +63,15 @@ def _phase(obj: Obj) -> str:
     return str((obj.get("status") or {}).get("phase") or "")
 
 
+def _terminated(pod: Obj) -> bool:
+    """IsPodTerminated: Failed or Succeeded, or being deleted with no container running."""
+    status = pod.get("status") or {}
+    if status.get("phase") in ("Failed", "Succeeded"):
+        return True
+    return bool(pod["metadata"].get("deletionTimestamp")) and not any(
+        "running" in (c.get("state") or {}) for c in status.get("containerStatuses") or ())
+
+
 class PersistentVolumeController(Controller):
     name = "persistentvolume-controller"
 
@@ -68,6 +80,9 @@ class PersistentVolumeController(Controller):
         self.volumes = self.informers.informer("persistentvolumes")
         self.classes = self.informers.informer("storageclasses")
         self.volumes.add_index("claimRef", lambda pv: [claim_ref_key(pv)] if claim_ref_key(pv) else [])
+        # No pod handlers: the pods by claim are only looked up (podIndexer), for WaitForPodScheduled.
+        self.pods = self.informers.informer("pods")
+        self.pods.add_index(POD_PVC_INDEX, pod_claim_keys)
         self.claims.add_handlers(self._claim, lambda _old, new: self._claim(new), self._claim_deleted)
         self.volumes.add_handlers(self._volume, lambda _old, new: self._volume(new), self._volume_deleted)
         self.clock.call_later(RESYNC_SECONDS, self._resync, label="persistentvolume-controller resync")
@@ -144,8 +159,7 @@ class PersistentVolumeController(Controller):
             return
         cls = claim_class(pvc)
         if waits and ANN_SELECTED_NODE not in _annotations(pvc):
-            self.event(pvc, "Normal", "WaitForFirstConsumer",
-                       "waiting for first consumer to be created before binding")
+            self._event_for_unbound_delay_binding_claim(pvc)
             self._claim_phase(pvc, "Pending")
             return
         if cls:
@@ -175,6 +189,18 @@ class PersistentVolumeController(Controller):
             self.event(pvc, "Warning", "FailedBinding", f'volume "{name}" already bound to a different claim.')
             if ANN_BOUND_BY_CONTROLLER not in _annotations(pvc):
                 self._claim_phase(pvc, "Pending")
+
+    def _event_for_unbound_delay_binding_claim(self, pvc: Obj) -> None:
+        """emitEventForUnboundDelayBindingClaim: WaitForPodScheduled naming the pods that use the claim and are
+        not scheduled yet (findNonScheduledPodsByPVC, terminated pods left out), else WaitForFirstConsumer."""
+        names = [pod["metadata"]["name"] for pod in self.pods.by_index(POD_PVC_INDEX, claim_key(pvc))
+                 if not (pod.get("spec") or {}).get("nodeName") and not _terminated(pod)]
+        if not names:
+            self.event(pvc, "Normal", "WaitForFirstConsumer", "waiting for first consumer to be created before binding")
+        elif len(names) == 1:
+            self.event(pvc, "Normal", "WaitForPodScheduled", f"waiting for pod {names[0]} to be scheduled")
+        else:
+            self.event(pvc, "Normal", "WaitForPodScheduled", f"waiting for pods {','.join(names)} to be scheduled")
 
     def _provision(self, pvc: Obj, cls: str) -> None:
         """provisionClaim for an external provisioner: name it on the claim and wait for it."""
