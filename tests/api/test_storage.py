@@ -94,7 +94,15 @@ def test_pvc_spec_is_immutable_except_a_bound_claims_request() -> None:
      ['spec.persistentVolumeReclaimPolicy: Unsupported value: "Keep": supported values: "Delete", "Recycle", '
       '"Retain"']),
     ({**GOOD_PV, "hostPath": None, "local": {"path": "/mnt/disk"}},
-     ["metadata.annotations: Required value: Local volume requires node affinity"]),
+     ["spec.nodeAffinity: Required value: Local volume requires node affinity"]),
+    ({**GOOD_PV, "accessModes": []}, ["spec.accessModes: Required value"]),
+    ({**GOOD_PV, "nfs": {"server": "a", "path": "/b"}, "csi": {"driver": "d", "volumeHandle": "h"},
+      "cephfs": {"monitors": ["m"]}},
+     ["spec.nfs: Forbidden: may not specify more than 1 volume type",
+      "spec.cephFS: Forbidden: may not specify more than 1 volume type",
+      "spec.csi: Forbidden: may not specify more than 1 volume type"]),
+    ({**GOOD_PV, "hostPath": None, "local": {"path": "/mnt/disk"}, "nodeAffinity": {}},
+     ["spec.nodeAffinity.required: Required value: must specify required node constraints"]),
 ])
 def test_pv_validation(spec: Obj, expected: list[str]) -> None:
     assert messages(pv(**spec)) == expected
@@ -196,3 +204,18 @@ def test_resize_admission_needs_a_bound_claim_and_a_class_that_allows_expansion(
     api.update("storageclasses", {**sc, "allowVolumeExpansion": True})
     assert grow("2Gi")["spec"]["resources"]["requests"]["storage"] == "2Gi"
     assert grow("2Gi")["spec"]["resources"]["requests"]["storage"] == "2Gi"  # not growing: no question asked
+
+
+def test_pv_update_paths_are_gos() -> None:
+    affinity = {"required": {"nodeSelectorTerms": [{"matchExpressions": [
+        {"key": "kubernetes.io/hostname", "operator": "In", "values": ["node-1"]}]}]}}
+    old = pv(**{**GOOD_PV, "nodeAffinity": affinity})
+    apply_defaults(old)
+    moved = {"required": {"nodeSelectorTerms": [{"matchExpressions": [
+        {"key": "kubernetes.io/hostname", "operator": "In", "values": ["node-2"]}]}]}}
+    new = pv(**{**GOOD_PV, "nodeAffinity": moved, "volumeMode": "Block"})
+    assert messages(new, old) == [
+        'volumeMode: Invalid value: "Block": field is immutable',
+        'nodeAffinity: Invalid value: {"Required":{"NodeSelectorTerms":[{"MatchExpressions":[{"Key":'
+        '"kubernetes.io/hostname","Operator":"In","Values":["node-2"]}],"MatchFields":null}]}}: '
+        "field is immutable, except for updating from beta label to GA"]
