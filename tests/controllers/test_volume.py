@@ -356,3 +356,20 @@ def test_a_waiting_claim_names_the_pods_that_are_not_scheduled_yet() -> None:
     cluster.run_for(15)
     assert sorted(e["message"] for e in events(cluster, "WaitForPodScheduled")) == [
         "waiting for pod web-b to be scheduled", "waiting for pods web-a,web-b to be scheduled"]
+
+
+def test_claim_misbound_is_reported_once_not_at_every_resync() -> None:
+    cluster = bare_cluster()
+    controllers(cluster)
+    api = cluster.client("test")
+    api.create("persistentvolumes", volume("pv1"))
+    api.create("persistentvolumeclaims", claim(cls="manual"))
+    cluster.run_for(1)
+    pv = get(cluster, "persistentvolumes", "pv1", "")
+    pv["spec"]["claimRef"] = {**pv["spec"]["claimRef"], "name": "other", "uid": "not-this-claim"}
+    api.update("persistentvolumes", pv)
+    cluster.run_for(61)  # four resyncs
+    assert get(cluster, "persistentvolumeclaims", "data")["status"]["phase"] == "Lost"
+    [event] = events(cluster, "ClaimMisbound")
+    assert event["message"] == "Two claims are bound to the same volume, this one is bound incorrectly"
+    assert event.get("count", 1) == 1

@@ -228,23 +228,23 @@ class PersistentVolumeController(Controller):
     def _sync_bound_claim(self, pvc: Obj) -> None:
         name = (pvc.get("spec") or {}).get("volumeName")
         if not name:
-            self._lost(pvc, "Bound claim has lost reference to PersistentVolume. Data on the volume is lost!")
+            self._lost(pvc, "ClaimLost",
+                       "Bound claim has lost reference to PersistentVolume. Data on the volume is lost!")
             return
         pv = self.volumes.get("", name)
         if pv is None:
-            self._lost(pvc, "Bound claim has lost its PersistentVolume. Data on the volume is lost!")
+            self._lost(pvc, "ClaimLost", "Bound claim has lost its PersistentVolume. Data on the volume is lost!")
             return
         if not (pv.get("spec") or {}).get("claimRef") or is_volume_bound_to_claim(pv, pvc):
             self._bind(pv, pvc)
         else:
-            self.event(pvc, "Warning", "ClaimMisbound", "Two claims are bound to the same volume, this one is bound "
-                       "incorrectly")
-            self._claim_phase(pvc, "Lost")
+            self._lost(pvc, "ClaimMisbound", "Two claims are bound to the same volume, this one is bound incorrectly")
 
-    def _lost(self, pvc: Obj, message: str) -> None:
+    def _lost(self, pvc: Obj, reason: str, message: str) -> None:
+        """updateClaimStatusWithEvent: the Event only when the phase changes, not at every resync."""
         if _phase(pvc) != "Lost":
-            self.event(pvc, "Warning", "ClaimLost", message)
-            self._claim_phase(pvc, "Lost")
+            pvc = self._claim_phase(pvc, "Lost")
+            self.event(pvc, "Warning", reason, message)
 
     def _claim_phase(self, pvc: Obj, phase: str) -> Obj:
         if _phase(pvc) == phase:
