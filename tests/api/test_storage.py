@@ -219,3 +219,14 @@ def test_pv_update_paths_are_gos() -> None:
         'nodeAffinity: Invalid value: {"Required":{"NodeSelectorTerms":[{"MatchExpressions":[{"Key":'
         '"kubernetes.io/hostname","Operator":"In","Values":["node-2"]}],"MatchFields":null}]}}: '
         "field is immutable, except for updating from beta label to GA"]
+
+
+def test_a_claim_without_a_class_may_be_given_one_once() -> None:
+    old = pvc(**GOOD_PVC)
+    apply_defaults(old)
+    assert messages(pvc(**{**GOOD_PVC, "storageClassName": "fast"}), old) == []  # validateStorageClassUpgradeFromNil
+    classy = pvc(**{**GOOD_PVC, "storageClassName": "fast"})
+    apply_defaults(classy)
+    assert messages(pvc(**{**GOOD_PVC, "storageClassName": "slow"}), classy) == [
+        "spec: Forbidden: spec is immutable after creation except resources.requests and "
+        "volumeAttributesClassName for bound claims"]

@@ -373,3 +373,21 @@ def test_claim_misbound_is_reported_once_not_at_every_resync() -> None:
     [event] = events(cluster, "ClaimMisbound")
     assert event["message"] == "Two claims are bound to the same volume, this one is bound incorrectly"
     assert event.get("count", 1) == 1
+
+
+def test_a_claim_made_before_the_default_class_gets_it_retroactively() -> None:
+    cluster = bare_cluster()
+    controllers(cluster)
+    api = cluster.client("test")
+    api.delete("storageclasses", "", "standard")
+    api.create("persistentvolumeclaims", claim())
+    api.create("persistentvolumeclaims", claim("none", cls=""))  # "" asks for no class: left alone
+    cluster.run_for(1)
+    assert "storageClassName" not in get(cluster, "persistentvolumeclaims", "data")["spec"]
+    api.create("storageclasses", {**immediate_class("later"), "metadata": {
+        "name": "later", "annotations": {"storageclass.kubernetes.io/is-default-class": "true"}}})
+    cluster.run_for(16)  # the next resync
+    assert get(cluster, "persistentvolumeclaims", "data")["spec"]["storageClassName"] == "later"
+    assert get(cluster, "persistentvolumeclaims", "none")["spec"]["storageClassName"] == ""
+    assert get(cluster, "persistentvolumeclaims", "data")["metadata"]["annotations"][ANN_STORAGE_PROVISIONER] == (
+        "rancher.io/local-path")

@@ -132,6 +132,10 @@ def validate_pvc(obj: dict[str, Any], old: dict[str, Any] | None, errs: Errs) ->
     old_clone = dict(old_spec)
     if not old_spec.get("volumeName"):
         old_clone["volumeName"] = spec.get("volumeName")  # the PV controller may set volumeName once
+    old_annotations = gd(gd(old, "metadata"), "annotations")
+    if (BETA_STORAGE_CLASS_ANNOTATION not in old_annotations and old_spec.get("storageClassName") is None
+            and spec.get("storageClassName")):
+        new_clone.pop("storageClassName", None)  # validateStorageClassUpgradeFromNil: a class may be set once
     # Only resources.requests may change, and only on a bound claim (expansion).
     if gd(obj, "status").get("phase") == "Bound":
         new_clone["resources"] = {**gd(spec, "resources"), "requests": gd(gd(old_spec, "resources"), "requests")}

@@ -12,6 +12,8 @@ the claim's selector):
   VolumeMismatch ``Cannot bind to requested volume "x": requested PV is too small`` and the like) and is free
   or bound to this very claim, UID included (else Warning FailedBinding ``volume "x" already bound to a
   different claim.``: a Released volume does not go to a new claim that merely has the old one's name);
+* with none, a claim that names no class gets the default class if there is one now (retroactive default
+  StorageClass: a claim made before the default class existed);
 * with none, a claim whose class binds Immediate is handed to the class's provisioner at once (the
   ``volume.kubernetes.io/storage-provisioner`` annotation, Event ExternalProvisioning); a WaitForFirstConsumer
   claim waits for the scheduler's ``volume.kubernetes.io/selected-node`` annotation (Event WaitForFirstConsumer,
@@ -29,6 +31,7 @@ import re
 from typing import Any
 
 from kubetui.api.storage import (
+    ANN_BETA_STORAGE_CLASS,
     ANN_BETA_STORAGE_PROVISIONER,
     ANN_BIND_COMPLETED,
     ANN_BOUND_BY_CONTROLLER,
@@ -41,6 +44,7 @@ from kubetui.api.storage import (
     claim_key,
     claim_ref_key,
     find_matching_volume,
+    is_default_class,
     is_volume_bound_to_claim,
     pod_claim_keys,
 )
@@ -157,6 +161,8 @@ class PersistentVolumeController(Controller):
         if pv is not None:
             self._bind(pv, pvc)
             return
+        if self._assign_default_class(pvc):
+            return  # the update brings the claim back, with its class
         cls = claim_class(pvc)
         if waits and ANN_SELECTED_NODE not in _annotations(pvc):
             self._event_for_unbound_delay_binding_claim(pvc)
@@ -189,6 +195,24 @@ class PersistentVolumeController(Controller):
             self.event(pvc, "Warning", "FailedBinding", f'volume "{name}" already bound to a different claim.')
             if ANN_BOUND_BY_CONTROLLER not in _annotations(pvc):
                 self._claim_phase(pvc, "Pending")
+
+    def _assign_default_class(self, pvc: Obj) -> bool:
+        """assignDefaultStorageClass (retroactive default StorageClass): an unbound claim that names no class at
+        all (not even ``""``) and found no volume gets the default class, if there is one now (GetDefaultClass:
+        the newest default, then by name)."""
+        if (pvc.get("spec") or {}).get("storageClassName") is not None or ANN_BETA_STORAGE_CLASS in _annotations(pvc):
+            return False
+        defaults = [sc["metadata"] for sc in self.classes.list() if is_default_class(sc)]
+        if not defaults:
+            return False
+        newest = max(str(m.get("creationTimestamp") or "") for m in defaults)
+        name = min(str(m["name"]) for m in defaults if str(m.get("creationTimestamp") or "") == newest)
+        updated = deep_copy(pvc)
+        updated["spec"]["storageClassName"] = name
+        self.client.update("persistentvolumeclaims", updated)
+        self.record(f"PersistentVolumeClaim {claim_key(pvc)}", "no class, no volume", f"class {name}",
+                    f"assign the default StorageClass {name}")
+        return True
 
     def _event_for_unbound_delay_binding_claim(self, pvc: Obj) -> None:
         """emitEventForUnboundDelayBindingClaim: WaitForPodScheduled naming the pods that use the claim and are
