@@ -22,6 +22,7 @@ ANN_BETA_STORAGE_CLASS = "volume.beta.kubernetes.io/storage-class"
 ANN_DEFAULT_CLASS = "storageclass.kubernetes.io/is-default-class"
 ANN_BETA_DEFAULT_CLASS = "storageclass.beta.kubernetes.io/is-default-class"
 PVC_PROTECTION_FINALIZER = "kubernetes.io/pvc-protection"
+POD_PVC_INDEX = "pod-pvc-index"  # common.PodPVCIndex
 PV_PROTECTION_FINALIZER = "kubernetes.io/pv-protection"
 
 LOCAL_PATH_PROVISIONER = "rancher.io/local-path"
@@ -103,6 +104,15 @@ def pod_claim_names(pod: Obj) -> list[tuple[str, str]]:
     return out
 
 
+def pod_claim_keys(pod: Obj) -> list[str]:
+    """PodPVCIndexFunc (pkg/controller/volume/common): "namespace/claim" for each claim the pod names, the index
+    the PVC protection and PV controllers share on the pod informer (nothing for a pod without volumes)."""
+    if not (pod.get("spec") or {}).get("volumes"):
+        return []
+    namespace = (pod.get("metadata") or {}).get("namespace", "")
+    return [f"{namespace}/{claim}" for _volume, claim in pod_claim_names(pod)]
+
+
 def volume_matches_claim(pv: Obj, pvc: Obj) -> bool:
     """checkVolumeSatisfyClaim + the filters of FindMatchingVolume (pkg/controller/volume/persistentvolume/
     util): class, access modes, volume mode, capacity, the claim's selector; node affinity is the scheduler's."""
@@ -123,6 +133,34 @@ def volume_matches_claim(pv: Obj, pvc: Obj) -> bool:
         except SelectorError:
             return False
     return True
+
+
+def is_volume_bound_to_claim(pv: Obj, pvc: Obj) -> bool:
+    """IsVolumeBoundToClaim (component-helpers/storage/volume/pv_helpers.go): the claimRef names the claim and,
+    when it has a UID, the claim's UID (a claim re-created with the same name is another claim)."""
+    ref = (pv.get("spec") or {}).get("claimRef")
+    if not ref:
+        return False
+    meta = pvc.get("metadata") or {}
+    if ref.get("name") != meta.get("name") or (ref.get("namespace") or "") != (meta.get("namespace") or ""):
+        return False
+    return not ref.get("uid") or ref.get("uid") == meta.get("uid")
+
+
+def check_volume_satisfy_claim(pv: Obj, pvc: Obj) -> str:
+    """checkVolumeSatisfyClaim (pv_controller.go), for a claim naming its volume: why it cannot bind, or ""."""
+    spec, claim_spec = pv.get("spec") or {}, pvc.get("spec") or {}
+    if (pv.get("metadata") or {}).get("deletionTimestamp"):
+        return f'the volume is marked for deletion "{pv["metadata"]["name"]}"'
+    if volume_capacity(pv) < claim_request(pvc):
+        return "requested PV is too small"
+    if volume_class(pv) != claim_class(pvc):
+        return "storageClassName does not match"
+    if (spec.get("volumeMode") or "Filesystem") != (claim_spec.get("volumeMode") or "Filesystem"):
+        return "incompatible volumeMode"
+    if not set(claim_spec.get("accessModes") or ()) <= set(spec.get("accessModes") or ()):
+        return "incompatible accessMode"
+    return ""
 
 
 def find_matching_volume(pvc: Obj, volumes: list[Obj], node_ok: Any = None) -> Obj | None:

@@ -21,6 +21,7 @@ from kubetui.api.quantity import QuantityError, parse_quantity
 from kubetui.api.resources import BY_PLURAL, ResourceInfo
 from kubetui.api.scheduling import SYSTEM_PRIORITY_CLASSES
 from kubetui.api.selectors import SelectorError, selector_from_dict
+from kubetui.api.storage import claim_class
 from kubetui.api.validation import format_invalid, validate
 from kubetui.apiserver import errors
 from kubetui.apiserver.allocators import AllocationError, ClusterIPAllocator, NodePortAllocator
@@ -142,6 +143,8 @@ class Admission:
         self._validate(info, new, old)
         if info.kind == "Service" and subresource != "status":
             self._allocate_service(info, new, old)
+        elif info.kind == "PersistentVolumeClaim" and subresource == "":
+            self._claim_resize(info, new, old)
 
     def release(self, info: ResourceInfo, obj: dict[str, Any]) -> None:
         """Give back what a deleted object held (a Service's ClusterIP and node ports)."""
@@ -210,6 +213,27 @@ class Admission:
             meta["finalizers"] = [finalizer]
         elif isinstance(finalizers, list) and finalizer not in finalizers:
             finalizers.append(finalizer)
+
+    def _claim_resize(self, info: ResourceInfo, new: dict[str, Any], old: dict[str, Any]) -> None:
+        """PersistentVolumeClaimResize (plugin/pkg/admission/storage/persistentvolume/resize/admission.go): a
+        claim's storage request may grow only once it is Bound, and only if its class (the same before and
+        after) has ``allowVolumeExpansion: true``."""
+        def storage(pvc: dict[str, Any]) -> Any:
+            return (((pvc.get("spec") or {}).get("resources") or {}).get("requests") or {}).get("storage")
+
+        try:
+            if parse_quantity(storage(new) or 0) <= parse_quantity(storage(old) or 0):
+                return
+        except QuantityError:
+            return
+        name = str(new.get("metadata", {}).get("name") or "")
+        if (old.get("status") or {}).get("phase") != "Bound":
+            raise errors.forbidden(info, name, "Only bound persistent volume claims can be expanded")
+        cls, old_cls = claim_class(new), claim_class(old)
+        kv = self.server.store.get(BY_PLURAL["storageclasses"].key("", cls)) if cls and cls == old_cls else None
+        if kv is None or decode(kv).get("allowVolumeExpansion") is not True:
+            raise errors.forbidden(info, name, "only dynamically provisioned pvc can be resized and "
+                                               "the storageclass that provisions the pvc must support resize")
 
     def default_storage_class(self) -> str | None:
         """GetDefaultClass (pkg/volume/util/storageclass.go): of the classes annotated as default, the newest

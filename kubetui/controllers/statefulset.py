@@ -54,7 +54,12 @@ from kubetui.controllers.podutil import (
     slow_start_batch,
 )
 from kubetui.controllers.replicaset import selector_or_none
-from kubetui.controllers.statefulset_storage import add_claim_volumes, create_missing_claims, sync_pod_claims
+from kubetui.controllers.statefulset_storage import (
+    add_claim_volumes,
+    create_missing_claims,
+    pod_claim_is_stale,
+    sync_pod_claims,
+)
 
 Obj = dict[str, Any]
 
@@ -290,6 +295,8 @@ class Sync:
                 self._delete(pod, f"{phase_of(pod).lower()}, to be recreated")
             return True
         if not is_created(pod):
+            if pod_claim_is_stale(self.c.claims, self.sts, pod, ordinal_of(self.name, pod)):
+                return True  # the garbage collector removes the old pod's claim first
             self._create(pod)
             if monotonic:
                 return True

@@ -305,7 +305,8 @@ class PodWorker:
             self.request_sync(self._retry - self.clock.now)
 
     def _volumes_mounted(self) -> bool:
-        """WaitForAttachAndMount for claim volumes (node/volumes.py): poll until every claim is Bound."""
+        """WaitForAttachAndMount for claim volumes (node/volumes.py): poll until every claim is Bound and not being
+        deleted."""
         waiting = unmounted_claim_volumes(self.kubelet.client, self.namespace, self._claims)
         now = self.clock.now
         if not waiting:
@@ -316,7 +317,10 @@ class PodWorker:
             return True
         if self._mount_wait_since is None:
             self._mount_wait_since = now
-            self.activity("", "waiting for volumes", ", ".join(waiting) + ": claim not Bound yet")
+            claims = dict(self._claims)
+            self.activity("", "waiting for volumes", "; ".join(
+                f"{volume}: error processing PVC {self.namespace}/{claims[volume]}: {why}"
+                for volume, why in sorted(waiting.items())))
         elif now - self._mount_wait_since >= ATTACH_AND_MOUNT_TIMEOUT:
             self._mount_wait_since = now  # SyncPod returned the error; the next sync waits again (no Event)
             self.activity("", "volume mount timed out", mount_timeout_message(waiting))

@@ -1,18 +1,20 @@
 """The kubelet's volume manager, cut down to persistentVolumeClaim volumes (pkg/kubelet/volumemanager).
 
-Before SyncPod creates the sandbox, WaitForAttachAndMount waits (polling every 300 ms, for up to 2 min 3 s) until
-every volume of the pod is mounted. The desired-state populator cannot even process a claim volume until the
-claim is Bound (getPVCExtractPV: ``PVC ... has non-bound phase``), so the pod stays ContainerCreating. After the
-timeout SyncPod returns the error ``unmounted volumes=[data], unattached volumes=[], failed to process
-volumes=[data]: context deadline exceeded`` and the pod worker tries again; v1.32 records no FailedMount Event
-for it (kubelet.go skips the Event when ``wait.Interrupted(err)``, and the timeout is wrapped with %w), so the
-kubelet stays silent: the reason is on the claim (``kubectl describe pvc``).
+Before SyncPod creates the sandbox, WaitForAttachAndMount waits until every volume of the pod is mounted. The
+desired-state populator cannot process a claim volume whose claim is being deleted (a pod that has not started
+must not start on it: ``PVC is being deleted``) or is not Bound (``PVC is not bound``), so the pod stays
+ContainerCreating.
 
+Simplification: the kubelet waits quietly for a claim that is not Bound or is being deleted (2 min 3 s, then again),
+where v1.32 fails the sync at once with Warning FailedMount ``Unable to attach or mount volumes: unmounted
+volumes=[data], unattached volumes=[], failed to process volumes=[data]: error processing PVC default/data: PVC is
+not bound`` every 10-15 s: kubetui's PreBind does not wait for the claims to be Bound, this wait stands in for it.
 Simplification: claims are read with a GET every 2 s (not 300 ms); other volume types mount at once.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from kubetui.apiserver.errors import ApiError
@@ -21,21 +23,27 @@ MOUNT_POLL_SECONDS = 2.0
 ATTACH_AND_MOUNT_TIMEOUT = 2 * 60 + 3.0  # podAttachAndMountTimeout
 
 
-def unmounted_claim_volumes(client: Any, namespace: str, claims: list[tuple[str, str]]) -> list[str]:
-    """The volume names whose claim is missing or not Bound yet."""
-    waiting = []
+def unmounted_claim_volumes(client: Any, namespace: str, claims: list[tuple[str, str]]) -> dict[str, str]:
+    """The volumes whose claim cannot be used yet, each with getPVCExtractPV's error (desired_state_of_world_populator
+    .go): a claim being deleted must not be used by a pod that has not started (``PVC is being deleted``), nor one
+    that is not Bound (``PVC is not bound``)."""
+    waiting: dict[str, str] = {}
     for volume, claim in claims:
         try:
             pvc = client.get("persistentvolumeclaims", namespace, claim)
-        except ApiError:
-            waiting.append(volume)
+        except ApiError as err:
+            waiting[volume] = f"failed to fetch PVC from API server: {err.message}"
             continue
-        if (pvc.get("status") or {}).get("phase") != "Bound" or not (pvc.get("spec") or {}).get("volumeName"):
-            waiting.append(volume)
+        if (pvc.get("metadata") or {}).get("deletionTimestamp"):
+            waiting[volume] = "PVC is being deleted"
+        elif (pvc.get("status") or {}).get("phase") != "Bound":
+            waiting[volume] = "PVC is not bound"
+        elif not (pvc.get("spec") or {}).get("volumeName"):
+            waiting[volume] = "PVC has empty pvc.Spec.VolumeName"
     return waiting
 
 
-def mount_timeout_message(waiting: list[str]) -> str:
+def mount_timeout_message(waiting: Iterable[str]) -> str:
     """WaitForAttachAndMount's error after the timeout (Go's %v of a []string: ``[a b]``)."""
     names = "[" + " ".join(sorted(waiting)) + "]"
     return (f"unmounted volumes={names}, unattached volumes=[], failed to process volumes={names}: "

@@ -37,6 +37,8 @@ class Attempt:
     percentage: int = 100
     sampled: bool = False  # filtering stopped once enough nodes fit
     narrowed_to: int | None = None  # nodes left after a PreFilterResult
+    excluded: list[str] = field(default_factory=list)  # the nodes a PreFilterResult left out, never filtered
+    excluded_by: str = ""  # the PreFilter plugins that narrowed
     chosen: str = ""
     how: str = ""
     message: str = ""
@@ -115,7 +117,15 @@ def _verdicts(attempt: Attempt) -> list[NodeVerdict]:
             continue
         scores = dict(zip(names, rows[i], strict=True))
         verdicts.append(NodeVerdict(node=node.name, feasible=True, scores=scores, total=attempt.totals[i]))
+    reason = _excluded_reason(attempt)
+    verdicts += [NodeVerdict(node=name, feasible=False, plugin=attempt.excluded_by, reason=reason)
+                 for name in attempt.excluded]
     return verdicts
+
+
+def _excluded_reason(attempt: Attempt) -> str:
+    """What the nodes a PreFilterResult left out are told (SetAbsentNodesStatus)."""
+    return f"node(s) didn't satisfy plugin(s) [{attempt.excluded_by.replace(',', ' ')}]" if attempt.excluded else ""
 
 
 def _verdict_columns(attempt: Attempt) -> list[Any]:
@@ -125,13 +135,16 @@ def _verdict_columns(attempt: Attempt) -> list[Any]:
         rejection = attempt.pre_filter
         return ["prefilter", rejection.plugin, rejection.message, [n.name for n, _ in attempt.evaluated]]
     statuses = attempt.evaluated_statuses
-    return [
+    columns: list[Any] = [
         [n.name for n in attempt.evaluated_nodes],
         None if statuses is None else [None if st is None else (st.plugin, st.message) for st in statuses],
         [n.name for n in attempt.feasible],
         [(sc.plugin, sc.weight, sc.raw, sc.normalized) for sc in attempt.scores],
         attempt.totals,
     ]
+    if attempt.excluded:
+        columns.append([attempt.excluded, attempt.excluded_by])
+    return columns
 
 
 def _verdict_dicts(attempt: Attempt) -> list[dict[str, Any]]:
@@ -147,7 +160,8 @@ def _verdict_dicts(attempt: Attempt) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     names, rows = _score_rows(attempt) if attempt.scores else ([], [])
     totals = attempt.totals
-    if attempt.scores and attempt.evaluated_statuses is None and attempt.evaluated_nodes == attempt.feasible:
+    if (attempt.scores and attempt.evaluated_statuses is None and attempt.evaluated_nodes == attempt.feasible
+            and not attempt.excluded):
         # every node looked at fits and was scored, in the same order
         return [
             {"node": node.name, "feasible": True, "plugin": "", "reason": "",
@@ -166,6 +180,9 @@ def _verdict_dicts(attempt: Attempt) -> list[dict[str, Any]]:
             continue
         out.append({"node": node.name, "feasible": True, "plugin": "", "reason": "",
                     "scores": dict(zip(names, rows[i], strict=True)), "total": totals[i]})
+    reason = _excluded_reason(attempt)
+    out += [{"node": name, "feasible": False, "plugin": attempt.excluded_by, "reason": reason, "scores": {},
+             "total": 0} for name in attempt.excluded]
     return out
 
 

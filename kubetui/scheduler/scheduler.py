@@ -321,6 +321,8 @@ class Scheduler:
             candidates = [n for n in nodes if n.name in narrowed.node_names]
             attempt.narrowed_to = len(candidates)
             attempt.statuses.absent = unresolvable(f"node(s) didn't satisfy plugin(s) [{' '.join(sorted(plugins))}]")
+            attempt.excluded = [n.name for n in nodes if n.name not in narrowed.node_names]
+            attempt.excluded_by = ",".join(sorted(plugins))
         wanted = framework.num_feasible_nodes_to_find(len(candidates))
         attempt.percentage = framework.percentage_for(len(nodes))
         start = self.next_start_node_index % len(candidates) if candidates else 0

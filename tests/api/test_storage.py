@@ -94,7 +94,15 @@ def test_pvc_spec_is_immutable_except_a_bound_claims_request() -> None:
      ['spec.persistentVolumeReclaimPolicy: Unsupported value: "Keep": supported values: "Delete", "Recycle", '
       '"Retain"']),
     ({**GOOD_PV, "hostPath": None, "local": {"path": "/mnt/disk"}},
-     ["metadata.annotations: Required value: Local volume requires node affinity"]),
+     ["spec.nodeAffinity: Required value: Local volume requires node affinity"]),
+    ({**GOOD_PV, "accessModes": []}, ["spec.accessModes: Required value"]),
+    ({**GOOD_PV, "nfs": {"server": "a", "path": "/b"}, "csi": {"driver": "d", "volumeHandle": "h"},
+      "cephfs": {"monitors": ["m"]}},
+     ["spec.nfs: Forbidden: may not specify more than 1 volume type",
+      "spec.cephFS: Forbidden: may not specify more than 1 volume type",
+      "spec.csi: Forbidden: may not specify more than 1 volume type"]),
+    ({**GOOD_PV, "hostPath": None, "local": {"path": "/mnt/disk"}, "nodeAffinity": {}},
+     ["spec.nodeAffinity.required: Required value: must specify required node constraints"]),
 ])
 def test_pv_validation(spec: Obj, expected: list[str]) -> None:
     assert messages(pv(**spec)) == expected
@@ -188,3 +196,59 @@ def test_a_statefulsets_claim_templates_are_typed_as_claims() -> None:
     claim["spec"]["accessModes"] = "ReadWriteOnce"
     errors = validate(sts)
     assert errors and errors[0].field == "spec.volumeClaimTemplates[0].spec.accessModes"
+
+
+def test_resize_admission_needs_a_bound_claim_and_a_class_that_allows_expansion() -> None:
+    cluster = Cluster(0, nodes=[], scheduler=False, controllers=False)
+    api = cluster.client("test")
+    api.create("persistentvolumeclaims", pvc(**GOOD_PVC))
+
+    def grow(size: str) -> Obj:
+        claim = cluster.get("persistentvolumeclaims", "default", "data")
+        assert claim is not None
+        claim["spec"]["resources"]["requests"]["storage"] = size
+        return api.update("persistentvolumeclaims", claim)
+
+    with pytest.raises(ApiError) as err:
+        grow("2Gi")  # validation runs before the admission plugin: an unbound claim's spec is immutable
+    assert err.value.code == 422 and "spec is immutable after creation" in err.value.message
+    claim = cluster.get("persistentvolumeclaims", "default", "data")
+    assert claim is not None
+    claim["status"] = {"phase": "Bound"}
+    api.update_status("persistentvolumeclaims", claim)
+    with pytest.raises(ApiError) as err:
+        grow("2Gi")  # kind's "standard" does not allow expansion
+    assert (err.value.code, err.value.message) == (
+        403, 'persistentvolumeclaims "data" is forbidden: only dynamically provisioned pvc can be resized and '
+             "the storageclass that provisions the pvc must support resize")
+    sc = cluster.get("storageclasses", "", "standard")
+    assert sc is not None
+    api.update("storageclasses", {**sc, "allowVolumeExpansion": True})
+    assert grow("2Gi")["spec"]["resources"]["requests"]["storage"] == "2Gi"
+    assert grow("2Gi")["spec"]["resources"]["requests"]["storage"] == "2Gi"  # not growing: no question asked
+
+
+def test_pv_update_paths_are_gos() -> None:
+    affinity = {"required": {"nodeSelectorTerms": [{"matchExpressions": [
+        {"key": "kubernetes.io/hostname", "operator": "In", "values": ["node-1"]}]}]}}
+    old = pv(**{**GOOD_PV, "nodeAffinity": affinity})
+    apply_defaults(old)
+    moved = {"required": {"nodeSelectorTerms": [{"matchExpressions": [
+        {"key": "kubernetes.io/hostname", "operator": "In", "values": ["node-2"]}]}]}}
+    new = pv(**{**GOOD_PV, "nodeAffinity": moved, "volumeMode": "Block"})
+    assert messages(new, old) == [
+        'volumeMode: Invalid value: "Block": field is immutable',
+        'nodeAffinity: Invalid value: {"Required":{"NodeSelectorTerms":[{"MatchExpressions":[{"Key":'
+        '"kubernetes.io/hostname","Operator":"In","Values":["node-2"]}],"MatchFields":null}]}}: '
+        "field is immutable, except for updating from beta label to GA"]
+
+
+def test_a_claim_without_a_class_may_be_given_one_once() -> None:
+    old = pvc(**GOOD_PVC)
+    apply_defaults(old)
+    assert messages(pvc(**{**GOOD_PVC, "storageClassName": "fast"}), old) == []  # validateStorageClassUpgradeFromNil
+    classy = pvc(**{**GOOD_PVC, "storageClassName": "fast"})
+    apply_defaults(classy)
+    assert messages(pvc(**{**GOOD_PVC, "storageClassName": "slow"}), classy) == [
+        "spec: Forbidden: spec is immutable after creation except resources.requests and "
+        "volumeAttributesClassName for bound claims"]

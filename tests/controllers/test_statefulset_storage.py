@@ -7,6 +7,7 @@ from typing import Any
 
 from kubetui.controllers.garbagecollector import GarbageCollector
 from kubetui.controllers.statefulset import StatefulSetController
+from kubetui.controllers.volume.pvcprotection import PVCProtectionController
 from kubetui.sim.cluster import Cluster
 from kubetui.sim.trace import SchedulingDecision
 from tests.controllers.test_endpoints_kit import FakeKubelet, bare_cluster, events, get, start, template
@@ -79,7 +80,7 @@ def test_retention_when_deleted_makes_the_set_the_owner() -> None:
     for name in ("data-web-0", "data-web-1"):
         refs = get(cluster, "persistentvolumeclaims", name)["metadata"]["ownerReferences"]
         assert refs == [{"apiVersion": "apps/v1", "kind": "StatefulSet", "name": "web",
-                         "uid": sts["metadata"]["uid"]}]
+                         "uid": sts["metadata"]["uid"], "controller": True, "blockOwnerDeletion": True}]
     cluster.client("test").delete("statefulsets", "default", "web")
     cluster.run_for(5)
     assert claim_names(cluster) == []  # the garbage collector removed them with their owner
@@ -120,11 +121,73 @@ def test_whole_cluster_local_volumes_pin_pods_and_a_dead_node_keeps_its_pod_pend
     [condition] = [c for c in pod["status"]["conditions"] if c["type"] == "PodScheduled"]
     assert condition["message"] == (
         "0/3 nodes are available: 1 node(s) had untolerated taint {node.kubernetes.io/unreachable: }, "
-        "2 node(s) had volume node affinity conflict. preemption: 0/3 nodes are available: "
+        "2 node(s) didn't satisfy plugin(s) [VolumeBinding]. preemption: 0/3 nodes are available: "
         "3 Preemption is not helpful for scheduling.")
     decision = [r for r in cluster.trace.history if isinstance(r, SchedulingDecision) and r.pod == "default/web-1"][-1]
+    # VolumeBinding's PreFilter narrowed the nodes down to the volume's: only the dead node is evaluated, the
+    # others are listed as left out
+    assert decision.evaluated == 1
     assert {v.node: v.plugin for v in decision.verdicts} == {
-        **{n: "VolumeBinding" for n in pods.values() if n != dead}, dead: "TaintToleration"}
+        n: "TaintToleration" if n == dead else "VolumeBinding" for n in ("node-1", "node-2", "node-3")}
     cluster.chaos("revive-node", node=dead)  # the node, and the data on it, come back: so does the pod
     assert cluster.run_until(lambda: get(cluster, "pods", "web-1")["status"].get("phase") == "Running", timeout=300)
     assert get(cluster, "pods", "web-1")["spec"]["nodeName"] == dead
+
+
+def test_force_deleting_before_the_node_is_not_ready_puts_the_pod_back_on_the_dead_node() -> None:
+    """What the manifest warns about: until node lifecycle marks the node NotReady (~50 s), it still looks Ready."""
+    cluster = Cluster(3)
+    api = cluster.client("test")
+    api.create("statefulsets", statefulset(2))
+    assert cluster.run_until(lambda: sum(p["status"].get("phase") == "Running"
+                                         for p in cluster.objects("pods", "default")) == 2, timeout=300)
+    dead = get(cluster, "pods", "web-1")["spec"]["nodeName"]
+    cluster.chaos("kill-node", node=dead)
+    cluster.run_for(10)
+    api.delete("pods", "default", "web-1", grace_period_seconds=0)
+    cluster.run_for(5)
+    assert get(cluster, "pods", "web-1")["spec"]["nodeName"] == dead
+
+
+def test_a_stale_claim_blocks_the_pod_until_the_garbage_collector_removes_it() -> None:
+    """PodClaimIsStale: under whenScaled Delete, web-1's claim still owned by the old web-1 (scaled down, gone)
+    must not be reused by a new web-1: the pod waits until the garbage collector has removed the claim."""
+    cluster = bare_cluster()
+    start(cluster, StatefulSetController)  # no garbage collector yet
+    kubelet = FakeKubelet(cluster, "node-1")
+    api = cluster.client("test")
+    api.create("statefulsets", statefulset(2, persistentVolumeClaimRetentionPolicy={"whenScaled": "Delete"}))
+    cluster.run_for(1)
+    run_all(cluster, kubelet)
+    claim = get(cluster, "persistentvolumeclaims", "data-web-1")
+    old_uid = claim["metadata"]["uid"]
+    claim["metadata"]["ownerReferences"] = [{"apiVersion": "v1", "kind": "Pod", "name": "web-1", "uid": "old-web-1",
+                                             "controller": True, "blockOwnerDeletion": True}]
+    api.update("persistentvolumeclaims", claim)  # what a scale-down left behind, the old pod long gone
+    api.delete("pods", "default", "web-1", grace_period_seconds=0)
+    cluster.run_for(10)
+    assert [p["metadata"]["name"] for p in cluster.objects("pods", "default")] == ["web-0"]
+    start(cluster, GarbageCollector, PVCProtectionController)
+    cluster.run_for(5)
+    assert cluster.get("persistentvolumeclaims", "default", "data-web-1") is None  # collected: its owner is gone
+    # The controller does not watch claims (nor does v1.32's): the set's next event syncs it again.
+    api.patch("statefulsets", "default", "web", {"metadata": {"labels": {"touch": "1"}}})
+    cluster.run_for(1)
+    run_all(cluster, kubelet)
+    assert get(cluster, "persistentvolumeclaims", "data-web-1")["metadata"]["uid"] != old_uid  # a fresh claim
+    assert get(cluster, "pods", "web-1")["status"]["phase"] == "Running"
+
+
+def test_a_claim_another_controller_owns_is_left_alone() -> None:
+    cluster, kubelet = setup(persistentVolumeClaimRetentionPolicy={"whenDeleted": "Delete"})
+    run_all(cluster, kubelet)
+    api = cluster.client("test")
+    claim = get(cluster, "persistentvolumeclaims", "data-web-0")
+    claim["metadata"]["ownerReferences"] = [{"apiVersion": "example.com/v1", "kind": "Operator", "name": "op",
+                                             "uid": "op-uid", "controller": True}]
+    api.update("persistentvolumeclaims", claim)
+    api.patch("statefulsets", "default", "web", {"metadata": {"labels": {"touch": "1"}}})  # a sync
+    cluster.run_for(2)
+    refs = get(cluster, "persistentvolumeclaims", "data-web-0")["metadata"]["ownerReferences"]
+    assert [r["kind"] for r in refs] == ["Operator"]
+    assert events(cluster, "ConflictingController") == []  # no ref of ours to clean up: nothing said

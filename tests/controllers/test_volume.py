@@ -225,3 +225,169 @@ def test_the_controller_resyncs_so_a_waiting_claims_event_repeats() -> None:
     cluster.run_for(31)
     [event] = events(cluster, "WaitForFirstConsumer")
     assert event["count"] == 3  # at 0 s, then at each 15 s resync: "(x3 over 30s)" in kubectl describe
+
+
+def test_local_path_refuses_what_rancher_refuses() -> None:
+    cluster = bare_cluster()
+    controllers(cluster)
+    api = cluster.client("test")
+    api.create("storageclasses", immediate_class("now"))
+    for name, spec in (("rwx", {"accessModes": ["ReadWriteMany"]}), ("blk", {"volumeMode": "Block"}),
+                       ("sel", {"selector": {"matchLabels": {"tier": "gold"}}})):
+        api.create("persistentvolumeclaims", claim(name, **spec))
+        pvc = get(cluster, "persistentvolumeclaims", name)
+        pvc["metadata"].setdefault("annotations", {})[ANN_SELECTED_NODE] = "node-1"  # what the scheduler does
+        api.update("persistentvolumeclaims", pvc)
+    api.create("persistentvolumeclaims", claim("nonode", cls="now"))  # Immediate: nobody selects a node
+    cluster.run_for(5)
+    assert cluster.objects("persistentvolumes") == []
+    failed = {e["involvedObject"]["name"]: e["message"] for e in events(cluster, "ProvisioningFailed")}
+    prefix = 'failed to provision volume with StorageClass "standard": '
+    assert failed == {
+        "rwx": prefix + "NodePath only supports ReadWriteOnce and ReadWriteOncePod (1.22+) access modes",
+        "blk": "rancher.io/local-path does not support block volume provisioning",
+        "sel": prefix + "claim.Spec.Selector is not supported",
+        "nonode": 'failed to provision volume with StorageClass "now": configuration error, no node was specified',
+    }
+    assert {e["involvedObject"]["name"] for e in events(cluster, "Provisioning")} == {"rwx", "sel", "nonode"}
+    for name in ("rwx", "blk", "sel"):  # a final error: the library keeps the selected node
+        pvc = get(cluster, "persistentvolumeclaims", name)
+        assert pvc["metadata"]["annotations"][ANN_SELECTED_NODE] == "node-1"
+        assert pvc["status"]["phase"] == "Pending"
+
+
+def test_a_claim_naming_a_volume_that_does_not_satisfy_it_gets_volume_mismatch() -> None:
+    cluster = bare_cluster()
+    controllers(cluster)
+    api = cluster.client("test")
+    api.create("persistentvolumes", volume("small", "500Mi"))
+    api.create("persistentvolumes", volume("slow", cls="slow"))
+    api.create("persistentvolumes", volume("block", volumeMode="Block"))
+    api.create("persistentvolumes", volume("rox", accessModes=["ReadOnlyMany"]))
+    for name in ("small", "slow", "block", "rox"):
+        api.create("persistentvolumeclaims", claim(f"want-{name}", cls="manual", volumeName=name))
+    cluster.run_for(1)
+    mismatches = {e["involvedObject"]["name"]: e["message"] for e in events(cluster, "VolumeMismatch")}
+    assert mismatches == {
+        "want-small": 'Cannot bind to requested volume "small": requested PV is too small',
+        "want-slow": 'Cannot bind to requested volume "slow": storageClassName does not match',
+        "want-block": 'Cannot bind to requested volume "block": incompatible volumeMode',
+        "want-rox": 'Cannot bind to requested volume "rox": incompatible accessMode',
+    }
+    for name in ("small", "slow", "block", "rox"):
+        assert get(cluster, "persistentvolumeclaims", f"want-{name}")["status"]["phase"] == "Pending"
+        assert "claimRef" not in get(cluster, "persistentvolumes", name, "")["spec"]
+
+
+def test_a_released_volume_does_not_rebind_to_a_new_claim_of_the_same_name() -> None:
+    cluster = bare_cluster()
+    controllers(cluster)
+    api = cluster.client("test")
+    api.create("persistentvolumes", volume("kept", policy="Retain"))
+    api.create("persistentvolumeclaims", claim("a", cls="manual"))
+    cluster.run_for(1)
+    old_uid = get(cluster, "persistentvolumeclaims", "a")["metadata"]["uid"]
+    api.delete("persistentvolumeclaims", "default", "a")
+    cluster.run_for(1)
+    api.create("persistentvolumeclaims", claim("a", cls="manual", volumeName="kept"))
+    cluster.run_for(1)
+    pvc = get(cluster, "persistentvolumeclaims", "a")
+    assert pvc["status"]["phase"] == "Pending" and pvc["metadata"]["uid"] != old_uid
+    kept = get(cluster, "persistentvolumes", "kept", "")
+    assert kept["status"]["phase"] == "Released" and kept["spec"]["claimRef"]["uid"] == old_uid
+    assert [e["message"] for e in events(cluster, "FailedBinding")] == [
+        'volume "kept" already bound to a different claim.']
+
+
+def test_reclaim_in_the_words_of_the_in_tree_plugins() -> None:
+    cluster = bare_cluster()
+    controllers(cluster)
+    api = cluster.client("test")
+    sources = {"var": {"hostPath": {"path": "/var/data"}}, "tmp": {"hostPath": {"path": "/tmp/data"}},
+               "local": {"hostPath": None, "local": {"path": "/mnt/disk"},
+                         "nodeAffinity": {"required": {"nodeSelectorTerms": [{"matchExpressions": [
+                             {"key": "kubernetes.io/hostname", "operator": "In", "values": ["node-1"]}]}]}}}}
+    for policy in ("Delete", "Recycle"):
+        for source, spec in sources.items():
+            name = f"{policy.lower()}-{source}"
+            api.create("persistentvolumes", volume(name, policy=policy, **spec))
+            api.create("persistentvolumeclaims", claim(name, cls="manual", volumeName=name))
+    cluster.run_for(1)
+    for pvc in cluster.objects("persistentvolumeclaims", "default"):
+        assert pvc["status"]["phase"] == "Bound"
+        api.delete("persistentvolumeclaims", "default", pvc["metadata"]["name"])
+    cluster.run_for(5)
+    failed = {e["involvedObject"]["name"]: (e["reason"], e["message"]) for e in events(cluster)
+              if e["type"] == "Warning"}
+    assert failed == {
+        "delete-var": ("VolumeFailedDelete", "host_path deleter only supports /tmp/.+ but received provided /var/data"),
+        "delete-local": ("VolumeFailedDelete", 'error getting deleter volume plugin for volume "delete-local": '
+                                               "no deletable volume plugin matched"),
+        "recycle-local": ("VolumeFailedRecycle", "No recycler plugin found for the volume!"),
+    }
+    for name, (_reason, message) in failed.items():
+        pv = get(cluster, "persistentvolumes", name, "")
+        assert (pv["status"]["phase"], pv["status"]["message"]) == ("Failed", message)
+    assert cluster.get("persistentvolumes", "", "delete-tmp") is None  # the deleter removed it
+    for name in ("recycle-var", "recycle-tmp"):  # scrubbed and free again (the controller bound it: no claimRef)
+        pv = get(cluster, "persistentvolumes", name, "")
+        assert pv["status"]["phase"] == "Available" and "claimRef" not in pv["spec"]
+    assert {e["involvedObject"]["name"] for e in events(cluster, "VolumeRecycled")} == {"recycle-var", "recycle-tmp"}
+
+
+def test_a_waiting_claim_names_the_pods_that_are_not_scheduled_yet() -> None:
+    cluster = bare_cluster()  # no scheduler: pods stay unscheduled
+    controllers(cluster)
+    api = cluster.client("test")
+    api.create("persistentvolumeclaims", claim())
+    cluster.run_for(1)
+    assert [e["message"] for e in events(cluster, "WaitForFirstConsumer")] == [
+        "waiting for first consumer to be created before binding"]
+
+    def pod(name: str) -> Obj:
+        return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "namespace": "default"},
+                "spec": {"containers": [{"name": "c", "image": "nginx"}],
+                         "volumes": [{"name": "d", "persistentVolumeClaim": {"claimName": "data"}}]}}
+
+    api.create("pods", pod("web-b"))
+    cluster.run_for(16)  # the next resync
+    assert [e["message"] for e in events(cluster, "WaitForPodScheduled")] == ["waiting for pod web-b to be scheduled"]
+    api.create("pods", pod("web-a"))
+    cluster.run_for(15)
+    assert sorted(e["message"] for e in events(cluster, "WaitForPodScheduled")) == [
+        "waiting for pod web-b to be scheduled", "waiting for pods web-a,web-b to be scheduled"]
+
+
+def test_claim_misbound_is_reported_once_not_at_every_resync() -> None:
+    cluster = bare_cluster()
+    controllers(cluster)
+    api = cluster.client("test")
+    api.create("persistentvolumes", volume("pv1"))
+    api.create("persistentvolumeclaims", claim(cls="manual"))
+    cluster.run_for(1)
+    pv = get(cluster, "persistentvolumes", "pv1", "")
+    pv["spec"]["claimRef"] = {**pv["spec"]["claimRef"], "name": "other", "uid": "not-this-claim"}
+    api.update("persistentvolumes", pv)
+    cluster.run_for(61)  # four resyncs
+    assert get(cluster, "persistentvolumeclaims", "data")["status"]["phase"] == "Lost"
+    [event] = events(cluster, "ClaimMisbound")
+    assert event["message"] == "Two claims are bound to the same volume, this one is bound incorrectly"
+    assert event.get("count", 1) == 1
+
+
+def test_a_claim_made_before_the_default_class_gets_it_retroactively() -> None:
+    cluster = bare_cluster()
+    controllers(cluster)
+    api = cluster.client("test")
+    api.delete("storageclasses", "", "standard")
+    api.create("persistentvolumeclaims", claim())
+    api.create("persistentvolumeclaims", claim("none", cls=""))  # "" asks for no class: left alone
+    cluster.run_for(1)
+    assert "storageClassName" not in get(cluster, "persistentvolumeclaims", "data")["spec"]
+    api.create("storageclasses", {**immediate_class("later"), "metadata": {
+        "name": "later", "annotations": {"storageclass.kubernetes.io/is-default-class": "true"}}})
+    cluster.run_for(16)  # the next resync
+    assert get(cluster, "persistentvolumeclaims", "data")["spec"]["storageClassName"] == "later"
+    assert get(cluster, "persistentvolumeclaims", "none")["spec"]["storageClassName"] == ""
+    assert get(cluster, "persistentvolumeclaims", "data")["metadata"]["annotations"][ANN_STORAGE_PROVISIONER] == (
+        "rancher.io/local-path")

@@ -688,7 +688,10 @@ def test_storage_classes_claims_and_volumes(kubectl: Kubectl, kubetui: Backgroun
     assert re.search(r"Used By:\s+vault-0", described)
     assert "pv.kubernetes.io/bind-completed: yes" in described
     assert f"volume.kubernetes.io/selected-node: {node}" in described
-    for reason in ("WaitForFirstConsumer", "ExternalProvisioning", "Provisioning", "ProvisioningSucceeded"):
+    # the claim's first sync already sees vault-0, not scheduled yet (emitEventForUnboundDelayBindingClaim)
+    assert re.search(r"WaitForPodScheduled\s+\S+\s+persistentvolume-controller\s+waiting for pod vault-0 to be "
+                     r"scheduled", described)
+    for reason in ("ExternalProvisioning", "Provisioning", "ProvisioningSucceeded"):
         assert reason in described
     assert "persistentvolumeclaim/data-vault-0" in kubectl("get", "pvc,pv,sc").stdout
     assert "accessModes contains the desired access modes" in kubectl("explain", "pvc.spec.accessModes").stdout
@@ -696,6 +699,14 @@ def test_storage_classes_claims_and_volumes(kubectl: Kubectl, kubetui: Backgroun
                       "metadata: {name: empty}\nspec: {}\n")
     assert "spec.accessModes: Required value: at least 1 access mode is required" in refused.stderr
     assert "spec.resources[storage]: Required value" in refused.stderr
+    local = kubectl("apply", "-f", "-", ok=False, stdin="apiVersion: v1\nkind: PersistentVolume\n"
+                    "metadata: {name: disk}\nspec: {capacity: {storage: 1Gi}, local: {path: /mnt/disk}}\n")
+    assert ('The PersistentVolume "disk" is invalid: \n* spec.accessModes: Required value\n'
+            "* spec.nodeAffinity: Required value: Local volume requires node affinity\n") in local.stderr
+    grown = kubectl("patch", "pvc", "data-vault-0", "-p", '{"spec":{"resources":{"requests":{"storage":"2Gi"}}}}',
+                    ok=False)
+    assert ('persistentvolumeclaims "data-vault-0" is forbidden: only dynamically provisioned pvc can be resized '
+            "and the storageclass that provisions the pvc must support resize") in grown.stderr
 
 
 def test_apply_prune_reaches_the_storage_kinds(kubectl: Kubectl, tmp_path: Path) -> None:

@@ -85,7 +85,10 @@ def test_node_name_affinity_narrows_the_nodes_in_pre_filter() -> None:
     s.pod("pinned", cpu="2", affinity=affinity)
     s.run()
     [decision] = s.decisions("pinned")[:1]
-    assert [v.node for v in decision.verdicts] == ["node-1"]
+    assert decision.evaluated == 1, "only node-1 is filtered"
+    assert [(v.node, v.feasible) for v in decision.verdicts] == [("node-1", False), ("node-0", False),
+                                                                 ("node-2", False)]
+    assert {v.reason for v in decision.verdicts[1:]} == {"node(s) didn't satisfy plugin(s) [NodeAffinity]"}
     assert decision.message.startswith(
         "0/3 nodes are available: 1 Insufficient cpu, 2 node(s) didn't satisfy plugin(s) [NodeAffinity]."
     )

@@ -95,9 +95,26 @@ def test_a_bound_local_volume_pins_the_pod_to_its_node() -> None:
     s.run()
     assert s.node_of("web") == "node-2"
     [decision] = s.decisions("web")
-    verdicts = {v.node: (v.plugin, v.reason) for v in decision.verdicts}
-    assert verdicts["node-1"] == ("VolumeBinding", "node(s) had volume node affinity conflict")
-    assert verdicts["node-3"] == ("VolumeBinding", "node(s) had volume node affinity conflict")
+    # PreFilter narrowed the nodes down to the volume's (GetEligibleNodes): only node-2 is evaluated; the others
+    # are listed with the reason they were left out
+    assert decision.evaluated == 1
+    assert [(v.node, v.feasible) for v in decision.verdicts] == [("node-2", True), ("node-1", False),
+                                                                 ("node-3", False)]
+    assert decision.verdicts[1].reason == "node(s) didn't satisfy plugin(s) [VolumeBinding]"
+
+
+def test_bound_local_volumes_on_different_nodes_leave_no_node() -> None:
+    s = three_nodes()
+    local_volume(s, "pv-1", "node-1")
+    local_volume(s, "pv-2", "node-2")
+    claim(s, "a", "manual", volume="pv-1")
+    claim(s, "b", "manual", volume="pv-2")
+    pod_with(s, "web", "a", "b")
+    s.run()
+    [event] = s.events("web", "FailedScheduling")
+    assert event["message"] == (
+        "0/3 nodes are available: node(s) didn't satisfy plugin VolumeBinding. "
+        "preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.")
 
 
 def test_a_bound_volume_on_a_node_that_cannot_take_the_pod() -> None:
@@ -110,7 +127,7 @@ def test_a_bound_volume_on_a_node_that_cannot_take_the_pod() -> None:
     s.run()
     [event] = s.events("web", "FailedScheduling")
     assert event["message"] == (
-        "0/2 nodes are available: 1 Insufficient cpu, 1 node(s) had volume node affinity conflict. "
+        "0/2 nodes are available: 1 Insufficient cpu, 1 node(s) didn't satisfy plugin(s) [VolumeBinding]. "
         "preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.")
 
 

@@ -23,7 +23,10 @@ def render(width: int) -> str:
     return console.export_text()
 
 
-def test_decision_shows_the_volume_node_affinity_conflict() -> None:
-    text = " ".join(render(200).split())  # the filter column wraps at 48 cells
-    assert "node-1 │ ✖ VolumeBinding: node(s) had volume node │ │ affinity conflict" in text
+def test_decision_lists_the_nodes_volume_binding_left_out_at_prefilter() -> None:
+    """The claim's volume lives on node-2, so VolumeBinding's PreFilter narrows the pod to node-2
+    (GetEligibleNodes): node-1 is never filtered, and its row says why, in the FailedScheduling message's words."""
+    text = " ".join(render(200).split())
+    assert "1 node(s) didn't satisfy plugin(s) [VolumeBinding]" in text
+    assert "node-1 │ ✖ VolumeBinding: node(s) didn't satisfy" in text
     assert "node-2 │ ✖ NodeResourcesFit: Insufficient cpu" in text

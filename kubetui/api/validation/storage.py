@@ -8,9 +8,10 @@ Simplification: the immutable-spec message of a PVC update leaves out the cmp.Di
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from kubetui.api.fielderrors import forbidden, invalid, not_supported, required
+from kubetui.api.fielderrors import GoLiteral, forbidden, invalid, not_supported, required
 from kubetui.api.validation import names
 from kubetui.api.validation.common import (
     FIELD_IMMUTABLE_ERROR,
@@ -37,6 +38,16 @@ PV_SOURCES = (
     "cephfs", "fc", "flocker", "flexVolume", "azureFile", "vsphereVolume", "quobyte", "azureDisk",
     "photonPersistentDisk", "portworxVolume", "scaleIO", "local", "storageos", "csi",
 )
+# The order ValidatePersistentVolumeSpec checks them in, with the paths it reports ("cephFS", not "cephfs").
+PV_SOURCE_PATHS = (
+    ("hostPath", "hostPath"), ("gcePersistentDisk", "gcePersistentDisk"),
+    ("awsElasticBlockStore", "awsElasticBlockStore"), ("glusterfs", "glusterfs"), ("flocker", "flocker"),
+    ("nfs", "nfs"), ("rbd", "rbd"), ("quobyte", "quobyte"), ("cephfs", "cephFS"), ("iscsi", "iscsi"),
+    ("cinder", "cinder"), ("fc", "fc"), ("flexVolume", "flexVolume"), ("azureFile", "azureFile"),
+    ("vsphereVolume", "vsphereVolume"), ("photonPersistentDisk", "photonPersistentDisk"),
+    ("portworxVolume", "portworxVolume"), ("azureDisk", "azureDisk"), ("scaleIO", "scaleIO"), ("local", "local"),
+    ("storageos", "storageos"), ("csi", "csi"),
+)
 IS_NOT_POSITIVE = "must be greater than zero"
 BETA_STORAGE_CLASS_ANNOTATION = "volume.beta.kubernetes.io/storage-class"
 
@@ -48,14 +59,35 @@ def _meta(obj: dict[str, Any], old: dict[str, Any] | None, namespaced: bool, err
         validate_object_meta_update(obj.get("metadata"), old.get("metadata"), errs)
 
 
-def _access_modes(modes: list[Any], path: str, errs: Errs) -> None:
+def _access_modes(modes: list[Any], path: str, errs: Errs, detail: str = "at least 1 access mode is required") -> None:
+    """The claim's detail is PVC-only: a PV without access modes is a bare ``spec.accessModes: Required value``."""
     if not modes:
-        errs.append(required(path, "at least 1 access mode is required"))
+        errs.append(required(path, detail))
     for mode in modes:
         if mode not in SUPPORTED_ACCESS_MODES:
             errs.append(not_supported(path, mode, SUPPORTED_ACCESS_MODES))
-    if "ReadWriteOncePod" in modes and len(modes) > 1:
+    if "ReadWriteOncePod" in modes and any(m != "ReadWriteOncePod" and m in SUPPORTED_ACCESS_MODES for m in modes):
         errs.append(forbidden(path, "may not use ReadWriteOncePod with other access modes"))
+
+
+def _volume_node_affinity_json(affinity: Any) -> GoLiteral:
+    """How the API server prints a PV's nodeAffinity in an error (the internal struct as JSON, Go field names)."""
+    def requirements(reqs: Any) -> Any:
+        if not isinstance(reqs, list):
+            return None
+        return [{"Key": r.get("key", ""), "Operator": r.get("operator", ""), "Values": r.get("values")}
+                for r in reqs if isinstance(r, dict)]
+
+    if not isinstance(affinity, dict):
+        return GoLiteral("null")
+    required_ = affinity.get("required")
+    body: Any = None
+    if isinstance(required_, dict):
+        body = {"NodeSelectorTerms": [
+            {"MatchExpressions": requirements(t.get("matchExpressions")),
+             "MatchFields": requirements(t.get("matchFields"))}
+            for t in required_.get("nodeSelectorTerms") or () if isinstance(t, dict)] or None}
+    return GoLiteral(json.dumps({"Required": body}, separators=(",", ":")))
 
 
 def _storage_quantity(raw: Any, path: str, errs: Errs) -> None:
@@ -100,6 +132,10 @@ def validate_pvc(obj: dict[str, Any], old: dict[str, Any] | None, errs: Errs) ->
     old_clone = dict(old_spec)
     if not old_spec.get("volumeName"):
         old_clone["volumeName"] = spec.get("volumeName")  # the PV controller may set volumeName once
+    old_annotations = gd(gd(old, "metadata"), "annotations")
+    if (BETA_STORAGE_CLASS_ANNOTATION not in old_annotations and old_spec.get("storageClassName") is None
+            and spec.get("storageClassName")):
+        new_clone.pop("storageClassName", None)  # validateStorageClassUpgradeFromNil: a class may be set once
     # Only resources.requests may change, and only on a bound claim (expansion).
     if gd(obj, "status").get("phase") == "Bound":
         new_clone["resources"] = {**gd(spec, "resources"), "requests": gd(gd(old_spec, "resources"), "requests")}
@@ -115,10 +151,10 @@ def validate_pvc(obj: dict[str, Any], old: dict[str, Any] | None, errs: Errs) ->
 
 
 def validate_pv(obj: dict[str, Any], old: dict[str, Any] | None, errs: Errs) -> None:
-    """ValidatePersistentVolume / ValidatePersistentVolumeUpdate."""
+    """ValidatePersistentVolume / ValidatePersistentVolumeUpdate (pkg/apis/core/validation/validation.go)."""
     _meta(obj, old, False, errs)
     spec = gd(obj, "spec")
-    _access_modes(gl(spec, "accessModes"), "spec.accessModes", errs)
+    _access_modes(gl(spec, "accessModes"), "spec.accessModes", errs, detail="")
     capacity = gd(spec, "capacity")
     if not capacity:
         errs.append(required("spec.capacity", ""))
@@ -129,29 +165,45 @@ def validate_pv(obj: dict[str, Any], old: dict[str, Any] | None, errs: Errs) -> 
     policy = spec.get("persistentVolumeReclaimPolicy")
     if policy and policy not in SUPPORTED_PV_RECLAIM_POLICIES:
         errs.append(not_supported("spec.persistentVolumeReclaimPolicy", policy, SUPPORTED_PV_RECLAIM_POLICIES))
+    affinity = spec.get("nodeAffinity")
+    if affinity is not None:  # validateVolumeNodeAffinity
+        required_ = gd(affinity, "required") if isinstance(affinity, dict) else {}
+        if not required_:
+            errs.append(required("spec.nodeAffinity.required", "must specify required node constraints"))
+        elif not gl(required_, "nodeSelectorTerms"):
+            errs.append(required("spec.nodeAffinity.required.nodeSelectorTerms",
+                                 "must have at least one node selector term"))
+    # One volume source, checked in Go's order: each further one is Forbidden; only the first is validated.
+    first = ""
+    for source, path in PV_SOURCE_PATHS:
+        if spec.get(source) is None:
+            continue
+        if first and source != "flexVolume":  # Go forgets the check for flexVolume
+            errs.append(forbidden(f"spec.{path}", "may not specify more than 1 volume type"))
+            continue
+        if first:
+            continue
+        first = source
+        if source in ("hostPath", "local") and not gd(spec, source).get("path"):
+            errs.append(required(f"spec.{source}.path", ""))
+        if source == "local" and affinity is None:
+            errs.append(required("spec.nodeAffinity", "Local volume requires node affinity"))
+    if not first:
+        errs.append(required("spec", "must specify a volume type"))
     _class_name(spec.get("storageClassName"), "spec.storageClassName", errs)
     mode = spec.get("volumeMode")
     if mode is not None and mode not in SUPPORTED_VOLUME_MODES:
         errs.append(not_supported("spec.volumeMode", mode, SUPPORTED_VOLUME_MODES))
-    sources = [s for s in PV_SOURCES if spec.get(s) is not None]
-    if not sources:
-        errs.append(required("spec", "must specify a volume type"))
-    elif len(sources) > 1:
-        errs.append(forbidden(f"spec.{sources[1]}", "may not specify more than 1 volume type"))
-    for source in ("hostPath", "local"):
-        if source in sources and not gd(spec, source).get("path"):
-            errs.append(required(f"spec.{source}.path", ""))
-    if "local" in sources and not gd(gd(spec, "nodeAffinity"), "required"):
-        errs.append(required("metadata.annotations", "Local volume requires node affinity"))
     if old is not None:
         old_spec = gd(old, "spec")
         if any(not same(g(spec, s), g(old_spec, s)) for s in PV_SOURCES):
             errs.append(forbidden("spec.persistentvolumesource",
                                   "spec.persistentvolumesource is immutable after creation"))
-        if g(old_spec, "volumeMode") != g(spec, "volumeMode"):
-            errs.append(invalid("spec.volumeMode", g(spec, "volumeMode"), FIELD_IMMUTABLE_ERROR))
-        if old_spec.get("nodeAffinity") and not same(old_spec.get("nodeAffinity"), spec.get("nodeAffinity")):
-            errs.append(invalid("spec.nodeAffinity", spec.get("nodeAffinity"), FIELD_IMMUTABLE_ERROR))
+        if g(old_spec, "volumeMode") != g(spec, "volumeMode"):  # Go's paths here have no "spec."
+            errs.append(invalid("volumeMode", g(spec, "volumeMode"), FIELD_IMMUTABLE_ERROR))
+        if old_spec.get("nodeAffinity") is not None and not same(old_spec.get("nodeAffinity"), affinity):
+            errs.append(invalid("nodeAffinity", _volume_node_affinity_json(affinity),
+                                FIELD_IMMUTABLE_ERROR + ", except for updating from beta label to GA"))
 
 
 def validate_storageclass(obj: dict[str, Any], old: dict[str, Any] | None, errs: Errs) -> None:

@@ -8,6 +8,18 @@ a hostPath under ``/var/local-path-provisioner`` and a required node affinity to
 on that node's disk), ``spec.claimRef`` to the claim (the PV controller completes the binding), and the class's
 reclaim policy; Event ProvisioningSucceeded. A Released volume with policy Delete is deleted.
 
+What rancher's provisioner refuses, it refuses here, as Warning ProvisioningFailed events and no volume:
+``volumeMode: Block`` (the library's ``canProvision``: ``rancher.io/local-path does not support block volume
+provisioning``, before any Provisioning event), then, after Provisioning, ``failed to provision volume with
+StorageClass "standard": <why>`` for a claim with a selector (``claim.Spec.Selector is not supported``), access
+modes other than ReadWriteOnce/ReadWriteOncePod (``NodePath only supports ReadWriteOnce and ReadWriteOncePod
+(1.22+) access modes``), or no selected node. These are ProvisioningFinished errors: the library keeps the
+``volume.kubernetes.io/selected-node`` annotation (it removes it only for ProvisioningReschedule), so the pod
+stays Pending without events of its own: ``kubectl describe pvc`` says why.
+
+Simplification: a refused claim is not retried with backoff (the library retries, repeating the event); it is
+looked at again when it changes.
+
 Simplification: the local-path provisioner (a pod in kind) runs in the controller manager, an API client still.
 """
 
@@ -78,13 +90,17 @@ class LocalPathProvisioner(Controller):
         name = f"pvc-{meta.get('uid', '')}"
         if self.volumes.get("", name) is not None:
             return  # made already; the PV controller binds it
-        if not node:
+        if spec.get("volumeMode") == "Block":  # canProvision: before the Provisioning event, unprefixed
             self.event(pvc, "Warning", "ProvisioningFailed",
-                       "failed to provision volume with StorageClass \"{}\": configuration error, no node was "
-                       "specified".format(sc["metadata"]["name"]))
+                       f"{self.provisioner} does not support block volume provisioning")
             return
         self.event(pvc, "Normal", "Provisioning",
                    f'External provisioner is provisioning volume for claim "{claim_key(pvc)}"')
+        refused = self._refusal(spec, node)
+        if refused:
+            self.event(pvc, "Warning", "ProvisioningFailed",
+                       f'failed to provision volume with StorageClass "{sc["metadata"]["name"]}": {refused}')
+            return
         namespace = meta.get("namespace", "")
         pv = {
             "apiVersion": "v1",
@@ -120,6 +136,17 @@ class LocalPathProvisioner(Controller):
         self.event(pvc, "Normal", "ProvisioningSucceeded", f"Successfully provisioned volume {name}")
         self.record(f"PersistentVolumeClaim {claim_key(pvc)}", f"no volume, node {node} selected",
                     "a volume on that node", f"create persistentvolume/{name} ({LOCAL_PATH_ROOT} on {node})")
+
+    @staticmethod
+    def _refusal(spec: Obj, node: str | None) -> str:
+        """provisionFor (local-path-provisioner provisioner.go), for node-local paths: what it refuses."""
+        if spec.get("selector") is not None:
+            return "claim.Spec.Selector is not supported"
+        if any(mode not in ("ReadWriteOnce", "ReadWriteOncePod") for mode in spec.get("accessModes") or ()):
+            return "NodePath only supports ReadWriteOnce and ReadWriteOncePod (1.22+) access modes"
+        if not node:
+            return "configuration error, no node was specified"
+        return ""
 
     def _delete(self, pv: Obj) -> None:
         """A Released volume with policy Delete: the directory is removed and the PV object deleted."""

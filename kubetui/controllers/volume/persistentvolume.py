@@ -8,30 +8,45 @@ the claim's selector):
 * an unbound claim with a matching Available volume is bound: the volume's ``spec.claimRef`` and phase Bound,
   then the claim's ``spec.volumeName``, the ``pv.kubernetes.io/bind-completed`` and ``bound-by-controller``
   annotations, and its status (Bound, the volume's access modes and capacity);
+* a claim naming its volume (``spec.volumeName``) binds to it only if the volume satisfies it (else Warning
+  VolumeMismatch ``Cannot bind to requested volume "x": requested PV is too small`` and the like) and is free
+  or bound to this very claim, UID included (else Warning FailedBinding ``volume "x" already bound to a
+  different claim.``: a Released volume does not go to a new claim that merely has the old one's name);
+* with none, a claim that names no class gets the default class if there is one now (retroactive default
+  StorageClass: a claim made before the default class existed);
 * with none, a claim whose class binds Immediate is handed to the class's provisioner at once (the
   ``volume.kubernetes.io/storage-provisioner`` annotation, Event ExternalProvisioning); a WaitForFirstConsumer
-  claim waits for the scheduler's ``volume.kubernetes.io/selected-node`` annotation (Event WaitForFirstConsumer);
+  claim waits for the scheduler's ``volume.kubernetes.io/selected-node`` annotation (Event WaitForFirstConsumer,
+  or WaitForPodScheduled ``waiting for pod web-0 to be scheduled`` once pods that are not scheduled use it);
 * a volume whose claim is gone becomes Released; Retain keeps it, Delete leaves it to its provisioner (which
-  deletes it) or, without one, marks it Failed; a bound claim whose volume is gone is Lost.
+  deletes it), deletes a hostPath volume under /tmp, else marks it Failed; Recycle makes a hostPath or nfs
+  volume Available again; a bound claim whose volume is gone is Lost.
 
-Simplification: only external provisioners (no in-tree volume plugins): a Delete volume nobody provisioned fails.
+Simplification: Recycle scrubs a hostPath or nfs volume at once, without the recycler pod (recycler-for-<pv>) Go runs.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from kubetui.api.storage import (
+    ANN_BETA_STORAGE_CLASS,
     ANN_BETA_STORAGE_PROVISIONER,
     ANN_BIND_COMPLETED,
     ANN_BOUND_BY_CONTROLLER,
     ANN_DYNAMICALLY_PROVISIONED,
     ANN_SELECTED_NODE,
     ANN_STORAGE_PROVISIONER,
+    POD_PVC_INDEX,
+    check_volume_satisfy_claim,
     claim_class,
     claim_key,
     claim_ref_key,
     find_matching_volume,
+    is_default_class,
+    is_volume_bound_to_claim,
+    pod_claim_keys,
 )
 from kubetui.apiserver.codec import deep_copy
 from kubetui.apiserver.errors import ApiError
@@ -39,6 +54,7 @@ from kubetui.controllers.base import Controller
 
 Obj = dict[str, Any]
 
+_HOST_PATH_DELETABLE = re.compile("/tmp/.+")  # hostPathDeleter.Delete (pkg/volume/hostpath/host_path.go)
 RESYNC_SECONDS = 15.0  # the PV controller's --pvclaimbinder-sync-period
 _CLAIM, _VOLUME = "claim:", "volume:"
 
@@ -51,6 +67,15 @@ def _phase(obj: Obj) -> str:
     return str((obj.get("status") or {}).get("phase") or "")
 
 
+def _terminated(pod: Obj) -> bool:
+    """IsPodTerminated: Failed or Succeeded, or being deleted with no container running."""
+    status = pod.get("status") or {}
+    if status.get("phase") in ("Failed", "Succeeded"):
+        return True
+    return bool(pod["metadata"].get("deletionTimestamp")) and not any(
+        "running" in (c.get("state") or {}) for c in status.get("containerStatuses") or ())
+
+
 class PersistentVolumeController(Controller):
     name = "persistentvolume-controller"
 
@@ -59,6 +84,9 @@ class PersistentVolumeController(Controller):
         self.volumes = self.informers.informer("persistentvolumes")
         self.classes = self.informers.informer("storageclasses")
         self.volumes.add_index("claimRef", lambda pv: [claim_ref_key(pv)] if claim_ref_key(pv) else [])
+        # No pod handlers: the pods by claim are only looked up (podIndexer), for WaitForPodScheduled.
+        self.pods = self.informers.informer("pods")
+        self.pods.add_index(POD_PVC_INDEX, pod_claim_keys)
         self.claims.add_handlers(self._claim, lambda _old, new: self._claim(new), self._claim_deleted)
         self.volumes.add_handlers(self._volume, lambda _old, new: self._volume(new), self._volume_deleted)
         self.clock.call_later(RESYNC_SECONDS, self._resync, label="persistentvolume-controller resync")
@@ -124,13 +152,7 @@ class PersistentVolumeController(Controller):
         spec = pvc.get("spec") or {}
         key = claim_key(pvc)
         if spec.get("volumeName"):
-            pv = self.volumes.get("", spec["volumeName"])
-            if pv is None:
-                self._claim_phase(pvc, "Pending")
-                return
-            ref = (pv.get("spec") or {}).get("claimRef")
-            if not ref or claim_ref_key(pv) == key:
-                self._bind(pv, pvc)
+            self._sync_requested_volume(pvc, spec["volumeName"])
             return
         waits = self._binding_mode(pvc) == "WaitForFirstConsumer"
         candidates = [pv for pv in self.volumes.list() if not claim_ref_key(pv) or claim_ref_key(pv) == key]
@@ -139,10 +161,11 @@ class PersistentVolumeController(Controller):
         if pv is not None:
             self._bind(pv, pvc)
             return
+        if self._assign_default_class(pvc):
+            return  # the update brings the claim back, with its class
         cls = claim_class(pvc)
         if waits and ANN_SELECTED_NODE not in _annotations(pvc):
-            self.event(pvc, "Normal", "WaitForFirstConsumer",
-                       "waiting for first consumer to be created before binding")
+            self._event_for_unbound_delay_binding_claim(pvc)
             self._claim_phase(pvc, "Pending")
             return
         if cls:
@@ -151,6 +174,57 @@ class PersistentVolumeController(Controller):
         self.event(pvc, "Normal", "FailedBinding",
                    "no persistent volumes available for this claim and no storage class is set")
         self._claim_phase(pvc, "Pending")
+
+    def _sync_requested_volume(self, pvc: Obj, name: str) -> None:
+        """syncUnboundClaim, the user asked for a specific volume: it must exist, satisfy the claim
+        (checkVolumeSatisfyClaim: VolumeMismatch) and be free or bound to this very claim (its UID too)."""
+        pv = self.volumes.get("", name)
+        if pv is None:
+            self._claim_phase(pvc, "Pending")
+            return
+        if not (pv.get("spec") or {}).get("claimRef"):
+            why = check_volume_satisfy_claim(pv, pvc)
+            if why:
+                self.event(pvc, "Warning", "VolumeMismatch", f'Cannot bind to requested volume "{name}": {why}')
+                self._claim_phase(pvc, "Pending")
+                return
+            self._bind(pv, pvc)
+        elif is_volume_bound_to_claim(pv, pvc):
+            self._bind(pv, pvc)  # finish the binding (the claim's UID)
+        else:
+            self.event(pvc, "Warning", "FailedBinding", f'volume "{name}" already bound to a different claim.')
+            if ANN_BOUND_BY_CONTROLLER not in _annotations(pvc):
+                self._claim_phase(pvc, "Pending")
+
+    def _assign_default_class(self, pvc: Obj) -> bool:
+        """assignDefaultStorageClass (retroactive default StorageClass): an unbound claim that names no class at
+        all (not even ``""``) and found no volume gets the default class, if there is one now (GetDefaultClass:
+        the newest default, then by name)."""
+        if (pvc.get("spec") or {}).get("storageClassName") is not None or ANN_BETA_STORAGE_CLASS in _annotations(pvc):
+            return False
+        defaults = [sc["metadata"] for sc in self.classes.list() if is_default_class(sc)]
+        if not defaults:
+            return False
+        newest = max(str(m.get("creationTimestamp") or "") for m in defaults)
+        name = min(str(m["name"]) for m in defaults if str(m.get("creationTimestamp") or "") == newest)
+        updated = deep_copy(pvc)
+        updated["spec"]["storageClassName"] = name
+        self.client.update("persistentvolumeclaims", updated)
+        self.record(f"PersistentVolumeClaim {claim_key(pvc)}", "no class, no volume", f"class {name}",
+                    f"assign the default StorageClass {name}")
+        return True
+
+    def _event_for_unbound_delay_binding_claim(self, pvc: Obj) -> None:
+        """emitEventForUnboundDelayBindingClaim: WaitForPodScheduled naming the pods that use the claim and are
+        not scheduled yet (findNonScheduledPodsByPVC, terminated pods left out), else WaitForFirstConsumer."""
+        names = [pod["metadata"]["name"] for pod in self.pods.by_index(POD_PVC_INDEX, claim_key(pvc))
+                 if not (pod.get("spec") or {}).get("nodeName") and not _terminated(pod)]
+        if not names:
+            self.event(pvc, "Normal", "WaitForFirstConsumer", "waiting for first consumer to be created before binding")
+        elif len(names) == 1:
+            self.event(pvc, "Normal", "WaitForPodScheduled", f"waiting for pod {names[0]} to be scheduled")
+        else:
+            self.event(pvc, "Normal", "WaitForPodScheduled", f"waiting for pods {','.join(names)} to be scheduled")
 
     def _provision(self, pvc: Obj, cls: str) -> None:
         """provisionClaim for an external provisioner: name it on the claim and wait for it."""
@@ -178,25 +252,23 @@ class PersistentVolumeController(Controller):
     def _sync_bound_claim(self, pvc: Obj) -> None:
         name = (pvc.get("spec") or {}).get("volumeName")
         if not name:
-            self._lost(pvc, "Bound claim has lost reference to PersistentVolume. Data on the volume is lost!")
+            self._lost(pvc, "ClaimLost",
+                       "Bound claim has lost reference to PersistentVolume. Data on the volume is lost!")
             return
         pv = self.volumes.get("", name)
         if pv is None:
-            self._lost(pvc, "Bound claim has lost its PersistentVolume. Data on the volume is lost!")
+            self._lost(pvc, "ClaimLost", "Bound claim has lost its PersistentVolume. Data on the volume is lost!")
             return
-        ref = (pv.get("spec") or {}).get("claimRef")
-        if not ref or (claim_ref_key(pv) == claim_key(pvc)
-                       and ref.get("uid") in (None, "", pvc["metadata"].get("uid"))):
+        if not (pv.get("spec") or {}).get("claimRef") or is_volume_bound_to_claim(pv, pvc):
             self._bind(pv, pvc)
         else:
-            self.event(pvc, "Warning", "ClaimMisbound", "Two claims are bound to the same volume, this one is bound "
-                       "incorrectly")
-            self._claim_phase(pvc, "Lost")
+            self._lost(pvc, "ClaimMisbound", "Two claims are bound to the same volume, this one is bound incorrectly")
 
-    def _lost(self, pvc: Obj, message: str) -> None:
+    def _lost(self, pvc: Obj, reason: str, message: str) -> None:
+        """updateClaimStatusWithEvent: the Event only when the phase changes, not at every resync."""
         if _phase(pvc) != "Lost":
-            self.event(pvc, "Warning", "ClaimLost", message)
-            self._claim_phase(pvc, "Lost")
+            pvc = self._claim_phase(pvc, "Lost")
+            self.event(pvc, "Warning", reason, message)
 
     def _claim_phase(self, pvc: Obj, phase: str) -> Obj:
         if _phase(pvc) == phase:
@@ -286,19 +358,67 @@ class PersistentVolumeController(Controller):
             self._volume_phase(self.client.update("persistentvolumes", updated), "Available", "")
 
     def _reclaim(self, pv: Obj) -> None:
-        """reclaimVolume: Retain keeps a Released volume; Delete is its provisioner's to do."""
-        policy = (pv.get("spec") or {}).get("persistentVolumeReclaimPolicy") or "Retain"
-        if policy == "Retain" or _phase(pv) != "Released":
+        """reclaimVolume, for a Released (or Failed: retried at every sync) volume. Retain keeps it. Delete: a
+        volume an external provisioner made is that provisioner's to delete; a hostPath volume has the in-tree
+        deleter, which removes only paths under /tmp (else ``host_path deleter only supports /tmp/.+ but
+        received provided <path>``); other sources have no deleter. Recycle: hostPath and nfs scrub the volume
+        and make it Available again (``Volume recycled``); other sources ``No recycler plugin found for the
+        volume!``. A failure is a Warning Event and phase Failed with the same message."""
+        spec = pv.get("spec") or {}
+        policy = spec.get("persistentVolumeReclaimPolicy") or "Retain"
+        if policy == "Retain" or _phase(pv) not in ("Released", "Failed"):
             return
-        if policy == "Delete" and _annotations(pv).get(ANN_DYNAMICALLY_PROVISIONED):
-            return  # the external provisioner that made it deletes it
-        message = (f'error getting deleter volume plugin for volume "{pv["metadata"]["name"]}": '
-                   "no deletable volume plugin matched") if policy == "Delete" else \
-            f'error getting recycler volume plugin for volume "{pv["metadata"]["name"]}": no recyclable volume ' \
-            "plugin matched"
-        reason = "VolumeFailedDelete" if policy == "Delete" else "VolumeFailedRecycle"
+        name = pv["metadata"]["name"]
+        if policy == "Delete":
+            provisioner = _annotations(pv).get(ANN_DYNAMICALLY_PROVISIONED)
+            if provisioner and not provisioner.startswith("kubernetes.io/"):
+                return  # the external provisioner that made it deletes it
+            path = str((spec.get("hostPath") or {}).get("path") or "")
+            if spec.get("hostPath") is None:
+                self._reclaim_failed(pv, "VolumeFailedDelete", f'error getting deleter volume plugin for volume '
+                                                               f'"{name}": no deletable volume plugin matched')
+            elif not _HOST_PATH_DELETABLE.search(path):
+                self._reclaim_failed(pv, "VolumeFailedDelete",
+                                     f"host_path deleter only supports /tmp/.+ but received provided {path}")
+            elif not pv["metadata"].get("deletionTimestamp"):
+                self._delete_volume(pv)
+        elif policy == "Recycle":
+            if spec.get("hostPath") is None and spec.get("nfs") is None:
+                self._reclaim_failed(pv, "VolumeFailedRecycle", "No recycler plugin found for the volume!")
+                return
+            self.event(pv, "Normal", "VolumeRecycled", "Volume recycled")
+            self._unbind_volume(pv)
+        else:
+            self._reclaim_failed(pv, "VolumeUnknownReclaimPolicy",
+                                 "Volume has unrecognized PersistentVolumeReclaimPolicy")
+
+    def _reclaim_failed(self, pv: Obj, reason: str, message: str) -> None:
+        """updateVolumePhaseWithEvent: the Event, then phase Failed with the message."""
         self.event(pv, "Warning", reason, message)
         self._volume_phase(pv, "Failed", message)
+
+    def _delete_volume(self, pv: Obj) -> None:
+        """deleteVolumeOperation: the deleter removed the directory; the PV object goes too."""
+        try:
+            self.client.delete("persistentvolumes", "", pv["metadata"]["name"])
+        except ApiError as err:
+            if err.code != 404:
+                raise
+            return
+        self.record(f"PersistentVolume {pv['metadata']['name']}", "Released, reclaim policy Delete", "gone",
+                    f"delete persistentvolume/{pv['metadata']['name']} (host path removed)")
+
+    def _unbind_volume(self, pv: Obj) -> None:
+        """unbindVolume: a volume the controller bound forgets its claim; one a user pre-bound keeps the claim's
+        name and namespace (only the UID goes); then phase Available."""
+        updated = deep_copy(pv)
+        annotations = updated["metadata"].get("annotations") or {}
+        if ANN_BOUND_BY_CONTROLLER in annotations:
+            updated["spec"].pop("claimRef", None)
+            annotations.pop(ANN_BOUND_BY_CONTROLLER)
+        elif updated["spec"].get("claimRef"):
+            updated["spec"]["claimRef"].pop("uid", None)
+        self._volume_phase(self.client.update("persistentvolumes", updated), "Available", "")
 
     def _volume_phase(self, pv: Obj, phase: str, message: str) -> Obj:
         status = pv.get("status") or {}

@@ -12,17 +12,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from kubetui.api.storage import PVC_PROTECTION_FINALIZER, claim_key, pod_claim_names
+from kubetui.api.storage import POD_PVC_INDEX, PVC_PROTECTION_FINALIZER, claim_key, pod_claim_keys
 from kubetui.apiserver.codec import deep_copy
 from kubetui.apiserver.errors import ApiError
 from kubetui.controllers.base import Controller
 
 Obj = dict[str, Any]
-
-
-def _claims_of(pod: Obj) -> list[str]:
-    namespace = pod["metadata"].get("namespace", "")
-    return [f"{namespace}/{claim}" for _volume, claim in pod_claim_names(pod)]
 
 
 class PVCProtectionController(Controller):
@@ -31,7 +26,7 @@ class PVCProtectionController(Controller):
     def setup(self) -> None:
         self.claims = self.informers.informer("persistentvolumeclaims")
         self.pods = self.informers.informer("pods")
-        self.pods.add_index("pvc", _claims_of)
+        self.pods.add_index(POD_PVC_INDEX, pod_claim_keys)
         self.claims.add_handlers(self._claim, lambda _old, new: self._claim(new), None)
         self.pods.add_handlers(None, None, self._pod_gone)
 
@@ -43,7 +38,7 @@ class PVCProtectionController(Controller):
     def _pod_gone(self, pod: Obj) -> None:
         if not (pod.get("spec") or {}).get("volumes"):
             return  # the common case: nothing to look at
-        for key in _claims_of(pod):
+        for key in pod_claim_keys(pod):
             namespace, _, name = key.partition("/")
             pvc = self.claims.get(namespace, name)
             if pvc is not None:
@@ -57,7 +52,8 @@ class PVCProtectionController(Controller):
         meta = pvc["metadata"]
         if not meta.get("deletionTimestamp") or PVC_PROTECTION_FINALIZER not in (meta.get("finalizers") or ()):
             return
-        users = [p["metadata"]["name"] for p in self.pods.by_index("pvc", key) if (p.get("spec") or {}).get("nodeName")]
+        users = [p["metadata"]["name"] for p in self.pods.by_index(POD_PVC_INDEX, key)
+                 if (p.get("spec") or {}).get("nodeName")]
         if users:
             self.record(f"PersistentVolumeClaim {key}", f"being deleted, used by {', '.join(users)}",
                         "no pod using it", "keep the finalizer")

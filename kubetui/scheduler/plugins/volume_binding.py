@@ -3,7 +3,10 @@ pkg/scheduler/framework/plugins/volumebinding/binder.go).
 
 * PreFilter: a pod without claims skips the plugin. A missing claim (``persistentvolumeclaim "x" not found``),
   one being deleted, one Lost, or an unbound claim whose class binds Immediate (``pod has unbound immediate
-  PersistentVolumeClaims``: the PV controller binds it first) rejects the pod for every node.
+  PersistentVolumeClaims``: the PV controller binds it first) rejects the pod for every node. Bound claims
+  whose volumes name their nodes (``kubernetes.io/hostname In [...]``, as local volumes do) narrow the nodes
+  down to those (``GetEligibleNodes``, intersected across claims): the others are ``node(s) didn't satisfy
+  plugin(s) [VolumeBinding]``.
 * Filter: a bound claim's volume must allow the node (its ``nodeAffinity``): ``node(s) had volume node affinity
   conflict``; a volume that is gone: ``node(s) unavailable due to one or more pvc(s) bound to non-existent
   pv(s)``. An unbound WaitForFirstConsumer claim needs an available matching volume the node may use, or a
@@ -82,6 +85,21 @@ def volume_allows_node(pv: Obj, node: NodeInfo) -> bool:
     return any(node_selector_term_matches(t, node.labels, node.name) for t in terms)
 
 
+def local_volume_node_names(pv: Obj) -> set[str]:
+    """GetLocalPersistentVolumeNodeNames (pkg/volume/util/util.go): per term, the intersection of its
+    ``kubernetes.io/hostname In`` expressions; the union over the terms."""
+    required = ((pv.get("spec") or {}).get("nodeAffinity") or {}).get("required")
+    result: set[str] = set()
+    for term in (required or {}).get("nodeSelectorTerms") or ():
+        nodes: set[str] | None = None
+        for expr in term.get("matchExpressions") or ():
+            if expr.get("key") == "kubernetes.io/hostname" and expr.get("operator") == "In":
+                values = set(expr.get("values") or ())
+                nodes = values if nodes is None else nodes & values
+        result |= nodes or set()
+    return result
+
+
 class VolumeBinding(PreFilterPlugin, FilterPlugin, ReservePlugin, PreBindPlugin):
     name = "VolumeBinding"
 
@@ -119,7 +137,21 @@ class VolumeBinding(PreFilterPlugin, FilterPlugin, ReservePlugin, PreBindPlugin)
         if immediate:
             return None, unresolvable(ERR_UNBOUND_IMMEDIATE)
         state.write(_STATE_KEY, claims)
-        return None, None
+        eligible = self._eligible_nodes(claims.bound)
+        return (PreFilterResult(frozenset(eligible)) if eligible is not None else None), None
+
+    def _eligible_nodes(self, bound: list[Obj]) -> set[str] | None:
+        """GetEligibleNodes (binder.go): the nodes the bound claims' local volumes name, intersected; None when
+        they do not narrow anything down (or a volume is missing: Filter reports it)."""
+        eligible: set[str] | None = None
+        for pvc in bound:
+            pv = self._lookup("persistentvolumes", "", pvc["spec"]["volumeName"])
+            if pv is None:
+                return None
+            names = local_volume_node_names(pv)
+            if names:
+                eligible = names if eligible is None else eligible & names
+        return eligible
 
     def _delayed(self, pvc: Obj) -> bool:
         """IsDelayBindingMode: the claim's class binds WaitForFirstConsumer."""
