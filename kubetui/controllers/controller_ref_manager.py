@@ -9,12 +9,15 @@ pods, ReplicaSets and ControllerRevisions.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kubetui.api.meta import controller_of, owner_reference
-from kubetui.api.selectors import LabelSelector
+from kubetui.api.selectors import LabelSelector, SelectorError, selector_from_dict
 from kubetui.apiserver.errors import ApiError
 from kubetui.controllers.base import Controller
+
+if TYPE_CHECKING:
+    from kubetui.controllers.history import History
 
 Obj = dict[str, Any]
 
@@ -105,3 +108,30 @@ class RefManager:
                               "resourceVersion": meta.get("resourceVersion")}}
         client = self.controller.client
         return client.merge_patch(self.resource, meta.get("namespace", ""), meta["name"], patch)
+
+
+def claim_pods_and_revisions(controller: Controller, history: History, owner: Obj, owner_resource: str,
+                             member: Callable[[Obj], bool] | None = None) -> list[str]:
+    """What a DaemonSet or StatefulSet sync claims first (ClaimControllerRevisions / adoptOrphanRevisions, then
+    ClaimPods): the orphan revisions and pods its selector matches, left by a ``kubectl delete --cascade=orphan``
+    of an earlier owner of that name, are adopted; its own pods that stopped matching are released. Returns what
+    was done, one phrase per object ("adopt pod web-1"); raises the first API error after trying them all."""
+    try:
+        selector = selector_from_dict((owner.get("spec") or {}).get("selector"))
+    except SelectorError:
+        return []
+    revisions = history.claim(owner, owner_resource)
+    meta = owner["metadata"]
+    pods = controller.informers.informer("pods")
+    candidates = (pods.by_index("owner-uid", str(meta.get("uid", "")))
+                  + pods.by_index("orphans-by-namespace", str(meta.get("namespace", ""))))
+    refs = RefManager(controller, owner, owner_resource, selector, "pods", member)
+    try:
+        refs.claim(candidates)
+    finally:
+        actions = ([f"adopt revision {n}" for n in (revisions.adopted if revisions else ())]
+                   + [f"adopt pod {n}" for n in refs.adopted] + [f"release pod {n}" for n in refs.released])
+        if actions:
+            controller.record(f"{owner.get('kind', '')} {meta.get('namespace', '')}/{meta.get('name', '')}",
+                              "orphans matching its selector", "owned", "; ".join(actions))
+    return actions

@@ -21,7 +21,7 @@ from kubetui.api.selectors import SelectorError, selector_from_dict
 from kubetui.apiserver.codec import deep_copy
 from kubetui.apiserver.errors import ApiError
 from kubetui.controllers.base import Controller
-from kubetui.controllers.controller_ref_manager import RefManager
+from kubetui.controllers.controller_ref_manager import claim_pods_and_revisions
 from kubetui.controllers.history import History, revision_number, template_patch
 from kubetui.controllers.podutil import (
     TAINT_DISK_PRESSURE,
@@ -317,7 +317,7 @@ class DaemonSetController(Controller):
             return
         if ds["metadata"].get("deletionTimestamp"):
             return
-        if self._claim(key, ds):
+        if self._claim(ds):
             self.queue.add(key)  # the informers bring the new owner references; sync again then
             return
         nodes = sorted(self.nodes.list(), key=lambda n: n["metadata"]["name"])
@@ -345,30 +345,14 @@ class DaemonSetController(Controller):
             self.record(f"DaemonSet {key}", f"{current}/{desired} eligible nodes have a pod",
                         f"1 pod on each of {desired} nodes", "; ".join(actions))
 
-    def _claim(self, key: str, ds: Obj) -> bool:
-        """controlledHistories and getDaemonPods (ClaimControllerRevisions, ClaimPods): adopt the orphan
-        revisions and pods the selector matches (left by ``kubectl delete ds --cascade=orphan``), release its own
-        that stopped matching. True if anything changed.
+    def _claim(self, ds: Obj) -> bool:
+        """controlledHistories and getDaemonPods: adopt and release (claim_pods_and_revisions). True if anything
+        changed.
 
         Simplification: a sync that adopts or releases ends there; the next, once the informers have seen the
         new owner references, manages the pods (Go goes on with the claimed pods in the same sync).
         """
-        selector = selector_or_none(ds)
-        revisions = self.history.claim(ds, "daemonsets")
-        if selector is None or revisions is None:
-            return False
-        meta = ds["metadata"]
-        candidates = (self.pods.by_index("owner-uid", str(meta.get("uid", "")))
-                      + self.pods.by_index("orphans-by-namespace", str(meta.get("namespace", ""))))
-        pods = RefManager(self, ds, "daemonsets", selector, "pods")
-        try:
-            pods.claim(candidates)
-        finally:
-            actions = ([f"adopt revision {n}" for n in revisions.adopted]
-                       + [f"adopt pod {n}" for n in pods.adopted] + [f"release pod {n}" for n in pods.released])
-            if actions:
-                self.record(f"DaemonSet {key}", "orphans matching its selector", "owned", "; ".join(actions))
-        return bool(actions)
+        return bool(claim_pods_and_revisions(self, self.history, ds, "daemonsets"))
 
     # -- history (update.go) ----------------------------------------------------------------------
     def _construct_history(self, ds: Obj, actions: list[str]) -> tuple[Obj | None, list[Obj]]:

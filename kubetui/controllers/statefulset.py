@@ -30,7 +30,7 @@ from kubetui.api.meta import controller_of, split_key
 from kubetui.apiserver.codec import deep_copy
 from kubetui.apiserver.errors import ApiError
 from kubetui.controllers.base import Controller
-from kubetui.controllers.controller_ref_manager import RefManager
+from kubetui.controllers.controller_ref_manager import claim_pods_and_revisions
 from kubetui.controllers.history import (
     History,
     apply_revision,
@@ -142,31 +142,17 @@ class StatefulSetController(Controller):
         selector = (sts.get("spec") or {}).get("selector") or {}
         if not (selector.get("matchLabels") or selector.get("matchExpressions")):
             return  # an empty selector matches everything: refuse, as Kubernetes does
-        if self._claim(key, sts):
+        if self._claim(sts):
             self.queue.add(key)  # the informers bring the new owner references; sync again then
             return
         Sync(self, key, sts).run()
 
-    def _claim(self, key: str, sts: Obj) -> bool:
-        """adoptOrphanRevisions and getPodsForStatefulSet's ClaimPods: adopt the orphan revisions and pods of
-        this set (left by ``kubectl delete sts --cascade=orphan``), release pods that stopped matching. True if
-        anything changed."""
+    def _claim(self, sts: Obj) -> bool:
+        """adoptOrphanRevisions and getPodsForStatefulSet: adopt and release (claim_pods_and_revisions), only pods
+        named after this set. True if anything changed."""
         name = sts["metadata"]["name"]
-        selector = selector_or_none(sts)
-        revisions = self.history.claim(sts, "statefulsets")
-        if selector is None or revisions is None:
-            return False
-        candidates = (self.pods.by_index("owner-uid", str(sts["metadata"].get("uid", "")))
-                      + self.pods.by_index("orphans-by-namespace", str(sts["metadata"].get("namespace", ""))))
-        pods = RefManager(self, sts, "statefulsets", selector, "pods", member=lambda p: ordinal_of(name, p) >= 0)
-        try:
-            pods.claim(candidates)
-        finally:
-            actions = ([f"adopt revision {n}" for n in revisions.adopted]
-                       + [f"adopt pod {n}" for n in pods.adopted] + [f"release pod {n}" for n in pods.released])
-            if actions:
-                self.record(f"StatefulSet {key}", "orphans matching its selector", "owned", "; ".join(actions))
-        return bool(actions)
+        return bool(claim_pods_and_revisions(self, self.history, sts, "statefulsets",
+                                             member=lambda p: ordinal_of(name, p) >= 0))
 
 
 class Sync:
