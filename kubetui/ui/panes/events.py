@@ -9,7 +9,7 @@ from rich.cells import cell_len
 from rich.text import Text
 
 from kubetui.sim.trace import Chaos, ManifestStatus, NodeActivity, Reconcile
-from kubetui.ui.format import clock_time, manifest_summary, short_controller, without_default_ns
+from kubetui.ui.format import clock_time, fit_error, manifest_summary, short_controller, without_default_ns
 from kubetui.ui.panes.base import LinePane
 from kubetui.ui.view import ClusterView, KubeEvent
 
@@ -46,7 +46,11 @@ class EventsPane(LinePane):
             reason_width = 18 if wide else 16 if roomy else 9
             line.append(f"{item.reason:<{reason_width}} ", style="bold yellow" if warning else "bold blue")
             line.append(f"{item.object}: ", style="bold")
-            line.append(item.message, style="yellow" if warning else "")
+            message = item.message
+            if item.reason == "FailedScheduling":  # every reason in view, not the first ones Kubernetes sorts
+                count = len(f" (x{item.count})") if item.count > 1 else 0
+                message = fit_error(message, width - line.cell_len - count)
+            line.append(message, style="yellow" if warning else "")
             if item.count > 1:
                 line.append(f" (x{item.count})", style="dim")
         elif isinstance(item, Reconcile):
@@ -88,7 +92,7 @@ class EventsPane(LinePane):
         return line
 
     def item_text(self, item: Any) -> str:
-        return self.render_item(item, 300).plain
+        return self.render_item(item, 10_000).plain  # wide enough for the exact messages
 
 
 def _fit(text: str, room: int) -> str:

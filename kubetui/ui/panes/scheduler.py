@@ -9,7 +9,7 @@ from rich.cells import cell_len
 from rich.text import Text
 
 from kubetui.sim.trace import SchedulingDecision
-from kubetui.ui.format import NAME_FLOOR, Part, assemble, clock_time, without_default_ns
+from kubetui.ui.format import NAME_FLOOR, Part, assemble, clock_time, fit_error, without_default_ns
 from kubetui.ui.panes.base import LinePane
 from kubetui.ui.view import ClusterView
 
@@ -55,8 +55,22 @@ class SchedulerPane(LinePane):
             if fit:
                 parts.append((fit, "dim", 1))
             return assemble(parts, width, shrink=name, floor=NAME_FLOOR)
-        parts += [("✖ ", "bold red", 0), (pod, "bold", 0), (" Pending: ", "yellow", 0), (item.message, "yellow", 0)]
+        parts += [("✖ ", "bold red", 0), (pod, "bold", 0), (" Pending: ", "yellow", 0)]
+        room = width - sum(cell_len(text) for text, _, _ in parts)
+        message = item.message
+        if cell_len(message) > room:  # shorter, with the reasons per filter plugin from the decision's verdicts
+            message = fit_error(message, room, rejected_by_plugin(item))
+        parts.append((message, "yellow", 0))
         return assemble(parts, width)
 
     def item_text(self, item: Any) -> str:
         return item.summary()
+
+
+def rejected_by_plugin(decision: SchedulingDecision) -> dict[str, int]:
+    """Filter plugin -> how many nodes it rejected in this decision."""
+    counts: dict[str, int] = {}
+    for verdict in decision.verdicts:
+        if not verdict.feasible and verdict.plugin:
+            counts[verdict.plugin] = counts.get(verdict.plugin, 0) + 1
+    return counts

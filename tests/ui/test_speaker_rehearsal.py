@@ -1,0 +1,68 @@
+"""Findings from a speaker's rehearsal with storage, revisions and rollouts, each pinned by a test."""
+
+from __future__ import annotations
+
+import pytest
+
+from kubetui.sim.cluster import Cluster
+from kubetui.ui.app import KubetuiApp
+from kubetui.ui.format import fit_error, fit_error_forms
+from kubetui.ui.panes.events import EventsPane
+from kubetui.ui.panes.scheduler import SchedulerPane
+from tests.ui.conftest import EXAMPLES, example_cluster
+from tests.ui.pilot import NARROW, WIDE, settle
+
+TAINTS = ("0/4 nodes are available: 1 node(s) had untolerated taint {dedicated: gpu}, 1 node(s) had untolerated "
+          "taint {node.kubernetes.io/unreachable: }, 2 node(s) had volume node affinity conflict. preemption: 0/4 "
+          "nodes are available: 4 Preemption is not helpful for scheduling.")
+
+
+def stranded_db_0() -> Cluster:
+    """db-0's node powered off and db-0 deleted: its claim's volume lives on that node, it stays Pending."""
+    cluster = example_cluster()
+    pod = cluster.client("test").get("pods", "default", "db-0")
+    node = pod["spec"]["nodeName"]
+    cluster.inputs.submit("chaos", action="kill-node", node=node)
+    cluster.run_for(60)
+    cluster.client("test").delete("pods", "default", "db-0", grace_period_seconds=0)  # --force
+    cluster.run_for(30)
+    return cluster
+
+
+def test_fit_error_keeps_every_reason_most_nodes_first() -> None:
+    forms = fit_error_forms(TAINTS, {"VolumeBinding": 2, "TaintToleration": 2})
+    assert forms[0] == TAINTS  # the exact message where there is room for it
+    assert all("volume" in form or "VolumeBinding" in form for form in forms)
+    assert forms[-1] == "0/4: 2 taint, 2 volume affinity"
+    assert fit_error(TAINTS, 70) == "0/4 nodes: 2 untolerated taint, 2 volume node affinity conflict"
+    assert fit_error(TAINTS, 150).startswith("0/4 nodes are available: 2 volume node affinity conflict, 1 untol")
+    assert fit_error(TAINTS, 50, {"VolumeBinding": 2, "TaintToleration": 2}) == \
+        "0/4 nodes: TaintToleration 2, VolumeBinding 2"
+    assert fit_error("something else", 5) == "something else"
+
+
+@pytest.mark.parametrize("size", [NARROW, WIDE])
+async def test_failed_scheduling_rows_show_the_storage_reason(size: tuple[int, int]) -> None:
+    cluster = stranded_db_0()
+    app = KubetuiApp(cluster, EXAMPLES, start_driver=False, api_address="http://127.0.0.1:6443")
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot, cluster)
+        pane = app.query_one(SchedulerPane)
+        width = pane.scrollable_content_region.width
+        rows = [pane.render_item(d, width).plain for d in pane._items if d.pod == "default/db-0" and not d.node]
+        assert rows, "db-0 is Pending"
+        assert "volume" in rows[-1] or "VolumeBinding" in rows[-1], rows[-1]
+        print(rows[-1])
+        assert not rows[-1].endswith("…")
+        events = app.query_one(EventsPane)
+        width = events.scrollable_content_region.width
+        lines = [events.render_item(e, width).plain for e in events._items
+                 if getattr(e, "reason", "") == "FailedScheduling" and e.object == "pod/db-0"]
+        assert lines and "volume" in lines[-1], lines[-1]
+        print(lines[-1])
+        # the filter and the details still have Kubernetes' exact words
+        assert "node(s) had volume node affinity conflict" in events.item_text(
+            next(e for e in events._items if getattr(e, "object", "") == "pod/db-0"
+                 and getattr(e, "reason", "") == "FailedScheduling"))
+
+
