@@ -38,7 +38,7 @@ from kubetui.ui.screens.details import DetailsScreen
 from kubetui.ui.screens.help import HelpScreen
 from kubetui.ui.tour_panel import SIDE_FROM as TOUR_SIDE_FROM
 from kubetui.ui.tour_panel import TourPanel
-from kubetui.ui.view import ClusterView
+from kubetui.ui.view import ClaimState, ClusterView
 
 SPEEDS = (0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0)
 LAYOUTS = ("all", "presenter", "scheduling")
@@ -725,7 +725,7 @@ class KubetuiApp(App[int]):
     def on_line_pane_opened(self, message: LinePane.Opened) -> None:
         item = message.item
         if isinstance(message.pane, SchedulerPane):
-            self.push_screen(DecisionScreen(item))
+            self.push_screen(DecisionScreen(item, self.claims_of_pod(item.pod)))
         elif isinstance(message.pane, WorkloadsPane):
             obj = message.pane.object_of(item)
             if obj is not None:
@@ -751,7 +751,15 @@ class KubetuiApp(App[int]):
             key = f"{obj['metadata'].get('namespace')}/{obj['metadata'].get('name')}"
             decision = next((d for d in reversed(self.view.decisions) if d.pod == key), None)
         pods = self.view.pods_on(obj["metadata"].get("name", "")) if obj.get("kind") == "Node" else None
-        return DetailsScreen(obj, events, decision, now=self.cluster.clock.now, pods=pods)
+        claims = self.view.claims_of(obj["metadata"].get("namespace", ""), obj.get("spec") or {}) \
+            if obj.get("kind") == "Pod" else []
+        return DetailsScreen(obj, events, decision, now=self.cluster.clock.now, pods=pods, claims=claims)
+
+    def claims_of_pod(self, key: str) -> list[ClaimState]:
+        """The claims of the pod ``namespace/name`` a decision is about (none once the pod is gone)."""
+        namespace, _, name = key.partition("/")
+        pod = self.view.get("pods", namespace, name)
+        return self.view.claims_of(namespace, pod.get("spec") or {}) if pod is not None else []
 
     # -- tours ------------------------------------------------------------------------------------------
     def _tour_panel(self) -> TourPanel | None:

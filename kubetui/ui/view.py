@@ -36,9 +36,11 @@ IDENTITY = "kubetui-ui"
 KINDS = {"pod": "pods", "node": "nodes", "deployment": "deployments", "replicaset": "replicasets",
          "replicationcontroller": "replicationcontrollers", "daemonset": "daemonsets", "statefulset": "statefulsets",
          "job": "jobs", "cronjob": "cronjobs", "service": "services", "persistentvolumeclaim": "persistentvolumeclaims",
-         "lease": "leases", "event": "events"}
+         "persistentvolume": "persistentvolumes", "storageclass": "storageclasses", "lease": "leases",
+         "event": "events"}
 WATCHED = ("nodes", "pods", "deployments", "replicasets", "replicationcontrollers", "daemonsets", "statefulsets",
-           "jobs", "cronjobs", "events", "leases", "services", "persistentvolumeclaims")
+           "jobs", "cronjobs", "events", "leases", "services", "persistentvolumeclaims", "persistentvolumes",
+           "storageclasses")
 
 
 @dataclass(frozen=True)
@@ -179,6 +181,33 @@ class ClusterView:
     def pods_on(self, node: str) -> builtins.list[dict[str, Any]]:
         return [p for p in self.list("pods") if p.get("spec", {}).get("nodeName") == node]
 
+    def claims_of(self, namespace: str, pod_spec: dict[str, Any]) -> builtins.list[ClaimState]:
+        """Where each PersistentVolumeClaim a pod mounts stands, from the watched claims, volumes and classes."""
+        states = []
+        for volume in pod_spec.get("volumes") or ():
+            claim_name = str((volume.get("persistentVolumeClaim") or {}).get("claimName") or "")
+            if not claim_name:
+                continue
+            pvc = self.get("persistentvolumeclaims", namespace, claim_name)
+            if pvc is None:
+                states.append(ClaimState(claim_name, "Missing", "", "", ""))
+                continue
+            spec, meta = pvc.get("spec") or {}, pvc.get("metadata") or {}
+            phase = str((pvc.get("status") or {}).get("phase") or "Pending")
+            volume_name = str(spec.get("volumeName") or "")
+            node = ""
+            if volume_name:
+                pv = self.get("persistentvolumes", "", volume_name)
+                node = volume_node(pv) if pv is not None else ""
+            class_name = str(spec.get("storageClassName") or "")
+            mode = ""
+            if phase != "Bound":
+                sc = self.get("storageclasses", "", class_name) if class_name else None
+                mode = str((sc or {}).get("volumeBindingMode") or "")
+                node = str((meta.get("annotations") or {}).get("volume.kubernetes.io/selected-node") or "")
+            states.append(ClaimState(claim_name, phase, volume_name, node, mode))
+        return states
+
     def lease_age(self, node: str) -> float | None:
         """Seconds since the node's kubelet last renewed its Lease (its heartbeat)."""
         lease = self.informers["leases"].get("kube-node-lease", node)
@@ -195,6 +224,42 @@ class ClusterView:
         """
         machine = self.cluster.machines.get(node)
         return str(getattr(machine, "state", "Running")) if machine is not None else "Absent"
+
+
+@dataclass(frozen=True)
+class ClaimState:
+    """A pod's claim as the presenter needs it: Bound to which volume on which node, or why not yet."""
+
+    claim: str
+    phase: str  # Bound, Pending, Lost; Missing: no such claim
+    volume: str
+    node: str  # the volume's node (its node affinity), or for a pending claim the node the scheduler selected
+    binding_mode: str  # a pending claim's StorageClass volumeBindingMode (WaitForFirstConsumer)
+
+    def summary(self, volume_width: int = 12) -> str:
+        """data-db-0 Bound → pvc-0492c4f5… (node-1); data-db-3 Pending, WaitForFirstConsumer."""
+        if self.phase == "Bound":
+            volume = self.volume if len(self.volume) <= volume_width else self.volume[:volume_width - 1] + "…"
+            return f"{self.claim} Bound → {volume}" + (f" ({self.node})" if self.node else "")
+        if self.phase == "Missing":
+            return f"{self.claim} not found"
+        text = f"{self.claim} {self.phase}"
+        if self.binding_mode:
+            text += f", {self.binding_mode}"
+        if self.node:
+            text += f", provisioning on {self.node}"
+        return text
+
+
+def volume_node(pv: dict[str, Any]) -> str:
+    """The node a local volume lives on: its required node affinity on kubernetes.io/hostname."""
+    terms = ((((pv.get("spec") or {}).get("nodeAffinity") or {}).get("required") or {}).get("nodeSelectorTerms")
+             or ())
+    for term in terms:
+        for expr in term.get("matchExpressions") or ():
+            if expr.get("key") == "kubernetes.io/hostname" and expr.get("values"):
+                return ",".join(str(v) for v in expr["values"])
+    return ""
 
 
 def _sort_key(obj: dict[str, Any]) -> tuple[str, str]:

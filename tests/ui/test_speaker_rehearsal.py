@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from rich.console import Console
+from textual.widgets import Static
 
 from kubetui.sim.cluster import Cluster
 from kubetui.ui.app import KubetuiApp
@@ -66,3 +70,72 @@ async def test_failed_scheduling_rows_show_the_storage_reason(size: tuple[int, i
                  and getattr(e, "reason", "") == "FailedScheduling"))
 
 
+
+
+async def test_pod_details_list_its_volumes_as_kubectl_describe_does(app: KubetuiApp, cluster: Cluster) -> None:
+    from kubetui.ui.panes.workloads import WorkloadsPane
+    from kubetui.ui.screens.details import DetailsScreen
+
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot, cluster)
+        pane = app.query_one(WorkloadsPane)
+        pane.focus()
+        pane.cursor = next(i for i, r in enumerate(pane._items) if r.kind == "Pod" and r.name == "db-0")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DetailsScreen)
+        text = _screen_text(app)
+        assert "Volumes: data: Type: PersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same " \
+               "namespace) ClaimName: data-db-0 ReadOnly: false" in text, text
+
+
+def _screen_text(app: KubetuiApp) -> str:
+    """The plain text of the screen's Static widgets, every tab's (spaces squeezed)."""
+    console = Console(width=190, record=True, color_system=None, file=io.StringIO())
+    for static in app.screen.query(Static):
+        console.print(static.content)
+    return " ".join(console.export_text().split())
+
+
+async def test_decision_says_where_the_pods_claims_are(app: KubetuiApp, cluster: Cluster) -> None:
+    from kubetui.ui.screens.decision import DecisionScreen
+
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot, cluster)
+        pane = app.query_one(SchedulerPane)
+        pane.focus()
+        pane.cursor = next(i for i, d in enumerate(pane._items) if d.pod == "default/db-0")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DecisionScreen)
+        pv = cluster.client("test").get("persistentvolumeclaims", "default", "data-db-0")["spec"]["volumeName"]
+        node = cluster.client("test").get("pods", "default", "db-0")["spec"]["nodeName"]
+        assert f"Claim: data-db-0 Bound → {pv[:12]}… ({node})" in _screen_text(app)
+
+
+def test_claims_of_a_pod_say_a_pending_claim_waits_for_its_first_consumer() -> None:
+    from kubetui.ui.view import ClusterView
+
+    cluster = example_cluster(1)
+    view = ClusterView(cluster)
+    cluster.client("test").create("persistentvolumeclaims", {
+        "apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {"name": "scratch", "namespace": "default"},
+        "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}})
+    cluster.run_for(5)
+    claims = view.claims_of("default", {"volumes": [
+        {"name": "a", "persistentVolumeClaim": {"claimName": "scratch"}}, {"name": "b", "emptyDir": {}},
+        {"name": "c", "persistentVolumeClaim": {"claimName": "nope"}}]})
+    assert [c.summary() for c in claims] == ["scratch Pending, WaitForFirstConsumer", "nope not found"]
+    view.close()
+
+
+async def test_statefulset_row_counts_the_claims_a_scale_down_kept(app: KubetuiApp, cluster: Cluster) -> None:
+    from kubetui.ui.panes.workloads import WorkloadsPane
+
+    async with app.run_test(size=NARROW) as pilot:
+        cluster.client("test").scale("statefulsets", "default", "db", 1)
+        await settle(pilot, cluster, 60)
+        pane = app.query_one(WorkloadsPane)
+        row = next(r for r in pane._items if r.kind == "StatefulSet")
+        line = pane.render_item(row, pane.scrollable_content_region.width).plain
+        assert "1/1 pvc Bound (+2 retained)" in line, line

@@ -28,8 +28,11 @@ class Row(NamedTuple):  # a tuple: a rebuild makes one per pod, a frozen datacla
     trail: str = ""  # the ancestors' columns: "│  " under a parent that has siblings below it, else blanks
 
 
-def claims_summary(view: ClusterView, sts: dict[str, Any]) -> tuple[int, int] | None:
-    """(claims Bound, claims the set's pods need): ``<template>-<set>-<n>`` for each template and ordinal."""
+def claims_summary(view: ClusterView, sts: dict[str, Any],
+                   claim_names: dict[str, list[str]] | None = None) -> tuple[int, int, int] | None:
+    """(claims Bound, claims the set's pods need, claims kept for ordinals the set no longer has): the claims are
+    ``<template>-<set>-<n>`` for each template and ordinal, and outlive a scale-down (whenScaled: Retain, the
+    default). ``claim_names``: the claims' names by namespace, listed once for all the sets."""
     spec = sts.get("spec") or {}
     templates = [str((t.get("metadata") or {}).get("name", "")) for t in spec.get("volumeClaimTemplates") or ()]
     if not templates:
@@ -42,7 +45,21 @@ def claims_summary(view: ClusterView, sts: dict[str, Any]) -> tuple[int, int] | 
     for claim in wanted:
         pvc = view.get("persistentvolumeclaims", namespace, claim)
         bound += pvc is not None and (pvc.get("status") or {}).get("phase") == "Bound"
-    return bound, len(wanted)
+    if claim_names is None:
+        claim_names = claims_by_namespace(view)
+    prefixes = tuple(f"{t}-{name}-" for t in templates)
+    needed = set(wanted)
+    retained = sum(1 for claim in claim_names.get(namespace, ()) if claim.startswith(prefixes) and claim not in needed
+                   and claim.rpartition("-")[2].isdigit())
+    return bound, len(wanted), retained
+
+
+def claims_by_namespace(view: ClusterView) -> dict[str, list[str]]:
+    names: dict[str, list[str]] = {}
+    for pvc in view.list("persistentvolumeclaims"):
+        meta = pvc["metadata"]
+        names.setdefault(meta.get("namespace", ""), []).append(meta["name"])
+    return names
 
 
 def _newest_revision_first(obj: dict[str, Any]) -> tuple[int, str]:
@@ -75,7 +92,7 @@ class WorkloadsPane(LinePane):
         self._tails: tuple[tuple[int, int], ...] = ()  # what pod rows need after the name: see _tail_widths
         self._tail_cache: dict[tuple[str, str, Any], tuple[int, int]] = {}  # by pod and resourceVersion
         self._floor_column = 0  # the column the longest indent and a name shortened to SQUEEZED_NAME reach
-        self._claims: dict[tuple[str, str], tuple[int, int] | None] = {}  # StatefulSet -> claims_summary
+        self._claims: dict[tuple[str, str], tuple[int, int, int] | None] = {}  # StatefulSet -> claims_summary
 
     def source_version(self) -> Any:
         return self.view.version
@@ -83,8 +100,10 @@ class WorkloadsPane(LinePane):
     def items(self) -> Sequence[Any]:
         view = self.view
         self._objects = {}
-        self._claims = {(s["metadata"].get("namespace", ""), s["metadata"]["name"]): claims_summary(view, s)
-                        for s in view.list("statefulsets")}
+        sets = view.list("statefulsets")
+        names = claims_by_namespace(view) if sets else {}
+        self._claims = {(s["metadata"].get("namespace", ""), s["metadata"]["name"]): claims_summary(view, s, names)
+                        for s in sets}
         children: dict[str, list[dict[str, Any]]] = {}
         for resource in ("replicasets", "jobs", "pods"):
             for obj in view.list(resource):
@@ -253,6 +272,8 @@ class WorkloadsPane(LinePane):
             if claims is not None:
                 line.append(f"  {claims[0]}/{claims[1]} pvc Bound", style="green" if claims[0] >= claims[1]
                             else "yellow")
+                if claims[2]:  # a scale-down keeps the claims: scaled up again, the pods get their data back
+                    line.append(f" (+{claims[2]} retained)", style="dim")
         elif item.kind == "Job":
             for cond in status.get("conditions") or []:
                 if cond.get("status") == "True":

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -26,6 +26,7 @@ from kubetui.api.quantity import format_cpu, format_memory
 from kubetui.sim.trace import SchedulingDecision
 from kubetui.ui.format import age, clock_time
 from kubetui.ui.screens.decision import decision_renderable
+from kubetui.ui.view import ClaimState
 
 LEVEL = "  "  # kubectl describe's indent per level (its PrefixWriter)
 
@@ -86,6 +87,8 @@ def describe(obj: dict[str, Any], pods: Iterable[dict[str, Any]] = (), now: floa
         add_row(table, f"Condition {cond.get('type')}", detail)
     if table is not parts[0] and table.row_count:
         parts += [Text(""), table]
+    if obj.get("kind") == "Pod":
+        parts += [Text(""), volumes_section(spec.get("volumes") or [])]
     if obj.get("kind") == "Node":
         running = [p for p in pods if (p.get("status") or {}).get("phase") not in ("Succeeded", "Failed")]
         parts += [Text(""), *node_resources(obj, running, now)]
@@ -117,6 +120,39 @@ def containers_section(heading: str, containers: list[dict[str, Any]],
                 table.add_row(f"{LEVEL * 2}{label.capitalize()}:", "")
                 for name, amount in amounts.items():
                     add_row(table, f"{LEVEL * 3}{name}", amount)
+    return table
+
+
+VOLUME_TYPES = {  # kubectl describe's printVolumes: the type, what it is, and its fields
+    "persistentVolumeClaim": ("PersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)",
+                              (("ClaimName", "claimName", ""), ("ReadOnly", "readOnly", "false"))),
+    "emptyDir": ("EmptyDir (a temporary directory that shares a pod's lifetime)",
+                 (("Medium", "medium", ""), ("SizeLimit", "sizeLimit", "<unset>"))),
+    "configMap": ("ConfigMap (a volume populated by a ConfigMap)",
+                  (("Name", "name", ""), ("Optional", "optional", "false"))),
+    "secret": ("Secret (a volume populated by a Secret)",
+               (("SecretName", "secretName", ""), ("Optional", "optional", "false"))),
+    "hostPath": ("HostPath (bare host directory volume)", (("Path", "path", ""), ("HostPathType", "type", ""))),
+}
+
+
+def volumes_section(volumes: list[dict[str, Any]]) -> RenderableType:
+    """``Volumes:`` as kubectl describe pod prints it: per volume its Type and that type's fields
+    (``data: Type: PersistentVolumeClaim ... ClaimName: data-db-0 ReadOnly: false``)."""
+    table = grid()
+    if not volumes:
+        table.add_row("Volumes:", Text("<none>"))
+        return table
+    table.add_row("Volumes:", "")
+    for volume in volumes:
+        table.add_row(Text(f"{LEVEL}{volume.get('name')}:", style="bold cyan"), "")
+        source = next((key for key in volume if key != "name"), "")
+        described, fields = VOLUME_TYPES.get(source, (source[:1].upper() + source[1:], ()))
+        table.add_row(f"{LEVEL * 2}Type:", Text(described))
+        values = volume.get(source) or {}
+        for label, key, default in fields:
+            value = values.get(key, default)
+            table.add_row(f"{LEVEL * 2}{label}:", Text(str(value).lower() if isinstance(value, bool) else str(value)))
     return table
 
 
@@ -264,13 +300,14 @@ class DetailsScreen(ModalScreen[None]):
 
     def __init__(self, obj: dict[str, Any], events: list[dict[str, Any]],
                  decision: SchedulingDecision | None = None, now: float | None = None,
-                 pods: list[dict[str, Any]] | None = None) -> None:
+                 pods: list[dict[str, Any]] | None = None, claims: Sequence[ClaimState] = ()) -> None:
         super().__init__()
         self.obj = obj
         self.events = events
         self.decision = decision
         self.now = now  # virtual seconds: events read as "12s ago" and on the panes' clock, not the wall's
         self.pods = pods or []  # a node's pods (its Non-terminated Pods and Allocated resources)
+        self.claims = claims  # a pod's claims, for its Scheduling tab
 
     @property
     def syntax_theme(self) -> str:
@@ -301,7 +338,7 @@ class DetailsScreen(ModalScreen[None]):
                                                   table if self.events else Text("No events.", style="dim"))))
             if self.decision is not None:
                 with TabPane("Scheduling"):
-                    yield VerticalScroll(Static(decision_renderable(self.decision, self.app.size.width)))
+                    yield VerticalScroll(Static(decision_renderable(self.decision, self.app.size.width, self.claims)))
 
     def events_title(self) -> Text:
         """``Events of pod/web-abc`` (and its namespace): the table alone did not say whose events they are."""
