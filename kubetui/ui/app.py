@@ -38,7 +38,7 @@ from kubetui.ui.screens.details import DetailsScreen
 from kubetui.ui.screens.help import HelpScreen
 from kubetui.ui.tour_panel import SIDE_FROM as TOUR_SIDE_FROM
 from kubetui.ui.tour_panel import TourPanel
-from kubetui.ui.view import ClaimState, ClusterView
+from kubetui.ui.view import KINDS, ClaimState, ClusterView
 
 SPEEDS = (0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0)
 LAYOUTS = ("all", "presenter", "scheduling")
@@ -750,10 +750,27 @@ class KubetuiApp(App[int]):
         if obj.get("kind") == "Pod":
             key = f"{obj['metadata'].get('namespace')}/{obj['metadata'].get('name')}"
             decision = next((d for d in reversed(self.view.decisions) if d.pod == key), None)
-        pods = self.view.pods_on(obj["metadata"].get("name", "")) if obj.get("kind") == "Node" else None
         claims = self.view.claims_of(obj["metadata"].get("namespace", ""), obj.get("spec") or {}) \
             if obj.get("kind") == "Pod" else []
-        return DetailsScreen(obj, events, decision, now=self.cluster.clock.now, pods=pods, claims=claims)
+        kind, meta = str(obj.get("kind", "")), obj["metadata"]
+        resource, namespace, name = KINDS.get(kind.lower(), ""), meta.get("namespace", ""), meta.get("name", "")
+
+        def reload() -> tuple[dict[str, Any] | None, list[dict[str, Any]], float]:
+            now = self.view.get(resource, namespace, name) if resource in self.view.informers else None
+            return now, self._pods_of(now) if now is not None else [], self.cluster.clock.now
+
+        return DetailsScreen(obj, events, decision, now=self.cluster.clock.now, pods=self._pods_of(obj),
+                             claims=claims, reload=reload)
+
+    def _pods_of(self, obj: dict[str, Any]) -> list[dict[str, Any]]:
+        """A node's pods (its Non-terminated Pods), a StatefulSet's (its Pods Status)."""
+        if obj.get("kind") == "Node":
+            return self.view.pods_on(obj["metadata"].get("name", ""))
+        if obj.get("kind") == "StatefulSet":
+            uid = obj["metadata"].get("uid")
+            return [p for p in self.view.list("pods")
+                    if any(r.get("uid") == uid for r in p["metadata"].get("ownerReferences") or ())]
+        return []
 
     def claims_of_pod(self, key: str) -> list[ClaimState]:
         """The claims of the pod ``namespace/name`` a decision is about (none once the pod is gone)."""

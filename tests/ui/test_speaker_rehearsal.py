@@ -139,3 +139,56 @@ async def test_statefulset_row_counts_the_claims_a_scale_down_kept(app: KubetuiA
         row = next(r for r in pane._items if r.kind == "StatefulSet")
         line = pane.render_item(row, pane.scrollable_content_region.width).plain
         assert "1/1 pvc Bound (+2 retained)" in line, line
+
+
+def _row_line(app: KubetuiApp, kind: str, name: str) -> str:
+    from kubetui.ui.panes.workloads import WorkloadsPane
+
+    pane = app.query_one(WorkloadsPane)
+    row = next(r for r in pane._items if r.kind == kind and r.name == name)
+    return pane.render_item(row, pane.scrollable_content_region.width).plain
+
+
+@pytest.mark.parametrize("size", [NARROW, WIDE])
+async def test_a_staged_statefulset_rollout_shows_in_the_workloads_tree(size: tuple[int, int]) -> None:
+    cluster = example_cluster()
+    app = KubetuiApp(cluster, EXAMPLES, start_driver=False, api_address="http://127.0.0.1:6443")
+    client = cluster.client("test")
+    async with app.run_test(size=size) as pilot:
+        client.patch("statefulsets", "default", "db", {"spec": {
+            "updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"partition": 2}},
+            "template": {"spec": {"containers": [{"name": "redis", "image": "redis:7.2"}]}}}})
+        await settle(pilot, cluster, 60)
+        line = _row_line(app, "StatefulSet", "db")
+        assert "1/3 updated" in line and "partition 2" in line, line
+        db2, db0 = _row_line(app, "Pod", "db-2"), _row_line(app, "Pod", "db-0")
+        if size == WIDE:
+            assert db2.endswith("redis:7.2") and db0.endswith("redis:7.4"), (db2, db0)
+            assert "redis:7.2" in line
+        # Enter on the set: kubectl's describe, following the object while it is open
+        from kubetui.ui.panes.workloads import WorkloadsPane
+        from kubetui.ui.screens.details import DetailsScreen
+
+        pane = app.query_one(WorkloadsPane)
+        pane.focus()
+        pane.cursor = next(i for i, r in enumerate(pane._items) if r.kind == "StatefulSet")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DetailsScreen)
+        text = _screen_text(app)
+        for expected in ("Replicas: 3 desired | 3 total", "Update Strategy: RollingUpdate", "Partition: 2",
+                         "Pods Status: 3 Running / 0 Waiting / 0 Succeeded / 0 Failed",
+                         "Volume Claims: Name: data StorageClass: Labels: <none> Annotations: <none> "
+                         "Capacity: 1Gi Access Modes: [ReadWriteOnce]"):
+            assert expected in text, (expected, text)
+        client.scale("statefulsets", "default", "db", 5)
+        cluster.run_for(1)
+        app.screen.refresh_object()
+        await pilot.pause()
+        assert "Replicas: 5 desired" in _screen_text(app)
+
+
+async def test_daemonset_row_shows_its_image(app: KubetuiApp, cluster: Cluster) -> None:
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot, cluster)
+        assert _row_line(app, "DaemonSet", "node-agent").endswith("busybox:1.36")
