@@ -192,3 +192,29 @@ async def test_daemonset_row_shows_its_image(app: KubetuiApp, cluster: Cluster) 
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot, cluster)
         assert _row_line(app, "DaemonSet", "node-agent").endswith("busybox:1.36")
+
+
+@pytest.mark.parametrize("width", [46, 96])
+def test_reconcile_lines_keep_kind_and_name_readable_and_cut_the_verbose_tail(width: int) -> None:
+    from kubetui.sim.trace import Reconcile
+    from kubetui.ui.view import ClusterView
+
+    cluster = example_cluster(30)
+    pane = EventsPane(ClusterView(cluster))
+    lines = {(r.controller, r.object, r.action[:12]): pane.render_item(r, width).plain
+             for r in cluster.trace.history if isinstance(r, Reconcile)}
+
+    def line(controller: str, obj: str, action: str) -> str:
+        return next(text for (c, o, a), text in lines.items() if c == controller and o == obj and a == action[:12])
+
+    db = "StatefulSet default/db " if width > 80 else "StatefulSet db "
+    assert db + "record revision 1" in line("statefulset-controller", "StatefulSet default/db", "record revision")
+    claim = "pvc default/data-db-0 " if width > 80 else "pvc data-db-0 "
+    assert claim + "set storage-" in line("persistentvolume-controller", "PersistentVolumeClaim default/data-db-0",
+                                          "set storage-provisioner annotation")
+    web = "Service default/web " if width > 80 else "Service web "
+    assert web + "+1/-0 endpoints" in line("endpointslice-controller", "Service default/web", "+1/-0 endpoints")
+    volume = next(text for (c, o, a), text in lines.items() if o.startswith("PersistentVolume pvc-"))
+    assert volume.endswith("phase Bound") and "pv pvc-0492c4f5" in volume, volume
+    # the action is cut to the pane with an ellipsis (a 29-character controller name is left to the pane's edge)
+    assert all(len(text) <= width for (c, _, _), text in lines.items() if c != "root-ca-certificate-publisher")
