@@ -8,6 +8,7 @@ times a second; they never reach into a component.
 from __future__ import annotations
 
 import builtins
+import re
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from kubetui.api.meta import parse_timestamp
 from kubetui.api.podrequests import pod_requests
+from kubetui.api.resources import lookup
+from kubetui.apiserver.errors import ApiError
 from kubetui.client.informer import Informer
 from kubetui.http.tables import pod_status_reason
 from kubetui.sim.trace import (
@@ -32,6 +35,7 @@ if TYPE_CHECKING:
     from kubetui.sim.cluster import Cluster
 
 IDENTITY = "kubetui-ui"
+MANIFEST_REF = re.compile(r"^([a-z0-9.-]+)/(\S+?)(?: -n (\S+))? (?:created|configured|unchanged)")
 # kind (lower case) -> resource, for the watched kinds
 KINDS = {"pod": "pods", "node": "nodes", "deployment": "deployments", "replicaset": "replicasets",
          "replicationcontroller": "replicationcontrollers", "daemonset": "daemonsets", "statefulset": "statefulsets",
@@ -61,7 +65,7 @@ class ClusterView:
 
     def __init__(self, cluster: Cluster, history: int = 2000) -> None:
         self.cluster = cluster
-        client = cluster.client(IDENTITY)
+        client = self.client = cluster.client(IDENTITY)
         self.informers: dict[str, Informer] = {res: Informer(client, res) for res in WATCHED}
         self.version = 0  # bumps on any change: panes redraw only when it moved
         self.versions: dict[str, int] = dict.fromkeys(WATCHED, 0)  # the same, per resource
@@ -162,6 +166,8 @@ class ClusterView:
             resource = KINDS.get(kind, "")
             return next((o for o in self.list(resource) if o["metadata"].get("name") == name), None) \
                 if resource in self.informers else None
+        if isinstance(record, ManifestStatus):  # "ingress.networking.k8s.io/shop -n default created"
+            return self._manifest_object(record)
         if isinstance(record, NodeActivity):
             namespace, _, name = record.pod.partition("/")
             return self._find("pods", namespace, name) if record.pod else self._find("nodes", "", record.node)
@@ -172,6 +178,21 @@ class ClusterView:
                 return self._find("pods", namespace, rest.split("/")[0])
             return self._find("nodes", "", target)
         return None
+
+    def _manifest_object(self, record: ManifestStatus) -> dict[str, Any] | None:
+        """The object an applied manifest line names: from the watches, else one GET through the API (the UI
+        watches no Ingress)."""
+        match = MANIFEST_REF.match(record.message) if record.ok else None
+        info = lookup(match.group(1)) if match else None
+        if match is None or info is None:
+            return None
+        namespace = match.group(3) or ("default" if info.namespaced else "")
+        if info.plural in self.informers:
+            return self._find(info.plural, namespace if info.namespaced else "", match.group(2))
+        try:
+            return self.client.get(info.plural, namespace if info.namespaced else "", match.group(2))
+        except ApiError:
+            return None  # pruned, or deleted since
 
     def _find(self, resource: str, namespace: str, name: str) -> dict[str, Any] | None:
         if resource not in self.informers or not name:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pytest
 from rich.console import Console
@@ -218,3 +219,136 @@ def test_reconcile_lines_keep_kind_and_name_readable_and_cut_the_verbose_tail(wi
     assert volume.endswith("phase Bound") and "pv pvc-0492c4f5" in volume, volume
     # the action is cut to the pane with an ellipsis (a 29-character controller name is left to the pane's edge)
     assert all(len(text) <= width for (c, _, _), text in lines.items() if c != "root-ca-certificate-publisher")
+
+
+def _toasts(app: KubetuiApp) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+async def test_node_keys_say_when_the_machine_is_not_in_a_state_for_them(app: KubetuiApp, cluster: Cluster) -> None:
+    from kubetui.ui.panes.nodes import NodesPane
+
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot, cluster)
+        nodes = app.query_one(NodesPane)
+        nodes.focus()
+        nodes.select_node("node-2")
+        await pilot.press("r")
+        await pilot.pause()
+        assert "node-2 is not powered off: nothing to revive (k powers it off, p cuts its network)" in _toasts(app)
+        await pilot.press("k")
+        await pilot.pause()
+        assert cluster.machines["node-2"].state == "Dead"
+        await pilot.press("k")
+        await pilot.press("p")
+        await pilot.pause()
+        assert "node-2 is already powered off (r powers it on)" in _toasts(app) or \
+            "node-2 is powered off: no network to cut (r powers it on)" in _toasts(app)
+        assert cluster.machines["node-2"].state == "Dead"
+        await pilot.press("r")
+        assert cluster.machines["node-2"].state == "Running"
+        await pilot.press("p")
+        await pilot.press("r")
+        await pilot.pause()
+        assert cluster.machines["node-2"].state == "Running" and "node-2: network healed" in _toasts(app)
+
+
+async def test_plus_and_minus_scale_every_workload_with_a_scale_subresource(tmp_path: Any) -> None:
+    from kubetui.ui.panes.workloads import WorkloadsPane
+
+    cluster, folder = _with_rc_and_ingress(tmp_path)
+    app = KubetuiApp(cluster, folder, start_driver=False)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot, cluster)
+        pane = app.query_one(WorkloadsPane)
+        pane.focus()
+
+        async def press_on(kind: str, name: str, key: str) -> None:
+            await settle(pilot, cluster, 1)
+            pane.cursor = next(i for i, r in enumerate(pane._items) if r.kind == kind and r.name == name)
+            await pilot.press(key)
+            await pilot.pause()
+
+        await press_on("StatefulSet", "db", "plus")
+        assert cluster.get("statefulsets", "default", "db")["spec"]["replicas"] == 4  # type: ignore[index]
+        await press_on("Pod", "db-0", "minus")  # a pod scales its owner
+        assert cluster.get("statefulsets", "default", "db")["spec"]["replicas"] == 3  # type: ignore[index]
+        await press_on("ReplicationController", "legacy", "plus")
+        assert cluster.get("replicationcontrollers", "default", "legacy")["spec"]["replicas"] == 3  # type: ignore
+        rs = next(r for r in pane._items if r.kind == "ReplicaSet")
+        await press_on("ReplicaSet", rs.name, "plus")  # a Deployment's ReplicaSet: the Deployment scales
+        assert cluster.get("deployments", "default", "web")["spec"]["replicas"] == 4  # type: ignore[index]
+        await press_on("DaemonSet", "node-agent", "plus")
+        assert any("one pod per eligible node" in t for t in _toasts(app))
+        assert not any(t.startswith("Select a Deployment first") for t in _toasts(app))
+
+
+def _with_rc_and_ingress(tmp_path: Any) -> tuple[Cluster, Any]:
+    import shutil
+
+    from kubetui.manifests.loader import ManifestFolder, node_specs_in
+
+    folder = tmp_path / "m"
+    shutil.copytree(EXAMPLES, folder)
+    (folder / "70-rc-ingress.yaml").write_text(RC_INGRESS)
+    cluster = Cluster(seed=1, nodes=node_specs_in(folder))
+    ManifestFolder(cluster, folder).sync()
+    cluster.run_for(30)
+    return cluster, folder
+
+
+RC_INGRESS = """\
+apiVersion: v1
+kind: ReplicationController
+metadata:
+  name: legacy
+spec:
+  replicas: 2
+  selector:
+    app: legacy
+  template:
+    metadata:
+      labels:
+        app: legacy
+    spec:
+      containers:
+        - name: app
+          image: nginx:1.27
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: shop
+spec:
+  rules:
+    - http:
+        paths:
+          - path: /
+            pathType: Prefix
+            backend:
+              service:
+                name: web
+                port:
+                  number: 80
+"""
+
+
+async def test_enter_on_an_applied_manifest_line_opens_its_object(tmp_path: Any) -> None:
+    from kubetui.sim.trace import ManifestStatus
+    from kubetui.ui.screens.details import DetailsScreen
+
+    cluster, folder = _with_rc_and_ingress(tmp_path)
+    app = KubetuiApp(cluster, folder, start_driver=False)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot, cluster)
+        events = app.query_one(EventsPane)
+        events.focus()
+        for ref, name in (("ingress.networking.k8s.io/shop", "shop"), ("statefulset.apps/db", "db")):
+            events.cursor = next(i for i, r in enumerate(events._items)
+                                 if isinstance(r, ManifestStatus) and r.message.startswith(ref))
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, DetailsScreen), _toasts(app)
+            assert app.screen.obj["metadata"]["name"] == name
+            await pilot.press("escape")
+            await pilot.pause()
