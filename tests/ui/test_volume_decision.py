@@ -24,6 +24,6 @@ def render(width: int) -> str:
 
 
 def test_decision_shows_the_volume_node_affinity_conflict() -> None:
-    text = " ".join(render(200).split())  # the filter column wraps at 48 cells
-    assert "node-1 │ ✖ VolumeBinding: node(s) had volume node │ │ affinity conflict" in text
+    text = " ".join(render(200).split())  # the filter column is as wide as its verdicts where there is room
+    assert "node-1 │ ✖ VolumeBinding: node(s) had volume node affinity conflict │" in text
     assert "node-2 │ ✖ NodeResourcesFit: Insufficient cpu" in text

@@ -60,7 +60,10 @@ def decision_renderable(decision: SchedulingDecision, width: int = 200,
     footnotes: list[Text] = []
     table = Table(expand=False, header_style="bold", pad_edge=False, show_edge=False)
     table.add_column("node", no_wrap=True)
-    table.add_column("filter", no_wrap=notes, max_width=48)
+    # the filter column as wide as its longest verdict where the screen has the room (Rich wraps it, the only
+    # column that may wrap, when the table would not fit): capped at 48, "✖ VolumeBinding: node(s) had volume
+    # node affinity conflict" wrapped with 120 empty columns beside it at 200x50
+    table.add_column("filter", no_wrap=notes, max_width=48 if width < 140 else None)
     for plugin in plugins:
         weight = next((v.scores[plugin][2] for v in decision.verdicts if plugin in v.scores), 1)
         table.add_column(Text(f"{_short(plugin)}\n×{weight}", justify="right"), justify="right", no_wrap=True)
