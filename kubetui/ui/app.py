@@ -758,7 +758,8 @@ class KubetuiApp(App[int]):
     def on_line_pane_opened(self, message: LinePane.Opened) -> None:
         item = message.item
         if isinstance(message.pane, SchedulerPane):
-            self.push_screen(DecisionScreen(item, self.claims_of_pod(item.pod)))
+            decision = getattr(item, "decision", item)  # a row of identical failures: its latest
+            self.push_screen(DecisionScreen(decision, self.claims_of_pod(decision.pod)))
         elif isinstance(message.pane, WorkloadsPane):
             obj = message.pane.object_of(item)
             if obj is not None:

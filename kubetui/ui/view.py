@@ -58,6 +58,7 @@ class KubeEvent:
     object: str
     message: str
     count: int
+    key: str = ""  # the Event object's namespace/name: a repeat (its count going up) replaces its older line
 
 
 class ClusterView:
@@ -81,6 +82,7 @@ class ClusterView:
         self.manifest_errors: dict[str, ManifestStatus] = {}
         self.trace_version = 0
         self._events_seen = 0
+        self.event_latest: dict[str, str] = {}  # Event namespace/name -> seq of its newest line
         self.informers["events"].add_handlers(self._on_event, lambda old, new: self._on_event(new, old))
         for record in list(cluster.trace.history):  # what happened before the UI opened
             self._on_record(record)
@@ -104,13 +106,24 @@ class ClusterView:
         involved = event.get("involvedObject", {})
         kind = str(involved.get("kind", "")).lower()
         self._events_seen += 1
+        meta = event.get("metadata") or {}
+        key = f"{meta.get('namespace', '')}/{meta.get('name', '')}"
+        seq = f"event-{self._events_seen}"
+        self.event_latest[key] = seq
+        if len(self.event_latest) > 4 * (self.activity.maxlen or 2000):
+            kept = {item.key for item in self.activity if isinstance(item, KubeEvent)}
+            self.event_latest = {k: v for k, v in self.event_latest.items() if k in kept or k == key}
         # An Event listed when the UI attached happened at its lastTimestamp, not now (live ones: the same second).
         last = parse_timestamp(event.get("lastTimestamp"))
         self._append_activity(KubeEvent(
-            seq=f"event-{self._events_seen}", time=self.cluster.clock.now if last is None else last,
+            seq=seq, key=key, time=self.cluster.clock.now if last is None else last,
             type=str(event.get("type", "Normal")),
             reason=str(event.get("reason", "")), object=f"{kind}/{involved.get('name', '')}",
             message=str(event.get("message", "")), count=int(event.get("count") or 1)))
+
+    def superseded(self, item: object) -> bool:
+        """An Event's line that a newer line of the same Event (seen again: its count went up) replaces."""
+        return isinstance(item, KubeEvent) and bool(item.key) and self.event_latest.get(item.key) != item.seq
 
     def _append_activity(self, item: Reconcile | NodeActivity | Chaos | ManifestStatus | KubeEvent) -> None:
         self.activity.append(item)

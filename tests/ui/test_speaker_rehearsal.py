@@ -352,3 +352,45 @@ async def test_enter_on_an_applied_manifest_line_opens_its_object(tmp_path: Any)
             assert app.screen.obj["metadata"]["name"] == name
             await pilot.press("escape")
             await pilot.pause()
+
+
+@pytest.mark.parametrize("size", [NARROW, WIDE])
+async def test_repeated_identical_failures_collapse_into_one_row_with_a_count(size: tuple[int, int]) -> None:
+    from kubetui.ui.screens.decision import DecisionScreen
+
+    cluster = example_cluster()
+    app = KubetuiApp(cluster, EXAMPLES, start_driver=False, api_address="http://127.0.0.1:6443")
+    async with app.run_test(size=size) as pilot:
+        client = cluster.client("test")
+        for replicas in (4, 3, 4, 3):  # cluster events: the scheduler retries too-big after each
+            client.scale("deployments", "default", "web", replicas)
+            await settle(pilot, cluster, 10)
+        attempts = [d for d in app.view.decisions if d.pod == "default/too-big"]
+        assert len(attempts) >= 3, "too-big was retried"
+        pane = app.query_one(SchedulerPane)
+        rows = [d for d in pane._items if d.pod == "default/too-big"]
+        assert len(rows) == 1 and rows[0].count == len(attempts)
+        assert pane._items[-1] is rows[0] or pane._items.index(rows[0]) > len(pane._items) - 10
+        line = pane.render_item(rows[0], pane.scrollable_content_region.width).plain
+        assert f"too-big ×{len(attempts)} Pending: 0/4" in line, line
+        pane.focus()
+        pane.cursor = pane._items.index(rows[0])
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DecisionScreen) and app.screen.decision is attempts[-1]
+
+
+async def test_an_event_seen_again_is_one_line_with_its_count(app: KubetuiApp, cluster: Cluster) -> None:
+    from kubetui.ui.view import KubeEvent
+
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot, cluster, 60)
+        repeated = [e for e in app.view.list("events") if int(e.get("count") or 1) > 2]
+        assert repeated, "the example has a repeated Event (the crashloop's BackOff)"
+        pane = app.query_one(EventsPane)
+        for event in repeated:
+            key = f"{event['metadata']['namespace']}/{event['metadata']['name']}"
+            lines = [i for i in pane._items if isinstance(i, KubeEvent) and i.key == key]
+            assert len(lines) == 1 and lines[0].count == event["count"], lines
+        line = pane.render_item(lines[0], pane.scrollable_content_region.width).plain
+        assert line.endswith(f"(x{lines[0].count})"), line

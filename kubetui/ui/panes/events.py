@@ -26,7 +26,10 @@ class EventsPane(LinePane):
         return self.view.activity_version
 
     def items(self) -> Sequence[Any]:
-        return list(self.view.activity)
+        """The activity, an Event seen again (WaitForFirstConsumer every 15 s) on one line with its count, as
+        kubectl get events lists it, where it was last seen."""
+        superseded = self.view.superseded
+        return [item for item in self.view.activity if not superseded(item)]
 
     def item_key(self, item: Any) -> Any:
         return item.seq
