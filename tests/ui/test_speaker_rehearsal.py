@@ -229,7 +229,8 @@ async def test_node_keys_say_when_the_machine_is_not_in_a_state_for_them(app: Ku
     from kubetui.ui.panes.nodes import NodesPane
 
     async with app.run_test(size=NARROW) as pilot:
-        await settle(pilot, cluster)
+        cluster.client("test").scale("deployments", "default", "web", 6)  # two web pods a node
+        await settle(pilot, cluster, 30)
         nodes = app.query_one(NodesPane)
         nodes.focus()
         nodes.select_node("node-2")
@@ -394,3 +395,36 @@ async def test_an_event_seen_again_is_one_line_with_its_count(app: KubetuiApp, c
             assert len(lines) == 1 and lines[0].count == event["count"], lines
         line = pane.render_item(lines[0], pane.scrollable_content_region.width).plain
         assert line.endswith(f"(x{lines[0].count})"), line
+
+
+def test_paused_header_keeps_the_api_address_at_100_columns() -> None:
+    from types import SimpleNamespace
+
+    from kubetui.ui.header import ClusterHeader
+    from kubetui.ui.view import ClusterView
+
+    cluster = example_cluster(90)
+    view = ClusterView(cluster)
+    cluster.inputs.submit("chaos", action="kill-node", node="node-1")
+    cluster.run_for(400)  # its pods Terminating: the longest pod tally
+    header = ClusterHeader(view, SimpleNamespace(paused=True, speed=1.0), "http://127.0.0.1:6604",  # type: ignore
+                           "/tmp/kc")
+    for width in (98, 198):
+        text = header.render_text(width).plain
+        assert len(text) <= width and text.endswith(("API 127.0.0.1:6604", "API http://127.0.0.1:6604")), text
+        assert "⏸" in text
+    view.close()
+
+
+async def test_node_cards_at_100_columns_show_the_statefulset_pods(app: KubetuiApp, cluster: Cluster) -> None:
+    from kubetui.ui.panes.nodes import CardLine, NodesPane
+
+    async with app.run_test(size=NARROW) as pilot:
+        cluster.client("test").scale("deployments", "default", "web", 6)  # two web pods a node
+        await settle(pilot, cluster, 30)
+        nodes = app.query_one(NodesPane)
+        width = nodes.scrollable_content_region.width
+        lines = " ".join(nodes.render_item(i, width).plain for i in nodes._items
+                         if isinstance(i, CardLine) and i.part == 2)
+        for db in ("db-0", "db-1", "db-2"):
+            assert db in lines, lines
