@@ -58,12 +58,12 @@ async def test_failed_scheduling_rows_show_the_storage_reason(size: tuple[int, i
         assert rows, "db-0 is Pending"
         assert "volume" in rows[-1] or "VolumeBinding" in rows[-1], rows[-1]
         print(rows[-1])
-        assert not rows[-1].endswith("…")
+        assert not rows[-1].endswith("…") and len(rows[-1]) <= width, (width, rows[-1])
         events = app.query_one(EventsPane)
         width = events.scrollable_content_region.width
         lines = [events.render_item(e, width).plain for e in events._items
                  if getattr(e, "reason", "") == "FailedScheduling" and e.object == "pod/db-0"]
-        assert lines and "volume" in lines[-1], lines[-1]
+        assert lines and "volume" in lines[-1] and len(lines[-1]) <= width, (width, lines[-1])
         print(lines[-1])
         # the filter and the details still have Kubernetes' exact words
         assert "node(s) had volume node affinity conflict" in events.item_text(

@@ -47,15 +47,25 @@ class EventsPane(LinePane):
             warning = item.type == "Warning"
             line.append("⚠ " if warning else "• ", style="bold yellow" if warning else "blue")
             reason_width = 18 if wide else 16 if roomy else 9
-            line.append(f"{item.reason:<{reason_width}} ", style="bold yellow" if warning else "bold blue")
-            line.append(f"{item.object}: ", style="bold")
+            reason = f"{item.reason:<{reason_width}} "
+            head = f"{item.object}: "
             message = item.message
+            count = f" (x{item.count})" if item.count > 1 else ""
             if item.reason == "FailedScheduling":  # every reason in view, not the first ones Kubernetes sorts
-                count = len(f" (x{item.count})") if item.count > 1 else 0
-                message = fit_error(message, width - line.cell_len - count)
+                # what gives way to the reasons, in turn: the count, then (narrow) the Event's reason, which the
+                # ⚠ and "0/4:" say; the filter and Enter keep them all
+                forms = ((reason, count), (reason, ""), ("" if not roomy else reason, ""))
+                for reason, count in forms:  # the last form tried is the one shown
+                    room = width - line.cell_len - cell_len(reason + head + count)
+                    message = fit_error(item.message, room)
+                    if cell_len(message) <= room:
+                        break
+            if reason:
+                line.append(reason, style="bold yellow" if warning else "bold blue")
+            line.append(head, style="bold")
             line.append(message, style="yellow" if warning else "")
-            if item.count > 1:
-                line.append(f" (x{item.count})", style="dim")
+            if count:
+                line.append(count, style="dim")
         elif isinstance(item, Reconcile):
             line.append("⟳ ", style="magenta")
             kind, _, key = item.object.partition(" ")

@@ -77,12 +77,16 @@ class SchedulerPane(LinePane):
         count = getattr(item, "count", 1)
         if count > 1:  # the same failure, attempt after attempt
             parts.append((f" ×{count}", "bold yellow", 0))
-        parts.append((" Pending: ", "yellow", 0))
         room = width - sum(cell_len(text) for text, _, _ in parts)
         message = item.message
-        if cell_len(message) > room:  # shorter, with the reasons per filter plugin from the decision's verdicts
-            message = fit_error(message, room, rejected_by_plugin(getattr(item, "decision", item)))
-        parts.append((message, "yellow", 0))
+        label = " Pending: "
+        if cell_len(message) > room - len(label):  # shorter, with the reasons per plugin from the verdicts
+            plugins = rejected_by_plugin(getattr(item, "decision", item))
+            message = fit_error(message, room - len(label), plugins)
+            if cell_len(message) > room - len(label):  # narrow: every reason rather than the word (✖ says it)
+                label = ": "
+                message = fit_error(item.message, room - len(label), plugins)
+        parts += [(label, "yellow", 0), (message, "yellow", 0)]
         return assemble(parts, width)
 
     def item_text(self, item: Any) -> str:
