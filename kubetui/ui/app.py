@@ -38,7 +38,7 @@ from kubetui.ui.screens.details import DetailsScreen
 from kubetui.ui.screens.help import HelpScreen
 from kubetui.ui.tour_panel import SIDE_FROM as TOUR_SIDE_FROM
 from kubetui.ui.tour_panel import TourPanel
-from kubetui.ui.view import ClusterView
+from kubetui.ui.view import KINDS, ClaimState, ClusterView
 
 SPEEDS = (0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0)
 LAYOUTS = ("all", "presenter", "scheduling")
@@ -70,8 +70,8 @@ PALETTE: tuple[tuple[str, str, str], ...] = (
     ("drain", "Drain node", "cordon the selected node, then evict its pods (DaemonSet pods stay)"),
     ("kill_container", "Kill container", "kill a container of the selected pod (exit 137)"),
     ("delete_pod", "Delete pod", "delete the selected pod"),
-    ("scale(1)", "Scale up", "one more replica for the selected Deployment"),
-    ("scale(-1)", "Scale down", "one replica fewer for the selected Deployment"),
+    ("scale(1)", "Scale up", "one more replica for the selected Deployment, StatefulSet, ReplicaSet or RC"),
+    ("scale(-1)", "Scale down", "one replica fewer for the selected Deployment, StatefulSet, ReplicaSet or RC"),
     ("traffic", "Send traffic", "10 requests to the selected workload's Service, through kube-proxy"),
     ("pause", "Pause", "stop the virtual clock"),
     ("resume", "Resume", "start the virtual clock again"),
@@ -364,20 +364,6 @@ class KubetuiApp(App[int]):
             return row, obj
         return None
 
-    def selected_deployment(self) -> tuple[str, str] | None:
-        """The Deployment under the workloads cursor, or the one owning the selected ReplicaSet/pod."""
-        pane = self.query_one(WorkloadsPane)
-        rows: list[Row] = list(pane._items)
-        index = pane.cursor
-        while 0 <= index < len(rows):
-            row = rows[index]
-            if row.kind == "Deployment":
-                return row.namespace, row.name
-            if row.depth == 0:
-                return None
-            index -= 1
-        return None
-
     def _apply(self, kind: str, **data: Any) -> tuple[str, bool]:
         """Submit an input; its one-line outcome, and whether that is an error."""
         outcome = self.cluster.inputs.submit(kind, **data)
@@ -419,18 +405,39 @@ class KubetuiApp(App[int]):
     def action_kill_node(self) -> None:
         node = self.selected_node()
         if self._need("node", node):
+            assert node is not None
+            if self.view.machine_state(node) == "Dead":  # the machine ignores it: say so, not "kill-node node-2"
+                self._toast(f"{node} is already powered off (r powers it on)", severity="warning",
+                            replace=f"node:{node}")
+                return
             self._submit("chaos", action="kill-node", node=node)
 
     def action_revive_node(self) -> None:
         node = self.selected_node()
         if self._need("node", node):
+            assert node is not None
+            state = self.view.machine_state(node)
+            if state == "Running":
+                self._toast(f"{node} is not powered off: nothing to revive (k powers it off, p cuts its network)",
+                            severity="warning", replace=f"node:{node}")
+                return
+            if state == "Partitioned":  # the machine heals its network: say that
+                outcome, error = self._apply("chaos", action="revive-node", node=node)
+                self._toast(outcome if error else f"{node}: network healed", severity="error" if error else
+                            "information", replace=f"node:{node}")
+                return
             self._submit("chaos", action="revive-node", node=node)
 
     def action_partition_node(self) -> None:
         node = self.selected_node()
         if self._need("node", node):
             assert node is not None
-            action = "heal-node" if self.view.machine_state(node) == "Partitioned" else "partition-node"
+            state = self.view.machine_state(node)
+            if state == "Dead":
+                self._toast(f"{node} is powered off: no network to cut (r powers it on)", severity="warning",
+                            replace=f"node:{node}")
+                return
+            action = "heal-node" if state == "Partitioned" else "partition-node"
             self._submit("chaos", action=action, node=node)
 
     def action_cordon(self) -> None:
@@ -527,15 +534,41 @@ class KubetuiApp(App[int]):
             row, _ = selected
             self._submit("api", verb="delete", resource="pods", namespace=row.namespace, name=row.name)
 
+    def selected_scalable(self) -> tuple[str, str, str] | str:
+        """(resource, namespace, name) of the workload with a /scale subresource under the workloads cursor, or
+        owning the selected pod; a ReplicaSet a Deployment owns scales through its Deployment (which would undo a
+        scale of the ReplicaSet). Else why nothing scales."""
+        pane = self.query_one(WorkloadsPane)
+        rows: list[Row] = list(pane._items)
+        index = pane.cursor
+        resources = {"Deployment": "deployments", "StatefulSet": "statefulsets", "ReplicaSet": "replicasets",
+                     "ReplicationController": "replicationcontrollers"}
+        while 0 <= index < len(rows):
+            row = rows[index]
+            if row.kind in resources and (row.kind != "ReplicaSet" or row.depth == 0):
+                return resources[row.kind], row.namespace, row.name
+            if row.kind in ("DaemonSet", "Job", "CronJob"):
+                why = {"DaemonSet": "a DaemonSet runs one pod per eligible node: it has no replicas to scale",
+                       "Job": "a Job has no /scale: its parallelism says how many pods run at once",
+                       "CronJob": "a CronJob has no /scale: it starts a Job on its schedule"}
+                return f"{row.kind.lower()}/{row.name}: {why[row.kind]}"
+            if row.depth == 0:
+                break
+            index -= 1
+        return ""
+
     def action_scale(self, delta: int) -> None:
-        deployment = self.selected_deployment()
-        if not self._need("Deployment", deployment):
+        target = self.selected_scalable()
+        if isinstance(target, str):
+            if target:
+                self._toast(target, severity="warning", timeout=4)
+            else:
+                self._need("Deployment, StatefulSet, ReplicaSet or ReplicationController", None)
             return
-        assert deployment is not None
-        ns, name = deployment
-        obj = self.view.get("deployments", ns, name) or {}
+        resource, ns, name = target
+        obj = self.view.get(resource, ns, name) or {}
         replicas = max(0, int(obj.get("spec", {}).get("replicas", 1)) + delta)
-        self._submit("api", verb="scale", resource="deployments", namespace=ns, name=name, replicas=replicas)
+        self._submit("api", verb="scale", resource=resource, namespace=ns, name=name, replicas=replicas)
 
     def action_traffic(self) -> None:
         """Ten connections to the Service in front of the selected workload, through a node's kube-proxy rules."""
@@ -725,7 +758,8 @@ class KubetuiApp(App[int]):
     def on_line_pane_opened(self, message: LinePane.Opened) -> None:
         item = message.item
         if isinstance(message.pane, SchedulerPane):
-            self.push_screen(DecisionScreen(item))
+            decision = getattr(item, "decision", item)  # a row of identical failures: its latest
+            self.push_screen(DecisionScreen(decision, self.claims_of_pod(decision.pod)))
         elif isinstance(message.pane, WorkloadsPane):
             obj = message.pane.object_of(item)
             if obj is not None:
@@ -750,8 +784,33 @@ class KubetuiApp(App[int]):
         if obj.get("kind") == "Pod":
             key = f"{obj['metadata'].get('namespace')}/{obj['metadata'].get('name')}"
             decision = next((d for d in reversed(self.view.decisions) if d.pod == key), None)
-        pods = self.view.pods_on(obj["metadata"].get("name", "")) if obj.get("kind") == "Node" else None
-        return DetailsScreen(obj, events, decision, now=self.cluster.clock.now, pods=pods)
+        claims = self.view.claims_of(obj["metadata"].get("namespace", ""), obj.get("spec") or {}) \
+            if obj.get("kind") == "Pod" else []
+        kind, meta = str(obj.get("kind", "")), obj["metadata"]
+        resource, namespace, name = KINDS.get(kind.lower(), ""), meta.get("namespace", ""), meta.get("name", "")
+
+        def reload() -> tuple[dict[str, Any] | None, list[dict[str, Any]], float]:
+            now = self.view.get(resource, namespace, name) if resource in self.view.informers else None
+            return now, self._pods_of(now) if now is not None else [], self.cluster.clock.now
+
+        return DetailsScreen(obj, events, decision, now=self.cluster.clock.now, pods=self._pods_of(obj),
+                             claims=claims, reload=reload)
+
+    def _pods_of(self, obj: dict[str, Any]) -> list[dict[str, Any]]:
+        """A node's pods (its Non-terminated Pods), a StatefulSet's (its Pods Status)."""
+        if obj.get("kind") == "Node":
+            return self.view.pods_on(obj["metadata"].get("name", ""))
+        if obj.get("kind") == "StatefulSet":
+            uid = obj["metadata"].get("uid")
+            return [p for p in self.view.list("pods")
+                    if any(r.get("uid") == uid for r in p["metadata"].get("ownerReferences") or ())]
+        return []
+
+    def claims_of_pod(self, key: str) -> list[ClaimState]:
+        """The claims of the pod ``namespace/name`` a decision is about (none once the pod is gone)."""
+        namespace, _, name = key.partition("/")
+        pod = self.view.get("pods", namespace, name)
+        return self.view.claims_of(namespace, pod.get("spec") or {}) if pod is not None else []
 
     # -- tours ------------------------------------------------------------------------------------------
     def _tour_panel(self) -> TourPanel | None:

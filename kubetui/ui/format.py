@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rich.cells import cell_len
@@ -243,3 +244,91 @@ def assemble(parts: list[Part], width: int, shrink: int | None = None, floor: in
         text, style, _ = parts[index]
         line.append(text, style=style)
     return line
+
+
+_FIT_ERROR = re.compile(r"^(\d+/\d+) nodes are available: (.*?)\.(?= |$)(.*)$", re.S)
+
+
+def _reasons(text: str) -> list[tuple[int, str]]:
+    """ "1 node(s) had untolerated taint {a: b}, 2 Insufficient cpu" -> [(1, "node(s) had ..."), (2, ...)];
+    a pre-filter message without counts ("pod has unbound immediate PersistentVolumeClaims") gives count 0."""
+    items: list[tuple[int, str]] = []
+    depth, start = 0, 0
+    for i, ch in enumerate(text + ","):  # split on ", " outside braces (a taint {key: value})
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth = max(0, depth - 1)
+        elif ch == "," and depth == 0 and (i == len(text) or text[i + 1:i + 2] == " "):
+            piece = text[start:i].strip()
+            start = i + 1
+            count, _, rest = piece.partition(" ")
+            items.append((int(count), rest) if count.isdigit() and rest else (0, piece))
+    return [item for item in items if item[1]]
+
+
+_LEFT_OUT = re.compile(r"didn't satisfy plugin\(s\) \[(.*)\]$")  # the nodes a PreFilter narrowing left out
+
+
+def _short_reason(reason: str, merged: bool) -> str:
+    reason = reason.removeprefix("node(s) had ").removeprefix("node(s) ")
+    left_out = _LEFT_OUT.match(reason)
+    if left_out:
+        return f"ruled out by {left_out.group(1)}"
+    if merged:  # the taints, the free ports ... one group whatever their details
+        reason = re.sub(r"\s*\{.*\}$", "", reason).strip()
+    return reason
+
+
+TERSE_REASONS = (("untolerated taint", "taint"), ("volume node affinity", "volume affinity"),
+                 ("node affinity/selector", "affinity"), ("anti-affinity", "anti-affinity"),
+                 ("unschedulable", "cordoned"), ("free ports", "ports"), ("persistent volumes to bind", "no pv"),
+                 ("unbound immediate", "unbound pvc"), ("Too many pods", "pods"))
+
+
+def fit_error_forms(message: str, plugins: dict[str, int] | None = None) -> list[str]:
+    """A FailedScheduling message in ever shorter forms for a one-line row, the exact one first. Kubernetes sorts
+    the reasons as strings, so a row cut at its end hid the reason that told the story (the storage one, after
+    two taints). The shorter forms keep every reason, most nodes first: the preemption note goes, then the
+    "node(s) had" wording, then the details of one kind of reason (the taints' keys) merge into one count, and
+    last, with ``plugins`` (filter plugin -> nodes it rejected, from the decision), the counts per plugin."""
+    match = _FIT_ERROR.match(message)
+    if match is None:
+        return [message]
+    nodes, body = match.group(1), match.group(2)
+    reasons = _reasons(body)
+    forms = [message]
+    if not reasons:
+        return forms
+    for merged in (False, True):
+        counts: dict[str, int] = {}
+        for count, reason in reasons:
+            short = _short_reason(reason, merged)
+            counts[short] = counts.get(short, 0) + count
+        ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        text = ", ".join(f"{n} {r}" if n else r for r, n in ranked)
+        forms.append(f"{nodes} nodes are available: {text}")
+        forms.append(f"{nodes} nodes: {text}")
+        forms.append(f"{nodes}: {text}")
+    if plugins:
+        ranked_plugins = sorted(plugins.items(), key=lambda item: (-item[1], item[0]))
+        forms.append(f"{nodes} nodes: " + ", ".join(f"{p} {n}" for p, n in ranked_plugins))
+    terse: dict[str, int] = {}  # a narrow pane: each kind of reason by its key words
+    for count, reason in reasons:
+        short = _short_reason(reason, True)
+        short = next((word for key, word in TERSE_REASONS if key in short),
+                     short.replace("Insufficient ", "no ").removeprefix("ruled out by "))
+        terse[short] = terse.get(short, 0) + count
+    forms.append(f"{nodes}: " + ", ".join(f"{n} {r}" if n else r
+                                          for r, n in sorted(terse.items(), key=lambda item: (-item[1], item[0]))))
+    unique: list[str] = []
+    for form in forms:
+        if form not in unique:
+            unique.append(form)
+    return unique
+
+
+def fit_error(message: str, room: int, plugins: dict[str, int] | None = None) -> str:
+    """The longest of :func:`fit_error_forms` that fits in ``room`` cells, else the shortest (cut by the row)."""
+    forms = fit_error_forms(message, plugins)
+    return next((form for form in forms if cell_len(form) <= room), forms[-1])

@@ -15,6 +15,9 @@ if TYPE_CHECKING:
     from kubetui.sim.clock import RealTimeDriver
 
 
+HEADER_PARTS = ("hint", "note", "words", "ready", "scheme", "paused", "tally")  # what goes first, narrower
+
+
 class ClusterHeader(Static):
     DEFAULT_CSS = """
     ClusterHeader { height: 1; background: $primary-background; color: $text; padding: 0 1; }
@@ -47,21 +50,20 @@ class ClusterHeader(Static):
     def render_text(self, width: int) -> Text:
         """The richest header that fits ``width``. Going narrower it drops, in this order: the
         kubeconfig hint, the "fast clock" note, the pods' STATUS words (9 Running 1 CrashLoopBackOff ->
-        the panes' glyphs ●8 ◐1 ✖1), "ready", the API address's scheme. The API address itself stays:
-        speakers type kubectl against it."""
-        variants = ((True, True, True, True, True), (False, True, True, True, True),
-                    (False, False, True, True, True), (False, False, False, True, True),
-                    (False, False, False, False, True), (False, False, False, False, False))
+        the panes' glyphs ●8 ◐1 ✖1), "ready", the API address's scheme, the word PAUSED (its ⏸ stays), the
+        pods' glyph counts (their total stays). The API address itself stays: speakers type kubectl against it
+        (paused, with pods Terminating, a 100-column header lost it)."""
         text = Text()
-        for hint, note, words, ready, scheme in variants:
-            text = self._text(hint, note, words, ready, scheme)
+        for dropped in range(len(HEADER_PARTS) + 1):
+            text = self._text(*(index >= dropped for index in range(len(HEADER_PARTS))))
             if text.cell_len <= width:
                 break
         text.no_wrap = True
         text.overflow = "ellipsis"
         return text
 
-    def _text(self, hint: bool, note: bool, words: bool, ready_word: bool, scheme: bool) -> Text:
+    def _text(self, hint: bool, note: bool, words: bool, ready_word: bool, scheme: bool, paused_word: bool = True,
+              tally_shown: bool = True) -> Text:
         view = self.view
         text = Text()
         text.append(" kubetui ", style="bold reverse")
@@ -71,7 +73,7 @@ class ClusterHeader(Static):
             if note:
                 text.append(" fast clock ", style="dim")
         elif driver.paused:
-            text.append(" ⏸ PAUSED ", style="bold black on yellow")
+            text.append(" ⏸ PAUSED " if paused_word else " ⏸ ", style="bold black on yellow")
         else:
             text.append(f" ▶ {driver.speed:g}x ", style="bold green")
         nodes = view.list("nodes")
@@ -82,7 +84,7 @@ class ClusterHeader(Static):
         total = sum(count for _, count, _ in counts.by_status)
         # not dim: on the header's grey bar dim text ("pods 14", the green of ✔3) read at under 3:1 on a projector
         text.append(f"  pods {total}{':' if words and total else ''} ")
-        tally = counts.by_status if words else counts.by_glyph
+        tally = counts.by_status if words else counts.by_glyph if tally_shown else []
         for label, count, style in tally:
             text.append(f"{count} {label} " if words or label not in GLYPH_ORDER else f"{label}{count} ",
                         style=style.replace("dim ", ""))

@@ -8,6 +8,7 @@ times a second; they never reach into a component.
 from __future__ import annotations
 
 import builtins
+import re
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from kubetui.api.meta import parse_timestamp
 from kubetui.api.podrequests import pod_requests
+from kubetui.api.resources import lookup
+from kubetui.apiserver.errors import ApiError
 from kubetui.client.informer import Informer
 from kubetui.http.tables import pod_status_reason
 from kubetui.sim.trace import (
@@ -32,13 +35,16 @@ if TYPE_CHECKING:
     from kubetui.sim.cluster import Cluster
 
 IDENTITY = "kubetui-ui"
+MANIFEST_REF = re.compile(r"^([a-z0-9.-]+)/(\S+?)(?: -n (\S+))? (?:created|configured|unchanged)")
 # kind (lower case) -> resource, for the watched kinds
 KINDS = {"pod": "pods", "node": "nodes", "deployment": "deployments", "replicaset": "replicasets",
          "replicationcontroller": "replicationcontrollers", "daemonset": "daemonsets", "statefulset": "statefulsets",
          "job": "jobs", "cronjob": "cronjobs", "service": "services", "persistentvolumeclaim": "persistentvolumeclaims",
-         "lease": "leases", "event": "events"}
+         "persistentvolume": "persistentvolumes", "storageclass": "storageclasses", "lease": "leases",
+         "event": "events"}
 WATCHED = ("nodes", "pods", "deployments", "replicasets", "replicationcontrollers", "daemonsets", "statefulsets",
-           "jobs", "cronjobs", "events", "leases", "services", "persistentvolumeclaims")
+           "jobs", "cronjobs", "events", "leases", "services", "persistentvolumeclaims", "persistentvolumes",
+           "storageclasses")
 
 
 @dataclass(frozen=True)
@@ -52,6 +58,7 @@ class KubeEvent:
     object: str
     message: str
     count: int
+    key: str = ""  # the Event object's namespace/name: a repeat (its count going up) replaces its older line
 
 
 class ClusterView:
@@ -59,7 +66,7 @@ class ClusterView:
 
     def __init__(self, cluster: Cluster, history: int = 2000) -> None:
         self.cluster = cluster
-        client = cluster.client(IDENTITY)
+        client = self.client = cluster.client(IDENTITY)
         self.informers: dict[str, Informer] = {res: Informer(client, res) for res in WATCHED}
         self.version = 0  # bumps on any change: panes redraw only when it moved
         self.versions: dict[str, int] = dict.fromkeys(WATCHED, 0)  # the same, per resource
@@ -75,6 +82,7 @@ class ClusterView:
         self.manifest_errors: dict[str, ManifestStatus] = {}
         self.trace_version = 0
         self._events_seen = 0
+        self.event_latest: dict[str, str] = {}  # Event namespace/name -> seq of its newest line
         self.informers["events"].add_handlers(self._on_event, lambda old, new: self._on_event(new, old))
         for record in list(cluster.trace.history):  # what happened before the UI opened
             self._on_record(record)
@@ -98,13 +106,24 @@ class ClusterView:
         involved = event.get("involvedObject", {})
         kind = str(involved.get("kind", "")).lower()
         self._events_seen += 1
+        meta = event.get("metadata") or {}
+        key = f"{meta.get('namespace', '')}/{meta.get('name', '')}"
+        seq = f"event-{self._events_seen}"
+        self.event_latest[key] = seq
+        if len(self.event_latest) > 4 * (self.activity.maxlen or 2000):
+            kept = {item.key for item in self.activity if isinstance(item, KubeEvent)}
+            self.event_latest = {k: v for k, v in self.event_latest.items() if k in kept or k == key}
         # An Event listed when the UI attached happened at its lastTimestamp, not now (live ones: the same second).
         last = parse_timestamp(event.get("lastTimestamp"))
         self._append_activity(KubeEvent(
-            seq=f"event-{self._events_seen}", time=self.cluster.clock.now if last is None else last,
+            seq=seq, key=key, time=self.cluster.clock.now if last is None else last,
             type=str(event.get("type", "Normal")),
             reason=str(event.get("reason", "")), object=f"{kind}/{involved.get('name', '')}",
             message=str(event.get("message", "")), count=int(event.get("count") or 1)))
+
+    def superseded(self, item: object) -> bool:
+        """An Event's line that a newer line of the same Event (seen again: its count went up) replaces."""
+        return isinstance(item, KubeEvent) and bool(item.key) and self.event_latest.get(item.key) != item.seq
 
     def _append_activity(self, item: Reconcile | NodeActivity | Chaos | ManifestStatus | KubeEvent) -> None:
         self.activity.append(item)
@@ -160,6 +179,8 @@ class ClusterView:
             resource = KINDS.get(kind, "")
             return next((o for o in self.list(resource) if o["metadata"].get("name") == name), None) \
                 if resource in self.informers else None
+        if isinstance(record, ManifestStatus):  # "ingress.networking.k8s.io/shop -n default created"
+            return self._manifest_object(record)
         if isinstance(record, NodeActivity):
             namespace, _, name = record.pod.partition("/")
             return self._find("pods", namespace, name) if record.pod else self._find("nodes", "", record.node)
@@ -171,6 +192,21 @@ class ClusterView:
             return self._find("nodes", "", target)
         return None
 
+    def _manifest_object(self, record: ManifestStatus) -> dict[str, Any] | None:
+        """The object an applied manifest line names: from the watches, else one GET through the API (the UI
+        watches no Ingress)."""
+        match = MANIFEST_REF.match(record.message) if record.ok else None
+        info = lookup(match.group(1)) if match else None
+        if match is None or info is None:
+            return None
+        namespace = match.group(3) or ("default" if info.namespaced else "")
+        if info.plural in self.informers:
+            return self._find(info.plural, namespace if info.namespaced else "", match.group(2))
+        try:
+            return self.client.get(info.plural, namespace if info.namespaced else "", match.group(2))
+        except ApiError:
+            return None  # pruned, or deleted since
+
     def _find(self, resource: str, namespace: str, name: str) -> dict[str, Any] | None:
         if resource not in self.informers or not name:
             return None
@@ -178,6 +214,33 @@ class ClusterView:
 
     def pods_on(self, node: str) -> builtins.list[dict[str, Any]]:
         return [p for p in self.list("pods") if p.get("spec", {}).get("nodeName") == node]
+
+    def claims_of(self, namespace: str, pod_spec: dict[str, Any]) -> builtins.list[ClaimState]:
+        """Where each PersistentVolumeClaim a pod mounts stands, from the watched claims, volumes and classes."""
+        states = []
+        for volume in pod_spec.get("volumes") or ():
+            claim_name = str((volume.get("persistentVolumeClaim") or {}).get("claimName") or "")
+            if not claim_name:
+                continue
+            pvc = self.get("persistentvolumeclaims", namespace, claim_name)
+            if pvc is None:
+                states.append(ClaimState(claim_name, "Missing", "", "", ""))
+                continue
+            spec, meta = pvc.get("spec") or {}, pvc.get("metadata") or {}
+            phase = str((pvc.get("status") or {}).get("phase") or "Pending")
+            volume_name = str(spec.get("volumeName") or "")
+            node = ""
+            if volume_name:
+                pv = self.get("persistentvolumes", "", volume_name)
+                node = volume_node(pv) if pv is not None else ""
+            class_name = str(spec.get("storageClassName") or "")
+            mode = ""
+            if phase != "Bound":
+                sc = self.get("storageclasses", "", class_name) if class_name else None
+                mode = str((sc or {}).get("volumeBindingMode") or "")
+                node = str((meta.get("annotations") or {}).get("volume.kubernetes.io/selected-node") or "")
+            states.append(ClaimState(claim_name, phase, volume_name, node, mode))
+        return states
 
     def lease_age(self, node: str) -> float | None:
         """Seconds since the node's kubelet last renewed its Lease (its heartbeat)."""
@@ -195,6 +258,42 @@ class ClusterView:
         """
         machine = self.cluster.machines.get(node)
         return str(getattr(machine, "state", "Running")) if machine is not None else "Absent"
+
+
+@dataclass(frozen=True)
+class ClaimState:
+    """A pod's claim as the presenter needs it: Bound to which volume on which node, or why not yet."""
+
+    claim: str
+    phase: str  # Bound, Pending, Lost; Missing: no such claim
+    volume: str
+    node: str  # the volume's node (its node affinity), or for a pending claim the node the scheduler selected
+    binding_mode: str  # a pending claim's StorageClass volumeBindingMode (WaitForFirstConsumer)
+
+    def summary(self, volume_width: int = 12) -> str:
+        """data-db-0 Bound → pvc-0492c4f5… (node-1); data-db-3 Pending, WaitForFirstConsumer."""
+        if self.phase == "Bound":
+            volume = self.volume if len(self.volume) <= volume_width else self.volume[:volume_width - 1] + "…"
+            return f"{self.claim} Bound → {volume}" + (f" ({self.node})" if self.node else "")
+        if self.phase == "Missing":
+            return f"{self.claim} not found"
+        text = f"{self.claim} {self.phase}"
+        if self.binding_mode:
+            text += f", {self.binding_mode}"
+        if self.node:
+            text += f", provisioning on {self.node}"
+        return text
+
+
+def volume_node(pv: dict[str, Any]) -> str:
+    """The node a local volume lives on: its required node affinity on kubernetes.io/hostname."""
+    terms = ((((pv.get("spec") or {}).get("nodeAffinity") or {}).get("required") or {}).get("nodeSelectorTerms")
+             or ())
+    for term in terms:
+        for expr in term.get("matchExpressions") or ():
+            if expr.get("key") == "kubernetes.io/hostname" and expr.get("values"):
+                return ",".join(str(v) for v in expr["values"])
+    return ""
 
 
 def _sort_key(obj: dict[str, Any]) -> tuple[str, str]:

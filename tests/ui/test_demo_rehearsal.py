@@ -35,7 +35,8 @@ async def test_scheduler_pane_follows_its_newest_line_after_a_layout_cycle(app: 
     """all -> presenter -> scheduling -> all: the pane, tall in the scheduling layout, kept that layout's offset
     when it shrank back and showed the decisions from 00:00:00, its border not saying it had stopped following."""
     async with app.run_test(size=size) as pilot:
-        await settle(pilot, cluster)
+        cluster.client("test").scale("deployments", "default", "web", 12)  # more decisions than the pane's rows
+        await settle(pilot, cluster, 30)
         scheduler = app.query_one(SchedulerPane)
         assert scheduler.max_scroll_y > 0, "the example's decisions do not fit the pane: the test needs that"
         await pilot.press("l", "l", "l")

@@ -28,5 +28,5 @@ def test_decision_lists_the_nodes_volume_binding_left_out_at_prefilter() -> None
     (GetEligibleNodes): node-1 is never filtered, and its row says why, in the FailedScheduling message's words."""
     text = " ".join(render(200).split())
     assert "1 node(s) didn't satisfy plugin(s) [VolumeBinding]" in text
-    assert "node-1 │ ✖ VolumeBinding: node(s) didn't satisfy" in text
+    assert "node-1 │ ✖ VolumeBinding: node(s) didn't satisfy plugin(s) [VolumeBinding] │" in text  # one line
     assert "node-2 │ ✖ NodeResourcesFit: Insufficient cpu" in text

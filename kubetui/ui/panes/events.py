@@ -9,7 +9,7 @@ from rich.cells import cell_len
 from rich.text import Text
 
 from kubetui.sim.trace import Chaos, ManifestStatus, NodeActivity, Reconcile
-from kubetui.ui.format import clock_time, manifest_summary, short_controller, without_default_ns
+from kubetui.ui.format import clock_time, fit, fit_error, manifest_summary, short_controller, without_default_ns
 from kubetui.ui.panes.base import LinePane
 from kubetui.ui.view import ClusterView, KubeEvent
 
@@ -26,7 +26,10 @@ class EventsPane(LinePane):
         return self.view.activity_version
 
     def items(self) -> Sequence[Any]:
-        return list(self.view.activity)
+        """The activity, an Event seen again (WaitForFirstConsumer every 15 s) on one line with its count, as
+        kubectl get events lists it, where it was last seen."""
+        superseded = self.view.superseded
+        return [item for item in self.view.activity if not superseded(item)]
 
     def item_key(self, item: Any) -> Any:
         return item.seq
@@ -44,29 +47,44 @@ class EventsPane(LinePane):
             warning = item.type == "Warning"
             line.append("⚠ " if warning else "• ", style="bold yellow" if warning else "blue")
             reason_width = 18 if wide else 16 if roomy else 9
-            line.append(f"{item.reason:<{reason_width}} ", style="bold yellow" if warning else "bold blue")
-            line.append(f"{item.object}: ", style="bold")
-            line.append(item.message, style="yellow" if warning else "")
-            if item.count > 1:
-                line.append(f" (x{item.count})", style="dim")
+            reason = f"{item.reason:<{reason_width}} "
+            head = f"{item.object}: "
+            message = item.message
+            count = f" (x{item.count})" if item.count > 1 else ""
+            if item.reason == "FailedScheduling":  # every reason in view, not the first ones Kubernetes sorts
+                # what gives way to the reasons, in turn: the count, then (narrow) the Event's reason, which the
+                # ⚠ and "0/4:" say; the filter and Enter keep them all
+                forms = ((reason, count), (reason, ""), ("" if not roomy else reason, ""))
+                for reason, count in forms:  # the last form tried is the one shown
+                    room = width - line.cell_len - cell_len(reason + head + count)
+                    message = fit_error(item.message, room)
+                    if cell_len(message) <= room:
+                        break
+            if reason:
+                line.append(reason, style="bold yellow" if warning else "bold blue")
+            line.append(head, style="bold")
+            line.append(message, style="yellow" if warning else "")
+            if count:
+                line.append(count, style="dim")
         elif isinstance(item, Reconcile):
             line.append("⟳ ", style="magenta")
             kind, _, key = item.object.partition(" ")
             controller = item.controller if wide else short_controller(item.controller)
-            # A long name (a PersistentVolume's pvc-<uid>) is cut so that what the controller did stays in view.
-            action_room = cell_len(item.action) + 1 if item.action else 0
             if roomy:
                 width_c = 24 if wide else 14
                 line.append(f"{controller:<{width_c}} ", style="magenta")
-                line.append(_fit(f"{kind} {key} " if key else f"{item.object} ",
-                                 width - line.cell_len - action_room), style="bold")
             elif key and controller == kind.lower():  # "replicaset ReplicaSet web-…" says it twice
-                line.append(f"{kind} ", style="bold magenta")
-                line.append(_fit(f"{without_default_ns(key)} ", width - line.cell_len - action_room), style="bold")
+                controller = ""
             else:
                 line.append(f"{controller} ", style="magenta")
-                line.append(_fit(f"{kind} {without_default_ns(key)} " if key else f"{item.object} ",
-                                 width - line.cell_len - action_room), style="bold")
+            if not key:
+                line.append(f"{item.object} ", style="bold")
+            else:
+                namespace, _, name = key.rpartition("/")
+                if not roomy and namespace == "default":  # kubectl's habit: the default namespace goes unsaid
+                    namespace = ""
+                line.append_text(object_text(kind, namespace, name, width - line.cell_len - cell_len(
+                    core_action(item.action)), bold_kind=not controller))
             line.append_text(reconcile_outcome(item, width - line.cell_len))
         elif isinstance(item, NodeActivity):
             line.append("▸ ", style="cyan")
@@ -88,15 +106,40 @@ class EventsPane(LinePane):
         return line
 
     def item_text(self, item: Any) -> str:
-        return self.render_item(item, 300).plain
+        return self.render_item(item, 10_000).plain  # wide enough for the exact messages
 
 
-def _fit(text: str, room: int) -> str:
-    """``text`` (ending in a space) cut to ``room`` cells with an ellipsis, keeping at least 12 cells of it."""
-    room = max(room, 12)
-    if cell_len(text) <= room:
-        return text
-    return text[: room - 2] + "… "
+def core_action(action: str) -> str:
+    """What a controller did, without its verbose tail: "record revision 1 (db-5745db85b9); create db-0; ..." ->
+    "record revision 1"; "+1/-0 endpoints: create 0, update 1, ..." -> "+1/-0 endpoints"."""
+    cut = min((i for i in (action.find(" ("), action.find(";"), action.find(":"), action.find(", ")) if i > 0),
+              default=len(action))
+    return action[:cut]
+
+
+SHORT_KINDS = {"PersistentVolumeClaim": "pvc", "PersistentVolume": "pv", "StatefulSet": "sts", "ReplicaSet": "rs",
+               "DaemonSet": "ds", "Deployment": "deploy", "ReplicationController": "rc", "CronJob": "cj",
+               "Namespace": "ns", "Service": "svc", "ControllerRevision": "controllerrevision"}
+LONG_NAME = 24  # names up to this stay whole; a longer one (a PersistentVolume's pvc-<uid>) may lose its middle
+NAME_LEAST = 16
+
+
+def object_text(kind: str, namespace: str, name: str, room: int, bold_kind: bool = False) -> Text:
+    """``Kind ns/name `` for a reconcile line, within ``room`` cells if it can be while staying readable: the kind
+    as kubectl abbreviates it (PersistentVolumeClaim -> pvc), then a long generated name's end (pvc-0492c4f5-39b…:
+    its start is its claim's uid); never the name below that: the action after it is cut at its end instead."""
+    key = f"{namespace}/{name}" if namespace else name
+    text = f"{kind} {key} "
+    if cell_len(text) > room:
+        kind = SHORT_KINDS.get(kind, kind)
+        text = f"{kind} {key} "
+        if cell_len(text) > room and len(name) > LONG_NAME:
+            name = fit(name, max(NAME_LEAST, len(name) - (cell_len(text) - room)))
+            key = f"{namespace}/{name}" if namespace else name
+    line = Text(no_wrap=True)
+    line.append(f"{kind} ", style="bold magenta" if bold_kind else "bold")
+    line.append(f"{key} ", style="bold")
+    return line
 
 
 OBSERVED_IS_OLD = frozenset({"endpoint-controller"})  # its Reconcile's observed: the Endpoints before the update
@@ -120,4 +163,6 @@ def reconcile_outcome(item: Reconcile, room: int) -> Text:
         forms.append((f"{observed} → ", action))
     forms.append(("", action))
     context, action = next((form for form in forms if cell_len(form[0] + form[1]) <= room), forms[-1])
+    if cell_len(context + action) > room:  # the verbose tail goes, with a mark that it went
+        action = action[:room - 1] + "…" if room > 1 else ""
     return Text.assemble((context, "dim"), action, no_wrap=True)

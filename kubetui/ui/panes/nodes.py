@@ -265,12 +265,15 @@ class NodesPane(LinePane):
         return tuple(below)
 
 
-# a card's pods by what owns them: the app (ReplicaSet, bare) first, the per-node machinery (DaemonSet) last
-OWNER_RANK = {"ReplicaSet": 1, "ReplicationController": 1, "": 1, "StatefulSet": 2, "Job": 3, "DaemonSet": 4}
+# a card's pods by what owns them: the app (ReplicaSet, StatefulSet, bare) first, by name, the per-node machinery
+# (DaemonSet) last. A StatefulSet's pods are the app as much as a Deployment's, and the ones whose volumes pin them
+# to a node: ranked after the ReplicaSets' long names, db-0 hid behind "+3" on a 100-column card in a storage demo.
+OWNER_RANK = {"ReplicaSet": 1, "ReplicationController": 1, "": 1, "StatefulSet": 1, "Job": 3, "DaemonSet": 4}
 
 
 def card_order(pod: dict[str, Any]) -> tuple[int, str]:
-    """Crashing or restarted pods first, then Deployment, StatefulSet, Job and DaemonSet pods, each by name."""
+    """Crashing or restarted pods first, then the app's (Deployment, StatefulSet, bare), Job and DaemonSet pods, each
+    by name."""
     meta = pod.get("metadata", {})
     if restarts(pod) or pod_glyph(pod)[0] == "✖":
         return 0, str(meta.get("name", ""))

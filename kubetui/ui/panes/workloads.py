@@ -26,10 +26,14 @@ class Row(NamedTuple):  # a tuple: a rebuild makes one per pod, a frozen datacla
     depth: int
     last: bool = False
     trail: str = ""  # the ancestors' columns: "│  " under a parent that has siblings below it, else blanks
+    image: str = ""  # a pod of a StatefulSet or DaemonSet whose pods run different revisions: its image(s)
 
 
-def claims_summary(view: ClusterView, sts: dict[str, Any]) -> tuple[int, int] | None:
-    """(claims Bound, claims the set's pods need): ``<template>-<set>-<n>`` for each template and ordinal."""
+def claims_summary(view: ClusterView, sts: dict[str, Any],
+                   claim_names: dict[str, list[str]] | None = None) -> tuple[int, int, int] | None:
+    """(claims Bound, claims the set's pods need, claims kept for ordinals the set no longer has): the claims are
+    ``<template>-<set>-<n>`` for each template and ordinal, and outlive a scale-down (whenScaled: Retain, the
+    default). ``claim_names``: the claims' names by namespace, listed once for all the sets."""
     spec = sts.get("spec") or {}
     templates = [str((t.get("metadata") or {}).get("name", "")) for t in spec.get("volumeClaimTemplates") or ()]
     if not templates:
@@ -42,7 +46,25 @@ def claims_summary(view: ClusterView, sts: dict[str, Any]) -> tuple[int, int] | 
     for claim in wanted:
         pvc = view.get("persistentvolumeclaims", namespace, claim)
         bound += pvc is not None and (pvc.get("status") or {}).get("phase") == "Bound"
-    return bound, len(wanted)
+    if claim_names is None:
+        claim_names = claims_by_namespace(view)
+    prefixes = tuple(f"{t}-{name}-" for t in templates)
+    needed = set(wanted)
+    retained = sum(1 for claim in claim_names.get(namespace, ()) if claim.startswith(prefixes) and claim not in needed
+                   and claim.rpartition("-")[2].isdigit())
+    return bound, len(wanted), retained
+
+
+def images(pod_spec: dict[str, Any]) -> str:
+    return ", ".join(str(c.get("image", "")) for c in pod_spec.get("containers") or ())
+
+
+def claims_by_namespace(view: ClusterView) -> dict[str, list[str]]:
+    names: dict[str, list[str]] = {}
+    for pvc in view.list("persistentvolumeclaims"):
+        meta = pvc["metadata"]
+        names.setdefault(meta.get("namespace", ""), []).append(meta["name"])
+    return names
 
 
 def _newest_revision_first(obj: dict[str, Any]) -> tuple[int, str]:
@@ -75,7 +97,7 @@ class WorkloadsPane(LinePane):
         self._tails: tuple[tuple[int, int], ...] = ()  # what pod rows need after the name: see _tail_widths
         self._tail_cache: dict[tuple[str, str, Any], tuple[int, int]] = {}  # by pod and resourceVersion
         self._floor_column = 0  # the column the longest indent and a name shortened to SQUEEZED_NAME reach
-        self._claims: dict[tuple[str, str], tuple[int, int] | None] = {}  # StatefulSet -> claims_summary
+        self._claims: dict[tuple[str, str], tuple[int, int, int] | None] = {}  # StatefulSet -> claims_summary
 
     def source_version(self) -> Any:
         return self.view.version
@@ -83,8 +105,10 @@ class WorkloadsPane(LinePane):
     def items(self) -> Sequence[Any]:
         view = self.view
         self._objects = {}
-        self._claims = {(s["metadata"].get("namespace", ""), s["metadata"]["name"]): claims_summary(view, s)
-                        for s in view.list("statefulsets")}
+        sets = view.list("statefulsets")
+        names = claims_by_namespace(view) if sets else {}
+        self._claims = {(s["metadata"].get("namespace", ""), s["metadata"]["name"]): claims_summary(view, s, names)
+                        for s in sets}
         children: dict[str, list[dict[str, Any]]] = {}
         for resource in ("replicasets", "jobs", "pods"):
             for obj in view.list(resource):
@@ -139,13 +163,18 @@ class WorkloadsPane(LinePane):
         kids.sort(key=_newest_revision_first)
         final = len(kids) - 1
         objects = self._objects
+        # A StatefulSet's or DaemonSet's pods of different revisions (a rollout, a partition, an undo) say which
+        # runs what: the set has no ReplicaSet rows to tell them apart.
+        mixed = kind in ("StatefulSet", "DaemonSet") and len(
+            {(k["metadata"].get("labels") or {}).get("controller-revision-hash") for k in kids}) > 1
         for index, child in enumerate(kids):
             child_kind = child.get("kind", "Pod")
             if child_kind == "Pod":  # a leaf: no call of its own (a rollout's tree is mostly pods)
                 child_meta = child["metadata"]
                 child_ns = child_meta.get("namespace", "")
                 objects[("Pod", child_ns, child_meta["name"])] = child
-                rows.append(Row("Pod", child_ns, child_meta["name"], depth + 1, index == final, below))
+                rows.append(Row("Pod", child_ns, child_meta["name"], depth + 1, index == final, below,
+                                images(child.get("spec") or {}) if mixed else ""))
             else:
                 self._add_subtree(rows, children, child, child_kind, depth + 1, index == final, below)
 
@@ -186,6 +215,8 @@ class WorkloadsPane(LinePane):
         if count:
             parts.append((f"  ↻{count}", "yellow", 0))
         parts.append((f"  {node}", "dim", 2 if aligned else 1) if node else ("  (unscheduled)", "dim", 4))
+        if item.image:
+            parts.append((f"  {item.image}", "magenta", 5))
         return assemble(parts, width, shrink=2)
 
     def _name_room(self, indent: int, width: int) -> int:
@@ -230,8 +261,8 @@ class WorkloadsPane(LinePane):
         else:
             want = spec.get("replicas", 1)
             ready = status.get("readyReplicas", 0)
-            updated = status.get("updatedReplicas", want) if item.kind == "Deployment" else status.get(
-                "replicas", 0)
+            updated = status.get("updatedReplicas", want) if item.kind in ("Deployment", "StatefulSet") else \
+                status.get("replicas", 0)
         label = "done" if item.kind == "Job" else "ready"
         line.append(f"  {ready}/{want} {label}", style="green" if ready >= want else "yellow")
         if item.kind in ("ReplicaSet", "ReplicationController"):
@@ -241,18 +272,29 @@ class WorkloadsPane(LinePane):
             if revision and line.cell_len + len(f"  rev {revision}  {image}") <= width:
                 line.append(f"  rev {revision}", style="dim")
             line.append(f"  {image}", style="dim")
-        elif item.kind in ("Deployment", "DaemonSet") and width > 60:
-            line.append("  ")
-            line.append_text(progress(updated, max(want, 1), 10))
-            line.append(f" {updated}/{want} updated", style="dim")
+        elif item.kind in ("Deployment", "DaemonSet", "StatefulSet"):
+            if width > 60:
+                line.append("  ")
+                line.append_text(progress(updated, max(want, 1), 10))
+                line.append(f" {updated}/{want} updated", style="dim")
+            elif item.kind == "StatefulSet" and status.get("updateRevision", "") != status.get(
+                    "currentRevision", ""):  # a narrow pane: no bar, the count while a rollout is under way
+                line.append(f"  {updated}/{want} updated", style="cyan")
             for cond in status.get("conditions") or []:
                 if cond.get("reason") == "ProgressDeadlineExceeded":
                     line.append("  ProgressDeadlineExceeded", style="bold red")
-        elif item.kind == "StatefulSet":
+            partition = int(((spec.get("updateStrategy") or {}).get("rollingUpdate") or {}).get("partition") or 0)
+            if item.kind == "StatefulSet" and partition:  # ordinals below it keep the old revision
+                line.append(f"  partition {partition}", style="bold yellow")
+        if item.kind == "StatefulSet":
             claims = self._claims.get((item.namespace, item.name))
             if claims is not None:
                 line.append(f"  {claims[0]}/{claims[1]} pvc Bound", style="green" if claims[0] >= claims[1]
                             else "yellow")
+                if claims[2]:  # a scale-down keeps the claims: scaled up again, the pods get their data back
+                    line.append(f" (+{claims[2]} retained)", style="dim")
+        if item.kind in ("DaemonSet", "StatefulSet"):  # a rollout undo shows as the image changing back
+            line.append(f"  {images((spec.get('template') or {}).get('spec') or {})}", style="dim")
         elif item.kind == "Job":
             for cond in status.get("conditions") or []:
                 if cond.get("status") == "True":

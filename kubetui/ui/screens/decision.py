@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.console import Group, RenderableType
@@ -15,9 +16,23 @@ from textual.widgets import Static
 
 from kubetui.sim.trace import SchedulingDecision
 from kubetui.ui.format import clock_time
+from kubetui.ui.view import ClaimState
 
 
-def decision_renderable(decision: SchedulingDecision, width: int = 200) -> RenderableType:
+def claims_text(claims: Sequence[ClaimState]) -> Text:
+    """``Claims: data-db-0 Bound → pvc-0492c4f5… (node-1)``: where a pod's volumes are, which decides where it can
+    run (VolumeBinding), or ``data-db-3 Pending, WaitForFirstConsumer``: the volume comes after this decision."""
+    text = Text()
+    text.append("Claims: " if len(claims) > 1 else "Claim: ", style="bold")
+    for index, claim in enumerate(claims):
+        if index:
+            text.append(" · ", style="dim")
+        text.append(claim.summary(13), style="green" if claim.phase == "Bound" else "yellow")
+    return text
+
+
+def decision_renderable(decision: SchedulingDecision, width: int = 200,
+                        claims: Sequence[ClaimState] = ()) -> RenderableType:
     """A table of nodes x plugins: the answer to "why this node?" (for a Pending pod, "why no node?"). In a
     terminal narrower than 140 columns, with score columns to show, a filtered-out node's reason goes under the
     table, whole, instead of wrapping a few words a line in a squeezed filter column."""
@@ -34,6 +49,8 @@ def decision_renderable(decision: SchedulingDecision, width: int = 200) -> Rende
         lines.append(Text(decision.message, style="yellow" if not decision.node else "dim"))
     if decision.reason:
         lines.append(Text(decision.reason, style="italic"))
+    if claims:
+        lines.append(claims_text(claims))
     plugins: list[str] = []
     for verdict in decision.verdicts:
         for plugin in verdict.scores:
@@ -43,7 +60,10 @@ def decision_renderable(decision: SchedulingDecision, width: int = 200) -> Rende
     footnotes: list[Text] = []
     table = Table(expand=False, header_style="bold", pad_edge=False, show_edge=False)
     table.add_column("node", no_wrap=True)
-    table.add_column("filter", no_wrap=notes, max_width=48)
+    # the filter column as wide as its longest verdict where the screen has the room (Rich wraps it, the only
+    # column that may wrap, when the table would not fit): capped at 48, "✖ VolumeBinding: node(s) had volume
+    # node affinity conflict" wrapped with 120 empty columns beside it at 200x50
+    table.add_column("filter", no_wrap=notes, max_width=48 if width < 140 else None)
     for plugin in plugins:
         weight = next((v.scores[plugin][2] for v in decision.verdicts if plugin in v.scores), 1)
         table.add_column(Text(f"{_short(plugin)}\n×{weight}", justify="right"), justify="right", no_wrap=True)
@@ -95,13 +115,14 @@ class DecisionScreen(ModalScreen[None]):
         background: $surface; padding: 1 2; }
     """
 
-    def __init__(self, decision: SchedulingDecision) -> None:
+    def __init__(self, decision: SchedulingDecision, claims: Sequence[ClaimState] = ()) -> None:
         super().__init__()
         self.decision = decision
+        self.claims = claims  # the pod's PersistentVolumeClaims, as the API says they stand now
 
     def compose(self) -> ComposeResult:
         with VerticalScroll() as box:
             box.border_subtitle = "esc closes · ↑↓ scroll"
             question = "why this node?" if self.decision.node else "why no node?"
             yield Static(Text(f"Scheduling decision — {question}", style="bold"))
-            yield Static(decision_renderable(self.decision, self.app.size.width))
+            yield Static(decision_renderable(self.decision, self.app.size.width, self.claims))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -26,6 +26,7 @@ from kubetui.api.quantity import format_cpu, format_memory
 from kubetui.sim.trace import SchedulingDecision
 from kubetui.ui.format import age, clock_time
 from kubetui.ui.screens.decision import decision_renderable
+from kubetui.ui.view import ClaimState
 
 LEVEL = "  "  # kubectl describe's indent per level (its PrefixWriter)
 
@@ -72,7 +73,10 @@ def describe(obj: dict[str, Any], pods: Iterable[dict[str, Any]] = (), now: floa
     row("Node", spec.get("nodeName"))
     row("Phase", status.get("phase"))
     row("IP", status.get("podIP"))
-    row("Replicas", spec.get("replicas"))
+    if obj.get("kind") == "StatefulSet":
+        statefulset_rows(table, obj, pods)
+    else:
+        row("Replicas", spec.get("replicas"))
     parts: list[RenderableType] = [table]
     if obj.get("kind") == "Pod":  # kubectl's order: the containers, then the conditions
         for heading, containers, statuses in (
@@ -86,6 +90,10 @@ def describe(obj: dict[str, Any], pods: Iterable[dict[str, Any]] = (), now: floa
         add_row(table, f"Condition {cond.get('type')}", detail)
     if table is not parts[0] and table.row_count:
         parts += [Text(""), table]
+    if obj.get("kind") == "Pod":
+        parts += [Text(""), volumes_section(spec.get("volumes") or [])]
+    if obj.get("kind") == "StatefulSet":
+        parts += [Text(""), volume_claims_section(spec.get("volumeClaimTemplates") or [])]
     if obj.get("kind") == "Node":
         running = [p for p in pods if (p.get("status") or {}).get("phase") not in ("Succeeded", "Failed")]
         parts += [Text(""), *node_resources(obj, running, now)]
@@ -117,6 +125,77 @@ def containers_section(heading: str, containers: list[dict[str, Any]],
                 table.add_row(f"{LEVEL * 2}{label.capitalize()}:", "")
                 for name, amount in amounts.items():
                     add_row(table, f"{LEVEL * 3}{name}", amount)
+    return table
+
+
+def statefulset_rows(table: Table, sts: dict[str, Any], pods: Iterable[dict[str, Any]]) -> None:
+    """kubectl describe statefulset's Replicas, Update Strategy (with its Partition) and Pods Status."""
+    spec, status = sts.get("spec") or {}, sts.get("status") or {}
+    add_row(table, "Replicas", f"{spec.get('replicas', 1)} desired | {status.get('replicas', 0)} total")
+    strategy = spec.get("updateStrategy") or {}
+    add_row(table, "Update Strategy", strategy.get("type") or "RollingUpdate")
+    rolling = strategy.get("rollingUpdate")
+    if rolling is not None:
+        add_row(table, f"{LEVEL}Partition", str(rolling.get("partition") or 0))
+    phases = [str((p.get("status") or {}).get("phase") or "Pending") for p in pods]
+    add_row(table, "Pods Status", f"{phases.count('Running')} Running / {phases.count('Pending')} Waiting / "
+                                  f"{phases.count('Succeeded')} Succeeded / {phases.count('Failed')} Failed")
+    if status.get("currentRevision") or status.get("updateRevision"):  # what a staged rollout moves between
+        add_row(table, "Revisions", f"current {status.get('currentRevision', '')} ({status.get('currentReplicas', 0)}"
+                                    f" pods), update {status.get('updateRevision', '')} "
+                                    f"({status.get('updatedReplicas', 0)} pods)")
+
+
+def volume_claims_section(templates: list[dict[str, Any]]) -> RenderableType:
+    """``Volume Claims:`` as kubectl describe statefulset prints them: each template's Name, StorageClass, Labels,
+    Annotations, Capacity and Access Modes."""
+    table = grid()
+    if not templates:
+        table.add_row("Volume Claims:", Text("<none>"))
+        return table
+    table.add_row("Volume Claims:", "")
+    for template in templates:
+        meta, spec = template.get("metadata") or {}, template.get("spec") or {}
+        labels = ",".join(f"{k}={v}" for k, v in (meta.get("labels") or {}).items()) or "<none>"
+        annotations = ",".join(f"{k}={v}" for k, v in (meta.get("annotations") or {}).items()) or "<none>"
+        for label, value in (("Name", meta.get("name", "")), ("StorageClass", spec.get("storageClassName") or ""),
+                             ("Labels", labels), ("Annotations", annotations),
+                             ("Capacity", ((spec.get("resources") or {}).get("requests") or {}).get("storage", "")),
+                             ("Access Modes", f"[{' '.join(spec.get('accessModes') or ())}]")):
+            table.add_row(f"{LEVEL}{label}:", Text(str(value)))
+    return table
+
+
+VOLUME_TYPES = {  # kubectl describe's printVolumes: the type, what it is, and its fields
+    "persistentVolumeClaim": ("PersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)",
+                              (("ClaimName", "claimName", ""), ("ReadOnly", "readOnly", "false"))),
+    "emptyDir": ("EmptyDir (a temporary directory that shares a pod's lifetime)",
+                 (("Medium", "medium", ""), ("SizeLimit", "sizeLimit", "<unset>"))),
+    "configMap": ("ConfigMap (a volume populated by a ConfigMap)",
+                  (("Name", "name", ""), ("Optional", "optional", "false"))),
+    "secret": ("Secret (a volume populated by a Secret)",
+               (("SecretName", "secretName", ""), ("Optional", "optional", "false"))),
+    "hostPath": ("HostPath (bare host directory volume)", (("Path", "path", ""), ("HostPathType", "type", ""))),
+}
+
+
+def volumes_section(volumes: list[dict[str, Any]]) -> RenderableType:
+    """``Volumes:`` as kubectl describe pod prints it: per volume its Type and that type's fields
+    (``data: Type: PersistentVolumeClaim ... ClaimName: data-db-0 ReadOnly: false``)."""
+    table = grid()
+    if not volumes:
+        table.add_row("Volumes:", Text("<none>"))
+        return table
+    table.add_row("Volumes:", "")
+    for volume in volumes:
+        table.add_row(Text(f"{LEVEL}{volume.get('name')}:", style="bold cyan"), "")
+        source = next((key for key in volume if key != "name"), "")
+        described, fields = VOLUME_TYPES.get(source, (source[:1].upper() + source[1:], ()))
+        table.add_row(f"{LEVEL * 2}Type:", Text(described))
+        values = volume.get(source) or {}
+        for label, key, default in fields:
+            value = values.get(key, default)
+            table.add_row(f"{LEVEL * 2}{label}:", Text(str(value).lower() if isinstance(value, bool) else str(value)))
     return table
 
 
@@ -264,13 +343,19 @@ class DetailsScreen(ModalScreen[None]):
 
     def __init__(self, obj: dict[str, Any], events: list[dict[str, Any]],
                  decision: SchedulingDecision | None = None, now: float | None = None,
-                 pods: list[dict[str, Any]] | None = None) -> None:
+                 pods: list[dict[str, Any]] | None = None, claims: Sequence[ClaimState] = (),
+                 reload: Callable[[], tuple[dict[str, Any] | None, list[dict[str, Any]], float]] | None = None) -> None:
         super().__init__()
         self.obj = obj
         self.events = events
         self.decision = decision
         self.now = now  # virtual seconds: events read as "12s ago" and on the panes' clock, not the wall's
         self.pods = pods or []  # a node's pods (its Non-terminated Pods and Allocated resources)
+        self.claims = claims  # a pod's claims, for its Scheduling tab
+        # the object as the UI's watch has it now, and its pods: the Describe and YAML tabs follow a scale, a
+        # rollout, a status update while open (they stayed at "Replicas: 3" after a scale to 5)
+        self.reload = reload
+        self._shown = self._version(obj, self.pods)
 
     @property
     def syntax_theme(self) -> str:
@@ -279,16 +364,12 @@ class DetailsScreen(ModalScreen[None]):
         return "ansi_dark" if self.app.current_theme.dark else "ansi_light"
 
     def compose(self) -> ComposeResult:
-        meta = self.obj.get("metadata", {})
-        title = f"{self.obj.get('kind', '')} {meta.get('namespace', '')}/{meta.get('name', '')}".replace(" /", " ")
         with TabbedContent() as tabs:
             tabs.border_subtitle = "esc closes · ←→ tabs · ↑↓ scroll"
             with TabPane("Describe"):
-                yield VerticalScroll(Static(Group(Text(title, style="bold"), Text(""),
-                                                  describe(self.obj, self.pods, self.now))))
+                yield VerticalScroll(Static(self._describe(), id="describe"))
             with TabPane("YAML"):
-                text = yaml.safe_dump(self.obj, sort_keys=False, width=120)
-                yield VerticalScroll(Static(Syntax(text, "yaml", theme=self.syntax_theme, word_wrap=True)))
+                yield VerticalScroll(Static(self._yaml(), id="yaml"))
             with TabPane(f"Events ({len(self.events)})"):
                 table = Table("LAST SEEN", "TYPE", "REASON", "FROM", "MESSAGE", expand=True, show_edge=False)
                 for event in self.events:
@@ -301,7 +382,36 @@ class DetailsScreen(ModalScreen[None]):
                                                   table if self.events else Text("No events.", style="dim"))))
             if self.decision is not None:
                 with TabPane("Scheduling"):
-                    yield VerticalScroll(Static(decision_renderable(self.decision, self.app.size.width)))
+                    yield VerticalScroll(Static(decision_renderable(self.decision, self.app.size.width, self.claims)))
+
+    def _describe(self) -> RenderableType:
+        meta = self.obj.get("metadata", {})
+        title = f"{self.obj.get('kind', '')} {meta.get('namespace', '')}/{meta.get('name', '')}".replace(" /", " ")
+        return Group(Text(title, style="bold"), Text(""), describe(self.obj, self.pods, self.now))
+
+    def _yaml(self) -> RenderableType:
+        text = yaml.safe_dump(self.obj, sort_keys=False, width=120)
+        return Syntax(text, "yaml", theme=self.syntax_theme, word_wrap=True)
+
+    @staticmethod
+    def _version(obj: dict[str, Any], pods: list[dict[str, Any]]) -> tuple[Any, ...]:
+        return (obj.get("metadata", {}).get("resourceVersion"),
+                *((p.get("metadata") or {}).get("resourceVersion") for p in pods))
+
+    def refresh_object(self) -> None:
+        """Show the object as it is now, if it changed (and still exists: a deleted one stays as last seen)."""
+        if self.reload is None:
+            return
+        obj, pods, now = self.reload()
+        if obj is None:
+            return
+        version = self._version(obj, pods)
+        if version == self._shown:
+            return
+        self._shown = version
+        self.obj, self.pods, self.now = obj, pods, now
+        self.query_one("#describe", Static).update(self._describe())
+        self.query_one("#yaml", Static).update(self._yaml())
 
     def events_title(self) -> Text:
         """``Events of pod/web-abc`` (and its namespace): the table alone did not say whose events they are."""
@@ -313,6 +423,8 @@ class DetailsScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         self._focus_content()
+        if self.reload is not None:
+            self.set_interval(0.5, self.refresh_object)
 
     @on(TabbedContent.TabActivated)
     def _focus_content(self) -> None:

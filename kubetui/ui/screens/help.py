@@ -20,7 +20,7 @@ KEYS: tuple[tuple[str, str, str], ...] = (
     ("Cluster", "c", "cordon / uncordon the selected node"),
     ("Cluster", "d", "drain the selected node (cordon, then evict its pods)"),
     ("Cluster", "delete", "delete the selected pod"),
-    ("Cluster", "+ / -", "scale the selected Deployment up / down"),
+    ("Cluster", "+ / -", "scale the selected Deployment, StatefulSet, RS or RC up / down"),
     ("Cluster", "g", "send 10 requests to the selected workload's Service through kube-proxy"),
     ("Time", "space", "pause / resume the virtual clock"),
     ("Time", "s", "step one engine event (while paused)"),
