@@ -391,3 +391,26 @@ def test_a_claim_made_before_the_default_class_gets_it_retroactively() -> None:
     assert get(cluster, "persistentvolumeclaims", "none")["spec"]["storageClassName"] == ""
     assert get(cluster, "persistentvolumeclaims", "data")["metadata"]["annotations"][ANN_STORAGE_PROVISIONER] == (
         "rancher.io/local-path")
+
+
+def test_a_bound_claims_capacity_is_set_once_as_it_binds() -> None:
+    """updateClaimStatus copies the volume's capacity only when the claim becomes Bound: a later change of the
+    volume's capacity does not follow into the claim (a difference may be deliberate)."""
+    cluster = Cluster(0, nodes=[], scheduler=False, controllers=True)
+    api = cluster.client("kubectl")
+    api.create("persistentvolumes", {
+        "apiVersion": "v1", "kind": "PersistentVolume", "metadata": {"name": "small"},
+        "spec": {"capacity": {"storage": "1Gi"}, "accessModes": ["ReadWriteOnce"], "storageClassName": "manual",
+                 "hostPath": {"path": "/mnt/small"}}})
+    api.create("persistentvolumeclaims", {
+        "apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {"name": "data", "namespace": "default"},
+        "spec": {"accessModes": ["ReadWriteOnce"], "storageClassName": "manual",
+                 "resources": {"requests": {"storage": "1Gi"}}}}, "default")
+    cluster.run_for(20)
+    claim = cluster.get("persistentvolumeclaims", "default", "data")
+    assert claim is not None and claim["status"]["phase"] == "Bound" and claim["status"]["capacity"] == {
+        "storage": "1Gi"}
+    api.merge_patch("persistentvolumes", "", "small", {"spec": {"capacity": {"storage": "5Gi"}}})
+    cluster.run_for(40)  # two resyncs
+    claim = cluster.get("persistentvolumeclaims", "default", "data")
+    assert claim is not None and claim["status"]["capacity"] == {"storage": "1Gi"}

@@ -322,10 +322,13 @@ class PersistentVolumeController(Controller):
         return result
 
     def _claim_status_bound(self, pvc: Obj, pv: Obj) -> None:
+        """updateClaimStatus: Bound, with the volume's access modes; its capacity only as the claim becomes Bound
+        (a later difference may be deliberate: Go does not clobber it)."""
         spec = pv.get("spec") or {}
         status = pvc.get("status") or {}
-        wanted = {"phase": "Bound", "accessModes": list(spec.get("accessModes") or ()),
-                  "capacity": dict(spec.get("capacity") or {})}
+        wanted: Obj = {"phase": "Bound", "accessModes": list(spec.get("accessModes") or ())}
+        if _phase(pvc) != "Bound":
+            wanted["capacity"] = dict(spec.get("capacity") or {})
         if all(status.get(k) == v for k, v in wanted.items()):
             return
         updated = deep_copy(pvc)
