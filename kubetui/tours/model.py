@@ -7,6 +7,7 @@ A step::
       narration: |
         Text shown in the side panel.
       action: {apply: {...object...}}  # or kill-node, revive-node, scale, set-image, delete, advance, ...
+      # a node is named (node-2) or found by its pod ({pod: db-0}: the node it runs or last ran on)
       until: {pods-ready: {selector: app=web, count: 3}}   # what ends the step
       timeout: 300                   # virtual seconds the condition may take
       pause: true                    # in the app, stop the clock once the step is done (n goes on)

@@ -64,6 +64,7 @@ class TourRunner:
         self._written: list[tuple[str, str, str, int]] = []
         self._poll: Timer | None = None  # the next check of a pausing step's condition
         self.paused_clock = False  # the tour stopped the clock at the end of the current step
+        self._node_of_pod: dict[str, str] = {}  # pod name -> the node it ran on, for a node named by its pod
 
     # -- navigation -----------------------------------------------------------------------------
     @property
@@ -161,8 +162,13 @@ class TourRunner:
                 ))
             return f"applied {len(objs)} object(s)"
         if kind == "delete":
-            self.client.delete(arg["resource"], arg.get("namespace", "default"), arg["name"])
-            return f"deleted {arg['resource']}/{arg['name']}"
+            grace = arg.get("grace-period")  # 0: kubectl delete --force --grace-period=0
+            gone = self.client.delete(arg["resource"], arg.get("namespace", "default"), arg["name"],
+                                      grace_period_seconds=None if grace is None else int(grace))
+            if (gone.get("metadata") or {}).get("deletionTimestamp") and gone.get("kind") != "Status":
+                self._wrote(arg["resource"], gone)  # a graceful delete: the step waits until it is seen
+            forced = " (forced: the API server forgets it without waiting for its kubelet)" if grace == 0 else ""
+            return f"deleted {arg['resource']}/{arg['name']}{forced}"
         if kind == "scale":
             self._wrote("deployments", self.client.scale(
                 "deployments", arg.get("namespace", "default"), arg["deployment"], int(arg["replicas"])))
@@ -183,7 +189,7 @@ class TourRunner:
                 "nodes", "", str(arg), {"spec": {"unschedulable": kind == "cordon"}}))
             return f"node/{arg} {kind}ed"
         if kind in ("kill-node", "revive-node", "partition-node", "heal-node"):
-            return self.cluster.chaos(kind, node=str(arg))
+            return self.cluster.chaos(kind, node=self._node(arg))
         if kind == "kill-container":
             pod = self._pod_named(arg)
             return self.cluster.chaos(
@@ -315,6 +321,19 @@ class TourRunner:
         kind, arg = next(iter(step.until.items()))
         return bool(self._check(kind, arg))
 
+    def _node(self, arg: Any) -> str:
+        """A node by name, or ``{pod: NAME}``: the node that pod runs on (or last ran on, once it is gone)."""
+        if not isinstance(arg, dict):
+            return str(arg)
+        pod = str(arg["pod"])
+        found = self.informers["pods"].get(str(arg.get("namespace", "default")), pod)
+        node = ((found or {}).get("spec") or {}).get("nodeName")
+        if node:
+            self._node_of_pod[pod] = str(node)
+        if pod not in self._node_of_pod:
+            raise ValueError(f"pod {pod} runs on no node")
+        return self._node_of_pod[pod]
+
     def _pods(self, arg: dict[str, Any]) -> list[dict[str, Any]]:
         ns = arg.get("namespace", "default")
         pods = [p for p in self.informers["pods"].list() if p["metadata"].get("namespace") == ns]
@@ -375,7 +394,7 @@ class TourRunner:
                 and status.get("replicas") == want
             )
         if kind == "node-condition":
-            node = self.informers["nodes"].get("", arg["node"])
+            node = self.informers["nodes"].get("", self._node(arg["node"]))
             return node is not None and any(
                 c.get("type") == arg.get("type", "Ready") and c.get("status") == arg["status"]
                 for c in node.get("status", {}).get("conditions") or ()

@@ -18,10 +18,10 @@ from kubetui.ui.tour_panel import TourPanel
 TOURS = available_tours()
 
 
-def test_the_seven_tours_exist() -> None:
+def test_the_eight_tours_exist() -> None:
     assert [t.name for t in TOURS] == [
         "1-manifest-to-pod", "2-scheduler", "3-self-healing", "4-node-failure", "5-rolling-update",
-        "6-services", "7-etcd-and-watch"]
+        "6-services", "7-etcd-and-watch", "8-storage"]
     assert find_tour("3").name == find_tour("self-healing").name == "3-self-healing"
 
 
@@ -322,3 +322,13 @@ def test_the_too_big_manifests_try_line_works_as_written(tmp_path: Path) -> None
     pod = cluster.get("pods", "default", "too-big")
     assert not folder.errors and pod is not None and pod["spec"].get("nodeName")
     assert pod["spec"]["containers"][0]["resources"]["requests"]["cpu"] == "2"
+
+
+def test_the_storage_tour_finds_a_node_by_its_pod_and_waits_for_a_graceful_delete() -> None:
+    """8-storage names no node: it kills the node db-0 runs on and revives it after db-0 is gone; deleting db-1
+    is seen (terminating) before the step's condition is read, so the step waits for the new db-1."""
+    results = run_headless(find_tour("8"))
+    assert [r.reached for r in results] == [True] * 5
+    assert results[1].virtual_seconds > 0, "the old db-1, still Ready but being deleted, does not end the step"
+    node = results[2].message.removeprefix("kill-node ")
+    assert node.startswith("node-") and results[4].message == f"revive-node {node}"
