@@ -100,6 +100,17 @@ def controller_of(obj: dict[str, Any]) -> dict[str, Any] | None:
     return None
 
 
+def newest_name(objs: list[dict[str, Any]]) -> str | None:
+    """The name of the newest object (creationTimestamp), the first name among equals: how the default
+    StorageClass and IngressClass are chosen when several say they are the default (GetDefaultClass)."""
+    if not objs:
+        return None
+    stamps = [(str(o.get("metadata", {}).get("creationTimestamp") or ""), str(o.get("metadata", {}).get("name") or ""))
+              for o in objs]
+    newest = max(stamp for stamp, _ in stamps)
+    return min(name for stamp, name in stamps if stamp == newest)
+
+
 def owner_reference(owner: dict[str, Any], controller: bool = True, block: bool = True) -> dict[str, Any]:
     m = owner["metadata"]
     return {

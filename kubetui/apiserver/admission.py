@@ -15,13 +15,14 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from kubetui.api.defaults import add_default_toleration_seconds, apply_defaults
 from kubetui.api.disruption import budget, pod_ready
 from kubetui.api.fielderrors import TYPE_INVALID, invalid
+from kubetui.api.meta import newest_name
 from kubetui.api.models import MODELS
 from kubetui.api.models.golang import decode_error
 from kubetui.api.quantity import QuantityError, parse_quantity
 from kubetui.api.resources import BY_PLURAL, ResourceInfo
 from kubetui.api.scheduling import SYSTEM_PRIORITY_CLASSES
 from kubetui.api.selectors import SelectorError, selector_from_dict
-from kubetui.api.storage import claim_class
+from kubetui.api.storage import claim_class, is_default_class
 from kubetui.api.validation import format_invalid, validate
 from kubetui.apiserver import errors
 from kubetui.apiserver.allocators import AllocationError, ClusterIPAllocator, NodePortAllocator
@@ -44,8 +45,6 @@ ANNOTATION_INGRESS_CLASS = "kubernetes.io/ingress.class"
 # The StorageObjectInUseProtection plugin's finalizers (plugin/pkg/admission/storage/storageobjectinuseprotection).
 PVC_PROTECTION_FINALIZER = "kubernetes.io/pvc-protection"
 PV_PROTECTION_FINALIZER = "kubernetes.io/pv-protection"
-DEFAULT_CLASS_ANNOTATION = "storageclass.kubernetes.io/is-default-class"
-BETA_DEFAULT_CLASS_ANNOTATION = "storageclass.beta.kubernetes.io/is-default-class"
 BETA_STORAGE_CLASS_ANNOTATION = "volume.beta.kubernetes.io/storage-class"
 
 
@@ -179,15 +178,11 @@ class Admission:
             return
         if isinstance(meta, dict) and ANNOTATION_INGRESS_CLASS in (meta.get("annotations") or {}):
             return
-        defaults = []
-        for kv in self.server.store.range(BY_PLURAL["ingressclasses"].prefix(""))[0]:
-            cls_meta = decode(kv).get("metadata") or {}
-            if (cls_meta.get("annotations") or {}).get(ANNOTATION_DEFAULT_INGRESS_CLASS) == "true":
-                defaults.append((str(cls_meta.get("creationTimestamp") or ""), str(cls_meta.get("name") or "")))
-        if defaults:
-            # newest first; among equals, the first name (getDefaultClass)
-            newest = max(stamp for stamp, _ in defaults)
-            spec["ingressClassName"] = min(name for stamp, name in defaults if stamp == newest)
+        classes = [decode(kv) for kv in self.server.store.range(BY_PLURAL["ingressclasses"].prefix(""))[0]]
+        default = newest_name([c for c in classes if ((c.get("metadata") or {}).get("annotations") or {}).get(
+            ANNOTATION_DEFAULT_INGRESS_CLASS) == "true"])
+        if default is not None:
+            spec["ingressClassName"] = default
 
     def _storage_object(self, obj: dict[str, Any]) -> None:
         """On a new PVC: DefaultStorageClass (plugin/pkg/admission/storage/storageclass/setdefault) names the
@@ -238,18 +233,8 @@ class Admission:
     def default_storage_class(self) -> str | None:
         """GetDefaultClass (pkg/volume/util/storageclass.go): of the classes annotated as default, the newest
         (then by name)."""
-        kvs, _ = self.server.store.range(BY_PLURAL["storageclasses"].prefix())
-        defaults = []
-        for kv in kvs:
-            sc = decode(kv)
-            annotations = sc.get("metadata", {}).get("annotations") or {}
-            if "true" in (annotations.get(DEFAULT_CLASS_ANNOTATION), annotations.get(BETA_DEFAULT_CLASS_ANNOTATION)):
-                defaults.append(sc["metadata"])
-        if not defaults:
-            return None
-        defaults.sort(key=lambda m: (str(m.get("creationTimestamp", "")), str(m.get("name", ""))))
-        newest = defaults[-1]["creationTimestamp"]
-        return str(min(m["name"] for m in defaults if m.get("creationTimestamp") == newest))
+        classes = [decode(kv) for kv in self.server.store.range(BY_PLURAL["storageclasses"].prefix())[0]]
+        return newest_name([sc for sc in classes if is_default_class(sc)])
 
     @staticmethod
     def _service_account(info: ResourceInfo, pod: dict[str, Any]) -> None:

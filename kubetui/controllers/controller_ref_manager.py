@@ -110,6 +110,21 @@ class RefManager:
         return client.merge_patch(self.resource, meta.get("namespace", ""), meta["name"], patch)
 
 
+def adopters_of(owners: Any, pod: Obj, member: Callable[[Obj, Obj], bool] | None = None) -> list[Obj]:
+    """getDaemonSetsForPod / getStatefulSetsForPod: the owners (an informer indexed by "namespace") whose selector
+    matches an orphan pod, and so may adopt it; ``member(owner, pod)`` narrows further."""
+    labels = pod["metadata"].get("labels") or {}
+    found = []
+    for owner in owners.by_index("namespace", pod["metadata"].get("namespace", "")):
+        try:
+            selector = selector_from_dict((owner.get("spec") or {}).get("selector"))
+        except SelectorError:
+            continue
+        if not selector.is_empty() and selector.matches(labels) and (member is None or member(owner, pod)):
+            found.append(owner)
+    return found
+
+
 def claim_pods_and_revisions(controller: Controller, history: History, owner: Obj, owner_resource: str,
                              member: Callable[[Obj], bool] | None = None) -> list[str]:
     """What a DaemonSet or StatefulSet sync claims first (ClaimControllerRevisions / adoptOrphanRevisions, then

@@ -21,7 +21,7 @@ from kubetui.api.selectors import SelectorError, selector_from_dict
 from kubetui.apiserver.codec import deep_copy
 from kubetui.apiserver.errors import ApiError
 from kubetui.controllers.base import Controller
-from kubetui.controllers.controller_ref_manager import claim_pods_and_revisions
+from kubetui.controllers.controller_ref_manager import adopters_of, claim_pods_and_revisions
 from kubetui.controllers.history import History, revision_number, template_patch
 from kubetui.controllers.podutil import (
     TAINT_DISK_PRESSURE,
@@ -50,7 +50,6 @@ from kubetui.controllers.podutil import (
     template_hash,
     tolerations_of,
 )
-from kubetui.controllers.replicaset import selector_or_none
 
 Obj = dict[str, Any]
 
@@ -241,12 +240,8 @@ class DaemonSetController(Controller):
         self.expectations.forget(f"{ds['metadata'].get('namespace', '')}/{ds['metadata']['name']}")
 
     def _enqueue_adopters(self, pod: Obj) -> None:
-        """getDaemonSetsForPod: the DaemonSets whose selector matches an orphan pod, which may adopt it."""
-        labels = pod["metadata"].get("labels") or {}
-        for ds in self.daemonsets.by_index("namespace", pod["metadata"].get("namespace", "")):
-            selector = selector_or_none(ds)
-            if selector is not None and not selector.is_empty() and selector.matches(labels):
-                self.enqueue(ds)
+        for ds in adopters_of(self.daemonsets, pod):
+            self.enqueue(ds)
 
     def _pod_added(self, pod: Obj) -> None:
         key = self._owner_key(pod)

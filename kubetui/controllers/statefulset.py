@@ -30,7 +30,7 @@ from kubetui.api.meta import controller_of, split_key
 from kubetui.apiserver.codec import deep_copy
 from kubetui.apiserver.errors import ApiError
 from kubetui.controllers.base import Controller
-from kubetui.controllers.controller_ref_manager import claim_pods_and_revisions
+from kubetui.controllers.controller_ref_manager import adopters_of, claim_pods_and_revisions
 from kubetui.controllers.history import (
     History,
     apply_revision,
@@ -53,7 +53,6 @@ from kubetui.controllers.podutil import (
     pod_from_template,
     slow_start_batch,
 )
-from kubetui.controllers.replicaset import selector_or_none
 from kubetui.controllers.statefulset_storage import (
     add_claim_volumes,
     create_missing_claims,
@@ -126,13 +125,9 @@ class StatefulSetController(Controller):
             self._pod_changed(new)
 
     def _enqueue_adopters(self, pod: Obj) -> None:
-        """getStatefulSetsForPod: the sets whose selector matches an orphan pod, which may adopt it."""
-        labels = pod["metadata"].get("labels") or {}
-        for sts in self.statefulsets.by_index("namespace", pod["metadata"].get("namespace", "")):
-            selector = selector_or_none(sts)
-            if selector is not None and not selector.is_empty() and selector.matches(labels) \
-                    and ordinal_of(sts["metadata"]["name"], pod) >= 0:
-                self.enqueue(sts)
+        """The sets that may adopt an orphan pod: their selector matches it and it is named after them."""
+        for sts in adopters_of(self.statefulsets, pod, lambda sts, p: ordinal_of(sts["metadata"]["name"], p) >= 0):
+            self.enqueue(sts)
 
     def reconcile(self, key: str) -> None:
         namespace, name = split_key(key)

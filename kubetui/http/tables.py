@@ -352,8 +352,10 @@ DEPLOYMENT_COLUMNS = [
 
 
 def print_replicaset(obj: dict[str, Any], now: float) -> Row:
+    """printReplicaSet, and printReplicationController, whose selector is a plain label map."""
     spec, status = _spec(obj), _status(obj)
     names, images = _containers(spec.get("template"))
+    selector = spec.get("selector")
     return [
         _name(obj),
         _int(spec.get("replicas")),
@@ -362,7 +364,7 @@ def print_replicaset(obj: dict[str, Any], now: float) -> Row:
         _created(obj, now),
         names,
         images,
-        format_label_selector(spec.get("selector")),
+        format_labels(selector) if obj.get("kind") == "ReplicationController" else format_label_selector(selector),
     ]
 
 
@@ -376,21 +378,6 @@ REPLICASET_COLUMNS = [
     IMAGES,
     _selector_col("Selector is a label query over pods that should match the replica count."),
 ]
-
-
-def print_replicationcontroller(obj: dict[str, Any], now: float) -> Row:
-    spec, status = _spec(obj), _status(obj)
-    names, images = _containers(spec.get("template"))
-    return [
-        _name(obj),
-        _int(spec.get("replicas")),
-        _int(status.get("replicas")),
-        _int(status.get("readyReplicas")),
-        _created(obj, now),
-        names,
-        images,
-        format_labels(spec.get("selector")),
-    ]
 
 
 REPLICATIONCONTROLLER_COLUMNS = [
@@ -1124,7 +1111,7 @@ PRINTERS: dict[str, tuple[list[Column], Printer]] = {
     "Pod": (POD_COLUMNS, print_pod),
     "Deployment": (DEPLOYMENT_COLUMNS, print_deployment),
     "ReplicaSet": (REPLICASET_COLUMNS, print_replicaset),
-    "ReplicationController": (REPLICATIONCONTROLLER_COLUMNS, print_replicationcontroller),
+    "ReplicationController": (REPLICATIONCONTROLLER_COLUMNS, print_replicaset),
     "DaemonSet": (DAEMONSET_COLUMNS, print_daemonset),
     "StatefulSet": (STATEFULSET_COLUMNS, print_statefulset),
     "Job": (JOB_COLUMNS, print_job),

@@ -256,10 +256,7 @@ def validate_replicaset_status(obj: dict[str, Any], old: dict[str, Any], errs: E
 
 def validate_replicationcontroller(obj: dict[str, Any], old: dict[str, Any] | None, errs: Errs) -> None:
     """ValidateReplicationControllerSpec: an equality selector (a map), required and matching the template."""
-    if old is None:
-        validate_object_meta(obj.get("metadata"), True, names.name_is_dns_subdomain, errs)
-    else:
-        validate_object_meta_update(obj.get("metadata"), old.get("metadata"), errs)
+    _meta(obj, old, names.name_is_dns_subdomain, errs)
     spec = gd(obj, "spec")
     nonnegative(gi(spec, "minReadySeconds"), "spec.minReadySeconds", errs)
     selector = spec.get("selector") if isinstance(spec.get("selector"), dict) else {}

@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from kubetui.api.meta import newest_name
 from kubetui.api.storage import (
     ANN_BETA_STORAGE_CLASS,
     ANN_BETA_STORAGE_PROVISIONER,
@@ -202,11 +203,9 @@ class PersistentVolumeController(Controller):
         the newest default, then by name)."""
         if (pvc.get("spec") or {}).get("storageClassName") is not None or ANN_BETA_STORAGE_CLASS in _annotations(pvc):
             return False
-        defaults = [sc["metadata"] for sc in self.classes.list() if is_default_class(sc)]
-        if not defaults:
+        name = newest_name([sc for sc in self.classes.list() if is_default_class(sc)])
+        if name is None:
             return False
-        newest = max(str(m.get("creationTimestamp") or "") for m in defaults)
-        name = min(str(m["name"]) for m in defaults if str(m.get("creationTimestamp") or "") == newest)
         updated = deep_copy(pvc)
         updated["spec"]["storageClassName"] = name
         self.client.update("persistentvolumeclaims", updated)
