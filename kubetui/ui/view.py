@@ -83,6 +83,7 @@ class ClusterView:
         self.trace_version = 0
         self._events_seen = 0
         self.event_latest: dict[str, str] = {}  # Event namespace/name -> seq of its newest line
+        self.events_repeated = 0  # lines replaced by a newer line of the same Event: none, and nothing to filter
         self.informers["events"].add_handlers(self._on_event, lambda old, new: self._on_event(new, old))
         for record in list(cluster.trace.history):  # what happened before the UI opened
             self._on_record(record)
@@ -109,6 +110,8 @@ class ClusterView:
         meta = event.get("metadata") or {}
         key = f"{meta.get('namespace', '')}/{meta.get('name', '')}"
         seq = f"event-{self._events_seen}"
+        if key in self.event_latest:
+            self.events_repeated += 1  # an older line of this Event is superseded
         self.event_latest[key] = seq
         if len(self.event_latest) > 4 * (self.activity.maxlen or 2000):
             kept = {item.key for item in self.activity if isinstance(item, KubeEvent)}

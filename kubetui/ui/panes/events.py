@@ -28,6 +28,8 @@ class EventsPane(LinePane):
     def items(self) -> Sequence[Any]:
         """The activity, an Event seen again (WaitForFirstConsumer every 15 s) on one line with its count, as
         kubectl get events lists it, where it was last seen."""
+        if not self.view.events_repeated:
+            return list(self.view.activity)
         superseded = self.view.superseded
         return [item for item in self.view.activity if not superseded(item)]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import attrgetter
 from typing import Any
 
 from rich.cells import cell_len
@@ -29,9 +30,12 @@ class SchedulerPane(LinePane):
         """The decisions, a pod's repeated identical failure collapsed into one row where its latest attempt is
         (✖ too-big, times 7, Pending: ...): the scheduler retries an unschedulable pod after cluster events, and the
         same row each time filled half the pane."""
+        decisions = self.view.decisions
+        if all(map(_NODE, decisions)):  # every pod placed (a rollout): nothing to collapse, at C speed
+            return list(decisions)
         rows: list[Attempts | SchedulingDecision | None] = []
         failing: dict[str, int] = {}  # pod -> index of its latest row, while that row is a failure
-        for decision in self.view.decisions:
+        for decision in decisions:
             if decision.node:
                 failing.pop(decision.pod, None)
                 rows.append(decision)
@@ -91,6 +95,9 @@ class SchedulerPane(LinePane):
 
     def item_text(self, item: Any) -> str:
         return item.summary()
+
+
+_NODE = attrgetter("node")
 
 
 class Attempts:
