@@ -133,5 +133,16 @@ class Client:
             self.identity, resource, namespace, name, {"spec": {"replicas": replicas}}, PATCH_MERGE, subresource="scale"
         )
 
+    def get_scale(self, resource: str, namespace: str, name: str) -> dict[str, Any]:
+        """GET ``/scale`` (an autoscaling/v1 Scale), as the HPA controller's scale client does."""
+        return self.server.get(self.identity, resource, namespace, name, subresource="scale")
+
+    def update_scale(self, resource: str, scale: dict[str, Any]) -> dict[str, Any]:
+        """PUT ``/scale``: a conflict if the target changed since the Scale was read."""
+        meta = scale["metadata"]
+        return self.server.update(
+            self.identity, resource, meta.get("namespace", ""), meta["name"], scale, subresource="scale"
+        )
+
     def logs(self, namespace: str, pod: str, container: str | None = None, previous: bool = False) -> str:
         return self.server.logs(self.identity, namespace, pod, container, previous)
