@@ -105,8 +105,11 @@ class Inputs:
         verb, resource = data["verb"], data["resource"]
         ns, name = data.get("namespace", ""), data.get("name", "")
         client = self.client
+        if verb == "create":
+            created = client.create(resource, data["object"], ns)
+            return f'{resource} "{created["metadata"]["name"]}" created'
         if verb == "delete":
-            client.delete(resource, ns, name)
+            client.delete(resource, ns, name, data.get("grace_period_seconds"))
             return f'{resource} "{name}" deleted'
         if verb == "scale":
             client.scale(resource, ns, name, int(data["replicas"]))

@@ -50,6 +50,7 @@ CONDITIONS = (
     "pod-waiting",
     "pod-restarts",
     "deployment-complete",
+    "replicas",
     "node-condition",
     "node-taint",
     "event",

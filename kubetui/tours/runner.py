@@ -379,6 +379,12 @@ class TourRunner:
                 )
                 for p in self._pods(arg)
             )
+        if kind == "replicas":  # a Deployment's spec.replicas, as a scaler (kubectl, an HPA) left it
+            dep = self.informers["deployments"].get(arg.get("namespace", "default"), arg["deployment"])
+            if dep is None:
+                return False
+            want = int((dep.get("spec") or {}).get("replicas", 1))
+            return want >= int(arg.get("at-least", 0)) and want <= int(arg.get("at-most", want))
         if kind == "deployment-complete":
             ns = arg.get("namespace", "default") if isinstance(arg, dict) else "default"
             name = arg["name"] if isinstance(arg, dict) else str(arg)

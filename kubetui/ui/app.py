@@ -73,6 +73,7 @@ PALETTE: tuple[tuple[str, str, str], ...] = (
     ("scale(1)", "Scale up", "one more replica for the selected Deployment, StatefulSet, ReplicaSet or RC"),
     ("scale(-1)", "Scale down", "one replica fewer for the selected Deployment, StatefulSet, ReplicaSet or RC"),
     ("traffic", "Send traffic", "10 requests to the selected workload's Service, through kube-proxy"),
+    ("load", "Load generator on / off", "a pod looping wget at the selected workload's Service (~100 requests/s)"),
     ("pause", "Pause", "stop the virtual clock"),
     ("resume", "Resume", "start the virtual clock again"),
     ("step", "Step", "run one engine event (pauses first)"),
@@ -228,6 +229,7 @@ class KubetuiApp(App[int]):
         Binding("plus,equals_sign", "scale(1)", "Scale +", show=False),
         Binding("minus", "scale(-1)", "Scale -", show=False),
         Binding("g", "traffic", "Send traffic", show=False),
+        Binding("G", "load", "Load on/off", show=False),
         # priority: run as the key is read, before the keys after it are sent on to the focused pane (see check_action)
         Binding("slash", "filter", "Filter", priority=True),
         Binding("e", "toggle_etcd", "etcd", show=False),
@@ -578,6 +580,28 @@ class KubetuiApp(App[int]):
                         severity="warning", timeout=4)
             return
         self._submit("traffic", service=service[1], namespace=service[0], count=10)
+
+    def action_load(self) -> None:
+        """Start, or stop, the walkthrough's load generator pod against the selected workload's Service."""
+        from kubetui.sim.loadgen import generator_name, generator_pod
+
+        service = self.service_for_selection()
+        if service is None:
+            self.notify("No Service selects the selected workload (or, with nothing selected, no Service exists).",
+                        severity="warning", timeout=4)
+            return
+        namespace, name = service
+        generator = generator_name(name)
+        existing = self.view.get("pods", namespace, generator)
+        if existing is not None and not existing["metadata"].get("deletionTimestamp"):
+            self._submit("api", verb="delete", resource="pods", namespace=namespace, name=generator,
+                         grace_period_seconds=0)
+            return
+        if existing is not None:
+            self._toast(f"pod {generator} is still terminating", severity="warning")
+            return
+        svc = self.view.get("services", namespace, name) or {"metadata": {"name": name, "namespace": namespace}}
+        self._submit("api", verb="create", resource="pods", namespace=namespace, object=generator_pod(svc))
 
     def service_for_selection(self) -> tuple[str, str] | None:
         """The Service whose selector matches the selected workload's pods; else the first Service of the user's."""

@@ -332,3 +332,34 @@ def fit_error(message: str, room: int, plugins: dict[str, int] | None = None) ->
     """The longest of :func:`fit_error_forms` that fits in ``room`` cells, else the shortest (cut by the row)."""
     forms = fit_error_forms(message, plugins)
     return next((form for form in forms if cell_len(form) <= room), forms[-1])
+
+
+def hpa_targets(hpa: dict[str, Any]) -> list[tuple[str, str]]:
+    """An autoscaler's metrics as (text, style) pairs: ``cpu 250%/50%`` (red: above target beyond the
+    tolerance; green: within it; cyan: below), ``cpu ?/50%`` before its first metrics."""
+    spec, status = hpa.get("spec") or {}, hpa.get("status") or {}
+    current = status.get("currentMetrics") or []
+    parts: list[tuple[str, str]] = []
+    for index, metric in enumerate(spec.get("metrics") or []):
+        kind = metric.get("type", "")
+        source = metric.get("resource") or metric.get("containerResource") or {}
+        if not source:
+            parts.append((f"{kind.lower()} metric", "dim"))
+            continue
+        target = source.get("target") or {}
+        now = current[index] if index < len(current) else {}
+        now_source = (now.get("resource") or now.get("containerResource") or {}).get("current") or {}
+        name = str(source.get("name", ""))
+        if "averageUtilization" in target:
+            want = int(target["averageUtilization"])
+            have = now_source.get("averageUtilization")
+            if not isinstance(have, int):
+                parts.append((f"{name} ?/{want}%", "dim"))
+                continue
+            ratio = have / want if want else 1.0
+            style = "bold red" if ratio > 1.1 else "cyan" if ratio < 0.9 else "green"
+            parts.append((f"{name} {have}%/{want}%", style))
+        else:
+            have = now_source.get("averageValue", "?")
+            parts.append((f"{name} {have}/{target.get('averageValue', '?')}", "dim"))
+    return parts

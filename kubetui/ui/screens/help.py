@@ -22,6 +22,7 @@ KEYS: tuple[tuple[str, str, str], ...] = (
     ("Cluster", "delete", "delete the selected pod"),
     ("Cluster", "+ / -", "scale the selected Deployment, StatefulSet, RS or RC up / down"),
     ("Cluster", "g", "send 10 requests to the selected workload's Service through kube-proxy"),
+    ("Cluster", "G", "start / stop a load generator pod looping wget at that Service (an HPA scales on it)"),
     ("Time", "space", "pause / resume the virtual clock"),
     ("Time", "s", "step one engine event (while paused)"),
     ("Time", "] / [", "faster / slower (0.5x ... 100x)"),
