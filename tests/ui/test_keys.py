@@ -185,6 +185,27 @@ async def test_traffic_key_sends_requests_through_kube_proxy(app: KubetuiApp, cl
 
 
 
+async def test_load_key_starts_and_stops_a_load_generator_pod(app: KubetuiApp, cluster: Cluster) -> None:
+    """G creates the walkthrough's busybox wget loop aimed at the selected workload's Service; G again deletes it."""
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, cluster)
+        select_workload(app, "Deployment", "web")
+        await pilot.press("G")
+        await settle(pilot, cluster, 1)
+        pod = app.view.get("pods", "default", "load-generator-web")
+        assert pod is not None
+        assert pod["spec"]["containers"][0]["args"][-1] == "while sleep 0.01; do wget -q -O- http://web; done"
+        assert pod["metadata"]["labels"]["run"] == "load-generator"
+        select_workload(app, "Deployment", "web")
+        await pilot.press("G")
+        await settle(pilot, cluster, 1)
+        assert app.view.get("pods", "default", "load-generator-web") is None
+        select_workload(app, "Pod", "crashloop")  # no Service selects it
+        await pilot.press("G")
+        await pilot.pause()
+        assert "No Service selects" in [n.message for n in app._notifications][-1]
+
+
 async def test_q_quits_only_when_pressed_twice(app: KubetuiApp, cluster: Cluster) -> None:
     """One stray q on a live demo shows a toast; a second q within three seconds quits."""
     async with app.run_test(size=SIZE) as pilot:

@@ -24,7 +24,7 @@ from tests.ui.conftest import EXAMPLES, example_cluster
 # (quitting is tested on its own) and ctrl+p (the palette can run "quit").
 KEYS = (
     "question_mark", "space", "s", "right_square_bracket", "left_square_bracket", "k", "r", "p", "c", "d",
-    "x", "delete", "backspace", "plus", "minus", "g", "slash", "e", "h", "z", "l", "t", "n", "b", "R", "tab",
+    "x", "delete", "backspace", "plus", "minus", "g", "G", "slash", "e", "h", "z", "l", "t", "n", "b", "R", "tab",
     "shift+tab", "up", "down", "left", "right", "pageup", "pagedown", "home", "end", "enter", "escape", "a",
     "w", "1", "0", "f", "S",
 )
