@@ -20,7 +20,8 @@ from kubetui.api.validation import validate
 
 REF = {"kind": "Deployment", "name": "web", "apiVersion": "apps/v1"}
 CPU50 = {"type": "Resource", "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 50}}}
-MEMORY = {"type": "Resource", "resource": {"name": "memory", "target": {"type": "AverageValue", "averageValue": "500Mi"}}}
+MEMORY = {"type": "Resource",
+          "resource": {"name": "memory", "target": {"type": "AverageValue", "averageValue": "500Mi"}}}
 PODS = {"type": "Pods", "pods": {"metric": {"name": "qps"}, "target": {"type": "AverageValue", "averageValue": "10"}}}
 
 

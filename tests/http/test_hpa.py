@@ -64,10 +64,10 @@ async def test_v1_errors_name_the_v1_version_and_the_v2_paths(api: Api) -> None:
 
 
 async def test_discovery_lists_both_versions_v2_preferred(api: Api) -> None:
-    code, group = await api.call("GET", "/apis/autoscaling")
+    _, group = await api.call("GET", "/apis/autoscaling")
     assert [v["version"] for v in group["versions"]] == ["v2", "v1"]
     assert group["preferredVersion"]["version"] == "v2"
-    code, resources = await api.call("GET", "/apis/autoscaling/v1")
+    _, resources = await api.call("GET", "/apis/autoscaling/v1")
     assert [r["name"] for r in resources["resources"]] == [
         "horizontalpodautoscalers", "horizontalpodautoscalers/status"]
     assert resources["resources"][0]["shortNames"] == ["hpa"]
