@@ -9,6 +9,7 @@ The rules follow Kubernetes v1.30-1.32:
 * ``pkg/apis/apps/v1/defaults.go``      Deployment, ReplicaSet, DaemonSet, StatefulSet
 * ``pkg/apis/batch/v1/defaults.go``     Job (plus the selector the Job strategy generates), CronJob
 * ``pkg/apis/networking/v1/defaults.go`` IngressClass
+* ``pkg/apis/autoscaling/v2/defaults.go`` HorizontalPodAutoscaler
 * ``pkg/apis/storage/v1/defaults.go``   StorageClass (PersistentVolume[Claim] are in core/v1's)
 * ``plugin/pkg/admission/defaulttolerationseconds``   ``add_default_toleration_seconds``
 
@@ -574,12 +575,67 @@ def _default_storageclass(obj: dict[str, Any]) -> None:
     _setdefault(obj, "volumeBindingMode", "Immediate")
 
 
+DEFAULT_CPU_UTILIZATION = 80  # autoscaling.DefaultCPUUtilization (pkg/apis/autoscaling/annotations.go)
+
+
+def default_hpa_scale_up_rules() -> dict[str, Any]:
+    """defaultHPAScaleUpRules: the HPA's behaviour before behavior existed (4 pods or 100% per 15 s)."""
+    return {
+        "stabilizationWindowSeconds": 0,
+        "selectPolicy": "Max",
+        "policies": [
+            {"type": "Pods", "value": 4, "periodSeconds": 15},
+            {"type": "Percent", "value": 100, "periodSeconds": 15},
+        ],
+    }
+
+
+def default_hpa_scale_down_rules() -> dict[str, Any]:
+    """defaultHPAScaleDownRules: no stabilizationWindowSeconds (the controller's
+    --horizontal-pod-autoscaler-downscale-stabilization flag, 300 s, stands in)."""
+    return {"selectPolicy": "Max", "policies": [{"type": "Percent", "value": 100, "periodSeconds": 15}]}
+
+
+def _hpa_rules(rules: Any, defaults: dict[str, Any]) -> Any:
+    """copyHPAScalingRules: the set fields of ``rules`` over the defaults."""
+    if rules is None:
+        return defaults
+    if not isinstance(rules, dict):
+        return rules
+    for key in ("selectPolicy", "stabilizationWindowSeconds", "policies"):
+        if rules.get(key) is not None:
+            defaults[key] = rules[key]
+    return {**rules, **defaults}
+
+
+def default_hpa(obj: dict[str, Any]) -> None:
+    """SetDefaults_HorizontalPodAutoscaler (autoscaling/v2): minReplicas 1, a CPU target of 80% when no
+    metric is given, and a behavior's unset rules filled in (only when behavior is set)."""
+    spec = _obj(obj, "spec")
+    if spec is None:
+        return
+    _setdefault(spec, "minReplicas", 1)
+    if not spec.get("metrics"):
+        spec["metrics"] = [{
+            "type": "Resource",
+            "resource": {
+                "name": "cpu",
+                "target": {"type": "Utilization", "averageUtilization": DEFAULT_CPU_UTILIZATION},
+            },
+        }]
+    behavior = spec.get("behavior")
+    if isinstance(behavior, dict):
+        behavior["scaleUp"] = _hpa_rules(behavior.get("scaleUp"), default_hpa_scale_up_rules())
+        behavior["scaleDown"] = _hpa_rules(behavior.get("scaleDown"), default_hpa_scale_down_rules())
+
+
 _DEFAULTERS: dict[str, Callable[[dict[str, Any]], None]] = {
     "Pod": default_pod,
     "Deployment": _default_deployment,
     "ReplicaSet": _default_replicaset,
     "ReplicationController": _default_replicationcontroller,
     "IngressClass": _default_ingressclass,
+    "HorizontalPodAutoscaler": default_hpa,
     "DaemonSet": _default_daemonset,
     "StatefulSet": _default_statefulset,
     "Job": _default_job,

@@ -30,6 +30,7 @@ from typing import Annotated, Any, Union
 import orjson
 from pydantic import BaseModel
 
+from kubetui.api.conversion import CONVERTERS
 from kubetui.api.models import MODELS
 from kubetui.api.models.base import Int, IntOrStr, K8sModel, Quantity, RawExtension, Str
 from kubetui.api.models.golang import INT64_FIELDS
@@ -170,6 +171,8 @@ def _schema_name(model: type[BaseModel], group: str) -> str:
     module = model.__module__.rsplit(".", 1)[-1]
     if module == "objectmeta":
         return f"io.k8s.apimachinery.pkg.apis.meta.v1.{model.__name__}"
+    if module.startswith("autoscaling"):  # autoscaling.py is v2 (the storage version), autoscaling_v1.py v1
+        return f"io.k8s.api.autoscaling.{module.partition('_')[2] or 'v2'}.{model.__name__}"
     if module == "storage" and model.__name__ != "StorageClass":
         module = "core"  # PersistentVolume[Claim] and the types StorageClass borrows are core/v1's
     package = "core" if module in ("pod", "core") else (group.split(".")[0] or "core")
@@ -279,12 +282,12 @@ def _query_parameter(name: str) -> Schema:
 WRITE_PARAMETERS = [_query_parameter(p) for p in ("dryRun", "fieldManager", "fieldValidation")]
 
 
-def _operations(info: ResourceInfo, ref: str) -> dict[str, Schema]:
+def _operations(info: ResourceInfo, ref: str, version: str) -> dict[str, Schema]:
     """The paths of one resource: collection (list, create) and item (get, replace, patch, delete)."""
-    gvk = {"group": info.group, "version": info.version, "kind": info.kind}
+    gvk = {"group": info.group, "version": version, "kind": info.kind}
     body = {"content": {"application/json": {"schema": {"$ref": ref}}}, "required": True}
     ok = {"200": {"description": "OK", "content": {"application/json": {"schema": {"$ref": ref}}}}}
-    prefix = f"/apis/{info.group}/{info.version}" if info.group else "/api/v1"
+    prefix = f"/apis/{info.group}/{version}" if info.group else "/api/v1"
     scope = "/namespaces/{namespace}" if info.namespaced else ""
     name_ops: dict[str, Schema] = {
         "get": {
@@ -354,20 +357,27 @@ def _served(info: ResourceInfo) -> bool:
     return info.kind in MODELS and info.plural != "bindings"
 
 
+def _model(info: ResourceInfo, version: str) -> type[BaseModel]:
+    """The kind's model at ``version``: the storage version's, or the served version's of its converter."""
+    if version == info.version:
+        return MODELS[info.kind]
+    return CONVERTERS[(info.group, version, info.kind)].model
+
+
 def group_version_document(group: str, version: str) -> Schema | None:
     """The OpenAPI v3 document of one group version (``/openapi/v3/apis/apps/v1``)."""
-    infos = [r for r in RESOURCES if (r.group, r.version) == (group, version) and _served(r)]
+    infos = [r for r in RESOURCES if r.group == group and r.serves(version) and _served(r)]
     if not infos:
         return None
     builder = SchemaBuilder(group)
     paths: dict[str, Schema] = {}
     for info in infos:
-        name = builder.model(MODELS[info.kind])
+        name = builder.model(_model(info, version))
         schema = builder.schemas[name]
-        schema["x-kubernetes-group-version-kind"] = [{"group": info.group, "kind": info.kind, "version": info.version}]
+        schema["x-kubernetes-group-version-kind"] = [{"group": info.group, "kind": info.kind, "version": version}]
         for prop in ("apiVersion", "kind"):
             schema.setdefault("properties", {}).setdefault(prop, {"type": "string"})
-        paths.update(_operations(info, f"#/components/schemas/{name}"))
+        paths.update(_operations(info, f"#/components/schemas/{name}", version))
     return {
         "openapi": "3.0.0",
         "info": {"title": "Kubernetes", "version": "v1.32.0"},
@@ -384,11 +394,12 @@ def _doc_path(group: str, version: str) -> str:
 def _documents() -> dict[str, Schema]:
     docs: dict[str, Schema] = {}
     for info in RESOURCES:
-        key = _doc_path(info.group, info.version)
-        if key not in docs:
-            doc = group_version_document(info.group, info.version)
-            if doc is not None:
-                docs[key] = doc
+        for version in (info.version, *info.also_served):
+            key = _doc_path(info.group, version)
+            if key not in docs:
+                doc = group_version_document(info.group, version)
+                if doc is not None:
+                    docs[key] = doc
     return docs
 
 
@@ -418,14 +429,16 @@ class OpenAPIDocuments:
         key = key.strip("/")
         return self._bodies.get(key) if key in self.docs else None
 
-    def schemas(self, kind: str) -> tuple[str, dict[str, Schema]] | None:
-        """(schema name, all schemas of its group version) for a kind, for strict field validation."""
+    def schemas(self, kind: str, version: str = "") -> tuple[str, dict[str, Schema]] | None:
+        """(schema name, all schemas of its group version) for a kind (at ``version``, else the storage
+        version), for strict field validation."""
         info = next((r for r in RESOURCES if r.kind == kind and _served(r)), None)
-        doc = self.docs.get(_doc_path(info.group, info.version)) if info is not None else None
+        version = version or (info.version if info is not None else "")
+        doc = self.docs.get(_doc_path(info.group, version)) if info is not None else None
         if info is None or doc is None:
             return None
         schemas: dict[str, Schema] = doc["components"]["schemas"]
-        gvk = {"group": info.group, "kind": kind, "version": info.version}
+        gvk = {"group": info.group, "kind": kind, "version": version}
         for name, schema in schemas.items():
             if gvk in schema.get("x-kubernetes-group-version-kind", []):
                 return name, schemas

@@ -15,6 +15,17 @@ TYPE_DOCS: dict[str, str] = {'Affinity': 'Affinity is a group of affinity schedu
                           'support ownership management and SELinux relabeling.',
  'Container': 'A single application container that you want to run within a pod.',
  'ContainerPort': 'ContainerPort represents a network port in a single container.',
+ 'ContainerResourceMetricSource': 'ContainerResourceMetricSource indicates how to scale on a resource metric known to '
+                                  'Kubernetes, as specified in requests and limits, describing each pod in the current '
+                                  'scale target (e.g. CPU or memory). The values will be averaged together before '
+                                  'being compared to the target. Such metrics are built in to Kubernetes, and have '
+                                  'special scaling options on top of those available to normal per-pod metrics using '
+                                  'the "pods" source. Only one "target" type should be set.',
+ 'ContainerResourceMetricStatus': 'ContainerResourceMetricStatus indicates the current value of a resource metric '
+                                  'known to Kubernetes, as specified in requests and limits, describing a single '
+                                  'container in each pod in the current scale target (e.g. CPU or memory). Such '
+                                  'metrics are built in to Kubernetes, and have special scaling options on top of '
+                                  'those available to normal per-pod metrics using the "pods" source.',
  'ContainerState': 'ContainerState holds a possible state of container. Only one of its members may be specified. If '
                    'none of them is specified, the default one is ContainerStateWaiting.',
  'ContainerStateRunning': 'ContainerStateRunning is a running state of a container.',
@@ -32,6 +43,8 @@ TYPE_DOCS: dict[str, str] = {'Affinity': 'Affinity is a group of affinity schedu
  'CronJob': 'CronJob represents the configuration of a single cron job.',
  'CronJobSpec': 'CronJobSpec describes how the job execution will look like and when it will actually run.',
  'CronJobStatus': 'CronJobStatus represents the current state of a cron job.',
+ 'CrossVersionObjectReference': 'CrossVersionObjectReference contains enough information to let you identify the '
+                                'referred resource.',
  'DaemonSet': 'DaemonSet represents the configuration of a daemon set.',
  'DaemonSetSpec': 'DaemonSetSpec is the specification of a daemon set.',
  'DaemonSetStatus': 'DaemonSetStatus represents the current status of a daemon set.',
@@ -72,7 +85,20 @@ TYPE_DOCS: dict[str, str] = {'Affinity': 'Affinity is a group of affinity schedu
           'Events should be treated as informative, best-effort, supplemental data.',
  'EventSource': 'EventSource contains information for an event.',
  'ExecAction': 'ExecAction describes a "run in container" action.',
+ 'ExternalMetricSource': 'ExternalMetricSource indicates how to scale on a metric not associated with any Kubernetes '
+                         'object (for example length of queue in cloud messaging service, or QPS from loadbalancer '
+                         'running outside of cluster).',
+ 'ExternalMetricStatus': 'ExternalMetricStatus indicates the current value of a global metric not associated with any '
+                         'Kubernetes object.',
  'GRPCAction': 'GRPCAction specifies an action involving a GRPC service.',
+ 'HPAScalingPolicy': 'HPAScalingPolicy is a single policy which must hold true for a specified past interval.',
+ 'HPAScalingRules': 'HPAScalingRules configures the scaling behavior for one direction via scaling Policy Rules and a '
+                    'configurable metric tolerance. Scaling Policy Rules are applied after calculating DesiredReplicas '
+                    'from metrics for the HPA. They can limit the scaling velocity by specifying scaling policies. '
+                    'They can prevent flapping by specifying the stabilization window, so that the number of replicas '
+                    'is not set instantly, instead, the safest value from the stabilization window is chosen. The '
+                    'tolerance is applied to the metric values and prevents scaling too eagerly for small metric '
+                    'variations.',
  'HTTPGetAction': 'HTTPGetAction describes an action based on HTTP Get requests.',
  'HTTPHeader': 'HTTPHeader describes a custom header to be used in HTTP probes',
  'HTTPIngressPath': 'HTTPIngressPath associates a path with a backend. Incoming urls matching the path are forwarded '
@@ -81,6 +107,13 @@ TYPE_DOCS: dict[str, str] = {'Affinity': 'Affinity is a group of affinity schedu
                          'http://<host>/<path>?<searchpart> -> backend where where parts of the url correspond to RFC '
                          "3986, this resource will be used to match against everything after the last '/' and before "
                          "the first '?' or '#'.",
+ 'HorizontalPodAutoscaler': 'configuration of a horizontal pod autoscaler.',
+ 'HorizontalPodAutoscalerBehavior': 'HorizontalPodAutoscalerBehavior configures the scaling behavior of the target in '
+                                    'both Up and Down directions (scaleUp and scaleDown fields respectively).',
+ 'HorizontalPodAutoscalerCondition': 'HorizontalPodAutoscalerCondition describes the state of a '
+                                     'HorizontalPodAutoscaler at a certain point.',
+ 'HorizontalPodAutoscalerSpec': 'specification of a horizontal pod autoscaler.',
+ 'HorizontalPodAutoscalerStatus': 'current status of a horizontal pod autoscaler',
  'HostPathVolumeSource': 'Represents a host path mapped into a pod. Host path volumes do not support ownership '
                          'management or SELinux relabeling.',
  'Ingress': 'Ingress is a collection of rules that allow inbound connections to reach the endpoints defined by a '
@@ -124,6 +157,12 @@ TYPE_DOCS: dict[str, str] = {'Affinity': 'Affinity is a group of affinity schedu
  'LocalObjectReference': 'LocalObjectReference contains enough information to let you locate the referenced object '
                          'inside the same namespace.',
  'LocalVolumeSource': 'Local represents directly-attached storage with node affinity',
+ 'MetricIdentifier': 'MetricIdentifier defines the name and optionally selector for a metric',
+ 'MetricSpec': 'MetricSpec specifies how to scale based on a single metric (only `type` and one other matching field '
+               'should be set at once).',
+ 'MetricStatus': 'MetricStatus describes the last-read state of a single metric.',
+ 'MetricTarget': 'MetricTarget defines the target value, average value, or average utilization of a specific metric',
+ 'MetricValueStatus': 'MetricValueStatus holds the current value for a metric',
  'Namespace': 'Namespace provides a scope for Names. Use of multiple namespaces is optional.',
  'NamespaceSpec': 'NamespaceSpec describes the attributes on a Namespace.',
  'NamespaceStatus': 'NamespaceStatus is information about the current status of a Namespace.',
@@ -142,6 +181,10 @@ TYPE_DOCS: dict[str, str] = {'Affinity': 'Affinity is a group of affinity schedu
  'ObjectFieldSelector': 'ObjectFieldSelector selects an APIVersioned field of an object.',
  'ObjectMeta': 'ObjectMeta is metadata that all persisted resources must have, which includes all objects users must '
                'create.',
+ 'ObjectMetricSource': 'ObjectMetricSource indicates how to scale on a metric describing a kubernetes object (for '
+                       'example, hits-per-second on an Ingress object).',
+ 'ObjectMetricStatus': 'ObjectMetricStatus indicates the current value of a metric describing a kubernetes object (for '
+                       'example, hits-per-second on an Ingress object).',
  'ObjectReference': 'ObjectReference contains enough information to let you inspect or modify the referred object.',
  'OwnerReference': 'OwnerReference contains enough information to let you identify an owning object. An owning object '
                    'must be in the same namespace as the dependent, or be cluster-scoped, so there is no namespace '
@@ -180,6 +223,11 @@ TYPE_DOCS: dict[str, str] = {'Affinity': 'Affinity is a group of affinity schedu
  'PodStatus': 'PodStatus represents information about the status of a pod. Status may trail the actual state of a '
               'system, especially if the node that hosts the pod cannot contact the control plane.',
  'PodTemplateSpec': 'PodTemplateSpec describes the data a pod should have when created from a template',
+ 'PodsMetricSource': 'PodsMetricSource indicates how to scale on a metric describing each pod in the current scale '
+                     'target (for example, transactions-processed-per-second). The values will be averaged together '
+                     'before being compared to the target value.',
+ 'PodsMetricStatus': 'PodsMetricStatus indicates the current value of a metric describing each pod in the current '
+                     'scale target (for example, transactions-processed-per-second).',
  'PreferredSchedulingTerm': "An empty preferred scheduling term matches all objects with implicit weight 0 (i.e. it's "
                             'a no-op). A null preferred scheduling term matches no objects (i.e. is also a no-op).',
  'PriorityClass': 'PriorityClass defines mapping from a priority class name to the priority integer value. The value '
@@ -194,6 +242,16 @@ TYPE_DOCS: dict[str, str] = {'Affinity': 'Affinity is a group of affinity schedu
  'ReplicationControllerStatus': 'ReplicationControllerStatus represents the current status of a replication '
                                 'controller.',
  'ResourceFieldSelector': 'ResourceFieldSelector represents container resources (cpu, memory) and their output format',
+ 'ResourceMetricSource': 'ResourceMetricSource indicates how to scale on a resource metric known to Kubernetes, as '
+                         'specified in requests and limits, describing each pod in the current scale target (e.g. CPU '
+                         'or memory). The values will be averaged together before being compared to the target. Such '
+                         'metrics are built in to Kubernetes, and have special scaling options on top of those '
+                         'available to normal per-pod metrics using the "pods" source. Only one "target" type should '
+                         'be set.',
+ 'ResourceMetricStatus': 'ResourceMetricStatus indicates the current value of a resource metric known to Kubernetes, '
+                         'as specified in requests and limits, describing each pod in the current scale target (e.g. '
+                         'CPU or memory). Such metrics are built in to Kubernetes, and have special scaling options on '
+                         'top of those available to normal per-pod metrics using the "pods" source.',
  'ResourceRequirements': 'ResourceRequirements describes the compute resource requirements.',
  'RollingUpdateDaemonSet': 'Spec to control the desired behavior of daemon set rolling update.',
  'RollingUpdateDeployment': 'Spec to control the desired behavior of rolling update.',
@@ -397,6 +455,12 @@ FIELD_DOCS: dict[tuple[str, str], str] = {('ClientIPConfig', 'timeoutSeconds'): 
  ('ContainerPort', 'name'): 'If specified, this must be an IANA_SVC_NAME and unique within the pod. Each named port in '
                             'a pod must have a unique name. Name for the port that can be referred to by services.',
  ('ContainerPort', 'protocol'): 'Protocol for port. Must be UDP, TCP, or SCTP. Defaults to "TCP".',
+ ('ContainerResourceMetricSource', 'container'): 'container is the name of the container in the pods of the scaling '
+                                                 'target',
+ ('ContainerResourceMetricSource', 'name'): 'name is the name of the resource in question.',
+ ('ContainerResourceMetricStatus', 'container'): 'container is the name of the container in the pods of the scaling '
+                                                 'target',
+ ('ContainerResourceMetricStatus', 'name'): 'name is the name of the resource in question.',
  ('ContainerStateRunning', 'startedAt'): 'Time at which the container was last (re-)started',
  ('ContainerStateTerminated', 'containerID'): "Container's ID in the format '<type>://<container_id>'",
  ('ContainerStateTerminated', 'exitCode'): 'Exit status from the last termination of the container',
@@ -486,6 +550,11 @@ FIELD_DOCS: dict[tuple[str, str], str] = {('ClientIPConfig', 'timeoutSeconds'): 
  ('CronJobStatus', 'active'): 'A list of pointers to currently running jobs.',
  ('CronJobStatus', 'lastScheduleTime'): 'Information when was the last time the job was successfully scheduled.',
  ('CronJobStatus', 'lastSuccessfulTime'): 'Information when was the last time the job successfully completed.',
+ ('CrossVersionObjectReference', 'apiVersion'): 'apiVersion is the API version of the referent',
+ ('CrossVersionObjectReference', 'kind'): 'kind is the kind of the referent; More info: '
+                                          'https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds',
+ ('CrossVersionObjectReference', 'name'): 'name is the name of the referent; More info: '
+                                          'https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names',
  ('DaemonSet', 'apiVersion'): 'APIVersion defines the versioned schema of this representation of an object. Servers '
                               'should convert recognized schemas to the latest internal value, and may reject '
                               'unrecognized values. More info: '
@@ -713,6 +782,25 @@ FIELD_DOCS: dict[tuple[str, str], str] = {('ClientIPConfig', 'timeoutSeconds'): 
  ('GRPCAction', 'service'): 'Service is the name of the service to place in the gRPC HealthCheckRequest (see '
                             'https://github.com/grpc/grpc/blob/master/doc/health-checking.md). If this is not '
                             'specified, the default behavior is defined by gRPC.',
+ ('HPAScalingPolicy', 'periodSeconds'): 'periodSeconds specifies the window of time for which the policy should hold '
+                                        'true. PeriodSeconds must be greater than zero and less than or equal to 1800 '
+                                        '(30 min).',
+ ('HPAScalingPolicy', 'type'): 'type is used to specify the scaling policy.',
+ ('HPAScalingPolicy', 'value'): 'value contains the amount of change which is permitted by the policy. It must be '
+                                'greater than zero',
+ ('HPAScalingRules', 'policies'): 'policies is a list of potential scaling polices which can be used during scaling. '
+                                  'If not set, use the default values: - For scale up: allow doubling the number of '
+                                  'pods, or an absolute change of 4 pods in a 15s window. - For scale down: allow all '
+                                  'pods to be removed in a 15s window.',
+ ('HPAScalingRules', 'selectPolicy'): 'selectPolicy is used to specify which policy should be used. If not set, the '
+                                      'default value Max is used.',
+ ('HPAScalingRules', 'stabilizationWindowSeconds'): 'stabilizationWindowSeconds is the number of seconds for which '
+                                                    'past recommendations should be considered while scaling up or '
+                                                    'scaling down. StabilizationWindowSeconds must be greater than or '
+                                                    'equal to zero and less than or equal to 3600 (one hour). If not '
+                                                    'set, use the default values: - For scale up: 0 (i.e. no '
+                                                    'stabilization is done). - For scale down: 300 (i.e. the '
+                                                    'stabilization window is 300 seconds long).',
  ('HTTPGetAction', 'host'): 'Host name to connect to, defaults to the pod IP. You probably want to set "Host" in '
                             'httpHeaders instead.',
  ('HTTPGetAction', 'httpHeaders'): 'Custom headers to set in the request. HTTP allows repeated headers.',
@@ -739,6 +827,60 @@ FIELD_DOCS: dict[tuple[str, str], str] = {('ClientIPConfig', 'timeoutSeconds'): 
                                   'treat this as a separate PathType or treat it identically to Prefix or Exact path '
                                   'types. Implementations are required to support all path types.',
  ('HTTPIngressRuleValue', 'paths'): 'paths is a collection of paths that map requests to backends.',
+ ('HorizontalPodAutoscaler', 'apiVersion'): 'APIVersion defines the versioned schema of this representation of an '
+                                            'object. Servers should convert recognized schemas to the latest internal '
+                                            'value, and may reject unrecognized values. More info: '
+                                            'https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources',
+ ('HorizontalPodAutoscaler', 'kind'): 'Kind is a string value representing the REST resource this object represents. '
+                                      'Servers may infer this from the endpoint the client submits requests to. Cannot '
+                                      'be updated. In CamelCase. More info: '
+                                      'https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds',
+ ('HorizontalPodAutoscalerCondition', 'lastTransitionTime'): 'lastTransitionTime is the last time the condition '
+                                                             'transitioned from one status to another',
+ ('HorizontalPodAutoscalerCondition', 'message'): 'message is a human-readable explanation containing details about '
+                                                  'the transition',
+ ('HorizontalPodAutoscalerCondition', 'reason'): "reason is the reason for the condition's last transition.",
+ ('HorizontalPodAutoscalerCondition', 'status'): 'status is the status of the condition (True, False, Unknown)',
+ ('HorizontalPodAutoscalerCondition', 'type'): 'type describes the current condition',
+ ('HorizontalPodAutoscalerSpec', 'maxReplicas'): 'maxReplicas is the upper limit for the number of pods that can be '
+                                                 'set by the autoscaler; cannot be smaller than MinReplicas.',
+ ('HorizontalPodAutoscalerSpec', 'metrics'): 'metrics contains the specifications for which to use to calculate the '
+                                             'desired replica count (the maximum replica count across all metrics will '
+                                             'be used). The desired replica count is calculated multiplying the ratio '
+                                             'between the target value and the current value by the current number of '
+                                             'pods. Ergo, metrics used must decrease as the pod count is increased, '
+                                             'and vice-versa. See the individual metric source types for more '
+                                             'information about how each type of metric must respond. If not set, the '
+                                             'default metric will be set to 80% average CPU utilization.',
+ ('HorizontalPodAutoscalerSpec', 'minReplicas'): 'minReplicas is the lower limit for the number of replicas to which '
+                                                 'the autoscaler can scale down. It defaults to 1 pod. minReplicas is '
+                                                 'allowed to be 0 if the alpha feature gate HPAScaleToZero is enabled '
+                                                 'and at least one Object or External metric is configured. Scaling is '
+                                                 'active as long as at least one metric value is available.',
+ ('HorizontalPodAutoscalerSpec', 'targetCPUUtilizationPercentage'): 'targetCPUUtilizationPercentage is the target '
+                                                                    'average CPU utilization (represented as a '
+                                                                    'percentage of requested CPU) over all the pods; '
+                                                                    'if not specified the default autoscaling policy '
+                                                                    'will be used.',
+ ('HorizontalPodAutoscalerStatus', 'conditions'): 'conditions is the set of conditions required for this autoscaler to '
+                                                  'scale its target, and indicates whether or not those conditions are '
+                                                  'met.',
+ ('HorizontalPodAutoscalerStatus', 'currentCPUUtilizationPercentage'): 'currentCPUUtilizationPercentage is the current '
+                                                                       'average CPU utilization over all pods, '
+                                                                       'represented as a percentage of requested CPU, '
+                                                                       'e.g. 70 means that an average pod is using now '
+                                                                       '70% of its requested CPU.',
+ ('HorizontalPodAutoscalerStatus', 'currentMetrics'): 'currentMetrics is the last read state of the metrics used by '
+                                                      'this autoscaler.',
+ ('HorizontalPodAutoscalerStatus', 'currentReplicas'): 'currentReplicas is the current number of replicas of pods '
+                                                       'managed by this autoscaler.',
+ ('HorizontalPodAutoscalerStatus', 'desiredReplicas'): 'desiredReplicas is the desired number of replicas of pods '
+                                                       'managed by this autoscaler.',
+ ('HorizontalPodAutoscalerStatus', 'lastScaleTime'): 'lastScaleTime is the last time the HorizontalPodAutoscaler '
+                                                     'scaled the number of pods; used by the autoscaler to control how '
+                                                     'often the number of pods is changed.',
+ ('HorizontalPodAutoscalerStatus', 'observedGeneration'): 'observedGeneration is the most recent generation observed '
+                                                          'by this autoscaler.',
  ('HostPathVolumeSource', 'path'): 'path of the directory on the host. If the path is a symlink, it will follow the '
                                    'link to the real path. More info: '
                                    'https://kubernetes.io/docs/concepts/storage/volumes#hostpath',
@@ -1009,6 +1151,25 @@ FIELD_DOCS: dict[tuple[str, str], str] = {('ClientIPConfig', 'timeoutSeconds'): 
                                   'unspecified.',
  ('LocalVolumeSource', 'path'): 'path of the full path to the volume on the node. It can be either a directory or '
                                 'block device (disk, partition, ...).',
+ ('MetricIdentifier', 'name'): 'name is the name of the given metric',
+ ('MetricSpec', 'type'): 'type is the type of metric source. It should be one of "ContainerResource", "External", '
+                         '"Object", "Pods" or "Resource", each mapping to a matching field in the object.',
+ ('MetricStatus', 'type'): 'type is the type of metric source. It will be one of "ContainerResource", "External", '
+                           '"Object", "Pods" or "Resource", each corresponds to a matching field in the object.',
+ ('MetricTarget', 'averageUtilization'): 'averageUtilization is the target value of the average of the resource metric '
+                                         'across all relevant pods, represented as a percentage of the requested value '
+                                         'of the resource for the pods. Currently only valid for Resource metric '
+                                         'source type',
+ ('MetricTarget', 'averageValue'): 'averageValue is the target value of the average of the metric across all relevant '
+                                   'pods (as a quantity)',
+ ('MetricTarget', 'type'): 'type represents whether the metric type is Utilization, Value, or AverageValue',
+ ('MetricTarget', 'value'): 'value is the target value of the metric (as a quantity).',
+ ('MetricValueStatus', 'averageUtilization'): 'averageUtilization is the current value of the average of the resource '
+                                              'metric across all relevant pods, represented as a percentage of the '
+                                              'requested value of the resource for the pods.',
+ ('MetricValueStatus', 'averageValue'): 'averageValue is the current value of the average of the metric across all '
+                                        'relevant pods (as a quantity)',
+ ('MetricValueStatus', 'value'): 'value is the current value of the metric (as a quantity).',
  ('Namespace', 'apiVersion'): 'APIVersion defines the versioned schema of this representation of an object. Servers '
                               'should convert recognized schemas to the latest internal value, and may reject '
                               'unrecognized values. More info: '
@@ -1920,6 +2081,8 @@ FIELD_DOCS: dict[tuple[str, str], str] = {('ClientIPConfig', 'timeoutSeconds'): 
  ('ResourceFieldSelector', 'containerName'): 'Container name: required for volumes, optional for env vars',
  ('ResourceFieldSelector', 'divisor'): 'Specifies the output format of the exposed resources, defaults to "1"',
  ('ResourceFieldSelector', 'resource'): 'Required: resource to select',
+ ('ResourceMetricSource', 'name'): 'name is the name of the resource in question.',
+ ('ResourceMetricStatus', 'name'): 'name is the name of the resource in question.',
  ('ResourceRequirements', 'claims'): 'Claims lists the names of resources, defined in spec.resourceClaims, that are '
                                      'used by this container. This field depends on the DynamicResourceAllocation '
                                      'feature gate. This field is immutable. It can only be set for containers.',

@@ -17,6 +17,9 @@ class ResourceInfo:
     status: bool = True  # has a /status subresource (spec and status written separately)
     scale: bool = False  # has a /scale subresource
     categories: tuple[str, ...] = ()
+    # Other versions the resource is also served at, converted to and from ``version`` (the storage
+    # version) by the converters of :mod:`kubetui.api.conversion`.
+    also_served: tuple[str, ...] = ()
 
     @property
     def api_version(self) -> str:
@@ -31,6 +34,12 @@ class ResourceInfo:
     def kind_qualified(self) -> str:
         """``Deployment.apps`` or ``Pod``: how Kubernetes names a kind in Invalid messages."""
         return f"{self.kind}.{self.group}" if self.group else self.kind
+
+    def api_version_of(self, version: str) -> str:
+        return f"{self.group}/{version}" if self.group else version
+
+    def serves(self, version: str) -> bool:
+        return version == self.version or version in self.also_served
 
     def key(self, namespace: str, name: str) -> str:
         """The etcd key: ``/registry/<resource>/<namespace>/<name>``."""
@@ -80,6 +89,10 @@ RESOURCES: tuple[ResourceInfo, ...] = (
     ResourceInfo(
         "controllerrevisions", "controllerrevision", "ControllerRevision", "apps", "v1", True, (), status=False
     ),
+    ResourceInfo(
+        "horizontalpodautoscalers", "horizontalpodautoscaler", "HorizontalPodAutoscaler", "autoscaling", "v2", True,
+        ("hpa",), categories=(_ALL,), also_served=("v1",),
+    ),
     ResourceInfo("jobs", "job", "Job", "batch", "v1", True, (), categories=(_ALL,)),
     ResourceInfo("cronjobs", "cronjob", "CronJob", "batch", "v1", True, ("cj",), categories=(_ALL,)),
     ResourceInfo("poddisruptionbudgets", "poddisruptionbudget", "PodDisruptionBudget", "policy", "v1", True, ("pdb",)),
@@ -120,6 +133,7 @@ def for_object(obj: dict) -> ResourceInfo | None:
     if info is None:
         return None
     api_version = obj.get("apiVersion")
-    if api_version is not None and api_version != info.api_version:
+    served = (info.api_version_of(v) for v in (info.version, *info.also_served))
+    if api_version is not None and api_version not in served:
         return None
     return info

@@ -37,7 +37,7 @@ IMMORTAL_NAMESPACES = frozenset({"default", "kube-system", "kube-public"})
 
 # Kinds whose status a client cannot set on create (PrepareForCreate resets it).
 _STATUS_RESET = {"Deployment", "ReplicaSet", "DaemonSet", "StatefulSet", "Job", "CronJob", "PodDisruptionBudget",
-                 "Service", "ReplicationController", "Ingress",
+                 "Service", "ReplicationController", "Ingress", "HorizontalPodAutoscaler",
                  "PersistentVolumeClaim", "PersistentVolume"}
 ANNOTATION_DEFAULT_INGRESS_CLASS = "ingressclass.kubernetes.io/is-default-class"
 ANNOTATION_INGRESS_CLASS = "kubernetes.io/ingress.class"

@@ -65,14 +65,17 @@ def _walk(value: Any, schema: Schema, schemas: dict[str, Schema], path: str, out
             _walk(item, schema["items"], schemas, f"{path}[{i}]", out, patch, types)
 
 
-def unknown_fields(documents: OpenAPIDocuments, kind: str, body: Any, patch: bool = False) -> list[str]:
-    """Paths (``spec.template.spec.containers[0].foo``) of fields the kind's schema does not declare."""
-    return [path for path, _, _ in _problems(documents, kind, body, patch=patch)]
+def unknown_fields(
+    documents: OpenAPIDocuments, kind: str, body: Any, patch: bool = False, version: str = ""
+) -> list[str]:
+    """Paths (``spec.template.spec.containers[0].foo``) of fields the kind's schema (at ``version``, else the
+    storage version's) does not declare."""
+    return [path for path, _, _ in _problems(documents, kind, body, patch=patch, version=version)]
 
 
 def _problems(documents: OpenAPIDocuments, kind: str, body: Any, patch: bool = False,
-              types: bool = False) -> list[Problem]:
-    found = documents.schemas(kind)
+              types: bool = False, version: str = "") -> list[Problem]:
+    found = documents.schemas(kind, version)
     if found is None or not isinstance(body, dict):
         return []
     name, schemas = found

@@ -143,6 +143,7 @@ _BY_KIND: dict[str, dict[str, PatchMeta]] = {
     "ReplicationController": _WORKLOAD,
     "Ingress": {},  # networking/v1: rules, tls, paths and status.loadBalancer.ingress are atomic lists
     "IngressClass": {},
+    "HorizontalPodAutoscaler": _CONDITIONS,  # autoscaling/v2: metrics and currentMetrics are atomic
     "ControllerRevision": {},  # data is a RawExtension: replaced whole
 }
 MERGE_KEYS: dict[str, dict[str, PatchMeta]] = {

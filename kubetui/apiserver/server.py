@@ -454,7 +454,12 @@ class APIServer:
         dry_run: bool = False,
         field_manager: str | None = None,
         force: bool = False,
+        view: tuple[Callable[[dict[str, Any]], dict[str, Any]], Callable[[dict[str, Any]], dict[str, Any]]]
+        | None = None,
     ) -> dict[str, Any]:
+        """``view``: (from storage, to storage) for a patch written against another served version (an
+        autoscaling/v1 HorizontalPodAutoscaler): the patch applies to the stored object as that version
+        shows it, and the result is converted back."""
         with self._request(who, "patch", resource, namespace, name, subresource) as rec:
             info = self.resource(resource)
             if patch_type not in PATCH_TYPES:
@@ -463,6 +468,12 @@ class APIServer:
                 return self._apply(who, info, namespace, name, patch, field_manager, force, rec, dry_run)
 
             def transform(old: dict[str, Any]) -> dict[str, Any]:
+                if view is not None:
+                    patched = patch_one(view[0](old))
+                    return view[1](patched) if isinstance(patched, dict) else patched
+                return patch_one(old)
+
+            def patch_one(old: dict[str, Any]) -> dict[str, Any]:
                 try:
                     if patch_type == PATCH_MERGE:
                         return json_merge_patch(old, patch)

@@ -36,7 +36,7 @@ ALL_VERBS = ["create", "delete", "deletecollection", "get", "list", "patch", "up
 
 # The order in which the real API server lists its groups (apiserver aggregator priorities).
 GROUP_ORDER = (
-    "apps", "authentication.k8s.io", "authorization.k8s.io", "batch", "policy", "scheduling.k8s.io",
+    "apps", "authentication.k8s.io", "authorization.k8s.io", "autoscaling", "batch", "policy", "scheduling.k8s.io",
     "coordination.k8s.io", "discovery.k8s.io",
 )
 
@@ -53,9 +53,9 @@ def _kind(group: str, version: str, kind: str) -> dict[str, str]:
     return {"group": group, "version": version, "kind": kind}
 
 
-def subresources(info: ResourceInfo) -> list[dict[str, Any]]:
+def subresources(info: ResourceInfo, version: str = "") -> list[dict[str, Any]]:
     """(name, responseKind, verbs) of each subresource, as aggregated discovery lists them."""
-    own = _kind(info.group, info.version, info.kind)
+    own = _kind(info.group, version or info.version, info.kind)
     found: list[dict[str, Any]] = []
     if info.plural == "pods":
         found += [
@@ -98,12 +98,16 @@ def subresources(info: ResourceInfo) -> list[dict[str, Any]]:
 
 
 def _group_versions() -> list[tuple[str, str, list[ResourceInfo]]]:
-    """(group, version, resources) in the order the server lists them; the core group first."""
+    """(group, version, resources) in the order the server lists them; the core group first, and in a
+    group the preferred (storage) version before the others (autoscaling: v2, then v1)."""
     by_group: dict[tuple[str, str], list[ResourceInfo]] = {}
+    preferred: set[tuple[str, str]] = set()
     for info in (*RESOURCES, *REVIEWS):
-        by_group.setdefault((info.group, info.version), []).append(info)
+        preferred.add((info.group, info.version))
+        for version in (info.version, *info.also_served):
+            by_group.setdefault((info.group, version), []).append(info)
     order = {g: i for i, g in enumerate(("", *GROUP_ORDER))}
-    keys = sorted(by_group, key=lambda gv: (order.get(gv[0], len(order)), gv[0], gv[1]))
+    keys = sorted(by_group, key=lambda gv: (order.get(gv[0], len(order)), gv[0], gv not in preferred, gv[1]))
     return [(g, v, sorted(by_group[(g, v)], key=lambda r: r.plural)) for g, v in keys]
 
 
@@ -115,10 +119,10 @@ def _storage_hash(info: ResourceInfo) -> str:
 # --- aggregated discovery ------------------------------------------------------------------------
 
 
-def _aggregated_resource(info: ResourceInfo) -> dict[str, Any]:
+def _aggregated_resource(info: ResourceInfo, version: str) -> dict[str, Any]:
     resource: dict[str, Any] = {
         "resource": info.plural,
-        "responseKind": _kind(info.group, info.version, info.kind),
+        "responseKind": _kind(info.group, version, info.kind),
         "scope": "Namespaced" if info.namespaced else "Cluster",
         "singularResource": info.singular,
         "verbs": _verbs(info),
@@ -127,7 +131,7 @@ def _aggregated_resource(info: ResourceInfo) -> dict[str, Any]:
         resource["shortNames"] = list(info.short_names)
     if info.categories:
         resource["categories"] = list(info.categories)
-    subs = subresources(info)
+    subs = subresources(info, version)
     if subs:
         resource["subresources"] = subs
     return resource
@@ -135,22 +139,19 @@ def _aggregated_resource(info: ResourceInfo) -> dict[str, Any]:
 
 def aggregated(core: bool, version: str = "v2") -> dict[str, Any]:
     """The ``APIGroupDiscoveryList`` for ``/api`` (core=True) or ``/apis``."""
-    items = []
+    items: list[dict[str, Any]] = []
     for group, gv_version, infos in _group_versions():
         if (group == "") != core:
             continue
-        items.append(
-            {
-                "metadata": {"name": group} if group else {},
-                "versions": [
-                    {
-                        "version": gv_version,
-                        "resources": [_aggregated_resource(i) for i in infos],
-                        "freshness": "Current",
-                    }
-                ],
-            }
-        )
+        entry = {
+            "version": gv_version,
+            "resources": [_aggregated_resource(i, gv_version) for i in infos],
+            "freshness": "Current",
+        }
+        if items and items[-1]["metadata"].get("name", "") == group:
+            items[-1]["versions"].append(entry)  # a group served at several versions: one item
+            continue
+        items.append({"metadata": {"name": group} if group else {}, "versions": [entry]})
     return {
         "kind": "APIGroupDiscoveryList",
         "apiVersion": f"apidiscovery.k8s.io/{version}",
@@ -186,20 +187,29 @@ def api_versions(server_address: str) -> dict[str, Any]:
     }
 
 
-def _group_entry(group: str, version: str) -> dict[str, Any]:
-    gv = {"groupVersion": f"{group}/{version}", "version": version}
-    return {"name": group, "versions": [gv], "preferredVersion": gv}
+def _group_entry(group: str, versions: list[str]) -> dict[str, Any]:
+    """A group's versions, the preferred one first."""
+    gvs = [{"groupVersion": f"{group}/{version}", "version": version} for version in versions]
+    return {"name": group, "versions": gvs, "preferredVersion": gvs[0]}
+
+
+def _versions_by_group() -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for g, v, _ in _group_versions():
+        if g:
+            found.setdefault(g, []).append(v)
+    return found
 
 
 def api_group_list() -> dict[str, Any]:
-    groups = [_group_entry(g, v) for g, v, _ in _group_versions() if g]
+    groups = [_group_entry(g, versions) for g, versions in _versions_by_group().items()]
     return {"kind": "APIGroupList", "apiVersion": "v1", "groups": groups}
 
 
 def api_group(group: str) -> dict[str, Any] | None:
-    for g, v, _ in _group_versions():
-        if g == group and g:
-            return {"kind": "APIGroup", "apiVersion": "v1", **_group_entry(g, v)}
+    versions = _versions_by_group().get(group)
+    if versions:
+        return {"kind": "APIGroup", "apiVersion": "v1", **_group_entry(group, versions)}
     return None
 
 
@@ -219,7 +229,7 @@ def _legacy_resource(info: ResourceInfo) -> dict[str, Any]:
     return resource
 
 
-def _legacy_subresource(info: ResourceInfo, sub: dict[str, Any]) -> dict[str, Any]:
+def _legacy_subresource(info: ResourceInfo, sub: dict[str, Any], version: str) -> dict[str, Any]:
     kind = sub["responseKind"]
     entry: dict[str, Any] = {
         "name": f"{info.plural}/{sub['subresource']}",
@@ -228,7 +238,7 @@ def _legacy_subresource(info: ResourceInfo, sub: dict[str, Any]) -> dict[str, An
         "kind": kind["kind"],
         "verbs": sub["verbs"],
     }
-    if (kind["group"], kind["version"]) != (info.group, info.version):
+    if (kind["group"], kind["version"]) != (info.group, version):
         entry["group"], entry["version"] = kind["group"], kind["version"]
     return entry
 
@@ -240,7 +250,7 @@ def api_resource_list(group: str, version: str) -> dict[str, Any] | None:
         resources: list[dict[str, Any]] = []
         for info in infos:
             resources.append(_legacy_resource(info))
-            resources.extend(_legacy_subresource(info, sub) for sub in subresources(info))
+            resources.extend(_legacy_subresource(info, sub, v) for sub in subresources(info, v))
         group_version = f"{g}/{v}" if g else v
         return {
             "kind": "APIResourceList",

@@ -348,6 +348,7 @@ def main(argv: list[str]) -> int:
     from kubetui.http.reviews import REVIEWS
 
     roots = {f"{_package(r.api_version, r.kind)}.{r.kind}" for r in (*RESOURCES, *REVIEWS)}
+    roots |= {f"{_package(r.api_version_of(v), r.kind)}.{r.kind}" for r in RESOURCES for v in r.also_served}
     roots |= {
         "k8s.io.api.policy.v1.Eviction",
         f"{META}.DeleteOptions",

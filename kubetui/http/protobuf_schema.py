@@ -246,6 +246,29 @@ MESSAGES: dict[str, dict[int, tuple[str, str, bool]]] = {
         3: ('incomplete', 'bool', False),
         4: ('evaluationError', 'string', False),
     },
+    'k8s.io.api.autoscaling.v1.CrossVersionObjectReference': {
+        1: ('kind', 'string', False),
+        2: ('name', 'string', False),
+        3: ('apiVersion', 'string', False),
+    },
+    'k8s.io.api.autoscaling.v1.HorizontalPodAutoscaler': {
+        1: ('metadata', '.k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta', False),
+        2: ('spec', '.k8s.io.api.autoscaling.v1.HorizontalPodAutoscalerSpec', False),
+        3: ('status', '.k8s.io.api.autoscaling.v1.HorizontalPodAutoscalerStatus', False),
+    },
+    'k8s.io.api.autoscaling.v1.HorizontalPodAutoscalerSpec': {
+        1: ('scaleTargetRef', '.k8s.io.api.autoscaling.v1.CrossVersionObjectReference', False),
+        2: ('minReplicas', 'int32', False),
+        3: ('maxReplicas', 'int32', False),
+        4: ('targetCPUUtilizationPercentage', 'int32', False),
+    },
+    'k8s.io.api.autoscaling.v1.HorizontalPodAutoscalerStatus': {
+        1: ('observedGeneration', 'int64', False),
+        2: ('lastScaleTime', '.k8s.io.apimachinery.pkg.apis.meta.v1.Time', False),
+        3: ('currentReplicas', 'int32', False),
+        4: ('desiredReplicas', 'int32', False),
+        5: ('currentCPUUtilizationPercentage', 'int32', False),
+    },
     'k8s.io.api.autoscaling.v1.Scale': {
         1: ('metadata', '.k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta', False),
         2: ('spec', '.k8s.io.api.autoscaling.v1.ScaleSpec', False),
@@ -257,6 +280,127 @@ MESSAGES: dict[str, dict[int, tuple[str, str, bool]]] = {
     'k8s.io.api.autoscaling.v1.ScaleStatus': {
         1: ('replicas', 'int32', False),
         2: ('selector', 'string', False),
+    },
+    'k8s.io.api.autoscaling.v2.ContainerResourceMetricSource': {
+        1: ('name', 'string', False),
+        2: ('target', '.k8s.io.api.autoscaling.v2.MetricTarget', False),
+        3: ('container', 'string', False),
+    },
+    'k8s.io.api.autoscaling.v2.ContainerResourceMetricStatus': {
+        1: ('name', 'string', False),
+        2: ('current', '.k8s.io.api.autoscaling.v2.MetricValueStatus', False),
+        3: ('container', 'string', False),
+    },
+    'k8s.io.api.autoscaling.v2.CrossVersionObjectReference': {
+        1: ('kind', 'string', False),
+        2: ('name', 'string', False),
+        3: ('apiVersion', 'string', False),
+    },
+    'k8s.io.api.autoscaling.v2.ExternalMetricSource': {
+        1: ('metric', '.k8s.io.api.autoscaling.v2.MetricIdentifier', False),
+        2: ('target', '.k8s.io.api.autoscaling.v2.MetricTarget', False),
+    },
+    'k8s.io.api.autoscaling.v2.ExternalMetricStatus': {
+        1: ('metric', '.k8s.io.api.autoscaling.v2.MetricIdentifier', False),
+        2: ('current', '.k8s.io.api.autoscaling.v2.MetricValueStatus', False),
+    },
+    'k8s.io.api.autoscaling.v2.HPAScalingPolicy': {
+        1: ('type', 'string', False),
+        2: ('value', 'int32', False),
+        3: ('periodSeconds', 'int32', False),
+    },
+    'k8s.io.api.autoscaling.v2.HPAScalingRules': {
+        1: ('selectPolicy', 'string', False),
+        2: ('policies', '.k8s.io.api.autoscaling.v2.HPAScalingPolicy', True),
+        3: ('stabilizationWindowSeconds', 'int32', False),
+    },
+    'k8s.io.api.autoscaling.v2.HorizontalPodAutoscaler': {
+        1: ('metadata', '.k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta', False),
+        2: ('spec', '.k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerSpec', False),
+        3: ('status', '.k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerStatus', False),
+    },
+    'k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerBehavior': {
+        1: ('scaleUp', '.k8s.io.api.autoscaling.v2.HPAScalingRules', False),
+        2: ('scaleDown', '.k8s.io.api.autoscaling.v2.HPAScalingRules', False),
+    },
+    'k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerCondition': {
+        1: ('type', 'string', False),
+        2: ('status', 'string', False),
+        3: ('lastTransitionTime', '.k8s.io.apimachinery.pkg.apis.meta.v1.Time', False),
+        4: ('reason', 'string', False),
+        5: ('message', 'string', False),
+    },
+    'k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerSpec': {
+        1: ('scaleTargetRef', '.k8s.io.api.autoscaling.v2.CrossVersionObjectReference', False),
+        2: ('minReplicas', 'int32', False),
+        3: ('maxReplicas', 'int32', False),
+        4: ('metrics', '.k8s.io.api.autoscaling.v2.MetricSpec', True),
+        5: ('behavior', '.k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerBehavior', False),
+    },
+    'k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerStatus': {
+        1: ('observedGeneration', 'int64', False),
+        2: ('lastScaleTime', '.k8s.io.apimachinery.pkg.apis.meta.v1.Time', False),
+        3: ('currentReplicas', 'int32', False),
+        4: ('desiredReplicas', 'int32', False),
+        5: ('currentMetrics', '.k8s.io.api.autoscaling.v2.MetricStatus', True),
+        6: ('conditions', '.k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerCondition', True),
+    },
+    'k8s.io.api.autoscaling.v2.MetricIdentifier': {
+        1: ('name', 'string', False),
+        2: ('selector', '.k8s.io.apimachinery.pkg.apis.meta.v1.LabelSelector', False),
+    },
+    'k8s.io.api.autoscaling.v2.MetricSpec': {
+        1: ('type', 'string', False),
+        2: ('object', '.k8s.io.api.autoscaling.v2.ObjectMetricSource', False),
+        3: ('pods', '.k8s.io.api.autoscaling.v2.PodsMetricSource', False),
+        4: ('resource', '.k8s.io.api.autoscaling.v2.ResourceMetricSource', False),
+        5: ('external', '.k8s.io.api.autoscaling.v2.ExternalMetricSource', False),
+        7: ('containerResource', '.k8s.io.api.autoscaling.v2.ContainerResourceMetricSource', False),
+    },
+    'k8s.io.api.autoscaling.v2.MetricStatus': {
+        1: ('type', 'string', False),
+        2: ('object', '.k8s.io.api.autoscaling.v2.ObjectMetricStatus', False),
+        3: ('pods', '.k8s.io.api.autoscaling.v2.PodsMetricStatus', False),
+        4: ('resource', '.k8s.io.api.autoscaling.v2.ResourceMetricStatus', False),
+        5: ('external', '.k8s.io.api.autoscaling.v2.ExternalMetricStatus', False),
+        7: ('containerResource', '.k8s.io.api.autoscaling.v2.ContainerResourceMetricStatus', False),
+    },
+    'k8s.io.api.autoscaling.v2.MetricTarget': {
+        1: ('type', 'string', False),
+        2: ('value', '.k8s.io.apimachinery.pkg.api.resource.Quantity', False),
+        3: ('averageValue', '.k8s.io.apimachinery.pkg.api.resource.Quantity', False),
+        4: ('averageUtilization', 'int32', False),
+    },
+    'k8s.io.api.autoscaling.v2.MetricValueStatus': {
+        1: ('value', '.k8s.io.apimachinery.pkg.api.resource.Quantity', False),
+        2: ('averageValue', '.k8s.io.apimachinery.pkg.api.resource.Quantity', False),
+        3: ('averageUtilization', 'int32', False),
+    },
+    'k8s.io.api.autoscaling.v2.ObjectMetricSource': {
+        1: ('describedObject', '.k8s.io.api.autoscaling.v2.CrossVersionObjectReference', False),
+        2: ('target', '.k8s.io.api.autoscaling.v2.MetricTarget', False),
+        3: ('metric', '.k8s.io.api.autoscaling.v2.MetricIdentifier', False),
+    },
+    'k8s.io.api.autoscaling.v2.ObjectMetricStatus': {
+        1: ('metric', '.k8s.io.api.autoscaling.v2.MetricIdentifier', False),
+        2: ('current', '.k8s.io.api.autoscaling.v2.MetricValueStatus', False),
+        3: ('describedObject', '.k8s.io.api.autoscaling.v2.CrossVersionObjectReference', False),
+    },
+    'k8s.io.api.autoscaling.v2.PodsMetricSource': {
+        1: ('metric', '.k8s.io.api.autoscaling.v2.MetricIdentifier', False),
+        2: ('target', '.k8s.io.api.autoscaling.v2.MetricTarget', False),
+    },
+    'k8s.io.api.autoscaling.v2.PodsMetricStatus': {
+        1: ('metric', '.k8s.io.api.autoscaling.v2.MetricIdentifier', False),
+        2: ('current', '.k8s.io.api.autoscaling.v2.MetricValueStatus', False),
+    },
+    'k8s.io.api.autoscaling.v2.ResourceMetricSource': {
+        1: ('name', 'string', False),
+        2: ('target', '.k8s.io.api.autoscaling.v2.MetricTarget', False),
+    },
+    'k8s.io.api.autoscaling.v2.ResourceMetricStatus': {
+        1: ('name', 'string', False),
+        2: ('current', '.k8s.io.api.autoscaling.v2.MetricValueStatus', False),
     },
     'k8s.io.api.batch.v1.CronJob': {
         1: ('metadata', '.k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta', False),

@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING, Any
 import orjson
 from aiohttp import web
 
+from kubetui.api import conversion
 from kubetui.api.fielderrors import (
+    TYPE_INVALID,
     FieldError,
     forbidden,
     invalid,
@@ -25,7 +27,9 @@ from kubetui.api.fielderrors import (
     required,
     too_long,
 )
+from kubetui.api.models.golang import decode_error
 from kubetui.api.resources import BY_PLURAL, ResourceInfo
+from kubetui.api.validation.common import type_errors
 from kubetui.apiserver import errors
 from kubetui.apiserver.errors import ApiError
 from kubetui.apiserver.fieldvalidation import unknown_fields
@@ -50,6 +54,19 @@ class Target:
     name: str = ""
     subresource: str = ""
     watch_path: bool = False  # the deprecated /watch/ prefix
+    version: str = ""  # the version the URL names, when not the storage version (see kubetui.api.conversion)
+
+    @property
+    def served_version(self) -> str:
+        return self.version or self.info.version
+
+    def out(self, obj: Any) -> Any:
+        """An object the API server answered with, as the requested version shows it."""
+        return conversion.from_storage(self.info, self.version, obj) if self.version else obj
+
+    def into(self, body: Any) -> Any:
+        """A request body at the requested version, as the storage version."""
+        return conversion.to_storage(self.info, self.version, body) if self.version else body
 
 
 def not_found() -> ApiError:
@@ -124,7 +141,7 @@ def resolve(group: str, version: str, segments: list[str]) -> Target:
     if not 1 <= len(segments) <= 3 or not all(segments):
         raise not_found()
     info = BY_PLURAL.get(segments[0])
-    if info is None or (info.group, info.version) != (group, version):
+    if info is None or info.group != group or not info.serves(version):
         raise not_found()
     if namespace is not None and not info.namespaced:
         raise not_found()
@@ -132,7 +149,8 @@ def resolve(group: str, version: str, segments: list[str]) -> Target:
         raise not_found()
     name = segments[1] if len(segments) > 1 else ""
     subresource = segments[2] if len(segments) > 2 else ""
-    return Target(info, namespace, name, subresource, watch_path)
+    other = version if version != info.version else ""
+    return Target(info, namespace, name, subresource, watch_path, other)
 
 
 def json_response(
@@ -230,6 +248,9 @@ class Rest:
         table = req.wants_table(request.headers.get("Accept", ""))
         if table:
             return self._table(request, target.info, result["items"], result["metadata"], table)
+        if target.version:
+            api_version = target.info.api_version_of(target.version)
+            result = {**result, "apiVersion": api_version, "items": [target.out(i) for i in result["items"]]}
         return json_response(result)
 
     def _get(self, request: web.Request, target: Target, who: str) -> web.Response:
@@ -243,7 +264,7 @@ class Rest:
                 {"resourceVersion": obj["metadata"].get("resourceVersion", "")},
                 table,
             )
-        return json_response(obj)
+        return json_response(target.out(obj))
 
     def _table(
         self,
@@ -279,7 +300,7 @@ class Rest:
             )
         if directive == "Ignore":
             return []
-        unknown = unknown_fields(self.http.openapi, target.info.kind, body, patch=patch)
+        unknown = unknown_fields(self.http.openapi, target.info.kind, body, patch=patch, version=target.served_version)
         if not unknown:
             return []
         messages = [f'unknown field "{path}"' for path in unknown]
@@ -289,7 +310,7 @@ class Rest:
                 raise errors.bad_request(detail)
             info = target.info
             raise errors.bad_request(
-                f'{info.kind} in version "{info.version}" cannot be handled as a {info.kind}: {detail}'
+                f'{info.kind} in version "{target.served_version}" cannot be handled as a {info.kind}: {detail}'
             )
         return messages
 
@@ -297,9 +318,25 @@ class Rest:
     def _with_type(target: Target, body: Any) -> Any:
         """The decoder's default: a body without apiVersion/kind takes the endpoint's."""
         if isinstance(body, dict):
-            body.setdefault("apiVersion", target.info.api_version)
+            body.setdefault("apiVersion", target.info.api_version_of(target.served_version))
             body.setdefault("kind", target.info.kind)
         return body
+
+    @staticmethod
+    def _converted(target: Target, body: Any) -> Any:
+        """A body at another served version: its wrong JSON types reported as that version's decoder
+        does (the converted object would name other fields), then the body as the storage version."""
+        if not target.version:
+            return body
+        conv = conversion.converter(target.info, target.version)
+        info = target.info
+        at_version = isinstance(body, dict) and body.get("apiVersion") == info.api_version_of(target.version)
+        if conv is not None and at_version:
+            errs = [e for e in type_errors(conv.model, body) if e.type == TYPE_INVALID]
+            if errs:
+                detail = decode_error(conv.model, info.kind, target.version, errs[0].field, errs[0].value)
+                raise errors.bad_request(detail, field=errs[0].field)
+        return target.into(body)
 
     async def _create(self, request: web.Request, target: Target, who: str) -> web.Response:
         _validate_write_options(request, "CreateOptions")
@@ -309,11 +346,11 @@ class Rest:
             who,
             target.info.plural,
             self._namespace(target),
-            body,
+            self._converted(target, body),
             dry_run=req.dry_run(request),
             field_manager=request.query.get("fieldManager"),
         )
-        return json_response(obj, 201, warnings)
+        return json_response(target.out(obj), 201, warnings)
 
     async def _update(self, request: web.Request, target: Target, who: str, subresource: str = "") -> web.Response:
         _validate_write_options(request, "UpdateOptions")
@@ -326,12 +363,12 @@ class Rest:
             target.info.plural,
             self._namespace(target),
             target.name,
-            body,
+            self._converted(target, body) if subresource != "scale" else body,
             subresource=subresource,
             dry_run=req.dry_run(request),
             field_manager=request.query.get("fieldManager"),
         )
-        return json_response(obj, 200, warnings)
+        return json_response(target.out(obj), 200, warnings)
 
     async def _patch(self, request: web.Request, target: Target, who: str, subresource: str = "") -> web.Response:
         patch_type = request.headers.get("Content-Type", "").split(";")[0].strip().lower()
@@ -344,6 +381,14 @@ class Rest:
             warnings = self._field_validation(request, target, body, patch=True)
         namespace = self._namespace(target)
         existed = self.api.store.get(target.info.key(namespace, target.name)) is not None
+        view = None
+        if target.version and subresource != "scale":
+            if patch_type == PATCH_APPLY:
+                # Simplification: an apply at another served version is converted whole to the storage version and
+                # applied there (Go applies at the request's version); managedFields name the storage version.
+                body = self._converted(target, body)
+            else:
+                view = (target.out, target.into)
         obj = self.api.patch(
             who,
             target.info.plural,
@@ -355,8 +400,9 @@ class Rest:
             dry_run=req.dry_run(request),
             field_manager=request.query.get("fieldManager"),
             force=req.flag(request, "force"),
+            view=view,
         )
-        return json_response(obj, 200 if existed else 201, warnings)
+        return json_response(target.out(obj), 200 if existed else 201, warnings)
 
     async def _delete_options(self, request: web.Request) -> dict[str, Any]:
         data = await req.read_body(request)
@@ -371,7 +417,7 @@ class Rest:
 
     async def _delete(self, request: web.Request, target: Target, who: str) -> web.Response:
         options = await self._delete_options(request)
-        return json_response(self._delete_one(request, target, target.name, who, options))
+        return json_response(target.out(self._delete_one(request, target, target.name, who, options)))
 
     def _delete_one(
         self, request: web.Request, target: Target, name: str, who: str, options: dict[str, Any]
@@ -418,13 +464,15 @@ class Rest:
         items = []
         for obj in listed["items"]:
             meta = obj["metadata"]
-            scoped = Target(target.info, meta.get("namespace"), meta["name"])
+            scoped = Target(target.info, meta.get("namespace"), meta["name"], version=target.version)
             try:
                 self._delete_one(request, scoped, meta["name"], who, options)
             except ApiError as err:
                 if err.code != 404:
                     raise
-            items.append(obj)
+            items.append(target.out(obj))
+        if target.version:
+            listed = {**listed, "apiVersion": target.info.api_version_of(target.version)}
         return json_response({**listed, "items": items})
 
     # ------------------------------------------------------------------ subresources
@@ -463,7 +511,8 @@ class Rest:
         if not allowed:
             raise not_found()
         if method == "GET" and sub != "finalize":
-            return json_response(self.api.get(who, info.plural, self._namespace(target), target.name, sub))
+            obj = self.api.get(who, info.plural, self._namespace(target), target.name, sub)
+            return json_response(target.out(obj) if sub == "status" else obj)
         if method == "PUT":
             return await self._update(request, target, who, subresource=sub)
         if method == "PATCH" and sub != "finalize":

@@ -130,7 +130,9 @@ class Streams:
                             store_watch is not None and not store_watch.pending and (delivered["any"] or not from_now)
                         )
                         bookmark_rv = str(self.api.store.revision) if settled else last_rv
-                        if bookmark_rv and not await self._write(request, response, self._bookmark(info, bookmark_rv)):
+                        if bookmark_rv and not await self._write(
+                            request, response, self._bookmark(info, bookmark_rv, target.served_version)
+                        ):
                             return response
                     continue
                 if events is None:
@@ -142,7 +144,8 @@ class Streams:
                     if table and not headers:
                         obj["columnDefinitions"] = []  # only the first table of a watch carries them
                     headers = False
-                    lines.append(orjson.dumps({"type": event_type, "object": obj}) + b"\n")
+                    shown = obj if table else target.out(obj)
+                    lines.append(orjson.dumps({"type": event_type, "object": shown}) + b"\n")
                 if not await self._write(request, response, b"".join(lines)):
                     log.warning("closed a %s watch of %s whose client stopped reading", who, info.plural)
                     return response
@@ -170,10 +173,10 @@ class Streams:
         rv = str(obj.get("metadata", {}).get("resourceVersion", ""))
         return to_table(info, [obj], now, {"resourceVersion": rv}, include, version=version)
 
-    def _bookmark(self, info: ResourceInfo, resource_version: str) -> bytes:
+    def _bookmark(self, info: ResourceInfo, resource_version: str, version: str = "") -> bytes:
         obj = {
             "kind": info.kind,
-            "apiVersion": info.api_version,
+            "apiVersion": info.api_version_of(version or info.version),
             "metadata": {"resourceVersion": resource_version},
         }
         return orjson.dumps({"type": "BOOKMARK", "object": obj}) + b"\n"

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from kubetui.api import meta as m
+from kubetui.api.hpa import format_hpa_metrics
 from kubetui.api.openapi_docs import FIELD_DOCS
 from kubetui.api.quantity import canonical
 from kubetui.api.resources import ResourceInfo
@@ -1057,6 +1058,38 @@ def _ingress_address(status: dict[str, Any], wide: bool = False) -> str:
     return text
 
 
+def print_hpa(obj: dict[str, Any], now: float) -> Row:
+    """printHorizontalPodAutoscaler: the target's Kind/Name, the metrics, min (or <unset>), max, current."""
+    spec, status = _spec(obj), _status(obj)
+    ref = _dict(spec, "scaleTargetRef")
+    min_replicas = spec.get("minReplicas")
+    return [
+        _name(obj),
+        f"{ref.get('kind', '')}/{ref.get('name', '')}",
+        format_hpa_metrics(spec.get("metrics"), status.get("currentMetrics")),
+        str(min_replicas) if isinstance(min_replicas, int) else "<unset>",
+        _int(spec.get("maxReplicas")),
+        _int(status.get("currentReplicas")),
+        _created(obj, now),
+    ]
+
+
+HPA_COLUMNS = [
+    NAME,
+    _col("Reference", description="reference to scaled resource; horizontal pod autoscaler will learn the current "
+         "resource consumption and will set the desired number of pods by using its Scale subresource."),
+    _col("Targets", description="metrics contains the specifications for which to use to calculate the desired "
+         "replica count (the maximum replica count across all metrics will be used)."),
+    _col("MinPods", description="minReplicas is the lower limit for the number of replicas to which the autoscaler "
+         "can scale down."),
+    _col("MaxPods", description="maxReplicas is the upper limit for the number of replicas to which the autoscaler "
+         "can scale up."),
+    _col("Replicas", description="currentReplicas is current number of replicas of pods managed by this "
+         "autoscaler, as last seen by the autoscaler."),
+    AGE,
+]
+
+
 def print_ingress(obj: dict[str, Any], now: float) -> Row:
     spec = _spec(obj)
     class_name = spec.get("ingressClassName")
@@ -1130,6 +1163,7 @@ PRINTERS: dict[str, tuple[list[Column], Printer]] = {
     "Lease": (LEASE_COLUMNS, print_lease),
     "PriorityClass": (PRIORITYCLASS_COLUMNS, print_priorityclass),
     "Ingress": (INGRESS_COLUMNS, print_ingress),
+    "HorizontalPodAutoscaler": (HPA_COLUMNS, print_hpa),
     "IngressClass": (INGRESSCLASS_COLUMNS, print_ingressclass),
     "PersistentVolumeClaim": (PVC_COLUMNS, print_pvc),
     "PersistentVolume": (PV_COLUMNS, print_pv),

@@ -21,7 +21,7 @@ async def test_legacy_discovery_documents(api: Api) -> None:
     assert (await api.call("GET", "/api"))[1]["versions"] == ["v1"]
     _, groups = await api.call("GET", "/apis")
     names = [g["name"] for g in groups["groups"]]
-    assert names[:5] == ["apps", "authentication.k8s.io", "authorization.k8s.io", "batch", "policy"]
+    assert names[:6] == ["apps", "authentication.k8s.io", "authorization.k8s.io", "autoscaling", "batch", "policy"]
     assert "" not in names
     _, apps = await api.call("GET", "/apis/apps")
     assert apps["preferredVersion"] == {"groupVersion": "apps/v1", "version": "v1"}

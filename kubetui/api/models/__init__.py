@@ -10,6 +10,7 @@ model and ``STATUS_MODELS[kind]`` for its ``status`` (the fast path for status u
 
 from __future__ import annotations
 
+from kubetui.api.models.autoscaling import HorizontalPodAutoscaler, HorizontalPodAutoscalerStatus
 from kubetui.api.models.base import Bool, Int, IntOrStr, K8sModel, Quantity, Str, StrMap, TypeMeta
 from kubetui.api.models.core import (
     Binding,
@@ -108,6 +109,7 @@ MODELS: dict[str, type[K8sModel]] = {
     "PriorityClass": PriorityClass,
     "ReplicationController": ReplicationController,
     "Ingress": Ingress,
+    "HorizontalPodAutoscaler": HorizontalPodAutoscaler,
     "IngressClass": IngressClass,
     "PersistentVolumeClaim": PersistentVolumeClaim,
     "PersistentVolume": PersistentVolume,
@@ -128,6 +130,7 @@ STATUS_MODELS: dict[str, type[K8sModel]] = {
     "PodDisruptionBudget": PodDisruptionBudgetStatus,
     "ReplicationController": ReplicationControllerStatus,
     "Ingress": IngressStatus,
+    "HorizontalPodAutoscaler": HorizontalPodAutoscalerStatus,
     "PersistentVolumeClaim": PersistentVolumeClaimStatus,
     "PersistentVolume": PersistentVolumeStatus,
 }
@@ -151,6 +154,7 @@ __all__ = [
     "Endpoints",
     "EnvVar",
     "Event",
+    "HorizontalPodAutoscaler",
     "Ingress",
     "IngressClass",
     "Int",

@@ -33,7 +33,8 @@ INT64_FIELDS = frozenset({
     ("SecurityContext", "runAsGroup"), ("JobSpec", "activeDeadlineSeconds"),
     ("DeploymentStatus", "observedGeneration"), ("ReplicaSetStatus", "observedGeneration"),
     ("DaemonSetStatus", "observedGeneration"), ("StatefulSetStatus", "observedGeneration"),
-    ("PodDisruptionBudgetStatus", "observedGeneration"), ("ControllerRevision", "revision"),
+    ("PodDisruptionBudgetStatus", "observedGeneration"),
+    ("HorizontalPodAutoscalerStatus", "observedGeneration"), ("ControllerRevision", "revision"),
 })
 
 # One model shared by several Go structs: its Go name where it is used (parent model, JSON field).

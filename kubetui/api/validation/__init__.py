@@ -29,7 +29,7 @@ from typing import Any
 from kubetui.api.fielderrors import FieldError, format_invalid, internal, invalid
 from kubetui.api.models import MODELS, STATUS_MODELS, ObjectMeta
 from kubetui.api.resources import BY_KIND
-from kubetui.api.validation import core, names, networking, pods, storage, workloads
+from kubetui.api.validation import autoscaling, core, names, networking, pods, storage, workloads
 from kubetui.api.validation.common import (
     Errs,
     check_encodable,
@@ -75,6 +75,7 @@ _VALIDATORS: dict[str, _Validator] = {
     "ReplicationController": workloads.validate_replicationcontroller,
     "Ingress": networking.validate_ingress,
     "IngressClass": networking.validate_ingressclass,
+    "HorizontalPodAutoscaler": autoscaling.validate_hpa,
     "PersistentVolumeClaim": storage.validate_pvc,
     "PersistentVolume": storage.validate_pv,
     "StorageClass": storage.validate_storageclass,
@@ -92,6 +93,7 @@ _STATUS_VALIDATORS: dict[str, _StatusValidator] = {
     "PodDisruptionBudget": workloads.validate_pdb_status,
     "ReplicationController": workloads.validate_replicationcontroller_status,
     "Ingress": networking.validate_ingress_status,
+    "HorizontalPodAutoscaler": autoscaling.validate_hpa_status,
 }
 
 # Top-level fields that are not "the spec": metadata and status are checked by validate_status.
