@@ -161,6 +161,8 @@ class APIServer:
     def get(self, who: str, resource: str, namespace: str, name: str, subresource: str = "") -> dict[str, Any]:
         with self._request(who, "get", resource, namespace, name, subresource) as rec:
             info = self.resource(resource)
+            if subresource == "scale" and not info.scale:  # no such route: the object is never looked up
+                raise ApiError(404, "NotFound", "the server could not find the requested resource")
             kv = self._kv(info, namespace, name)
             obj = decode(kv)
             rec.resource_version = str(kv.mod_revision)

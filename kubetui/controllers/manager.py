@@ -20,6 +20,7 @@ CONTROLLERS: tuple[str, ...] = (
     "kubetui.controllers.statefulset:StatefulSetController",
     "kubetui.controllers.job:JobController",
     "kubetui.controllers.cronjob:CronJobController",
+    "kubetui.controllers.podautoscaler.horizontal:HorizontalController",
     "kubetui.controllers.disruption:DisruptionController",
     "kubetui.controllers.endpoints:EndpointsController",
     "kubetui.controllers.endpointslice:EndpointSliceController",

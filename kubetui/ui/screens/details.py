@@ -75,6 +75,8 @@ def describe(obj: dict[str, Any], pods: Iterable[dict[str, Any]] = (), now: floa
     row("IP", status.get("podIP"))
     if obj.get("kind") == "StatefulSet":
         statefulset_rows(table, obj, pods)
+    elif obj.get("kind") == "HorizontalPodAutoscaler":
+        autoscaler_rows(table, obj)
     else:
         row("Replicas", spec.get("replicas"))
     parts: list[RenderableType] = [table]
@@ -98,6 +100,35 @@ def describe(obj: dict[str, Any], pods: Iterable[dict[str, Any]] = (), now: floa
         running = [p for p in pods if (p.get("status") or {}).get("phase") not in ("Succeeded", "Failed")]
         parts += [Text(""), *node_resources(obj, running, now)]
     return Group(*parts)
+
+
+def autoscaler_rows(table: Table, hpa: dict[str, Any]) -> None:
+    """``kubectl describe hpa``: the reference, each metric as current / target, the bounds and the counts."""
+    spec, status = hpa.get("spec") or {}, hpa.get("status") or {}
+    ref = spec.get("scaleTargetRef") or {}
+    add_row(table, "Reference", f"{ref.get('kind')}/{ref.get('name')}")
+    current = status.get("currentMetrics") or []
+    lines = []
+    for index, metric in enumerate(spec.get("metrics") or []):
+        source = metric.get("resource") or metric.get("containerResource") or {}
+        target = source.get("target") or {}
+        now = current[index] if index < len(current) else {}
+        have = (now.get("resource") or now.get("containerResource") or {}).get("current") or {}
+        if not source:
+            lines.append(f"{metric.get('type', '').lower()} metric: <unknown>")
+        elif "averageUtilization" in target:
+            value = f"{have['averageUtilization']}% ({have.get('averageValue', '')})" if "averageUtilization" in have \
+                else "<unknown>"
+            lines.append(f"resource {source.get('name')} on pods  (as a percentage of request):  "
+                         f"{value} / {target['averageUtilization']}%")
+        else:
+            lines.append(f"resource {source.get('name')} on pods:  {have.get('averageValue', '<unknown>')} / "
+                         f"{target.get('averageValue')}")
+    add_row(table, "Metrics", "\n".join(lines) or "<none>")
+    add_row(table, "Min replicas", spec.get("minReplicas", 1))
+    add_row(table, "Max replicas", spec.get("maxReplicas"))
+    add_row(table, f"{ref.get('kind')} pods",
+            f"{status.get('currentReplicas', 0)} current / {status.get('desiredReplicas', 0)} desired")
 
 
 def containers_section(heading: str, containers: list[dict[str, Any]],
