@@ -41,10 +41,10 @@ KINDS = {"pod": "pods", "node": "nodes", "deployment": "deployments", "replicase
          "replicationcontroller": "replicationcontrollers", "daemonset": "daemonsets", "statefulset": "statefulsets",
          "job": "jobs", "cronjob": "cronjobs", "service": "services", "persistentvolumeclaim": "persistentvolumeclaims",
          "persistentvolume": "persistentvolumes", "storageclass": "storageclasses", "lease": "leases",
-         "event": "events"}
+         "event": "events", "horizontalpodautoscaler": "horizontalpodautoscalers"}
 WATCHED = ("nodes", "pods", "deployments", "replicasets", "replicationcontrollers", "daemonsets", "statefulsets",
            "jobs", "cronjobs", "events", "leases", "services", "persistentvolumeclaims", "persistentvolumes",
-           "storageclasses")
+           "storageclasses", "horizontalpodautoscalers")
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from typing import Any, NamedTuple
 
 from rich.text import Text
 
-from kubetui.ui.format import Part, assemble, fit_middle, pod_glyph, progress, status_style
+from kubetui.ui.format import Part, assemble, fit_middle, hpa_targets, pod_glyph, progress, status_style
 from kubetui.ui.panes.base import LinePane
 from kubetui.ui.view import ClusterView, pod_status, ready_count, restarts
 
@@ -98,6 +98,7 @@ class WorkloadsPane(LinePane):
         self._tail_cache: dict[tuple[str, str, Any], tuple[int, int]] = {}  # by pod and resourceVersion
         self._floor_column = 0  # the column the longest indent and a name shortened to SQUEEZED_NAME reach
         self._claims: dict[tuple[str, str], tuple[int, int, int] | None] = {}  # StatefulSet -> claims_summary
+        self._hpas: dict[tuple[str, Any, Any], dict[str, Any]] = {}  # (namespace, kind, name) -> its autoscaler
 
     def source_version(self) -> Any:
         return self.view.version
@@ -109,6 +110,9 @@ class WorkloadsPane(LinePane):
         names = claims_by_namespace(view) if sets else {}
         self._claims = {(s["metadata"].get("namespace", ""), s["metadata"]["name"]): claims_summary(view, s, names)
                         for s in sets}
+        self._hpas = {(h["metadata"].get("namespace", ""), (h.get("spec") or {}).get("scaleTargetRef", {}).get("kind"),
+                       (h.get("spec") or {}).get("scaleTargetRef", {}).get("name")): h
+                      for h in view.list("horizontalpodautoscalers")}
         children: dict[str, list[dict[str, Any]]] = {}
         for resource in ("replicasets", "jobs", "pods"):
             for obj in view.list(resource):
@@ -184,8 +188,9 @@ class WorkloadsPane(LinePane):
     def render_key(self, item: Row) -> Any:
         obj = self._objects.get((item.kind, item.namespace, item.name))
         claims = self._claims.get((item.namespace, item.name)) if item.kind == "StatefulSet" else None
+        hpa = self._hpas.get((item.namespace, item.kind, item.name))
         return item, None if obj is None else obj["metadata"].get("resourceVersion"), self._name_column, \
-            self._tails, self._floor_column, claims
+            self._tails, self._floor_column, claims, None if hpa is None else hpa["metadata"].get("resourceVersion")
 
     def item_text(self, item: Row) -> str:
         return f"{item.kind} {item.namespace}/{item.name}"
@@ -293,6 +298,12 @@ class WorkloadsPane(LinePane):
                             else "yellow")
                 if claims[2]:  # a scale-down keeps the claims: scaled up again, the pods get their data back
                     line.append(f" (+{claims[2]} retained)", style="dim")
+        hpa = self._hpas.get((item.namespace, item.kind, item.name))
+        if hpa is not None:  # its autoscaler: bounds, then each metric as current/target
+            hpa_spec = hpa.get("spec") or {}
+            line.append(f"  hpa {hpa_spec.get('minReplicas', 1)}-{hpa_spec.get('maxReplicas', '?')}", style="cyan")
+            for text, style in hpa_targets(hpa):
+                line.append(f" {text}", style=style)
         if item.kind in ("DaemonSet", "StatefulSet"):  # a rollout undo shows as the image changing back
             line.append(f"  {images((spec.get('template') or {}).get('spec') or {})}", style="dim")
         elif item.kind == "Job":
