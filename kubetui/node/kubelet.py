@@ -32,7 +32,9 @@ from kubetui.node.image_manager import ImageManager
 from kubetui.node.link import LinkedClient
 from kubetui.node.pod_worker import PodWorker
 from kubetui.node.runtime import Container, ContainerRuntime
+from kubetui.node import stats
 from kubetui.node.spec import NodeSpec
+from kubetui.node.stats import NodeStats
 from kubetui.node.status import is_restartable_init
 from kubetui.node.status_manager import StatusManager
 from kubetui.sim.clock import Clock, Timers
@@ -657,6 +659,10 @@ class Kubelet:
             "metadata": {"name": worker.name, "namespace": worker.namespace, "uid": worker.uid},
         }
         self.recorder.event(pod, etype, reason, message)
+
+    def resource_metrics(self) -> NodeStats:
+        """GET /metrics/resource: the node's and each running container's CPU and memory, read now."""
+        return stats.resource_metrics(self.node, self.runtime, list(self.workers.values()), self.clock.now)
 
     def summary(self) -> dict[str, Any]:
         """A cheap picture of the node for the UI: its pods, their containers, its image cache."""

@@ -15,7 +15,7 @@ from kubetui.api.storage import DEFAULT_STORAGE_CLASS
 from kubetui.apiserver.codec import deep_copy
 from kubetui.apiserver.server import APIServer
 from kubetui.client.client import Client
-from kubetui.node.network import PodNetwork
+from kubetui.node.network import NodeNetwork, PodNetwork
 from kubetui.node.spec import NodeSpec, default_nodes
 from kubetui.sim.clock import Clock
 from kubetui.sim.trace import Chaos, TraceBus
@@ -78,6 +78,7 @@ class Cluster:
         self.machines: dict[str, Machine] = {}
         self.network = PodNetwork()  # the flat pod network every machine's runtime and kube-proxy plug into
         self.api.pod_network = self.network  # the API server's proxy subresource dials pods over it
+        self.node_network = NodeNetwork()  # the machines' addresses: metrics-server scrapes kubelets over it
         self.scheduler: Scheduler | None = None
         self.controller_manager: ControllerManager | None = None
         self._compaction_mark = 0
@@ -108,7 +109,7 @@ class Cluster:
 
         if spec.name in self.machines:
             self.machines[spec.name].shutdown()
-        machine = Machine(spec, self.client, self.clock, self.trace, self.rng, self.network)
+        machine = Machine(spec, self.client, self.clock, self.trace, self.rng, self.network, self.node_network)
         self.machines[spec.name] = machine
         machine.start()
         return machine
