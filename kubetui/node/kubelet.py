@@ -21,20 +21,20 @@ from typing import Any
 
 from kubetui.api.meta import micro_timestamp, timestamp
 from kubetui.api.quantity import QuantityError, cpu_millis, memory_bytes
+from kubetui.api.stats import NodeStats
 from kubetui.apiserver import errors
 from kubetui.apiserver.admission import qos_class
 from kubetui.apiserver.codec import deep_copy
 from kubetui.apiserver.errors import ApiError
 from kubetui.client.events import EventRecorder
 from kubetui.client.informer import Informer
+from kubetui.node import stats
 from kubetui.node.backoff import Backoff
 from kubetui.node.image_manager import ImageManager
 from kubetui.node.link import LinkedClient
 from kubetui.node.pod_worker import PodWorker
 from kubetui.node.runtime import Container, ContainerRuntime
-from kubetui.node import stats
 from kubetui.node.spec import NodeSpec
-from kubetui.node.stats import NodeStats
 from kubetui.node.status import is_restartable_init
 from kubetui.node.status_manager import StatusManager
 from kubetui.sim.clock import Clock, Timers

@@ -12,6 +12,7 @@ import random
 from collections.abc import Callable
 from typing import Any
 
+from kubetui.api.stats import NodeStats
 from kubetui.apiserver.errors import ApiError
 from kubetui.client.client import Client
 from kubetui.node.kubelet import Kubelet, node_address, node_index, pod_network_prefix
@@ -20,7 +21,6 @@ from kubetui.node.network import NodeNetwork, PodNetwork
 from kubetui.node.proxy import KubeProxy
 from kubetui.node.runtime import ContainerRuntime
 from kubetui.node.spec import NodeSpec
-from kubetui.node.stats import NodeStats
 from kubetui.sim.clock import Clock
 from kubetui.sim.trace import NodeActivity, TraceBus
 
@@ -54,7 +54,7 @@ class Machine:
         self.node_network = node_network or NodeNetwork()
         self.runtime = ContainerRuntime(spec.name, pod_network_prefix(index), clock, trace, self.network)
         self.runtime.cpu_capacity = spec.cpu_millis / 1000
-        self.runtime.route = lambda target, port, namespace: self.proxy.shares(target, port, namespace)
+        self.runtime.route = self._route
         self.kubelet = self._new_kubelet()
         self.proxy = self._new_proxy()
 
@@ -125,6 +125,10 @@ class Machine:
         self.trace.emit(NodeActivity(node=self.name, what="network healed", detail="API server reachable"))
         self.kubelet.network_restored()
         self.proxy.start()
+
+    def _route(self, target: str, port: int, namespace: str) -> list[tuple[str, int, float]] | None:
+        """How a request loop's connections leave this machine: through whichever kube-proxy runs here now."""
+        return self.proxy.shares(target, port, namespace)
 
     def _resource_metrics(self) -> NodeStats | None:
         """The kubelet's port 10250 as the node network sees it: silent while the machine is partitioned."""

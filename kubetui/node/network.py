@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Protocol
 from kubetui.node.usage import ServiceLoad
 
 if TYPE_CHECKING:
-    from kubetui.node.stats import NodeStats
+    from kubetui.api.stats import NodeStats
 
 
 @dataclass(frozen=True)

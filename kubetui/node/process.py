@@ -6,9 +6,9 @@
   ``touch``/``rm``/``echo x > file`` change files that ``cat`` (and exec probes) see, ``trap ... TERM``
   makes it handle SIGTERM, ``stress --vm-bytes 250M`` uses that much memory, ``stress --cpu 2`` keeps two CPUs
   busy, and a loop calling ``wget``/``curl`` at a URL (``while sleep 0.01; do wget -q -O- http://php-apache; done``)
-  sends that Service a steady stream of requests, one per pass of the loop (see :mod:`kubetui.node.usage`). An unknown command inside
-  ``sh -c`` prints ``sh: foo: not found`` (status 127); an unknown program as the command itself fails
-  to start (``exec: "foo": executable file not found in $PATH``), for the catalogued images whose
+  sends that Service a steady stream of requests, one per pass of the loop (see :mod:`kubetui.node.usage`).
+  An unknown command inside ``sh -c`` prints ``sh: foo: not found`` (status 127); an unknown program as the
+  command itself fails to start (``exec: "foo": executable file not found in $PATH``), for the catalogued images whose
   programs we know. In an image we do not know, an unknown program is the application: it serves.
 * Without a command the image's default runs: servers (nginx, redis, postgres ...) run until killed
   and listen on their port; busybox, alpine, ubuntu, python ... exit 0 at once, as the real images do.

@@ -344,7 +344,9 @@ class ContainerRuntime:
         if sandbox is None or not self.powered:
             return None
         for container in self.containers_of(sandbox.pod_uid):
-            if container.running and container.program.listening(port, container.declared_ports, container.elapsed(now)):
+            if container.running and container.program.listening(
+                port, container.declared_ports, container.elapsed(now)
+            ):
                 return container
         return None
 

@@ -12,8 +12,9 @@ kubelet, kube-proxy): :data:`SYSTEM_CPU` cores and :data:`SYSTEM_MEMORY` bytes. 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from kubetui.api.stats import ContainerStats, NodeStats, PodStats
 
 if TYPE_CHECKING:
     from kubetui.node.pod_worker import PodWorker
@@ -23,39 +24,13 @@ SYSTEM_CPU = 0.04  # cores: the kernel, systemd, containerd, the kubelet and kub
 SYSTEM_MEMORY = 360 * 2**20  # their working set
 
 
-@dataclass(frozen=True, slots=True)
-class ContainerStats:
-    name: str
-    start_time: float  # virtual seconds
-    cpu_seconds: float  # container_cpu_usage_seconds_total
-    memory: int  # container_memory_working_set_bytes
-
-
-@dataclass(frozen=True, slots=True)
-class PodStats:
-    namespace: str
-    name: str
-    containers: tuple[ContainerStats, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class NodeStats:
-    node: str
-    timestamp: float  # when every figure below was read
-    start_time: float  # the node's boot
-    cpu_seconds: float  # node_cpu_usage_seconds_total
-    memory: int  # node_memory_working_set_bytes
-    pods: tuple[PodStats, ...]
-
-
 def resource_metrics(node: str, runtime: ContainerRuntime, workers: list[PodWorker], now: float) -> NodeStats:
     """One reading of the node and of each running container of the pods this kubelet runs."""
     pods = []
     for worker in sorted(workers, key=lambda w: w.key):
+        running = [slot.current for slot in worker.slots if slot.current is not None and slot.current.running]
         containers = tuple(
-            ContainerStats(slot.name, slot.current.started_at or 0.0, slot.current.cpu.read(now), slot.current.working_set)
-            for slot in worker.slots
-            if slot.current is not None and slot.current.running
+            ContainerStats(c.name, c.started_at or 0.0, c.cpu.read(now), c.working_set) for c in running
         )
         if containers:
             pods.append(PodStats(worker.namespace, worker.name, containers))
