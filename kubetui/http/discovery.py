@@ -16,6 +16,7 @@ from typing import Any
 
 from kubetui.api.resources import RESOURCES, ResourceInfo
 from kubetui.http.reviews import REVIEWS
+from kubetui.metrics.api import RESOURCES as METRICS_RESOURCES
 
 VERSION_INFO: dict[str, str] = {
     "major": "1",
@@ -44,6 +45,8 @@ GROUP_ORDER = (
 def _verbs(info: ResourceInfo) -> list[str]:
     if info.plural == "bindings" or info in REVIEWS:
         return ["create"]
+    if info in METRICS_RESOURCES:
+        return ["get", "list"]
     if info.plural == "namespaces":
         return [v for v in ALL_VERBS if v != "deletecollection"]
     return list(ALL_VERBS)
@@ -100,7 +103,7 @@ def subresources(info: ResourceInfo) -> list[dict[str, Any]]:
 def _group_versions() -> list[tuple[str, str, list[ResourceInfo]]]:
     """(group, version, resources) in the order the server lists them; the core group first."""
     by_group: dict[tuple[str, str], list[ResourceInfo]] = {}
-    for info in (*RESOURCES, *REVIEWS):
+    for info in (*RESOURCES, *REVIEWS, *METRICS_RESOURCES):
         by_group.setdefault((info.group, info.version), []).append(info)
     order = {g: i for i, g in enumerate(("", *GROUP_ORDER))}
     keys = sorted(by_group, key=lambda gv: (order.get(gv[0], len(order)), gv[0], gv[1]))
@@ -215,7 +218,8 @@ def _legacy_resource(info: ResourceInfo) -> dict[str, Any]:
         resource["shortNames"] = list(info.short_names)
     if info.categories:
         resource["categories"] = list(info.categories)
-    resource["storageVersionHash"] = _storage_hash(info)
+    if info not in METRICS_RESOURCES:  # an aggregated API's resources are not stored here
+        resource["storageVersionHash"] = _storage_hash(info)
     return resource
 
 
