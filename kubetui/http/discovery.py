@@ -58,6 +58,8 @@ def _kind(group: str, version: str, kind: str) -> dict[str, str]:
 
 def subresources(info: ResourceInfo) -> list[dict[str, Any]]:
     """(name, responseKind, verbs) of each subresource, as aggregated discovery lists them."""
+    if info in METRICS_RESOURCES:
+        return []
     own = _kind(info.group, info.version, info.kind)
     found: list[dict[str, Any]] = []
     if info.plural == "pods":
