@@ -1,4 +1,4 @@
-"""The HorizontalPodAutoscaler walkthrough's objects, and how a test reads a pod's CPU (for the metrics and HPA tests)."""
+"""The HorizontalPodAutoscaler walkthrough's objects, and how a test reads a pod's CPU (metrics and HPA tests)."""
 
 from __future__ import annotations
 
