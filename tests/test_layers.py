@@ -18,11 +18,11 @@ PACKAGE = Path(__file__).resolve().parent.parent / "kubetui"
 # Higher numbers sit higher in DESIGN.md's diagram.
 LAYER = {
     "ui": 3, "manifests": 3, "http": 3, "tours": 3,
-    "scheduler": 2, "controllers": 2, "node": 2,
+    "scheduler": 2, "controllers": 2, "node": 2, "metrics": 2,
     "client": 1, "apiserver": 1, "store": 1, "api": 1,
     "sim": 0,
 }
-COMPONENTS = {"scheduler", "controllers", "node"}
+COMPONENTS = {"scheduler", "controllers", "node", "metrics"}
 ASSEMBLY = {"sim/cluster.py", "sim/headless.py", "sim/inputs.py"}
 
 

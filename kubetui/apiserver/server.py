@@ -33,6 +33,7 @@ from kubetui.api.selectors import (
 from kubetui.api.validation.common import FIELD_IMMUTABLE_ERROR
 from kubetui.apiserver import errors
 from kubetui.apiserver.admission import Admission
+from kubetui.apiserver.aggregator import APIServiceBackend, split_group
 from kubetui.apiserver.apply import ApplyConflict, record_update, server_side_apply
 from kubetui.apiserver.codec import decode, deep_copy, encode
 from kubetui.apiserver.errors import ApiError
@@ -87,6 +88,9 @@ class APIServer:
         self.kubelets: dict[str, LogSource] = {}  # node name -> how to reach its kubelet for logs
         self.pod_network: PodNetwork | None = None  # how the proxy subresource reaches pods (cluster assembly)
         self.watches: set[ApiWatch] = set()
+        # group -> its backend (kube-aggregator's APIServices): metrics.k8s.io is metrics-server's
+        self.apiservices: dict[str, APIServiceBackend] = {}
+        self.apiservice_resources: dict[str, tuple[str, ...]] = {}  # group -> the plurals it serves
 
     # ------------------------------------------------------------------ bootstrap
     def bootstrap(self) -> None:
@@ -158,7 +162,23 @@ class APIServer:
         return _TracedRequest(self, record)
 
     # ------------------------------------------------------------------ reads
+    def register_apiservice(self, group: str, plurals: tuple[str, ...], backend: APIServiceBackend) -> None:
+        """An APIService becomes available: requests for ``<plural>.<group>`` go to ``backend``."""
+        self.apiservices[group] = backend
+        self.apiservice_resources[group] = plurals
+
+    def _aggregated(self, resource: str) -> tuple[str, APIServiceBackend] | None:
+        plural, group = split_group(resource)
+        backend = self.apiservices.get(group)
+        if backend is None or plural not in self.apiservice_resources.get(group, ()):
+            return None
+        return plural, backend
+
     def get(self, who: str, resource: str, namespace: str, name: str, subresource: str = "") -> dict[str, Any]:
+        aggregated = self._aggregated(resource) if "." in resource else None
+        if aggregated is not None and not subresource:
+            with self._request(who, "get", resource, namespace, name):
+                return aggregated[1].get(aggregated[0], namespace, name)
         with self._request(who, "get", resource, namespace, name, subresource) as rec:
             info = self.resource(resource)
             if subresource == "scale" and not info.scale:  # no such route: the object is never looked up
@@ -192,6 +212,10 @@ class APIServer:
         resource_version: str | None = None,
     ) -> dict[str, Any]:
         """``resource_version``: the list must be at least that fresh (any match; the items are today's)."""
+        aggregated = self._aggregated(resource) if "." in resource else None
+        if aggregated is not None:
+            with self._request(who, "list", resource, namespace or "", ""):
+                return aggregated[1].list(aggregated[0], namespace, label_selector, field_selector)
         with self._request(who, "list", resource, namespace or "", "") as rec:
             info = self.resource(resource)
             minimum = _parse_resource_version(resource_version or "")

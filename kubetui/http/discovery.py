@@ -16,6 +16,7 @@ from typing import Any
 
 from kubetui.api.resources import RESOURCES, ResourceInfo
 from kubetui.http.reviews import REVIEWS
+from kubetui.metrics.api import RESOURCES as METRICS_RESOURCES
 
 VERSION_INFO: dict[str, str] = {
     "major": "1",
@@ -44,6 +45,8 @@ GROUP_ORDER = (
 def _verbs(info: ResourceInfo) -> list[str]:
     if info.plural == "bindings" or info in REVIEWS:
         return ["create"]
+    if info in METRICS_RESOURCES:
+        return ["get", "list"]
     if info.plural == "namespaces":
         return [v for v in ALL_VERBS if v != "deletecollection"]
     return list(ALL_VERBS)
@@ -55,7 +58,11 @@ def _kind(group: str, version: str, kind: str) -> dict[str, str]:
 
 def subresources(info: ResourceInfo, version: str = "") -> list[dict[str, Any]]:
     """(name, responseKind, verbs) of each subresource, as aggregated discovery lists them."""
-    own = _kind(info.group, version or info.version, info.kind)
+    preferred: set[tuple[str, str]] = set()
+    for info in (*RESOURCES, *REVIEWS, *METRICS_RESOURCES):
+        preferred.add((info.group, info.version))
+        for version in (info.version, *info.also_served):
+            by_group.setdefault((info.group, version), []).append(info)
     found: list[dict[str, Any]] = []
     if info.plural == "pods":
         found += [
@@ -102,7 +109,7 @@ def _group_versions() -> list[tuple[str, str, list[ResourceInfo]]]:
     group the preferred (storage) version before the others (autoscaling: v2, then v1)."""
     by_group: dict[tuple[str, str], list[ResourceInfo]] = {}
     preferred: set[tuple[str, str]] = set()
-    for info in (*RESOURCES, *REVIEWS):
+    for info in (*RESOURCES, *REVIEWS, *METRICS_RESOURCES):
         preferred.add((info.group, info.version))
         for version in (info.version, *info.also_served):
             by_group.setdefault((info.group, version), []).append(info)
@@ -225,7 +232,8 @@ def _legacy_resource(info: ResourceInfo) -> dict[str, Any]:
         resource["shortNames"] = list(info.short_names)
     if info.categories:
         resource["categories"] = list(info.categories)
-    resource["storageVersionHash"] = _storage_hash(info)
+    if info not in METRICS_RESOURCES:  # an aggregated API's resources are not stored here
+        resource["storageVersionHash"] = _storage_hash(info)
     return resource
 
 

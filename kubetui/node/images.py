@@ -16,7 +16,10 @@ every time:
   tag except the obviously broken ones: ``doesnotexist``, ``nope``, ``bad``, ``missing``, ``404``.
 * A digest reference (``nginx@sha256:<64 hex>``) always exists for a repository that exists.
 
-Sizes are realistic compressed sizes; ``kubetui.dev/image-size-mb`` on the pod overrides them.
+Sizes are realistic compressed sizes; ``kubetui.dev/image-size-mb`` on the pod overrides them. Each image also
+says what its process costs in CPU (see :mod:`kubetui.node.usage`): an idle baseline, and the CPU time one request
+takes to serve. ``registry.k8s.io/hpa-example`` (the HorizontalPodAutoscaler walkthrough's php-apache) computes a
+square root a million times per request: 6.5 ms of CPU, so 100 requests a second keep 0.65 CPU busy.
 """
 
 from __future__ import annotations
@@ -43,6 +46,8 @@ KNOWN_REGISTRIES = frozenset(
 KNOWN_REGISTRY_SUFFIXES = (".gcr.io", ".pkg.dev", ".azurecr.io", ".amazonaws.com")
 BROKEN_TAGS = frozenset({"doesnotexist", "nope", "bad", "missing", "404"})
 UNKNOWN_IMAGE_MB = 100
+IDLE_CPU = 0.001  # cores an idle process uses (a server waiting on epoll, a shell in sleep)
+REQUEST_CPU = 0.0002  # CPU seconds a light server (nginx, httpd, hello-app) spends on one small GET
 PULL_LATENCY_SECONDS = 0.5  # resolving the manifest
 PULL_MB_PER_SECOND = 25.0  # a modest registry link
 MAX_STATUS_IMAGES = 50  # nodeStatusMaxImages: node.status.images lists the 50 largest
@@ -63,6 +68,8 @@ class ImageInfo:
     memory_mb: int = 5  # a typical working set
     style: str = ""  # which log lines it writes (see kubetui.node.process)
     default_exit: int = 0  # exit code of its default command when that command is not a server
+    idle_cpu: float = IDLE_CPU  # cores used while nothing asks anything of it
+    request_cpu: float = REQUEST_CPU  # CPU seconds one request costs the server
 
 
 _V = r"(?:\.\d+){0,2}"  # ".27", ".27.3" or nothing
@@ -157,6 +164,10 @@ CATALOGUE: dict[str, ImageInfo] = {
     ),
     "gcr.io/google-samples/hello-app": ImageInfo(
         10, r"[12]\.0", server=True, ports=(8080,), memory_mb=4, style="hello-app"
+    ),
+    # The HorizontalPodAutoscaler walkthrough's php-apache: index.php burns CPU on every request and says "OK!".
+    "registry.k8s.io/hpa-example": ImageInfo(
+        140, r"latest", server=True, ports=(80,), memory_mb=11, style="hpa-example", request_cpu=0.0065
     ),
     "gcr.io/google-samples/node-hello": ImageInfo(
         250, r"1\.0", server=True, ports=(8080,), memory_mb=30, style="echo"

@@ -21,12 +21,14 @@ from typing import Any
 
 from kubetui.api.meta import micro_timestamp, timestamp
 from kubetui.api.quantity import QuantityError, cpu_millis, memory_bytes
+from kubetui.api.stats import NodeStats
 from kubetui.apiserver import errors
 from kubetui.apiserver.admission import qos_class
 from kubetui.apiserver.codec import deep_copy
 from kubetui.apiserver.errors import ApiError
 from kubetui.client.events import EventRecorder
 from kubetui.client.informer import Informer
+from kubetui.node import stats
 from kubetui.node.backoff import Backoff
 from kubetui.node.image_manager import ImageManager
 from kubetui.node.link import LinkedClient
@@ -657,6 +659,10 @@ class Kubelet:
             "metadata": {"name": worker.name, "namespace": worker.namespace, "uid": worker.uid},
         }
         self.recorder.event(pod, etype, reason, message)
+
+    def resource_metrics(self) -> NodeStats:
+        """GET /metrics/resource: the node's and each running container's CPU and memory, read now."""
+        return stats.resource_metrics(self.node, self.runtime, list(self.workers.values()), self.clock.now)
 
     def summary(self) -> dict[str, Any]:
         """A cheap picture of the node for the UI: its pods, their containers, its image cache."""

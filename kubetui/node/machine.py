@@ -12,11 +12,12 @@ import random
 from collections.abc import Callable
 from typing import Any
 
+from kubetui.api.stats import NodeStats
 from kubetui.apiserver.errors import ApiError
 from kubetui.client.client import Client
 from kubetui.node.kubelet import Kubelet, node_address, node_index, pod_network_prefix
 from kubetui.node.link import LinkedClient, NetworkLink
-from kubetui.node.network import PodNetwork
+from kubetui.node.network import NodeNetwork, PodNetwork
 from kubetui.node.proxy import KubeProxy
 from kubetui.node.runtime import ContainerRuntime
 from kubetui.node.spec import NodeSpec
@@ -33,6 +34,7 @@ class Machine:
         trace: TraceBus,
         rng: random.Random,
         network: PodNetwork,
+        node_network: NodeNetwork | None = None,
     ) -> None:
         self.spec = spec
         self.name = spec.name
@@ -49,7 +51,10 @@ class Machine:
         index = node_index(spec.name)
         self.node_ip = node_address(index)
         self.network = network
+        self.node_network = node_network or NodeNetwork()
         self.runtime = ContainerRuntime(spec.name, pod_network_prefix(index), clock, trace, self.network)
+        self.runtime.cpu_capacity = spec.cpu_millis / 1000
+        self.runtime.route = self._route
         self.kubelet = self._new_kubelet()
         self.proxy = self._new_proxy()
 
@@ -71,6 +76,7 @@ class Machine:
         self.runtime.power_on()
         self.kubelet.start()
         self._server.kubelets[self.name] = self.kubelet.logs
+        self.node_network.attach(self.node_ip, self._resource_metrics)
         self.proxy.start()
 
     def kill(self) -> None:
@@ -83,6 +89,7 @@ class Machine:
         self.proxy.stop()
         if self._server.kubelets.get(self.name) == self.kubelet.logs:
             del self._server.kubelets[self.name]
+        self.node_network.detach(self.node_ip, self._resource_metrics)
         self.trace.emit(
             NodeActivity(node=self.name, what="powered off", detail="kubelet and containers stopped")
         )
@@ -118,6 +125,14 @@ class Machine:
         self.trace.emit(NodeActivity(node=self.name, what="network healed", detail="API server reachable"))
         self.kubelet.network_restored()
         self.proxy.start()
+
+    def _route(self, target: str, port: int, namespace: str) -> list[tuple[str, int, float]] | None:
+        """How a request loop's connections leave this machine: through whichever kube-proxy runs here now."""
+        return self.proxy.shares(target, port, namespace)
+
+    def _resource_metrics(self) -> NodeStats | None:
+        """The kubelet's port 10250 as the node network sees it: silent while the machine is partitioned."""
+        return self.kubelet.resource_metrics() if self.state == "Running" else None
 
     def exhaust_memory(self) -> None:
         if self.state in ("Running", "Partitioned"):

@@ -7,8 +7,14 @@ simulated requests travel over it, so a server's access log shows them and a dea
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+from kubetui.node.usage import ServiceLoad
+
+if TYPE_CHECKING:
+    from kubetui.api.stats import NodeStats
 
 
 @dataclass(frozen=True)
@@ -32,6 +38,10 @@ class Host(Protocol):
 class PodNetwork:
     def __init__(self) -> None:
         self._hosts: dict[str, Host] = {}  # pod IP -> the runtime holding its sandbox
+        self.load = ServiceLoad(self)  # the steady request loops flowing over it, and what they cost
+
+    def host(self, ip: str) -> Host | None:
+        return self._hosts.get(ip)
 
     def attach(self, ip: str, host: Host) -> None:
         self._hosts[ip] = host
@@ -45,3 +55,28 @@ class PodNetwork:
         if host is None:
             return Reply(None, f"dial tcp {ip}:{port}: i/o timeout")
         return host.serve(ip, port, path, source, agent)
+
+
+KubeletStats = Callable[[], "NodeStats | None"]  # one reading of /metrics/resource; None: no answer
+
+
+class NodeNetwork:
+    """The machines' own network (their InternalIPs): how metrics-server reaches each kubelet's port 10250.
+
+    A machine that is off, or cut off by a partition, does not answer: its kubelet cannot be scraped.
+    """
+
+    def __init__(self) -> None:
+        self._kubelets: dict[str, KubeletStats] = {}  # node address -> its kubelet's /metrics/resource
+
+    def attach(self, address: str, endpoint: KubeletStats) -> None:
+        self._kubelets[address] = endpoint
+
+    def detach(self, address: str, endpoint: KubeletStats) -> None:
+        if self._kubelets.get(address) == endpoint:
+            del self._kubelets[address]
+
+    def resource_metrics(self, address: str) -> NodeStats | None:
+        """GET https://<address>:10250/metrics/resource, or None when nothing answers."""
+        endpoint = self._kubelets.get(address)
+        return endpoint() if endpoint is not None else None

@@ -4,9 +4,11 @@
   ``sh -c "exit 1"`` fail at once, ``true`` succeeds, ``sh -c "echo hi; sleep 5; exit 3"`` prints,
   waits and exits 3, ``while true; do echo $(date); sleep 5; done`` prints every 5 s for ever,
   ``touch``/``rm``/``echo x > file`` change files that ``cat`` (and exec probes) see, ``trap ... TERM``
-  makes it handle SIGTERM, ``stress --vm-bytes 250M`` uses that much memory. An unknown command inside
-  ``sh -c`` prints ``sh: foo: not found`` (status 127); an unknown program as the command itself fails
-  to start (``exec: "foo": executable file not found in $PATH``), for the catalogued images whose
+  makes it handle SIGTERM, ``stress --vm-bytes 250M`` uses that much memory, ``stress --cpu 2`` keeps two CPUs
+  busy, and a loop calling ``wget``/``curl`` at a URL (``while sleep 0.01; do wget -q -O- http://php-apache; done``)
+  sends that Service a steady stream of requests, one per pass of the loop (see :mod:`kubetui.node.usage`).
+  An unknown command inside ``sh -c`` prints ``sh: foo: not found`` (status 127); an unknown program as the
+  command itself fails to start (``exec: "foo": executable file not found in $PATH``), for the catalogued images whose
   programs we know. In an image we do not know, an unknown program is the application: it serves.
 * Without a command the image's default runs: servers (nginx, redis, postgres ...) run until killed
   and listen on their port; busybox, alpine, ubuntu, python ... exit 0 at once, as the real images do.
@@ -34,12 +36,22 @@ from typing import Any
 
 from kubetui.api import meta
 from kubetui.api.quantity import QuantityError, memory_bytes
-from kubetui.node.images import ImageInfo, ImageRef, InvalidImageName, image_info, parse_image
+from kubetui.node.images import (
+    IDLE_CPU,
+    REQUEST_CPU,
+    ImageInfo,
+    ImageRef,
+    InvalidImageName,
+    image_info,
+    parse_image,
+)
 
 KNOB_PREFIX = "kubetui.dev/"
 FOREVER = float("inf")
 OOM_AFTER_SECONDS = 1.0  # a process over its memory limit is killed this long after it starts
 SHUTDOWN_SECONDS = 0.2  # a server's clean shutdown after SIGTERM
+REQUEST_SECONDS = 0.01  # the least one pass of a request loop takes: the request's own round trip
+HTTP_CLIENTS = frozenset({"wget", "curl"})
 DATE = "\x00date\x00"  # replaced by the time a line is printed, as date(1) prints it
 STAMP = "\x00stamp\x00"  # replaced by the time a line is printed, as servers log it
 
@@ -106,6 +118,10 @@ class Program:
     style: str = ""
     shell: str = "debian"  # which shell utilities exist in the image ("" for none)
     tools: frozenset[str] = field(default_factory=frozenset)  # every program the image has
+    load_urls: tuple[str, ...] = ()  # URLs a request loop calls once per pass, for ever
+    request_rate: float = 0.0  # passes of that loop a second
+    idle_cpu: float = 0.0  # cores the process uses on its own (see kubetui.node.usage)
+    request_cpu: float = 0.0  # CPU seconds serving one request costs it
 
     def file_at(self, path: str, elapsed: float) -> str | None:
         """The content of ``path`` after ``elapsed`` seconds, None when it does not exist."""
@@ -284,6 +300,8 @@ def response_body(style: str, code: int, hostname: str) -> str:
         return "<html><body><h1>It works!</h1></body></html>\n" if code == 200 else ""
     if style == "hello-app":
         return f"Hello, world!\nVersion: 1.0.0\nHostname: {hostname}\n"
+    if style == "hpa-example":
+        return "OK!"
     return ""
 
 
@@ -309,6 +327,9 @@ class _Run:
     loop_lines: list[tuple[float, str]] = field(default_factory=list)
     loop_start: float = 0.0
     loop_period: float = 0.0
+    requests: list[str] = field(default_factory=list)  # URLs fetched with wget/curl, in order
+    load_urls: tuple[str, ...] = ()  # the URLs a loop that runs for ever fetches on every pass
+    cpu_busy: float = 0.0  # cores a CPU hog keeps busy (stress --cpu)
 
     def has(self, program: str) -> bool:
         return not self.tools or program in self.tools
@@ -410,17 +431,24 @@ def _run_loop(header: list[str], body: list[str], run: _Run) -> None:
                 return
         return
     once = run.fork()
+    if header[0] == "while" and len(header) > 1:  # the condition runs on every pass too: ``while sleep 0.01``
+        condition = run.fork()
+        _command(header[1:], condition)
+        once.elapsed, once.requests = condition.elapsed, condition.requests
     _interpret(body, once)
     if once.exited or once.forever:  # the body leaves the loop (exit) or never finishes its first pass
         run.lines.extend((run.elapsed + at, text) for at, text in once.lines)
         run.elapsed += once.elapsed
         run.status, run.exited, run.forever = once.status, once.exited, once.forever
         run.serving, run.memory = run.serving or once.serving, max(run.memory, once.memory)
+        run.cpu_busy = max(run.cpu_busy, once.cpu_busy)
         return
     run.forever = True
     run.loop_start = run.elapsed
     run.loop_period = once.elapsed if once.elapsed > 0 else (0.01 if once.lines else 0.0)  # 0.01: a busy loop
     run.loop_lines = once.lines
+    run.load_urls = tuple(once.requests)
+    run.cpu_busy = max(run.cpu_busy, once.cpu_busy)
 
 
 def _command(words: list[str], run: _Run) -> None:
@@ -522,6 +550,11 @@ def _other_program(name: str, args: list[str], run: _Run) -> None:
     if name in ("tail", "top", "yes") and (name != "tail" or "-f" in args):
         run.forever = True
         return
+    if name in HTTP_CLIENTS:
+        url = _url_argument(args)
+        if url:
+            run.requests.append(url)
+        return
     if name in COMMON_TOOLS or name in (
         "curl",
         "wget",
@@ -539,10 +572,25 @@ def _other_program(name: str, args: list[str], run: _Run) -> None:
     run.serving, run.forever = True, True
 
 
+_VALUE_OPTIONS = frozenset({"-O", "-o", "-H", "-X", "-d", "-U", "-T", "-m", "-w", "--header", "--output", "--data"})
+
+
+def _url_argument(args: list[str]) -> str:
+    """The URL ``wget``/``curl`` fetches: a word with a scheme, or the last word that is no option's value."""
+    for arg in args:
+        if arg.startswith(("http://", "https://")):
+            return arg
+    if args and not args[-1].startswith("-") and (len(args) < 2 or args[-2] not in _VALUE_OPTIONS):
+        return args[-1]
+    return ""
+
+
 def _stress(args: list[str], run: _Run) -> None:
     for flag, value in itertools.pairwise(args):
         if flag == "--vm-bytes":
             run.memory = max(run.memory, _bytes(value))
+        if flag in ("--cpu", "-c", "-cpus") and value.isdigit():
+            run.cpu_busy = max(run.cpu_busy, float(value))
     for flag, value in itertools.pairwise(args):
         if flag in ("--timeout", "-t"):
             seconds = _duration(value)
@@ -615,6 +663,8 @@ def program_for(
         lines.append(
             (crash, f"fatal error: simulated crash after {crash:g}s (kubetui.dev/crash-after-seconds)")
         )
+    forever_loop = run.forever and not start_error and exit_after == FOREVER
+    load_urls = run.load_urls if forever_loop else ()
     usage = knob(annotations, "memory-usage", name)
     memory = _bytes(usage) if usage else max(run.memory, (info.memory_mb if info else 20) * 2**20)
     handles = server or run.traps_term
@@ -646,6 +696,10 @@ def program_for(
         style=style,
         shell=shell,
         tools=tools,
+        load_urls=load_urls,
+        request_rate=1.0 / max(run.loop_period, REQUEST_SECONDS) if load_urls else 0.0,
+        idle_cpu=(info.idle_cpu if info is not None else IDLE_CPU) + run.cpu_busy,
+        request_cpu=info.request_cpu if info is not None else REQUEST_CPU,
     )
 
 

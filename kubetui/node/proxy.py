@@ -190,6 +190,7 @@ class KubeProxy:
                 else:
                     self.rules.pop(key, None)
         if changed:
+            self.network.load.rules_changed(self.node, self.client.clock.now)
             self.syncs += 1
             ports = sum(len(r) for r in self.rules.values())
             endpoints = sum(len(p.endpoints) for r in self.rules.values() for p in r)
@@ -359,6 +360,21 @@ class KubeProxy:
         ns, _, name = target.rpartition("/")
         key = f"{ns or namespace}/{name}"
         return next((r for r in self.rules.get(key, ()) if r.port == port), None)
+
+    def shares(self, target: str, port: int, namespace: str) -> list[tuple[str, int, float]] | None:
+        """Where this node's rules send connections to a Service port, with each endpoint's expected share (1/n:
+        the statistic matches' product); [] for a Service without endpoints, None for an address no rule matches.
+        Reads the rules as programmed, without syncing (a steady request loop sees the kernel's current rules)."""
+        if _is_ip(target):
+            rule = next(
+                (r for rules in self.rules.values() for r in rules if r.cluster_ip == target and r.port == port), None
+            )
+        else:
+            rule = next((r for r in self.rules.get(target, ()) if r.port == port), None)
+        if rule is None:
+            return None
+        n = len(rule.endpoints)
+        return [(ep.ip, ep.port, 1.0 / n) for ep in rule.endpoints]
 
     def send(self, target: str, port: int, namespace: str = "default", path: str = "/") -> RouteResult:
         """One connection from this node to a Service (by ClusterIP, name or ``namespace/name``, or a NodePort on

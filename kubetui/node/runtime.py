@@ -16,6 +16,7 @@ from kubetui.api.quantity import QuantityError, memory_bytes
 from kubetui.node.images import ImageRef, ImageStore
 from kubetui.node.network import PodNetwork, Reply
 from kubetui.node.process import FOREVER, OOM_AFTER_SECONDS, Program, access_line, exec_in, render, response_body
+from kubetui.node.usage import CpuMeter, Route, cpu_limit_cores
 from kubetui.sim.clock import Clock, Timer
 from kubetui.sim.trace import NodeActivity, TraceBus
 
@@ -26,6 +27,7 @@ MAX_LOG_LINES = (
     2_000  # Simplification: a container's log keeps its last 2,000 lines (the kubelet rotates at 10 Mi)
 )
 PROBE_AGENT = "kube-probe/1.32"
+PAGE = 4096
 
 
 @dataclass
@@ -62,6 +64,9 @@ class Container:
     stopping: bool = False
     timers: list[Timer] = field(default_factory=list)
     extra_lines: list[tuple[float, str]] = field(default_factory=list)  # access logs, shutdown messages
+    cpu: CpuMeter = field(default_factory=CpuMeter)  # cumulative CPU (see kubetui.node.usage)
+    cpu_limit: float = 0.0  # cores (CFS quota); 0: none
+    working_set: int = 0  # bytes of memory in use (what the kubelet reports; the program's memory, to the page)
 
     @property
     def running(self) -> bool:
@@ -140,6 +145,10 @@ class ContainerRuntime:
         self._ips_in_use: set[str] = set()
         self.on_exit: Callable[[Container], None] = lambda _c: None  # the kubelet's PLEG listens here
         self.powered = True
+        self.cpu_capacity = 0.0  # cores the machine has (0: unbounded); the machine sets it
+        self.route: Route | None = None  # how a request leaves this node: its kube-proxy's rules (the machine sets it)
+        self.booted_at = clock.now
+        self.retired_cpu = 0.0  # core-seconds of containers removed since boot (the node's counter keeps them)
 
     # -- sandboxes -------------------------------------------------------------------------------------------
     def image_list(self) -> list[dict[str, Any]]:
@@ -212,6 +221,8 @@ class ContainerRuntime:
             declared_ports=ports,
             hostname=hostname,
             started_at=self.clock.now,
+            cpu_limit=cpu_limit_cores(spec),
+            working_set=_working_set(program.memory, digest),
         )
         self.containers[container.id] = container
         now = self.clock.now
@@ -219,6 +230,7 @@ class ContainerRuntime:
             container.started_at = None
             self._exited(container, START_ERROR_EXIT, "StartError", program.start_error)
             return container
+        self.network.load.started(container, self, now)
         self._activity(container, "started", f"attempt {attempt}")
         limit = _memory_limit(spec)
         if limit is not None and program.memory > limit and program.exit_after > OOM_AFTER_SECONDS:
@@ -273,7 +285,8 @@ class ContainerRuntime:
     def remove_container(self, container: Container) -> None:
         for timer in container.timers:
             timer.cancel()
-        self.containers.pop(container.id, None)
+        if self.containers.pop(container.id, None) is not None and (container.started_at or 0.0) >= self.booted_at:
+            self.retired_cpu += container.cpu.read(self.clock.now)
 
     def containers_of(self, pod_uid: str) -> list[Container]:
         """Every container of a pod this runtime still knows, oldest first."""
@@ -293,6 +306,7 @@ class ContainerRuntime:
         container.reason = reason
         container.message = message
         container.finished_at = self.clock.now
+        self.network.load.stopped(container, self.clock.now)
         self._activity(container, "exited", f"{reason}, exit code {code}")
         if self.powered:
             self.on_exit(container)
@@ -321,6 +335,20 @@ class ContainerRuntime:
 
     def power_on(self) -> None:
         self.powered = True
+        self.booted_at = self.clock.now
+        self.retired_cpu = 0.0
+
+    def listener(self, ip: str, port: int, now: float) -> Container | None:
+        """The running container that accepts connections to ``ip:port``, if any."""
+        sandbox = next((s for s in self.sandboxes.values() if s.ip == ip and s.ready), None)
+        if sandbox is None or not self.powered:
+            return None
+        for container in self.containers_of(sandbox.pod_uid):
+            if container.running and container.program.listening(
+                port, container.declared_ports, container.elapsed(now)
+            ):
+                return container
+        return None
 
     # -- the pod network reaches containers through here ----------------------------------------------------------
     def serve(self, ip: str, port: int, path: str, source: str, agent: str) -> Reply:
@@ -332,10 +360,16 @@ class ContainerRuntime:
             if container.running and container.program.listening(
                 port, container.declared_ports, container.elapsed(now)
             ):
+                self.network.load.served(container)
                 if container.program.http_paths == ():
                     return Reply(0, "", container.pod)
                 return container.answer_http(ip, port, path, "", now, source, agent)
         return Reply(None, f"dial tcp {ip}:{port}: connect: connection refused", sandbox.pod)
+
+
+def _working_set(memory: int, digest: str) -> int:
+    """What the kernel would count: the program's memory plus a few pages that differ from one container to the next."""
+    return memory + int(digest[:4], 16) % 512 * PAGE
 
 
 def _memory_limit(spec: dict[str, Any]) -> int | None:

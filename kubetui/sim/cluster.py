@@ -15,7 +15,7 @@ from kubetui.api.storage import DEFAULT_STORAGE_CLASS
 from kubetui.apiserver.codec import deep_copy
 from kubetui.apiserver.server import APIServer
 from kubetui.client.client import Client
-from kubetui.node.network import PodNetwork
+from kubetui.node.network import NodeNetwork, PodNetwork
 from kubetui.node.spec import NodeSpec, default_nodes
 from kubetui.sim.clock import Clock
 from kubetui.sim.trace import Chaos, TraceBus
@@ -23,6 +23,7 @@ from kubetui.store.mvcc import Store
 
 if TYPE_CHECKING:
     from kubetui.controllers.manager import ControllerManager
+    from kubetui.metrics.server import MetricsServer
     from kubetui.node.machine import Machine
     from kubetui.scheduler.scheduler import Scheduler
 
@@ -62,6 +63,7 @@ class Cluster:
         *,
         scheduler: bool = True,
         controllers: bool = True,
+        metrics_server: bool = True,
         trace_history: int = 20_000,
         hashing: bool = True,
     ) -> None:
@@ -78,8 +80,10 @@ class Cluster:
         self.machines: dict[str, Machine] = {}
         self.network = PodNetwork()  # the flat pod network every machine's runtime and kube-proxy plug into
         self.api.pod_network = self.network  # the API server's proxy subresource dials pods over it
+        self.node_network = NodeNetwork()  # the machines' addresses: metrics-server scrapes kubelets over it
         self.scheduler: Scheduler | None = None
         self.controller_manager: ControllerManager | None = None
+        self.metrics_server: MetricsServer | None = None
         self._compaction_mark = 0
         from kubetui.sim.inputs import Inputs
 
@@ -95,6 +99,15 @@ class Cluster:
 
             self.scheduler = Scheduler(self.client("kube-scheduler"), self.rng, self.trace)
             self.scheduler.start()
+        if metrics_server:
+            from kubetui.metrics.api import GROUP, RESOURCES
+            from kubetui.metrics.scraper import IDENTITY
+            from kubetui.metrics.server import MetricsServer
+
+            self.metrics_server = MetricsServer(self.client(IDENTITY), self.node_network, self.trace)
+            self.metrics_server.start()
+            # What the add-on's APIService v1beta1.metrics.k8s.io does: the group's requests go to metrics-server.
+            self.api.register_apiservice(GROUP, tuple(r.plural for r in RESOURCES), self.metrics_server.api)
         for spec in default_nodes() if nodes is None else nodes:
             self.add_node(spec)
 
@@ -108,7 +121,7 @@ class Cluster:
 
         if spec.name in self.machines:
             self.machines[spec.name].shutdown()
-        machine = Machine(spec, self.client, self.clock, self.trace, self.rng, self.network)
+        machine = Machine(spec, self.client, self.clock, self.trace, self.rng, self.network, self.node_network)
         self.machines[spec.name] = machine
         machine.start()
         return machine

@@ -212,6 +212,23 @@ class Chaos(Record):
         return f"chaos {self.action} {self.target} {self.detail}".strip()
 
 
+@dataclass(slots=True)
+class MetricsScrape(Record):
+    """metrics-server scraped the kubelets: how many answered, what it now holds, which did not answer."""
+
+    KIND: ClassVar[str] = "scrape"
+    component: str = "metrics-server"
+    nodes: int = 0  # kubelets that answered
+    pods: int = 0
+    containers: int = 0
+    failed: tuple[str, ...] = ()  # nodes whose kubelet did not answer
+    message: str = ""  # the first failure, in metrics-server's log words
+
+    def summary(self) -> str:
+        text = f"{self.component} scraped {self.nodes} nodes: {self.pods} pods, {self.containers} containers"
+        return f"{text}; {len(self.failed)} failed: {self.message}" if self.failed else text
+
+
 Subscriber = Callable[[Record], None]
 
 

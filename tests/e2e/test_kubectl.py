@@ -358,7 +358,7 @@ def test_kubectl_create_stores_what_a_real_server_would(kubectl: Kubectl) -> Non
     assert not {"stdin", "stdinOnce", "tty"} & template["spec"]["containers"][0].keys()
 
 
-def test_exec_port_forward_and_top_fail_fast(kubectl: Kubectl) -> None:
+def test_exec_and_port_forward_fail_fast(kubectl: Kubectl) -> None:
     kubectl("run", "shell", "--image=busybox", "--restart=Never", "--", "sleep", "3600")
     started = time.monotonic()
     executed = kubectl("exec", "shell", "--", "ls", ok=False, timeout=20)
@@ -366,8 +366,6 @@ def test_exec_port_forward_and_top_fail_fast(kubectl: Kubectl) -> None:
     assert "not supported by the simulated cluster" in executed.stderr or "not running" in executed.stderr
     forwarded = kubectl("port-forward", "pod/shell", "18080:80", ok=False, timeout=20)
     assert forwarded.returncode != 0
-    top = kubectl("top", "pods", ok=False, timeout=20)
-    assert top.returncode != 0 and "Metrics API not available" in top.stderr
     # The 404 of a missing subresource carries "details": {} as a real server's does; without it kubectl
     # debug dereferenced nil and panicked.
     debugged = kubectl("debug", "shell", "--image=busybox:1.36", ok=False, timeout=20)
@@ -728,3 +726,70 @@ def test_apply_prune_reaches_the_storage_kinds(kubectl: Kubectl, tmp_path: Path)
     manifest.write_text(config)
     default = kubectl("apply", "--prune", "-l", "set=p", "-f", str(manifest)).stdout
     assert "persistentvolumeclaim/pruned pruned" in default and "configmap/kept unchanged" in default
+
+
+PHP_APACHE = """apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: php-apache
+spec:
+  selector:
+    matchLabels:
+      run: php-apache
+  template:
+    metadata:
+      labels:
+        run: php-apache
+    spec:
+      containers:
+      - name: php-apache
+        image: registry.k8s.io/hpa-example
+        ports:
+        - containerPort: 80
+        resources:
+          limits:
+            cpu: 500m
+          requests:
+            cpu: 200m
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: php-apache
+  labels:
+    run: php-apache
+spec:
+  ports:
+  - port: 80
+  selector:
+    run: php-apache
+"""
+
+
+def test_top_pod_and_node_from_metrics_server(kubectl: Kubectl, kubetui: BackgroundCluster) -> None:
+    """The HorizontalPodAutoscaler walkthrough's php-apache under its load generator, seen by kubectl top."""
+    kubectl("apply", "-f", "-", stdin=PHP_APACHE)
+    kubectl("run", "load-generator", "--image=busybox:1.28", "--restart=Never", "--", "/bin/sh", "-c",
+            "while sleep 0.01; do wget -q -O- http://php-apache; done")
+
+    def php_in_top() -> bool:
+        result = kubectl("top", "pod", "-l", "run=php-apache", ok=False)
+        return result.returncode == 0 and "500m" in result.stdout
+
+    kubectl.until(php_in_top, timeout=60, advance=15, cluster=kubetui)
+    top = kubectl("top", "pod").stdout
+    assert top.splitlines()[0].split() == ["NAME", "CPU(cores)", "MEMORY(bytes)"]
+    by_name = {row[0]: row for row in _rows(top)}
+    php = next(name for name in by_name if name.startswith("php-apache-"))
+    assert by_name[php][1] == "500m" and by_name["load-generator"][1] == "21m"
+    containers = kubectl("top", "pod", "--containers", "-l", "run=php-apache").stdout
+    assert containers.splitlines()[0].split()[:2] == ["POD", "NAME"]
+    assert _rows(containers)[0][:3] == [php, "php-apache", "500m"]
+    nodes = kubectl("top", "node").stdout
+    assert nodes.splitlines()[0].split() == ["NAME", "CPU(cores)", "CPU(%)", "MEMORY(bytes)", "MEMORY(%)"]
+    assert [row[0] for row in _rows(nodes)] == ["node-1", "node-2", "node-3"]
+    raw = json.loads(kubectl("get", "--raw", "/apis/metrics.k8s.io/v1beta1/namespaces/default/pods").stdout)
+    assert raw["kind"] == "PodMetricsList" and {i["metadata"]["name"] for i in raw["items"]} >= {php, "load-generator"}
+    assert all(i["window"] == "15s" for i in raw["items"])
+    kubectl("delete", "pod", "load-generator", "--now")
+    kubectl("delete", "-f", "-", stdin=PHP_APACHE)
