@@ -58,11 +58,9 @@ def _kind(group: str, version: str, kind: str) -> dict[str, str]:
 
 def subresources(info: ResourceInfo, version: str = "") -> list[dict[str, Any]]:
     """(name, responseKind, verbs) of each subresource, as aggregated discovery lists them."""
-    preferred: set[tuple[str, str]] = set()
-    for info in (*RESOURCES, *REVIEWS, *METRICS_RESOURCES):
-        preferred.add((info.group, info.version))
-        for version in (info.version, *info.also_served):
-            by_group.setdefault((info.group, version), []).append(info)
+    if info in METRICS_RESOURCES:
+        return []
+    own = _kind(info.group, version or info.version, info.kind)
     found: list[dict[str, Any]] = []
     if info.plural == "pods":
         found += [
