@@ -545,7 +545,8 @@ def _cat(paths: list[str], run: _Run) -> list[str]:
 def _other_program(name: str, args: list[str], run: _Run) -> None:
     """Every other program: a quick tool, something that never ends, or a server (the image's, or an app).
 
-    Simplification: curl, wget, nslookup and ping succeed silently; the shell has no network.
+    Simplification: curl, wget, nslookup and ping succeed silently and print nothing; only a loop of wget or curl
+    at a Service has an effect: the load it puts on the Service's pods (kubetui.node.usage).
     """
     if name in ("tail", "top", "yes") and (name != "tail" or "-f" in args):
         run.forever = True

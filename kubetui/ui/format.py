@@ -142,9 +142,10 @@ CONTROLLERS = {
     "endpoint-controller": "endpoint", "endpointslice-controller": "endpointslice",
     "namespace-controller": "namespace", "node-lifecycle-controller": "nodelifecycle",
     "taint-eviction-controller": "taint-eviction", "garbage-collector": "garbagecollector",
-    "pod-garbage-collector": "podgc",
+    "pod-garbage-collector": "podgc", "horizontal-pod-autoscaler": "hpa",
 }
 CLIENTS = {"kube-controller-manager": "kcm", "system:apiserver": "apiserver", "kube-scheduler": "scheduler",
+           "metrics-server": "metrics",
            "kubetui-ui": "kubetui", "kubetui-tour": "tour"}
 
 
@@ -175,13 +176,15 @@ def client_name(who: str, width: int) -> str:
     return fit(forms[-1], width)
 
 
-# kubectl's short names, for resources too long for a narrow column
+# kubectl's short names (kind's for metrics), for resources too long for a narrow column
 RESOURCES = {
     "deployments": "deploy", "replicasets": "rs", "statefulsets": "sts", "daemonsets": "ds",
     "poddisruptionbudgets": "pdb", "priorityclasses": "pc", "persistentvolumeclaims": "pvc",
     "persistentvolumes": "pv", "serviceaccounts": "sa", "configmaps": "cm", "namespaces": "ns",
     "horizontalpodautoscalers": "hpa", "customresourcedefinitions": "crd", "networkpolicies": "netpol",
     "storageclasses": "sc", "ingresses": "ing", "certificatesigningrequests": "csr", "replicationcontrollers": "rc",
+    "pods.metrics.k8s.io": "podmetrics", "nodes.metrics.k8s.io": "nodemetrics",
+    "controllerrevisions": "revisions",  # kubectl has no short name for them
 }
 
 

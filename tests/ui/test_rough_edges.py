@@ -129,11 +129,11 @@ async def test_header_counts_pods_in_the_words_and_glyphs_of_the_panes(app: Kube
         await settle(pilot, cluster)
         header = app.query_one(ClusterHeader)
         wide, narrow = header.render_text(200).plain, header.render_text(100).plain
-        # the example cluster: 9 running and ready, a crash loop (between restarts kubectl says Error, in its
+        # the example cluster: 10 running and ready, a crash loop (between restarts kubectl says Error, in its
         # back-off CrashLoopBackOff), a pod too big to schedule, a Job's 3 pods
-        assert re.search(r"pods 14: 9 Running 1 Pending 1 (CrashLoopBackOff|Error) 3 Completed ", wide), wide
+        assert re.search(r"pods 15: 10 Running 1 Pending 1 (CrashLoopBackOff|Error) 3 Completed ", wide), wide
         assert "Succeeded" not in wide
-        assert "pods 14 ●9 ◌1 ✖1 ✔3 " in narrow, narrow
+        assert "pods 15 ●10 ◌1 ✖1 ✔3 " in narrow, narrow
 
 
 async def test_header_of_an_empty_cluster_has_no_dangling_colon() -> None:

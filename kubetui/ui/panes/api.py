@@ -8,7 +8,16 @@ from typing import Any
 from rich.text import Text
 
 from kubetui.sim.trace import ApiRequest, EtcdWrite
-from kubetui.ui.format import client_forms, client_name, clock_time, code_style, fit, fit_middle, resource_name
+from kubetui.ui.format import (
+    client_forms,
+    client_name,
+    clock_time,
+    code_style,
+    fit,
+    fit_middle,
+    resource_name,
+    without_default_ns,
+)
 from kubetui.ui.panes.base import LinePane
 from kubetui.ui.view import ClusterView
 
@@ -90,6 +99,8 @@ class ApiPane(LinePane):
             target = item.name or item.namespace
         tail = f" rv {item.resource_version}" if width >= 100 and item.resource_version else ""
         name_width = max(1, width - len(line.plain) - 4 - len(tail))
+        if len(target) > name_width:  # kubectl's habit: the default namespace goes first, before any of the name
+            target = without_default_ns(target)
         # a pod's name keeps its unique end (web-5496…cmddm); other names, events' above all, their start
         pod = item.resource == "pods" and name_width >= 8
         short = fit_middle(target, name_width) if pod else fit(target, name_width)
