@@ -299,10 +299,13 @@ class WorkloadsPane(LinePane):
                 if claims[2]:  # a scale-down keeps the claims: scaled up again, the pods get their data back
                     line.append(f" (+{claims[2]} retained)", style="dim")
         hpa = self._hpas.get((item.namespace, item.kind, item.name))
-        if hpa is not None:  # its autoscaler: bounds, then each metric as current/target
+        if hpa is not None:  # its autoscaler: bounds (where there is room), then each metric as current/target
             hpa_spec = hpa.get("spec") or {}
-            line.append(f"  hpa {hpa_spec.get('minReplicas', 1)}-{hpa_spec.get('maxReplicas', '?')}", style="cyan")
-            for text, style in hpa_targets(hpa):
+            targets = hpa_targets(hpa)
+            bounds = f" {hpa_spec.get('minReplicas', 1)}-{hpa_spec.get('maxReplicas', '?')}"
+            room = width - line.cell_len - len("  hpa") - sum(len(text) + 1 for text, _ in targets)
+            line.append("  hpa" + (bounds if len(bounds) <= room else ""), style="cyan")
+            for text, style in targets:
                 line.append(f" {text}", style=style)
         if item.kind in ("DaemonSet", "StatefulSet"):  # a rollout undo shows as the image changing back
             line.append(f"  {images((spec.get('template') or {}).get('spec') or {})}", style="dim")
