@@ -1,0 +1,47 @@
+"""The autoscaler in the panes: its row annotation and its describe, as a demo of load and scale shows them."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+
+from kubetui.sim.cluster import Cluster
+from kubetui.ui.format import hpa_targets
+from kubetui.ui.screens.details import describe
+from tests.controllers.test_hpa_controller import autoscaler
+from tests.metrics.walkthrough import load_generator, php_apache
+
+
+def _text(renderable: object) -> str:
+    console = Console(file=io.StringIO(), width=160, color_system=None)
+    console.print(renderable)
+    return console.file.getvalue()  # type: ignore[attr-defined]
+
+
+def test_targets_before_metrics_and_under_load() -> None:
+    cluster = Cluster(seed=1)
+    php_apache(cluster)
+    cluster.client("kubectl").create("horizontalpodautoscalers", autoscaler())
+    hpa = cluster.get("horizontalpodautoscalers", "default", "php-apache") or {}
+    assert hpa_targets(hpa) == [("cpu ?/50%", "dim")]
+    cluster.run_for(60)
+    load_generator(cluster)
+    cluster.run_for(32)
+    hpa = cluster.get("horizontalpodautoscalers", "default", "php-apache") or {}
+    (text, style), = hpa_targets(hpa)
+    assert text.startswith("cpu ") and text.endswith("%/50%") and style == "bold red"
+
+
+def test_describe_shows_reference_metrics_bounds_and_counts() -> None:
+    cluster = Cluster(seed=1)
+    php_apache(cluster)
+    cluster.client("kubectl").create("horizontalpodautoscalers", autoscaler())
+    cluster.run_for(60)
+    hpa = cluster.get("horizontalpodautoscalers", "default", "php-apache") or {}
+    shown = _text(describe(hpa))
+    assert "Deployment/php-apache" in shown
+    assert "resource cpu on pods  (as a percentage of request):  0% (1m) / 50%" in shown
+    assert "Min replicas" in shown and "Max replicas" in shown and "10" in shown
+    assert "1 current / 1 desired" in shown
+    assert "ValidMetricFound" in shown  # its conditions, as for any object
