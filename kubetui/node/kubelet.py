@@ -193,7 +193,8 @@ class Kubelet:
         self._timers.add(self.clock.call_later(seconds, tick, label=f"kubelet {self.node} {label}"))
 
     # -- registration and heartbeats -------------------------------------------------------------------------------
-    def _node_object(self) -> dict[str, Any]:
+    def _registration_labels(self) -> dict[str, str]:
+        """The labels the kubelet registers its Node with: the well-known ones, the zone, the spec's own."""
         spec = self.spec
         labels = {
             "kubernetes.io/hostname": spec.name,
@@ -205,6 +206,11 @@ class Kubelet:
         if spec.zone:
             labels["topology.kubernetes.io/zone"] = spec.zone
         labels.update(spec.labels)
+        return labels
+
+    def _node_object(self) -> dict[str, Any]:
+        spec = self.spec
+        labels = self._registration_labels()
         node_spec: dict[str, Any] = {"podCIDR": self.pod_cidr, "podCIDRs": [self.pod_cidr]}
         if spec.taints:
             node_spec["taints"] = [dict(t) for t in spec.taints]
@@ -485,13 +491,25 @@ class Kubelet:
         if worker is not None and self.running:
             worker.container_exited(container)
 
+    def _node_labels_match(self, selector: dict[str, Any]) -> bool:
+        """The selector against the Node's labels as the API has them (the built-in ones and any a user added):
+        the labels it registered with first, then, when they do not match, a fresh GET of its Node (Go's kubelet
+        reads a watched copy)."""
+        labels = self._registration_labels()
+        if all(labels.get(k) == v for k, v in selector.items()):
+            return True
+        try:
+            labels = (self.client.get("nodes", "", self.node).get("metadata") or {}).get("labels") or {}
+        except ApiError:
+            return False
+        return all(labels.get(k) == v for k, v in selector.items())
+
     def admit(self, worker: PodWorker) -> tuple[str, str] | None:
         """Node-level admission (lifecycle/predicate.go): the pod must fit what is left of allocatable."""
         if self.memory_pressure and qos_class(worker.spec) == "BestEffort":
             return "Evicted", "The node had condition: [MemoryPressure]. "
         selector = worker.spec.get("nodeSelector") or {}
-        labels = {**self.spec.labels, "kubernetes.io/hostname": self.node}
-        if any(labels.get(k) != v for k, v in selector.items()):
+        if selector and not self._node_labels_match(selector):
             return (
                 "NodeAffinity",
                 "Predicate NodeAffinity failed: node(s) didn't match Pod's node affinity/selector",
