@@ -146,3 +146,39 @@ def test_a_deleted_autoscaler_is_forgotten() -> None:
     api.patch("deployments", "default", "php-apache", {"spec": {"replicas": 1}})
     cluster.run_for(40)
     assert spec_replicas(cluster) == 1
+
+
+def test_custom_and_external_metrics_fail_in_gos_words() -> None:
+    """No custom or external metrics API is registered: the messages Go's clients give, with its quirks."""
+    cluster = Cluster(seed=1)
+    api = cluster.client("kubectl")
+    api.create("deployments", deployment(replicas=2))
+    api.create("horizontalpodautoscalers", autoscaler(name="obj", metrics=[{"type": "Object", "object": {
+        "metric": {"name": "requests-per-second"},
+        "describedObject": {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "name": "main-route"},
+        "target": {"type": "Value", "value": "10k"}}}]))
+    api.create("horizontalpodautoscalers", autoscaler(name="ext", target="other", metrics=[{"type": "External",
+        "external": {"metric": {"name": "queue_messages_ready", "selector": {"matchLabels": {"queue": "worker_tasks"}}},
+                     "target": {"type": "AverageValue", "averageValue": "30"}}}]))
+    api.create("deployments", deployment(name="other", replicas=1))
+    cluster.run_for(20)
+    assert dict(hpa_events(cluster, "obj"))["FailedGetObjectMetric"] == (
+        "unable to get metric requests-per-second: Ingress on default main-route/unable to fetch metrics from custom "
+        "metrics API: no custom metrics API (custom.metrics.k8s.io) registered")
+    assert dict(hpa_events(cluster, "ext"))["FailedGetExternalMetric"] == (
+        "unable to get external metric default/queue_messages_ready/&LabelSelector{MatchLabels:map[string]string{"
+        "queue: worker_tasks,},MatchExpressions:[]LabelSelectorRequirement{},}: unable to fetch metrics from external "
+        "metrics API: the server could not find the requested resource "
+        "(get queue_messages_ready.external.metrics.k8s.io)")
+
+
+def test_two_autoscalers_over_the_same_pods_are_ambiguous() -> None:
+    cluster = Cluster(seed=1)
+    api = cluster.client("kubectl")
+    api.create("deployments", deployment(replicas=1))
+    api.create("horizontalpodautoscalers", autoscaler())
+    api.create("horizontalpodautoscalers", autoscaler(name="ext"))
+    cluster.run_for(35)
+    messages = [m for r, m in hpa_events(cluster, "ext") + hpa_events(cluster) if r == "AmbiguousSelector"]
+    assert ("pods by selector run=php-apache are controlled by multiple HPAs: [default/ext default/php-apache]"
+            in messages)

@@ -207,7 +207,7 @@ async def test_node_cards_show_the_deployments_pods_before_the_daemonsets(app: K
         await settle(pilot, cluster)
         nodes = app.query_one(NodesPane)
         for node, pods in nodes._pods_by_node.items():
-            apps = [p["metadata"]["name"] for p in pods if p["metadata"]["name"].startswith(("web-", "php-apache-"))]
+            apps = [p["metadata"]["name"] for p in pods if p["metadata"]["name"].startswith(("web-", "hpa-demo-"))]
             shown = card_pods(nodes, node)
             assert not apps or apps[0] in shown, f"{node}: {shown!r} hides {apps}"
             names = [p["metadata"]["name"] for p in pods]

@@ -231,7 +231,7 @@ class HorizontalController(Controller):
             and any(parse_label_selector(text).matches((p.get("metadata") or {}).get("labels") or {}) for p in pods)
         )
         if len(selecting) > 1:
-            names = "[" + " ".join(split_key(k)[1] for k in selecting) + "]"
+            names = "[" + " ".join(selecting) + "]"  # selectors.Key prints as namespace/name
             message = f"pods by selector {selector_text} are controlled by multiple HPAs: {names}"
             self.event(hpa, "Warning", "AmbiguousSelector", message)
             self._condition(hpa, "ScalingActive", "False", "AmbiguousSelector", message)
@@ -262,19 +262,11 @@ class HorizontalController(Controller):
             status: Obj = {"type": kind, ("resource" if kind == "Resource" else "containerResource"): {
                 "name": resource, **({"container": container} if container else {}), "current": current}}
             return proposal.replicas, name, status
-        sources = {
-            "Pods": ("FailedGetPodsMetric", "pods", "custom metrics API (custom.metrics.k8s.io)"),
-            "Object": ("FailedGetObjectMetric", "object", "custom metrics API (custom.metrics.k8s.io)"),
-            "External": ("FailedGetExternalMetric", "external", "external metrics API (external.metrics.k8s.io)"),
-        }
-        if kind in sources:
-            reason, word, api = sources[kind]
-            metric_name = ((spec.get(word) or {}).get("metric") or {}).get("name", "")
-            cause = f"unable to get metric {metric_name}: unable to fetch metrics from {api}: no {api} registered"
+        if kind in ("Pods", "Object", "External"):
+            reason, cause, wrapped = _unserved_metric(kind, spec, namespace)
             self.event(hpa, "Warning", reason, cause)
             raise _MetricFailure(
-                f"failed to get {word} metric value: {cause}",
-                ("ScalingActive", "False", reason, f"the HPA was unable to compute the replica count: {cause}"),
+                wrapped, ("ScalingActive", "False", reason, f"the HPA was unable to compute the replica count: {cause}")
             )
         message = f'unknown metric source type "{kind}"'
         self.event(hpa, "Warning", "InvalidMetricSourceType", message)
@@ -360,6 +352,47 @@ class _MetricFailure(Exception):
         super().__init__(message)
         self.message = message
         self.condition = condition
+
+
+NO_CUSTOM_METRICS = (
+    "unable to fetch metrics from custom metrics API: no custom metrics API (custom.metrics.k8s.io) registered"
+)
+
+
+def _unserved_metric(kind: str, spec: Obj, namespace: str) -> tuple[str, str, str]:
+    """(reason, the Event's message, the error computeReplicasForMetric returns) for a metric whose API nobody
+    serves: Go's custom metrics client finds no custom.metrics.k8s.io in discovery; the external one asks anyway
+    and gets a 404."""
+    source = spec.get(kind.lower()) or {}
+    metric = source.get("metric") or {}
+    name = str(metric.get("name", ""))
+    if kind == "Pods":
+        cause = f"unable to get metric {name}: {NO_CUSTOM_METRICS}"
+        return "FailedGetPodsMetric", cause, f"failed to get pods metric value: {cause}"
+    if kind == "Object":
+        described = source.get("describedObject") or {}
+        # Go's format string puts its arguments one place off: the kind lands where the error was meant to be
+        cause = (f"unable to get metric {name}: {described.get('kind', '')} on {namespace} "
+                 f"{described.get('name', '')}/{NO_CUSTOM_METRICS}")
+        return "FailedGetObjectMetric", cause, f"failed to get object metric value: {cause}"
+    not_found = f"the server could not find the requested resource (get {name}.external.metrics.k8s.io)"
+    cause = (f"unable to get external metric {namespace}/{name}/{_go_label_selector(metric.get('selector'))}: "
+             f"unable to fetch metrics from external metrics API: {not_found}")
+    return "FailedGetExternalMetric", cause, f"failed to get {name} external metric value: {cause}"
+
+
+def _go_label_selector(selector: Any) -> str:
+    """``%+v`` of a ``*metav1.LabelSelector`` (its generated String())."""
+    if not isinstance(selector, dict):
+        return "nil"
+    labels = selector.get("matchLabels") or {}
+    pairs = "".join(f"{k}: {labels[k]}," for k in sorted(labels))
+    requirements = "".join(
+        f"LabelSelectorRequirement{{Key:{r.get('key', '')},Operator:{r.get('operator', '')},"
+        f"Values:[{' '.join(r.get('values') or [])}],}},"
+        for r in selector.get("matchExpressions") or [] if isinstance(r, dict))
+    return (f"&LabelSelector{{MatchLabels:map[string]string{{{pairs}}},"
+            f"MatchExpressions:[]LabelSelectorRequirement{{{requirements}}},}}")
 
 
 def _scale_resource(ref: Obj) -> ResourceInfo:
