@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kubetui.http.kubeconfig import write_kubeconfig
+from kubetui.http.kubeconfig import path_for, write_kubeconfig
 from kubetui.http.server import ApiHttpServer
 from kubetui.sim.clock import RealTimeDriver
 from kubetui.sim.cluster import Cluster
@@ -52,6 +52,7 @@ async def run_headless(manifest_dir: Path | None, port: int, seed: int, speed: f
     with contextlib.suppress(NotImplementedError):  # no signal handlers on Windows' event loop
         # Installed before announcing the address, so a SIGTERM right after it still stops cleanly.
         asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+    kubeconfig = path_for(kubeconfig, url)  # another port, another file: two clusters never share one
     write_kubeconfig(kubeconfig, url)
     print(f"kubetui: API server listening on {url} (seed {seed}, speed {speed:g}x)", flush=True)
     print(f"export KUBECONFIG={kubeconfig}", flush=True)

@@ -8,6 +8,21 @@ from pathlib import Path
 import yaml
 
 CONTEXT = "kubetui"
+DEFAULT_PORT = 6443
+
+
+def default_path() -> Path:
+    return Path.home() / ".kube" / "kubetui.config"
+
+
+def path_for(path: Path, url: str) -> Path:
+    """Where the kubeconfig for ``url`` goes: the file asked for, except that the default file belongs to the
+    default port; a cluster on another port (``--port 6621``, or a free one when 6443 was taken) gets one of its
+    own (``kubetui-6621.config``), so that a kubectl pointed at one cluster never finds itself talking to another."""
+    port = url.rsplit(":", 1)[-1]
+    if path.expanduser() != default_path() or port == str(DEFAULT_PORT):
+        return path
+    return path.with_name(f"{path.stem}-{port}{path.suffix}")
 
 
 def kubeconfig(url: str) -> dict[str, object]:

@@ -926,18 +926,18 @@ def run_app(
         address = ""
         app = KubetuiApp(cluster, manifest_dir, speed=speed, kubeconfig=str(kubeconfig), tour=tour, driver=driver)
         try:
+            from kubetui.http.kubeconfig import path_for
             from kubetui.http.server import ApiHttpServer, write_kubeconfig
 
-            target = kubeconfig
             try:
                 http = ApiHttpServer(cluster, app.driver, host="127.0.0.1", port=port)
                 address = await http.start()
             except OSError:  # the port is taken (another kubetui?): any free port will do
                 http = ApiHttpServer(cluster, app.driver, host="127.0.0.1", port=0)
                 address = await http.start()
-                # and a kubeconfig of its own: the other kubetui's kubectl users keep talking to theirs
-                target = kubeconfig.with_name(f"{kubeconfig.stem}-{address.rsplit(':', 1)[-1]}{kubeconfig.suffix}")
-                app.kubeconfig = str(target)
+            # a port other than 6443 has a kubeconfig of its own: another kubetui's kubectl users keep talking to theirs
+            target = path_for(kubeconfig, address)
+            app.kubeconfig = str(target)
             write_kubeconfig(target, address)
         except (ImportError, OSError) as err:
             address = f"off ({err.__class__.__name__})"

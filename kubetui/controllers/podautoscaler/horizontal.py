@@ -160,8 +160,8 @@ class HorizontalController(Controller):
             self.event(hpa, "Normal", "SuccessfulRescale", f"New size: {desired}; reason: {reason}")
             self.history.store_scale_event(key, spec.get("behavior") if isinstance(spec.get("behavior"), dict)
                                            else None, current, desired, now)
-            self.record(f"HorizontalPodAutoscaler {key}", f"{current} replicas, {_targets(statuses)}",
-                        str(desired), f"scale {ref.get('kind')}/{ref.get('name')} to {desired}: {reason}")
+            self.record(f"HorizontalPodAutoscaler {key}", _targets(spec.get("metrics") or [], statuses),
+                        f"{desired} replicas", f"scale {ref.get('kind')}/{ref.get('name')} {current} → {desired}")
         else:
             desired = current
         self._set_status(hpa, current, desired, statuses, rescale)
@@ -413,14 +413,15 @@ def _milli_quantity(milli: int) -> str:
     return format_cpu(milli)
 
 
-def _targets(statuses: list[Obj]) -> str:
-    """``cpu 250%`` for the trace line."""
+def _targets(specs: list[Obj], statuses: list[Obj]) -> str:
+    """``cpu 250%/50%`` for the trace line: each metric's current value over its target."""
     parts = []
-    for status in statuses:
+    for metric, status in zip(specs, statuses, strict=False):
         source = status.get("resource") or status.get("containerResource") or {}
+        target = ((metric.get("resource") or metric.get("containerResource") or {}).get("target")) or {}
         current = source.get("current") or {}
         if "averageUtilization" in current:
-            parts.append(f"{source.get('name')} {current['averageUtilization']}%")
+            parts.append(f"{source.get('name')} {current['averageUtilization']}%/{target.get('averageUtilization')}%")
         elif "averageValue" in current:
-            parts.append(f"{source.get('name')} {current['averageValue']}")
+            parts.append(f"{source.get('name')} {current['averageValue']}/{target.get('averageValue')}")
     return ", ".join(parts) or "no metrics"

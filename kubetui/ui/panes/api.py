@@ -24,10 +24,13 @@ from kubetui.ui.view import ClusterView
 
 def is_heartbeat(record: ApiRequest | EtcdWrite) -> bool:
     """A kubelet's heartbeat traffic: renewing its node's Lease (every 10 s), and reading and updating its
-    own Node's status (node status updates). On a quiet cluster this is most of what the API server hears.
+    own Node's status (node status updates), and metrics-server's lists. On a quiet cluster this is most of what
+    the API server hears.
     Of the etcd writes only the Leases' are told apart: a write to a Node's key may be a cordon or a taint."""
     if isinstance(record, EtcdWrite):
         return record.key.startswith("/registry/leases/kube-node-lease/")
+    if record.who == "metrics-server":  # its periodic lists of nodes and pods (a real one watches instead)
+        return True
     if not record.who.startswith("kubelet/"):
         return False
     if record.resource == "leases":

@@ -50,7 +50,7 @@ class EventsPane(LinePane):
             line.append("⚠ " if warning else "• ", style="bold yellow" if warning else "blue")
             reason_width = 18 if wide else 16 if roomy else 9
             reason = f"{item.reason:<{reason_width}} "
-            head = f"{item.object}: "
+            head = f"{short_object(item.object)}: "
             message = item.message
             count = f" (x{item.count})" if item.count > 1 else ""
             if item.reason == "FailedScheduling":  # every reason in view, not the first ones Kubernetes sorts
@@ -119,7 +119,14 @@ def core_action(action: str) -> str:
     return action[:cut]
 
 
-SHORT_KINDS = {"PersistentVolumeClaim": "pvc", "PersistentVolume": "pv", "StatefulSet": "sts", "ReplicaSet": "rs",
+def short_object(obj: str) -> str:
+    """``horizontalpodautoscaler/web`` as kubectl abbreviates it (hpa/web): the kind is longer than most names."""
+    kind, slash, name = obj.partition("/")
+    return f"hpa/{name}" if slash and kind == "horizontalpodautoscaler" else obj
+
+
+SHORT_KINDS = {"HorizontalPodAutoscaler": "hpa", "PersistentVolumeClaim": "pvc", "PersistentVolume": "pv",
+               "StatefulSet": "sts", "ReplicaSet": "rs",
                "DaemonSet": "ds", "Deployment": "deploy", "ReplicationController": "rc", "CronJob": "cj",
                "Namespace": "ns", "Service": "svc", "ControllerRevision": "controllerrevision"}
 LONG_NAME = 24  # names up to this stay whole; a longer one (a PersistentVolume's pvc-<uid>) may lose its middle

@@ -302,11 +302,17 @@ class WorkloadsPane(LinePane):
         if hpa is not None:  # its autoscaler: bounds (where there is room), then each metric as current/target
             hpa_spec = hpa.get("spec") or {}
             targets = hpa_targets(hpa)
+            held = any(c.get("reason") == "ScaleDownStabilized" for c in (hpa.get("status") or {}).get("conditions")
+                       or ())  # a lower recommendation waits out the scale-down stabilization window
             bounds = f" {hpa_spec.get('minReplicas', 1)}-{hpa_spec.get('maxReplicas', '?')}"
-            room = width - line.cell_len - len("  hpa") - sum(len(text) + 1 for text, _ in targets)
+            room = width - line.cell_len - len("  hpa") - sum(len(text) + 1 for text, _ in targets) - 7 * held
+            if room < 0 and len(targets) == 1:  # short of room: "250%/50%" without its resource's name
+                targets = [(targets[0][0].split(" ", 1)[-1], targets[0][1])]
             line.append("  hpa" + (bounds if len(bounds) <= room else ""), style="cyan")
             for text, style in targets:
                 line.append(f" {text}", style=style)
+            if held:
+                line.append(" ↓held", style="yellow")
         if item.kind in ("DaemonSet", "StatefulSet"):  # a rollout undo shows as the image changing back
             line.append(f"  {images((spec.get('template') or {}).get('spec') or {})}", style="dim")
         elif item.kind == "Job":

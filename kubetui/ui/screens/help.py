@@ -32,7 +32,8 @@ KEYS: tuple[tuple[str, str, str], ...] = (
     ("View", "home / end", "first / last line: a log pane off its last line holds still (its border says so); "
                            "end follows the newest lines again"),
     ("View", "e", "interleave etcd writes in the API pane"),
-    ("View", "h", "hide / show heartbeats in the API pane (kubelets' Lease renewals, node status updates)"),
+    ("View", "h", "hide / show heartbeats in the API pane (kubelets' Lease renewals, node status updates, "
+                  "metrics-server's lists)"),
     ("View", "tab", "next pane (shift+tab: previous); mouse works too"),
     ("View", "z", "maximize the focused pane (again: restore)"),
     ("View", "l", "cycle layouts: all panes, presenter (two large panes), nodes + scheduler"),
