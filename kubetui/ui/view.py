@@ -8,6 +8,7 @@ times a second; they never reach into a component.
 from __future__ import annotations
 
 import builtins
+import dataclasses
 import re
 from collections import deque
 from collections.abc import Callable
@@ -149,7 +150,23 @@ class ClusterView:
         elif isinstance(record, Reconcile | NodeActivity | Chaos):
             if isinstance(record, NodeActivity) and record.what in ("heartbeat", "lease"):
                 return
+            if isinstance(record, NodeActivity) and record.what == "rules synced" and self._merge_rules_synced(record):
+                return
             self._append_activity(record)
+
+    def _merge_rules_synced(self, record: NodeActivity) -> bool:
+        """Every node's kube-proxy syncs the same rules at the same instant after an endpoint change: one line for
+        them all (``kube-proxy on 4 nodes rules synced ...``), not one per node pushing the story out of view."""
+        last = self.activity[-1] if self.activity else None
+        if not (isinstance(last, NodeActivity) and last.what == record.what and last.component == record.component
+                and last.detail == record.detail and last.time == record.time and record.node not in
+                last.node.split(",")):
+            return False
+        merged = dataclasses.replace(record, node=f"{last.node},{record.node}")
+        merged.seq, merged.time = record.seq, record.time
+        self.activity[-1] = merged
+        self.activity_version += 1
+        return True
 
     # -- queries the panes use ------------------------------------------------------------------
     def list(self, resource: str) -> list[dict[str, Any]]:

@@ -45,3 +45,20 @@ def test_describe_shows_reference_metrics_bounds_and_counts() -> None:
     assert "Min replicas" in shown and "Max replicas" in shown and "10" in shown
     assert "1 current / 1 desired" in shown
     assert "ValidMetricFound" in shown  # its conditions, as for any object
+
+
+def test_every_nodes_identical_rules_sync_is_one_line() -> None:
+    """An endpoint change made four `rules synced` lines, one per node, which pushed the HPA's lines out of view."""
+    from kubetui.sim.trace import NodeActivity
+    from kubetui.ui.panes.events import EventsPane
+    from kubetui.ui.view import ClusterView
+
+    cluster = Cluster(seed=1)
+    view = ClusterView(cluster)
+    php_apache(cluster, replicas=2)
+    cluster.run_for(30)
+    synced = [a for a in view.activity if isinstance(a, NodeActivity) and a.what == "rules synced"]
+    assert synced and all(len(a.node.split(",")) == len(cluster.machines) for a in synced)
+    line = EventsPane(view).render_item(synced[-1], 120).plain
+    assert f"kube-proxy on {len(cluster.machines)} nodes rules synced" in line
+    view.close()

@@ -90,7 +90,11 @@ class EventsPane(LinePane):
             line.append_text(reconcile_outcome(item, width - line.cell_len))
         elif isinstance(item, NodeActivity):
             line.append("▸ ", style="cyan")
-            who = f"{item.component}/{item.node}" if roomy else item.node
+            nodes = item.node.split(",")  # several nodes' identical lines, merged by the view
+            if len(nodes) > 1:
+                who = f"{item.component} on {len(nodes)} nodes" if roomy else f"{len(nodes)} nodes"
+            else:
+                who = f"{item.component}/{item.node}" if roomy else item.node
             line.append(f"{who} ", style="cyan")
             pod = item.pod if roomy else without_default_ns(item.pod)
             target = f"{pod}/{item.container}" if item.container else pod
