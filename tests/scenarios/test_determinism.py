@@ -79,3 +79,28 @@ def test_a_recorded_save_replays_with_the_files_it_touched(tmp_path: Path) -> No
     ManifestFolder(replayed, Path(header["manifest_dir"]))
     replay_fast(replayed, inputs, end)
     assert replayed.trace.digest() == end["trace_hash"] == recorded
+
+
+def test_a_recorded_load_generator_replays_with_the_same_autoscaling(tmp_path: Path) -> None:
+    """G's create and delete are recorded inputs; the load, the metrics and the HPA's decisions replay exactly."""
+    from kubetui.sim.loadgen import generator_name, generator_pod
+
+    session = tmp_path / "load.session"
+    cluster = Cluster(seed=9, nodes=node_specs_in(EXAMPLES))
+    cluster.inputs.record_to(session, {"seed": 9, "manifest_dir": str(EXAMPLES)})
+    ManifestFolder(cluster, EXAMPLES).sync()
+    cluster.run_for(45)
+    service = {"metadata": {"name": "hpa-demo", "namespace": "default"}, "spec": {"ports": [{"port": 80}]}}
+    cluster.inputs.submit("api", verb="create", resource="pods", namespace="default", object=generator_pod(service))
+    cluster.run_for(120)
+    cluster.inputs.submit("api", verb="delete", resource="pods", namespace="default",
+                          name=generator_name("hpa-demo"), grace_period_seconds=0)
+    cluster.run_for(30)
+    cluster.inputs.close()
+    header, inputs, end = read_session(session)
+    replayed = Cluster(seed=header["seed"], nodes=node_specs_in(EXAMPLES))
+    ManifestFolder(replayed, Path(header["manifest_dir"]))
+    replay_fast(replayed, inputs, end)
+    assert replayed.trace.digest() == end["trace_hash"] == cluster.trace.digest()
+    rescaled = [e for e in replayed.objects("events", "default") if e["reason"] == "SuccessfulRescale"]
+    assert rescaled, "the load scaled hpa-demo up"
