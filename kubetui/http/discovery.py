@@ -15,8 +15,11 @@ import hashlib
 from typing import Any
 
 from kubetui.api.resources import RESOURCES, ResourceInfo
+from kubetui.http.apiservices import RESOURCES as APISERVICE_RESOURCES
 from kubetui.http.reviews import REVIEWS
 from kubetui.metrics.api import RESOURCES as METRICS_RESOURCES
+
+READ_ONLY = (*METRICS_RESOURCES, *APISERVICE_RESOURCES)  # served by a handler of their own: get and list
 
 VERSION_INFO: dict[str, str] = {
     "major": "1",
@@ -45,7 +48,7 @@ GROUP_ORDER = (
 def _verbs(info: ResourceInfo) -> list[str]:
     if info.plural == "bindings" or info in REVIEWS:
         return ["create"]
-    if info in METRICS_RESOURCES:
+    if info in READ_ONLY:
         return ["get", "list"]
     if info.plural == "namespaces":
         return [v for v in ALL_VERBS if v != "deletecollection"]
@@ -58,7 +61,7 @@ def _kind(group: str, version: str, kind: str) -> dict[str, str]:
 
 def subresources(info: ResourceInfo, version: str = "") -> list[dict[str, Any]]:
     """(name, responseKind, verbs) of each subresource, as aggregated discovery lists them."""
-    if info in METRICS_RESOURCES:
+    if info in READ_ONLY:
         return []
     own = _kind(info.group, version or info.version, info.kind)
     found: list[dict[str, Any]] = []
@@ -107,7 +110,7 @@ def _group_versions() -> list[tuple[str, str, list[ResourceInfo]]]:
     group the preferred (storage) version before the others (autoscaling: v2, then v1)."""
     by_group: dict[tuple[str, str], list[ResourceInfo]] = {}
     preferred: set[tuple[str, str]] = set()
-    for info in (*RESOURCES, *REVIEWS, *METRICS_RESOURCES):
+    for info in (*RESOURCES, *REVIEWS, *READ_ONLY):
         preferred.add((info.group, info.version))
         for version in (info.version, *info.also_served):
             by_group.setdefault((info.group, version), []).append(info)
@@ -230,7 +233,7 @@ def _legacy_resource(info: ResourceInfo) -> dict[str, Any]:
         resource["shortNames"] = list(info.short_names)
     if info.categories:
         resource["categories"] = list(info.categories)
-    if info not in METRICS_RESOURCES:  # an aggregated API's resources are not stored here
+    if info not in READ_ONLY:  # an aggregated API's resources, and the computed APIServices, are not stored here
         resource["storageVersionHash"] = _storage_hash(info)
     return resource
 

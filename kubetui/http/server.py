@@ -21,7 +21,7 @@ from aiohttp import web
 from kubetui.api.openapi import OPENAPI_V2_PROTOBUF, OpenAPIDocuments, empty_v2_document
 from kubetui.apiserver import errors
 from kubetui.apiserver.errors import ApiError
-from kubetui.http import discovery, metrics, requests, reviews
+from kubetui.http import apiservices, discovery, metrics, requests, reviews
 from kubetui.http.control import Control
 from kubetui.http.discovery import VERSION_INFO
 from kubetui.http.kubeconfig import write_kubeconfig
@@ -197,6 +197,9 @@ class ApiHttpServer:
         if len(segments) == 2:
             self._get_only(request)
             return json_response(discovery.api_resource_list(group, version))
+        if group == apiservices.GROUP:
+            now = self.cluster.clock.now
+            return apiservices.handle(request, segments[2:], discovery.group_versions(), now)
         if group == metrics.GROUP:
             who = requests.identity(request.headers.get("User-Agent", ""))
             return metrics.handle(self.cluster.api, request, who, segments[2:])
