@@ -10,6 +10,7 @@ nothing, and pods with no metrics yet count as using nothing on a scale-up and t
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -145,40 +146,19 @@ def resource_replicas(
     container: str = "",
     tolerance: float = TOLERANCE,
 ) -> Proposal:
-    """GetResourceReplicas, after the metrics have been fetched."""
-    metrics = dict(metrics)
-    if not pods:
-        raise MetricsError("no pods returned by selector while calculating replica count")
-    ready, unready, missing, ignored = group_pods(pods, metrics, resource, now)
-    for name in ignored | unready:
-        metrics.pop(name, None)
-    if not metrics:
-        raise MetricsError("did not receive metrics for targeted pods (pods might be unready)")
-    requests = pod_requests(pods, resource, container)
-    ratio, utilization, raw = utilization_ratio(metrics, requests, target_utilization)
-    scale_up_with_unready = bool(unready) and ratio > 1.0
-    if not scale_up_with_unready and not missing:
-        if abs(1.0 - ratio) <= tolerance:
-            return Proposal(current, utilization, raw)
-        return Proposal(math.ceil(ratio * ready), utilization, raw)
-    if missing:
-        if ratio < 1.0:  # on a scale-down, a pod without metrics uses all its request (or the target above 100%)
-            fallback = max(100, target_utilization)
-            for name in missing:
-                metrics[name] = PodMetric(requests.get(name, 0) * fallback // 100)
-        elif ratio > 1.0:  # on a scale-up, it uses nothing
-            for name in missing:
-                metrics[name] = PodMetric(0)
-    if scale_up_with_unready:
-        for name in unready:
-            metrics[name] = PodMetric(0)
-    new_ratio, _, _ = utilization_ratio(metrics, requests, target_utilization)
-    if abs(1.0 - new_ratio) <= tolerance or (ratio < 1.0 < new_ratio) or (new_ratio < 1.0 < ratio):
-        return Proposal(current, utilization, raw)  # too small a change, or the direction would flip
-    replicas = math.ceil(new_ratio * len(metrics))
-    if (new_ratio < 1.0 and replicas > current) or (new_ratio > 1.0 and replicas < current):
-        return Proposal(current, utilization, raw)
-    return Proposal(replicas, utilization, raw)
+    """GetResourceReplicas, after the metrics have been fetched: a utilization target (percent of request)."""
+    requests = pod_requests(pods, resource, container) if pods else {}
+
+    def ratio_of(sample: dict[str, PodMetric]) -> tuple[float, int, int]:
+        return utilization_ratio(sample, requests, target_utilization)
+
+    def missing_uses(name: str, ratio: float) -> int | None:
+        # on a scale-down, all its request (or the target, above 100%); on a scale-up, nothing; at 1.0 no guess
+        if ratio == 1.0:
+            return None
+        return requests.get(name, 0) * max(100, target_utilization) // 100 if ratio < 1.0 else 0
+
+    return _calculate(current, resource, pods, metrics, now, tolerance, ratio_of, missing_uses)
 
 
 def raw_resource_replicas(
@@ -191,6 +171,30 @@ def raw_resource_replicas(
     tolerance: float = TOLERANCE,
 ) -> Proposal:
     """GetRawResourceReplicas (calcPlainMetricReplicas): an averageValue target, in milli-units."""
+
+    def ratio_of(sample: dict[str, PodMetric]) -> tuple[float, int, int]:
+        ratio, average = _plain_ratio(sample, target_average)
+        return ratio, 0, average
+
+    def missing_uses(_name: str, ratio: float) -> int | None:
+        return target_average if ratio < 1.0 else 0  # on a scale-down, the target; on a scale-up, nothing
+
+    return _calculate(current, resource, pods, metrics, now, tolerance, ratio_of, missing_uses)
+
+
+def _calculate(
+    current: int,
+    resource: str,
+    pods: list[Obj],
+    metrics: dict[str, PodMetric],
+    now: float,
+    tolerance: float,
+    ratio_of: Callable[[dict[str, PodMetric]], tuple[float, int, int]],
+    missing_uses: Callable[[str, float], int | None],
+) -> Proposal:
+    """What both calculations share: group the pods, take the ratio over the ready ones; where some pods are
+    unready (on a scale-up) or have no metrics, count them so they cannot push the count the wrong way, and
+    take the ratio again. ``ratio_of``: (usage ratio, utilization %, raw average) of a sample."""
     metrics = dict(metrics)
     if not pods:
         raise MetricsError("no pods returned by selector while calculating replica count")
@@ -199,25 +203,26 @@ def raw_resource_replicas(
         metrics.pop(name, None)
     if not metrics:
         raise MetricsError("did not receive metrics for targeted pods (pods might be unready)")
-    ratio, average = _plain_ratio(metrics, target_average)
+    ratio, utilization, raw = ratio_of(metrics)
     scale_up_with_unready = bool(unready) and ratio > 1.0
     if not scale_up_with_unready and not missing:
         if abs(1.0 - ratio) <= tolerance:
-            return Proposal(current, 0, average)
-        return Proposal(math.ceil(ratio * ready), 0, average)
-    if missing:
-        for name in missing:
-            metrics[name] = PodMetric(target_average if ratio < 1.0 else 0)
+            return Proposal(current, utilization, raw)
+        return Proposal(math.ceil(ratio * ready), utilization, raw)
+    for name in missing:
+        value = missing_uses(name, ratio)
+        if value is not None:
+            metrics[name] = PodMetric(value)
     if scale_up_with_unready:
         for name in unready:
             metrics[name] = PodMetric(0)
-    new_ratio, _ = _plain_ratio(metrics, target_average)
+    new_ratio = ratio_of(metrics)[0]
     if abs(1.0 - new_ratio) <= tolerance or (ratio < 1.0 < new_ratio) or (new_ratio < 1.0 < ratio):
-        return Proposal(current, 0, average)
+        return Proposal(current, utilization, raw)  # too small a change, or the direction would flip
     replicas = math.ceil(new_ratio * len(metrics))
     if (new_ratio < 1.0 and replicas > current) or (new_ratio > 1.0 and replicas < current):
-        return Proposal(current, 0, average)
-    return Proposal(replicas, 0, average)
+        return Proposal(current, utilization, raw)
+    return Proposal(replicas, utilization, raw)
 
 
 def _plain_ratio(metrics: dict[str, PodMetric], target: int) -> tuple[float, int]:

@@ -212,34 +212,36 @@ def _policies(rules: Obj) -> list[Obj]:
 
 def _scale_up_limit(current: int, ups: list[_ScaleEvent], downs: list[_ScaleEvent], rules: Obj, now: float) -> int:
     """calculateScaleUpLimitWithScalingRules."""
-    select = rules.get("selectPolicy") or "Max"
-    if select == "Disabled":
-        return current
-    pick = min if select == "Min" else max
-    result: int | None = None
-    for policy in _policies(rules):
-        period = _int(policy.get("periodSeconds"), 0)
-        start = current - _changed_within(period, ups, now) + _changed_within(period, downs, now)
-        value = _int(policy.get("value"), 0)
-        proposed = start + value if policy.get("type") == "Pods" else math.ceil(start * (1 + value / 100))
-        result = proposed if result is None else pick(result, proposed)
-    return (2**31 - 1 if pick is min else -(2**31)) if result is None else result
+    return _scale_limit(current, ups, downs, rules, now, up=True)
 
 
 def _scale_down_limit(current: int, ups: list[_ScaleEvent], downs: list[_ScaleEvent], rules: Obj, now: float) -> int:
     """calculateScaleDownLimitWithBehaviors."""
+    return _scale_limit(current, ups, downs, rules, now, up=False)
+
+
+def _scale_limit(current: int, ups: list[_ScaleEvent], downs: list[_ScaleEvent], rules: Obj, now: float,
+                 up: bool) -> int:
+    """Each policy proposes a bound from the count at its period's start; selectPolicy Max takes the one that
+    allows the largest change (the highest bound going up, the lowest going down), Min the smallest."""
     select = rules.get("selectPolicy") or "Max"
     if select == "Disabled":
         return current
-    pick = max if select == "Min" else min
+    largest_change = select != "Min"
+    pick = max if largest_change == up else min
     result: int | None = None
     for policy in _policies(rules):
         period = _int(policy.get("periodSeconds"), 0)
         start = current - _changed_within(period, ups, now) + _changed_within(period, downs, now)
         value = _int(policy.get("value"), 0)
-        proposed = start - value if policy.get("type") == "Pods" else int(start * (1 - value / 100))
+        if policy.get("type") == "Pods":
+            proposed = start + value if up else start - value
+        else:  # Percent: rounded up going up (a change that rounds to nothing would never scale), truncated down
+            proposed = math.ceil(start * (1 + value / 100)) if up else int(start * (1 - value / 100))
         result = proposed if result is None else pick(result, proposed)
-    return (-(2**31) if pick is max else 2**31 - 1) if result is None else result
+    if result is None:  # no policies: Go's starting value, math.MinInt32 for max and math.MaxInt32 for min
+        return -(2**31) if pick is max else 2**31 - 1
+    return result
 
 
 def _longest_period(rules: Obj) -> int:
