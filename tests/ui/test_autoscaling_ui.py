@@ -62,3 +62,30 @@ def test_every_nodes_identical_rules_sync_is_one_line() -> None:
     line = EventsPane(view).render_item(synced[-1], 120).plain
     assert f"kube-proxy on {len(cluster.machines)} nodes rules synced" in line
     view.close()
+
+
+def test_held_shows_only_while_a_scale_down_waits() -> None:
+    """Idle at minReplicas, Go says ScaleDownStabilized too; the row says ↓held only where pods wait to go."""
+    from kubetui.ui.panes.workloads import WorkloadsPane
+    from kubetui.ui.view import ClusterView
+
+    cluster = Cluster(seed=1)
+    view = ClusterView(cluster)
+    php_apache(cluster)
+    cluster.client("kubectl").create("horizontalpodautoscalers", autoscaler())
+    pane = WorkloadsPane(view)
+
+    def row() -> str:
+        items = pane.items()
+        deployment = next(r for r in items if r.kind == "Deployment")
+        return pane.render_item(deployment, 120).plain
+
+    cluster.run_for(60)
+    assert "hpa 1-10 cpu 0%/50%" in row() and "held" not in row()
+    load_generator(cluster)
+    assert cluster.run_until(lambda: (cluster.get("deployments", "default", "php-apache") or {})["spec"]["replicas"]
+                             >= 5, timeout=120)
+    cluster.client("kubectl").delete("pods", "default", "load-generator", 0)
+    cluster.run_for(60)
+    assert "↓held" in row()
+    view.close()

@@ -302,8 +302,11 @@ class WorkloadsPane(LinePane):
         if hpa is not None:  # its autoscaler: bounds (where there is room), then each metric as current/target
             hpa_spec = hpa.get("spec") or {}
             targets = hpa_targets(hpa)
-            held = any(c.get("reason") == "ScaleDownStabilized" for c in (hpa.get("status") or {}).get("conditions")
-                       or ())  # a lower recommendation waits out the scale-down stabilization window
+            hpa_status = hpa.get("status") or {}
+            # a lower recommendation waits out the scale-down stabilization window (at minReplicas it has nowhere
+            # to go, though Go says ScaleDownStabilized there too)
+            held = any(c.get("reason") == "ScaleDownStabilized" for c in hpa_status.get("conditions") or ()) and \
+                int(hpa_status.get("currentReplicas") or 0) > int(hpa_spec.get("minReplicas") or 1)
             bounds = f" {hpa_spec.get('minReplicas', 1)}-{hpa_spec.get('maxReplicas', '?')}"
             room = width - line.cell_len - len("  hpa") - sum(len(text) + 1 for text, _ in targets) - 7 * held
             if room < 0 and len(targets) == 1:  # short of room: "250%/50%" without its resource's name
