@@ -100,8 +100,10 @@ class Scraper:
         self.nodes.store(node_points)
         self.pods.store(pod_points)
         self.scrapes += 1
+        node_cpu = tuple((name, usage.cpu_nanocores // 1_000_000) for name in sorted(node_points)
+                         if (usage := self.nodes.get(name)) is not None)
         self.trace.emit(MetricsScrape(nodes=len(node_points), pods=len(pod_points), containers=containers,
-                                      failed=tuple(failed), message=message))
+                                      failed=tuple(failed), message=message, node_cpu=node_cpu))
 
 
 def _ns(seconds: float) -> int:

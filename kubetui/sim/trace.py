@@ -223,6 +223,7 @@ class MetricsScrape(Record):
     containers: int = 0
     failed: tuple[str, ...] = ()  # nodes whose kubelet did not answer
     message: str = ""  # the first failure, in metrics-server's log words
+    node_cpu: tuple[tuple[str, int], ...] = ()  # (node, millicores) for each node with a rate, as kubectl top node
 
     def summary(self) -> str:
         text = f"{self.component} scraped {self.nodes} nodes: {self.pods} pods, {self.containers} containers"

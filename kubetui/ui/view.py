@@ -26,6 +26,7 @@ from kubetui.sim.trace import (
     Chaos,
     EtcdWrite,
     ManifestStatus,
+    MetricsScrape,
     NodeActivity,
     Reconcile,
     Record,
@@ -81,6 +82,7 @@ class ClusterView:
         self.activity: deque[Reconcile | NodeActivity | Chaos | ManifestStatus | KubeEvent] = deque(maxlen=history)
         self.activity_version = 0
         self.manifest_errors: dict[str, ManifestStatus] = {}
+        self.node_cpu: dict[str, int] = {}  # node -> millicores used, from metrics-server's latest scrape
         self.trace_version = 0
         self._events_seen = 0
         self.event_latest: dict[str, str] = {}  # Event namespace/name -> seq of its newest line
@@ -141,6 +143,9 @@ class ClusterView:
             self.api.append(record)
         elif isinstance(record, SchedulingDecision):
             self.decisions.append(record)
+        elif isinstance(record, MetricsScrape):  # what each node uses, as kubectl top node says it
+            self.node_cpu = dict(record.node_cpu)
+            self.version += 1
         elif isinstance(record, ManifestStatus):
             if record.ok:
                 self.manifest_errors.pop(record.path, None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 from rich.console import Console
 
@@ -88,4 +89,30 @@ def test_held_shows_only_while_a_scale_down_waits() -> None:
     cluster.client("kubectl").delete("pods", "default", "load-generator", 0)
     cluster.run_for(60)
     assert "↓held" in row()
+    view.close()
+
+
+def test_node_cards_say_what_each_node_uses() -> None:
+    """The bars are requests (what the scheduler counts); under load the title says what metrics-server measured,
+    so an audience watching an autoscaler sees the load, not only the replicas' requests."""
+    from kubetui.ui.panes.nodes import TITLE, NodesPane
+    from kubetui.ui.view import ClusterView
+
+    cluster = Cluster(seed=1)
+    view = ClusterView(cluster)
+    php_apache(cluster)
+    cluster.run_for(40)
+    pane = NodesPane(view)
+    pod = next(p for p in cluster.objects("pods", "default", "run=php-apache"))
+    node = pod["spec"]["nodeName"]
+
+    def title() -> str:
+        item = next(i for i in pane.items() if i.node == node and i.part == TITLE)
+        return pane.render_item(item, 100).plain
+
+    idle = title()
+    assert re.search(r"cpu 0\.04\d? used", idle), idle  # the machine itself (40m), and an idle pod
+    load_generator(cluster)
+    cluster.run_for(45)
+    assert "cpu 0.5" in title(), title()  # php-apache at its 500m limit, and the machine's own 40m
     view.close()

@@ -245,6 +245,9 @@ class NodesPane(LinePane):
         heartbeat = self.view.lease_age(name)
         silent = heartbeat is None or heartbeat > NODE_MONITOR_GRACE_PERIOD
         parts.append(("", (f"  ♥ {age(heartbeat)}", "red" if silent else "dim", 0)))
+        used = self.view.node_cpu.get(name)
+        if used is not None and not dead:  # measured use, beside the bars' requests (what the scheduler counts)
+            parts.append(("", (f"  cpu {cpu_text(used)} used", "cyan", 1)))
         return parts
 
     def _overflow(self, name: str, width: int) -> tuple[str, ...]:
