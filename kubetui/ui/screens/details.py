@@ -119,8 +119,9 @@ def autoscaler_rows(table: Table, hpa: dict[str, Any]) -> None:
         elif "averageUtilization" in target:
             value = f"{have['averageUtilization']}% ({have.get('averageValue', '')})" if "averageUtilization" in have \
                 else "<unknown>"
-            lines.append(f"resource {source.get('name')} on pods  (as a percentage of request):  "
-                         f"{value} / {target['averageUtilization']}%")
+            # the figures on a line of their own: at 100 columns kubectl's one line broke them in two
+            lines.append(f"resource {source.get('name')} on pods  (as a percentage of request):\n"
+                         f"  {value} / {target['averageUtilization']}%")
         else:
             lines.append(f"resource {source.get('name')} on pods:  {have.get('averageValue', '<unknown>')} / "
                          f"{target.get('averageValue')}")
@@ -402,18 +403,37 @@ class DetailsScreen(ModalScreen[None]):
             with TabPane("YAML"):
                 yield VerticalScroll(Static(self._yaml(), id="yaml"))
             with TabPane(f"Events ({len(self.events)})"):
-                table = Table("LAST SEEN", "TYPE", "REASON", "FROM", "MESSAGE", expand=True, show_edge=False)
-                for event in self.events:
-                    warning = event.get("type") == "Warning"
-                    table.add_row(last_seen(event, self.now), event.get("type", ""),
-                                  Text(event.get("reason", ""), style="bold yellow" if warning else ""),
-                                  str(event.get("source", {}).get("component", "")),
-                                  Text(event.get("message", "")))
+                table = self._events_table(self.app.size.width)
                 yield VerticalScroll(Static(Group(self.events_title(), Text(""),
                                                   table if self.events else Text("No events.", style="dim"))))
             if self.decision is not None:
                 with TabPane("Scheduling"):
                     yield VerticalScroll(Static(decision_renderable(self.decision, self.app.size.width, self.claims)))
+
+    def _events_table(self, width: int) -> Table:
+        """kubectl describe's Events. Narrower than 120 columns, TYPE and FROM give their room to the message (a
+        Warning's reason is yellow), which otherwise wrapped every 20 characters at 100 columns."""
+        wide = width >= 120
+        table = Table(show_edge=False, expand=True)
+        table.add_column("LAST SEEN", no_wrap=True)
+        if wide:
+            table.add_column("TYPE", no_wrap=True)
+        table.add_column("REASON", no_wrap=True)
+        if wide:
+            table.add_column("FROM", no_wrap=True, overflow="ellipsis", max_width=28)
+        table.add_column("MESSAGE", ratio=1)
+        for event in self.events:
+            warning = event.get("type") == "Warning"
+            reason = Text(event.get("reason", ""), style="bold yellow" if warning else "")
+            cells: list[Any] = [last_seen(event, self.now)]
+            if wide:
+                cells.append(event.get("type", ""))
+            cells.append(reason)
+            if wide:
+                cells.append(str(event.get("source", {}).get("component", "")))
+            cells.append(Text(event.get("message", "")))
+            table.add_row(*cells)
+        return table
 
     def _describe(self) -> RenderableType:
         meta = self.obj.get("metadata", {})
