@@ -208,6 +208,11 @@ PATHS = (
     "/api/v1/nodes",
     "/api/v1/namespaces",
     "/api/v1/namespaces/kube-public/configmaps",
+    # a resource served at two versions (bodies converted both ways), an aggregated API, a computed read-only one
+    "/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers",
+    "/apis/autoscaling/v2/namespaces/default/horizontalpodautoscalers",
+    "/apis/metrics.k8s.io/v1beta1/namespaces/default/pods",
+    "/apis/apiregistration.k8s.io/v1/apiservices",
 )
 CONTENT_TYPES = (
     "application/json",

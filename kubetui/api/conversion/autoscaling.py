@@ -170,10 +170,9 @@ def v2_to_v1(obj: Obj) -> Obj:
     out: Obj = {"apiVersion": "autoscaling/v1", "kind": obj.get("kind", "HorizontalPodAutoscaler"), "metadata": meta}
     v1_spec = _pick(spec, ("scaleTargetRef", "minReplicas", "maxReplicas"))
     metrics = [m for m in spec.get("metrics") or () if isinstance(m, dict)]
-    for metric in metrics:
-        resource = _d(metric.get("resource"))
-        if metric.get("type") == "Resource" and resource.get("name") == "cpu":
-            _set(v1_spec, "targetCPUUtilizationPercentage", _d(resource.get("target")).get("averageUtilization"))
+    for metric in metrics:  # the first CPU metric with a utilization target (a CPU averageValue one stays out)
+        if _is_cpu_utilization(metric):
+            _set(v1_spec, "targetCPUUtilizationPercentage", metric["resource"]["target"]["averageUtilization"])
             break
     out["spec"] = v1_spec
     v1_status = _pick(status, ("observedGeneration", "lastScaleTime"))
