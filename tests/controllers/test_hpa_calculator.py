@@ -170,3 +170,42 @@ def test_scale_up_stabilization_window_takes_the_lowest_recent_recommendation() 
     history.record_initial("k", 2, 0.0)
     result = history.normalize_with_behavior("k", behavior, 2, 6, 1, 10, 15.0)
     assert result.replicas == 2 and result.able[0] == "ScaleUpStabilized"
+
+
+# -- properties ---------------------------------------------------------------------------------------------------
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from tests.reliability.soak import examples  # noqa: E402
+
+POD_STATES = st.sampled_from(["ready", "unready", "pending", "failed", "deleting", "no-metrics"])
+
+
+@examples(100)
+@given(st.lists(st.tuples(POD_STATES, st.integers(min_value=0, max_value=2000),
+                          st.sampled_from(["100m", "200m", "1"])), min_size=1, max_size=12),
+       st.integers(min_value=1, max_value=300))
+def test_a_proposal_never_moves_against_the_usage(pods_spec: list[tuple[str, int, str]], target: int) -> None:
+    """Whatever mix of unready, pending and unmeasured pods: scale up only when the measured pods use more than the
+    target (beyond the tolerance), down only when they use less, and never below one pod while any is measured."""
+    pods, metrics = [], {}
+    for index, (state, used, request) in enumerate(pods_spec):
+        name = f"p{index}"
+        pods.append(pod(name, request=request, ready=state != "unready", phase={"pending": "Pending",
+                        "failed": "Failed"}.get(state, "Running"), deleting=state == "deleting"))
+        if state not in ("no-metrics", "pending"):
+            metrics[name] = PodMetric(used, NOW - 15, 15.0)
+    # the replicas the workload asks for: its failed and deleted pods are on their way out (Go's count from the
+    # ready pods alone may then be below a count that includes them, whatever the usage)
+    current = max(1, sum(state not in ("failed", "deleting") for state, _, _ in pods_spec))
+    try:
+        proposal = resource_replicas(current, target, "cpu", pods, metrics, NOW)
+    except MetricsError:
+        return  # nothing measured: the HPA says so and keeps the count
+    ratio = proposal.utilization / target
+    if proposal.replicas > current:
+        assert ratio > 1.0
+    if proposal.replicas < current:
+        assert ratio < 1.0
+    if abs(1.0 - ratio) <= 0.1:
+        assert proposal.replicas == current
