@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kubetui.api.hpa import format_hpa_metrics
 from kubetui.api.meta import key_of, split_key, timestamp
 from kubetui.api.quantity import format_cpu
 from kubetui.api.resources import RESOURCES, ResourceInfo
@@ -160,7 +161,7 @@ class HorizontalController(Controller):
             self.event(hpa, "Normal", "SuccessfulRescale", f"New size: {desired}; reason: {reason}")
             self.history.store_scale_event(key, spec.get("behavior") if isinstance(spec.get("behavior"), dict)
                                            else None, current, desired, now)
-            self.record(f"HorizontalPodAutoscaler {key}", _targets(spec.get("metrics") or [], statuses),
+            self.record(f"HorizontalPodAutoscaler {key}", format_hpa_metrics(spec.get("metrics"), statuses),
                         f"{desired} replicas", f"scale {ref.get('kind')}/{ref.get('name')} {current} → {desired}")
         else:
             desired = current
@@ -173,11 +174,9 @@ class HorizontalController(Controller):
         the rest would scale down."""
         selector_text = str((scale.get("status") or {}).get("selector") or "")
         try:
-            selector = self._validate_selector(hpa, selector_text)
+            pods = self._validate_selector(hpa, selector_text)
         except ReconcileError as err:
             return -1, "", [], str(err)
-        pods = [p for p in self.pods.by_index("namespace", hpa["metadata"].get("namespace", ""))
-                if selector.matches((p.get("metadata") or {}).get("labels") or {})]
         spec_replicas = int((scale.get("spec") or {}).get("replicas") or 0)
         statuses: list[Obj] = [{} for _ in specs]
         replicas, metric = 0, ""
@@ -201,13 +200,13 @@ class HorizontalController(Controller):
         if invalid >= len(specs) or (invalid and replicas < spec_replicas):
             if first_condition is not None:
                 self._condition(hpa, *first_condition)
-            return -1, "", [s for s in statuses], error or "no metrics"
+            return -1, "", statuses, error or "no metrics"
         self._condition(hpa, "ScalingActive", "True", "ValidMetricFound",
                         f"the HPA was able to successfully calculate a replica count from {metric}")
-        return replicas, metric, [s for s in statuses], error
+        return replicas, metric, statuses, error
 
-    def _validate_selector(self, hpa: Obj, selector_text: str) -> Any:
-        """validateAndParseSelector."""
+    def _validate_selector(self, hpa: Obj, selector_text: str) -> list[Obj]:
+        """validateAndParseSelector; the pods the selector picks, which the metrics are then computed over."""
         if not selector_text:
             self.event(hpa, "Warning", "SelectorRequired", "selector is required")
             self._condition(hpa, "ScalingActive", "False", "InvalidSelector",
@@ -236,7 +235,7 @@ class HorizontalController(Controller):
             self.event(hpa, "Warning", "AmbiguousSelector", message)
             self._condition(hpa, "ScalingActive", "False", "AmbiguousSelector", message)
             raise ReconcileError(message)
-        return selector
+        return pods
 
     def _replicas_for_metric(self, hpa: Obj, spec: Obj, spec_replicas: int, selector: str,
                              pods: list[Obj]) -> tuple[int, str, Obj]:
@@ -286,7 +285,7 @@ class HorizontalController(Controller):
                 proposal = raw_resource_replicas(current, cpu_millis(average_value), resource, pods, metrics, now)
             except (MetricsError, QuantityError) as err:
                 raise MetricsError(f"failed to get {resource} usage: {err}") from err
-            return proposal, f"{resource} resource", {"averageValue": _milli_quantity(proposal.raw_average)}
+            return proposal, f"{resource} resource", {"averageValue": format_cpu(proposal.raw_average)}
         utilization = target.get("averageUtilization")
         if not isinstance(utilization, int):
             raise MetricsError("invalid resource metric source: neither an average utilization target nor an "
@@ -302,7 +301,7 @@ class HorizontalController(Controller):
         name = (f"{resource} resource utilization (percentage of request)" if kind == "Resource"
                 else f"{resource} container resource utilization (percentage of request)")
         return proposal, name, {"averageUtilization": proposal.utilization,
-                                "averageValue": _milli_quantity(proposal.raw_average)}
+                                "averageValue": format_cpu(proposal.raw_average)}
 
     # -- status ------------------------------------------------------------------------------------
     def _condition(self, hpa: Obj, ctype: str, status: str, reason: str, message: str) -> None:
@@ -406,22 +405,3 @@ def _scale_resource(ref: Obj) -> ResourceInfo:
         if info.kind == kind and info.group == group:
             return info
     raise _MappingError(f'no matches for kind "{kind}" in group "{group}"')
-
-
-def _milli_quantity(milli: int) -> str:
-    """resource.NewMilliQuantity(v, DecimalSI).String()."""
-    return format_cpu(milli)
-
-
-def _targets(specs: list[Obj], statuses: list[Obj]) -> str:
-    """``cpu 250%/50%`` for the trace line: each metric's current value over its target."""
-    parts = []
-    for metric, status in zip(specs, statuses, strict=False):
-        source = status.get("resource") or status.get("containerResource") or {}
-        target = ((metric.get("resource") or metric.get("containerResource") or {}).get("target")) or {}
-        current = source.get("current") or {}
-        if "averageUtilization" in current:
-            parts.append(f"{source.get('name')} {current['averageUtilization']}%/{target.get('averageUtilization')}%")
-        elif "averageValue" in current:
-            parts.append(f"{source.get('name')} {current['averageValue']}/{target.get('averageValue')}")
-    return ", ".join(parts) or "no metrics"

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from kubetui.api.meta import parse_timestamp
 from kubetui.api.quantity import QuantityError, cpu_millis
 from kubetui.controllers.podutil import pod_condition
 
@@ -55,8 +56,6 @@ def group_pods(
     initial_readiness_delay: float = INITIAL_READINESS_DELAY,
 ) -> tuple[int, set[str], set[str], set[str]]:
     """groupPods: (ready count, unready, missing, ignored) by pod name."""
-    from kubetui.api.meta import parse_timestamp
-
     ready = 0
     unready: set[str] = set()
     missing: set[str] = set()

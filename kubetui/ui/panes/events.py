@@ -124,15 +124,18 @@ def core_action(action: str) -> str:
 
 
 def short_object(obj: str) -> str:
-    """``horizontalpodautoscaler/web`` as kubectl abbreviates it (hpa/web): the kind is longer than most names."""
+    """An Event's ``kind/name`` with a kind of 20 letters or more as kubectl abbreviates it (hpa/web, pvc/data-db-0,
+    rc/legacy): such a kind is longer than most names, and pushes the message out of view."""
     kind, slash, name = obj.partition("/")
-    return f"hpa/{name}" if slash and kind == "horizontalpodautoscaler" else obj
+    short = SHORT_EVENT_KINDS.get(kind) if slash else None
+    return f"{short}/{name}" if short else obj
 
 
 SHORT_KINDS = {"HorizontalPodAutoscaler": "hpa", "PersistentVolumeClaim": "pvc", "PersistentVolume": "pv",
                "StatefulSet": "sts", "ReplicaSet": "rs",
                "DaemonSet": "ds", "Deployment": "deploy", "ReplicationController": "rc", "CronJob": "cj",
                "Namespace": "ns", "Service": "svc", "ControllerRevision": "controllerrevision"}
+SHORT_EVENT_KINDS = {kind.lower(): short for kind, short in SHORT_KINDS.items() if len(kind) >= 20}
 LONG_NAME = 24  # names up to this stay whole; a longer one (a PersistentVolume's pvc-<uid>) may lose its middle
 NAME_LEAST = 16
 
