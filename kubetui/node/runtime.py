@@ -67,6 +67,8 @@ class Container:
     cpu: CpuMeter = field(default_factory=CpuMeter)  # cumulative CPU (see kubetui.node.usage)
     cpu_limit: float = 0.0  # cores (CFS quota); 0: none
     working_set: int = 0  # bytes of memory in use (what the kubelet reports; the program's memory, to the page)
+    env: dict[str, str] = field(default_factory=dict)  # the environment the kubelet gave the process
+    mounts: dict[str, str] = field(default_factory=dict)  # absolute path -> content of files its volumes mount
 
     @property
     def running(self) -> bool:
