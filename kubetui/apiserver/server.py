@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
@@ -74,6 +74,7 @@ MAX_NAME_LENGTH = 253
 
 # Logs are served by the node's kubelet; the API server only forwards (``kubectl logs`` path).
 LogSource = Callable[[str, str, str, bool, int | None], str]
+StreamSource = Callable[[str, str, str, list[str], bool, bool], Any]  # (ns, pod, container, command, attach, stdin)
 
 
 class APIServer:
@@ -86,6 +87,7 @@ class APIServer:
         self.schemas = OpenAPIDocuments()  # what /openapi/v3 serves; server-side apply types patches with it
         store.set_trigger(BY_PLURAL["pods"].prefix(None), pod_node_name, pod_node_name_of)
         self.kubelets: dict[str, LogSource] = {}  # node name -> how to reach its kubelet for logs
+        self.streaming: dict[str, StreamSource] = {}  # node name -> its kubelet's exec and attach
         self.pod_network: PodNetwork | None = None  # how the proxy subresource reaches pods (cluster assembly)
         self.watches: set[ApiWatch] = set()
         # group -> its backend (kube-aggregator's APIServices): metrics.k8s.io is metrics-server's
@@ -1003,6 +1005,34 @@ class APIServer:
                     "dial tcp: connect: connection refused"
                 )
             return source(namespace, name, container, previous, tail_lines)
+
+    def stream(self, who: str, subresource: str, namespace: str, name: str, container: str | None,
+               command: Sequence[str], stdin: bool) -> Any:
+        """``pods/<name>/exec`` and ``/attach``: the session the pod's kubelet opens (apiserver's streamLocation, then
+        the kubelet's streaming server). Errors before the stream starts are ApiErrors, in Go's words."""
+        with self._request(who, "create", "pods", namespace, name, subresource):
+            pod = decode(self._kv(BY_PLURAL["pods"], namespace, name))
+            spec = pod.get("spec") or {}
+            names = [str(c.get("name")) for c in spec.get("containers") or ()]
+            if not container:
+                if len(names) != 1:
+                    raise errors.bad_request(
+                        f"a container name must be specified for pod {name}, choose one of: [{' '.join(names)}]"
+                    )
+                container = names[0]
+            others = [str(c.get("name")) for key in ("initContainers", "ephemeralContainers")
+                      for c in spec.get(key) or ()]
+            if container not in names and container not in others:
+                raise errors.bad_request(f"container {container} is not valid for pod {name}")
+            if subresource == "exec" and not command:
+                raise errors.bad_request("you must specify at least 1 command")
+            node = spec.get("nodeName")
+            if not node:
+                raise errors.bad_request(f"pod {name} does not have a host assigned")
+            source = self.streaming.get(node)
+            if source is None:
+                raise ApiError(500, "InternalError", f"error dialing backend: dial tcp {node}:10250: i/o timeout")
+            return source(namespace, name, container, [*command], subresource == "attach", stdin)
 
 
 # Exceptions a request turns into a 500 Internal Server Error; any other escapes untraced.

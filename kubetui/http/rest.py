@@ -35,13 +35,14 @@ from kubetui.apiserver.errors import ApiError
 from kubetui.apiserver.fieldvalidation import unknown_fields
 from kubetui.apiserver.server import PATCH_APPLY, PATCH_JSON, PATCH_TYPES
 from kubetui.http import requests as req
+from kubetui.http.remotecommand import RemoteCommand
 from kubetui.http.tables import to_table
 
 if TYPE_CHECKING:
     from kubetui.http.server import ApiHttpServer
 
 NOT_FOUND = "the server could not find the requested resource"
-UNSUPPORTED_STREAMS = {"exec": "exec", "attach": "attach", "portforward": "port-forward"}
+UNSUPPORTED_STREAMS = {"portforward": "port-forward"}
 FIELD_VALIDATION = ("Ignore", "Warn", "Strict")
 
 
@@ -187,6 +188,7 @@ class Rest:
     def __init__(self, http: ApiHttpServer) -> None:
         self.http = http
         self.api = http.cluster.api
+        self.remote = RemoteCommand(http)
 
     # ------------------------------------------------------------------ dispatch
     async def handle(self, request: web.Request, group: str, version: str, segments: list[str]) -> web.StreamResponse:
@@ -483,6 +485,8 @@ class Rest:
                 f"{UNSUPPORTED_STREAMS[sub]} is not supported by the simulated cluster: "
                 "kubetui containers are simulated and have no process to connect to"
             )
+        if info.plural == "pods" and sub in ("exec", "attach"):
+            return await self.remote.handle(request, self._namespace(target), target.name, sub, who)
         if info.plural in ("pods", "services") and sub == "proxy":
             return self._proxy(request, target, who)
         if info.plural == "pods" and sub == "log":

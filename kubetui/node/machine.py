@@ -8,6 +8,7 @@ machine simply stops renewing its Lease and posting status.
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import random
 from collections.abc import Callable
 from typing import Any
@@ -15,14 +16,18 @@ from typing import Any
 from kubetui.api.stats import NodeStats
 from kubetui.apiserver.errors import ApiError
 from kubetui.client.client import Client
+from kubetui.node import dns
+from kubetui.node.exec_session import ExecError, PodView, Session
 from kubetui.node.kubelet import Kubelet, node_address, node_index, pod_network_prefix
 from kubetui.node.link import LinkedClient, NetworkLink
-from kubetui.node.network import NodeNetwork, PodNetwork
+from kubetui.node.network import NodeNetwork, PodNetwork, Reply
 from kubetui.node.proxy import KubeProxy
 from kubetui.node.runtime import ContainerRuntime
 from kubetui.node.spec import NodeSpec
 from kubetui.sim.clock import Clock
 from kubetui.sim.trace import NodeActivity, TraceBus
+
+SERVICE_CIDR = ipaddress.ip_network("10.96.0.0/12")  # ClusterIPs: virtual addresses only kube-proxy's rules know
 
 
 class Machine:
@@ -76,6 +81,7 @@ class Machine:
         self.runtime.power_on()
         self.kubelet.start()
         self._server.kubelets[self.name] = self.kubelet.logs
+        self._server.streaming[self.name] = self.exec
         self.node_network.attach(self.node_ip, self._resource_metrics)
         self.proxy.start()
 
@@ -89,6 +95,8 @@ class Machine:
         self.proxy.stop()
         if self._server.kubelets.get(self.name) == self.kubelet.logs:
             del self._server.kubelets[self.name]
+        if self._server.streaming.get(self.name) == self.exec:
+            del self._server.streaming[self.name]
         self.node_network.detach(self.node_ip, self._resource_metrics)
         self.trace.emit(
             NodeActivity(node=self.name, what="powered off", detail="kubelet and containers stopped")
@@ -149,6 +157,47 @@ class Machine:
             return False
         worker = self.kubelet.find(namespace, name)
         return worker is not None and not worker.gone
+
+    def exec(self, namespace: str, name: str, container: str, command: list[str], attach: bool,
+             stdin: bool) -> Session:
+        """The kubelet's /exec and /attach (its streaming server): a session in the running container."""
+        if self.state != "Running":
+            raise ApiError(500, "InternalError", f"error dialing backend: dial tcp {self.node_ip}:10250: i/o timeout")
+        worker = self.kubelet.find(namespace, name)
+        slot = worker.slot(container) if worker is not None else None
+        instance = slot.current if slot is not None else None
+        if worker is None or slot is None or instance is None or not instance.running:
+            raise ExecError(f'container not found ("{container}")')
+        spec, pod_ip = worker.spec, worker.pod_ip
+
+        def connect(ip: str, port: int, path: str, agent: str) -> Reply:
+            """A connection from the pod: to a ClusterIP through this node's kube-proxy rules, else straight."""
+            if ipaddress.ip_address(ip) in SERVICE_CIDR:
+                result = self.proxy.send(ip, port, namespace, path, agent, source=pod_ip)
+                if result.rule is None:  # a virtual IP no rule knows: the packet goes nowhere
+                    return Reply(None, f"dial tcp {ip}:{port}: i/o timeout")
+                return result.reply
+            return self.network.send(ip, port, path, pod_ip, agent)
+
+        words = [str(w) for w in [*(slot.spec.get("command") or ()), *(slot.spec.get("args") or ())]]
+        view = PodView(
+            namespace=namespace,
+            pod=name,
+            pod_ip=pod_ip,
+            node=self.name,
+            hostname=str(spec.get("hostname") or name),
+            subdomain=str(spec.get("subdomain") or ""),
+            resolver=dns.Resolver(self.client_for("coredns"), namespace),
+            connect=connect,
+            pingable=lambda ip: self.network.host(ip) is not None,
+            working_dir=str(slot.spec.get("workingDir") or "/"),
+            main_command=" ".join(words),
+            stdin_once=bool(slot.spec.get("stdinOnce")),
+        )
+        what = "attach" if attach else "exec"
+        self.trace.emit(NodeActivity(node=self.name, pod=f"{namespace}/{name}", container=container, what=what,
+                                     detail=" ".join(command) if not attach else "to PID 1"))
+        return Session(view, instance, self.runtime, self.clock, command, attach=attach, stdin=stdin)
 
     def kill_container(self, namespace: str, pod: str, container: str) -> None:
         if not self.powered:

@@ -30,6 +30,7 @@ from __future__ import annotations
 import itertools
 import re
 import shlex
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -68,7 +69,7 @@ SHELL_TOOLS = {
     "": frozenset(),
 }
 SERVER_BINARIES = {
-    "nginx": "nginx",
+    "nginx": "nginx curl",
     "httpd": "httpd httpd-foreground apachectl",
     "redis": "redis-server redis-cli",
     "postgres": "postgres pg_isready psql docker-entrypoint.sh",
@@ -122,6 +123,7 @@ class Program:
     request_rate: float = 0.0  # passes of that loop a second
     idle_cpu: float = 0.0  # cores the process uses on its own (see kubetui.node.usage)
     request_cpu: float = 0.0  # CPU seconds serving one request costs it
+    stdin_shell: bool = False  # an interactive shell reading its open stdin (``kubectl run -it ... -- sh``)
 
     def file_at(self, path: str, elapsed: float) -> str | None:
         """The content of ``path`` after ``elapsed`` seconds, None when it does not exist."""
@@ -330,6 +332,10 @@ class _Run:
     requests: list[str] = field(default_factory=list)  # URLs fetched with wget/curl, in order
     load_urls: tuple[str, ...] = ()  # the URLs a loop that runs for ever fetches on every pass
     cpu_busy: float = 0.0  # cores a CPU hog keeps busy (stress --cpu)
+    # kubectl exec's programs that answer from the live cluster (curl, nslookup, ls, ps ...): their output, or None
+    # when the name is not theirs (kubetui.node.exec_session)
+    tool: Callable[[str, list[str], _Run], list[str] | None] | None = None
+    loop: tuple[list[str], list[str]] | None = None  # (header, body) of the loop that runs for ever
 
     def has(self, program: str) -> bool:
         return not self.tools or program in self.tools
@@ -342,7 +348,7 @@ class _Run:
         return content
 
     def fork(self) -> _Run:
-        return _Run(self.tools, self.shell_name, self.hostname, dict(self.env))
+        return _Run(self.tools, self.shell_name, self.hostname, dict(self.env), tool=self.tool)
 
 
 def _tokens(script: str) -> list[str]:
@@ -376,7 +382,7 @@ def _split(tokens: list[str]) -> list[tuple[str, list[str]]]:
         if token in (";", "&&", "||", "&", "|"):
             if words:
                 statements.append((operator, words))
-            operator, words = (token if token in ("&&", "||") else ";"), []
+            operator, words = (token if token in ("&&", "||", "|") else ";"), []
         else:
             words.append(token)
     if words:
@@ -387,6 +393,7 @@ def _split(tokens: list[str]) -> list[tuple[str, list[str]]]:
 def _interpret(tokens: list[str], run: _Run) -> None:
     statements = _split(tokens)
     index = 0
+    mark = 0  # where the last command's output starts in run.lines: what a pipe hands on
     while index < len(statements) and not run.exited and not run.forever:
         operator, words = statements[index]
         index += 1
@@ -395,9 +402,63 @@ def _interpret(tokens: list[str], run: _Run) -> None:
             if not ((operator == "&&" and run.status != 0) or (operator == "||" and run.status == 0)):
                 _run_loop(words, body, run)
             continue
-        if (operator == "&&" and run.status != 0) or (operator == "||" and run.status == 0):
+        if operator == "|":
+            piped = run.lines[mark:]
+            del run.lines[mark:]
+            if _filter(words, piped, run):
+                continue
+        elif (operator == "&&" and run.status != 0) or (operator == "||" and run.status == 0):
             continue
+        mark = len(run.lines)
         _command(words, run)
+
+
+def _filter(words: list[str], piped: list[tuple[float, str]], run: _Run) -> bool:
+    """``... | grep x``, ``| head -3``, ``| wc -l``: the filter's output from what the pipe brings; False when the
+    program is not a filter we model (it then runs as if its input were empty)."""
+    name = words[0].rsplit("/", 1)[-1]
+    args = [_expand(w, run) for w in words[1:]]
+    if name not in ("grep", "head", "tail", "wc", "sort", "uniq", "cat") or not run.has(name):
+        return False
+    flags = "".join(a[1:] for a in args if a.startswith("-") and not a[1:].isdigit() and not a.startswith("--"))
+    operands = [a for a in args if not a.startswith("-")]
+    run.status = 0
+    at = piped[-1][0] if piped else run.elapsed
+    texts = [text for _, text in piped]
+    if name == "grep":
+        pattern = operands[0] if operands else ""
+        try:
+            regex = re.compile(pattern, re.IGNORECASE if "i" in flags else 0)
+        except re.error:
+            regex = re.compile(re.escape(pattern))
+        kept = [(when, text) for when, text in piped if bool(regex.search(text)) != ("v" in flags)]
+        run.status = 0 if kept else 1
+        run.lines.extend([(at, str(len(kept)))] if "c" in flags else kept)
+    elif name in ("head", "tail"):
+        count = next((int(a[1:]) for a in args if a.startswith("-") and a[1:].isdigit()), 10)
+        count = next((int(b) for a, b in itertools.pairwise(args) if a == "-n" and b.isdigit()), count)
+        run.lines.extend(piped[:count] if name == "head" else piped[len(piped) - count:] if count else [])
+    elif name == "wc":
+        lines, words_, chars = len(texts), sum(len(t.split()) for t in texts), sum(len(t) + 1 for t in texts)
+        figures = [n for flag, n in (("l", lines), ("w", words_), ("c", chars)) if flag in flags]
+        run.lines.append((at, " ".join(str(n) for n in figures) if figures else f"{lines:7d} {words_:7d} {chars:7d}"))
+    elif name == "sort":
+        ordered = sorted(texts, key=(lambda t: float(t.split()[0]) if t.split() and _is_number(t.split()[0])
+                                     else 0.0) if "n" in flags else None, reverse="r" in flags)
+        run.lines.extend((at, text) for text in ordered)
+    elif name == "uniq":
+        run.lines.extend((at, text) for i, text in enumerate(texts) if i == 0 or texts[i - 1] != text)
+    else:
+        run.lines.extend(piped)
+    return True
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _loop_body(statements: list[tuple[str, list[str]]], index: int) -> tuple[list[str], int]:
@@ -405,8 +466,10 @@ def _loop_body(statements: list[tuple[str, list[str]]], index: int) -> tuple[lis
     body: list[str] = []
     depth = 0
     while index < len(statements):
-        _, words = statements[index]
+        operator, words = statements[index]
         index += 1
+        if operator in ("&&", "||", "|") and body and body[-1] == ";":  # keep how it joins the one before
+            body[-1] = operator
         if words[0] in ("while", "until", "for"):
             depth += 1
         if words[-1] == "done":
@@ -444,6 +507,7 @@ def _run_loop(header: list[str], body: list[str], run: _Run) -> None:
         run.cpu_busy = max(run.cpu_busy, once.cpu_busy)
         return
     run.forever = True
+    run.loop = (header, body)
     run.loop_start = run.elapsed
     run.loop_period = once.elapsed if once.elapsed > 0 else (0.01 if once.lines else 0.0)  # 0.01: a busy loop
     run.loop_lines = once.lines
@@ -472,7 +536,16 @@ def _command(words: list[str], run: _Run) -> None:
     args = words[1:] if script else [_expand(w, run) for w in words[1:]]
     previous, run.status = run.status, 0
     output: list[str] = []
-    if name == "exit":  # shell builtins first
+    assignment = re.fullmatch(r"([A-Za-z_][A-Za-z0-9_]*)=(.*)", words[0], re.DOTALL)
+    hooked = run.tool(name, args, run) if run.tool is not None and not script and not assignment else None
+    if hooked is not None:
+        output = hooked
+    elif assignment or (name == "export" and args):  # NAME=value, export NAME=value
+        for word in [words[0]] if assignment else args:
+            key, _, value = word.partition("=")
+            if value or "=" in word:
+                run.env[key] = _expand(value, run) if assignment else value
+    elif name == "exit":  # shell builtins first
         run.status = int(args[0]) % 256 if args and args[0].lstrip("-").isdigit() else previous
         run.exited = True
     elif name == "exec" and args:
@@ -602,6 +675,8 @@ def _stress(args: list[str], run: _Run) -> None:
 
 
 def _not_found(shell: str, name: str) -> str:
+    if shell == "bash":  # an interactive bash (kubectl exec -it ... -- bash)
+        return f"bash: {name}: command not found"
     return f"sh: {name}: not found" if shell == "busybox" else f"sh: 1: {name}: not found"
 
 
@@ -636,8 +711,14 @@ def program_for(
     words = command + args if command else (args if info is not None and not info.server else [])
     run = _Run(tools, shell, hostname, env)
     start_error = ""
-    if words:
-        if not run.has(words[0].rsplit("/", 1)[-1]):
+    missing = bool(words) and not run.has(words[0].rsplit("/", 1)[-1])
+    stdin_shell = bool(container.get("stdin")) and shell != "" and not missing and (
+        _bare_shell(words) if words else info is not None and not info.server and info.style != "curl"
+    )
+    if stdin_shell:  # it waits on its stdin, which stays open: kubectl attach talks to it
+        run.forever = True
+    elif words:
+        if missing:
             start_error = (
                 "failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create "
                 f'failed: unable to start container process: exec: "{words[0]}": executable file not found in $PATH: '
@@ -701,6 +782,14 @@ def program_for(
         request_rate=1.0 / max(run.loop_period, REQUEST_SECONDS) if load_urls else 0.0,
         idle_cpu=(info.idle_cpu if info is not None else IDLE_CPU) + run.cpu_busy,
         request_cpu=info.request_cpu if info is not None else REQUEST_CPU,
+        stdin_shell=stdin_shell and not start_error,
+    )
+
+
+def _bare_shell(words: list[str]) -> bool:
+    """``sh``, ``/bin/bash``, ``sh -i``, ``bash -l``: a shell with no script, reading commands from its stdin."""
+    return words[0].rsplit("/", 1)[-1] in ("sh", "bash", "ash", "dash") and all(
+        w in ("-i", "-l", "--login") for w in words[1:]
     )
 
 

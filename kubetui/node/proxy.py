@@ -376,7 +376,10 @@ class KubeProxy:
         n = len(rule.endpoints)
         return [(ep.ip, ep.port, 1.0 / n) for ep in rule.endpoints]
 
-    def send(self, target: str, port: int, namespace: str = "default", path: str = "/") -> RouteResult:
+    def send(
+        self, target: str, port: int, namespace: str = "default", path: str = "/", agent: str = CLIENT_AGENT,
+        source: str = "",
+    ) -> RouteResult:
         """One connection from this node to a Service (by ClusterIP, name or ``namespace/name``, or a NodePort on
         this node's IP), through the rules: a random number picks the KUBE-SEP jump, as the statistic match does."""
         rule = self._find(target, port, namespace)
@@ -396,7 +399,7 @@ class KubeProxy:
             if self.rng.random() < probability:
                 chosen = endpoint
                 break
-        reply = self.network.send(chosen.ip, chosen.port, path, self.node_ip, CLIENT_AGENT)
+        reply = self.network.send(chosen.ip, chosen.port, path, source or self.node_ip, agent)
         outcome = (
             (f"HTTP {reply.code}" if reply.code else "connected") if reply.code is not None else reply.error
         )

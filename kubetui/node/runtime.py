@@ -279,6 +279,18 @@ class ContainerRuntime:
             timer = self.clock.call_later(max(grace, 0.0), self._exited, container, SIGKILL_EXIT, "Error", "")
         container.timers.append(timer)
 
+    def exit_process(self, container: Container, code: int) -> None:
+        """PID 1 exits on its own with ``code`` (an attached shell's ``exit``)."""
+        self._exited(container, code, "Completed" if code == 0 else "Error", "")
+
+    def interrupt(self, container: Container) -> None:
+        """Ctrl+C on an attached terminal: SIGINT to the foreground job. A script's command dies of it and the
+        shell with it (130); a server shuts down as on SIGTERM."""
+        if container.program.handles_sigterm:
+            self.stop_container(container, float(10**9))
+        else:
+            self._exited(container, 130, "Error", "")
+
     def kill_container(self, container: Container) -> None:
         """SIGKILL now (kill -9, or the OOM killer picking it): exit 137."""
         if container.running:

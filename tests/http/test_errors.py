@@ -158,11 +158,18 @@ async def test_wrong_methods_are_405(api: Api) -> None:
         assert status["reason"] == "MethodNotAllowed"
 
 
-async def test_exec_attach_and_port_forward_fail_fast(api: Api) -> None:
-    for sub in ("exec", "attach", "portforward"):
+async def test_port_forward_fails_fast(api: Api) -> None:
+    code, status = await api.call("POST", "/api/v1/namespaces/default/pods/p/portforward?ports=80")
+    assert code == 400
+    assert "is not supported by the simulated cluster" in status["message"]
+
+
+async def test_exec_and_attach_need_streams_and_an_upgrade(api: Api) -> None:
+    for sub in ("exec", "attach"):
         code, status = await api.call("POST", f"/api/v1/namespaces/default/pods/p/{sub}?command=ls")
-        assert code == 400
-        assert "is not supported by the simulated cluster" in status["message"]
+        assert code == 400 and status["message"] == "you must specify at least 1 of stdin, stdout, stderr"
+        code, status = await api.call("GET", f"/api/v1/namespaces/default/pods/p/{sub}?command=ls&stdout=true")
+        assert code == 400 and status["message"] == "Upgrade request required"
 
 
 async def test_bad_query_values(api: Api) -> None:
