@@ -352,14 +352,16 @@ class _Run:
 
 
 def _tokens(script: str) -> list[str]:
-    lexer = shlex.shlex(script, posix=True, punctuation_chars=";&|>")
+    lexer = shlex.shlex(script.replace("\r\n", "\n"), posix=True, punctuation_chars=";&|>\n")
     lexer.whitespace_split = True
+    lexer.whitespace = " \t\r"  # a newline ends a command, as ``;`` does (a YAML block scalar script)
     lexer.commenters = ""
     try:
         raw = list(lexer)
     except ValueError:  # unbalanced quotes: the shell would refuse too
         return ["false"]
     tokens: list[str] = []
+    raw = [";" if set(token) <= {";", "\n"} and "\n" in token else token for token in raw]
     for token in raw:  # glue "$(date" "+%s)" back into one word
         if tokens and tokens[-1].count("$(") > tokens[-1].count(")"):
             tokens[-1] += " " + token
@@ -371,6 +373,7 @@ def _tokens(script: str) -> list[str]:
 def _expand(word: str, run: _Run) -> str:
     word = re.sub(r"\$\(date[^)]*\)|`date[^`]*`", DATE, word)
     word = re.sub(r"\$\(hostname\)|`hostname`", run.hostname, word)
+    word = word.replace("$?", str(run.status))
     return re.sub(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?", lambda m: run.env.get(m.group(1), ""), word)
 
 

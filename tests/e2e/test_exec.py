@@ -1,0 +1,96 @@
+"""kubectl exec, exec -it, and run -i/-it (attach) with the real kubectl over its WebSocket stream protocol."""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import subprocess
+import time
+
+import pytest
+
+from tests.e2e.conftest import KUBECTL, BackgroundCluster, Kubectl, needs_kubectl, needs_pods
+
+pytestmark = [needs_kubectl, needs_pods]
+
+
+@pytest.fixture(scope="module")
+def pods(kubetui: BackgroundCluster, kubectl: Kubectl) -> Kubectl:
+    kubectl("create", "deployment", "web", "--image=nginx:1.27")
+    kubectl("expose", "deployment", "web", "--port=80")
+    kubectl("run", "box", "--image=busybox:1.36", "--", "sleep", "3600")
+    kubectl.until(lambda: kubectl("get", "pods", "-o", "jsonpath={.items[*].status.phase}").stdout.split()
+                  == ["Running", "Running"], cluster=kubetui, advance=5)
+    kubectl.until(lambda: bool(kubectl("get", "endpoints", "web", "-o", "jsonpath={.subsets}").stdout),
+                  cluster=kubetui, advance=2)
+    return kubectl
+
+
+def test_exec_prints_the_output_and_passes_the_exit_code(pods: Kubectl) -> None:
+    assert pods("exec", "box", "--", "hostname").stdout == "box\n"
+    failed = pods("exec", "box", "--", "sh", "-c", "echo out; echo err >&2; exit 3", ok=False)
+    assert failed.returncode == 3
+    assert "out" in failed.stdout and "command terminated with exit code 3" in failed.stderr
+
+
+def test_exec_reaches_a_service_by_its_dns_name(pods: Kubectl) -> None:
+    cluster_ip = pods("get", "service", "web", "-o", "jsonpath={.spec.clusterIP}").stdout
+    looked_up = pods("exec", "box", "--", "nslookup", "web").stdout
+    assert f"Name:\tweb.default.svc.cluster.local\nAddress: {cluster_ip}" in looked_up
+    page = pods("exec", "box", "--", "wget", "-qO-", "http://web").stdout
+    assert "<title>Welcome to nginx!</title>" in page
+    assert '"Wget"' in pods("logs", "deployment/web").stdout  # nginx logged the request
+
+
+def test_exec_errors_in_kubectls_words(pods: Kubectl) -> None:
+    missing = pods("exec", "deploy/web", "--", "ps", ok=False)
+    assert missing.returncode != 0
+    assert 'exec: "ps": executable file not found in $PATH' in missing.stderr
+    wrong = pods("exec", "box", "-c", "nope", "--", "ls", ok=False)
+    assert "container nope is not valid for pod box" in wrong.stderr
+
+
+def test_exec_i_reads_a_script_from_stdin(pods: Kubectl) -> None:
+    result = pods("exec", "-i", "box", "--", "sh", stdin="cd /etc\nls | grep resolv\nexit 5\n", ok=False)
+    assert result.returncode == 5 and result.stdout == "resolv.conf\n"
+
+
+def run_in_terminal(args: list[str], env: dict[str, str], keys: list[bytes], timeout: float = 30) -> tuple[int, str]:
+    """kubectl on a pseudo-terminal (as a user's shell runs ``kubectl exec -it``); type ``keys`` one by one."""
+    assert KUBECTL is not None
+    leader, follower = pty.openpty()
+    process = subprocess.Popen([KUBECTL, *args], stdin=follower, stdout=follower, stderr=follower, env=env,
+                               close_fds=True)
+    os.close(follower)
+    screen = b""
+    deadline = time.monotonic() + timeout
+    pending = list(keys)
+    while process.poll() is None and time.monotonic() < deadline:
+        ready, _, _ = select.select([leader], [], [], 0.3)
+        if ready:
+            try:
+                screen += os.read(leader, 4096)
+            except OSError:
+                break
+        elif pending:
+            os.write(leader, pending.pop(0))
+    process.wait(5)
+    os.close(leader)
+    return process.returncode, screen.decode(errors="replace")
+
+
+def test_exec_it_gives_a_shell_with_a_prompt(pods: Kubectl) -> None:
+    code, screen = run_in_terminal(["exec", "-it", "box", "--", "sh"], pods.env,
+                                   [b"echo $HOSTNAME\r", b"exit 4\r"])
+    assert code == 4
+    assert "/ # echo $HOSTNAME\r\nbox\r\n" in screen
+
+
+def test_run_it_attaches_and_rm_deletes_the_pod(kubetui: BackgroundCluster, pods: Kubectl) -> None:
+    code, screen = run_in_terminal(
+        ["run", "-it", "--rm", "debug", "--image=busybox:1.36", "--restart=Never", "--", "sh"], pods.env,
+        [b"\r", b"wget -qO- web | grep title\r", b"exit\r"], timeout=60,
+    )
+    assert code == 0, screen
+    assert "<title>Welcome to nginx!</title>" in screen and 'pod "debug" deleted' in screen

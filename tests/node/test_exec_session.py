@@ -1,0 +1,207 @@
+"""kubectl exec and attach on the fast clock: a session driven byte by byte while the engine runs."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from kubetui.apiserver.errors import ApiError
+from kubetui.node import exec_session
+from kubetui.node.exec_session import ExecError, Session, Terminal
+from kubetui.node.spec import NodeSpec
+from kubetui.sim.cluster import Cluster
+
+
+@pytest.fixture(autouse=True)
+def _no_wall_waits(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(exec_session, "POLL_SECONDS", 0)
+
+
+def cluster_with(*objects: dict[str, Any], nodes: int = 2) -> Cluster:
+    cluster = Cluster(seed=5, nodes=[NodeSpec(f"node-{i + 1}") for i in range(nodes)])
+    client = cluster.client("test")
+    for obj in objects:
+        client.create(obj["kind"].lower() + "s", obj, "default")
+    cluster.run_for(20)
+    return cluster
+
+
+def pod(name: str, image: str, command: list[str] | None = None, labels: dict[str, str] | None = None,
+        **extra: Any) -> dict[str, Any]:
+    container: dict[str, Any] = {"name": "app", "image": image, **extra.pop("container", {})}
+    if command:
+        container["command"] = command
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "labels": labels or {}},
+            "spec": {"containers": [container], **extra}}
+
+
+def service(name: str, selector: dict[str, str], headless: bool = False) -> dict[str, Any]:
+    spec: dict[str, Any] = {"selector": selector, "ports": [{"port": 80}]}
+    if headless:
+        spec["clusterIP"] = "None"
+    return {"apiVersion": "v1", "kind": "Service", "metadata": {"name": name}, "spec": spec}
+
+
+def open_session(cluster: Cluster, name: str, command: list[str], attach: bool = False, stdin: bool = False
+                 ) -> Session:
+    session: Session = cluster.api.stream("kubectl", "attach" if attach else "exec", "default", name, None,
+                                          command, stdin)
+    return session
+
+
+def drive(cluster: Cluster, session: Session, typed: list[tuple[float, bytes | None]] | None = None,
+          tty: bool = False, limit: float = 600.0) -> tuple[int, str, list[tuple[float, str]]]:
+    """Run the session while the engine moves on; ``typed`` is (virtual second, bytes) to send on stdin."""
+    written: list[tuple[float, str]] = []
+
+    async def write(channel: int, data: bytes) -> None:
+        written.append((cluster.clock.now, data.decode()))
+
+    async def main() -> int:
+        term = Terminal(write, tty)
+        task = asyncio.ensure_future(session.run(term))
+        start, pending = cluster.clock.now, list(typed or [])
+        while not task.done():
+            while pending and cluster.clock.now - start >= pending[0][0]:
+                term.stdin.put_nowait(pending.pop(0)[1])
+            if cluster.clock.now - start > limit:
+                task.cancel()
+                raise AssertionError("the session did not end")
+            cluster.run_for(0.25)
+            for _ in range(5):
+                await asyncio.sleep(0)
+        return task.result()
+
+    code = asyncio.run(main())
+    return code, "".join(text for _, text in written), written
+
+
+def test_exec_runs_in_the_pod_with_its_name_files_and_exit_code() -> None:
+    cluster = cluster_with(pod("web", "nginx:1.27"))
+    code, out, _ = drive(cluster, open_session(cluster, "web", ["hostname"]))
+    assert (code, out) == (0, "web\n")
+    code, out, _ = drive(cluster, open_session(cluster, "web", ["cat", "/etc/hosts", "/etc/resolv.conf"]))
+    ip = cluster.get("pods", "default", "web")["status"]["podIP"]
+    assert f"{ip}\tweb" in out and "search default.svc.cluster.local svc.cluster.local cluster.local" in out
+    assert drive(cluster, open_session(cluster, "web", ["sh", "-c", "exit 3"]))[0] == 3
+    with pytest.raises(ExecError, match='exec: "ps": executable file not found in \\$PATH'):
+        drive(cluster, open_session(cluster, "web", ["ps"]))  # the nginx image has no ps
+
+
+def test_errors_before_the_stream_opens_use_the_servers_words() -> None:
+    cluster = cluster_with(pod("web", "nginx:1.27"), pod("done", "busybox", ["sh", "-c", "exit 0"],
+                                                          restartPolicy="Never"))
+    with pytest.raises(ApiError, match="container nope is not valid for pod web"):
+        cluster.api.stream("kubectl", "exec", "default", "web", "nope", ["ls"], False)
+    with pytest.raises(ApiError, match="you must specify at least 1 command"):
+        cluster.api.stream("kubectl", "exec", "default", "web", None, [], False)
+    with pytest.raises(ExecError, match='container not found \\("app"\\)'):
+        cluster.api.stream("kubectl", "exec", "default", "done", None, ["ls"], False)
+
+
+def test_sleep_takes_virtual_seconds() -> None:
+    cluster = cluster_with(pod("box", "busybox", ["sleep", "3600"]))
+    started = cluster.clock.now
+    code, out, written = drive(cluster, open_session(cluster, "box", ["sh", "-c", "echo a; sleep 5; echo b"]))
+    assert (code, out) == (0, "a\nb\n")
+    (at_a, _), (at_b, _) = written
+    assert at_a - started < 1 and 5 <= at_b - at_a < 6
+
+
+def test_interactive_shell_prompt_cd_history_and_exit_code() -> None:
+    cluster = cluster_with(pod("web", "nginx:1.27"))
+    typed = [(0, b"echo $HOSTNAME\r"), (1, b"cd /etc\r"), (2, b"ls\r"), (3, b"ech\x7fho hi\r"), (4, b"\x1b[A\r"),
+             (5, b"exit 4\r")]
+    code, out, _ = drive(cluster, open_session(cluster, "web", ["bash"], stdin=True), typed, tty=True)
+    assert code == 4
+    assert out.startswith("root@web:/# echo $HOSTNAME\r\nweb\r\n")
+    assert "root@web:/etc# ls\r\nhostname  hosts  os-release  resolv.conf\r\n" in out
+    assert out.count("\r\nhi\r\n") == 2  # the backspace fixed the word, and Up brought the line back
+
+
+def test_ctrl_c_interrupts_the_running_command_not_the_shell() -> None:
+    cluster = cluster_with(pod("box", "busybox", ["sleep", "3600"]))
+    typed = [(0, b"sleep 100\r"), (3, b"\x03"), (4, b"echo $?\r"), (5, b"\x04")]
+    code, out, written = drive(cluster, open_session(cluster, "box", ["sh"], stdin=True), typed, tty=True)
+    assert "/ # sleep 100\r\n^C\r\n/ # echo $?\r\n130\r\n" in out and code == 0  # Ctrl+D: echo's status
+    assert written[-1][0] - written[0][0] < 10
+
+
+def test_curl_and_wget_reach_a_service_through_kube_proxy_and_the_server_logs_it() -> None:
+    cluster = cluster_with(pod("web", "nginx:1.27", labels={"app": "web"}), service("web", {"app": "web"}),
+                           pod("box", "busybox", ["sleep", "3600"]))
+    code, out, _ = drive(cluster, open_session(cluster, "box", ["wget", "-qO-", "http://web"]))
+    assert code == 0 and "<title>Welcome to nginx!</title>" in out
+    box_ip = cluster.get("pods", "default", "box")["status"]["podIP"]
+    assert f'{box_ip} - - ' in cluster.client("test").logs("default", "web") and '"Wget"' in \
+        cluster.client("test").logs("default", "web")
+    code, out, _ = drive(cluster, open_session(cluster, "box", ["sh", "-c", "wget -qO- web.default.svc | wc -l"]))
+    assert out.strip().isdigit() and int(out) > 10
+    code, out, _ = drive(cluster, open_session(cluster, "box", ["wget", "-qO-", "http://nope"]))
+    assert (code, out) == (1, "wget: bad address 'nope'\n")
+
+
+def test_a_service_without_ready_pods_refuses_and_an_unexposed_port_times_out() -> None:
+    cluster = cluster_with(service("empty", {"app": "none"}), pod("web", "nginx:1.27"))
+    code, out, _ = drive(cluster, open_session(cluster, "web", ["curl", "http://empty"]))
+    assert code == 7 and "Failed to connect to empty port 80" in out
+    started = cluster.clock.now
+    code, out, _ = drive(cluster, open_session(cluster, "web", ["curl", "http://empty:81"]))
+    assert code == 28 and cluster.clock.now - started >= 130  # nothing answers a ClusterIP port with no rule
+
+
+def test_nslookup_names_services_headless_endpoints_and_a_pods_hostname() -> None:
+    cluster = cluster_with(
+        pod("db-0", "redis:7", labels={"app": "db"}, hostname="db-0", subdomain="db"),
+        service("db", {"app": "db"}, headless=True), service("web", {"app": "web"}),
+        pod("box", "busybox", ["sleep", "3600"]),
+    )
+    web_ip = cluster.get("services", "default", "web")["spec"]["clusterIP"]
+    db_ip = cluster.get("pods", "default", "db-0")["status"]["podIP"]
+    _, out, _ = drive(cluster, open_session(cluster, "box", ["nslookup", "web"]))
+    assert f"Name:\tweb.default.svc.cluster.local\nAddress: {web_ip}\n" in out
+    _, out, _ = drive(cluster, open_session(cluster, "box", ["nslookup", "db-0.db"]))
+    assert f"Name:\tdb-0.db.default.svc.cluster.local\nAddress: {db_ip}\n" in out
+    _, out, _ = drive(cluster, open_session(cluster, "box", ["nslookup", "db"]))
+    assert f"Address: {db_ip}" in out
+    code, out, _ = drive(cluster, open_session(cluster, "box", ["nslookup", "nope"]))
+    assert code == 1 and "** server can't find nope: NXDOMAIN" in out
+    code, out, _ = drive(cluster, open_session(cluster, "box", ["ping", "-c", "2", "web"]))
+    assert code == 1 and "2 packets transmitted, 0 packets received, 100% packet loss" in out  # a virtual IP
+
+
+def test_kill_1_restarts_a_server_but_pid_1_ignores_what_it_does_not_handle() -> None:
+    cluster = cluster_with(pod("web", "nginx:1.27"), pod("box", "busybox", ["sleep", "3600"]))
+    drive(cluster, open_session(cluster, "web", ["kill", "1"]))
+    drive(cluster, open_session(cluster, "box", ["kill", "-9", "1"]))
+    cluster.run_for(30)
+    restarts = {name: cluster.get("pods", "default", name)["status"]["containerStatuses"][0]["restartCount"]
+                for name in ("web", "box")}
+    assert restarts == {"web": 1, "box": 0}
+
+
+def test_attach_to_a_shell_kept_open_by_stdin_and_its_exit_ends_the_container() -> None:
+    cluster = cluster_with(pod("shell", "busybox", ["sh"], container={"stdin": True, "tty": True},
+                               restartPolicy="Never"))
+    assert cluster.get("pods", "default", "shell")["status"]["phase"] == "Running"
+    typed = [(0, b"echo hi from $HOSTNAME\r"), (1, b"exit 3\r")]
+    code, out, _ = drive(cluster, open_session(cluster, "shell", [], attach=True, stdin=True), typed, tty=True)
+    assert code == 3 and "hi from shell" in out
+    cluster.run_for(5)
+    status = cluster.get("pods", "default", "shell")["status"]
+    assert status["phase"] == "Failed"
+    assert status["containerStatuses"][0]["state"]["terminated"]["exitCode"] == 3
+    assert "hi from shell" in cluster.client("test").logs("default", "shell")
+
+
+def test_ctrl_c_on_an_attached_loop_ends_the_container_with_130() -> None:
+    cluster = cluster_with(pod("gen", "busybox", ["sh", "-c", "while sleep 1; do echo tick; done"],
+                               restartPolicy="Never"))
+    code, out, _ = drive(cluster, open_session(cluster, "gen", [], attach=True, stdin=True), [(3, b"\x03")],
+                         tty=True)
+    assert "tick\r\n" in out and out.endswith("^C\r\n") and code == 130
+    cluster.run_for(5)
+    terminated = cluster.get("pods", "default", "gen")["status"]["containerStatuses"][0]["state"]["terminated"]
+    assert terminated["exitCode"] == 130
