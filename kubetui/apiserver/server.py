@@ -1010,7 +1010,7 @@ class APIServer:
                command: Sequence[str], stdin: bool) -> Any:
         """``pods/<name>/exec`` and ``/attach``: the session the pod's kubelet opens (apiserver's streamLocation, then
         the kubelet's streaming server). Errors before the stream starts are ApiErrors, in Go's words."""
-        with self._request(who, "create", "pods", namespace, name, subresource):
+        with self._request(who, "create", "pods", namespace, name, subresource) as rec:
             pod = decode(self._kv(BY_PLURAL["pods"], namespace, name))
             spec = pod.get("spec") or {}
             names = [str(c.get("name")) for c in spec.get("containers") or ()]
@@ -1032,7 +1032,9 @@ class APIServer:
             source = self.streaming.get(node)
             if source is None:
                 raise ApiError(500, "InternalError", f"error dialing backend: dial tcp {node}:10250: i/o timeout")
-            return source(namespace, name, container, [*command], subresource == "attach", stdin)
+            session = source(namespace, name, container, [*command], subresource == "attach", stdin)
+            rec.code = 101  # Switching Protocols: the stream is open
+            return session
 
 
 # Exceptions a request turns into a 500 Internal Server Error; any other escapes untraced.

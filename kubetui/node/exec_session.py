@@ -1,11 +1,9 @@
 """``kubectl exec`` and ``kubectl attach``: a process inside a running container, its stdin, output and exit code.
 
 The kubelet's streaming server (CRI Exec and Attach) in spirit. An exec runs its command with the container's
-environment and files (its volumes' files, ``/etc/hosts``, ``/etc/resolv.conf``...) through the same small shell
-as the container's own command (kubetui.node.process), in virtual time: ``sleep 5`` takes five seconds of the
-cluster's clock. Programs that look at the cluster answer from it: ``curl``/``wget`` reach Services through
-this node's kube-proxy rules and pods over the pod network (their servers log the request), ``nslookup`` asks the
-cluster DNS, ``ls`` lists what is mounted, ``ps`` shows PID 1, ``kill 1`` signals it. With ``-it`` a shell
+environment through the same small shell as the container's own command (kubetui.node.process), in virtual time:
+``sleep 5`` takes five seconds of the cluster's clock. The programs that look at the pod or the cluster (``ls``,
+``curl``, ``nslookup``, ``kill 1`` ...) answer from them (kubetui.node.exec_programs). With ``-it`` a shell
 (``sh``, ``bash``) reads lines as a terminal would, with its prompt, echo, backspace, history and Ctrl+C.
 
 Attach joins PID 1: its output from now on, and for a shell kept open by ``stdin: true`` (``kubectl run -it ...
@@ -20,17 +18,13 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import itertools
 from collections import deque
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from kubetui.node import dns
-from kubetui.node.network import Reply
+from kubetui.node.exec_programs import PodView, Programs
 from kubetui.node.process import (
     FOREVER,
-    Program,
     _command,
     _interpret,
     _Run,
@@ -45,40 +39,10 @@ if TYPE_CHECKING:
 SHELLS = ("sh", "bash", "ash", "dash")
 POLL_SECONDS = 0.02  # how often a waiting session looks at the virtual clock (wall seconds)
 INTERRUPTED = 130  # 128 + SIGINT
-TCP_CONNECT_TIMEOUT = 130.0  # Linux gives up on a SYN nobody answers after its retries: about two minutes
-ROOT_ENTRIES = frozenset(
-    ["bin", "boot", "dev", "etc", "home", "lib", "media", "mnt", "opt", "proc", "root", "run", "sbin", "srv", "sys",
-     "tmp", "usr", "var"]
-)
-OS_RELEASE = {
-    "busybox": "",
-    "alpine": 'NAME="Alpine Linux"\nID=alpine\nVERSION_ID=3.20.3\nPRETTY_NAME="Alpine Linux v3.20"',
-    "debian": 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\n'
-    'VERSION="12 (bookworm)"\nVERSION_CODENAME=bookworm\nID=debian',
-}
-AGENTS = {"curl": "curl/8.5.0", "wget": "Wget"}
 
 
 class ExecError(Exception):
     """The kubelet could not start the stream (no such container, not running): the HTTP answer's message."""
-
-
-@dataclass
-class PodView:
-    """What a process inside the pod sees of it and of the cluster around it."""
-
-    namespace: str
-    pod: str
-    pod_ip: str
-    node: str
-    hostname: str
-    subdomain: str
-    resolver: dns.Resolver
-    connect: Callable[[str, int, str, str], Reply]  # (ip, port, path, user agent) -> what answered
-    pingable: Callable[[str], bool]  # does anything hold this IP on the pod network
-    working_dir: str = "/"
-    main_command: str = ""  # PID 1's command line, as ps shows it
-    stdin_once: bool = False  # the container's stdin closes when the first attach ends (kubectl run -it sets it)
 
 
 class Terminal:
@@ -121,9 +85,9 @@ class Session:
         self.stdin = stdin
         program = container.program
         shell = self._shell_program(command[0] if command else "")
+        self.programs = Programs(view, container, runtime, clock, command[0] if command else "sh")
         self.run_state = _Run(program.tools, "bash" if shell == "bash" else program.shell, view.hostname,
-                              dict(container.env) or {"HOSTNAME": view.hostname}, tool=self._tool)
-        self.cwd = view.working_dir or "/"
+                              dict(container.env) or {"HOSTNAME": view.hostname}, tool=self.programs)
         self.history: list[str] = []
         self._typed: deque[str] = deque()
         self._wake = asyncio.Event()
@@ -135,6 +99,7 @@ class Session:
     # -- the stream --------------------------------------------------------------------------------------------
     async def run(self, term: Terminal) -> int:
         self.term = term
+        self.programs.tty = term.tty
         pump = asyncio.ensure_future(self._pump(term)) if self.stdin else None
         try:
             if self.attach:
@@ -285,9 +250,9 @@ class Session:
 
     def _prompt(self) -> str:
         if self.run_state.shell_name == "bash":
-            return f"root@{self.view.hostname}:{self.cwd}# "
+            return f"root@{self.view.hostname}:{self.programs.cwd}# "
         if self.run_state.shell_name == "busybox":
-            return f"{self.cwd} # "
+            return f"{self.programs.cwd} # "
         return "# "
 
     # -- running a command ----------------------------------------------------------------------------------------
@@ -392,292 +357,3 @@ class Session:
             f'start exec "{exec_id}": OCI runtime exec failed: exec failed: unable to start container process: '
             f'exec: "{program}": executable file not found in $PATH: unknown'
         )
-
-    def files(self) -> dict[str, str | None]:
-        """Every file the process can read now: the image's, the kubelet's, the volumes', and what was written."""
-        view, container = self.view, self.container
-        files: dict[str, str | None] = {
-            "/etc/hostname": view.hostname,
-            "/etc/hosts": hosts_file(view),
-            "/etc/resolv.conf": dns.resolv_conf(view.namespace).rstrip("\n"),
-        }
-        key = container.program.shell or "busybox"
-        release = OS_RELEASE.get("alpine" if "alpine" in container.image else key, "")
-        if release:
-            files["/etc/os-release"] = release
-        if container.program.style == "nginx":
-            from kubetui.node.process import NGINX_WELCOME
-
-            files["/usr/share/nginx/html/index.html"] = NGINX_WELCOME.rstrip("\n")
-        files.update(container.mounts)
-        now = container.elapsed(self.clock.now)
-        for when, path, text in container.program.files:
-            if when <= now:
-                files[path] = text
-        for _, path, text in self.run_state.files:
-            files[path] = text
-        return files
-
-    def _path(self, path: str) -> str:
-        if not path.startswith("/"):
-            path = f"{self.cwd.rstrip('/')}/{path}"
-        parts: list[str] = []
-        for part in path.split("/"):
-            if part == "..":
-                if parts:
-                    parts.pop()
-            elif part and part != ".":
-                parts.append(part)
-        return "/" + "/".join(parts)
-
-    def _tool(self, name: str, args: list[str], run: _Run) -> list[str] | None:
-        """The programs that answer from the live cluster or the session's own state; None: not one of them."""
-        if name == "cd":
-            target = self._path(args[0]) if args else "/root"
-            if target != "/" and not self._is_dir(target):
-                run.status = 1 if run.shell_name == "bash" else 2
-                return [f"{'bash' if run.shell_name == 'bash' else 'sh'}: cd: {args[0]}: No such file or directory"
-                        if run.shell_name != "debian" else f"sh: 1: cd: can't cd to {args[0]}"]
-            self.cwd = target
-            return []
-        if name == "pwd":
-            return [self.cwd]
-        if name == "cat" and args and all(not a.startswith("-") for a in args):
-            return self._cat(args, run)
-        if not run.has(name):
-            return None
-        handlers: dict[str, Callable[[list[str], _Run], list[str]]] = {
-            "ls": self._ls, "curl": self._curl, "wget": self._wget, "nslookup": self._nslookup,
-            "ping": self._ping, "ps": self._ps, "kill": self._kill, "env": self._env, "printenv": self._env,
-            "hostname": self._hostname,
-        }
-        handler = handlers.get(name)
-        return handler(args, run) if handler is not None else None
-
-    def _cat(self, args: list[str], run: _Run) -> list[str]:
-        files, out = self.files(), []
-        for arg in args:
-            path = self._path(arg)
-            text = files.get(path)
-            if text is None:
-                run.status = 1
-                why = "Is a directory" if self._is_dir(path) else "No such file or directory"
-                out.append(f"cat: can't open '{arg}': {why}" if run.shell_name == "busybox" else f"cat: {arg}: {why}")
-            elif text:
-                out.extend(text.split("\n"))
-        return out
-
-    def _is_dir(self, path: str) -> bool:
-        if path == "/" or path.strip("/") in ROOT_ENTRIES:
-            return True
-        prefix = path.rstrip("/") + "/"
-        return any(p.startswith(prefix) for p, text in self.files().items() if text is not None)
-
-    def _ls(self, args: list[str], run: _Run) -> list[str]:
-        long = any(a.startswith("-") and "l" in a for a in args)
-        targets = [a for a in args if not a.startswith("-")] or ["."]
-        files = {p: t for p, t in self.files().items() if t is not None}
-        out: list[str] = []
-        for target in targets:
-            path = self._path(target)
-            if path in files:
-                out.append(target)
-                continue
-            if not self._is_dir(path):
-                run.status = 1 if run.shell_name == "busybox" else 2
-                out.append(f"ls: {target}: No such file or directory" if run.shell_name == "busybox"
-                           else f"ls: cannot access '{target}': No such file or directory")
-                continue
-            prefix = path.rstrip("/") + "/"
-            names = {p[len(prefix):].split("/", 1)[0] for p in files if p.startswith(prefix)}
-            if path == "/":
-                names |= set(ROOT_ENTRIES)
-            if len(targets) > 1:
-                out.append(f"{target}:")
-            entries = sorted(names)
-            if long:
-                out.append(f"total {len(entries) * 4}")
-                for entry in entries:
-                    full = prefix + entry
-                    is_dir = full not in files
-                    size = 4096 if is_dir else len((files.get(full) or "").encode())
-                    mode = "drwxr-xr-x" if is_dir else "-rw-r--r--"
-                    out.append(f"{mode}    2 root     root     {size:>8} Jan  1 00:00 {entry}")
-            elif entries:
-                out.extend(entries if not (self.term and self.term.tty) else ["  ".join(entries)])
-        return out
-
-    def _env(self, args: list[str], run: _Run) -> list[str]:
-        names = [a for a in args if not a.startswith("-")]
-        if names and run.env is not None:
-            values = [run.env[n] for n in names if n in run.env]
-            run.status = 0 if len(values) == len(names) else 1
-            return values
-        return [f"{k}={v}" for k, v in run.env.items()]
-
-    def _hostname(self, args: list[str], run: _Run) -> list[str]:
-        return [self.view.pod_ip] if "-i" in args else [self.view.hostname]
-
-    def _ps(self, args: list[str], run: _Run) -> list[str]:
-        spec_words = self._main_command()
-        rows = [(1, spec_words), (7, self.command[0] if self.command else "sh"), (13, "ps " + " ".join(args))]
-        if run.shell_name == "busybox":
-            return ["PID   USER     TIME  COMMAND"] + [f"{pid:5d} root      0:00 {cmd.strip()}" for pid, cmd in rows]
-        return ["    PID TTY          TIME CMD"] + [f"{pid:7d} ?        00:00:00 {cmd.split()[0]}" for pid, cmd in rows]
-
-    def _main_command(self) -> str:
-        program: Program = self.container.program
-        if program.style == "nginx":
-            return "nginx: master process nginx -g daemon off;"
-        return self.view.main_command or program.style or "sh"
-
-    def _kill(self, args: list[str], run: _Run) -> list[str]:
-        signal = "TERM"
-        pids = []
-        for arg in args:
-            if arg.startswith("-") and len(arg) > 1:
-                signal = arg[1:].upper().removeprefix("SIG").removeprefix("S ").strip() or "TERM"
-            else:
-                pids.append(arg)
-        signal = {"9": "KILL", "15": "TERM", "2": "INT"}.get(signal, signal)
-        out = []
-        for pid in pids:
-            if pid != "1":
-                out.append(f"sh: can't kill pid {pid}: No such process" if run.shell_name == "busybox"
-                           else f"kill: ({pid}) - No such process")
-                run.status = 1
-            elif signal in ("TERM", "INT", "QUIT", "HUP") and self.container.program.handles_sigterm:
-                self.runtime.stop_container(self.container, float(10**9))
-            # PID 1 ignores a signal it has no handler for, SIGKILL included, from inside its own namespace
-        return out
-
-    # -- the network ------------------------------------------------------------------------------------------------
-    def _fetch(self, url: str, agent: str) -> tuple[str, str, int, Reply | None]:
-        """(host, ip, port, reply) of a GET; reply None when the name does not resolve."""
-        scheme, _, rest = url.rpartition("://")
-        host_port, _, path = rest.partition("/")
-        host, _, port_text = host_port.partition(":")
-        port = int(port_text) if port_text.isdigit() else (443 if scheme == "https" else 80)
-        host = host or "localhost"
-        if host in ("localhost", "127.0.0.1"):
-            return host, "127.0.0.1", port, self.view.connect(self.view.pod_ip, port, "/" + path, agent)
-        answer = self.view.resolver.resolve(host)
-        if answer is None or not answer.addresses:
-            return host, "", port, None
-        ip = answer.addresses[0]
-        return host, ip, port, self.view.connect(ip, port, "/" + path, agent)
-
-    def _curl(self, args: list[str], run: _Run) -> list[str]:
-        url = next((a for a in args if not a.startswith("-") and "=" not in a), "")
-        if not url:
-            run.status = 2
-            return ["curl: try 'curl --help' or 'curl --manual' for more information"]
-        short = "".join(a[1:] for a in args if a.startswith("-") and not a.startswith("--"))
-        silent, head = "s" in short or "--silent" in args, "I" in short or "--head" in args
-        host, _, port, reply = self._fetch(url, AGENTS["curl"])
-        if reply is None:
-            run.status = 6
-            return [] if silent else [f"curl: (6) Could not resolve host: {host}"]
-        if reply.code is None:
-            timeout = "timeout" in reply.error
-            run.status = 28 if timeout else 7
-            run.elapsed += TCP_CONNECT_TIMEOUT if timeout else 0.0
-            if silent:
-                return []
-            if timeout:
-                return [f"curl: (28) Failed to connect to {host} port {port} after 130000 ms: Couldn't connect to "
-                        "server"]
-            return [f"curl: (7) Failed to connect to {host} port {port} after 0 ms: Couldn't connect to server"]
-        if reply.code == 0:
-            run.status = 1
-            return [] if silent else ["curl: (1) Received HTTP/0.9 when not allowed"]
-        if head:
-            return [f"HTTP/1.1 {reply.code} {_reason(reply.code)}", f"Content-Length: {len(reply.body)}", ""]
-        return reply.body.rstrip("\n").split("\n") if reply.body else []
-
-    def _wget(self, args: list[str], run: _Run) -> list[str]:
-        url = next((a for a in args if not a.startswith("-") and a != "-"), "")
-        quiet = any(a.startswith("-") and not a.startswith("--") and "q" in a for a in args)
-        to_stdout = "-O-" in args or "-qO-" in args or ("-O" in args and args[args.index("-O") + 1:][:1] == ["-"])
-        if not url:
-            run.status = 1
-            return ["BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.", "", "Usage: wget [OPTIONS] URL"]
-        host, ip, port, reply = self._fetch(url if "://" in url else f"http://{url}", AGENTS["wget"])
-        out = [] if quiet else [f"Connecting to {host}{'' if port == 80 else f':{port}'} ({ip}:{port})"]
-        run.status = 1
-        if reply is None:
-            return [f"wget: bad address '{host}'"]
-        if reply.code is None:
-            why = "Connection timed out" if "timeout" in reply.error else "Connection refused"
-            run.elapsed += TCP_CONNECT_TIMEOUT if "timeout" in reply.error else 0.0
-            return [*out, f"wget: can't connect to remote host ({ip}): {why}"]
-        if reply.code == 0 or reply.code >= 400:
-            return [*out, f"wget: server returned error: HTTP/1.1 {reply.code} {_reason(reply.code)}"]
-        run.status = 0
-        if to_stdout:
-            return [*out, *(reply.body.rstrip("\n").split("\n") if reply.body else [])]
-        name = url.rstrip("/").rsplit("/", 1)[-1] if url.count("/") > 2 else "index.html"
-        run.files.append((run.elapsed, self._path(name), reply.body.rstrip("\n")))
-        size = len(reply.body.encode())
-        return [*out, f"saving to '{name}'", f"{name:<18} 100% |********************************| {size:>4}  "
-                "0:00:00 ETA", f"'{name}' saved"] if not quiet else []
-
-    def _nslookup(self, args: list[str], run: _Run) -> list[str]:
-        names = [a for a in args if not a.startswith("-")]
-        if not names:
-            run.status = 1
-            return ["Usage: nslookup [HOST] [SERVER]"]
-        name = names[0]
-        out = [f"Server:\t\t{dns.NAMESERVER}", f"Address:\t{dns.NAMESERVER}:53", ""]
-        answer = self.view.resolver.resolve(name)
-        if answer is None:
-            run.status = 1
-            return [*out, *(f"** server can't find {c}: NXDOMAIN" for c in self.view.resolver.candidates(name)[-1:]),
-                    ""]
-        for address in answer.addresses:
-            out += [f"Name:\t{answer.name}", f"Address: {address}"]
-        return [*out, ""]
-
-    def _ping(self, args: list[str], run: _Run) -> list[str]:
-        names = [a for a in args if not a.startswith("-") and not a.isdigit()]
-        count = next((int(b) for a, b in itertools.pairwise(args) if a == "-c" and b.isdigit()), 0)
-        if not names:
-            run.status = 1
-            return ["ping: usage error: Destination address required"]
-        answer = self.view.resolver.resolve(names[0])
-        if answer is None or not answer.addresses:
-            run.status = 1
-            return [f"ping: bad address '{names[0]}'"]
-        ip = answer.addresses[0]
-        run.lines.append((run.elapsed, f"PING {names[0]} ({ip}): 56 data bytes"))
-        # A ClusterIP is a virtual address that only kube-proxy's rules for its ports know: nothing answers ICMP.
-        reachable = not answer.service and self.view.pingable(ip)
-        passes = count or 1
-        for seq in range(passes):
-            if reachable:
-                run.lines.append((run.elapsed, f"64 bytes from {ip}: seq={seq} ttl=63 time=0.081 ms"))
-            run.elapsed += 1.0
-        if not count:
-            run.forever = True
-            return []
-        received = passes if reachable else 0
-        run.status = 0 if received else 1
-        loss = 0 if received else 100
-        return ["", f"--- {names[0]} ping statistics ---",
-                f"{passes} packets transmitted, {received} packets received, {loss}% packet loss"]
-
-
-def _reason(code: int) -> str:
-    return {200: "OK", 404: "Not Found", 500: "Internal Server Error", 503: "Service Unavailable"}.get(code, "")
-
-
-def hosts_file(view: PodView) -> str:
-    """The ``/etc/hosts`` the kubelet writes (managed hosts file), with the pod's own name."""
-    name = view.hostname
-    if view.subdomain:
-        name = f"{view.hostname}.{view.subdomain}.{view.namespace}.svc.{dns.CLUSTER_DOMAIN}\t{view.hostname}"
-    return (
-        "# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
-        "fe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n"
-        f"{view.pod_ip}\t{name}"
-    )

@@ -17,7 +17,8 @@ from kubetui.api.stats import NodeStats
 from kubetui.apiserver.errors import ApiError
 from kubetui.client.client import Client
 from kubetui.node import dns
-from kubetui.node.exec_session import ExecError, PodView, Session
+from kubetui.node.exec_programs import PodView
+from kubetui.node.exec_session import ExecError, Session
 from kubetui.node.kubelet import Kubelet, node_address, node_index, pod_network_prefix
 from kubetui.node.link import LinkedClient, NetworkLink
 from kubetui.node.network import NodeNetwork, PodNetwork, Reply
