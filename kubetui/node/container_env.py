@@ -17,6 +17,7 @@ import base64
 import binascii
 import math
 import re
+import sys
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
@@ -381,6 +382,6 @@ def process_environment(kubelet_env: Mapping[str, str], hostname: str) -> dict[s
     """What the process sees: containerd's HOSTNAME, the image's PATH, the kubelet's variables (replacing any of the
     same name in place, as oci.WithEnv does), and HOME, which runc adds when nothing set it."""
     env = {"HOSTNAME": hostname, "PATH": DEFAULT_PATH}
-    env.update(kubelet_env)
+    env.update((sys.intern(k), sys.intern(v)) for k, v in kubelet_env.items())  # replicas share their strings
     env.setdefault("HOME", "/root")
     return env
