@@ -30,6 +30,7 @@ from kubetui.client.events import EventRecorder
 from kubetui.client.informer import Informer
 from kubetui.node import stats
 from kubetui.node.backoff import Backoff
+from kubetui.node.config_reader import ConfigReader
 from kubetui.node.image_manager import ImageManager
 from kubetui.node.link import LinkedClient
 from kubetui.node.pod_worker import PodWorker
@@ -134,6 +135,8 @@ class Kubelet:
         self.pods = Informer(client, "pods", field_selector=f"spec.nodeName={spec.name}")
         self.pods.add_handlers(self._pod_added, lambda _old, new: self._pod_added(new), self._pod_deleted)
         self.status = StatusManager(client, clock, self.pods)
+        self.services = Informer(client, "services")  # the service-link variables' serviceLister
+        self.config_objects = ConfigReader(client, self.services)
         runtime.on_exit = self._container_exited
 
     def jittered(self, duration: float, factor: float) -> float:
@@ -153,6 +156,7 @@ class Kubelet:
         self._renew_lease()
         self._every(STATUS_UPDATE_SECONDS, self._status_loop, "node status")
         if self.reachable:
+            self.services.start()
             self.pods.start()
             self._clean_up_orphans()
 
@@ -165,16 +169,19 @@ class Kubelet:
         self.workers.clear()
         self._by_key.clear()
         self.pods.stop()
+        self.services.stop()
 
     def network_cut(self) -> None:
         """A partition: the watch breaks; containers keep running and the kubelet keeps trying to write."""
         self.pods.stop()
+        self.services.stop()
         self.trace.emit(
             NodeActivity(node=self.node, what="API server unreachable", detail="status writes fail")
         )
 
     def network_restored(self) -> None:
         """Back online: relist pods (catching up on deletions), heartbeat, and re-send every pod's status."""
+        self.services.start()
         self.pods.start()  # the relist delivers what changed meanwhile, deletions included
         self._renew_lease(reschedule=False)
         self._post_status(force=True)

@@ -19,6 +19,20 @@ from typing import TYPE_CHECKING, Any
 from kubetui.api.meta import parse_timestamp, timestamp
 from kubetui.api.storage import pod_claim_names
 from kubetui.apiserver.admission import qos_class
+from kubetui.node.config_volumes import (
+    RESYNC_JITTER,
+    RESYNC_SECONDS,
+    ConfigVolumes,
+    config_volumes,
+    container_files,
+    mount_failed_message,
+)
+from kubetui.node.container_env import (
+    ConfigError,
+    expand_command_and_args,
+    make_environment,
+    process_environment,
+)
 from kubetui.node.image_manager import Outcome
 from kubetui.node.probes import ProbeSpec, ProbeWorker
 from kubetui.node.process import FOREVER, command_seconds, program_for
@@ -108,7 +122,7 @@ def pre_stop_seconds(spec: dict[str, Any], container: Container) -> float:
     if isinstance(hook.get("sleep"), dict):
         return float(hook["sleep"].get("seconds") or 0)
     command = [str(w) for w in (hook.get("exec") or {}).get("command") or []]
-    return command_seconds(container.program, command, container.hostname) if command else 0.0
+    return command_seconds(container.program, command, container.hostname, container.env) if command else 0.0
 
 
 class PodWorker:
@@ -148,6 +162,8 @@ class PodWorker:
         self._timers = Timers(self.clock)
         self._claims = pod_claim_names(pod)  # persistentVolumeClaim volumes: wait until their claims are Bound
         self._mount_wait_since: float | None = None
+        self._config = ConfigVolumes(config_volumes(self.spec))  # configMap, secret, downwardAPI, projected
+        self._resyncing = False
         self._adopt()
 
     # -- wiring ------------------------------------------------------------------------------------------------
@@ -287,6 +303,9 @@ class PodWorker:
         if self._claims and not self._volumes_mounted():
             self.report()
             return
+        if self._config.pending and not self._config_mounted():
+            self.report()
+            return
         if self._sandbox_ok():
             self._replace_changed()
             if self._run_init_containers():
@@ -326,6 +345,46 @@ class PodWorker:
             self.activity("", "volume mount timed out", mount_timeout_message(waiting))
         self.request_sync(MOUNT_POLL_SECONDS)
         return False
+
+    def _config_mounted(self) -> bool:
+        """The volume manager's reconciler for configMap, secret, downwardAPI and projected volumes (config_volumes.py):
+        a failed SetUp is a FailedMount Event and a retry after its back-off; the pod waits, ContainerCreating."""
+        failed = self._config.mount(self.pod, self.kubelet.config_objects, self.kubelet.allocatable(), self.clock.now)
+        for volume, error in failed:
+            self.event("Warning", "FailedMount", mount_failed_message(volume, error))
+            self.activity("", "mount failed", f"{volume}: {error}")
+        if not self._config.pending:
+            self._start_resync()
+            return True
+        retry = self._config.next_try()
+        if retry is not None:
+            self.request_sync(retry - self.clock.now)
+        return False
+
+    def _start_resync(self) -> None:
+        if not self._resyncing:
+            self._resyncing = True
+            self._later(self.kubelet.jittered(RESYNC_SECONDS, RESYNC_JITTER), self._resync_volumes)
+
+    def _resync_volumes(self) -> None:
+        """The periodic sync writes the volumes again: running containers see the new files, except through a subPath
+        mount (bound to the file it started with). Their environment never changes."""
+        if self.terminating or self.terminal or self.gone:
+            return
+        self._later(self.kubelet.jittered(RESYNC_SECONDS, RESYNC_JITTER), self._resync_volumes)
+        for volume, error in self._config.remount(self.pod, self.kubelet.config_objects, self.kubelet.allocatable()):
+            self.event("Warning", "FailedMount", mount_failed_message(volume, error))
+        for slot in self.slots:
+            container = slot.current
+            if container is None or not container.running:
+                continue
+            fresh = {**container_files(slot.spec, self._config.files, sub_path=False),
+                     **{p: container.mounts[p] for p in container_files(slot.spec, self._config.files, sub_path=True)
+                        if p in container.mounts}}
+            if fresh != container.mounts:
+                container.mounts.clear()
+                container.mounts.update(fresh)
+                self.activity(slot.name, "volumes updated", ", ".join(sorted(self._config.files)))
 
     def _sandbox_ok(self) -> bool:
         """Is there a ready sandbox? If not, create one (its network is ready SANDBOX_SECONDS later)."""
@@ -471,10 +530,24 @@ class PodWorker:
             for p in slot.spec.get("ports") or []
             if isinstance(p, dict) and isinstance(p.get("containerPort"), int)
         )
-        program = program_for(slot.spec, self.annotations, self.name, ports)
+        try:
+            made = make_environment(
+                self.pod, slot.spec, self.kubelet.config_objects, self.pod_ip, self.node_ip, self.kubelet.allocatable()
+            )
+        except ConfigError as err:  # generateContainerConfig failed: nothing is created; the next sync tries again
+            slot.waiting = ("CreateContainerConfigError", err.message)
+            self.event("Warning", "Failed", f"Error: {err.message}")
+            self.activity(slot.name, "config error", err.message)
+            self._fail_sync()
+            return
+        command, args = expand_command_and_args(slot.spec, made)
+        env = process_environment(made, self.name)
+        mounts = container_files(slot.spec, self._config.files)
+        spec = {**slot.spec, "command": command, "args": args}
+        program = program_for(spec, self.annotations, self.name, ports, env, mounts)
         attempt = previous.attempt + 1 if previous is not None else 0
         container = self.runtime.start_container(
-            self.sandbox, slot.spec, attempt, outcome.ref, slot.spec_hash, program, self.name
+            self.sandbox, slot.spec, attempt, outcome.ref, slot.spec_hash, program, self.name, env, mounts
         )
         for old in self.runtime.containers_of(
             self.uid

@@ -589,8 +589,13 @@ def _command(words: list[str], run: _Run) -> None:
         output = [DATE]
     elif name == "hostname":
         output = [run.hostname]
+    elif name == "printenv" and args:
+        output = [run.env[a] for a in args if a in run.env]
+        run.status = 0 if len(output) == len(args) else 1
     elif name in ("env", "printenv"):
-        output = [f"{k}={v}" for k, v in sorted(run.env.items())]
+        output = [f"{k}={v}" for k, v in run.env.items()]  # in the order of the process's environment
+    elif name == "ls" and args and not args[-1].startswith("-"):
+        output = _ls(args[-1], run)
     elif name == "stress":
         _stress(args, run)
         output = ["stress: info: [1] dispatching hogs: 0 cpu, 0 io, 1 vm, 0 hdd"]
@@ -600,6 +605,20 @@ def _command(words: list[str], run: _Run) -> None:
         run.files.append((run.elapsed, redirect, "\n".join(output)))
     else:
         run.lines.extend((run.elapsed, line) for line in output)
+
+
+def _ls(path: str, run: _Run) -> list[str]:
+    """``ls DIR``: the names directly under DIR among the files the container has (its volumes' and those it
+    wrote), one a line as ls prints to a pipe."""
+    if run.file(path) is not None:
+        return [path]
+    prefix = path.rstrip("/") + "/"
+    present: dict[str, bool] = {}
+    for _, name, text in run.files:
+        present[name] = text is not None
+    names = sorted({name[len(prefix) :].split("/")[0] for name, there in present.items() if there and
+                    name.startswith(prefix)})
+    return names  # Simplification: a directory of the image's own lists as empty
 
 
 def _cat(paths: list[str], run: _Run) -> list[str]:
@@ -694,9 +713,18 @@ def image_tools(ref: ImageRef, info: ImageInfo | None) -> tuple[str, frozenset[s
 
 
 def program_for(
-    container: dict[str, Any], annotations: dict[str, str], hostname: str, declared_ports: tuple[int, ...]
+    container: dict[str, Any],
+    annotations: dict[str, str],
+    hostname: str,
+    declared_ports: tuple[int, ...],
+    env: dict[str, str] | None = None,
+    mounts: dict[str, str] | None = None,
 ) -> Program:
-    """Decide, once, what this container will do when started."""
+    """Decide, once, what this container will do when started.
+
+    ``env`` is the environment the kubelet and the runtime give the process (kubetui.node.container_env; without it,
+    only HOSTNAME, HOME and the spec's literal values), ``mounts`` the files its volumes show (path -> content).
+    """
     name = str(container.get("name", ""))
     try:
         ref = parse_image(str(container.get("image", "")))
@@ -704,15 +732,19 @@ def program_for(
         ref = ImageRef("docker.io", "library/unknown")
     info = image_info(ref)
     shell, tools = image_tools(ref, info)
-    env = {"HOSTNAME": hostname, "HOME": "/root"}
-    for var in container.get("env") or []:
-        if isinstance(var, dict) and isinstance(var.get("value"), str):
-            env[str(var.get("name"))] = var["value"]
+    if env is None:
+        env = {"HOSTNAME": hostname, "HOME": "/root"}
+        for var in container.get("env") or []:
+            if isinstance(var, dict) and isinstance(var.get("value"), str):
+                env[str(var.get("name"))] = var["value"]
+    env = dict(env)
     command = [str(w) for w in container.get("command") or []]
     args = [str(w) for w in container.get("args") or []]
     # An image's ENTRYPOINT takes args; images without one (busybox, python ...) run args as the command.
     words = command + args if command else (args if info is not None and not info.server else [])
     run = _Run(tools, shell, hostname, env)
+    mounted = _mounted(mounts)
+    run.files = list(mounted)
     start_error = ""
     missing = bool(words) and not run.has(words[0].rsplit("/", 1)[-1])
     stdin_shell = bool(container.get("stdin")) and shell != "" and not missing and (
@@ -761,7 +793,7 @@ def program_for(
         loop_lines=tuple(run.loop_lines),
         loop_start=run.loop_start,
         loop_period=run.loop_period,
-        files=tuple(run.files),
+        files=tuple(run.files[len(mounted) :]),  # the volumes' own files are the container's (they change)
         exit_after=exit_after,
         exit_code=exit_code,
         start_error=start_error,
@@ -796,8 +828,21 @@ def _bare_shell(words: list[str]) -> bool:
     )
 
 
-def exec_in(program: Program, command: list[str], elapsed: float, hostname: str) -> tuple[int, str]:
-    """Run ``command`` inside the container (an exec probe or hook): its exit code and output."""
+def _mounted(mounts: dict[str, str] | None) -> list[tuple[float, str, str | None]]:
+    return [(0.0, path, text) for path, text in sorted((mounts or {}).items())]
+
+
+def exec_in(
+    program: Program,
+    command: list[str],
+    elapsed: float,
+    hostname: str,
+    env: dict[str, str] | None = None,
+    mounts: dict[str, str] | None = None,
+) -> tuple[int, str]:
+    """Run ``command`` inside the container (an exec probe or hook): its exit code and output. ``env`` and
+    ``mounts`` are the container's environment and volume files, as :class:`~kubetui.node.runtime.Container` keeps
+    them."""
     if not command:
         return 0, ""
     first = command[0].rsplit("/", 1)[-1]
@@ -806,8 +851,8 @@ def exec_in(program: Program, command: list[str], elapsed: float, hostname: str)
             "OCI runtime exec failed: exec failed: unable to start container process: exec: "
             f'"{command[0]}": executable file not found in $PATH: unknown'
         )
-    run = _Run(program.tools, program.shell, hostname, {"HOSTNAME": hostname})
-    run.files = [(at, path, text) for at, path, text in program.files if at <= elapsed]
+    run = _Run(program.tools, program.shell, hostname, dict(env) if env is not None else {"HOSTNAME": hostname})
+    run.files = _mounted(mounts) + [(at, path, text) for at, path, text in program.files if at <= elapsed]
     words = [str(w) for w in command]
     if first in ("redis-cli", "pg_isready", "mysqladmin") and program.server:
         up = elapsed >= program.startup
@@ -817,10 +862,12 @@ def exec_in(program: Program, command: list[str], elapsed: float, hostname: str)
     return run.status, "\n".join(text for _, text in run.lines)
 
 
-def command_seconds(program: Program, command: list[str], hostname: str) -> float:
+def command_seconds(
+    program: Program, command: list[str], hostname: str, env: dict[str, str] | None = None
+) -> float:
     """How long ``command`` runs inside the container (a preStop exec hook such as ``sleep 8``)."""
     if not command or (program.tools and command[0].rsplit("/", 1)[-1] not in program.tools):
         return 0.0
-    run = _Run(program.tools, program.shell, hostname, {"HOSTNAME": hostname})
+    run = _Run(program.tools, program.shell, hostname, dict(env) if env is not None else {"HOSTNAME": hostname})
     _command([str(w) for w in command], run)
     return FOREVER if run.forever else run.elapsed

@@ -127,7 +127,7 @@ class Container:
     def answer_exec(self, command: list[str], kind: str, now: float) -> tuple[int, str]:
         if self._failing(kind, now):
             return 1, ""
-        return exec_in(self.program, command, self.elapsed(now), self.hostname)
+        return exec_in(self.program, command, self.elapsed(now), self.hostname, self.env, self.mounts)
 
 
 class ContainerRuntime:
@@ -200,6 +200,8 @@ class ContainerRuntime:
         spec_hash: str,
         program: Program,
         hostname: str,
+        env: dict[str, str] | None = None,
+        mounts: dict[str, str] | None = None,
     ) -> Container:
         """CreateContainer + StartContainer. A program that cannot start exits at once with StartError."""
         name = str(spec.get("name", ""))
@@ -225,6 +227,8 @@ class ContainerRuntime:
             started_at=self.clock.now,
             cpu_limit=cpu_limit_cores(spec),
             working_set=_working_set(program.memory, digest),
+            env=dict(env or {}),
+            mounts=dict(mounts or {}),
         )
         self.containers[container.id] = container
         now = self.clock.now
