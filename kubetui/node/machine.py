@@ -186,7 +186,7 @@ class Machine:
             pod=name,
             pod_ip=pod_ip,
             node=self.name,
-            hostname=str(spec.get("hostname") or name),
+            hostname=worker.hostname,
             subdomain=str(spec.get("subdomain") or ""),
             resolver=dns.Resolver(self.client_for("coredns"), namespace),
             connect=connect,

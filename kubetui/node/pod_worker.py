@@ -168,6 +168,11 @@ class PodWorker:
 
     # -- wiring ------------------------------------------------------------------------------------------------
     @property
+    def hostname(self) -> str:
+        """The pod's hostname (GeneratePodHostNameAndDomain): ``spec.hostname``, else its name cut to 63 characters."""
+        return str(self.spec.get("hostname") or self.name[:63])
+
+    @property
     def pod_ip(self) -> str:
         return self.sandbox.ip if self.sandbox is not None else ""
 
@@ -541,13 +546,13 @@ class PodWorker:
             self._fail_sync()
             return
         command, args = expand_command_and_args(slot.spec, made)
-        env = process_environment(made, self.name)
+        env = process_environment(made, self.hostname)
         mounts = container_files(slot.spec, self._config.files)
         spec = {**slot.spec, "command": command, "args": args}
-        program = program_for(spec, self.annotations, self.name, ports, env, mounts)
+        program = program_for(spec, self.annotations, self.hostname, ports, env, mounts)
         attempt = previous.attempt + 1 if previous is not None else 0
         container = self.runtime.start_container(
-            self.sandbox, slot.spec, attempt, outcome.ref, slot.spec_hash, program, self.name, env, mounts
+            self.sandbox, slot.spec, attempt, outcome.ref, slot.spec_hash, program, self.hostname, env, mounts
         )
         for old in self.runtime.containers_of(
             self.uid

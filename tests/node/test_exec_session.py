@@ -205,3 +205,11 @@ def test_ctrl_c_on_an_attached_loop_ends_the_container_with_130() -> None:
     cluster.run_for(5)
     terminated = cluster.get("pods", "default", "gen")["status"]["containerStatuses"][0]["state"]["terminated"]
     assert terminated["exitCode"] == 130
+
+
+def test_a_pods_hostname_is_its_spec_hostname_when_set() -> None:
+    cluster = cluster_with(pod("db-0", "busybox", ["sleep", "3600"], hostname="primary", subdomain="db"))
+    _, out, _ = drive(cluster, open_session(cluster, "db-0", ["sh", "-c", "hostname; echo $HOSTNAME"]))
+    assert out == "primary\nprimary\n"
+    _, hosts, _ = drive(cluster, open_session(cluster, "db-0", ["cat", "/etc/hosts"]))
+    assert hosts.rstrip().endswith("primary.db.default.svc.cluster.local\tprimary")
