@@ -387,8 +387,7 @@ class PodWorker:
                      **{p: container.mounts[p] for p in container_files(slot.spec, self._config.files, sub_path=True)
                         if p in container.mounts}}
             if fresh != container.mounts:
-                container.mounts.clear()
-                container.mounts.update(fresh)
+                container.remount(fresh, self.clock.now)
                 self.activity(slot.name, "volumes updated", ", ".join(sorted(self._config.files)))
 
     def _sandbox_ok(self) -> bool:

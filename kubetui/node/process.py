@@ -55,6 +55,8 @@ REQUEST_SECONDS = 0.01  # the least one pass of a request loop takes: the reques
 HTTP_CLIENTS = frozenset({"wget", "curl"})
 DATE = "\x00date\x00"  # replaced by the time a line is printed, as date(1) prints it
 STAMP = "\x00stamp\x00"  # replaced by the time a line is printed, as servers log it
+FILE = "\x00file:{}\x00"  # replaced by a mounted file's content at the time the line is printed
+FILE_MARK = re.compile("\x00file:([^\x00]*)\x00")
 
 COMMON_TOOLS = frozenset(
     [
@@ -139,8 +141,9 @@ class Program:
         ports = self.ports or declared
         return not ports or port in ports
 
-    def log_lines(self, started_at: float, until: float) -> list[tuple[float, str]]:
-        """Every line printed between the start and ``until`` (virtual time), oldest first."""
+    def log_lines(self, started_at: float, until: float, files_at: FilesAt | None = None) -> list[tuple[float, str]]:
+        """Every line printed between the start and ``until`` (virtual time), oldest first; ``files_at`` gives a
+        mounted file's content at a moment (a loop that cats a ConfigMap's file prints each version in turn)."""
         end = min(until, started_at + self.exit_after)
         out = [(started_at + at, text) for at, text in self.lines if started_at + at <= end]
         if self.loop_period > 0 and self.loop_lines:
@@ -150,13 +153,20 @@ class Program:
             for k in range(skip, iterations):
                 base = first + k * self.loop_period
                 out.extend((base + at, text) for at, text in self.loop_lines if base + at <= end)
-        return [(when, render(text, when)) for when, text in out]
+        return [(when, render(text, when, files_at)) for when, text in out]
 
 
-def render(text: str, when: float) -> str:
-    """Fill in ``$(date)`` and server timestamps with the virtual time the line was printed."""
+FilesAt = Callable[[str, float], "str | None"]
+
+
+def render(text: str, when: float, files_at: FilesAt | None = None) -> str:
+    """Fill in ``$(date)``, server timestamps and mounted files' contents as they were when the line was printed."""
     if "\x00" not in text:
         return text
+    if "\x00file:" in text:
+        text = FILE_MARK.sub(lambda m: (files_at(m.group(1), when) if files_at else None) or "", text)
+        if "\x00" not in text:
+            return text
     moment = meta.EPOCH + timedelta(seconds=int(when))
     date = f"{moment:%a %b} {moment.day:2d} {moment:%H:%M:%S} UTC {moment.year}"
     return text.replace(DATE, date).replace(STAMP, f"{moment:%Y/%m/%d %H:%M:%S}")
@@ -336,6 +346,7 @@ class _Run:
     # when the name is not theirs (kubetui.node.exec_session)
     tool: Callable[[str, list[str], _Run], list[str] | None] | None = None
     loop: tuple[list[str], list[str]] | None = None  # (header, body) of the loop that runs for ever
+    live: frozenset[str] = frozenset()  # mounted files the kubelet may rewrite: read when a line is printed
 
     def has(self, program: str) -> bool:
         return not self.tools or program in self.tools
@@ -348,7 +359,9 @@ class _Run:
         return content
 
     def fork(self) -> _Run:
-        return _Run(self.tools, self.shell_name, self.hostname, dict(self.env), tool=self.tool)
+        forked = _Run(self.tools, self.shell_name, self.hostname, dict(self.env), tool=self.tool, live=self.live)
+        forked.files = list(self.files)
+        return forked
 
 
 def _tokens(script: str) -> list[str]:
@@ -373,8 +386,20 @@ def _tokens(script: str) -> list[str]:
 def _expand(word: str, run: _Run) -> str:
     word = re.sub(r"\$\(date[^)]*\)|`date[^`]*`", DATE, word)
     word = re.sub(r"\$\(hostname\)|`hostname`", run.hostname, word)
+    if "$(" in word or "`" in word:
+        word = re.sub(r"\$\(([^()]*)\)|`([^`]*)`", lambda m: _substitute(m.group(1) or m.group(2) or "", run), word)
     word = word.replace("$?", str(run.status))
     return re.sub(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?", lambda m: run.env.get(m.group(1), ""), word)
+
+
+def _substitute(script: str, run: _Run) -> str:
+    """``$(command)``: what it prints, trailing newlines removed (a mounted file, read when the line is printed)."""
+    words = script.split()
+    if run.tool is None and len(words) == 2 and words[0] == "cat" and words[1] in run.live:
+        return FILE.format(words[1])
+    inner = run.fork()
+    _interpret(_tokens(script), inner)
+    return "\n".join(text for _, text in inner.lines).rstrip("\n")
 
 
 def _split(tokens: list[str]) -> list[tuple[str, list[str]]]:
@@ -632,6 +657,8 @@ def _cat(paths: list[str], run: _Run) -> list[str]:
                 else f"cat: {path}: No such file or directory"
             )
             run.status = 1
+        elif path in run.live and run.tool is None:
+            output.append(FILE.format(path))  # the kubelet may rewrite it: read when the line is printed
         elif content:
             output.extend(content.split("\n"))
     return output
@@ -742,7 +769,7 @@ def program_for(
     args = [str(w) for w in container.get("args") or []]
     # An image's ENTRYPOINT takes args; images without one (busybox, python ...) run args as the command.
     words = command + args if command else (args if info is not None and not info.server else [])
-    run = _Run(tools, shell, hostname, env)
+    run = _Run(tools, shell, hostname, env, live=frozenset(mounts or ()))
     mounted = _mounted(mounts)
     run.files = list(mounted)
     start_error = ""

@@ -69,6 +69,7 @@ class Container:
     working_set: int = 0  # bytes of memory in use (what the kubelet reports; the program's memory, to the page)
     env: dict[str, str] = field(default_factory=dict)  # the environment the kubelet gave the process
     mounts: dict[str, str] = field(default_factory=dict)  # absolute path -> content of files its volumes mount
+    mount_versions: list[tuple[float, dict[str, str]]] = field(default_factory=list)  # (since, mounts) as rewritten
 
     @property
     def running(self) -> bool:
@@ -81,9 +82,24 @@ class Container:
         if self.started_at is None:
             return []
         until = now if self.running else self.finished_at
-        lines = self.program.log_lines(self.started_at, until) + self.extra_lines
+        lines = self.program.log_lines(self.started_at, until, self.file_at) + self.extra_lines
         lines.sort(key=lambda item: item[0])
         return [text for _, text in lines[-MAX_LOG_LINES:]]
+
+    def remount(self, files: dict[str, str], now: float) -> None:
+        """The kubelet wrote the volumes again: the files change now (lines printed before keep what they read)."""
+        if not self.mount_versions:
+            self.mount_versions.append((self.started_at or 0.0, dict(self.mounts)))
+        self.mounts.clear()
+        self.mounts.update(files)
+        self.mount_versions.append((now, dict(files)))
+
+    def file_at(self, path: str, when: float) -> str | None:
+        """A mounted file's content at ``when``."""
+        for since, files in reversed(self.mount_versions):
+            if since <= when:
+                return files.get(path)
+        return self.mounts.get(path)
 
     def log(self, when: float, line: str) -> None:
         self.extra_lines.append((when, line))

@@ -140,3 +140,23 @@ def test_an_update_reaches_the_mounted_file_but_not_the_env_nor_a_sub_path() -> 
     assert container.answer_exec(["/bin/sh", "-c", "cat /etc/config/special.how /etc/how.conf; echo $HOW"], "",
                                  c.clock.now) == (0, "extremely\nvery\nvery")
     assert (c.get("pods", "default", "watcher") or {})["status"]["containerStatuses"][0]["ready"]
+
+
+def test_a_loop_that_cats_a_mounted_file_logs_each_version_in_turn() -> None:
+    """The ConfigMap task's "Mounted ConfigMaps are updated automatically": the sport changes in the logs, the
+    lines printed before the update keep the old one."""
+    c = cluster()
+    api = c.client("kubectl")
+    api.create("configmaps", config_map("sport", {"sport": "football"}), "default")
+    loop = 'while true; do echo "$(date) My preferred sport is $(cat /etc/config/sport)"; sleep 10; done;'
+    api.create("pods", pod("configmap-volume", {
+        "image": "alpine:3", "command": ["/bin/sh", "-c", loop],
+        "volumeMounts": [{"name": "config-volume", "mountPath": "/etc/config"}],
+    }, [{"name": "config-volume", "configMap": {"name": "sport"}}], restart="Always"), "default")
+    c.run_for(30)
+    api.merge_patch("configmaps", "default", "sport", {"data": {"sport": "cricket"}})
+    c.run_for(RESYNC_SECONDS + RESYNC_JITTER + 20)
+    sports = [line.rsplit(" ", 1)[-1] for line in api.logs("default", "configmap-volume").splitlines()]
+    assert sports[0] == "football" and sports[-1] == "cricket"
+    assert sports == sorted(sports, key=lambda sport: sport == "cricket")  # football until the update, then cricket
+    assert "UTC" in api.logs("default", "configmap-volume").splitlines()[0]  # $(date) is still the time
