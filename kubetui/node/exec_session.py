@@ -256,6 +256,20 @@ class Session:
         return "# "
 
     # -- running a command ----------------------------------------------------------------------------------------
+    def run_now(self) -> tuple[int, str]:
+        """The command's exit code and everything it prints, at once (a tour's exec): no waiting in virtual time,
+        so ``sleep`` takes no time and a loop that never ends shows its first pass."""
+        run, words = self.run_state, self.command
+        first = words[0].rsplit("/", 1)[-1] if words else ""
+        if not run.has(first):
+            raise ExecError(self._not_found_message(words[0]))
+        self._reset(run)
+        _command(words, run)
+        lines = [render(text, self.clock.now) for _, text in run.lines]
+        if run.forever and run.loop is not None:
+            lines += [render(text, self.clock.now) for _, text in run.loop_lines]
+        return run.status, "".join(f"{line}\n" for line in lines)
+
     async def _execute_words(self, words: list[str], term: Terminal) -> int:
         run = self.run_state
         first = words[0].rsplit("/", 1)[-1]

@@ -449,16 +449,16 @@ def _filter(words: list[str], piped: list[tuple[float, str]], run: _Run) -> bool
     if name not in ("grep", "head", "tail", "wc", "sort", "uniq", "cat") or not run.has(name):
         return False
     flags = "".join(a[1:] for a in args if a.startswith("-") and not a[1:].isdigit() and not a.startswith("--"))
-    operands = [a for a in args if not a.startswith("-")]
+    operands = [b for a, b in zip(["", *args], args, strict=False) if not b.startswith("-") and a != "-e"]
     run.status = 0
     at = piped[-1][0] if piped else run.elapsed
     texts = [text for _, text in piped]
     if name == "grep":
-        pattern = operands[0] if operands else ""
+        patterns = [b for a, b in itertools.pairwise(args) if a == "-e"] or operands[:1]
         try:
-            regex = re.compile(pattern, re.IGNORECASE if "i" in flags else 0)
+            regex = re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE if "i" in flags else 0)
         except re.error:
-            regex = re.compile(re.escape(pattern))
+            regex = re.compile("|".join(re.escape(p) for p in patterns))
         kept = [(when, text) for when, text in piped if bool(regex.search(text)) != ("v" in flags)]
         run.status = 0 if kept else 1
         run.lines.extend([(at, str(len(kept)))] if "c" in flags else kept)

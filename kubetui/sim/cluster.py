@@ -15,6 +15,7 @@ from kubetui.api.storage import DEFAULT_STORAGE_CLASS
 from kubetui.apiserver.codec import deep_copy
 from kubetui.apiserver.server import APIServer
 from kubetui.client.client import Client
+from kubetui.node.exec_session import ExecError
 from kubetui.node.network import NodeNetwork, PodNetwork
 from kubetui.node.spec import NodeSpec, default_nodes
 from kubetui.sim.clock import Clock
@@ -165,6 +166,16 @@ class Cluster:
         actions[action]()
         self.trace.emit(Chaos(action=action, target=node))
         return f"{action} {node}"
+
+    def exec(self, pod: str, command: list[str], namespace: str = "default", container: str = "") -> str:
+        """``kubectl exec <pod> -- <command>`` (through the API server and the pod's kubelet): what it printed, and
+        its exit code when not 0. Raises ValueError for a pod or container it cannot reach."""
+        try:
+            session = self.api.stream("kubectl", "exec", namespace, pod, container or None, command, False)
+            code, output = session.run_now()
+        except ExecError as err:
+            raise ValueError(str(err)) from err
+        return output + (f"command terminated with exit code {code}\n" if code else "")
 
     def traffic(
         self, service: str, namespace: str = "default", port: int | None = None, count: int = 10, node: str = ""

@@ -32,7 +32,7 @@ SESSION_FORMAT = 1
 class Input:
     at: int  # clock.events_run when it was applied
     time: float
-    kind: str  # chaos | api | manifests | clock | traffic
+    kind: str  # chaos | api | manifests | clock | traffic | exec
     data: dict[str, Any]
 
     def to_json(self) -> bytes:
@@ -91,6 +91,8 @@ class Inputs:
                 return self._api(data)
             if item.kind == "clock":
                 return self._clock(data)
+            if item.kind == "exec":
+                return self.cluster.exec(**data)
             if item.kind == "traffic":
                 from kubetui.sim.cluster import describe_traffic
 

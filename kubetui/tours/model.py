@@ -41,6 +41,7 @@ ACTIONS = (
     "uncordon",
     "advance",
     "request",
+    "exec",
     "conflict-demo",
     "rollout-undo",
 )
@@ -135,7 +136,11 @@ def load_tour(path: Path) -> Tour:
 
 
 def available_tours() -> list[Tour]:
-    return [load_tour(p) for p in sorted(TOURS_DIR.glob("*.yaml"))]
+    def order(path: Path) -> tuple[int, str]:  # 10-... after 9-...
+        number = path.stem.partition("-")[0]
+        return (int(number) if number.isdigit() else 1_000, path.stem)
+
+    return [load_tour(p) for p in sorted(TOURS_DIR.glob("*.yaml"), key=order)]
 
 
 def find_tour(name: str) -> Tour:

@@ -199,6 +199,8 @@ class TourRunner:
             return f"letting {arg} virtual seconds pass"
         if kind == "request":
             return self._requests(arg)
+        if kind == "exec":
+            return self._exec(arg)
         if kind == "conflict-demo":
             return self._conflict_demo(arg)
         if kind == "rollout-undo":
@@ -247,6 +249,15 @@ class TourRunner:
         if not pods:
             raise ValueError(f"no running pod matches {arg['selector']}")
         return str(pods[0]["metadata"]["name"])
+
+    def _exec(self, arg: dict[str, Any]) -> str:
+        """``kubectl exec <pod> -- sh -c <command>``; the step's message is the command line and what it printed."""
+        pod, command = self._pod_named(arg), str(arg["command"])
+        output = self.cluster.inputs.submit("exec", pod=pod, namespace=str(arg.get("namespace", "default")),
+                                            command=["sh", "-c", command], container=str(arg.get("container", "")))
+        if output.startswith("error: "):
+            raise ValueError(output.removeprefix("error: "))
+        return f"$ kubectl exec {pod} -- sh -c '{command}'\n{output.rstrip()}"
 
     def _requests(self, arg: dict[str, Any]) -> str:
         """Send requests to a Service through a node's kube-proxy rules and count where they land."""

@@ -18,11 +18,12 @@ from kubetui.ui.tour_panel import TourPanel
 TOURS = available_tours()
 
 
-def test_the_nine_tours_exist() -> None:
+def test_the_ten_tours_exist_in_order() -> None:
     assert [t.name for t in TOURS] == [
         "1-manifest-to-pod", "2-scheduler", "3-self-healing", "4-node-failure", "5-rolling-update",
-        "6-services", "7-etcd-and-watch", "8-storage", "9-autoscaling"]
+        "6-services", "7-etcd-and-watch", "8-storage", "9-autoscaling", "10-inside-a-pod"]
     assert find_tour("3").name == find_tour("self-healing").name == "3-self-healing"
+    assert find_tour("10").name == find_tour("inside-a-pod").name == "10-inside-a-pod"
 
 
 @pytest.mark.parametrize("tour", TOURS, ids=[t.name for t in TOURS])
