@@ -441,6 +441,43 @@ def _interpret(tokens: list[str], run: _Run) -> None:
         _command(words, run)
 
 
+FILTERS = frozenset({"grep", "head", "tail", "wc", "sort", "uniq"})
+
+
+def _filter_files(name: str, args: list[str], run: _Run) -> bool:
+    """``grep search /etc/resolv.conf``, ``head -3 file``: the filter over the files' lines (False: no file named)."""
+    operands = [b for a, b in zip(["", *args], args, strict=False)
+                if not b.startswith("-") and a not in ("-e", "-n", "-m")]
+    patterns = any(a == "-e" for a in args)
+    files = operands if patterns or name != "grep" else operands[1:]
+    if not files:
+        return False
+    lines: list[str] = []
+    missing: list[str] = []
+    for path in files:
+        read = _read(run, path)
+        if read is None:
+            missing.append(f"{name}: {path}: No such file or directory")
+        else:
+            lines.extend(read)
+    kept = [a for a in args if a not in files]
+    _filter([name, *kept], [(run.elapsed, line) for line in lines], run)
+    if missing:
+        run.lines.extend((run.elapsed, line) for line in missing)
+        run.status = 2 if name == "grep" else 1
+    return True
+
+
+def _read(run: _Run, path: str) -> list[str] | None:
+    """A file's lines as ``cat`` would print them (an exec's ``cat`` knows the container's files); None if absent."""
+    if run.tool is not None:
+        probe = run.fork()
+        lines = run.tool("cat", [path], probe)
+        return lines if lines is not None and probe.status == 0 else None
+    content = run.file(path)
+    return None if content is None else content.split("\n") if content else []
+
+
 def _filter(words: list[str], piped: list[tuple[float, str]], run: _Run) -> bool:
     """``... | grep x``, ``| head -3``, ``| wc -l``: the filter's output from what the pipe brings; False when the
     program is not a filter we model (it then runs as if its input were empty)."""
@@ -610,6 +647,8 @@ def _command(words: list[str], run: _Run) -> None:
         run.files.extend((run.elapsed, path, None) for path in args if not path.startswith("-"))
     elif name == "cat":
         output = _cat(args, run)
+    elif name in FILTERS and _filter_files(name, args, run):
+        return
     elif name == "date":
         output = [DATE]
     elif name == "hostname":

@@ -137,7 +137,8 @@ class TourRunner:
         self.cluster.inputs.submit("clock", paused=True)  # as the space key does
         self.paused_clock = True
         note = PAUSED_NOTE if self.index < len(self.tour.steps) - 1 else PAUSED_NOTE.replace("go on", "finish")
-        self.message = f"{self.message} · {note}" if self.message else note
+        joint = "\n" if "\n" in self.message else " · "  # a command's output keeps its last line to itself
+        self.message = f"{self.message}{joint}{note}" if self.message else note
 
     def _resume_clock(self) -> None:
         """Start the clock again if the tour stopped it (and the learner has not started it since)."""

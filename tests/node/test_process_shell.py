@@ -42,3 +42,12 @@ def test_a_shell_kept_open_by_stdin_runs_until_it_exits() -> None:
     assert not program_for(closed, {}, "pod", ()).stdin_shell and program_for(closed, {}, "pod", ()).exit_after == 0
     no_bash = {**spec, "command": ["bash"]}  # busybox has no bash: it cannot start, stdin or not
     assert program_for(no_bash, {}, "pod", ()).start_error
+
+
+def test_filters_read_the_files_they_name() -> None:
+    state = _Run(frozenset(), "busybox", "pod", {})
+    state.files = [(0.0, "/etc/resolv.conf", "search default.svc.cluster.local\nnameserver 10.96.0.10")]
+    _interpret(_tokens("grep search /etc/resolv.conf; head -n 1 /etc/resolv.conf; grep -c e /etc/resolv.conf"), state)
+    assert lines(state) == ["search default.svc.cluster.local", "search default.svc.cluster.local", "2"]
+    _interpret(_tokens("grep x /nope"), state)
+    assert lines(state)[-1] == "grep: /nope: No such file or directory" and state.status == 2
