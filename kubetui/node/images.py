@@ -172,6 +172,23 @@ CATALOGUE: dict[str, ImageInfo] = {
     "gcr.io/google-samples/node-hello": ImageInfo(
         250, r"1\.0", server=True, ports=(8080,), memory_mb=30, style="echo"
     ),
+    # Kubernetes Basics' app: a node server on 8080 that says which pod answered.
+    "gcr.io/google-samples/kubernetes-bootcamp": ImageInfo(
+        74, r"v[12]", server=True, ports=(8080,), memory_mb=20, style="bootcamp"
+    ),
+    # Debug Services' backend: answers every request on 9376 with its hostname.
+    **{name: ImageInfo(5, r"(?:latest|v?1\.\d+)", server=True, ports=(9376,), memory_mb=2, style="serve-hostname")
+       for name in ("registry.k8s.io/serve_hostname", "k8s.gcr.io/serve_hostname",
+                    "gcr.io/google_containers/serve_hostname")},
+    # Debugging DNS Resolution's dnsutils (its pod runs sleep): nslookup, dig and host.
+    **{name: ImageInfo(200, r"1\.\d+", memory_mb=3)
+       for name in ("registry.k8s.io/e2e-test-images/jessie-dnsutils", "gcr.io/kubernetes-e2e-test-images/dnsutils",
+                    "registry.k8s.io/e2e-test-images/agnhost")},
+    # busybox under the names older pages use, and busybox with curl (Connecting Applications with Services).
+    **{name: ImageInfo(2, rf"(?:latest|1\.\d+(?:\.\d+)?{_SUFFIX})", memory_mb=1)
+       for name in ("gcr.io/google-containers/busybox", "gcr.io/google_containers/busybox", "k8s.gcr.io/busybox",
+                    "registry.k8s.io/busybox")},
+    "radial/busyboxplus": ImageInfo(5, r"(?:latest|curl|git|base)", memory_mb=1),
     "polinux/stress": ImageInfo(10, r"(?:latest|1\.0\.4)", memory_mb=1),
     "busybox": ImageInfo(4, rf"(?:latest|stable|musl|glibc|uclibc|1\.\d+(?:\.\d+)?{_SUFFIX})", memory_mb=1),
     "alpine": ImageInfo(8, r"(?:latest|edge|3(?:\.\d+){0,2})", memory_mb=1),

@@ -55,6 +55,8 @@ REQUEST_SECONDS = 0.01  # the least one pass of a request loop takes: the reques
 HTTP_CLIENTS = frozenset({"wget", "curl"})
 DATE = "\x00date\x00"  # replaced by the time a line is printed, as date(1) prints it
 STAMP = "\x00stamp\x00"  # replaced by the time a line is printed, as servers log it
+ISO = "\x00iso\x00"  # the same, as JavaScript's Date prints it
+HOST = "\x00host\x00"  # the container's hostname (filled in when the program is decided)
 FILE = "\x00file:{}\x00"  # replaced by a mounted file's content at the time the line is printed
 FILE_MARK = re.compile("\x00file:([^\x00]*)\x00")
 
@@ -66,12 +68,20 @@ COMMON_TOOLS = frozenset(
     ]
 )
 SHELL_TOOLS = {
-    "busybox": COMMON_TOOLS | {"ash", "wget", "nc", "ping", "nslookup", "top", "vi"},
-    "debian": COMMON_TOOLS | {"bash", "dash"},
+    "busybox": COMMON_TOOLS | {"ash", "wget", "nc", "ping", "nslookup", "top", "vi", "ps", "clear", "sort", "uniq",
+                               "which"},
+    "debian": COMMON_TOOLS | {"bash", "dash", "sort", "uniq", "which", "apt-get", "apt", "clear"},
     "": frozenset(),
 }
+NGINX_SLIM_REGISTRIES = ("registry.k8s.io", "k8s.gcr.io", "gcr.io/google_containers")
 SERVER_BINARIES = {
     "nginx": "nginx curl",
+    "gcr.io/google-samples/kubernetes-bootcamp": "node npm curl",
+    "registry.k8s.io/e2e-test-images/jessie-dnsutils": "nslookup dig host ping",
+    "gcr.io/kubernetes-e2e-test-images/dnsutils": "nslookup dig host ping",
+    "registry.k8s.io/e2e-test-images/agnhost": "agnhost curl",
+    "radial/busyboxplus": "curl",
+    **{f"{registry}/nginx-slim": "nginx curl" for registry in NGINX_SLIM_REGISTRIES},
     "httpd": "httpd httpd-foreground apachectl",
     "redis": "redis-server redis-cli",
     "postgres": "postgres pg_isready psql docker-entrypoint.sh",
@@ -89,9 +99,16 @@ SHELLS = {
     "alpine": "busybox",
     "curlimages/curl": "busybox",
     "polinux/stress": "busybox",
+    "radial/busyboxplus": "busybox",
+    "gcr.io/google-containers/busybox": "busybox",
+    "gcr.io/google_containers/busybox": "busybox",
+    "k8s.gcr.io/busybox": "busybox",
+    "registry.k8s.io/busybox": "busybox",
+    "registry.k8s.io/e2e-test-images/agnhost": "busybox",
 }
 NO_SHELL = frozenset(
-    {"traefik/whoami", "hashicorp/http-echo", "registry.k8s.io/pause", "gcr.io/google-samples/hello-app"}
+    {"traefik/whoami", "hashicorp/http-echo", "registry.k8s.io/pause", "gcr.io/google-samples/hello-app",
+     "registry.k8s.io/serve_hostname", "k8s.gcr.io/serve_hostname", "gcr.io/google_containers/serve_hostname"}
 )
 
 
@@ -169,7 +186,8 @@ def render(text: str, when: float, files_at: FilesAt | None = None) -> str:
             return text
     moment = meta.EPOCH + timedelta(seconds=int(when))
     date = f"{moment:%a %b} {moment.day:2d} {moment:%H:%M:%S} UTC {moment.year}"
-    return text.replace(DATE, date).replace(STAMP, f"{moment:%Y/%m/%d %H:%M:%S}")
+    return text.replace(DATE, date).replace(STAMP, f"{moment:%Y/%m/%d %H:%M:%S}").replace(
+        ISO, f"{moment:%Y-%m-%dT%H:%M:%S}.000Z")
 
 
 def knob(annotations: dict[str, str], name: str, container: str) -> str | None:
@@ -238,6 +256,7 @@ def _server_lines(style: str, image: ImageRef, port: tuple[int, ...]) -> tuple[t
         ),
         "mysql": ("[Server] /usr/sbin/mysqld: ready for connections. Version: '8.4.3'  port: 3306",),
         "whoami": (f"Starting up on port {listen}",),
+        "bootcamp": (f"Kubernetes Bootcamp App Started At: {ISO} | Running On:  {HOST} \n",),
         "echo": (f"Listening on port {listen}",),
         "hello-app": (f"Server listening on port {listen}",),
         "server": (f"listening on port {listen}",),
@@ -314,6 +333,10 @@ def response_body(style: str, code: int, hostname: str) -> str:
         return f"Hello, world!\nVersion: 1.0.0\nHostname: {hostname}\n"
     if style == "hpa-example":
         return "OK!"
+    if style == "bootcamp":
+        return f"Hello Kubernetes bootcamp! | Running on: {hostname} | v=1\n"
+    if style == "serve-hostname":
+        return f"{hostname}\n"
     return ""
 
 
@@ -729,6 +752,8 @@ def _other_program(name: str, args: list[str], run: _Run) -> None:
         "npm",
     ):
         return
+    if run.tool is not None:  # run by kubectl exec: a program we do not model prints nothing and ends
+        return
     if name in ("python", "python3") and "http.server" in args:
         run.ports = (*run.ports, next((int(a) for a in args if a.isdigit()), 8000))
     run.serving, run.forever = True, True
@@ -837,7 +862,8 @@ def program_for(
     image_server = server and info is not None and info.server
     ports = run.ports or (info.ports if image_server and info is not None else ())
     style = info.style if image_server and info is not None else ""
-    lines = [*(_server_lines(style, ref, ports or declared_ports) if image_server else ()), *run.lines]
+    lines = [*((at, text.replace(HOST, hostname)) for at, text in (
+        _server_lines(style, ref, ports or declared_ports) if image_server else ())), *run.lines]
     exit_after = FOREVER if run.forever or start_error else run.elapsed
     exit_code = run.status
     crash = _seconds(knob(annotations, "crash-after-seconds", name), FOREVER)
