@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from kubetui.node import dns
 from kubetui.node.network import Reply
-from kubetui.node.process import NGINX_WELCOME, Program, _Run
+from kubetui.node.process import Program, _Run
 from kubetui.sim.clock import Clock
 
 if TYPE_CHECKING:
@@ -68,28 +68,36 @@ class Programs:
         self.cwd = view.working_dir or "/"
         self.tty = False  # ls lists in columns on a terminal, one name a line otherwise
 
-    def files(self, run: _Run) -> dict[str, str | None]:
-        """Every file the process can read now: the image's, the kubelet's, the volumes', and what was written."""
-        view, container = self.view, self.container
-        files: dict[str, str | None] = {
+    def visible(self) -> dict[str, str]:
+        """Every file the process can read now: the container's (image, layer, volumes) and the kubelet's."""
+        view = self.view
+        files = {
             "/etc/hostname": view.hostname,
             "/etc/hosts": hosts_file(view),
             "/etc/resolv.conf": dns.resolv_conf(view.namespace).rstrip("\n"),
+            "/proc/mounts": self._proc_mounts(),
         }
-        key = container.program.shell or "busybox"
-        release = OS_RELEASE.get("alpine" if "alpine" in container.image else key, "")
+        key = self.container.program.shell or "busybox"
+        release = OS_RELEASE.get("alpine" if "alpine" in self.container.image else key, "")
         if release:
             files["/etc/os-release"] = release
-        if container.program.style == "nginx":
-            files["/usr/share/nginx/html/index.html"] = NGINX_WELCOME.rstrip("\n")
-        files.update(container.mounts)
-        now = container.elapsed(self.clock.now)
-        for when, path, text in container.program.files:
-            if when <= now:
-                files[path] = text
-        for _, path, text in run.files:
-            files[path] = text
+        files.update(self.container.files(self.clock.now))
         return files
+
+    def _proc_mounts(self) -> str:
+        """The mounts a learner looks for in /proc/mounts: the root overlay, the kubelet's files and the volumes."""
+        rows = ["overlay / overlay rw,relatime 0 0", "proc /proc proc rw,nosuid,nodev,noexec,relatime 0 0",
+                "tmpfs /dev tmpfs rw,nosuid,size=65536k,mode=755 0 0"]
+        rows += [f"/dev/root {path} ext4 rw,relatime 0 0" for path in ("/etc/hosts", "/etc/hostname",
+                                                                      "/etc/resolv.conf")]
+        config_dirs = sorted({path.rsplit("/", 1)[0] for path in self.container.mounts})
+        rows += [f"tmpfs {path} tmpfs ro,relatime 0 0" for path in config_dirs]
+        rows += [f"/dev/root {path} ext4 rw,relatime 0 0" for path in sorted(self.container.volumes)]
+        return "\n".join(rows)
+
+    def files(self, run: _Run) -> dict[str, str | None]:
+        """The files as the command sees them: the container's when it started, and what it wrote since."""
+        return {path: text for _, path, text in run.files}
 
     def _path(self, path: str) -> str:
         if not path.startswith("/"):

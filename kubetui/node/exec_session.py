@@ -94,6 +94,7 @@ class Session:
         self._eof = False
         self._busy = False
         self._interrupt = False
+        self._written = 0  # run_state.files up to here are the container's; after it, what the command wrote
         self.term: Terminal | None = None
 
     # -- the stream --------------------------------------------------------------------------------------------
@@ -265,6 +266,7 @@ class Session:
             raise ExecError(self._not_found_message(words[0]))
         self._reset(run)
         _command(words, run)
+        self._commit(run, self.clock.now)
         lines = [render(text, self.clock.now) for _, text in run.lines]
         if run.forever and run.loop is not None:
             lines += [render(text, self.clock.now) for _, text in run.loop_lines]
@@ -279,6 +281,7 @@ class Session:
         self._busy = True
         try:
             _command(words, run)
+            self._commit(run, self.clock.now)
             return await self._play(run, term)
         finally:
             self._busy = False
@@ -289,15 +292,24 @@ class Session:
         self._busy = True
         try:
             _interpret(_tokens(script), run)
+            self._commit(run, self.clock.now)
             return await self._play(run, term)
         finally:
             self._busy = False
 
-    @staticmethod
-    def _reset(run: _Run) -> None:
+    def _reset(self, run: _Run) -> None:
+        """Ready for the next command: nothing printed yet, and the container's files as they are now."""
         run.lines, run.elapsed, run.forever, run.exited = [], 0.0, False, False
         run.loop, run.loop_lines, run.loop_start, run.loop_period = None, [], 0.0, 0.0
         run.requests = []
+        run.files = [(0.0, path, text) for path, text in self.programs.visible().items()]
+        self._written = len(run.files)
+
+    def _commit(self, run: _Run, start: float) -> None:
+        """What the command wrote goes to the container (its layer, or the volume mounted there), at its moment."""
+        for at, path, text in run.files[self._written:]:
+            self.container.write(path, text, start + at)
+        self._written = len(run.files)
 
     async def _play(self, run: _Run, term: Terminal) -> int:
         """Print what the command printed, each line at its moment of virtual time, and wait as long as it ran."""
@@ -320,6 +332,7 @@ class Session:
                 if header[0] == "while" and len(header) > 1:
                     _command(header[1:], once)
                 _interpret(body, once)
+                self._commit(run, at)
                 for offset, text in once.lines:
                     if not await self._until(at + offset, term):
                         return await self._interrupted(run, term)

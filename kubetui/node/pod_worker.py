@@ -33,6 +33,7 @@ from kubetui.node.container_env import (
     make_environment,
     process_environment,
 )
+from kubetui.node.filesystem import data_volumes
 from kubetui.node.image_manager import Outcome
 from kubetui.node.probes import ProbeSpec, ProbeWorker
 from kubetui.node.process import FOREVER, command_seconds, program_for
@@ -161,6 +162,7 @@ class PodWorker:
         self._sync_failed = False  # this sync hit a back-off: requeue it as a failed sync
         self._timers = Timers(self.clock)
         self._claims = pod_claim_names(pod)  # persistentVolumeClaim volumes: wait until their claims are Bound
+        self._claimed: dict[str, str] = {}  # claim volume -> its PersistentVolume, once Bound
         self._mount_wait_since: float | None = None
         self._config = ConfigVolumes(config_volumes(self.spec))  # configMap, secret, downwardAPI, projected
         self._resyncing = False
@@ -331,7 +333,7 @@ class PodWorker:
     def _volumes_mounted(self) -> bool:
         """WaitForAttachAndMount for claim volumes (node/volumes.py): poll until every claim is Bound and not being
         deleted."""
-        waiting = unmounted_claim_volumes(self.kubelet.client, self.namespace, self._claims)
+        waiting = unmounted_claim_volumes(self.kubelet.client, self.namespace, self._claims, self._claimed)
         now = self.clock.now
         if not waiting:
             if self._mount_wait_since is not None:
@@ -551,7 +553,8 @@ class PodWorker:
         program = program_for(spec, self.annotations, self.hostname, ports, env, mounts)
         attempt = previous.attempt + 1 if previous is not None else 0
         container = self.runtime.start_container(
-            self.sandbox, slot.spec, attempt, outcome.ref, slot.spec_hash, program, self.hostname, env, mounts
+            self.sandbox, slot.spec, attempt, outcome.ref, slot.spec_hash, program, self.hostname, env, mounts,
+            data_volumes(self.pod, slot.spec, self._claimed)
         )
         for old in self.runtime.containers_of(
             self.uid

@@ -13,9 +13,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kubetui.api.quantity import QuantityError, memory_bytes
+from kubetui.node.filesystem import DOCUMENT_ROOTS, FORBIDDEN, Disk, Entry, image_files, latest, visible, volume_of
 from kubetui.node.images import ImageRef, ImageStore
 from kubetui.node.network import PodNetwork, Reply
-from kubetui.node.process import FOREVER, OOM_AFTER_SECONDS, Program, access_line, exec_in, render, response_body
+from kubetui.node.process import (
+    FOREVER,
+    NGINX_WELCOME,
+    OOM_AFTER_SECONDS,
+    Program,
+    access_line,
+    exec_in,
+    render,
+    response_body,
+)
 from kubetui.node.usage import CpuMeter, Route, cpu_limit_cores
 from kubetui.sim.clock import Clock, Timer
 from kubetui.sim.trace import NodeActivity, TraceBus
@@ -70,6 +80,9 @@ class Container:
     env: dict[str, str] = field(default_factory=dict)  # the environment the kubelet gave the process
     mounts: dict[str, str] = field(default_factory=dict)  # absolute path -> content of files its volumes mount
     mount_versions: list[tuple[float, dict[str, str]]] = field(default_factory=list)  # (since, mounts) as rewritten
+    volumes: dict[str, str] = field(default_factory=dict)  # mountPath -> data volume (emptyDir, hostPath, claim)
+    disk: Disk = field(default_factory=dict)  # the machine's volumes (the runtime's, shared by its containers)
+    layer: list[Entry] = field(default_factory=list)  # what execs wrote outside any volume (gone at a restart)
 
     @property
     def running(self) -> bool:
@@ -94,8 +107,51 @@ class Container:
         self.mounts.update(files)
         self.mount_versions.append((now, dict(files)))
 
+    # -- its file system (kubetui.node.filesystem) ------------------------------------------------------------------
+    def read(self, path: str, now: float) -> str | None:
+        """A file's content at ``now``, None when it does not exist."""
+        hit = volume_of(self.volumes, path)
+        if hit is not None:
+            return latest(self.disk.get(hit[0], []), hit[1], now)[1]
+        started = self.started_at or 0.0
+        history = [(started + at, name, text) for at, name, text in self.program.files if name == path]
+        history += [entry for entry in self.layer if entry[1] == path]
+        history.sort(key=lambda entry: entry[0])
+        found, content = latest(history, path, now)
+        if found:
+            return content
+        if path in self.mounts:
+            return self.file_at(path, now)
+        return image_files(self.program.style, NGINX_WELCOME).get(path)
+
+    def write(self, path: str, content: str | None, now: float) -> None:
+        """An exec writes (None: removes) a file: into the volume mounted there, else the container's own layer."""
+        hit = volume_of(self.volumes, path)
+        if hit is not None:
+            self.disk.setdefault(hit[0], []).append((now, hit[1], content))
+        else:
+            self.layer.append((now, path, content))
+
+    def files(self, now: float) -> dict[str, str]:
+        """Every file that exists at ``now``, by absolute path."""
+        started = self.started_at or 0.0
+        found = {path: text for path, text in image_files(self.program.style, NGINX_WELCOME).items()
+                 if volume_of(self.volumes, path) is None}
+        found.update(self.mounts)
+        history = [(started + at, path, text) for at, path, text in self.program.files] + self.layer
+        history.sort(key=lambda entry: entry[0])
+        found.update({path: text for path, text in visible(history, now).items()
+                      if volume_of(self.volumes, path) is None})
+        for mount, key in self.volumes.items():
+            for name, text in visible(self.disk.get(key, []), now).items():
+                found[f"{mount.rstrip('/')}/{name}"] = text
+        return found
+
     def file_at(self, path: str, when: float) -> str | None:
-        """A mounted file's content at ``when``."""
+        """A file's content at ``when``, as a line the process printed then reads it (a ConfigMap's file as the
+        kubelet had written it by then, another container's writes to a shared volume)."""
+        if volume_of(self.volumes, path) is not None:
+            return self.read(path, when)
         for since, files in reversed(self.mount_versions):
             if since <= when:
                 return files.get(path)
@@ -124,14 +180,30 @@ class Container:
             return Reply(
                 None, f'Get "{url}": net/http: HTTP/1.x transport connection broken: malformed HTTP response'
             )
+        body = None
         if self._failing(kind, now):
             code = 503 if kind == "readiness" else 500
+        elif self.program.style in DOCUMENT_ROOTS:
+            code, body = self._document(path.split("?")[0], now)
         else:
             code = 200 if paths is None or path.split("?")[0] in paths else 404
         line = access_line(self.program.style, source, path, code, agent, now)
         if line is not None:
             self.log(now, line)
-        return Reply(code, "", self.pod, response_body(self.program.style, code, self.hostname))
+        return Reply(code, "", self.pod, response_body(self.program.style, code, self.hostname) if body is None
+                     else body)
+
+    def _document(self, path: str, now: float) -> tuple[int, str | None]:
+        """A web server's answer from its document root: the file, 404, or 403 for a directory without index.html
+        (an empty volume mounted over the root)."""
+        root = DOCUMENT_ROOTS[self.program.style]
+        target = f"{root}{path}" + ("index.html" if path.endswith("/") else "")
+        content = self.read(target, now)
+        if content is not None:
+            return 200, content if content.endswith("\n") or not content else content + "\n"
+        if path.endswith("/"):
+            return 403, FORBIDDEN.get(self.program.style, "")
+        return 404, None
 
     def answer_tcp(self, ip: str, port: int, kind: str, now: float) -> Reply:
         if not self.running or not self.program.listening(port, self.declared_ports, self.elapsed(now)):
@@ -159,6 +231,7 @@ class ContainerRuntime:
         self.images = ImageStore()
         self.sandboxes: dict[str, Sandbox] = {}  # by pod uid: the current sandbox
         self.containers: dict[str, Container] = {}  # by container id
+        self.disk: Disk = {}  # the machine's volumes: emptyDirs, hostPaths, claims' local volumes (on its disk)
         self._ip_prefix = pod_cidr_prefix
         self._ips_in_use: set[str] = set()
         self.on_exit: Callable[[Container], None] = lambda _c: None  # the kubelet's PLEG listens here
@@ -218,6 +291,7 @@ class ContainerRuntime:
         hostname: str,
         env: dict[str, str] | None = None,
         mounts: dict[str, str] | None = None,
+        volumes: dict[str, str] | None = None,
     ) -> Container:
         """CreateContainer + StartContainer. A program that cannot start exits at once with StartError."""
         name = str(spec.get("name", ""))
@@ -245,8 +319,14 @@ class ContainerRuntime:
             working_set=_working_set(program.memory, digest),
             env=dict(env or {}),
             mounts=dict(mounts or {}),
+            volumes=dict(volumes or {}),
+            disk=self.disk,
         )
         self.containers[container.id] = container
+        for at, path, text in program.files:  # what the command writes into a volume lands there, for all to see
+            hit = volume_of(container.volumes, path)
+            if hit is not None:
+                self.disk.setdefault(hit[0], []).append((self.clock.now + at, hit[1], text))
         now = self.clock.now
         if program.start_error:
             container.started_at = None

@@ -23,7 +23,8 @@ MOUNT_POLL_SECONDS = 2.0
 ATTACH_AND_MOUNT_TIMEOUT = 2 * 60 + 3.0  # podAttachAndMountTimeout
 
 
-def unmounted_claim_volumes(client: Any, namespace: str, claims: list[tuple[str, str]]) -> dict[str, str]:
+def unmounted_claim_volumes(client: Any, namespace: str, claims: list[tuple[str, str]],
+                            bound: dict[str, str] | None = None) -> dict[str, str]:
     """The volumes whose claim cannot be used yet, each with getPVCExtractPV's error (desired_state_of_world_populator
     .go): a claim being deleted must not be used by a pod that has not started (``PVC is being deleted``), nor one
     that is not Bound (``PVC is not bound``)."""
@@ -40,6 +41,8 @@ def unmounted_claim_volumes(client: Any, namespace: str, claims: list[tuple[str,
             waiting[volume] = "PVC is not bound"
         elif not (pvc.get("spec") or {}).get("volumeName"):
             waiting[volume] = "PVC has empty pvc.Spec.VolumeName"
+        elif bound is not None:  # the volume's PersistentVolume: where its data lives
+            bound[volume] = str(pvc["spec"]["volumeName"])
     return waiting
 
 

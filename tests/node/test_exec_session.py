@@ -213,3 +213,44 @@ def test_a_pods_hostname_is_its_spec_hostname_when_set() -> None:
     assert out == "primary\nprimary\n"
     _, hosts, _ = drive(cluster, open_session(cluster, "db-0", ["cat", "/etc/hosts"]))
     assert hosts.rstrip().endswith("primary.db.default.svc.cluster.local\tprimary")
+
+
+def test_files_written_in_an_exec_stay_until_the_container_restarts() -> None:
+    cluster = cluster_with(pod("web", "nginx:1.27"))
+    drive(cluster, open_session(cluster, "web", ["sh", "-c", "echo hi > /tmp/x"]))
+    assert drive(cluster, open_session(cluster, "web", ["cat", "/tmp/x"]))[1] == "hi\n"
+    drive(cluster, open_session(cluster, "web", ["kill", "1"]))  # nginx exits cleanly; the kubelet restarts it
+    cluster.run_for(30)
+    code, out, _ = drive(cluster, open_session(cluster, "web", ["cat", "/tmp/x"]))
+    assert code == 1 and "No such file or directory" in out  # a new container starts from the image
+
+
+def test_get_a_shell_page_nginx_serves_what_was_written_to_its_empty_dir() -> None:
+    """Get a Shell to a Running Container: an emptyDir over nginx's document root, then index.html written in it."""
+    shell_demo = pod("shell-demo", "nginx:1.27", container={
+        "volumeMounts": [{"name": "shared-data", "mountPath": "/usr/share/nginx/html"}]},
+        volumes=[{"name": "shared-data", "emptyDir": {}}])
+    cluster = cluster_with(shell_demo)
+    _, out, _ = drive(cluster, open_session(cluster, "shell-demo", ["curl", "-s", "http://localhost/"]))
+    assert "403 Forbidden" in out  # the empty volume hides the image's index.html
+    drive(cluster, open_session(cluster, "shell-demo", ["sh", "-c",
+                                                        "echo 'Hello shell demo' > /usr/share/nginx/html/index.html"]))
+    assert drive(cluster, open_session(cluster, "shell-demo", ["curl", "-s", "localhost"]))[1] == "Hello shell demo\n"
+
+
+def test_two_containers_share_an_empty_dir() -> None:
+    """Communicate Between Containers in the Same Pod Using a Shared Volume."""
+    two = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "two-containers"}, "spec": {
+        "restartPolicy": "Never",
+        "volumes": [{"name": "shared-data", "emptyDir": {}}],
+        "containers": [
+            {"name": "nginx-container", "image": "nginx",
+             "volumeMounts": [{"name": "shared-data", "mountPath": "/usr/share/nginx/html"}]},
+            {"name": "debian-container", "image": "debian",
+             "volumeMounts": [{"name": "shared-data", "mountPath": "/pod-data"}],
+             "command": ["/bin/sh"], "args": ["-c", "echo Hello from the debian container > /pod-data/index.html"]},
+        ]}}
+    cluster = cluster_with(two)
+    session = cluster.api.stream("kubectl", "exec", "default", "two-containers", "nginx-container",
+                                 ["curl", "-s", "localhost"], False)
+    assert drive(cluster, session)[1] == "Hello from the debian container\n"
