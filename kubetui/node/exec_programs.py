@@ -34,6 +34,7 @@ OS_RELEASE = {
     'VERSION="12 (bookworm)"\nVERSION_CODENAME=bookworm\nID=debian',
 }
 AGENTS = {"curl": "curl/8.5.0", "wget": "Wget"}
+STDIN = "kubetui-stdin"  # the program that hands an exec's piped stdin to the command after it
 TCP_CONNECT_TIMEOUT = 130.0  # Linux gives up on a SYN nobody answers after its retries: about two minutes
 
 
@@ -67,6 +68,7 @@ class Programs:
         self.shell = shell  # what ps shows as the exec's own process
         self.cwd = view.working_dir or "/"
         self.tty = False  # ls lists in columns on a terminal, one name a line otherwise
+        self.stdin: list[str] = []  # what ``kubectl exec -i`` piped in, for a command that reads it
 
     def visible(self) -> dict[str, str]:
         """Every file the process can read now: the container's (image, layer, volumes) and the kubelet's."""
@@ -113,6 +115,8 @@ class Programs:
 
     def __call__(self, name: str, args: list[str], run: _Run) -> list[str] | None:
         """The programs that answer from the live cluster or the session's own state; None: not one of them."""
+        if name == STDIN:
+            return list(self.stdin)
         if name == "cd":
             target = self._path(args[0]) if args else "/root"
             if target != "/" and not self._is_dir(target, run):

@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import shlex
 from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
-from kubetui.node.exec_programs import PodView, Programs
+from kubetui.node.exec_programs import STDIN, PodView, Programs
 from kubetui.node.process import (
     FOREVER,
     _command,
@@ -39,6 +40,84 @@ if TYPE_CHECKING:
 SHELLS = ("sh", "bash", "ash", "dash")
 POLL_SECONDS = 0.02  # how often a waiting session looks at the virtual clock (wall seconds)
 INTERRUPTED = 130  # 128 + SIGINT
+
+
+KEYS = {"[D": "\x02", "OD": "\x02", "[C": "\x06", "OC": "\x06", "[H": "\x01", "OH": "\x01", "[1~": "\x01",
+        "[F": "\x05", "OF": "\x05", "[4~": "\x05", "[3~": "\x04"}  # arrows, Home, End, Delete as readline's keys
+
+
+class _Line:
+    """The line being typed and the cursor in it; each key returns what the terminal must be sent to show it."""
+
+    def __init__(self) -> None:
+        self.text: list[str] = []
+        self.cursor = 0
+
+    def redraw(self) -> str:
+        return "".join(self.text) + "\b" * (len(self.text) - self.cursor)
+
+    def key(self, char: str) -> str:
+        text, at = self.text, self.cursor
+        if char in "\x7f\x08":  # backspace
+            if not at:
+                return ""
+            del text[at - 1]
+            self.cursor -= 1
+            rest = "".join(text[self.cursor:])
+            return "\b" + rest + " " + "\b" * (len(rest) + 1)
+        if char == "\x04":  # Ctrl+D (or Delete) in a line: delete under the cursor
+            if at == len(text):
+                return ""
+            del text[at]
+            rest = "".join(text[at:])
+            return rest + " " + "\b" * (len(rest) + 1)
+        if char == "\x02":  # left
+            if not at:
+                return ""
+            self.cursor -= 1
+            return "\b"
+        if char == "\x06":  # right
+            if at == len(text):
+                return ""
+            self.cursor += 1
+            return text[at]
+        if char == "\x01":  # home
+            self.cursor = 0
+            return "\b" * at
+        if char == "\x05":  # end
+            self.cursor = len(text)
+            return "".join(text[at:])
+        if char == "\x15":  # Ctrl+U: erase before the cursor
+            rest = "".join(text[at:])
+            del text[:at]
+            self.cursor = 0
+            return "\b" * at + rest + " " * at + "\b" * (len(rest) + at)
+        if char < " ":  # a tab completes nothing here; other control keys do nothing
+            return ""
+        text.insert(at, char)
+        self.cursor += 1
+        rest = "".join(text[self.cursor:])
+        return char + rest + "\b" * len(rest)
+
+    def replace(self, new: str) -> str:
+        """Put ``new`` in place of the whole line (history)."""
+        old = len(self.text)
+        back = "\b" * self.cursor
+        self.text, self.cursor = list(new), len(new)
+        return back + new + " " * max(0, old - len(new)) + "\b" * max(0, old - len(new))
+
+
+READERS = frozenset({"cat", "grep", "head", "tail", "wc", "sort", "uniq"})
+
+
+def _reads_stdin(words: list[str]) -> bool:
+    """Does the command read its stdin: a filter with no file named, or a ``sh -c`` script that starts with one."""
+    if len(words) > 2 and words[0].rsplit("/", 1)[-1] in SHELLS and words[1] == "-c":
+        words = words[2].split()
+    if not words or words[0].rsplit("/", 1)[-1] not in READERS:
+        return False
+    operands = [w for w in words[1:] if not w.startswith("-")]
+    return not operands or (words[0] == "grep" and len(operands) == 1)
 
 
 class ExecError(Exception):
@@ -134,6 +213,10 @@ class Session:
                 script = await self._read_all()
                 return await self._execute(script, term)
             return 0
+        if self.stdin and not term.tty and _reads_stdin(words):  # ``echo hello | kubectl exec -i pod -- cat``
+            self.programs.stdin = (await self._read_all()).splitlines()
+            script = words[2] if len(words) > 2 and words[1] == "-c" else shlex.join(words)
+            return await self._execute(f"{STDIN} | {script}", term)
         return await self._execute_words(words, term)
 
     async def _attach(self, term: Terminal) -> int:
@@ -183,8 +266,9 @@ class Session:
             await term.out(self._prompt())
 
     async def _read_line(self, term: Terminal) -> str | None:
-        """One line, edited as a terminal in cooked mode edits it; None on Ctrl+D at an empty line or EOF."""
-        buffer: list[str] = []
+        """One line, edited as readline edits it: a cursor (arrows, Home/End, Ctrl+A/E), backspace, Ctrl+U, history
+        (Up/Down); None on Ctrl+D at an empty line or at the end of stdin."""
+        line = _Line()
         recalled = len(self.history)
         while True:
             while not self._typed:
@@ -195,33 +279,25 @@ class Session:
             char = self._typed.popleft()
             if char in "\r\n":
                 await term.out("\n")
-                return "".join(buffer)
-            if char in "\x7f\x08":
-                if buffer:
-                    buffer.pop()
-                    await term.out("\b \b")
-            elif char == "\x03":
+                return "".join(line.text)
+            if char == "\x03":
                 await term.out("^C\n" + self._prompt())
-                buffer, self.run_state.status = [], INTERRUPTED
-            elif char == "\x04":
-                if not buffer:
-                    return None
-            elif char == "\x15":  # Ctrl+U: erase the line
-                await term.out("\b \b" * len(buffer))
-                buffer = []
+                line, self.run_state.status = _Line(), INTERRUPTED
+            elif char == "\x04" and not line.text:
+                return None
             elif char == "\x0c":  # Ctrl+L
-                await term.out("\x1b[H\x1b[2J" + self._prompt() + "".join(buffer))
+                await term.out("\x1b[H\x1b[2J" + self._prompt() + line.redraw())
             elif char == "\x1b":
                 sequence = await self._escape(term)
-                if sequence in ("[A", "[B", "OA", "OB") and self.history:
-                    step = -1 if sequence[1] == "A" else 1
-                    recalled = max(0, min(len(self.history), recalled + step))
-                    text = self.history[recalled] if recalled < len(self.history) else ""
-                    await term.out("\b \b" * len(buffer) + text)
-                    buffer = list(text)
-            elif char >= " ":  # a tab completes nothing here
-                buffer.append(char)
-                await term.out(char)
+                if sequence in ("[A", "[B", "OA", "OB"):
+                    if self.history:
+                        step = -1 if sequence[1] == "A" else 1
+                        recalled = max(0, min(len(self.history), recalled + step))
+                        await term.out(line.replace(self.history[recalled] if recalled < len(self.history) else ""))
+                else:
+                    await term.out(line.key(KEYS.get(sequence, "")))
+            else:
+                await term.out(line.key(char))
 
     async def _escape(self, term: Terminal) -> str:
         """The rest of an escape sequence (arrow keys send ``ESC [ A``)."""

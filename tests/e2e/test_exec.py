@@ -94,3 +94,9 @@ def test_run_it_attaches_and_rm_deletes_the_pod(kubetui: BackgroundCluster, pods
     )
     assert code == 0, screen
     assert "<title>Welcome to nginx!</title>" in screen and 'pod "debug" deleted' in screen
+
+
+def test_exec_i_pipes_stdin_to_a_command_that_reads_it(pods: Kubectl) -> None:
+    assert pods("exec", "-i", "box", "--", "cat", stdin="hello\n").stdout == "hello\n"
+    assert pods("exec", "-i", "box", "--", "sh", "-c", "wc -l", stdin="a\nb\nc\n").stdout.strip() == "3"
+    assert pods("exec", "-i", "box", "--", "grep", "b", stdin="a\nb\n").stdout == "b\n"

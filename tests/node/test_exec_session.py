@@ -254,3 +254,11 @@ def test_two_containers_share_an_empty_dir() -> None:
     session = cluster.api.stream("kubectl", "exec", "default", "two-containers", "nginx-container",
                                  ["curl", "-s", "localhost"], False)
     assert drive(cluster, session)[1] == "Hello from the debian container\n"
+
+
+def test_the_line_editor_moves_the_cursor_like_readline() -> None:
+    cluster = cluster_with(pod("box", "busybox", ["sleep", "3600"]))
+    typed = [(0, b"echo hello\x1b[D\x1b[DZZ\r"), (1, b"echo abc\x01\x1b[3~X\x05!\r"), (2, b"exit\r")]
+    _, out, _ = drive(cluster, open_session(cluster, "box", ["sh"], stdin=True), typed, tty=True)
+    assert "\r\nhelZZlo\r\n" in out  # two lefts, then typing inserts
+    assert "\r\nXcho abc!\r\n" not in out and "sh: Xcho: not found" in out  # Home, Delete, X, End, !
