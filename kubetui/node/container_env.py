@@ -351,30 +351,22 @@ def _value_from(
         selector = source["resourceFieldRef"]
         target = container_named(pod, str(selector.get("containerName") or ""), container)
         return resource_value(selector, target, allocatable)
-    if isinstance(source.get("configMapKeyRef"), dict):
-        ref = source["configMapKeyRef"]
+    kinds = (("configMapKeyRef", "ConfigMap", config_map, lambda data, key: str(data[key])),
+             ("secretKeyRef", "Secret", secret, secret_value))
+    for field, kind, lookup, value_of in kinds:
+        ref = source.get(field)
+        if not isinstance(ref, dict):
+            continue
         name, key, optional = str(ref.get("name", "")), str(ref.get("key", "")), bool(ref.get("optional"))
-        found = config_map(name, optional)
+        found = lookup(name, optional)
         if found is None:
             return None
         data = found.get("data") or {}
         if key not in data:
             if optional:
                 return None
-            raise ConfigError(f"couldn't find key {key} in ConfigMap {namespace}/{name}")
-        return str(data[key])
-    if isinstance(source.get("secretKeyRef"), dict):
-        ref = source["secretKeyRef"]
-        name, key, optional = str(ref.get("name", "")), str(ref.get("key", "")), bool(ref.get("optional"))
-        found = secret(name, optional)
-        if found is None:
-            return None
-        data = found.get("data") or {}
-        if key not in data:
-            if optional:
-                return None
-            raise ConfigError(f"couldn't find key {key} in Secret {namespace}/{name}")
-        return secret_value(data, key)
+            raise ConfigError(f"couldn't find key {key} in {kind} {namespace}/{name}")
+        return value_of(data, key)
     return ""
 
 

@@ -22,13 +22,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import ipaddress
 import random
 from dataclasses import dataclass
 from typing import Any
 
 from kubetui.client.client import Client
 from kubetui.client.informer import Informer
+from kubetui.node.dns import is_ip
 from kubetui.node.network import PodNetwork, Reply
 from kubetui.sim.trace import NodeActivity, TraceBus
 
@@ -347,7 +347,7 @@ class KubeProxy:
     # -- traffic ------------------------------------------------------------------------------------------------
     def _find(self, target: str, port: int, namespace: str) -> ServicePortRule | None:
         rules = self.all_rules()
-        if _is_ip(target):
+        if is_ip(target):
             by_node_port = target in (self.node_ip, "127.0.0.1")
             return next(
                 (
@@ -365,7 +365,7 @@ class KubeProxy:
         """Where this node's rules send connections to a Service port, with each endpoint's expected share (1/n:
         the statistic matches' product); [] for a Service without endpoints, None for an address no rule matches.
         Reads the rules as programmed, without syncing (a steady request loop sees the kernel's current rules)."""
-        if _is_ip(target):
+        if is_ip(target):
             rule = next(
                 (r for rules in self.rules.values() for r in rules if r.cluster_ip == target and r.port == port), None
             )
@@ -414,14 +414,6 @@ class KubeProxy:
             )
         )
         return RouteResult(rule, chosen, reply)
-
-
-def _is_ip(text: str) -> bool:
-    try:
-        ipaddress.ip_address(text)
-    except ValueError:
-        return False
-    return True
 
 
 def _slice_service(obj: dict[str, Any]) -> str:

@@ -23,12 +23,12 @@ ones want more than the node has, each gets the same fraction of what it wants.
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
 from kubetui.api.quantity import QuantityError, parse_quantity
+from kubetui.node.dns import is_ip
 
 if TYPE_CHECKING:
     from kubetui.node.network import PodNetwork
@@ -85,7 +85,7 @@ def service_address(url: str, namespace: str) -> tuple[str, int] | None:
     port = int(port_text) if port_text.isdigit() else (443 if scheme == "https" else 80)
     if not host:
         return None
-    if _is_ip(host):
+    if is_ip(host):
         return host, port
     parts = host.rstrip(".").split(".")
     if len(parts) == 1:
@@ -93,14 +93,6 @@ def service_address(url: str, namespace: str) -> tuple[str, int] | None:
     if len(parts) == 2 or (parts[2] == "svc" and (len(parts) == 3 or parts[3:] == ["cluster", "local"])):
         return f"{parts[1]}/{parts[0]}", port
     return None
-
-
-def _is_ip(text: str) -> bool:
-    try:
-        ipaddress.ip_address(text)
-    except ValueError:
-        return False
-    return True
 
 
 class ServiceLoad:
@@ -202,7 +194,7 @@ class ServiceLoad:
         target, port = address
         shares = runtime.route(target, port, namespace)
         if shares is None:
-            shares = [(target, port, 1.0)] if _is_ip(target) else []  # a pod IP, dialled directly
+            shares = [(target, port, 1.0)] if is_ip(target) else []  # a pod IP, dialled directly
         found = []
         for ip, target_port, share in shares:
             host = cast("ContainerRuntime | None", self.network.host(ip))
