@@ -104,3 +104,27 @@ def test_a_recorded_load_generator_replays_with_the_same_autoscaling(tmp_path: P
     assert replayed.trace.digest() == end["trace_hash"] == cluster.trace.digest()
     rescaled = [e for e in replayed.objects("events", "default") if e["reason"] == "SuccessfulRescale"]
     assert rescaled, "the load scaled hpa-demo up"
+
+
+def test_a_recorded_exec_replays_with_its_request_and_its_writes(tmp_path: Path) -> None:
+    session = tmp_path / "exec.session"
+    scout = Cluster(seed=9, nodes=node_specs_in(EXAMPLES))  # the same run, to learn a pod's name without a read
+    ManifestFolder(scout, EXAMPLES).sync()                  # that would itself be traced
+    scout.run_for(30)
+    pod = next(p["metadata"]["name"] for p in scout.objects("pods", "default")
+               if p["metadata"]["name"].startswith("web-") and p["status"].get("phase") == "Running")
+    cluster = Cluster(seed=9, nodes=node_specs_in(EXAMPLES))
+    cluster.inputs.record_to(session, {"seed": 9, "manifest_dir": str(EXAMPLES)})
+    ManifestFolder(cluster, EXAMPLES).sync()
+    cluster.run_for(30)
+    printed = cluster.inputs.submit("exec", pod=pod, namespace="default", container="",
+                                    command=["sh", "-c", "echo hi > /tmp/x; curl -s http://web | grep title"])
+    assert printed == "<title>Welcome to nginx!</title>\n"  # through kube-proxy: a random endpoint, then its log
+    cluster.run_for(30)
+    cluster.inputs.close()
+    header, inputs, end = read_session(session)
+    assert [i.kind for i in inputs] == ["manifests", "exec"]
+    replayed = Cluster(seed=header["seed"], nodes=node_specs_in(EXAMPLES))
+    ManifestFolder(replayed, Path(header["manifest_dir"]))
+    replay_fast(replayed, inputs, end)
+    assert replayed.trace.digest() == end["trace_hash"] == cluster.trace.digest()
