@@ -171,7 +171,10 @@ class PodWorker:
     # -- wiring ------------------------------------------------------------------------------------------------
     @property
     def hostname(self) -> str:
-        """The pod's hostname (GeneratePodHostNameAndDomain): ``spec.hostname``, else its name cut to 63 characters."""
+        """The pod's hostname (GeneratePodHostNameAndDomain): the node's for a hostNetwork pod, else ``spec.hostname``,
+        else its name cut to 63 characters."""
+        if self.spec.get("hostNetwork"):
+            return self.kubelet.node
         return str(self.spec.get("hostname") or self.name[:63])
 
     @property
@@ -405,7 +408,8 @@ class PodWorker:
         self._sandbox_pending = True
         self.sandbox_ready = False
         self._sandboxes_made += 1
-        self.sandbox = self.runtime.run_pod_sandbox(self.uid, self.key, self._sandboxes_made)
+        host_ip = self.node_ip if self.spec.get("hostNetwork") else ""
+        self.sandbox = self.runtime.run_pod_sandbox(self.uid, self.key, self._sandboxes_made, host_ip)
         self._later(SANDBOX_SECONDS, self._sandbox_created)
         return False
 

@@ -49,6 +49,7 @@ class Sandbox:
     pod: str  # namespace/name
     ip: str
     ready: bool = True
+    host_network: bool = False  # hostNetwork: the node's own address, shared with its other host-network pods
 
 
 @dataclass
@@ -247,9 +248,10 @@ class ContainerRuntime:
         stored = sorted(self.images.images.values(), key=lambda s: s.ref.full)
         return [{"name": s.ref.full, "size": s.size_bytes} for s in stored]
 
-    def run_pod_sandbox(self, pod_uid: str, pod: str, attempt: int) -> Sandbox:
-        """RunPodSandbox: a network namespace with an IP from the node's pod CIDR (host-local IPAM)."""
-        ip = next(
+    def run_pod_sandbox(self, pod_uid: str, pod: str, attempt: int, host_ip: str = "") -> Sandbox:
+        """RunPodSandbox: a network namespace with an IP from the node's pod CIDR (host-local IPAM), or, given the
+        node's address (``hostNetwork: true``), the node's own network."""
+        ip = host_ip or next(
             (
                 f"{self._ip_prefix}{h}"
                 for h in range(2, 255)
@@ -257,9 +259,10 @@ class ContainerRuntime:
             ),
             "",
         )
-        self._ips_in_use.add(ip)
+        if not host_ip:
+            self._ips_in_use.add(ip)
         digest = hashlib.sha256(f"{self.node}/{pod_uid}/sandbox/{attempt}".encode()).hexdigest()
-        sandbox = Sandbox(digest, pod_uid, pod, ip)
+        sandbox = Sandbox(digest, pod_uid, pod, ip, host_network=bool(host_ip))
         old = self.sandboxes.get(pod_uid)
         if old is not None:
             self.remove_pod_sandbox(old)
@@ -270,12 +273,14 @@ class ContainerRuntime:
 
     def stop_pod_sandbox(self, sandbox: Sandbox) -> None:
         sandbox.ready = False
-        if sandbox.ip:
+        shared = sandbox.host_network and any(s.ip == sandbox.ip and s.ready for s in self.sandboxes.values())
+        if sandbox.ip and not shared:
             self.network.detach(sandbox.ip, self)
 
     def remove_pod_sandbox(self, sandbox: Sandbox) -> None:
         self.stop_pod_sandbox(sandbox)
-        self._ips_in_use.discard(sandbox.ip)
+        if not sandbox.host_network:
+            self._ips_in_use.discard(sandbox.ip)
         if self.sandboxes.get(sandbox.pod_uid) is sandbox:
             del self.sandboxes[sandbox.pod_uid]
 
@@ -454,31 +459,33 @@ class ContainerRuntime:
 
     def listener(self, ip: str, port: int, now: float) -> Container | None:
         """The running container that accepts connections to ``ip:port``, if any."""
-        sandbox = next((s for s in self.sandboxes.values() if s.ip == ip and s.ready), None)
-        if sandbox is None or not self.powered:
+        if not self.powered:
             return None
-        for container in self.containers_of(sandbox.pod_uid):
-            if container.running and container.program.listening(
-                port, container.declared_ports, container.elapsed(now)
-            ):
-                return container
+        for sandbox in self._sandboxes_at(ip):
+            for container in self.containers_of(sandbox.pod_uid):
+                if container.running and container.program.listening(
+                    port, container.declared_ports, container.elapsed(now)
+                ):
+                    return container
         return None
+
+    def _sandboxes_at(self, ip: str) -> list[Sandbox]:
+        """The ready sandboxes with this address: one pod's, or every host-network pod's at the node's address."""
+        return [s for s in self.sandboxes.values() if s.ip == ip and s.ready]
 
     # -- the pod network reaches containers through here ----------------------------------------------------------
     def serve(self, ip: str, port: int, path: str, source: str, agent: str) -> Reply:
-        sandbox = next((s for s in self.sandboxes.values() if s.ip == ip and s.ready), None)
-        if sandbox is None or not self.powered:
+        sandboxes = self._sandboxes_at(ip)
+        if not sandboxes or not self.powered:
             return Reply(None, f"dial tcp {ip}:{port}: i/o timeout")
         now = self.clock.now
-        for container in self.containers_of(sandbox.pod_uid):
-            if container.running and container.program.listening(
-                port, container.declared_ports, container.elapsed(now)
-            ):
-                self.network.load.served(container)
-                if container.program.http_paths == ():
-                    return Reply(0, "", container.pod)
-                return container.answer_http(ip, port, path, "", now, source, agent)
-        return Reply(None, f"dial tcp {ip}:{port}: connect: connection refused", sandbox.pod)
+        container = self.listener(ip, port, now)
+        if container is None:
+            return Reply(None, f"dial tcp {ip}:{port}: connect: connection refused", sandboxes[0].pod)
+        self.network.load.served(container)
+        if container.program.http_paths == ():
+            return Reply(0, "", container.pod)
+        return container.answer_http(ip, port, path, "", now, source, agent)
 
 
 def _working_set(memory: int, digest: str) -> int:

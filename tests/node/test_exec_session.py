@@ -262,3 +262,17 @@ def test_the_line_editor_moves_the_cursor_like_readline() -> None:
     _, out, _ = drive(cluster, open_session(cluster, "box", ["sh"], stdin=True), typed, tty=True)
     assert "\r\nhelZZlo\r\n" in out  # two lefts, then typing inserts
     assert "\r\nXcho abc!\r\n" not in out and "sh: Xcho: not found" in out  # Home, Delete, X, End, !
+
+
+def test_a_host_network_pod_has_the_nodes_address_and_name() -> None:
+    cluster = cluster_with(pod("hostweb", "nginx:1.27", hostNetwork=True, nodeName="node-1"),
+                           pod("hostbox", "busybox", ["sleep", "3600"], hostNetwork=True, nodeName="node-1"),
+                           pod("box", "busybox", ["sleep", "3600"], nodeName="node-2"))
+    status = cluster.get("pods", "default", "hostweb")["status"]
+    assert status["podIP"] == status["hostIP"] == cluster.get("pods", "default", "hostbox")["status"]["podIP"]
+    assert drive(cluster, open_session(cluster, "hostweb", ["hostname"]))[1] == "node-1\n"
+    code, out, _ = drive(cluster, open_session(cluster, "box", ["wget", "-qO-", f"http://{status['hostIP']}"]))
+    assert code == 0 and "Welcome to nginx!" in out  # two pods share the address; nginx listens on port 80
+    cluster.client("test").delete("pods", "default", "hostbox", grace_period_seconds=0)
+    cluster.run_for(10)
+    assert drive(cluster, open_session(cluster, "box", ["wget", "-qO-", f"http://{status['hostIP']}"]))[0] == 0
