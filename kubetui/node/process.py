@@ -7,6 +7,8 @@
   makes it handle SIGTERM, ``stress --vm-bytes 250M`` uses that much memory, ``stress --cpu 2`` keeps two CPUs
   busy, and a loop calling ``wget``/``curl`` at a URL (``while sleep 0.01; do wget -q -O- http://php-apache; done``)
   sends that Service a steady stream of requests, one per pass of the loop (see :mod:`kubetui.node.usage`).
+  The shell knows ``if``/``elif``/``else``, ``test``/``[``/``[[``, ``echo -n/-e``, ``printf``, ``#`` comments and
+  redirections (``> file``, ``>> file``, ``2>/dev/null``, ``2>&1``, ``< file``); writing into a read-only volume fails.
   An unknown command inside ``sh -c`` prints ``sh: foo: not found`` (status 127); an unknown program as the
   command itself fails to start (``exec: "foo": executable file not found in $PATH``), for the catalogued images whose
   programs we know. In an image we do not know, an unknown program is the application: it serves.
@@ -29,7 +31,6 @@ from __future__ import annotations
 
 import itertools
 import re
-import shlex
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -370,6 +371,8 @@ class _Run:
     tool: Callable[[str, list[str], _Run], list[str] | None] | None = None
     loop: tuple[list[str], list[str]] | None = None  # (header, body) of the loop that runs for ever
     live: frozenset[str] = frozenset()  # mounted files the kubelet may rewrite: read when a line is printed
+    read_only: frozenset[str] = frozenset()  # directories mounted read-only (ConfigMap, Secret, downwardAPI volumes)
+    open_line: tuple[float, str] | None = None  # the last line printed when it has no newline yet (echo -n)
 
     def has(self, program: str) -> bool:
         return not self.tools or program in self.tools
@@ -382,28 +385,124 @@ class _Run:
         return content
 
     def fork(self) -> _Run:
-        forked = _Run(self.tools, self.shell_name, self.hostname, dict(self.env), tool=self.tool, live=self.live)
+        forked = _Run(self.tools, self.shell_name, self.hostname, dict(self.env), tool=self.tool, live=self.live,
+                      read_only=self.read_only)
         forked.files = list(self.files)
         return forked
 
 
+_OPERATORS = ("&>>", "&&", "||", ";;", "&>", ">>", ">&", "<&", ";", "&", "|", ">", "<", "\n")  # longest first
+REDIRECT = re.compile(r"(\d*)(>>|>&|>|<&|<)|&>>?")
+
+
 def _tokens(script: str) -> list[str]:
-    lexer = shlex.shlex(script.replace("\r\n", "\n"), posix=True, punctuation_chars=";&|>\n")
-    lexer.whitespace_split = True
-    lexer.whitespace = " \t\r"  # a newline ends a command, as ``;`` does (a YAML block scalar script)
-    lexer.commenters = ""
-    try:
-        raw = list(lexer)
-    except ValueError:  # unbalanced quotes: the shell would refuse too
-        return ["false"]
+    """Words and operators as sh splits a script: quotes removed, ``$(...)`` kept whole, a newline ending a command
+    as ``;`` does (a YAML block scalar script), ``#`` at the start of a word commenting out the rest of the line, and
+    a redirection's descriptor kept with it (``2>&1`` is ``2>&`` then ``1``, ``2 >x`` is ``2``, ``>``, ``x``).
+
+    Simplification: an operator quoted (``echo ">"``) still acts as one, and ``$VAR`` expands inside single quotes.
+    """
+    text = script.replace("\r\n", "\n")
     tokens: list[str] = []
-    raw = [";" if set(token) <= {";", "\n"} and "\n" in token else token for token in raw]
-    for token in raw:  # glue "$(date" "+%s)" back into one word
-        if tokens and tokens[-1].count("$(") > tokens[-1].count(")"):
-            tokens[-1] += " " + token
+    word: list[str] = []
+    started = quoted = False  # a word has begun ("" is one); some of it was quoted (a quoted 2 is no descriptor)
+
+    def finish() -> None:
+        nonlocal started, quoted
+        if started:
+            tokens.append("".join(word))
+        word.clear()
+        started = quoted = False
+
+    i, size = 0, len(text)
+    while i < size:
+        char = text[i]
+        if char in " \t\r":
+            finish()
+            i += 1
+        elif char == "#" and not started:  # a comment, up to (not including) the newline
+            end = text.find("\n", i)
+            i = size if end < 0 else end
+        elif char == "\\":
+            if text.startswith("\n", i + 1):  # a line continued
+                i += 2
+                continue
+            word.append(text[i + 1 : i + 2])
+            started = quoted = True
+            i += 2
+        elif char == "'":
+            end = text.find("'", i + 1)
+            if end < 0:  # unbalanced quotes: the shell would refuse too
+                return ["false"]
+            word.append(text[i + 1 : end])
+            started = quoted = True
+            i = end + 1
+        elif char == '"':
+            i += 1
+            while i < size and text[i] != '"':
+                if text[i] == "\\" and i + 1 < size and text[i + 1] in '$`"\\\n':
+                    word.append("" if text[i + 1] == "\n" else text[i + 1])
+                    i += 2
+                elif text.startswith("$(", i) or text[i] == "`":
+                    end = _closing(text, i)
+                    if end < 0:
+                        return ["false"]
+                    word.append(text[i:end])
+                    i = end
+                else:
+                    word.append(text[i])
+                    i += 1
+            if i >= size:
+                return ["false"]
+            started = quoted = True
+            i += 1
+        elif text.startswith("$(", i) or char == "`":
+            end = _closing(text, i)
+            if end < 0:
+                return ["false"]
+            word.append(text[i:end])
+            started = True
+            i = end
         else:
-            tokens.append(token)
+            operator = next((o for o in _OPERATORS if text.startswith(o, i)), "")
+            if not operator:
+                word.append(char)
+                started = True
+                i += 1
+                continue
+            descriptor = "".join(word) if operator[0] in "<>" and started and not quoted else ""
+            if descriptor.isdigit():
+                word.clear()
+                started = False
+            else:
+                descriptor = ""
+                finish()
+            tokens.append(";" if operator == "\n" else descriptor + operator)
+            i += len(operator)
+    finish()
     return tokens
+
+
+def _closing(text: str, start: int) -> int:
+    """Where ``$(...)`` or a backquoted command that begins at ``start`` ends (just past it); -1 when it does not."""
+    if text[start] == "`":
+        end = text.find("`", start + 1)
+        return -1 if end < 0 else end + 1
+    depth, i, quote = 0, start + 1, ""
+    while i < len(text):
+        char = text[i]
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return -1
 
 
 def _expand(word: str, run: _Run) -> str:
@@ -453,6 +552,12 @@ def _interpret(tokens: list[str], run: _Run) -> None:
             if not ((operator == "&&" and run.status != 0) or (operator == "||" and run.status == 0)):
                 _run_loop(words, body, run)
             continue
+        if words[0] == "if" and len(words) > 1:
+            branches, index = _if_branches([(";", words[1:]), *statements[index:]], index)
+            if not ((operator == "&&" and run.status != 0) or (operator == "||" and run.status == 0)):
+                _run_if(branches, run)
+            mark = len(run.lines)
+            continue
         if operator == "|":
             piped = run.lines[mark:]
             del run.lines[mark:]
@@ -462,6 +567,54 @@ def _interpret(tokens: list[str], run: _Run) -> None:
             continue
         mark = len(run.lines)
         _command(words, run)
+
+
+def _if_branches(
+    statements: list[tuple[str, list[str]]], index: int
+) -> tuple[list[tuple[list[str] | None, list[str]]], int]:
+    """``if C; then A; elif D; then B; else E; fi`` (from just after ``if``): its (condition, body) pairs as tokens,
+    None as the else's condition, and where the statements after ``fi`` start (``index`` counts from the second
+    statement given, the one after the ``if``'s own)."""
+    branches: list[tuple[list[str] | None, list[str]]] = []
+    condition: list[str] | None = []
+    body: list[str] = []
+    in_body = False
+    depth = 0
+    for offset, (operator, words) in enumerate(statements):
+        if depth == 0 and words[0] in ("then", "else", "elif", "fi"):
+            keyword, words = words[0], words[1:]
+            if keyword == "then":
+                in_body = True
+            else:
+                branches.append((condition, body))
+                if keyword == "fi":
+                    return branches, index + offset
+                condition, body, in_body = ([] if keyword == "elif" else None), [], keyword == "else"
+            if not words:
+                continue
+        if words[0] == "if":
+            depth += 1
+        elif words[0] == "fi":
+            depth -= 1
+        tokens = body if in_body or condition is None else condition
+        tokens.extend([operator, *words] if tokens else words)
+    branches.append((condition, body))  # no fi: the shell would complain; run what there is
+    return branches, index + len(statements) - 1
+
+
+def _run_if(branches: list[tuple[list[str] | None, list[str]]], run: _Run) -> None:
+    """The first branch whose condition succeeds runs (the else's, when none does); with none, the status is 0."""
+    for condition, body in branches:
+        if condition is not None:
+            _interpret(condition, run)
+            if run.exited or run.forever or run.status != 0:
+                if run.exited or run.forever:
+                    return
+                continue
+        run.status = 0
+        _interpret(body, run)
+        return
+    run.status = 0
 
 
 FILTERS = frozenset({"grep", "head", "tail", "wc", "sort", "uniq"})
@@ -604,15 +757,122 @@ def _run_loop(header: list[str], body: list[str], run: _Run) -> None:
 
 
 def _command(words: list[str], run: _Run) -> None:
-    redirect = None
-    for operator in (">", ">>"):
-        if operator in words:
-            at = words.index(operator)
-            redirect = words[at + 1] if at + 1 < len(words) else None
-            words = words[:at]
+    """One simple command with its redirections: ``> file``, ``>> file``, ``2>/dev/null``, ``>&2``, ``2>&1``,
+    ``&>/dev/null``, ``< file``.
+
+    Simplification: stdout and stderr are one stream of lines, as on a terminal; a line is the error stream's when it
+    starts with the program's or the shell's name and a colon (``cat: can't open ...``) or is apt's ``E:``/``W:``.
+    """
+    plain, redirects = _redirections(words)
+    if not redirects:
+        _simple(plain, run, None)
+        return
+    sinks: dict[str, str] = {"1": "", "2": ""}  # descriptor -> file path, "" for the terminal
+    written: dict[str, list[str]] = {}
+    appended: set[str] = set()
+    stdin: list[str] | None = None
+    for operator, target in redirects:
+        target = _expand(target, run)
+        descriptor, kind = re.fullmatch(r"(\d*)(.*)", operator).groups()  # type: ignore[union-attr]
+        if kind in ("<", "<&"):
+            if kind == "<" and descriptor in ("", "0"):
+                stdin = _read(run, target)
+                if stdin is None:
+                    _shell_error(run, target, "No such file or directory", "open")
+                    return
+            continue
+        if kind == ">&" and target in ("1", "2", "-"):  # 2>&1, >&2: a copy of the other descriptor
+            if target != "-":
+                sinks[descriptor or "1"] = sinks[target]
+            continue
+        path = "" if target in ("/dev/stdout", "/dev/stderr", "/dev/tty") else target
+        if path and path != "/dev/null":
+            if _read_only(run, path):
+                _shell_error(run, target, "Read-only file system", "create")
+                return
+            if ">>" in kind:
+                appended.add(path)
+            else:
+                appended.discard(path)
+            written[path] = []
+        for fd in ("1", "2") if kind.startswith("&") or (kind == ">&" and descriptor == "") else (descriptor or "1",):
+            sinks[fd] = path
+    mark = len(run.lines)
+    if plain:
+        _simple(plain, run, stdin)
+    name = plain[0].rsplit("/", 1)[-1] if plain else ""
+    produced = run.lines[mark:]
+    del run.lines[mark:]
+    for when, text in produced:
+        sink = sinks["2" if _is_error(name, text) else "1"]
+        if sink == "":
+            run.lines.append((when, text))
+        elif sink != "/dev/null":
+            written[sink].append(text)
+    for path, texts in written.items():
+        before = run.file(path) if path in appended else None
+        content = "\n".join(texts)
+        run.files.append((run.elapsed, path, f"{before}\n{content}" if before and content else before or content))
+
+
+def _redirections(words: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
+    """The command's words without its redirections, and those as (operator, target) in order."""
+    plain: list[str] = []
+    redirects: list[tuple[str, str]] = []
+    index = 0
+    while index < len(words):
+        word = words[index]
+        if REDIRECT.fullmatch(word):
+            redirects.append((word, words[index + 1] if index + 1 < len(words) else ""))
+            index += 2
+        else:
+            plain.append(word)
+            index += 1
+    return plain, redirects
+
+
+def _is_error(name: str, text: str) -> bool:
+    if name in ("apt", "apt-get") and text.startswith(("E: ", "W: ")):
+        return True
+    return bool(name) and text.startswith((f"{name}: ", "sh: ", "bash: "))
+
+
+def _read_only(run: _Run, path: str) -> bool:
+    return any(path == d or path.startswith(d.rstrip("/") + "/") for d in run.read_only)
+
+
+def _shell_error(run: _Run, path: str, why: str, action: str) -> None:
+    """The shell cannot open a redirection's file (``action``: "open" to read, "create" to write): the command does
+    not run. busybox ash and dash word it their way (``no such file``), bash as the system does."""
+    short = {"No such file or directory": "no such file"}.get(why, why) if action == "open" else why
+    if run.shell_name == "busybox":
+        line, run.status = f"sh: can't {action} {path}: {short}", 1
+    elif run.shell_name == "bash":
+        line, run.status = f"bash: {path}: {why}", 1
+    else:  # dash
+        line, run.status = f"sh: 1: cannot {action} {path}: {short[0].upper() + short[1:]}", 2
+    run.lines.append((run.elapsed, line))
+
+
+def _emit(run: _Run, output: list[str], partial: bool = False) -> None:
+    """Print ``output``'s lines; ``partial``: the last has no newline yet (``echo -n``), the next output continues
+    it.
+
+    Simplification: a loop's pass that ends without a newline does not join the next pass's first line.
+    """
+    if not output:
+        return
+    if run.open_line is not None and run.lines and run.lines[-1] is run.open_line:
+        when, last = run.lines.pop()
+        run.lines.append((when, last + output[0]))
+        output = output[1:]
+    run.lines.extend((run.elapsed, line) for line in output)
+    run.open_line = run.lines[-1] if partial else None
+
+
+def _simple(words: list[str], run: _Run, stdin: list[str] | None) -> None:
+    """A command without redirections; ``stdin``: the lines of a file given with ``<``."""
     if not words:
-        if redirect:
-            run.files.append((run.elapsed, redirect, ""))
         return
     name = words[0].rsplit("/", 1)[-1]
     script = (
@@ -624,7 +884,10 @@ def _command(words: list[str], run: _Run) -> None:
     args = words[1:] if script else [_expand(w, run) for w in words[1:]]
     previous, run.status = run.status, 0
     output: list[str] = []
+    partial = False  # the output's last line has no newline (echo -n, printf without \n)
     assignment = re.fullmatch(r"([A-Za-z_][A-Za-z0-9_]*)=(.*)", words[0], re.DOTALL)
+    if stdin is not None and name in (*FILTERS, "cat") and _filter(words, [(run.elapsed, t) for t in stdin], run):
+        return  # wc -l < /etc/hosts
     hooked = run.tool(name, args, run) if run.tool is not None and not script and not assignment else None
     if hooked is not None:
         output = hooked
@@ -643,18 +906,25 @@ def _command(words: list[str], run: _Run) -> None:
         pass
     elif name == "false":
         run.status = 1
-    elif name in ("test", "["):
-        path = args[1] if len(args) > 1 and args[0] in ("-f", "-e") else None
-        run.status = 0 if path is None or run.file(path) is not None else 1
+    elif name in ("test", "[") or (name == "[[" and (run.shell_name != "debian" or not run.tools)):  # dash has no [[
+        output = _test(name, args, run)
     elif name == "trap":
         run.traps_term = run.traps_term or any(s in ("TERM", "SIGTERM", "15") for s in args[1:])
-    elif name in ("echo", "printf"):
-        text = " ".join(a for a in args if a not in ("-n", "-e"))
-        output = text.replace("\\n", "\n").rstrip("\n").split("\n") if text else [""]
+    elif name == "echo":
+        output, partial = _lines(_echo(args, run.shell_name))
+    elif name == "printf":
+        text, run.status = _printf(args)
+        output, partial = _lines(text)
+    elif name == "which" and run.has("which"):
+        output = [f"{'/bin' if run.shell_name == 'busybox' else '/usr/bin'}/{a}" for a in args
+                  if run.has(a) and a not in SHELL_BUILTINS]
+        run.status = 0 if len(output) == len(args) and args else 1
     elif not run.has(name):
         output, run.status = [_not_found(run.shell_name, name)], 127
     elif script:
+        shell, run.shell_name = run.shell_name, "bash" if name == "bash" else run.shell_name
         _interpret(_tokens(args[1] if len(args) > 1 else ""), run)
+        run.shell_name = shell
         return
     elif name == "sleep":
         seconds = _duration(args[0]) if args else None
@@ -664,10 +934,14 @@ def _command(words: list[str], run: _Run) -> None:
             run.forever = True
         else:
             run.elapsed += seconds
+    elif name in ("touch", "rm", "mkdir") and any(_read_only(run, a) for a in args):
+        output = _read_only_errors(name, [a for a in args if not a.startswith("-")], run)
     elif name == "touch":
         run.files.extend((run.elapsed, path, run.file(path) or "") for path in args)
     elif name == "rm":
         run.files.extend((run.elapsed, path, None) for path in args if not path.startswith("-"))
+    elif name in ("apt-get", "apt"):
+        output = _apt(name, args, run)
     elif name == "cat":
         output = _cat(args, run)
     elif name in FILTERS and _filter_files(name, args, run):
@@ -688,12 +962,232 @@ def _command(words: list[str], run: _Run) -> None:
         output = ["stress: info: [1] dispatching hogs: 0 cpu, 0 io, 1 vm, 0 hdd"]
     else:
         _other_program(name, args, run)
-    if redirect:
-        run.files.append((run.elapsed, redirect, "\n".join(output)))
+    _emit(run, output, partial)
+
+
+SHELL_BUILTINS = frozenset({"cd", "export", "exit", "set", "trap", "wait", "exec", ":", "[[", "if", "then", "else",
+                            "fi", "while", "do", "done", "for", "until"})
+_ESCAPE = re.compile(r"\\(0[0-7]{0,3}|[\\abefnrtvc])")
+_SIMPLE_ESCAPES = {"\\": "\\", "a": "\a", "b": "\b", "e": "\x1b", "f": "\f", "n": "\n", "r": "\r", "t": "\t",
+                   "v": "\v"}
+
+
+def _escapes(text: str) -> tuple[str, bool]:
+    """``\\n``, ``\\t``, ``\\\\``, ``\\0nnn`` ... as ``echo -e`` and printf's ``%b`` read them; True: a ``\\c`` ended
+    the output there (no newline either)."""
+    out: list[str] = []
+    position = 0
+    for match in _ESCAPE.finditer(text):
+        out.append(text[position : match.start()])
+        code = match.group(1)
+        if code == "c":
+            return "".join(out), True
+        out.append(chr(int(code, 8) % 256) if code[0] == "0" else _SIMPLE_ESCAPES[code])
+        position = match.end()
+    out.append(text[position:])
+    return "".join(out), False
+
+
+def _echo(args: list[str], shell: str) -> str:
+    """What ``echo`` writes, newline included. busybox's and bash's echo take ``-n``, ``-e``, ``-E`` (combined, as
+    ``-en``) and read escapes only with ``-e``; dash's takes only ``-n`` and always reads them."""
+    newline, escapes = True, shell == "debian"
+    while args and re.fullmatch(r"-[neE]+" if shell != "debian" else r"-n", args[0]):
+        newline = newline and "n" not in args[0]
+        for flag in args[0][1:]:
+            escapes = {"e": True, "E": False}.get(flag, escapes)
+        args = args[1:]
+    text = " ".join(args)
+    if escapes:
+        text, stopped = _escapes(text)
+        newline = newline and not stopped
+    return text + ("\n" if newline else "")
+
+
+_CONVERSION = re.compile(r"%([-+ #0]*\d*(?:\.\d+)?)([sbdiouxXcfeEgG%])|%")
+
+
+def _printf(args: list[str]) -> tuple[str, int]:
+    """What ``printf FORMAT ARGS`` writes and its status; the format is used again while arguments remain.
+
+    Simplification: Python's ``%`` formats each conversion (``%s %d %i %f %x`` ...); ``*`` widths are not read.
+    """
+    if not args:
+        return "printf: usage: printf FORMAT [ARGUMENT]...\n", 1
+    template, _ = _escapes(args[0])
+    values, used, bad = args[1:], 0, list[str]()
+
+    def convert(match: re.Match[str]) -> str:
+        nonlocal used
+        flags, kind = match.group(1) or "", match.group(2) or "%"
+        if kind == "%":
+            return "%"
+        value = values[used] if used < len(values) else ""
+        used += 1
+        if kind == "b":
+            return _escapes(value)[0]
+        if kind in "sc":
+            return f"%{flags}s" % (value[:1] if kind == "c" else value)
+        try:
+            number: float = float(value or 0) if kind in "feEgG" else int(value or "0", 0)
+        except ValueError:
+            bad.append(value)
+            number = 0
+        return f"%{flags}{kind.replace('i', 'd').replace('u', 'd')}" % number
+
+    pieces = [_CONVERSION.sub(convert, template)]
+    while 0 < used < len(values):
+        pieces.append(_CONVERSION.sub(convert, template))
+    errors = "".join(f"printf: invalid number '{value}'\n" for value in bad)
+    return "".join(pieces) + errors, 1 if bad else 0
+
+
+_UNARY = frozenset({"-e", "-f", "-d", "-s", "-n", "-z", "-r", "-w", "-x", "-L", "-h"})
+_NUMERIC = {"-eq": int.__eq__, "-ne": int.__ne__, "-lt": int.__lt__, "-gt": int.__gt__, "-le": int.__le__,
+            "-ge": int.__ge__}
+
+
+def _test(name: str, args: list[str], run: _Run) -> list[str]:
+    """``test``, ``[ ... ]`` and ``[[ ... ]]``: sets the status (0 true, 1 false, 2 a mistake) and returns what it
+    prints (only mistakes).
+
+    Simplification: one test, negated by ``!``; no ``-a``/``-o``, and ``&&``/``||`` inside ``[[ ]]`` end it.
+    """
+    closing = {"[": "]", "[[": "]]"}.get(name)
+    if closing is not None:
+        if not args or args[-1] != closing:
+            run.status = 2
+            return [f"{_shell_prefix(run)}[: missing ']'" if name == "[" else f"{_shell_prefix(run)}syntax error"]
+        args = args[:-1]
+    negate = False
+    while args and args[0] == "!" and len(args) > 1:
+        negate, args = not negate, args[1:]
+    result: bool
+    if not args:
+        result = False
+    elif len(args) == 1:
+        result = args[0] != ""
+    elif len(args) == 2 and args[0] in _UNARY:
+        result = _unary(args[0], args[1], run)
+    elif len(args) == 3 and args[1] in ("=", "==", "!="):
+        result = (args[0] == args[2]) != (args[1] == "!=")
+    elif len(args) == 3 and args[1] in _NUMERIC:
+        try:
+            result = _NUMERIC[args[1]](int(args[0]), int(args[2]))
+        except ValueError:
+            run.status = 2
+            bad = args[2] if args[0].lstrip("-").isdigit() else args[0]
+            return [{"busybox": f"sh: {bad}: bad number", "bash": f"bash: {name}: {bad}: integer expression expected"}
+                    .get(run.shell_name, f"sh: 1: {name}: Illegal number: {bad}")]
     else:
-        run.lines.extend((run.elapsed, line) for line in output)
+        run.status = 2
+        return [f"{_shell_prefix(run)}{name}: unknown operand"]
+    run.status = 0 if result != negate else 1
+    return []
 
 
+def _shell_prefix(run: _Run) -> str:
+    return {"busybox": "sh: ", "bash": "bash: "}.get(run.shell_name, "sh: 1: ")
+
+
+def _unary(operator: str, operand: str, run: _Run) -> bool:
+    if operator == "-n":
+        return operand != ""
+    if operator == "-z":
+        return operand == ""
+    if operator == "-d":
+        return _is_dir(operand, run)
+    content = _read(run, operand)
+    if operator in ("-f", "-L", "-h"):
+        return content is not None and operator == "-f"
+    if operator == "-s":
+        return bool(content)
+    if operator == "-w" and _read_only(run, operand):
+        return False
+    return content is not None or _is_dir(operand, run)
+
+
+ROOT_DIRS = frozenset(["/", "/bin", "/dev", "/etc", "/home", "/lib", "/proc", "/root", "/run", "/sbin", "/sys",
+                       "/tmp", "/usr", "/usr/bin", "/usr/local", "/var", "/var/log"])
+
+
+def _is_dir(path: str, run: _Run) -> bool:
+    """A directory of the image's or one holding a file the container has (a volume's mount point)."""
+    path = path.rstrip("/") or "/"
+    if path in ROOT_DIRS or path in run.read_only:
+        return True
+    if run.tool is not None:  # an exec sees the container's files through ls
+        probe = run.fork()
+        listed = run.tool("ls", [path], probe)
+        return listed is not None and probe.status == 0 and listed != [path]
+    return any(name.startswith(path + "/") and text is not None for name, text in _present(run).items())
+
+
+def _present(run: _Run) -> dict[str, str | None]:
+    present: dict[str, str | None] = {}
+    for _, name, text in run.files:
+        present[name] = text
+    return present
+
+
+def _read_only_errors(name: str, paths: list[str], run: _Run) -> list[str]:
+    """``touch``, ``rm`` or ``mkdir`` on a read-only volume (a ConfigMap's, a Secret's): the system refuses."""
+    busybox = run.shell_name == "busybox"
+    out: list[str] = []
+    for path in paths:
+        if not _read_only(run, path):
+            continue
+        run.status = 1
+        if name == "touch":
+            out.append(f"touch: {path}: Read-only file system" if busybox
+                       else f"touch: cannot touch '{path}': Read-only file system")
+        elif name == "rm":
+            out.append(f"rm: can't remove '{path}': Read-only file system" if busybox
+                       else f"rm: cannot remove '{path}': Read-only file system")
+        else:
+            out.append(f"mkdir: can't create directory '{path}': Read-only file system" if busybox
+                       else f"mkdir: cannot create directory '{path}': Read-only file system")
+    return out
+
+
+_APT_SOURCES = (("http://deb.debian.org/debian", "bookworm"), ("http://deb.debian.org/debian", "bookworm-updates"),
+                ("http://deb.debian.org/debian-security", "bookworm-security"))
+_APT_READ = ["Reading package lists... Done", "Building dependency tree... Done", "Reading state information... Done"]
+
+
+def _apt(name: str, args: list[str], run: _Run) -> list[str]:
+    """``apt-get update``/``install`` in a Debian image: the cluster reaches no name outside it, so apt fetches
+    nothing.
+
+    Simplification: other apt commands print nothing, and an installed package cannot be found either.
+    """
+    words = [a for a in args if not a.startswith("-")]
+    action = words[0] if words else ""
+    if action == "update":
+        failure = "Temporary failure resolving 'deb.debian.org'"
+        out = [f"Ign:{n} {url} {suite} InRelease" for n, (url, suite) in enumerate(_APT_SOURCES, 1)]
+        for n, (url, suite) in enumerate(_APT_SOURCES, 1):
+            out += [f"Err:{n} {url} {suite} InRelease", f"  {failure}"]
+        out += _APT_READ if name == "apt" else _APT_READ[:1]
+        if name == "apt":
+            out.append("All packages are up to date.")
+        out += [f"W: Failed to fetch {url}/dists/{suite}/InRelease  {failure}" for url, suite in _APT_SOURCES]
+        out.append("W: Some index files failed to download. They have been ignored, or old ones used instead.")
+        return out
+    if action == "install":
+        run.status = 100 if words[1:] else 0
+        return [*_APT_READ, *(f"E: Unable to locate package {package}" for package in words[1:])]
+    return []
+
+
+def _lines(text: str) -> tuple[list[str], bool]:
+    """Written text as printed lines; True when the last line has no newline yet."""
+    if not text:
+        return [], False
+    lines = text.split("\n")
+    if text.endswith("\n"):
+        return lines[:-1], False
+    return lines, True
 def _ls(path: str, run: _Run) -> list[str]:
     """``ls DIR``: the names directly under DIR among the files the container has (its volumes' and those it
     wrote), one a line as ls prints to a pipe."""
@@ -810,11 +1304,13 @@ def program_for(
     declared_ports: tuple[int, ...],
     env: dict[str, str] | None = None,
     mounts: dict[str, str] | None = None,
+    read_only: frozenset[str] = frozenset(),
 ) -> Program:
     """Decide, once, what this container will do when started.
 
     ``env`` is the environment the kubelet and the runtime give the process (kubetui.node.container_env; without it,
-    only HOSTNAME, HOME and the spec's literal values), ``mounts`` the files its volumes show (path -> content).
+    only HOSTNAME, HOME and the spec's literal values), ``mounts`` the files its volumes show (path -> content),
+    ``read_only`` the directories mounted read-only (writing there fails).
     """
     name = str(container.get("name", ""))
     try:
@@ -833,7 +1329,7 @@ def program_for(
     args = [str(w) for w in container.get("args") or []]
     # An image's ENTRYPOINT takes args; images without one (busybox, python ...) run args as the command.
     words = command + args if command else (args if info is not None and not info.server else [])
-    run = _Run(tools, shell, hostname, env, live=frozenset(mounts or ()))
+    run = _Run(tools, shell, hostname, env, live=frozenset(mounts or ()), read_only=read_only)
     mounted = _mounted(mounts)
     run.files = list(mounted)
     start_error = ""
@@ -931,6 +1427,7 @@ def exec_in(
     hostname: str,
     env: dict[str, str] | None = None,
     mounts: dict[str, str] | None = None,
+    read_only: frozenset[str] = frozenset(),
 ) -> tuple[int, str]:
     """Run ``command`` inside the container (an exec probe or hook): its exit code and output. ``env`` and
     ``mounts`` are the container's environment and volume files, as :class:`~kubetui.node.runtime.Container` keeps
@@ -943,7 +1440,8 @@ def exec_in(
             "OCI runtime exec failed: exec failed: unable to start container process: exec: "
             f'"{command[0]}": executable file not found in $PATH: unknown'
         )
-    run = _Run(program.tools, program.shell, hostname, dict(env) if env is not None else {"HOSTNAME": hostname})
+    run = _Run(program.tools, program.shell, hostname, dict(env) if env is not None else {"HOSTNAME": hostname},
+               read_only=read_only)
     run.files = _mounted(mounts) + [(at, path, text) for at, path, text in program.files if at <= elapsed]
     words = [str(w) for w in command]
     if first in ("redis-cli", "pg_isready", "mysqladmin") and program.server:
