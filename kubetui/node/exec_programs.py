@@ -149,7 +149,7 @@ class Programs:
                 why = "Is a directory" if self._is_dir(path, run) else "No such file or directory"
                 out.append(f"cat: can't open '{arg}': {why}" if run.shell_name == "busybox" else f"cat: {arg}: {why}")
             elif text:
-                out.extend(text.split("\n"))
+                out.extend(text.removesuffix("\n").split("\n"))
         return out
 
     def _is_dir(self, path: str, run: _Run) -> bool:

@@ -379,6 +379,7 @@ class Session:
         run.loop, run.loop_lines, run.loop_start, run.loop_period = None, [], 0.0, 0.0
         run.requests = []
         run.files = [(0.0, path, text) for path, text in self.programs.visible().items()]
+        run.read_only = self.container.read_only_dirs
         self._written = len(run.files)
 
     def _commit(self, run: _Run, start: float) -> None:

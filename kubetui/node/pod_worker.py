@@ -554,7 +554,8 @@ class PodWorker:
         env = process_environment(made, self.hostname)
         mounts = container_files(slot.spec, self._config.files)
         spec = {**slot.spec, "command": command, "args": args}
-        program = program_for(spec, self.annotations, self.hostname, ports, env, mounts)
+        program = program_for(spec, self.annotations, self.hostname, ports, env, mounts,
+                              read_only=frozenset(path.rsplit("/", 1)[0] or "/" for path in mounts))
         attempt = previous.attempt + 1 if previous is not None else 0
         container = self.runtime.start_container(
             self.sandbox, slot.spec, attempt, outcome.ref, slot.spec_hash, program, self.hostname, env, mounts,

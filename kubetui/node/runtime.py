@@ -109,6 +109,11 @@ class Container:
         self.mount_versions.append((now, dict(files)))
 
     # -- its file system (kubetui.node.filesystem) ------------------------------------------------------------------
+    @property
+    def read_only_dirs(self) -> frozenset[str]:
+        """Where the kubelet's ConfigMap, Secret and downward API files are: read-only mounts."""
+        return frozenset(path.rsplit("/", 1)[0] or "/" for path in self.mounts)
+
     def read(self, path: str, now: float) -> str | None:
         """A file's content at ``now``, None when it does not exist."""
         hit = volume_of(self.volumes, path)
@@ -216,7 +221,8 @@ class Container:
     def answer_exec(self, command: list[str], kind: str, now: float) -> tuple[int, str]:
         if self._failing(kind, now):
             return 1, ""
-        return exec_in(self.program, command, self.elapsed(now), self.hostname, self.env, self.mounts)
+        return exec_in(self.program, command, self.elapsed(now), self.hostname, self.env, self.mounts,
+                       read_only=self.read_only_dirs)
 
 
 class ContainerRuntime:

@@ -276,3 +276,14 @@ def test_a_host_network_pod_has_the_nodes_address_and_name() -> None:
     cluster.client("test").delete("pods", "default", "hostbox", grace_period_seconds=0)
     cluster.run_for(10)
     assert drive(cluster, open_session(cluster, "box", ["wget", "-qO-", f"http://{status['hostIP']}"]))[0] == 0
+
+
+def test_a_secret_volume_is_read_only() -> None:
+    secret = {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "creds"}, "data": {"username": "bXktYXBw"}}
+    cluster = cluster_with(secret, pod("box", "busybox", ["sleep", "3600"], container={
+        "volumeMounts": [{"name": "secret-volume", "mountPath": "/etc/secret-volume", "readOnly": True}]},
+        volumes=[{"name": "secret-volume", "secret": {"secretName": "creds"}}]))
+    _, out, _ = drive(cluster, open_session(cluster, "box", ["sh", "-c", 'echo "$( cat /etc/secret-volume/username )"']))
+    assert out == "my-app\n"  # Distribute Credentials Securely Using Secrets
+    code, out, _ = drive(cluster, open_session(cluster, "box", ["sh", "-c", "echo x > /etc/secret-volume/x"]))
+    assert code == 1 and out == "sh: can't create /etc/secret-volume/x: Read-only file system\n"
