@@ -283,7 +283,8 @@ def test_a_secret_volume_is_read_only() -> None:
     cluster = cluster_with(secret, pod("box", "busybox", ["sleep", "3600"], container={
         "volumeMounts": [{"name": "secret-volume", "mountPath": "/etc/secret-volume", "readOnly": True}]},
         volumes=[{"name": "secret-volume", "secret": {"secretName": "creds"}}]))
-    _, out, _ = drive(cluster, open_session(cluster, "box", ["sh", "-c", 'echo "$( cat /etc/secret-volume/username )"']))
+    page = 'echo "$( cat /etc/secret-volume/username )"'
+    _, out, _ = drive(cluster, open_session(cluster, "box", ["sh", "-c", page]))
     assert out == "my-app\n"  # Distribute Credentials Securely Using Secrets
     code, out, _ = drive(cluster, open_session(cluster, "box", ["sh", "-c", "echo x > /etc/secret-volume/x"]))
     assert code == 1 and out == "sh: can't create /etc/secret-volume/x: Read-only file system\n"
