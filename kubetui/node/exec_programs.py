@@ -134,7 +134,7 @@ class Programs:
         handlers: dict[str, Callable[[list[str], _Run], list[str]]] = {
             "ls": self._ls, "curl": self._curl, "wget": self._wget, "nslookup": self._nslookup,
             "ping": self._ping, "ps": self._ps, "kill": self._kill, "env": self._env, "printenv": self._env,
-            "hostname": self._hostname,
+            "hostname": self._hostname, "host": self._host, "dig": self._dig,
         }
         handler = handlers.get(name)
         return handler(args, run) if handler is not None else None
@@ -313,7 +313,8 @@ class Programs:
             run.status = 1
             return ["Usage: nslookup [HOST] [SERVER]"]
         name = names[0]
-        out = [f"Server:\t\t{dns.NAMESERVER}", f"Address:\t{dns.NAMESERVER}:53", ""]
+        port = "#53" if run.shell_name != "busybox" else ":53"  # bind's nslookup (dnsutils) or busybox's
+        out = [f"Server:\t\t{dns.NAMESERVER}", f"Address:\t{dns.NAMESERVER}{port}", ""]
         answer = self.view.resolver.resolve(name)
         if answer is None:
             run.status = 1
@@ -322,6 +323,34 @@ class Programs:
         for address in answer.addresses:
             out += [f"Name:\t{answer.name}", f"Address: {address}"]
         return [*out, ""]
+
+    def _host(self, args: list[str], run: _Run) -> list[str]:
+        """bind's ``host``: one line per address."""
+        names = [a for a in args if not a.startswith("-")]
+        if not names:
+            run.status = 1
+            return ["Usage: host [-aCdilrTvVw] [-c class] [-N ndots] [-t type] [-W time] hostname [server]"]
+        answer = self.view.resolver.resolve(names[0])
+        if answer is None:
+            run.status = 1
+            return [f"Host {names[0]} not found: 3(NXDOMAIN)"]
+        return [f"{answer.name} has address {address}" for address in answer.addresses]
+
+    def _dig(self, args: list[str], run: _Run) -> list[str]:
+        """bind's ``dig``: the answer section (``+short``: the addresses only). It does not use the search list."""
+        names = [a for a in args if not a.startswith(("-", "+", "@"))]
+        name = (names[0] if names else ".").rstrip(".")
+        answer = self.view.resolver.lookup(name) if "+search" not in args else self.view.resolver.resolve(name)
+        addresses = answer.addresses if answer is not None else ()
+        if "+short" in args:
+            return list(addresses)
+        fqdn = (answer.name if answer is not None else name) + "."
+        out = [f"; <<>> DiG 9.9.5-9+deb8u19-Debian <<>> {' '.join(args)}", ";; global options: +cmd", ";; Got answer:",
+               f";; ->>HEADER<<- opcode: QUERY, status: {'NOERROR' if answer is not None else 'NXDOMAIN'}, id: 4711",
+               "", ";; QUESTION SECTION:", f";{fqdn}\t\t\tIN\tA", ""]
+        if answer is not None:
+            out += [";; ANSWER SECTION:", *(f"{fqdn}\t30\tIN\tA\t{address}" for address in addresses), ""]
+        return [*out, f";; SERVER: {dns.NAMESERVER}#53({dns.NAMESERVER})"]
 
     def _ping(self, args: list[str], run: _Run) -> list[str]:
         names = [a for a in args if not a.startswith("-") and not a.isdigit()]

@@ -288,3 +288,16 @@ def test_a_secret_volume_is_read_only() -> None:
     assert out == "my-app\n"  # Distribute Credentials Securely Using Secrets
     code, out, _ = drive(cluster, open_session(cluster, "box", ["sh", "-c", "echo x > /etc/secret-volume/x"]))
     assert code == 1 and out == "sh: can't create /etc/secret-volume/x: Read-only file system\n"
+
+
+def test_dnsutils_has_bind_tools() -> None:
+    """Debugging DNS Resolution's dnsutils pod: nslookup (bind's), host and dig, which skips the search list."""
+    cluster = cluster_with(pod("dnsutils", "registry.k8s.io/e2e-test-images/jessie-dnsutils:1.3",
+                               ["sleep", "infinity"]))
+    _, out, _ = drive(cluster, open_session(cluster, "dnsutils", ["nslookup", "kubernetes.default"]))
+    assert "Address:\t10.96.0.10#53" in out and "Name:\tkubernetes.default.svc.cluster.local\nAddress: 10.96.0.1" in out
+    assert drive(cluster, open_session(cluster, "dnsutils", ["host", "kubernetes"]))[1] == \
+        "kubernetes.default.svc.cluster.local has address 10.96.0.1\n"
+    assert drive(cluster, open_session(cluster, "dnsutils", ["dig", "+short", "kubernetes.default.svc.cluster.local"])
+                 )[1] == "10.96.0.1\n"
+    assert drive(cluster, open_session(cluster, "dnsutils", ["dig", "+short", "kubernetes"]))[1] == ""
