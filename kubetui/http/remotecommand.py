@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import WSMsgType, web
@@ -26,6 +27,8 @@ from kubetui.node.exec_session import ExecError, Session, Terminal
 
 if TYPE_CHECKING:
     from kubetui.http.server import ApiHttpServer
+
+log = logging.getLogger(__name__)
 
 PROTOCOLS = ("v5.channel.k8s.io", "v4.channel.k8s.io")
 STDIN, STDOUT, STDERR, ERROR, RESIZE, CLOSE = 0, 1, 2, 3, 4, 255
@@ -106,6 +109,9 @@ class RemoteCommand:
             status = exit_status(0 if subresource == "attach" else code, command)
         except ExecError as err:
             status = failure_status(str(err))
+        except Exception as err:  # a bug in the simulated programs must end this stream, not hang kubectl
+            log.exception("exec in %s/%s failed", namespace, name)
+            status = failure_status(f"Internal error occurred: {type(err).__name__}: {err}")
         finally:
             reader.cancel()
         if not ws.closed:

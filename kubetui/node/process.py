@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -669,7 +670,9 @@ def _filter(words: list[str], piped: list[tuple[float, str]], run: _Run) -> bool
     if name == "grep":
         patterns = [b for a, b in itertools.pairwise(args) if a == "-e"] or operands[:1]
         try:
-            regex = re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE if "i" in flags else 0)
+            with warnings.catch_warnings():  # a user's pattern such as "[[x]" would warn on the app's terminal
+                warnings.simplefilter("ignore")
+                regex = re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE if "i" in flags else 0)
         except re.error:
             regex = re.compile("|".join(re.escape(p) for p in patterns))
         kept = [(when, text) for when, text in piped if bool(regex.search(text)) != ("v" in flags)]

@@ -175,6 +175,8 @@ class Cluster:
             code, output = session.run_now()
         except ExecError as err:
             raise ValueError(str(err)) from err
+        except (ArithmeticError, LookupError, TypeError, RecursionError) as err:  # a bug in the simulated programs
+            raise ValueError(f"Internal error occurred: {type(err).__name__}: {err}") from err
         return output + (f"command terminated with exit code {code}\n" if code else "")
 
     def traffic(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from kubetui.node.process import _interpret, _Run, _tokens, program_for
 
 
@@ -169,3 +172,19 @@ def test_which_finds_the_programs_the_image_has() -> None:
     assert lines(state) == [] and state.status == 1
     busybox = frozenset({"sh", "which", "wget"})
     assert lines(shell("which wget", tools=busybox)) == ["/bin/wget"]
+
+
+PIECES = [*"abc $(){}[]|&;<>'\"`\\#=!-\n\t/.*?~012", "echo ", "if ", "then ", "fi", "else ", "while ", "do ", "done",
+          "for ", "in ", "cat ", "grep ", "[[ ", " ]]", "printf ", "%s", "%d", "2>&1", ">/dev/null", "sleep 1",
+          "exit ", "test ", "-e ", "$?", "$HOME"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=30).map("".join))
+def test_no_script_breaks_the_shell(script: str) -> None:
+    """Whatever a manifest's command or an exec line says, the shell decides something and raises nothing."""
+    state = _Run(frozenset(), "busybox", "pod", {"HOME": "/root"})
+    state.files = [(0.0, "/etc/x", "a\nb")]
+    _interpret(_tokens(script), state)
+    for image, shell in (("busybox", "sh"), ("nginx", "bash")):
+        program_for({"name": "c", "image": image, "command": [shell, "-c", script]}, {}, "pod", ())
