@@ -65,16 +65,21 @@ def _items_payload(
     return files
 
 
+def _read(read: Callable[[str, str], dict[str, Any]], namespace: str, name: str, optional: bool) -> dict[str, Any]:
+    """The object, or nothing when it is missing and the volume says optional."""
+    try:
+        return read(namespace, name)
+    except ConfigError as err:
+        if not (err.not_found and optional):
+            raise
+        return {}
+
+
 def _config_map_files(
     source: dict[str, Any], name: str, namespace: str, objects: ConfigObjects
 ) -> Files:
     optional = bool(source.get("optional"))
-    try:
-        found = objects.config_map(namespace, name)
-    except ConfigError as err:
-        if not (err.not_found and optional):
-            raise
-        found = {}
+    found = _read(objects.config_map, namespace, name, optional)
     data = {str(k): str(v) for k, v in (found.get("data") or {}).items()}
     for key, value in (found.get("binaryData") or {}).items():
         data[str(key)] = secret_value({key: value}, key)
@@ -85,12 +90,7 @@ def _config_map_files(
 
 def _secret_files(source: dict[str, Any], name: str, namespace: str, objects: ConfigObjects) -> Files:
     optional = bool(source.get("optional"))
-    try:
-        found = objects.secret(namespace, name)
-    except ConfigError as err:
-        if not (err.not_found and optional):
-            raise
-        found = {}
+    found = _read(objects.secret, namespace, name, optional)
     raw = found.get("data") or {}
     data = {str(key): secret_value(raw, key) for key in raw}
     return _items_payload(

@@ -262,6 +262,24 @@ def secret_value(data: Mapping[str, Any], key: str) -> str:
 
 
 # -- makeEnvironmentVariables ------------------------------------------------------------------------------------------
+def _cached(read: Callable[[str, str], dict[str, Any]], namespace: str
+            ) -> Callable[[str, bool], dict[str, Any] | None]:
+    """A ConfigMap or Secret reader that asks the API server once per name; None for a missing optional one."""
+    seen: dict[str, dict[str, Any]] = {}
+
+    def lookup(name: str, optional: bool) -> dict[str, Any] | None:
+        if name not in seen:
+            try:
+                seen[name] = read(namespace, name)
+            except ConfigError as err:
+                if err.not_found and optional:
+                    return None
+                raise
+        return seen[name]
+
+    return lookup
+
+
 def make_environment(
     pod: dict[str, Any],
     container: dict[str, Any],
@@ -277,28 +295,7 @@ def make_environment(
     if services is None:
         raise ConfigError("services have not yet been read at least once, cannot construct envvars")
     service_vars = service_env(services, namespace, spec.get("enableServiceLinks") is not False)
-    config_maps: dict[str, dict[str, Any]] = {}
-    secrets: dict[str, dict[str, Any]] = {}
-
-    def config_map(name: str, optional: bool) -> dict[str, Any] | None:
-        if name not in config_maps:
-            try:
-                config_maps[name] = objects.config_map(namespace, name)
-            except ConfigError as err:
-                if err.not_found and optional:
-                    return None
-                raise
-        return config_maps[name]
-
-    def secret(name: str, optional: bool) -> dict[str, Any] | None:
-        if name not in secrets:
-            try:
-                secrets[name] = objects.secret(namespace, name)
-            except ConfigError as err:
-                if err.not_found and optional:
-                    return None
-                raise
-        return secrets[name]
+    config_map, secret = _cached(objects.config_map, namespace), _cached(objects.secret, namespace)
 
     env: dict[str, str] = {}
     # Env overrides EnvFrom: every key of each source, with its prefix (v1.32 no longer skips keys that are not
