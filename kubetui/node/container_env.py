@@ -222,20 +222,12 @@ def resource_value(selector: dict[str, Any], container: dict[str, Any], allocata
     resources = container.get("resources") or {}
     kind, _, name = resource.partition(".")
     values = resources.get(kind) or {}
-    if name == "cpu":
-        if kind == "limits" and "cpu" not in values:
-            millis = allocatable[0]
-        else:
-            millis = _quantity(values.get("cpu", 0), cpu_millis)
-        per = _quantity(divisor, cpu_millis) or 1
-        return str(math.ceil(millis / per))
-    if name == "memory":
-        if kind == "limits" and "memory" not in values:
-            amount = allocatable[1]
-        else:
-            amount = _quantity(values.get("memory", 0), memory_bytes)
-        per = _quantity(divisor, memory_bytes) or 1
-        return str(math.ceil(amount / per))
+    units = {"cpu": (0, cpu_millis), "memory": (1, memory_bytes)}  # allocatable's index and the parser
+    if name in units:
+        index, parse = units[name]
+        unset = kind == "limits" and name not in values
+        amount = allocatable[index] if unset else _quantity(values.get(name, 0), parse)
+        return str(math.ceil(amount / (_quantity(divisor, parse) or 1)))
     if kind in ("limits", "requests") and name:
         amount = _quantity(values.get(name, 0), memory_bytes)
         return str(math.ceil(amount / (_quantity(divisor, memory_bytes) or 1)))
