@@ -163,7 +163,12 @@ class Session:
         self.attach = attach
         self.stdin = stdin
         program = container.program
-        shell = self._shell_program(command[0] if command else "")
+        if attach:  # PID 1: the spec's command, else the image's (bash in Debian and Ubuntu, sh in busybox)
+            first = view.main_command.split()[0] if view.main_command else (
+                "bash" if program.shell == "debian" else "sh")
+        else:
+            first = command[0] if command else ""
+        shell = self._shell_program(first)
         self.programs = Programs(view, container, runtime, clock, command[0] if command else "sh")
         self.run_state = _Run(program.tools, "bash" if shell == "bash" else program.shell, view.hostname,
                               dict(container.env) or {"HOSTNAME": view.hostname}, tool=self.programs)

@@ -301,3 +301,9 @@ def test_dnsutils_has_bind_tools() -> None:
     assert drive(cluster, open_session(cluster, "dnsutils", ["dig", "+short", "kubernetes.default.svc.cluster.local"])
                  )[1] == "10.96.0.1\n"
     assert drive(cluster, open_session(cluster, "dnsutils", ["dig", "+short", "kubernetes"]))[1] == ""
+
+
+def test_kubectl_run_it_ubuntu_attaches_to_bash() -> None:
+    cluster = cluster_with(pod("ub", "ubuntu", container={"stdin": True, "tty": True}, restartPolicy="Never"))
+    _, out, _ = drive(cluster, open_session(cluster, "ub", [], attach=True, stdin=True), [(0, b"exit\r")], tty=True)
+    assert out.startswith("root@ub:/# exit")
