@@ -9,9 +9,9 @@ environment through the same small shell as the container's own command (kubetui
 Attach joins PID 1: its output from now on, and for a shell kept open by ``stdin: true`` (``kubectl run -it ...
 -- sh``) that shell itself, whose ``exit`` ends the container.
 
-Simplification: there are no processes and no file system: the programs a learner reaches for are modelled (see
-kubetui.node.process) and anything else prints nothing; files written in an exec live until the container
-restarts; a request loop in an exec does not load the Service's pods (only a container's own loop does).
+Simplification: there are no processes: the programs a learner reaches for are modelled (see kubetui.node.process
+and kubetui.node.exec_programs) and anything else prints nothing; a request loop in an exec does not load the
+Service's pods (only a container's own loop does).
 """
 
 from __future__ import annotations
