@@ -101,6 +101,10 @@ class Programs:
         """The files as the command sees them: the container's when it started, and what it wrote since."""
         return {path: text for _, path, text in run.files}
 
+    def path(self, path: str) -> str:
+        """An absolute, normalised path (relative ones from the working directory)."""
+        return self._path(path)
+
     def _path(self, path: str) -> str:
         if not path.startswith("/"):
             path = f"{self.cwd.rstrip('/')}/{path}"

@@ -17,8 +17,11 @@ Service's pods (only a container's own loop does).
 from __future__ import annotations
 
 import asyncio
+import codecs
 import hashlib
+import io
 import shlex
+import tarfile
 from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
@@ -120,6 +123,42 @@ def _reads_stdin(words: list[str]) -> bool:
     return not operands or (words[0] == "grep" and len(operands) == 1)
 
 
+async def tar_extract(data: bytes, directory: str, container: Container, now: float, term: Terminal) -> int:
+    """Unpack an archive into the container (text files only: kubetui's files hold text)."""
+    try:
+        with tarfile.open(fileobj=io.BytesIO(data), mode="r:*") as archive:
+            for member in archive.getmembers():
+                read = archive.extractfile(member) if member.isfile() else None
+                if read is not None:
+                    path = "/" + "/".join(p for p in f"{directory}/{member.name}".split("/") if p not in ("", "."))
+                    container.write(path, read.read().decode("utf-8", errors="replace"), now)
+    except (tarfile.TarError, EOFError):
+        await term.err("tar: This does not look like a tar archive\ntar: Exiting with failure status due to previous "
+                       "errors\n")
+        return 2
+    return 0
+
+
+async def tar_create(targets: list[str], files: dict[str, str], term: Terminal) -> int:
+    """Pack files (a directory: every file under it) into an archive on stdout, names relative to ``/``."""
+    buffer, status = io.BytesIO(), 0
+    with tarfile.open(fileobj=buffer, mode="w") as archive:
+        for target in targets:
+            found = [p for p in sorted(files) if p == target or p.startswith(target.rstrip("/") + "/")]
+            if not found:
+                await term.err(f"tar: {target}: Cannot stat: No such file or directory\n")
+                status = 2
+            for path in found:
+                content = files[path].encode()
+                info = tarfile.TarInfo(path.lstrip("/"))
+                info.size, info.mode = len(content), 0o644
+                archive.addfile(info, io.BytesIO(content))
+    await term.out_bytes(buffer.getvalue())
+    if status:
+        await term.err("tar: Exiting with failure status due to previous errors\n")
+    return status
+
+
 class ExecError(Exception):
     """The kubelet could not start the stream (no such container, not running): the HTTP answer's message."""
 
@@ -140,6 +179,11 @@ class Terminal:
     async def err(self, text: str) -> None:
         if not self.closed and text:
             await self._write(1 if self.tty else 2, (text.replace("\n", "\r\n") if self.tty else text).encode())
+
+    async def out_bytes(self, data: bytes) -> None:
+        """Binary output as it is (``tar cf -`` for ``kubectl cp``)."""
+        if not self.closed and data:
+            await self._write(1, data)
 
 
 class Session:
@@ -174,6 +218,7 @@ class Session:
                               dict(container.env) or {"HOSTNAME": view.hostname}, tool=self.programs)
         self.history: list[str] = []
         self._typed: deque[str] = deque()
+        self._raw = bytearray()  # stdin's bytes as sent, for a program that reads binary (tar)
         self._wake = asyncio.Event()
         self._eof = False
         self._busy = False
@@ -196,13 +241,16 @@ class Session:
 
     async def _pump(self, term: Terminal) -> None:
         """Stdin as it arrives; Ctrl+C while a command runs is the terminal's SIGINT to it."""
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")  # a character split between two chunks
         while True:
             data = await term.stdin.get()
             if data is None:
                 self._eof = True
                 self._wake.set()
                 return
-            text = data.decode("utf-8", errors="replace")
+            if not term.tty:
+                self._raw.extend(data)
+            text = decoder.decode(data)
             if term.tty and self._busy and "\x03" in text:
                 self._interrupt = True
                 text = text.split("\x03", 1)[1]
@@ -218,6 +266,8 @@ class Session:
                 script = await self._read_all()
                 return await self._execute(script, term)
             return 0
+        if words[0].rsplit("/", 1)[-1] == "tar" and self.run_state.has("tar"):
+            return await self._tar(words[1:], term)
         if self.stdin and not term.tty and _reads_stdin(words):  # ``echo hello | kubectl exec -i pod -- cat``
             self.programs.stdin = (await self._read_all()).splitlines()
             script = words[2] if len(words) > 2 and words[1] == "-c" else shlex.join(words)
@@ -321,6 +371,35 @@ class Session:
             if len(sequence) > 1 and (char.isalpha() or char == "~"):
                 return sequence
         return sequence
+
+    async def _tar(self, args: list[str], term: Terminal) -> int:
+        """``kubectl cp``: it runs ``tar -xmf - -C <dir>`` with the archive on stdin, or ``tar cf - <path>``."""
+        flags, operands, directory, index = "", [], self.programs.cwd, 0
+        while index < len(args):
+            arg = args[index]
+            if arg == "-C" and index + 1 < len(args):
+                directory, index = self.programs.path(args[index + 1]), index + 2
+                continue
+            if arg == "-f" and index + 1 < len(args):
+                index += 2
+                continue
+            if (arg.startswith("-") and not arg.startswith("--")) or (index == 0 and not arg.startswith("-")):
+                flags += arg.lstrip("-").replace("f", "")
+            elif arg != "-" and not arg.startswith("--"):
+                operands.append(arg)
+            index += 1
+        if "x" in flags:
+            while self.stdin and not self._eof and not term.closed:
+                self._wake.clear()
+                await self._wake.wait()
+            return await tar_extract(bytes(self._raw), directory, self.container, self.clock.now, term)
+        if "c" in flags:
+            files = {path: text for path, text in self.programs.visible().items() if text is not None}
+            targets = [self.programs.path(f"{directory.rstrip('/')}/{o}" if not o.startswith("/") else o)
+                       for o in operands]
+            return await tar_create(targets, files, term)
+        await term.err("tar: need to specify one of -c, -t, -x\n")
+        return 1
 
     async def _read_all(self) -> str:
         while not self._eof and (self.term is None or not self.term.closed):

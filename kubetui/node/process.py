@@ -66,7 +66,7 @@ COMMON_TOOLS = frozenset(
     [
         "sh", "echo", "sleep", "cat", "true", "false", "touch", "rm", "mkdir", "date", "env", "printenv", "printf",
         "ls", "test", "[", "hostname", "pwd", "whoami", "uname", "seq", "yes", "tail", "head", "grep", "wc", "kill",
-        "id",
+        "id", "tar",
     ]
 )
 SHELL_TOOLS = {

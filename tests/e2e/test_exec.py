@@ -7,6 +7,7 @@ import pty
 import select
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 
@@ -100,3 +101,15 @@ def test_exec_i_pipes_stdin_to_a_command_that_reads_it(pods: Kubectl) -> None:
     assert pods("exec", "-i", "box", "--", "cat", stdin="hello\n").stdout == "hello\n"
     assert pods("exec", "-i", "box", "--", "sh", "-c", "wc -l", stdin="a\nb\nc\n").stdout.strip() == "3"
     assert pods("exec", "-i", "box", "--", "grep", "b", stdin="a\nb\n").stdout == "b\n"
+
+
+def test_kubectl_cp_both_ways(pods: Kubectl, tmp_path: Path) -> None:
+    local = tmp_path / "notes.txt"
+    local.write_text("copied in\n")
+    pods("cp", str(local), "box:/tmp/notes.txt")
+    assert pods("exec", "box", "--", "cat", "/tmp/notes.txt").stdout == "copied in\n"
+    back = tmp_path / "hostname"
+    pods("cp", "box:/etc/hostname", str(back))
+    assert back.read_text().strip() == "box"
+    missing = pods("cp", "box:/nope", str(tmp_path / "x"), ok=False)
+    assert "tar: /nope: Cannot stat: No such file or directory" in missing.stdout + missing.stderr
