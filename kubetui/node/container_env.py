@@ -254,6 +254,11 @@ def secret_value(data: Mapping[str, Any], key: str) -> str:
 
 
 # -- makeEnvironmentVariables ------------------------------------------------------------------------------------------
+def _plain(data: Mapping[str, Any], key: str) -> str:
+    """A ConfigMap's value as it is (a Secret's is base64: secret_value)."""
+    return str(data[key])
+
+
 def _cached(read: Callable[[str, str], dict[str, Any]], namespace: str
             ) -> Callable[[str, bool], dict[str, Any] | None]:
     """A ConfigMap or Secret reader that asks the API server once per name; None for a missing optional one."""
@@ -294,17 +299,12 @@ def make_environment(
     # C identifiers: RelaxedEnvironmentVariableValidation, kubernetes#130099).
     for source in container.get("envFrom") or []:
         prefix = str(source.get("prefix") or "")
-        if isinstance(source.get("configMapRef"), dict):
-            ref = source["configMapRef"]
-            found = config_map(str(ref.get("name", "")), bool(ref.get("optional")))
-            for key, value in ((found or {}).get("data") or {}).items():
-                env[prefix + key] = str(value)
-        elif isinstance(source.get("secretRef"), dict):
-            ref = source["secretRef"]
-            found = secret(str(ref.get("name", "")), bool(ref.get("optional")))
-            data = (found or {}).get("data") or {}
-            for key in data:
-                env[prefix + key] = secret_value(data, key)
+        for field, lookup, value_of in (("configMapRef", config_map, _plain), ("secretRef", secret, secret_value)):
+            ref = source.get(field)
+            if isinstance(ref, dict):
+                data = (lookup(str(ref.get("name", "")), bool(ref.get("optional"))) or {}).get("data") or {}
+                env.update((prefix + key, value_of(data, key)) for key in data)
+                break
     mapping = mapping_for(env, service_vars)  # env is the live map: a value sees only what came before it
     for var in container.get("env") or []:
         name = str(var.get("name", ""))
@@ -340,8 +340,7 @@ def _value_from(
         selector = source["resourceFieldRef"]
         target = container_named(pod, str(selector.get("containerName") or ""), container)
         return resource_value(selector, target, allocatable)
-    kinds = (("configMapKeyRef", "ConfigMap", config_map, lambda data, key: str(data[key])),
-             ("secretKeyRef", "Secret", secret, secret_value))
+    kinds = (("configMapKeyRef", "ConfigMap", config_map, _plain), ("secretKeyRef", "Secret", secret, secret_value))
     for field, kind, lookup, value_of in kinds:
         ref = source.get(field)
         if not isinstance(ref, dict):

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from kubetui.node.exec_programs import STDIN, PodView, Programs
 from kubetui.node.process import (
+    FILTERS,
     FOREVER,
     _command,
     _interpret,
@@ -110,7 +111,7 @@ class _Line:
         return back + new + " " * max(0, old - len(new)) + "\b" * max(0, old - len(new))
 
 
-READERS = frozenset({"cat", "grep", "head", "tail", "wc", "sort", "uniq"})
+READERS = FILTERS | {"cat"}
 
 
 def _reads_stdin(words: list[str]) -> bool:
@@ -421,9 +422,7 @@ class Session:
         """The command's exit code and everything it prints, at once (a tour's exec): no waiting in virtual time,
         so ``sleep`` takes no time and a loop that never ends shows its first pass."""
         run, words = self.run_state, self.command
-        first = words[0].rsplit("/", 1)[-1] if words else ""
-        if not run.has(first):
-            raise ExecError(self._not_found_message(words[0]))
+        self._check_program(words)
         self._reset(run)
         _command(words, run)
         self._commit(run, self.clock.now)
@@ -434,9 +433,7 @@ class Session:
 
     async def _execute_words(self, words: list[str], term: Terminal) -> int:
         run = self.run_state
-        first = words[0].rsplit("/", 1)[-1]
-        if not run.has(first) and first not in ("exit", "cd", "export"):
-            raise ExecError(self._not_found_message(words[0]))
+        self._check_program(words)
         self._reset(run)
         self._busy = True
         try:
@@ -456,6 +453,12 @@ class Session:
             return await self._play(run, term)
         finally:
             self._busy = False
+
+    def _check_program(self, words: list[str]) -> None:
+        """The runtime cannot start a program the image does not have (the shell's builtins it always has)."""
+        first = words[0].rsplit("/", 1)[-1] if words else ""
+        if not self.run_state.has(first) and first not in ("exit", "cd", "export"):
+            raise ExecError(self._not_found_message(words[0] if words else ""))
 
     def _reset(self, run: _Run) -> None:
         """Ready for the next command: nothing printed yet, and the container's files as they are now."""

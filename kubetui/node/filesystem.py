@@ -13,7 +13,11 @@ modes or sizes on disk.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Iterable, Mapping
 from typing import Any
+
+from kubetui.node.process import NGINX_WELCOME
 
 Entry = tuple[float, str, str | None]  # (virtual time written, path, content or None when removed)
 Disk = dict[str, list[Entry]]  # a machine's volumes: volume key -> its files' history, paths relative to its root
@@ -52,16 +56,23 @@ Please try again later.</p>
 </html>"""
 
 
-def image_files(style: str, welcome: str) -> dict[str, str]:
-    """The files of a known image that a learner looks at (a web server's pages, an app's source)."""
+@functools.cache
+def image_files(style: str) -> Mapping[str, str]:
+    """The files of a known image that a learner looks at (a web server's pages, an app's source); read-only,
+    made once per image (a web server reads them for every request)."""
     if style == "nginx":
-        return {f"{DOCUMENT_ROOTS['nginx']}/index.html": welcome.rstrip("\n"),
+        return {f"{DOCUMENT_ROOTS['nginx']}/index.html": NGINX_WELCOME.rstrip("\n"),
                 f"{DOCUMENT_ROOTS['nginx']}/50x.html": NGINX_50X}
     if style == "httpd":
         return {f"{DOCUMENT_ROOTS['httpd']}/index.html": "<html><body><h1>It works!</h1></body></html>"}
     if style == "bootcamp":
         return {"/server.js": BOOTCAMP_SERVER}
     return {}
+
+
+def read_only_dirs(mounts: Iterable[str]) -> frozenset[str]:
+    """The directories of the kubelet's ConfigMap, Secret and downward API files: read-only to the container."""
+    return frozenset(path.rsplit("/", 1)[0] or "/" for path in mounts)
 
 
 def data_volumes(pod: dict[str, Any], container: dict[str, Any], claimed: dict[str, str]) -> dict[str, str]:

@@ -33,7 +33,7 @@ from kubetui.node.container_env import (
     make_environment,
     process_environment,
 )
-from kubetui.node.filesystem import data_volumes
+from kubetui.node.filesystem import data_volumes, read_only_dirs
 from kubetui.node.image_manager import Outcome
 from kubetui.node.probes import ProbeSpec, ProbeWorker
 from kubetui.node.process import FOREVER, command_seconds, program_for
@@ -555,7 +555,7 @@ class PodWorker:
         mounts = container_files(slot.spec, self._config.files)
         spec = {**slot.spec, "command": command, "args": args}
         program = program_for(spec, self.annotations, self.hostname, ports, env, mounts,
-                              read_only=frozenset(path.rsplit("/", 1)[0] or "/" for path in mounts))
+                              read_only=read_only_dirs(mounts))
         attempt = previous.attempt + 1 if previous is not None else 0
         container = self.runtime.start_container(
             self.sandbox, slot.spec, attempt, outcome.ref, slot.spec_hash, program, self.hostname, env, mounts,

@@ -13,12 +13,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kubetui.api.quantity import QuantityError, memory_bytes
-from kubetui.node.filesystem import DOCUMENT_ROOTS, FORBIDDEN, Disk, Entry, image_files, latest, visible, volume_of
+from kubetui.node.filesystem import (
+    DOCUMENT_ROOTS,
+    FORBIDDEN,
+    Disk,
+    Entry,
+    image_files,
+    latest,
+    read_only_dirs,
+    visible,
+    volume_of,
+)
 from kubetui.node.images import ImageRef, ImageStore
 from kubetui.node.network import PodNetwork, Reply
 from kubetui.node.process import (
     FOREVER,
-    NGINX_WELCOME,
     OOM_AFTER_SECONDS,
     Program,
     access_line,
@@ -112,7 +121,7 @@ class Container:
     @property
     def read_only_dirs(self) -> frozenset[str]:
         """Where the kubelet's ConfigMap, Secret and downward API files are: read-only mounts."""
-        return frozenset(path.rsplit("/", 1)[0] or "/" for path in self.mounts)
+        return read_only_dirs(self.mounts)
 
     def read(self, path: str, now: float) -> str | None:
         """A file's content at ``now``, None when it does not exist."""
@@ -128,7 +137,7 @@ class Container:
             return content
         if path in self.mounts:
             return self.file_at(path, now)
-        return image_files(self.program.style, NGINX_WELCOME).get(path)
+        return image_files(self.program.style).get(path)
 
     def write(self, path: str, content: str | None, now: float) -> None:
         """An exec writes (None: removes) a file: into the volume mounted there, else the container's own layer."""
@@ -141,7 +150,7 @@ class Container:
     def files(self, now: float) -> dict[str, str]:
         """Every file that exists at ``now``, by absolute path."""
         started = self.started_at or 0.0
-        found = {path: text for path, text in image_files(self.program.style, NGINX_WELCOME).items()
+        found = {path: text for path, text in image_files(self.program.style).items()
                  if volume_of(self.volumes, path) is None}
         found.update(self.mounts)
         history = [(started + at, path, text) for at, path, text in self.program.files] + self.layer
@@ -465,9 +474,14 @@ class ContainerRuntime:
 
     def listener(self, ip: str, port: int, now: float) -> Container | None:
         """The running container that accepts connections to ``ip:port``, if any."""
-        if not self.powered:
-            return None
-        for sandbox in self._sandboxes_at(ip):
+        return self._listening(self._sandboxes_at(ip), port, now) if self.powered else None
+
+    def _sandboxes_at(self, ip: str) -> list[Sandbox]:
+        """The ready sandboxes with this address: one pod's, or every host-network pod's at the node's address."""
+        return [s for s in self.sandboxes.values() if s.ip == ip and s.ready]
+
+    def _listening(self, sandboxes: list[Sandbox], port: int, now: float) -> Container | None:
+        for sandbox in sandboxes:
             for container in self.containers_of(sandbox.pod_uid):
                 if container.running and container.program.listening(
                     port, container.declared_ports, container.elapsed(now)
@@ -475,17 +489,13 @@ class ContainerRuntime:
                     return container
         return None
 
-    def _sandboxes_at(self, ip: str) -> list[Sandbox]:
-        """The ready sandboxes with this address: one pod's, or every host-network pod's at the node's address."""
-        return [s for s in self.sandboxes.values() if s.ip == ip and s.ready]
-
     # -- the pod network reaches containers through here ----------------------------------------------------------
     def serve(self, ip: str, port: int, path: str, source: str, agent: str) -> Reply:
         sandboxes = self._sandboxes_at(ip)
         if not sandboxes or not self.powered:
             return Reply(None, f"dial tcp {ip}:{port}: i/o timeout")
         now = self.clock.now
-        container = self.listener(ip, port, now)
+        container = self._listening(sandboxes, port, now)
         if container is None:
             return Reply(None, f"dial tcp {ip}:{port}: connect: connection refused", sandboxes[0].pod)
         self.network.load.served(container)
