@@ -69,6 +69,7 @@ class Programs:
         self.cwd = view.working_dir or "/"
         self.tty = False  # ls lists in columns on a terminal, one name a line otherwise
         self.stdin: list[str] = []  # what ``kubectl exec -i`` piped in, for a command that reads it
+        self.written = 0  # run.files up to here are the container's; after it, what the command wrote
 
     def visible(self) -> dict[str, str]:
         """Every file the process can read now: the container's (image, layer, volumes) and the kubelet's."""
@@ -117,8 +118,15 @@ class Programs:
                 parts.append(part)
         return "/" + "/".join(parts)
 
+    def commit(self, run: _Run, start: float) -> None:
+        """What the command wrote goes to the container (its layer, or the volume mounted there), at its moment."""
+        for at, path, text in run.files[self.written:]:
+            self.container.write(path, text, start + at)
+        self.written = len(run.files)
+
     def __call__(self, name: str, args: list[str], run: _Run) -> list[str] | None:
         """The programs that answer from the live cluster or the session's own state; None: not one of them."""
+        self.commit(run, self.clock.now)  # ``echo hi > index.html; curl localhost``: the server sees the file
         if name == STDIN:
             return list(self.stdin)
         if name == "cd":

@@ -224,7 +224,6 @@ class Session:
         self._eof = False
         self._busy = False
         self._interrupt = False
-        self._written = 0  # run_state.files up to here are the container's; after it, what the command wrote
         self.term: Terminal | None = None
 
     # -- the stream --------------------------------------------------------------------------------------------
@@ -425,7 +424,7 @@ class Session:
         self._check_program(words)
         self._reset(run)
         _command(words, run)
-        self._commit(run, self.clock.now)
+        self.programs.commit(run, self.clock.now)
         lines = [render(text, self.clock.now) for _, text in run.lines]
         if run.forever and run.loop is not None:
             lines += [render(text, self.clock.now) for _, text in run.loop_lines]
@@ -438,7 +437,7 @@ class Session:
         self._busy = True
         try:
             _command(words, run)
-            self._commit(run, self.clock.now)
+            self.programs.commit(run, self.clock.now)
             return await self._play(run, term)
         finally:
             self._busy = False
@@ -449,7 +448,7 @@ class Session:
         self._busy = True
         try:
             _interpret(_tokens(script), run)
-            self._commit(run, self.clock.now)
+            self.programs.commit(run, self.clock.now)
             return await self._play(run, term)
         finally:
             self._busy = False
@@ -467,13 +466,7 @@ class Session:
         run.requests = []
         run.files = [(0.0, path, text) for path, text in self.programs.visible().items()]
         run.read_only = self.container.read_only_dirs
-        self._written = len(run.files)
-
-    def _commit(self, run: _Run, start: float) -> None:
-        """What the command wrote goes to the container (its layer, or the volume mounted there), at its moment."""
-        for at, path, text in run.files[self._written:]:
-            self.container.write(path, text, start + at)
-        self._written = len(run.files)
+        self.programs.written = len(run.files)
 
     async def _play(self, run: _Run, term: Terminal) -> int:
         """Print what the command printed, each line at its moment of virtual time, and wait as long as it ran."""
@@ -496,7 +489,7 @@ class Session:
                 if header[0] == "while" and len(header) > 1:
                     _command(header[1:], once)
                 _interpret(body, once)
-                self._commit(run, at)
+                self.programs.commit(run, at)
                 for offset, text in once.lines:
                     if not await self._until(at + offset, term):
                         return await self._interrupted(run, term)

@@ -307,3 +307,9 @@ def test_kubectl_run_it_ubuntu_attaches_to_bash() -> None:
     cluster = cluster_with(pod("ub", "ubuntu", container={"stdin": True, "tty": True}, restartPolicy="Never"))
     _, out, _ = drive(cluster, open_session(cluster, "ub", [], attach=True, stdin=True), [(0, b"exit\r")], tty=True)
     assert out.startswith("root@ub:/# exit")
+
+
+def test_a_file_written_earlier_in_the_same_script_is_served() -> None:
+    cluster = cluster_with(pod("web", "nginx:1.27"))
+    script = "echo hello > /usr/share/nginx/html/index.html; curl -s localhost"
+    assert drive(cluster, open_session(cluster, "web", ["sh", "-c", script]))[1] == "hello\n"
