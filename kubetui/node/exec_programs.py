@@ -35,6 +35,7 @@ OS_RELEASE = {
 }
 AGENTS = {"curl": "curl/8.5.0", "wget": "Wget"}
 STDIN = "kubetui-stdin"  # the program that hands an exec's piped stdin to the command after it
+NO_SERVERS = ";; connection timed out; no servers could be reached"
 TCP_CONNECT_TIMEOUT = 130.0  # Linux gives up on a SYN nobody answers after its retries: about two minutes
 
 
@@ -70,6 +71,7 @@ class Programs:
         self.tty = False  # ls lists in columns on a terminal, one name a line otherwise
         self.stdin: list[str] = []  # what ``kubectl exec -i`` piped in, for a command that reads it
         self.written = 0  # run.files up to here are the container's; after it, what the command wrote
+        self.unanswered = False  # the last lookup found no DNS server to ask
 
     def visible(self) -> dict[str, str]:
         """Every file the process can read now: the container's (image, layer, volumes) and the kubelet's."""
@@ -249,7 +251,21 @@ class Programs:
         return out
 
     # -- the network ------------------------------------------------------------------------------------------------
-    def _fetch(self, url: str, agent: str) -> tuple[str, str, int, Reply | None]:
+    def _resolve(self, name: str, run: _Run, search: bool = True) -> dns.Answer | None:
+        """The resolver's answer; with no DNS server to ask, None after the resolver's timeout (``run.unanswered``)."""
+        self.unanswered = False
+        try:
+            if search or dns.is_ip(name):
+                return self.view.resolver.resolve(name)
+            if self.view.resolver.reachable():
+                return self.view.resolver.lookup(name)
+        except dns.Unreachable:
+            pass
+        self.unanswered = True
+        run.elapsed += dns.QUERY_TIMEOUT
+        return None
+
+    def _fetch(self, url: str, agent: str, run: _Run) -> tuple[str, str, int, Reply | None]:
         """(host, ip, port, reply) of a GET; reply None when the name does not resolve."""
         scheme, _, rest = url.rpartition("://")
         host_port, _, path = rest.partition("/")
@@ -258,7 +274,7 @@ class Programs:
         host = host or "localhost"
         if host in ("localhost", "127.0.0.1"):
             return host, "127.0.0.1", port, self.view.connect(self.view.pod_ip, port, "/" + path, agent)
-        answer = self.view.resolver.resolve(host)
+        answer = self._resolve(host, run)
         if answer is None or not answer.addresses:
             return host, "", port, None
         ip = answer.addresses[0]
@@ -271,7 +287,7 @@ class Programs:
             return ["curl: try 'curl --help' or 'curl --manual' for more information"]
         short = "".join(a[1:] for a in args if a.startswith("-") and not a.startswith("--"))
         silent, head = "s" in short or "--silent" in args, "I" in short or "--head" in args
-        host, _, port, reply = self._fetch(url, AGENTS["curl"])
+        host, _, port, reply = self._fetch(url, AGENTS["curl"], run)
         if reply is None:
             run.status = 6
             return [] if silent else [f"curl: (6) Could not resolve host: {host}"]
@@ -299,7 +315,7 @@ class Programs:
         if not url:
             run.status = 1
             return ["BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.", "", "Usage: wget [OPTIONS] URL"]
-        host, ip, port, reply = self._fetch(url if "://" in url else f"http://{url}", AGENTS["wget"])
+        host, ip, port, reply = self._fetch(url if "://" in url else f"http://{url}", AGENTS["wget"], run)
         out = [] if quiet else [f"Connecting to {host}{'' if port == 80 else f':{port}'} ({ip}:{port})"]
         run.status = 1
         if reply is None:
@@ -327,7 +343,10 @@ class Programs:
         name = names[0]
         port = "#53" if run.shell_name != "busybox" else ":53"  # bind's nslookup (dnsutils) or busybox's
         out = [f"Server:\t\t{dns.NAMESERVER}", f"Address:\t{dns.NAMESERVER}{port}", ""]
-        answer = self.view.resolver.resolve(name)
+        answer = self._resolve(name, run)
+        if answer is None and self.unanswered:
+            run.status = 1
+            return [NO_SERVERS]
         if answer is None:
             run.status = 1
             return [*out, *(f"** server can't find {c}: NXDOMAIN" for c in self.view.resolver.candidates(name)[-1:]),
@@ -342,17 +361,21 @@ class Programs:
         if not names:
             run.status = 1
             return ["Usage: host [-aCdilrTvVw] [-c class] [-N ndots] [-t type] [-W time] hostname [server]"]
-        answer = self.view.resolver.resolve(names[0])
+        answer = self._resolve(names[0], run)
         if answer is None:
             run.status = 1
-            return [f"Host {names[0]} not found: 3(NXDOMAIN)"]
+            return [NO_SERVERS if self.unanswered else f"Host {names[0]} not found: 3(NXDOMAIN)"]
         return [f"{answer.name} has address {address}" for address in answer.addresses]
 
     def _dig(self, args: list[str], run: _Run) -> list[str]:
         """bind's ``dig``: the answer section (``+short``: the addresses only). It does not use the search list."""
         names = [a for a in args if not a.startswith(("-", "+", "@"))]
         name = (names[0] if names else ".").rstrip(".")
-        answer = self.view.resolver.lookup(name) if "+search" not in args else self.view.resolver.resolve(name)
+        answer = self._resolve(name, run, search="+search" in args)
+        if self.unanswered:
+            run.status = 9
+            return [f"; <<>> DiG 9.9.5-9+deb8u19-Debian <<>> {' '.join(args)}", ";; global options: +cmd",
+                    NO_SERVERS]
         addresses = answer.addresses if answer is not None else ()
         if "+short" in args:
             return list(addresses)
@@ -370,7 +393,7 @@ class Programs:
         if not names:
             run.status = 1
             return ["ping: usage error: Destination address required"]
-        answer = self.view.resolver.resolve(names[0])
+        answer = self._resolve(names[0], run)
         if answer is None or not answer.addresses:
             run.status = 1
             return [f"ping: bad address '{names[0]}'"]

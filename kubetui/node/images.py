@@ -189,6 +189,11 @@ CATALOGUE: dict[str, ImageInfo] = {
        for name in ("gcr.io/google-containers/busybox", "gcr.io/google_containers/busybox", "k8s.gcr.io/busybox",
                     "registry.k8s.io/busybox")},
     "radial/busyboxplus": ImageInfo(5, r"(?:latest|curl|git|base)", memory_mb=1),
+    # The cluster DNS kubeadm installs (kubetui.addons.coredns): DNS on 53, /health on 8080, /ready on 8181.
+    "registry.k8s.io/coredns/coredns": ImageInfo(
+        16, r"v1\.\d+\.\d+", server=True, ports=(53, 8080, 8181, 9153), http_paths=("/health", "/ready", "/metrics"),
+        memory_mb=15, style="coredns",
+    ),
     "polinux/stress": ImageInfo(10, r"(?:latest|1\.0\.4)", memory_mb=1),
     "busybox": ImageInfo(4, rf"(?:latest|stable|musl|glibc|uclibc|1\.\d+(?:\.\d+)?{_SUFFIX})", memory_mb=1),
     "alpine": ImageInfo(8, r"(?:latest|edge|3(?:\.\d+){0,2})", memory_mb=1),

@@ -110,7 +110,8 @@ SHELLS = {
 }
 NO_SHELL = frozenset(
     {"traefik/whoami", "hashicorp/http-echo", "registry.k8s.io/pause", "gcr.io/google-samples/hello-app",
-     "registry.k8s.io/serve_hostname", "k8s.gcr.io/serve_hostname", "gcr.io/google_containers/serve_hostname"}
+     "registry.k8s.io/serve_hostname", "k8s.gcr.io/serve_hostname", "gcr.io/google_containers/serve_hostname",
+     "registry.k8s.io/coredns/coredns"}
 )
 
 
@@ -259,6 +260,10 @@ def _server_lines(style: str, image: ImageRef, port: tuple[int, ...]) -> tuple[t
         "mysql": ("[Server] /usr/sbin/mysqld: ready for connections. Version: '8.4.3'  port: 3306",),
         "whoami": (f"Starting up on port {listen}",),
         "bootcamp": (f"Kubernetes Bootcamp App Started At: {ISO} | Running On:  {HOST} \n",),
+        "coredns": (".:53", "[INFO] plugin/reload: Running configuration SHA512 = "
+                    "ad35f5b8c9422d3bf6e81fd6959e355e3a22e74aa45cd82ce40827acbfa574c7"
+                    "1b4c171e353ca4b7a7e9a2c5958e006000e3d669082b7f929fb1ec0203ad52f6",
+                    "CoreDNS-1.11.3", "linux/amd64, go1.21.11, a6338e9"),
         "echo": (f"Listening on port {listen}",),
         "hello-app": (f"Server listening on port {listen}",),
         "server": (f"listening on port {listen}",),

@@ -11,10 +11,12 @@ import random
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+from kubetui.addons import coredns
 from kubetui.api.storage import DEFAULT_STORAGE_CLASS
 from kubetui.apiserver.codec import deep_copy
 from kubetui.apiserver.server import APIServer
 from kubetui.client.client import Client
+from kubetui.node.dns import NAMESERVER
 from kubetui.node.exec_session import ExecError
 from kubetui.node.network import NodeNetwork, PodNetwork
 from kubetui.node.spec import NodeSpec, default_nodes
@@ -65,6 +67,7 @@ class Cluster:
         scheduler: bool = True,
         controllers: bool = True,
         metrics_server: bool = True,
+        dns: bool = True,
         trace_history: int = 20_000,
         hashing: bool = True,
     ) -> None:
@@ -78,6 +81,9 @@ class Cluster:
         self.api.bootstrap()
         # What kind's installer applies after the control plane is up: the default StorageClass, ``standard``.
         self.api.create("kind", "storageclasses", "", deep_copy(DEFAULT_STORAGE_CLASS))
+        if dns and controllers and scheduler:  # kubeadm's addon phase: CoreDNS (it needs the control loops to run)
+            for resource, obj in coredns.objects(NAMESERVER):
+                self.api.create("kubeadm", resource, coredns.NAMESPACE, obj)
         self.machines: dict[str, Machine] = {}
         self.network = PodNetwork()  # the flat pod network every machine's runtime and kube-proxy plug into
         self.api.pod_network = self.network  # the API server's proxy subresource dials pods over it

@@ -421,9 +421,10 @@ class TourRunner:
             node = self.informers["nodes"].get("", arg["node"])
             present = any(t.get("key") == arg["key"] for t in (node or {}).get("spec", {}).get("taints") or ())
             return present == bool(arg.get("present", True))
-        if kind == "event":
+        if kind == "event":  # in the tour's namespace: CoreDNS's own SuccessfulCreate in kube-system is not the step's
+            namespace = arg.get("namespace", "default")
             return any(
-                e.get("reason") == arg["reason"]
+                e.get("reason") == arg["reason"] and e["metadata"].get("namespace") == namespace
                 and ("object" not in arg or str(e.get("involvedObject", {}).get("name", "")).startswith(arg["object"]))
                 for e in self.informers["events"].list()
             )

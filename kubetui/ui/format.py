@@ -11,6 +11,14 @@ from rich.text import Text
 from kubetui.sim.trace import ManifestStatus
 from kubetui.ui.view import pod_status
 
+# The cluster's own namespaces: what runs there (CoreDNS) is the platform, not the user's workloads; the panes show it
+# after them, and the header counts the user's pods only, as `kubectl get pods` lists them.
+SYSTEM_NAMESPACES = ("kube-system", "kube-public", "kube-node-lease")
+
+
+def is_system(obj: dict[str, Any]) -> bool:
+    return (obj.get("metadata") or {}).get("namespace") in SYSTEM_NAMESPACES
+
 
 def printable(text: str) -> str:
     """``text`` with its control characters escaped as Python writes them (``\\x1b``, ``\\n``): a file named
@@ -215,6 +223,12 @@ def fit_middle(text: str, width: int, least: int = 8) -> str:
     width = max(width, least)
     if len(text) <= width:
         return text
+    namespace, slash, name = text.rpartition("/")
+    if slash and " " not in text:  # ns/name: the namespace goes first if the name then fits whole, else the name
+        room = width - len(namespace) - 1  # shortens after it, down to ``least`` (coredns-…hhwjl, not kube-sys…hhwjl)
+        if len(name) > width and room >= least:
+            return f"{namespace}/{fit_middle(name, room, least)}"
+        return fit_middle(name, width, least)
     suffix = text.rpartition("-")[2]
     tail = len(suffix) if "-" in text and 0 < len(suffix) <= width // 2 else (width - 1) // 2
     return f"{text[:width - 1 - tail]}…{text[len(text) - tail:]}"

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from rich.text import Text
 from textual.widgets import Static
 
-from kubetui.ui.format import GLYPH_ORDER, clock_time, pod_glyph, status_style
+from kubetui.ui.format import GLYPH_ORDER, clock_time, is_system, pod_glyph, status_style
 from kubetui.ui.view import ClusterView, node_ready, pod_status
 
 if TYPE_CHECKING:
@@ -101,7 +101,7 @@ class ClusterHeader(Static):
         """The pods counted, again only when a pod changed (the header redraws four times a second)."""
         version = self.view.versions["pods"]
         if self._counts is None or self._counts[0] != version:
-            self._counts = (version, pod_counts(self.view.list("pods")))
+            self._counts = (version, pod_counts([pod for pod in self.view.list("pods") if not is_system(pod)]))
         return self._counts[1]
 
 

@@ -107,7 +107,8 @@ def test_apply_get_and_output_formats(kubectl: Kubectl, tmp_path: Path) -> None:
     ]
     services = kubectl("get", "svc", "-A").stdout
     assert _columns(services) == ["NAMESPACE", "NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"]
-    assert [row[1] for row in _rows(services)] == ["kubernetes", "web"]
+    assert [row[:2] for row in _rows(services)] == [["default", "kubernetes"], ["default", "web"],
+                                                    ["kube-system", "kube-dns"]]
     pods = kubectl("get", "pods", "-o", "wide").stdout or "NAME READY"
     assert kubectl("get", "pods", "-o", "wide").returncode == 0 and pods
     assert kubectl("get", "deploy", "-o", "name").stdout.splitlines() == ["deployment.apps/web"]

@@ -220,7 +220,8 @@ def test_rollout_undo_does_what_kubectl_does() -> None:
     pods, maxUnavailable 0) becomes revision 4; the broken one is scaled to 0 and kept as history."""
     cluster, runner = walk("rolling-update")
     assert runner.message == "deployment.apps/web rolled back (to the template of revision 2)"
-    sets = {rs["spec"]["template"]["spec"]["containers"][0]["image"]: rs for rs in cluster.objects("replicasets")}
+    sets = {rs["spec"]["template"]["spec"]["containers"][0]["image"]: rs for rs in cluster.objects("replicasets")
+            if rs["metadata"]["namespace"] == "default"}
     revision = {image: rs["metadata"]["annotations"]["deployment.kubernetes.io/revision"] for image, rs in sets.items()}
     assert revision == {"nginx:1.27": "1", "nginx:doesnotexist": "3", "nginx:1.28": "4"}
     assert sets["nginx:doesnotexist"]["spec"]["replicas"] == 0 and sets["nginx:1.28"]["spec"]["replicas"] == 4

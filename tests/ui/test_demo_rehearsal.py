@@ -207,10 +207,13 @@ async def test_node_cards_show_the_deployments_pods_before_the_daemonsets(app: K
         await settle(pilot, cluster)
         nodes = app.query_one(NodesPane)
         for node, pods in nodes._pods_by_node.items():
-            apps = [p["metadata"]["name"] for p in pods if p["metadata"]["name"].startswith(("web-", "hpa-demo-"))]
+            apps = [p["metadata"]["name"] for p in pods
+                    if p["metadata"]["name"].startswith(("web-", "hpa-demo-", "db-"))]
             shown = card_pods(nodes, node)
             assert not apps or apps[0] in shown, f"{node}: {shown!r} hides {apps}"
-            names = [p["metadata"]["name"] for p in pods]
+            names = [p["metadata"]["name"] for p in pods if p["metadata"]["namespace"] == "default"]
+            assert [p["metadata"]["namespace"] for p in pods][:len(names)] == ["default"] * len(names), \
+                f"{node}: the cluster's own pods (CoreDNS) come after the user's"
             agent = next(n for n in names if n.startswith("node-agent-"))
             assert names.index(agent) == len(names) - 1, f"{node}: the DaemonSet pod is last, not {names}"
         home = next(p["spec"]["nodeName"] for ps in nodes._pods_by_node.values() for p in ps

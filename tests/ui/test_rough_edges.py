@@ -107,7 +107,7 @@ async def test_header_counts_terminating_pods_apart_as_kubectl_lists_them(app: K
     cluster.run_for(400)  # NotReady, then eviction: node-2's pods stay, Terminating, until the node answers
     async with app.run_test(size=(200, 50)) as pilot:
         await settle(pilot, cluster)
-        pods = app.view.list("pods")
+        pods = [p for p in app.view.list("pods") if p["metadata"]["namespace"] == "default"]  # as kubectl get pods
         terminating = sum(1 for p in pods if p["metadata"].get("deletionTimestamp"))
         running = sum(1 for p in pods if pod_status(p) == "Running")
         ready = sum(1 for p in pods if pod_glyph(p)[0] == "●")

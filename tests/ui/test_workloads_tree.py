@@ -31,7 +31,7 @@ def test_pods_of_the_newer_replicaset_keep_the_deployments_rule() -> None:
     view = ClusterView(cluster)
     cluster.run_for(0.1)
     pane = WorkloadsPane(view)
-    lines = [pane.render_item(row, 100).plain for row in pane.items()]
+    lines = [pane.render_item(row, 100).plain for row in pane.items() if row.namespace == "default"]
     sets = [i for i, line in enumerate(lines) if line.lstrip("├└─ ").startswith("rs/")]
     assert len(sets) == 2, lines
     first, second = sets

@@ -142,13 +142,17 @@ NAME_LEAST = 16
 
 def object_text(kind: str, namespace: str, name: str, room: int, bold_kind: bool = False) -> Text:
     """``Kind ns/name `` for a reconcile line, within ``room`` cells if it can be while staying readable: the kind
-    as kubectl abbreviates it (PersistentVolumeClaim -> pvc), then a long generated name's end (pvc-0492c4f5-39b…:
-    its start is its claim's uid); never the name below that: the action after it is cut at its end instead."""
+    as kubectl abbreviates it (PersistentVolumeClaim -> pvc), then the namespace, then a long generated name's end
+    (pvc-0492c4f5-39b…: its start is its claim's uid); never the name below that: the action after it is cut at its
+    end instead."""
     key = f"{namespace}/{name}" if namespace else name
     text = f"{kind} {key} "
     if cell_len(text) > room:
         kind = SHORT_KINDS.get(kind, kind)
         text = f"{kind} {key} "
+        if cell_len(text) > room and namespace:  # then the namespace: "svc kube-dns create endpoints" reads whole
+            namespace, key = "", name
+            text = f"{kind} {key} "
         if cell_len(text) > room and len(name) > LONG_NAME:
             name = fit(name, max(NAME_LEAST, len(name) - (cell_len(text) - room)))
             key = f"{namespace}/{name}" if namespace else name

@@ -11,7 +11,7 @@ from rich.text import Text
 
 from kubetui.api.quantity import QuantityError, cpu_millis, memory_bytes
 from kubetui.controllers.nodelifecycle import NODE_MONITOR_GRACE_PERIOD
-from kubetui.ui.format import Part, age, assemble, bar, cpu_text, mem_text, pod_glyph
+from kubetui.ui.format import Part, age, assemble, bar, cpu_text, is_system, mem_text, pod_glyph
 from kubetui.ui.panes.base import LinePane
 from kubetui.ui.view import ClusterView, node_ready, requested, restarts
 
@@ -198,7 +198,7 @@ class NodesPane(LinePane):
                     break
                 line.append(gap)
                 line.append(glyph, style="dim" if dead else style)
-                line.append(pod["metadata"]["name"], style="dim" if dead else "")
+                line.append(pod["metadata"]["name"], style="dim" if dead or is_system(pod) else "")
                 if count:
                     line.append(f"↻{count}", style="yellow")
             return line
@@ -272,14 +272,17 @@ class NodesPane(LinePane):
 # (DaemonSet) last. A StatefulSet's pods are the app as much as a Deployment's, and the ones whose volumes pin them
 # to a node: ranked after the ReplicaSets' long names, db-0 hid behind "+3" on a 100-column card in a storage demo.
 OWNER_RANK = {"ReplicaSet": 1, "ReplicationController": 1, "": 1, "StatefulSet": 1, "Job": 3, "DaemonSet": 4}
+SYSTEM_RANK = 5  # the cluster's own pods (CoreDNS): after all the user's, dim; "+2" rather than hide the app's
 
 
 def card_order(pod: dict[str, Any]) -> tuple[int, str]:
     """Crashing or restarted pods first, then the app's (Deployment, StatefulSet, bare), Job and DaemonSet pods, each
-    by name."""
+    by name, then the cluster's own."""
     meta = pod.get("metadata", {})
     if restarts(pod) or pod_glyph(pod)[0] == "✖":
         return 0, str(meta.get("name", ""))
+    if is_system(pod):
+        return SYSTEM_RANK, str(meta.get("name", ""))
     owner = next((str(r.get("kind", "")) for r in meta.get("ownerReferences") or [] if r.get("controller")), "")
     return OWNER_RANK.get(owner, 1), str(meta.get("name", ""))
 

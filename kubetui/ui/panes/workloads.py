@@ -9,11 +9,19 @@ from typing import Any, NamedTuple
 
 from rich.text import Text
 
-from kubetui.ui.format import Part, assemble, fit_middle, hpa_targets, pod_glyph, progress, status_style
+from kubetui.ui.format import (
+    SYSTEM_NAMESPACES,
+    Part,
+    assemble,
+    fit_middle,
+    hpa_targets,
+    pod_glyph,
+    progress,
+    status_style,
+)
 from kubetui.ui.panes.base import LinePane
 from kubetui.ui.view import ClusterView, pod_status, ready_count, restarts
 
-SYSTEM_NAMESPACES = ("kube-system", "kube-public", "kube-node-lease")
 # Pod names are shortened in the middle down to this (web-…4sbhv: the start, and the random suffix that tells sibling
 # pods apart) before a row leaves out a column: at 100 columns, "0/1 ContainerCreating  node-2" needs the room.
 SQUEEZED_NAME = 10
@@ -121,18 +129,25 @@ class WorkloadsPane(LinePane):
                         children.setdefault(ref.get("uid", ""), []).append(obj)
         rows: list[Row] = []
         add = partial(self._add_subtree, rows, children)
-        for resource, kind in (("deployments", "Deployment"), ("statefulsets", "StatefulSet"),
+        system: list[tuple[dict[str, Any], str]] = []  # the cluster's own (CoreDNS), after the user's: DNS is a
+        for resource, kind in (("deployments", "Deployment"), ("statefulsets", "StatefulSet"),  # Deployment too
                                ("daemonsets", "DaemonSet"), ("cronjobs", "CronJob"),
                                ("replicationcontrollers", "ReplicationController")):
             for obj in view.list(resource):
                 if obj["metadata"].get("namespace") not in SYSTEM_NAMESPACES:
                     add(obj, kind, 0)
+                else:
+                    system.append((obj, kind))
         for resource, kind in (("replicasets", "ReplicaSet"), ("jobs", "Job"), ("pods", "Pod")):  # no controller
             for obj in view.list(resource):
                 meta = obj["metadata"]
-                if not any(r.get("controller") for r in meta.get("ownerReferences") or []) \
-                        and meta.get("namespace") not in SYSTEM_NAMESPACES:
-                    add(obj, kind, 0)
+                if not any(r.get("controller") for r in meta.get("ownerReferences") or []):
+                    if meta.get("namespace") not in SYSTEM_NAMESPACES:
+                        add(obj, kind, 0)
+                    else:
+                        system.append((obj, kind))
+        for obj, kind in system:
+            add(obj, kind, 0)
         pods = [row for row in rows if row.kind == "Pod"]
         self._name_column = max((len(row.trail) + (3 if row.depth else 0) + 2 + len(row.name) for row in pods),
                                 default=0)

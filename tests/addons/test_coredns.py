@@ -1,0 +1,115 @@
+"""CoreDNS as kubeadm installs it: its pods run on the workers, and the cluster's names resolve only while one is
+ready behind the kube-dns Service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kubetui.addons import coredns
+from kubetui.node.dns import NAMESERVER
+from kubetui.node.exec_programs import NO_SERVERS
+from kubetui.sim.cluster import Cluster
+from kubetui.ui.panes.workloads import WorkloadsPane
+from kubetui.ui.view import ClusterView
+
+
+def _client_pod() -> dict[str, Any]:
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "client"},
+            "spec": {"containers": [{"name": "box", "image": "busybox:1.36", "command": ["sleep", "3600"]}]}}
+
+
+def _web() -> list[tuple[str, dict[str, Any]]]:
+    labels = {"app": "web"}
+    return [
+        ("deployments", {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"}, "spec": {
+            "replicas": 1, "selector": {"matchLabels": labels},
+            "template": {"metadata": {"labels": labels},
+                         "spec": {"containers": [{"name": "nginx", "image": "nginx:1.27"}]}}}}),
+        ("services", {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web"},
+                      "spec": {"selector": labels, "ports": [{"port": 80}]}}),
+    ]
+
+
+def _cluster() -> Cluster:
+    cluster = Cluster(seed=3)
+    kubectl = cluster.client("kubectl")
+    for resource, obj in [*_web(), ("pods", _client_pod())]:
+        kubectl.create(resource, obj)
+    cluster.run_for(40)
+    return cluster
+
+
+def _ready_dns_pods(cluster: Cluster) -> list[dict[str, Any]]:
+    return [p for p in cluster.objects("pods", coredns.NAMESPACE, "k8s-app=kube-dns")
+            if any(c.get("type") == "Ready" and c.get("status") == "True" for c in p["status"].get("conditions") or ())]
+
+
+def _scale_dns(cluster: Cluster, replicas: int) -> None:
+    cluster.client("kubectl").scale("deployments", coredns.NAMESPACE, "coredns", replicas)
+
+
+def test_kubeadm_objects_are_in_kube_system_and_its_pods_spread_over_two_nodes() -> None:
+    cluster = _cluster()
+    deployment = cluster.get("deployments", "kube-system", "coredns")
+    assert deployment is not None and deployment["status"].get("availableReplicas") == 2
+    service = cluster.get("services", "kube-system", "kube-dns")
+    assert service is not None and service["spec"]["clusterIP"] == NAMESERVER == "10.96.0.10"
+    assert "Corefile" in (cluster.get("configmaps", "kube-system", "coredns") or {}).get("data", {})
+    pods = _ready_dns_pods(cluster)
+    assert len({p["spec"]["nodeName"] for p in pods}) == 2, "preferred anti-affinity: one per node"
+    assert all(p["spec"]["priorityClassName"] == "system-cluster-critical" and p["spec"]["priority"] == 2000000000
+               for p in pods)
+    endpoints = cluster.get("endpoints", "kube-system", "kube-dns")
+    assert endpoints is not None and len(endpoints["subsets"][0]["addresses"]) == 2
+    assert "CoreDNS-1.11.3" in cluster.client("kubectl").logs("kube-system", pods[0]["metadata"]["name"])
+
+
+def test_names_stop_resolving_without_a_ready_coredns_pod_and_come_back_with_it() -> None:
+    cluster = _cluster()
+    assert "Name:\tweb.default.svc.cluster.local" in cluster.exec("client", ["nslookup", "web"])
+    _scale_dns(cluster, 0)
+    cluster.run_for(40)
+    assert not _ready_dns_pods(cluster)
+    answer = cluster.exec("client", ["nslookup", "web"])
+    assert NO_SERVERS in answer and "command terminated with exit code 1" in answer
+    assert "wget: bad address 'web'" in cluster.exec("client", ["wget", "-qO-", "http://web"])
+    address = (cluster.get("services", "default", "web") or {})["spec"]["clusterIP"]
+    assert "Welcome to nginx!" in cluster.exec("client", ["wget", "-qO-", f"http://{address}"])  # no name, no DNS
+    _scale_dns(cluster, 2)
+    cluster.run_for(40)
+    assert len(_ready_dns_pods(cluster)) == 2
+    assert "Name:\tweb.default.svc.cluster.local" in cluster.exec("client", ["nslookup", "web"])
+
+
+def test_one_dead_node_leaves_the_other_replica_answering() -> None:
+    cluster = _cluster()
+    node = _ready_dns_pods(cluster)[0]["spec"]["nodeName"]
+    client_node = (cluster.get("pods", "default", "client") or {})["spec"]["nodeName"]
+    if node == client_node:  # keep the asking pod alive: kill the other CoreDNS pod's node
+        node = _ready_dns_pods(cluster)[1]["spec"]["nodeName"]
+    cluster.chaos("kill-node", node=node)
+    cluster.run_for(60)  # NotReady after the grace period: its CoreDNS endpoint leaves kube-dns
+    assert len(_ready_dns_pods(cluster)) == 1
+    assert "Address: " in cluster.exec("client", ["nslookup", "web"])
+
+
+def test_a_cluster_without_the_addon_still_resolves() -> None:
+    """No kube-dns Service (a test cluster without controllers): the resolver answers as before."""
+    cluster = Cluster(seed=1, dns=False)
+    kubectl = cluster.client("kubectl")
+    for resource, obj in [*_web(), ("pods", _client_pod())]:
+        kubectl.create(resource, obj)
+    cluster.run_for(40)
+    assert cluster.get("deployments", "kube-system", "coredns") is None
+    assert "Name:\tweb.default.svc.cluster.local" in cluster.exec("client", ["nslookup", "web"])
+
+
+def test_the_workloads_pane_lists_the_cluster_s_own_workloads_after_the_user_s() -> None:
+    cluster = _cluster()
+    view = ClusterView(cluster)
+    cluster.run_for(0.1)
+    rows = WorkloadsPane(view).items()
+    namespaces = [row.namespace for row in rows]
+    first_system = namespaces.index("kube-system")
+    assert set(namespaces[:first_system]) == {"default"} and set(namespaces[first_system:]) == {"kube-system"}
+    assert [row.kind for row in rows if row.depth == 0 and row.namespace == "kube-system"] == ["Deployment"]
