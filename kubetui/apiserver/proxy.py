@@ -42,6 +42,16 @@ class PodNetwork(Protocol):
 
 
 @dataclass(frozen=True)
+class ProxyFailure:
+    """No answer at all: the connection did not reach a pod."""
+
+    error: str
+    code: int | None = None
+    pod: str = ""
+    body: str = ""
+
+
+@dataclass(frozen=True)
 class ProxyResponse:
     code: int
     body: str

@@ -40,7 +40,16 @@ from kubetui.apiserver.errors import ApiError
 from kubetui.apiserver.fieldvalidation import check_apply_schema
 from kubetui.apiserver.pagination import decode_continue, encode_continue
 from kubetui.apiserver.patch import PatchError, json_merge_patch, json_patch, strategic_merge_patch
-from kubetui.apiserver.proxy import PodNetwork, ProxyResponse, dial, pod_location, service_location, split_name_port
+from kubetui.apiserver.proxy import (
+    Answer,
+    PodNetwork,
+    ProxyFailure,
+    ProxyResponse,
+    dial,
+    pod_location,
+    service_location,
+    split_name_port,
+)
 from kubetui.apiserver.watch import (
     ApiEvent,
     ApiWatch,
@@ -75,6 +84,7 @@ MAX_NAME_LENGTH = 253
 # Logs are served by the node's kubelet; the API server only forwards (``kubectl logs`` path).
 LogSource = Callable[[str, str, str, bool, int | None], str]
 StreamSource = Callable[[str, str, str, list[str], bool, bool], Any]  # (ns, pod, container, command, attach, stdin)
+ForwardSource = Callable[[str, str, int, str, str], Answer]  # (namespace, pod, port, path, agent) -> the pod's answer
 
 
 class APIServer:
@@ -88,6 +98,7 @@ class APIServer:
         store.set_trigger(BY_PLURAL["pods"].prefix(None), pod_node_name, pod_node_name_of)
         self.kubelets: dict[str, LogSource] = {}  # node name -> how to reach its kubelet for logs
         self.streaming: dict[str, StreamSource] = {}  # node name -> its kubelet's exec and attach
+        self.forwarding: dict[str, ForwardSource] = {}  # node name -> its kubelet's port-forward
         self.pod_network: PodNetwork | None = None  # how the proxy subresource reaches pods (cluster assembly)
         self.watches: set[ApiWatch] = set()
         # group -> its backend (kube-aggregator's APIServices): metrics.k8s.io is metrics-server's
@@ -1005,6 +1016,26 @@ class APIServer:
                     "dial tcp: connect: connection refused"
                 )
             return source(namespace, name, container, previous, tail_lines)
+
+    def port_forward(self, who: str, namespace: str, name: str) -> Callable[[int, str, str], Answer]:
+        """``pods/<name>/portforward``: a dialer into the pod's network namespace, through its node's kubelet
+        (a connection per call: port, path, user agent). A node gone since then answers as a dead backend."""
+        with self._request(who, "create", "pods", namespace, name, "portforward") as rec:
+            pod = decode(self._kv(BY_PLURAL["pods"], namespace, name))
+            node = str((pod.get("spec") or {}).get("nodeName") or "")
+            if not node:
+                raise errors.bad_request(f"pod {name} does not have a host assigned")
+            if node not in self.forwarding:
+                raise ApiError(500, "InternalError", f"error dialing backend: dial tcp {node}:10250: i/o timeout")
+            rec.code = 101
+
+        def connect(port: int, path: str, agent: str) -> Answer:
+            forward = self.forwarding.get(node)
+            if forward is None:
+                return ProxyFailure(f"error dialing backend: dial tcp {node}:10250: i/o timeout")
+            return forward(namespace, name, port, path, agent)
+
+        return connect
 
     def stream(self, who: str, subresource: str, namespace: str, name: str, container: str | None,
                command: Sequence[str], stdin: bool) -> Any:

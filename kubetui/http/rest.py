@@ -35,6 +35,7 @@ from kubetui.apiserver.errors import ApiError
 from kubetui.apiserver.fieldvalidation import unknown_fields
 from kubetui.apiserver.server import PATCH_APPLY, PATCH_JSON, PATCH_TYPES
 from kubetui.http import requests as req
+from kubetui.http.portforward import PortForward
 from kubetui.http.remotecommand import RemoteCommand
 from kubetui.http.tables import to_table
 
@@ -42,7 +43,6 @@ if TYPE_CHECKING:
     from kubetui.http.server import ApiHttpServer
 
 NOT_FOUND = "the server could not find the requested resource"
-UNSUPPORTED_STREAMS = {"portforward": "port-forward"}
 FIELD_VALIDATION = ("Ignore", "Warn", "Strict")
 
 
@@ -189,6 +189,7 @@ class Rest:
         self.http = http
         self.api = http.cluster.api
         self.remote = RemoteCommand(http)
+        self.forward = PortForward(http)
 
     # ------------------------------------------------------------------ dispatch
     async def handle(self, request: web.Request, group: str, version: str, segments: list[str]) -> web.StreamResponse:
@@ -480,11 +481,8 @@ class Rest:
     # ------------------------------------------------------------------ subresources
     async def _subresource(self, request: web.Request, target: Target, who: str) -> web.StreamResponse:
         sub, method, info = target.subresource, request.method, target.info
-        if info.plural == "pods" and sub in UNSUPPORTED_STREAMS:
-            raise errors.bad_request(
-                f"{UNSUPPORTED_STREAMS[sub]} is not supported by the simulated cluster: "
-                "kubetui containers are simulated and have no process to connect to"
-            )
+        if info.plural == "pods" and sub == "portforward":
+            return await self.forward.handle(request, self._namespace(target), target.name, who)
         if info.plural == "pods" and sub in ("exec", "attach"):
             return await self.remote.handle(request, self._namespace(target), target.name, sub, who)
         if info.plural in ("pods", "services") and sub == "proxy":

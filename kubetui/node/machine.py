@@ -83,6 +83,7 @@ class Machine:
         self.kubelet.start()
         self._server.kubelets[self.name] = self.kubelet.logs
         self._server.streaming[self.name] = self.exec
+        self._server.forwarding[self.name] = self.port_forward
         self.node_network.attach(self.node_ip, self._resource_metrics)
         self.proxy.start()
 
@@ -98,6 +99,8 @@ class Machine:
             del self._server.kubelets[self.name]
         if self._server.streaming.get(self.name) == self.exec:
             del self._server.streaming[self.name]
+        if self._server.forwarding.get(self.name) == self.port_forward:
+            del self._server.forwarding[self.name]
         self.node_network.detach(self.node_ip, self._resource_metrics)
         self.trace.emit(
             NodeActivity(node=self.name, what="powered off", detail="kubelet and containers stopped")
@@ -199,6 +202,25 @@ class Machine:
         self.trace.emit(NodeActivity(node=self.name, pod=f"{namespace}/{name}", container=container, what=what,
                                      detail=" ".join(command) if not attach else "to PID 1"))
         return Session(view, instance, self.runtime, self.clock, command, attach=attach, stdin=stdin)
+
+    def port_forward(self, namespace: str, name: str, port: int, path: str, agent: str) -> Reply:
+        """The kubelet's /portforward: one connection to localhost:<port> in the pod's network namespace (what
+        containerd's netns dial does), an HTTP GET of ``path`` on it; an empty path only connects."""
+        if self.state != "Running":
+            return Reply(None, f"error dialing backend: dial tcp {self.node_ip}:10250: i/o timeout")
+        worker = self.kubelet.find(namespace, name)
+        if worker is None or not worker.sandbox_ready or not worker.pod_ip:
+            return Reply(None, f'failed to find sandbox for pod "{name}"')
+        reply = self.network.send(worker.pod_ip, port, path, "127.0.0.1", agent)
+        if reply.code is None:
+            uid = str((worker.pod.get("metadata") or {}).get("uid", ""))
+            return Reply(None, f"error forwarding port {port} to pod {uid}, uid : failed to connect to "
+                               f"localhost:{port} inside the pod's network namespace, IPv4: dial tcp4 "
+                               f"127.0.0.1:{port}: connect: connection refused", reply.pod)
+        self.trace.emit(NodeActivity(node=self.name, pod=f"{namespace}/{name}", what="port-forward",
+                                     detail=f":{port} GET {path} → {reply.code}" if path and reply.code
+                                     else f":{port} connected"))
+        return reply
 
     def kill_container(self, namespace: str, pod: str, container: str) -> None:
         if not self.powered:

@@ -499,7 +499,7 @@ class ContainerRuntime:
         if container is None:
             return Reply(None, f"dial tcp {ip}:{port}: connect: connection refused", sandboxes[0].pod)
         self.network.load.served(container)
-        if container.program.http_paths == ():
+        if container.program.http_paths == () or not path:  # not HTTP, or a connection that sends no request
             return Reply(0, "", container.pod)
         return container.answer_http(ip, port, path, "", now, source, agent)
 

@@ -359,11 +359,9 @@ def test_kubectl_create_stores_what_a_real_server_would(kubectl: Kubectl) -> Non
     assert not {"stdin", "stdinOnce", "tty"} & template["spec"]["containers"][0].keys()
 
 
-def test_port_forward_and_debug_fail_fast(kubectl: Kubectl) -> None:
+def test_debug_fails_fast(kubectl: Kubectl) -> None:
     kubectl("run", "shell", "--image=busybox", "--restart=Never", "--", "sleep", "3600")
     started = time.monotonic()
-    forwarded = kubectl("port-forward", "pod/shell", "18080:80", ok=False, timeout=20)
-    assert forwarded.returncode != 0
     # The 404 of a missing subresource carries "details": {} as a real server's does; without it kubectl
     # debug dereferenced nil and panicked.
     debugged = kubectl("debug", "shell", "--image=busybox:1.36", ok=False, timeout=20)

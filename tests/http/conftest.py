@@ -11,6 +11,7 @@ import orjson
 import pytest
 
 from kubetui.http.server import ApiHttpServer
+from kubetui.node.spec import default_nodes
 from kubetui.sim.cluster import Cluster
 
 KUBECTL_AGENT = "kubectl/v1.32.4 (linux/amd64) kubernetes/abcdef"
@@ -91,6 +92,26 @@ def pod(name: str = "p1", node: str = "", **labels: str) -> dict[str, Any]:
 async def api() -> AsyncIterator[Api]:
     cluster = Cluster(seed=3, nodes=[], scheduler=False, controllers=False)
     server = ApiHttpServer(cluster, driver=None, port=0, bookmark_interval=0.05)
+    await server.start()
+    async with aiohttp.ClientSession() as session:
+        yield Api(cluster, server, session)
+    await server.stop()
+
+
+@pytest.fixture
+async def running() -> AsyncIterator[Api]:
+    """Two nginx pods behind a Service with a named port, Running on two nodes."""
+    cluster = Cluster(seed=3, nodes=default_nodes(2))
+    kubectl = cluster.client("kubectl")
+    web = deployment(replicas=2)
+    web["spec"]["template"]["spec"]["containers"][0]["ports"] = [{"containerPort": 80, "name": "web"}]
+    kubectl.create("deployments", {**web, "metadata": {"name": "web", "namespace": "default"}})
+    kubectl.create("services", {
+        "apiVersion": "v1", "kind": "Service", "metadata": {"name": "web", "namespace": "default"},
+        "spec": {"selector": {"app": "web"}, "ports": [{"name": "http", "port": 80, "targetPort": 80}]},
+    })
+    cluster.run_for(30)
+    server = ApiHttpServer(cluster, driver=None, port=0)
     await server.start()
     async with aiohttp.ClientSession() as session:
         yield Api(cluster, server, session)

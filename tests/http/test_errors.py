@@ -158,10 +158,9 @@ async def test_wrong_methods_are_405(api: Api) -> None:
         assert status["reason"] == "MethodNotAllowed"
 
 
-async def test_port_forward_fails_fast(api: Api) -> None:
+async def test_port_forward_needs_an_upgrade(api: Api) -> None:
     code, status = await api.call("POST", "/api/v1/namespaces/default/pods/p/portforward?ports=80")
-    assert code == 400
-    assert "is not supported by the simulated cluster" in status["message"]
+    assert code == 400 and status["message"] == "Upgrade request required"
 
 
 async def test_exec_and_attach_need_streams_and_an_upgrade(api: Api) -> None:

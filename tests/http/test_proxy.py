@@ -2,37 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import aiohttp
-import pytest
-
-from kubetui.http.server import ApiHttpServer
-from kubetui.node.spec import default_nodes
-from kubetui.sim.cluster import Cluster
-from tests.http.conftest import Api, deployment
+from tests.http.conftest import Api
 
 BASE = "/api/v1/namespaces/default"
-
-
-@pytest.fixture
-async def running() -> AsyncIterator[Api]:
-    """Two nginx pods behind a Service with a named port, Running on two nodes."""
-    cluster = Cluster(seed=3, nodes=default_nodes(2))
-    kubectl = cluster.client("kubectl")
-    web = deployment(replicas=2)
-    web["spec"]["template"]["spec"]["containers"][0]["ports"] = [{"containerPort": 80, "name": "web"}]
-    kubectl.create("deployments", {**web, "metadata": {"name": "web", "namespace": "default"}})
-    kubectl.create("services", {
-        "apiVersion": "v1", "kind": "Service", "metadata": {"name": "web", "namespace": "default"},
-        "spec": {"selector": {"app": "web"}, "ports": [{"name": "http", "port": 80, "targetPort": 80}]},
-    })
-    cluster.run_for(30)
-    server = ApiHttpServer(cluster, driver=None, port=0)
-    await server.start()
-    async with aiohttp.ClientSession() as session:
-        yield Api(cluster, server, session)
-    await server.stop()
 
 
 async def get(api: Api, path: str) -> tuple[int, str]:
