@@ -131,6 +131,8 @@ class Admission:
         self._validate(info, obj, None)
         if kind == "Service":
             self._allocate_service(info, obj, None)
+        elif kind == "PriorityClass":
+            self._one_default_priority_class(info, obj)
 
     def admit_update(self, info: ResourceInfo, new: dict[str, Any], old: dict[str, Any], subresource: str) -> None:
         if info.kind == "PersistentVolume":
@@ -140,6 +142,8 @@ class Admission:
             if info.kind == "Service":
                 _carry_service_allocations(new, old)
         self._validate(info, new, old)
+        if info.kind == "PriorityClass":
+            self._one_default_priority_class(info, new)
         if info.kind == "Service" and subresource != "status":
             self._allocate_service(info, new, old)
         elif info.kind == "PersistentVolumeClaim" and subresource == "":
@@ -251,13 +255,31 @@ class Admission:
             spec["serviceAccountName"] = name
             spec["serviceAccount"] = name  # DeprecatedServiceAccount: the conversion keeps the two alike
 
+    def _one_default_priority_class(self, info: ResourceInfo, pc: dict[str, Any]) -> None:
+        """The Priority plugin's validation: one PriorityClass may be the global default."""
+        if pc.get("globalDefault") is not True:
+            return
+        name = pc["metadata"]["name"]
+        for kv in self.server.store.range(BY_PLURAL["priorityclasses"].prefix(""))[0]:
+            other = decode(kv)
+            if other.get("globalDefault") is True and other["metadata"]["name"] != name:
+                raise errors.forbidden(info, name, f"PriorityClass {other['metadata']['name']} is already marked as "
+                                                   "default. Only one default can exist")
+
     def _priority(self, info: ResourceInfo, pod: dict[str, Any]) -> None:
-        """The Priority admission plugin: priorityClassName -> spec.priority."""
+        """The Priority admission plugin: priorityClassName -> spec.priority and spec.preemptionPolicy; a pod that
+        names no class gets the globalDefault one (the lowest, if several), else priority 0."""
         spec = pod["spec"]
         name = spec.get("priorityClassName")
         if not name:
-            spec.setdefault("priority", 0)
-            return
+            kvs = self.server.store.range(BY_PLURAL["priorityclasses"].prefix(""))[0]
+            defaults = [pc for pc in map(decode, kvs) if pc.get("globalDefault") is True]
+            if not defaults:
+                spec.setdefault("priority", 0)
+                spec.setdefault("preemptionPolicy", "PreemptLowerPriority")
+                return
+            name = spec["priorityClassName"] = min(
+                defaults, key=lambda pc: (int(pc.get("value", 0)), pc["metadata"]["name"]))["metadata"]["name"]
         if name in SYSTEM_PRIORITY_CLASSES:
             value = SYSTEM_PRIORITY_CLASSES[name][0]
         else:

@@ -723,3 +723,22 @@ def test_a_bound_pods_scheduled_condition_has_a_null_probe_time() -> None:
     assert stored is not None
     (scheduled,) = [c for c in stored["status"]["conditions"] if c["type"] == "PodScheduled"]
     assert "lastProbeTime" in scheduled and scheduled["lastProbeTime"] is None
+
+
+def test_priority_admission_defaults_the_policy_and_uses_the_global_default_class(api: APIServer) -> None:
+    plain = api.create("kubectl", "pods", "default", pod("plain"))["spec"]
+    assert (plain["priority"], plain["preemptionPolicy"]) == (0, "PreemptLowerPriority")
+    def priority_class(name: str, value: int) -> dict[str, Any]:
+        return {"apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass", "metadata": {"name": name},
+                "value": value, "globalDefault": True, "preemptionPolicy": "Never"}
+
+    api.create("kubectl", "priorityclasses", "", priority_class("low", 10))
+    with pytest.raises(ApiError) as second:
+        api.create("kubectl", "priorityclasses", "", priority_class("batch", 100))
+    assert second.value.code == 403 and second.value.message == (
+        'priorityclasses.scheduling.k8s.io "batch" is forbidden: PriorityClass low is already marked as default. '
+        "Only one default can exist")
+    spec = api.create("kubectl", "pods", "default", pod("later"))["spec"]
+    assert (spec["priorityClassName"], spec["priority"], spec["preemptionPolicy"]) == ("low", 10, "Never")
+    named = api.create("kubectl", "pods", "default", pod("named", priorityClassName="system-cluster-critical"))["spec"]
+    assert (named["priority"], named["preemptionPolicy"]) == (2_000_000_000, "PreemptLowerPriority")
