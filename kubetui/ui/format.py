@@ -20,6 +20,15 @@ def is_system(obj: dict[str, Any]) -> bool:
     return (obj.get("metadata") or {}).get("namespace") in SYSTEM_NAMESPACES
 
 
+def about_system(record: Any) -> bool:
+    """Is a pane's line about the cluster's own objects (CoreDNS's pods, the kube-dns Service)? Those lines are dim,
+    as those pods are on the node cards: the audience's eye goes to the app's lines first."""
+    key = getattr(record, "key", "") or getattr(record, "pod", "")
+    key = key or str(getattr(record, "object", "")).partition(" ")[2]  # a Reconcile's "Service kube-system/kube-dns"
+    namespace, slash, _ = str(key).partition("/")
+    return bool(slash) and namespace in SYSTEM_NAMESPACES
+
+
 def printable(text: str) -> str:
     """``text`` with its control characters escaped as Python writes them (``\\x1b``, ``\\n``): a file named
     ``esc\\x1b[31mred.yaml`` or ``new\\nline.yaml`` broke the line it was shown on."""

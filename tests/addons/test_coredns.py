@@ -113,3 +113,19 @@ def test_the_workloads_pane_lists_the_cluster_s_own_workloads_after_the_user_s()
     first_system = namespaces.index("kube-system")
     assert set(namespaces[:first_system]) == {"default"} and set(namespaces[first_system:]) == {"kube-system"}
     assert [row.kind for row in rows if row.depth == 0 and row.namespace == "kube-system"] == ["Deployment"]
+
+
+def test_the_panes_dim_lines_about_the_cluster_s_own_objects() -> None:
+    from kubetui.ui.panes.events import EventsPane
+    from kubetui.ui.panes.scheduler import SchedulerPane
+
+    cluster = _cluster()
+    view = ClusterView(cluster)
+    cluster.run_for(0.1)
+    for pane in (EventsPane(view), SchedulerPane(view)):
+        lines = [(pane.item_text(item), pane.render_item(item, 120)) for item in pane.items()]
+        system = [line for text, line in lines if "kube-system/" in text]
+        user = [line for text, line in lines if "default/" in text and "kube-system" not in text]
+        assert system and user, type(pane).__name__
+        assert all(any("dim" in str(span.style) for span in line.spans) for line in system)
+        assert not any(line.spans and all("dim" in str(span.style) for span in line.spans) for line in user)

@@ -9,7 +9,15 @@ from rich.cells import cell_len
 from rich.text import Text
 
 from kubetui.sim.trace import Chaos, ManifestStatus, NodeActivity, Reconcile
-from kubetui.ui.format import clock_time, fit, fit_error, manifest_summary, short_controller, without_default_ns
+from kubetui.ui.format import (
+    about_system,
+    clock_time,
+    fit,
+    fit_error,
+    manifest_summary,
+    short_controller,
+    without_default_ns,
+)
 from kubetui.ui.panes.base import LinePane
 from kubetui.ui.view import ClusterView, KubeEvent
 
@@ -109,6 +117,8 @@ class EventsPane(LinePane):
             line.append(manifest_summary(item), style="" if item.ok else "bold red")
         else:
             line.append(str(item))
+        if about_system(item):
+            line.stylize("dim")
         return line
 
     def item_text(self, item: Any) -> str:

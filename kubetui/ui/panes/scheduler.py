@@ -10,7 +10,7 @@ from rich.cells import cell_len
 from rich.text import Text
 
 from kubetui.sim.trace import SchedulingDecision
-from kubetui.ui.format import NAME_FLOOR, Part, assemble, clock_time, fit_error, without_default_ns
+from kubetui.ui.format import NAME_FLOOR, Part, about_system, assemble, clock_time, fit_error, without_default_ns
 from kubetui.ui.panes.base import LinePane
 from kubetui.ui.view import ClusterView
 
@@ -54,6 +54,12 @@ class SchedulerPane(LinePane):
         return item.seq, getattr(item, "count", 1)
 
     def render_item(self, item: Any, width: int) -> Text:
+        line = self._line(item, width)
+        if about_system(item):  # CoreDNS's pods: dim, as on the node cards
+            line.stylize("dim")
+        return line
+
+    def _line(self, item: Any, width: int) -> Text:
         """Below 80 cells "default/" goes; a long generated pod name loses its middle (web-5496…cmddm) before
         the line loses a column, then the score goes (from every row alike), then the nodes-fit count (Enter shows
         the decision in full): a long name no longer cost "(3/4 nodes fit)" on its row only. The time shows from
