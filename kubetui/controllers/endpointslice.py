@@ -239,8 +239,9 @@ class EndpointSliceController(Controller):
             to_delete += delete
             added, removed = added + plus, removed + minus
         for ports_key, slices in by_ports.items():
-            if ports_key not in desired:
+            if ports_key not in desired:  # no endpoint wants these ports any more (the last pod went)
                 to_delete += slices
+                removed += sum(len(s.get("endpoints") or ()) for s in slices)
         if len(to_delete) == len(existing) and not to_create:
             placeholder = self._new_slice(service, labels, [])
             only = to_delete[0] if len(to_delete) == 1 else None

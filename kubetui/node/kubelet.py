@@ -17,6 +17,7 @@ import hashlib
 import random
 import re
 import zlib
+from collections.abc import Callable
 from typing import Any
 
 from kubetui.api.meta import micro_timestamp, timestamp
@@ -609,7 +610,8 @@ class Kubelet:
         uid = self._by_key.get(f"{namespace}/{name}")
         return self.workers.get(uid) if uid is not None else None
 
-    def kill_container(self, namespace: str, name: str, container: str) -> None:
+    def kill_container(self, namespace: str, name: str, container: str,
+                       announce: Callable[[], object] | None = None) -> None:
         worker = self.find(namespace, name)
         if worker is None:
             raise ValueError(f'pod "{namespace}/{name}" is not running on {self.node}')
@@ -620,6 +622,8 @@ class Kubelet:
         ]
         if not victims:
             raise ValueError(f'no running container {container!r} in pod "{namespace}/{name}"')
+        if announce is not None:
+            announce()
         for victim in victims:
             self.trace.emit(
                 NodeActivity(

@@ -222,10 +222,12 @@ class Machine:
                                      else f":{port} connected"))
         return reply
 
-    def kill_container(self, namespace: str, pod: str, container: str) -> None:
+    def kill_container(self, namespace: str, pod: str, container: str,
+                       announce: Callable[[], object] | None = None) -> None:
+        """SIGKILL a pod's container(s); ``announce`` runs once the target is known to exist, before the kill."""
         if not self.powered:
             raise ValueError(f"node {self.name} is powered off")
-        self.kubelet.kill_container(namespace, pod, container)
+        self.kubelet.kill_container(namespace, pod, container, announce)
 
     def summary(self) -> dict[str, Any]:
         """What is on this machine right now: its state, pods, containers and image cache (for the UI)."""

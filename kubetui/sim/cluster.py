@@ -152,9 +152,10 @@ class Cluster:
         """Inject a fault. Returns a one-line description; raises ValueError for an unknown target."""
         if action == "kill-container":
             machine = self._machine_running(namespace, pod)
-            machine.kill_container(namespace, pod, container)
             target = f"{namespace}/{pod}/{container}" if container else f"{namespace}/{pod}"
-            self.trace.emit(Chaos(action=action, target=target))
+            # the fault's line comes before its effects' (the kubelet's "killed", the runtime's "exited")
+            machine.kill_container(namespace, pod, container, lambda: self.trace.emit(Chaos(action=action,
+                                                                                            target=target)))
             return f"killed container {target}"
         target_machine = self.machines.get(node)
         if target_machine is None:
@@ -169,8 +170,8 @@ class Cluster:
         }
         if action not in actions:
             raise ValueError(f"unknown chaos action {action!r}; try one of: {', '.join([*actions, 'kill-container'])}")
+        self.trace.emit(Chaos(action=action, target=node))  # before its effects, which follow it in the panes
         actions[action]()
-        self.trace.emit(Chaos(action=action, target=node))
         return f"{action} {node}"
 
     def exec(self, pod: str, command: list[str], namespace: str = "default", container: str = "") -> str:

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from kubetui.sim.clock import RealTimeDriver
 
 
-HEADER_PARTS = ("hint", "note", "words", "ready", "scheme", "paused", "tally")  # what goes first, narrower
+HEADER_PARTS = ("hint", "note", "words", "ready", "scheme", "paused", "api", "tally")  # what goes first, narrower
 
 
 class ClusterHeader(Static):
@@ -50,8 +50,9 @@ class ClusterHeader(Static):
     def render_text(self, width: int) -> Text:
         """The richest header that fits ``width``. Going narrower it drops, in this order: the
         kubeconfig hint, the "fast clock" note, the pods' STATUS words (9 Running 1 CrashLoopBackOff ->
-        the panes' glyphs ●8 ◐1 ✖1), "ready", the API address's scheme, the word PAUSED (its ⏸ stays), the
-        pods' glyph counts (their total stays). The API address itself stays: speakers type kubectl against it
+        the panes' glyphs ●8 ◐1 ✖1), "ready", the API address's scheme, the word PAUSED (its ⏸ stays), the word
+        "API" before the address (at 10x, a node's pods Terminating lost every count for it), the pods' glyph counts
+        (their total stays). The API address itself stays: speakers type kubectl against it
         (paused, with pods Terminating, a 100-column header lost it)."""
         text = Text()
         for dropped in range(len(HEADER_PARTS) + 1):
@@ -63,7 +64,7 @@ class ClusterHeader(Static):
         return text
 
     def _text(self, hint: bool, note: bool, words: bool, ready_word: bool, scheme: bool, paused_word: bool = True,
-              tally_shown: bool = True) -> Text:
+              api_word: bool = True, tally_shown: bool = True) -> Text:
         view = self.view
         text = Text()
         text.append(" kubetui ", style="bold reverse")
@@ -94,7 +95,7 @@ class ClusterHeader(Static):
             if hint and self.kubeconfig:
                 text.append(f"  kubectl: export KUBECONFIG={self.kubeconfig}", style="dim")
             address = self.api_address if scheme else self.api_address.split("://", 1)[-1]
-            text.append(f"  API {address}", style="cyan")
+            text.append(f"  API {address}" if api_word else f"  {address}", style="cyan")
         return text
 
     def pod_counts(self) -> PodCounts:

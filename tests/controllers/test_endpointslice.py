@@ -119,3 +119,16 @@ def test_pod_on_a_missing_node_is_skipped_and_retried_a_bounded_number_of_times(
     (slice_,) = _slices(cluster)
     assert slice_["endpoints"] == []  # no Node, no endpoint (publishNotReadyAddresses is off)
     assert 10 <= controller.queue.processed - before <= 16  # retried with back-off, then dropped
+
+
+def test_the_last_endpoints_going_count_as_removed() -> None:
+    """The slice turns into the placeholder: its reconcile line says -2, not +0/-0 (the DNS demo's climax)."""
+    cluster, kubelet = _cluster(2)
+    for name in ("web-0", "web-1"):
+        cluster.client("test").delete("pods", "default", name)
+        kubelet.confirm_deletion("default", name)
+    cluster.run_for(1)
+    (slice_,) = _slices(cluster)
+    assert slice_["endpoints"] == []
+    last = [r.action for r in reconciles(cluster, "endpointslice-controller")][-1]
+    assert last.startswith("+0/-2 endpoints"), last

@@ -118,6 +118,13 @@ async def test_header_counts_terminating_pods_apart_as_kubectl_lists_them(app: K
         assert f"{running} Running" in wide and f"{terminating} Terminating" in wide
         narrow = header.render_text(100).plain
         assert f"●{ready} " in narrow and f"{terminating} Terminating" in narrow, narrow
+        # a demo at 10x on another port: the word "API" gives way before the counts do
+        from types import SimpleNamespace
+        header.driver = SimpleNamespace(paused=False, speed=10.0)  # type: ignore[assignment]
+        header.api_address = "http://127.0.0.1:17643"
+        speaker = header.render_text(98).plain
+        assert f"●{ready} " in speaker and f"{terminating} Terminating" in speaker, speaker
+        assert speaker.endswith("  127.0.0.1:17643") and len(speaker) <= 98, speaker
 
 
 async def test_header_counts_pods_in_the_words_and_glyphs_of_the_panes(app: KubetuiApp, cluster: Cluster) -> None:

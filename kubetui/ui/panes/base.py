@@ -81,6 +81,10 @@ class LinePane(ScrollView, can_focus=True):
         self.filter_text = ""
         self._items: list[Any] = []
         self.cursor = -1
+        # a row the user (or a tour) picked: the cursor follows it as rows come and go; until then the top row is
+        # the selected one (the Workloads pane's first row, CoreDNS, kept the cursor while the app's rows
+        # appeared above it and scrolled them out of view)
+        self.cursor_chosen = False
         self._source_version: Any = None
         self._line_cache: dict[tuple[Any, int, int], Strip] = {}
         self._style_cache: tuple[str, Style, Style, Style] | None = None
@@ -160,6 +164,8 @@ class LinePane(ScrollView, can_focus=True):
             self._line_cache.clear()
         if self.follow_tail and at_tail:
             self.cursor = len(items) - 1
+        elif selected_key is not None and not self.cursor_chosen and not self.follow_tail:
+            self.cursor = 0 if items else -1
         elif selected_key is not None:
             keys = [self.item_key(i) for i in items]
             self.cursor = keys.index(selected_key) if selected_key in keys else min(self.cursor, len(items) - 1)
@@ -387,6 +393,7 @@ class LinePane(ScrollView, can_focus=True):
         """Move the cursor and repaint the rows that changed: two, unless the view scrolled."""
         before = self._visible_rows()
         self.cursor = index
+        self.cursor_chosen = True
         with self._scrolling_quietly():
             self.scroll_to_region_y(self.cursor)
         self._refresh_changed(before)

@@ -10,10 +10,12 @@ from rich.text import Text
 
 from kubetui.sim.trace import Chaos, ManifestStatus, NodeActivity, Reconcile
 from kubetui.ui.format import (
+    NAME_FLOOR,
     about_system,
     clock_time,
     fit,
     fit_error,
+    fit_middle,
     manifest_summary,
     short_controller,
     without_default_ns,
@@ -105,10 +107,17 @@ class EventsPane(LinePane):
                 who = f"{item.component}/{item.node}" if roomy else item.node
             line.append(f"{who} ", style="cyan")
             pod = item.pod if roomy else without_default_ns(item.pod)
-            target = f"{pod}/{item.container}" if item.container else pod
+            suffix = f"/{item.container}" if item.container else ""
+            what = f"{item.what} {item.detail}".strip()
+            # what happened stays in view: the pod's name gives way first (its namespace, then its middle,
+            # coredns-…hhwjl), keeping the verb and the start of the detail (":80 GET / → 200", "exited Error")
+            room = width - line.cell_len - len(suffix) - 1 - min(len(what), len(item.what) + 14)
+            if pod and len(pod) > room:
+                pod = fit_middle(pod.rpartition("/")[2], max(room, NAME_FLOOR))
+            target = f"{pod}{suffix}"
             if target:
                 line.append(f"{target} ", style="bold")
-            line.append(f"{item.what} {item.detail}".strip())
+            line.append(what)
         elif isinstance(item, Chaos):
             line.append("⚡ ", style="bold red")
             line.append(f"{item.action} {item.target} {item.detail}".strip(), style="bold red")

@@ -103,6 +103,7 @@ class NodesPane(LinePane):
         """Put the cursor on ``node``'s card (the pod selected in another pane runs there)."""
         for index, item in enumerate(self._items):
             if isinstance(item, CardLine) and item.node == node and item.part == 0:
+                self.cursor_chosen = True
                 if index != self.cursor:
                     before = self._visible_rows()
                     self.cursor = index

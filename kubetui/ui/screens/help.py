@@ -52,6 +52,7 @@ GLYPHS = (
     ("✖", "bold red", "crashing: CrashLoopBackOff, Error, OOMKilled, image pull failure"),
     ("✔", "dim green", "completed"),
     ("↻n", "yellow", "restart count"),
+    ("dim", "dim", "the cluster's own (kube-system: CoreDNS), after your pods and lines"),
 )
 
 
