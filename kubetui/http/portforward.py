@@ -7,8 +7,8 @@ go both ways on the data stream, and a failure comes back as text on the error s
 ``an error occurred forwarding 8080 -> 80: ...`` (k8s.io/kubelet's portforward protocol ``portforward.k8s.io``).
 
 Simplification: the forwarded connection carries one HTTP request and its answer (``Connection: close``): the
-simulated servers answer a GET by path (a method and body are not passed on), and a server that is not HTTP (redis)
-takes the connection and sends nothing back.
+simulated servers answer a GET by path (a method and body are not passed on), and a server that is not HTTP (redis,
+mongo) closes the connection without a word, so their own clients (redis-cli, mongosh) fail at once.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 
 PROTOCOL = "SPDY/3.1+portforward.k8s.io"
 REQUEST_LINE = re.compile(rb"^([A-Z]+) (\S+) HTTP/1\.[01]$")
+METHOD_START = re.compile(rb"^[A-Z]{0,20}(?: |$)")  # what the first bytes of any HTTP request look like
 MAX_REQUEST_HEAD = 64 * 1024  # more than this without an end of headers: not HTTP (or not a request kubetui answers)
 
 Connect = Callable[[int, str, str], Answer]
@@ -70,6 +71,8 @@ def http_response(answer: Answer, head_only: bool) -> bytes:
 def parse_request(data: bytes) -> tuple[str, str, str] | bool | None:
     """(method, path, user agent) of a complete request head; None while it is incomplete; False when the bytes are
     not an HTTP request."""
+    if not METHOD_START.match(data[:21]):  # a binary protocol (mongo, redis's RESP): no need to wait for a line
+        return False
     end = data.find(b"\r\n\r\n")
     if end < 0:
         first = data.split(b"\r\n", 1)[0]
@@ -182,7 +185,8 @@ class Session:
         if isinstance(request, tuple):
             method, path, agent = request
             answer = self.connect(pair.port, path, agent)
-            reply = http_response(answer, method == "HEAD") if answer.code is not None else b""
+            # code 0: a server that does not speak HTTP took the connection; it closes it without a word
+            reply = http_response(answer, method == "HEAD") if answer.code else b""
         else:  # not HTTP, or the client closed before a whole request: connect, answer nothing
             answer = self.connect(pair.port, "", "")
             reply = b""

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kubetui.node import dns
+from kubetui.node.images import InvalidImageName, parse_image
 from kubetui.node.network import Reply
 from kubetui.node.process import Program, _Run
 from kubetui.sim.clock import Clock
@@ -341,6 +342,8 @@ class Programs:
             run.status = 1
             return ["Usage: nslookup [HOST] [SERVER]"]
         name = names[0]
+        if run.shell_name == "busybox" and self._libc_nslookup():
+            return self._old_nslookup(name, run)
         port = "#53" if run.shell_name != "busybox" else ":53"  # bind's nslookup (dnsutils) or busybox's
         out = [f"Server:\t\t{dns.NAMESERVER}", f"Address:\t{dns.NAMESERVER}{port}", ""]
         answer = self._resolve(name, run)
@@ -354,6 +357,33 @@ class Programs:
         for address in answer.addresses:
             out += [f"Name:\t{answer.name}", f"Address: {address}"]
         return [*out, ""]
+
+    def _libc_nslookup(self) -> bool:
+        """busybox 1.28 and older, whose nslookup asked the libc resolver (1.29 rewrote it): the HPA walkthrough's
+        ``busybox:1.28`` and ``gcr.io/google-containers/busybox`` (1.24), which Debug Services uses."""
+        try:
+            ref = parse_image(self.container.image)
+        except InvalidImageName:
+            return False
+        if not ref.catalogue_key.endswith("busybox"):
+            return False
+        if ref.tag == "latest":
+            return ref.registry != "docker.io"  # the Google-hosted copies stayed at 1.24
+        version = ref.tag.split("-")[0].split(".")
+        return len(version) >= 2 and version[0] == "1" and version[1].isdigit() and int(version[1]) <= 28
+
+    def _old_nslookup(self, name: str, run: _Run) -> list[str]:
+        """The format Debug Services and the DNS page show: ``Address 1: <ip> <name>``; a name it cannot resolve is
+        ``nslookup: can't resolve 'x'`` (after the resolver's timeout when no DNS server answers)."""
+        dns_name = " kube-dns.kube-system.svc.cluster.local" if self.view.resolver.reachable() else ""
+        out = [f"Server:    {dns.NAMESERVER}", f"Address 1: {dns.NAMESERVER}{dns_name}", ""]
+        answer = self._resolve(name, run)
+        if answer is None or not answer.addresses:
+            run.status = 1
+            return [*out, f"nslookup: can't resolve '{name}'"]
+        reverse = f" {answer.name}" if answer.service and len(answer.addresses) == 1 else ""
+        return [*out, f"Name:      {name}",
+                *(f"Address {i}: {address}{reverse}" for i, address in enumerate(answer.addresses, 1))]
 
     def _host(self, args: list[str], run: _Run) -> list[str]:
         """bind's ``host``: one line per address."""

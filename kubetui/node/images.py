@@ -182,8 +182,9 @@ CATALOGUE: dict[str, ImageInfo] = {
                     "gcr.io/google_containers/serve_hostname")},
     # Debugging DNS Resolution's dnsutils (its pod runs sleep): nslookup, dig and host.
     **{name: ImageInfo(200, r"1\.\d+", memory_mb=3)
-       for name in ("registry.k8s.io/e2e-test-images/jessie-dnsutils", "gcr.io/kubernetes-e2e-test-images/dnsutils",
-                    "registry.k8s.io/e2e-test-images/agnhost")},
+       for name in ("registry.k8s.io/e2e-test-images/jessie-dnsutils", "gcr.io/kubernetes-e2e-test-images/dnsutils")},
+    # The page's current dnsutils: agnhost, whose default command (``agnhost pause``) waits until it is killed.
+    "registry.k8s.io/e2e-test-images/agnhost": ImageInfo(49, r"2\.\d+", server=True, http_paths=(), memory_mb=3),
     # busybox under the names older pages use, and busybox with curl (Connecting Applications with Services).
     **{name: ImageInfo(2, rf"(?:latest|1\.\d+(?:\.\d+)?{_SUFFIX})", memory_mb=1)
        for name in ("gcr.io/google-containers/busybox", "gcr.io/google_containers/busybox", "k8s.gcr.io/busybox",

@@ -735,7 +735,10 @@ def _loop_body(statements: list[tuple[str, list[str]]], index: int) -> tuple[lis
 
 def _run_loop(header: list[str], body: list[str], run: _Run) -> None:
     if header[0] == "for":
-        items = header[header.index("in") + 1 :] if "in" in header else []
+        words = header[header.index("in") + 1 :] if "in" in header else []
+        # the list is expanded once, before the first pass, and split on blanks: for i in $(seq 1 3)
+        items = [item for word in words for item in (_expand(word, run).split() if "$" in word or "`" in word
+                                                     else [word])]
         for item in items:
             run.env[header[1] if len(header) > 1 else "i"] = item
             _interpret(body, run)
@@ -954,6 +957,8 @@ def _simple(words: list[str], run: _Run, stdin: list[str] | None) -> None:
         output = _cat(args, run)
     elif name in FILTERS and _filter_files(name, args, run):
         return
+    elif name == "seq":
+        output, run.status = _seq(args)
     elif name == "date":
         output = [DATE]
     elif name == "hostname":
@@ -1013,6 +1018,26 @@ def _echo(args: list[str], shell: str) -> str:
 
 
 _CONVERSION = re.compile(r"%([-+ #0]*\d*(?:\.\d+)?)([sbdiouxXcfeEgG%])|%")
+
+
+SEQ_LIMIT = 10_000  # a simulated shell prints at most this many numbers (seq 1 1000000 in a loop would hang it)
+
+
+def _seq(args: list[str]) -> tuple[list[str], int]:
+    """``seq [first [step]] last`` with whole numbers, as coreutils and busybox print them."""
+    try:
+        numbers = [int(a) for a in args]
+    except ValueError:
+        bad = next(a for a in args if not a.lstrip("-").isdigit())
+        return [f"seq: invalid floating point argument: '{bad}'"], 1
+    if not 1 <= len(numbers) <= 3:
+        return ["seq: missing operand" if not numbers else f"seq: extra operand '{args[3]}'"], 1
+    first, step, last = (1, 1, numbers[0]) if len(numbers) == 1 else (
+        (numbers[0], 1, numbers[1]) if len(numbers) == 2 else tuple(numbers))
+    if step == 0:
+        return ["seq: invalid Zero increment value: '0'"], 1
+    values = range(first, last + (1 if step > 0 else -1), step)
+    return [str(v) for v in values[:SEQ_LIMIT]], 0
 
 
 def _printf(args: list[str]) -> tuple[str, int]:

@@ -104,3 +104,15 @@ def test_parse_request_waits_for_the_head_and_tells_other_protocols_apart() -> N
     assert parse_request(b"GET /a?b=1 HTTP/1.1\r\nUser-Agent: Mozilla/5.0\r\n\r\n") == ("GET", "/a?b=1", "Mozilla/5.0")
     assert parse_request(b"*3\r\n$3\r\nSET\r\n") is False  # redis
     assert parse_request(b"x" * 70_000) is False
+    assert parse_request(b"\x3a\x00\x00\x00\x01\x00") is False, "mongo's wire protocol: at once, not after 64 KiB"
+    assert parse_request(b"GE") is None and parse_request(b"GET /") is None
+
+
+async def test_an_http_request_to_a_server_that_is_not_http_gets_the_connection_closed(running: Api) -> None:
+    running.cluster.client("kubectl").create("pods", {
+        "apiVersion": "v1", "kind": "Pod", "metadata": {"name": "cache"},
+        "spec": {"containers": [{"name": "redis", "image": "redis:7.4", "ports": [{"containerPort": 6379}]}]}})
+    running.cluster.run_for(30)
+    async with await open_tunnel(running, "cache") as ws:
+        data, error = await Kubectl(ws).connect(6379, b"GET / HTTP/1.1\r\n\r\n")
+    assert data == b"" and error == b"", "redis takes the connection and answers no HTTP (curl: Empty reply)"

@@ -188,3 +188,13 @@ def test_no_script_breaks_the_shell(script: str) -> None:
     _interpret(_tokens(script), state)
     for image, shell in (("busybox", "sh"), ("nginx", "bash")):
         program_for({"name": "c", "image": image, "command": [shell, "-c", script]}, {}, "pod", ())
+
+
+def test_seq_counts_and_a_for_list_expands_command_substitutions() -> None:
+    """Debug Services' ``for i in $(seq 1 3); do wget -qO- <ip>:80; done``: three passes, not one."""
+    assert lines(run("seq 3; seq 5 -2 1")) == ["1", "2", "3", "5", "3", "1"]
+    assert lines(run("for i in $(seq 1 3); do echo pass $i; done")) == ["pass 1", "pass 2", "pass 3"]
+    assert lines(run("for w in $(echo a b) c; do echo $w; done")) == ["a", "b", "c"]
+    failed = run("seq x")
+    assert lines(failed) == ["seq: invalid floating point argument: 'x'"] and failed.status == 1
+    assert len(lines(run("seq 1000000"))) == 10_000, "bounded: a simulated shell must not hang on a huge count"
