@@ -8,8 +8,9 @@ writes into every pod's ``/etc/resolv.conf``, with ``ndots:5``), and names:
   behind its headless Service, ``web-0.nginx``);
 * ``<a-b-c-d>.<namespace>.pod.cluster.local``: the pod IP ``a.b.c.d``.
 
-It reads Services and EndpointSlices through the API server, as CoreDNS does, and answers only while a CoreDNS pod
-is ready behind the ``kube-dns`` Service (kubetui.addons.coredns): with none, queries time out.
+It reads Services and EndpointSlices through the API server, as CoreDNS does. A query first travels as a pod's
+packets do: to the ``kube-dns`` Service's ClusterIP, through the node's kube-proxy rules, to a CoreDNS pod
+(kubetui.addons.coredns); with no ready one there, it times out (kubetui.node.exec_programs).
 Simplification: CoreDNS's pods run in kube-system, but the answers come from the process (a query reaches no pod,
 and the Corefile is not read); it reads at query time, not from watch caches; names outside the cluster do not resolve.
 """
@@ -59,10 +60,6 @@ def is_ip(text: str) -> bool:
     return True
 
 
-class Unreachable(Exception):
-    """No CoreDNS pod is ready behind the kube-dns Service: every query times out."""
-
-
 DNS_SERVICE = ("kube-system", "kube-dns")
 QUERY_TIMEOUT = 15.0  # a resolver's tries before it gives up (nslookup, dig: three of 5 s)
 
@@ -81,20 +78,16 @@ class Resolver:
         expanded = [f"{name}.{domain}" for domain in search_list(self.namespace)]
         return [*expanded, name] if name.count(".") < NDOTS else [name, *expanded]
 
-    def reachable(self) -> bool:
-        """Is a DNS server there to ask: a ready endpoint behind kube-dns (a cluster without the addon asks no one,
-        and every name still resolves)."""
+    def installed(self) -> bool:
+        """Does the cluster have its DNS add-on (the kube-dns Service)? Without it (a test cluster without
+        controllers) names resolve in the process, with no server to reach."""
         namespace, name = DNS_SERVICE
-        if self._get("services", namespace, name) is None:
-            return True
-        return bool(self._endpoints(namespace, name))
+        return self._get("services", namespace, name) is not None
 
     def resolve(self, name: str) -> Answer | None:
-        """The answer for a name, None for NXDOMAIN; raises Unreachable when no DNS server answers."""
+        """The answer for a name, trying the search list; None for NXDOMAIN."""
         if is_ip(name):
             return Answer(name, (name,))
-        if not self.reachable():
-            raise Unreachable(name)
         for candidate in self.candidates(name.lower()):
             answer = self.lookup(candidate)
             if answer is not None:

@@ -255,16 +255,20 @@ class Programs:
     def _resolve(self, name: str, run: _Run, search: bool = True) -> dns.Answer | None:
         """The resolver's answer; with no DNS server to ask, None after the resolver's timeout (``run.unanswered``)."""
         self.unanswered = False
-        try:
-            if search or dns.is_ip(name):
-                return self.view.resolver.resolve(name)
-            if self.view.resolver.reachable():
-                return self.view.resolver.lookup(name)
-        except dns.Unreachable:
-            pass
-        self.unanswered = True
-        run.elapsed += dns.QUERY_TIMEOUT
-        return None
+        if dns.is_ip(name):
+            return dns.Answer(name, (name,))
+        if not self._query_reaches_dns():
+            self.unanswered = True
+            run.elapsed += dns.QUERY_TIMEOUT
+            return None
+        return self.view.resolver.resolve(name) if search else self.view.resolver.lookup(name)
+
+    def _query_reaches_dns(self) -> bool:
+        """The query's packets: to kube-dns's ClusterIP, port 53, through this node's kube-proxy rules to one
+        CoreDNS pod (the events pane shows the jump), or nowhere when none is ready."""
+        if not self.view.resolver.installed():
+            return True
+        return self.view.connect(dns.NAMESERVER, 53, "", "").code is not None
 
     def _fetch(self, url: str, agent: str, run: _Run) -> tuple[str, str, int, Reply | None]:
         """(host, ip, port, reply) of a GET; reply None when the name does not resolve."""
@@ -375,9 +379,9 @@ class Programs:
     def _old_nslookup(self, name: str, run: _Run) -> list[str]:
         """The format Debug Services and the DNS page show: ``Address 1: <ip> <name>``; a name it cannot resolve is
         ``nslookup: can't resolve 'x'`` (after the resolver's timeout when no DNS server answers)."""
-        dns_name = " kube-dns.kube-system.svc.cluster.local" if self.view.resolver.reachable() else ""
-        out = [f"Server:    {dns.NAMESERVER}", f"Address 1: {dns.NAMESERVER}{dns_name}", ""]
         answer = self._resolve(name, run)
+        dns_name = "" if self.unanswered else " kube-dns.kube-system.svc.cluster.local"
+        out = [f"Server:    {dns.NAMESERVER}", f"Address 1: {dns.NAMESERVER}{dns_name}", ""]
         if answer is None or not answer.addresses:
             run.status = 1
             return [*out, f"nslookup: can't resolve '{name}'"]

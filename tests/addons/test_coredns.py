@@ -129,3 +129,25 @@ def test_the_panes_dim_lines_about_the_cluster_s_own_objects() -> None:
         assert system and user, type(pane).__name__
         assert all(any("dim" in str(span.style) for span in line.spans) for line in system)
         assert not any(line.spans and all("dim" in str(span.style) for span in line.spans) for line in user)
+
+
+def test_a_query_travels_through_kube_proxy_to_a_coredns_pod() -> None:
+    """The events pane shows DNS is a Service: kube-dns's UDP chain (its real name, KUBE-SVC-TCOU7JCQXEZGVUNU), then
+    a CoreDNS pod; with none ready, kube-proxy's rules reject the packet."""
+    from kubetui.sim.trace import NodeActivity
+
+    cluster = _cluster()
+
+    def proxied() -> list[NodeActivity]:
+        start = len(cluster.trace.history)
+        cluster.exec("client", ["nslookup", "web"])
+        return [r for r in list(cluster.trace.history)[start:]
+                if isinstance(r, NodeActivity) and r.component == "kube-proxy"]
+
+    (line,) = proxied()
+    assert line.detail.startswith("10.96.0.10:53 -> KUBE-SVC-TCOU7JCQXEZGVUNU -> KUBE-SEP-")
+    assert line.pod.startswith("kube-system/coredns-")
+    _scale_dns(cluster, 0)
+    cluster.run_for(40)
+    (line,) = proxied()
+    assert line.what == "request rejected" and line.detail.startswith("10.96.0.10:53")

@@ -104,7 +104,9 @@ class EventsPane(LinePane):
             if len(nodes) > 1:
                 who = f"{item.component} on {len(nodes)} nodes" if roomy else f"{len(nodes)} nodes"
             else:
-                who = f"{item.component}/{item.node}" if roomy else item.node
+                # narrow, the node alone, but kube-proxy's lines name a pod on another node (where it sent the packet)
+                who = f"{item.component}/{item.node}" if roomy else (
+                    f"proxy/{item.node}" if item.component == "kube-proxy" else item.node)
             line.append(f"{who} ", style="cyan")
             pod = item.pod if roomy else without_default_ns(item.pod)
             suffix = f"/{item.container}" if item.container else ""
