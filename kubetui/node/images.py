@@ -65,6 +65,7 @@ class ImageInfo:
     http_paths: tuple[str, ...] | None = (
         None  # paths answering 200; None: every path; (): it does not speak HTTP
     )
+    http_ports: tuple[int, ...] | None = None  # which of its ports speak HTTP; None: all (CoreDNS: not 53)
     memory_mb: int = 5  # a typical working set
     style: str = ""  # which log lines it writes (see kubetui.node.process)
     default_exit: int = 0  # exit code of its default command when that command is not a server
@@ -193,6 +194,7 @@ CATALOGUE: dict[str, ImageInfo] = {
     # The cluster DNS kubeadm installs (kubetui.addons.coredns): DNS on 53, /health on 8080, /ready on 8181.
     "registry.k8s.io/coredns/coredns": ImageInfo(
         16, r"v1\.\d+\.\d+", server=True, ports=(53, 8080, 8181, 9153), http_paths=("/health", "/ready", "/metrics"),
+        http_ports=(8080, 8181, 9153),
         memory_mb=15, style="coredns",
     ),
     "polinux/stress": ImageInfo(10, r"(?:latest|1\.0\.4)", memory_mb=1),

@@ -130,6 +130,7 @@ class Program:
     server: bool = False  # listens for connections
     ports: tuple[int, ...] = ()  # where; empty: the ports the container declares
     http_paths: tuple[str, ...] | None = None
+    http_ports: tuple[int, ...] | None = None  # the ports that speak HTTP; None: every one it listens on
     startup: float = 0.0
     memory: int = 0  # bytes it grows to
     handles_sigterm: bool = False
@@ -154,6 +155,9 @@ class Program:
             if name == path and when <= elapsed:
                 content = text
         return content
+
+    def speaks_http(self, port: int) -> bool:
+        return self.http_paths != () and (self.http_ports is None or port in self.http_ports)
 
     def listening(self, port: int, declared: tuple[int, ...], elapsed: float) -> bool:
         if not self.server or elapsed < self.startup:
@@ -1423,6 +1427,7 @@ def program_for(
         http_paths=(info.http_paths if image_server and info is not None and not run.ports else None)
         if server
         else (),
+        http_ports=info.http_ports if image_server and info is not None and not run.ports else None,
         startup=_seconds(knob(annotations, "startup-seconds", name), 0.0),
         memory=memory,
         handles_sigterm=handles,

@@ -191,7 +191,7 @@ class Container:
         if not self.running or not self.program.listening(port, self.declared_ports, self.elapsed(now)):
             return Reply(None, f'Get "{url}": dial tcp {ip}:{port}: connect: connection refused', self.pod)
         paths = self.program.http_paths
-        if paths == ():
+        if not self.program.speaks_http(port):
             return Reply(
                 None, f'Get "{url}": net/http: HTTP/1.x transport connection broken: malformed HTTP response'
             )
@@ -499,7 +499,7 @@ class ContainerRuntime:
         if container is None:
             return Reply(None, f"dial tcp {ip}:{port}: connect: connection refused", sandboxes[0].pod)
         self.network.load.served(container)
-        if container.program.http_paths == () or not path:  # not HTTP, or a connection that sends no request
+        if not container.program.speaks_http(port) or not path:  # not HTTP, or a connection that sends no request
             return Reply(0, "", container.pod)
         return container.answer_http(ip, port, path, "", now, source, agent)
 

@@ -151,3 +151,16 @@ def test_a_query_travels_through_kube_proxy_to_a_coredns_pod() -> None:
     cluster.run_for(40)
     (line,) = proxied()
     assert line.what == "request rejected" and line.detail.startswith("10.96.0.10:53")
+
+
+def test_port_53_is_dns_not_http_while_health_and_ready_answer_http() -> None:
+    import pytest
+
+    from kubetui.apiserver.errors import ApiError
+
+    cluster = _cluster()
+    pod = _ready_dns_pods(cluster)[0]["metadata"]["name"]
+    assert cluster.api.proxy("kubectl", "pods", "kube-system", f"{pod}:8080", "/health", "curl").code == 200
+    assert cluster.api.proxy("kubectl", "pods", "kube-system", f"{pod}:8181", "/ready", "curl").code == 200
+    with pytest.raises(ApiError, match="malformed HTTP response"):
+        cluster.api.proxy("kubectl", "services", "kube-system", "kube-dns:dns-tcp", "/", "curl")
