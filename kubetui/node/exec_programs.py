@@ -37,6 +37,10 @@ OS_RELEASE = {
 AGENTS = {"curl": "curl/8.5.0", "wget": "Wget"}
 STDIN = "kubetui-stdin"  # the program that hands an exec's piped stdin to the command after it
 NO_SERVERS = ";; connection timed out; no servers could be reached"
+CURL_VALUE_OPTIONS = frozenset({  # curl's options whose value is the next word (curl -m 5 http://web)
+    "-m", "--max-time", "--connect-timeout", "-o", "--output", "-H", "--header", "-X", "--request", "-d", "--data",
+    "-u", "--user", "-w", "--write-out", "-A", "--user-agent", "-e", "--referer", "-b", "--cookie", "-c",
+    "--cookie-jar", "--retry", "-x", "--proxy", "--resolve", "-T", "--upload-file", "-F", "--form"})
 TCP_CONNECT_TIMEOUT = 130.0  # Linux gives up on a SYN nobody answers after its retries: about two minutes
 
 
@@ -286,7 +290,8 @@ class Programs:
         return host, ip, port, self.view.connect(ip, port, "/" + path, agent)
 
     def _curl(self, args: list[str], run: _Run) -> list[str]:
-        url = next((a for a in args if not a.startswith("-") and "=" not in a), "")
+        url = next((a for i, a in enumerate(args) if not a.startswith("-") and "=" not in a
+                    and (i == 0 or args[i - 1] not in CURL_VALUE_OPTIONS)), "")
         if not url:
             run.status = 2
             return ["curl: try 'curl --help' or 'curl --manual' for more information"]

@@ -39,7 +39,8 @@ http.createServer((request, response) => {
   served += 1;
   response.writeHead(200, {'Content-Type': 'text/plain'});
   response.end(`Hello Kubernetes bootcamp! | Running on: ${host} | v=1\\n`);
-  console.log('Running On:', host, '| Total Requests:', served);
+  console.log('Running On:', host, '| Total Requests:', served, '| App Uptime:', (new Date() - started) / 1000,
+              'seconds', '| Log Time:', new Date());
 }).listen(8080, () => {
   console.log('Kubernetes Bootcamp App Started At:', started, '| Running On: ', host, '\\n');
 });"""  # kubetui's own stand-in for the app's source (the behaviour is the tutorial's)
@@ -57,7 +58,7 @@ Please try again later.</p>
 
 
 @functools.cache
-def image_files(style: str) -> Mapping[str, str]:
+def image_files(style: str, version: str = "1") -> Mapping[str, str]:
     """The files of a known image that a learner looks at (a web server's pages, an app's source); read-only,
     made once per image (a web server reads them for every request)."""
     if style == "nginx":
@@ -66,7 +67,7 @@ def image_files(style: str) -> Mapping[str, str]:
     if style == "httpd":
         return {f"{DOCUMENT_ROOTS['httpd']}/index.html": "<html><body><h1>It works!</h1></body></html>"}
     if style == "bootcamp":
-        return {"/server.js": BOOTCAMP_SERVER}
+        return {"/server.js": BOOTCAMP_SERVER.replace("v=1", f"v={version}")}
     return {}
 
 

@@ -174,9 +174,9 @@ CATALOGUE: dict[str, ImageInfo] = {
         250, r"1\.0", server=True, ports=(8080,), memory_mb=30, style="echo"
     ),
     # Kubernetes Basics' app: a node server on 8080 that says which pod answered.
-    "gcr.io/google-samples/kubernetes-bootcamp": ImageInfo(
-        74, r"v[12]", server=True, ports=(8080,), memory_mb=20, style="bootcamp"
-    ),
+    **{name: ImageInfo(74, r"v[12]", server=True, ports=(8080,), memory_mb=20, style="bootcamp")
+       for name in ("gcr.io/google-samples/kubernetes-bootcamp",
+                    "jocatalin/kubernetes-bootcamp")},  # the Rolling Update module's v2 (it answers v=2)
     # Debug Services' backend: answers every request on 9376 with its hostname.
     **{name: ImageInfo(5, r"(?:latest|v?1\.\d+)", server=True, ports=(9376,), memory_mb=2, style="serve-hostname")
        for name in ("registry.k8s.io/serve_hostname", "k8s.gcr.io/serve_hostname",

@@ -84,7 +84,7 @@ class Machine:
         self._server.kubelets[self.name] = self.kubelet.logs
         self._server.streaming[self.name] = self.exec
         self._server.forwarding[self.name] = self.port_forward
-        self.node_network.attach(self.node_ip, self._resource_metrics)
+        self.node_network.attach(self.node_ip, self._resource_metrics, self._node_ports)
         self.proxy.start()
 
     def kill(self) -> None:
@@ -181,7 +181,8 @@ class Machine:
                 if result.rule is None:  # a virtual IP no rule knows: the packet goes nowhere
                     return Reply(None, f"dial tcp {ip}:{port}: i/o timeout")
                 return result.reply
-            return self.network.send(ip, port, path, pod_ip, agent)
+            reply = self.node_network.node_port(ip, port, path, agent, pod_ip)  # <node IP>:<NodePort>
+            return reply if reply is not None else self.network.send(ip, port, path, pod_ip, agent)
 
         words = [str(w) for w in [*(slot.spec.get("command") or ()), *(slot.spec.get("args") or ())]]
         view = PodView(
@@ -202,6 +203,13 @@ class Machine:
         self.trace.emit(NodeActivity(node=self.name, pod=f"{namespace}/{name}", container=container, what=what,
                                      detail=" ".join(command) if not attach else "to PID 1"))
         return Session(view, instance, self.runtime, self.clock, command, attach=attach, stdin=stdin)
+
+    def _node_ports(self, port: int, path: str, agent: str, source: str) -> Reply | None:
+        """A connection to this machine's address: its kube-proxy's NodePort rules (KUBE-NODEPORTS), if one has
+        the port."""
+        if not any(rule.node_port == port for rules in self.proxy.rules.values() for rule in rules):
+            return None
+        return self.proxy.send(self.node_ip, port, "default", path, agent, source=source).reply
 
     def port_forward(self, namespace: str, name: str, port: int, path: str, agent: str) -> Reply:
         """The kubelet's /portforward: one connection to localhost:<port> in the pod's network namespace (what

@@ -58,6 +58,7 @@ class PodNetwork:
 
 
 KubeletStats = Callable[[], "NodeStats | None"]  # one reading of /metrics/resource; None: no answer
+NodePorts = Callable[[int, str, str, str], "Reply | None"]  # (port, path, agent, source) -> answer; None: no rule
 
 
 class NodeNetwork:
@@ -68,13 +69,23 @@ class NodeNetwork:
 
     def __init__(self) -> None:
         self._kubelets: dict[str, KubeletStats] = {}  # node address -> its kubelet's /metrics/resource
+        self._node_ports: dict[str, NodePorts] = {}  # node address -> its kube-proxy's NodePort rules
 
-    def attach(self, address: str, endpoint: KubeletStats) -> None:
+    def attach(self, address: str, endpoint: KubeletStats, node_ports: NodePorts | None = None) -> None:
         self._kubelets[address] = endpoint
+        if node_ports is not None:
+            self._node_ports[address] = node_ports
 
     def detach(self, address: str, endpoint: KubeletStats) -> None:
         if self._kubelets.get(address) == endpoint:
             del self._kubelets[address]
+            self._node_ports.pop(address, None)
+
+    def node_port(self, address: str, port: int, path: str, agent: str, source: str) -> Reply | None:
+        """A connection to <a node's address>:<port> from a pod: that node's kube-proxy NodePort rules; None when the
+        address is no running machine's, or no rule has the port."""
+        node_ports = self._node_ports.get(address)
+        return node_ports(port, path, agent, source) if node_ports is not None else None
 
     def resource_metrics(self, address: str) -> NodeStats | None:
         """GET https://<address>:10250/metrics/resource, or None when nothing answers."""

@@ -76,9 +76,19 @@ SHELL_TOOLS = {
     "": frozenset(),
 }
 NGINX_SLIM_REGISTRIES = ("registry.k8s.io", "k8s.gcr.io", "gcr.io/google_containers")
+AGNHOST = "registry.k8s.io/e2e-test-images/agnhost"
+# The agnhost subcommands the docs use: (ports, HTTP paths (None: every path; (): not HTTP), log/answer style, when
+# its /healthz starts answering 500). Simplification: netexec answers every path with its hostname (its /hostname).
+AGNHOST_COMMANDS: dict[str, tuple[tuple[int, ...], tuple[str, ...] | None, str, float]] = {
+    "pause": ((), (), "", FOREVER),
+    "liveness": ((8080,), None, "", 10.0),  # the probes page: /healthz is 200 for 10 s, then 500
+    "netexec": ((8080,), None, "netexec", FOREVER),
+    "serve-hostname": ((9376,), None, "serve-hostname", FOREVER),
+}
 SERVER_BINARIES = {
     "nginx": "nginx curl",
     "gcr.io/google-samples/kubernetes-bootcamp": "node npm curl",
+    "jocatalin/kubernetes-bootcamp": "node npm curl",
     "registry.k8s.io/e2e-test-images/jessie-dnsutils": "nslookup dig host ping",
     "gcr.io/kubernetes-e2e-test-images/dnsutils": "nslookup dig host ping",
     "registry.k8s.io/e2e-test-images/agnhost": "agnhost curl",
@@ -269,6 +279,7 @@ def _server_lines(style: str, image: ImageRef, port: tuple[int, ...]) -> tuple[t
                     "1b4c171e353ca4b7a7e9a2c5958e006000e3d669082b7f929fb1ec0203ad52f6",
                     "CoreDNS-1.11.3", "linux/amd64, go1.21.11, a6338e9"),
         "echo": (f"Listening on port {listen}",),
+        "netexec": (f"Started HTTP server on port {listen}", "Started UDP server on port 8081"),
         "hello-app": (f"Server listening on port {listen}",),
         "server": (f"listening on port {listen}",),
     }
@@ -331,7 +342,7 @@ Commercial support is available at
 """  # the 615 bytes of its default index.html, which access_line counts
 
 
-def response_body(style: str, code: int, hostname: str) -> str:
+def response_body(style: str, code: int, hostname: str, version: str = "1") -> str:
     """What a known server image sends back: nginx's and httpd's default pages, hello-app's greeting."""
     if style == "nginx":
         return NGINX_WELCOME if code == 200 else (
@@ -345,8 +356,8 @@ def response_body(style: str, code: int, hostname: str) -> str:
     if style == "hpa-example":
         return "OK!"
     if style == "bootcamp":
-        return f"Hello Kubernetes bootcamp! | Running on: {hostname} | v=1\n"
-    if style == "serve-hostname":
+        return f"Hello Kubernetes bootcamp! | Running on: {hostname} | v={version}\n"
+    if style in ("serve-hostname", "netexec"):
         return f"{hostname}\n"
     return ""
 
@@ -1395,6 +1406,12 @@ def program_for(
     image_server = server and info is not None and info.server
     ports = run.ports or (info.ports if image_server and info is not None else ())
     style = info.style if image_server and info is not None else ""
+    http_paths = (info.http_paths if image_server and info is not None and not run.ports else None) if server else ()
+    fails_liveness = FOREVER
+    if ref.catalogue_key == AGNHOST and image_server:  # agnhost's subcommand, its args (its ENTRYPOINT is /agnhost)
+        words = command[1:] + args if command and command[0].endswith("agnhost") else args
+        ports, http_paths, style, fails_liveness = AGNHOST_COMMANDS.get(words[0] if words else "pause",
+                                                                        AGNHOST_COMMANDS["pause"])
     lines = [*((at, text.replace(HOST, hostname)) for at, text in (
         _server_lines(style, ref, ports or declared_ports) if image_server else ())), *run.lines]
     exit_after = FOREVER if run.forever or start_error else run.elapsed
@@ -1424,9 +1441,7 @@ def program_for(
         start_error=start_error,
         server=server,
         ports=ports,
-        http_paths=(info.http_paths if image_server and info is not None and not run.ports else None)
-        if server
-        else (),
+        http_paths=http_paths,
         http_ports=info.http_ports if image_server and info is not None and not run.ports else None,
         startup=_seconds(knob(annotations, "startup-seconds", name), 0.0),
         memory=memory,
@@ -1435,7 +1450,8 @@ def program_for(
         shutdown=_seconds(knob(annotations, "shutdown-seconds", name), SHUTDOWN_SECONDS),
         stop_lines=_stop_lines(style),
         fail_readiness_for=_seconds(knob(annotations, "fail-readiness-seconds", name), 0.0),
-        fail_liveness_after=_seconds(knob(annotations, "fail-liveness-after-seconds", name), FOREVER),
+        fail_liveness_after=min(fails_liveness,
+                                _seconds(knob(annotations, "fail-liveness-after-seconds", name), FOREVER)),
         style=style,
         shell=shell,
         tools=tools,

@@ -8,6 +8,7 @@ runtime's records (exited containers, pulled images) are still on disk, as on a 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +29,7 @@ from kubetui.node.images import ImageRef, ImageStore
 from kubetui.node.network import PodNetwork, Reply
 from kubetui.node.process import (
     FOREVER,
+    ISO,
     OOM_AFTER_SECONDS,
     Program,
     access_line,
@@ -93,10 +95,18 @@ class Container:
     volumes: dict[str, str] = field(default_factory=dict)  # mountPath -> data volume (emptyDir, hostPath, claim)
     disk: Disk = field(default_factory=dict)  # the machine's volumes (the runtime's, shared by its containers)
     layer: list[Entry] = field(default_factory=list)  # what execs wrote outside any volume (gone at a restart)
+    requests: int = 0  # HTTP requests it answered (the bootcamp app counts them in its log)
 
     @property
     def running(self) -> bool:
         return self.state == "running"
+
+    @property
+    def version(self) -> str:
+        """The app's version as its tag says it: kubernetes-bootcamp:v2 answers "v=2"."""
+        name = self.image.partition("@")[0].rpartition("/")[2]
+        tag = name.partition(":")[2]
+        return tag[1:] if re.fullmatch(r"v\d+", tag) else "1"
 
     def elapsed(self, now: float) -> float:
         return now - (self.started_at or 0.0)
@@ -137,7 +147,7 @@ class Container:
             return content
         if path in self.mounts:
             return self.file_at(path, now)
-        return image_files(self.program.style).get(path)
+        return image_files(self.program.style, self.version).get(path)
 
     def write(self, path: str, content: str | None, now: float) -> None:
         """An exec writes (None: removes) a file: into the volume mounted there, else the container's own layer."""
@@ -150,7 +160,7 @@ class Container:
     def files(self, now: float) -> dict[str, str]:
         """Every file that exists at ``now``, by absolute path."""
         started = self.started_at or 0.0
-        found = {path: text for path, text in image_files(self.program.style).items()
+        found = {path: text for path, text in image_files(self.program.style, self.version).items()
                  if volume_of(self.volumes, path) is None}
         found.update(self.mounts)
         history = [(started + at, path, text) for at, path, text in self.program.files] + self.layer
@@ -203,10 +213,15 @@ class Container:
         else:
             code = 200 if paths is None or path.split("?")[0] in paths else 404
         line = access_line(self.program.style, source, path, code, agent, now)
+        self.requests += 1
+        if self.program.style == "bootcamp":  # server.js logs each request with its count and the app's uptime
+            line = render(f"Running On: {self.hostname} | Total Requests: {self.requests} | App Uptime: "
+                          f"{self.elapsed(now):.3f} seconds | Log Time: {ISO}", now)
         if line is not None:
             self.log(now, line)
-        return Reply(code, "", self.pod, response_body(self.program.style, code, self.hostname) if body is None
-                     else body)
+        if body is None:
+            body = response_body(self.program.style, code, self.hostname, self.version)
+        return Reply(code, "", self.pod, body)
 
     def _document(self, path: str, now: float) -> tuple[int, str | None]:
         """A web server's answer from its document root: the file, 404, or 403 for a directory without index.html
