@@ -61,6 +61,7 @@ def is_ip(text: str) -> bool:
 
 
 DNS_SERVICE = ("kube-system", "kube-dns")
+PORT = 53
 QUERY_TIMEOUT = 15.0  # a resolver's tries before it gives up (nslookup, dig: three of 5 s)
 
 

@@ -259,20 +259,26 @@ class Programs:
     def _resolve(self, name: str, run: _Run, search: bool = True) -> dns.Answer | None:
         """The resolver's answer; with no DNS server to ask, None after the resolver's timeout (``run.unanswered``)."""
         self.unanswered = False
+        resolver = self.view.resolver
         if dns.is_ip(name):
             return dns.Answer(name, (name,))
-        if not self._query_reaches_dns():
-            self.unanswered = True
-            run.elapsed += dns.QUERY_TIMEOUT
-            return None
-        return self.view.resolver.resolve(name) if search else self.view.resolver.lookup(name)
+        if not resolver.installed():  # a cluster without the DNS add-on: answered in the process
+            return resolver.resolve(name) if search else resolver.lookup(name)
+        for candidate in resolver.candidates(name.lower()) if search else [name.lower().rstrip(".")]:
+            answer = resolver.lookup(candidate)
+            if not self._query(candidate, answer is not None):
+                self.unanswered = True
+                run.elapsed += dns.QUERY_TIMEOUT
+                return None
+            if answer is not None:
+                return answer
+        return None
 
-    def _query_reaches_dns(self) -> bool:
-        """The query's packets: to kube-dns's ClusterIP, port 53, through this node's kube-proxy rules to one
-        CoreDNS pod (the events pane shows the jump), or nowhere when none is ready."""
-        if not self.view.resolver.installed():
-            return True
-        return self.view.connect(dns.NAMESERVER, 53, "", "").code is not None
+    def _query(self, name: str, found: bool) -> bool:
+        """One query's packets: to kube-dns's ClusterIP, port 53, through this node's kube-proxy rules to one CoreDNS
+        pod (the events pane shows the jump; its log plugin logs it), or nowhere when none is ready."""
+        question = f"{name} {'NOERROR' if found else 'NXDOMAIN'}"
+        return self.view.connect(dns.NAMESERVER, dns.PORT, question, "").code is not None
 
     def _fetch(self, url: str, agent: str, run: _Run) -> tuple[str, str, int, Reply | None]:
         """(host, ip, port, reply) of a GET; reply None when the name does not resolve."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,6 +43,15 @@ from kubetui.sim.clock import Clock, Timer
 from kubetui.sim.trace import NodeActivity, TraceBus
 
 SIGKILL_EXIT = 137
+DNS_PORT = 53
+COREFILE = "/etc/coredns/Corefile"
+LOG_PLUGIN = re.compile(r"^\s*log\s*$", re.M)
+
+
+def corefile_sha512(corefile: str | None) -> str:
+    """What CoreDNS's reload plugin logs for the configuration it runs."""
+    return hashlib.sha512((corefile or "").encode()).hexdigest()
+
 UNKNOWN_EXIT = 255  # what containerd reports for a container that was running when the machine died
 START_ERROR_EXIT = 128
 MAX_LOG_LINES = (
@@ -123,9 +133,25 @@ class Container:
         """The kubelet wrote the volumes again: the files change now (lines printed before keep what they read)."""
         if not self.mount_versions:
             self.mount_versions.append((self.started_at or 0.0, dict(self.mounts)))
+        before = self.mounts.get(COREFILE)
         self.mounts.clear()
         self.mounts.update(files)
         self.mount_versions.append((now, dict(files)))
+        if self.program.style == "coredns" and files.get(COREFILE) != before:  # the reload plugin sees the change
+            sha = corefile_sha512(files.get(COREFILE))
+            self.log(now, "[INFO] Reloading")
+            self.log(now, f"[INFO] plugin/reload: Running configuration SHA512 = {sha}")
+            self.log(now, "[INFO] Reloading complete")
+
+    def answer_dns(self, source: str, query: str, now: float) -> None:
+        """CoreDNS's side of a query (``<name> <rcode>``): a line in its log when its Corefile has the log plugin."""
+        if not LOG_PLUGIN.search(self.file_at(COREFILE, now) or ""):
+            return
+        name, _, rcode = query.partition(" ")
+        seed = zlib.crc32(f"{name}{now}".encode())  # the client's port and the query's id, made up but stable
+        size = 106 if rcode == "NOERROR" else 149
+        self.log(now, f'[INFO] {source}:{32768 + seed % 28000} - {seed % 65536} "A IN {name}. udp {len(name) + 18} '
+                      f'false 512" {rcode} qr,aa,rd {size} 0.000{100 + seed % 800}s')
 
     # -- its file system (kubetui.node.filesystem) ------------------------------------------------------------------
     @property
@@ -514,6 +540,8 @@ class ContainerRuntime:
         if container is None:
             return Reply(None, f"dial tcp {ip}:{port}: connect: connection refused", sandboxes[0].pod)
         self.network.load.served(container)
+        if port == DNS_PORT and container.program.style == "coredns" and path:
+            container.answer_dns(source, path, now)
         if not container.program.speaks_http(port) or not path:  # not HTTP, or a connection that sends no request
             return Reply(0, "", container.pod)
         return container.answer_http(ip, port, path, "", now, source, agent)

@@ -164,3 +164,19 @@ def test_port_53_is_dns_not_http_while_health_and_ready_answer_http() -> None:
     assert cluster.api.proxy("kubectl", "pods", "kube-system", f"{pod}:8181", "/ready", "curl").code == 200
     with pytest.raises(ApiError, match="malformed HTTP response"):
         cluster.api.proxy("kubectl", "services", "kube-system", "kube-dns:dns-tcp", "/", "curl")
+
+
+def test_the_log_plugin_added_to_the_corefile_is_reloaded_and_logs_each_query() -> None:
+    """The DNS page's "Are DNS queries being received/processed?": edit the ConfigMap, wait for the reload, query."""
+    cluster = _cluster()
+    kubectl = cluster.client("kubectl")
+    corefile = kubectl.get("configmaps", "kube-system", "coredns")
+    corefile["data"]["Corefile"] = corefile["data"]["Corefile"].replace("    errors\n", "    log\n    errors\n")
+    kubectl.update("configmaps", corefile)
+    cluster.run_for(100)  # the kubelet rewrites the mounted file at its next sync of each CoreDNS pod
+    cluster.exec("client", ["nslookup", "web"])
+    logs = "\n".join(kubectl.logs("kube-system", p["metadata"]["name"]) for p in _ready_dns_pods(cluster))
+    assert logs.count("[INFO] Reloading complete") == 2, logs
+    client_ip = (cluster.get("pods", "default", "client") or {})["status"]["podIP"]
+    assert f'[INFO] {client_ip}:' in logs and '"A IN web.default.svc.cluster.local. udp ' in logs
+    assert "NOERROR qr,aa,rd" in logs
