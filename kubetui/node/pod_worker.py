@@ -156,6 +156,7 @@ class PodWorker:
         self.disruption: dict[str, Any] | None = None  # the DisruptionTarget condition of an evicted pod
         self.start_time: float | None = parse_timestamp((pod.get("status") or {}).get("startTime"))
         self.phase = str((pod.get("status") or {}).get("phase") or "Pending")  # as last reported
+        self._backoff_told: dict[str, float] = {}  # container -> the exit whose back-off the activity pane was told
         self._sync_timer: Timer | None = None
         self._sync_at = 0.0
         self._retry: float | None = None
@@ -509,11 +510,13 @@ class PodWorker:
                 f"Back-off restarting failed container {slot.name} in pod {self.name}_{self.namespace}({self.uid})",
             )
             left = backoff.window_end(key, current.finished_at) - now
-            self.activity(
-                slot.name,
-                "back-off",
-                f"CrashLoopBackOff: back-off {delay:g}s, {left:.0f}s left; restarts at the first sync after it",
-            )
+            if self._backoff_told.get(slot.name) != current.finished_at:  # once per crash, not at every sync's retry
+                self._backoff_told[slot.name] = current.finished_at  # (the BackOff Event counts those, as Go's)
+                self.activity(
+                    slot.name,
+                    "back-off",
+                    f"CrashLoopBackOff: back-off {delay:g}s, {left:.0f}s left; restarts at the first sync after it",
+                )
             self._fail_sync()  # the restart waits for the pod worker's next sync: up to 15 s past the window
             return False
         backoff.next(key, now)
