@@ -358,10 +358,11 @@ def _value_from(
     return ""
 
 
-def process_environment(kubelet_env: Mapping[str, str], hostname: str) -> dict[str, str]:
-    """What the process sees: containerd's HOSTNAME, the image's PATH, the kubelet's variables (replacing any of the
-    same name in place, as oci.WithEnv does), and HOME, which runc adds when nothing set it."""
-    env = {"HOSTNAME": hostname, "PATH": DEFAULT_PATH}
+def process_environment(kubelet_env: Mapping[str, str], hostname: str,
+                        image_env: tuple[tuple[str, str], ...] = ()) -> dict[str, str]:
+    """What the process sees: containerd's HOSTNAME, the image's PATH and ENV, the kubelet's variables (replacing any
+    of the same name in place, as oci.WithEnv does), and HOME, which runc adds when nothing set it."""
+    env = {"HOSTNAME": hostname, "PATH": DEFAULT_PATH, **dict(image_env)}
     env.update((sys.intern(k), sys.intern(v)) for k, v in kubelet_env.items())  # replicas share their strings
     env.setdefault("HOME", "/root")
     return env

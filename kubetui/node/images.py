@@ -66,6 +66,7 @@ class ImageInfo:
         None  # paths answering 200; None: every path; (): it does not speak HTTP
     )
     http_ports: tuple[int, ...] | None = None  # which of its ports speak HTTP; None: all (CoreDNS: not 53)
+    env: tuple[tuple[str, str], ...] = ()  # its Dockerfile's ENV, which `kubectl exec -- env` lists
     memory_mb: int = 5  # a typical working set
     style: str = ""  # which log lines it writes (see kubetui.node.process)
     default_exit: int = 0  # exit code of its default command when that command is not a server
@@ -174,7 +175,8 @@ CATALOGUE: dict[str, ImageInfo] = {
         250, r"1\.0", server=True, ports=(8080,), memory_mb=30, style="echo"
     ),
     # Kubernetes Basics' app: a node server on 8080 that says which pod answered.
-    **{name: ImageInfo(74, r"v[12]", server=True, ports=(8080,), memory_mb=20, style="bootcamp")
+    **{name: ImageInfo(74, r"v[12]", server=True, ports=(8080,), memory_mb=20, style="bootcamp",
+                       env=(("NPM_CONFIG_LOGLEVEL", "info"), ("NODE_VERSION", "6.3.1")))
        for name in ("gcr.io/google-samples/kubernetes-bootcamp",
                     "jocatalin/kubernetes-bootcamp")},  # the Rolling Update module's v2 (it answers v=2)
     # Debug Services' backend: answers every request on 9376 with its hostname.

@@ -33,6 +33,7 @@ def test_the_rolling_update_modules_v2_image_answers_v2_and_logs_each_request() 
     answer = cluster.exec(pod, ["curl", "-m", "5", "http://kubernetes-bootcamp:8080"])  # -m's 5 is not a URL
     assert answer.startswith("Hello Kubernetes bootcamp! | Running on: kubernetes-bootcamp-") and "| v=2" in answer
     assert "v=2" in cluster.exec(pod, ["cat", "server.js"])
+    assert "NODE_VERSION=6.3.1\n" in cluster.exec(pod, ["env"]), "the image's ENV, as module 3's env step lists it"
     before = cluster.client("kubectl").logs("default", pod).count("| Total Requests:")  # the Service may have
     cluster.exec(pod, ["curl", "-s", "localhost:8080"])  # sent the first request here
     cluster.exec(pod, ["curl", "-s", "localhost:8080"])
