@@ -11,8 +11,8 @@ writes into every pod's ``/etc/resolv.conf``, with ``ndots:5``), and names:
 It reads Services and EndpointSlices through the API server, as CoreDNS does. A query first travels as a pod's
 packets do: to the ``kube-dns`` Service's ClusterIP, through the node's kube-proxy rules, to a CoreDNS pod
 (kubetui.addons.coredns); with no ready one there, it times out (kubetui.node.exec_programs).
-Simplification: CoreDNS's pods run in kube-system, but the answers come from the process (a query reaches no pod,
-and the Corefile is not read); it reads at query time, not from watch caches; names outside the cluster do not resolve.
+Simplification: a query reaches a CoreDNS pod, but the answer comes from the process (of the Corefile, only log and
+reload do anything); it reads at query time, not from watch caches; names outside the cluster do not resolve.
 """
 
 from __future__ import annotations

@@ -78,7 +78,8 @@ SHELL_TOOLS = {
 NGINX_SLIM_REGISTRIES = ("registry.k8s.io", "k8s.gcr.io", "gcr.io/google_containers")
 AGNHOST = "registry.k8s.io/e2e-test-images/agnhost"
 # The agnhost subcommands the docs use: (ports, HTTP paths (None: every path; (): not HTTP), log/answer style, when
-# its /healthz starts answering 500). Simplification: netexec answers every path with its hostname (its /hostname).
+# its /healthz starts answering 500).
+# Simplification: agnhost netexec answers every path with its hostname (what its /hostname says).
 AGNHOST_COMMANDS: dict[str, tuple[tuple[int, ...], tuple[str, ...] | None, str, float]] = {
     "pause": ((), (), "", FOREVER),
     "liveness": ((8080,), None, "", 10.0),  # the probes page: /healthz is 200 for 10 s, then 500
