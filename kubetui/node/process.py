@@ -87,6 +87,14 @@ AGNHOST_COMMANDS: dict[str, tuple[tuple[int, ...], tuple[str, ...] | None, str, 
     "serve-hostname": ((9376,), None, "serve-hostname", FOREVER),
 }
 SERVER_BINARIES = {
+    # the images without a shell hold their one program: kubectl exec of anything else is "executable file not found"
+    "traefik/whoami": "whoami",
+    "hashicorp/http-echo": "http-echo",
+    "registry.k8s.io/pause": "pause",
+    "gcr.io/google-samples/hello-app": "hello-app",
+    **{f"{registry}/serve_hostname": "serve_hostname"
+       for registry in ("registry.k8s.io", "k8s.gcr.io", "gcr.io/google_containers")},
+    "registry.k8s.io/coredns/coredns": "coredns",
     "nginx": "nginx curl",
     "gcr.io/google-samples/kubernetes-bootcamp": "node npm curl",
     "jocatalin/kubernetes-bootcamp": "node npm curl",

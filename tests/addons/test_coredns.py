@@ -180,3 +180,13 @@ def test_the_log_plugin_added_to_the_corefile_is_reloaded_and_logs_each_query() 
     client_ip = (cluster.get("pods", "default", "client") or {})["status"]["podIP"]
     assert f'[INFO] {client_ip}:' in logs and '"A IN web.default.svc.cluster.local. udp ' in logs
     assert "NOERROR qr,aa,rd" in logs
+
+
+def test_the_coredns_image_has_no_shell_tools() -> None:
+    """A distroless image: exec finds only /coredns (the DNS page reads the Corefile from the ConfigMap instead)."""
+    import pytest
+
+    cluster = _cluster()
+    pod = _ready_dns_pods(cluster)[0]["metadata"]["name"]
+    with pytest.raises(ValueError, match='exec: "cat": executable file not found in \\$PATH'):
+        cluster.exec(pod, ["cat", "/etc/coredns/Corefile"], namespace="kube-system")
