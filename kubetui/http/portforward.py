@@ -21,7 +21,8 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from email.utils import formatdate
+from datetime import datetime
+from email.utils import format_datetime
 from typing import TYPE_CHECKING
 
 from aiohttp import WSMsgType, web
@@ -54,7 +55,13 @@ class _Pair:
     done: bool = False
 
 
-def http_response(answer: Answer, head_only: bool) -> bytes:
+def http_date(iso: str) -> str:
+    """An API server timestamp (virtual time, 2026-12-07T21:08:52Z) as an HTTP Date header writes it: the server's
+    clock is the cluster's, as its access log's is."""
+    return format_datetime(datetime.fromisoformat(iso.replace("Z", "+00:00")), usegmt=True)
+
+
+def http_response(answer: Answer, head_only: bool, date: str) -> bytes:
     """The bytes an HTTP/1.1 server sends back for the simulated server's answer."""
     code = answer.code or 200
     body = answer.body.encode()
@@ -63,7 +70,7 @@ def http_response(answer: Answer, head_only: bool) -> bytes:
         phrase = http.HTTPStatus(code).phrase
     except ValueError:
         phrase = ""
-    head = (f"HTTP/1.1 {code} {phrase}\r\nDate: {formatdate(usegmt=True)}\r\nContent-Type: {content_type}\r\n"
+    head = (f"HTTP/1.1 {code} {phrase}\r\nDate: {date}\r\nContent-Type: {content_type}\r\n"
             f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n")
     return head.encode() + (b"" if head_only else body)
 
@@ -102,16 +109,17 @@ class PortForward:
             raise errors.bad_request("Upgrade request required")
         connect = self.http.cluster.api.port_forward(who, namespace, name)
         await ws.prepare(request)
-        await Session(ws, connect).run()
+        await Session(ws, connect, lambda: http_date(self.http.cluster.api.now_iso())).run()
         return ws
 
 
 class Session:
     """The server's side of one SPDY session: streams paired by request ID, each pair one connection."""
 
-    def __init__(self, ws: web.WebSocketResponse, connect: Connect) -> None:
+    def __init__(self, ws: web.WebSocketResponse, connect: Connect, date: Callable[[], str]) -> None:
         self.ws = ws
         self.connect = connect
+        self.date = date
         self.framer = spdy.Framer()
         self.pairs: dict[str, _Pair] = {}
         self.by_stream: dict[int, _Pair] = {}
@@ -186,7 +194,7 @@ class Session:
             method, path, agent = request
             answer = self.connect(pair.port, path, agent)
             # code 0: a server that does not speak HTTP took the connection; it closes it without a word
-            reply = http_response(answer, method == "HEAD") if answer.code else b""
+            reply = http_response(answer, method == "HEAD", self.date()) if answer.code else b""
         else:  # not HTTP, or the client closed before a whole request: connect, answer nothing
             answer = self.connect(pair.port, "", "")
             reply = b""

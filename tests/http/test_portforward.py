@@ -55,6 +55,7 @@ async def test_a_forwarded_request_gets_the_pods_answer_and_logs_localhost(runni
                                                 b"\r\nAccept: */*\r\n\r\n")
         head, _, body = data.partition(b"\r\n\r\n")
         assert head.startswith(b"HTTP/1.1 200 OK\r\n") and b"Content-Length: 615" in head and error == b""
+        assert b"\r\nDate: Thu, 01 Jan 2026 00:00:30 GMT\r\n" in head, "the cluster's clock, as nginx's log line"
         assert b"<title>Welcome to nginx!</title>" in body
         data, _ = await kubectl.connect(80, b"HEAD /missing HTTP/1.1\r\n\r\n", request_id=1)
         assert data.startswith(b"HTTP/1.1 404 Not Found\r\n") and data.endswith(b"\r\n\r\n"), "HEAD: no body"
