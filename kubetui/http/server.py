@@ -16,6 +16,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
+import orjson
 from aiohttp import web
 
 from kubetui.api.openapi import OPENAPI_V2_PROTOBUF, OpenAPIDocuments, empty_v2_document
@@ -153,7 +154,9 @@ class ApiHttpServer:
 
     async def _version(self, request: web.Request) -> web.StreamResponse:
         self._get_only(request)
-        return json_response(discovery.VERSION_INFO)
+        # indented, as the API server's WriteRawJSON (json.MarshalIndent) writes it: curl through kubectl proxy shows it
+        return web.Response(body=orjson.dumps(discovery.VERSION_INFO, option=orjson.OPT_INDENT_2),
+                            content_type="application/json")
 
     async def _core_root(self, request: web.Request) -> web.StreamResponse:
         self._get_only(request)

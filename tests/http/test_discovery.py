@@ -15,6 +15,8 @@ async def test_version_reports_a_1_32_server(api: Api) -> None:
     code, body = await api.call("GET", "/version")
     assert code == 200
     assert (body["major"], body["minor"]) == ("1", "32")
+    async with api.session.get(f"{api.url}/version") as response:
+        assert (await response.text()).startswith('{\n  "major": "1",\n'), "indented, as json.MarshalIndent writes it"
 
 
 async def test_legacy_discovery_documents(api: Api) -> None:
