@@ -260,11 +260,15 @@ class Admission:
         if pc.get("globalDefault") is not True:
             return
         name = pc["metadata"]["name"]
-        for kv in self.server.store.range(BY_PLURAL["priorityclasses"].prefix(""))[0]:
-            other = decode(kv)
-            if other.get("globalDefault") is True and other["metadata"]["name"] != name:
+        for other in self._default_priority_classes():
+            if other["metadata"]["name"] != name:
                 raise errors.forbidden(info, name, f"PriorityClass {other['metadata']['name']} is already marked as "
                                                    "default. Only one default can exist")
+
+    def _default_priority_classes(self) -> list[dict[str, Any]]:
+        """The PriorityClasses marked globalDefault (one, unless two were created at once)."""
+        kvs = self.server.store.range(BY_PLURAL["priorityclasses"].prefix(""))[0]
+        return [pc for pc in map(decode, kvs) if pc.get("globalDefault") is True]
 
     def _priority(self, info: ResourceInfo, pod: dict[str, Any]) -> None:
         """The Priority admission plugin: priorityClassName -> spec.priority and spec.preemptionPolicy; a pod that
@@ -272,8 +276,7 @@ class Admission:
         spec = pod["spec"]
         name = spec.get("priorityClassName")
         if not name:
-            kvs = self.server.store.range(BY_PLURAL["priorityclasses"].prefix(""))[0]
-            defaults = [pc for pc in map(decode, kvs) if pc.get("globalDefault") is True]
+            defaults = self._default_priority_classes()
             if not defaults:
                 spec.setdefault("priority", 0)
                 spec.setdefault("preemptionPolicy", "PreemptLowerPriority")

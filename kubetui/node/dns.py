@@ -18,6 +18,7 @@ reload do anything); it reads at query time, not from watch caches; names outsid
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -65,6 +66,13 @@ PORT = 53
 QUERY_TIMEOUT = 15.0  # a resolver's tries before it gives up (nslookup, dig: three of 5 s)
 
 
+class Unanswered(Exception):
+    """A query found no DNS server to answer it: the resolver gives up after its timeout."""
+
+
+Query = Callable[[str, bool], bool]  # (name, found) -> did a server get the query
+
+
 class Resolver:
     """What a pod in ``namespace`` gets back for a name."""
 
@@ -85,12 +93,15 @@ class Resolver:
         namespace, name = DNS_SERVICE
         return self._get("services", namespace, name) is not None
 
-    def resolve(self, name: str) -> Answer | None:
-        """The answer for a name, trying the search list; None for NXDOMAIN."""
+    def resolve(self, name: str, send: Query | None = None, search: bool = True) -> Answer | None:
+        """The answer for a name, trying the search list (``search``; dig does not); None for NXDOMAIN. ``send``
+        carries each query to a server first (kube-proxy to a CoreDNS pod); raises Unanswered when none gets it."""
         if is_ip(name):
             return Answer(name, (name,))
-        for candidate in self.candidates(name.lower()):
+        for candidate in self.candidates(name.lower()) if search else [name.lower().rstrip(".")]:
             answer = self.lookup(candidate)
+            if send is not None and not send(candidate, answer is not None):
+                raise Unanswered(candidate)
             if answer is not None:
                 return answer
         return None

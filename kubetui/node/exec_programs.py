@@ -260,19 +260,13 @@ class Programs:
         """The resolver's answer; with no DNS server to ask, None after the resolver's timeout (``run.unanswered``)."""
         self.unanswered = False
         resolver = self.view.resolver
-        if dns.is_ip(name):
-            return dns.Answer(name, (name,))
-        if not resolver.installed():  # a cluster without the DNS add-on: answered in the process
-            return resolver.resolve(name) if search else resolver.lookup(name)
-        for candidate in resolver.candidates(name.lower()) if search else [name.lower().rstrip(".")]:
-            answer = resolver.lookup(candidate)
-            if not self._query(candidate, answer is not None):
-                self.unanswered = True
-                run.elapsed += dns.QUERY_TIMEOUT
-                return None
-            if answer is not None:
-                return answer
-        return None
+        send = self._query if resolver.installed() else None  # without the DNS add-on: answered in the process
+        try:
+            return resolver.resolve(name, send, search)
+        except dns.Unanswered:
+            self.unanswered = True
+            run.elapsed += dns.QUERY_TIMEOUT
+            return None
 
     def _query(self, name: str, found: bool) -> bool:
         """One query's packets: to kube-dns's ClusterIP, port 53, through this node's kube-proxy rules to one CoreDNS

@@ -26,7 +26,7 @@ from kubetui.node.filesystem import (
     visible,
     volume_of,
 )
-from kubetui.node.images import ImageRef, ImageStore
+from kubetui.node.images import ImageRef, ImageStore, parse_image
 from kubetui.node.network import PodNetwork, Reply
 from kubetui.node.process import (
     FOREVER,
@@ -114,8 +114,7 @@ class Container:
     @property
     def version(self) -> str:
         """The app's version as its tag says it: kubernetes-bootcamp:v2 answers "v=2"."""
-        name = self.image.partition("@")[0].rpartition("/")[2]
-        tag = name.partition(":")[2]
+        tag = parse_image(self.image).tag  # the kubelet pulled it: the reference parses
         return tag[1:] if re.fullmatch(r"v\d+", tag) else "1"
 
     def elapsed(self, now: float) -> float:
