@@ -83,6 +83,9 @@ MAX_NAME_LENGTH = 253
 
 # Logs are served by the node's kubelet; the API server only forwards (``kubectl logs`` path).
 LogSource = Callable[[str, str, str, bool, int | None], str]
+# ``kubectl logs -f``: (ns, pod, container, the reader's cursor or None) -> (what is new, the cursor after it); None
+# when the stream ends. The cursor is the kubelet's own; the API server only hands it back.
+LogReader = Callable[[str, str, str, object], "tuple[str, object] | None"]
 StreamSource = Callable[[str, str, str, list[str], bool, bool], Any]  # (ns, pod, container, command, attach, stdin)
 ForwardSource = Callable[[str, str, int, str, str], Answer]  # (namespace, pod, port, path, agent) -> the pod's answer
 
@@ -97,6 +100,7 @@ class APIServer:
         self.schemas = OpenAPIDocuments()  # what /openapi/v3 serves; server-side apply types patches with it
         store.set_trigger(BY_PLURAL["pods"].prefix(None), pod_node_name, pod_node_name_of)
         self.kubelets: dict[str, LogSource] = {}  # node name -> how to reach its kubelet for logs
+        self.log_readers: dict[str, LogReader] = {}  # node name -> its kubelet's log, read on as it grows
         self.streaming: dict[str, StreamSource] = {}  # node name -> its kubelet's exec and attach
         self.forwarding: dict[str, ForwardSource] = {}  # node name -> its kubelet's port-forward
         self.pod_network: PodNetwork | None = None  # how the proxy subresource reaches pods (cluster assembly)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -201,11 +202,11 @@ class Streams:
         response = web.StreamResponse(headers={"Content-Type": "text/plain; charset=utf-8"})
         response.enable_chunked_encoding()
         await response.prepare(request)
-        seen = self._kubelet_log(pod, namespace, name, container or "")
+        read = self._kubelet_reader(pod, namespace, name, container or "")
         last_now = self.api.clock.now
         try:
             await response.write(text.encode())
-            while self._running(pod, container or ""):
+            while read is not None and self._running(pod, container or ""):
                 await asyncio.sleep(self.log_poll_interval)
                 if request.transport is None or request.transport.is_closing():
                     break
@@ -213,11 +214,9 @@ class Streams:
                     continue
                 last_now = self.api.clock.now
                 pod = self._pod(namespace, name)
-                full = self._kubelet_log(pod, namespace, name, container or "")
-                if full is None:
+                fresh = read()
+                if fresh is None:
                     break
-                fresh = full[len(seen) :] if seen is not None and full.startswith(seen) else ""
-                seen = full
                 if fresh:
                     await response.write(fresh.encode())
         except (ConnectionResetError, ConnectionError):
@@ -249,16 +248,35 @@ class Streams:
         kv = self.api.store.get(self.api.resource("pods").key(namespace, name))
         return decode(kv) if kv is not None else None
 
-    def _kubelet_log(self, pod: dict[str, Any] | None, namespace: str, name: str, container: str) -> str | None:
-        """Ask the pod's kubelet for the whole log, as the API server's kubelet connection does."""
+    def _kubelet_reader(
+        self, pod: dict[str, Any] | None, namespace: str, name: str, container: str
+    ) -> Callable[[], str | None] | None:
+        """Reading the log on as it grows, from its end now, through the pod's kubelet (as the API server's kubelet
+        connection streams it); each call gives what is new, None once the stream has ended."""
         node = (pod or {}).get("spec", {}).get("nodeName")
-        source = self.api.kubelets.get(node or "")
-        if pod is None or source is None:
+        reader = self.api.log_readers.get(node or "")
+        if pod is None or reader is None:
             return None
-        try:
-            return source(namespace, name, container, False, None)
-        except Exception:  # a kubelet that cannot answer ends the stream, as a dropped connection would
+        first = reader(namespace, name, container, None)
+        if first is None:
             return None
+        cursor: object = first[1]
+
+        def read() -> str | None:
+            nonlocal cursor
+            current = self.api.log_readers.get(node or "")
+            if current is None:
+                return None
+            try:
+                got = current(namespace, name, container, cursor)
+            except Exception:  # a kubelet that cannot answer ends the stream, as a dropped connection would
+                return None
+            if got is None:
+                return None
+            text, cursor = got
+            return text
+
+        return read
 
     @staticmethod
     def _running(pod: dict[str, Any] | None, container: str) -> bool:

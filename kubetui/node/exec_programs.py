@@ -15,7 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from kubetui.node import dns
+from kubetui.node import dns, http_clients
+from kubetui.node.http_clients import Fetched, parse_url
 from kubetui.node.images import InvalidImageName, parse_image
 from kubetui.node.network import Reply
 from kubetui.node.process import Program, _Run
@@ -34,14 +35,8 @@ OS_RELEASE = {
     "debian": 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\n'
     'VERSION="12 (bookworm)"\nVERSION_CODENAME=bookworm\nID=debian',
 }
-AGENTS = {"curl": "curl/8.5.0", "wget": "Wget"}
 STDIN = "kubetui-stdin"  # the program that hands an exec's piped stdin to the command after it
 NO_SERVERS = ";; connection timed out; no servers could be reached"
-CURL_VALUE_OPTIONS = frozenset({  # curl's options whose value is the next word (curl -m 5 http://web)
-    "-m", "--max-time", "--connect-timeout", "-o", "--output", "-H", "--header", "-X", "--request", "-d", "--data",
-    "-u", "--user", "-w", "--write-out", "-A", "--user-agent", "-e", "--referer", "-b", "--cookie", "-c",
-    "--cookie-jar", "--retry", "-x", "--proxy", "--resolve", "-T", "--upload-file", "-F", "--form"})
-TCP_CONNECT_TIMEOUT = 130.0  # Linux gives up on a SYN nobody answers after its retries: about two minutes
 
 
 @dataclass
@@ -274,76 +269,40 @@ class Programs:
         question = f"{name} {'NOERROR' if found else 'NXDOMAIN'}"
         return self.view.connect(dns.NAMESERVER, dns.PORT, question, "").code is not None
 
-    def _fetch(self, url: str, agent: str, run: _Run) -> tuple[str, str, int, Reply | None]:
-        """(host, ip, port, reply) of a GET; reply None when the name does not resolve."""
-        scheme, _, rest = url.rpartition("://")
-        host_port, _, path = rest.partition("/")
-        host, _, port_text = host_port.partition(":")
-        port = int(port_text) if port_text.isdigit() else (443 if scheme == "https" else 80)
-        host = host or "localhost"
-        if host in ("localhost", "127.0.0.1"):
-            return host, "127.0.0.1", port, self.view.connect(self.view.pod_ip, port, "/" + path, agent)
-        answer = self._resolve(host, run)
+    def _fetch(self, url: str, agent: str, run: _Run) -> Fetched:
+        """A GET through the pod's network: the address its host resolved to and the reply (None: no such name)."""
+        target = parse_url(url)
+        if target.host in ("localhost", "127.0.0.1"):
+            return Fetched(target, "127.0.0.1", self.view.connect(self.view.pod_ip, target.port, target.path, agent))
+        answer = self._resolve(target.host, run)
         if answer is None or not answer.addresses:
-            return host, "", port, None
+            return Fetched(target, "", None)
         ip = answer.addresses[0]
-        return host, ip, port, self.view.connect(ip, port, "/" + path, agent)
+        return Fetched(target, ip, self.view.connect(ip, target.port, target.path, agent))
 
     def _curl(self, args: list[str], run: _Run) -> list[str]:
-        url = next((a for i, a in enumerate(args) if not a.startswith("-") and "=" not in a
-                    and (i == 0 or args[i - 1] not in CURL_VALUE_OPTIONS)), "")
+        url = http_clients.curl_url(args)
         if not url:
             run.status = 2
             return ["curl: try 'curl --help' or 'curl --manual' for more information"]
-        short = "".join(a[1:] for a in args if a.startswith("-") and not a.startswith("--"))
-        silent, head = "s" in short or "--silent" in args, "I" in short or "--head" in args
-        host, _, port, reply = self._fetch(url, AGENTS["curl"], run)
-        if reply is None:
-            run.status = 6
-            return [] if silent else [f"curl: (6) Could not resolve host: {host}"]
-        if reply.code is None:
-            timeout = "timeout" in reply.error
-            run.status = 28 if timeout else 7
-            run.elapsed += TCP_CONNECT_TIMEOUT if timeout else 0.0
-            if silent:
-                return []
-            if timeout:
-                return [f"curl: (28) Failed to connect to {host} port {port} after 130000 ms: Couldn't connect to "
-                        "server"]
-            return [f"curl: (7) Failed to connect to {host} port {port} after 0 ms: Couldn't connect to server"]
-        if reply.code == 0:
-            run.status = 1
-            return [] if silent else ["curl: (1) Received HTTP/0.9 when not allowed"]
-        if head:
-            return [f"HTTP/1.1 {reply.code} {_reason(reply.code)}", f"Content-Length: {len(reply.body)}", ""]
-        return reply.body.rstrip("\n").split("\n") if reply.body else []
+        return self._printed(http_clients.curl(args, self._fetch(url, http_clients.AGENTS["curl"], run)), run)
 
     def _wget(self, args: list[str], run: _Run) -> list[str]:
-        url = next((a for a in args if not a.startswith("-") and a != "-"), "")
-        quiet = any(a.startswith("-") and not a.startswith("--") and "q" in a for a in args)
-        to_stdout = "-O-" in args or "-qO-" in args or ("-O" in args and args[args.index("-O") + 1:][:1] == ["-"])
+        url = http_clients.wget_url(args)
         if not url:
             run.status = 1
-            return ["BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.", "", "Usage: wget [OPTIONS] URL"]
-        host, ip, port, reply = self._fetch(url if "://" in url else f"http://{url}", AGENTS["wget"], run)
-        out = [] if quiet else [f"Connecting to {host}{'' if port == 80 else f':{port}'} ({ip}:{port})"]
-        run.status = 1
-        if reply is None:
-            return [f"wget: bad address '{host}'"]
-        if reply.code is None:
-            why = "Connection timed out" if "timeout" in reply.error else "Connection refused"
-            run.elapsed += TCP_CONNECT_TIMEOUT if "timeout" in reply.error else 0.0
-            return [*out, f"wget: can't connect to remote host ({ip}): {why}"]
-        if reply.code == 0 or reply.code >= 400:
-            return [*out, f"wget: server returned error: HTTP/1.1 {reply.code} {_reason(reply.code)}"]
-        run.status = 0
-        if to_stdout:
-            return [*out, *(reply.body.rstrip("\n").split("\n") if reply.body else [])]
-        name = url.rstrip("/").rsplit("/", 1)[-1] if url.count("/") > 2 else "index.html"
-        run.files.append((run.elapsed, self._path(name), reply.body.rstrip("\n")))
-        size = len(reply.body.encode())
-        return [*out, f"saving to '{name}'", f"{name:<18} 100% |********************************| {size:>4}  "
-                "0:00:00 ETA", f"'{name}' saved"] if not quiet else []
+            return list(http_clients.WGET_USAGE)
+        printed = http_clients.wget(args, self._fetch(url, http_clients.AGENTS["wget"], run))
+        if printed.saved is not None:
+            name, content = printed.saved
+            run.files.append((run.elapsed, self._path(name), content))
+        return self._printed(printed, run)
+
+    @staticmethod
+    def _printed(printed: http_clients.Printed, run: _Run) -> list[str]:
+        run.status = printed.status
+        run.elapsed += printed.waited
+        return printed.lines
 
     def _nslookup(self, args: list[str], run: _Run) -> list[str]:
         names = [a for a in args if not a.startswith("-")]
@@ -453,10 +412,6 @@ class Programs:
         loss = 0 if received else 100
         return ["", f"--- {names[0]} ping statistics ---",
                 f"{passes} packets transmitted, {received} packets received, {loss}% packet loss"]
-
-
-def _reason(code: int) -> str:
-    return {200: "OK", 404: "Not Found", 500: "Internal Server Error", 503: "Service Unavailable"}.get(code, "")
 
 
 def hosts_file(view: PodView) -> str:

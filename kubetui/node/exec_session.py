@@ -30,6 +30,7 @@ from kubetui.node.exec_programs import STDIN, PodView, Programs
 from kubetui.node.process import (
     FILTERS,
     FOREVER,
+    OPEN,
     _command,
     _interpret,
     _Run,
@@ -281,21 +282,20 @@ class Session:
             if not term.closed or self.view.stdin_once:  # it exited, or its stdin closed under it
                 self.runtime.exit_process(container, code)
             return code
-        seen = len(container.logs(self.clock.now))
+        _, cursor = container.read_log(None, self.clock.now)  # what it printed before the attach is not shown
         self._busy = True
         while container.running and not term.closed:
             if self._interrupt:  # Ctrl+C on the attached terminal: SIGINT to PID 1's foreground job
                 await term.out("^C\n" if term.tty else "")
                 self.runtime.interrupt(container)
                 break
-            lines = container.logs(self.clock.now)
-            if len(lines) > seen:
-                await term.out("".join(f"{line}\n" for line in lines[seen:]))
-            seen = len(lines)
+            fresh, cursor = container.read_log(cursor, self.clock.now)
+            if fresh:
+                await term.out(fresh)
             await asyncio.sleep(POLL_SECONDS)
-        lines = container.logs(self.clock.now)
-        if len(lines) > seen:
-            await term.out("".join(f"{line}\n" for line in lines[seen:]))
+        fresh, cursor = container.read_log(cursor, self.clock.now)
+        if fresh:
+            await term.out(fresh)
         return container.exit_code if not container.running else 0
 
     # -- an interactive shell -----------------------------------------------------------------------------------
@@ -428,7 +428,7 @@ class Session:
         lines = [render(text, self.clock.now) for _, text in run.lines]
         if run.forever and run.loop is not None:
             lines += [render(text, self.clock.now) for _, text in run.loop_lines]
-        return run.status, "".join(f"{line}\n" for line in lines)
+        return run.status, "".join(_written(line) for line in lines)
 
     async def _execute_words(self, words: list[str], term: Terminal) -> int:
         run = self.run_state
@@ -507,7 +507,7 @@ class Session:
         line = render(text, self.clock.now)
         if self.attach:  # PID 1's stdout: the attached terminal and the container's log alike
             self.container.log(self.clock.now, line)
-        await term.out(line + "\n")
+        await term.out(_written(line))
 
     async def _interrupted(self, run: _Run, term: Terminal) -> int:
         if not self.container.running and not self.attach:  # the container died: so did everything in it
@@ -541,3 +541,8 @@ class Session:
             f'start exec "{exec_id}": OCI runtime exec failed: exec failed: unable to start container process: '
             f'exec: "{program}": executable file not found in $PATH: unknown'
         )
+
+
+def _written(line: str) -> str:
+    """A printed line as the terminal gets it: with its newline, unless it has none yet (OPEN)."""
+    return line.removesuffix(OPEN) if line.endswith(OPEN) else f"{line}\n"

@@ -35,7 +35,7 @@ from kubetui.node.config_reader import ConfigReader
 from kubetui.node.image_manager import ImageManager
 from kubetui.node.link import LinkedClient
 from kubetui.node.pod_worker import PodWorker
-from kubetui.node.runtime import Container, ContainerRuntime
+from kubetui.node.runtime import Container, ContainerRuntime, LogCursor, last_lines
 from kubetui.node.spec import NodeSpec
 from kubetui.node.status import is_restartable_init
 from kubetui.node.status_manager import StatusManager
@@ -637,7 +637,25 @@ class Kubelet:
             self.runtime.kill_container(victim)
 
     def logs(self, namespace: str, name: str, container: str, previous: bool, tail_lines: int | None) -> str:
-        """GET /containerLogs on the kubelet's port: the container instance validateContainerLogStatus picks."""
+        """GET /containerLogs on the kubelet's port: the log of the container instance validateContainerLogStatus
+        picks, or its last ``tail_lines`` lines."""
+        instance = self._log_instance(namespace, name, container, previous)
+        text = instance.log_text(self.clock.now) if instance is not None else ""
+        return last_lines(text, tail_lines) if tail_lines is not None and tail_lines >= 0 else text
+
+    def read_log(self, namespace: str, name: str, container: str, cursor: object) -> tuple[str, LogCursor] | None:
+        """``kubectl logs -f``: what the container wrote after ``cursor`` (None: from the start) and where that
+        leaves the reader; None when the instance is another one now (it restarted: the stream ends) or gone."""
+        try:
+            instance = self._log_instance(namespace, name, container, False)
+        except ApiError:
+            return None
+        if instance is None or (isinstance(cursor, LogCursor) and cursor.container_id != instance.id):
+            return None
+        return instance.read_log(cursor if isinstance(cursor, LogCursor) else None, self.clock.now)
+
+    def _log_instance(self, namespace: str, name: str, container: str, previous: bool) -> Container | None:
+        """The container instance validateContainerLogStatus picks (None: its records are gone)."""
         if not self.reachable:
             raise ApiError(
                 500,
@@ -673,11 +691,7 @@ class Kubelet:
             raise errors.bad_request(
                 f'container "{container}" in pod "{name}" is waiting to start: {why.get(reason, reason)}'
             )
-        instance = self.runtime.containers.get(target)
-        lines = instance.logs(self.clock.now) if instance is not None else []
-        if tail_lines is not None and tail_lines >= 0:
-            lines = lines[-tail_lines:] if tail_lines else []
-        return "".join(f"{line}\n" for line in lines)
+        return self.runtime.containers.get(target)
 
     def event(self, worker: PodWorker, etype: str, reason: str, message: str) -> None:
         if not self.reachable or not self.running:

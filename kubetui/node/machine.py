@@ -82,6 +82,7 @@ class Machine:
         self.runtime.power_on()
         self.kubelet.start()
         self._server.kubelets[self.name] = self.kubelet.logs
+        self._server.log_readers[self.name] = self.kubelet.read_log
         self._server.streaming[self.name] = self.exec
         self._server.forwarding[self.name] = self.port_forward
         self.node_network.attach(self.node_ip, self._resource_metrics, self._node_ports)
@@ -97,6 +98,8 @@ class Machine:
         self.proxy.stop()
         if self._server.kubelets.get(self.name) == self.kubelet.logs:
             del self._server.kubelets[self.name]
+        if self._server.log_readers.get(self.name) == self.kubelet.read_log:
+            del self._server.log_readers[self.name]
         if self._server.streaming.get(self.name) == self.exec:
             del self._server.streaming[self.name]
         if self._server.forwarding.get(self.name) == self.port_forward:
@@ -138,7 +141,7 @@ class Machine:
         self.kubelet.network_restored()
         self.proxy.start()
 
-    def _route(self, target: str, port: int, namespace: str) -> list[tuple[str, int, float]] | None:
+    def _route(self, target: str, port: int, namespace: str) -> tuple[str, list[tuple[str, int, float]]] | None:
         """How a request loop's connections leave this machine: through whichever kube-proxy runs here now."""
         return self.proxy.shares(target, port, namespace)
 

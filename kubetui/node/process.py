@@ -30,6 +30,7 @@ Simplification: the knobs aim at one kind of probe, where a real process cannot 
 from __future__ import annotations
 
 import itertools
+import json
 import re
 import warnings
 from collections.abc import Callable
@@ -61,6 +62,9 @@ ISO = "\x00iso\x00"  # the same, as JavaScript's Date prints it
 HOST = "\x00host\x00"  # the container's hostname (filled in when the program is decided)
 FILE = "\x00file:{}\x00"  # replaced by a mounted file's content at the time the line is printed
 FILE_MARK = re.compile("\x00file:([^\x00]*)\x00")
+OPEN = "\x00open\x00"  # ends a line printed without its newline (echo -n, wget -O- of "OK!"): the next output goes on
+FETCH = "\x00fetch:{}\x00"  # PID 1's wget/curl (its words as JSON): what it printed, worked out when the line is read
+FETCH_MARK = re.compile("\x00fetch:([^\x00]*)\x00")
 
 COMMON_TOOLS = frozenset(
     [
@@ -162,6 +166,7 @@ class Program:
     shell: str = "debian"  # which shell utilities exist in the image ("" for none)
     tools: frozenset[str] = field(default_factory=frozenset)  # every program the image has
     load_urls: tuple[str, ...] = ()  # URLs a request loop calls once per pass, for ever
+    fetch_urls: tuple[str, ...] = ()  # every URL it fetches with wget/curl, in the loop or once
     request_rate: float = 0.0  # passes of that loop a second
     idle_cpu: float = 0.0  # cores the process uses on its own (see kubetui.node.usage)
     request_cpu: float = 0.0  # CPU seconds serving one request costs it
@@ -184,32 +189,44 @@ class Program:
         ports = self.ports or declared
         return not ports or port in ports
 
-    def log_lines(self, started_at: float, until: float, files_at: FilesAt | None = None) -> list[tuple[float, str]]:
-        """Every line printed between the start and ``until`` (virtual time), oldest first; ``files_at`` gives a
-        mounted file's content at a moment (a loop that cats a ConfigMap's file prints each version in turn)."""
+    def log_lines(
+        self, started_at: float, until: float, files_at: FilesAt | None = None, fetch: Fetch | None = None,
+        since: float = 0.0,
+    ) -> list[tuple[float, str]]:
+        """Every line printed between the start (or ``since``) and ``until`` (virtual time), oldest first; a line
+        without its newline ends with OPEN. ``files_at`` gives a mounted file's content at a moment (a loop that cats
+        a ConfigMap's file prints each version in turn), ``fetch`` what a wget/curl printed at a moment."""
         end = min(until, started_at + self.exit_after)
-        out = [(started_at + at, text) for at, text in self.lines if started_at + at <= end]
+        out = [(started_at + at, text) for at, text in self.lines if since <= started_at + at <= end]
         if self.loop_period > 0 and self.loop_lines:
             first = started_at + self.loop_start
             iterations = int((end - first) // self.loop_period) + 1 if end >= first else 0
             skip = max(0, iterations - 2_000)  # only the tail can be kept anyway
+            reach = max((at for at, _ in self.loop_lines), default=0.0)
+            if since > first + reach:  # the passes that ended before ``since`` printed nothing after it
+                skip = max(skip, int((since - first - reach) // self.loop_period))
             for k in range(skip, iterations):
                 base = first + k * self.loop_period
-                out.extend((base + at, text) for at, text in self.loop_lines if base + at <= end)
-        return [(when, render(text, when, files_at)) for when, text in out]
+                out.extend((base + at, text) for at, text in self.loop_lines if since <= base + at <= end)
+        return [(when, render(text, when, files_at, fetch)) for when, text in out]
 
 
 FilesAt = Callable[[str, float], "str | None"]
+Fetch = Callable[[list[str], float], str]  # (wget/curl's words, when) -> what it printed (OPEN: no newline at the end)
 
 
-def render(text: str, when: float, files_at: FilesAt | None = None) -> str:
-    """Fill in ``$(date)``, server timestamps and mounted files' contents as they were when the line was printed."""
+def render(text: str, when: float, files_at: FilesAt | None = None, fetch: Fetch | None = None) -> str:
+    """Fill in ``$(date)``, server timestamps, mounted files' contents and what a wget/curl got, as they were when the
+    line was printed."""
     if "\x00" not in text:
         return text
+    if "\x00fetch:" in text:
+        text = FETCH_MARK.sub(lambda m: fetch(json.loads(m.group(1)), when) if fetch else OPEN, text)
+        text = text.replace(OPEN, "") + (OPEN if text.endswith(OPEN) else "")  # only the end can stay open
     if "\x00file:" in text:
         text = FILE_MARK.sub(lambda m: (files_at(m.group(1), when) if files_at else None) or "", text)
-        if "\x00" not in text:
-            return text
+    if "\x00" not in text.removesuffix(OPEN):
+        return text
     moment = meta.EPOCH + timedelta(seconds=int(when))
     date = f"{moment:%a %b} {moment.day:2d} {moment:%H:%M:%S} UTC {moment.year}"
     return text.replace(DATE, date).replace(STAMP, f"{moment:%Y/%m/%d %H:%M:%S}").replace(
@@ -394,6 +411,7 @@ class _Run:
     loop_start: float = 0.0
     loop_period: float = 0.0
     requests: list[str] = field(default_factory=list)  # URLs fetched with wget/curl, in order
+    fetches: bool = False  # PID 1's shell: wget/curl print what the network answers when the line is read
     load_urls: tuple[str, ...] = ()  # the URLs a loop that runs for ever fetches on every pass
     cpu_busy: float = 0.0  # cores a CPU hog keeps busy (stress --cpu)
     # kubectl exec's programs that answer from the live cluster (curl, nslookup, ls, ps ...): their output, or None
@@ -402,7 +420,6 @@ class _Run:
     loop: tuple[list[str], list[str]] | None = None  # (header, body) of the loop that runs for ever
     live: frozenset[str] = frozenset()  # mounted files the kubelet may rewrite: read when a line is printed
     read_only: frozenset[str] = frozenset()  # directories mounted read-only (ConfigMap, Secret, downwardAPI volumes)
-    open_line: tuple[float, str] | None = None  # the last line printed when it has no newline yet (echo -n)
 
     def has(self, program: str) -> bool:
         return not self.tools or program in self.tools
@@ -416,7 +433,7 @@ class _Run:
 
     def fork(self) -> _Run:
         forked = _Run(self.tools, self.shell_name, self.hostname, dict(self.env), tool=self.tool, live=self.live,
-                      read_only=self.read_only)
+                      read_only=self.read_only, fetches=self.fetches)
         forked.files = list(self.files)
         return forked
 
@@ -890,19 +907,17 @@ def _shell_error(run: _Run, path: str, why: str, action: str) -> None:
 
 
 def _emit(run: _Run, output: list[str], partial: bool = False) -> None:
-    """Print ``output``'s lines; ``partial``: the last has no newline yet (``echo -n``), the next output continues
-    it.
-
-    Simplification: a loop's pass that ends without a newline does not join the next pass's first line.
-    """
+    """Print ``output``'s lines; ``partial``: the last has no newline yet (``echo -n``): it ends with OPEN, and the
+    next output continues it (within one command here; across a loop's passes where the log is read)."""
     if not output:
         return
-    if run.open_line is not None and run.lines and run.lines[-1] is run.open_line:
+    if partial and not output[-1].endswith(OPEN):
+        output = [*output[:-1], output[-1] + OPEN]
+    if run.lines and run.lines[-1][1].endswith(OPEN):
         when, last = run.lines.pop()
-        run.lines.append((when, last + output[0]))
+        run.lines.append((when, last.removesuffix(OPEN) + output[0]))
         output = output[1:]
     run.lines.extend((run.elapsed, line) for line in output)
-    run.open_line = run.lines[-1] if partial else None
 
 
 def _simple(words: list[str], run: _Run, stdin: list[str] | None) -> None:
@@ -1280,16 +1295,19 @@ def _cat(paths: list[str], run: _Run) -> list[str]:
 def _other_program(name: str, args: list[str], run: _Run) -> None:
     """Every other program: a quick tool, something that never ends, or a server (the image's, or an app).
 
-    Simplification: curl, wget, nslookup and ping succeed silently and print nothing; only a loop of wget or curl
-    at a Service has an effect: the load it puts on the Service's pods (kubetui.node.usage).
+    Simplification: in a container's own command, nslookup and ping succeed silently and print nothing; wget and
+    curl print what the network answered (kubetui.node.usage keeps where their requests went), and a loop of them
+    at a Service puts load on its pods.
     """
     if name in ("tail", "top", "yes") and (name != "tail" or "-f" in args):
         run.forever = True
         return
     if name in HTTP_CLIENTS:
-        url = _url_argument(args)
+        url = url_argument(args)
         if url:
             run.requests.append(url)
+            if run.fetches:
+                _emit(run, [FETCH.format(json.dumps([name, *args]))])
         return
     if name in COMMON_TOOLS or name in (
         "curl",
@@ -1313,7 +1331,7 @@ def _other_program(name: str, args: list[str], run: _Run) -> None:
 _VALUE_OPTIONS = frozenset({"-O", "-o", "-H", "-X", "-d", "-U", "-T", "-m", "-w", "--header", "--output", "--data"})
 
 
-def _url_argument(args: list[str]) -> str:
+def url_argument(args: list[str]) -> str:
     """The URL ``wget``/``curl`` fetches: a word with a scheme, or the last word that is no option's value."""
     for arg in args:
         if arg.startswith(("http://", "https://")):
@@ -1386,7 +1404,7 @@ def program_for(
     args = [str(w) for w in container.get("args") or []]
     # An image's ENTRYPOINT takes args; images without one (busybox, python ...) run args as the command.
     words = command + args if command else (args if info is not None and not info.server else [])
-    run = _Run(tools, shell, hostname, env, live=frozenset(mounts or ()), read_only=read_only)
+    run = _Run(tools, shell, hostname, env, live=frozenset(mounts or ()), read_only=read_only, fetches=True)
     mounted = _mounted(mounts)
     run.files = list(mounted)
     start_error = ""
@@ -1465,6 +1483,7 @@ def program_for(
         shell=shell,
         tools=tools,
         load_urls=load_urls,
+        fetch_urls=tuple(dict.fromkeys([*run.requests, *run.load_urls])),
         request_rate=1.0 / max(run.loop_period, REQUEST_SECONDS) if load_urls else 0.0,
         idle_cpu=(info.idle_cpu if info is not None else IDLE_CPU) + run.cpu_busy,
         request_cpu=info.request_cpu if info is not None else REQUEST_CPU,
@@ -1512,7 +1531,7 @@ def exec_in(
         replies = {"redis-cli": "PONG", "pg_isready": "/var/run/postgresql:5432 - accepting connections"}
         return (0, replies.get(first, "mysqld is alive")) if up else (1, "Could not connect")
     _command(words, run)
-    return run.status, "\n".join(text for _, text in run.lines)
+    return run.status, "\n".join(text.removesuffix(OPEN) for _, text in run.lines)
 
 
 def command_seconds(

@@ -361,9 +361,10 @@ class KubeProxy:
         key = f"{ns or namespace}/{name}"
         return next((r for r in self.rules.get(key, ()) if r.port == port), None)
 
-    def shares(self, target: str, port: int, namespace: str) -> list[tuple[str, int, float]] | None:
-        """Where this node's rules send connections to a Service port, with each endpoint's expected share (1/n:
-        the statistic matches' product); [] for a Service without endpoints, None for an address no rule matches.
+    def shares(self, target: str, port: int, namespace: str) -> tuple[str, list[tuple[str, int, float]]] | None:
+        """The Service port's ClusterIP and where this node's rules send connections to it, with each endpoint's
+        expected share (1/n: the statistic matches' product; [] for a Service without endpoints); None for an address
+        no rule matches.
         Reads the rules as programmed, without syncing (a steady request loop sees the kernel's current rules)."""
         if is_ip(target):
             rule = next(
@@ -374,7 +375,7 @@ class KubeProxy:
         if rule is None:
             return None
         n = len(rule.endpoints)
-        return [(ep.ip, ep.port, 1.0 / n) for ep in rule.endpoints]
+        return rule.cluster_ip, [(ep.ip, ep.port, 1.0 / n) for ep in rule.endpoints]
 
     def send(
         self, target: str, port: int, namespace: str = "default", path: str = "/", agent: str = CLIENT_AGENT,

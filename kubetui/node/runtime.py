@@ -7,14 +7,17 @@ runtime's records (exited containers, pulled images) are still on disk, as on a 
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from kubetui.api.quantity import QuantityError, memory_bytes
+from kubetui.node import http_clients
 from kubetui.node.filesystem import (
     DOCUMENT_ROOTS,
     FORBIDDEN,
@@ -26,19 +29,22 @@ from kubetui.node.filesystem import (
     visible,
     volume_of,
 )
+from kubetui.node.http_clients import Fetched, parse_url
 from kubetui.node.images import ImageRef, ImageStore, parse_image
 from kubetui.node.network import PodNetwork, Reply
 from kubetui.node.process import (
     FOREVER,
     ISO,
     OOM_AFTER_SECONDS,
+    OPEN,
     Program,
     access_line,
     exec_in,
     render,
     response_body,
+    url_argument,
 )
-from kubetui.node.usage import CpuMeter, Route, cpu_limit_cores
+from kubetui.node.usage import CpuMeter, FetchRoute, Route, cpu_limit_cores
 from kubetui.sim.clock import Clock, Timer
 from kubetui.sim.trace import NodeActivity, TraceBus
 
@@ -71,6 +77,28 @@ class Sandbox:
     ip: str
     ready: bool = True
     host_network: bool = False  # hostNetwork: the node's own address, shared with its other host-network pods
+
+
+@dataclass(frozen=True)
+class LogCursor:
+    """How far a reader (``kubectl logs -f``, an attached terminal) has read one container's log: up to the pieces
+    written at ``when``, ``seen`` of them."""
+
+    container_id: str
+    when: float = float("-inf")
+    seen: int = 0
+
+
+def last_lines(text: str, count: int) -> str:
+    """The last ``count`` lines of a log (a line still being written, without its newline, is one of them)."""
+    if count <= 0:
+        return ""
+    if text.count("\n") < count:
+        return text
+    parts = text.split("\n")
+    tail = parts.pop()  # "" when the text ends with a newline
+    keep = count - 1 if tail else count
+    return "".join(f"{line}\n" for line in parts[len(parts) - keep:]) + tail if keep else tail
 
 
 @dataclass
@@ -106,6 +134,7 @@ class Container:
     disk: Disk = field(default_factory=dict)  # the machine's volumes (the runtime's, shared by its containers)
     layer: list[Entry] = field(default_factory=list)  # what execs wrote outside any volume (gone at a restart)
     requests: int = 0  # HTTP requests it answered (the bootcamp app counts them in its log)
+    routes: dict[str, list[FetchRoute]] = field(default_factory=dict)  # by URL: where its wget/curl went, from when
 
     @property
     def running(self) -> bool:
@@ -120,13 +149,76 @@ class Container:
     def elapsed(self, now: float) -> float:
         return now - (self.started_at or 0.0)
 
-    def logs(self, now: float) -> list[str]:
+    # -- its log --------------------------------------------------------------------------------------------------
+    def _pieces(self, now: float, since: float = float("-inf")) -> list[tuple[float, str]]:
+        """What the process wrote up to ``now`` (from ``since`` on), oldest first, each piece as written: a line with
+        its newline, or text without one (the next piece goes on from there)."""
         if self.started_at is None:
             return []
         until = now if self.running else self.finished_at
-        lines = self.program.log_lines(self.started_at, until, self.file_at) + self.extra_lines
-        lines.sort(key=lambda item: item[0])
-        return [text for _, text in lines[-MAX_LOG_LINES:]]
+        entries = self.program.log_lines(self.started_at, until, self.file_at, self.fetch_output, since)
+        entries += [entry for entry in self.extra_lines if entry[0] >= since]
+        entries.sort(key=itemgetter(0))
+        return [(when, text.removesuffix(OPEN) if text.endswith(OPEN) else text + "\n") for when, text in entries]
+
+    def log_text(self, now: float) -> str:
+        """The log as ``kubectl logs`` prints it: its last MAX_LOG_LINES lines, a line still being written as far as
+        it goes.
+
+        Simplification: containerd holds a line back until its newline or 16 KiB; here it shows at once.
+        """
+        return last_lines("".join(piece for _, piece in self._pieces(now)), MAX_LOG_LINES)
+
+    def read_log(self, cursor: LogCursor | None, now: float) -> tuple[str, LogCursor]:
+        """What was written after ``cursor`` (None: from the start), and the cursor after it."""
+        since = cursor.when if cursor is not None else float("-inf")
+        skip = cursor.seen if cursor is not None else 0
+        out: list[str] = []
+        when, seen = since, skip
+        for at, piece in self._pieces(now, since):
+            if at == since and skip:
+                skip -= 1
+                continue
+            out.append(piece)
+            when, seen = at, (seen + 1 if at == when else 1)
+        return "".join(out), LogCursor(self.id, when, seen)
+
+    def fetch_output(self, words: list[str], when: float) -> str:
+        """What the process's own ``wget``/``curl`` printed at ``when``: the answer of the endpoint its node's rules
+        sent that request to (picked as the statistic match would, from a hash of the moment), or its error."""
+        name, args = words[0], words[1:]
+        url = url_argument(args)
+        history = self.routes.get(url)
+        index = bisect.bisect_right(history, when, key=lambda r: r.since) - 1 if history else -1
+        if history is None or index < 0:
+            return OPEN  # nothing known of where it went: it printed nothing
+        route = history[index]
+        target = parse_url(url if "://" in url else f"http://{url}")
+        if route.waits and self.program.loop_period and when - self.program.loop_period >= route.since and (
+            (when - route.since) // route.waits == (when - self.program.loop_period - route.since) // route.waits
+        ):
+            return OPEN  # still waiting on the timeout that failed an earlier pass: one failure line per timeout
+        reply: Reply | None = None
+        if route.failure == "refused":
+            reply = Reply(None, f"dial tcp {route.ip}:{target.port}: connect: connection refused")
+        elif route.failure == "timeout":
+            reply = Reply(None, f"dial tcp {route.ip}:{target.port}: i/o timeout")
+        elif not route.failure:
+            pick = zlib.crc32(f"{self.id} {url} {when!r}".encode()) / 2**32
+            destination = route.destinations[-1]
+            for candidate in route.destinations:
+                pick -= candidate.share
+                if pick < 0:
+                    destination = candidate
+                    break
+            server = destination.server
+            reply = (
+                server.peek_http(destination.ip, destination.port, target.path, when) if server is not None
+                else Reply(None, f"dial tcp {destination.ip}:{destination.port}: connect: connection refused")
+            )
+        fetched = Fetched(target, route.ip, reply)
+        printed = http_clients.curl(args, fetched) if name == "curl" else http_clients.wget(args, fetched)
+        return "\n".join(printed.lines) if printed.lines else OPEN
 
     def remount(self, files: dict[str, str], now: float) -> None:
         """The kubelet wrote the volumes again: the files change now (lines printed before keep what they read)."""
@@ -222,31 +314,44 @@ class Container:
     def answer_http(
         self, ip: str, port: int, path: str, kind: str, now: float, source: str, agent: str
     ) -> Reply:
-        url = f"http://{ip}:{port}{path}"
-        if not self.running or not self.program.listening(port, self.declared_ports, self.elapsed(now)):
-            return Reply(None, f'Get "{url}": dial tcp {ip}:{port}: connect: connection refused', self.pod)
-        paths = self.program.http_paths
-        if not self.program.speaks_http(port):
-            return Reply(
-                None, f'Get "{url}": net/http: HTTP/1.x transport connection broken: malformed HTTP response'
-            )
-        body = None
-        if self._failing(kind, now):
-            code = 503 if kind == "readiness" else 500
-        elif self.program.style in DOCUMENT_ROOTS:
-            code, body = self._document(path.split("?")[0], now)
-        else:
-            code = 200 if paths is None or path.split("?")[0] in paths else 404
-        line = access_line(self.program.style, source, path, code, agent, now)
+        reply = self.peek_http(ip, port, path, now, kind) if self.running else self._refused(ip, port, path)
+        if reply.code is None:
+            return reply
+        line = access_line(self.program.style, source, path, reply.code, agent, now)
         self.requests += 1
         if self.program.style == "bootcamp":  # server.js logs each request with its count and the app's uptime
             line = render(f"Running On: {self.hostname} | Total Requests: {self.requests} | App Uptime: "
                           f"{self.elapsed(now):.3f} seconds | Log Time: {ISO}", now)
         if line is not None:
             self.log(now, line)
+        return reply
+
+    def peek_http(self, ip: str, port: int, path: str, when: float, kind: str = "") -> Reply:
+        """What a GET at ``when`` got from this process, without it noticing: no access log line, no count (the
+        answer to a request loop's pass, worked out when its client's log is read)."""
+        started = self.started_at
+        alive = started is not None and started <= when and (self.running or when < self.finished_at)
+        if not alive or not self.program.listening(port, self.declared_ports, when - (started or 0.0)):
+            return self._refused(ip, port, path)
+        if not self.program.speaks_http(port):
+            return Reply(
+                None, f'Get "http://{ip}:{port}{path}": net/http: HTTP/1.x transport connection broken: malformed '
+                "HTTP response"
+            )
+        paths, body = self.program.http_paths, None
+        if self._failing(kind, when):
+            code = 503 if kind == "readiness" else 500
+        elif self.program.style in DOCUMENT_ROOTS:
+            code, body = self._document(path.split("?")[0], when)
+        else:
+            code = 200 if paths is None or path.split("?")[0] in paths else 404
         if body is None:
             body = response_body(self.program.style, code, self.hostname, self.version)
         return Reply(code, "", self.pod, body)
+
+    def _refused(self, ip: str, port: int, path: str) -> Reply:
+        return Reply(None, f'Get "http://{ip}:{port}{path}": dial tcp {ip}:{port}: connect: connection refused',
+                     self.pod)
 
     def _document(self, path: str, now: float) -> tuple[int, str | None]:
         """A web server's answer from its document root: the file, 404, or 403 for a directory without index.html
@@ -511,6 +616,9 @@ class ContainerRuntime:
         self.powered = True
         self.booted_at = self.clock.now
         self.retired_cpu = 0.0
+
+    def sandbox_ip(self, sandbox_id: str) -> str:
+        return next((s.ip for s in self.sandboxes.values() if s.id == sandbox_id), "")
 
     def listener(self, ip: str, port: int, now: float) -> Container | None:
         """The running container that accepts connections to ``ip:port``, if any."""

@@ -15,8 +15,14 @@ Rates change only when something that routes or serves the load changes (a clien
 or stops, kube-proxy rewrites its rules), so a container's cumulative CPU is integrated exactly over
 virtual time by :class:`CpuMeter`: the rate metrics-server computes over any window is the true average.
 
+Where a container's own wget/curl requests go is kept on it as a timeline (:class:`FetchRoute`, from the same
+work): its log prints each pass's answer from the endpoint the pass reached, worked out when the log is read. A name
+with no Service is a bad address; with the cluster DNS running but no CoreDNS pod ready, one failure per resolver
+timeout; a Service without endpoints refuses the connection.
+
 Simplification: a request loop's flow is spread over the endpoints by its expected share, not connection by
-connection (no per-request events), and its rate is 1/period whatever the server's response time.
+connection (no per-request events, and no access log line in the server's log), and its rate is 1/period whatever the
+server's response time.
 Simplification: containers on a node do not compete for CPU by their requests (cpu.shares); when the loaded
 ones want more than the node has, each gets the same fraction of what it wants.
 """
@@ -28,6 +34,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
 from kubetui.api.quantity import QuantityError, parse_quantity
+from kubetui.node import dns
 from kubetui.node.dns import is_ip
 
 if TYPE_CHECKING:
@@ -35,10 +42,41 @@ if TYPE_CHECKING:
     from kubetui.node.runtime import Container, ContainerRuntime
 
 CLIENT_REQUEST_CPU = 0.0002  # CPU seconds wget/curl spends on one request (connect, send, read)
+TCP_CONNECT_TIMEOUT = 130.0  # Linux gives up on a SYN nobody answers after its retries: about two minutes
+DNS_SERVICE = "kube-system/kube-dns"
+MAX_ROUTES = 1_000  # a container's timeline keeps this many changes a URL (its log keeps only its tail anyway)
 
-# How a client's node routes a request: (pod IP, port, share of the connections) for each endpoint the
-# Service's rules jump to; [] when the Service has no endpoints; None when no rule matches the address.
-Route = Callable[[str, int, str], "list[tuple[str, int, float]] | None"]
+# How a client's node routes a request: the Service's ClusterIP and (pod IP, port, share of the connections) for
+# each endpoint its rules jump to ([] when the Service has no endpoints); None when no rule matches the address.
+Route = Callable[[str, int, str], "tuple[str, list[tuple[str, int, float]]] | None"]
+
+
+@dataclass(frozen=True, eq=False)
+class Destination:
+    """One endpoint a request can reach, with its share of the passes, and what listened there (None: nothing)."""
+
+    ip: str
+    port: int
+    share: float
+    server: Container | None
+    host: ContainerRuntime | None
+
+
+@dataclass(frozen=True, eq=False)
+class FetchRoute:
+    """Where a container's requests to one URL went from ``since`` on: the address its host resolved to and the
+    endpoints behind it, or why they failed (``unresolved``, ``refused``, ``timeout``), each failing pass having
+    waited ``waits`` seconds first."""
+
+    since: float
+    ip: str = ""
+    destinations: tuple[Destination, ...] = ()
+    failure: str = ""
+    waits: float = 0.0
+
+    def key(self) -> tuple[object, ...]:
+        return (self.ip, self.failure, self.waits,
+                tuple((d.ip, d.port, d.share, id(d.server)) for d in self.destinations))
 
 
 @dataclass(slots=True)
@@ -114,7 +152,7 @@ class ServiceLoad:
     # -- what the runtimes and kube-proxy tell it ---------------------------------------------------------------------
     def started(self, container: Container, runtime: ContainerRuntime, now: float) -> None:
         container.cpu = CpuMeter(since=now, rate=self._capped(container, runtime, container.program.idle_cpu))
-        if container.program.load_urls:
+        if container.program.fetch_urls:
             self.sources[container.id] = (container, runtime)
             self.refresh(now)
 
@@ -158,8 +196,15 @@ class ServiceLoad:
                 continue
             namespace = client.pod.partition("/")[0]
             rate = client.program.request_rate
-            for url in client.program.load_urls:
-                for server, host, share in self._endpoints(url, namespace, runtime, now):
+            for url in client.program.fetch_urls:
+                route = self._route(url, namespace, client, runtime, now)
+                _remember(client, url, route)
+                if url not in client.program.load_urls:
+                    continue
+                for found in route.destinations:
+                    server, host, share = found.server, found.host, found.share
+                    if server is None or host is None:
+                        continue
                     wanted[server.id] = wanted.get(server.id, 0.0) + rate * share * server.program.request_cpu
                     holders[server.id] = (server, host)
                     wanted[cid] = wanted.get(cid, 0.0) + rate * share * CLIENT_REQUEST_CPU
@@ -184,26 +229,50 @@ class ServiceLoad:
             holders[cid][0].cpu.set_rate(now, rates[cid])
         self.loaded = holders
 
-    def _endpoints(
-        self, url: str, namespace: str, runtime: ContainerRuntime, now: float
-    ) -> list[tuple[Container, ContainerRuntime, float]]:
-        """The containers a URL's requests reach from ``runtime``'s node, with each one's share."""
+    def _route(self, url: str, namespace: str, client: Container, runtime: ContainerRuntime,
+               now: float) -> FetchRoute:
+        """Where a URL's requests from ``client`` go now: resolved by the cluster DNS, through its node's rules."""
+        scheme, _, rest = url.rpartition("://")
+        host_part = rest.split("/", 1)[0].split("?", 1)[0].rpartition("@")[2]
+        if host_part.partition(":")[0] in ("localhost", "127.0.0.1", ""):  # the pod itself
+            port_text = host_part.partition(":")[2]
+            port = int(port_text) if port_text.isdigit() else (443 if scheme == "https" else 80)
+            own = runtime.sandbox_ip(client.sandbox_id)
+            return FetchRoute(now, "127.0.0.1", (self._destination(own, port, 1.0, now),))
         address = service_address(url, namespace)
         if address is None or runtime.route is None:
-            return []
+            return FetchRoute(now, failure="unresolved")
         target, port = address
-        shares = runtime.route(target, port, namespace)
-        if shares is None:
-            shares = [(target, port, 1.0)] if is_ip(target) else []  # a pod IP, dialled directly
-        found = []
-        for ip, target_port, share in shares:
-            host = cast("ContainerRuntime | None", self.network.host(ip))
-            server = host.listener(ip, target_port, now) if host is not None else None
-            if server is not None and host is not None:
-                found.append((server, host, share))
-        return found
+        if not is_ip(target):
+            dns_route = runtime.route(DNS_SERVICE, dns.PORT, namespace)
+            if dns_route is not None and not dns_route[1]:  # the add-on is there, and no CoreDNS pod is ready
+                return FetchRoute(now, failure="unresolved", waits=dns.QUERY_TIMEOUT)
+        found = runtime.route(target, port, namespace)
+        if found is None:
+            if not is_ip(target):
+                return FetchRoute(now, failure="unresolved")  # no such Service: NXDOMAIN
+            return FetchRoute(now, target, (self._destination(target, port, 1.0, now),))  # a pod IP, dialled directly
+        cluster_ip, shares = found
+        if not shares:
+            return FetchRoute(now, cluster_ip, failure="refused")  # KUBE-SERVICES rejects it: no endpoints
+        return FetchRoute(now, cluster_ip, tuple(self._destination(ip, p, share, now) for ip, p, share in shares))
+
+    def _destination(self, ip: str, port: int, share: float, now: float) -> Destination:
+        host = cast("ContainerRuntime | None", self.network.host(ip))
+        server = host.listener(ip, port, now) if host is not None else None
+        return Destination(ip, port, share, server, host if server is not None else None)
 
     @staticmethod
     def _capped(container: Container, runtime: ContainerRuntime, cores: float) -> float:
         cap = container.cpu_limit or runtime.cpu_capacity
         return min(cores, cap) if cap > 0 else cores
+
+
+def _remember(client: Container, url: str, route: FetchRoute) -> None:
+    """Add ``route`` to the client's timeline for ``url`` when it differs from the last one."""
+    history = client.routes.setdefault(url, [])
+    if history and history[-1].key() == route.key():
+        return
+    history.append(route)
+    if len(history) > MAX_ROUTES:
+        del history[: len(history) - MAX_ROUTES]

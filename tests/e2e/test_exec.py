@@ -115,3 +115,36 @@ def test_kubectl_cp_both_ways(pods: Kubectl, tmp_path: Path) -> None:
     # a loaded machine can lose the message in kubectl itself (the server sent it before the exit status): 3 tries.
     said = [pods("cp", "box:/nope", str(tmp_path / "x"), ok=False) for _ in range(3)]
     assert any("tar: /nope: Cannot stat: No such file or directory" in r.stdout + r.stderr for r in said)
+
+
+def test_the_hpa_walkthroughs_load_generator_prints_ok_until_ctrl_c(kubetui: BackgroundCluster, pods: Kubectl) -> None:
+    """The walkthrough's own command: busybox's wget prints php-apache's ``OK!`` (no newline) on every pass, so the
+    attached terminal fills with OK!OK!OK!; Ctrl+C ends it and --rm deletes the pod."""
+    pods("create", "deployment", "php-apache", "--image=registry.k8s.io/hpa-example")
+    pods("expose", "deployment", "php-apache", "--port=80")
+    pods.until(lambda: bool(pods("get", "endpoints", "php-apache", "-o", "jsonpath={.subsets}").stdout),
+               cluster=kubetui, advance=2)
+    assert KUBECTL is not None
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [KUBECTL, "run", "-i", "--tty", "load-generator", "--rm", "--image=busybox:1.28", "--restart=Never", "--",
+         "/bin/sh", "-c", "while sleep 0.01; do wget -q -O- http://php-apache; done"],
+        stdin=follower, stdout=follower, stderr=follower, env=pods.env, close_fds=True)
+    os.close(follower)
+    screen, interrupted = b"", False
+    deadline = time.monotonic() + 60
+    while process.poll() is None and time.monotonic() < deadline:
+        ready, _, _ = select.select([leader], [], [], 0.3)
+        if ready:
+            try:
+                screen += os.read(leader, 4096)
+            except OSError:
+                break
+        if not interrupted and screen.count(b"OK!") >= 30:
+            os.write(leader, b"\x03")
+            interrupted = True
+    process.wait(10)
+    os.close(leader)
+    text = screen.decode(errors="replace")
+    assert "OK!OK!OK!OK!OK!" in text, text[-500:]
+    assert 'pod "load-generator" deleted' in text

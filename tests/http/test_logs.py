@@ -23,9 +23,16 @@ class FakeKubelet:
         lines = [f"line {i}\n" for i in range(int(self.clock.now) + 1)]
         return "".join(lines[-tail:] if tail else lines)
 
+    def read(self, namespace: str, pod: str, container: str, cursor: object) -> tuple[str, object]:
+        """The kubelet's log reader (``-f``): the lines after ``cursor``, a count of lines read."""
+        lines = [f"line {i}\n" for i in range(int(self.clock.now) + 1)]
+        done = cursor if isinstance(cursor, int) else 0
+        return "".join(lines[done:]), len(lines)
+
 
 async def _running_pod(api: Api, kubelet: FakeKubelet) -> None:
     api.cluster.api.kubelets["n1"] = kubelet
+    api.cluster.api.log_readers["n1"] = kubelet.read
     _, created = await api.call("POST", PODS, pod("p", node="n1"))
     created["status"]["containerStatuses"] = [
         {
