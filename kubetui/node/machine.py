@@ -185,7 +185,12 @@ class Machine:
                     return Reply(None, f"dial tcp {ip}:{port}: i/o timeout")
                 return result.reply
             reply = self.node_network.node_port(ip, port, path, agent, pod_ip)  # <node IP>:<NodePort>
-            return reply if reply is not None else self.network.send(ip, port, path, pod_ip, agent)
+            if reply is not None:
+                return reply
+            reply = self.network.send(ip, port, path, pod_ip, agent)
+            if reply.code is None and "timeout" in reply.error and self.node_network.is_machine(ip):
+                return Reply(None, f"dial tcp {ip}:{port}: connect: connection refused")  # no NodePort, no listener
+            return reply
 
         words = [str(w) for w in [*(slot.spec.get("command") or ()), *(slot.spec.get("args") or ())]]
         view = PodView(

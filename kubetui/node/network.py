@@ -87,6 +87,10 @@ class NodeNetwork:
         node_ports = self._node_ports.get(address)
         return node_ports(port, path, agent, source) if node_ports is not None else None
 
+    def is_machine(self, address: str) -> bool:
+        """Does a running machine have this address (its kernel answers a closed port with a reset)?"""
+        return address in self._kubelets
+
     def resource_metrics(self, address: str) -> NodeStats | None:
         """GET https://<address>:10250/metrics/resource, or None when nothing answers."""
         endpoint = self._kubelets.get(address)

@@ -49,6 +49,8 @@ def test_a_node_port_answers_on_every_nodes_address_from_inside_the_cluster() ->
     for node in cluster.objects("nodes"):
         address = node["status"]["addresses"][0]["address"]
         assert "Hello Kubernetes bootcamp!" in cluster.exec(pod, ["curl", "-s", f"http://{address}:{node_port}"])
+    closed = cluster.exec(pod, ["curl", f"http://{address}:{node_port + 1}"])  # no NodePort there: the node resets
+    assert closed.startswith(f"curl: (7) Failed to connect to {address} port {node_port + 1} after 0 ms: ")
 
 
 def test_the_probes_pages_agnhost_liveness_serves_healthz_for_ten_seconds() -> None:
