@@ -261,6 +261,7 @@ class Session:
     async def _exec(self, term: Terminal) -> int:
         words = self.command
         if self._shell_program(words[0]) and all(w in ("-i", "-l", "--login") for w in words[1:]):
+            self._check_program(words)  # an image without a shell (pause, distroless) has none to give
             if term.tty:
                 return await self._shell(term)
             if self.stdin:  # ``echo ls | kubectl exec -i pod -- sh``: the script comes on stdin

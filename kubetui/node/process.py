@@ -863,7 +863,7 @@ def _command(words: list[str], run: _Run) -> None:
             written[sink].append(text)
     for path, texts in written.items():
         before = run.file(path) if path in appended else None
-        content = "\n".join(texts)
+        content = "\n".join(text.removesuffix(OPEN) for text in texts)
         run.files.append((run.elapsed, path, f"{before}\n{content}" if before and content else before or content))
 
 

@@ -64,6 +64,9 @@ MAX_LOG_LINES = (
     2_000  # Simplification: a container's log keeps its last 2,000 lines (the kubelet rotates at 10 Mi)
 )
 PROBE_AGENT = "kube-probe/1.32"
+MAX_TERMINATION_MESSAGE = 4 * 1024  # kubecontainer.MaxContainerTerminationMessageLength
+TERMINATION_LOG_LINES = 80  # MaxContainerTerminationMessageLogLines: FallbackToLogsOnError's tail
+TERMINATION_LOG_BYTES = 2 * 1024  # MaxContainerTerminationMessageLogLength
 PAGE = 4096
 
 
@@ -135,6 +138,8 @@ class Container:
     layer: list[Entry] = field(default_factory=list)  # what execs wrote outside any volume (gone at a restart)
     requests: int = 0  # HTTP requests it answered (the bootcamp app counts them in its log)
     routes: dict[str, list[FetchRoute]] = field(default_factory=dict)  # by URL: where its wget/curl went, from when
+    termination_path: str = "/dev/termination-log"  # terminationMessagePath (the kubelet passes it to the runtime)
+    termination_policy: str = "File"  # terminationMessagePolicy
 
     @property
     def running(self) -> bool:
@@ -486,6 +491,8 @@ class ContainerRuntime:
             mounts=dict(mounts or {}),
             volumes=dict(volumes or {}),
             disk=self.disk,
+            termination_path=str(spec.get("terminationMessagePath") or ""),
+            termination_policy=str(spec.get("terminationMessagePolicy") or "File"),
         )
         self.containers[container.id] = container
         for at, path, text in program.files:  # what the command writes into a volume lands there, for all to see
@@ -583,8 +590,9 @@ class ContainerRuntime:
         container.state = "exited"
         container.exit_code = code
         container.reason = reason
-        container.message = message
         container.finished_at = self.clock.now
+        written = termination_message(container) if container.started_at is not None else ""
+        container.message = f"{message}: {written}" if message and written else message or written
         self.network.load.stopped(container, self.clock.now)
         self._activity(container, "exited", f"{reason}, exit code {code}")
         if self.powered:
@@ -652,6 +660,21 @@ class ContainerRuntime:
         if not container.program.speaks_http(port) or not path:  # not HTTP, or a connection that sends no request
             return Reply(0, "", container.pod)
         return container.answer_http(ip, port, path, "", now, source, agent)
+
+
+def termination_message(container: Container) -> str:
+    """What the kubelet reports as an exited container's message (getTerminationMessage): the file it wrote at its
+    terminationMessagePath, 4 KiB at most; empty, with FallbackToLogsOnError and a failure, its log's last 80 lines,
+    2 KiB at most."""
+    path = container.termination_path
+    data = (container.read(path, container.finished_at) or "") if path else ""
+    if data and not data.endswith("\n"):
+        data += "\n"  # the files kept here drop the newline their last line was written with
+    data = data.encode()[:MAX_TERMINATION_MESSAGE].decode(errors="ignore")
+    if not data and container.termination_policy == "FallbackToLogsOnError" and container.exit_code != 0:
+        tail = last_lines(container.log_text(container.finished_at), TERMINATION_LOG_LINES)
+        data = tail.encode()[-TERMINATION_LOG_BYTES:].decode(errors="ignore")
+    return data
 
 
 def _working_set(memory: int, digest: str) -> int:

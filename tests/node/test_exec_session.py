@@ -313,3 +313,17 @@ def test_a_file_written_earlier_in_the_same_script_is_served() -> None:
     cluster = cluster_with(pod("web", "nginx:1.27"))
     script = "echo hello > /usr/share/nginx/html/index.html; curl -s localhost"
     assert drive(cluster, open_session(cluster, "web", ["sh", "-c", script]))[1] == "hello\n"
+
+
+def test_an_image_without_a_shell_gives_none_to_exec_it() -> None:
+    """Debug Running Pods: ``kubectl exec -it ephemeral-demo -- sh`` on the pause image fails, which is why the page
+    turns to kubectl debug."""
+    cluster = cluster_with(pod("ephemeral-demo", "registry.k8s.io/pause:3.1"))
+    with pytest.raises(ExecError, match='exec: "sh": executable file not found in \\$PATH'):
+        drive(cluster, open_session(cluster, "ephemeral-demo", ["sh"], stdin=True), [(0, b"exit\r")], tty=True)
+
+
+def test_echo_n_into_a_file_writes_the_text_alone() -> None:
+    cluster = cluster_with(pod("box", "busybox", ["sleep", "3600"]))
+    code, out, _ = drive(cluster, open_session(cluster, "box", ["sh", "-c", "echo -n hello > /tmp/x; cat /tmp/x"]))
+    assert (code, out) == (0, "hello\n")
