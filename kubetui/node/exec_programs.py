@@ -19,7 +19,7 @@ from kubetui.node import dns, http_clients
 from kubetui.node.http_clients import Fetched, parse_url
 from kubetui.node.images import InvalidImageName, parse_image
 from kubetui.node.network import Reply
-from kubetui.node.process import Program, _Run
+from kubetui.node.process import Program, _Run, absolute
 from kubetui.sim.clock import Clock
 
 if TYPE_CHECKING:
@@ -109,16 +109,7 @@ class Programs:
         return self._path(path)
 
     def _path(self, path: str) -> str:
-        if not path.startswith("/"):
-            path = f"{self.cwd.rstrip('/')}/{path}"
-        parts: list[str] = []
-        for part in path.split("/"):
-            if part == "..":
-                if parts:
-                    parts.pop()
-            elif part and part != ".":
-                parts.append(part)
-        return "/" + "/".join(parts)
+        return absolute(path, self.cwd)
 
     def commit(self, run: _Run, start: float) -> None:
         """What the command wrote goes to the container (its layer, or the volume mounted there), at its moment."""
@@ -137,7 +128,7 @@ class Programs:
                 run.status = 1 if run.shell_name == "bash" else 2
                 return [f"{'bash' if run.shell_name == 'bash' else 'sh'}: cd: {args[0]}: No such file or directory"
                         if run.shell_name != "debian" else f"sh: 1: cd: can't cd to {args[0]}"]
-            self.cwd = target
+            self.cwd = run.cwd = target
             return []
         if name == "pwd":
             return [self.cwd]

@@ -467,6 +467,7 @@ class Session:
         run.requests = []
         run.files = [(0.0, path, text) for path, text in self.programs.visible().items()]
         run.read_only = self.container.read_only_dirs
+        run.cwd = self.programs.cwd
         self.programs.written = len(run.files)
 
     async def _play(self, run: _Run, term: Terminal) -> int:

@@ -412,6 +412,7 @@ class _Run:
     loop_period: float = 0.0
     requests: list[str] = field(default_factory=list)  # URLs fetched with wget/curl, in order
     fetches: bool = False  # PID 1's shell: wget/curl print what the network answers when the line is read
+    cwd: str = "/"  # the working directory a relative path starts from (``cd`` in an exec moves it)
     load_urls: tuple[str, ...] = ()  # the URLs a loop that runs for ever fetches on every pass
     cpu_busy: float = 0.0  # cores a CPU hog keeps busy (stress --cpu)
     # kubectl exec's programs that answer from the live cluster (curl, nslookup, ls, ps ...): their output, or None
@@ -433,7 +434,7 @@ class _Run:
 
     def fork(self) -> _Run:
         forked = _Run(self.tools, self.shell_name, self.hostname, dict(self.env), tool=self.tool, live=self.live,
-                      read_only=self.read_only, fetches=self.fetches)
+                      read_only=self.read_only, fetches=self.fetches, cwd=self.cwd)
         forked.files = list(self.files)
         return forked
 
@@ -691,6 +692,20 @@ def _filter_files(name: str, args: list[str], run: _Run) -> bool:
     return True
 
 
+def absolute(path: str, cwd: str) -> str:
+    """``path`` from the working directory ``cwd``, with ``.`` and ``..`` worked out."""
+    if not path.startswith("/"):
+        path = f"{cwd.rstrip('/')}/{path}"
+    parts: list[str] = []
+    for part in path.split("/"):
+        if part == "..":
+            if parts:
+                parts.pop()
+        elif part and part != ".":
+            parts.append(part)
+    return "/" + "/".join(parts)
+
+
 def _read(run: _Run, path: str) -> list[str] | None:
     """A file's lines as ``cat`` would print them (an exec's ``cat`` knows the container's files); None if absent."""
     if run.tool is not None:
@@ -837,7 +852,7 @@ def _command(words: list[str], run: _Run) -> None:
             if target != "-":
                 sinks[descriptor or "1"] = sinks[target]
             continue
-        path = "" if target in ("/dev/stdout", "/dev/stderr", "/dev/tty") else target
+        path = "" if target in ("/dev/stdout", "/dev/stderr", "/dev/tty") else absolute(target, run.cwd)
         if path and path != "/dev/null":
             if _read_only(run, path):
                 _shell_error(run, target, "Read-only file system", "create")
@@ -987,9 +1002,10 @@ def _simple(words: list[str], run: _Run, stdin: list[str] | None) -> None:
     elif name in ("touch", "rm", "mkdir") and any(_read_only(run, a) for a in args):
         output = _read_only_errors(name, [a for a in args if not a.startswith("-")], run)
     elif name == "touch":
-        run.files.extend((run.elapsed, path, run.file(path) or "") for path in args)
+        paths = [absolute(a, run.cwd) for a in args if not a.startswith("-")]
+        run.files.extend((run.elapsed, path, run.file(path) or "") for path in paths)
     elif name == "rm":
-        run.files.extend((run.elapsed, path, None) for path in args if not path.startswith("-"))
+        run.files.extend((run.elapsed, absolute(a, run.cwd), None) for a in args if not a.startswith("-"))
     elif name in ("apt-get", "apt"):
         output = _apt(name, args, run)
     elif name == "cat":
@@ -1404,7 +1420,8 @@ def program_for(
     args = [str(w) for w in container.get("args") or []]
     # An image's ENTRYPOINT takes args; images without one (busybox, python ...) run args as the command.
     words = command + args if command else (args if info is not None and not info.server else [])
-    run = _Run(tools, shell, hostname, env, live=frozenset(mounts or ()), read_only=read_only, fetches=True)
+    run = _Run(tools, shell, hostname, env, live=frozenset(mounts or ()), read_only=read_only, fetches=True,
+               cwd=str(container.get("workingDir") or "/"))
     mounted = _mounted(mounts)
     run.files = list(mounted)
     start_error = ""

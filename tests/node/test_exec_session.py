@@ -327,3 +327,13 @@ def test_echo_n_into_a_file_writes_the_text_alone() -> None:
     cluster = cluster_with(pod("box", "busybox", ["sleep", "3600"]))
     code, out, _ = drive(cluster, open_session(cluster, "box", ["sh", "-c", "echo -n hello > /tmp/x; cat /tmp/x"]))
     assert (code, out) == (0, "hello\n")
+
+
+def test_relative_paths_start_from_the_working_directory() -> None:
+    cluster = cluster_with(pod("box", "busybox", ["sleep", "3600"]))
+    typed = [(0, b"cd /tmp\r"), (1, b"touch rel\r"), (2, b"echo hi > rel2\r"), (3, b"ls\r"), (4, b"cat /tmp/rel2\r"),
+             (5, b"exit\r")]
+    code, out, _ = drive(cluster, open_session(cluster, "box", ["sh"], stdin=True), typed, tty=True)
+    assert code == 0
+    assert "/tmp # ls\r\nrel  rel2\r\n" in out
+    assert "/tmp # cat /tmp/rel2\r\nhi\r\n" in out
