@@ -291,9 +291,11 @@ class Programs:
 
     @staticmethod
     def _printed(printed: http_clients.Printed, run: _Run) -> list[str]:
+        """The client's lines: those it printed before waiting on a connection now, the rest after the wait."""
         run.status = printed.status
+        run.lines.extend((run.elapsed, line) for line in printed.lines[: printed.early])
         run.elapsed += printed.waited
-        return printed.lines
+        return printed.lines[printed.early :]
 
     def _nslookup(self, args: list[str], run: _Run) -> list[str]:
         names = [a for a in args if not a.startswith("-")]

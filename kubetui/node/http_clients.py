@@ -16,6 +16,8 @@ CURL_VALUE_OPTIONS = frozenset({  # curl's options whose value is the next word 
     "-m", "--max-time", "--connect-timeout", "-o", "--output", "-H", "--header", "-X", "--request", "-d", "--data",
     "-u", "--user", "-w", "--write-out", "-A", "--user-agent", "-e", "--referer", "-b", "--cookie", "-c",
     "--cookie-jar", "--retry", "-x", "--proxy", "--resolve", "-T", "--upload-file", "-F", "--form"})
+WGET_VALUE_OPTIONS = frozenset({"-O", "-o", "-P", "-U", "-T", "-Y", "-e", "--header", "--post-data", "--user-agent",
+                                "--output-document", "--timeout"})
 TCP_CONNECT_TIMEOUT = 130.0  # Linux gives up on a SYN nobody answers after its retries: about two minutes
 WGET_USAGE = ["BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.", "", "Usage: wget [OPTIONS] URL"]
 
@@ -41,12 +43,13 @@ class Fetched:
 @dataclass(frozen=True)
 class Printed:
     """The client's output (a last line without its newline ends with OPEN), its exit status, how long it waited on a
-    connection nobody answered, and the file wget saved (name, content)."""
+    connection nobody answered (after printing its first ``early`` lines), and the file wget saved (name, content)."""
 
     lines: list[str]
     status: int
     waited: float = 0.0
     saved: tuple[str, str] | None = None
+    early: int = 0
 
 
 def parse_url(url: str) -> Target:
@@ -75,8 +78,23 @@ def curl_url(args: list[str]) -> str:
 
 
 def wget_url(args: list[str]) -> str:
-    url = next((a for a in args if not a.startswith("-") and a != "-"), "")
+    """The URL among busybox wget's words: the first that is no option and no option's value (wget -T 3 web)."""
+    url = next((a for i, a in enumerate(args) if not a.startswith("-") and a != "-"
+                and (i == 0 or args[i - 1] not in WGET_VALUE_OPTIONS)), "")
     return url if not url or "://" in url else f"http://{url}"
+
+
+def _seconds_option(args: list[str], names: tuple[str, ...]) -> float | None:
+    """The value of the first of ``names`` given (``-m 3``, ``--max-time=3``), in seconds."""
+    for i, arg in enumerate(args):
+        name, eq, value = arg.partition("=")
+        if name in names:
+            value = value if eq else (args[i + 1] if i + 1 < len(args) else "")
+            try:
+                return max(0.0, float(value))
+            except ValueError:
+                return None
+    return None
 
 
 def curl(args: list[str], fetched: Fetched) -> Printed:
@@ -88,6 +106,15 @@ def curl(args: list[str], fetched: Fetched) -> Printed:
         return Printed([f"curl: (6) Could not resolve host: {target.host}"] if errors else [], 6)
     if reply.code is None:
         if "timeout" in reply.error:
+            max_time = _seconds_option(args, ("-m", "--max-time"))
+            connect = _seconds_option(args, ("--connect-timeout",))
+            if max_time is not None and max_time < TCP_CONNECT_TIMEOUT and (connect is None or max_time <= connect):
+                line = f"curl: (28) Connection timed out after {round(max_time * 1000) + 1} milliseconds"
+                return Printed([line] if errors else [], 28, max_time)
+            if connect is not None and connect < TCP_CONNECT_TIMEOUT:
+                line = (f"curl: (28) Failed to connect to {target.host} port {target.port} after "
+                        f"{round(connect * 1000) + 2} ms: Timeout was reached")
+                return Printed([line] if errors else [], 28, connect)
             line = (f"curl: (28) Failed to connect to {target.host} port {target.port} after 130000 ms: Couldn't "
                     "connect to server")
             return Printed([line] if errors else [], 28, TCP_CONNECT_TIMEOUT)
@@ -111,10 +138,13 @@ def wget(args: list[str], fetched: Fetched) -> Printed:
     if reply is None:
         return Printed([f"wget: bad address '{target.host}'"], 1)
     if reply.code is None:
-        timeout = "timeout" in reply.error
-        why = "Connection timed out" if timeout else "Connection refused"
-        return Printed([*out, f"wget: can't connect to remote host ({ip}): {why}"], 1,
-                       TCP_CONNECT_TIMEOUT if timeout else 0.0)
+        if "timeout" not in reply.error:
+            return Printed([*out, f"wget: can't connect to remote host ({ip}): Connection refused"], 1)
+        limit = _seconds_option(args, ("-T", "--timeout"))
+        if limit is not None and 0 < limit < TCP_CONNECT_TIMEOUT:  # -T: busybox's alarm ends the wait
+            return Printed([*out, "wget: download timed out"], 1, limit, early=len(out))
+        return Printed([*out, f"wget: can't connect to remote host ({ip}): Connection timed out"], 1,
+                       TCP_CONNECT_TIMEOUT, early=len(out))
     if reply.code == 0 or reply.code >= 400:
         return Printed([*out, f"wget: server returned error: HTTP/1.1 {reply.code} {reason(reply.code)}"], 1)
     if to_stdout:

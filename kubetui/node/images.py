@@ -47,6 +47,7 @@ KNOWN_REGISTRY_SUFFIXES = (".gcr.io", ".pkg.dev", ".azurecr.io", ".amazonaws.com
 BROKEN_TAGS = frozenset({"doesnotexist", "nope", "bad", "missing", "404"})
 UNKNOWN_IMAGE_MB = 100
 IDLE_CPU = 0.001  # cores an idle process uses (a server waiting on epoll, a shell in sleep)
+HELLO_APP = ("gcr.io/google-samples/hello-app", "us-docker.pkg.dev/google-samples/containers/gke/hello-app")
 REQUEST_CPU = 0.0002  # CPU seconds a light server (nginx, httpd, hello-app) spends on one small GET
 PULL_LATENCY_SECONDS = 0.5  # resolving the manifest
 PULL_MB_PER_SECOND = 25.0  # a modest registry link
@@ -164,8 +165,13 @@ CATALOGUE: dict[str, ImageInfo] = {
     "quay.io/fluentd_elasticsearch/fluentd": ImageInfo(
         140, r"v\d+\.\d+\.\d+", server=True, http_paths=(), memory_mb=90, style="server"
     ),
-    "gcr.io/google-samples/hello-app": ImageInfo(
-        10, r"[12]\.0", server=True, ports=(8080,), memory_mb=4, style="hello-app"
+    # hello-app, at the registry its pages name now (Artifact Registry) and the old one: "Version: 2.0.0" at 2.0
+    **{name: ImageInfo(10, r"[12]\.0", server=True, ports=(8080,), memory_mb=4, style="hello-app")
+       for name in HELLO_APP},
+    # Connecting Applications with Services' HTTPS nginx: nginx serving its page on 80 and, with the Secret's
+    # certificate, 443.
+    "bprashanth/nginxhttps": ImageInfo(
+        70, r"1\.0", server=True, ports=(80, 443), http_paths=("/", "/index.html"), memory_mb=12, style="nginx"
     ),
     # The HorizontalPodAutoscaler walkthrough's php-apache: index.php burns CPU on every request and says "OK!".
     "registry.k8s.io/hpa-example": ImageInfo(

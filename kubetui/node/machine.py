@@ -141,7 +141,7 @@ class Machine:
         self.kubelet.network_restored()
         self.proxy.start()
 
-    def _route(self, target: str, port: int, namespace: str) -> tuple[str, list[tuple[str, int, float]]] | None:
+    def _route(self, target: str, port: int, namespace: str) -> tuple[str, list[tuple[str, int, float]] | None] | None:
         """How a request loop's connections leave this machine: through whichever kube-proxy runs here now."""
         return self.proxy.shares(target, port, namespace)
 

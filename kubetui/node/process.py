@@ -41,6 +41,7 @@ from typing import Any
 from kubetui.api import meta
 from kubetui.api.quantity import QuantityError, memory_bytes
 from kubetui.node.images import (
+    HELLO_APP,
     IDLE_CPU,
     REQUEST_CPU,
     ImageInfo,
@@ -95,7 +96,7 @@ SERVER_BINARIES = {
     "traefik/whoami": "whoami",
     "hashicorp/http-echo": "http-echo",
     "registry.k8s.io/pause": "pause",
-    "gcr.io/google-samples/hello-app": "hello-app",
+    **{name: "hello-app" for name in HELLO_APP},
     **{f"{registry}/serve_hostname": "serve_hostname"
        for registry in ("registry.k8s.io", "k8s.gcr.io", "gcr.io/google_containers")},
     "registry.k8s.io/coredns/coredns": "coredns",
@@ -132,7 +133,7 @@ SHELLS = {
     "registry.k8s.io/e2e-test-images/agnhost": "busybox",
 }
 NO_SHELL = frozenset(
-    {"traefik/whoami", "hashicorp/http-echo", "registry.k8s.io/pause", "gcr.io/google-samples/hello-app",
+    {"traefik/whoami", "hashicorp/http-echo", "registry.k8s.io/pause", *HELLO_APP,
      "registry.k8s.io/serve_hostname", "k8s.gcr.io/serve_hostname", "gcr.io/google_containers/serve_hostname",
      "registry.k8s.io/coredns/coredns"}
 )
@@ -306,7 +307,7 @@ def _server_lines(style: str, image: ImageRef, port: tuple[int, ...]) -> tuple[t
                     "CoreDNS-1.11.3", "linux/amd64, go1.21.11, a6338e9"),
         "echo": (f"Listening on port {listen}",),
         "netexec": (f"Started HTTP server on port {listen}", "Started UDP server on port 8081"),
-        "hello-app": (f"Server listening on port {listen}",),
+        "hello-app": (f"{STAMP} Server listening on port {listen}",),
         "server": (f"listening on port {listen}",),
     }
     return tuple((0.0, line) for line in lines.get(style, ()))
@@ -337,8 +338,8 @@ def access_line(style: str, source: str, path: str, code: int, agent: str, when:
         return f'{source} - - [{stamp}] "GET {path} HTTP/1.1" {code} {size} "-" "{agent}" "-"'
     if style == "httpd":
         return f'{source} - - [{stamp}] "GET {path} HTTP/1.1" {code} 45'
-    if style == "hello-app":
-        return f"Serving request: {path}"
+    if style == "hello-app":  # Go's log.Printf
+        return f"{moment:%Y/%m/%d %H:%M:%S} Serving request: {path}"
     return None
 
 
@@ -377,8 +378,8 @@ def response_body(style: str, code: int, hostname: str, version: str = "1") -> s
         )
     if style == "httpd":
         return "<html><body><h1>It works!</h1></body></html>\n" if code == 200 else ""
-    if style == "hello-app":
-        return f"Hello, world!\nVersion: 1.0.0\nHostname: {hostname}\n"
+    if style == "hello-app":  # its tag is its version: 2.0 says 2.0.0
+        return f"Hello, world!\nVersion: {version if version.count('.') == 1 else '1.0'}.0\nHostname: {hostname}\n"
     if style == "hpa-example":
         return "OK!"
     if style == "bootcamp":

@@ -361,10 +361,12 @@ class KubeProxy:
         key = f"{ns or namespace}/{name}"
         return next((r for r in self.rules.get(key, ()) if r.port == port), None)
 
-    def shares(self, target: str, port: int, namespace: str) -> tuple[str, list[tuple[str, int, float]]] | None:
+    def shares(
+        self, target: str, port: int, namespace: str
+    ) -> tuple[str, list[tuple[str, int, float]] | None] | None:
         """The Service port's ClusterIP and where this node's rules send connections to it, with each endpoint's
-        expected share (1/n: the statistic matches' product; [] for a Service without endpoints); None for an address
-        no rule matches.
+        expected share (1/n: the statistic matches' product; [] for a Service without endpoints, None for a port the
+        Service named ``target`` does not have); None for an address no rule matches.
         Reads the rules as programmed, without syncing (a steady request loop sees the kernel's current rules)."""
         if is_ip(target):
             rule = next(
@@ -372,6 +374,8 @@ class KubeProxy:
             )
         else:
             rule = next((r for r in self.rules.get(target, ()) if r.port == port), None)
+            if rule is None and self.rules.get(target):  # the Service, on a port it does not have: no rule, no answer
+                return self.rules[target][0].cluster_ip, None
         if rule is None:
             return None
         n = len(rule.endpoints)

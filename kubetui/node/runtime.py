@@ -147,9 +147,11 @@ class Container:
 
     @property
     def version(self) -> str:
-        """The app's version as its tag says it: kubernetes-bootcamp:v2 answers "v=2"."""
+        """The app's version as its tag says it: kubernetes-bootcamp:v2 answers "v=2", hello-app:2.0 "2.0.0"."""
         tag = parse_image(self.image).tag  # the kubelet pulled it: the reference parses
-        return tag[1:] if re.fullmatch(r"v\d+", tag) else "1"
+        if re.fullmatch(r"v\d+", tag):
+            return tag[1:]
+        return tag if re.fullmatch(r"\d+\.\d+", tag) else "1"
 
     def elapsed(self, now: float) -> float:
         return now - (self.started_at or 0.0)

@@ -47,8 +47,9 @@ DNS_SERVICE = "kube-system/kube-dns"
 MAX_ROUTES = 1_000  # a container's timeline keeps this many changes a URL (its log keeps only its tail anyway)
 
 # How a client's node routes a request: the Service's ClusterIP and (pod IP, port, share of the connections) for
-# each endpoint its rules jump to ([] when the Service has no endpoints); None when no rule matches the address.
-Route = Callable[[str, int, str], "tuple[str, list[tuple[str, int, float]]] | None"]
+# each endpoint its rules jump to ([] when the Service has no endpoints, None when it has not that port); None when
+# no rule matches the address.
+Route = Callable[[str, int, str], "tuple[str, list[tuple[str, int, float]] | None] | None"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -245,7 +246,7 @@ class ServiceLoad:
         target, port = address
         if not is_ip(target):
             dns_route = runtime.route(DNS_SERVICE, dns.PORT, namespace)
-            if dns_route is not None and not dns_route[1]:  # the add-on is there, and no CoreDNS pod is ready
+            if dns_route is not None and dns_route[1] == []:  # the add-on is there, and no CoreDNS pod is ready
                 return FetchRoute(now, failure="unresolved", waits=dns.QUERY_TIMEOUT)
         found = runtime.route(target, port, namespace)
         if found is None:
@@ -253,6 +254,8 @@ class ServiceLoad:
                 return FetchRoute(now, failure="unresolved")  # no such Service: NXDOMAIN
             return FetchRoute(now, target, (self._destination(target, port, 1.0, now),))  # a pod IP, dialled directly
         cluster_ip, shares = found
+        if shares is None:  # the Service has no such port: nothing answers the SYN
+            return FetchRoute(now, cluster_ip, failure="timeout", waits=TCP_CONNECT_TIMEOUT)
         if not shares:
             return FetchRoute(now, cluster_ip, failure="refused")  # KUBE-SERVICES rejects it: no endpoints
         return FetchRoute(now, cluster_ip, tuple(self._destination(ip, p, share, now) for ip, p, share in shares))

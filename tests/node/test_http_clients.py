@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kubetui.node.http_clients import Fetched, Target, body_lines, curl, parse_url, wget
+from kubetui.node.http_clients import Fetched, Target, body_lines, curl, parse_url, wget, wget_url
 from kubetui.node.network import Reply
 from kubetui.node.process import OPEN
 
@@ -47,3 +47,17 @@ def test_wget_quiet_to_stdout_saves_otherwise_and_names_the_address() -> None:
     assert wget(["-q", "-O-", "http://web"], Fetched(WEB, "", None)).lines == ["wget: bad address 'web'"]
     error = wget(["-q", "-O-", "http://web"], Fetched(WEB, "10.96.0.20", Reply(503, "", "", "")))
     assert error.lines == ["wget: server returned error: HTTP/1.1 503 Service Unavailable"] and error.status == 1
+
+
+def test_timeouts_end_the_wait_where_the_options_say() -> None:
+    silent = Fetched(WEB, "10.96.0.20", Reply(None, "dial tcp 10.96.0.20:80: i/o timeout"))
+    max_time = curl(["-m", "3", "http://web"], silent)
+    assert max_time.lines == ["curl: (28) Connection timed out after 3001 milliseconds"] and max_time.waited == 3
+    connect = curl(["--connect-timeout=2", "http://web"], silent)
+    assert connect.lines == ["curl: (28) Failed to connect to web port 80 after 2002 ms: Timeout was reached"]
+    assert connect.waited == 2
+    assert wget_url(["-qO-", "-T", "3", "web"]) == "http://web"  # -T's 3 is not the URL
+    timed = wget(["-O-", "-T", "2", "http://web"], silent)
+    assert timed.lines == ["Connecting to web (10.96.0.20:80)", "wget: download timed out"]
+    assert (timed.waited, timed.early) == (2, 1)  # the Connecting line comes before the wait
+    assert wget(["-qO-", "http://web"], silent).waited == 130.0

@@ -17,7 +17,8 @@ def _logs(cluster: Cluster, name: str) -> str:
     return cluster.client("kubectl").logs("default", name)
 
 
-def _deployment(cluster: Cluster, name: str, image: str, replicas: int, target_port: int = 80) -> None:
+def _deployment(cluster: Cluster, name: str, image: str, replicas: int, target_port: int = 80,
+                port: int = 80) -> None:
     container: dict[str, Any] = {"name": name, "image": image, "ports": [{"containerPort": target_port}]}
     client = cluster.client("kubectl")
     client.create("deployments", {
@@ -27,7 +28,7 @@ def _deployment(cluster: Cluster, name: str, image: str, replicas: int, target_p
     }, "default")
     client.create("services", {
         "apiVersion": "v1", "kind": "Service", "metadata": {"name": name},
-        "spec": {"ports": [{"port": 80, "targetPort": target_port}], "selector": {"app": name}},
+        "spec": {"ports": [{"port": port, "targetPort": target_port}], "selector": {"app": name}},
     }, "default")
 
 
@@ -112,3 +113,22 @@ def test_echo_n_in_a_loop_continues_one_line() -> None:
     cluster.run_for(10)
     log = _logs(cluster, "dots")
     assert log.startswith("start\n.....") and set(log.removeprefix("start\n")) == {"."}
+
+
+def test_the_service_access_pages_hello_app_2_0_and_the_https_nginx() -> None:
+    cluster = _cluster()
+    _deployment(cluster, "hello-world", "us-docker.pkg.dev/google-samples/containers/gke/hello-app:2.0", replicas=1,
+                target_port=8080)
+    _deployment(cluster, "my-nginx", "bprashanth/nginxhttps:1.0", replicas=1, target_port=443, port=443)
+    cluster.run_for(30)
+    load_generator(cluster, name="client",
+                   script="wget -qO- hello-world; wget -qO- https://my-nginx; wget -qO- my-nginx; sleep 3600")
+    cluster.run_for(10)
+    log = _logs(cluster, "client")
+    assert "Hello, world!\nVersion: 2.0.0\nHostname: hello-world-" in log
+    assert "<title>Welcome to nginx!</title>" in log
+    cluster_ip = (cluster.get("services", "default", "my-nginx") or {})["spec"]["clusterIP"]
+    assert log.endswith(f"wget: can't connect to remote host ({cluster_ip}): Connection timed out\n")  # no port 80
+    hello = cluster.objects("pods", "default", "app=hello-world")[0]["metadata"]["name"]
+    (started,) = _logs(cluster, hello).splitlines()
+    assert started.endswith(" Server listening on port 8080") and started.startswith("2026/")
