@@ -401,6 +401,7 @@ class ContainerRuntime:
         self.containers: dict[str, Container] = {}  # by container id
         self.disk: Disk = {}  # the machine's volumes: emptyDirs, hostPaths, claims' local volumes (on its disk)
         self._ip_prefix = pod_cidr_prefix
+        self._last_host = 1  # host-local's last_reserved_ip, on the machine's disk: it survives a reboot
         self._ips_in_use: set[str] = set()
         self.on_exit: Callable[[Container], None] = lambda _c: None  # the kubelet's PLEG listens here
         self.powered = True
@@ -416,17 +417,16 @@ class ContainerRuntime:
         return [{"name": s.ref.full, "size": s.size_bytes} for s in stored]
 
     def run_pod_sandbox(self, pod_uid: str, pod: str, attempt: int, host_ip: str = "") -> Sandbox:
-        """RunPodSandbox: a network namespace with an IP from the node's pod CIDR (host-local IPAM), or, given the
-        node's address (``hostNetwork: true``), the node's own network."""
-        ip = host_ip or next(
-            (
-                f"{self._ip_prefix}{h}"
-                for h in range(2, 255)
-                if f"{self._ip_prefix}{h}" not in self._ips_in_use
-            ),
-            "",
-        )
+        """RunPodSandbox: a network namespace with an IP from the node's pod CIDR (host-local IPAM: the next free
+        address after the last one it handed out, round the range, so a deleted pod's IP is not reused at once), or,
+        given the node's address (``hostNetwork: true``), the node's own network."""
+        ip = host_ip
         if not host_ip:
+            last = self._last_host
+            for h in [*range(last + 1, 255), *range(2, last + 1)]:
+                if f"{self._ip_prefix}{h}" not in self._ips_in_use:
+                    ip, self._last_host = f"{self._ip_prefix}{h}", h
+                    break
             self._ips_in_use.add(ip)
         digest = hashlib.sha256(f"{self.node}/{pod_uid}/sandbox/{attempt}".encode()).hexdigest()
         sandbox = Sandbox(digest, pod_uid, pod, ip, host_network=bool(host_ip))
