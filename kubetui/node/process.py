@@ -32,10 +32,11 @@ from __future__ import annotations
 import itertools
 import json
 import re
+import shlex
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from kubetui.api import meta
@@ -58,6 +59,8 @@ SHUTDOWN_SECONDS = 0.2  # a server's clean shutdown after SIGTERM
 REQUEST_SECONDS = 0.01  # the least one pass of a request loop takes: the request's own round trip
 HTTP_CLIENTS = frozenset({"wget", "curl"})
 DATE = "\x00date\x00"  # replaced by the time a line is printed, as date(1) prints it
+DATE_FORMAT = "\x00date:{}\x00"  # the same, as ``date +FORMAT`` prints it
+DATE_MARK = re.compile("\x00date:([^\x00]*)\x00")
 STAMP = "\x00stamp\x00"  # replaced by the time a line is printed, as servers log it
 ISO = "\x00iso\x00"  # the same, as JavaScript's Date prints it
 HOST = "\x00host\x00"  # the container's hostname (filled in when the program is decided)
@@ -230,8 +233,28 @@ def render(text: str, when: float, files_at: FilesAt | None = None, fetch: Fetch
         return text
     moment = meta.EPOCH + timedelta(seconds=int(when))
     date = f"{moment:%a %b} {moment.day:2d} {moment:%H:%M:%S} UTC {moment.year}"
+    if "\x00date:" in text:
+        text = DATE_MARK.sub(lambda m: _strftime(moment, m.group(1)), text)
     return text.replace(DATE, date).replace(STAMP, f"{moment:%Y/%m/%d %H:%M:%S}").replace(
         ISO, f"{moment:%Y-%m-%dT%H:%M:%S}.000Z")
+
+
+def _strftime(moment: datetime, fmt: str) -> str:
+    """``date +FORMAT`` (the C library's strftime; %s, seconds since the epoch, included)."""
+    return moment.strftime(fmt.replace("%s", str(int(moment.timestamp()))))
+
+
+def _date(args: list[str]) -> str:
+    """What ``date`` prints, as a marker filled in when the line is printed."""
+    fmt = next((a[1:] for a in args if a.startswith("+")), None)
+    return DATE if fmt is None else DATE_FORMAT.format(fmt)
+
+
+def _words(text: str) -> list[str]:
+    try:
+        return shlex.split(text)
+    except ValueError:  # an unbalanced quote: as the words come
+        return text.split()
 
 
 def knob(annotations: dict[str, str], name: str, container: str) -> str | None:
@@ -555,11 +578,11 @@ def _closing(text: str, start: int) -> int:
 
 
 def _expand(word: str, run: _Run) -> str:
-    word = re.sub(r"\$\(date[^)]*\)|`date[^`]*`", DATE, word)
+    word = re.sub(r"\$\(date([^)]*)\)|`date([^`]*)`", lambda m: _date(_words(m.group(1) or m.group(2) or "")), word)
     word = re.sub(r"\$\(hostname\)|`hostname`", run.hostname, word)
     if "$(" in word or "`" in word:
         word = re.sub(r"\$\(([^()]*)\)|`([^`]*)`", lambda m: _substitute(m.group(1) or m.group(2) or "", run), word)
-    word = word.replace("$?", str(run.status))
+    word = word.replace("$?", str(run.status)).replace("$0", "bash" if run.shell_name == "bash" else "sh")
     return re.sub(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?", lambda m: run.env.get(m.group(1), ""), word)
 
 
@@ -570,7 +593,7 @@ def _substitute(script: str, run: _Run) -> str:
         return FILE.format(words[1])
     inner = run.fork()
     _interpret(_tokens(script), inner)
-    return "\n".join(text for _, text in inner.lines).rstrip("\n")
+    return "\n".join(text.removesuffix(OPEN) for _, text in inner.lines).rstrip("\n")
 
 
 def _split(tokens: list[str]) -> list[tuple[str, list[str]]]:
@@ -1016,7 +1039,7 @@ def _simple(words: list[str], run: _Run, stdin: list[str] | None) -> None:
     elif name == "seq":
         output, run.status = _seq(args)
     elif name == "date":
-        output = [DATE]
+        output = [_date(args)]
     elif name == "hostname":
         output = [run.hostname]
     elif name == "printenv" and args:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from typing import Any
 
 import pytest
@@ -337,3 +338,12 @@ def test_relative_paths_start_from_the_working_directory() -> None:
     assert code == 0
     assert "/tmp # ls\r\nrel  rel2\r\n" in out
     assert "/tmp # cat /tmp/rel2\r\nhi\r\n" in out
+
+
+def test_date_formats_and_dollar_zero() -> None:
+    cluster = cluster_with(pod("box", "busybox", ["sleep", "3600"]))
+    script = 'date +%T; echo "at $(date +"%H:%M")"; echo $0'
+    code, out, _ = drive(cluster, open_session(cluster, "box", ["sh", "-c", script]))
+    clock, at, shell = out.splitlines()
+    assert code == 0 and re.fullmatch(r"\d\d:\d\d:\d\d", clock) and re.fullmatch(r"at \d\d:\d\d", at)
+    assert shell == "sh"
