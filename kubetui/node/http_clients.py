@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from kubetui.node.network import Reply
 from kubetui.node.process import OPEN
+from kubetui.node.usage import TCP_CONNECT_TIMEOUT
 
 AGENTS = {"curl": "curl/8.5.0", "wget": "Wget"}
 CURL_VALUE_OPTIONS = frozenset({  # curl's options whose value is the next word (curl -m 5 http://web)
@@ -18,7 +19,6 @@ CURL_VALUE_OPTIONS = frozenset({  # curl's options whose value is the next word 
     "--cookie-jar", "--retry", "-x", "--proxy", "--resolve", "-T", "--upload-file", "-F", "--form"})
 WGET_VALUE_OPTIONS = frozenset({"-O", "-o", "-P", "-U", "-T", "-Y", "-e", "--header", "--post-data", "--user-agent",
                                 "--output-document", "--timeout"})
-TCP_CONNECT_TIMEOUT = 130.0  # Linux gives up on a SYN nobody answers after its retries: about two minutes
 WGET_USAGE = ["BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.", "", "Usage: wget [OPTIONS] URL"]
 
 

@@ -7,6 +7,7 @@ import pty
 import select
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -57,8 +58,10 @@ def test_exec_i_reads_a_script_from_stdin(pods: Kubectl) -> None:
     assert result.returncode == 5 and result.stdout == "resolv.conf\n"
 
 
-def run_in_terminal(args: list[str], env: dict[str, str], keys: list[bytes], timeout: float = 30) -> tuple[int, str]:
-    """kubectl on a pseudo-terminal (as a user's shell runs ``kubectl exec -it``); type ``keys`` one by one."""
+def run_in_terminal(args: list[str], env: dict[str, str], keys: list[bytes], timeout: float = 30,
+                    ready: Callable[[bytes], bool] | None = None) -> tuple[int, str]:
+    """kubectl on a pseudo-terminal (as a user's shell runs ``kubectl exec -it``); type ``keys`` one by one, each
+    when the terminal is quiet, or (given ``ready``) as soon as the screen so far satisfies it."""
     assert KUBECTL is not None
     leader, follower = pty.openpty()
     process = subprocess.Popen([KUBECTL, *args], stdin=follower, stdout=follower, stderr=follower, env=env,
@@ -68,15 +71,15 @@ def run_in_terminal(args: list[str], env: dict[str, str], keys: list[bytes], tim
     deadline = time.monotonic() + timeout
     pending = list(keys)
     while process.poll() is None and time.monotonic() < deadline:
-        ready, _, _ = select.select([leader], [], [], 0.3)
-        if ready:
+        readable, _, _ = select.select([leader], [], [], 0.3)
+        if readable:
             try:
                 screen += os.read(leader, 4096)
             except OSError:
                 break
-        elif pending:
+        if pending and (ready(screen) if ready is not None else not readable):
             os.write(leader, pending.pop(0))
-    process.wait(5)
+    process.wait(10)
     os.close(leader)
     return process.returncode, screen.decode(errors="replace")
 
@@ -124,27 +127,9 @@ def test_the_hpa_walkthroughs_load_generator_prints_ok_until_ctrl_c(kubetui: Bac
     pods("expose", "deployment", "php-apache", "--port=80")
     pods.until(lambda: bool(pods("get", "endpoints", "php-apache", "-o", "jsonpath={.subsets}").stdout),
                cluster=kubetui, advance=2)
-    assert KUBECTL is not None
-    leader, follower = pty.openpty()
-    process = subprocess.Popen(
-        [KUBECTL, "run", "-i", "--tty", "load-generator", "--rm", "--image=busybox:1.28", "--restart=Never", "--",
+    _, text = run_in_terminal(
+        ["run", "-i", "--tty", "load-generator", "--rm", "--image=busybox:1.28", "--restart=Never", "--",
          "/bin/sh", "-c", "while sleep 0.01; do wget -q -O- http://php-apache; done"],
-        stdin=follower, stdout=follower, stderr=follower, env=pods.env, close_fds=True)
-    os.close(follower)
-    screen, interrupted = b"", False
-    deadline = time.monotonic() + 60
-    while process.poll() is None and time.monotonic() < deadline:
-        ready, _, _ = select.select([leader], [], [], 0.3)
-        if ready:
-            try:
-                screen += os.read(leader, 4096)
-            except OSError:
-                break
-        if not interrupted and screen.count(b"OK!") >= 30:
-            os.write(leader, b"\x03")
-            interrupted = True
-    process.wait(10)
-    os.close(leader)
-    text = screen.decode(errors="replace")
+        pods.env, [b"\x03"], timeout=60, ready=lambda screen: screen.count(b"OK!") >= 30)
     assert "OK!OK!OK!OK!OK!" in text, text[-500:]
     assert 'pod "load-generator" deleted' in text

@@ -28,12 +28,17 @@ def _container(cluster: Cluster, pod: str) -> Container:
     return found
 
 
-def test_a_reader_keeps_up_with_a_log_longer_than_it_keeps() -> None:
+def _started(pod: str, script: str, seconds: float) -> tuple[Cluster, Container]:
+    """A one-node cluster running ``script`` in a busybox pod for ``seconds``, and that pod's container."""
     cluster = Cluster(seed=3, nodes=[NodeSpec("node-1")])
     cluster.run_for(5)
-    load_generator(cluster, name="chatty", script="i=0; while true; do echo line; sleep 0.005; done")
-    cluster.run_for(5)
-    container = _container(cluster, "chatty")
+    load_generator(cluster, name=pod, script=script)
+    cluster.run_for(seconds)
+    return cluster, _container(cluster, pod)
+
+
+def test_a_reader_keeps_up_with_a_log_longer_than_it_keeps() -> None:
+    cluster, container = _started("chatty", "i=0; while true; do echo line; sleep 0.005; done", 5)
     first, cursor = container.read_log(None, cluster.clock.now)
     read = first.count("\n")
     for _ in range(4):
@@ -48,11 +53,7 @@ def test_a_reader_keeps_up_with_a_log_longer_than_it_keeps() -> None:
 
 
 def test_an_open_line_is_read_as_it_grows() -> None:
-    cluster = Cluster(seed=3, nodes=[NodeSpec("node-1")])
-    cluster.run_for(5)
-    load_generator(cluster, name="dots", script="while true; do echo -n .; sleep 1; done")
-    cluster.run_for(3.5)
-    container = _container(cluster, "dots")
+    cluster, container = _started("dots", "while true; do echo -n .; sleep 1; done", 3.5)
     text, cursor = container.read_log(None, cluster.clock.now)
     assert text and set(text) == {"."}
     cluster.run_for(2)
