@@ -67,7 +67,7 @@ PALETTE: tuple[tuple[str, str, str], ...] = (
     ("revive_node", "Revive node", "power the selected node back on"),
     ("partition_node", "Partition / heal node", "cut the selected node off the API server; again: heal it"),
     ("cordon", "Cordon / uncordon node", "mark the selected node unschedulable; again: schedulable"),
-    ("drain", "Drain node", "cordon the selected node, then evict its pods (DaemonSet pods stay)"),
+    ("drain", "Drain node", "cordon the selected node, then evict its pods (DaemonSet pods stay; a bare pod stops it)"),
     ("kill_container", "Kill container", "kill a container of the selected pod (exit 137)"),
     ("delete_pod", "Delete pod", "delete the selected pod"),
     ("scale(1)", "Scale up", "one more replica for the selected Deployment, StatefulSet, ReplicaSet or RC"),
@@ -456,7 +456,9 @@ class KubetuiApp(App[int]):
                     severity="error" if error else "information", replace=f"node:{node}")
 
     def action_drain(self) -> None:
-        """kubectl drain --ignore-daemonsets: cordon, then evict each pod. One toast says what was asked, and a
+        """kubectl drain --ignore-daemonsets --delete-emptydir-data: cordon, then evict each pod; a pod no controller
+        would make again (a bare pod) stops the drain before any eviction, as without --force. One toast says what
+        was asked, and a
         second one when the evicted pods are gone, as kubectl's "node/node-2 drained" (a toast per evicted
         pod stacked six deep over the right column)."""
         node = self.selected_node()
@@ -472,6 +474,8 @@ class KubetuiApp(App[int]):
         evicted: list[str] = []
         refused: list[str] = []
         ignored = 0
+        to_evict: list[dict[str, Any]] = []
+        unreplicated: list[str] = []
         for pod in self.view.pods_on(node):
             refs = pod["metadata"].get("ownerReferences") or []
             owner: dict[str, Any] = next((r for r in refs if r.get("controller")), {})
@@ -480,6 +484,16 @@ class KubetuiApp(App[int]):
             if owner.get("kind") == "DaemonSet":
                 ignored += 1
                 continue
+            finished = (pod.get("status") or {}).get("phase") in ("Succeeded", "Failed")
+            if not owner and not finished:  # nothing would make it again: drain's unreplicated filter
+                unreplicated.append(f"{pod['metadata']['namespace']}/{pod['metadata']['name']}")
+            to_evict.append(pod)
+        if unreplicated:  # kubectl drain without --force evicts nothing, and the node stays cordoned
+            self._toast(f"node/{node} {'already cordoned' if cordoned else 'cordoned'}; unable to drain: cannot "
+                        f"delete Pods that declare no controller (use --force to override): {', '.join(unreplicated)}",
+                        severity="warning", timeout=8, replace=f"node:{node}")
+            return
+        for pod in to_evict:
             outcome, error = self._apply("api", verb="evict", resource="pods", namespace=pod["metadata"]["namespace"],
                                          name=pod["metadata"]["name"])
             if error:

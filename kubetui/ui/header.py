@@ -75,6 +75,8 @@ class ClusterHeader(Static):
                 text.append(" fast clock ", style="dim")
         elif driver.paused:
             text.append(" ⏸ PAUSED " if paused_word else " ⏸ ", style="bold black on yellow")
+            if driver.speed != 1:  # [ and ] while paused: the speed it will resume at
+                text.append(f" {driver.speed:g}x ", style="bold green")
         else:
             text.append(f" ▶ {driver.speed:g}x ", style="bold green")
         nodes = view.list("nodes")

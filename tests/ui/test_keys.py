@@ -78,6 +78,17 @@ async def test_cordon_and_drain(app: KubetuiApp, cluster: Cluster) -> None:
         await pilot.press("c")
         await settle(pilot, cluster, 1)
         assert not cluster.get("nodes", "", "node-1")["spec"].get("unschedulable")  # type: ignore[index]
+        before = {p["metadata"]["name"] for p in app.view.pods_on("node-1")}
+        assert "crashloop" in before  # a bare pod: kubectl drain (no --force) refuses and evicts nothing
+        await pilot.press("d")
+        await settle(pilot, cluster, 10)
+        assert cluster.get("nodes", "", "node-1")["spec"]["unschedulable"] is True  # type: ignore[index]
+        assert [n.message for n in app._notifications][-1] == (
+            "node/node-1 cordoned; unable to drain: cannot delete Pods that declare no controller (use --force to "
+            "override): default/crashloop")
+        assert {p["metadata"]["name"] for p in app.view.pods_on("node-1")} >= before - {"crashloop"}
+        cluster.client("kubectl").delete("pods", "default", "crashloop")
+        await settle(pilot, cluster, 40)
         await pilot.press("d")
         await settle(pilot, cluster, 60)
         left = [p for p in cluster.objects("pods") if p["spec"].get("nodeName") == "node-1"

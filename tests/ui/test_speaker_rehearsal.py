@@ -424,6 +424,9 @@ def test_paused_header_keeps_the_api_address_at_100_columns() -> None:
         text = header.render_text(width).plain
         assert len(text) <= width and text.endswith(("API 127.0.0.1:6604", "API http://127.0.0.1:6604")), text
         assert "⏸" in text
+    faster = ClusterHeader(view, SimpleNamespace(paused=True, speed=4.0), "http://127.0.0.1:6604",  # type: ignore
+                           "/tmp/kc")
+    assert " ⏸ PAUSED  4x " in faster.render_text(198).plain  # ] while paused: the speed it will resume at
     view.close()
 
 
