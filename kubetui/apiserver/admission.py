@@ -247,7 +247,8 @@ class Admission:
 
         Simplification: the account is not looked up, so a pod may name one that does not exist (manifests
         apply a namespace and its pods at one virtual instant, before the controller has made its ``default``);
-        and no token is mounted (no kube-api-access volume): containers here make no API calls.
+        and the pod gets no kube-api-access volume (the kubelet still writes the token, CA bundle and namespace files
+        where it would mount them: kubetui.node.config_volumes).
         """
         spec = pod["spec"]
         name = spec.get("serviceAccountName") or spec.get("serviceAccount") or "default"

@@ -8,10 +8,9 @@ Simplification: the bundle is a placeholder certificate; kubetui's API server sp
 
 from __future__ import annotations
 
-import base64
-import textwrap
 from typing import Any
 
+from kubetui.api.cluster_ca import ROOT_CA
 from kubetui.apiserver.codec import deep_copy
 from kubetui.apiserver.errors import ApiError
 from kubetui.controllers.pernamespace import PerNamespaceController
@@ -26,8 +25,6 @@ DESCRIPTION = (
     "the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of "
     "Kubernetes clusters."
 )
-_BODY = base64.b64encode(b"kubetui simulated cluster CA: the API server of kubetui speaks plain HTTP." * 4).decode()
-ROOT_CA = "-----BEGIN CERTIFICATE-----\n" + "\n".join(textwrap.wrap(_BODY, 64)) + "\n-----END CERTIFICATE-----\n"
 
 
 class RootCACertPublisher(PerNamespaceController):

@@ -21,6 +21,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from kubetui.api.cluster_ca import ROOT_CA
 from kubetui.node.container_env import (
     ConfigError,
     ConfigObjects,
@@ -250,3 +251,33 @@ class ConfigVolumes:
             except ConfigError as err:
                 failed.append((name, err.message))
         return failed
+
+
+SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount"
+
+
+def service_account_files(pod: dict[str, Any], container: dict[str, Any]) -> Files:
+    """The token, CA bundle and namespace the kubelet projects at /var/run/secrets/kubernetes.io/serviceaccount
+    (in-cluster clients read them), unless the pod opts out or the container mounts something there.
+
+    Simplification: the files are there, but the pod spec gets no kube-api-access volume (the ServiceAccount admission
+    plugin's); the token is a made-up JWT that nothing checks.
+    """
+    spec = pod.get("spec") or {}
+    if spec.get("automountServiceAccountToken") is False:
+        return {}
+    if any(isinstance(m, dict) and str(m.get("mountPath", "")).rstrip("/") == SERVICE_ACCOUNT_DIR
+           for m in container.get("volumeMounts") or ()):
+        return {}
+    meta = pod.get("metadata") or {}
+    namespace = str(meta.get("namespace") or "default")
+    account = str(spec.get("serviceAccountName") or "default")
+    claims = base64.urlsafe_b64encode(json.dumps(
+        {"iss": "https://kubernetes.default.svc.cluster.local", "sub": f"system:serviceaccount:{namespace}:{account}",
+         "kubernetes.io": {"namespace": namespace, "pod": {"name": meta.get("name"), "uid": meta.get("uid")},
+                           "serviceaccount": {"name": account}}}, separators=(",", ":")).encode()).decode().rstrip("=")
+    return {
+        f"{SERVICE_ACCOUNT_DIR}/ca.crt": ROOT_CA.rstrip("\n"),
+        f"{SERVICE_ACCOUNT_DIR}/namespace": namespace,
+        f"{SERVICE_ACCOUNT_DIR}/token": f"eyJhbGciOiJSUzI1NiIsImtpZCI6Imt1YmV0dWkifQ.{claims}.c2lnbmF0dXJl",
+    }

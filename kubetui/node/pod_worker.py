@@ -26,6 +26,7 @@ from kubetui.node.config_volumes import (
     config_volumes,
     container_files,
     mount_failed_message,
+    service_account_files,
 )
 from kubetui.node.container_env import (
     ConfigError,
@@ -390,7 +391,8 @@ class PodWorker:
             container = slot.current
             if container is None or not container.running:
                 continue
-            fresh = {**container_files(slot.spec, self._config.files, sub_path=False),
+            fresh = {**service_account_files(self.pod, slot.spec),
+                     **container_files(slot.spec, self._config.files, sub_path=False),
                      **{p: container.mounts[p] for p in container_files(slot.spec, self._config.files, sub_path=True)
                         if p in container.mounts}}
             if fresh != container.mounts:
@@ -557,7 +559,7 @@ class PodWorker:
         command, args = expand_command_and_args(slot.spec, made)
         info = image_info(outcome.ref)
         env = process_environment(made, self.hostname, info.env if info is not None else ())
-        mounts = container_files(slot.spec, self._config.files)
+        mounts = {**service_account_files(self.pod, slot.spec), **container_files(slot.spec, self._config.files)}
         spec = {**slot.spec, "command": command, "args": args}
         program = program_for(spec, self.annotations, self.hostname, ports, env, mounts,
                               read_only=read_only_dirs(mounts))

@@ -593,7 +593,10 @@ def _substitute(script: str, run: _Run) -> str:
         return FILE.format(words[1])
     inner = run.fork()
     _interpret(_tokens(script), inner)
-    return "\n".join(text.removesuffix(OPEN) for _, text in inner.lines).rstrip("\n")
+    name = words[0].rsplit("/", 1)[-1] if words else ""
+    errors = [(run.elapsed, text) for _, text in inner.lines if _is_error(name, text)]
+    run.lines.extend(errors)  # its stderr goes to the terminal, not into the value
+    return "\n".join(text.removesuffix(OPEN) for _, text in inner.lines if not _is_error(name, text)).rstrip("\n")
 
 
 def _split(tokens: list[str]) -> list[tuple[str, list[str]]]:

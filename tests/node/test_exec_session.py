@@ -347,3 +347,22 @@ def test_date_formats_and_dollar_zero() -> None:
     clock, at, shell = out.splitlines()
     assert code == 0 and re.fullmatch(r"\d\d:\d\d:\d\d", clock) and re.fullmatch(r"at \d\d:\d\d", at)
     assert shell == "sh"
+
+
+def test_the_service_account_files_are_where_in_cluster_clients_read_them() -> None:
+    cluster = cluster_with(pod("box", "busybox", ["sleep", "3600"]),
+                           {**pod("private", "busybox", ["sleep", "3600"]),
+                            "spec": {**pod("private", "busybox", ["sleep", "3600"])["spec"],
+                                     "automountServiceAccountToken": False}})
+    directory = "/var/run/secrets/kubernetes.io/serviceaccount"
+    script = f"cat {directory}/namespace; ls {directory}"
+    assert drive(cluster, open_session(cluster, "box", ["sh", "-c", script]))[:2] == (
+        0, "default\nca.crt\nnamespace\ntoken\n")
+    code, out, _ = drive(cluster, open_session(cluster, "private", ["cat", f"{directory}/namespace"]))
+    assert code != 0 and "No such file or directory" in out
+
+
+def test_a_command_substitution_keeps_its_errors_out_of_the_value() -> None:
+    cluster = cluster_with(pod("box", "busybox", ["sleep", "3600"]))
+    _, out, _ = drive(cluster, open_session(cluster, "box", ["sh", "-c", 'x=$(ls /nonexistent); echo "[$x]"']))
+    assert out.endswith("[]\n") and "No such file or directory" in out.splitlines()[0]
