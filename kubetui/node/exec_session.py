@@ -35,6 +35,8 @@ from kubetui.node.process import (
     _interpret,
     _Run,
     _tokens,
+    after_loop,
+    loop_goes_round,
     render,
 )
 from kubetui.sim.clock import Clock
@@ -488,8 +490,12 @@ class Session:
             while True:  # every pass again: a loop of curl at a Service reaches a different pod each time
                 once = run.fork()
                 once.files = run.files
-                if header[0] == "while" and len(header) > 1:
-                    _command(header[1:], once)
+                if header[0] in ("while", "until") and len(header) > 1:  # its condition, asked before each pass
+                    again, asked = loop_goes_round(header, run)
+                    self.programs.commit(run, at)
+                    if not again:  # the script goes on after the loop
+                        return await self._play(after_loop(run), term)
+                    once.lines, once.elapsed = list(asked.lines), asked.elapsed
                 _interpret(body, once)
                 self.programs.commit(run, at)
                 for offset, text in once.lines:

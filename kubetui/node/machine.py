@@ -22,8 +22,9 @@ from kubetui.node.exec_session import ExecError, Session
 from kubetui.node.kubelet import Kubelet, node_address, node_index, pod_network_prefix
 from kubetui.node.link import LinkedClient, NetworkLink
 from kubetui.node.network import NodeNetwork, PodNetwork, Reply
+from kubetui.node.pod_worker import PodWorker, Slot
 from kubetui.node.proxy import KubeProxy
-from kubetui.node.runtime import ContainerRuntime
+from kubetui.node.runtime import Container, ContainerRuntime
 from kubetui.node.spec import NodeSpec
 from kubetui.sim.clock import Clock
 from kubetui.sim.trace import NodeActivity, TraceBus
@@ -61,6 +62,7 @@ class Machine:
         self.runtime = ContainerRuntime(spec.name, pod_network_prefix(index), clock, trace, self.network)
         self.runtime.cpu_capacity = spec.cpu_millis / 1000
         self.runtime.route = self._route
+        self.runtime.ask = self._loop_condition
         self.kubelet = self._new_kubelet()
         self.proxy = self._new_proxy()
 
@@ -175,6 +177,30 @@ class Machine:
         instance = slot.current if slot is not None else None
         if worker is None or slot is None or instance is None or not instance.running:
             raise ExecError(f'container not found ("{container}")')
+        what = "attach" if attach else "exec"
+        self.trace.emit(NodeActivity(node=self.name, pod=f"{namespace}/{name}", container=container, what=what,
+                                     detail=" ".join(command) if not attach else "to PID 1"))
+        return self._session(worker, slot, instance, command, attach=attach, stdin=stdin)
+
+    def _loop_condition(self, instance: Container, command: list[str]) -> int:
+        """A container's own ``until nslookup myservice`` asks its condition before each pass: the exit status of
+        ``command`` run in the container now, as its shell runs it (the same programs an exec has)."""
+        namespace, _, name = instance.pod.partition("/")
+        worker = self.kubelet.find(namespace, name)
+        slot = worker.slot(instance.name) if worker is not None else None
+        if worker is None or slot is None or not instance.running:
+            return 1
+        try:
+            status, _ = self._session(worker, slot, instance, command).run_now()
+        except ExecError:  # the image has no such program
+            return 127
+        return status
+
+    def _session(self, worker: PodWorker, slot: Slot, instance: Container, command: list[str],
+                 attach: bool = False, stdin: bool = False) -> Session:
+        """A process in the running container ``instance`` of ``worker``'s pod, with what it sees of the pod and
+        the cluster (its files, the cluster DNS, the pod network through this node's kube-proxy rules)."""
+        namespace, name = worker.namespace, worker.name
         spec, pod_ip = worker.spec, worker.pod_ip
 
         def connect(ip: str, port: int, path: str, agent: str) -> Reply:
@@ -207,9 +233,6 @@ class Machine:
             main_command=" ".join(words),
             stdin_once=bool(slot.spec.get("stdinOnce")),
         )
-        what = "attach" if attach else "exec"
-        self.trace.emit(NodeActivity(node=self.name, pod=f"{namespace}/{name}", container=container, what=what,
-                                     detail=" ".join(command) if not attach else "to PID 1"))
         return Session(view, instance, self.runtime, self.clock, command, attach=attach, stdin=stdin)
 
     def _node_ports(self, port: int, path: str, agent: str, source: str) -> Reply | None:

@@ -58,6 +58,8 @@ OOM_AFTER_SECONDS = 1.0  # a process over its memory limit is killed this long a
 SHUTDOWN_SECONDS = 0.2  # a server's clean shutdown after SIGTERM
 REQUEST_SECONDS = 0.01  # the least one pass of a request loop takes: the request's own round trip
 HTTP_CLIENTS = frozenset({"wget", "curl"})
+# A loop condition that asks the network (until nslookup myservice): the runtime asks it again before each pass.
+LIVE_CONDITIONS = frozenset({"nslookup", "host", "dig", "wget", "curl", "nc", "ping", "getent"})
 DATE = "\x00date\x00"  # replaced by the time a line is printed, as date(1) prints it
 DATE_FORMAT = "\x00date:{}\x00"  # the same, as ``date +FORMAT`` prints it
 DATE_MARK = re.compile("\x00date:([^\x00]*)\x00")
@@ -175,6 +177,11 @@ class Program:
     idle_cpu: float = 0.0  # cores the process uses on its own (see kubetui.node.usage)
     request_cpu: float = 0.0  # CPU seconds serving one request costs it
     stdin_shell: bool = False  # an interactive shell reading its open stdin (``kubectl run -it ... -- sh``)
+    loop_condition: tuple[str, ...] = ()  # a while/until loop's header whose condition asks the network
+    condition_lines: int = 0  # how many of loop_lines its condition prints (it prints them once more as it ends)
+    after_lines: tuple[tuple[float, str], ...] = ()  # printed once that loop ends, offsets from its end
+    after_exit: float = FOREVER  # how long after that loop ends the process exits
+    after_code: int = 0
 
     def file_at(self, path: str, elapsed: float) -> str | None:
         """The content of ``path`` after ``elapsed`` seconds, None when it does not exist."""
@@ -195,16 +202,19 @@ class Program:
 
     def log_lines(
         self, started_at: float, until: float, files_at: FilesAt | None = None, fetch: Fetch | None = None,
-        since: float = 0.0,
+        since: float = 0.0, loop_ended: float | None = None,
     ) -> list[tuple[float, str]]:
         """Every line printed between the start (or ``since``) and ``until`` (virtual time), oldest first; a line
         without its newline ends with OPEN. ``files_at`` gives a mounted file's content at a moment (a loop that cats
-        a ConfigMap's file prints each version in turn), ``fetch`` what a wget/curl printed at a moment."""
+        a ConfigMap's file prints each version in turn), ``fetch`` what a wget/curl printed at a moment; ``loop_ended``
+        when a loop's condition ended it (what the script does after the loop follows)."""
         end = min(until, started_at + self.exit_after)
         out = [(started_at + at, text) for at, text in self.lines if since <= started_at + at <= end]
         if self.loop_period > 0 and self.loop_lines:
             first = started_at + self.loop_start
             iterations = int((end - first) // self.loop_period) + 1 if end >= first else 0
+            if loop_ended is not None:  # its condition stopped it before this pass: the passes before it ran
+                iterations = min(iterations, max(0, round((loop_ended - first) / self.loop_period)))
             skip = max(0, iterations - 2_000)  # only the tail can be kept anyway
             reach = max((at for at, _ in self.loop_lines), default=0.0)
             if since > first + reach:  # the passes that ended before ``since`` printed nothing after it
@@ -212,6 +222,10 @@ class Program:
             for k in range(skip, iterations):
                 base = first + k * self.loop_period
                 out.extend((base + at, text) for at, text in self.loop_lines if since <= base + at <= end)
+        if loop_ended is not None:  # the last ask of its condition printed too, then what follows the loop
+            asked = self.loop_lines[: self.condition_lines]
+            out.extend((loop_ended + at, text) for at, text in (*asked, *self.after_lines)
+                       if since <= loop_ended + at <= end)
         return [(when, render(text, when, files_at, fetch)) for when, text in out]
 
 
@@ -437,6 +451,9 @@ class _Run:
     requests: list[str] = field(default_factory=list)  # URLs fetched with wget/curl, in order
     fetches: bool = False  # PID 1's shell: wget/curl print what the network answers when the line is read
     cwd: str = "/"  # the working directory a relative path starts from (``cd`` in an exec moves it)
+    loop_condition: list[str] = field(default_factory=list)  # the header of a loop whose condition asks the network
+    rest: list[tuple[str, list[str]]] | None = None  # the statements after the loop that runs on (if it ever ends)
+    condition_lines: int = 0  # how many lines of that loop's pass its condition printed
     load_urls: tuple[str, ...] = ()  # the URLs a loop that runs for ever fetches on every pass
     cpu_busy: float = 0.0  # cores a CPU hog keeps busy (stress --cpu)
     # kubectl exec's programs that answer from the live cluster (curl, nslookup, ls, ps ...): their output, or None
@@ -626,6 +643,8 @@ def _interpret(tokens: list[str], run: _Run) -> None:
             body, index = _loop_body(statements, index)
             if not ((operator == "&&" and run.status != 0) or (operator == "||" and run.status == 0)):
                 _run_loop(words, body, run)
+                if run.forever and run.loop is not None and run.rest is None:
+                    run.rest = statements[index:]
             continue
         if words[0] == "if" and len(words) > 1:
             branches, index = _if_branches([(";", words[1:]), *statements[index:]], index)
@@ -828,11 +847,24 @@ def _run_loop(header: list[str], body: list[str], run: _Run) -> None:
             if run.exited or run.forever:
                 return
         return
+    keyword, test = header[0], header[1:]
+    negated = bool(test) and test[0] == "!"
+    test = test[1:] if negated else test
+    live = run.fetches and bool(test) and test[0].rsplit("/", 1)[-1] in LIVE_CONDITIONS
+    if test and not live:
+        first = run.fork()
+        _command(test, first)
+        if not _goes_round(keyword, negated, first.status):  # while false, until true: the body never runs
+            run.lines.extend((run.elapsed + at, text) for at, text in first.lines)
+            run.elapsed += first.elapsed
+            run.status = 0
+            return
     once = run.fork()
-    if header[0] == "while" and len(header) > 1:  # the condition runs on every pass too: ``while sleep 0.01``
+    if test:  # the condition runs on every pass too (``while sleep 0.01``), and prints what it prints
         condition = run.fork()
-        _command(header[1:], condition)
-        once.elapsed, once.requests = condition.elapsed, condition.requests
+        _command(test, condition)
+        once.elapsed, once.requests, once.lines = condition.elapsed, condition.requests, list(condition.lines)
+        run.condition_lines = len(condition.lines)
     _interpret(body, once)
     if once.exited or once.forever:  # the body leaves the loop (exit) or never finishes its first pass
         run.lines.extend((run.elapsed + at, text) for at, text in once.lines)
@@ -841,6 +873,17 @@ def _run_loop(header: list[str], body: list[str], run: _Run) -> None:
         run.serving, run.memory = run.serving or once.serving, max(run.memory, once.memory)
         run.cpu_busy = max(run.cpu_busy, once.cpu_busy)
         return
+    if test and not live:
+        again = once.fork()
+        _command(test, again)
+        if not _goes_round(keyword, negated, again.status):  # the pass made its condition stop it: it ran once
+            run.lines.extend((run.elapsed + at, text) for at, text in once.lines)
+            run.elapsed += once.elapsed
+            run.files, run.env, run.status = once.files, once.env, 0
+            run.requests.extend(once.requests)
+            return
+    if live:
+        run.loop_condition = list(header)
     run.forever = True
     run.loop = (header, body)
     run.loop_start = run.elapsed
@@ -848,6 +891,42 @@ def _run_loop(header: list[str], body: list[str], run: _Run) -> None:
     run.loop_lines = once.lines
     run.load_urls = tuple(once.requests)
     run.cpu_busy = max(run.cpu_busy, once.cpu_busy)
+
+
+def _goes_round(keyword: str, negated: bool, status: int) -> bool:
+    """Does a while/until loop run its body again, its condition having exited with ``status``?"""
+    succeeded = (status == 0) != negated
+    return succeeded if keyword == "while" else not succeeded
+
+
+def after_loop(run: _Run) -> _Run:
+    """What a script does once the loop it ran on is ended by its condition (``until nslookup db; do sleep 2; done;
+    echo ready``): the statements after it, run from that moment in ``run``'s state.
+
+    Simplification: a loop or a server among them runs as far as its first pass (it prints, then the process waits).
+    """
+    after = run.fork()
+    after.files = run.files
+    tokens: list[str] = []
+    for operator, words in run.rest or ():
+        if operator in ("&&", "||", "|") and tokens and tokens[-1] == ";":
+            tokens[-1] = operator
+        tokens.extend([*words, ";"])
+    _interpret(tokens, after)
+    after.lines.extend((after.loop_start + at, text) for at, text in after.loop_lines)
+    return after
+
+
+def loop_goes_round(header: list[str], run: _Run) -> tuple[bool, _Run]:
+    """Ask a while/until loop's condition in ``run``'s state now: does the body run again? And what the condition
+    printed and did."""
+    keyword, test = header[0], header[1:]
+    negated = bool(test) and test[0] == "!"
+    asked = run.fork()
+    asked.files = run.files
+    if test[negated:]:
+        _command(test[negated:], asked)
+    return _goes_round(keyword, negated, asked.status), asked
 
 
 def _command(words: list[str], run: _Run) -> None:
@@ -1495,6 +1574,7 @@ def program_for(
         )
     forever_loop = run.forever and not start_error and exit_after == FOREVER
     load_urls = run.load_urls if forever_loop else ()
+    after = after_loop(run) if forever_loop and run.loop_condition else None
     usage = knob(annotations, "memory-usage", name)
     memory = _bytes(usage) if usage else max(run.memory, (info.memory_mb if info else 20) * 2**20)
     handles = server or run.traps_term
@@ -1532,6 +1612,11 @@ def program_for(
         idle_cpu=(info.idle_cpu if info is not None else IDLE_CPU) + run.cpu_busy,
         request_cpu=info.request_cpu if info is not None else REQUEST_CPU,
         stdin_shell=stdin_shell and not start_error,
+        loop_condition=tuple(run.loop_condition) if after is not None else (),
+        condition_lines=run.condition_lines if after is not None else 0,
+        after_lines=tuple(after.lines) if after is not None else (),
+        after_exit=(FOREVER if after.forever else after.elapsed) if after is not None else FOREVER,
+        after_code=after.status if after is not None else 0,
     )
 
 

@@ -140,6 +140,7 @@ class Container:
     routes: dict[str, list[FetchRoute]] = field(default_factory=dict)  # by URL: where its wget/curl went, from when
     termination_path: str = "/dev/termination-log"  # terminationMessagePath (the kubelet passes it to the runtime)
     termination_policy: str = "File"  # terminationMessagePolicy
+    loop_ended: float | None = None  # when its loop's condition ended it (until nslookup myservice)
 
     @property
     def running(self) -> bool:
@@ -163,7 +164,8 @@ class Container:
         if self.started_at is None:
             return []
         until = now if self.running else self.finished_at
-        entries = self.program.log_lines(self.started_at, until, self.file_at, self.fetch_output, since)
+        entries = self.program.log_lines(self.started_at, until, self.file_at, self.fetch_output, since,
+                                         self.loop_ended)
         entries += [entry for entry in self.extra_lines if entry[0] >= since]
         entries.sort(key=itemgetter(0))
         return [(when, text.removesuffix(OPEN) if text.endswith(OPEN) else text + "\n") for when, text in entries]
@@ -407,6 +409,8 @@ class ContainerRuntime:
         self.powered = True
         self.cpu_capacity = 0.0  # cores the machine has (0: unbounded); the machine sets it
         self.route: Route | None = None  # how a request leaves this node: its kube-proxy's rules (the machine sets it)
+        # a command's exit status run in a container now, as a loop's condition asks it (the machine sets it)
+        self.ask: Callable[[Container, list[str]], int] | None = None
         self.booted_at = clock.now
         self.retired_cpu = 0.0  # core-seconds of containers removed since boot (the node's counter keeps them)
 
@@ -532,7 +536,31 @@ class ContainerRuntime:
                 label=f"exit {container.pod}",
             )
             container.timers.append(timer)
+        elif program.loop_condition:
+            container.timers.append(
+                self.clock.call_at(now + program.loop_start, self._loop_pass, container, label=f"loop {container.pod}"))
         return container
+
+    def _loop_pass(self, container: Container) -> None:
+        """Before a pass of a loop whose condition asks the network: ask it; when it says stop, the script goes on
+        after the loop from now (and exits when that part ends)."""
+        program = container.program
+        if not container.running or self.ask is None:
+            return
+        keyword, *words = program.loop_condition
+        negated = bool(words) and words[0] == "!"
+        succeeded = (self.ask(container, words[1:] if negated else words) == 0) != negated
+        container.timers = [t for t in container.timers if not t.cancelled and t.when > self.clock.now]
+        if succeeded == (keyword == "while"):  # round again
+            container.timers.append(self.clock.call_later(program.loop_period, self._loop_pass, container,
+                                                          label=f"loop {container.pod}"))
+            return
+        container.loop_ended = self.clock.now
+        if program.after_exit != FOREVER:
+            code = program.after_code
+            container.timers.append(self.clock.call_later(
+                program.after_exit, self._exited, container, code, "Completed" if code == 0 else "Error", "",
+                label=f"exit {container.pod}"))
 
     def stop_container(self, container: Container, grace: float) -> None:
         """StopContainer: SIGTERM, then SIGKILL when ``grace`` runs out (the process may well ignore SIGTERM)."""

@@ -366,3 +366,20 @@ def test_a_command_substitution_keeps_its_errors_out_of_the_value() -> None:
     cluster = cluster_with(pod("box", "busybox", ["sleep", "3600"]))
     _, out, _ = drive(cluster, open_session(cluster, "box", ["sh", "-c", 'x=$(ls /nonexistent); echo "[$x]"']))
     assert out.endswith("[]\n") and "No such file or directory" in out.splitlines()[0]
+
+
+def test_while_and_until_loops_follow_their_condition() -> None:
+    cluster = cluster_with(pod("box", "busybox", ["sleep", "3600"]), pod("web", "nginx:1.27", labels={"app": "web"}),
+                           service("web", {"app": "web"}))
+
+    def run(script: str) -> tuple[int, str]:
+        code, out, _ = drive(cluster, open_session(cluster, "box", ["sh", "-c", script]), limit=120)
+        return code, out
+
+    assert run("until true; do echo x; sleep 1; done; echo D") == (0, "D\n")
+    assert run("while false; do echo y; done; echo A") == (0, "A\n")
+    assert run("until [ -f /tmp/flag ]; do touch /tmp/flag; echo once; done; echo after") == (0, "once\nafter\n")
+    code, out = run("until nslookup web >/dev/null; do echo waiting; sleep 1; done; echo found")
+    assert (code, out) == (0, "found\n")
+    with pytest.raises(AssertionError, match="did not end"):  # no such Service: it keeps asking
+        run("until nslookup nosuch >/dev/null 2>&1; do echo waiting; sleep 10; done")
