@@ -105,6 +105,9 @@ class Slot:
 
     @property
     def ready(self) -> bool:
+        if self.init and not self.sidecar:  # the prober's rule: a plain init container is ready once it exited 0
+            current = self.current
+            return current is not None and not current.running and current.exit_code == 0
         readiness = self.probes.get("readiness")
         return self.running and self.started and (readiness is None or readiness.result)
 
@@ -754,11 +757,7 @@ class PodWorker:
         status: dict[str, Any] = {"name": slot.name, "ready": slot.ready, "restartCount": 0, "started": False}
         if current is None:
             status["image"], status["imageID"] = spec_image, ""
-            default = (
-                "PodInitializing"
-                if not slot.init and self.spec.get("initContainers")
-                else "ContainerCreating"
-            )
+            default = "PodInitializing" if self.spec.get("initContainers") else "ContainerCreating"  # init ones too
             reason, message = slot.waiting or (default, "")
             status["state"] = {"waiting": waiting_state(reason, message)}
             status["lastState"] = {}

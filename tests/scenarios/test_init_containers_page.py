@@ -40,6 +40,9 @@ def test_the_pod_waits_for_its_services_then_runs() -> None:
     kubectl.create("pods", _myapp_pod())
     cluster.run_for(30)
     assert _states(cluster) == ("Pending", ["running", "waiting"])
+    statuses = (cluster.get("pods", "default", "myapp-pod") or {})["status"]["initContainerStatuses"]
+    assert [s["ready"] for s in statuses] == [False, False]  # an init container is ready once it has exited 0
+    assert statuses[1]["state"]["waiting"]["reason"] == "PodInitializing"
     waiting = kubectl.logs("default", "myapp-pod", "init-myservice").splitlines()
     assert 12 <= waiting.count("waiting for myservice") <= 16  # a pass every 2 s
     kubectl.create("services", _service("myservice", 9376))
@@ -52,6 +55,7 @@ def test_the_pod_waits_for_its_services_then_runs() -> None:
     pod = cluster.get("pods", "default", "myapp-pod") or {}
     first = pod["status"]["initContainerStatuses"][0]["state"]["terminated"]
     assert (first["exitCode"], first["reason"]) == (0, "Completed")
+    assert [s["ready"] for s in pod["status"]["initContainerStatuses"]] == [True, True]
 
 
 def test_a_loop_the_script_ends_goes_on_with_what_follows() -> None:
