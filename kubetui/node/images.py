@@ -218,6 +218,8 @@ CATALOGUE: dict[str, ImageInfo] = {
         r"(?:latest|stable|testing|sid|buster|bullseye|bookworm|trixie|(?:1[0-3])(?:\.\d+)?)(?:-slim)?",
         memory_mb=1,
     ),
+    # The Jobs page's pi Job: perl -Mbignum=bpi -wle 'print bpi(2000)'
+    "perl": ImageInfo(330, rf"(?:latest|slim|bookworm|threaded|5(?:\.\d+){{0,2}}{_SUFFIX})", memory_mb=6),
     "python": ImageInfo(
         380, rf"(?:latest|slim|alpine|bookworm|3(?:\.\d+){{0,2}}{_SUFFIX}|2\.7{_V}{_SUFFIX})", memory_mb=9
     ),
