@@ -62,7 +62,7 @@ class Machine:
         self.runtime = ContainerRuntime(spec.name, pod_network_prefix(index), clock, trace, self.network)
         self.runtime.cpu_capacity = spec.cpu_millis / 1000
         self.runtime.route = self._route
-        self.runtime.ask = self._loop_condition
+        self.runtime.ask = self._run_in
         self.kubelet = self._new_kubelet()
         self.proxy = self._new_proxy()
 
@@ -182,9 +182,9 @@ class Machine:
                                      detail=" ".join(command) if not attach else "to PID 1"))
         return self._session(worker, slot, instance, command, attach=attach, stdin=stdin)
 
-    def _loop_condition(self, instance: Container, command: list[str]) -> int:
-        """A container's own ``until nslookup myservice`` asks its condition before each pass: the exit status of
-        ``command`` run in the container now, as its shell runs it (the same programs an exec has)."""
+    def _run_in(self, instance: Container, command: list[str]) -> int:
+        """The exit status of ``command`` run in the container now, with the programs an exec has (what it writes
+        stays): a loop's condition asked before each pass (``until nslookup myservice``), a postStart hook."""
         namespace, _, name = instance.pod.partition("/")
         worker = self.kubelet.find(namespace, name)
         slot = worker.slot(instance.name) if worker is not None else None

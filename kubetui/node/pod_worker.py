@@ -584,12 +584,35 @@ class PodWorker:
             self.event("Warning", "Failed", f"Error: {container.message}")
             return
         self.event("Normal", "Started", f"Started container {slot.name}")
+        if not self._post_start(slot, container):
+            return
         for kind in ("startup", "readiness", "liveness"):
             probe = slot.spec.get(f"{kind}Probe")
             if isinstance(probe, dict):
                 worker = ProbeWorker(self, container, ProbeSpec.of(kind, probe), self.clock)
                 slot.probes[kind] = worker
                 worker.start()
+
+    def _post_start(self, slot: Slot, container: Container) -> bool:
+        """The postStart exec hook, run in the container as soon as it starts (what it writes stays there); when it
+        fails, FailedPostStartHook and the container is killed, to restart as its policy says. True: it went well.
+
+        Simplification: an httpGet postStart hook is not sent.
+        """
+        hook = ((slot.spec.get("lifecycle") or {}).get("postStart") or {}).get("exec") or {}
+        command = [str(word) for word in hook.get("command") or []]
+        if not command or self.runtime.ask is None:
+            return True
+        status = self.runtime.ask(container, command)
+        if status == 0:
+            return True
+        words = " ".join(command)
+        self.event("Warning", "FailedPostStartHook",
+                   f'Exec lifecycle hook ([{words}]) for Container "{slot.name}" in Pod "{self.name}_{self.namespace}'
+                   f"({self.uid})\" failed - error: command '{words}' exited with {status}: , message: \"\"")
+        self.activity(slot.name, "postStart hook failed", f"exit code {status}: killing the container")
+        self.runtime.kill_container(container)
+        return False
 
     def _replace_changed(self) -> None:
         """A container whose definition changed (``kubectl set image`` on a pod) is killed and started anew."""

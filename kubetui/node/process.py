@@ -1087,6 +1087,11 @@ def _simple(words: list[str], run: _Run, stdin: list[str] | None) -> None:
     elif name == "printf":
         text, run.status = _printf(args)
         output, partial = _lines(text)
+    elif name == "command" and args[:1] == ["-v"]:  # the shell's builtin: where a program is, or a builtin's name
+        names = args[1:]
+        output = [a if a in SHELL_BUILTINS | {"echo", "printf", "test", "["} else
+                  f"{'/bin' if run.shell_name == 'busybox' else '/usr/bin'}/{a}" for a in names if run.has(a)]
+        run.status = 0 if len(output) == len(names) and names else 1
     elif name == "which" and run.has("which"):
         output = [f"{'/bin' if run.shell_name == 'busybox' else '/usr/bin'}/{a}" for a in args
                   if run.has(a) and a not in SHELL_BUILTINS]
@@ -1428,6 +1433,8 @@ def _other_program(name: str, args: list[str], run: _Run) -> None:
     if name == "perl":
         _perl(args, run)
         return
+    if name == "nginx" and any(a in ("-s", "-t", "-T", "-v", "-V", "-h") for a in args):  # signals a running nginx,
+        return  # tests its configuration or tells its version, then ends: it is no new server
     if name in HTTP_CLIENTS:
         url = url_argument(args)
         if url:

@@ -409,7 +409,7 @@ class ContainerRuntime:
         self.powered = True
         self.cpu_capacity = 0.0  # cores the machine has (0: unbounded); the machine sets it
         self.route: Route | None = None  # how a request leaves this node: its kube-proxy's rules (the machine sets it)
-        # a command's exit status run in a container now, as a loop's condition asks it (the machine sets it)
+        # a command's exit status, run in a container now: a loop's condition, a postStart hook (the machine sets it)
         self.ask: Callable[[Container, list[str]], int] | None = None
         self.booted_at = clock.now
         self.retired_cpu = 0.0  # core-seconds of containers removed since boot (the node's counter keeps them)

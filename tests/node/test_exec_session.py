@@ -383,3 +383,31 @@ def test_while_and_until_loops_follow_their_condition() -> None:
     assert (code, out) == (0, "found\n")
     with pytest.raises(AssertionError, match="did not end"):  # no such Service: it keeps asking
         run("until nslookup nosuch >/dev/null 2>&1; do echo waiting; sleep 10; done")
+
+
+def test_lifecycle_page_post_start_writes_its_message_and_command_v() -> None:
+    post_start = "echo Hello from the postStart handler > /usr/share/message"
+    pre_stop = "nginx -s quit; while killall -0 nginx; do sleep 1; done"
+    demo = pod("lifecycle-demo", "nginx", container={"lifecycle": {
+        "postStart": {"exec": {"command": ["/bin/sh", "-c", post_start]}},
+        "preStop": {"exec": {"command": ["/bin/sh", "-c", pre_stop]}}}})
+    cluster = cluster_with(demo)
+    code, out, _ = drive(cluster, open_session(cluster, "lifecycle-demo", ["cat", "/usr/share/message"]))
+    assert (code, out) == (0, "Hello from the postStart handler\n")
+    script = "command -v killall; command -v echo"
+    code, out, _ = drive(cluster, open_session(cluster, "lifecycle-demo", ["sh", "-c", script]))
+    assert out == "echo\n"  # the nginx image has no killall: the preStop loop ends at once
+    started = cluster.clock.now
+    cluster.client("kubectl").delete("pods", "default", "lifecycle-demo")
+    assert cluster.run_until(lambda: cluster.get("pods", "default", "lifecycle-demo") is None, timeout=60)
+    assert cluster.clock.now - started < 10
+
+
+def test_a_failing_post_start_hook_kills_the_container() -> None:
+    failing = pod("hooked", "busybox", ["sleep", "3600"], container={"lifecycle": {
+        "postStart": {"exec": {"command": ["/bin/sh", "-c", "exit 3"]}}}})
+    cluster = cluster_with(failing)
+    events = [e for e in cluster.objects("events", "default") if e["reason"] == "FailedPostStartHook"]
+    assert events and "command '/bin/sh -c exit 3' exited with 3" in events[0]["message"]
+    status = (cluster.get("pods", "default", "hooked") or {})["status"]["containerStatuses"][0]
+    assert status["restartCount"] >= 1 or "terminated" in status["state"] or "waiting" in status["state"]
