@@ -270,6 +270,7 @@ class KubetuiApp(App[int]):
         self.collector = IdleCollector(lambda: self._last_input)
         self._gate_pump()
         self._toasts: dict[str, Notification] = {}
+        self._scales_asked: dict[tuple[str, str, str], tuple[int, int]] = {}  # (replicas asked, the view's then)
         self._quit_armed_until = 0.0
         self._superseded: set[str] = set()
         self.register_theme(PROJECTOR)
@@ -583,7 +584,12 @@ class KubetuiApp(App[int]):
             return
         resource, ns, name = target
         obj = self.view.get(resource, ns, name) or {}
-        replicas = max(0, int(obj.get("spec", {}).get("replicas", 1)) + delta)
+        seen = int(obj.get("spec", {}).get("replicas", 1))
+        # + + pressed before the first scale reached the view (paused, or quicker than a step): count from the
+        # replicas asked for, not from the ones the view still shows
+        asked, seen_then = self._scales_asked.get(target, (seen, seen))
+        replicas = max(0, (asked if seen == seen_then else seen) + delta)
+        self._scales_asked[target] = (replicas, seen)
         self._submit("api", verb="scale", resource=resource, namespace=ns, name=name, replicas=replicas)
 
     def action_traffic(self) -> None:

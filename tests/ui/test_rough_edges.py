@@ -455,3 +455,39 @@ async def test_yaml_colours_follow_the_theme(app: KubetuiApp, cluster: Cluster) 
         string = syntax._theme.get_style_for_token(String)
         assert string.color is None or string.color.triplet is None, "an ANSI colour the theme maps, not monokai's"
         assert syntax._theme.get_background_style().bgcolor is None
+
+
+async def test_scaling_a_workload_at_the_foot_of_the_pane_brings_its_new_pods_into_view(
+        app: KubetuiApp, cluster: Cluster) -> None:
+    from kubetui.ui.panes.workloads import WorkloadsPane
+
+    async with app.run_test(size=SIZE) as pilot:
+        cluster.client("kubectl").scale("deployments", "default", "hpa-demo", 9)  # as an autoscaler would
+        await settle(pilot, cluster, 30)
+        pane = app.query_one(WorkloadsPane)
+        pane.focus()
+        web = next(i for i, row in enumerate(pane._items) if row.kind == "Deployment" and row.name == "web")
+        await pilot.press(*["down"] * web)
+        assert pane.cursor == web and web >= pane.scrollable_content_region.height - 1  # at the foot before
+        await pilot.press("plus")
+        await pilot.pause()
+        await pilot.press("plus")
+        await settle(pilot, cluster, 20)
+        await pilot.pause(0.3)
+        pods = [i for i, row in enumerate(pane._items) if row.kind == "Pod" and row.name.startswith("web-")]
+        top, height = pane.scroll_offset.y, pane.scrollable_content_region.height
+        assert len(pods) == 5 and all(top <= i < top + height for i in pods), (top, height, pods)
+        assert top <= pane.cursor < top + height
+
+
+async def test_plus_pressed_three_times_while_paused_scales_by_three(app: KubetuiApp, cluster: Cluster) -> None:
+    from kubetui.ui.panes.workloads import WorkloadsPane
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, cluster, 5)
+        pane = app.query_one(WorkloadsPane)
+        pane.focus()
+        pane._move_to(next(i for i, r in enumerate(pane._items) if r.kind == "Deployment" and r.name == "web"))
+        await pilot.press("space", "plus", "plus", "plus", "space")
+        await settle(pilot, cluster, 2)
+        assert (cluster.get("deployments", "default", "web") or {})["spec"]["replicas"] == 6  # 3 + 3, not 3 + 1

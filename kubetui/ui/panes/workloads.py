@@ -197,6 +197,18 @@ class WorkloadsPane(LinePane):
             else:
                 self._add_subtree(rows, children, child, child_kind, depth + 1, index == final, below)
 
+    def scroll_to_region_y(self, index: int) -> None:
+        """Bring the selected workload's tree into view with it, not only its row: scaled with + at the foot of the
+        pane, its new pods showed nowhere; its own row stays in view if the tree is taller than the pane."""
+        items = self._items
+        last = index
+        if 0 <= index < len(items) and isinstance(items[index], Row):
+            depth = items[index].depth
+            while last + 1 < len(items) and isinstance(items[last + 1], Row) and items[last + 1].depth > depth:
+                last += 1
+        super().scroll_to_region_y(last)
+        super().scroll_to_region_y(index)
+
     def item_key(self, item: Row) -> Any:
         return (item.kind, item.namespace, item.name)
 
