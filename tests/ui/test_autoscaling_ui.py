@@ -89,6 +89,10 @@ def test_held_shows_only_while_a_scale_down_waits() -> None:
     cluster.client("kubectl").delete("pods", "default", "load-generator", 0)
     cluster.run_for(60)
     assert "↓held" in row()
+    deployment = next(r for r in pane.items() if r.kind == "Deployment")
+    rows = [pane.render_item(deployment, width).plain for width in range(60, 100)]
+    assert any(text.endswith(" ↓") for text in rows)  # short of room: the arrow alone, never a cut "↓h…"
+    assert not any("↓h…" in text or "↓he…" in text or "↓hel…" in text for text in rows)
     view.close()
 
 

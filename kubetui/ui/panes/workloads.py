@@ -341,8 +341,8 @@ class WorkloadsPane(LinePane):
             line.append("  hpa" + (bounds if len(bounds) <= room else ""), style="cyan")
             for text, style in targets:
                 line.append(f" {text}", style=style)
-            if held:
-                line.append(" ↓held", style="yellow")
+            if held:  # the arrow alone where the word would be cut (100 columns, ten pods)
+                line.append(" ↓held" if width - line.cell_len >= 6 else " ↓", style="yellow")
         if item.kind in ("DaemonSet", "StatefulSet"):  # a rollout undo shows as the image changing back
             line.append(f"  {images((spec.get('template') or {}).get('spec') or {})}", style="dim")
         elif item.kind == "Job":
