@@ -491,3 +491,20 @@ async def test_plus_pressed_three_times_while_paused_scales_by_three(app: Kubetu
         await pilot.press("space", "plus", "plus", "plus", "space")
         await settle(pilot, cluster, 2)
         assert (cluster.get("deployments", "default", "web") or {})["spec"]["replicas"] == 6  # 3 + 3, not 3 + 1
+
+
+async def test_a_node_card_that_grows_keeps_a_cards_title_at_the_top(app: KubetuiApp, cluster: Cluster) -> None:
+    from kubetui.ui.panes.nodes import NodesPane
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, cluster, 5)
+        nodes = app.query_one(NodesPane)
+        nodes.focus()
+        nodes.select_node("node-3")
+        await pilot.press("k")
+        for _ in range(8):  # the card grows: powered off, NotReady, its taints
+            await settle(pilot, cluster, 10)
+            await pilot.pause(0.1)
+            nodes.select_node("node-3")
+            top = nodes.scroll_offset.y
+            assert top in nodes._card_starts(), (top, nodes._card_starts())

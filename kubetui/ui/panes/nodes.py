@@ -137,6 +137,11 @@ class NodesPane(LinePane):
             last += 1
         super().scroll_to_region_y(last)
         super().scroll_to_region_y(index)
+        top, starts = self.scroll_offset.y, self._card_starts()
+        if top not in starts:  # a card cut at the top showed its bars without its name: start at the next title
+            following = next((s for s in starts if s > top), None)
+            if following is not None and following <= index:
+                self.scroll_to(y=following, animate=False, immediate=True, force=True)
 
     def is_selected(self, index: int) -> bool:
         """The whole card of the selected node is highlighted, not the blank line below it."""
