@@ -77,7 +77,10 @@ class ClusterView:
             changed = self._counter(resource)
             informer.add_handlers(changed, lambda _old, new, changed=changed: changed(new), changed)  # type: ignore[misc]
             informer.start()
-        self.api: deque[ApiRequest | EtcdWrite] = deque(maxlen=history)
+        self.api: deque[ApiRequest] = deque(maxlen=history)
+        # etcd's writes in a log of their own: sharing one, they pushed the API requests out, and the API pane's
+        # count fell while requests arrived
+        self.etcd: deque[EtcdWrite] = deque(maxlen=history)
         self.decisions: deque[SchedulingDecision] = deque(maxlen=history)
         self.activity: deque[Reconcile | NodeActivity | Chaos | ManifestStatus | KubeEvent] = deque(maxlen=history)
         self.activity_version = 0
@@ -137,10 +140,12 @@ class ClusterView:
 
     def _on_record(self, record: Record) -> None:
         self.trace_version += 1
-        if isinstance(record, ApiRequest | EtcdWrite):
-            if isinstance(record, ApiRequest) and record.who == IDENTITY and record.verb in ("list", "watch"):
+        if isinstance(record, ApiRequest):
+            if record.who == IDENTITY and record.verb in ("list", "watch"):
                 return  # the UI's own watches would only be noise
             self.api.append(record)
+        elif isinstance(record, EtcdWrite):
+            self.etcd.append(record)
         elif isinstance(record, SchedulingDecision):
             self.decisions.append(record)
         elif isinstance(record, MetricsScrape):  # what each node uses, as kubectl top node says it

@@ -120,3 +120,23 @@ def test_node_cards_say_what_each_node_uses() -> None:
     cluster.run_for(45)
     assert "cpu 0.5" in title(), title()  # php-apache at its 500m limit, and the machine's own 40m
     view.close()
+
+
+def test_the_api_panes_count_never_falls_while_requests_arrive() -> None:
+    """etcd's writes have a log of their own: sharing one, they pushed the API requests out and the count fell."""
+    from kubetui.ui.panes.api import ApiPane
+    from kubetui.ui.view import ClusterView
+
+    cluster = Cluster(seed=1)
+    view = ClusterView(cluster, history=200)
+    pane = ApiPane(view)
+    counts = []
+    for _ in range(30):
+        cluster.run_for(2)
+        counts.append(len(pane.items()))
+    assert counts == sorted(counts) and counts[-1] == 200, counts
+    pane.show_etcd = True  # what e shows (toggle_etcd, in the app)
+    merged = pane.items()
+    assert any(type(r).__name__ == "EtcdWrite" for r in merged)
+    assert [r.seq for r in merged] == sorted(r.seq for r in merged)
+    view.close()

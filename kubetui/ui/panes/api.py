@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import heapq
+from collections.abc import Iterable, Sequence
+from operator import attrgetter
 from typing import Any
 
 from rich.text import Text
@@ -54,8 +56,10 @@ class ApiPane(LinePane):
 
     def items(self) -> Sequence[Any]:
         records: Sequence[ApiRequest | EtcdWrite] = self.view.api
-        if not self.show_etcd:
-            records = [r for r in records if isinstance(r, ApiRequest)]
+        if self.show_etcd:  # the two logs, in the order the trace recorded them, from where both still reach
+            since = max(self.view.api[0].seq if self.view.api else 0, self.view.etcd[0].seq if self.view.etcd else 0)
+            merged: Iterable[ApiRequest | EtcdWrite] = heapq.merge(self.view.api, self.view.etcd, key=attrgetter("seq"))
+            records = [r for r in merged if r.seq >= since]
         if self.hide_heartbeats:
             records = [r for r in records if not is_heartbeat(r)]
         return list(records)
