@@ -11,6 +11,7 @@ kubetui.node.process calls them through its ``tool`` hook, so they work in scrip
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -19,7 +20,7 @@ from kubetui.node import dns, http_clients
 from kubetui.node.http_clients import Fetched, parse_url
 from kubetui.node.images import InvalidImageName, parse_image
 from kubetui.node.network import Reply
-from kubetui.node.process import Program, _Run, absolute
+from kubetui.node.process import STAMP, Program, _Run, absolute, render
 from kubetui.sim.clock import Clock
 
 if TYPE_CHECKING:
@@ -55,6 +56,7 @@ class PodView:
     working_dir: str = "/"
     main_command: str = ""  # PID 1's command line, as ps shows it
     stdin_once: bool = False  # the container's stdin closes when the first attach ends (kubectl run -it sets it)
+    share_processes: bool = False  # shareProcessNamespace: the pod's containers see each other's processes
 
 
 class Programs:
@@ -69,6 +71,7 @@ class Programs:
         self.shell = shell  # what ps shows as the exec's own process
         self.cwd = view.working_dir or "/"
         self.tty = False  # ls lists in columns on a terminal, one name a line otherwise
+        self.attach_session = False  # kubectl attach: the shell is the container's own process, not an exec's
         self.stdin: list[str] = []  # what ``kubectl exec -i`` piped in, for a command that reads it
         self.written = 0  # run.files up to here are the container's; after it, what the command wrote
         self.unanswered = False  # the last lookup found no DNS server to ask
@@ -148,7 +151,7 @@ class Programs:
         files, out = self.files(run), []
         for arg in args:
             path = self._path(arg)
-            text = files.get(path)
+            text = files.get(path) if not path.startswith("/proc/") else self._proc_root(path)
             if text is None:
                 run.status = 1
                 why = "Is a directory" if self._is_dir(path, run) else "No such file or directory"
@@ -156,6 +159,16 @@ class Programs:
             elif text:
                 out.extend(text.removesuffix("\n").split("\n"))
         return out
+
+    def _proc_root(self, path: str) -> str | None:
+        """/proc/<pid>/root/<file>: that process's file system, another container's in a shared process namespace."""
+        found = re.fullmatch(r"/proc/(\d+)/root(/.*)", path)
+        if found is None:
+            return None
+        for pid, _, _, container in self._processes([]):
+            if str(pid) == found.group(1) and container is not None:
+                return container.read(found.group(2), self.clock.now)
+        return None
 
     def _is_dir(self, path: str, run: _Run) -> bool:
         if path == "/" or path.strip("/") in ROOT_ENTRIES:
@@ -209,16 +222,42 @@ class Programs:
         return [self.view.pod_ip] if "-i" in args else [self.view.hostname]
 
     def _ps(self, args: list[str], run: _Run) -> list[str]:
-        spec_words = self._main_command()
-        rows = [(1, spec_words), (7, self.shell), (13, "ps " + " ".join(args))]
+        rows = [(pid, user, command) for pid, user, command, _ in self._processes(args)]
         if run.shell_name == "busybox":
-            return ["PID   USER     TIME  COMMAND"] + [f"{pid:5d} root      0:00 {cmd.strip()}" for pid, cmd in rows]
-        return ["    PID TTY          TIME CMD"] + [f"{pid:7d} ?        00:00:00 {cmd.split()[0]}" for pid, cmd in rows]
+            return ["PID   USER     TIME  COMMAND"] + [f"{pid:5d} {user:<8} 0:00 {cmd.strip()}"
+                                                        for pid, user, cmd in rows]
+        return ["    PID TTY          TIME CMD"] + [f"{pid:7d} ?        00:00:00 {cmd.split()[0]}"
+                                                   for pid, _, cmd in rows]
 
-    def _main_command(self) -> str:
-        program: Program = self.container.program
+    def _processes(self, args: list[str]) -> list[tuple[int, str, str, Container | None]]:
+        """(PID, user, command line, the container whose main process it is) as ps sees them: the container's own
+        PID 1, this exec's shell and ps; with shareProcessNamespace, the sandbox's /pause as PID 1 and every running
+        container's processes."""
+        ps = "ps " + " ".join(args)
+        if not self.view.share_processes:
+            return [(1, "root", self._main_command(), self.container), (7, "root", self.shell, None),
+                    (13, "root", ps, None)]
+        rows: list[tuple[int, str, str, Container | None]] = [(1, "root", "/pause", None)]
+        pid = 8
+        for other in sorted((c for c in self.runtime.containers_of(self.container.pod_uid) if c.running),
+                            key=lambda c: (c.started_at or 0.0, c.name)):
+            rows.append((pid, "root", self._main_command(other), other))
+            if other.program.style == "nginx":
+                rows.append((pid + 6, "101", "nginx: worker process", None))
+                pid += 6
+            pid += 1
+        if not self.attach_session:
+            rows.append((pid, "root", self.shell, None))
+            pid += 6
+        return [*rows, (pid, "root", ps, None)]
+
+    def _main_command(self, container: Container | None = None) -> str:
+        container = container or self.container
+        program: Program = container.program
         if program.style == "nginx":
             return "nginx: master process nginx -g daemon off;"
+        if container is not self.container:
+            return container.command_line or program.style or "sh"
         return self.view.main_command or program.style or "sh"
 
     def _kill(self, args: list[str], run: _Run) -> list[str]:
@@ -229,7 +268,9 @@ class Programs:
                 signal = arg[1:].upper().removeprefix("SIG").removeprefix("S ").strip() or "TERM"
             else:
                 pids.append(arg)
-        signal = {"9": "KILL", "15": "TERM", "2": "INT"}.get(signal, signal)
+        signal = {"9": "KILL", "15": "TERM", "2": "INT", "1": "HUP"}.get(signal, signal)
+        if self.view.share_processes:
+            return self._kill_shared(signal, pids, run)
         out = []
         for pid in pids:
             if pid != "1":
@@ -239,6 +280,37 @@ class Programs:
             elif signal in ("TERM", "INT", "QUIT", "HUP") and self.container.program.handles_sigterm:
                 self.runtime.stop_container(self.container, float(10**9))
             # PID 1 ignores a signal it has no handler for, SIGKILL included, from inside its own namespace
+        return out
+
+    def _kill_shared(self, signal: str, pids: list[str], run: _Run) -> list[str]:
+        """kill in a shared process namespace: another container's main process is no PID 1 there, so a signal it
+        has no handler for takes its default action; nginx reloads on SIGHUP."""
+        by_pid = {str(pid): (container, command) for pid, _, command, container in self._processes([])}
+        out = []
+        for pid in pids:
+            found = by_pid.get(pid)
+            if found is None or pid == "1":
+                out.append(f"sh: can't kill pid {pid}: No such process" if run.shell_name == "busybox"
+                           else f"kill: ({pid}) - No such process")
+                run.status = 1
+                continue
+            target, _ = found
+            if target is None:
+                continue
+            now = self.clock.now
+            if signal == "HUP" and target.program.style == "nginx":
+                sender = max(int(p) for p in by_pid)
+                for line in (f"signal 1 (SIGHUP) received from {sender}, reconfiguring", "reconfiguring",
+                             'using the "epoll" event method', "start worker processes",
+                             f"start worker process {sender + 1}"):
+                    target.log(now, render(f"{STAMP} [notice] {pid}#{pid}: {line}", now))
+            elif signal == "KILL":
+                self.runtime.kill_container(target)
+            elif signal in ("TERM", "INT", "QUIT", "HUP"):
+                if target.program.handles_sigterm:
+                    self.runtime.stop_container(target, float(10**9))
+                else:
+                    self.runtime.exit_process(target, 128 + {"TERM": 15, "INT": 2, "QUIT": 3, "HUP": 1}[signal])
         return out
 
     # -- the network ------------------------------------------------------------------------------------------------

@@ -218,6 +218,7 @@ class Session:
             first = command[0] if command else ""
         shell = self._shell_program(first)
         self.programs = Programs(view, container, runtime, clock, command[0] if command else "sh")
+        self.programs.attach_session = attach
         self.run_state = _Run(program.tools, "bash" if shell == "bash" else program.shell, view.hostname,
                               dict(container.env) or {"HOSTNAME": view.hostname}, tool=self.programs)
         self.history: list[str] = []

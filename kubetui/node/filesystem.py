@@ -57,13 +57,48 @@ Please try again later.</p>
 </html>"""
 
 
+NGINX_CONF = """
+user  nginx;
+worker_processes  auto;
+
+error_log  /var/log/nginx/error.log notice;
+pid        /run/nginx.pid;
+
+
+events {
+    worker_connections  1024;
+}
+
+
+http {
+    include       /etc/nginx/mime.types;
+    default_type  application/octet-stream;
+
+    log_format  main  '$remote_addr - $remote_user [$time_local] "$request" '
+                      '$status $body_bytes_sent "$http_referer" '
+                      '"$http_user_agent" "$http_x_forwarded_for"';
+
+    access_log  /var/log/nginx/access.log  main;
+
+    sendfile        on;
+    #tcp_nopush     on;
+
+    keepalive_timeout  65;
+
+    #gzip  on;
+
+    include /etc/nginx/conf.d/*.conf;
+}"""  # the nginx image's own, as `cat /etc/nginx/nginx.conf` shows it
+
+
 @functools.cache
 def image_files(style: str, version: str = "1") -> Mapping[str, str]:
     """The files of a known image that a learner looks at (a web server's pages, an app's source); read-only,
     made once per image (a web server reads them for every request)."""
     if style == "nginx":
         return {f"{DOCUMENT_ROOTS['nginx']}/index.html": NGINX_WELCOME.rstrip("\n"),
-                f"{DOCUMENT_ROOTS['nginx']}/50x.html": NGINX_50X}
+                f"{DOCUMENT_ROOTS['nginx']}/50x.html": NGINX_50X,
+                "/etc/nginx/nginx.conf": NGINX_CONF}
     if style == "httpd":
         return {f"{DOCUMENT_ROOTS['httpd']}/index.html": "<html><body><h1>It works!</h1></body></html>"}
     if style == "bootcamp":

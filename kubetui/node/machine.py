@@ -232,6 +232,7 @@ class Machine:
             working_dir=str(slot.spec.get("workingDir") or "/"),
             main_command=" ".join(words),
             stdin_once=bool(slot.spec.get("stdinOnce")),
+            share_processes=bool(spec.get("shareProcessNamespace")),
         )
         return Session(view, instance, self.runtime, self.clock, command, attach=attach, stdin=stdin)
 

@@ -141,6 +141,7 @@ class Container:
     termination_path: str = "/dev/termination-log"  # terminationMessagePath (the kubelet passes it to the runtime)
     termination_policy: str = "File"  # terminationMessagePolicy
     loop_ended: float | None = None  # when its loop's condition ended it (until nslookup myservice)
+    command_line: str = ""  # its command and args, as ps shows them
 
     @property
     def running(self) -> bool:
@@ -497,6 +498,7 @@ class ContainerRuntime:
             mounts=dict(mounts or {}),
             volumes=dict(volumes or {}),
             disk=self.disk,
+            command_line=" ".join(str(w) for w in [*(spec.get("command") or ()), *(spec.get("args") or ())]),
             termination_path=str(spec.get("terminationMessagePath") or ""),
             termination_policy=str(spec.get("terminationMessagePolicy") or "File"),
         )

@@ -118,7 +118,7 @@ def test_interactive_shell_prompt_cd_history_and_exit_code() -> None:
     code, out, _ = drive(cluster, open_session(cluster, "web", ["bash"], stdin=True), typed, tty=True)
     assert code == 4
     assert out.startswith("root@web:/# echo $HOSTNAME\r\nweb\r\n")
-    assert "root@web:/etc# ls\r\nhostname  hosts  os-release  resolv.conf\r\n" in out
+    assert "root@web:/etc# ls\r\nhostname  hosts  nginx  os-release  resolv.conf\r\n" in out
     assert out.count("\r\nhi\r\n") == 2  # the backspace fixed the word, and Up brought the line back
 
 
@@ -411,3 +411,27 @@ def test_a_failing_post_start_hook_kills_the_container() -> None:
     assert events and "command '/bin/sh -c exit 3' exited with 3" in events[0]["message"]
     status = (cluster.get("pods", "default", "hooked") or {})["status"]["containerStatuses"][0]
     assert status["restartCount"] >= 1 or "terminated" in status["state"] or "waiting" in status["state"]
+
+
+def test_share_process_namespace_page() -> None:
+    """Share Process Namespace between Containers in a Pod: ps shows the other container's nginx, kill -HUP makes
+    it reload, and /proc/<pid>/root is its file system."""
+    shared = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "nginx"}, "spec": {
+        "shareProcessNamespace": True,
+        "containers": [{"name": "nginx", "image": "nginx"},
+                       {"name": "shell", "image": "busybox:1.28", "command": ["sleep", "3600"]}]}}
+    cluster = cluster_with(shared)
+    session: Session = cluster.api.stream("kubectl", "exec", "default", "nginx", "shell", ["ps", "ax"], False)
+    _, out, _ = drive(cluster, session)
+    lines = out.splitlines()
+    assert lines[0] == "PID   USER     TIME  COMMAND" and lines[1].split() == ["1", "root", "0:00", "/pause"]
+    assert "    8 root     0:00 nginx: master process nginx -g daemon off;" in lines
+    assert any(line.endswith("nginx: worker process") and " 101 " in line for line in lines)
+    session = cluster.api.stream("kubectl", "exec", "default", "nginx", "shell",
+                                 ["sh", "-c", "kill -HUP 8; head -n 2 /proc/8/root/etc/nginx/nginx.conf"], False)
+    code, out, _ = drive(cluster, session)
+    assert (code, out) == (0, "\nuser  nginx;\n")
+    assert "signal 1 (SIGHUP) received from" in cluster.client("kubectl").logs("default", "nginx", "nginx")
+    alone = cluster_with(pod("box", "busybox", ["sleep", "3600"]))
+    _, out, _ = drive(alone, open_session(alone, "box", ["ps"]))
+    assert out.splitlines()[1].split()[-2:] == ["sleep", "3600"]  # without it, the container's own PID 1
