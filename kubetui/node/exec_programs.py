@@ -21,6 +21,7 @@ from kubetui.node.http_clients import Fetched, parse_url
 from kubetui.node.images import InvalidImageName, parse_image
 from kubetui.node.network import Reply
 from kubetui.node.process import STAMP, Program, _Run, absolute, render
+from kubetui.node.usage import TCP_CONNECT_TIMEOUT
 from kubetui.sim.clock import Clock
 
 if TYPE_CHECKING:
@@ -142,7 +143,7 @@ class Programs:
         handlers: dict[str, Callable[[list[str], _Run], list[str]]] = {
             "ls": self._ls, "curl": self._curl, "wget": self._wget, "nslookup": self._nslookup,
             "ping": self._ping, "ps": self._ps, "kill": self._kill, "env": self._env, "printenv": self._env,
-            "hostname": self._hostname, "host": self._host, "dig": self._dig,
+            "hostname": self._hostname, "host": self._host, "dig": self._dig, "nc": self._nc,
         }
         handler = handlers.get(name)
         return handler(args, run) if handler is not None else None
@@ -368,6 +369,46 @@ class Programs:
         run.lines.extend((run.elapsed, line) for line in printed.lines[: printed.early])
         run.elapsed += printed.waited
         return printed.lines[printed.early :]
+
+    def _nc(self, args: list[str], run: _Run) -> list[str]:
+        """``nc -z [-v] [-w N] host port``: does anything accept a connection there (busybox's words, or
+        netcat-openbsd's in a Debian image)?
+
+        Simplification: without -z, nc connects and ends at once (no data is sent or read).
+        """
+        flags = "".join(a[1:] for a in args if a.startswith("-") and not a.startswith("--"))
+        values = {"w", "p", "s", "q", "i"}
+        words = [a for i, a in enumerate(args) if not a.startswith("-")
+                 and not (i and args[i - 1].startswith("-") and args[i - 1][-1] in values)]
+        wait = next((float(args[i + 1]) for i, a in enumerate(args[:-1]) if a.startswith("-") and a.endswith("w")
+                     and args[i + 1].replace(".", "", 1).isdigit()), None)
+        if len(words) < 2 or not words[1].isdigit():
+            run.status = 1
+            return []
+        host, port = words[0], int(words[1])
+        busybox = run.shell_name == "busybox"
+        answer = self._resolve(host, run) if host not in ("localhost", "127.0.0.1") else None
+        ip = "127.0.0.1" if host in ("localhost", "127.0.0.1") else (answer.addresses[0] if answer and
+                                                                      answer.addresses else "")
+        if not ip:
+            run.status = 1
+            return [f"nc: bad address '{host}'" if busybox else f"nc: getaddrinfo for host \"{host}\" port {port}: "
+                    "Name or service not known"]
+        reply = self.view.connect(self.view.pod_ip if ip == "127.0.0.1" else ip, port, "", "")
+        verbose = "v" in flags
+        if reply.code is not None:
+            run.status = 0
+            if not verbose:
+                return []
+            return [f"{host} ({ip}:{port}) open" if busybox else
+                    f"Connection to {host} ({ip}) {port} port [tcp/*] succeeded!"]
+        timeout = "timeout" in reply.error
+        run.elapsed += (min(wait, TCP_CONNECT_TIMEOUT) if wait else TCP_CONNECT_TIMEOUT) if timeout else 0.0
+        run.status = 1
+        why = "Connection timed out" if timeout else "Connection refused"
+        if busybox:
+            return [f"nc: can't connect to remote host ({ip}): {why}"]
+        return [f"nc: connect to {host} ({ip}) port {port} (tcp) {'timed out' if timeout else 'failed: ' + why}"]
 
     def _nslookup(self, args: list[str], run: _Run) -> list[str]:
         names = [a for a in args if not a.startswith("-")]

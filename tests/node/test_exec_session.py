@@ -435,3 +435,17 @@ def test_share_process_namespace_page() -> None:
     alone = cluster_with(pod("box", "busybox", ["sleep", "3600"]))
     _, out, _ = drive(alone, open_session(alone, "box", ["ps"]))
     assert out.splitlines()[1].split()[-2:] == ["sleep", "3600"]  # without it, the container's own PID 1
+
+
+def test_nc_z_says_whether_a_port_is_open() -> None:
+    cluster = cluster_with(pod("box", "busybox", ["sleep", "3600"]), pod("web", "nginx:1.27", labels={"app": "web"}),
+                           service("web", {"app": "web"}))
+    ip = (cluster.get("services", "default", "web") or {})["spec"]["clusterIP"]
+    assert drive(cluster, open_session(cluster, "box", ["nc", "-zv", "-w", "2", "web", "80"]))[:2] == (
+        0, f"web ({ip}:80) open\n")
+    started = cluster.clock.now
+    code, out, _ = drive(cluster, open_session(cluster, "box", ["nc", "-zv", "-w", "2", "web", "81"]))
+    assert (code, out) == (1, f"nc: can't connect to remote host ({ip}): Connection timed out\n")
+    assert cluster.clock.now - started < 10  # no such Service port: nc gives up after -w's 2 s
+    assert drive(cluster, open_session(cluster, "box", ["nc", "-z", "nosuch", "80"]))[:2] == (
+        1, "nc: bad address 'nosuch'\n")
