@@ -495,7 +495,9 @@ class Session:
                     again, asked = loop_goes_round(header, run)
                     self.programs.commit(run, at)
                     if not again:  # the script goes on after the loop
-                        return await self._play(after_loop(run), term)
+                        after = after_loop(run)
+                        self.programs.commit(after, self.clock.now)  # it shares the files: what it writes stays
+                        return await self._play(after, term)
                     once.lines, once.elapsed = list(asked.lines), asked.elapsed
                 _interpret(body, once)
                 self.programs.commit(run, at)

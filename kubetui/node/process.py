@@ -848,22 +848,16 @@ def _run_loop(header: list[str], body: list[str], run: _Run) -> None:
             if run.exited or run.forever:
                 return
         return
-    keyword, test = header[0], header[1:]
-    negated = bool(test) and test[0] == "!"
-    test = test[1:] if negated else test
+    test = header[2:] if header[1:2] == ["!"] else header[1:]
     live = run.fetches and bool(test) and test[0].rsplit("/", 1)[-1] in LIVE_CONDITIONS
-    if test and not live:
-        first = run.fork()
-        _command(test, first)
-        if not _goes_round(keyword, negated, first.status):  # while false, until true: the body never runs
-            run.lines.extend((run.elapsed + at, text) for at, text in first.lines)
-            run.elapsed += first.elapsed
+    once = run.fork()
+    if test:  # the condition runs before every pass (``while sleep 0.01``), and prints what it prints
+        again, condition = loop_goes_round(header, run)
+        if not again and not live:  # while false, until true: the body never runs
+            run.lines.extend((run.elapsed + at, text) for at, text in condition.lines)
+            run.elapsed += condition.elapsed
             run.status = 0
             return
-    once = run.fork()
-    if test:  # the condition runs on every pass too (``while sleep 0.01``), and prints what it prints
-        condition = run.fork()
-        _command(test, condition)
         once.elapsed, once.requests, once.lines = condition.elapsed, condition.requests, list(condition.lines)
         run.condition_lines = len(condition.lines)
     _interpret(body, once)
@@ -874,15 +868,12 @@ def _run_loop(header: list[str], body: list[str], run: _Run) -> None:
         run.serving, run.memory = run.serving or once.serving, max(run.memory, once.memory)
         run.cpu_busy = max(run.cpu_busy, once.cpu_busy)
         return
-    if test and not live:
-        again = once.fork()
-        _command(test, again)
-        if not _goes_round(keyword, negated, again.status):  # the pass made its condition stop it: it ran once
-            run.lines.extend((run.elapsed + at, text) for at, text in once.lines)
-            run.elapsed += once.elapsed
-            run.files, run.env, run.status = once.files, once.env, 0
-            run.requests.extend(once.requests)
-            return
+    if test and not live and not loop_goes_round(header, once)[0]:  # the pass made its condition stop it: it ran once
+        run.lines.extend((run.elapsed + at, text) for at, text in once.lines)
+        run.elapsed += once.elapsed
+        run.files, run.env, run.status = once.files, once.env, 0
+        run.requests.extend(once.requests)
+        return
     if live:
         run.loop_condition = list(header)
     run.forever = True
@@ -924,7 +915,6 @@ def loop_goes_round(header: list[str], run: _Run) -> tuple[bool, _Run]:
     keyword, test = header[0], header[1:]
     negated = bool(test) and test[0] == "!"
     asked = run.fork()
-    asked.files = run.files
     if test[negated:]:
         _command(test[negated:], asked)
     return _goes_round(keyword, negated, asked.status), asked
