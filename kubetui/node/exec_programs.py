@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kubetui.node import dns, http_clients
-from kubetui.node.http_clients import Fetched, parse_url
+from kubetui.node.http_clients import Fetched, Target, parse_url
 from kubetui.node.images import InvalidImageName, parse_image
 from kubetui.node.network import Reply
 from kubetui.node.process import STAMP, Program, _Run, absolute, render
@@ -335,7 +335,11 @@ class Programs:
 
     def _fetch(self, url: str, agent: str, run: _Run) -> Fetched:
         """A GET through the pod's network: the address its host resolved to and the reply (None: no such name)."""
-        target = parse_url(url)
+        return self._dial(parse_url(url), agent, run)
+
+    def _dial(self, target: Target, agent: str, run: _Run) -> Fetched:
+        """A connection from the pod to ``target`` (localhost: its own network namespace), its host resolved by the
+        cluster DNS; with a path, a GET of it. The reply is None when the name does not resolve."""
         if target.host in ("localhost", "127.0.0.1"):
             return Fetched(target, "127.0.0.1", self.view.connect(self.view.pod_ip, target.port, target.path, agent))
         answer = self._resolve(target.host, run)
@@ -387,14 +391,12 @@ class Programs:
             return []
         host, port = words[0], int(words[1])
         busybox = run.shell_name == "busybox"
-        answer = self._resolve(host, run) if host not in ("localhost", "127.0.0.1") else None
-        ip = "127.0.0.1" if host in ("localhost", "127.0.0.1") else (answer.addresses[0] if answer and
-                                                                      answer.addresses else "")
-        if not ip:
+        dialled = self._dial(Target(host, port, ""), "", run)  # no path: a connection, no request
+        ip, reply = dialled.ip, dialled.reply
+        if reply is None:
             run.status = 1
             return [f"nc: bad address '{host}'" if busybox else f"nc: getaddrinfo for host \"{host}\" port {port}: "
                     "Name or service not known"]
-        reply = self.view.connect(self.view.pod_ip if ip == "127.0.0.1" else ip, port, "", "")
         verbose = "v" in flags
         if reply.code is not None:
             run.status = 0

@@ -885,7 +885,7 @@ def _run_loop(header: list[str], body: list[str], run: _Run) -> None:
     run.cpu_busy = max(run.cpu_busy, once.cpu_busy)
 
 
-def _goes_round(keyword: str, negated: bool, status: int) -> bool:
+def goes_round(keyword: str, negated: bool, status: int) -> bool:
     """Does a while/until loop run its body again, its condition having exited with ``status``?"""
     succeeded = (status == 0) != negated
     return succeeded if keyword == "while" else not succeeded
@@ -917,7 +917,7 @@ def loop_goes_round(header: list[str], run: _Run) -> tuple[bool, _Run]:
     asked = run.fork()
     if test[negated:]:
         _command(test[negated:], asked)
-    return _goes_round(keyword, negated, asked.status), asked
+    return goes_round(keyword, negated, asked.status), asked
 
 
 def _command(words: list[str], run: _Run) -> None:

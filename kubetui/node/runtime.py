@@ -40,6 +40,7 @@ from kubetui.node.process import (
     Program,
     access_line,
     exec_in,
+    goes_round,
     render,
     response_body,
     url_argument,
@@ -550,10 +551,10 @@ class ContainerRuntime:
         if not container.running or self.ask is None:
             return
         keyword, *words = program.loop_condition
-        negated = bool(words) and words[0] == "!"
-        succeeded = (self.ask(container, words[1:] if negated else words) == 0) != negated
+        negated = words[:1] == ["!"]
+        status = self.ask(container, words[negated:])
         container.timers = [t for t in container.timers if not t.cancelled and t.when > self.clock.now]
-        if succeeded == (keyword == "while"):  # round again
+        if goes_round(keyword, negated, status):  # round again
             container.timers.append(self.clock.call_later(program.loop_period, self._loop_pass, container,
                                                           label=f"loop {container.pod}"))
             return

@@ -233,14 +233,10 @@ class ServiceLoad:
     def _route(self, url: str, namespace: str, client: Container, runtime: ContainerRuntime,
                now: float) -> FetchRoute:
         """Where a URL's requests from ``client`` go now: resolved by the cluster DNS, through its node's rules."""
-        scheme, _, rest = url.rpartition("://")
-        host_part = rest.split("/", 1)[0].split("?", 1)[0].rpartition("@")[2]
-        if host_part.partition(":")[0] in ("localhost", "127.0.0.1", ""):  # the pod itself
-            port_text = host_part.partition(":")[2]
-            port = int(port_text) if port_text.isdigit() else (443 if scheme == "https" else 80)
-            own = runtime.sandbox_ip(client.sandbox_id)
-            return FetchRoute(now, "127.0.0.1", (self._destination(own, port, 1.0, now),))
         address = service_address(url, namespace)
+        if address is not None and address[0] in (f"{namespace}/localhost", "127.0.0.1"):  # the pod itself
+            own = runtime.sandbox_ip(client.sandbox_id)
+            return FetchRoute(now, "127.0.0.1", (self._destination(own, address[1], 1.0, now),))
         if address is None or runtime.route is None:
             return FetchRoute(now, failure="unresolved")
         target, port = address
