@@ -182,19 +182,19 @@ class Machine:
                                      detail=" ".join(command) if not attach else "to PID 1"))
         return self._session(worker, slot, instance, command, attach=attach, stdin=stdin)
 
-    def _run_in(self, instance: Container, command: list[str]) -> int:
-        """The exit status of ``command`` run in the container now, with the programs an exec has (what it writes
-        stays): a loop's condition asked before each pass (``until nslookup myservice``), a postStart hook."""
+    def _run_in(self, instance: Container, command: list[str]) -> tuple[int, str]:
+        """The exit status of ``command`` run in the container now and what it printed, with the programs an exec
+        has (what it writes stays): a loop's condition asked before each pass (``until nslookup myservice``), a
+        postStart hook."""
         namespace, _, name = instance.pod.partition("/")
         worker = self.kubelet.find(namespace, name)
         slot = worker.slot(instance.name) if worker is not None else None
         if worker is None or slot is None or not instance.running:
-            return 1
+            return 1, ""
         try:
-            status, _ = self._session(worker, slot, instance, command).run_now()
-        except ExecError:  # the image has no such program
-            return 127
-        return status
+            return self._session(worker, slot, instance, command).run_now()
+        except ExecError:  # the image has no such program: the script's shell says so
+            return 127, f"sh: {command[0]}: not found\n"
 
     def _session(self, worker: PodWorker, slot: Slot, instance: Container, command: list[str],
                  attach: bool = False, stdin: bool = False) -> Session:

@@ -603,7 +603,7 @@ class PodWorker:
         command = [str(word) for word in hook.get("command") or []]
         if not command or self.runtime.ask is None:
             return True
-        status = self.runtime.ask(container, command)
+        status, _ = self.runtime.ask(container, command)
         if status == 0:
             return True
         words = " ".join(command)

@@ -37,7 +37,7 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from kubetui.api import meta
 from kubetui.api.quantity import QuantityError, memory_bytes
@@ -71,6 +71,7 @@ FILE_MARK = re.compile("\x00file:([^\x00]*)\x00")
 OPEN = "\x00open\x00"  # ends a line printed without its newline (echo -n, wget -O- of "OK!"): the next output goes on
 FETCH = "\x00fetch:{}\x00"  # PID 1's wget/curl (its words as JSON): what it printed, worked out when the line is read
 FETCH_MARK = re.compile("\x00fetch:([^\x00]*)\x00")
+ASKED = "\x00asked\x00"  # PID 1's loop condition that asks the network (nslookup): what the runtime's ask printed
 
 COMMON_TOOLS = frozenset(
     [
@@ -202,13 +203,13 @@ class Program:
         return not ports or port in ports
 
     def log_lines(
-        self, started_at: float, until: float, files_at: FilesAt | None = None, fetch: Fetch | None = None,
-        since: float = 0.0, loop_ended: float | None = None,
+        self, started_at: float, until: float, source: LineSource | None = None, since: float = 0.0,
+        loop_ended: float | None = None,
     ) -> list[tuple[float, str]]:
         """Every line printed between the start (or ``since``) and ``until`` (virtual time), oldest first; a line
-        without its newline ends with OPEN. ``files_at`` gives a mounted file's content at a moment (a loop that cats
-        a ConfigMap's file prints each version in turn), ``fetch`` what a wget/curl printed at a moment; ``loop_ended``
-        when a loop's condition ended it (what the script does after the loop follows)."""
+        without its newline ends with OPEN. ``source`` fills in what a line read when it was printed (see
+        :class:`LineSource`); ``loop_ended`` is when a loop's condition ended it (what the script does after the loop
+        follows)."""
         end = min(until, started_at + self.exit_after)
         out = [(started_at + at, text) for at, text in self.lines if since <= started_at + at <= end]
         if self.loop_period > 0 and self.loop_lines:
@@ -227,23 +228,33 @@ class Program:
             asked = self.loop_lines[: self.condition_lines]
             out.extend((loop_ended + at, text) for at, text in (*asked, *self.after_lines)
                        if since <= loop_ended + at <= end)
-        return [(when, render(text, when, files_at, fetch)) for when, text in out]
+        return [(when, render(text, when, source)) for when, text in out]
 
 
-FilesAt = Callable[[str, float], "str | None"]
-Fetch = Callable[[list[str], float], str]  # (wget/curl's words, when) -> what it printed (OPEN: no newline at the end)
+class LineSource(Protocol):
+    """What a process's line read when it was printed (the container it runs in answers)."""
+
+    def file_at(self, path: str, when: float) -> str | None:
+        """A mounted file's content at ``when`` (a loop that cats a ConfigMap's file prints each version in turn)."""
+
+    def fetch_output(self, words: list[str], when: float) -> str:
+        """What a wget/curl (its words) printed at ``when`` (OPEN at the end: no newline)."""
+
+    def asked_output(self, when: float) -> str:
+        """What the loop's condition printed when the runtime asked it last, at or before ``when``."""
 
 
-def render(text: str, when: float, files_at: FilesAt | None = None, fetch: Fetch | None = None) -> str:
-    """Fill in ``$(date)``, server timestamps, mounted files' contents and what a wget/curl got, as they were when the
-    line was printed."""
+def render(text: str, when: float, source: LineSource | None = None) -> str:
+    """Fill in ``$(date)``, server timestamps, mounted files' contents, what a wget/curl got and what a loop's
+    condition printed, as they were when the line was printed."""
     if "\x00" not in text:
         return text
-    if "\x00fetch:" in text:
-        text = FETCH_MARK.sub(lambda m: fetch(json.loads(m.group(1)), when) if fetch else OPEN, text)
+    if "\x00fetch:" in text or ASKED in text:
+        text = FETCH_MARK.sub(lambda m: source.fetch_output(json.loads(m.group(1)), when) if source else OPEN, text)
+        text = text.replace(ASKED, source.asked_output(when) if source else OPEN)
         text = text.replace(OPEN, "") + (OPEN if text.endswith(OPEN) else "")  # only the end can stay open
     if "\x00file:" in text:
-        text = FILE_MARK.sub(lambda m: (files_at(m.group(1), when) if files_at else None) or "", text)
+        text = FILE_MARK.sub(lambda m: (source.file_at(m.group(1), when) if source else None) or "", text)
     if "\x00" not in text.removesuffix(OPEN):
         return text
     moment = meta.EPOCH + timedelta(seconds=int(when))
@@ -853,6 +864,8 @@ def _run_loop(header: list[str], body: list[str], run: _Run) -> None:
     once = run.fork()
     if test:  # the condition runs before every pass (``while sleep 0.01``), and prints what it prints
         again, condition = loop_goes_round(header, run)
+        if live and test[0].rsplit("/", 1)[-1] not in HTTP_CLIENTS:  # what it prints is what the runtime's ask did
+            condition.lines = [(0.0, ASKED)]
         if not again and not live:  # while false, until true: the body never runs
             run.lines.extend((run.elapsed + at, text) for at, text in condition.lines)
             run.elapsed += condition.elapsed
@@ -1413,8 +1426,9 @@ def _cat(paths: list[str], run: _Run) -> list[str]:
 def _other_program(name: str, args: list[str], run: _Run) -> None:
     """Every other program: a quick tool, something that never ends, or a server (the image's, or an app).
 
-    Simplification: in a container's own command, nslookup and ping succeed silently and print nothing; wget and
-    curl print what the network answered (kubetui.node.usage keeps where their requests went), and a loop of them
+    Simplification: in a container's own command, nslookup and ping print nothing and succeed, except as a loop's
+    condition (``until nslookup db``: the runtime asks it before each pass, and the pass prints what it said); wget
+    and curl print what the network answered (kubetui.node.usage keeps where their requests went), and a loop of them
     at a Service puts load on its pods.
     """
     if name in ("tail", "top", "yes") and (name != "tail" or "-f" in args):

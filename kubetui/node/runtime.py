@@ -67,6 +67,7 @@ MAX_LOG_LINES = (
 PROBE_AGENT = "kube-probe/1.32"
 MAX_TERMINATION_MESSAGE = 4 * 1024  # kubecontainer.MaxContainerTerminationMessageLength
 TERMINATION_LOG_LINES = 80  # MaxContainerTerminationMessageLogLines: FallbackToLogsOnError's tail
+ASK_SLACK = 1e-6  # a pass's time summed up by the clock and multiplied out by the log differ in the last bits
 TERMINATION_LOG_BYTES = 2 * 1024  # MaxContainerTerminationMessageLogLength
 PAGE = 4096
 
@@ -142,6 +143,7 @@ class Container:
     termination_path: str = "/dev/termination-log"  # terminationMessagePath (the kubelet passes it to the runtime)
     termination_policy: str = "File"  # terminationMessagePolicy
     loop_ended: float | None = None  # when its loop's condition ended it (until nslookup myservice)
+    asked: list[tuple[float, str]] = field(default_factory=list)  # (when, what it printed): each ask of that condition
     command_line: str = ""  # its command and args, as ps shows them
 
     @property
@@ -166,8 +168,7 @@ class Container:
         if self.started_at is None:
             return []
         until = now if self.running else self.finished_at
-        entries = self.program.log_lines(self.started_at, until, self.file_at, self.fetch_output, since,
-                                         self.loop_ended)
+        entries = self.program.log_lines(self.started_at, until, self, since, self.loop_ended)
         entries += [entry for entry in self.extra_lines if entry[0] >= since]
         entries.sort(key=itemgetter(0))
         return [(when, text.removesuffix(OPEN) if text.endswith(OPEN) else text + "\n") for when, text in entries]
@@ -230,6 +231,15 @@ class Container:
         fetched = Fetched(target, route.ip, reply)
         printed = http_clients.curl(args, fetched) if name == "curl" else http_clients.wget(args, fetched)
         return "\n".join(printed.lines) if printed.lines else OPEN
+
+    def asked_output(self, when: float) -> str:
+        """What the loop's condition printed when the runtime last asked it, at or before ``when`` (the pass at
+        ``when`` was asked then); OPEN when it printed nothing."""
+        index = bisect.bisect_right(self.asked, when + ASK_SLACK, key=itemgetter(0)) - 1
+        if index < 0 or not self.asked[index][1]:
+            return OPEN
+        text = self.asked[index][1]
+        return text.removesuffix("\n") if text.endswith("\n") else text + OPEN
 
     def remount(self, files: dict[str, str], now: float) -> None:
         """The kubelet wrote the volumes again: the files change now (lines printed before keep what they read)."""
@@ -412,7 +422,7 @@ class ContainerRuntime:
         self.cpu_capacity = 0.0  # cores the machine has (0: unbounded); the machine sets it
         self.route: Route | None = None  # how a request leaves this node: its kube-proxy's rules (the machine sets it)
         # a command's exit status, run in a container now: a loop's condition, a postStart hook (the machine sets it)
-        self.ask: Callable[[Container, list[str]], int] | None = None
+        self.ask: Callable[[Container, list[str]], tuple[int, str]] | None = None
         self.booted_at = clock.now
         self.retired_cpu = 0.0  # core-seconds of containers removed since boot (the node's counter keeps them)
 
@@ -552,7 +562,10 @@ class ContainerRuntime:
             return
         keyword, *words = program.loop_condition
         negated = words[:1] == ["!"]
-        status = self.ask(container, words[negated:])
+        status, output = self.ask(container, words[negated:])
+        container.asked.append((self.clock.now, output))
+        if len(container.asked) > MAX_LOG_LINES:
+            del container.asked[: len(container.asked) - MAX_LOG_LINES]
         container.timers = [t for t in container.timers if not t.cancelled and t.when > self.clock.now]
         if goes_round(keyword, negated, status):  # round again
             container.timers.append(self.clock.call_later(program.loop_period, self._loop_pass, container,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kubetui.node.process import _interpret, _Run, _tokens, program_for
+from kubetui.node.process import OPEN, _interpret, _Run, _tokens, program_for
 
 
 def run(script: str) -> _Run:
@@ -106,6 +106,22 @@ def test_if_runs_the_branch_its_condition_chooses() -> None:
     assert lines(run("if false\nthen\n  echo a\nfi\necho b")) == ["b"]
 
 
+class _Mounted:
+    """The files a container mounts, as the lines it prints read them (nothing fetched, nothing asked)."""
+
+    def __init__(self, mounts: dict[str, str]) -> None:
+        self.mounts = mounts
+
+    def file_at(self, path: str, when: float) -> str | None:
+        return self.mounts.get(path)
+
+    def fetch_output(self, words: list[str], when: float) -> str:
+        return OPEN
+
+    def asked_output(self, when: float) -> str:
+        return OPEN
+
+
 def test_the_downward_api_pages_loop_logs_the_mounted_files_every_five_seconds() -> None:
     script = ("while true; do if [[ -e /etc/podinfo/labels ]]; then echo -en '\\n\\n'; cat /etc/podinfo/labels; fi; "
               "if [[ -e /etc/podinfo/annotations ]]; then echo -en '\\n\\n'; cat /etc/podinfo/annotations; fi; "
@@ -113,7 +129,7 @@ def test_the_downward_api_pages_loop_logs_the_mounted_files_every_five_seconds()
     spec = {"name": "client-container", "image": "registry.k8s.io/busybox", "command": ["sh", "-c"], "args": [script]}
     mounts = {"/etc/podinfo/labels": 'zone="us-est-coast"', "/etc/podinfo/annotations": 'builder="john-doe"'}
     program = program_for(spec, {}, "pod", (), mounts=mounts)
-    logged = program.log_lines(0.0, 6.0, lambda path, _when: mounts.get(path))
+    logged = program.log_lines(0.0, 6.0, _Mounted(mounts))
     once = ["", "", 'zone="us-est-coast"', "", "", 'builder="john-doe"']
     assert [text for _, text in logged] == once + once and [at for at, _ in logged][6] == 5.0
 

@@ -80,3 +80,35 @@ def test_a_loop_the_script_ends_goes_on_with_what_follows() -> None:
     assert before.endswith("no web\n") and page.endswith("</html>\ngot it\n")
     pod = cluster.get("pods", "default", "steps") or {}
     assert pod["status"]["containerStatuses"][0]["state"]["terminated"]["exitCode"] == 3
+
+
+def test_each_pass_prints_what_its_nslookup_said() -> None:
+    """busybox 1.28's nslookup prints its server and the failure before each ``waiting for``, and the answer last."""
+    cluster = Cluster(seed=3, nodes=default_nodes(2))
+    kubectl = cluster.client("kubectl")
+    kubectl.create("pods", _myapp_pod())
+    cluster.run_for(10)
+    server = "Server:    10.96.0.10\nAddress 1: 10.96.0.10 kube-dns.kube-system.svc.cluster.local\n\n"
+    failed = (f"{server}nslookup: can't resolve 'myservice.default.svc.cluster.local'\nwaiting for myservice\n")
+    log = kubectl.logs("default", "myapp-pod", "init-myservice")
+    assert log.endswith(failed * 3) and log.count("waiting for myservice") == log.count("can't resolve")
+    service = kubectl.create("services", _service("myservice", 9376))
+    cluster.run_for(5)
+    answered = log = kubectl.logs("default", "myapp-pod", "init-myservice")
+    assert log.endswith(f"{failed}{server}Name:      myservice.default.svc.cluster.local\n"
+                        f"Address 1: {service['spec']['clusterIP']} myservice.default.svc.cluster.local\n")
+    cluster.run_for(30)
+    assert kubectl.logs("default", "myapp-pod", "init-myservice") == answered  # it exited: the log stays as it was
+
+
+def test_a_condition_whose_output_goes_nowhere_prints_nothing() -> None:
+    cluster = Cluster(seed=3, nodes=default_nodes(1))
+    kubectl = cluster.client("kubectl")
+    kubectl.create("pods", {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "quiet"}, "spec": {
+        "containers": [{"name": "c", "image": "busybox:1.28", "command": [
+            "sh", "-c", "until nslookup db > /dev/null 2>&1; do echo no db; sleep 2; done; sleep 3600"]},
+                       {"name": "d", "image": "busybox:1.28", "command": [
+            "sh", "-c", "until dig db; do echo no dig; sleep 2; done"]}]}})
+    cluster.run_for(9)
+    assert set(kubectl.logs("default", "quiet", "c").splitlines()) == {"no db"}
+    assert kubectl.logs("default", "quiet", "d").startswith("sh: dig: not found\nno dig\nsh: dig: not found\n")
