@@ -13,11 +13,14 @@ trackJobStatusAndRemoveFinalizers) and ``backoff_utils.go``:
   running longer than ``activeDeadlineSeconds`` (``DeadlineExceeded``); enough successes add
   ``Complete``.
 
+With ``completionMode: Indexed`` (job_indexed.py) each pod runs one completion index: the
+controller creates pods for the lowest indexes neither succeeded nor active, counts one success
+per index in ``status.completedIndexes``, and the Job completes once every index has succeeded.
+
 The Job's selector and ``job-name``/``controller-uid`` labels come from the API server's
 defaulting (the Job strategy's generateSelector), as in Kubernetes.
 
-Simplification: Indexed completion mode runs like NonIndexed (no completion indexes).
-Simplification: podFailurePolicy, successPolicy and backoffLimitPerIndex are ignored.
+Simplification: podFailurePolicy, successPolicy and backoffLimitPerIndex (so failedIndexes) are ignored.
 Simplification: ttlSecondsAfterFinished is ignored (no TTL-after-finished controller).
 Simplification: the v1.30 conditions: Complete/Failed at once, no SuccessCriteriaMet/FailureTarget (v1.31+).
 """
@@ -31,6 +34,22 @@ from kubetui.api.meta import parse_timestamp, split_key, timestamp
 from kubetui.apiserver.codec import deep_copy
 from kubetui.apiserver.errors import ApiError
 from kubetui.controllers.base import Controller
+from kubetui.controllers.job_indexed import (
+    Interval,
+    add_completion_index_env,
+    completion_index,
+    first_pending_indexes,
+    format_intervals,
+    generate_name_with_index,
+    has,
+    indexed_template,
+    is_indexed,
+    pods_for_removal,
+    succeeded_indexes,
+    total,
+    valid_index,
+    with_ordered_indexes,
+)
 from kubetui.controllers.podutil import (
     Expectations,
     create_pod,
@@ -261,6 +280,10 @@ class SyncJob:
         self.ready = sum(1 for p in self.active_pods if is_pod_ready(p))
         self.terminating = sum(1 for p in self.pods if is_terminating(p) and not is_pod_terminal(p))
         self.suspend_changed = False
+        self.indexed = is_indexed(job)
+        self.completions = int(self.spec.get("completions") or 0)
+        self.prev_succeeded_indexes: list[Interval] = []
+        self.succeeded_indexes: list[Interval] = []
 
     # -- counting ---------------------------------------------------------------------------------
     def pod_failed(self, pod: Obj) -> bool:
@@ -274,7 +297,8 @@ class SyncJob:
     def _new_finished(self) -> tuple[list[Obj], list[Obj]]:
         """getNewFinishedPods: finished pods still carrying the finalizer and not yet in uncounted."""
         counted = set(self.uncounted_succeeded) | set(self.uncounted_failed)
-        fresh = [p for p in self.pods if _has_finalizer(p) and _uid(p) not in counted]
+        fresh = [p for p in self.pods if _has_finalizer(p) and _uid(p) not in counted
+                 and (not self.indexed or valid_index(p, self.completions))]
         return ([p for p in fresh if phase_of(p) == "Succeeded"],
                 [p for p in fresh if phase_of(p) != "Succeeded" and self.pod_failed(p)])
 
@@ -314,6 +338,9 @@ class SyncJob:
             start = parse_timestamp(status.get("startTime"))
             start = self.now if start is None else start
             self.c.queue.add_after(self.key, start + float(self.spec["activeDeadlineSeconds"]) - self.now)
+        if self.indexed:
+            self.prev_succeeded_indexes, self.succeeded_indexes = succeeded_indexes(job, self.pods, _has_finalizer)
+            self.succeeded = total(self.succeeded_indexes)
         active = len(self.active_pods)
         manage_called = False
         if finished is not None:
@@ -391,7 +418,7 @@ class SyncJob:
         """manageJob: create or delete pods to run ``min(parallelism, remaining completions)``."""
         parallelism = int(self.spec.get("parallelism", 1))
         if self.spec.get("suspend"):
-            victims = sorted(self.active_pods, key=deletion_rank)
+            victims = self._pods_for_removal(active)
             self.c.expectations.expect(self.key, 0, len(victims))
             removed, removed_ready = self._delete_pods(victims, remove_finalizer=True)
             self.terminating += removed
@@ -402,14 +429,14 @@ class SyncJob:
             want = active if self.succeeded > 0 else parallelism
         else:
             want = max(0, min(int(completions) - self.succeeded, parallelism))
-        if active > want:
-            count = min(active - want, MAX_POD_CREATE_DELETE_PER_SYNC)
-            victims = sorted(self.active_pods, key=deletion_rank)[:count]
+        victims = self._pods_for_removal(max(0, active - want))[:MAX_POD_CREATE_DELETE_PER_SYNC]
+        if victims:  # deleting takes precedence over creating (say, with an index run twice)
             self.c.expectations.expect(self.key, 0, len(victims))
             removed, removed_ready = self._delete_pods(victims, remove_finalizer=True)
             self.terminating += removed
             self.ready -= removed_ready
-            self.actions.append(f"too many pods running: delete {removed}")
+            why = "too many pods running" if active > want else "repeated or invalid completion indexes"
+            self.actions.append(f"{why}: delete {removed}")
             return active - removed
         waiting = self.terminating if self.spec.get("podReplacementPolicy") == "Failed" else 0
         diff = want - waiting - active
@@ -421,15 +448,23 @@ class SyncJob:
             self.actions.append(f"pod failure back-off: next pod in {remaining:.0f}s")
             return active
         diff = min(diff, MAX_POD_CREATE_DELETE_PER_SYNC)
+        indexes: list[int] = []
+        if self.indexed:
+            indexes = self._pending_indexes(diff)
+            diff = len(indexes)
+            if diff == 0:
+                return active
         self.c.expectations.expect(self.key, diff, 0)
         template = deep_copy(self.spec.get("template") or {})
+        if self.indexed:
+            add_completion_index_env(template)
         template_meta = template.setdefault("metadata", {})
         if TRACKING_FINALIZER not in (template_meta.get("finalizers") or []):
             template_meta["finalizers"] = [*(template_meta.get("finalizers") or []), TRACKING_FINALIZER]
         created: list[str] = []
 
-        def create(_: int) -> bool:
-            pod = create_pod(self.c, self.job, pod_from_template(template, self.job))
+        def create(i: int) -> bool:
+            pod = create_pod(self.c, self.job, self._new_pod(template, indexes[i] if indexes else None))
             if pod is None:
                 self.c.expectations.creation_observed(self.key)
                 return False
@@ -442,6 +477,27 @@ class SyncJob:
         if created:
             self.actions.append(f"create {len(created)} pods ({', '.join(created)})")
         return active + len(created)
+
+    def _pods_for_removal(self, at_least: int) -> list[Obj]:
+        """activePodsForRemoval: ``at_least`` pods, the earliest-stage first; Indexed adds duplicate indexes."""
+        if self.indexed:
+            return pods_for_removal(self.active_pods, self.completions, at_least)
+        return sorted(self.active_pods, key=deletion_rank)[:at_least]
+
+    def _pending_indexes(self, count: int) -> list[int]:
+        """firstPendingIndexes; with podReplacementPolicy Failed, terminating pods still hold their index."""
+        busy = list(self.active_pods)
+        if self.spec.get("podReplacementPolicy") == "Failed":
+            busy += [p for p in self.pods if is_terminating(p) and not is_pod_terminal(p)]
+        return first_pending_indexes(self.succeeded_indexes, busy, count, self.completions)
+
+    def _new_pod(self, template: Obj, index: int | None) -> Obj:
+        """The pod to create: for an index, its annotation, label, hostname and ``<job>-<index>-`` name."""
+        if index is None:
+            return pod_from_template(template, self.job)
+        name = self.job["metadata"]["name"]
+        return pod_from_template(indexed_template(template, name, index), self.job,
+                                 generate_name=generate_name_with_index(name, index))
 
     def _delete_pods(self, pods: list[Obj], remove_finalizer: bool) -> tuple[int, int]:
         """deleteJobPods / deleteActivePods: (deleted, of which were Ready)."""
@@ -471,9 +527,11 @@ class SyncJob:
         with_finalizer = {_uid(p) for p in self.pods if _has_finalizer(p)}
         needs_flush |= self._clean_uncounted(with_finalizer)
         to_remove: list[Obj] = []
+        new_indexes: list[int] = []
         reached_max = False
         job_failed = finished is not None and finished[0] == "Failed"
-        for pod in self.pods:
+        pods = sorted(self.pods, key=completion_index) if self.indexed else self.pods  # indexes in order
+        for pod in pods:
             if not _has_finalizer(pod):
                 continue
             failed = self.pod_failed(pod)
@@ -483,16 +541,23 @@ class SyncJob:
                 continue
             to_remove.append(pod)
             uid = _uid(pod)
+            index_ok = not self.indexed or valid_index(pod, self.completions)
             if phase_of(pod) == "Succeeded" and uid not in self.uncounted_failed:
-                if uid not in self.uncounted_succeeded:
+                if self.indexed:  # the index alone keeps a success from being counted twice
+                    if index_ok and not has(self.prev_succeeded_indexes, completion_index(pod)):
+                        new_indexes.append(completion_index(pod))
+                        needs_flush = True
+                elif uid not in self.uncounted_succeeded:
                     self.uncounted_succeeded.append(uid)
                     needs_flush = True
-            elif (failed or job_failed) and uid not in self.uncounted_failed:
+            elif (failed or job_failed) and uid not in self.uncounted_failed and index_ok:
                 self.uncounted_failed.append(uid)
                 needs_flush = True
-            if len(self.uncounted_succeeded) + len(self.uncounted_failed) >= MAX_UNCOUNTED_PODS:
+            if len(new_indexes) + len(self.uncounted_succeeded) + len(self.uncounted_failed) >= MAX_UNCOUNTED_PODS:
                 reached_max = True
                 break
+        if self.indexed:
+            needs_flush |= self._set_completed_indexes(new_indexes)
         self._set_uncounted()
         if needs_flush:
             self._write_status()
@@ -524,6 +589,15 @@ class SyncJob:
                 f"parallelism {self.spec.get('parallelism', 1)}",
                 "; ".join(self.actions),
             )
+
+    def _set_completed_indexes(self, new_indexes: list[int]) -> bool:
+        """``status.completedIndexes`` and ``succeeded`` (its size) from the succeeded indexes; True if changed."""
+        self.succeeded_indexes = with_ordered_indexes(self.succeeded_indexes, new_indexes)
+        text = format_intervals(self.succeeded_indexes)
+        changed = text != (self.status.get("completedIndexes") or "")
+        self.status["succeeded"] = total(self.succeeded_indexes)
+        self.status["completedIndexes"] = text
+        return changed
 
     def _clean_uncounted(self, with_finalizer: set[str]) -> bool:
         """cleanUncountedPodsWithoutFinalizers: UIDs whose finalizer is gone move into the counters."""
@@ -564,7 +638,7 @@ class SyncJob:
         return True
 
     def _write_status(self) -> None:
-        for key in ("active", "succeeded", "failed"):
+        for key in ("active", "succeeded", "failed", "completedIndexes"):
             if not self.status.get(key):
                 self.status.pop(key, None)  # omitempty in the Go type
         if not self.status.get("conditions"):
