@@ -73,6 +73,7 @@ class ImageInfo:
     default_exit: int = 0  # exit code of its default command when that command is not a server
     idle_cpu: float = IDLE_CPU  # cores used while nothing asks anything of it
     request_cpu: float = REQUEST_CPU  # CPU seconds one request costs the server
+    entrypoint: tuple[str, ...] = ()  # its Dockerfile's ENTRYPOINT: a spec's args go after it (vish/stress's /stress)
 
 
 _V = r"(?:\.\d+){0,2}"  # ".27", ".27.3" or nothing
@@ -206,6 +207,12 @@ CATALOGUE: dict[str, ImageInfo] = {
         memory_mb=15, style="coredns",
     ),
     "polinux/stress": ImageInfo(10, r"(?:latest|1\.0\.4)", memory_mb=1),
+    # Assign CPU Resources' CPU hog (FROM scratch: one Go binary): ``args: ["-cpus", "2"]`` go after its ENTRYPOINT.
+    "vish/stress": ImageInfo(2, r"latest", memory_mb=1, entrypoint=("/stress", "-logtostderr")),
+    # bash on Alpine: busybox's userland (its /bin/sh is busybox ash) and bash.
+    "bash": ImageInfo(
+        6, r"(?:latest|devel(?:-\d{8})?|alpine3\.\d+|[345](?:\.\d+){0,2}(?:-(?:alpine3\.\d+|rc\d*))?)", memory_mb=1
+    ),
     "busybox": ImageInfo(4, rf"(?:latest|stable|musl|glibc|uclibc|1\.\d+(?:\.\d+)?{_SUFFIX})", memory_mb=1),
     "alpine": ImageInfo(8, r"(?:latest|edge|3(?:\.\d+){0,2})", memory_mb=1),
     "ubuntu": ImageInfo(
@@ -300,6 +307,44 @@ def parse_image(image: str) -> ImageRef:
 
 def image_info(ref: ImageRef) -> ImageInfo | None:
     return CATALOGUE.get(ref.catalogue_key)
+
+
+NGINX_CURRENT = "1.27.3"  # what nginx:latest, nginx:mainline and nginx:1 run
+NGINX_STABLE = "1.26.2"  # nginx:stable
+# The last release of each line (as of NGINX_CURRENT): the patch a tag such as nginx:1.25 runs.
+NGINX_LINES = {"1.27": NGINX_CURRENT, "1.26": NGINX_STABLE, "1.25": "1.25.5", "1.24": "1.24.0", "1.23": "1.23.4",
+               "1.22": "1.22.1", "1.21": "1.21.6", "1.20": "1.20.2", "1.19": "1.19.10"}
+NJS_VERSION = "0.8.7"
+
+
+def nginx_version(ref: ImageRef) -> str:
+    """The nginx an nginx image's tag runs: 1.27.3 at ``1.27.3``, the line's last release at ``1.25``, the current
+    mainline at ``latest``/``1``, the stable line at ``stable``."""
+    tag = ref.tag.split("-")[0]
+    if re.fullmatch(r"\d+\.\d+\.\d+", tag):
+        return tag
+    if re.fullmatch(r"\d+\.\d+", tag):
+        return NGINX_LINES.get(tag, f"{tag}.0")
+    return NGINX_STABLE if tag == "stable" else NGINX_CURRENT
+
+
+def image_env(ref: ImageRef) -> tuple[tuple[str, str], ...]:
+    """The image's ENV (what ``kubectl exec -- env`` lists besides the kubelet's): the catalogue's, and for nginx its
+    version's, as its Dockerfile sets them (Debian's packages, or Alpine's).
+
+    Simplification: every nginx version gets the njs version of 1.27.3's image.
+    """
+    info = image_info(ref)
+    env = info.env if info is not None else ()
+    if ref.catalogue_key != "nginx":
+        return env
+    version = nginx_version(ref)
+    if "alpine" in ref.tag:
+        release = (("PKG_RELEASE", "1"), ("DYNPKG_RELEASE", "1"))
+        njs = () if "slim" in ref.tag else (("NJS_VERSION", NJS_VERSION), ("NJS_RELEASE", "1"))
+        return (*env, ("NGINX_VERSION", version), *release, *njs)
+    return (*env, ("NGINX_VERSION", version), ("NJS_VERSION", NJS_VERSION), ("NJS_RELEASE", "1~bookworm"),
+            ("PKG_RELEASE", "1~bookworm"), ("DYNPKG_RELEASE", "1~bookworm"))
 
 
 def _registry_known(host: str) -> bool:

@@ -36,7 +36,7 @@ from kubetui.node.container_env import (
 )
 from kubetui.node.filesystem import data_volumes, read_only_dirs
 from kubetui.node.image_manager import Outcome
-from kubetui.node.images import image_info
+from kubetui.node.images import image_env
 from kubetui.node.probes import ProbeSpec, ProbeWorker
 from kubetui.node.process import FOREVER, command_seconds, program_for
 from kubetui.node.runtime import Container, Sandbox
@@ -560,8 +560,7 @@ class PodWorker:
             self._fail_sync()
             return
         command, args = expand_command_and_args(slot.spec, made)
-        info = image_info(outcome.ref)
-        env = process_environment(made, self.hostname, info.env if info is not None else ())
+        env = process_environment(made, self.hostname, image_env(outcome.ref))
         mounts = {**service_account_files(self.pod, slot.spec), **container_files(slot.spec, self._config.files)}
         spec = {**slot.spec, "command": command, "args": args}
         program = program_for(spec, self.annotations, self.hostname, ports, env, mounts,

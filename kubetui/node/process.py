@@ -44,11 +44,13 @@ from kubetui.api.quantity import QuantityError, memory_bytes
 from kubetui.node.images import (
     HELLO_APP,
     IDLE_CPU,
+    NGINX_CURRENT,
     REQUEST_CPU,
     ImageInfo,
     ImageRef,
     InvalidImageName,
     image_info,
+    nginx_version,
     parse_image,
 )
 
@@ -77,7 +79,7 @@ COMMON_TOOLS = frozenset(
     [
         "sh", "echo", "sleep", "cat", "true", "false", "touch", "rm", "mkdir", "date", "env", "printenv", "printf",
         "ls", "test", "[", "hostname", "pwd", "whoami", "uname", "seq", "yes", "tail", "head", "grep", "wc", "kill",
-        "id", "tar",
+        "id", "tar", "rev",
     ]
 )
 SHELL_TOOLS = {
@@ -126,12 +128,15 @@ SERVER_BINARIES = {
     "golang": "go",
     "curlimages/curl": "curl",
     "polinux/stress": "stress",
+    "vish/stress": "stress",
+    "bash": "bash",
 }
 SHELLS = {
     "busybox": "busybox",
     "alpine": "busybox",
     "curlimages/curl": "busybox",
     "polinux/stress": "busybox",
+    "bash": "busybox",
     "radial/busyboxplus": "busybox",
     "gcr.io/google-containers/busybox": "busybox",
     "gcr.io/google_containers/busybox": "busybox",
@@ -142,7 +147,7 @@ SHELLS = {
 NO_SHELL = frozenset(
     {"traefik/whoami", "hashicorp/http-echo", "registry.k8s.io/pause", *HELLO_APP,
      "registry.k8s.io/serve_hostname", "k8s.gcr.io/serve_hostname", "gcr.io/google_containers/serve_hostname",
-     "registry.k8s.io/coredns/coredns"}
+     "registry.k8s.io/coredns/coredns", "vish/stress"}
 )
 
 
@@ -328,7 +333,7 @@ def _server_lines(style: str, image: ImageRef, port: tuple[int, ...]) -> tuple[t
             "/docker-entrypoint.sh: Launching /docker-entrypoint.d/20-envsubst-on-templates.sh",
             "/docker-entrypoint.sh: Configuration complete; ready for start up",
             f'{STAMP} [notice] 1#1: using the "epoll" event method',
-            f"{STAMP} [notice] 1#1: nginx/{image.tag if image.tag[:1].isdigit() else '1.27.3'}",
+            f"{STAMP} [notice] 1#1: nginx/{_nginx_version(image)}",
             f"{STAMP} [notice] 1#1: start worker processes",
             f"{STAMP} [notice] 1#1: start worker process 29",
         ),
@@ -360,6 +365,12 @@ def _server_lines(style: str, image: ImageRef, port: tuple[int, ...]) -> tuple[t
         "server": (f"listening on port {listen}",),
     }
     return tuple((0.0, line) for line in lines.get(style, ()))
+
+
+def _nginx_version(image: ImageRef) -> str:
+    if image.catalogue_key == "nginx":
+        return nginx_version(image)
+    return image.tag if image.tag[:1].isdigit() else NGINX_CURRENT  # nginx-slim, bprashanth/nginxhttps
 
 
 def _stop_lines(style: str) -> tuple[str, ...]:
@@ -723,7 +734,7 @@ def _run_if(branches: list[tuple[list[str] | None, list[str]]], run: _Run) -> No
     run.status = 0
 
 
-FILTERS = frozenset({"grep", "head", "tail", "wc", "sort", "uniq"})
+FILTERS = frozenset({"grep", "head", "tail", "wc", "sort", "uniq", "rev"})
 
 
 def _filter_files(name: str, args: list[str], run: _Run) -> bool:
@@ -739,7 +750,8 @@ def _filter_files(name: str, args: list[str], run: _Run) -> bool:
     for path in files:
         read = _read(run, path)
         if read is None:
-            missing.append(f"{name}: {path}: No such file or directory")
+            missing.append(f"rev: cannot open {path}: No such file or directory" if name == "rev" and
+                           run.shell_name != "busybox" else f"{name}: {path}: No such file or directory")
         else:
             lines.extend(read)
     kept = [a for a in args if a not in files]
@@ -770,7 +782,7 @@ def _read(run: _Run, path: str) -> list[str] | None:
         probe = run.fork()
         lines = run.tool("cat", [path], probe)
         return lines if lines is not None and probe.status == 0 else None
-    content = run.file(path)
+    content = run.file(absolute(path, run.cwd))
     return None if content is None else content.split("\n") if content else []
 
 
@@ -779,7 +791,7 @@ def _filter(words: list[str], piped: list[tuple[float, str]], run: _Run) -> bool
     program is not a filter we model (it then runs as if its input were empty)."""
     name = words[0].rsplit("/", 1)[-1]
     args = [_expand(w, run) for w in words[1:]]
-    if name not in ("grep", "head", "tail", "wc", "sort", "uniq", "cat") or not run.has(name):
+    if name not in (*FILTERS, "cat") or not run.has(name):
         return False
     flags = "".join(a[1:] for a in args if a.startswith("-") and not a[1:].isdigit() and not a.startswith("--"))
     operands = [b for a, b in zip(["", *args], args, strict=False) if not b.startswith("-") and a != "-e"]
@@ -811,6 +823,8 @@ def _filter(words: list[str], piped: list[tuple[float, str]], run: _Run) -> bool
         run.lines.extend((at, text) for text in ordered)
     elif name == "uniq":
         run.lines.extend((at, text) for i, text in enumerate(texts) if i == 0 or texts[i - 1] != text)
+    elif name == "rev":  # each line reversed
+        run.lines.extend((when, text.removesuffix(OPEN)[::-1]) for when, text in piped)
     else:
         run.lines.extend(piped)
     return True
@@ -1011,6 +1025,8 @@ def _redirections(words: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
 def _is_error(name: str, text: str) -> bool:
     if name in ("apt", "apt-get") and text.startswith(("E: ", "W: ")):
         return True
+    if name == "nginx" and text.startswith("nginx version: "):
+        return True
     return bool(name) and text.startswith((f"{name}: ", "sh: ", "bash: "))
 
 
@@ -1077,7 +1093,9 @@ def _simple(words: list[str], run: _Run, stdin: list[str] | None) -> None:
     elif name == "exec" and args:
         _command(args, run)
         return
-    elif name in ("true", ":", "cd", "export", "set", "wait", "if", "then", "fi", "else", "{", "}"):
+    elif name == "cd":  # the shell's working directory, where relative paths start (an exec's cd is its tool's)
+        run.cwd = absolute(args[0], run.cwd) if args else run.env.get("HOME", "/root")
+    elif name in ("true", ":", "export", "set", "wait", "if", "then", "fi", "else", "{", "}"):
         pass
     elif name == "false":
         run.status = 1
@@ -1114,7 +1132,7 @@ def _simple(words: list[str], run: _Run, stdin: list[str] | None) -> None:
             run.forever = True
         else:
             run.elapsed += seconds
-    elif name in ("touch", "rm", "mkdir") and any(_read_only(run, a) for a in args):
+    elif name in ("touch", "rm", "mkdir") and any(_read_only(run, absolute(a, run.cwd)) for a in args):
         output = _read_only_errors(name, [a for a in args if not a.startswith("-")], run)
     elif name == "touch":
         paths = [absolute(a, run.cwd) for a in args if not a.startswith("-")]
@@ -1140,6 +1158,8 @@ def _simple(words: list[str], run: _Run, stdin: list[str] | None) -> None:
         output = [f"{k}={v}" for k, v in run.env.items()]  # in the order of the process's environment
     elif name == "ls" and args and not args[-1].startswith("-"):
         output = _ls(args[-1], run)
+    elif name == "stress" and any(GO_STRESS_FLAG.fullmatch(a) for a in args):
+        _go_stress(args, run)
     elif name == "stress":
         _stress(args, run)
         output = ["stress: info: [1] dispatching hogs: 0 cpu, 0 io, 1 vm, 0 hdd"]
@@ -1305,7 +1325,7 @@ def _unary(operator: str, operand: str, run: _Run) -> bool:
         return content is not None and operator == "-f"
     if operator == "-s":
         return bool(content)
-    if operator == "-w" and _read_only(run, operand):
+    if operator == "-w" and _read_only(run, absolute(operand, run.cwd)):
         return False
     return content is not None or _is_dir(operand, run)
 
@@ -1337,8 +1357,8 @@ def _read_only_errors(name: str, paths: list[str], run: _Run) -> list[str]:
     """``touch``, ``rm`` or ``mkdir`` on a read-only volume (a ConfigMap's, a Secret's): the system refuses."""
     busybox = run.shell_name == "busybox"
     out: list[str] = []
-    for path in paths:
-        if not _read_only(run, path):
+    for path in paths:  # each as it was written, the check on where it is
+        if not _read_only(run, absolute(path, run.cwd)):
             continue
         run.status = 1
         if name == "touch":
@@ -1408,7 +1428,8 @@ def _ls(path: str, run: _Run) -> list[str]:
 def _cat(paths: list[str], run: _Run) -> list[str]:
     output: list[str] = []
     for path in paths:
-        content = run.file(path)
+        full = absolute(path, run.cwd)
+        content = run.file(full)
         if content is None:
             output.append(
                 f"cat: can't open '{path}': No such file or directory"
@@ -1416,8 +1437,8 @@ def _cat(paths: list[str], run: _Run) -> list[str]:
                 else f"cat: {path}: No such file or directory"
             )
             run.status = 1
-        elif path in run.live and run.tool is None:
-            output.append(FILE.format(path))  # the kubelet may rewrite it: read when the line is printed
+        elif full in run.live and run.tool is None:
+            output.append(FILE.format(full))  # the kubelet may rewrite it: read when the line is printed
         elif content:
             output.extend(content.split("\n"))
     return output
@@ -1438,7 +1459,8 @@ def _other_program(name: str, args: list[str], run: _Run) -> None:
         _perl(args, run)
         return
     if name == "nginx" and any(a in ("-s", "-t", "-T", "-v", "-V", "-h") for a in args):  # signals a running nginx,
-        return  # tests its configuration or tells its version, then ends: it is no new server
+        _emit(run, _nginx_tells(args, run))  # tests its configuration or tells its version, then ends: no new server
+        return
     if name in HTTP_CLIENTS:
         url = url_argument(args)
         if url:
@@ -1550,6 +1572,72 @@ def _stress(args: list[str], run: _Run) -> None:
     run.forever = True
 
 
+def _nginx_tells(args: list[str], run: _Run) -> list[str]:
+    """What ``nginx -v``/``-V`` and ``nginx -t`` print (on stderr): its version (the image's NGINX_VERSION), its
+    configuration's test.
+
+    Simplification: ``-V`` prints the version only, not how nginx was built.
+    """
+    if any(a in ("-v", "-V") for a in args):
+        return [f"nginx version: nginx/{run.env.get('NGINX_VERSION') or NGINX_CURRENT}"]
+    if any(a in ("-t", "-T") for a in args):
+        return ["nginx: the configuration file /etc/nginx/nginx.conf syntax is ok",
+                "nginx: configuration file /etc/nginx/nginx.conf test is successful"]
+    return []
+
+
+# vish/stress's Go flags (``-cpus 2``, ``--mem-total=150Mi``): GNU stress (polinux/stress) spells its own ``--cpu``.
+GO_STRESS_FLAG = re.compile(r"--?(?:cpus|mem-total|mem-alloc-size|mem-alloc-sleep|logtostderr|alsologtostderr)(?:=.*)?")
+GLOG = DATE_FORMAT.format("I%m%d %H:%M:%S.000000") + "       1 "  # glog's line header: time, thread id
+GO_DURATION = re.compile(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)")
+
+
+def _go_duration(word: str) -> float | None:
+    """A Go duration (``1ms``, ``1s``, ``1m30s``) in seconds; None when it does not parse."""
+    units = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
+    parts = GO_DURATION.findall(word)
+    if word == "0":
+        return 0.0
+    if not parts or "".join(n + u for n, u in parts) != word:
+        return None
+    return sum(float(n) * units[u] for n, u in parts)
+
+
+def _go_stress(args: list[str], run: _Run) -> None:
+    """vish/stress (Assign CPU Resources): ``-cpus N`` keeps N cores busy (the CFS quota caps them, see
+    kubetui.node.usage); ``-mem-total`` is allocated ``-mem-alloc-size`` at a time, ``-mem-alloc-sleep`` apart. Then
+    it waits for ever. With ``-logtostderr`` (its ENTRYPOINT has it) glog's lines go to the log.
+    """
+    values = {"cpus": "0", "mem-total": "0", "mem-alloc-size": "4Ki", "mem-alloc-sleep": "1ms"}
+    logs, index = False, 0
+    while index < len(args):
+        flag, _, value = args[index].lstrip("-").partition("=")
+        index += 1
+        if flag in ("logtostderr", "alsologtostderr"):
+            logs = value.lower() not in ("false", "0")
+        elif flag in values:
+            if not value and index < len(args):
+                value, index = args[index], index + 1
+            values[flag] = value
+    try:
+        total, step = memory_bytes(values["mem-total"]), memory_bytes(values["mem-alloc-size"])
+    except (QuantityError, ValueError, TypeError):
+        total, step = 0, 1
+    pause = _go_duration(values["mem-alloc-sleep"]) or 0.0
+    cpus = int(values["cpus"]) if values["cpus"].isdigit() else 0
+    run.cpu_busy = max(run.cpu_busy, float(cpus))
+    run.memory = max(run.memory, total)
+    sleep = values["mem-alloc-sleep"]
+    if logs:
+        _emit(run, [f'{GLOG}main.go:26] Allocating "{values["mem-total"]}" memory, in "{values["mem-alloc-size"]}" '
+                    f"chunks, with a {sleep} sleep between allocations",
+                    *[f"{GLOG}main.go:39] Spawning a thread to consume CPU"] * cpus])
+    run.elapsed += (total // step if step > 0 else 0) * pause
+    if logs:
+        _emit(run, [f'{GLOG}main.go:29] Allocated "{values["mem-total"]}" memory'])
+    run.forever = True
+
+
 def _not_found(shell: str, name: str) -> str:
     if shell == "bash":  # an interactive bash (kubectl exec -it ... -- bash)
         return f"bash: {name}: command not found"
@@ -1597,7 +1685,12 @@ def program_for(
     command = [str(w) for w in container.get("command") or []]
     args = [str(w) for w in container.get("args") or []]
     # An image's ENTRYPOINT takes args; images without one (busybox, python ...) run args as the command.
-    words = command + args if command else (args if info is not None and not info.server else [])
+    if command:
+        words = command + args
+    elif info is not None and info.entrypoint:
+        words = [*info.entrypoint, *args]
+    else:
+        words = args if info is not None and not info.server else []
     run = _Run(tools, shell, hostname, env, live=frozenset(mounts or ()), read_only=read_only, fetches=True,
                cwd=str(container.get("workingDir") or "/"))
     mounted = _mounted(mounts)
