@@ -38,6 +38,7 @@ from kubetui.node.process import (
     after_loop,
     loop_goes_round,
     render,
+    syntax_error,
 )
 from kubetui.sim.clock import Clock
 
@@ -451,7 +452,13 @@ class Session:
         self._reset(run)
         self._busy = True
         try:
-            _interpret(_tokens(script), run)
+            tokens = _tokens(script)
+            refused = syntax_error(tokens, run.shell_name)
+            if refused:  # the line is refused as a whole; the shell reads the next one
+                run.lines.append((run.elapsed, refused))
+                run.status = 2
+            else:
+                _interpret(tokens, run)
             self.programs.commit(run, self.clock.now)
             return await self._play(run, term)
         finally:

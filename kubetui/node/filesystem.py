@@ -156,6 +156,16 @@ def latest(history: list[Entry], name: str, now: float) -> tuple[bool, str | Non
     return found, content
 
 
+def volume_files(volumes: dict[str, str], disk: Disk, now: float) -> dict[str, str]:
+    """Every file in the data volumes mounted at ``volumes`` (mountPath -> key) that exists at ``now``, by absolute
+    path (what another container, an exec or an earlier run left there)."""
+    found: dict[str, str] = {}
+    for mount, key in sorted(volumes.items()):
+        for name, text in visible(disk.get(key, []), now).items():
+            found[f"{mount.rstrip('/')}/{name}"] = text
+    return found
+
+
 def visible(history: list[Entry], now: float) -> dict[str, str]:
     """Every file in a history that exists now, by path."""
     files: dict[str, str | None] = {}

@@ -34,7 +34,7 @@ from kubetui.node.container_env import (
     make_environment,
     process_environment,
 )
-from kubetui.node.filesystem import data_volumes, read_only_dirs
+from kubetui.node.filesystem import data_volumes, read_only_dirs, volume_files
 from kubetui.node.image_manager import Outcome
 from kubetui.node.images import image_env
 from kubetui.node.probes import ProbeSpec, ProbeWorker
@@ -563,12 +563,14 @@ class PodWorker:
         env = process_environment(made, self.hostname, image_env(outcome.ref))
         mounts = {**service_account_files(self.pod, slot.spec), **container_files(slot.spec, self._config.files)}
         spec = {**slot.spec, "command": command, "args": args}
+        volumes = data_volumes(self.pod, slot.spec, self._claimed)
         program = program_for(spec, self.annotations, self.hostname, ports, env, mounts,
-                              read_only=read_only_dirs(mounts))
+                              read_only=read_only_dirs(mounts),
+                              shared=volume_files(volumes, self.runtime.disk, self.clock.now))
         attempt = previous.attempt + 1 if previous is not None else 0
         container = self.runtime.start_container(
             self.sandbox, slot.spec, attempt, outcome.ref, slot.spec_hash, program, self.hostname, env, mounts,
-            data_volumes(self.pod, slot.spec, self._claimed)
+            volumes
         )
         for old in self.runtime.containers_of(
             self.uid

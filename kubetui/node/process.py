@@ -29,6 +29,7 @@ Simplification: the knobs aim at one kind of probe, where a real process cannot 
 
 from __future__ import annotations
 
+import ast
 import itertools
 import json
 import re
@@ -485,6 +486,9 @@ class _Run:
     loop: tuple[list[str], list[str]] | None = None  # (header, body) of the loop that runs for ever
     live: frozenset[str] = frozenset()  # mounted files the kubelet may rewrite: read when a line is printed
     read_only: frozenset[str] = frozenset()  # directories mounted read-only (ConfigMap, Secret, downwardAPI volumes)
+    shared: frozenset[str] = frozenset()  # files of its data volumes at start (another container may rewrite them)
+    preset: int = 0  # how many of ``files`` were there at start (the kubelet's and the volumes'), not written by it
+    arrays: dict[str, dict[int, str]] = field(default_factory=dict)  # bash's indexed arrays: name -> index -> value
 
     def has(self, program: str) -> bool:
         return not self.tools or program in self.tools
@@ -498,11 +502,21 @@ class _Run:
 
     def fork(self) -> _Run:
         forked = _Run(self.tools, self.shell_name, self.hostname, dict(self.env), tool=self.tool, live=self.live,
-                      read_only=self.read_only, fetches=self.fetches, cwd=self.cwd)
+                      read_only=self.read_only, fetches=self.fetches, cwd=self.cwd, shared=self.shared,
+                      preset=self.preset, arrays={name: dict(values) for name, values in self.arrays.items()})
         forked.files = list(self.files)
         return forked
 
+    def rewritten(self, path: str) -> bool:
+        """Did the script itself write ``path`` (so what it reads there is its own, not what the volume holds)?"""
+        return any(name == path for _, name, _ in self.files[self.preset:])
 
+
+
+ARRAY = "\x00array\x00"  # starts the (unparsed) list of an array assignment's value: items=(foo bar)
+ARRAY_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?\+?=")
+ARRAY_REF = re.compile(r"\$\{(#?)([A-Za-z_][A-Za-z0-9_]*)\[([^\]]*)\]\}")
+ASSIGNMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:\[([^\]]*)\])?(\+?)=(.*)", re.DOTALL)
 _OPERATORS = ("&>>", "&&", "||", ";;", "&>", ">>", ">&", "<&", ";", "&", "|", ">", "<", "\n")  # longest first
 REDIRECT = re.compile(r"(\d*)(>>|>&|>|<&|<)|&>>?")
 
@@ -575,6 +589,12 @@ def _tokens(script: str) -> list[str]:
             word.append(text[i:end])
             started = True
             i = end
+        elif char == "(" and started and not quoted and ARRAY_NAME.fullmatch("".join(word)):  # items=(a b c)
+            end = _closing(text, i - 1)  # the "=" before it starts no substitution: only the parentheses count
+            if end < 0:
+                return ["false"]
+            word.append(ARRAY + text[i + 1 : end - 1])
+            i = end
         else:
             operator = next((o for o in _OPERATORS if text.startswith(o, i)), "")
             if not operator:
@@ -623,20 +643,106 @@ def _expand(word: str, run: _Run) -> str:
     if "$(" in word or "`" in word:
         word = re.sub(r"\$\(([^()]*)\)|`([^`]*)`", lambda m: _substitute(m.group(1) or m.group(2) or "", run), word)
     word = word.replace("$?", str(run.status)).replace("$0", "bash" if run.shell_name == "bash" else "sh")
-    return re.sub(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?", lambda m: run.env.get(m.group(1), ""), word)
+    if "[" in word:
+        word = ARRAY_REF.sub(lambda m: _element(m.group(1) == "#", m.group(2), m.group(3), run), word)
+    return re.sub(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?", lambda m: _variable(m.group(1), run), word)
+
+
+def _variable(name: str, run: _Run) -> str:
+    """``$name``: an array's is its element 0, as in bash."""
+    if name in run.arrays:
+        return run.arrays[name].get(0, "")
+    return run.env.get(name, "")
+
+
+def _element(count: bool, name: str, subscript: str, run: _Run) -> str:
+    """``${items[2]}``, ``${items[$i]}``, ``${items[@]}``, ``${#items[@]}`` (how many), ``${#items[1]}`` (its
+    length). A plain variable is an array of one (element 0)."""
+    values = run.arrays.get(name)
+    if values is None:
+        values = {0: run.env[name]} if name in run.env else {}
+    if subscript.strip() in ("@", "*"):
+        return str(len(values)) if count else " ".join(values[index] for index in sorted(values))
+    index = _arithmetic(_expand(subscript, run), run)
+    if index is not None and index < 0 and values:
+        index += max(values) + 1
+    value = values.get(index, "") if index is not None else ""
+    return str(len(value)) if count else value
+
+
+def _arithmetic(text: str, run: _Run) -> int | None:
+    """An array subscript as bash evaluates it: integers, variables (unset: 0), + - * / % and parentheses."""
+    text = re.sub(r"[A-Za-z_][A-Za-z0-9_]*", lambda m: _variable(m.group(0), run) or "0", text).strip() or "0"
+    if not re.fullmatch(r"[0-9+\-*/% ()]+", text):
+        return None
+    try:
+        return _evaluate(ast.parse(text.replace("/", "//"), mode="eval").body)
+    except (SyntaxError, RecursionError, ValueError, MemoryError):
+        return None
+
+
+def _evaluate(node: ast.expr) -> int | None:
+    if isinstance(node, ast.Constant):
+        return node.value if isinstance(node.value, int) else None
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        operand = _evaluate(node.operand)
+        return None if operand is None else -operand if isinstance(node.op, ast.USub) else operand
+    if isinstance(node, ast.BinOp):
+        left, right = _evaluate(node.left), _evaluate(node.right)
+        if left is None or right is None:
+            return None
+        if isinstance(node.op, ast.Add):
+            return left + right
+        if isinstance(node.op, ast.Sub):
+            return left - right
+        if isinstance(node.op, ast.Mult):
+            return left * right
+        if isinstance(node.op, (ast.FloorDiv, ast.Mod)) and right:  # C's division: towards zero
+            quotient = abs(left) // abs(right) * (1 if (left < 0) == (right < 0) else -1)
+            return quotient if isinstance(node.op, ast.FloorDiv) else left - quotient * right
+    return None
 
 
 def _substitute(script: str, run: _Run) -> str:
     """``$(command)``: what it prints, trailing newlines removed (a mounted file, read when the line is printed)."""
     words = script.split()
-    if run.tool is None and len(words) == 2 and words[0] == "cat" and words[1] in run.live:
+    if run.tool is None and len(words) == 2 and words[0] == "cat" and words[1] in run.live - run.shared:
         return FILE.format(words[1])
     inner = run.fork()
-    _interpret(_tokens(script), inner)
+    inner.live = run.live - run.shared  # a value the script goes on with: a volume's file as it is at start
+    tokens = _tokens(script)
+    refused = syntax_error(tokens, run.shell_name)
+    if refused:
+        run.lines.append((run.elapsed, refused))
+        run.status = 2
+        return ""
+    _interpret(tokens, inner)
     name = words[0].rsplit("/", 1)[-1] if words else ""
     errors = [(run.elapsed, text) for _, text in inner.lines if _is_error(name, text)]
     run.lines.extend(errors)  # its stderr goes to the terminal, not into the value
     return "\n".join(text.removesuffix(OPEN) for _, text in inner.lines if not _is_error(name, text)).rstrip("\n")
+
+
+_KEYWORDS = frozenset({"if", "then", "elif", "else", "while", "until", "do", "{", "!"})
+
+
+def syntax_error(tokens: list[str], shell: str) -> str:
+    """What the shell says when it cannot parse a script ("" when it can): an array (``items=(a b)``) is bash's
+    alone, and bash takes one only where a command would start.
+
+    Simplification: the lines before the one in error do not run either (busybox ash and dash run them first).
+    """
+    for _, words in _split(tokens):
+        for position, word in enumerate(words):
+            if ARRAY not in word:
+                continue
+            if shell == "busybox":
+                return 'sh: syntax error: unexpected "("'
+            if shell != "bash":
+                return 'sh: 1: Syntax error: "(" unexpected'
+            if not all(w in _KEYWORDS for w in words[:position]) or not ARRAY_NAME.match(word):
+                return "bash: -c: line 1: syntax error near unexpected token `('"
+    return ""
 
 
 def _split(tokens: list[str]) -> list[tuple[str, list[str]]]:
@@ -1076,12 +1182,19 @@ def _simple(words: list[str], run: _Run, stdin: list[str] | None) -> None:
     previous, run.status = run.status, 0
     output: list[str] = []
     partial = False  # the output's last line has no newline (echo -n, printf without \n)
-    assignment = re.fullmatch(r"([A-Za-z_][A-Za-z0-9_]*)=(.*)", words[0], re.DOTALL)
+    assignment = ASSIGNMENT.fullmatch(words[0])
+    if assignment and (assignment.group(2) is not None or assignment.group(3)) and run.shell_name != "bash":
+        assignment = None  # items[1]=x, x+=y: sh runs them as a command (not found)
+    if assignment and assignment.group(4).startswith(ARRAY) and run.shell_name != "bash":
+        run.status = 2  # syntax_error refused the script before it ran; no array here
+        return
     if stdin is not None and name in (*FILTERS, "cat") and _filter(words, [(run.elapsed, t) for t in stdin], run):
         return  # wc -l < /etc/hosts
     hooked = run.tool(name, args, run) if run.tool is not None and not script and not assignment else None
     if hooked is not None:
         output = hooked
+    elif assignment and run.shell_name == "bash":
+        _assign(assignment, run)
     elif assignment or (name == "export" and args):  # NAME=value, export NAME=value
         for word in [words[0]] if assignment else args:
             key, _, value = word.partition("=")
@@ -1121,7 +1234,13 @@ def _simple(words: list[str], run: _Run, stdin: list[str] | None) -> None:
         output, run.status = [_not_found(run.shell_name, name)], 127
     elif script:
         shell, run.shell_name = run.shell_name, "bash" if name == "bash" else run.shell_name
-        _interpret(_tokens(args[1] if len(args) > 1 else ""), run)
+        tokens = _tokens(args[1] if len(args) > 1 else "")
+        refused = syntax_error(tokens, run.shell_name)
+        if refused:  # the shell runs none of it, and exits with 2
+            run.lines.append((run.elapsed, refused))
+            run.status, run.exited = 2, True
+        else:
+            _interpret(tokens, run)
         run.shell_name = shell
         return
     elif name == "sleep":
@@ -1166,6 +1285,34 @@ def _simple(words: list[str], run: _Run, stdin: list[str] | None) -> None:
     else:
         _other_program(name, args, run)
     _emit(run, output, partial)
+
+
+def _assign(match: re.Match[str], run: _Run) -> None:
+    """bash's ``name=value``, ``name+=value``, ``name[i]=value``, ``name=(a b c)`` and ``name+=(d e)``.
+
+    Simplification: an element with ``$`` in it is split on blanks once expanded (quoted or not), and ``[i]=value``
+    inside the parentheses is not read.
+    """
+    name, subscript, append, value = match.groups()
+    if value.startswith(ARRAY):
+        items = [item for word in _tokens(value.removeprefix(ARRAY)) if word not in (";", "&", "|", "&&", "||")
+                 for item in (_expand(word, run).split() if "$" in word or "`" in word else [word])]
+        values = run.arrays.get(name, {0: run.env[name]} if name in run.env else {}) if append else {}
+        start = max(values) + 1 if values else 0
+        values.update((start + offset, item) for offset, item in enumerate(items))
+        run.arrays[name] = values
+        run.env.pop(name, None)
+        return
+    text = _expand(value, run)
+    if subscript is None and name not in run.arrays:
+        run.env[name] = run.env.get(name, "") + text if append else text
+        return
+    values = run.arrays.setdefault(name, {0: run.env.pop(name)} if name in run.env else {})
+    index = _arithmetic(_expand(subscript, run), run) if subscript is not None else 0
+    if index is not None and index < 0 and values:
+        index += max(values) + 1
+    if index is not None and index >= 0:
+        values[index] = values.get(index, "") + text if append else text
 
 
 SHELL_BUILTINS = frozenset({"cd", "export", "exit", "set", "trap", "wait", "exec", ":", "[[", "if", "then", "else",
@@ -1437,8 +1584,8 @@ def _cat(paths: list[str], run: _Run) -> list[str]:
                 else f"cat: {path}: No such file or directory"
             )
             run.status = 1
-        elif full in run.live and run.tool is None:
-            output.append(FILE.format(full))  # the kubelet may rewrite it: read when the line is printed
+        elif full in run.live and run.tool is None and not run.rewritten(full):
+            output.append(FILE.format(full))  # the kubelet or another container may rewrite it: read when printed
         elif content:
             output.extend(content.split("\n"))
     return output
@@ -1662,12 +1809,16 @@ def program_for(
     env: dict[str, str] | None = None,
     mounts: dict[str, str] | None = None,
     read_only: frozenset[str] = frozenset(),
+    shared: dict[str, str] | None = None,
 ) -> Program:
     """Decide, once, what this container will do when started.
 
     ``env`` is the environment the kubelet and the runtime give the process (kubetui.node.container_env; without it,
     only HOSTNAME, HOME and the spec's literal values), ``mounts`` the files its volumes show (path -> content),
-    ``read_only`` the directories mounted read-only (writing there fails).
+    ``read_only`` the directories mounted read-only (writing there fails), ``shared`` the files its data volumes
+    (emptyDir, hostPath, claims) hold as it starts: what an init container, another container or an earlier run
+    wrote there (path -> content). Its command reads them as they are then; a line that ``cat``s one prints it as
+    it is when printed (a loop sees another container's later writes).
     """
     name = str(container.get("name", ""))
     try:
@@ -1691,10 +1842,11 @@ def program_for(
         words = [*info.entrypoint, *args]
     else:
         words = args if info is not None and not info.server else []
-    run = _Run(tools, shell, hostname, env, live=frozenset(mounts or ()), read_only=read_only, fetches=True,
-               cwd=str(container.get("workingDir") or "/"))
-    mounted = _mounted(mounts)
-    run.files = list(mounted)
+    run = _Run(tools, shell, hostname, env, live=frozenset(mounts or ()) | frozenset(shared or ()),
+               read_only=read_only, fetches=True, cwd=str(container.get("workingDir") or "/"),
+               shared=frozenset(shared or ()))
+    mounted = _mounted(mounts) + _mounted(shared)
+    run.files, run.preset = list(mounted), len(mounted)
     start_error = ""
     missing = bool(words) and not run.has(words[0].rsplit("/", 1)[-1])
     stdin_shell = bool(container.get("stdin")) and shell != "" and not missing and (

@@ -27,6 +27,7 @@ from kubetui.node.filesystem import (
     latest,
     read_only_dirs,
     visible,
+    volume_files,
     volume_of,
 )
 from kubetui.node.http_clients import Fetched, parse_url
@@ -305,9 +306,7 @@ class Container:
         history.sort(key=lambda entry: entry[0])
         found.update({path: text for path, text in visible(history, now).items()
                       if volume_of(self.volumes, path) is None})
-        for mount, key in self.volumes.items():
-            for name, text in visible(self.disk.get(key, []), now).items():
-                found[f"{mount.rstrip('/')}/{name}"] = text
+        found.update(volume_files(self.volumes, self.disk, now))
         return found
 
     def file_at(self, path: str, when: float) -> str | None:
