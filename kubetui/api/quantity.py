@@ -250,3 +250,10 @@ def _format(amount: Decimal, fmt: str) -> str:
     if fmt == DECIMAL_SI and exponent in _DECIMAL_SUFFIX:
         return text + _DECIMAL_SUFFIX[exponent]
     return text + (f"e{exponent}" if exponent else "")
+
+
+def add_quantities(first: str | int | float, second: str | int | float) -> str:
+    """``Quantity.Add``: the sum, printed in the first one's format ("1Gi" + "512Mi" -> "1536Mi")."""
+    a, fmt = _parse(_text(first))
+    b, _ = _parse(_text(second))
+    return _format(a + b, fmt if a else _parse(_text(second))[1])

@@ -69,6 +69,8 @@ RESOURCES: tuple[ResourceInfo, ...] = (
         scale=True, categories=(_ALL,),
     ),
     ResourceInfo("events", "event", "Event", "", "v1", True, ("ev",), status=False),
+    ResourceInfo("limitranges", "limitrange", "LimitRange", "", "v1", True, ("limits",), status=False),
+    ResourceInfo("resourcequotas", "resourcequota", "ResourceQuota", "", "v1", True, ("quota",)),
     ResourceInfo("persistentvolumeclaims", "persistentvolumeclaim", "PersistentVolumeClaim", "", "v1", True, ("pvc",)),
     ResourceInfo("persistentvolumes", "persistentvolume", "PersistentVolume", "", "v1", False, ("pv",)),
     ResourceInfo("bindings", "binding", "Binding", "", "v1", True, (), status=False),

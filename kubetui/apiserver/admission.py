@@ -24,7 +24,7 @@ from kubetui.api.scheduling import SYSTEM_PRIORITY_CLASSES
 from kubetui.api.selectors import SelectorError, selector_from_dict
 from kubetui.api.storage import claim_class, is_default_class
 from kubetui.api.validation import format_invalid, validate
-from kubetui.apiserver import errors
+from kubetui.apiserver import errors, limitranger, resourcequota
 from kubetui.apiserver.allocators import AllocationError, ClusterIPAllocator, NodePortAllocator
 from kubetui.apiserver.codec import decode
 from kubetui.store.mvcc import KeyValue
@@ -59,6 +59,7 @@ class Admission:
         # The open request's allocations (undone unless it is stored) and releases (done once it is).
         self._undo: list[Callable[[], None]] | None = None
         self._on_commit: list[Callable[[], None]] = []
+        self._charges: list[resourcequota.Charge] = []  # the open request's quota usage, written once it is stored
 
     @contextmanager
     def allocations(self, dry_run: bool) -> Iterator[None]:
@@ -111,28 +112,65 @@ class Admission:
         if info.plural == "namespaces" and name in IMMORTAL_NAMESPACES:
             raise errors.forbidden(info, name, "this namespace may not be deleted")
 
-    def admit_create(self, info: ResourceInfo, obj: dict[str, Any]) -> None:
+    def admit_create(self, info: ResourceInfo, obj: dict[str, Any], requested_name: str = "") -> None:
+        """Mutating plugins, validation, then validating plugins. ``requested_name``: the name as the request gave
+        it (the generateName when the server made the name up), as admission errors say it."""
         kind = info.kind
         if kind == "Pod":
             obj["status"] = {"phase": "Pending", "qosClass": qos_class(obj.get("spec", {}))}
         elif kind in _STATUS_RESET:
             obj["status"] = {"loadBalancer": {}} if kind in ("Service", "Ingress") else {}
         apply_defaults(obj)
+        ranges = self._limit_ranges(obj) if kind in ("Pod", "PersistentVolumeClaim") else []
         if kind == "Pod":
             if isinstance(obj.get("spec"), dict):
                 add_default_toleration_seconds(obj)
                 self._priority(info, obj)
                 self._service_account(info, obj)
+                if ranges:
+                    limitranger.default_resources(ranges, obj)
             obj["status"]["qosClass"] = qos_class(obj.get("spec", {}))
         elif kind == "Ingress":
             self._default_ingress_class(obj)
         elif kind in ("PersistentVolumeClaim", "PersistentVolume"):
             self._storage_object(obj)
         self._validate(info, obj, None)
+        if ranges:
+            self._limit_ranger(info, obj, ranges, requested_name)
+        self._resource_quota(info, obj, None, requested_name)
         if kind == "Service":
             self._allocate_service(info, obj, None)
         elif kind == "PriorityClass":
             self._one_default_priority_class(info, obj)
+
+    def _resource_quota(self, info: ResourceInfo, obj: dict[str, Any], old: dict[str, Any] | None,
+                        requested_name: str) -> None:
+        """The ResourceQuota plugin, last: refuse a write past a quota; what it costs is charged once it is stored
+        (:meth:`charge_quotas`)."""
+        self._charges = []
+        try:
+            self._charges = resourcequota.check(self.server.store, info, obj, old)
+        except resourcequota.QuotaRefused as refused:
+            raise errors.forbidden(info, requested_name or str(obj["metadata"].get("name", "")), str(refused)) from None
+
+    def charge_quotas(self) -> None:
+        """The write was stored: its quotas' status.used go up by what it costs."""
+        charges, self._charges = self._charges, []
+        resourcequota.charge(self.server.store, charges)
+
+    def _limit_ranges(self, obj: dict[str, Any]) -> list[dict[str, Any]]:
+        """The LimitRanges of the object's namespace (the plugin's lister), oldest name first."""
+        namespace = str((obj.get("metadata") or {}).get("namespace") or "")
+        return [decode(kv) for kv in self.server.store.range(BY_PLURAL["limitranges"].prefix(namespace))[0]]
+
+    def _limit_ranger(self, info: ResourceInfo, obj: dict[str, Any], ranges: list[dict[str, Any]],
+                      requested_name: str) -> None:
+        """LimitRanger's validation: a pod or claim outside a LimitRange's bounds is forbidden, every reason said."""
+        check = limitranger.pod_violations if info.kind == "Pod" else limitranger.claim_violations
+        reasons = check(ranges, obj)
+        if reasons:
+            name = requested_name or str(obj["metadata"].get("name", ""))
+            raise errors.forbidden(info, name, reasons[0] if len(reasons) == 1 else f"[{', '.join(reasons)}]")
 
     def admit_update(self, info: ResourceInfo, new: dict[str, Any], old: dict[str, Any], subresource: str) -> None:
         if info.kind == "PersistentVolume":
@@ -148,6 +186,12 @@ class Admission:
             self._allocate_service(info, new, old)
         elif info.kind == "PersistentVolumeClaim" and subresource == "":
             self._claim_resize(info, new, old)
+            ranges = self._limit_ranges(new)
+            if ranges:
+                self._limit_ranger(info, new, ranges, "")
+        self._charges = []
+        if info.kind in ("Service", "PersistentVolumeClaim") and subresource == "":
+            self._resource_quota(info, new, old, "")
 
     def release(self, info: ResourceInfo, obj: dict[str, Any]) -> None:
         """Give back what a deleted object held (a Service's ClusterIP and node ports)."""

@@ -140,6 +140,8 @@ _BY_KIND: dict[str, dict[str, PatchMeta]] = {
     "Event": {},
     "Lease": {},
     "PriorityClass": {},
+    "LimitRange": {},  # spec.limits is atomic
+    "ResourceQuota": {},  # spec.hard is a map; scopes atomic
     "ReplicationController": _WORKLOAD,
     "Ingress": {},  # networking/v1: rules, tls, paths and status.loadBalancer.ingress are atomic lists
     "IngressClass": {},

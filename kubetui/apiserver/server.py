@@ -349,7 +349,10 @@ class APIServer:
                 obj = self._prepare_create(info, namespace, obj)
                 rec.name = obj["metadata"]["name"]
                 record_update(None, obj, manager, info.api_version, self.now_iso(), info.kind)
-                return self._store_create(info, obj, dry_run, rec)
+                stored = self._store_create(info, obj, dry_run, rec)
+                if not dry_run:
+                    self.admission.charge_quotas()
+                return stored
 
     def _allocating(self, info: ResourceInfo, dry_run: bool) -> AbstractContextManager[None]:
         """A Service write's IP and port allocations, kept only if it is stored (see Admission.allocations)."""
@@ -407,6 +410,7 @@ class APIServer:
         metadata = obj["metadata"]
         name = metadata.get("name")
         generate = metadata.get("generateName")
+        requested = str(name or generate or "")
         if not name and isinstance(generate, str) and generate:
             suffix = "".join(self.rng.choice(NAME_SUFFIX_ALPHABET) for _ in range(5))
             metadata["name"] = generate[: MAX_NAME_LENGTH - 5] + suffix
@@ -426,7 +430,7 @@ class APIServer:
         metadata["creationTimestamp"] = self.now_iso()
         if info.kind in GENERATION_FIELDS:
             metadata["generation"] = 1
-        self.admission.admit_create(info, obj)
+        self.admission.admit_create(info, obj, requested)
         return obj
 
     def _store_create(self, info: ResourceInfo, obj: dict[str, Any], dry_run: bool, rec: ApiRequest) -> dict[str, Any]:
@@ -681,6 +685,7 @@ class APIServer:
             raise errors.conflict(info, name, errors.STALE_OBJECT) from exc
         meta_new["resourceVersion"] = str(kv.mod_revision)
         rec.resource_version = str(kv.mod_revision)
+        self.admission.charge_quotas()
         return new
 
     def _carry_over(

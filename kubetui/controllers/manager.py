@@ -28,6 +28,7 @@ CONTROLLERS: tuple[str, ...] = (
     "kubetui.controllers.garbagecollector:GarbageCollector",
     "kubetui.controllers.namespace:NamespaceController",
     "kubetui.controllers.serviceaccount:ServiceAccountController",
+    "kubetui.controllers.resourcequota:ResourceQuotaController",
     "kubetui.controllers.rootcacertpublisher:RootCACertPublisher",
     "kubetui.controllers.podgc:PodGCController",
     "kubetui.controllers.volume.persistentvolume:PersistentVolumeController",

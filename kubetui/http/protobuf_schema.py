@@ -964,6 +964,21 @@ MESSAGES: dict[str, dict[int, tuple[str, str, bool]]] = {
         3: ('tcpSocket', '.k8s.io.api.core.v1.TCPSocketAction', False),
         4: ('sleep', '.k8s.io.api.core.v1.SleepAction', False),
     },
+    'k8s.io.api.core.v1.LimitRange': {
+        1: ('metadata', '.k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta', False),
+        2: ('spec', '.k8s.io.api.core.v1.LimitRangeSpec', False),
+    },
+    'k8s.io.api.core.v1.LimitRangeItem': {
+        1: ('type', 'string', False),
+        2: ('max', 'map:.k8s.io.apimachinery.pkg.api.resource.Quantity', False),
+        3: ('min', 'map:.k8s.io.apimachinery.pkg.api.resource.Quantity', False),
+        4: ('default', 'map:.k8s.io.apimachinery.pkg.api.resource.Quantity', False),
+        5: ('defaultRequest', 'map:.k8s.io.apimachinery.pkg.api.resource.Quantity', False),
+        6: ('maxLimitRequestRatio', 'map:.k8s.io.apimachinery.pkg.api.resource.Quantity', False),
+    },
+    'k8s.io.api.core.v1.LimitRangeSpec': {
+        1: ('limits', '.k8s.io.api.core.v1.LimitRangeItem', True),
+    },
     'k8s.io.api.core.v1.LinuxContainerUser': {
         1: ('uid', 'int64', False),
         2: ('gid', 'int64', False),
@@ -1449,6 +1464,20 @@ MESSAGES: dict[str, dict[int, tuple[str, str, bool]]] = {
         1: ('resourceID', 'string', False),
         2: ('health', 'string', False),
     },
+    'k8s.io.api.core.v1.ResourceQuota': {
+        1: ('metadata', '.k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta', False),
+        2: ('spec', '.k8s.io.api.core.v1.ResourceQuotaSpec', False),
+        3: ('status', '.k8s.io.api.core.v1.ResourceQuotaStatus', False),
+    },
+    'k8s.io.api.core.v1.ResourceQuotaSpec': {
+        1: ('hard', 'map:.k8s.io.apimachinery.pkg.api.resource.Quantity', False),
+        2: ('scopes', 'string', True),
+        3: ('scopeSelector', '.k8s.io.api.core.v1.ScopeSelector', False),
+    },
+    'k8s.io.api.core.v1.ResourceQuotaStatus': {
+        1: ('hard', 'map:.k8s.io.apimachinery.pkg.api.resource.Quantity', False),
+        2: ('used', 'map:.k8s.io.apimachinery.pkg.api.resource.Quantity', False),
+    },
     'k8s.io.api.core.v1.ResourceRequirements': {
         1: ('limits', 'map:.k8s.io.apimachinery.pkg.api.resource.Quantity', False),
         2: ('requests', 'map:.k8s.io.apimachinery.pkg.api.resource.Quantity', False),
@@ -1487,6 +1516,14 @@ MESSAGES: dict[str, dict[int, tuple[str, str, bool]]] = {
         8: ('volumeName', 'string', False),
         9: ('fsType', 'string', False),
         10: ('readOnly', 'bool', False),
+    },
+    'k8s.io.api.core.v1.ScopeSelector': {
+        1: ('matchExpressions', '.k8s.io.api.core.v1.ScopedResourceSelectorRequirement', True),
+    },
+    'k8s.io.api.core.v1.ScopedResourceSelectorRequirement': {
+        1: ('scopeName', 'string', False),
+        2: ('operator', 'string', False),
+        3: ('values', 'string', True),
     },
     'k8s.io.api.core.v1.SeccompProfile': {
         1: ('type', 'string', False),

@@ -923,6 +923,27 @@ PRIORITYCLASS_COLUMNS = [
 ]
 
 
+def print_resourcequota(obj: dict[str, Any], now: float) -> Row:
+    """Each hard resource as ``name: used/hard``; the ``limits.*`` ones in their own column."""
+    status = _status(obj)
+    hard, used = _dict(status, "hard"), _dict(status, "used")
+    request: list[str] = []
+    limit: list[str] = []
+    for name in sorted(hard):
+        (limit if name.split(".")[0] == "limits" and "." in name else request).append(
+            f"{name}: {used.get(name, '0')}/{hard[name]}")
+    return [_name(obj), _created(obj, now), ", ".join(request), ", ".join(limit)]
+
+
+RESOURCEQUOTA_COLUMNS = [
+    NAME,
+    AGE,
+    _col("Request", description="Request represents a minimum amount of cpu/memory that a container may consume."),
+    _col("Limit", description="Limits control the maximum amount of cpu/memory that a container may use independent "
+                              "of contention on the node."),
+]
+
+
 # --- storage ---------------------------------------------------------------------------------------------
 
 
@@ -1134,8 +1155,9 @@ INGRESSCLASS_COLUMNS = [
 
 
 def print_default(obj: dict[str, Any], now: float) -> Row:
-    """The generic table (name and age) that the server uses for kinds without a printer."""
-    return [_name(obj), _created(obj, now)]
+    """The generic table that the server uses for kinds without a printer (DefaultTableConvertor): the name and
+    the creation time in RFC 3339."""
+    return [_name(obj), str((obj.get("metadata") or {}).get("creationTimestamp") or "")]
 
 
 DEFAULT_COLUMNS = [NAME, _col("Created At", "date", AGE_DOC)]
@@ -1162,6 +1184,7 @@ PRINTERS: dict[str, tuple[list[Column], Printer]] = {
     "Secret": (SECRET_COLUMNS, print_secret),
     "Lease": (LEASE_COLUMNS, print_lease),
     "PriorityClass": (PRIORITYCLASS_COLUMNS, print_priorityclass),
+    "ResourceQuota": (RESOURCEQUOTA_COLUMNS, print_resourcequota),
     "Ingress": (INGRESS_COLUMNS, print_ingress),
     "HorizontalPodAutoscaler": (HPA_COLUMNS, print_hpa),
     "IngressClass": (INGRESSCLASS_COLUMNS, print_ingressclass),

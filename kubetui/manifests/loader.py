@@ -36,6 +36,8 @@ IDENTITY = "manifests"
 # Apply order, like kubectl/Helm: namespaces and cluster-wide settings, config, services, workloads.
 KIND_ORDER = (
     "Namespace",
+    "ResourceQuota",
+    "LimitRange",
     "PriorityClass",
     "IngressClass",
     "StorageClass",

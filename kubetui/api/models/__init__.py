@@ -19,10 +19,13 @@ from kubetui.api.models.core import (
     EndpointSlice,
     Event,
     Lease,
+    LimitRange,
     Namespace,
     NamespaceStatus,
     Node,
     NodeStatus,
+    ResourceQuota,
+    ResourceQuotaStatus,
     Secret,
     Service,
     ServiceAccount,
@@ -114,6 +117,8 @@ MODELS: dict[str, type[K8sModel]] = {
     "PersistentVolumeClaim": PersistentVolumeClaim,
     "PersistentVolume": PersistentVolume,
     "StorageClass": StorageClass,
+    "LimitRange": LimitRange,
+    "ResourceQuota": ResourceQuota,
 }
 
 STATUS_MODELS: dict[str, type[K8sModel]] = {
@@ -133,6 +138,7 @@ STATUS_MODELS: dict[str, type[K8sModel]] = {
     "HorizontalPodAutoscaler": HorizontalPodAutoscalerStatus,
     "PersistentVolumeClaim": PersistentVolumeClaimStatus,
     "PersistentVolume": PersistentVolumeStatus,
+    "ResourceQuota": ResourceQuotaStatus,
 }
 
 __all__ = [

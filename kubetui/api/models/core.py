@@ -253,3 +253,51 @@ class Lease(TypeMeta):
 
     metadata: ObjectMeta | None = None
     spec: LeaseSpec | None = None
+
+
+# --- LimitRange and ResourceQuota (core/v1) -----------------------------------------------------------------------
+
+
+class LimitRangeItem(K8sModel):
+    type: Str | None = None
+    max: QuantityMap | None = None
+    min: QuantityMap | None = None
+    default: QuantityMap | None = None
+    default_request: QuantityMap | None = None
+    max_limit_request_ratio: QuantityMap | None = None
+
+
+class LimitRangeSpec(K8sModel):
+    limits: list[LimitRangeItem] | None = None
+
+
+class LimitRange(TypeMeta):
+    metadata: ObjectMeta | None = None
+    spec: LimitRangeSpec | None = None
+
+
+class ScopedResourceSelectorRequirement(K8sModel):
+    scope_name: Str | None = None
+    operator: Str | None = None
+    values: list[Str] | None = None
+
+
+class ScopeSelector(K8sModel):
+    match_expressions: list[ScopedResourceSelectorRequirement] | None = None
+
+
+class ResourceQuotaSpec(K8sModel):
+    hard: QuantityMap | None = None
+    scopes: list[Str] | None = None
+    scope_selector: ScopeSelector | None = None
+
+
+class ResourceQuotaStatus(K8sModel):
+    hard: QuantityMap | None = None
+    used: QuantityMap | None = None
+
+
+class ResourceQuota(TypeMeta):
+    metadata: ObjectMeta | None = None
+    spec: ResourceQuotaSpec | None = None
+    status: ResourceQuotaStatus | None = None

@@ -29,7 +29,7 @@ from typing import Any
 from kubetui.api.fielderrors import FieldError, format_invalid, internal, invalid
 from kubetui.api.models import MODELS, STATUS_MODELS, ObjectMeta
 from kubetui.api.resources import BY_KIND
-from kubetui.api.validation import autoscaling, core, names, networking, pods, storage, workloads
+from kubetui.api.validation import autoscaling, core, names, networking, pods, quotas, storage, workloads
 from kubetui.api.validation.common import (
     Errs,
     check_encodable,
@@ -79,6 +79,8 @@ _VALIDATORS: dict[str, _Validator] = {
     "PersistentVolumeClaim": storage.validate_pvc,
     "PersistentVolume": storage.validate_pv,
     "StorageClass": storage.validate_storageclass,
+    "LimitRange": quotas.validate_limitrange,
+    "ResourceQuota": quotas.validate_resourcequota,
 }
 
 _STATUS_VALIDATORS: dict[str, _StatusValidator] = {
@@ -94,6 +96,7 @@ _STATUS_VALIDATORS: dict[str, _StatusValidator] = {
     "ReplicationController": workloads.validate_replicationcontroller_status,
     "Ingress": networking.validate_ingress_status,
     "HorizontalPodAutoscaler": autoscaling.validate_hpa_status,
+    "ResourceQuota": quotas.validate_resourcequota_status,
 }
 
 # Top-level fields that are not "the spec": metadata and status are checked by validate_status.

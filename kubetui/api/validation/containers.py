@@ -112,7 +112,7 @@ def _overcommit_allowed(name: str) -> bool:
     return native and not _is_hugepages(name)
 
 
-def _validate_resource_name(name: str, path: str, errs: Errs) -> None:
+def validate_container_resource_name(name: str, path: str, errs: Errs) -> None:
     """validateContainerResourceName: a standard resource (cpu, memory, ...) or a qualified extended one."""
     own: Errs = []
     for msg in names.is_qualified_name(name):
@@ -148,13 +148,13 @@ def validate_resources(resources: Any, path: str, errs: Errs) -> None:
     cpu_or_memory = hugepages = False
     for name, raw in limits.items():
         fpath = f"{lim_path}[{name}]"
-        _validate_resource_name(name, fpath, errs)
+        validate_container_resource_name(name, fpath, errs)
         limit_values[name] = _validate_quantity_value(name, raw, fpath, errs)
         hugepages |= _is_hugepages(name)
         cpu_or_memory |= name in ("cpu", "memory")
     for name, raw in requests.items():
         fpath = f"{req_path}[{name}]"
-        _validate_resource_name(name, fpath, errs)
+        validate_container_resource_name(name, fpath, errs)
         value = _validate_quantity_value(name, raw, fpath, errs)
         if name in limits:
             limit = limit_values.get(name)
