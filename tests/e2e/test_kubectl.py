@@ -347,6 +347,37 @@ spec:
     assert "replication-controller  Created pod: legacy-" in kubectl("describe", "rc", "legacy").stdout
 
 
+def test_quota_and_limit_range_pages(kubectl: Kubectl, kubetui: BackgroundCluster) -> None:
+    """kubectl create quota sends protobuf; get quota has REQUEST and LIMIT; a LimitRange's defaults reach the pod."""
+    kubectl("create", "namespace", "quota-e2e")
+    kubectl("apply", "-n", "quota-e2e", "-f", "-", stdin="""\
+apiVersion: v1
+kind: LimitRange
+metadata: {name: cpu-limit-range}
+spec:
+  limits: [{type: Container, default: {cpu: "1"}, defaultRequest: {cpu: 500m}}]
+""")
+    made = kubectl("create", "quota", "demo", "--hard=pods=1,requests.cpu=1,limits.cpu=2", "-n", "quota-e2e")
+    assert made.stdout.strip() == "resourcequota/demo created"
+    kubetui.advance(1)
+    listed = kubectl("get", "quota", "-n", "quota-e2e").stdout
+    assert _columns(listed) == ["NAME", "AGE", "REQUEST", "LIMIT"]
+    assert "pods: 0/1, requests.cpu: 0/1" in listed and "limits.cpu: 0/2" in listed
+    kubectl("run", "first", "--image=nginx:1.27", "-n", "quota-e2e")
+    pod = json.loads(kubectl("get", "pod", "first", "-n", "quota-e2e", "-o", "json").stdout)
+    assert pod["spec"]["containers"][0]["resources"] == {"limits": {"cpu": "1"}, "requests": {"cpu": "500m"}}
+    refused = kubectl("run", "second", "--image=nginx:1.27", "-n", "quota-e2e", ok=False)
+    assert refused.stderr.strip() == (
+        'Error from server (Forbidden): pods "second" is forbidden: exceeded quota: demo, requested: pods=1, '
+        "used: pods=1, limited: pods=1")
+    described = kubectl("describe", "namespace", "quota-e2e").stdout
+    assert "Resource Quotas" in described and "Resource Limits" in described
+    limits = kubectl("get", "limits", "-n", "quota-e2e").stdout
+    assert _columns(limits) == ["NAME", "CREATED AT"] and re.fullmatch(
+        r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", _rows(limits)[0][1])
+    kubectl("delete", "namespace", "quota-e2e", "--wait=false")
+
+
 def test_kubectl_create_stores_what_a_real_server_would(kubectl: Kubectl) -> None:
     """kubectl's generators send protobuf, where Go writes every non-pointer field: its zeros are not the user's."""
     kubectl("create", "deployment", "gen", "--image=nginx:1.27", "--replicas=0")
