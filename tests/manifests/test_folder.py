@@ -304,8 +304,8 @@ NODE = "apiVersion: v1\nkind: Node\nmetadata:\n  name: {name}\nstatus:\n  capaci
 
 
 @pytest.mark.parametrize(("capacity", "message", "line"), [
-    ('{pods: "lots"}', 'status.capacity.pods: Invalid value: "lots"', 6),
-    ("{cpu: lots}", 'status.capacity.cpu: Invalid value: "lots"', 6),
+    ('{pods: "lots"}', 'Node in version "v1" cannot be handled as a Node: quantities must match', 6),
+    ("{cpu: 4KK}", "Node in version \"v1\" cannot be handled as a Node: unable to parse quantity's suffix", 6),
     ('{cpu: "-4"}', 'status.capacity.cpu: Invalid value: "-4": must be greater than or equal to 0', 6),
 ])
 def test_a_bad_node_document_is_its_files_error_and_the_rest_keeps_syncing(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from kubetui.api.models.base import Bool, Int, IntOrStr, K8sModel, Obj, QuantityMap, Str, StrMap, TypeMeta
+from kubetui.api.models.base import Base64, Bool, Int, IntOrStr, K8sModel, Obj, QuantityMap, Str, StrMap, TypeMeta
 from kubetui.api.models.objectmeta import LocalObjectReference, ObjectMeta, ObjectReference
 
 # --- Namespace --------------------------------------------------------------------------------
@@ -190,7 +190,7 @@ class ConfigMap(TypeMeta):
 
 class Secret(TypeMeta):
     metadata: ObjectMeta | None = None
-    data: StrMap | None = None  # base64, as on the wire
+    data: dict[str, Base64] | None = None  # base64, as on the wire
     string_data: StrMap | None = None
     type: Str | None = None
     immutable: Bool | None = None

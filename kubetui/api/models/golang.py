@@ -18,7 +18,20 @@ import types
 import typing
 from typing import Annotated, Any, Union
 
-from kubetui.api.models.base import Bool, Int, IntOrStr, K8sModel, Obj, Quantity, QuantityMap, Str, StrMap
+from kubetui.api.models.base import (
+    Base64,
+    Bool,
+    Int,
+    IntOrStr,
+    K8sModel,
+    Obj,
+    Quantity,
+    QuantityMap,
+    Str,
+    StrMap,
+    illegal_base64,
+)
+from kubetui.api.quantity import QuantityError, parse_quantity
 
 # Quantity.UnmarshalJSON's own error (apimachinery resource.ErrFormatWrong): it replaces the json: message.
 QUANTITY_FORMAT = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"
@@ -67,12 +80,27 @@ def decode_error(model: type[K8sModel], kind: str, version: str, path: str, valu
     """
     struct, fields, annotation, owner = _walk(model, path)
     if _unwrap(annotation) == Quantity:
-        error = QUANTITY_FORMAT
+        error = _quantity_error(value)
+    elif _unwrap(annotation) == Base64 and isinstance(value, str):
+        error = f"illegal base64 data at input byte {illegal_base64(value)}"
+    elif _unwrap(annotation) == Base64:
+        error = (f"json: cannot unmarshal {_json_kind(value, 'string')} into Go struct field "
+                 f"{'.'.join([struct, *fields])} of type []uint8")
     else:
         go_type = _go_type(annotation, owner)
         error = (f"json: cannot unmarshal {_json_kind(value, go_type)} into Go struct field "
                  f"{'.'.join([struct, *fields])} of type {go_type}")
     return f'{kind} in version "{version}" cannot be handled as a {kind}: {error}'
+
+
+def _quantity_error(value: Any) -> str:
+    """ParseQuantity's own message for a string; a value of another JSON type does not match the format."""
+    if isinstance(value, str):
+        try:
+            parse_quantity(value)
+        except QuantityError as err:
+            return str(err)
+    return QUANTITY_FORMAT
 
 
 def _walk(model: type[K8sModel], path: str) -> tuple[str, list[str], Any, tuple[str, str]]:

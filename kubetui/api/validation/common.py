@@ -414,8 +414,9 @@ def not_more_than_100_percent(v: Any, path: str, errs: Errs) -> None:
 def parse_qty(raw: Any) -> tuple[Decimal | None, str]:
     """``(value, "")`` for a quantity, ``(None, why)`` for something that is not one.
 
-    ``why`` is ParseQuantity's message, e.g. ``quantities must match the regular expression ...``:
-    in Kubernetes the JSON decoder reports it; here it becomes a field error.
+    ``why`` is ParseQuantity's message, e.g. ``quantities must match the regular expression ...``. The models'
+    Quantity type refuses such a value first, as Go's JSON decoder does (a 400); this is for values validation
+    reads outside a model (annotations, a map of another kind).
     """
     try:
         return parse_quantity(raw), ""
