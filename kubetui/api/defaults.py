@@ -133,6 +133,8 @@ def default_container(container: dict[str, Any]) -> None:
     if isinstance(resources, dict):
         _canonical_quantities(resources.get("requests"))
         _canonical_quantities(resources.get("limits"))
+    elif resources is None:
+        container["resources"] = {}  # a Go struct, not a pointer: it is written out even when empty
     if not container.get("imagePullPolicy"):
         image = container.get("image")
         tag = image_tag(image) if isinstance(image, str) else ""

@@ -137,6 +137,7 @@ def test_pod_defaults() -> None:
     assert c["imagePullPolicy"] == "IfNotPresent"
     assert c["terminationMessagePath"] == "/dev/termination-log"
     assert c["terminationMessagePolicy"] == "File"
+    assert c["resources"] == {}  # `resources: {}` in kubectl get -o yaml, as Go writes an empty struct
 
 
 @pytest.mark.parametrize(
