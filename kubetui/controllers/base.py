@@ -21,6 +21,7 @@ class Controller:
     """Base class. Subclasses set ``name`` and implement ``setup()`` (informers, handlers) and ``reconcile``."""
 
     name = "controller"
+    event_source = ""  # the Events' source.component, when it is not the controller's name
 
     def __init__(self, client: Client, informers: InformerFactory, trace: TraceBus, rng: random.Random) -> None:
         self.client = client
@@ -28,7 +29,7 @@ class Controller:
         self.trace = trace
         self.rng = rng
         self.clock = client.clock
-        self.recorder = EventRecorder(client, self.name)
+        self.recorder = EventRecorder(client, self.event_source or self.name)
         self.queue = WorkQueue(self.clock, self.reconcile, self.name)
 
     def setup(self) -> None:

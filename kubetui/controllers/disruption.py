@@ -22,6 +22,7 @@ Obj = dict[str, Any]
 
 class DisruptionController(Controller):
     name = "disruption-controller"
+    event_source = "controllermanager"  # as disruption.go names its recorder
 
     def setup(self) -> None:
         self.budgets = self.informers.informer("poddisruptionbudgets")
@@ -59,6 +60,8 @@ class DisruptionController(Controller):
             if selector.matches((pod.get("metadata") or {}).get("labels") or {})
             and not (pod.get("metadata") or {}).get("deletionTimestamp")
         ]
+        if not pods:  # trySync says so at every sync (the event recorder counts the repeats)
+            self.event(cached, "Normal", "NoPods", "No matching pods found")
         numbers = budget(cached.get("spec") or {}, pods)
         pdb = deep_copy(cached)
         old = pdb.get("status") or {}

@@ -82,3 +82,16 @@ def test_eviction_and_status_agree() -> None:
         assert err.code == 429
     else:
         raise AssertionError("a second eviction went through a budget with no disruption left")
+
+
+def test_a_budget_with_no_matching_pods_says_so() -> None:
+    cluster = Cluster(seed=4, nodes=default_nodes(1))
+    kubectl = cluster.client("kubectl")
+    kubectl.create("poddisruptionbudgets", {**budget(minAvailable=2), "metadata": {"name": "zk-pdb",
+                                                                                    "namespace": "default"}})
+    cluster.run_for(2)
+    events = [e for e in kubectl.list("events", "default")["items"]
+              if e["involvedObject"]["kind"] == "PodDisruptionBudget"]
+    assert [(e["type"], e["reason"], e["message"]) for e in events] == [
+        ("Normal", "NoPods", "No matching pods found")]
+    assert events[0]["source"]["component"] == "controllermanager"
