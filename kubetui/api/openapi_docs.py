@@ -154,6 +154,9 @@ TYPE_DOCS: dict[str, str] = {'Affinity': 'Affinity is a group of affinity schedu
               'action is complete, unless the container process fails, in which case the handler is aborted.',
  'LifecycleHandler': 'LifecycleHandler defines a specific action that should be taken in a lifecycle hook. One and '
                      'only one of the fields, except TCPSocket must be specified.',
+ 'LimitRange': 'LimitRange sets resource usage limits for each kind of resource in a Namespace.',
+ 'LimitRangeItem': 'LimitRangeItem defines a min/max usage limit for any resource that matches on kind.',
+ 'LimitRangeSpec': 'LimitRangeSpec defines a min/max usage limit for resources that match on kind.',
  'LocalObjectReference': 'LocalObjectReference contains enough information to let you locate the referenced object '
                          'inside the same namespace.',
  'LocalVolumeSource': 'Local represents directly-attached storage with node affinity',
@@ -252,11 +255,18 @@ TYPE_DOCS: dict[str, str] = {'Affinity': 'Affinity is a group of affinity schedu
                          'as specified in requests and limits, describing each pod in the current scale target (e.g. '
                          'CPU or memory). Such metrics are built in to Kubernetes, and have special scaling options on '
                          'top of those available to normal per-pod metrics using the "pods" source.',
+ 'ResourceQuota': 'ResourceQuota sets aggregate quota restrictions enforced per namespace',
+ 'ResourceQuotaSpec': 'ResourceQuotaSpec defines the desired hard limits to enforce for Quota.',
+ 'ResourceQuotaStatus': 'ResourceQuotaStatus defines the enforced hard limits and observed use.',
  'ResourceRequirements': 'ResourceRequirements describes the compute resource requirements.',
  'RollingUpdateDaemonSet': 'Spec to control the desired behavior of daemon set rolling update.',
  'RollingUpdateDeployment': 'Spec to control the desired behavior of rolling update.',
  'RollingUpdateStatefulSetStrategy': 'RollingUpdateStatefulSetStrategy is used to communicate parameter for '
                                      'RollingUpdateStatefulSetStrategyType.',
+ 'ScopeSelector': 'A scope selector represents the AND of the selectors represented by the scoped-resource selector '
+                  'requirements.',
+ 'ScopedResourceSelectorRequirement': 'A scoped-resource selector requirement is a selector that contains values, a '
+                                      'scope name, and an operator that relates the scope name and values.',
  'Secret': 'Secret holds secret data of a certain type. The total bytes of the values in the Data field must be less '
            'than MaxSecretSize bytes.',
  'SecretVolumeSource': "Adapts a Secret into a volume. The contents of the target Secret's Data field will be "
@@ -1141,6 +1151,26 @@ FIELD_DOCS: dict[tuple[str, str], str] = {('ClientIPConfig', 'timeoutSeconds'): 
  ('LeaseSpec', 'strategy'): 'strategy indicates the strategy for picking the leader for coordinated leader election. '
                             'If the field is not specified, there is no active coordination for this lease. (Alpha) '
                             'Using this field requires the CoordinatedLeaderElection feature gate to be enabled.',
+ ('LimitRange', 'apiVersion'): 'APIVersion defines the versioned schema of this representation of an object. Servers '
+                               'should convert recognized schemas to the latest internal value, and may reject '
+                               'unrecognized values. More info: '
+                               'https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources',
+ ('LimitRange', 'kind'): 'Kind is a string value representing the REST resource this object represents. Servers may '
+                         'infer this from the endpoint the client submits requests to. Cannot be updated. In '
+                         'CamelCase. More info: '
+                         'https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds',
+ ('LimitRangeItem', 'default'): 'Default resource requirement limit value by resource name if resource limit is '
+                                'omitted.',
+ ('LimitRangeItem', 'defaultRequest'): 'DefaultRequest is the default resource requirement request value by resource '
+                                       'name if resource request is omitted.',
+ ('LimitRangeItem', 'max'): 'Max usage constraints on this kind by resource name.',
+ ('LimitRangeItem', 'maxLimitRequestRatio'): 'MaxLimitRequestRatio if specified, the named resource must have a '
+                                             'request and limit that are both non-zero where limit divided by request '
+                                             'is less than or equal to the enumerated value; this represents the max '
+                                             'burst for the named resource.',
+ ('LimitRangeItem', 'min'): 'Min usage constraints on this kind by resource name.',
+ ('LimitRangeItem', 'type'): 'Type of resource that this limit applies to.',
+ ('LimitRangeSpec', 'limits'): 'Limits is the list of LimitRangeItem objects that are enforced.',
  ('LocalObjectReference', 'name'): 'Name of the referent. This field is effectively required, but due to backwards '
                                    'compatibility is allowed to be empty. Instances of this type with an empty value '
                                    'here are almost certainly wrong. More info: '
@@ -2083,6 +2113,21 @@ FIELD_DOCS: dict[tuple[str, str], str] = {('ClientIPConfig', 'timeoutSeconds'): 
  ('ResourceFieldSelector', 'resource'): 'Required: resource to select',
  ('ResourceMetricSource', 'name'): 'name is the name of the resource in question.',
  ('ResourceMetricStatus', 'name'): 'name is the name of the resource in question.',
+ ('ResourceQuota', 'apiVersion'): 'APIVersion defines the versioned schema of this representation of an object. '
+                                  'Servers should convert recognized schemas to the latest internal value, and may '
+                                  'reject unrecognized values. More info: '
+                                  'https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources',
+ ('ResourceQuota', 'kind'): 'Kind is a string value representing the REST resource this object represents. Servers may '
+                            'infer this from the endpoint the client submits requests to. Cannot be updated. In '
+                            'CamelCase. More info: '
+                            'https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds',
+ ('ResourceQuotaSpec', 'hard'): 'hard is the set of desired hard limits for each named resource. More info: '
+                                'https://kubernetes.io/docs/concepts/policy/resource-quotas/',
+ ('ResourceQuotaSpec', 'scopes'): 'A collection of filters that must match each object tracked by a quota. If not '
+                                  'specified, the quota matches all objects.',
+ ('ResourceQuotaStatus', 'hard'): 'Hard is the set of enforced hard limits for each named resource. More info: '
+                                  'https://kubernetes.io/docs/concepts/policy/resource-quotas/',
+ ('ResourceQuotaStatus', 'used'): 'Used is the current observed total usage of the resource in the namespace.',
  ('ResourceRequirements', 'claims'): 'Claims lists the names of resources, defined in spec.resourceClaims, that are '
                                      'used by this container. This field depends on the DynamicResourceAllocation '
                                      'feature gate. This field is immutable. It can only be set for containers.',
@@ -2159,6 +2204,14 @@ FIELD_DOCS: dict[tuple[str, str], str] = {('ClientIPConfig', 'timeoutSeconds'): 
                                                     'ordinal Partition-1 to 0 remain untouched. This is helpful in '
                                                     'being able to do a canary based deployment. The default value is '
                                                     '0.',
+ ('ScopeSelector', 'matchExpressions'): 'A list of scope selector requirements by scope of the resources.',
+ ('ScopedResourceSelectorRequirement', 'operator'): "Represents a scope's relationship to a set of values. Valid "
+                                                    'operators are In, NotIn, Exists, DoesNotExist.',
+ ('ScopedResourceSelectorRequirement', 'scopeName'): 'The name of the scope that the selector applies to.',
+ ('ScopedResourceSelectorRequirement', 'values'): 'An array of string values. If the operator is In or NotIn, the '
+                                                  'values array must be non-empty. If the operator is Exists or '
+                                                  'DoesNotExist, the values array must be empty. This array is '
+                                                  'replaced during a strategic merge patch.',
  ('Secret', 'apiVersion'): 'APIVersion defines the versioned schema of this representation of an object. Servers '
                            'should convert recognized schemas to the latest internal value, and may reject '
                            'unrecognized values. More info: '
