@@ -631,7 +631,39 @@ def default_hpa(obj: dict[str, Any]) -> None:
         behavior["scaleDown"] = _hpa_rules(behavior.get("scaleDown"), default_hpa_scale_down_rules())
 
 
+def _default_limitrange(lr: dict[str, Any]) -> None:
+    """SetDefaults_LimitRangeItem: a Container item's default limit is its max, its default request the default
+    limit, else its min; and every quantity as the decoder stores it."""
+    for item in _dicts((lr.get("spec") or {}).get("limits") if isinstance(lr.get("spec"), dict) else None):
+        for key in ("max", "min", "default", "defaultRequest", "maxLimitRequestRatio"):
+            _canonical_quantities(item.get(key))
+        if item.get("type") != "Container":
+            continue
+        maximum, minimum = item.get("max") or {}, item.get("min") or {}
+        default, request = item.get("default") or {}, item.get("defaultRequest") or {}
+        if not all(isinstance(part, dict) for part in (maximum, minimum, default, request)):
+            continue  # not maps: validation reports it
+        default = {**maximum, **default}
+        request = {**default, **request}
+        request = {**minimum, **request}
+        if default:
+            item["default"] = default
+        if request:
+            item["defaultRequest"] = request
+
+
+def _default_resourcequota(quota: dict[str, Any]) -> None:
+    """Quantities as the decoder stores them."""
+    for section in ("spec", "status"):
+        part = quota.get(section)
+        if isinstance(part, dict):
+            for key in ("hard", "used"):
+                _canonical_quantities(part.get(key))
+
+
 _DEFAULTERS: dict[str, Callable[[dict[str, Any]], None]] = {
+    "LimitRange": _default_limitrange,
+    "ResourceQuota": _default_resourcequota,
     "Pod": default_pod,
     "Deployment": _default_deployment,
     "ReplicaSet": _default_replicaset,

@@ -47,11 +47,13 @@ def matching_resources(info: ResourceInfo, hard: list[str]) -> list[str]:
 
 
 def is_best_effort(pod: Obj) -> bool:
+    """The BestEffort QoS class: no container asks for or limits cpu or memory (other resources do not count)."""
     spec = pod.get("spec") or {}
     for container in (*(spec.get("containers") or ()), *(spec.get("initContainers") or ())):
         resources = (container or {}).get("resources") or {}
-        if resources.get("requests") or resources.get("limits"):
-            return False
+        for key in ("requests", "limits"):
+            if {"cpu", "memory"} & set(resources.get(key) or ()):
+                return False
     return True
 
 
@@ -89,7 +91,9 @@ def usage(info: ResourceInfo, obj: Obj, compute: bool = True) -> Usage:
     elif info.plural == "services":
         used["services"] = "1"
         spec = obj.get("spec") or {}
-        if spec.get("type") in ("NodePort", "LoadBalancer"):
+        allocates = spec.get("type") == "NodePort" or (
+            spec.get("type") == "LoadBalancer" and spec.get("allocateLoadBalancerNodePorts") is not False)
+        if allocates:
             used["services.nodeports"] = str(len(spec.get("ports") or ()))
         if spec.get("type") == "LoadBalancer":
             used["services.loadbalancers"] = "1"

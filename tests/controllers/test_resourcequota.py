@@ -111,8 +111,10 @@ def test_object_counts_and_scopes(cluster: Cluster) -> None:
 
 @pytest.mark.parametrize(("hard", "extra", "message"), [
     ({"pods": "-1"}, {}, 'spec.hard[pods]: Invalid value: "-1": must be greater than or equal to 0'),
-    ({"widgets": "1"}, {}, 'spec.hard[widgets]: Invalid value: "widgets": must be a standard resource type or fully '
-                           "qualified"),
+    ({"widgets": "1"}, {}, '[spec.hard[widgets]: Invalid value: "widgets": must be a standard resource type or '
+                           'fully qualified, spec.hard[widgets]: Invalid value: "widgets": must be a standard resource '
+                           "for quota]"),
+    ({"pods": "1.5"}, {}, 'spec.hard[pods]: Invalid value: "1500m": must be an integer'),
     ({"storage": "1"}, {}, 'spec.hard[storage]: Invalid value: "storage": must be a standard resource for quota'),
     ({"pods": "1"}, {"scopes": ["Sometimes"]}, "spec.scopes: Invalid value: [Sometimes]: unsupported scope"),
     ({"services": "1"}, {"scopes": ["BestEffort"]},

@@ -190,15 +190,25 @@ def _validate_resource_list(values: dict[str, Any], path: str, errs: Errs) -> No
     """ValidateResourceQuotaResourceName and ValidateResourceQuantityValue for each entry."""
     for name, raw in values.items():
         fpath = f"{path}[{name}]"
-        if _validate_resource_name(name, fpath, errs) and "/" not in name and (
-            name not in STANDARD_QUOTA_RESOURCES and not _is_hugepages(name)
-        ):
+        _validate_resource_name(name, fpath, errs)
+        if "/" not in name and name not in STANDARD_QUOTA_RESOURCES and not _is_hugepages(name):
             errs.append(invalid(fpath, name, "must be a standard resource for quota"))
         value, problem = parse_qty(raw)
         if value is None:
             errs.append(invalid(fpath, raw, problem))
-        elif value < 0:
+            continue
+        if value < 0:
             errs.append(invalid(fpath, canonical_quantity(raw), "must be greater than or equal to 0"))
+        if _counts_objects(name) and value != value.to_integral_value():
+            errs.append(invalid(fpath, canonical_quantity(raw), "must be an integer"))
+
+
+def _counts_objects(name: str) -> bool:
+    """helper.IsIntegerResourceName: object counts and extended resources take whole numbers."""
+    integers = {"pods", "services", "replicationcontrollers", "resourcequotas", "services.nodeports",
+                "services.loadbalancers", "secrets", "configmaps", "persistentvolumeclaims"}
+    extended = "/" in name and "kubernetes.io/" not in name and not name.startswith("requests.")
+    return name in integers or extended
 
 
 def _go_strings(values: list[str]) -> str:
