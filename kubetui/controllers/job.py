@@ -10,8 +10,10 @@ trackJobStatusAndRemoveFinalizers) and ``backoff_utils.go``:
 * a failed pod (restartPolicy Never) is replaced after a back-off of 10 s doubling to 6 min;
   with OnFailure the kubelet restarts containers in place and their restarts count;
 * more failures than ``backoffLimit`` (6) fail the Job (``BackoffLimitExceeded``), so does
-  running longer than ``activeDeadlineSeconds`` (``DeadlineExceeded``); enough successes add
-  ``Complete``.
+  running longer than ``activeDeadlineSeconds`` (``DeadlineExceeded``); enough successes complete it
+  (``CompletionsReached``). As in v1.32 (JobPodReplacementPolicy on), the verdict is first an interim
+  condition, ``FailureTarget`` or ``SuccessCriteriaMet``, and becomes ``Failed`` or ``Complete`` once no
+  pod is terminating, with the same reason and message.
 
 With ``completionMode: Indexed`` (job_indexed.py) each pod runs one completion index: the
 controller creates pods for the lowest indexes neither succeeded nor active, counts one success
@@ -22,7 +24,6 @@ defaulting (the Job strategy's generateSelector), as in Kubernetes.
 
 Simplification: podFailurePolicy, successPolicy and backoffLimitPerIndex (so failedIndexes) are ignored.
 Simplification: ttlSecondsAfterFinished is ignored (no TTL-after-finished controller).
-Simplification: the v1.30 conditions: Complete/Failed at once, no SuccessCriteriaMet/FailureTarget (v1.31+).
 """
 
 from __future__ import annotations
@@ -122,6 +123,9 @@ def finished_time(pod: Obj) -> float:
 def _condition_true(job: Obj, ctype: str) -> bool:
     return any(c.get("type") == ctype and c.get("status") == "True"
                for c in (job.get("status") or {}).get("conditions") or ())
+
+
+INTERIM = {"SuccessCriteriaMet": "Complete", "FailureTarget": "Failed"}  # the verdict, then the final condition
 
 
 def finished_condition(job: Obj) -> str:
@@ -328,12 +332,14 @@ class SyncJob:
         if not status.get("startTime") and not suspended:
             status["startTime"] = timestamp(self.now)
         self.backoff = self._backoff_record(new_succeeded, new_failed)
-        finished: tuple[str, str, str] | None = None
+        finished = self._interim_verdict()
         backoff_limit = int(self.spec.get("backoffLimit", 6))
-        if self.failed > backoff_limit or self._past_backoff_limit_on_failure(backoff_limit):
-            finished = ("Failed", "BackoffLimitExceeded", "Job has reached the specified backoff limit")
+        if finished is not None:
+            pass  # decided on an earlier pass: it becomes final once no pod is terminating
+        elif self.failed > backoff_limit or self._past_backoff_limit_on_failure(backoff_limit):
+            finished = ("FailureTarget", "BackoffLimitExceeded", "Job has reached the specified backoff limit")
         elif self._past_active_deadline():
-            finished = ("Failed", "DeadlineExceeded", "Job was active longer than specified deadline")
+            finished = ("FailureTarget", "DeadlineExceeded", "Job was active longer than specified deadline")
         elif self.spec.get("activeDeadlineSeconds") is not None and not suspended:
             start = parse_timestamp(status.get("startTime"))
             start = self.now if start is None else start
@@ -343,14 +349,12 @@ class SyncJob:
             self.succeeded = total(self.succeeded_indexes)
         active = len(self.active_pods)
         manage_called = False
-        if finished is not None:
+        if finished is not None and finished[0] == "FailureTarget":
             deleted, deleted_ready = self._delete_pods(self.active_pods, remove_finalizer=False)
-            if deleted != active or not satisfied:
-                finished = None  # pods still to go, or not yet seen: finish on a later pass
             active -= deleted
             self.terminating += deleted
             self.ready -= deleted_ready
-        else:
+        elif finished is None:
             if satisfied and not job["metadata"].get("deletionTimestamp"):
                 active = self._manage(active)
                 manage_called = True
@@ -360,7 +364,7 @@ class SyncJob:
             else:
                 complete = self.succeeded >= int(completions) and active == 0
             if complete:
-                finished = ("Complete", "", "")
+                finished = ("SuccessCriteriaMet", "CompletionsReached", "Reached expected number of succeeded pods")
             elif manage_called:
                 self._suspend_condition(suspended)
         needs_flush = (active != int(status.get("active") or 0) or self.ready != status.get("ready")
@@ -369,6 +373,13 @@ class SyncJob:
         status["ready"] = self.ready
         status["terminating"] = self.terminating
         self._track_and_remove_finalizers(finished, needs_flush)
+
+    def _interim_verdict(self) -> tuple[str, str, str] | None:
+        """A SuccessCriteriaMet or FailureTarget condition an earlier pass wrote: the Job's verdict stands."""
+        for condition in self.status.get("conditions") or ():
+            if condition.get("type") in INTERIM and condition.get("status") == "True":
+                return str(condition["type"]), str(condition.get("reason", "")), str(condition.get("message", ""))
+        return None
 
     def _past_backoff_limit_on_failure(self, limit: int) -> bool:
         """pastBackoffLimitOnFailure: with OnFailure, container restarts count as failures."""
@@ -529,7 +540,9 @@ class SyncJob:
         to_remove: list[Obj] = []
         new_indexes: list[int] = []
         reached_max = False
-        job_failed = finished is not None and finished[0] == "Failed"
+        job_failed = finished is not None and finished[0] == "FailureTarget"
+        if finished is not None and self._ensure_condition(*finished):  # the interim verdict, written first
+            needs_flush = True
         pods = sorted(self.pods, key=completion_index) if self.indexed else self.pods  # indexes in order
         for pod in pods:
             if not _has_finalizer(pod):
@@ -567,6 +580,8 @@ class SyncJob:
             if self.c.remove_finalizer(pod):
                 with_finalizer.discard(_uid(pod))
         needs_flush |= self._clean_uncounted(with_finalizer)
+        if finished is not None:
+            finished = (INTERIM[finished[0]], finished[1], finished[2])
         done = not reached_max and finished is not None and self._enact_finished(finished)
         if done or needs_flush:
             self._write_status()
@@ -625,15 +640,25 @@ class SyncJob:
             uncounted["failed"] = list(self.uncounted_failed)
         self.status["uncountedTerminatedPods"] = uncounted
 
-    def _enact_finished(self, finished: tuple[str, str, str]) -> bool:
-        """enactJobFinished: the Complete or Failed condition, once every finished pod is counted."""
-        if self.uncounted_succeeded or self.uncounted_failed:
+    def _ensure_condition(self, ctype: str, reason: str, message: str) -> bool:
+        """ensureJobConditionStatus: the condition True with this reason and message; True if it changed."""
+        conditions = self.status.setdefault("conditions", [])
+        current = next((c for c in conditions if c.get("type") == ctype), None)
+        if current is not None and (current.get("status"), current.get("reason", ""), current.get("message", "")) == (
+                "True", reason, message):
             return False
-        ctype, reason, message = finished
-        conditions = [c for c in self.status.get("conditions") or () if c.get("type") != ctype]
         condition = self._condition(ctype, "True", reason, message)
-        self.status["conditions"] = [*conditions, condition]
-        if ctype == "Complete":
+        self.status["conditions"] = [c for c in conditions if c.get("type") != ctype] + [condition]
+        return True
+
+    def _enact_finished(self, finished: tuple[str, str, str]) -> bool:
+        """enactJobFinished: the Complete or Failed condition, once every finished pod is counted and none is
+        terminating."""
+        if self.uncounted_succeeded or self.uncounted_failed or self.terminating > 0:
+            return False
+        self._ensure_condition(*finished)
+        if finished[0] == "Complete":
+            condition = next(c for c in self.status["conditions"] if c.get("type") == "Complete")
             self.status["completionTime"] = condition["lastTransitionTime"]
         return True
 

@@ -484,6 +484,8 @@ def print_job(obj: dict[str, Any], now: float) -> Row:
         state = "Suspended"
     elif _has_job_condition(status, "FailureTarget"):
         state = "FailureTarget"
+    elif _has_job_condition(status, "SuccessCriteriaMet"):
+        state = "SuccessCriteriaMet"
     else:
         state = "Running"
     names, images = _containers(spec.get("template"))

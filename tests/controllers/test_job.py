@@ -71,6 +71,10 @@ def test_runs_to_completion_one_pod_at_a_time() -> None:
     assert status["uncountedTerminatedPods"] == {}
     complete = condition({"status": status}, "Complete")
     assert complete is not None and complete["status"] == "True"
+    # v1.32: SuccessCriteriaMet first, then Complete, both with the reason and message
+    assert [(c["type"], c["reason"], c["message"]) for c in status["conditions"]] == [
+        ("SuccessCriteriaMet", "CompletionsReached", "Reached expected number of succeeded pods"),
+        ("Complete", "CompletionsReached", "Reached expected number of succeeded pods")]
     assert status["completionTime"] == complete["lastTransitionTime"]
     assert parse_timestamp(status["completionTime"]) is not None
     assert all(not p["metadata"].get("finalizers") for p in owned_pods(cluster, job))
@@ -131,21 +135,36 @@ def test_on_failure_restarts_count_towards_the_backoff_limit() -> None:
     assert condition(get(cluster, "jobs", "pi"), "Failed") is None
     kubelet.restart_container("default", name)
     cluster.run_for(2)
-    failed = condition(get(cluster, "jobs", "pi"), "Failed")
-    assert failed is not None and failed["reason"] == "BackoffLimitExceeded"
+    target = condition(get(cluster, "jobs", "pi"), "FailureTarget")  # the verdict, while its pod terminates
+    assert target is not None and target["reason"] == "BackoffLimitExceeded"
+    assert condition(get(cluster, "jobs", "pi"), "Failed") is None
     pod = cluster.get("pods", "default", name)
     assert pod is None or pod["metadata"].get("deletionTimestamp")
+    for pod in _live(cluster, job):
+        kubelet.finish("default", pod["metadata"]["name"], exit_code=137)  # its kubelet stops it
+    cluster.run_for(2)
+    failed = condition(get(cluster, "jobs", "pi"), "Failed")
+    assert failed is not None and (failed["reason"], failed["message"]) == (target["reason"], target["message"])
 
 
 def test_active_deadline_fails_the_job_and_stops_its_pods() -> None:
     cluster, kubelet, job = _setup(activeDeadlineSeconds=30, parallelism=2, completions=4)
     _run_all(cluster, kubelet, job)
     cluster.run_for(35)
+    target = condition(get(cluster, "jobs", "pi"), "FailureTarget")
+    assert target is not None and target["reason"] == "DeadlineExceeded"
+    assert target["message"] == "Job was active longer than specified deadline"
+    started = parse_timestamp(get(cluster, "jobs", "pi")["status"]["startTime"]) or 0.0
+    assert parse_timestamp(target["lastTransitionTime"]) == started + 30
+    assert all(p["metadata"].get("deletionTimestamp") for p in _live(cluster, job))
+    assert condition(get(cluster, "jobs", "pi"), "Failed") is None  # while its pods terminate
+    for pod in _live(cluster, job):
+        kubelet.finish("default", pod["metadata"]["name"], exit_code=137)
+    cluster.run_for(2)
     failed = condition(get(cluster, "jobs", "pi"), "Failed")
     assert failed is not None and failed["reason"] == "DeadlineExceeded"
-    assert failed["message"] == "Job was active longer than specified deadline"
-    started = parse_timestamp(get(cluster, "jobs", "pi")["status"]["startTime"]) or 0.0
-    assert parse_timestamp(failed["lastTransitionTime"]) == started + 30
+    conditions = get(cluster, "jobs", "pi")["status"]["conditions"]
+    assert [c["type"] for c in conditions] == ["FailureTarget", "Failed"]
     assert _live(cluster, job) == [] or all(
         p["metadata"].get("deletionTimestamp") for p in _live(cluster, job)
     )
