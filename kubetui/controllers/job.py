@@ -594,7 +594,7 @@ class SyncJob:
                 self.c.event(self.job, "Normal", "Completed", "Job completed")
             else:
                 self.c.event(self.job, "Warning", finished[1], finished[2])
-            self.actions.append(f"job {finished[0].lower()}" + (f" ({finished[1]})" if finished[1] else ""))
+            self.actions.append(f"job {finished[0].lower()}" + (f" ({finished[1]})" if finished[0] == "Failed" else ""))
         if self.actions:
             completions = self.spec.get("completions")
             self.c.record(

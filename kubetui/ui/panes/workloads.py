@@ -346,8 +346,11 @@ class WorkloadsPane(LinePane):
         if item.kind in ("DaemonSet", "StatefulSet"):  # a rollout undo shows as the image changing back
             line.append(f"  {images((spec.get('template') or {}).get('spec') or {})}", style="dim")
         elif item.kind == "Job":
-            for cond in status.get("conditions") or []:
-                if cond.get("status") == "True":
-                    line.append(f"  {cond.get('type')}", style=status_style(
-                        "Complete" if cond.get("type") == "Complete" else "Failed"))
+            true = [c.get("type") for c in status.get("conditions") or [] if c.get("status") == "True"]
+            # kubectl get jobs' STATUS: a final condition wins over the verdict that led to it
+            final = [t for t in true if t in ("Complete", "Failed")] or [
+                t for t in true if t in ("Suspended", "FailureTarget", "SuccessCriteriaMet")]
+            for ctype in final[:1]:
+                line.append(f"  {ctype}", style=status_style(
+                    "Complete" if ctype in ("Complete", "SuccessCriteriaMet") else "Failed"))
         return line
