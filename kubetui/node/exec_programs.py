@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 
 from kubetui.node import dns, http_clients
 from kubetui.node.http_clients import Fetched, Target, parse_url
-from kubetui.node.images import InvalidImageName, parse_image
 from kubetui.node.network import Reply
 from kubetui.node.process import STAMP, Program, _Run, absolute, render
 from kubetui.node.usage import TCP_CONNECT_TIMEOUT
@@ -360,7 +359,8 @@ class Programs:
         if not url:
             run.status = 1
             return list(http_clients.WGET_USAGE)
-        printed = http_clients.wget(args, self._fetch(url, http_clients.AGENTS["wget"], run))
+        printed = http_clients.wget(args, self._fetch(url, http_clients.AGENTS["wget"], run),
+                                    http_clients.old_busybox(self.container.image))
         if printed.saved is not None:
             name, content = printed.saved
             run.files.append((run.elapsed, self._path(name), content))
@@ -437,16 +437,7 @@ class Programs:
     def _libc_nslookup(self) -> bool:
         """busybox 1.28 and older, whose nslookup asked the libc resolver (1.29 rewrote it): the HPA walkthrough's
         ``busybox:1.28`` and ``gcr.io/google-containers/busybox`` (1.24), which Debug Services uses."""
-        try:
-            ref = parse_image(self.container.image)
-        except InvalidImageName:
-            return False
-        if not ref.catalogue_key.endswith("busybox"):
-            return False
-        if ref.tag == "latest":
-            return ref.registry != "docker.io"  # the Google-hosted copies stayed at 1.24
-        version = ref.tag.split("-")[0].split(".")
-        return len(version) >= 2 and version[0] == "1" and version[1].isdigit() and int(version[1]) <= 28
+        return http_clients.old_busybox(self.container.image)
 
     def _old_nslookup(self, name: str, run: _Run) -> list[str]:
         """The format Debug Services and the DNS page show: ``Address 1: <ip> <name>``; a name it cannot resolve is

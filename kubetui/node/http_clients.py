@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kubetui.node.images import InvalidImageName, parse_image
 from kubetui.node.network import Reply
 from kubetui.node.process import OPEN
 from kubetui.node.usage import TCP_CONNECT_TIMEOUT
@@ -127,11 +128,41 @@ def curl(args: list[str], fetched: Fetched) -> Printed:
     return Printed(body_lines(reply.body), 0)
 
 
-def wget(args: list[str], fetched: Fetched) -> Printed:
-    """busybox wget: ``-q`` drops the progress lines, ``-O-`` prints the body, else it is saved to a file."""
+def old_busybox(image: str) -> bool:
+    """busybox 1.28 and older (the docs' ``busybox:1.28``; ``gcr.io/google-containers/busybox`` is 1.24): its
+    nslookup asked the libc resolver (1.29 rewrote it), its wget prints no ``saving to``/``saved`` lines."""
+    try:
+        ref = parse_image(image)
+    except InvalidImageName:
+        return False
+    if not ref.catalogue_key.endswith("busybox"):
+        return False
+    if ref.tag == "latest":
+        return ref.registry != "docker.io"  # the Google-hosted copies stayed at 1.24
+    version = ref.tag.split("-")[0].split(".")
+    return len(version) >= 2 and version[0] == "1" and version[1].isdigit() and int(version[1]) <= 28
+
+
+def wget_output(args: list[str]) -> str:
+    """Where busybox wget writes the body: ``-O FILE`` (``-OFILE``, ``-qO FILE``, ``--output-document=FILE``;
+    ``-`` for its stdout), "" when not given (the URL's last part then)."""
+    for i, arg in enumerate(args):
+        name, eq, value = arg.partition("=")
+        if name == "--output-document":
+            return value if eq else (args[i + 1] if i + 1 < len(args) else "")
+        if arg.startswith("-") and not arg.startswith("--") and "O" in arg:
+            rest = arg[arg.index("O") + 1 :]
+            return rest or (args[i + 1] if i + 1 < len(args) else "")
+    return ""
+
+
+def wget(args: list[str], fetched: Fetched, old: bool = False) -> Printed:
+    """busybox wget: ``-q`` drops the progress lines, ``-O-`` prints the body, else it is saved to a file (``-O``'s,
+    or named after the URL). ``old``: busybox 1.28 or older, which says nothing of saving it."""
     url = wget_url(args)
     quiet = any(a.startswith("-") and not a.startswith("--") and "q" in a for a in args)
-    to_stdout = "-O-" in args or "-qO-" in args or ("-O" in args and args[args.index("-O") + 1:][:1] == ["-"])
+    output = wget_output(args)
+    to_stdout = output == "-"
     target, ip, reply = fetched.target, fetched.ip, fetched.reply
     out = [] if quiet else [f"Connecting to {target.host}{'' if target.port == 80 else f':{target.port}'} "
                             f"({ip}:{target.port})"]
@@ -149,10 +180,13 @@ def wget(args: list[str], fetched: Fetched) -> Printed:
         return Printed([*out, f"wget: server returned error: HTTP/1.1 {reply.code} {reason(reply.code)}"], 1)
     if to_stdout:
         return Printed([*out, *body_lines(reply.body)], 0)
-    name = url.rstrip("/").rsplit("/", 1)[-1] if url.count("/") > 2 else "index.html"
+    name = output or (url.rstrip("/").rsplit("/", 1)[-1] if url.count("/") > 2 else "index.html")
     size = len(reply.body.encode())
-    progress = [f"saving to '{name}'", f"{name:<18} 100% |********************************| {size:>4}  0:00:00 ETA",
-                f"'{name}' saved"]
+    label = f"{name.rsplit('/', 1)[-1]:<20.20}"  # the progress meter shows the file's own name, 20 wide
+    if old:  # busybox 1.28: the meter alone, its bar 31 wide
+        progress = [f"{label} 100% |{'*' * 31}|{size:>6}   0:00:00 ETA"]
+    else:
+        progress = [f"saving to '{name}'", f"{label} 100% |{'*' * 32}|{size:>6}  0:00:00 ETA", f"'{name}' saved"]
     return Printed([] if quiet else [*out, *progress], 0, saved=(name, reply.body.rstrip("\n")))
 
 

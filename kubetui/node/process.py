@@ -190,6 +190,12 @@ class Program:
     after_lines: tuple[tuple[float, str], ...] = ()  # printed once that loop ends, offsets from its end
     after_exit: float = FOREVER  # how long after that loop ends the process exits
     after_code: int = 0
+    # a one-shot wget/curl of its own (not in a loop): the runtime runs it live this long after start (asked through
+    # an exec, so it writes its file and answers from the cluster as it is then), and ``resume`` with its status and
+    # output gives what the script prints and does from that moment on (offsets from then), that output first
+    ask_at: float = FOREVER
+    ask_words: tuple[str, ...] = ()
+    resume: Callable[[int, str], Program] | None = field(default=None, compare=False, repr=False)
 
     def file_at(self, path: str, elapsed: float) -> str | None:
         """The content of ``path`` after ``elapsed`` seconds, None when it does not exist."""
@@ -489,6 +495,10 @@ class _Run:
     shared: frozenset[str] = frozenset()  # files of its data volumes at start (another container may rewrite them)
     preset: int = 0  # how many of ``files`` were there at start (the kubelet's and the volumes'), not written by it
     arrays: dict[str, dict[int, str]] = field(default_factory=dict)  # bash's indexed arrays: name -> index -> value
+    errexit: bool = False  # ``set -e``: a command that fails (outside a condition or an && / || list) ends the script
+    # PID 1's own top-level script: a one-shot wget/curl stops the walk there; the runtime asks it live at its moment
+    pausable: bool = False
+    pause: tuple[list[str], list[tuple[str, list[str]]]] | None = None  # (its words, the statements after it)
 
     def has(self, program: str) -> bool:
         return not self.tools or program in self.tools
@@ -503,7 +513,8 @@ class _Run:
     def fork(self) -> _Run:
         forked = _Run(self.tools, self.shell_name, self.hostname, dict(self.env), tool=self.tool, live=self.live,
                       read_only=self.read_only, fetches=self.fetches, cwd=self.cwd, shared=self.shared,
-                      preset=self.preset, arrays={name: dict(values) for name, values in self.arrays.items()})
+                      preset=self.preset, arrays={name: dict(values) for name, values in self.arrays.items()},
+                      errexit=self.errexit)
         forked.files = list(self.files)
         return forked
 
@@ -720,7 +731,8 @@ def _substitute(script: str, run: _Run) -> str:
     name = words[0].rsplit("/", 1)[-1] if words else ""
     errors = [(run.elapsed, text) for _, text in inner.lines if _is_error(name, text)]
     run.lines.extend(errors)  # its stderr goes to the terminal, not into the value
-    return "\n".join(text.removesuffix(OPEN) for _, text in inner.lines if not _is_error(name, text)).rstrip("\n")
+    kept = [(when, text) for when, text in inner.lines if not _is_error(name, text)]
+    return "\n".join(text.removesuffix(OPEN) for _, text in _resolved(inner, kept)).rstrip("\n")
 
 
 _KEYWORDS = frozenset({"if", "then", "elif", "else", "while", "until", "do", "{", "!"})
@@ -762,16 +774,28 @@ def _split(tokens: list[str]) -> list[tuple[str, list[str]]]:
 
 
 def _interpret(tokens: list[str], run: _Run) -> None:
-    statements = _split(tokens)
+    _walk(_split(tokens), run)
+
+
+def _walk(statements: list[tuple[str, list[str]]], run: _Run) -> None:
+    """Run ``statements`` (each with the operator before it) in ``run``'s state."""
     index = 0
     mark = 0  # where the last command's output starts in run.lines: what a pipe hands on
-    while index < len(statements) and not run.exited and not run.forever:
+    while index < len(statements) and not run.exited and not run.forever and run.pause is None:
         operator, words = statements[index]
         index += 1
         if words[0] in ("while", "until", "for"):
-            body, index = _loop_body(statements, index)
-            if not ((operator == "&&" and run.status != 0) or (operator == "||" and run.status == 0)):
-                _run_loop(words, body, run)
+            body, index, redirects = _loop_body(statements, index)
+            if operator == "|":  # ... | while read line: the loop reads what the pipe brings
+                stdin: list[str] | None = [text for _, text in _resolved(run, run.lines[mark:])]
+                del run.lines[mark:]
+            else:
+                stdin = next((_read(run, _expand(target, run)) or [] for kind, target in redirects
+                              if kind in ("<", "0<")), None)
+            mark = len(run.lines)  # what the loop prints, a pipe after done hands on
+            if operator == "|" or not ((operator == "&&" and run.status != 0) or
+                                       (operator == "||" and run.status == 0)):
+                _run_loop(words, body, run, stdin)
                 if run.forever and run.loop is not None and run.rest is None:
                     run.rest = statements[index:]
             continue
@@ -782,14 +806,45 @@ def _interpret(tokens: list[str], run: _Run) -> None:
             mark = len(run.lines)
             continue
         if operator == "|":
-            piped = run.lines[mark:]
+            piped = _resolved(run, run.lines[mark:])
             del run.lines[mark:]
             if _filter(words, piped, run):
                 continue
         elif (operator == "&&" and run.status != 0) or (operator == "||" and run.status == 0):
             continue
+        following = statements[index][0] if index < len(statements) else ";"
+        if run.pausable and operator != "|" and following != "|" and _asks(words, run):
+            # PID 1's one-shot wget/curl: the runtime runs it at this moment (it writes its file, its status is
+            # the script's), and the script goes on from here with that status and what it printed (see resume)
+            run.pause = ([_expand(w, run) for w in words], statements[index:])
+            return
         mark = len(run.lines)
         _command(words, run)
+        if run.errexit and run.status != 0 and following not in ("&&", "||", "|"):
+            run.exited = True  # set -e
+
+
+def _asks(words: list[str], run: _Run) -> bool:
+    """Is this command a wget/curl the image has, given a URL (what the runtime asks live)?"""
+    plain, _ = _redirections(words)
+    name = plain[0].rsplit("/", 1)[-1] if plain else ""
+    return name in HTTP_CLIENTS and run.has(name) and bool(url_argument(plain[1:]))
+
+
+def _resolved(run: _Run, lines: list[tuple[float, str]]) -> list[tuple[float, str]]:
+    """Lines about to be handed on (to a pipe's next stage, a command substitution, ``read``): a mounted file's
+    marker becomes the file's content as the script sees it now, a line of it each."""
+    out: list[tuple[float, str]] = []
+    for when, text in lines:
+        if "\x00file:" not in text:
+            out.append((when, text))
+            continue
+        whole = FILE_MARK.fullmatch(text.removesuffix(OPEN))
+        if whole is not None and not run.file(whole.group(1)):
+            continue  # an empty file: cat printed nothing
+        filled = FILE_MARK.sub(lambda m: run.file(m.group(1)) or "", text)
+        out.extend((when, line) for line in filled.split("\n"))
+    return out
 
 
 def _if_branches(
@@ -827,9 +882,19 @@ def _if_branches(
 
 def _run_if(branches: list[tuple[list[str] | None, list[str]]], run: _Run) -> None:
     """The first branch whose condition succeeds runs (the else's, when none does); with none, the status is 0."""
+    pausable, run.pausable = run.pausable, False
+    try:
+        _branches(branches, run)
+    finally:
+        run.pausable = pausable
+
+
+def _branches(branches: list[tuple[list[str] | None, list[str]]], run: _Run) -> None:
     for condition, body in branches:
         if condition is not None:
+            errexit, run.errexit = run.errexit, False  # set -e does not end the script on a condition
             _interpret(condition, run)
+            run.errexit = errexit
             if run.exited or run.forever or run.status != 0:
                 if run.exited or run.forever:
                     return
@@ -853,15 +918,25 @@ def _filter_files(name: str, args: list[str], run: _Run) -> bool:
         return False
     lines: list[str] = []
     missing: list[str] = []
+    kept = [a for a in args if a not in files]
+    counted: list[str] = []
     for path in files:
         read = _read(run, path)
         if read is None:
             missing.append(f"rev: cannot open {path}: No such file or directory" if name == "rev" and
                            run.shell_name != "busybox" else f"{name}: {path}: No such file or directory")
+        elif name == "wc":  # wc names each file after its counts (wc -l f: "3 f"), and sums them up
+            lines.extend(read)
+            counted.append(_counts(kept, read, path))
         else:
             lines.extend(read)
-    kept = [a for a in args if a not in files]
-    _filter([name, *kept], [(run.elapsed, line) for line in lines], run)
+    if name == "wc":
+        run.lines.extend((run.elapsed, line) for line in counted)
+        if len(counted) > 1:
+            run.lines.append((run.elapsed, _counts(kept, lines, "total")))
+        run.status = 0
+    else:
+        _filter([name, *kept], [(run.elapsed, line) for line in lines], run)
     if missing:
         run.lines.extend((run.elapsed, line) for line in missing)
         run.status = 2 if name == "grep" else 1
@@ -920,9 +995,7 @@ def _filter(words: list[str], piped: list[tuple[float, str]], run: _Run) -> bool
         count = next((int(b) for a, b in itertools.pairwise(args) if a == "-n" and b.isdigit()), count)
         run.lines.extend(piped[:count] if name == "head" else piped[len(piped) - count:] if count else [])
     elif name == "wc":
-        lines, words_, chars = len(texts), sum(len(t.split()) for t in texts), sum(len(t) + 1 for t in texts)
-        figures = [n for flag, n in (("l", lines), ("w", words_), ("c", chars)) if flag in flags]
-        run.lines.append((at, " ".join(str(n) for n in figures) if figures else f"{lines:7d} {words_:7d} {chars:7d}"))
+        run.lines.append((at, _counts(args, texts, "")))
     elif name == "sort":
         ordered = sorted(texts, key=(lambda t: float(t.split()[0]) if t.split() and _is_number(t.split()[0])
                                      else 0.0) if "n" in flags else None, reverse="r" in flags)
@@ -936,6 +1009,15 @@ def _filter(words: list[str], piped: list[tuple[float, str]], run: _Run) -> bool
     return True
 
 
+def _counts(args: list[str], texts: list[str], path: str) -> str:
+    """What ``wc`` prints for these lines: the counts its flags ask for (all three without), then the file's name."""
+    flags = "".join(a[1:] for a in args if a.startswith("-") and not a.startswith("--"))
+    lines, words_, chars = len(texts), sum(len(t.split()) for t in texts), sum(len(t) + 1 for t in texts)
+    figures = [n for flag, n in (("l", lines), ("w", words_), ("c", chars)) if flag in flags]
+    counts = " ".join(str(n) for n in figures) if figures else f"{lines:7d} {words_:7d} {chars:7d}"
+    return f"{counts} {path}" if path else counts
+
+
 def _is_number(text: str) -> bool:
     try:
         float(text)
@@ -944,10 +1026,14 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def _loop_body(statements: list[tuple[str, list[str]]], index: int) -> tuple[list[str], int]:
-    """The statements between ``do`` and the matching ``done``, flattened back to tokens."""
+def _loop_body(
+    statements: list[tuple[str, list[str]]], index: int
+) -> tuple[list[str], int, list[tuple[str, str]]]:
+    """The statements between ``do`` and the matching ``done``, flattened back to tokens, and the redirections
+    after that ``done`` (``done < file``)."""
     body: list[str] = []
     depth = 0
+    redirects: list[tuple[str, str]] = []
     while index < len(statements):
         operator, words = statements[index]
         index += 1
@@ -955,19 +1041,73 @@ def _loop_body(statements: list[tuple[str, list[str]]], index: int) -> tuple[lis
             body[-1] = operator
         if words[0] in ("while", "until", "for"):
             depth += 1
-        if words[-1] == "done":
+        at = _done(words)
+        if at is not None:
             if depth == 0:
-                body.extend([*(words[1:-1] if words[0] == "do" else words[:-1]), ";"])
+                body.extend([*(words[1:at] if words[0] == "do" else words[:at]), ";"])
+                redirects = _redirections(words[at + 1 :])[1]
                 break
             depth -= 1
         if words[0] == "do":
             words = words[1:]
         if words:
             body.extend([*words, ";"])
-    return body, index
+    return body, index, redirects
 
 
-def _run_loop(header: list[str], body: list[str], run: _Run) -> None:
+def _done(words: list[str]) -> int | None:
+    """Where the ``done`` ending a loop is in a statement (last, or followed by redirections only: done < file)."""
+    if words[-1] == "done":
+        return len(words) - 1
+    if "done" not in words:
+        return None
+    at = len(words) - 1 - words[::-1].index("done")
+    plain, redirects = _redirections(words[at + 1 :])
+    return at if redirects and not plain else None
+
+
+def _reads(header: list[str]) -> list[str] | None:
+    """``while read line`` (``while IFS= read -r a b``): read's arguments, None when the condition is not read."""
+    test = header[1:]
+    while test and ASSIGNMENT.fullmatch(test[0]) and ARRAY not in test[0]:
+        test = test[1:]
+    return test[1:] if test[:1] == ["read"] else None
+
+
+def _read_into(args: list[str], line: str | None, run: _Run) -> None:
+    """The shell's ``read``: the next line of its input into the variables named (REPLY without), split on blanks
+    (the last takes the rest); status 1 at the end of the input."""
+    names = [a for a in args if not a.startswith("-")] or ["REPLY"]
+    if line is None:
+        run.status = 1
+        for name in names:
+            run.env[name] = ""
+        return
+    text = line.removesuffix(OPEN) if "-r" in args else line.removesuffix(OPEN).replace("\\", "")
+    parts = text.split(None, len(names) - 1)
+    for position, name in enumerate(names):
+        run.env[name] = parts[position].strip() if position < len(parts) else ""
+    run.status = 0
+
+
+def _run_loop(header: list[str], body: list[str], run: _Run, stdin: list[str] | None = None) -> None:
+    pausable, run.pausable = run.pausable, False  # a loop's wget/curl prints what the network said (FETCH)
+    try:
+        _loop(header, body, run, stdin)
+    finally:
+        run.pausable = pausable
+
+
+def _loop(header: list[str], body: list[str], run: _Run, stdin: list[str] | None) -> None:
+    read_args = _reads(header) if header[0] == "while" else None
+    if read_args is not None:  # while read line: a pass per line of its input
+        for line in stdin or []:
+            _read_into(read_args, line, run)
+            _interpret(body, run)
+            if run.exited or run.forever:
+                return
+        run.status = 0
+        return
     if header[0] == "for":
         words = header[header.index("in") + 1 :] if "in" in header else []
         # the list is expanded once, before the first pass, and split on blanks: for i in $(seq 1 3)
@@ -1109,7 +1249,8 @@ def _command(words: list[str], run: _Run) -> None:
     for path, texts in written.items():
         before = run.file(path) if path in appended else None
         content = "\n".join(text.removesuffix(OPEN) for text in texts)
-        run.files.append((run.elapsed, path, f"{before}\n{content}" if before and content else before or content))
+        # a file's lines are kept joined by newlines: an empty line appended (echo '' >> f) is one more
+        run.files.append((run.elapsed, path, f"{before}\n{content}" if before and texts else before or content))
 
 
 def _redirections(words: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
@@ -1208,7 +1349,13 @@ def _simple(words: list[str], run: _Run, stdin: list[str] | None) -> None:
         return
     elif name == "cd":  # the shell's working directory, where relative paths start (an exec's cd is its tool's)
         run.cwd = absolute(args[0], run.cwd) if args else run.env.get("HOME", "/root")
-    elif name in ("true", ":", "export", "set", "wait", "if", "then", "fi", "else", "{", "}"):
+    elif name == "set":  # set -e, set -o errexit (+e turns it off)
+        for flag, value in zip(args, [*args[1:], ""], strict=True):
+            if flag[:1] in "-+" and ("e" in flag[1:] if flag[1:2] != "o" else value == "errexit"):
+                run.errexit = flag[0] == "-"
+    elif name == "read":  # a shell builtin: the first line of its input (``read x < file``)
+        _read_into(args, stdin[0] if stdin else None, run)
+    elif name in ("true", ":", "export", "wait", "if", "then", "fi", "else", "{", "}"):
         pass
     elif name == "false":
         run.status = 1
@@ -1224,7 +1371,8 @@ def _simple(words: list[str], run: _Run, stdin: list[str] | None) -> None:
     elif name == "command" and args[:1] == ["-v"]:  # the shell's builtin: where a program is, or a builtin's name
         names = args[1:]
         output = [a if a in SHELL_BUILTINS | {"echo", "printf", "test", "["} else
-                  f"{'/bin' if run.shell_name == 'busybox' else '/usr/bin'}/{a}" for a in names if run.has(a)]
+                  f"{'/bin' if run.shell_name == 'busybox' else '/usr/bin'}/{a}" for a in names
+                  if run.has(a) or a in SHELL_BUILTINS]
         run.status = 0 if len(output) == len(names) and names else 1
     elif name == "which" and run.has("which"):
         output = [f"{'/bin' if run.shell_name == 'busybox' else '/usr/bin'}/{a}" for a in args
@@ -1316,7 +1464,7 @@ def _assign(match: re.Match[str], run: _Run) -> None:
 
 
 SHELL_BUILTINS = frozenset({"cd", "export", "exit", "set", "trap", "wait", "exec", ":", "[[", "if", "then", "else",
-                            "fi", "while", "do", "done", "for", "until"})
+                            "fi", "while", "do", "done", "for", "until", "read"})
 _ESCAPE = re.compile(r"\\(0[0-7]{0,3}|[\\abefnrtvc])")
 _SIMPLE_ESCAPES = {"\\": "\\", "a": "\a", "b": "\b", "e": "\x1b", "f": "\f", "n": "\n", "r": "\r", "t": "\t",
                    "v": "\v"}
@@ -1844,7 +1992,7 @@ def program_for(
         words = args if info is not None and not info.server else []
     run = _Run(tools, shell, hostname, env, live=frozenset(mounts or ()) | frozenset(shared or ()),
                read_only=read_only, fetches=True, cwd=str(container.get("workingDir") or "/"),
-               shared=frozenset(shared or ()))
+               shared=frozenset(shared or ()), pausable=True)
     mounted = _mounted(mounts) + _mounted(shared)
     run.files, run.preset = list(mounted), len(mounted)
     start_error = ""
@@ -1862,7 +2010,7 @@ def program_for(
                 "unknown"
             )
         else:
-            _command(words, run)
+            _walk([(";", words)], run)  # as a script of one command: a wget/curl as the command is asked live too
     elif info is None or info.server:
         run.forever, run.serving = True, True
     else:
@@ -1881,7 +2029,7 @@ def program_for(
                                                                         AGNHOST_COMMANDS["pause"])
     lines = [*((at, text.replace(HOST, hostname)) for at, text in (
         _server_lines(style, ref, ports or declared_ports) if image_server else ())), *run.lines]
-    exit_after = FOREVER if run.forever or start_error else run.elapsed
+    exit_after = FOREVER if run.forever or start_error or run.pause is not None else run.elapsed
     exit_code = run.status
     crash = _seconds(knob(annotations, "crash-after-seconds", name), FOREVER)
     if crash < exit_after and not start_error:
@@ -1934,7 +2082,44 @@ def program_for(
         after_lines=tuple(after.lines) if after is not None else (),
         after_exit=(FOREVER if after.forever else after.elapsed) if after is not None else FOREVER,
         after_code=after.status if after is not None else 0,
+        **_paused(run, exit_after),
     )
+
+
+def _paused(run: _Run, exit_after: float) -> dict[str, Any]:
+    """The Program's fields for a script that stopped at a one-shot wget/curl (none when it did not, or ends first)."""
+    if run.pause is None or exit_after != FOREVER:
+        return {}
+    words, rest = run.pause
+    state = run.fork()
+    state.files, state.preset = list(run.files), run.preset
+    return {"ask_at": run.elapsed, "ask_words": tuple(words),
+            "resume": lambda status, output: resume(state, rest, status, output)}
+
+
+def resume(state: _Run, rest: list[tuple[str, list[str]]], status: int, output: str) -> Program:
+    """What a script prints and does from the one-shot wget/curl the runtime ran for it (``status`` and ``output``:
+    how that ended and what it printed): that output, then the statements after it, from that moment, in the state
+    it had then. It may stop at another one.
+
+    Simplification: what the wget/curl wrote is in the container but not in what this script reads of its files
+    (it knows its volumes as they were at start); a loop or a server after it runs as far as its first pass.
+    """
+    run = state.fork()
+    run.files, run.preset = list(state.files), state.preset
+    run.pausable, run.status = True, status
+    printed, partial = _lines(output)
+    _emit(run, printed, partial)
+    written = len(run.files)
+    if run.errexit and status != 0 and (not rest or rest[0][0] not in ("&&", "||", "|")):
+        run.exited = True
+    else:
+        _walk(rest, run)
+    run.lines.extend((run.loop_start + at, text) for at, text in run.loop_lines)
+    ends = not run.forever and run.pause is None
+    exit_after = run.elapsed if ends else FOREVER
+    return Program(lines=tuple(run.lines), files=tuple(run.files[written:]), exit_after=exit_after,
+                   exit_code=run.status, shell=state.shell_name, tools=state.tools, **_paused(run, exit_after))
 
 
 def _bare_shell(words: list[str]) -> bool:

@@ -146,6 +146,8 @@ class Container:
     loop_ended: float | None = None  # when its loop's condition ended it (until nslookup myservice)
     asked: list[tuple[float, str]] = field(default_factory=list)  # (when, what it printed): each ask of that condition
     command_line: str = ""  # its command and args, as ps shows them
+    # (when, what): what its script did after each one-shot wget/curl the runtime ran for it (Program.resume)
+    segments: list[tuple[float, Program]] = field(default_factory=list)
 
     @property
     def running(self) -> bool:
@@ -170,6 +172,8 @@ class Container:
             return []
         until = now if self.running else self.finished_at
         entries = self.program.log_lines(self.started_at, until, self, since, self.loop_ended)
+        for start, segment in self.segments:
+            entries += segment.log_lines(start, until, self, since)
         entries += [entry for entry in self.extra_lines if entry[0] >= since]
         entries.sort(key=itemgetter(0))
         return [(when, text.removesuffix(OPEN) if text.endswith(OPEN) else text + "\n") for when, text in entries]
@@ -230,7 +234,8 @@ class Container:
                 else Reply(None, f"dial tcp {destination.ip}:{destination.port}: connect: connection refused")
             )
         fetched = Fetched(target, route.ip, reply)
-        printed = http_clients.curl(args, fetched) if name == "curl" else http_clients.wget(args, fetched)
+        printed = http_clients.curl(args, fetched) if name == "curl" else http_clients.wget(
+            args, fetched, http_clients.old_busybox(self.image))
         return "\n".join(printed.lines) if printed.lines else OPEN
 
     def asked_output(self, when: float) -> str:
@@ -551,7 +556,33 @@ class ContainerRuntime:
         elif program.loop_condition:
             container.timers.append(
                 self.clock.call_at(now + program.loop_start, self._loop_pass, container, label=f"loop {container.pod}"))
+        elif program.ask_words:
+            container.timers.append(self.clock.call_at(now + program.ask_at, self._ask_once, container, program,
+                                                       label=f"fetch {container.pod}"))
         return container
+
+    def _ask_once(self, container: Container, segment: Program) -> None:
+        """The script's one-shot wget/curl, run now as an exec runs it (the file it saves is written, the cluster
+        answers as it is now): what it printed goes to the log, its status is the script's, which goes on from
+        here (and exits with the status of its last command)."""
+        if not container.running:
+            return
+        status, output = self.ask(container, list(segment.ask_words)) if self.ask is not None else (0, "")
+        now = self.clock.now
+        after = (segment.resume(status, output) if segment.resume is not None
+                 else Program(exit_after=0.0, exit_code=status))
+        container.segments.append((now, after))
+        for at, path, text in after.files:
+            container.write(path, text, now + at)
+        container.timers = [t for t in container.timers if not t.cancelled and t.when > now]
+        if after.exit_after != FOREVER:
+            code = after.exit_code
+            container.timers.append(self.clock.call_later(
+                after.exit_after, self._exited, container, code, "Completed" if code == 0 else "Error", "",
+                label=f"exit {container.pod}"))
+        elif after.ask_words:
+            container.timers.append(self.clock.call_later(after.ask_at, self._ask_once, container, after,
+                                                          label=f"fetch {container.pod}"))
 
     def _loop_pass(self, container: Container) -> None:
         """Before a pass of a loop whose condition asks the network: ask it; when it says stop, the script goes on
