@@ -159,7 +159,7 @@ class Admission:
         resourcequota.charge(self.server.store, charges)
 
     def _limit_ranges(self, obj: dict[str, Any]) -> list[dict[str, Any]]:
-        """The LimitRanges of the object's namespace (the plugin's lister), oldest name first."""
+        """The LimitRanges of the object's namespace (the plugin's lister), in name order."""
         namespace = str((obj.get("metadata") or {}).get("namespace") or "")
         return [decode(kv) for kv in self.server.store.range(BY_PLURAL["limitranges"].prefix(namespace))[0]]
 
