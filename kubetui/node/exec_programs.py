@@ -3,7 +3,7 @@
 ``cd``/``pwd``/``ls``/``cat`` see the container's files: its volumes' (the kubelet's mounts), the kubelet's own
 (``/etc/hosts``, ``/etc/resolv.conf``, ``/etc/hostname``), a few of the image's, and what the session wrote.
 ``curl``/``wget`` reach a Service through this node's kube-proxy rules and a pod over the pod network, so the
-server's access log shows the request; ``nslookup`` asks the cluster DNS (kubetui.node.dns); ``ping`` gets no
+server's access log shows the request; ``nslookup`` asks the pod's nameserver (kubetui.node.dns); ``ping`` gets no
 answer from a ClusterIP, a virtual address; ``ps`` shows PID 1; ``kill 1`` signals it. The shell in
 kubetui.node.process calls them through its ``tool`` hook, so they work in scripts and pipes as well.
 """
@@ -82,7 +82,7 @@ class Programs:
         files = {
             "/etc/hostname": view.hostname,
             "/etc/hosts": hosts_file(view),
-            "/etc/resolv.conf": dns.resolv_conf(view.namespace).rstrip("\n"),
+            "/etc/resolv.conf": view.resolver.config.resolv_conf().rstrip("\n"),
             "/proc/mounts": self._proc_mounts(),
         }
         key = self.container.program.shell or "busybox"
@@ -330,7 +330,7 @@ class Programs:
         """One query's packets: to kube-dns's ClusterIP, port 53, through this node's kube-proxy rules to one CoreDNS
         pod (the events pane shows the jump; its log plugin logs it), or nowhere when none is ready."""
         question = f"{name} {'NOERROR' if found else 'NXDOMAIN'}"
-        return self.view.connect(dns.NAMESERVER, dns.PORT, question, "").code is not None
+        return self.view.connect(self.view.resolver.server, dns.PORT, question, "").code is not None
 
     def _fetch(self, url: str, agent: str, run: _Run) -> Fetched:
         """A GET through the pod's network: the address its host resolved to and the reply (None: no such name)."""
@@ -421,7 +421,8 @@ class Programs:
         if run.shell_name == "busybox" and self._libc_nslookup():
             return self._old_nslookup(name, run)
         port = "#53" if run.shell_name != "busybox" else ":53"  # bind's nslookup (dnsutils) or busybox's
-        out = [f"Server:\t\t{dns.NAMESERVER}", f"Address:\t{dns.NAMESERVER}{port}", ""]
+        server = self.view.resolver.server  # the pod's first nameserver
+        out = [f"Server:\t\t{server}", f"Address:\t{server}{port}", ""]
         answer = self._resolve(name, run)
         if answer is None and self.unanswered:
             run.status = 1
@@ -443,8 +444,9 @@ class Programs:
         """The format Debug Services and the DNS page show: ``Address 1: <ip> <name>``; a name it cannot resolve is
         ``nslookup: can't resolve 'x'`` (after the resolver's timeout when no DNS server answers)."""
         answer = self._resolve(name, run)
-        dns_name = "" if self.unanswered else " kube-dns.kube-system.svc.cluster.local"
-        out = [f"Server:    {dns.NAMESERVER}", f"Address 1: {dns.NAMESERVER}{dns_name}", ""]
+        server = self.view.resolver.server  # the pod's first nameserver; the cluster DNS's has a reverse name
+        dns_name = "" if self.unanswered or server != dns.NAMESERVER else " kube-dns.kube-system.svc.cluster.local"
+        out = [f"Server:    {server}", f"Address 1: {server}{dns_name}", ""]
         if answer is None or not answer.addresses:
             run.status = 1
             return [*out, f"nslookup: can't resolve '{name}'"]
@@ -482,7 +484,8 @@ class Programs:
                "", ";; QUESTION SECTION:", f";{fqdn}\t\t\tIN\tA", ""]
         if answer is not None:
             out += [";; ANSWER SECTION:", *(f"{fqdn}\t30\tIN\tA\t{address}" for address in addresses), ""]
-        return [*out, f";; SERVER: {dns.NAMESERVER}#53({dns.NAMESERVER})"]
+        server = self.view.resolver.server
+        return [*out, f";; SERVER: {server}#53({server})"]
 
     def _ping(self, args: list[str], run: _Run) -> list[str]:
         names = [a for a in args if not a.startswith("-") and not a.isdigit()]

@@ -219,6 +219,8 @@ class Machine:
             return reply
 
         words = [str(w) for w in [*(slot.spec.get("command") or ()), *(slot.spec.get("args") or ())]]
+        # The sandbox's DNS config (the kubelet built it at RunPodSandbox): its resolv.conf and its resolver.
+        config = worker.sandbox.dns if worker.sandbox is not None else dns.pod_dns(spec, namespace)
         view = PodView(
             namespace=namespace,
             pod=name,
@@ -226,7 +228,7 @@ class Machine:
             node=self.name,
             hostname=worker.hostname,
             subdomain=str(spec.get("subdomain") or ""),
-            resolver=dns.Resolver(self.client_for("coredns"), namespace),
+            resolver=dns.Resolver(self.client_for("coredns"), namespace, config),
             connect=connect,
             pingable=lambda ip: self.network.host(ip) is not None,
             working_dir=str(slot.spec.get("workingDir") or "/"),

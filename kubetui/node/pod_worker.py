@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from kubetui.api.meta import parse_timestamp, timestamp
 from kubetui.api.storage import pod_claim_names
 from kubetui.apiserver.admission import qos_class
+from kubetui.node import dns
 from kubetui.node.config_volumes import (
     RESYNC_JITTER,
     RESYNC_SECONDS,
@@ -416,7 +417,10 @@ class PodWorker:
         self.sandbox_ready = False
         self._sandboxes_made += 1
         host_ip = self.node_ip if self.spec.get("hostNetwork") else ""
-        self.sandbox = self.runtime.run_pod_sandbox(self.uid, self.key, self._sandboxes_made, host_ip)
+        config = dns.pod_dns(self.spec, self.namespace)  # generatePodSandboxConfig: GetPodDNS
+        for warning in config.warnings:
+            self.event("Warning", "DNSConfigForming", warning)
+        self.sandbox = self.runtime.run_pod_sandbox(self.uid, self.key, self._sandboxes_made, host_ip, config)
         self._later(SANDBOX_SECONDS, self._sandbox_created)
         return False
 

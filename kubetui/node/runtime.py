@@ -18,6 +18,7 @@ from typing import Any
 
 from kubetui.api.quantity import QuantityError, memory_bytes
 from kubetui.node import http_clients
+from kubetui.node.dns import PodDNS
 from kubetui.node.filesystem import (
     DOCUMENT_ROOTS,
     FORBIDDEN,
@@ -83,6 +84,7 @@ class Sandbox:
     ip: str
     ready: bool = True
     host_network: bool = False  # hostNetwork: the node's own address, shared with its other host-network pods
+    dns: PodDNS = field(default_factory=PodDNS)  # the kubelet's DNS config: the /etc/resolv.conf its containers get
 
 
 @dataclass(frozen=True)
@@ -436,10 +438,12 @@ class ContainerRuntime:
         stored = sorted(self.images.images.values(), key=lambda s: s.ref.full)
         return [{"name": s.ref.full, "size": s.size_bytes} for s in stored]
 
-    def run_pod_sandbox(self, pod_uid: str, pod: str, attempt: int, host_ip: str = "") -> Sandbox:
+    def run_pod_sandbox(self, pod_uid: str, pod: str, attempt: int, host_ip: str = "",
+                        dns: PodDNS | None = None) -> Sandbox:
         """RunPodSandbox: a network namespace with an IP from the node's pod CIDR (host-local IPAM: the next free
         address after the last one it handed out, round the range, so a deleted pod's IP is not reused at once), or,
-        given the node's address (``hostNetwork: true``), the node's own network."""
+        given the node's address (``hostNetwork: true``), the node's own network; ``dns`` is the config its
+        resolv.conf is written from."""
         ip = host_ip
         if not host_ip:
             last = self._last_host
@@ -449,7 +453,7 @@ class ContainerRuntime:
                     break
             self._ips_in_use.add(ip)
         digest = hashlib.sha256(f"{self.node}/{pod_uid}/sandbox/{attempt}".encode()).hexdigest()
-        sandbox = Sandbox(digest, pod_uid, pod, ip, host_network=bool(host_ip))
+        sandbox = Sandbox(digest, pod_uid, pod, ip, host_network=bool(host_ip), dns=dns or PodDNS())
         old = self.sandboxes.get(pod_uid)
         if old is not None:
             self.remove_pod_sandbox(old)

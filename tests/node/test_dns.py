@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from kubetui.apiserver.errors import ApiError
-from kubetui.node.dns import Resolver, resolv_conf
+from kubetui.node.dns import PodDNS, Resolver, Unanswered, pod_dns, resolv_conf
 
 
 class Reader:
@@ -71,3 +73,38 @@ def test_pod_names_external_names_and_unknown_names() -> None:
     assert resolver.resolve("out") is None
     assert resolver.resolve("example.com") is None
     assert resolver.resolve("10.1.2.3") is not None
+
+
+def test_pod_dns_follows_the_policy_and_appends_dns_config_as_the_kubelet_does() -> None:
+    cluster_first = pod_dns({}, "default")
+    assert cluster_first.resolv_conf() == resolv_conf("default")
+    assert pod_dns({"hostNetwork": True}, "default") == pod_dns({"dnsPolicy": "Default"}, "default") == PodDNS(
+        ("10.0.0.1",))
+    assert pod_dns({"hostNetwork": True, "dnsPolicy": "ClusterFirstWithHostNet"}, "default") == cluster_first
+    merged = pod_dns({"dnsConfig": {
+        "nameservers": ["10.96.0.10", "192.0.2.1", "192.0.2.2", "192.0.2.3"],
+        "searches": ["svc.cluster.local", "corp.example"],
+        "options": [{"name": "ndots", "value": "2"}, {"name": "edns0"}, {"name": "ndots", "value": "3"}]}}, "data")
+    assert merged.nameservers == ("10.96.0.10", "192.0.2.1", "192.0.2.2")  # deduplicated, then at most 3
+    assert merged.searches == ("data.svc.cluster.local", "svc.cluster.local", "cluster.local", "corp.example")
+    assert merged.options == ("ndots:3", "edns0") and merged.ndots == 3
+    assert len(merged.warnings) == 1 and merged.warnings[0].endswith("line is: 10.96.0.10 192.0.2.1 192.0.2.2")
+    many = pod_dns({"dnsPolicy": "None", "dnsConfig": {"searches": [f"d{i}.example" for i in range(40)]}}, "x")
+    assert len(many.searches) == 32 and many.warnings and many.resolv_conf().startswith("search d0.example d1.")
+    assert pod_dns({"dnsPolicy": "None", "dnsConfig": {}}, "x").resolv_conf() == ""
+
+
+def test_the_resolver_follows_the_pods_search_list_ndots_and_first_nameserver() -> None:
+    example = pod_dns({"dnsPolicy": "None", "dnsConfig": {
+        "nameservers": ["192.0.2.1"], "searches": ["ns1.svc.cluster-domain.example", "my.dns.search.suffix"],
+        "options": [{"name": "ndots", "value": "2"}, {"name": "edns0"}]}}, "default")
+    resolver = Resolver(READER, "default", example)
+    assert resolver.server == "192.0.2.1" and resolver.candidates("a.b") == [
+        "a.b.ns1.svc.cluster-domain.example", "a.b.my.dns.search.suffix", "a.b"]
+    assert resolver.candidates("a.b.c")[0] == "a.b.c"  # ndots:2
+    with pytest.raises(Unanswered):
+        resolver.resolve("web")  # nothing answers at 192.0.2.1
+    node = Resolver(READER, "default", pod_dns({"dnsPolicy": "Default"}, "default"))
+    assert node.candidates("web") == ["web"] and node.resolve("web") is None
+    assert node.resolve("web.default.svc.cluster.local") is None  # NXDOMAIN: the node's resolver knows no cluster
+    assert node.resolve("10.1.2.3") is not None
