@@ -917,10 +917,23 @@ class APIServer:
             opts = body.get("deleteOptions")
             if isinstance(opts, dict) and isinstance(opts.get("gracePeriodSeconds"), int):
                 grace = opts["gracePeriodSeconds"]
+        self._disruption_target(kv, pod)
         with self._suppressed_trace():
             self.delete(who, "pods", namespace, name, grace_period_seconds=grace)
         rec.code = 201
         return {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "code": 201}
+
+    def _disruption_target(self, kv: KeyValue, pod: dict[str, Any]) -> None:
+        """addConditionAndDeletePod: the evicted pod says why it goes (a Job's podFailurePolicy reads it)."""
+        status = pod.setdefault("status", {})
+        current = next((c for c in status.get("conditions") or () if c.get("type") == "DisruptionTarget"), None)
+        since = current.get("lastTransitionTime") if current is not None and current.get("status") == "True" else None
+        condition = {"type": "DisruptionTarget", "status": "True", "lastProbeTime": None,
+                     "lastTransitionTime": since or self.now_iso(), "reason": "EvictionByEvictionAPI",
+                     "message": "Eviction API: evicting"}
+        status["conditions"] = [c for c in status.get("conditions") or () if c.get("type") != "DisruptionTarget"]
+        status["conditions"].append(condition)
+        self.store.update(kv.key, self._encode(pod), expected_mod_revision=kv.mod_revision, obj=pod)
 
     @contextmanager
     def _suppressed_trace(self) -> Iterator[None]:

@@ -22,7 +22,11 @@ per index in ``status.completedIndexes``, and the Job completes once every index
 The Job's selector and ``job-name``/``controller-uid`` labels come from the API server's
 defaulting (the Job strategy's generateSelector), as in Kubernetes.
 
-Simplification: podFailurePolicy, successPolicy and backoffLimitPerIndex (so failedIndexes) are ignored.
+A ``podFailurePolicy`` (job_pod_failure_policy.py) looks at each failed pod: a FailJob rule it matches fails the
+Job (``PodFailurePolicy``, naming the container and exit code or the condition), an Ignore rule keeps the failure
+out of ``failed`` and the backoff limit.
+
+Simplification: successPolicy and backoffLimitPerIndex (so failedIndexes) are ignored.
 Simplification: ttlSecondsAfterFinished is ignored (no TTL-after-finished controller).
 """
 
@@ -34,6 +38,7 @@ from typing import Any
 from kubetui.api.meta import parse_timestamp, split_key, timestamp
 from kubetui.apiserver.codec import deep_copy
 from kubetui.apiserver.errors import ApiError
+from kubetui.controllers import job_pod_failure_policy as failure_policy
 from kubetui.controllers.base import Controller
 from kubetui.controllers.job_indexed import (
     Interval,
@@ -294,7 +299,7 @@ class SyncJob:
         """isPodFailed: Failed, or deleted before succeeding (unless only Failed pods are replaced)."""
         if phase_of(pod) == "Failed":
             return True
-        if self.spec.get("podReplacementPolicy") == "Failed":
+        if self.spec.get("podReplacementPolicy") == "Failed" or self.spec.get("podFailurePolicy"):
             return False
         return is_terminating(pod) and phase_of(pod) != "Succeeded"
 
@@ -327,15 +332,20 @@ class SyncJob:
         new_succeeded, new_failed = self._new_finished()
         self.succeeded = int(status.get("succeeded") or 0) + len(new_succeeded)
         self.succeeded += len(self.uncounted_succeeded)
-        self.failed = int(status.get("failed") or 0) + len(new_failed) + len(self.uncounted_failed)
+        counted = [p for p in new_failed if failure_policy.match(self.spec.get("podFailurePolicy"), p)[1]]
+        self.failed = int(status.get("failed") or 0) + len(counted) + len(self.uncounted_failed)
         suspended = bool(self.spec.get("suspend"))
         if not status.get("startTime") and not suspended:
             status["startTime"] = timestamp(self.now)
         self.backoff = self._backoff_record(new_succeeded, new_failed)
         finished = self._interim_verdict()
         backoff_limit = int(self.spec.get("backoffLimit", 6))
+        policy_message = None if finished is not None else failure_policy.fail_job_message(
+            self.spec.get("podFailurePolicy"), [p for p in self.pods if self.pod_failed(p)])
         if finished is not None:
             pass  # decided on an earlier pass: it becomes final once no pod is terminating
+        elif policy_message is not None:
+            finished = ("FailureTarget", "PodFailurePolicy", policy_message)
         elif self.failed > backoff_limit or self._past_backoff_limit_on_failure(backoff_limit):
             finished = ("FailureTarget", "BackoffLimitExceeded", "Job has reached the specified backoff limit")
         elif self._past_active_deadline():
@@ -563,7 +573,8 @@ class SyncJob:
                 elif uid not in self.uncounted_succeeded:
                     self.uncounted_succeeded.append(uid)
                     needs_flush = True
-            elif (failed or job_failed) and uid not in self.uncounted_failed and index_ok:
+            elif ((failed or job_failed) and uid not in self.uncounted_failed and index_ok
+                  and failure_policy.match(self.spec.get("podFailurePolicy"), pod)[1]):  # an Ignore rule: not counted
                 self.uncounted_failed.append(uid)
                 needs_flush = True
             if len(new_indexes) + len(self.uncounted_succeeded) + len(self.uncounted_failed) >= MAX_UNCOUNTED_PODS:
