@@ -39,7 +39,7 @@ def check(store: Store, info: ResourceInfo, obj: Obj, old: Obj | None) -> list[C
     found = quotas_in(store, namespace)
     if not found:
         return []
-    pertinent: list[tuple[KeyValue, Obj, list[str]]] = []
+    pertinent: list[tuple[KeyValue, Obj]] = []
     for kv, item in found:
         if not quota.matches(item, info, obj):
             continue
@@ -54,14 +54,14 @@ def check(store: Store, info: ResourceInfo, obj: Obj, old: Obj | None) -> list[C
         if any(name not in used for name in restricted):
             raise QuotaRefused(f"status unknown for quota: {item['metadata']['name']}, resources: "
                                f"{','.join(sorted(restricted))}")
-        pertinent.append((kv, item, restricted))
+        pertinent.append((kv, item))
     delta = {name: q for name, q in quota.usage(info, obj).items() if not quota.is_zero({name: q})}
     if old is not None:
         delta = quota.subtract(delta, quota.usage(info, old))
     if not pertinent or quota.is_zero(delta):
         return []
     charges = []
-    for kv, item, _restricted in pertinent:
+    for kv, item in pertinent:
         status = item.get("status") or {}  # not counted yet: nothing is limited (the controller counts this one)
         hard, used = status.get("hard") or {}, status.get("used") or {}
         requested = {name: q for name, q in delta.items() if name in hard}

@@ -72,10 +72,6 @@ def _quantities(obj: dict[str, Any], key: str, path: str, limit_type: str, errs:
     return values
 
 
-def _text(values: dict[str, Any], name: str) -> str:
-    return canonical_quantity(values[name])
-
-
 def validate_limitrange(obj: dict[str, Any], old: dict[str, Any] | None, errs: Errs) -> None:
     if old is None:
         validate_object_meta(obj.get("metadata"), True, names.name_is_dns_subdomain, errs)
@@ -125,7 +121,7 @@ def _check_order(name: str, path: str, raw: dict[str, dict[str, Any]], max_: dic
                  ratios: dict[str, Decimal], errs: Errs) -> None:
     """min <= defaultRequest <= default <= max, and a ratio of at least 1 that max/min allows."""
     def text(key: str) -> str:
-        return _text(raw[key], name)
+        return canonical_quantity(raw[key][name])
 
     low, high, limit, request = min_.get(name), max_.get(name), defaults.get(name), default_requests.get(name)
     if low is not None and high is not None and low > high:
