@@ -6,6 +6,7 @@ from typing import Any
 
 from kubetui.node.spec import default_nodes
 from kubetui.sim.cluster import Cluster
+from tests.scenarios.test_pid1_one_shot_fetches import serve_web
 
 NAMESPACE = "$(cat /var/run/secrets/kubernetes.io/serviceaccount/namespace)"
 
@@ -68,13 +69,7 @@ def test_a_loop_the_script_ends_goes_on_with_what_follows() -> None:
     cluster.run_for(22)
     log = kubectl.logs("default", "steps")
     assert log.startswith("D\nwget: bad address 'web'\nno web\n") and "never" not in log
-    kubectl.create("deployments", {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
-                                   "spec": {"selector": {"matchLabels": {"app": "web"}}, "template": {
-                                       "metadata": {"labels": {"app": "web"}},
-                                       "spec": {"containers": [{"name": "nginx", "image": "nginx:1.27"}]}}}})
-    kubectl.create("services", {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web"},
-                                "spec": {"selector": {"app": "web"}, "ports": [{"port": 80}]}})
-    cluster.run_for(40)
+    serve_web(cluster, settle=40)
     log = kubectl.logs("default", "steps")
     before, page = log.split("<!DOCTYPE html>\n", 1)  # the last ask of the condition prints the page it got
     assert before.endswith("no web\n") and page.endswith("</html>\ngot it\n")

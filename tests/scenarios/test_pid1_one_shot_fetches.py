@@ -37,7 +37,8 @@ def test_a_wget_that_fails_fails_the_init_container() -> None:
     assert statuses[0]["lastState"]["terminated"]["exitCode"] == 1
 
 
-def _web(cluster: Cluster) -> None:
+def serve_web(cluster: Cluster, settle: float = 30) -> None:
+    """An nginx Deployment behind a Service named ``web``, given ``settle`` seconds to be ready."""
     kubectl = cluster.client("kubectl")
     kubectl.create("deployments", {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
                                    "spec": {"selector": {"matchLabels": {"app": "web"}}, "template": {
@@ -45,12 +46,12 @@ def _web(cluster: Cluster) -> None:
                                        "spec": {"containers": [{"name": "nginx", "image": "nginx:1.27"}]}}}})
     kubectl.create("services", {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web"},
                                 "spec": {"selector": {"app": "web"}, "ports": [{"port": 80}]}})
-    cluster.run_for(30)
+    cluster.run_for(settle)
 
 
 def test_a_wget_that_works_saves_the_page_for_the_nginx_container_to_serve() -> None:
     cluster = Cluster(seed=3, nodes=default_nodes(1))
-    _web(cluster)
+    serve_web(cluster)
     kubectl = cluster.client("kubectl")
     pod = _init_demo("http://web")
     pod["spec"].pop("dnsPolicy")
@@ -67,7 +68,7 @@ def test_a_wget_that_works_saves_the_page_for_the_nginx_container_to_serve() -> 
 
 def test_busybox_1_36_names_the_o_path_in_exec_and_in_pid1() -> None:
     cluster = Cluster(seed=3, nodes=default_nodes(1))
-    _web(cluster)
+    serve_web(cluster)
     kubectl = cluster.client("kubectl")
     pod = _init_demo("http://web", image="busybox:1.36")
     pod["spec"].pop("dnsPolicy")
