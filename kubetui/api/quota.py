@@ -9,8 +9,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from kubetui.api.quantity import add_quantities, canonical, parse_quantity
+from kubetui.api.qos import qos_class
+from kubetui.api.quantity import add_quantities, canonical
 from kubetui.api.resources import ResourceInfo
+from kubetui.api.validation.common import canonical_quantity, parse_qty
 
 Obj = dict[str, Any]
 Usage = dict[str, str]  # resource name -> quantity, as Kubernetes prints it
@@ -47,14 +49,7 @@ def matching_resources(info: ResourceInfo, hard: list[str]) -> list[str]:
 
 
 def is_best_effort(pod: Obj) -> bool:
-    """The BestEffort QoS class: no container asks for or limits cpu or memory (other resources do not count)."""
-    spec = pod.get("spec") or {}
-    for container in (*(spec.get("containers") or ()), *(spec.get("initContainers") or ())):
-        resources = (container or {}).get("resources") or {}
-        for key in ("requests", "limits"):
-            if {"cpu", "memory"} & set(resources.get(key) or ()):
-                return False
-    return True
+    return qos_class(pod.get("spec") or {}) == "BestEffort"
 
 
 def matches(quota: Obj, info: ResourceInfo, obj: Obj) -> bool:
@@ -105,15 +100,15 @@ def usage(info: ResourceInfo, obj: Obj, compute: bool = True) -> Usage:
         if klass:
             used[f"{klass}{STORAGE_CLASS_SUFFIX}persistentvolumeclaims"] = "1"
         if storage is not None:
-            used["requests.storage"] = _text(storage)
+            used["requests.storage"] = canonical_quantity(storage)
             if klass:
-                used[f"{klass}{STORAGE_CLASS_SUFFIX}requests.storage"] = _text(storage)
+                used[f"{klass}{STORAGE_CLASS_SUFFIX}requests.storage"] = canonical_quantity(storage)
     return used
 
 
 def _pod_compute(spec: Obj) -> Usage:
     """podComputeUsageHelper over PodRequests and PodLimits (app containers add up, init containers take the max)."""
-    requests, limits = _pod_resources(spec, "requests"), _pod_resources(spec, "limits")
+    requests, limits = pod_resources(spec, "requests"), pod_resources(spec, "limits")
     used: Usage = {"pods": "1"}
     for name in _COMPUTE:
         if name in requests:
@@ -126,17 +121,19 @@ def _pod_compute(spec: Obj) -> Usage:
     return used
 
 
-def _pod_resources(spec: Obj, key: str) -> Usage:
+def pod_resources(spec: Obj, key: str, overhead: bool = True) -> Usage:
+    """PodRequests / PodLimits (``key``) as quantities: app containers add up, an init container counts where it
+    asks for more, the pod's overhead adds on top (``overhead``; LimitRanger's own sums leave it out)."""
     total: Usage = {}
     for container in spec.get("containers") or ():
         for name, quantity in (((container or {}).get("resources") or {}).get(key) or {}).items():
-            total[name] = add_quantities(total[name], quantity) if name in total else _text(quantity)
+            total[name] = add_quantities(total[name], quantity) if name in total else canonical_quantity(quantity)
     for container in spec.get("initContainers") or ():
         for name, quantity in (((container or {}).get("resources") or {}).get(key) or {}).items():
             if name not in total or _value(quantity) > _value(total[name]):
-                total[name] = _text(quantity)
-    for name, quantity in (spec.get("overhead") or {}).items():
-        total[name] = add_quantities(total[name], quantity) if name in total else _text(quantity)
+                total[name] = canonical_quantity(quantity)
+    for name, quantity in (spec.get("overhead") or {}).items() if overhead else ():
+        total[name] = add_quantities(total[name], quantity) if name in total else canonical_quantity(quantity)
     return total
 
 
@@ -181,7 +178,7 @@ def exceeded(used: Usage, hard: Usage) -> list[str]:
 
 def pretty(values: Usage) -> str:
     """prettyPrint: ``pods=1,requests.cpu=500m``."""
-    return ",".join(f"{name}={_text(values[name])}" for name in sorted(values))
+    return ",".join(f"{name}={canonical_quantity(values[name])}" for name in sorted(values))
 
 
 def is_zero(values: Usage) -> bool:
@@ -189,14 +186,4 @@ def is_zero(values: Usage) -> bool:
 
 
 def _value(quantity: Any) -> Decimal:
-    try:
-        return parse_quantity(quantity)
-    except (ValueError, TypeError, ArithmeticError):
-        return Decimal(0)
-
-
-def _text(quantity: Any) -> str:
-    try:
-        return canonical(quantity)
-    except (ValueError, TypeError, ArithmeticError):
-        return str(quantity)
+    return parse_qty(quantity)[0] or Decimal(0)

@@ -18,6 +18,7 @@ from kubetui.api.fielderrors import TYPE_INVALID, invalid
 from kubetui.api.meta import newest_name
 from kubetui.api.models import MODELS
 from kubetui.api.models.golang import decode_error
+from kubetui.api.qos import qos_class
 from kubetui.api.quantity import QuantityError, parse_quantity
 from kubetui.api.resources import BY_PLURAL, ResourceInfo
 from kubetui.api.scheduling import SYSTEM_PRIORITY_CLASSES
@@ -443,49 +444,3 @@ def _carry_service_allocations(new: dict[str, Any], old: dict[str, Any]) -> None
                 previous = old_ports.get((port.get("port"), port.get("protocol", "TCP")))
                 if previous:
                     port["nodePort"] = previous
-
-
-def qos_class(spec: dict[str, Any]) -> str:
-    """Guaranteed, Burstable or BestEffort, from the containers' requests and limits (pkg/apis/core/helper/qos)."""
-    if not isinstance(spec, dict):
-        return "BestEffort"
-    containers = [
-        c
-        for key in ("initContainers", "containers")
-        if isinstance(spec.get(key), list)
-        for c in spec[key]
-        if isinstance(c, dict)
-    ]
-    requests_seen = limits_seen = False
-    guaranteed = True
-    for container in containers:
-        resources = container.get("resources") or {}
-        requests = resources.get("requests") or {}
-        limits = resources.get("limits") or {}
-        if not isinstance(requests, dict) or not isinstance(limits, dict):
-            continue
-        for res in ("cpu", "memory"):
-            req, lim = requests.get(res), limits.get(res)
-            if req is not None and not _is_zero(req):
-                requests_seen = True
-            if lim is not None and not _is_zero(lim):
-                limits_seen = True
-            if lim is None or (req is not None and not _same(req, lim)):
-                guaranteed = False
-    if not requests_seen and not limits_seen:
-        return "BestEffort"
-    return "Guaranteed" if guaranteed and containers else "Burstable"
-
-
-def _is_zero(value: Any) -> bool:
-    try:
-        return parse_quantity(value) == 0
-    except (QuantityError, TypeError, ValueError):
-        return False
-
-
-def _same(a: Any, b: Any) -> bool:
-    try:
-        return parse_quantity(a) == parse_quantity(b)
-    except (QuantityError, TypeError, ValueError):
-        return False

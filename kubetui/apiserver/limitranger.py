@@ -6,24 +6,16 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from kubetui.api.quantity import canonical, parse_quantity
+from kubetui.api.quota import pod_resources
+from kubetui.api.validation.common import canonical_quantity as _text  # Quantity.String(), as messages print it
+from kubetui.api.validation.common import parse_qty
 
 LIMIT_RANGER_ANNOTATION = "kubernetes.io/limit-ranger"
 Resources = dict[str, Any]  # a ResourceList: resource name -> quantity as written
 
 
 def _value(quantity: Any) -> Decimal | None:
-    try:
-        return parse_quantity(quantity)
-    except (ValueError, TypeError, ArithmeticError):
-        return None  # validation has reported it
-
-
-def _text(quantity: Any) -> str:
-    try:
-        return canonical(quantity)
-    except (ValueError, TypeError, ArithmeticError):
-        return str(quantity)
+    return parse_qty(quantity)[0]  # None: validation has reported it
 
 
 def _items(ranges: list[dict[str, Any]], limit_type: str) -> list[dict[str, Any]]:
@@ -152,20 +144,8 @@ def _ratio(kind: str, name: str, enforced: Any, requests: Resources, limits: Res
 
 
 def _pod_totals(spec: dict[str, Any]) -> tuple[Resources, Resources]:
-    """podRequests / podLimits: the app containers add up; an init container counts where it asks for more."""
-    totals: tuple[dict[str, Decimal], dict[str, Decimal]] = ({}, {})
-    for container in spec.get("containers") or ():
-        resources = (container or {}).get("resources") or {}
-        for total, key in zip(totals, ("requests", "limits"), strict=True):
-            for name, quantity in (resources.get(key) or {}).items():
-                total[name] = total.get(name, Decimal(0)) + (_value(quantity) or 0)
-    for container in spec.get("initContainers") or ():
-        resources = (container or {}).get("resources") or {}
-        for total, key in zip(totals, ("requests", "limits"), strict=True):
-            for name, quantity in (resources.get(key) or {}).items():
-                total[name] = max(total.get(name, Decimal(0)), _value(quantity) or Decimal(0))
-    requests, limits = totals
-    return {n: canonical(str(v)) for n, v in requests.items()}, {n: canonical(str(v)) for n, v in limits.items()}
+    """podRequests / podLimits of the plugin: the pod's sums without its overhead."""
+    return pod_resources(spec, "requests", overhead=False), pod_resources(spec, "limits", overhead=False)
 
 
 def claim_violations(ranges: list[dict[str, Any]], claim: dict[str, Any]) -> list[str]:

@@ -21,10 +21,10 @@ from collections.abc import Callable
 from typing import Any
 
 from kubetui.api.meta import micro_timestamp, timestamp
+from kubetui.api.qos import qos_class
 from kubetui.api.quantity import QuantityError, cpu_millis, memory_bytes
 from kubetui.api.stats import NodeStats
 from kubetui.apiserver import errors
-from kubetui.apiserver.admission import qos_class
 from kubetui.apiserver.codec import deep_copy
 from kubetui.apiserver.errors import ApiError
 from kubetui.client.events import EventRecorder

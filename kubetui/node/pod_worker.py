@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from kubetui.api.meta import parse_timestamp, timestamp
+from kubetui.api.qos import qos_class
 from kubetui.api.storage import pod_claim_names
-from kubetui.apiserver.admission import qos_class
 from kubetui.node import dns
 from kubetui.node.config_volumes import (
     RESYNC_JITTER,
